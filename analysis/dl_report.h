@@ -1,0 +1,4 @@
+/* dl_report.h — placeholder */
+#ifndef DL_REPORT_H
+#define DL_REPORT_H
+#endif

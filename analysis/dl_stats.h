@@ -1,0 +1,178 @@
+/* dl_stats.h — the statistics of dddlab: pure numerics, no I/O.
+ *
+ * Definitions and conventions are those of DESIGN.md ("Statistics: the
+ * definitions"). Every function is deterministic and thread-safe. Where a
+ * statistic is undefined for its input, the result is NaN and the function
+ * returns DL_EUNDEF with a reason in `why` (a static string); it never crashes
+ * and never prints. */
+#ifndef DL_STATS_H
+#define DL_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dl_common.h"
+
+/* ---- error consistency (Geirhos et al. 2020) ------------------------------ */
+
+typedef struct dl_ec {
+    size_t n;     /* items compared */
+    double p1;    /* accuracy of observer 1 */
+    double p2;    /* accuracy of observer 2 */
+    double c_obs; /* fraction of items both right or both wrong */
+    double c_exp; /* p1 p2 + (1-p1)(1-p2) */
+    double kappa; /* (c_obs - c_exp) / (1 - c_exp); NaN when undefined */
+} dl_ec;
+
+/* Error consistency of two correctness vectors (0/1 bytes) of length n.
+ * Conventions: c_obs == 1 -> kappa 1; exactly one observer always right ->
+ * kappa 0. n == 0 -> DL_EUNDEF. */
+int dl_stats_ec(const uint8_t *a, const uint8_t *b, size_t n, dl_ec *out, const char **why);
+
+/* Bit-packed correctness vectors for many observers/models: row r holds
+ * n items in words_per_row 64-bit words (item i -> bit i%64 of word i/64,
+ * unused high bits zero). Built with dl_stats_bits_new / _set. */
+typedef struct dl_bits {
+    size_t rows;
+    size_t n;
+    size_t words_per_row;
+    uint64_t *words;
+} dl_bits;
+
+dl_bits *dl_stats_bits_new(size_t rows, size_t n);
+void dl_stats_bits_free(dl_bits *b);
+static inline void dl_stats_bits_set(dl_bits *b, size_t row, size_t item)
+{
+    b->words[row * b->words_per_row + item / 64] |= (uint64_t)1 << (item % 64);
+}
+
+/* Fill kappa (rows x rows, row-major) with the error-consistency kappa of
+ * every pair of rows over all n items (popcount fast path). The diagonal is 1
+ * (or NaN when undefined). c_obs may be NULL; when given it is filled too.
+ * When mask is non-NULL (one row of n bits), only items whose mask bit is
+ * set are compared. threads <= 0 means one per core. */
+int dl_stats_ec_matrix(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
+                       double *c_obs);
+
+/* ---- Cohen's and Fleiss' kappa --------------------------------------------- */
+
+typedef enum { DL_KAPPA_NONE = 0, DL_KAPPA_LINEAR = 1, DL_KAPPA_QUADRATIC = 2 } dl_kappa_weights;
+
+/* Cohen's kappa of two raters over n items; ratings are category positions
+ * 0..ncat-1 in the declared order (weights use positions, not values).
+ * Items with a negative rating on either side are skipped. Undefined
+ * (expected disagreement 0) -> NaN, DL_EUNDEF. */
+int dl_stats_cohen_kappa(const int *r1, const int *r2, size_t n, int ncat,
+                         dl_kappa_weights weights, double *kappa, const char **why);
+
+/* Fleiss' kappa: counts is nitems x ncat, counts[i*ncat+k] = raters who put
+ * item i in category k; every item must have the same number of raters
+ * (>= 2), else DL_EINVAL. */
+int dl_stats_fleiss_kappa(const int *counts, size_t nitems, int ncat, double *kappa,
+                          const char **why);
+
+/* ---- Krippendorff's alpha ------------------------------------------------------ */
+
+typedef enum {
+    DL_LEVEL_NOMINAL = 0,
+    DL_LEVEL_ORDINAL = 1,
+    DL_LEVEL_INTERVAL = 2,
+    DL_LEVEL_RATIO = 3
+} dl_level;
+
+/* Parse "nominal" / "ordinal" / "interval" / "ratio"; -1 if unknown. */
+int dl_stats_level_parse(const char *s);
+const char *dl_stats_level_name(dl_level level);
+
+typedef struct dl_alpha {
+    double alpha;           /* NaN when undefined */
+    double d_obs;           /* observed disagreement D_o */
+    double d_exp;           /* expected disagreement D_e */
+    size_t pairable_values; /* n.. : values in units with >= 2 values */
+    size_t units_used;      /* units with >= 2 values */
+    size_t nvalues;         /* distinct values among pairable ones */
+} dl_alpha;
+
+/* Krippendorff's alpha via the coincidence matrix (Krippendorff 2011).
+ * data is ncoders x nunits row-major; NaN marks a missing value. Units with
+ * fewer than two values are left out of the matrix and the totals. Ordinal
+ * distances use cumulative value counts. No pairable values, or expected
+ * disagreement 0 (one distinct value) -> alpha NaN, DL_EUNDEF, `why` says
+ * which. */
+int dl_stats_kripp_alpha(const double *data, size_t ncoders, size_t nunits, dl_level level,
+                         dl_alpha *out, const char **why);
+
+/* ---- binomial test and intervals ------------------------------------------------ */
+
+typedef enum {
+    DL_ALT_TWO_SIDED = 0,
+    DL_ALT_GREATER = 1,
+    DL_ALT_LESS = 2
+} dl_alternative;
+
+int dl_stats_alternative_parse(const char *s); /* -1 if unknown */
+const char *dl_stats_alternative_name(dl_alternative alt);
+
+typedef struct dl_binom {
+    unsigned k, n;
+    double p0;
+    double estimate; /* k / n */
+    double p_value;
+    double ci_low, ci_high; /* Clopper-Pearson at conf_level (one-sided for
+                               greater/less, as R's binom.test) */
+    double conf_level;
+} dl_binom;
+
+/* Exact binomial test of k successes in n trials against p0, as R's
+ * binom.test: two-sided p sums the probabilities of all outcomes no more
+ * likely than the observed one (relative tolerance 1e-7). */
+int dl_stats_binom_test(unsigned k, unsigned n, double p0, dl_alternative alt,
+                        double conf_level, dl_binom *out);
+
+/* Two-sided Clopper-Pearson interval at conf_level. */
+int dl_stats_clopper_pearson(unsigned k, unsigned n, double conf_level, double *lo, double *hi);
+
+/* ---- correlation --------------------------------------------------------------- */
+
+typedef struct dl_corr {
+    double r;       /* Pearson r or Spearman rho */
+    double p_value; /* two-sided, t distribution with n-2 df (as scipy) */
+    size_t n;       /* pairs used (pairs with a NaN are skipped) */
+} dl_corr;
+
+int dl_stats_pearson(const double *x, const double *y, size_t n, dl_corr *out, const char **why);
+/* Spearman: Pearson on mid-ranks (ties get the average rank). */
+int dl_stats_spearman(const double *x, const double *y, size_t n, dl_corr *out,
+                      const char **why);
+
+/* Mean, sample SD (n-1), min, max, median of n values, NaNs skipped. */
+typedef struct dl_summary {
+    size_t n;
+    double mean, sd, min, max, median;
+} dl_summary;
+void dl_stats_summary(const double *x, size_t n, dl_summary *out);
+
+/* ---- DDD expectations ----------------------------------------------------------- */
+
+/* pmf[0..m] of Binomial(m, p): number of m independent models correct. */
+int dl_stats_binom_pmf(unsigned m, double p, double *pmf);
+
+/* pmf[0..m] of the Poisson-binomial with success probabilities acc[0..m-1]
+ * (each model its own accuracy), by the exact recursion. */
+int dl_stats_poisson_binom_pmf(const double *acc, unsigned m, double *pmf);
+
+/* ---- true-positive agreement (Pliushch et al. 2022) ------------------------------ */
+
+typedef struct dl_tpa {
+    double tpa;            /* all K right / at least one right */
+    double lower_bound;    /* 1 - min(sum(1 - acc_k), 1) */
+    double expected_all;   /* prod acc_k (scale of all items) */
+    double expected_tpa;   /* prod acc_k / (1 - prod(1 - acc_k)) (TPa's scale) */
+    size_t all_right;      /* items all K got right */
+    size_t any_right;      /* items at least one got right */
+} dl_tpa;
+
+/* correct is k x n row-major 0/1 bytes for one epoch. */
+int dl_stats_tpa(const uint8_t *correct, size_t k, size_t n, dl_tpa *out, const char **why);
+
+#endif

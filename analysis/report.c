@@ -1,0 +1,2 @@
+/* report.c — placeholder */
+typedef int dl_placeholder_report;

@@ -1,0 +1,2 @@
+/* stats.c — placeholder */
+typedef int dl_placeholder_stats;

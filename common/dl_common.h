@@ -1,0 +1,213 @@
+/* dl_common.h — the small pieces every dddlab module shares: error codes and
+ * messages, a JSON writer, a CSV table reader (libcsv), SHA-256, atomic file
+ * writes and a progress display.
+ *
+ * Error convention (after libuv): functions return 0 on success or a negative
+ * DL_E* code; when they take a `dl_error *`, they also leave a message there
+ * that names the file, line or operation. Only the CLI prints. */
+#ifndef DL_COMMON_H
+#define DL_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- errors ------------------------------------------------------------ */
+
+enum {
+    DL_OK = 0,
+    DL_EINVAL = -1,   /* bad argument or bad data in an input file */
+    DL_ENOMEM = -2,   /* out of memory */
+    DL_EIO = -3,      /* read/write failed (includes a full disk) */
+    DL_ENOENT = -4,   /* file, set, observer or session not found */
+    DL_EEXIST = -5,   /* already exists and may not be overwritten */
+    DL_EBUSY = -6,    /* database is locked by another process */
+    DL_ECORRUPT = -7, /* database or image file is corrupt */
+    DL_ESCHEMA = -8,  /* database schema newer than this program knows */
+    DL_EFULL = -9,    /* disk full */
+    DL_EUNDEF = -10,  /* statistic undefined for this input (result is NaN) */
+    DL_EABORT = -11,  /* the observer quit */
+    DL_EDISPLAY = -12 /* no window or renderer could be made */
+};
+
+#define DL_ERROR_MAX 1024
+
+/* A message slot filled by the function that failed. */
+typedef struct dl_error {
+    int code;
+    char msg[DL_ERROR_MAX];
+} dl_error;
+
+/* A short description of a DL_E* code ("invalid data", "database is locked"). */
+const char *dl_strerror(int code);
+
+/* Set err (may be NULL) to code and a printf-style message; returns code, so
+ * callers can write `return dl_fail(err, DL_EINVAL, "%s:%zu: ...", ...)`. */
+int dl_fail(dl_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prefix an existing message with context ("merge A.sqlite: " + old msg). */
+int dl_fail_prefix(dl_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- memory ------------------------------------------------------------ */
+
+/* Allocation helpers that never return NULL for n == 0 and check overflow. */
+void *dl_calloc(size_t n, size_t size);
+void *dl_realloc_array(void *p, size_t n, size_t size);
+char *dl_strdup(const char *s);
+
+/* ---- growable string buffer --------------------------------------------- */
+
+typedef struct dl_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} dl_buf;
+
+void dl_buf_init(dl_buf *b);
+void dl_buf_free(dl_buf *b);
+int dl_buf_append(dl_buf *b, const char *s, size_t n);
+int dl_buf_printf(dl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- JSON writer --------------------------------------------------------- */
+
+/* Writes compact, valid JSON to a FILE. Non-finite numbers become null.
+ * Keys and commas are handled by the writer: call dl_json_key before each
+ * value inside an object. */
+typedef struct dl_json {
+    FILE *out;
+    int depth;
+    unsigned char need_comma[64];
+    int after_key;
+} dl_json;
+
+void dl_json_init(dl_json *j, FILE *out);
+void dl_json_object_begin(dl_json *j);
+void dl_json_object_end(dl_json *j);
+void dl_json_array_begin(dl_json *j);
+void dl_json_array_end(dl_json *j);
+void dl_json_key(dl_json *j, const char *key);
+void dl_json_string(dl_json *j, const char *s);
+void dl_json_number(dl_json *j, double v); /* NaN/inf -> null; %.17g */
+void dl_json_int(dl_json *j, long long v);
+void dl_json_bool(dl_json *j, int v);
+void dl_json_null(dl_json *j);
+/* Finish the document with a newline. */
+void dl_json_end(dl_json *j);
+
+/* Write s as a JSON string literal (with quotes) to out. */
+void dl_json_write_string(FILE *out, const char *s);
+
+/* ---- CSV tables (libcsv) -------------------------------------------------- */
+
+/* A whole CSV file in memory: a header row and data rows of strings.
+ * RFC 4180 quoting, CRLF or LF line ends, a UTF-8 BOM is dropped. Every row
+ * remembers the line it started on, so errors can name it. */
+typedef struct dl_csv {
+    char *path;       /* as given, for messages */
+    size_t ncols;     /* header width */
+    char **header;    /* ncols names */
+    size_t nrows;     /* data rows */
+    char ***rows;     /* nrows x ncols fields (never NULL; "" when empty) */
+    size_t *row_line; /* 1-based line number of each data row */
+} dl_csv;
+
+/* Read path ("-" = stdin). Fails with "FILE:LINE: ..." for an empty file,
+ * a header with an empty or duplicate name, a ragged row (wrong field count),
+ * or a quoting error. */
+int dl_csv_read(const char *path, dl_csv **out, dl_error *err);
+void dl_csv_free(dl_csv *csv);
+
+/* Column index of name, or -1. */
+int dl_csv_col(const dl_csv *csv, const char *name);
+
+/* Column index of name; on absence fails with
+ * "FILE:1: no column 'NAME' (columns are: a, b, c)". */
+int dl_csv_require_col(const dl_csv *csv, const char *name, int *col, dl_error *err);
+
+/* Streaming read for large files: calls row(ctx, fields, nfields, line) for
+ * every record including the header (line 1). A non-zero return from row
+ * stops the read and is returned. */
+typedef int (*dl_csv_row_fn)(void *ctx, char **fields, size_t nfields, size_t line);
+int dl_csv_stream(const char *path, dl_csv_row_fn row, void *ctx, dl_error *err);
+
+/* CSV writing: a field, quoted when needed, to out. */
+void dl_csv_write_field(FILE *out, const char *s);
+/* A row of n fields followed by "\n". */
+void dl_csv_write_row(FILE *out, const char *const *fields, size_t n);
+
+/* True for the strings that mean "missing": "", "NA", "NaN", "na", "nan",
+ * "null", "NULL". */
+int dl_is_missing(const char *s);
+
+/* Parse a whole string as a finite double / long; 0 on success. */
+int dl_parse_double(const char *s, double *out);
+int dl_parse_long(const char *s, long *out);
+
+/* ---- atomic files ---------------------------------------------------------- */
+
+/* Open a temporary file beside path for writing; dl_atomic_commit flushes,
+ * fsyncs, renames it onto path and fsyncs the folder, dl_atomic_abort removes
+ * it. Nothing half-written is ever left under path. */
+typedef struct dl_atomic {
+    FILE *fp;
+    char *path;
+    char *tmp_path;
+} dl_atomic;
+
+int dl_atomic_open(dl_atomic *a, const char *path, dl_error *err);
+int dl_atomic_commit(dl_atomic *a, dl_error *err);
+void dl_atomic_abort(dl_atomic *a);
+
+/* Make a folder and its parents (mode 0755); 0 if it exists. */
+int dl_mkdir_p(const char *path, dl_error *err);
+
+/* Read a whole file into a NUL-terminated buffer. */
+int dl_read_file(const char *path, char **data, size_t *len, dl_error *err);
+
+/* ---- SHA-256 ---------------------------------------------------------------- */
+
+typedef struct dl_sha256 {
+    uint32_t state[8];
+    uint64_t bits;
+    unsigned char block[64];
+    size_t used;
+} dl_sha256;
+
+void dl_sha256_init(dl_sha256 *s);
+void dl_sha256_update(dl_sha256 *s, const void *data, size_t len);
+/* hex must hold 65 bytes. */
+void dl_sha256_hex(dl_sha256 *s, char hex[65]);
+void dl_sha256_buf(const void *data, size_t len, char hex[65]);
+int dl_sha256_file(const char *path, char hex[65], dl_error *err);
+
+/* ---- progress ------------------------------------------------------------------ */
+
+/* A one-line progress display on stderr, shown only when stderr is a terminal
+ * (or DL_PROGRESS=1) and the work takes longer than half a second. */
+typedef struct dl_progress {
+    const char *label;
+    uint64_t total;
+    uint64_t done;
+    double start_s;
+    double last_s;
+    int enabled;
+    int shown;
+} dl_progress;
+
+void dl_progress_begin(dl_progress *p, const char *label, uint64_t total);
+void dl_progress_update(dl_progress *p, uint64_t done);
+void dl_progress_end(dl_progress *p);
+
+/* Monotonic seconds (CLOCK_MONOTONIC). */
+double dl_now_s(void);
+
+/* UTC time as ISO 8601 "2026-11-22T10:00:00.123Z"; buf of 32 bytes. */
+void dl_utc_iso(char buf[32]);
+
+/* Version string "0.1.0" and git revision baked in at build time. */
+const char *dl_version(void);
+const char *dl_git_revision(void);
+
+#endif

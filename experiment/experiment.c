@@ -1,0 +1,2 @@
+/* experiment.c — placeholder */
+typedef int dl_placeholder_experiment;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install the Debian packages dddlab needs, only those missing.
+# Idempotent and non-interactive. Usage: scripts/install-deps.sh [--bench] [--reference]
+#   --bench      also the NumPy/pandas baselines of bench/ (with OpenBLAS)
+#   --reference  also scipy/statsmodels/sklearn, to regenerate test reference numbers
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config git
+      libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev fonts-dejavu-core
+      libsqlite3-dev libcsv-dev libgsl-dev libinih-dev
+      libplplot-dev plplot-driver-cairo libfftw3-dev
+      libcmocka-dev xvfb xauth xdotool)
+for arg in "$@"; do
+  case "$arg" in
+    --bench) pkgs+=(python3 python3-numpy python3-pandas python3-scipy libopenblas0-pthread time) ;;
+    --reference) pkgs+=(python3 python3-numpy python3-scipy python3-statsmodels python3-sklearn) ;;
+    *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps.sh: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,230 @@
+/* dl_store.h — the SQLite store of dddlab: stimulus sets, observers, sessions,
+ * trials, ratings and events, in one file per lab or station.
+ *
+ * Guarantees (DESIGN.md, "Data that must never be lost"): WAL journal,
+ * synchronous=FULL, foreign keys on, one transaction per logged trial or
+ * rating, so a crash loses at most the trial on screen. The schema carries a
+ * version in PRAGMA user_version; migrations run forward only; a file with a
+ * newer version is refused (DL_ESCHEMA).
+ *
+ * Every function returns 0 or a negative DL_E* code and fills `err` with a
+ * message that names the database file and the operation. This module knows
+ * nothing about SDL. */
+#ifndef DL_STORE_H
+#define DL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dl_common.h"
+
+typedef struct dl_store dl_store;
+
+/* The schema version this program writes. */
+#define DL_STORE_SCHEMA_VERSION 1
+
+enum {
+    DL_STORE_READONLY = 1, /* open an existing file read-only */
+    DL_STORE_NOCREATE = 2  /* fail with DL_ENOENT when the file is missing */
+};
+
+/* Open or create path (file mode 0600), apply the pragmas, migrate forward. */
+int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err);
+void dl_store_close(dl_store *st); /* accepts NULL */
+const char *dl_store_path(const dl_store *st);
+
+/* ---- stimulus sets --------------------------------------------------------- */
+
+/* One image of a set. Paths are relative to the set's image root. */
+typedef struct dl_image {
+    char *path;             /* relative path, as shown to the observer */
+    char sha256[65];        /* of the file's bytes */
+    int width_px, height_px;
+    char *difficulty;       /* "trivial" | "in-between" | "impossible" */
+    double frac_correct;    /* fraction of models correct; NaN if unknown */
+    char *class_label;      /* image class, or NULL */
+    int label_error;        /* 1, 0, or -1 when unknown */
+} dl_image;
+
+/* One item of a set: a 2AFC pair (a = trivial, b = impossible) or a rating
+ * image (a only; b unused). */
+typedef struct dl_set_item {
+    int index;       /* 0-based position in the set (practice items first) */
+    int practice;    /* 1 for practice items, kept apart from the main items */
+    int trivial_left; /* 2AFC: 1 when the trivial image goes on the left */
+    dl_image a;
+    dl_image b;
+} dl_set_item;
+
+typedef struct dl_stim_set {
+    int64_t id;
+    char *name;
+    char *task;            /* "2afc" | "rating" */
+    char *created_utc;
+    uint64_t seed;
+    char *params_json;     /* the parameters the set was built with */
+    char *results_sha256;  /* of the model-results file */
+    char *image_root;      /* where the images were when the set was built */
+    char *content_sha256;  /* hash over the items, for merge */
+    size_t nitems;
+    dl_set_item *items;
+} dl_stim_set;
+
+/* Store a new set with its items in one transaction. DL_EEXIST when the name
+ * is taken. Fills set->id, set->created_utc and set->content_sha256. */
+int dl_store_add_set(dl_store *st, dl_stim_set *set, dl_error *err);
+/* Find a set by name with all its items; DL_ENOENT if absent. */
+int dl_store_find_set(dl_store *st, const char *name, dl_stim_set **out, dl_error *err);
+void dl_stim_set_free(dl_stim_set *set); /* accepts NULL; frees items too */
+
+/* ---- observers ---------------------------------------------------------------- */
+
+typedef struct dl_observer {
+    int64_t id;
+    char *code;          /* pseudonymous code, unique; never a name */
+    int age;             /* -1 unknown */
+    char *gender;        /* NULL unknown */
+    char *handedness;    /* NULL unknown */
+    int vision_corrected; /* 1, 0, -1 unknown */
+    int naive;           /* naive to the purpose: 1, 0, -1 unknown */
+} dl_observer;
+
+/* Find the observer with obs->code or add it; fills obs->id. */
+int dl_store_ensure_observer(dl_store *st, dl_observer *obs, dl_error *err);
+int dl_store_find_observer(dl_store *st, const char *code, dl_observer *out, dl_error *err);
+void dl_observer_clear(dl_observer *obs); /* frees the strings */
+
+/* ---- sessions -------------------------------------------------------------------- */
+
+typedef struct dl_session {
+    int64_t id;
+    char uuid[37];
+    int64_t observer_id;
+    int64_t set_id;
+    char *status;            /* running | completed | aborted | crashed */
+    char *started_utc, *ended_utc;
+    uint64_t seed;
+    size_t norder;
+    int *order;              /* set item indices in presentation order */
+    char *experiment_text;   /* the experiment file's text */
+    char experiment_sha256[65];
+    char *software_version, *git_revision;
+    char *sdl_version, *video_driver, *renderer, *display_mode;
+    double refresh_mean_ms, refresh_sd_ms; /* NaN when not measured */
+    int window_w, window_h, drawable_w, drawable_h;
+    double viewing_distance_cm, screen_width_cm; /* NaN when not given */
+    int pid;                 /* process that runs it (for stale detection) */
+    char *hostname;
+} dl_session;
+
+/* Start a session: status `running`, a new UUID, started_utc now. The caller
+ * fills everything else; sess->id and uuid are set. */
+int dl_store_start_session(dl_store *st, dl_session *sess, dl_error *err);
+/* Finish with status completed | aborted | crashed and ended_utc now. */
+int dl_store_finish_session(dl_store *st, int64_t session_id, const char *status, dl_error *err);
+/* Load a session by id or uuid. */
+int dl_store_get_session(dl_store *st, int64_t session_id, dl_session *out, dl_error *err);
+void dl_session_clear(dl_session *sess);
+
+/* Sessions of an observer (code) on a set (name) that can be resumed:
+ * status running or crashed, newest first. *out is an array of *n. */
+int dl_store_find_resumable(dl_store *st, const char *observer_code, const char *set_name,
+                            dl_session **out, size_t *n, dl_error *err);
+void dl_sessions_free(dl_session *s, size_t n);
+
+/* Position in the session's order of the next unanswered trial (= number of
+ * trials or ratings already logged); norder when all are done. */
+int dl_store_next_index(dl_store *st, int64_t session_id, size_t *next, dl_error *err);
+
+/* Mark `running` sessions whose process is gone (same host, pid not alive)
+ * as `crashed`; *n gets how many. */
+int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err);
+
+/* ---- trials, ratings, events -------------------------------------------------------- */
+
+typedef struct dl_trial {
+    int64_t session_id;
+    int index;          /* position in the session's order */
+    int practice;
+    int item_index;     /* set item shown */
+    const char *left_image, *right_image; /* relative paths */
+    int choice;         /* 0 left, 1 right, -1 no response (deadline) */
+    int correct;        /* chose the trivial image */
+    double rt_ms;       /* response stamp - onset stamp */
+    double onset_s;     /* performance-counter seconds since session start */
+    double response_s;
+    int frames_dropped;
+} dl_trial;
+
+typedef struct dl_rating {
+    int64_t session_id;
+    int index;
+    int practice;
+    int item_index;
+    const char *image;
+    int q1, q2, q3;               /* -1 when not answered */
+    double rt_q1_ms, rt_q2_ms, rt_q3_ms;
+    double onset_s;
+    int frames_dropped;
+} dl_rating;
+
+/* Each in its own transaction, committed before returning. DL_EEXIST when
+ * (session, index) is already logged. */
+int dl_store_log_trial(dl_store *st, const dl_trial *t, dl_error *err);
+int dl_store_log_rating(dl_store *st, const dl_rating *r, dl_error *err);
+/* kind: pause | resume | escape | focus-lost | frame-drop | warning | info */
+int dl_store_log_event(dl_store *st, int64_t session_id, double t_s, const char *kind,
+                       const char *detail, dl_error *err);
+
+/* ---- reading for analysis and export ----------------------------------------------- */
+
+/* A logged 2AFC trial with everything joined in. Strings live until the
+ * callback returns. */
+typedef struct dl_trial_view {
+    const char *observer_code;
+    const char *session_uuid;
+    const char *session_status;
+    const char *set_name;
+    int index, practice, item_index;
+    const char *left_image, *right_image;
+    const char *trivial_image, *impossible_image;
+    int choice, correct;
+    double rt_ms, onset_s, response_s;
+    int frames_dropped;
+} dl_trial_view;
+
+typedef struct dl_rating_view {
+    const char *observer_code;
+    const char *session_uuid;
+    const char *session_status;
+    const char *set_name;
+    int index, practice, item_index;
+    const char *image;
+    const char *difficulty;
+    double frac_correct;
+    const char *class_label;
+    int label_error;
+    int q1, q2, q3;
+    double rt_q1_ms, rt_q2_ms, rt_q3_ms;
+} dl_rating_view;
+
+typedef int (*dl_trial_fn)(void *ctx, const dl_trial_view *t);
+typedef int (*dl_rating_fn)(void *ctx, const dl_rating_view *r);
+
+/* Iterate over trials/ratings of sessions on set_name (NULL = every set),
+ * completed sessions only unless include_incomplete. Ordered by observer,
+ * session, index. A non-zero callback return stops and is returned. */
+int dl_store_each_trial(dl_store *st, const char *set_name, int include_incomplete,
+                        dl_trial_fn fn, void *ctx, dl_error *err);
+int dl_store_each_rating(dl_store *st, const char *set_name, int include_incomplete,
+                         dl_rating_fn fn, void *ctx, dl_error *err);
+
+/* ---- maintenance (for the CLI commands) --------------------------------------------- */
+
+/* Write table (trials | ratings | sessions | observers | stimuli) as tidy CSV
+ * to path atomically ("-" = stdout). */
+int dl_store_export(dl_store *st, const char *table, const char *path, dl_error *err);
+/* Merge the files srcs into dst (created if missing); see `dddlab merge`. */
+int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_error *err);
+
+#endif

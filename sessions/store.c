@@ -1,0 +1,2 @@
+/* store.c — placeholder */
+typedef int dl_placeholder_store;

@@ -1,0 +1,2 @@
+/* stimuli.c — placeholder */
+typedef int dl_placeholder_stimuli;

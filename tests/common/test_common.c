@@ -1,0 +1,180 @@
+/* test_common.c — CSV reading (libcsv), JSON writing, SHA-256, atomic files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dl_common.h"
+
+static char *write_tmp(const char *content, size_t len)
+{
+    char *path = strdup("/tmp/dl_test_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+static void test_sha256_known(void **state)
+{
+    (void)state;
+    char hex[65];
+    dl_sha256_buf("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    dl_sha256_buf("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /* 56 bytes: forces the length into a second block. */
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    dl_sha256_buf(m, strlen(m), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void test_csv_quotes_crlf_bom(void **state)
+{
+    (void)state;
+    const char text[] = "\xEF\xBB\xBFname,note\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n"
+                        "c,\"two\nlines\"\r\nd,\r\n";
+    char *path = write_tmp(text, sizeof text - 1);
+    dl_csv *csv;
+    dl_error err = {0};
+    assert_int_equal(dl_csv_read(path, &csv, &err), 0);
+    assert_int_equal(csv->ncols, 2);
+    assert_string_equal(csv->header[0], "name");
+    assert_int_equal(csv->nrows, 3);
+    assert_string_equal(csv->rows[0][0], "a,b");
+    assert_string_equal(csv->rows[0][1], "say \"hi\"");
+    assert_string_equal(csv->rows[1][1], "two\nlines");
+    assert_int_equal(csv->row_line[1], 3);
+    assert_int_equal(csv->row_line[2], 5);
+    assert_string_equal(csv->rows[2][1], "");
+    dl_csv_free(csv);
+    unlink(path);
+    free(path);
+}
+
+static void expect_error(const char *content, const char *suffix)
+{
+    char *path = write_tmp(content, strlen(content));
+    dl_csv *csv = NULL;
+    dl_error err = {0};
+    assert_int_equal(dl_csv_read(path, &csv, &err), DL_EINVAL);
+    assert_null(csv);
+    char expected[512];
+    snprintf(expected, sizeof expected, "%s%s", path, suffix);
+    assert_string_equal(err.msg, expected);
+    unlink(path);
+    free(path);
+}
+
+static void test_csv_errors(void **state)
+{
+    (void)state;
+    expect_error("", ":1: the file is empty (expected a header row)");
+    expect_error("a,b\n1,2\n3\n", ":3: expected 2 fields as in the header, found 1");
+    expect_error("a,a\n", ":1: duplicate column name 'a'");
+    expect_error("a,\n", ":1: header column 2 has no name");
+    expect_error("a,b\n1,\"unterminated\n", ":2: malformed CSV: unterminated quoted field");
+}
+
+static void test_csv_require_col(void **state)
+{
+    (void)state;
+    char *path = write_tmp("x,y\n1,2\n", 8);
+    dl_csv *csv;
+    dl_error err = {0};
+    assert_int_equal(dl_csv_read(path, &csv, &err), 0);
+    int col;
+    assert_int_equal(dl_csv_require_col(csv, "z", &col, &err), DL_EINVAL);
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s:1: no column 'z' (columns are: x, y)", path);
+    assert_string_equal(err.msg, expected);
+    dl_csv_free(csv);
+    unlink(path);
+    free(path);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    dl_json j;
+    dl_json_init(&j, fp);
+    dl_json_object_begin(&j);
+    dl_json_key(&j, "a");
+    dl_json_number(&j, 0.5);
+    dl_json_key(&j, "nan");
+    dl_json_number(&j, 0.0 / 0.0);
+    dl_json_key(&j, "list");
+    dl_json_array_begin(&j);
+    dl_json_int(&j, 1);
+    dl_json_string(&j, "q\"\n");
+    dl_json_object_begin(&j);
+    dl_json_object_end(&j);
+    dl_json_array_end(&j);
+    dl_json_object_end(&j);
+    fclose(fp);
+    assert_string_equal(buf, "{\"a\":0.5,\"nan\":null,\"list\":[1,\"q\\\"\\n\",{}]}");
+    free(buf);
+}
+
+static void test_atomic(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dl_atomic_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.csv", dir);
+    dl_atomic a;
+    dl_error err = {0};
+    assert_int_equal(dl_atomic_open(&a, path, &err), 0);
+    fputs("x\n", a.fp);
+    assert_int_equal(access(path, F_OK), -1); /* nothing under the name yet */
+    assert_int_equal(dl_atomic_commit(&a, &err), 0);
+    char *data;
+    assert_int_equal(dl_read_file(path, &data, NULL, &err), 0);
+    assert_string_equal(data, "x\n");
+    free(data);
+    assert_int_equal(dl_atomic_open(&a, path, &err), 0);
+    fputs("half", a.fp);
+    dl_atomic_abort(&a);
+    assert_int_equal(dl_read_file(path, &data, NULL, &err), 0);
+    assert_string_equal(data, "x\n"); /* the old file stays whole */
+    free(data);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_parse(void **state)
+{
+    (void)state;
+    double d;
+    long l;
+    assert_int_equal(dl_parse_double(" 1.5 ", &d), 0);
+    assert_true(d == 1.5);
+    assert_int_equal(dl_parse_double("1.5x", &d), DL_EINVAL);
+    assert_int_equal(dl_parse_double("inf", &d), DL_EINVAL);
+    assert_int_equal(dl_parse_long("42", &l), 0);
+    assert_int_equal(l, 42);
+    assert_int_equal(dl_parse_long("4.2", &l), DL_EINVAL);
+    assert_true(dl_is_missing("NA") && dl_is_missing("") && !dl_is_missing("0"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256_known),   cmocka_unit_test(test_csv_quotes_crlf_bom),
+        cmocka_unit_test(test_csv_errors),     cmocka_unit_test(test_csv_require_col),
+        cmocka_unit_test(test_json),           cmocka_unit_test(test_atomic),
+        cmocka_unit_test(test_parse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
