@@ -53,6 +53,11 @@ void help_db(FILE *out);
 int cmd_stimuli(int argc, char **argv);
 void help_stimuli(FILE *out);
 
+/* `dddlab stimuli imagestats ...` (cmd_imagestats.c); cmd_stimuli dispatches
+ * to it with argv[0] == "imagestats". */
+int cmd_stimuli_imagestats(int argc, char **argv);
+void help_stimuli_imagestats(FILE *out);
+
 int cmd_run(int argc, char **argv);
 void help_run(FILE *out);
 
