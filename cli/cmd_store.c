@@ -1,42 +1,476 @@
-/* cmd_store.c — TODO: placeholder until the command is built. */
+/* cmd_store.c — the store's commands: `sessions list`, `export`, `merge` and
+ * `db check`. They only read a database, except merge, which writes its
+ * output in one transaction. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "dl_store.h"
+
+#define DEFAULT_DB "dddlab.sqlite"
+
+static const char *const export_tables[] = {"trials", "ratings", "sessions", "observers",
+                                            "stimuli"};
+#define NEXPORT (sizeof export_tables / sizeof *export_tables)
+
+/* ---- sessions list ----------------------------------------------------------------- */
+
+void help_sessions(FILE *out)
+{
+    fprintf(out, "usage: dddlab sessions list [--db PATH] [--json]\n\n"
+                 "List the sessions stored in a database, oldest first: observer code,\n"
+                 "stimulus set, task, status (running, completed, aborted, crashed),\n"
+                 "trials done / total and start time (UTC).\n\n"
+                 "  --db PATH   the database (default " DEFAULT_DB ")\n"
+                 "  --json      one JSON object: db, sessions [{uuid, observer, set, task,\n"
+                 "              status, done, total, started_utc, ended_utc, hostname}]\n\n"
+                 "example: dddlab sessions list --db lab1.sqlite\n");
+}
+
+/* Options shared by the commands that read one database. */
+typedef struct db_opts {
+    const char *db;
+    const char *table;
+    const char *out;
+    int json;
+} db_opts;
+
+static const struct option db_longopts[] = {{"db", required_argument, NULL, 'd'},
+                                            {"json", no_argument, NULL, 'j'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+static const struct option export_longopts[] = {
+    {"db", required_argument, NULL, 'd'},  {"table", required_argument, NULL, 't'},
+    {"out", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
+    {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+
+/* Parse --db/--json (and --table/--out for export); -1 after --help. */
+static int parse_db_opts(const char *cmd, int argc, char **argv, int is_export,
+                         void (*help)(FILE *), db_opts *o)
+{
+    *o = (db_opts){.db = DEFAULT_DB};
+    const struct option *longopts = is_export ? export_longopts : db_longopts;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'j':
+            o->json = 1;
+            break;
+        case 't':
+            o->table = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'h':
+            help(stdout);
+            return -1;
+        default:
+            return cli_bad_option(cmd, c, argv);
+        }
+    }
+    return 0;
+}
+
+static void print_sessions_json(const char *db, const dl_session_summary *v, size_t n)
+{
+    dl_json j;
+    dl_json_init(&j, stdout);
+    dl_json_object_begin(&j);
+    dl_json_key(&j, "db");
+    dl_json_string(&j, db);
+    dl_json_key(&j, "sessions");
+    dl_json_array_begin(&j);
+    for (size_t i = 0; i < n; i++) {
+        dl_json_object_begin(&j);
+        dl_json_key(&j, "uuid");
+        dl_json_string(&j, v[i].uuid);
+        dl_json_key(&j, "observer");
+        dl_json_string(&j, v[i].observer_code);
+        dl_json_key(&j, "set");
+        dl_json_string(&j, v[i].set_name);
+        dl_json_key(&j, "task");
+        dl_json_string(&j, v[i].task);
+        dl_json_key(&j, "status");
+        dl_json_string(&j, v[i].status);
+        dl_json_key(&j, "done");
+        dl_json_int(&j, (long long)v[i].done);
+        dl_json_key(&j, "total");
+        dl_json_int(&j, (long long)v[i].total);
+        dl_json_key(&j, "started_utc");
+        dl_json_string(&j, v[i].started_utc);
+        dl_json_key(&j, "ended_utc");
+        if (v[i].ended_utc)
+            dl_json_string(&j, v[i].ended_utc);
+        else
+            dl_json_null(&j);
+        dl_json_key(&j, "hostname");
+        dl_json_string(&j, v[i].hostname ? v[i].hostname : "");
+        dl_json_object_end(&j);
+    }
+    dl_json_array_end(&j);
+    dl_json_object_end(&j);
+    dl_json_end(&j);
+}
+
+/* Column width: the longest value (capped so one long name cannot push the
+ * table off the screen), at least the header. */
+static int width_of(const dl_session_summary *v, size_t n, size_t field, int min)
+{
+    int w = min;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = field == 0 ? v[i].observer_code : v[i].set_name;
+        int len = (int)strlen(s ? s : "");
+        if (len > w)
+            w = len > 40 ? 40 : len;
+    }
+    return w;
+}
+
+static void print_sessions_table(const char *db, const dl_session_summary *v, size_t n)
+{
+    if (n == 0) {
+        printf("%s: no sessions\n", db);
+        return;
+    }
+    int wo = width_of(v, n, 0, 8), ws = width_of(v, n, 1, 3);
+    printf("%-8s  %-*s  %-*s  %-6s  %-9s  %11s  %s\n", "session", wo, "observer", ws, "set", "task",
+           "status", "done/total", "started (UTC)");
+    for (size_t i = 0; i < n; i++) {
+        char done[32];
+        snprintf(done, sizeof done, "%zu/%zu", v[i].done, v[i].total);
+        printf("%-8.8s  %-*.*s  %-*.*s  %-6s  %-9s  %11s  %.19s\n", v[i].uuid, wo, wo,
+               v[i].observer_code, ws, ws, v[i].set_name, v[i].task, v[i].status, done,
+               v[i].started_utc ? v[i].started_utc : "");
+    }
+    printf("%zu session%s in %s\n", n, n == 1 ? "" : "s", db);
+}
 
 int cmd_sessions(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab sessions: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    const char *cmd = "sessions";
+    /* `dddlab sessions` alone lists too; `list` is the one subcommand. */
+    if (argc > 1 && argv[1][0] != '-') {
+        if (strcmp(argv[1], "list") != 0)
+            return cli_usage(cmd, "unknown subcommand '%s' (the one subcommand is 'list')",
+                             argv[1]);
+        argc--;
+        argv++;
+    }
+    db_opts o;
+    int rc = parse_db_opts(cmd, argc, argv, 0, help_sessions, &o);
+    if (rc)
+        return rc < 0 ? DL_EXIT_OK : rc;
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    dl_error err = {0};
+    dl_store *st = NULL;
+    dl_session_summary *v = NULL;
+    size_t n = 0;
+    rc = dl_store_open(o.db, DL_STORE_READONLY, &st, &err);
+    if (!rc)
+        rc = dl_store_list_sessions(st, &v, &n, &err);
+    dl_store_close(st);
+    if (rc)
+        return cli_fail(&err);
+    if (o.json)
+        print_sessions_json(o.db, v, n);
+    else
+        print_sessions_table(o.db, v, n);
+    dl_session_summaries_free(v, n);
+    return DL_EXIT_OK;
 }
 
-void help_sessions(FILE *out) { fprintf(out, "usage: dddlab sessions ...\n"); }
+/* ---- export -------------------------------------------------------------------------------- */
+
+void help_export(FILE *out)
+{
+    fprintf(out, "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
+                 "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
+                 "trial, rating, session, observer or stimulus image, with observer code,\n"
+                 "session UUID, set name, image names and difficulty class joined in, so R\n"
+                 "and pandas load it directly. Missing values are NA. Sessions of every\n"
+                 "status are exported; filter on session_status. The file is written to a\n"
+                 "temporary name and renamed, so a half-written FILE never exists.\n\n"
+                 "  --table TABLE   trials, ratings, sessions, observers or stimuli\n"
+                 "  --db PATH       the database (default " DEFAULT_DB ")\n"
+                 "  --out FILE      the CSV file (default: standard output)\n"
+                 "  --json          with --out: one JSON object: db, table, out, rows\n\n"
+                 "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n");
+}
+
+static int known_table(const char *t)
+{
+    for (size_t i = 0; i < NEXPORT; i++)
+        if (strcmp(t, export_tables[i]) == 0)
+            return 1;
+    return 0;
+}
 
 int cmd_export(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab export: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    const char *cmd = "export";
+    db_opts o;
+    int rc = parse_db_opts(cmd, argc, argv, 1, help_export, &o);
+    if (rc)
+        return rc < 0 ? DL_EXIT_OK : rc;
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!o.table)
+        return cli_usage(cmd, "--table is required (trials, ratings, sessions, observers, "
+                              "stimuli)");
+    if (!known_table(o.table))
+        return cli_usage(cmd,
+                         "--table must be trials, ratings, sessions, observers or stimuli, "
+                         "not '%s'",
+                         o.table);
+    if (o.json && (!o.out || strcmp(o.out, "-") == 0))
+        return cli_usage(cmd, "--json needs --out (the CSV would share standard output)");
+    dl_error err = {0};
+    dl_store *st = NULL;
+    size_t rows = 0;
+    rc = dl_store_open(o.db, DL_STORE_READONLY, &st, &err);
+    if (!rc)
+        rc = dl_store_export_count(st, o.table, o.out ? o.out : "-", &rows, &err);
+    dl_store_close(st);
+    if (rc)
+        return cli_fail(&err);
+    if (o.json) {
+        dl_json j;
+        dl_json_init(&j, stdout);
+        dl_json_object_begin(&j);
+        dl_json_key(&j, "db");
+        dl_json_string(&j, o.db);
+        dl_json_key(&j, "table");
+        dl_json_string(&j, o.table);
+        dl_json_key(&j, "out");
+        dl_json_string(&j, o.out);
+        dl_json_key(&j, "rows");
+        dl_json_int(&j, (long long)rows);
+        dl_json_object_end(&j);
+        dl_json_end(&j);
+    } else if (o.out) {
+        fprintf(stderr, "dddlab: wrote %zu %s row%s to %s\n", rows, o.table, rows == 1 ? "" : "s",
+                o.out);
+    }
+    return DL_EXIT_OK;
 }
 
-void help_export(FILE *out) { fprintf(out, "usage: dddlab export ...\n"); }
+/* ---- merge ------------------------------------------------------------------------------------
+ */
+
+void help_merge(FILE *out)
+{
+    fprintf(out, "usage: dddlab merge --out ALL.sqlite A.sqlite B.sqlite ... [--json]\n\n"
+                 "Combine the databases of several testing stations into one. Observers are\n"
+                 "matched by code (the first file's record is kept), stimulus sets by name\n"
+                 "and content hash, sessions by UUID: a session found twice is copied once.\n"
+                 "It is an error, and nothing is written, when two files hold a set of the\n"
+                 "same name with different items, or a session with the same UUID but\n"
+                 "different trials. The output (created when missing) is written in one\n"
+                 "transaction: a failed merge leaves it as it was.\n\n"
+                 "  --out PATH   the merged database\n"
+                 "  --json       one JSON object: out, inputs, sets, observers, sessions,\n"
+                 "               trials, ratings, events (totals in the output)\n\n"
+                 "example: dddlab merge --out all.sqlite station1.sqlite station2.sqlite\n");
+}
+
+static void print_merge(int json, const char *out, char **inputs, int ninputs,
+                        const dl_store_report *r)
+{
+    if (!json) {
+        printf("merged %d file%s into %s: %lld sets, %lld observers, %lld sessions, "
+               "%lld trials, %lld ratings\n",
+               ninputs, ninputs == 1 ? "" : "s", out, (long long)r->sets, (long long)r->observers,
+               (long long)r->sessions, (long long)r->trials, (long long)r->ratings);
+        return;
+    }
+    dl_json j;
+    dl_json_init(&j, stdout);
+    dl_json_object_begin(&j);
+    dl_json_key(&j, "out");
+    dl_json_string(&j, out);
+    dl_json_key(&j, "inputs");
+    dl_json_array_begin(&j);
+    for (int i = 0; i < ninputs; i++)
+        dl_json_string(&j, inputs[i]);
+    dl_json_array_end(&j);
+    const char *keys[] = {"sets", "observers", "sessions", "trials", "ratings", "events"};
+    const int64_t vals[] = {r->sets, r->observers, r->sessions, r->trials, r->ratings, r->events};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        dl_json_key(&j, keys[i]);
+        dl_json_int(&j, (long long)vals[i]);
+    }
+    dl_json_object_end(&j);
+    dl_json_end(&j);
+}
 
 int cmd_merge(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab merge: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    const char *cmd = "merge";
+    static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    int json = 0, c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            help_merge(stdout);
+            return DL_EXIT_OK;
+        default:
+            return cli_bad_option(cmd, c, argv);
+        }
+    }
+    if (!out)
+        return cli_usage(cmd, "--out is required");
+    if (optind >= argc)
+        return cli_usage(cmd, "expected at least one database to merge");
+    dl_error err = {0};
+    int rc =
+        dl_store_merge(out, (const char *const *)(argv + optind), (size_t)(argc - optind), &err);
+    dl_store_report r;
+    if (!rc)
+        rc = dl_store_check(out, &r, &err);
+    if (rc)
+        return cli_fail(&err);
+    print_merge(json, out, argv + optind, argc - optind, &r);
+    return DL_EXIT_OK;
 }
 
-void help_merge(FILE *out) { fprintf(out, "usage: dddlab merge ...\n"); }
+/* ---- db check
+ * ------------------------------------------------------------------------------------ */
+
+void help_db(FILE *out)
+{
+    fprintf(out, "usage: dddlab db check [--db PATH] [--json]\n\n"
+                 "Check a database without changing it: SQLite's integrity check, foreign\n"
+                 "keys, the schema version (against the one this dddlab writes) and how\n"
+                 "many sets, observers, sessions, trials, ratings and events it holds.\n"
+                 "Exit status 1 when the file is damaged or newer than this dddlab.\n\n"
+                 "  --db PATH   the database (default " DEFAULT_DB ")\n"
+                 "  --json      one JSON object: db, ok, integrity, foreign_keys_ok,\n"
+                 "              schema_version, program_schema_version, journal_mode,\n"
+                 "              counts {sets, images, observers, sessions, trials, ratings,\n"
+                 "              events, running, completed, aborted, crashed}\n\n"
+                 "example: dddlab db check --db lab.sqlite\n");
+}
+
+static int report_ok(const dl_store_report *r)
+{
+    return r->integrity_ok && r->foreign_keys_ok && r->schema_version <= DL_STORE_SCHEMA_VERSION;
+}
+
+static const char *const count_names[] = {"sets",      "images",  "observers", "sessions",
+                                          "trials",    "ratings", "events",    "running",
+                                          "completed", "aborted", "crashed"};
+
+static void report_counts(const dl_store_report *r, int64_t v[11])
+{
+    const int64_t c[11] = {r->sets,   r->images,  r->observers, r->sessions, r->trials, r->ratings,
+                           r->events, r->running, r->completed, r->aborted,  r->crashed};
+    memcpy(v, c, sizeof c);
+}
+
+static void print_check_json(const char *db, const dl_store_report *r)
+{
+    int64_t v[11];
+    report_counts(r, v);
+    dl_json j;
+    dl_json_init(&j, stdout);
+    dl_json_object_begin(&j);
+    dl_json_key(&j, "db");
+    dl_json_string(&j, db);
+    dl_json_key(&j, "ok");
+    dl_json_bool(&j, report_ok(r));
+    dl_json_key(&j, "integrity");
+    dl_json_string(&j, r->integrity);
+    dl_json_key(&j, "foreign_keys_ok");
+    dl_json_bool(&j, r->foreign_keys_ok);
+    dl_json_key(&j, "schema_version");
+    dl_json_int(&j, r->schema_version);
+    dl_json_key(&j, "program_schema_version");
+    dl_json_int(&j, DL_STORE_SCHEMA_VERSION);
+    dl_json_key(&j, "journal_mode");
+    dl_json_string(&j, r->journal_mode);
+    dl_json_key(&j, "counts");
+    dl_json_object_begin(&j);
+    for (size_t i = 0; i < 11; i++) {
+        dl_json_key(&j, count_names[i]);
+        if (v[i] < 0)
+            dl_json_null(&j);
+        else
+            dl_json_int(&j, (long long)v[i]);
+    }
+    dl_json_object_end(&j);
+    dl_json_object_end(&j);
+    dl_json_end(&j);
+}
+
+static void print_check_table(const char *db, const dl_store_report *r)
+{
+    int64_t v[11];
+    report_counts(r, v);
+    printf("%s\n", db);
+    printf("  %-16s %s\n", "integrity", r->integrity);
+    printf("  %-16s %s\n", "foreign keys", r->foreign_keys_ok ? "ok" : "broken references");
+    printf("  %-16s %d (this dddlab writes %d)\n", "schema version", r->schema_version,
+           DL_STORE_SCHEMA_VERSION);
+    printf("  %-16s %s\n", "journal mode", r->journal_mode);
+    for (size_t i = 0; i < 11; i++) {
+        if (v[i] < 0)
+            printf("  %-16s -\n", count_names[i]);
+        else
+            printf("  %-16s %lld\n", count_names[i], (long long)v[i]);
+    }
+}
 
 int cmd_db(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab db: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    const char *cmd = "db";
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            help_db(stdout);
+            return DL_EXIT_OK;
+        }
+        return cli_usage(cmd, "expected a subcommand: check");
+    }
+    if (strcmp(argv[1], "check") != 0)
+        return cli_usage(cmd, "unknown subcommand '%s' (the one subcommand is 'check')", argv[1]);
+    db_opts o;
+    int rc = parse_db_opts(cmd, argc - 1, argv + 1, 0, help_db, &o);
+    if (rc)
+        return rc < 0 ? DL_EXIT_OK : rc;
+    if (optind < argc - 1)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind + 1]);
+    dl_error err = {0};
+    dl_store_report r;
+    rc = dl_store_check(o.db, &r, &err);
+    if (rc)
+        return cli_fail(&err);
+    if (o.json)
+        print_check_json(o.db, &r);
+    else
+        print_check_table(o.db, &r);
+    if (report_ok(&r))
+        return DL_EXIT_OK;
+    if (r.schema_version > DL_STORE_SCHEMA_VERSION)
+        dl_fail(&err, DL_ESCHEMA,
+                "%s: schema version %d is newer than this dddlab knows (version %d); use a "
+                "newer dddlab",
+                o.db, r.schema_version, DL_STORE_SCHEMA_VERSION);
+    else
+        dl_fail(&err, DL_ECORRUPT, "%s: the database is damaged: %s%s", o.db, r.integrity,
+                r.foreign_keys_ok ? "" : "; foreign keys point at missing rows");
+    return cli_fail(&err);
 }
-
-void help_db(FILE *out) { fprintf(out, "usage: dddlab db ...\n"); }

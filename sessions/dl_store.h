@@ -32,25 +32,28 @@ enum {
 int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err);
 void dl_store_close(dl_store *st); /* accepts NULL */
 const char *dl_store_path(const dl_store *st);
+/* How long a call waits for another process's write lock before failing with
+ * DL_EBUSY (default 5000 ms). (added) */
+void dl_store_set_busy_timeout(dl_store *st, int ms);
 
 /* ---- stimulus sets --------------------------------------------------------- */
 
 /* One image of a set. Paths are relative to the set's image root. */
 typedef struct dl_image {
-    char *path;             /* relative path, as shown to the observer */
-    char sha256[65];        /* of the file's bytes */
+    char *path;      /* relative path, as shown to the observer */
+    char sha256[65]; /* of the file's bytes */
     int width_px, height_px;
-    char *difficulty;       /* "trivial" | "in-between" | "impossible" */
-    double frac_correct;    /* fraction of models correct; NaN if unknown */
-    char *class_label;      /* image class, or NULL */
-    int label_error;        /* 1, 0, or -1 when unknown */
+    char *difficulty;    /* "trivial" | "in-between" | "impossible" */
+    double frac_correct; /* fraction of models correct; NaN if unknown */
+    char *class_label;   /* image class, or NULL */
+    int label_error;     /* 1, 0, or -1 when unknown */
 } dl_image;
 
 /* One item of a set: a 2AFC pair (a = trivial, b = impossible) or a rating
  * image (a only; b unused). */
 typedef struct dl_set_item {
-    int index;       /* 0-based position in the set (practice items first) */
-    int practice;    /* 1 for practice items, kept apart from the main items */
+    int index;        /* 0-based position in the set (practice items first) */
+    int practice;     /* 1 for practice items, kept apart from the main items */
     int trivial_left; /* 2AFC: 1 when the trivial image goes on the left */
     dl_image a;
     dl_image b;
@@ -59,13 +62,13 @@ typedef struct dl_set_item {
 typedef struct dl_stim_set {
     int64_t id;
     char *name;
-    char *task;            /* "2afc" | "rating" */
+    char *task; /* "2afc" | "rating" */
     char *created_utc;
     uint64_t seed;
-    char *params_json;     /* the parameters the set was built with */
-    char *results_sha256;  /* of the model-results file */
-    char *image_root;      /* where the images were when the set was built */
-    char *content_sha256;  /* hash over the items, for merge */
+    char *params_json;    /* the parameters the set was built with */
+    char *results_sha256; /* of the model-results file */
+    char *image_root;     /* where the images were when the set was built */
+    char *content_sha256; /* hash over the items, for merge */
     size_t nitems;
     dl_set_item *items;
 } dl_stim_set;
@@ -81,12 +84,12 @@ void dl_stim_set_free(dl_stim_set *set); /* accepts NULL; frees items too */
 
 typedef struct dl_observer {
     int64_t id;
-    char *code;          /* pseudonymous code, unique; never a name */
-    int age;             /* -1 unknown */
-    char *gender;        /* NULL unknown */
-    char *handedness;    /* NULL unknown */
+    char *code;           /* pseudonymous code, unique; never a name */
+    int age;              /* -1 unknown */
+    char *gender;         /* NULL unknown */
+    char *handedness;     /* NULL unknown */
     int vision_corrected; /* 1, 0, -1 unknown */
-    int naive;           /* naive to the purpose: 1, 0, -1 unknown */
+    int naive;            /* naive to the purpose: 1, 0, -1 unknown */
 } dl_observer;
 
 /* Find the observer with obs->code or add it; fills obs->id. */
@@ -101,39 +104,47 @@ typedef struct dl_session {
     char uuid[37];
     int64_t observer_id;
     int64_t set_id;
-    char *status;            /* running | completed | aborted | crashed */
+    char *status; /* running | completed | aborted | crashed */
     char *started_utc, *ended_utc;
     uint64_t seed;
     size_t norder;
-    int *order;              /* set item indices in presentation order */
-    char *experiment_text;   /* the experiment file's text */
+    int *order;            /* set item indices in presentation order */
+    char *experiment_text; /* the experiment file's text */
     char experiment_sha256[65];
     char *software_version, *git_revision;
     char *sdl_version, *video_driver, *renderer, *display_mode;
     double refresh_mean_ms, refresh_sd_ms; /* NaN when not measured */
     int window_w, window_h, drawable_w, drawable_h;
     double viewing_distance_cm, screen_width_cm; /* NaN when not given */
-    int pid;                 /* process that runs it (for stale detection) */
+    int pid;                                     /* process that runs it (for stale detection) */
     char *hostname;
 } dl_session;
 
-/* Start a session: status `running`, a new UUID, started_utc now. The caller
- * fills everything else; sess->id and uuid are set. */
+/* Start a session: status `running`, a new UUID (v4, /dev/urandom),
+ * started_utc now. The caller fills everything else; sess->id, uuid, status
+ * and started_utc are set (status/started_utc must be NULL or malloc'd: they
+ * are replaced), and pid / hostname when left 0 / NULL (this process, this
+ * host). DL_ENOENT when the observer or set is not stored. */
 int dl_store_start_session(dl_store *st, dl_session *sess, dl_error *err);
 /* Finish with status completed | aborted | crashed and ended_utc now. */
 int dl_store_finish_session(dl_store *st, int64_t session_id, const char *status, dl_error *err);
 /* Load a session by id or uuid. */
 int dl_store_get_session(dl_store *st, int64_t session_id, dl_session *out, dl_error *err);
+/* Load a session by its UUID; DL_ENOENT if absent. (added) */
+int dl_store_get_session_uuid(dl_store *st, const char *uuid, dl_session *out, dl_error *err);
 void dl_session_clear(dl_session *sess);
 
 /* Sessions of an observer (code) on a set (name) that can be resumed:
- * status running or crashed, newest first. *out is an array of *n. */
+ * status running or crashed, newest first. *out is an array of *n. A
+ * `running` session may still be alive in another process: call
+ * dl_store_mark_stale first. */
 int dl_store_find_resumable(dl_store *st, const char *observer_code, const char *set_name,
                             dl_session **out, size_t *n, dl_error *err);
 void dl_sessions_free(dl_session *s, size_t n);
 
-/* Position in the session's order of the next unanswered trial (= number of
- * trials or ratings already logged); norder when all are done. */
+/* Position in the session's order of the next unanswered trial: one past the
+ * highest index logged (trials or ratings), which equals the number logged
+ * when they were logged in order; norder when all are done. */
 int dl_store_next_index(dl_store *st, int64_t session_id, size_t *next, dl_error *err);
 
 /* Mark `running` sessions whose process is gone (same host, pid not alive)
@@ -144,14 +155,14 @@ int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err);
 
 typedef struct dl_trial {
     int64_t session_id;
-    int index;          /* position in the session's order */
+    int index; /* position in the session's order */
     int practice;
-    int item_index;     /* set item shown */
+    int item_index;                       /* set item shown */
     const char *left_image, *right_image; /* relative paths */
-    int choice;         /* 0 left, 1 right, -1 no response (deadline) */
-    int correct;        /* chose the trivial image */
-    double rt_ms;       /* response stamp - onset stamp */
-    double onset_s;     /* performance-counter seconds since session start */
+    int choice;                           /* 0 left, 1 right, -1 no response (deadline) */
+    int correct;                          /* chose the trivial image */
+    double rt_ms;                         /* response stamp - onset stamp */
+    double onset_s;                       /* performance-counter seconds since session start */
     double response_s;
     int frames_dropped;
 } dl_trial;
@@ -162,14 +173,18 @@ typedef struct dl_rating {
     int practice;
     int item_index;
     const char *image;
-    int q1, q2, q3;               /* -1 when not answered */
+    int q1, q2, q3; /* -1 when not answered */
     double rt_q1_ms, rt_q2_ms, rt_q3_ms;
     double onset_s;
     int frames_dropped;
 } dl_rating;
 
-/* Each in its own transaction, committed before returning. DL_EEXIST when
- * (session, index) is already logged. */
+/* Each in its own transaction (BEGIN IMMEDIATE ... COMMIT, WAL fsynced), so
+ * a trial is on disk when the call returns 0. DL_EEXIST when (session,
+ * index) is already logged, DL_ENOENT for an unknown session, DL_EBUSY when
+ * another process holds the write lock past the busy timeout, DL_EFULL when
+ * the disk is full; the failed row is then not stored at all. A missed
+ * deadline is choice -1 with correct 0 and rt_ms NaN. */
 int dl_store_log_trial(dl_store *st, const dl_trial *t, dl_error *err);
 int dl_store_log_rating(dl_store *st, const dl_rating *r, dl_error *err);
 /* kind: pause | resume | escape | focus-lost | frame-drop | warning | info */
@@ -213,17 +228,56 @@ typedef int (*dl_rating_fn)(void *ctx, const dl_rating_view *r);
 
 /* Iterate over trials/ratings of sessions on set_name (NULL = every set),
  * completed sessions only unless include_incomplete. Ordered by observer,
- * session, index. A non-zero callback return stops and is returned. */
-int dl_store_each_trial(dl_store *st, const char *set_name, int include_incomplete,
-                        dl_trial_fn fn, void *ctx, dl_error *err);
+ * session, index. Practice trials are included (see `practice`).
+ * trivial_image / impossible_image / difficulty are NULL when the item is not
+ * in the set. A non-zero callback return stops and is returned. The callback
+ * must not write to the same store. */
+int dl_store_each_trial(dl_store *st, const char *set_name, int include_incomplete, dl_trial_fn fn,
+                        void *ctx, dl_error *err);
 int dl_store_each_rating(dl_store *st, const char *set_name, int include_incomplete,
                          dl_rating_fn fn, void *ctx, dl_error *err);
 
 /* ---- maintenance (for the CLI commands) --------------------------------------------- */
 
+/* One line of `dddlab sessions list`. (added) */
+typedef struct dl_session_summary {
+    int64_t id;
+    char uuid[37];
+    char *observer_code, *set_name, *task, *status;
+    char *started_utc, *ended_utc; /* ended_utc NULL while running */
+    char *hostname;
+    size_t done;  /* trials or ratings logged */
+    size_t total; /* length of the session's order */
+} dl_session_summary;
+
+/* Every session, oldest first. *out is an array of *n. (added) */
+int dl_store_list_sessions(dl_store *st, dl_session_summary **out, size_t *n, dl_error *err);
+void dl_session_summaries_free(dl_session_summary *v, size_t n); /* accepts NULL */
+
+/* What `dddlab db check` reports. Counts are -1 when the schema is newer than
+ * this program knows (their tables may have changed). (added) */
+typedef struct dl_store_report {
+    int schema_version;  /* PRAGMA user_version of the file */
+    int integrity_ok;    /* PRAGMA integrity_check said "ok" */
+    int foreign_keys_ok; /* PRAGMA foreign_key_check found nothing */
+    char integrity[512]; /* "ok" or the first problems it found */
+    char journal_mode[16];
+    int64_t sets, images, observers, sessions, trials, ratings, events;
+    int64_t running, completed, aborted, crashed; /* sessions by status */
+} dl_store_report;
+
+/* Check the file at path without changing it: integrity, schema version,
+ * counts. Returns 0 when the check could run (look at the report for the
+ * verdict), DL_ENOENT for a missing file, DL_ECORRUPT when it is not a
+ * database at all. (added) */
+int dl_store_check(const char *path, dl_store_report *out, dl_error *err);
+
 /* Write table (trials | ratings | sessions | observers | stimuli) as tidy CSV
  * to path atomically ("-" = stdout). */
 int dl_store_export(dl_store *st, const char *table, const char *path, dl_error *err);
+/* The same, and *nrows gets the number of data rows written. (added) */
+int dl_store_export_count(dl_store *st, const char *table, const char *path, size_t *nrows,
+                          dl_error *err);
 /* Merge the files srcs into dst (created if missing); see `dddlab merge`. */
 int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_error *err);
 

@@ -1,2 +1,355 @@
-/* store.c — placeholder */
-typedef int dl_placeholder_store;
+/* store.c — opening and closing the store, SQLite error mapping, and the small
+ * statement helpers the other store_*.c files share. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "store_internal.h"
+
+/* Long enough for a station whose other process writes a burst of rows, short
+ * enough that an observer never waits on a locked file unnoticed. */
+#define ST_BUSY_TIMEOUT_MS 5000
+
+static const char *const cached_sql[ST_NCACHED] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_LOG_TRIAL] =
+        "INSERT INTO trials(session_id, idx, practice, item_index, left_image, right_image,"
+        " choice, correct, rt_ms, onset_s, response_s, frames_dropped, logged_utc)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_LOG_RATING] =
+        "INSERT INTO ratings(session_id, idx, practice, item_index, image, q1, q2, q3,"
+        " rt_q1_ms, rt_q2_ms, rt_q3_ms, onset_s, frames_dropped, logged_utc)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    [ST_LOG_EVENT] = "INSERT INTO events(session_id, t_s, kind, detail, logged_utc)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+/* ---- errors ----------------------------------------------------------------- */
+
+static int fail_ioerr(sqlite3 *db, const char *path, const char *op, const char *why, dl_error *err)
+{
+    int e = db ? sqlite3_system_errno(db) : 0;
+    if (e == ENOSPC || e == EDQUOT)
+        return dl_fail(err, DL_EFULL, "%s: %s: disk is full (%s); free some space and try again",
+                       path, op, strerror(e));
+    if (e == EROFS || e == EACCES || e == EPERM)
+        return dl_fail(err, DL_EIO, "%s: %s: cannot write: %s", path, op, strerror(e));
+    return dl_fail(err, DL_EIO, "%s: %s: input/output error: %s%s%s", path, op, why, e ? "; " : "",
+                   e ? strerror(e) : "");
+}
+
+int st_fail_db(sqlite3 *db, const char *path, int rc, const char *op, dl_error *err)
+{
+    const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    int e = db ? sqlite3_system_errno(db) : 0;
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return dl_fail(err, DL_EBUSY,
+                       "%s: %s: database is locked (another dddlab is writing to it and did not "
+                       "let go in time; wait until it has finished or close it, then try again)",
+                       path, op);
+    case SQLITE_FULL:
+        return dl_fail(err, DL_EFULL, "%s: %s: disk is full; free some space and try again", path,
+                       op);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return dl_fail(err, DL_ECORRUPT,
+                       "%s: %s: the file is corrupt or not a dddlab database (%s)", path, op, why);
+    case SQLITE_READONLY:
+        return dl_fail(err, DL_EIO,
+                       "%s: %s: cannot write: the database or its folder is read-only (%s)", path,
+                       op, e ? strerror(e) : why);
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return dl_fail(err, DL_EIO, "%s: %s: cannot open the database: %s", path, op,
+                       e ? strerror(e) : why);
+    case SQLITE_IOERR:
+        return fail_ioerr(db, path, op, why, err);
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return dl_fail(err, DL_EEXIST, "%s: %s: already stored (%s)", path, op, why);
+        return dl_fail(err, DL_EINVAL, "%s: %s: %s", path, op, why);
+    case SQLITE_NOMEM:
+        return dl_fail(err, DL_ENOMEM, "%s: %s: out of memory", path, op);
+    default:
+        return dl_fail(err, DL_EIO, "%s: %s: %s", path, op, why);
+    }
+}
+
+int st_fail(dl_store *st, int rc, const char *op, dl_error *err)
+{
+    return st_fail_db(st->db, st->path, rc, op, err);
+}
+
+/* ---- statements ---------------------------------------------------------------- */
+
+int st_prepare(dl_store *st, const char *sql, sqlite3_stmt **out, const char *op, dl_error *err)
+{
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return st_fail(st, rc, op, err);
+    }
+    return 0;
+}
+
+int st_cached(dl_store *st, int which, sqlite3_stmt **out, const char *op, dl_error *err)
+{
+    if (!st->cached[which]) {
+        int rc = sqlite3_prepare_v3(st->db, cached_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &st->cached[which], NULL);
+        if (rc != SQLITE_OK) {
+            st->cached[which] = NULL;
+            return st_fail(st, rc, op, err);
+        }
+    }
+    sqlite3_reset(st->cached[which]);
+    sqlite3_clear_bindings(st->cached[which]);
+    *out = st->cached[which];
+    return 0;
+}
+
+static int run_cached(dl_store *st, int which, const char *op, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_cached(st, which, &s, op, err);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : st_fail(st, rc, op, err);
+}
+
+int st_begin(dl_store *st, const char *op, dl_error *err)
+{
+    return run_cached(st, ST_BEGIN, op, err);
+}
+
+int st_commit(dl_store *st, const char *op, dl_error *err)
+{
+    int rc = run_cached(st, ST_COMMIT, op, err);
+    if (rc)
+        st_rollback(st); /* a failed COMMIT may leave the transaction open */
+    return rc;
+}
+
+void st_rollback(dl_store *st)
+{
+    if (sqlite3_get_autocommit(st->db))
+        return; /* SQLite already rolled back (e.g. after SQLITE_FULL) */
+    if (run_cached(st, ST_ROLLBACK, "rollback", NULL) != 0)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int st_exec(dl_store *st, const char *sql, const char *op, dl_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? 0 : st_fail(st, rc, op, err);
+}
+
+int st_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+}
+
+int st_bind_double(sqlite3_stmt *s, int i, double v)
+{
+    return isfinite(v) ? sqlite3_bind_double(s, i, v) : sqlite3_bind_null(s, i);
+}
+
+int st_bind_int_unknown(sqlite3_stmt *s, int i, int v)
+{
+    return v < 0 ? sqlite3_bind_null(s, i) : sqlite3_bind_int(s, i, v);
+}
+
+char *st_col_strdup(sqlite3_stmt *s, int i, int *oom)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    if (!t)
+        return NULL;
+    char *c = dl_strdup((const char *)t);
+    if (!c)
+        *oom = 1;
+    return c;
+}
+
+double st_col_double(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
+int st_col_int_unknown(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i);
+}
+
+const char *st_col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : "";
+}
+
+/* ---- open / close ---------------------------------------------------------------- */
+
+/* Create the file ourselves so it gets mode 0600 whatever the umask: the
+ * database holds observer data. SQLite gives its -wal and -shm files the
+ * database file's mode. */
+static int create_file(const char *path, int flags, dl_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0)
+        return 0;
+    if (errno != ENOENT)
+        return dl_fail(err, DL_EIO, "%s: open database: %s", path, strerror(errno));
+    if (flags & (DL_STORE_NOCREATE | DL_STORE_READONLY))
+        return dl_fail(err, DL_ENOENT, "%s: open database: no such file", path);
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+        int e = errno;
+        return dl_fail(err, e == ENOSPC ? DL_EFULL : DL_EIO, "%s: create database: %s", path,
+                       strerror(e));
+    }
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+/* A PRAGMA that returns one row (journal_mode) or none (the others). */
+static int pragma(dl_store *st, const char *sql, const char *want, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, sql, &s, "open database", err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW && want && strcmp(st_col_text(s, 0), want) != 0)
+        rc = dl_fail(err, DL_EIO, "%s: open database: %s gave '%s', not '%s'", st->path, sql,
+                     st_col_text(s, 0), want);
+    else if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = st_fail(st, step, "open database", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int apply_pragmas(dl_store *st, dl_error *err)
+{
+    int rc = pragma(st, "PRAGMA foreign_keys = ON", NULL, err);
+    if (!rc && !st->readonly)
+        rc = pragma(st, "PRAGMA journal_mode = WAL", "wal", err);
+    if (!rc)
+        rc = pragma(st, "PRAGMA synchronous = FULL", NULL, err);
+    return rc;
+}
+
+/* "file:PATH?immutable=1" with PATH percent-encoded, for SQLite's URI open. */
+static char *immutable_uri(const char *path)
+{
+    dl_buf b;
+    dl_buf_init(&b);
+    int rc = dl_buf_append(&b, "file:", 5);
+    for (const unsigned char *p = (const unsigned char *)path; !rc && *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-._~", *p))
+            rc = dl_buf_append(&b, (const char *)p, 1);
+        else
+            rc = dl_buf_printf(&b, "%%%02X", *p);
+    }
+    if (!rc)
+        rc = dl_buf_append(&b, "?immutable=1", 12);
+    if (rc) {
+        dl_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+static int on_read_only_fs(const char *path)
+{
+    struct statvfs vfs;
+    return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+/* Open the connection, apply the pragmas, check the schema. */
+static int st_connect(dl_store *st, const char *uri, dl_error *err)
+{
+    int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    int src =
+        sqlite3_open_v2(uri ? uri : st->path, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    if (src != SQLITE_OK)
+        return st_fail(st, src, "open database", err);
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, ST_BUSY_TIMEOUT_MS);
+    /* SQLite quietly falls back to read-only when the file cannot be opened
+     * for writing; a runner must learn that now, not at the first trial. */
+    if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1)
+        return dl_fail(err, DL_EIO,
+                       "%s: open database: cannot open for writing: the file or its folder is "
+                       "read-only (it can still be opened read-only to read it)",
+                       st->path);
+    int rc = apply_pragmas(st, err);
+    if (!rc)
+        rc = st_migrate(st, err);
+    return rc;
+}
+
+int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
+{
+    *out = NULL;
+    dl_store *st = dl_calloc(1, sizeof *st);
+    if (!st || !(st->path = dl_strdup(path))) {
+        free(st);
+        return dl_fail(err, DL_ENOMEM, "%s: open database: out of memory", path);
+    }
+    st->readonly = (flags & DL_STORE_READONLY) != 0;
+    int rc = create_file(path, flags, err);
+    if (!rc)
+        rc = st_connect(st, NULL, err);
+    /* A WAL file on a read-only file system (a locked USB stick, a read-only
+     * mount) cannot get its -shm index. Nobody can write there, so reading
+     * it as immutable is safe. */
+    if (rc == DL_EIO && st->readonly && on_read_only_fs(path)) {
+        sqlite3_close_v2(st->db);
+        st->db = NULL;
+        char *uri = immutable_uri(path);
+        rc = uri ? st_connect(st, uri, err) : dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
+        free(uri);
+    }
+    if (rc) {
+        dl_store_close(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+void dl_store_close(dl_store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < ST_NCACHED; i++)
+        sqlite3_finalize(st->cached[i]);
+    sqlite3_close_v2(st->db);
+    free(st->path);
+    free(st);
+}
+
+const char *dl_store_path(const dl_store *st)
+{
+    return st->path;
+}
+
+void dl_store_set_busy_timeout(dl_store *st, int ms)
+{
+    sqlite3_busy_timeout(st->db, ms > 0 ? ms : 0);
+}

@@ -1,0 +1,515 @@
+/* store_merge.c — combine the files of several stations into one.
+ *
+ * Natural keys, not row ids, decide what is the same thing: observers by
+ * code, stimulus sets by name (and then their content hash must agree),
+ * sessions by UUID (and then their trials and ratings must agree). Each source
+ * is opened through dl_store_open, so a newer schema or a corrupt file is
+ * refused before anything is copied. The whole merge is one transaction on
+ * the output: a failure rolls everything back, and an output file the merge
+ * created is removed again. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_internal.h"
+
+/* Source row id -> output row id. Sources are read in id order, so the
+ * source ids arrive sorted and lookup is a binary search. */
+typedef struct idmap {
+    int64_t *src, *dst;
+    size_t n, cap;
+} idmap;
+
+static void idmap_free(idmap *m)
+{
+    free(m->src);
+    free(m->dst);
+    memset(m, 0, sizeof *m);
+}
+
+static int idmap_add(idmap *m, int64_t src, int64_t dst)
+{
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 64;
+        int64_t *s = dl_realloc_array(m->src, cap, sizeof *s);
+        if (!s)
+            return DL_ENOMEM;
+        m->src = s;
+        int64_t *d = dl_realloc_array(m->dst, cap, sizeof *d);
+        if (!d)
+            return DL_ENOMEM;
+        m->dst = d;
+        m->cap = cap;
+    }
+    m->src[m->n] = src;
+    m->dst[m->n++] = dst;
+    return 0;
+}
+
+static int64_t idmap_get(const idmap *m, int64_t src)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->src[mid] < src)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && m->src[lo] == src ? m->dst[lo] : -1;
+}
+
+typedef struct merge {
+    dl_store *out, *in;
+    idmap observers, sets;
+    dl_error *err;
+} merge;
+
+/* ---- small statement helpers --------------------------------------------------- */
+
+/* Bind the columns of sel, from the first, to ins parameters from `first`. */
+static void bind_columns(sqlite3_stmt *ins, int first, sqlite3_stmt *sel, int from)
+{
+    int n = sqlite3_column_count(sel);
+    for (int i = from; i < n; i++)
+        sqlite3_bind_value(ins, first + i - from, sqlite3_column_value(sel, i));
+}
+
+static int step_insert(dl_store *st, sqlite3_stmt *ins, const char *op, dl_error *err)
+{
+    int step = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    return step == SQLITE_DONE ? 0 : st_fail(st, step, op, err);
+}
+
+/* id of the row found by a one-parameter text lookup; 0 when absent. The
+ * second column, if any, is copied into extra. */
+static int lookup(dl_store *st, const char *sql, const char *key, int64_t *id, char *extra,
+                  size_t nextra, const char *op, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, sql, &s, op, err);
+    if (rc)
+        return rc;
+    st_bind_text(s, 1, key);
+    int step = sqlite3_step(s);
+    *id = 0;
+    if (step == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        if (extra)
+            snprintf(extra, nextra, "%s", st_col_text(s, 1));
+    } else if (step != SQLITE_DONE) {
+        rc = st_fail(st, step, op, err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- observers ----------------------------------------------------------------------- */
+
+static int merge_observers(merge *m)
+{
+    const char *op = "merge observers";
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    int rc = st_prepare(m->in,
+                        "SELECT id, code, age, gender, handedness, vision_corrected, naive,"
+                        " created_utc FROM observers ORDER BY id",
+                        &sel, op, m->err);
+    if (!rc)
+        rc = st_prepare(m->out,
+                        "INSERT INTO observers(code, age, gender, handedness, vision_corrected,"
+                        " naive, created_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                        " ON CONFLICT (code) DO NOTHING",
+                        &ins, op, m->err);
+    int step = SQLITE_DONE;
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        /* The first file that knows an observer keeps its record. */
+        bind_columns(ins, 1, sel, 1);
+        rc = step_insert(m->out, ins, op, m->err);
+        int64_t id = sqlite3_last_insert_rowid(m->out->db);
+        if (!rc && sqlite3_changes(m->out->db) == 0)
+            rc = lookup(m->out, "SELECT id FROM observers WHERE code = ?1", st_col_text(sel, 1),
+                        &id, NULL, 0, op, m->err);
+        if (!rc && idmap_add(&m->observers, sqlite3_column_int64(sel, 0), id) != 0)
+            rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(m->in, step, op, m->err);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+/* ---- stimulus sets ----------------------------------------------------------------------- */
+
+static int copy_images(merge *m, int64_t src_set, int64_t dst_set, idmap *images)
+{
+    const char *op = "merge stimulus images";
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    int rc = st_prepare(m->in,
+                        "SELECT id, path, sha256, width_px, height_px, difficulty, frac_correct,"
+                        " class_label, label_error FROM images WHERE set_id = ?1 ORDER BY id",
+                        &sel, op, m->err);
+    if (!rc)
+        rc = st_prepare(m->out,
+                        "INSERT INTO images(set_id, path, sha256, width_px, height_px,"
+                        " difficulty, frac_correct, class_label, label_error)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        &ins, op, m->err);
+    int step = SQLITE_DONE;
+    if (!rc)
+        sqlite3_bind_int64(sel, 1, src_set);
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        sqlite3_bind_int64(ins, 1, dst_set);
+        bind_columns(ins, 2, sel, 1);
+        rc = step_insert(m->out, ins, op, m->err);
+        if (!rc && idmap_add(images, sqlite3_column_int64(sel, 0),
+                             sqlite3_last_insert_rowid(m->out->db)) != 0)
+            rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(m->in, step, op, m->err);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+static int copy_items(merge *m, int64_t src_set, int64_t dst_set, const idmap *images)
+{
+    const char *op = "merge stimulus items";
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    int rc = st_prepare(m->in,
+                        "SELECT idx, practice, trivial_left, image_a, image_b FROM set_items"
+                        " WHERE set_id = ?1 ORDER BY idx",
+                        &sel, op, m->err);
+    if (!rc)
+        rc = st_prepare(m->out,
+                        "INSERT INTO set_items(set_id, idx, practice, trivial_left, image_a,"
+                        " image_b) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        &ins, op, m->err);
+    int step = SQLITE_DONE;
+    if (!rc)
+        sqlite3_bind_int64(sel, 1, src_set);
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        sqlite3_bind_int64(ins, 1, dst_set);
+        bind_columns(ins, 2, sel, 0);
+        sqlite3_bind_int64(ins, 5, idmap_get(images, sqlite3_column_int64(sel, 3)));
+        if (sqlite3_column_type(sel, 4) != SQLITE_NULL)
+            sqlite3_bind_int64(ins, 6, idmap_get(images, sqlite3_column_int64(sel, 4)));
+        rc = step_insert(m->out, ins, op, m->err);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(m->in, step, op, m->err);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+/* Copy one set row (sel's current row) and its images and items. */
+static int copy_set(merge *m, sqlite3_stmt *sel, int64_t *dst_set)
+{
+    const char *op = "merge stimulus sets";
+    sqlite3_stmt *ins = NULL;
+    int rc = st_prepare(m->out,
+                        "INSERT INTO stimulus_sets(name, task, created_utc, seed, params_json,"
+                        " results_sha256, image_root, content_sha256)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        &ins, op, m->err);
+    if (rc)
+        return rc;
+    bind_columns(ins, 1, sel, 1);
+    rc = step_insert(m->out, ins, op, m->err);
+    sqlite3_finalize(ins);
+    if (rc)
+        return rc;
+    *dst_set = sqlite3_last_insert_rowid(m->out->db);
+    idmap images = {0};
+    int64_t src_set = sqlite3_column_int64(sel, 0);
+    rc = copy_images(m, src_set, *dst_set, &images);
+    if (!rc)
+        rc = copy_items(m, src_set, *dst_set, &images);
+    idmap_free(&images);
+    return rc;
+}
+
+static int merge_sets(merge *m)
+{
+    const char *op = "merge stimulus sets";
+    sqlite3_stmt *sel = NULL;
+    int rc = st_prepare(m->in,
+                        "SELECT id, name, task, created_utc, seed, params_json, results_sha256,"
+                        " image_root, content_sha256 FROM stimulus_sets ORDER BY id",
+                        &sel, op, m->err);
+    int step = SQLITE_DONE;
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        const char *name = st_col_text(sel, 1), *hash = st_col_text(sel, 8);
+        char have[80];
+        int64_t id = 0;
+        rc = lookup(m->out, "SELECT id, content_sha256 FROM stimulus_sets WHERE name = ?1", name,
+                    &id, have, sizeof have, op, m->err);
+        if (!rc && id && strcmp(have, hash) != 0)
+            rc = dl_fail(m->err, DL_EEXIST,
+                         "stimulus set '%s' has different content in %s and %s (content "
+                         "SHA-256 %.12s... vs %.12s...); rename one of them before merging",
+                         name, m->in->path, m->out->path, hash, have);
+        if (!rc && !id)
+            rc = copy_set(m, sel, &id);
+        if (!rc && idmap_add(&m->sets, sqlite3_column_int64(sel, 0), id) != 0)
+            rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(m->in, step, op, m->err);
+    sqlite3_finalize(sel);
+    return rc;
+}
+
+/* ---- sessions ------------------------------------------------------------------------------ */
+
+static const char trials_digest_sql[] =
+    "SELECT idx, practice, item_index, left_image, right_image, choice, correct, rt_ms,"
+    " onset_s, response_s, frames_dropped FROM trials WHERE session_id = ?1 ORDER BY idx";
+static const char ratings_digest_sql[] =
+    "SELECT idx, practice, item_index, image, q1, q2, q3, rt_q1_ms, rt_q2_ms, rt_q3_ms,"
+    " onset_s, frames_dropped FROM ratings WHERE session_id = ?1 ORDER BY idx";
+
+/* SHA-256 over a session's logged rows (typed, length-prefixed values) and
+ * their number, to tell whether two copies of a session agree. */
+static int digest_rows(dl_store *st, const char *sql, int64_t session_id, char hex[65],
+                       int64_t *nrows, dl_error *err)
+{
+    const char *op = "compare sessions";
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, sql, &s, op, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, session_id);
+    dl_sha256 h;
+    dl_sha256_init(&h);
+    *nrows = 0;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            int type = sqlite3_column_type(s, i);
+            char head[40];
+            if (type == SQLITE_FLOAT) {
+                double d = sqlite3_column_double(s, i);
+                dl_sha256_update(&h, "f", 1);
+                dl_sha256_update(&h, &d, sizeof d);
+                continue;
+            }
+            int n = sqlite3_column_bytes(s, i);
+            int k = snprintf(head, sizeof head, "%d:%d:", type, n);
+            dl_sha256_update(&h, head, (size_t)k);
+            dl_sha256_update(&h, sqlite3_column_text(s, i), (size_t)n);
+        }
+        (*nrows)++;
+    }
+    if (step != SQLITE_DONE)
+        rc = st_fail(st, step, op, err);
+    sqlite3_finalize(s);
+    dl_sha256_hex(&h, hex);
+    return rc;
+}
+
+/* Both copies of a session must hold the same trials and ratings. */
+static int same_session(merge *m, const char *uuid, int64_t src_id, int64_t dst_id)
+{
+    const char *sqls[2] = {trials_digest_sql, ratings_digest_sql};
+    const char *what[2] = {"trials", "ratings"};
+    for (int k = 0; k < 2; k++) {
+        char a[65], b[65];
+        int64_t na = 0, nb = 0;
+        int rc = digest_rows(m->in, sqls[k], src_id, a, &na, m->err);
+        if (!rc)
+            rc = digest_rows(m->out, sqls[k], dst_id, b, &nb, m->err);
+        if (rc)
+            return rc;
+        if (strcmp(a, b) != 0)
+            return dl_fail(m->err, DL_EEXIST,
+                           "session %s is in both %s (%" PRId64 " %s) and %s (%" PRId64
+                           " %s) but its %s differ; was one file copied while the session "
+                           "was still running?",
+                           uuid, m->in->path, na, what[k], m->out->path, nb, what[k], what[k]);
+    }
+    return 0;
+}
+
+/* Copy the rows of one session's table: sel (on the source) selects the
+ * columns after session_id, ins (on the output) takes ?1 = session id. */
+static int copy_session_rows(merge *m, const char *sel_sql, const char *ins_sql, int64_t src_id,
+                             int64_t dst_id)
+{
+    const char *op = "merge session rows";
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    int rc = st_prepare(m->in, sel_sql, &sel, op, m->err);
+    if (!rc)
+        rc = st_prepare(m->out, ins_sql, &ins, op, m->err);
+    int step = SQLITE_DONE;
+    if (!rc)
+        sqlite3_bind_int64(sel, 1, src_id);
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        sqlite3_bind_int64(ins, 1, dst_id);
+        bind_columns(ins, 2, sel, 0);
+        rc = step_insert(m->out, ins, op, m->err);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(m->in, step, op, m->err);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+static int copy_session_children(merge *m, int64_t src_id, int64_t dst_id)
+{
+    int rc = copy_session_rows(
+        m,
+        "SELECT idx, practice, item_index, left_image, right_image, choice, correct, rt_ms,"
+        " onset_s, response_s, frames_dropped, logged_utc FROM trials WHERE session_id = ?1"
+        " ORDER BY idx",
+        "INSERT INTO trials(session_id, idx, practice, item_index, left_image, right_image,"
+        " choice, correct, rt_ms, onset_s, response_s, frames_dropped, logged_utc)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        src_id, dst_id);
+    if (!rc)
+        rc = copy_session_rows(
+            m,
+            "SELECT idx, practice, item_index, image, q1, q2, q3, rt_q1_ms, rt_q2_ms, rt_q3_ms,"
+            " onset_s, frames_dropped, logged_utc FROM ratings WHERE session_id = ?1"
+            " ORDER BY idx",
+            "INSERT INTO ratings(session_id, idx, practice, item_index, image, q1, q2, q3,"
+            " rt_q1_ms, rt_q2_ms, rt_q3_ms, onset_s, frames_dropped, logged_utc)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            src_id, dst_id);
+    if (!rc)
+        rc = copy_session_rows(m,
+                               "SELECT t_s, kind, detail, logged_utc FROM events"
+                               " WHERE session_id = ?1 ORDER BY id",
+                               "INSERT INTO events(session_id, t_s, kind, detail, logged_utc)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5)",
+                               src_id, dst_id);
+    return rc;
+}
+
+#define SESSION_DATA_COLUMNS                                                                       \
+    "uuid, status, started_utc, ended_utc, seed, trial_order, norder, experiment_text,"            \
+    " experiment_sha256, software_version, git_revision, sdl_version, video_driver, renderer,"     \
+    " display_mode, refresh_mean_ms, refresh_sd_ms, window_w, window_h, drawable_w,"               \
+    " drawable_h, viewing_distance_cm, screen_width_cm, pid, hostname"
+
+static int copy_session(merge *m, sqlite3_stmt *sel, int64_t *dst_id)
+{
+    const char *op = "merge sessions";
+    sqlite3_stmt *ins = NULL;
+    int rc = st_prepare(m->out,
+                        "INSERT INTO sessions(observer_id, set_id, " SESSION_DATA_COLUMNS ")"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                        " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                        &ins, op, m->err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(ins, 1, idmap_get(&m->observers, sqlite3_column_int64(sel, 1)));
+    sqlite3_bind_int64(ins, 2, idmap_get(&m->sets, sqlite3_column_int64(sel, 2)));
+    bind_columns(ins, 3, sel, 3);
+    rc = step_insert(m->out, ins, op, m->err);
+    sqlite3_finalize(ins);
+    if (!rc)
+        *dst_id = sqlite3_last_insert_rowid(m->out->db);
+    return rc;
+}
+
+static int merge_sessions(merge *m)
+{
+    const char *op = "merge sessions";
+    sqlite3_stmt *sel = NULL;
+    int rc = st_prepare(
+        m->in, "SELECT id, observer_id, set_id, " SESSION_DATA_COLUMNS " FROM sessions ORDER BY id",
+        &sel, op, m->err);
+    int step = SQLITE_DONE;
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        int64_t src_id = sqlite3_column_int64(sel, 0), dst_id = 0;
+        char uuid[40];
+        snprintf(uuid, sizeof uuid, "%s", st_col_text(sel, 3));
+        rc = lookup(m->out, "SELECT id FROM sessions WHERE uuid = ?1", uuid, &dst_id, NULL, 0, op,
+                    m->err);
+        if (!rc && dst_id) {
+            rc = same_session(m, uuid, src_id, dst_id); /* already there: copied once */
+            continue;
+        }
+        if (!rc)
+            rc = copy_session(m, sel, &dst_id);
+        if (!rc)
+            rc = copy_session_children(m, src_id, dst_id);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(m->in, step, op, m->err);
+    sqlite3_finalize(sel);
+    return rc;
+}
+
+/* ---- the whole merge --------------------------------------------------------------------------
+ */
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static int merge_one(dl_store *out, const char *src, dl_error *err)
+{
+    merge m = {.out = out, .err = err};
+    int rc = dl_store_open(src, DL_STORE_READONLY, &m.in, err);
+    if (!rc)
+        rc = merge_observers(&m);
+    if (!rc)
+        rc = merge_sets(&m);
+    if (!rc)
+        rc = merge_sessions(&m);
+    dl_store_close(m.in);
+    idmap_free(&m.observers);
+    idmap_free(&m.sets);
+    return rc;
+}
+
+static void remove_db(const char *path)
+{
+    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+}
+
+int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_error *err)
+{
+    if (nsrcs == 0)
+        return dl_fail(err, DL_EINVAL, "%s: merge: no input files", dst);
+    for (size_t i = 0; i < nsrcs; i++)
+        if (same_file(dst, srcs[i]))
+            return dl_fail(err, DL_EINVAL, "%s: merge: the output is also an input", dst);
+    struct stat sb;
+    int existed = stat(dst, &sb) == 0;
+    dl_store *out = NULL;
+    int rc = dl_store_open(dst, 0, &out, err);
+    if (rc)
+        return rc;
+    rc = st_begin(out, "merge", err);
+    for (size_t i = 0; !rc && i < nsrcs; i++) {
+        rc = merge_one(out, srcs[i], err);
+        if (rc)
+            dl_fail_prefix(err, "merge %s into %s: ", srcs[i], dst);
+    }
+    if (!rc)
+        rc = st_commit(out, "merge", err);
+    if (rc)
+        st_rollback(out);
+    dl_store_close(out);
+    if (rc && !existed)
+        remove_db(dst);
+    return rc;
+}

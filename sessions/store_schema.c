@@ -1,0 +1,218 @@
+/* store_schema.c — the schema and its forward-only migrations.
+ *
+ * PRAGMA user_version holds the schema version. migrations[v] brings a file
+ * from version v to v + 1; each runs in its own BEGIN IMMEDIATE transaction
+ * together with the new user_version, so a crash mid-migration leaves the old
+ * version intact. A file with a version above DL_STORE_SCHEMA_VERSION was
+ * written by a newer dddlab and is refused rather than guessed at. */
+#include <string.h>
+
+#include "store_internal.h"
+
+static const char schema_v1[] =
+    "CREATE TABLE stimulus_sets("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " task TEXT NOT NULL CHECK (task IN ('2afc', 'rating')),"
+    " created_utc TEXT NOT NULL,"
+    " seed INTEGER NOT NULL," /* uint64 stored as its int64 bit pattern */
+    " params_json TEXT,"
+    " results_sha256 TEXT,"
+    " image_root TEXT,"
+    " content_sha256 TEXT NOT NULL);"
+    "CREATE TABLE images("
+    " id INTEGER PRIMARY KEY,"
+    " set_id INTEGER NOT NULL REFERENCES stimulus_sets(id),"
+    " path TEXT NOT NULL,"
+    " sha256 TEXT NOT NULL,"
+    " width_px INTEGER NOT NULL,"
+    " height_px INTEGER NOT NULL,"
+    " difficulty TEXT,"
+    " frac_correct REAL,"
+    " class_label TEXT,"
+    " label_error INTEGER,"
+    " UNIQUE (set_id, path));"
+    "CREATE TABLE set_items("
+    " set_id INTEGER NOT NULL REFERENCES stimulus_sets(id),"
+    " idx INTEGER NOT NULL,"
+    " practice INTEGER NOT NULL,"
+    " trivial_left INTEGER,"
+    " image_a INTEGER NOT NULL REFERENCES images(id),"
+    " image_b INTEGER REFERENCES images(id),"
+    " PRIMARY KEY (set_id, idx)) WITHOUT ROWID;"
+    "CREATE TABLE observers("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " age INTEGER,"
+    " gender TEXT,"
+    " handedness TEXT,"
+    " vision_corrected INTEGER,"
+    " naive INTEGER,"
+    " created_utc TEXT NOT NULL);"
+    "CREATE TABLE sessions("
+    " id INTEGER PRIMARY KEY,"
+    " uuid TEXT NOT NULL UNIQUE,"
+    " observer_id INTEGER NOT NULL REFERENCES observers(id),"
+    " set_id INTEGER NOT NULL REFERENCES stimulus_sets(id),"
+    " status TEXT NOT NULL"
+    "  CHECK (status IN ('running', 'completed', 'aborted', 'crashed')),"
+    " started_utc TEXT NOT NULL,"
+    " ended_utc TEXT,"
+    " seed INTEGER NOT NULL,"
+    " trial_order TEXT NOT NULL," /* comma-separated set item indices */
+    " norder INTEGER NOT NULL,"
+    " experiment_text TEXT,"
+    " experiment_sha256 TEXT,"
+    " software_version TEXT,"
+    " git_revision TEXT,"
+    " sdl_version TEXT,"
+    " video_driver TEXT,"
+    " renderer TEXT,"
+    " display_mode TEXT,"
+    " refresh_mean_ms REAL,"
+    " refresh_sd_ms REAL,"
+    " window_w INTEGER, window_h INTEGER,"
+    " drawable_w INTEGER, drawable_h INTEGER,"
+    " viewing_distance_cm REAL,"
+    " screen_width_cm REAL,"
+    " pid INTEGER,"
+    " hostname TEXT);"
+    "CREATE INDEX sessions_observer_set ON sessions(observer_id, set_id);"
+    /* Trials and ratings are keyed by (session, index) WITHOUT ROWID: one
+     * b-tree instead of a table plus a unique index, so a logged trial
+     * writes one page to the WAL, not two, before its fsync. */
+    "CREATE TABLE trials("
+    " session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    " idx INTEGER NOT NULL,"
+    " practice INTEGER NOT NULL,"
+    " item_index INTEGER NOT NULL,"
+    " left_image TEXT NOT NULL,"
+    " right_image TEXT NOT NULL,"
+    " choice INTEGER NOT NULL CHECK (choice IN (-1, 0, 1)),"
+    " correct INTEGER NOT NULL CHECK (correct IN (0, 1)),"
+    " rt_ms REAL,"
+    " onset_s REAL,"
+    " response_s REAL,"
+    " frames_dropped INTEGER NOT NULL,"
+    " logged_utc TEXT NOT NULL,"
+    " PRIMARY KEY (session_id, idx)) WITHOUT ROWID;"
+    "CREATE TABLE ratings("
+    " session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    " idx INTEGER NOT NULL,"
+    " practice INTEGER NOT NULL,"
+    " item_index INTEGER NOT NULL,"
+    " image TEXT NOT NULL,"
+    " q1 INTEGER, q2 INTEGER, q3 INTEGER,"
+    " rt_q1_ms REAL, rt_q2_ms REAL, rt_q3_ms REAL,"
+    " onset_s REAL,"
+    " frames_dropped INTEGER NOT NULL,"
+    " logged_utc TEXT NOT NULL,"
+    " PRIMARY KEY (session_id, idx)) WITHOUT ROWID;"
+    "CREATE TABLE events("
+    " id INTEGER PRIMARY KEY,"
+    " session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    " t_s REAL,"
+    " kind TEXT NOT NULL,"
+    " detail TEXT,"
+    " logged_utc TEXT NOT NULL);"
+    "CREATE INDEX events_session ON events(session_id);";
+
+static const char *const migrations[DL_STORE_SCHEMA_VERSION] = {schema_v1};
+
+int st_schema_version(sqlite3 *db, const char *path, int *version, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *version = sqlite3_column_int(s, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? 0 : st_fail_db(db, path, rc, "read schema version", err);
+}
+
+static int count_tables(dl_store *st, int *n, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, "SELECT count(*) FROM sqlite_schema", &s, "read schema", err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *n = sqlite3_column_int(s, 0);
+    else
+        rc = st_fail(st, step, "read schema", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int refuse_newer(dl_store *st, int version, dl_error *err)
+{
+    return dl_fail(err, DL_ESCHEMA,
+                   "%s: open database: schema version %d is newer than this dddlab knows "
+                   "(version %d); use a newer dddlab to open it",
+                   st->path, version, DL_STORE_SCHEMA_VERSION);
+}
+
+/* Bring the file from `version` to the current schema, inside the caller's
+ * transaction. A version-0 file must be empty: anything else is some other
+ * program's database, and we do not write into it. */
+static int migrate_locked(dl_store *st, int version, dl_error *err)
+{
+    if (version == 0) {
+        int ntables = 0;
+        int rc = count_tables(st, &ntables, err);
+        if (rc)
+            return rc;
+        if (ntables > 0)
+            return dl_fail(err, DL_EINVAL,
+                           "%s: open database: the file holds tables but no dddlab schema "
+                           "version; it is not a dddlab database",
+                           st->path);
+    }
+    for (int v = version; v < DL_STORE_SCHEMA_VERSION; v++) {
+        char op[64];
+        snprintf(op, sizeof op, "migrate schema %d -> %d", v, v + 1);
+        int rc = st_exec(st, migrations[v], op, err);
+        if (rc)
+            return rc;
+    }
+    /* user_version is written in the same transaction as the tables. The
+     * value is a compile-time constant, so no SQL is built from data. */
+    return st_exec(st, "PRAGMA user_version = " DL_STR(DL_STORE_SCHEMA_VERSION),
+                   "set schema version", err);
+}
+
+int st_migrate(dl_store *st, dl_error *err)
+{
+    int version = 0;
+    int rc = st_schema_version(st->db, st->path, &version, err);
+    if (rc)
+        return rc;
+    if (version > DL_STORE_SCHEMA_VERSION)
+        return refuse_newer(st, version, err);
+    if (version == DL_STORE_SCHEMA_VERSION)
+        return 0;
+    if (st->readonly)
+        return dl_fail(err, DL_ESCHEMA,
+                       "%s: open database: schema version %d is older than this dddlab's (%d); "
+                       "open it once with write access to upgrade it",
+                       st->path, version, DL_STORE_SCHEMA_VERSION);
+    rc = st_begin(st, "migrate schema", err);
+    if (rc)
+        return rc;
+    /* Another process may have migrated between our read and our lock. */
+    rc = st_schema_version(st->db, st->path, &version, err);
+    if (!rc && version > DL_STORE_SCHEMA_VERSION)
+        rc = refuse_newer(st, version, err);
+    if (!rc && version < DL_STORE_SCHEMA_VERSION)
+        rc = migrate_locked(st, version, err);
+    if (!rc)
+        rc = st_commit(st, "migrate schema", err);
+    if (rc)
+        st_rollback(st);
+    return rc;
+}

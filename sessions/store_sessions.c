@@ -1,0 +1,466 @@
+/* store_sessions.c — sessions: start, finish, load, resume, stale detection. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_internal.h"
+
+#define SESSION_COLUMNS                                                                            \
+    "s.id, s.uuid, s.observer_id, s.set_id, s.status, s.started_utc, s.ended_utc, s.seed,"         \
+    " s.trial_order, s.norder, s.experiment_text, s.experiment_sha256, s.software_version,"        \
+    " s.git_revision, s.sdl_version, s.video_driver, s.renderer, s.display_mode,"                  \
+    " s.refresh_mean_ms, s.refresh_sd_ms, s.window_w, s.window_h, s.drawable_w, s.drawable_h,"     \
+    " s.viewing_distance_cm, s.screen_width_cm, s.pid, s.hostname"
+
+/* ---- UUID, host, order -------------------------------------------------------------- */
+
+/* A random (version 4) UUID from the kernel's generator, so two stations
+ * never mint the same session id and merge can key on it. */
+static int make_uuid(char out[37])
+{
+    unsigned char b[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, b, sizeof b);
+    close(fd);
+    if (n != (ssize_t)sizeof b)
+        return -1;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+    return 0;
+}
+
+static void host_name(char *buf, size_t n)
+{
+    if (gethostname(buf, n) != 0)
+        snprintf(buf, n, "unknown");
+    buf[n - 1] = '\0';
+}
+
+static char *order_text(const int *order, size_t n)
+{
+    dl_buf b;
+    dl_buf_init(&b);
+    if (dl_buf_append(&b, "", 0) != 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (dl_buf_printf(&b, i ? ",%d" : "%d", order[i]) != 0) {
+            dl_buf_free(&b);
+            return NULL;
+        }
+    return b.data;
+}
+
+static int parse_order(const char *text, size_t n, int **out)
+{
+    *out = dl_calloc(n, sizeof **out);
+    if (!*out)
+        return DL_ENOMEM;
+    const char *p = text;
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || (*end != ',' && *end != '\0'))
+            return DL_ECORRUPT;
+        (*out)[i] = (int)v;
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* ---- start / finish ------------------------------------------------------------------ */
+
+static void bind_session(sqlite3_stmt *s, const dl_session *x, const char *order)
+{
+    st_bind_text(s, 1, x->uuid);
+    sqlite3_bind_int64(s, 2, x->observer_id);
+    sqlite3_bind_int64(s, 3, x->set_id);
+    st_bind_text(s, 4, x->status);
+    st_bind_text(s, 5, x->started_utc);
+    sqlite3_bind_int64(s, 6, (int64_t)x->seed);
+    st_bind_text(s, 7, order);
+    sqlite3_bind_int64(s, 8, (int64_t)x->norder);
+    st_bind_text(s, 9, x->experiment_text);
+    st_bind_text(s, 10, x->experiment_sha256[0] ? x->experiment_sha256 : NULL);
+    st_bind_text(s, 11, x->software_version);
+    st_bind_text(s, 12, x->git_revision);
+    st_bind_text(s, 13, x->sdl_version);
+    st_bind_text(s, 14, x->video_driver);
+    st_bind_text(s, 15, x->renderer);
+    st_bind_text(s, 16, x->display_mode);
+    st_bind_double(s, 17, x->refresh_mean_ms);
+    st_bind_double(s, 18, x->refresh_sd_ms);
+    sqlite3_bind_int(s, 19, x->window_w);
+    sqlite3_bind_int(s, 20, x->window_h);
+    sqlite3_bind_int(s, 21, x->drawable_w);
+    sqlite3_bind_int(s, 22, x->drawable_h);
+    st_bind_double(s, 23, x->viewing_distance_cm);
+    st_bind_double(s, 24, x->screen_width_cm);
+    sqlite3_bind_int(s, 25, x->pid);
+    st_bind_text(s, 26, x->hostname);
+}
+
+/* Fill what start_session owns: uuid, status, start time, pid, host. */
+static int session_defaults(dl_session *sess)
+{
+    char now[32];
+    if (make_uuid(sess->uuid) != 0)
+        return DL_EIO;
+    dl_utc_iso(now);
+    char *status = dl_strdup("running"), *started = dl_strdup(now), *hostname = NULL;
+    if (!sess->hostname) {
+        char host[256];
+        host_name(host, sizeof host);
+        hostname = dl_strdup(host);
+    }
+    if (!status || !started || (!sess->hostname && !hostname)) {
+        free(status);
+        free(started);
+        free(hostname);
+        return DL_ENOMEM;
+    }
+    free(sess->status);
+    free(sess->started_utc);
+    sess->status = status;
+    sess->started_utc = started;
+    if (hostname)
+        sess->hostname = hostname;
+    if (sess->pid <= 0)
+        sess->pid = (int)getpid();
+    return 0;
+}
+
+int dl_store_start_session(dl_store *st, dl_session *sess, dl_error *err)
+{
+    const char *op = "start session";
+    int rc = session_defaults(sess);
+    if (rc == DL_EIO)
+        return dl_fail(err, DL_EIO, "%s: %s: cannot read /dev/urandom for the session UUID: %s",
+                       st->path, op, strerror(errno));
+    if (rc)
+        return dl_fail(err, rc, "%s: %s: out of memory", st->path, op);
+    char *order = order_text(sess->order, sess->norder);
+    if (!order)
+        return dl_fail(err, DL_ENOMEM, "%s: %s: out of memory", st->path, op);
+    sqlite3_stmt *s = NULL;
+    rc = st_prepare(st,
+                    "INSERT INTO sessions(uuid, observer_id, set_id, status, started_utc, seed,"
+                    " trial_order, norder, experiment_text, experiment_sha256, software_version,"
+                    " git_revision, sdl_version, video_driver, renderer, display_mode,"
+                    " refresh_mean_ms, refresh_sd_ms, window_w, window_h, drawable_w, drawable_h,"
+                    " viewing_distance_cm, screen_width_cm, pid, hostname) VALUES (?1, ?2, ?3,"
+                    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+                    " ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                    &s, op, err);
+    if (!rc) {
+        bind_session(s, sess, order);
+        int step = sqlite3_step(s);
+        if (step == SQLITE_CONSTRAINT_FOREIGNKEY)
+            rc = dl_fail(err, DL_ENOENT,
+                         "%s: %s: observer %" PRId64 " or stimulus set %" PRId64 " is not stored",
+                         st->path, op, sess->observer_id, sess->set_id);
+        else if (step != SQLITE_DONE)
+            rc = st_fail(st, step, op, err);
+        else
+            sess->id = sqlite3_last_insert_rowid(st->db);
+    }
+    sqlite3_finalize(s);
+    free(order);
+    return rc;
+}
+
+static int valid_end_status(const char *status)
+{
+    return status && (strcmp(status, "completed") == 0 || strcmp(status, "aborted") == 0 ||
+                      strcmp(status, "crashed") == 0);
+}
+
+int dl_store_finish_session(dl_store *st, int64_t session_id, const char *status, dl_error *err)
+{
+    char op[96];
+    snprintf(op, sizeof op, "finish session %" PRId64, session_id);
+    if (!valid_end_status(status))
+        return dl_fail(err, DL_EINVAL,
+                       "%s: %s: status '%s' is not one of completed, aborted, crashed", st->path,
+                       op, status ? status : "(none)");
+    char now[32];
+    dl_utc_iso(now);
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, "UPDATE sessions SET status = ?1, ended_utc = ?2 WHERE id = ?3", &s, op,
+                        err);
+    if (rc)
+        return rc;
+    st_bind_text(s, 1, status);
+    st_bind_text(s, 2, now);
+    sqlite3_bind_int64(s, 3, session_id);
+    int step = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (step != SQLITE_DONE)
+        return st_fail(st, step, op, err);
+    if (sqlite3_changes(st->db) == 0)
+        return dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
+    return 0;
+}
+
+/* ---- loading ----------------------------------------------------------------------------- */
+
+static int read_session_row(sqlite3_stmt *s, dl_session *x)
+{
+    int oom = 0;
+    memset(x, 0, sizeof *x);
+    x->id = sqlite3_column_int64(s, 0);
+    snprintf(x->uuid, sizeof x->uuid, "%s", st_col_text(s, 1));
+    x->observer_id = sqlite3_column_int64(s, 2);
+    x->set_id = sqlite3_column_int64(s, 3);
+    x->status = st_col_strdup(s, 4, &oom);
+    x->started_utc = st_col_strdup(s, 5, &oom);
+    x->ended_utc = st_col_strdup(s, 6, &oom);
+    x->seed = (uint64_t)sqlite3_column_int64(s, 7);
+    x->norder = (size_t)sqlite3_column_int64(s, 9);
+    int rc = parse_order(st_col_text(s, 8), x->norder, &x->order);
+    x->experiment_text = st_col_strdup(s, 10, &oom);
+    snprintf(x->experiment_sha256, sizeof x->experiment_sha256, "%s", st_col_text(s, 11));
+    x->software_version = st_col_strdup(s, 12, &oom);
+    x->git_revision = st_col_strdup(s, 13, &oom);
+    x->sdl_version = st_col_strdup(s, 14, &oom);
+    x->video_driver = st_col_strdup(s, 15, &oom);
+    x->renderer = st_col_strdup(s, 16, &oom);
+    x->display_mode = st_col_strdup(s, 17, &oom);
+    x->refresh_mean_ms = st_col_double(s, 18);
+    x->refresh_sd_ms = st_col_double(s, 19);
+    x->window_w = sqlite3_column_int(s, 20);
+    x->window_h = sqlite3_column_int(s, 21);
+    x->drawable_w = sqlite3_column_int(s, 22);
+    x->drawable_h = sqlite3_column_int(s, 23);
+    x->viewing_distance_cm = st_col_double(s, 24);
+    x->screen_width_cm = st_col_double(s, 25);
+    x->pid = sqlite3_column_int(s, 26);
+    x->hostname = st_col_strdup(s, 27, &oom);
+    return oom ? DL_ENOMEM : rc;
+}
+
+static int load_one(dl_store *st, const char *sql, int64_t id, const char *uuid, dl_session *out,
+                    const char *op, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, sql, &s, op, err);
+    if (rc)
+        return rc;
+    if (uuid)
+        st_bind_text(s, 1, uuid);
+    else
+        sqlite3_bind_int64(s, 1, id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        rc = read_session_row(s, out);
+        if (rc) {
+            dl_session_clear(out);
+            rc = dl_fail(err, rc, "%s: %s: %s", st->path, op,
+                         rc == DL_ENOMEM ? "out of memory" : "the stored trial order is damaged");
+        }
+    } else if (step == SQLITE_DONE) {
+        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
+    } else {
+        rc = st_fail(st, step, op, err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int dl_store_get_session(dl_store *st, int64_t session_id, dl_session *out, dl_error *err)
+{
+    char op[96];
+    snprintf(op, sizeof op, "load session %" PRId64, session_id);
+    return load_one(st, "SELECT " SESSION_COLUMNS " FROM sessions s WHERE s.id = ?1", session_id,
+                    NULL, out, op, err);
+}
+
+int dl_store_get_session_uuid(dl_store *st, const char *uuid, dl_session *out, dl_error *err)
+{
+    char op[96];
+    snprintf(op, sizeof op, "load session %s", uuid);
+    return load_one(st, "SELECT " SESSION_COLUMNS " FROM sessions s WHERE s.uuid = ?1", 0, uuid,
+                    out, op, err);
+}
+
+void dl_session_clear(dl_session *x)
+{
+    if (!x)
+        return;
+    free(x->status);
+    free(x->started_utc);
+    free(x->ended_utc);
+    free(x->order);
+    free(x->experiment_text);
+    free(x->software_version);
+    free(x->git_revision);
+    free(x->sdl_version);
+    free(x->video_driver);
+    free(x->renderer);
+    free(x->display_mode);
+    free(x->hostname);
+    memset(x, 0, sizeof *x);
+}
+
+void dl_sessions_free(dl_session *s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        dl_session_clear(&s[i]);
+    free(s);
+}
+
+/* ---- resume ------------------------------------------------------------------------------ */
+
+static int collect_sessions(dl_store *st, sqlite3_stmt *s, dl_session **out, size_t *n,
+                            const char *op, dl_error *err)
+{
+    dl_session *v = NULL;
+    size_t len = 0, cap = 0;
+    int step, rc = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t ncap = cap ? 2 * cap : 4;
+            dl_session *nv = dl_realloc_array(v, ncap, sizeof *v);
+            if (!nv) {
+                rc = DL_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = ncap;
+        }
+        rc = read_session_row(s, &v[len]);
+        len++;
+        if (rc)
+            break;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(st, step, op, err);
+    else if (rc)
+        rc = dl_fail(err, rc, "%s: %s: %s", st->path, op,
+                     rc == DL_ENOMEM ? "out of memory" : "a stored trial order is damaged");
+    if (rc) {
+        dl_sessions_free(v, len);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return 0;
+}
+
+int dl_store_find_resumable(dl_store *st, const char *observer_code, const char *set_name,
+                            dl_session **out, size_t *n, dl_error *err)
+{
+    char op[256];
+    snprintf(op, sizeof op, "find resumable sessions of '%s' on '%s'", observer_code, set_name);
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st,
+                        "SELECT " SESSION_COLUMNS " FROM sessions s"
+                        " JOIN observers o ON o.id = s.observer_id"
+                        " JOIN stimulus_sets t ON t.id = s.set_id"
+                        " WHERE o.code = ?1 AND t.name = ?2"
+                        " AND s.status IN ('running', 'crashed')"
+                        " ORDER BY s.started_utc DESC, s.id DESC",
+                        &s, op, err);
+    if (rc)
+        return rc;
+    st_bind_text(s, 1, observer_code);
+    st_bind_text(s, 2, set_name);
+    rc = collect_sessions(st, s, out, n, op, err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int dl_store_next_index(dl_store *st, int64_t session_id, size_t *next, dl_error *err)
+{
+    char op[96];
+    snprintf(op, sizeof op, "find the next trial of session %" PRId64, session_id);
+    sqlite3_stmt *s = NULL;
+    /* One past the highest logged index (not a count), so a gap can never
+     * make the runner repeat an index that is already stored. */
+    int rc =
+        st_prepare(st,
+                   "SELECT norder,"
+                   " max(coalesce((SELECT max(idx) + 1 FROM trials WHERE session_id = ?1), 0),"
+                   "     coalesce((SELECT max(idx) + 1 FROM ratings WHERE session_id = ?1), 0))"
+                   " FROM sessions WHERE id = ?1",
+                   &s, op, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, session_id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        int64_t norder = sqlite3_column_int64(s, 0), k = sqlite3_column_int64(s, 1);
+        *next = (size_t)(k < norder ? k : norder);
+    } else if (step == SQLITE_DONE) {
+        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
+    } else {
+        rc = st_fail(st, step, op, err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- stale sessions ------------------------------------------------------------------------ */
+
+static int pid_gone(int pid)
+{
+    return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err)
+{
+    const char *op = "mark stale sessions as crashed";
+    char host[256];
+    host_name(host, sizeof host);
+    *n = 0;
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    int rc = st_begin(st, op, err);
+    if (rc)
+        return rc;
+    rc = st_prepare(st, "SELECT id, pid FROM sessions WHERE status = 'running' AND hostname = ?1",
+                    &sel, op, err);
+    if (!rc)
+        rc = st_prepare(st,
+                        "UPDATE sessions SET status = 'crashed' WHERE id = ?1"
+                        " AND status = 'running'",
+                        &upd, op, err);
+    if (!rc) {
+        int step;
+        st_bind_text(sel, 1, host);
+        while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+            if (!pid_gone(sqlite3_column_int(sel, 1)))
+                continue;
+            sqlite3_reset(upd);
+            sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+            int u = sqlite3_step(upd);
+            if (u != SQLITE_DONE) {
+                step = u;
+                break;
+            }
+            (*n)++;
+        }
+        if (step != SQLITE_DONE)
+            rc = st_fail(st, step, op, err);
+    }
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    if (!rc)
+        rc = st_commit(st, op, err);
+    if (rc) {
+        st_rollback(st);
+        *n = 0;
+    }
+    return rc;
+}
