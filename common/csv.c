@@ -20,6 +20,7 @@ typedef struct reader {
     size_t cap;
     size_t line;       /* physical line being fed */
     size_t rec_line;   /* line the current record started on */
+    size_t end_line;   /* line the last complete record ended on */
     int stop;          /* non-zero return of row_fn or DL_ENOMEM */
     dl_error *err;
 } reader;
@@ -73,6 +74,7 @@ static void on_record(int c, void *data)
     (void)c;
     if (!r->stop && r->nfields > 0)
         r->stop = r->row_fn(r->ctx, r->fields, r->nfields, r->rec_line);
+    r->end_line = r->line;
     /* row_fn may take ownership of fields by setting them to NULL. */
     clear_fields(r);
 }
@@ -127,7 +129,7 @@ int dl_csv_stream(const char *path, dl_csv_row_fn row, void *ctx, dl_error *err)
     }
     if (csv_fini(&p, on_field, on_record, &r) != 0) {
         rc = dl_fail(err, DL_EINVAL, "%s:%zu: malformed CSV: unterminated quoted field", path,
-                     r.rec_line ? r.rec_line : r.line);
+                     r.nfields ? r.rec_line : r.end_line + 1);
         goto fini;
     }
     rc = r.stop;

@@ -13,6 +13,335 @@
 /* ==== model results, DDD analysis, stimulus sets, demo data ==== */
 /* (section owned by stimuli/results*.c, ddd*.c, build*.c, demo*.c) */
 
+/* ---- reading model results --------------------------------------------- */
+
+typedef enum dl_stimuli_format {
+    DL_STIMULI_AUTO = 0,  /* detect from the header */
+    DL_STIMULI_LONG = 1,  /* model,image,correct | model,image,label,prediction [,epoch] */
+    DL_STIMULI_WIDE = 2,  /* image,<model 1>,<model 2>,... with 0/1 cells */
+    DL_STIMULI_COUNTS = 3 /* image,n_correct,n_models (aggregate results only) */
+} dl_stimuli_format;
+
+/* Parse "auto" / "long" / "wide" / "counts"; -1 if unknown. */
+int dl_stimuli_format_parse(const char *s);
+const char *dl_stimuli_format_name(dl_stimuli_format format);
+
+typedef struct dl_stimuli_read_opts {
+    dl_stimuli_format format; /* DL_STIMULI_AUTO to detect */
+    const char *images_csv;   /* image,path,class,superclass,label_error; or NULL */
+    const char *exclude;      /* image names to leave out; or NULL */
+} dl_stimuli_read_opts;
+
+/* Model results in memory. Correctness is bit-packed, one row per model, so
+ * 1,000 models x 50,000 images take about 6 MB. Images keep the order in
+ * which the results file first names them. Read-only for users. */
+typedef struct dl_stimuli_results {
+    char *path;                /* results file, as given */
+    dl_stimuli_format format;  /* as read (never AUTO) */
+    size_t nimages;
+    char **images;             /* image names */
+    size_t nmodels;            /* 0 for counts input */
+    char **models;             /* model names in order of first appearance */
+    unsigned models_per_image; /* M: models that judged every image */
+    size_t nepochs;            /* 0 without an epoch column */
+    long *epochs;              /* ascending */
+    dl_bits *correct;          /* nmodels x nimages (the last epoch); NULL for counts */
+    dl_bits *epoch_correct;    /* (nepochs * nmodels) x nimages, row e*nmodels+m; or NULL */
+    uint32_t *n_correct;       /* per image: models correct (last epoch) */
+    /* image metadata (--images-csv, or the results file itself); entries are
+     * NULL / -1 where unknown */
+    char **image_path;         /* relative path of the image file; NULL -> the name */
+    char **class_label;
+    char **superclass;
+    signed char *label_error;  /* 1, 0, -1 unknown */
+    int has_class;             /* some image has a class */
+    int has_label_error;       /* some image has a known label_error */
+    size_t excluded;           /* images left out through --exclude */
+} dl_stimuli_results;
+
+/* Read a results file. Every error names FILE:LINE: unknown columns,
+ * duplicate (model, image[, epoch]) rows, a model missing some images,
+ * values other than 0/1/true/false, inconsistent n_models. Shows progress on
+ * stderr for large files when stderr is a terminal. */
+int dl_stimuli_results_read(const char *path, const dl_stimuli_read_opts *opts,
+                            dl_stimuli_results **out, dl_error *err);
+void dl_stimuli_results_free(dl_stimuli_results *r); /* accepts NULL */
+
+/* ---- DDD analysis -------------------------------------------------------- */
+
+typedef enum dl_stimuli_difficulty {
+    DL_STIMULI_IMPOSSIBLE = 0, /* at most K models correct */
+    DL_STIMULI_IN_BETWEEN = 1,
+    DL_STIMULI_TRIVIAL = 2     /* at least M - K models correct */
+} dl_stimuli_difficulty;
+
+/* "impossible" / "in-between" / "trivial". */
+const char *dl_stimuli_difficulty_name(int difficulty);
+
+/* The split of images by n_correct (K = near); DL_EINVAL when 2K >= M. */
+int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *difficulty,
+                        dl_error *err);
+
+typedef struct dl_stimuli_ec_summary {
+    double mean, min, max; /* over model pairs with a defined kappa; NaN if none */
+    size_t pairs;          /* pairs with a defined kappa */
+} dl_stimuli_ec_summary;
+
+typedef struct dl_stimuli_class_acc {
+    const char *name;     /* borrowed from the results */
+    size_t images;
+    double accuracy;      /* mean fraction of models correct */
+    size_t trivial, in_between, impossible;
+} dl_stimuli_class_acc;
+
+typedef struct dl_stimuli_epoch {
+    long epoch;
+    double *accuracy;     /* per model */
+    double mean_accuracy;
+    dl_tpa tpa;           /* true-positive agreement of all models */
+} dl_stimuli_epoch;
+
+typedef struct dl_stimuli_analysis {
+    const dl_stimuli_results *res; /* borrowed */
+    unsigned near;
+    unsigned m;                    /* models per image */
+    double *model_accuracy;        /* nmodels (none for counts) */
+    double mean_accuracy;          /* over all models and images */
+    size_t *histogram;             /* m + 1: images with k models correct */
+    double *binomial_expected;     /* m + 1: expected images, Binomial(m, mean) */
+    double *poisson_binomial_expected; /* m + 1, each model its accuracy; NULL for counts */
+    uint8_t *difficulty;           /* per image, dl_stimuli_difficulty */
+    size_t trivial, in_between, impossible;
+    double *ec_all;                /* nmodels^2 kappas; NULL for counts */
+    double *ec_in_between;         /* the same over in-between images only */
+    dl_stimuli_ec_summary ec_all_summary, ec_in_between_summary;
+    size_t nclasses;               /* 0 when no class is known */
+    dl_stimuli_class_acc *classes; /* easiest first */
+    size_t nepochs;
+    dl_stimuli_epoch *epochs;
+    dl_tpa tpa;                    /* of the (last-epoch) results */
+} dl_stimuli_analysis;
+
+/* Everything `dddlab stimuli analyse` reports. threads <= 0: one per core. */
+int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
+                       dl_stimuli_analysis **out, dl_error *err);
+void dl_stimuli_analysis_free(dl_stimuli_analysis *a); /* accepts NULL */
+
+/* The analysis as one JSON object (keys in docs/stimuli.md). */
+void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j);
+
+/* Write per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,
+ * ec_in_between.csv, class_accuracy.csv, agreement.csv and summary.json into
+ * dir (created if missing), each atomically. */
+int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_error *err);
+
+/* ---- stimulus sets --------------------------------------------------------- */
+
+typedef struct dl_stimuli_build_opts {
+    const char *name;        /* set name: letters, digits, '.', '_', '-' */
+    const char *task;        /* "2afc" | "rating" */
+    const char *image_root;  /* image files are image_root/path */
+    unsigned near;           /* K of the split */
+    uint32_t seed;           /* seeds gsl_rng_mt19937 */
+    size_t pairs;            /* 2AFC main pairs (default 149) */
+    size_t pool;             /* 2AFC: draw from the K easiest / hardest; 0 = all */
+    size_t practice;         /* extra practice items kept apart */
+    size_t per_class;        /* rating: images per difficulty (default 100) */
+    int balance_classes;     /* rating: spread over image classes */
+    int exclude_label_errors;
+    const char *demo_ini;    /* non-NULL: write missing images of this demo data set */
+    const char *images_csv;  /* recorded in params_json only */
+    const char *exclude;     /* recorded in params_json only */
+} dl_stimuli_build_opts;
+
+/* Defaults: pairs 149, per_class 100, everything else 0/NULL. */
+void dl_stimuli_build_defaults(dl_stimuli_build_opts *o);
+
+/* Draw a set from r and check every image (exists under the image root,
+ * decodes with SDL2_image, size and SHA-256 recorded). Nothing is stored:
+ * pass *out to dl_store_add_set. A missing or corrupt image fails with its
+ * path. results_sha256 is computed from r->path. */
+int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
+                     dl_stim_set **out, dl_error *err);
+
+/* Write the manifest CSV of a set to an open stream (one row per image). */
+void dl_stimuli_manifest(const dl_stim_set *set, FILE *out);
+
+/* Check one image file: fills sha256, width_px and height_px of img.
+ * DL_ENOENT when missing, DL_ECORRUPT when SDL2_image cannot decode it. */
+int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_image *img,
+                           dl_error *err);
+
+typedef struct dl_stimuli_problem {
+    int item;      /* set item index */
+    char *path;    /* image path relative to the root */
+    char *what;    /* "missing", "changed (sha256 ...)", ... */
+} dl_stimuli_problem;
+
+/* Re-verify every image of a set under image_root (NULL = the set's root):
+ * still there, same SHA-256, same size. *problems (length *nproblems) lists
+ * what is wrong; free with dl_stimuli_problems_free. */
+int dl_stimuli_check(const dl_stim_set *set, const char *image_root,
+                     dl_stimuli_problem **problems, size_t *nproblems, size_t *nimages,
+                     dl_error *err);
+void dl_stimuli_problems_free(dl_stimuli_problem *p, size_t n);
+
+/* ---- the synthetic Gaussian demo data set ------------------------------------ */
+
+typedef struct dl_stimuli_demo {
+    unsigned classes;          /* class i = 1..classes has sigma = i (default 100) */
+    unsigned images_per_class; /* default 100 */
+    unsigned train_per_class;  /* images the classifiers calibrate on (default 20) */
+    uint32_t seed;             /* default 1 */
+    unsigned size_px;          /* image side the classifiers see (default 32) */
+    unsigned png_px;           /* side of the PNGs shown to observers (default 128) */
+} dl_stimuli_demo;
+
+void dl_stimuli_demo_defaults(dl_stimuli_demo *d);
+
+/* Number and names of the classifiers of the demo zoo. */
+size_t dl_stimuli_demo_nmodels(void);
+const char *dl_stimuli_demo_model(size_t i);
+
+/* Write dir/results.csv (long: model,image,label,prediction), dir/images.csv
+ * (image,path,class) and dir/demo.ini (the parameters). No PNG is written:
+ * dl_stimuli_demo_write_image makes the ones a set needs. */
+int dl_stimuli_demo_generate(const dl_stimuli_demo *d, const char *dir, dl_error *err);
+
+/* Read the parameters back from a demo.ini. */
+int dl_stimuli_demo_read_ini(const char *path, dl_stimuli_demo *d, dl_error *err);
+
+/* Image name of test image index (0-based, class-major) and back. */
+void dl_stimuli_demo_image_name(const dl_stimuli_demo *d, size_t index, char name[64]);
+int dl_stimuli_demo_image_index(const dl_stimuli_demo *d, const char *name, size_t *index);
+
+/* Regenerate test image index from (seed, index) and write it as PNG
+ * (png_px square, nearest-neighbour scaled) to path, atomically. */
+int dl_stimuli_demo_write_image(const dl_stimuli_demo *d, size_t index, const char *path,
+                                dl_error *err);
+
 /* ==== image statistics (section owned by stimuli/imagestats*.c) ==== */
+
+/* Image statistics after Pliushch et al. (2022), computed on the decoded
+ * image (SDL2_image). Exact definitions, conventions and their reasons are
+ * in docs/imagestats.md. Every function is thread-safe. */
+
+typedef enum dl_imgstats_stat {
+    DL_IMGSTATS_WIDTH = 0,      /* width_px of the decoded file */
+    DL_IMGSTATS_HEIGHT,         /* height_px of the decoded file */
+    DL_IMGSTATS_ENTROPY,        /* mean local entropy (bits), 10 x 10 windows */
+    DL_IMGSTATS_DCT,            /* % of DCT coefficients for 99.98% of the L2 norm */
+    DL_IMGSTATS_SEGMENTS,       /* Felzenszwalb-Huttenlocher segment count */
+    DL_IMGSTATS_EDGES,          /* mean Sobel gradient magnitude (gray 0..255) */
+    DL_IMGSTATS_LUMINANCE,      /* mean gray value, 0..255 */
+    DL_IMGSTATS_CONTRAST,       /* RMS contrast: population SD of gray / 255 */
+    DL_IMGSTATS_NSTATS
+} dl_imgstats_stat;
+
+/* The statistics of one image. Statistics other than width and height are
+ * computed on the image as analysed (after --size resizing). */
+typedef struct dl_imgstats {
+    int width_px, height_px;                   /* of the file, before any resize */
+    int analysed_width_px, analysed_height_px; /* the statistics were computed at */
+    double entropy_bits;     /* NaN when the image is smaller than 10 x 10 */
+    double dct_pct;          /* 100 k / (H W); 0 for an all-black image */
+    double segments;
+    double edge_strength;
+    double mean_luminance;
+    double rms_contrast;
+} dl_imgstats;
+
+/* CSV column name of a statistic ("local_entropy_bits", ...); NULL if out
+ * of range. */
+const char *dl_imgstats_name(int stat);
+/* The value of one statistic of s. */
+double dl_imgstats_value(const dl_imgstats *s, int stat);
+
+/* All statistics of an 8-bit RGB image (rows of 3 * width_px bytes, packed),
+ * at its own size. DL_EINVAL for an empty or oversized image. */
+int dl_imgstats_compute(const uint8_t *rgb, int width_px, int height_px, dl_imgstats *out,
+                        dl_error *err);
+
+/* Decode an image file with SDL2_image as 8-bit RGB (alpha ignored) and, when
+ * size_px > 0, resize it to size_px x size_px by area averaging. *rgb is
+ * malloc'ed; orig_px receives the file's width and height (may be NULL). DL_ENOENT when the
+ * file cannot be opened, DL_ECORRUPT when it cannot be decoded; the message
+ * is "PATH: cannot decode image (SDL2_image's reason)". */
+int dl_imgstats_load(const char *path, int size_px, uint8_t **rgb, int *width_px,
+                     int *height_px, int orig_px[2], dl_error *err);
+
+typedef struct dl_imgstats_opts {
+    int size_px;  /* > 0: resize every image to size_px x size_px first; 0: as is */
+    int threads;  /* <= 0: one per online core */
+    int skip_bad; /* 1: record a missing or corrupt image in its row and go on */
+    /* Called after each image with the number done; under a lock, so never
+     * concurrently, but from worker threads. May be NULL. */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} dl_imgstats_opts;
+
+typedef struct dl_imgstats_row {
+    dl_imgstats stats; /* valid when error is NULL */
+    char *error;       /* NULL, or why the image was skipped (owned) */
+} dl_imgstats_row;
+
+/* The statistics of n image files, computed by a pool of threads; rows[i]
+ * belongs to paths[i] and is identical for any thread count. Without
+ * skip_bad, the first missing or corrupt image in input order stops the run:
+ * its error is returned (err names the path) and *bad_index (may be NULL) is
+ * set to its index. Free the rows' messages with dl_imgstats_rows_clear. */
+int dl_imgstats_run(const char *const *paths, size_t n, const dl_imgstats_opts *opts,
+                    dl_imgstats_row *rows, size_t *bad_index, dl_error *err);
+void dl_imgstats_rows_clear(dl_imgstats_row *rows, size_t n);
+
+/* Difficulty of images, read from a CSV with an `image` column, either
+ * `frac_correct` (0..1) or `n_correct` and `n_models`, and optionally
+ * `difficulty` (or `stimulus_class`; with class_column also `class`) holding
+ * trivial / in-between / impossible. Rows are matched to images[0..n) by
+ * name; unmatched images get frac NaN and class -1. Without a class column
+ * the class follows from frac_correct: 1 trivial, 0 impossible, else
+ * in-between. Errors name FILE:LINE. */
+int dl_imgstats_difficulty_read(const char *path, int class_column, const char *const *images,
+                                size_t n, double *frac_correct, int8_t *difficulty,
+                                size_t *matched, dl_error *err);
+
+/* One statistic's relation to difficulty. */
+typedef struct dl_imgstats_assoc {
+    dl_corr pearson, spearman; /* with the fraction of models correct */
+    const char *why;           /* why a correlation is undefined, or NULL */
+    dl_summary by_class[3];    /* indexed by dl_stimuli_difficulty */
+} dl_imgstats_assoc;
+
+/* Correlate every statistic with frac_correct (Pearson and Spearman, pairs
+ * with a NaN skipped) and summarise it per difficulty class (-1 = unknown).
+ * Rows with an error are left out. */
+int dl_imgstats_associate(const dl_imgstats_row *rows, const double *frac_correct,
+                          const int8_t *difficulty, size_t n,
+                          dl_imgstats_assoc out[DL_IMGSTATS_NSTATS], dl_error *err);
+
+/* Difficulty from model results read by dl_stimuli_results_read: the
+ * fraction of models correct (last epoch) and the class of
+ * dl_stimuli_classify(r, near). Images not in r get NaN and -1. */
+int dl_imgstats_difficulty_results(const dl_stimuli_results *r, unsigned near,
+                                   const char *const *images, size_t n, double *frac_correct,
+                                   int8_t *difficulty, size_t *matched, dl_error *err);
+
+/* Pliushch et al. (2022), Fig. 4: per epoch, the mean of each statistic over
+ * the images every model got right, beside the epoch's true-positive
+ * agreement. */
+typedef struct dl_imgstats_epoch {
+    long epoch;
+    double tpa;                       /* over all images of the results */
+    size_t all_right;                 /* of the analysed images */
+    double mean[DL_IMGSTATS_NSTATS]; /* over those; NaN when there are none */
+} dl_imgstats_epoch;
+
+/* Fill epochs (r->nepochs entries, caller-allocated) and, per statistic, the
+ * Pearson correlation across epochs of its mean with TPa (epochs without
+ * such images left out). rows[i] belongs to images[i]. DL_EINVAL when r has
+ * no epochs. */
+int dl_imgstats_epochs(const dl_stimuli_results *r, const dl_imgstats_row *rows,
+                       const char *const *images, size_t n, dl_imgstats_epoch *epochs,
+                       dl_corr corr[DL_IMGSTATS_NSTATS], dl_error *err);
 
 #endif

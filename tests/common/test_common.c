@@ -81,6 +81,7 @@ static void test_csv_errors(void **state)
     expect_error("a,a\n", ":1: duplicate column name 'a'");
     expect_error("a,\n", ":1: header column 2 has no name");
     expect_error("a,b\n1,\"unterminated\n", ":2: malformed CSV: unterminated quoted field");
+    expect_error("a,b\n1,2\n\"open,3\n4,5\n", ":3: malformed CSV: unterminated quoted field");
 }
 
 static void test_csv_require_col(void **state)

@@ -1,0 +1,323 @@
+/* ddd.c — dichotomous data difficulty of model results: the split into
+ * trivial / in-between / impossible images, the histogram of models correct
+ * beside its independent-model expectations, error consistency on all and on
+ * in-between images, per-class accuracy and per-epoch agreement. The numerics
+ * come from the statistics core (dl_stats.h). */
+#include "dl_stimuli.h"
+#include "stimuli_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *dl_stimuli_difficulty_name(int difficulty)
+{
+    switch (difficulty) {
+    case DL_STIMULI_IMPOSSIBLE:
+        return "impossible";
+    case DL_STIMULI_IN_BETWEEN:
+        return "in-between";
+    case DL_STIMULI_TRIVIAL:
+        return "trivial";
+    default:
+        return "unknown";
+    }
+}
+
+int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *difficulty,
+                        dl_error *err)
+{
+    unsigned m = r->models_per_image;
+    if (2 * (uint64_t)near >= m)
+        return dl_fail(
+            err, DL_EINVAL,
+            "--near %u is too large for %u models (trivial and impossible would overlap; "
+            "use at most %u)",
+            near, m, m ? (m - 1) / 2 : 0);
+    for (size_t i = 0; i < r->nimages; i++) {
+        uint32_t k = r->n_correct[i];
+        difficulty[i] = k + near >= m ? DL_STIMULI_TRIVIAL
+                        : k <= near   ? DL_STIMULI_IMPOSSIBLE
+                                      : DL_STIMULI_IN_BETWEEN;
+    }
+    return 0;
+}
+
+static size_t popcount_row(const dl_bits *b, size_t row)
+{
+    size_t c = 0;
+    const uint64_t *w = b->words + row * b->words_per_row;
+    for (size_t k = 0; k < b->words_per_row; k++)
+        c += (size_t)__builtin_popcountll(w[k]);
+    return c;
+}
+
+/* Histogram, accuracies and the expectations of independent models. */
+static int ddd_histogram(dl_stimuli_analysis *a)
+{
+    const dl_stimuli_results *r = a->res;
+    size_t n = r->nimages;
+    unsigned m = a->m;
+    uint64_t total = 0;
+    a->histogram = dl_calloc(m + 1, sizeof *a->histogram);
+    a->binomial_expected = dl_calloc(m + 1, sizeof *a->binomial_expected);
+    if (!a->histogram || !a->binomial_expected)
+        return DL_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        a->histogram[r->n_correct[i]]++;
+        total += r->n_correct[i];
+    }
+    a->mean_accuracy = (double)total / ((double)n * m);
+    int rc = dl_stats_binom_pmf(m, a->mean_accuracy, a->binomial_expected);
+    for (unsigned k = 0; k <= m; k++)
+        a->binomial_expected[k] = rc ? NAN : a->binomial_expected[k] * (double)n;
+    if (!r->correct)
+        return 0;
+    a->model_accuracy = dl_calloc(r->nmodels, sizeof *a->model_accuracy);
+    a->poisson_binomial_expected = dl_calloc(m + 1, sizeof *a->poisson_binomial_expected);
+    if (!a->model_accuracy || !a->poisson_binomial_expected)
+        return DL_ENOMEM;
+    for (size_t j = 0; j < r->nmodels; j++)
+        a->model_accuracy[j] = (double)popcount_row(r->correct, j) / (double)n;
+    rc = dl_stats_poisson_binom_pmf(a->model_accuracy, m, a->poisson_binomial_expected);
+    for (unsigned k = 0; k <= m; k++)
+        a->poisson_binomial_expected[k] = rc ? NAN : a->poisson_binomial_expected[k] * (double)n;
+    return 0;
+}
+
+static void ec_summary(const double *kappa, size_t nm, dl_stimuli_ec_summary *s)
+{
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
+    size_t pairs = 0;
+    for (size_t i = 0; i < nm; i++)
+        for (size_t j = i + 1; j < nm; j++) {
+            double k = kappa[i * nm + j];
+            if (!isfinite(k))
+                continue;
+            sum += k;
+            lo = k < lo ? k : lo;
+            hi = k > hi ? k : hi;
+            pairs++;
+        }
+    s->pairs = pairs;
+    s->mean = pairs ? sum / (double)pairs : NAN;
+    s->min = pairs ? lo : NAN;
+    s->max = pairs ? hi : NAN;
+}
+
+/* Error consistency between every pair of models, on all images and on the
+ * in-between ones (where, by the paper's Figure 5, model differences live). */
+static int ddd_ec(dl_stimuli_analysis *a, int threads)
+{
+    const dl_stimuli_results *r = a->res;
+    size_t nm = r->nmodels;
+    if (!r->correct)
+        return 0;
+    a->ec_all = dl_calloc(nm * nm, sizeof *a->ec_all);
+    a->ec_in_between = dl_calloc(nm * nm, sizeof *a->ec_in_between);
+    dl_bits *mask = dl_stats_bits_new(1, r->nimages);
+    if (!a->ec_all || !a->ec_in_between || !mask) {
+        dl_stats_bits_free(mask);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < r->nimages; i++)
+        if (a->difficulty[i] == DL_STIMULI_IN_BETWEEN)
+            dl_stats_bits_set(mask, 0, i);
+    int rc = dl_stats_ec_matrix(r->correct, NULL, threads, a->ec_all, NULL);
+    if (rc == 0 || rc == DL_EUNDEF)
+        rc = dl_stats_ec_matrix(r->correct, mask, threads, a->ec_in_between, NULL);
+    dl_stats_bits_free(mask);
+    if (rc != 0 && rc != DL_EUNDEF)
+        return rc;
+    ec_summary(a->ec_all, nm, &a->ec_all_summary);
+    ec_summary(a->ec_in_between, nm, &a->ec_in_between_summary);
+    return 0;
+}
+
+static int cmp_class(const void *pa, const void *pb)
+{
+    const dl_stimuli_class_acc *x = pa, *y = pb;
+    if (x->accuracy != y->accuracy)
+        return x->accuracy < y->accuracy ? 1 : -1;
+    return strcmp(x->name, y->name);
+}
+
+static int ddd_classes(dl_stimuli_analysis *a)
+{
+    const dl_stimuli_results *r = a->res;
+    if (!r->has_class)
+        return 0;
+    st_names names = {0};
+    dl_stimuli_class_acc *cl = NULL;
+    double *correct = NULL;
+    size_t cap = 0;
+    int rc = DL_ENOMEM;
+    for (size_t i = 0; i < r->nimages; i++) {
+        const char *name = r->class_label[i] ? r->class_label[i] : "(none)";
+        size_t k;
+        int is_new;
+        if (st_names_add(&names, name, NULL, &k, &is_new) != 0)
+            goto done;
+        if (k >= cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            void *p1 = dl_realloc_array(cl, ncap, sizeof *cl);
+            if (!p1)
+                goto done;
+            cl = p1;
+            void *p2 = dl_realloc_array(correct, ncap, sizeof *correct);
+            if (!p2)
+                goto done;
+            correct = p2;
+            memset(cl + cap, 0, (ncap - cap) * sizeof *cl);
+            memset(correct + cap, 0, (ncap - cap) * sizeof *correct);
+            cap = ncap;
+        }
+        if (is_new) /* the results' own string, so the table's can be freed */
+            cl[k].name = r->class_label[i] ? r->class_label[i] : "(none)";
+        cl[k].images++;
+        correct[k] += r->n_correct[i];
+        cl[k].trivial += a->difficulty[i] == DL_STIMULI_TRIVIAL;
+        cl[k].in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
+        cl[k].impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
+    }
+    for (size_t k = 0; k < names.n; k++)
+        cl[k].accuracy = correct[k] / ((double)cl[k].images * a->m);
+    qsort(cl, names.n, sizeof *cl, cmp_class);
+    a->classes = cl;
+    a->nclasses = names.n;
+    cl = NULL;
+    rc = 0;
+done:
+    free(cl);
+    free(correct);
+    st_names_free(&names);
+    return rc;
+}
+
+/* Rows [first, first + k) of b as k x n 0/1 bytes, for dl_stats_tpa. */
+static uint8_t *unpack_rows(const dl_bits *b, size_t first, size_t k)
+{
+    uint8_t *bytes = dl_calloc(k * b->n, 1);
+    if (!bytes)
+        return NULL;
+    for (size_t j = 0; j < k; j++) {
+        const uint64_t *w = b->words + (first + j) * b->words_per_row;
+        uint8_t *out = bytes + j * b->n;
+        for (size_t i = 0; i < b->n; i++)
+            out[i] = (uint8_t)((w[i / 64] >> (i % 64)) & 1);
+    }
+    return bytes;
+}
+
+static int tpa_of_rows(const dl_bits *b, size_t first, size_t k, dl_tpa *out)
+{
+    uint8_t *bytes = unpack_rows(b, first, k);
+    if (!bytes)
+        return DL_ENOMEM;
+    const char *why;
+    int rc = dl_stats_tpa(bytes, k, b->n, out, &why);
+    free(bytes);
+    return rc == DL_EUNDEF ? 0 : rc;
+}
+
+/* Counts input: all/any right are known, the per-model terms are not. */
+static void tpa_of_counts(const dl_stimuli_analysis *a, dl_tpa *out)
+{
+    size_t all = 0, any = 0;
+    for (size_t i = 0; i < a->res->nimages; i++) {
+        all += a->res->n_correct[i] == a->m;
+        any += a->res->n_correct[i] > 0;
+    }
+    out->all_right = all;
+    out->any_right = any;
+    out->tpa = any ? (double)all / (double)any : NAN;
+    out->lower_bound = out->expected_all = out->expected_tpa = NAN;
+}
+
+static int ddd_epochs(dl_stimuli_analysis *a)
+{
+    const dl_stimuli_results *r = a->res;
+    size_t nm = r->nmodels;
+    if (!r->epoch_correct)
+        return 0;
+    a->epochs = dl_calloc(r->nepochs, sizeof *a->epochs);
+    if (!a->epochs)
+        return DL_ENOMEM;
+    a->nepochs = r->nepochs;
+    for (size_t e = 0; e < r->nepochs; e++) {
+        dl_stimuli_epoch *ep = &a->epochs[e];
+        ep->epoch = r->epochs[e];
+        ep->accuracy = dl_calloc(nm, sizeof *ep->accuracy);
+        if (!ep->accuracy)
+            return DL_ENOMEM;
+        double sum = 0;
+        for (size_t j = 0; j < nm; j++) {
+            ep->accuracy[j] =
+                (double)popcount_row(r->epoch_correct, e * nm + j) / (double)r->nimages;
+            sum += ep->accuracy[j];
+        }
+        ep->mean_accuracy = sum / (double)nm;
+        int rc = tpa_of_rows(r->epoch_correct, e * nm, nm, &ep->tpa);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+void dl_stimuli_analysis_free(dl_stimuli_analysis *a)
+{
+    if (!a)
+        return;
+    free(a->model_accuracy);
+    free(a->histogram);
+    free(a->binomial_expected);
+    free(a->poisson_binomial_expected);
+    free(a->difficulty);
+    free(a->ec_all);
+    free(a->ec_in_between);
+    free(a->classes);
+    for (size_t e = 0; e < a->nepochs; e++)
+        free(a->epochs[e].accuracy);
+    free(a->epochs);
+    free(a);
+}
+
+int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
+                       dl_stimuli_analysis **out, dl_error *err)
+{
+    *out = NULL;
+    dl_stimuli_analysis *a = dl_calloc(1, sizeof *a);
+    if (!a || !(a->difficulty = dl_calloc(r->nimages, 1))) {
+        free(a);
+        return dl_fail(err, DL_ENOMEM, "%s: out of memory", r->path);
+    }
+    a->res = r;
+    a->near = near;
+    a->m = r->models_per_image;
+    a->ec_all_summary.mean = a->ec_all_summary.min = a->ec_all_summary.max = NAN;
+    a->ec_in_between_summary = a->ec_all_summary;
+    int rc = dl_stimuli_classify(r, near, a->difficulty, err);
+    if (rc)
+        goto fail;
+    for (size_t i = 0; i < r->nimages; i++) {
+        a->trivial += a->difficulty[i] == DL_STIMULI_TRIVIAL;
+        a->in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
+        a->impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
+    }
+    if ((rc = ddd_histogram(a)) || (rc = ddd_ec(a, threads)) || (rc = ddd_classes(a)) ||
+        (rc = ddd_epochs(a)))
+        goto fail_msg;
+    if (r->correct)
+        rc = tpa_of_rows(r->correct, 0, r->nmodels, &a->tpa);
+    else
+        tpa_of_counts(a, &a->tpa);
+    if (rc)
+        goto fail_msg;
+    *out = a;
+    return 0;
+fail_msg:
+    dl_fail(err, rc, "%s: analysis failed: %s", r->path, dl_strerror(rc));
+fail:
+    dl_stimuli_analysis_free(a);
+    return rc;
+}

@@ -1,2 +1,0 @@
-/* stimuli.c — placeholder */
-typedef int dl_placeholder_stimuli;

@@ -1,0 +1,48 @@
+/* stimuli_internal.h — private helpers shared by the files of stimuli/. */
+#ifndef DL_STIMULI_INTERNAL_H
+#define DL_STIMULI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dl_common.h"
+
+/* A list of distinct strings with a hash index: names[i] <-> i. */
+typedef struct st_names {
+    char **names;
+    size_t n, cap;
+    uint32_t *slots; /* open addressing; slot value = index + 1, 0 = empty */
+    size_t nslots;
+} st_names;
+
+/* Index of s, or -1. */
+long st_names_find(const st_names *t, const char *s);
+/* Find s or append it. When it is new and *owned is non-NULL, the table takes
+ * the string *owned (== s) and sets *owned to NULL; otherwise it copies s.
+ * *is_new (may be NULL) tells which happened. DL_ENOMEM on failure. */
+int st_names_add(st_names *t, const char *s, char **owned, size_t *idx, int *is_new);
+/* Hand the names array to the caller (the table keeps nothing). */
+char **st_names_take(st_names *t);
+void st_names_free(st_names *t);
+
+/* 64-bit FNV-1a of a string. */
+uint64_t st_hash(const char *s);
+
+/* splitmix64: decorrelates (seed, index) pairs into RNG seeds. */
+uint64_t st_mix64(uint64_t x);
+
+/* Join root and rel with one '/'; malloc'd or NULL. */
+char *st_join_path(const char *root, const char *rel);
+
+/* Write a string (malloc'd) built by a callback writing to a FILE; used to
+ * render JSON into memory with dl_json. NULL on failure. */
+typedef void (*st_render_fn)(void *ctx, FILE *out);
+char *st_render(st_render_fn fn, void *ctx);
+
+/* dl_csv_stream with the fields of a record in one reused buffer (no
+ * malloc per field): row() gets the same arguments but must copy what it
+ * keeps and must not free fields. progress (may be NULL) gets bytes read. */
+int st_csv_stream(const char *path, dl_csv_row_fn row, void *ctx, dl_progress *progress,
+                  dl_error *err);
+
+#endif

@@ -1,0 +1,232 @@
+/* test_stimuli_cli.c — `dddlab stimuli ...` end to end: help, usage errors
+ * (exit 2), bad data (exit 1, "dddlab: FILE:LINE: ..."), --json and --out,
+ * and a build that fails on a missing image storing nothing. */
+#include "helpers.h"
+
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "dl_stimuli.h"
+
+typedef struct run {
+    int status;
+    char *out, *err;
+} run;
+
+static char *slurp(const char *path)
+{
+    char *data = NULL;
+    if (dl_read_file(path, &data, NULL, NULL) != 0)
+        return dl_strdup("");
+    return data;
+}
+
+/* Run DL_BINARY with args (NULL-terminated) in dir; capture both streams. */
+static run dddlab(const char *dir, ...)
+{
+    const char *bin = getenv("DL_BINARY");
+    if (!bin || access(bin, X_OK) != 0) {
+        print_message("SKIP: DL_BINARY not set or not executable\n");
+        skip();
+    }
+    char *argv[64];
+    int argc = 0;
+    va_list ap;
+    argv[argc++] = (char *)bin;
+    va_start(ap, dir);
+    char *a;
+    while ((a = va_arg(ap, char *)) != NULL && argc < 63)
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    char *outp = th_path(dir, "stdout.txt"), *errp = th_path(dir, "stderr.txt");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(bin, argv);
+        _exit(127);
+    }
+    run r = {0};
+    int st;
+    if (pid < 0)
+        fail_msg("fork failed");
+    waitpid(pid, &st, 0);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    r.out = slurp(outp);
+    r.err = slurp(errp);
+    free(outp);
+    free(errp);
+    return r;
+}
+
+static void run_free(run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int setup(void **state)
+{
+    *state = th_tmpdir();
+    return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    th_rmtree(*state);
+    return 0;
+}
+
+static void test_help_and_usage(void **state)
+{
+    char *dir = *state;
+    run r = dddlab(dir, "stimuli", "--help", NULL);
+    assert_int_equal(r.status, 0);
+    static const char *const subs[] = {"analyse", "build", "check", "demo-data", "imagestats"};
+    for (size_t i = 0; i < 5; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\n  %s ", subs[i]);
+        assert_non_null(strstr(r.out, want));
+    }
+    run_free(&r);
+    for (size_t i = 0; i < 4; i++) {
+        char want[64];
+        r = dddlab(dir, "stimuli", subs[i], "--help", NULL);
+        snprintf(want, sizeof want, "usage: dddlab stimuli %s ", subs[i]);
+        assert_int_equal(r.status, 0);
+        assert_memory_equal(r.out, want, strlen(want));
+        run_free(&r);
+    }
+    r = dddlab(dir, "stimuli", NULL);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "frobnicate", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "dddlab stimuli: unknown subcommand 'frobnicate' (see 'dddlab help "
+                               "stimuli')\n");
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "analyse", NULL);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "analyse", "x.csv", "--bogus", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown option '--bogus'"));
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "analyse", "x.csv", "--near", "two", NULL);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "build", "x.csv", "--task", "3afc", "--name", "a", "--image-root",
+               dir, "--db", "x.sqlite", NULL);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+}
+
+static void test_analyse_cli(void **state)
+{
+    char *dir = *state, want[2048];
+    char *bad = th_write(dir, "bad.csv", "model,image,correct\na,x,1\na,x,0\n");
+    run r = dddlab(dir, "stimuli", "analyse", bad, NULL);
+    assert_int_equal(r.status, 1);
+    snprintf(want, sizeof want, "dddlab: %s:3: duplicate result for model 'a' and image 'x'\n",
+             bad);
+    assert_string_equal(r.err, want);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    char *wide = th_data("wide_small.csv"), *out = th_path(dir, "out");
+    r = dddlab(dir, "stimuli", "analyse", wide, "--near", "1", "--json", "--out", out, NULL);
+    assert_int_equal(r.status, 0);
+    assert_memory_equal(r.out, "{\"results\":", 11);
+    assert_non_null(strstr(r.out, "\"near\":1"));
+    assert_non_null(strstr(r.out, "\"trivial\":{\"images\":27,"));
+    assert_int_equal(strchr(r.out, '\n') - r.out, (long)strlen(r.out) - 1); /* one line */
+    run_free(&r);
+    char *summary = th_path(out, "summary.json");
+    char *text = slurp(summary);
+    assert_non_null(strstr(text, "\"in_between\":{\"images\":23,"));
+    free(text);
+    /* the human-readable table */
+    r = dddlab(dir, "stimuli", "analyse", wide, "--near", "1", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "  trivial              27     45.0%\n"));
+    run_free(&r);
+    free(summary), free(out), free(wide), free(bad);
+}
+
+static void test_build_check_cli(void **state)
+{
+    char *dir = *state;
+    char *demo = th_path(dir, "demo"), *results = th_path(demo, "results.csv");
+    char *root = th_path(demo, "images"), *db = th_path(dir, "lab.sqlite");
+    run r = dddlab(dir, "stimuli", "demo-data", "--out", demo, "--classes", "40",
+                   "--images-per-class", "10", "--train-per-class", "8", "--png-px", "32", NULL);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "build", results, "--task", "2afc", "--name", "one", "--pairs", "4",
+               "--image-root", root, "--db", db, "--seed", "3", "--demo-images", "--json", "--near",
+               "1", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"items\":4,"));
+    assert_non_null(strstr(r.out, "\"trivial_left\":2,"));
+    assert_non_null(strstr(r.out, "\"seed\":3,"));
+    run_free(&r);
+    char *manifest = th_path(dir, "one.manifest.csv");
+    assert_int_equal(access(manifest, F_OK), 0);
+    r = dddlab(dir, "stimuli", "check", "--db", db, "--set", "one", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "8 images"));
+    run_free(&r);
+
+    /* the same name again: refused, nothing written */
+    char *m2 = th_path(dir, "two.csv");
+    r = dddlab(dir, "stimuli", "build", results, "--task", "2afc", "--name", "one", "--pairs", "4",
+               "--image-root", root, "--db", db, "--seed", "4", "--manifest", m2, "--near", "1",
+               "--demo-images", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "a stimulus set named 'one' already exists"));
+    assert_int_equal(access(m2, F_OK), -1);
+    run_free(&r);
+
+    /* a rating set that needs an image nobody wrote: nothing stored */
+    r = dddlab(dir, "stimuli", "build", results, "--task", "rating", "--name", "rate",
+               "--per-class", "5", "--image-root", root, "--db", db, "--seed", "4", "--near", "1",
+               NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, ": image not found\n"));
+    assert_non_null(strstr(r.err, "dddlab: set 'rate' was not stored\n"));
+    run_free(&r);
+    dl_store *st = NULL;
+    dl_stim_set *set = NULL;
+    dl_error err = {0};
+    assert_int_equal(dl_store_open(db, DL_STORE_READONLY, &st, &err), 0);
+    assert_int_equal(dl_store_find_set(st, "rate", &set, &err), DL_ENOENT);
+    assert_int_equal(dl_store_find_set(st, "one", &set, &err), 0);
+    /* check notices a deleted image */
+    char *victim = th_path(root, set->items[0].b.path);
+    remove(victim);
+    r = dddlab(dir, "stimuli", "check", "--db", db, "--set", "one", "--json", NULL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "\"ok\":false"));
+    assert_non_null(strstr(r.out, "\"problem\":\"missing\""));
+    run_free(&r);
+    dl_stim_set_free(set);
+    dl_store_close(st);
+    free(victim), free(m2), free(manifest), free(demo), free(results), free(root), free(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_help_and_usage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analyse_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_check_cli, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

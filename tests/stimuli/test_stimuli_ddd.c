@@ -1,0 +1,338 @@
+/* test_stimuli_ddd.c — the DDD analysis: the paper's ImageNet split, the
+ * histogram expectations and error consistency against Python references
+ * (data/reference.txt from make_reference.py: scipy, sklearn), against the
+ * scalar dl_stats_ec, per-epoch agreement, and the --out files. */
+#include "helpers.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "dl_stimuli.h"
+
+static dl_stimuli_results *read_ok(const char *path)
+{
+    dl_stimuli_results *r = NULL;
+    dl_error err = {0};
+    if (dl_stimuli_results_read(path, NULL, &r, &err) != 0)
+        fail_msg("%s", err.msg);
+    return r;
+}
+
+static dl_stimuli_analysis *analyse_ok(const dl_stimuli_results *r, unsigned near)
+{
+    dl_stimuli_analysis *a = NULL;
+    dl_error err = {0};
+    if (dl_stimuli_analyse(r, near, 2, &a, &err) != 0)
+        fail_msg("%s", err.msg);
+    return a;
+}
+
+static void assert_close(double got, double want, double tol)
+{
+    if (!(fabs(got - want) <= tol * (1 + fabs(want))))
+        fail_msg("got %.17g, want %.17g", got, want);
+}
+
+/* ---- ImageNet: Meding et al. 2022, 11 models, --near 1 -------------------- */
+
+static void test_imagenet_split(void **state)
+{
+    (void)state;
+    const char *shared = getenv("DL_SHARED_DATA");
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/trivial-or-impossible/imagenet_val_11models.csv",
+             shared ? shared : "");
+    if (!shared || stat(path, &st) != 0) {
+        print_message("SKIP: %s not found (DL_SHARED_DATA)\n", path);
+        skip();
+    }
+    dl_stimuli_results *r = read_ok(path);
+    dl_stimuli_analysis *a = analyse_ok(r, 1);
+    /* The paper: 46.0% trivial, 42.5% in-between, 11.5% impossible. The
+     * exact counts were computed with awk from the same file. */
+    assert_int_equal(r->nimages, 50000);
+    assert_int_equal(a->m, 11);
+    assert_int_equal(a->trivial, 23000);
+    assert_int_equal(a->in_between, 21248);
+    assert_int_equal(a->impossible, 5752);
+    assert_close(100.0 * (double)a->trivial / 50000, 46.0, 1e-12);
+    assert_close(100.0 * (double)a->in_between / 50000, 42.496, 1e-12);
+    assert_close(100.0 * (double)a->impossible / 50000, 11.504, 1e-12);
+    static const size_t hist[12] = {3522, 2230, 1893, 1851, 2088, 2243,
+                                    2444, 2878, 3409, 4442, 7081, 15919};
+    for (int k = 0; k <= 11; k++)
+        assert_int_equal(a->histogram[k], hist[k]);
+    assert_close(a->mean_accuracy, 379115.0 / 550000.0, 1e-15);
+    /* counts input: no per-model numbers */
+    assert_null(a->ec_all);
+    assert_null(a->poisson_binomial_expected);
+    assert_non_null(a->binomial_expected);
+    /* classes come from the wnid column (pandas groupby as reference) */
+    assert_int_equal(a->nclasses, 1000);
+    assert_string_equal(a->classes[0].name, "n12057211");
+    assert_close(a->classes[0].accuracy, 547.0 / 550.0, 1e-12);
+    assert_string_equal(a->classes[999].name, "n04152593");
+    assert_close(a->classes[999].accuracy, 85.0 / 550.0, 1e-12);
+    assert_int_equal(a->tpa.all_right, 15919);
+    assert_int_equal(a->tpa.any_right, 46478);
+    assert_true(r->has_label_error);
+    dl_stimuli_analysis_free(a);
+    a = analyse_ok(r, 0);
+    assert_int_equal(a->trivial, 15919);
+    assert_int_equal(a->impossible, 3522);
+    dl_stimuli_analysis_free(a);
+    dl_stimuli_results_free(r);
+}
+
+/* ---- Python references -------------------------------------------------------------- */
+
+static void assert_ref(const char *name, const double *got, size_t n, double tol)
+{
+    double want[256];
+    size_t k = th_ref(name, want, 256);
+    if (k != n)
+        fail_msg("reference %s: %zu values, expected %zu", name, k, n);
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(got[i] - want[i]) <= tol * (1 + fabs(want[i]))))
+            fail_msg("%s[%zu]: got %.17g, want %.17g", name, i, got[i], want[i]);
+}
+
+static void test_wide_reference(void **state)
+{
+    (void)state;
+    char *path = th_data("wide_small.csv"), name[64];
+    dl_stimuli_results *r = read_ok(path);
+    for (unsigned near = 0; near <= 1; near++) {
+        dl_stimuli_analysis *a = analyse_ok(r, near);
+        double hist[9],
+            split[3] = {(double)a->trivial, (double)a->in_between, (double)a->impossible};
+        for (int k = 0; k <= 8; k++)
+            hist[k] = (double)a->histogram[k];
+        assert_ref("wide.accuracy", a->model_accuracy, 8, 1e-15);
+        assert_ref("wide.mean_accuracy", &a->mean_accuracy, 1, 1e-15);
+        assert_ref("wide.histogram", hist, 9, 0);
+        assert_ref("wide.binomial_expected", a->binomial_expected, 9, 1e-10);
+        assert_ref("wide.poisson_binomial_expected", a->poisson_binomial_expected, 9, 1e-10);
+        snprintf(name, sizeof name, "wide.split%u", near);
+        assert_ref(name, split, 3, 0);
+        snprintf(name, sizeof name, "wide.ec_all%u", near);
+        assert_ref(name, a->ec_all, 64, 1e-12);
+        snprintf(name, sizeof name, "wide.ec_between%u", near);
+        assert_ref(name, a->ec_in_between, 64, 1e-12);
+        double s_all[3] = {a->ec_all_summary.mean, a->ec_all_summary.min, a->ec_all_summary.max};
+        double s_btw[3] = {a->ec_in_between_summary.mean, a->ec_in_between_summary.min,
+                           a->ec_in_between_summary.max};
+        snprintf(name, sizeof name, "wide.ec_all_summary%u", near);
+        assert_ref(name, s_all, 3, 1e-12);
+        snprintf(name, sizeof name, "wide.ec_between_summary%u", near);
+        assert_ref(name, s_btw, 3, 1e-12);
+        assert_int_equal(a->ec_all_summary.pairs, 28);
+        dl_stimuli_analysis_free(a);
+    }
+    dl_stimuli_results_free(r);
+    free(path);
+}
+
+/* Models are in order of first appearance (the file is shuffled); the
+ * reference is in order net1, net2, net3. */
+static const double *by_name(const dl_stimuli_results *r, const double *x, double *out)
+{
+    for (size_t m = 0; m < r->nmodels; m++)
+        out[r->models[m][3] - '1'] = x[m];
+    return out;
+}
+
+static void test_epochs_reference(void **state)
+{
+    (void)state;
+    double acc[3];
+    char *path = th_data("epochs_small.csv"), name[64];
+    dl_stimuli_results *r = read_ok(path);
+    dl_stimuli_analysis *a = analyse_ok(r, 0);
+    assert_int_equal(a->nepochs, 3);
+    for (size_t e = 0; e < 3; e++) {
+        const dl_stimuli_epoch *ep = &a->epochs[e];
+        const dl_tpa *t = &ep->tpa;
+        double got[6] = {t->tpa,          t->lower_bound,       t->expected_tpa,
+                         t->expected_all, (double)t->all_right, (double)t->any_right};
+        assert_int_equal(ep->epoch, (long)e + 1);
+        snprintf(name, sizeof name, "epoch%zu.accuracy", e + 1);
+        assert_ref(name, by_name(r, ep->accuracy, acc), 3, 1e-15);
+        snprintf(name, sizeof name, "epoch%zu.tpa", e + 1);
+        assert_ref(name, got, 6, 1e-12);
+    }
+    /* the analysed results are the last epoch's */
+    assert_ref("epoch3.accuracy", by_name(r, a->model_accuracy, acc), 3, 1e-15);
+    dl_stimuli_analysis_free(a);
+    dl_stimuli_results_free(r);
+    free(path);
+}
+
+/* ---- against the scalar error consistency of the stats core --------------------------- */
+
+static void test_ec_matches_scalar(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir();
+    enum { M = 6, N = 333 };
+    static uint8_t c[M][N];
+    uint64_t x = 12345;
+    /* correlated models: a shared image difficulty plus model noise */
+    for (int i = 0; i < N; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        int hard = (int)(x >> 61);
+        for (int m = 0; m < M; m++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            c[m][i] = (uint8_t)((int)(x >> 61) + m % 3 > hard + 2);
+        }
+    }
+    dl_buf b;
+    dl_buf_init(&b);
+    dl_buf_printf(&b, "image");
+    for (int m = 0; m < M; m++)
+        dl_buf_printf(&b, ",m%d", m);
+    dl_buf_printf(&b, "\n");
+    for (int i = 0; i < N; i++) {
+        dl_buf_printf(&b, "i%d", i);
+        for (int m = 0; m < M; m++)
+            dl_buf_printf(&b, ",%d", c[m][i]);
+        dl_buf_printf(&b, "\n");
+    }
+    char *path = th_write(dir, "ec.csv", b.data);
+    dl_buf_free(&b);
+    dl_stimuli_results *r = read_ok(path);
+    dl_stimuli_analysis *a = analyse_ok(r, 1);
+    static uint8_t sa[N], sb[N];
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < M; j++) {
+            dl_ec ec;
+            const char *why;
+            dl_stats_ec(c[i], c[j], N, &ec, &why);
+            assert_close(a->ec_all[i * M + j], ec.kappa, 1e-13);
+            /* in-between: the images with 2..M-2 models right */
+            size_t n = 0;
+            for (int k = 0; k < N; k++)
+                if (a->difficulty[k] == DL_STIMULI_IN_BETWEEN)
+                    sa[n] = c[i][k], sb[n] = c[j][k], n++;
+            dl_stats_ec(sa, sb, n, &ec, &why);
+            assert_close(a->ec_in_between[i * M + j], ec.kappa, 1e-13);
+        }
+    assert_true(a->in_between > 0 && a->in_between < N);
+    dl_stimuli_analysis_free(a);
+    dl_stimuli_results_free(r);
+    free(path);
+    th_rmtree(dir);
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static char *json_of(const dl_stimuli_analysis *a)
+{
+    char *data = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&data, &len);
+    dl_json j;
+    dl_json_init(&j, f);
+    dl_stimuli_analysis_json(a, &j);
+    dl_json_end(&j);
+    fclose(f);
+    return data;
+}
+
+static size_t count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    int ch;
+    while (f && (ch = fgetc(f)) != EOF)
+        n += ch == '\n';
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static void test_out_files_and_json(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir(), *path = th_data("wide_small.csv");
+    dl_stimuli_results *r = read_ok(path);
+    dl_stimuli_analysis *a = analyse_ok(r, 0);
+    dl_error err = {0};
+    char *out = th_path(dir, "out");
+    assert_int_equal(dl_stimuli_analysis_write(a, out, &err), 0);
+    static const char *const files[] = {"per_image.csv", "model_accuracy.csv", "histogram.csv",
+                                        "ec_all.csv",    "ec_in_between.csv",  "class_accuracy.csv",
+                                        "agreement.csv", "summary.json"};
+    static const size_t lines[] = {61, 9, 10, 9, 9, 1, 2, 1};
+    for (size_t i = 0; i < 8; i++) {
+        char *p = th_path(out, files[i]);
+        assert_int_equal(count_lines(p), lines[i]);
+        free(p);
+    }
+    char *hist = th_path(out, "histogram.csv"), *text = NULL;
+    assert_int_equal(dl_read_file(hist, &text, NULL, &err), 0);
+    assert_non_null(
+        strstr(text, "n_correct,images,fraction,binomial_expected,"
+                     "poisson_binomial_expected\n0,4,0.06666666667,0.0187294809,0.0163761\n"));
+    free(text);
+    free(hist);
+    char *json = json_of(a);
+    static const char *const keys[] = {"\"images\":60",
+                                       "\"models\":8",
+                                       "\"mean_accuracy\":",
+                                       "\"histogram\":[4,6,7,2,4,7,3,6,21]",
+                                       "\"binomial_expected\":[",
+                                       "\"poisson_binomial_expected\":[",
+                                       "\"trivial\":{\"images\":21",
+                                       "\"impossible\":{\"images\":4",
+                                       "\"in_between\":{\"images\":35",
+                                       "\"error_consistency\":{\"all\":{\"mean\":",
+                                       "\"classes\":null"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strstr(json, keys[i]))
+            fail_msg("no %s in %s", keys[i], json);
+    free(json);
+    dl_stimuli_analysis_free(a);
+    dl_stimuli_results_free(r);
+    free(out);
+    free(path);
+    th_rmtree(dir);
+}
+
+static void test_counts_json_nulls(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir();
+    char *path = th_write(dir, "c.csv", "image,n_correct,n_models\na,3,3\nb,0,3\nc,2,3\n");
+    dl_stimuli_results *r = read_ok(path);
+    dl_stimuli_analysis *a = analyse_ok(r, 0);
+    char *json = json_of(a);
+    assert_non_null(strstr(json, "\"poisson_binomial_expected\":null"));
+    assert_non_null(strstr(json, "\"error_consistency\":null"));
+    assert_non_null(strstr(json, "\"model_accuracy\":null"));
+    free(json);
+    dl_stimuli_analysis_free(a);
+    /* --near 2 with 3 models would make trivial and impossible overlap */
+    dl_error err = {0};
+    assert_int_equal(dl_stimuli_analyse(r, 2, 1, &a, &err), DL_EINVAL);
+    assert_string_equal(err.msg, "--near 2 is too large for 3 models (trivial and impossible "
+                                 "would overlap; use at most 1)");
+    dl_stimuli_results_free(r);
+    free(path);
+    th_rmtree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_imagenet_split),     cmocka_unit_test(test_wide_reference),
+        cmocka_unit_test(test_epochs_reference),   cmocka_unit_test(test_ec_matches_scalar),
+        cmocka_unit_test(test_out_files_and_json), cmocka_unit_test(test_counts_json_nulls),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
