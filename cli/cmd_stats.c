@@ -1,32 +1,127 @@
-/* cmd_stats.c — TODO: placeholder until the command is built. */
-#include "cli.h"
+/* cmd_stats.c — helpers shared by the statistics commands: a table of
+ * distinct names and small printing aids. The commands themselves are in
+ * cmd_reliability.c, cmd_consistency.c and cmd_binomial.c. */
+#include "cmd_stats.h"
 
-int cmd_reliability(int argc, char **argv)
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_names_init(cli_names *t)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab reliability: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    memset(t, 0, sizeof *t);
 }
 
-void help_reliability(FILE *out) { fprintf(out, "usage: dddlab reliability ...\n"); }
-
-int cmd_consistency(int argc, char **argv)
+void cli_names_free(cli_names *t)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab consistency: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        free(t->names[i]);
+    free(t->names);
+    free(t->slots);
+    cli_names_init(t);
 }
 
-void help_consistency(FILE *out) { fprintf(out, "usage: dddlab consistency ...\n"); }
-
-int cmd_binomial(int argc, char **argv)
+static uint64_t hash(const char *s, size_t len)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab binomial: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
 }
 
-void help_binomial(FILE *out) { fprintf(out, "usage: dddlab binomial ...\n"); }
+static int same(const char *name, const char *s, size_t len)
+{
+    return strncmp(name, s, len) == 0 && name[len] == '\0';
+}
+
+/* Keep the table at most half full so probes stay short. */
+static int grow_slots(cli_names *t)
+{
+    size_t nslots = t->nslots ? t->nslots * 2 : 64;
+    size_t *slots = dl_calloc(nslots, sizeof *slots);
+    if (!slots)
+        return DL_ENOMEM;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t k = hash(t->names[i], strlen(t->names[i])) & (nslots - 1);
+        while (slots[k])
+            k = (k + 1) & (nslots - 1);
+        slots[k] = i + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+    return 0;
+}
+
+int cli_names_add(cli_names *t, const char *s, size_t len, size_t *index)
+{
+    if (2 * (t->n + 1) > t->nslots && grow_slots(t) != 0)
+        return DL_ENOMEM;
+    size_t k = hash(s, len) & (t->nslots - 1);
+    for (; t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
+        if (same(t->names[t->slots[k] - 1], s, len)) {
+            *index = t->slots[k] - 1;
+            return 0;
+        }
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **names = dl_realloc_array(t->names, cap, sizeof *names);
+        if (!names)
+            return DL_ENOMEM;
+        t->names = names;
+        t->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return DL_ENOMEM;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    t->names[t->n] = copy;
+    t->slots[k] = ++t->n;
+    *index = t->n - 1;
+    return 0;
+}
+
+int cli_names_width(const cli_names *t, int min)
+{
+    int w = min;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t len = strlen(t->names[i]);
+        if (len > (size_t)w)
+            w = len > 60 ? 60 : (int)len;
+    }
+    return w;
+}
+
+void cli_print_stat(FILE *out, int width, double v)
+{
+    if (isnan(v))
+        fprintf(out, "%*s", width, "-");
+    else
+        fprintf(out, "%*.4f", width, v);
+}
+
+int cli_stats_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    const char *eq = strchr(arg, '=');
+    /* getopt_long sets optopt to the option's val here, 0 for unknown ones. */
+    if (c == '?' && optopt && strncmp(arg, "--", 2) == 0 && eq)
+        return cli_usage(cmd, "option '%.*s' takes no value", (int)(eq - arg), arg);
+    return cli_bad_option(cmd, c, argv);
+}
+
+int cli_csv_load(const char *path, dl_csv **out, dl_error *err)
+{
+    int rc = dl_csv_read(path, out, err);
+    if (rc == 0 && (*out)->nrows == 0) {
+        dl_csv_free(*out);
+        *out = NULL;
+        rc = dl_fail(err, DL_EINVAL, "%s:1: no data rows after the header", path);
+    }
+    return rc;
+}

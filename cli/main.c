@@ -52,9 +52,15 @@ int cli_bad_option(const char *cmd, int c, char **argv)
     const char *opt = argv[optind - 1];
     if (c == ':')
         return cli_usage(cmd, "option '%s' needs a value", opt);
-    if (optopt && optopt != '?')
-        return cli_usage(cmd, "unknown option '-%c'", optopt);
-    return cli_usage(cmd, "unknown option '%s'", opt);
+    if (strncmp(opt, "--", 2) == 0) {
+        int name_len = (int)strcspn(opt, "=");
+        /* getopt_long sets optopt to the option's value when the option is
+         * known but was given "=VALUE" it does not take; 0 when unknown. */
+        if (optopt != 0 && opt[name_len] == '=')
+            return cli_usage(cmd, "option '%.*s' takes no value", name_len, opt);
+        return cli_usage(cmd, "unknown option '%.*s'", name_len, opt);
+    }
+    return cli_usage(cmd, "unknown option '-%c'", optopt ? optopt : '?');
 }
 
 static void usage(FILE *out)
@@ -102,6 +108,12 @@ int main(int argc, char **argv)
         if (!c) {
             fprintf(stderr, "dddlab: unknown command '%s' (see 'dddlab --help')\n", argv[2]);
             return DL_EXIT_USAGE;
+        }
+        if (argc > 3) {
+            /* `dddlab help stimuli build` == `dddlab stimuli build --help` */
+            char *sub[] = {argv[2], argv[3], "--help", NULL};
+            cli_getopt_reset();
+            return c->run(3, sub);
         }
         c->help(stdout);
         return DL_EXIT_OK;

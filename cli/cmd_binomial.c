@@ -1,0 +1,160 @@
+/* cmd_binomial.c — `dddlab binomial K N`: exact binomial test of K successes
+ * in N trials with a Clopper-Pearson interval, as R's binom.test. */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_stats.h"
+#include "dl_stats.h"
+
+#define CMD "binomial"
+
+typedef struct binom_opts {
+    unsigned k, n;
+    double p0;
+    double conf;
+    dl_alternative alt;
+    int json;
+} binom_opts;
+
+void help_binomial(FILE *out)
+{
+    fprintf(out, "usage: dddlab binomial K N [--p0 P] [--alternative two-sided|greater|less]\n"
+                 "                           [--conf L] [--json]\n\n"
+                 "Exact binomial test of K successes in N trials against the success\n"
+                 "probability P (default 0.5), with the Clopper-Pearson confidence interval\n"
+                 "at level L (default 0.95), as R's binom.test. The two-sided p-value sums\n"
+                 "the probabilities of all outcomes no more likely than K; for 'greater' and\n"
+                 "'less' the interval is one-sided.\n\n"
+                 "  --p0 P            success probability under the null, 0 < P < 1\n"
+                 "  --alternative A   two-sided (default), greater or less\n"
+                 "  --conf L          confidence level, 0 < L < 1\n"
+                 "  --json            one JSON object: k, n, p0, alternative, conf_level,\n"
+                 "                    p_value, estimate, ci_low, ci_high\n\n"
+                 "example: dddlab binomial 107 149 --alternative greater\n");
+}
+
+static int parse_count(const char *s, const char *what, unsigned *out)
+{
+    long v;
+    if (dl_parse_long(s, &v) != 0 || v < 0 || (unsigned long)v > UINT_MAX)
+        return cli_usage(CMD, "%s must be a whole number >= 0, not '%s'", what, s);
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int parse_prob(const char *s, const char *opt, double *out)
+{
+    double v;
+    if (dl_parse_double(s, &v) != 0 || !(v > 0 && v < 1))
+        return cli_usage(CMD, "%s needs a number between 0 and 1 (exclusive), not '%s'", opt, s);
+    *out = v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, binom_opts *o)
+{
+    static const struct option longopts[] = {
+        {"p0", required_argument, NULL, 'p'},   {"alternative", required_argument, NULL, 'a'},
+        {"conf", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    *o = (binom_opts){.p0 = 0.5, .conf = 0.95, .alt = DL_ALT_TWO_SIDED};
+    int c, alt;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (parse_prob(optarg, "--p0", &o->p0))
+                return DL_EXIT_USAGE;
+            break;
+        case 'c':
+            if (parse_prob(optarg, "--conf", &o->conf))
+                return DL_EXIT_USAGE;
+            break;
+        case 'a':
+            if ((alt = dl_stats_alternative_parse(optarg)) < 0)
+                return cli_usage(CMD, "--alternative must be two-sided, greater or less, not '%s'",
+                                 optarg);
+            o->alt = (dl_alternative)alt;
+            break;
+        case 'j':
+            o->json = 1;
+            break;
+        case 'h':
+            help_binomial(stdout);
+            return -1;
+        default:
+            return cli_stats_bad_option(CMD, c, argv);
+        }
+    }
+    if (argc - optind != 2)
+        return argc - optind < 2 ? cli_usage(CMD, "expected K and N")
+                                 : cli_usage(CMD, "unexpected argument '%s'", argv[optind + 2]);
+    if (parse_count(argv[optind], "K", &o->k) || parse_count(argv[optind + 1], "N", &o->n))
+        return DL_EXIT_USAGE;
+    if (o->n == 0)
+        return cli_usage(CMD, "N must be at least 1");
+    if (o->k > o->n)
+        return cli_usage(CMD, "K (%u) is larger than N (%u)", o->k, o->n);
+    return 0;
+}
+
+static void print_json(const dl_binom *b, dl_alternative alt)
+{
+    dl_json j;
+    dl_json_init(&j, stdout);
+    dl_json_object_begin(&j);
+    dl_json_key(&j, "k");
+    dl_json_int(&j, b->k);
+    dl_json_key(&j, "n");
+    dl_json_int(&j, b->n);
+    dl_json_key(&j, "p0");
+    dl_json_number(&j, b->p0);
+    dl_json_key(&j, "alternative");
+    dl_json_string(&j, dl_stats_alternative_name(alt));
+    dl_json_key(&j, "conf_level");
+    dl_json_number(&j, b->conf_level);
+    dl_json_key(&j, "p_value");
+    dl_json_number(&j, b->p_value);
+    dl_json_key(&j, "estimate");
+    dl_json_number(&j, b->estimate);
+    dl_json_key(&j, "ci_low");
+    dl_json_number(&j, b->ci_low);
+    dl_json_key(&j, "ci_high");
+    dl_json_number(&j, b->ci_high);
+    dl_json_object_end(&j);
+    dl_json_end(&j);
+}
+
+static void print_table(const dl_binom *b, dl_alternative alt)
+{
+    char ci[32];
+    snprintf(ci, sizeof ci, "%g%% CI", 100 * b->conf_level);
+    printf("exact binomial test: %u successes in %u trials\n", b->k, b->n);
+    printf("  %-13s %g\n", "p0", b->p0);
+    printf("  %-13s %s\n", "alternative", dl_stats_alternative_name(alt));
+    printf("  %-13s %.4f\n", "estimate", b->estimate);
+    printf("  %-13s %.4g\n", "p-value", b->p_value);
+    printf("  %-13s %.4f .. %.4f (Clopper-Pearson%s)\n", ci, b->ci_low, b->ci_high,
+           alt == DL_ALT_TWO_SIDED ? "" : ", one-sided");
+}
+
+int cmd_binomial(int argc, char **argv)
+{
+    binom_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? DL_EXIT_OK : rc;
+    dl_binom b;
+    rc = dl_stats_binom_test(o.k, o.n, o.p0, o.alt, o.conf, &b);
+    if (rc != 0) {
+        dl_error err;
+        dl_fail(&err, rc, "binomial test of %u in %u failed: %s", o.k, o.n, dl_strerror(rc));
+        return cli_fail(&err);
+    }
+    if (o.json)
+        print_json(&b, o.alt);
+    else
+        print_table(&b, o.alt);
+    return DL_EXIT_OK;
+}

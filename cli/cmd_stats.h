@@ -1,0 +1,41 @@
+/* cmd_stats.h — pieces shared by the statistics commands (reliability,
+ * consistency, binomial); private to cli/. */
+#ifndef DL_CMD_STATS_H
+#define DL_CMD_STATS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+/* Distinct strings in first-seen order, found again through a hash index:
+ * coders, units, observers, items and category labels all become small
+ * integers this way. */
+typedef struct cli_names {
+    char **names; /* n copies, NUL-terminated */
+    size_t n;
+    size_t cap;
+    size_t *slots; /* open addressing: index + 1, 0 = empty */
+    size_t nslots;
+} cli_names;
+
+void cli_names_init(cli_names *t);
+void cli_names_free(cli_names *t);
+/* Index of the len bytes at s, adding a copy when new. 0 or DL_ENOMEM. */
+int cli_names_add(cli_names *t, const char *s, size_t len, size_t *index);
+
+/* Width of the longest name (at least min), for aligned tables. */
+int cli_names_width(const cli_names *t, int min);
+
+/* Print v with "%.4f", or "-" when it is NaN, right-aligned in width. */
+void cli_print_stat(FILE *out, int width, double v);
+
+/* cli_bad_option, but "--json=yes" (a value for an option that takes none)
+ * is named as such instead of as the option's short letter. */
+int cli_stats_bad_option(const char *cmd, int c, char **argv);
+
+/* dl_csv_read, and also fail with "FILE:1: no data rows after the header"
+ * when the file holds only a header. */
+int cli_csv_load(const char *path, dl_csv **out, dl_error *err);
+
+#endif
