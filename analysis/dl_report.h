@@ -1,4 +1,172 @@
-/* dl_report.h — placeholder */
+/* dl_report.h — the results section of a paper, from collected responses.
+ *
+ * A report is filled from one source — the store (2AFC trials or ratings of
+ * completed sessions), a long CSV of ratings, or long CSVs of trials (any
+ * n-way classification task: a trial is right or wrong) — optionally together
+ * with the tables `dddlab stimuli analyse --out` wrote. dl_report_analyse
+ * applies the filters and computes everything with the statistics core
+ * (definitions in DESIGN.md); the writers then produce the readable summary,
+ * one JSON object, or a folder with CSV tables, figures (PLplot, PNG + SVG)
+ * and report.html / report.md.
+ *
+ * Every function returns 0 or a negative DL_E* code with a message in err
+ * ("FILE:LINE: what is wrong" for bad data). Nothing here prints on its own:
+ * the text and JSON writers write to the stream they are given. */
 #ifndef DL_REPORT_H
 #define DL_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dl_common.h"
+#include "dl_stats.h"
+
+typedef struct dl_report dl_report;
+
+/* ---- sources ----------------------------------------------------------------- */
+
+/* Column names of CSV sources. Required columns must exist; optional ones
+ * (class, model accuracy, label error, exclude, rt) are used when present
+ * under their default name and must exist when named explicitly. */
+typedef struct dl_report_columns {
+    const char *observer;    /* default "observer" */
+    const char *item;        /* default "item" */
+    const char *item_regex;  /* POSIX ERE on the item field; group 1 is the key */
+    const char *q[3];        /* ratings: default "q1", "q2", "q3" */
+    const char *class_col;   /* trivial | in-between | impossible; default "difficulty" */
+    const char *model_acc;   /* fraction of models correct; default "frac_correct" */
+    const char *label_error; /* 1 = a confirmed label error; default "label_error" */
+    const char *exclude;     /* rows with 1 here are dropped; no default */
+    const char *correct;     /* trials: 0/1; default "correct" unless response/truth */
+    const char *response;    /* trials: correct when response equals truth ... */
+    const char *truth;       /* ... a missing response (time-out) counts as wrong */
+    const char *rt;          /* response time; default "rt_ms" */
+    double rt_to_ms;         /* factor to milliseconds: 1 (ms, default) or 1000 (s) */
+    int explicit_optional;   /* set by the CLI per named optional column: see below */
+} dl_report_columns;
+
+/* Bits of dl_report_columns.explicit_optional: the column was named by the
+ * user, so its absence is an error rather than "not available". */
+enum {
+    DL_REPORT_COL_CLASS = 1,
+    DL_REPORT_COL_MODEL_ACC = 2,
+    DL_REPORT_COL_LABEL_ERROR = 4,
+    DL_REPORT_COL_RT = 8
+};
+
+void dl_report_columns_default(dl_report_columns *c);
+
+dl_report *dl_report_new(void);    /* NULL when out of memory */
+void dl_report_free(dl_report *r); /* accepts NULL */
+
+/* Load the trials or ratings of sessions on set_name (NULL = every set) from
+ * the database at db_path (opened read-only). Completed sessions only unless
+ * include_incomplete; practice items are left out. Fails with a clear
+ * message when nothing is left, and when the database holds both 2AFC and
+ * rating sessions but no set was named. */
+int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name,
+                         int include_incomplete, dl_error *err);
+
+/* Load a long CSV of ratings (one row per observer and item) or of trials
+ * (one row per trial). May be called for several files of the same kind
+ * (e.g. one file per observer). */
+int dl_report_load_ratings_csv(dl_report *r, const char *path, const dl_report_columns *cols,
+                               dl_error *err);
+int dl_report_load_trials_csv(dl_report *r, const char *path, const dl_report_columns *cols,
+                              dl_error *err);
+
+/* Read the tables of `dddlab stimuli analyse --out DIR`: histogram.csv,
+ * ec_all.csv, ec_in_between.csv and, when present, per_image.csv and
+ * agreement.csv. */
+int dl_report_load_ddd(dl_report *r, const char *dir, dl_error *err);
+
+/* ---- analysis ---------------------------------------------------------------------- */
+
+typedef struct dl_report_options {
+    const char *const *exclude_observers; /* codes to leave out */
+    size_t nexclude_observers;
+    const char *exclude_items_path; /* item keys, one per line ('#' comments) */
+    int exclude_label_errors;
+    int balance_classes; /* subsample trivial/in-between/impossible to equal size */
+    uint64_t seed;       /* of the GSL RNG that subsamples */
+    double chance;       /* accuracy of guessing: 0.5 for 2AFC (default) */
+} dl_report_options;
+
+void dl_report_options_default(dl_report_options *o);
+
+/* Apply the filters and compute every result. May be called again with
+ * other options; earlier results are dropped. */
+int dl_report_analyse(dl_report *r, const dl_report_options *opt, dl_error *err);
+
+/* ---- results (valid until the next analyse or free) ------------------------------ */
+
+typedef struct dl_report_observer {
+    const char *code;
+    size_t trials, correct;
+    double accuracy;
+    double ci_low, ci_high;          /* Clopper-Pearson, 95 %, two-sided */
+    double p_greater;                /* exact binomial test against chance, one-sided */
+    double p_two_sided;              /* as R's binom.test */
+    double rt_median_ms, rt_mean_ms; /* NaN without response times */
+} dl_report_observer;
+
+typedef struct dl_report_trials {
+    size_t nobservers, nitems, ntrials;
+    double chance;
+    const dl_report_observer *observers;
+    dl_summary accuracy; /* over observers */
+    /* Error consistency over the items both saw (first answer per item),
+     * nobservers x nobservers row-major; NaN where undefined. */
+    const double *ec;
+    const size_t *ec_items; /* items each pair both saw */
+    dl_summary ec_pairs;    /* over pairs i < j with a defined kappa */
+    size_t ec_undefined;    /* pairs whose kappa is undefined */
+} dl_report_trials;
+
+#define DL_REPORT_NCLASS 3 /* trivial, in-between, impossible */
+
+typedef struct dl_report_answer {
+    int value;
+    const char *label;          /* "No", "Maybe", ... or NULL for counts */
+    size_t n;                   /* ratings with this answer, all observers */
+    double mean_model_accuracy; /* NaN when unknown */
+    size_t nclass[DL_REPORT_NCLASS];
+    double frac_class[DL_REPORT_NCLASS]; /* of the answers with a known class */
+} dl_report_answer;
+
+typedef struct dl_report_question {
+    const char *name; /* "q1" */
+    const char *text; /* the question as the paper asked it */
+    dl_level level;
+    dl_alpha alpha;                /* overall; alpha.alpha NaN when undefined */
+    const char *alpha_why;         /* reason when undefined, else NULL */
+    dl_summary pairwise_alpha;     /* over observer pairs with a defined alpha */
+    dl_summary pairwise_r;         /* Pearson r over observer pairs */
+    dl_corr r_with_model_accuracy; /* mean answer per item vs fraction of models correct */
+    size_t nanswers;
+    const dl_report_answer *answers; /* ascending value */
+} dl_report_question;
+
+typedef struct dl_report_ratings {
+    size_t nobservers, nitems, nratings;
+    dl_report_question q[3];
+} dl_report_ratings;
+
+/* NULL when the report holds no trials / no ratings (or before analyse). */
+const dl_report_trials *dl_report_get_trials(const dl_report *r);
+const dl_report_ratings *dl_report_get_ratings(const dl_report *r);
+
+/* ---- output --------------------------------------------------------------------- */
+
+/* The readable summary: aligned tables. */
+void dl_report_write_text(const dl_report *r, FILE *out);
+/* One JSON object (NaN -> null). Keys: see docs/analysis.md. */
+void dl_report_write_json(const dl_report *r, FILE *out);
+/* Create dir and write the CSV tables, the figures (PNG and SVG) and
+ * report.html / report.md naming command_line, the software version and
+ * revision and the SHA-256 of every input. Each file is written atomically. */
+int dl_report_write_dir(const dl_report *r, const char *dir, const char *command_line,
+                        dl_error *err);
+
 #endif

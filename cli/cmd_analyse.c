@@ -1,12 +1,450 @@
-/* cmd_analyse.c — TODO: placeholder until the command is built. */
+/* cmd_analyse.c — `dddlab analyse`: collected responses -> the numbers,
+ * tables and figures of a results section. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "dl_report.h"
+
+#define MAX_LIST 256
+
+typedef struct args {
+    const char *db, *set, *ddd, *out, *exclude_items;
+    const char *ratings[MAX_LIST], *trials[MAX_LIST], *exclude_obs[MAX_LIST];
+    size_t nratings, ntrials, nexclude_obs;
+    int include_incomplete, json, exclude_label_errors, balance, seed_given;
+    unsigned long long seed;
+    double chance;
+    int chance_given;
+    dl_report_columns cols;
+} args;
+
+enum {
+    O_DB = 1000,
+    O_SET,
+    O_INCOMPLETE,
+    O_RATINGS,
+    O_TRIALS,
+    O_DDD,
+    O_OUT,
+    O_JSON,
+    O_OBS_COL,
+    O_ITEM_COL,
+    O_ITEM_RE,
+    O_Q1,
+    O_Q2,
+    O_Q3,
+    O_CLASS,
+    O_ACC,
+    O_LABEL,
+    O_EXCL_COL,
+    O_CORRECT,
+    O_RESPONSE,
+    O_TRUTH,
+    O_RT,
+    O_RT_UNIT,
+    O_EXCL_OBS,
+    O_EXCL_ITEMS,
+    O_EXCL_LABEL,
+    O_BALANCE,
+    O_SEED,
+    O_CHANCE,
+    O_HELP
+};
+
+static const struct option options[] = {{"db", required_argument, 0, O_DB},
+                                        {"set", required_argument, 0, O_SET},
+                                        {"include-incomplete", no_argument, 0, O_INCOMPLETE},
+                                        {"ratings", required_argument, 0, O_RATINGS},
+                                        {"trials", required_argument, 0, O_TRIALS},
+                                        {"ddd", required_argument, 0, O_DDD},
+                                        {"out", required_argument, 0, O_OUT},
+                                        {"json", no_argument, 0, O_JSON},
+                                        {"observer-col", required_argument, 0, O_OBS_COL},
+                                        {"item-col", required_argument, 0, O_ITEM_COL},
+                                        {"item-regex", required_argument, 0, O_ITEM_RE},
+                                        {"q1-col", required_argument, 0, O_Q1},
+                                        {"q2-col", required_argument, 0, O_Q2},
+                                        {"q3-col", required_argument, 0, O_Q3},
+                                        {"class-col", required_argument, 0, O_CLASS},
+                                        {"model-acc-col", required_argument, 0, O_ACC},
+                                        {"label-error-col", required_argument, 0, O_LABEL},
+                                        {"exclude-col", required_argument, 0, O_EXCL_COL},
+                                        {"correct-col", required_argument, 0, O_CORRECT},
+                                        {"response-col", required_argument, 0, O_RESPONSE},
+                                        {"truth-col", required_argument, 0, O_TRUTH},
+                                        {"rt-col", required_argument, 0, O_RT},
+                                        {"rt-unit", required_argument, 0, O_RT_UNIT},
+                                        {"exclude-observer", required_argument, 0, O_EXCL_OBS},
+                                        {"exclude-items", required_argument, 0, O_EXCL_ITEMS},
+                                        {"exclude-label-errors", no_argument, 0, O_EXCL_LABEL},
+                                        {"balance-classes", no_argument, 0, O_BALANCE},
+                                        {"seed", required_argument, 0, O_SEED},
+                                        {"chance", required_argument, 0, O_CHANCE},
+                                        {"help", no_argument, 0, O_HELP},
+                                        {0, 0, 0, 0}};
+
+void help_analyse(FILE *out)
+{
+    fprintf(out,
+            "usage: dddlab analyse SOURCE [FILTERS] [--chance P] [--json] [--out DIR]\n"
+            "\n"
+            "Turn collected responses into the numbers and figures of a results section:\n"
+            "per-observer accuracy with exact binomial tests and Clopper-Pearson intervals,\n"
+            "error consistency between observers, Krippendorff's alpha and correlations for\n"
+            "ratings, and the DDD figures from 'dddlab stimuli analyse --out' tables.\n"
+            "\n"
+            "sources (one of the first three; --ddd alone or beside one):\n"
+            "  --db P [--set NAME]     sessions in the store (completed ones)\n"
+            "  --include-incomplete    add running, aborted and crashed sessions\n"
+            "  --ratings FILE.csv      long CSV, one row per observer and item (repeatable)\n"
+            "  --trials FILE.csv|DIR   long CSV, one row per trial (repeatable; a folder\n"
+            "                          means every *.csv in it)\n"
+            "  --ddd DIR               the --out folder of 'dddlab stimuli analyse'\n"
+            "\n"
+            "columns of CSV sources (defaults in brackets):\n"
+            "  --observer-col C [observer]   --item-col C [item]\n"
+            "  --item-regex RE     POSIX extended regex on the item; group 1 is the item key\n"
+            "  --q1-col C [q1]  --q2-col C [q2]  --q3-col C [q3]\n"
+            "  --class-col C [difficulty]    trivial | in-between | impossible\n"
+            "  --model-acc-col C [frac_correct]   --label-error-col C [label_error]\n"
+            "  --exclude-col C     drop rows where C is 1\n"
+            "  --correct-col C [correct]     or  --response-col C --truth-col C\n"
+            "                      (right when equal; a missing response counts as wrong)\n"
+            "  --rt-col C [rt_ms]  --rt-unit s|ms [ms]\n"
+            "\n"
+            "filters:\n"
+            "  --exclude-observer CODE   leave an observer out (repeatable)\n"
+            "  --exclude-items FILE      item keys to leave out, one per line\n"
+            "  --exclude-label-errors    leave out items that are label errors\n"
+            "  --balance-classes         subsample trivial / in-between / impossible to equal\n"
+            "  --seed S                  numbers (GSL mt19937 seeded with S; default 1)\n"
+            "\n"
+            "  --chance P          accuracy of guessing [0.5]; 1/16 for 16-way tasks\n"
+            "  --json              one JSON object on stdout\n"
+            "  --out DIR           CSV tables, figures (PNG, SVG), report.html, report.md\n"
+            "\n"
+            "examples:\n"
+            "  dddlab analyse --db lab.sqlite --set exp1 --out results/\n"
+            "  dddlab analyse --ratings experiment2_ratings.csv --observer-col subject \\\n"
+            "      --q1-col q1_num_categories --q2-col q2_main_category \\\n"
+            "      --q3-col q3_unusual_presentation --class-col stimulus_class \\\n"
+            "      --model-acc-col model_frac_correct_11 --label-error-col label_error_mturk \\\n"
+            "      --exclude-col excluded_item\n"
+            "  dddlab analyse --trials model-vs-human/edge --observer-col subj \\\n"
+            "      --response-col object_response --truth-col category --item-col imagename \\\n"
+            "      --item-regex '_([^_]+)$' --rt-col rt --rt-unit s --chance 0.0625\n"
+            "  dddlab analyse --ddd stimuli-out/ --out figures/\n"
+            "\n"
+            "Exit status: 0 success, 1 bad data, 2 usage error.\n");
+}
+
+static int push(const char **list, size_t *n, const char *v)
+{
+    if (*n >= MAX_LIST)
+        return cli_usage("analyse", "at most %d values per option", MAX_LIST);
+    list[(*n)++] = v;
+    return 0;
+}
+
+static int column_option(args *a, int c, const char *v)
+{
+    dl_report_columns *k = &a->cols;
+    switch (c) {
+    case O_OBS_COL:
+        k->observer = v;
+        break;
+    case O_ITEM_COL:
+        k->item = v;
+        break;
+    case O_ITEM_RE:
+        k->item_regex = v;
+        break;
+    case O_Q1:
+        k->q[0] = v;
+        break;
+    case O_Q2:
+        k->q[1] = v;
+        break;
+    case O_Q3:
+        k->q[2] = v;
+        break;
+    case O_CLASS:
+        k->class_col = v;
+        k->explicit_optional |= DL_REPORT_COL_CLASS;
+        break;
+    case O_ACC:
+        k->model_acc = v;
+        k->explicit_optional |= DL_REPORT_COL_MODEL_ACC;
+        break;
+    case O_LABEL:
+        k->label_error = v;
+        k->explicit_optional |= DL_REPORT_COL_LABEL_ERROR;
+        break;
+    case O_EXCL_COL:
+        k->exclude = v;
+        break;
+    case O_CORRECT:
+        k->correct = v;
+        break;
+    case O_RESPONSE:
+        k->response = v;
+        break;
+    case O_TRUTH:
+        k->truth = v;
+        break;
+    case O_RT:
+        k->rt = v;
+        k->explicit_optional |= DL_REPORT_COL_RT;
+        break;
+    case O_RT_UNIT:
+        if (strcmp(v, "s") == 0)
+            k->rt_to_ms = 1000;
+        else if (strcmp(v, "ms") == 0)
+            k->rt_to_ms = 1;
+        else
+            return cli_usage("analyse", "--rt-unit must be s or ms, not '%s'", v);
+        break;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
+static int number_option(args *a, int c, const char *v)
+{
+    char *end;
+    if (c == O_SEED) {
+        a->seed = strtoull(v, &end, 10);
+        if (*v == '\0' || *v == '-' || *end != '\0')
+            return cli_usage("analyse", "--seed needs a whole number >= 0, not '%s'", v);
+        a->seed_given = 1;
+        return 0;
+    }
+    a->chance = strtod(v, &end);
+    if (*v == '\0' || *end != '\0' || !(a->chance > 0 && a->chance < 1))
+        return cli_usage("analyse", "--chance needs a probability between 0 and 1, not '%s'", v);
+    a->chance_given = 1;
+    return 0;
+}
+
+static int parse(int argc, char **argv, args *a)
+{
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        int rc = column_option(a, c, optarg);
+        if (rc >= 0) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        rc = 0;
+        switch (c) {
+        case O_DB:
+            a->db = optarg;
+            break;
+        case O_SET:
+            a->set = optarg;
+            break;
+        case O_INCOMPLETE:
+            a->include_incomplete = 1;
+            break;
+        case O_RATINGS:
+            rc = push(a->ratings, &a->nratings, optarg);
+            break;
+        case O_TRIALS:
+            rc = push(a->trials, &a->ntrials, optarg);
+            break;
+        case O_DDD:
+            a->ddd = optarg;
+            break;
+        case O_OUT:
+            a->out = optarg;
+            break;
+        case O_JSON:
+            a->json = 1;
+            break;
+        case O_EXCL_OBS:
+            rc = push(a->exclude_obs, &a->nexclude_obs, optarg);
+            break;
+        case O_EXCL_ITEMS:
+            a->exclude_items = optarg;
+            break;
+        case O_EXCL_LABEL:
+            a->exclude_label_errors = 1;
+            break;
+        case O_BALANCE:
+            a->balance = 1;
+            break;
+        case O_SEED:
+        case O_CHANCE:
+            rc = number_option(a, c, optarg);
+            break;
+        case 'h':
+        case O_HELP:
+            help_analyse(stdout);
+            return -1;
+        default:
+            return cli_bad_option("analyse", c, argv);
+        }
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage("analyse", "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+static int check(const args *a)
+{
+    int sources = (a->db != NULL) + (a->nratings > 0) + (a->ntrials > 0);
+    if (sources == 0 && !a->ddd)
+        return cli_usage("analyse", "no source: give --db, --ratings, --trials or --ddd");
+    if (sources > 1)
+        return cli_usage("analyse", "give only one of --db, --ratings and --trials");
+    if ((a->set || a->include_incomplete) && !a->db)
+        return cli_usage("analyse", "--set and --include-incomplete go with --db");
+    if (a->seed_given && !a->balance)
+        return cli_usage("analyse", "--seed goes with --balance-classes");
+    if (a->db && (a->cols.item_regex || a->cols.exclude))
+        return cli_usage("analyse", "column options go with --ratings or --trials, not --db");
+    return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* --trials DIR: every *.csv in it, in name order (one file per observer). */
+static int load_trials_dir(dl_report *r, const char *dir, const dl_report_columns *cols,
+                           dl_error *err, int *is_dir)
+{
+    DIR *d = opendir(dir);
+    *is_dir = d != NULL;
+    if (!d)
+        return 0;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **p = realloc(names, cap * sizeof *p);
+            if (!p) {
+                rc = dl_fail(err, DL_ENOMEM, "out of memory");
+                break;
+            }
+            names = p;
+        }
+        names[n] = malloc(strlen(dir) + len + 2);
+        if (!names[n]) {
+            rc = dl_fail(err, DL_ENOMEM, "out of memory");
+            break;
+        }
+        sprintf(names[n++], "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    if (!rc && n == 0)
+        rc = dl_fail(err, DL_ENOENT, "%s: no .csv files in this folder", dir);
+    if (!rc && names)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = dl_report_load_trials_csv(r, names[i], cols, err);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int load(dl_report *r, const args *a, dl_error *err)
+{
+    int rc = 0;
+    if (a->db)
+        rc = dl_report_load_store(r, a->db, a->set, a->include_incomplete, err);
+    for (size_t i = 0; !rc && i < a->nratings; i++)
+        rc = dl_report_load_ratings_csv(r, a->ratings[i], &a->cols, err);
+    for (size_t i = 0; !rc && i < a->ntrials; i++) {
+        int is_dir;
+        rc = load_trials_dir(r, a->trials[i], &a->cols, err, &is_dir);
+        if (!rc && !is_dir)
+            rc = dl_report_load_trials_csv(r, a->trials[i], &a->cols, err);
+    }
+    if (!rc && a->ddd)
+        rc = dl_report_load_ddd(r, a->ddd, err);
+    return rc;
+}
+
+/* The command line as a shell would need it, for the report page. */
+static char *command_line(int argc, char **argv)
+{
+    dl_buf b;
+    dl_buf_init(&b);
+    dl_buf_printf(&b, "dddlab");
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "-_./=:,+@%") == strlen(s)) {
+            dl_buf_printf(&b, " %s", s);
+            continue;
+        }
+        dl_buf_printf(&b, " '");
+        for (; *s; s++)
+            if (*s == '\'')
+                dl_buf_printf(&b, "'\\''");
+            else
+                dl_buf_append(&b, s, 1);
+        dl_buf_printf(&b, "'");
+    }
+    return b.data;
+}
 
 int cmd_analyse(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "dddlab analyse: not implemented yet\n");
-    return DL_EXIT_FAIL;
+    args a = {.chance = 0.5};
+    dl_report_columns_default(&a.cols);
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? DL_EXIT_OK : rc;
+    if ((rc = check(&a)))
+        return rc;
+    dl_error err = {0};
+    dl_report_options opt;
+    dl_report_options_default(&opt);
+    opt.exclude_observers = a.exclude_obs;
+    opt.nexclude_observers = a.nexclude_obs;
+    opt.exclude_items_path = a.exclude_items;
+    opt.exclude_label_errors = a.exclude_label_errors;
+    opt.balance_classes = a.balance;
+    opt.seed = a.seed_given ? a.seed : 1;
+    opt.chance = a.chance;
+    dl_report *r = dl_report_new();
+    char *cmd = command_line(argc, argv);
+    if (!r || !cmd) {
+        dl_fail(&err, DL_ENOMEM, "out of memory");
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (load(r, &a, &err) || dl_report_analyse(r, &opt, &err) ||
+        (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (a.json)
+        dl_report_write_json(r, stdout);
+    else {
+        dl_report_write_text(r, stdout);
+        if (a.out)
+            printf("\ntables, figures and report.html written to %s\n", a.out);
+    }
+    rc = DL_EXIT_OK;
+done:
+    free(cmd);
+    dl_report_free(r);
+    return rc;
 }
-
-void help_analyse(FILE *out) { fprintf(out, "usage: dddlab analyse ...\n"); }

@@ -1,0 +1,470 @@
+/* report_ddd.c — the tables `dddlab stimuli analyse --out DIR` writes:
+ * histogram.csv (models correct per image with the independent-model
+ * expectations), ec_all.csv / ec_in_between.csv (model x model error
+ * consistency), per_image.csv (decisions) and agreement.csv (epochs). */
+#include "report_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Beyond this many cells the decisions figure says nothing a reader could
+ * see, and reading it would cost more memory than the rest of the report. */
+#define MAX_DECISION_CELLS 20000000u
+
+void rp_ddd_free(rp_ddd *d)
+{
+    if (!d)
+        return;
+    free(d->dir);
+    free(d->images);
+    free(d->fraction);
+    free(d->binomial);
+    free(d->poisson_binomial);
+    for (size_t i = 0; d->models && i < d->nmodels; i++)
+        free(d->models[i]);
+    free(d->models);
+    free(d->ec_all);
+    free(d->ec_between);
+    free(d->decisions);
+    free(d->epochs);
+    for (size_t i = 0; d->series_names && i < d->nseries; i++)
+        free(d->series_names[i]);
+    free(d->series_names);
+    free(d->series);
+    free(d);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int cell(const dl_csv *csv, size_t row, int col, double *v, dl_error *err)
+{
+    const char *s = csv->rows[row][col];
+    *v = NAN;
+    if (dl_is_missing(s))
+        return 0;
+    if (dl_parse_double(s, v))
+        return dl_fail(err, DL_EINVAL, "%s:%zu: %s '%s' is not a number", csv->path,
+                       csv->row_line[row], csv->header[col], s);
+    return 0;
+}
+
+/* ---- histogram ---- */
+
+/* The expectation columns may hold fractions or image counts; both are
+ * shown as fractions of all images. */
+static void to_fraction(double *v, size_t n, double total)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += isnan(v[i]) ? 0 : v[i];
+    if (fabs(sum - 1) < 1e-3 || total <= 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        v[i] /= total;
+}
+
+static int histogram_rows(rp_ddd *d, const dl_csv *csv, const int *col, dl_error *err)
+{
+    for (size_t i = 0; i < csv->nrows; i++) {
+        double k, v;
+        int rc = cell(csv, i, col[0], &k, err);
+        if (rc)
+            return rc;
+        if (isnan(k) || k < 0 || k != floor(k) || k >= (double)d->nbins)
+            return dl_fail(err, DL_EINVAL, "%s:%zu: n_correct '%s' is not one of 0..%zu", csv->path,
+                           csv->row_line[i], csv->rows[i][col[0]], d->nbins - 1);
+        size_t b = (size_t)k;
+        if ((rc = cell(csv, i, col[1], &v, err)))
+            return rc;
+        d->images[b] = isnan(v) ? 0 : v;
+        double *dst[3] = {d->fraction, d->binomial, d->poisson_binomial};
+        for (int c = 0; c < 3; c++)
+            if (col[2 + c] >= 0 && (rc = cell(csv, i, col[2 + c], &dst[c][b], err)))
+                return rc;
+    }
+    return 0;
+}
+
+static int load_histogram(rp_ddd *d, const char *path, dl_error *err)
+{
+    dl_csv *csv = NULL;
+    int col[5], rc = dl_csv_read(path, &csv, err);
+    if (rc)
+        return rc;
+    if ((rc = dl_csv_require_col(csv, "n_correct", &col[0], err)) ||
+        (rc = dl_csv_require_col(csv, "images", &col[1], err)))
+        goto done;
+    col[2] = dl_csv_col(csv, "fraction");
+    col[3] = dl_csv_col(csv, "binomial_expected");
+    col[4] = dl_csv_col(csv, "poisson_binomial_expected");
+    if (csv->nrows < 2) {
+        rc = dl_fail(err, DL_EINVAL, "%s:2: expected one row per number of models correct", path);
+        goto done;
+    }
+    d->nbins = csv->nrows;
+    d->nmodels = d->nbins - 1;
+    d->images = dl_calloc(d->nbins, sizeof *d->images);
+    d->fraction = dl_calloc(d->nbins, sizeof *d->fraction);
+    d->binomial = dl_calloc(d->nbins, sizeof *d->binomial);
+    d->poisson_binomial = dl_calloc(d->nbins, sizeof *d->poisson_binomial);
+    if (!d->images || !d->fraction || !d->binomial || !d->poisson_binomial) {
+        rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    for (size_t b = 0; b < d->nbins; b++)
+        d->fraction[b] = d->binomial[b] = d->poisson_binomial[b] = NAN;
+    if ((rc = histogram_rows(d, csv, col, err)))
+        goto done;
+    d->nimages = 0;
+    for (size_t b = 0; b < d->nbins; b++)
+        d->nimages += d->images[b];
+    for (size_t b = 0; b < d->nbins; b++)
+        if (isnan(d->fraction[b]) && d->nimages > 0)
+            d->fraction[b] = d->images[b] / d->nimages;
+    to_fraction(d->binomial, d->nbins, d->nimages);
+    to_fraction(d->poisson_binomial, d->nbins, d->nimages);
+done:
+    dl_csv_free(csv);
+    return rc;
+}
+
+/* ---- error-consistency matrices ---- */
+
+static int take_models(rp_ddd *d, const dl_csv *csv, dl_error *err)
+{
+    size_t m = csv->ncols - 1;
+    if (m == 0 || csv->nrows != m)
+        return dl_fail(err, DL_EINVAL,
+                       "%s:1: expected a square matrix: a header of %zu model "
+                       "names and one row per model, found %zu rows",
+                       csv->path, m, csv->nrows);
+    if (d->models) {
+        if (m != d->nmodels)
+            return dl_fail(err, DL_EINVAL, "%s:1: %zu models, but ec_all.csv has %zu", csv->path, m,
+                           d->nmodels);
+        for (size_t i = 0; i < m; i++)
+            if (strcmp(csv->header[i + 1], d->models[i]) != 0)
+                return dl_fail(err, DL_EINVAL, "%s:1: column %zu is '%s', but ec_all.csv has '%s'",
+                               csv->path, i + 2, csv->header[i + 1], d->models[i]);
+        return 0;
+    }
+    d->nmodels = m;
+    if (!(d->models = dl_calloc(m, sizeof *d->models)))
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < m; i++)
+        if (!(d->models[i] = dl_strdup(csv->header[i + 1])))
+            return dl_fail(err, DL_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* A header without model names is what `stimuli analyse` writes for
+ * aggregate (counts) results: no matrix, not an error. */
+static int load_matrix(dl_report *r, rp_ddd *d, const char *path, double **out, dl_error *err)
+{
+    dl_csv *csv = NULL;
+    int rc = dl_csv_read(path, &csv, err);
+    if (!rc && csv->ncols == 1 && csv->nrows == 0) {
+        dl_csv_free(csv);
+        return rp_note(r, "%s holds no models (aggregate results): its figure is skipped", path);
+    }
+    if (rc || (rc = take_models(d, csv, err)))
+        goto done;
+    size_t m = d->nmodels;
+    double *mat = *out = dl_calloc(m * m, sizeof *mat);
+    if (!mat) {
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < m && !rc; i++) {
+        if (strcmp(csv->rows[i][0], d->models[i]) != 0) {
+            rc = dl_fail(err, DL_EINVAL,
+                         "%s:%zu: row of '%s' where '%s' was expected (the rows "
+                         "must follow the header's order)",
+                         path, csv->row_line[i], csv->rows[i][0], d->models[i]);
+            break;
+        }
+        for (size_t j = 0; j < m && !rc; j++)
+            rc = cell(csv, i, (int)j + 1, &mat[i * m + j], err);
+    }
+done:
+    dl_csv_free(csv);
+    return rc;
+}
+
+/* ---- decisions ---- */
+
+typedef struct dec_ctx {
+    rp_ddd *d;
+    const char *path;
+    dl_error *err;
+    int *col; /* per model: column in per_image.csv */
+    size_t ncols, rows, cap;
+    uint8_t *dec;
+    int missing; /* some model has no column */
+} dec_ctx;
+
+static int dec_header(dec_ctx *c, char **f, size_t n)
+{
+    c->ncols = n;
+    for (size_t m = 0; m < c->d->nmodels; m++) {
+        c->col[m] = -1;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(f[k], c->d->models[m]) == 0)
+                c->col[m] = (int)k;
+        if (c->col[m] < 0) {
+            c->missing = 1;
+            return 1; /* stop: no per-model columns, nothing to read */
+        }
+    }
+    return 0;
+}
+
+static int dec_row(void *ctx, char **f, size_t n, size_t line)
+{
+    dec_ctx *c = ctx;
+    size_t m = c->d->nmodels;
+    if (line == 1)
+        return dec_header(c, f, n);
+    if (n != c->ncols)
+        return dl_fail(c->err, DL_EINVAL, "%s:%zu: expected %zu fields as in the header, found %zu",
+                       c->path, line, c->ncols, n);
+    if ((c->rows + 1) * m > MAX_DECISION_CELLS)
+        return 2;
+    if (c->rows == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        uint8_t *p = dl_realloc_array(c->dec, cap, m);
+        if (!p)
+            return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
+        c->dec = p;
+        c->cap = cap;
+    }
+    for (size_t k = 0; k < m; k++) {
+        const char *s = f[c->col[k]];
+        if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+            return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s is '%s', expected 0 or 1", c->path, line,
+                           c->d->models[k], s);
+        c->dec[c->rows * m + k] = s[0] == '1';
+    }
+    c->rows++;
+    return 0;
+}
+
+typedef struct dec_sort {
+    uint32_t row;
+    uint32_t ncorrect;
+} dec_sort;
+
+static int cmp_dec(const void *a, const void *b)
+{
+    const dec_sort *x = a, *y = b;
+    if (x->ncorrect != y->ncorrect)
+        return x->ncorrect < y->ncorrect ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Images sorted by the number of models correct (stable), as in Figure 4. */
+static int sort_decisions(rp_ddd *d, uint8_t *dec, size_t rows)
+{
+    size_t m = d->nmodels;
+    dec_sort *s = dl_calloc(rows, sizeof *s);
+    uint8_t *out = dl_calloc(rows * m, 1);
+    if (!s || !out) {
+        free(s);
+        free(out);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < rows; i++) {
+        s[i].row = (uint32_t)i;
+        for (size_t k = 0; k < m; k++)
+            s[i].ncorrect += dec[i * m + k];
+    }
+    qsort(s, rows, sizeof *s, cmp_dec);
+    for (size_t i = 0; i < rows; i++)
+        memcpy(out + i * m, dec + (size_t)s[i].row * m, m);
+    free(s);
+    d->decisions = out;
+    d->ndec_images = rows;
+    return 0;
+}
+
+static int load_decisions(dl_report *r, rp_ddd *d, const char *path, dl_error *err)
+{
+    dec_ctx c = {.d = d, .path = path, .err = err};
+    if (!d->models)
+        return rp_note(r,
+                       "decisions figure skipped: no model names (ec_all.csv is missing or empty)");
+    if (!(c.col = dl_calloc(d->nmodels, sizeof *c.col)))
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int rc = dl_csv_stream(path, dec_row, &c, err);
+    free(c.col);
+    if (rc == 1 || c.missing) {
+        free(c.dec);
+        return rp_note(r, "decisions figure skipped: %s has no per-model 0/1 columns", path);
+    }
+    if (rc == 2) {
+        free(c.dec);
+        return rp_note(r, "decisions figure skipped: more than %u image x model cells",
+                       MAX_DECISION_CELLS);
+    }
+    if (!rc && c.rows == 0)
+        rc = dl_fail(err, DL_EINVAL, "%s:2: no data rows after the header", path);
+    if (!rc && (rc = sort_decisions(d, c.dec, c.rows)))
+        rc = dl_fail(err, rc, "out of memory");
+    free(c.dec);
+    return rc ? rc : rp_add_input(r, path, err);
+}
+
+/* ---- agreement over epochs ---- */
+
+/* The curves of Pliushch et al. that agreement.csv carries, with legends. */
+static const struct {
+    const char *col, *label;
+} curves[] = {
+    {"tpa", "true-positive agreement"},
+    {"lower_bound", "lower bound"},
+    {"expected_tpa", "expected for independent models"},
+    {"mean_accuracy", "mean model accuracy"},
+};
+#define NCURVES (sizeof curves / sizeof *curves)
+
+static int agreement_series(rp_ddd *d, const dl_csv *csv, int ecol, dl_error *err)
+{
+    size_t n = csv->nrows;
+    d->epochs = dl_calloc(n, sizeof *d->epochs);
+    d->series_names = dl_calloc(NCURVES, sizeof *d->series_names);
+    d->series = dl_calloc(NCURVES * n, sizeof *d->series);
+    if (!d->epochs || !d->series_names || !d->series)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    d->nepochs = n;
+    for (size_t i = 0; i < n; i++) {
+        int rc = cell(csv, i, ecol, &d->epochs[i], err);
+        if (rc)
+            return rc;
+        if (isnan(d->epochs[i]))
+            return 1; /* results without epochs: one row, nothing to draw over time */
+    }
+    for (size_t c = 0; c < NCURVES; c++) {
+        int col = dl_csv_col(csv, curves[c].col);
+        if (col < 0)
+            continue;
+        size_t s = d->nseries;
+        if (!(d->series_names[s] = dl_strdup(curves[c].label)))
+            return dl_fail(err, DL_ENOMEM, "out of memory");
+        d->nseries++;
+        for (size_t i = 0; i < n; i++) {
+            int rc = cell(csv, i, col, &d->series[s * n + i], err);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int load_agreement(dl_report *r, rp_ddd *d, const char *path, dl_error *err)
+{
+    dl_csv *csv = NULL;
+    int rc = dl_csv_read(path, &csv, err);
+    if (rc)
+        return rc;
+    int ecol = dl_csv_col(csv, "epoch");
+    if (ecol < 0 || csv->nrows < 2) {
+        dl_csv_free(csv);
+        return 0; /* not a table over epochs: the figure is for results with epochs */
+    }
+    rc = agreement_series(d, csv, ecol, err);
+    dl_csv_free(csv);
+    if (rc == 1 || (rc == 0 && d->nseries == 0)) {
+        d->nepochs = d->nseries = 0;
+        return rc == 1 ? 0
+                       : rp_note(r,
+                                 "agreement figure skipped: %s has none of the columns "
+                                 "tpa, lower_bound, expected_tpa, mean_accuracy",
+                                 path);
+    }
+    return rc ? rc : rp_add_input(r, path, err);
+}
+
+/* ---- the folder ---- */
+
+/* Decisions come from decisions.csv (wide: image, one 0/1 column per model)
+ * when present, else from per_image.csv if it carries the model columns. */
+static int load_decision_file(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
+{
+    char *wide = rp_join(dir, "decisions.csv"), *per = rp_join(dir, "per_image.csv");
+    int rc = 0;
+    if (!wide || !per)
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+    else if (exists(wide))
+        rc = load_decisions(r, d, wide, err);
+    else if (exists(per))
+        rc = load_decisions(r, d, per, err);
+    else
+        rc = rp_note(r, "decisions figure skipped: no decisions.csv or per_image.csv in %s", dir);
+    free(wide);
+    free(per);
+    return rc;
+}
+
+static int load_optional(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
+{
+    static const char *const names[] = {"ec_all.csv", "ec_in_between.csv", "agreement.csv"};
+    int rc = 0;
+    for (int i = 0; i < 3 && !rc; i++) {
+        char *path = rp_join(dir, names[i]);
+        if (!path)
+            return dl_fail(err, DL_ENOMEM, "out of memory");
+        if (!exists(path))
+            rc = i == 2 ? 0 : rp_note(r, "%s not found: its figure is skipped", path);
+        else if (i < 2) {
+            rc = load_matrix(r, d, path, i == 0 ? &d->ec_all : &d->ec_between, err);
+            if (!rc)
+                rc = rp_add_input(r, path, err);
+        } else
+            rc = load_agreement(r, d, path, err);
+        free(path);
+    }
+    return rc ? rc : load_decision_file(r, d, dir, err);
+}
+
+int dl_report_load_ddd(dl_report *r, const char *dir, dl_error *err)
+{
+    if (r->ddd)
+        return dl_fail(err, DL_EINVAL, "%s: the report already holds DDD tables", dir);
+    rp_ddd *d = dl_calloc(1, sizeof *d);
+    char *hist = rp_join(dir, "histogram.csv");
+    int rc = 0;
+    if (!d || !hist || !(d->dir = dl_strdup(dir))) {
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!exists(hist)) {
+        rc = dl_fail(err, DL_ENOENT,
+                     "%s: no histogram.csv (expected the --out folder of "
+                     "'dddlab stimuli analyse')",
+                     dir);
+        goto done;
+    }
+    if ((rc = load_histogram(d, hist, err)) || (rc = rp_add_input(r, hist, err)))
+        goto done;
+    size_t hist_models = d->nmodels;
+    if ((rc = load_optional(r, d, dir, err)))
+        goto done;
+    if (d->models && d->nmodels != hist_models)
+        rc = dl_fail(err, DL_EINVAL,
+                     "%s: %zu rows (0..%zu models correct) but ec_all.csv names "
+                     "%zu models",
+                     hist, hist_models + 1, hist_models, d->nmodels);
+done:
+    free(hist);
+    if (rc)
+        rp_ddd_free(d);
+    else
+        r->ddd = d;
+    return rc;
+}

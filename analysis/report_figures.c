@@ -1,0 +1,652 @@
+/* report_figures.c — the figures of a results section, drawn with PLplot
+ * to PNG and SVG: labelled axes with units, legends, the Okabe-Ito palette
+ * and viridis for heatmaps, so they survive colour-blind readers and grey
+ * print. */
+#include "report_internal.h"
+#include "report_plot.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <plplot.h>
+
+/* Class colours: distinct in hue and in grey (light, lightest, middle). */
+static const int class_colour[DL_REPORT_NCLASS] = {RP_SKY, RP_YELLOW, RP_VERMILLION};
+
+/* The smallest "round" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a
+ * power of ten) at or above v: the top of an axis. */
+static double nice_max(double v)
+{
+    static const double steps[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
+    if (isnan(v) || v <= 0)
+        return 1;
+    double p = 1e-9;
+    while (p * 10 <= v)
+        p *= 10;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (steps[i] * p >= v)
+            return steps[i] * p;
+    return 10 * p;
+}
+
+/* ---- Figure 2: models correct per image ---- */
+
+static void draw_ddd_histogram(const void *ctx)
+{
+    const rp_ddd *d = ctx;
+    size_t nb = d->nbins;
+    double top = 0;
+    for (size_t b = 0; b < nb; b++) {
+        top = fmax(top, d->fraction[b]);
+        if (!isnan(d->binomial[b]))
+            top = fmax(top, d->binomial[b]);
+        if (!isnan(d->poisson_binomial[b]))
+            top = fmax(top, d->poisson_binomial[b]);
+    }
+    top = nice_max(100 * top * 1.05);
+    plvpor(0.1, 0.96, 0.12, 0.79);
+    plwind(-0.6, nb - 0.4, 0, top);
+    PLFLT *x = dl_calloc(nb, sizeof *x), *y = dl_calloc(nb, sizeof *y);
+    if (!x || !y)
+        goto done;
+    for (size_t b = 0; b < nb; b++) {
+        plcol0(RP_SKY);
+        rp_plot_rect(b - 0.4, 0, b + 0.4, 100 * d->fraction[b]);
+        PLFLT bx[5] = {b - 0.4, b - 0.4, b + 0.4, b + 0.4, b - 0.4};
+        PLFLT by[5] = {0, 100 * d->fraction[b], 100 * d->fraction[b], 0, 0};
+        plcol0(RP_BLACK);
+        plline(5, bx, by);
+    }
+    const double *exp_[2] = {d->binomial, d->poisson_binomial};
+    const int col[2] = {RP_VERMILLION, RP_BLUE}, sty[2] = {1, 2};
+    int have[2] = {0, 0};
+    for (int e = 0; e < 2; e++) {
+        size_t k = 0;
+        for (size_t b = 0; b < nb; b++)
+            if (!isnan(exp_[e][b])) {
+                x[k] = (double)b;
+                y[k++] = 100 * exp_[e][b];
+            }
+        if (!k)
+            continue;
+        have[e] = 1;
+        plcol0(col[e]);
+        pllsty(sty[e]);
+        plwidth(3);
+        plline((PLINT)k, x, y);
+        pllsty(1);
+        plwidth(1.5);
+        plstring((PLINT)k, x, y, rp_plot_marker(e == 0 ? 0 : 1));
+    }
+    plcol0(RP_BLACK);
+    plbox("bcnst", nb <= 25 ? 1 : 0, 0, "bcnstv", 0, 0);
+    char xl[96], tl[160];
+    snprintf(xl, sizeof xl, "number of models correct (of %zu)", d->nmodels);
+    snprintf(tl, sizeof tl, "Models correct per image: %.0f images, %zu models", d->nimages,
+             d->nmodels);
+    pllab(xl, "images (%)", "");
+    const char *text[3] = {"observed", "binomial: independent models of the mean accuracy",
+                           "Poisson-binomial: independent models, own accuracies"};
+    const char *t2[3];
+    int c2[3], box2[3], st2[3], mk2[3];
+    size_t n = 0;
+    t2[n] = text[0], c2[n] = RP_SKY, box2[n] = 1, st2[n] = 1, mk2[n++] = -1;
+    for (int e = 0; e < 2; e++)
+        if (have[e])
+            t2[n] = text[e + 1], c2[n] = col[e], box2[n] = 0, st2[n] = sty[e], mk2[n++] = e;
+    rp_plot_legend(n, t2, c2, box2, st2, mk2, 0.875);
+    rp_plot_title(tl);
+done:
+    free(x);
+    free(y);
+}
+
+/* ---- Figure 5: error consistency between models, all vs in-between ---- */
+
+static void kappa_range(const double *a, const double *b, size_t n, double *lo)
+{
+    double m = 0;
+    for (size_t i = 0; i < n * n; i++) {
+        if (a && !isnan(a[i]))
+            m = fmin(m, a[i]);
+        if (b && !isnan(b[i]))
+            m = fmin(m, b[i]);
+    }
+    *lo = fmax(-1, floor(m * 10) / 10);
+}
+
+static double off_diagonal_mean(const double *m, size_t n)
+{
+    double s = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (!isnan(m[i * n + j])) {
+                s += m[i * n + j];
+                k++;
+            }
+    return k ? s / (double)k : NAN;
+}
+
+/* Margins for heatmap labels, in normalised page units. */
+static void label_margins(const char *const *labels, size_t n, double *left, double *bottom)
+{
+    double w_mm, h_mm;
+    PLFLT def, ht;
+    rp_plot_page_mm(&w_mm, &h_mm);
+    plgchr(&def, &ht);
+    double len = rp_plot_labels_mm(labels, n) + 1.5 * ht;
+    *left = len / w_mm;
+    *bottom = len / h_mm;
+}
+
+static void heat_panel(double x0, double x1, double y0, const double *m, size_t n, double lo,
+                       const char *const *labels, int which, const char *what)
+{
+    plvpas(x0, x1, y0, 0.86, 1.0);
+    rp_plot_heatmap(m, n, lo, 1, labels, which, 1);
+    char t[128];
+    snprintf(t, sizeof t, "%s (mean κ %.2f)", what, off_diagonal_mean(m, n));
+    plcol0(RP_BLACK);
+    plmtex("t", 1.0, 0.5, 0.5, t);
+}
+
+static void draw_ec_models(const void *ctx)
+{
+    const rp_ddd *d = ctx;
+    size_t n = d->nmodels;
+    double lo, left, bottom;
+    kappa_range(d->ec_all, d->ec_between, n, &lo);
+    rp_plot_viridis();
+    const char *const *labels = (const char *const *)d->models;
+    label_margins(labels, n, &left, &bottom);
+    left = fmax(left + 0.01, 0.05);
+    bottom = fmax(bottom + 0.02, 0.06);
+    /* the right panel has the same models: labels below only */
+    if (d->ec_all)
+        heat_panel(left, 0.49, bottom, d->ec_all, n, lo, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM,
+                   "all images");
+    if (d->ec_between)
+        heat_panel(0.5, 0.86, bottom, d->ec_between, n, lo, labels, RP_LABEL_BOTTOM,
+                   "in-between images");
+    rp_plot_colorbar(0.89, 0.905, bottom, 0.86, lo, 1, "error consistency κ");
+    rp_plot_title("Error consistency between models");
+}
+
+/* ---- observers: error consistency ---- */
+
+static void draw_ec_observers(const void *ctx)
+{
+    const dl_report_trials *t = ctx;
+    size_t n = t->nobservers;
+    const char **labels = dl_calloc(n + 1, sizeof *labels);
+    if (!labels)
+        return;
+    for (size_t i = 0; i < n; i++)
+        labels[i] = t->observers[i].code;
+    double lo, left, bottom;
+    kappa_range(t->ec, NULL, n, &lo);
+    label_margins(labels, n, &left, &bottom);
+    rp_plot_viridis();
+    plvpas(fmax(left + 0.01, 0.06), 0.84, fmax(bottom + 0.02, 0.06), 0.88, 1.0);
+    rp_plot_heatmap(t->ec, n, lo, 1, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM, 1);
+    if (n > 40) { /* too many to name: say what the axes hold */
+        plmtex("b", 1.5, 0.5, 0.5, "observers, in order of their code");
+        plmtex("l", 1.5, 0.5, 0.5, "observers, in order of their code");
+    }
+    rp_plot_colorbar(0.87, 0.89, fmax(bottom + 0.02, 0.06), 0.88, lo, 1, "error consistency κ");
+    char tl[128];
+    snprintf(tl, sizeof tl, "Error consistency between observers (mean κ %.2f)",
+             t->ec_pairs.n ? t->ec_pairs.mean : NAN);
+    rp_plot_title(tl);
+    free(labels);
+}
+
+/* ---- Figure 4: decisions, images sorted by models correct ---- */
+
+typedef struct dec_fig {
+    const rp_ddd *d;
+    size_t cols, per_col;
+    double *acc;   /* per model */
+    size_t *order; /* models, most accurate first */
+} dec_fig;
+
+static double decision_labels_mm(const dec_fig *f, size_t m)
+{
+    double w = 0;
+    for (size_t k = 0; k < m && m <= 40; k++) {
+        char text[160];
+        snprintf(text, sizeof text, "%s (%.0f%%)", f->d->models[k], 100 * f->acc[k]);
+        w = fmax(w, rp_plot_text_mm(text, m > 16 ? 0.6 : 0.8));
+    }
+    return w;
+}
+
+static void decision_labels(const dec_fig *f, size_t m)
+{
+    if (m > 40)
+        return;
+    plschr(0, m > 16 ? 0.6 : 0.8);
+    for (size_t r = 0; r < m; r++) {
+        size_t k = f->order[r];
+        char text[160];
+        snprintf(text, sizeof text, "%s (%.0f%%)", f->d->models[k], 100 * f->acc[k]);
+        plmtex("lv", 0.5, 1.0 - (r + 0.5) / (double)m, 1.0, text);
+    }
+    plschr(0, 1.0);
+}
+
+static void draw_decisions(const void *ctx)
+{
+    const dec_fig *f = ctx;
+    const rp_ddd *d = f->d;
+    size_t m = d->nmodels, nc = f->cols;
+    PLFLT **z = dl_calloc(nc, sizeof *z);
+    for (size_t c = 0; z && c < nc; c++) {
+        if (!(z[c] = dl_calloc(m, sizeof **z)))
+            goto done;
+        size_t from = c * f->per_col, to = from + f->per_col;
+        to = to > d->ndec_images ? d->ndec_images : to;
+        for (size_t r = 0; r < m; r++) {
+            size_t k = f->order[r], hits = 0;
+            for (size_t i = from; i < to; i++)
+                hits += d->decisions[i * m + k];
+            z[c][m - 1 - r] = to > from ? (double)hits / (double)(to - from) : 0;
+        }
+    }
+    if (!z)
+        return;
+    /* wrong = light yellow, right = dark purple: apart in hue and in grey */
+    double pos[2] = {0, 1}, rr[2] = {253 / 255.0, 68 / 255.0}, gg[2] = {231 / 255.0, 1 / 255.0},
+           bb[2] = {37 / 255.0, 84 / 255.0};
+    plscmap1n(256);
+    plscmap1l(1, 2, pos, rr, gg, bb, NULL);
+    double w_mm, h_mm;
+    rp_plot_page_mm(&w_mm, &h_mm);
+    double left = 0.02 + decision_labels_mm(f, m) / w_mm;
+    plvpor(fmin(left, 0.45), 0.97, 0.14, 0.79);
+    plwind(0, (double)d->ndec_images, 0, (double)m);
+    plimage((PLFLT_MATRIX)z, (PLINT)nc, (PLINT)m, 0, (double)d->ndec_images, 0, (double)m, 0, 1, 0,
+            (double)d->ndec_images, 0, (double)m);
+    plcol0(RP_BLACK);
+    plbox("bcnst", 0, 0, "bc", 0, 0);
+    decision_labels(f, m);
+    pllab("images, sorted by the number of models that classify them correctly", "", "");
+    char tl[160];
+    snprintf(tl, sizeof tl, "Decisions of %zu models on %zu images", m, d->ndec_images);
+    const char *text[2] = {"correct", "wrong"};
+    const int col[2] = {RP_PURPLE, RP_YELLOW}, box[2] = {1, 1};
+    /* the legend boxes use colour map 0, so borrow two slots for the ends */
+    plscol0(RP_PURPLE, 68, 1, 84);
+    plscol0(RP_YELLOW, 253, 231, 37);
+    rp_plot_legend(2, text, col, box, NULL, NULL, 0.86);
+    rp_plot_title(tl);
+done:
+    for (size_t c = 0; z && c < nc; c++)
+        free(z[c]);
+    free(z);
+}
+
+/* ---- observer accuracy with intervals ---- */
+
+/* The longest observer code at character scale ch, in mm. */
+static double longest_code_mm(const dl_report_trials *t, double ch)
+{
+    double m = 0;
+    for (size_t i = 0; i < t->nobservers; i++)
+        m = fmax(m, rp_plot_text_mm(t->observers[i].code, ch));
+    return m;
+}
+
+static double code_scale(const dl_report_trials *t)
+{
+    return t->nobservers > 16 ? 0.7 : 0.9;
+}
+
+/* Observer codes run down below the axis, so the bottom margin grows with
+ * the longest code. */
+static double observer_margin(const dl_report_trials *t)
+{
+    if (t->nobservers > 40)
+        return 0.12;
+    double w_mm, h_mm;
+    PLFLT def, ht;
+    rp_plot_page_mm(&w_mm, &h_mm);
+    plgchr(&def, &ht);
+    double m = (longest_code_mm(t, code_scale(t)) + 3.5 * ht) / h_mm;
+    return m < 0.1 ? 0.1 : m > 0.4 ? 0.4 : m;
+}
+
+static void observer_axis(const dl_report_trials *t)
+{
+    size_t n = t->nobservers;
+    if (n > 40) {
+        plbox("bcnst", 0, 0, "bcnstv", 0, 0);
+        pllab("observer (in order of their code)", "accuracy (% correct)", "");
+        return;
+    }
+    plbox("bc", 0, 0, "bcnstv", 0, 0);
+    double ch = code_scale(t);
+    PLFLT def, ht;
+    plgchr(&def, &ht);
+    plschr(0, ch);
+    for (size_t i = 0; i < n; i++)
+        plmtex("bv", 0.6, (i + 1.0) / (n + 1.0) + 0.004, 1.0, t->observers[i].code);
+    plschr(0, 1.0);
+    pllab("", "accuracy (% correct)", "");
+    plmtex("b", 1.6 + longest_code_mm(t, ch) / ht, 0.5, 0.5, "observer");
+}
+
+static void hline(double x0, double x1, double y, int colour, int style)
+{
+    PLFLT x[2] = {x0, x1}, yy[2] = {y, y};
+    plcol0(colour);
+    pllsty(style);
+    plwidth(2.5);
+    plline(2, x, yy);
+    pllsty(1);
+    plwidth(1.5);
+}
+
+static void draw_accuracy(const void *ctx)
+{
+    const dl_report_trials *t = ctx;
+    size_t n = t->nobservers;
+    double lo = 100 * t->chance;
+    for (size_t i = 0; i < n; i++)
+        lo = fmin(lo, 100 * t->observers[i].ci_low);
+    lo = fmax(0, floor((lo - 5) / 10) * 10);
+    PLFLT *x = dl_calloc(n, sizeof *x), *y = dl_calloc(n, sizeof *y), *a = dl_calloc(n, sizeof *a),
+          *b = dl_calloc(n, sizeof *b);
+    if (!x || !y || !a || !b)
+        goto done;
+    plvpor(0.1, 0.96, observer_margin(t), 0.79);
+    plwind(0, n + 1.0, lo, 100);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = i + 1.0;
+        y[i] = 100 * t->observers[i].accuracy;
+        a[i] = 100 * t->observers[i].ci_low;
+        b[i] = 100 * t->observers[i].ci_high;
+    }
+    hline(0, n + 1.0, 100 * t->chance, RP_VERMILLION, 2);
+    if (t->accuracy.n)
+        hline(0, n + 1.0, 100 * t->accuracy.mean, RP_GREY, 3);
+    plcol0(RP_BLUE);
+    plwidth(2.5);
+    plerry((PLINT)n, x, a, b);
+    plwidth(1.5);
+    plschr(0, n > 40 ? 0.6 : 1.0);
+    plstring((PLINT)n, x, y, rp_plot_marker(0));
+    plschr(0, 1.0);
+    plcol0(RP_BLACK);
+    observer_axis(t);
+    char c1[64], c2[64];
+    snprintf(c1, sizeof c1, "chance (%.4g%%)", 100 * t->chance);
+    snprintf(c2, sizeof c2, "group mean (%.1f%%)", 100 * t->accuracy.mean);
+    const char *text[3] = {"observer, 95% interval", c1, c2};
+    const int col[3] = {RP_BLUE, RP_VERMILLION, RP_GREY}, box[3] = {0, 0, 0}, sty[3] = {1, 2, 3},
+              mk[3] = {0, -1, -1};
+    rp_plot_legend(3, text, col, box, sty, mk, 0.875);
+    rp_plot_title("Observer accuracy with 95% Clopper–Pearson intervals");
+done:
+    free(x);
+    free(y);
+    free(a);
+    free(b);
+}
+
+/* ---- Figure 6: classes per answer option ---- */
+
+/* Bars of one question; the rare high counts of Q1 share one bar so no bar
+ * rests on a handful of answers (the exact counts are in answers.csv). */
+typedef struct bar {
+    char label[32];
+    size_t n;
+    size_t nclass[DL_REPORT_NCLASS];
+} bar;
+
+static size_t make_bars(const dl_report_question *Q, int merge_tail, bar *bars, size_t cap)
+{
+    size_t na = Q->nanswers, total = 0, first_merged = na;
+    for (size_t k = 0; k < na; k++)
+        total += Q->answers[k].n;
+    if (merge_tail && na > 2) {
+        size_t min = total / 50 > 10 ? total / 50 : 10, tail = 0, k = na;
+        while (k > 1 && tail < min)
+            tail += Q->answers[--k].n;
+        if (na - k >= 2)
+            first_merged = k;
+    }
+    size_t nb = 0;
+    for (size_t k = 0; k < na; k++) {
+        const dl_report_answer *a = &Q->answers[k];
+        if (k <= first_merged) {
+            if (nb == cap)
+                break;
+            bar *b = &bars[nb++];
+            if (k == first_merged)
+                snprintf(b->label, sizeof b->label, "≥%d", a->value);
+            else if (a->label)
+                snprintf(b->label, sizeof b->label, "%s", a->label);
+            else
+                snprintf(b->label, sizeof b->label, "%d", a->value);
+        }
+        bar *b = &bars[nb - 1];
+        b->n += a->n;
+        for (int c = 0; c < DL_REPORT_NCLASS; c++)
+            b->nclass[c] += a->nclass[c];
+    }
+    return nb;
+}
+
+static void stacked_bar(double x, const bar *b)
+{
+    size_t known = b->nclass[0] + b->nclass[1] + b->nclass[2];
+    double y = 0;
+    for (int c = 0; c < DL_REPORT_NCLASS && known; c++) {
+        double h = 100.0 * (double)b->nclass[c] / (double)known;
+        plcol0(class_colour[c]);
+        rp_plot_rect(x - 0.35, y, x + 0.35, y + h);
+        PLFLT bx[5] = {x - 0.35, x - 0.35, x + 0.35, x + 0.35, x - 0.35};
+        PLFLT by[5] = {y, y + h, y + h, y, y};
+        plcol0(RP_BLACK);
+        plline(5, bx, by);
+        y += h;
+    }
+    char n[32];
+    snprintf(n, sizeof n, "%zu", b->n);
+    plschr(0, 0.75);
+    plptex(x, 104.5, 1, 0, 0.5, n);
+    plschr(0, 1.0);
+}
+
+static void answer_panel(const dl_report_question *Q, int q, double x0, double x1)
+{
+    bar bars[24];
+    memset(bars, 0, sizeof bars);
+    size_t nb = make_bars(Q, q == 0, bars, 24);
+    plvpor(x0, x1, 0.17, 0.76);
+    plwind(0.3, nb + 0.7, 0, 110);
+    for (size_t k = 0; k < nb; k++)
+        stacked_bar(k + 1.0, &bars[k]);
+    plcol0(RP_BLACK);
+    plbox("bc", 0, 0, q == 0 ? "bcnstv" : "bcstv", 20, 2);
+    for (size_t k = 0; k < nb; k++)
+        plmtex("b", 1.3, (k + 1.0 - 0.3) / (nb + 0.4), 0.5, bars[k].label);
+    static const char *const short_q[3] = {"Q1: how many categories?", "Q2: a main category?",
+                                           "Q3: unusual presentation?"};
+    plmtex("t", 1.0, 0.5, 0.5, short_q[q]);
+    plmtex("b", 3.4, 0.5, 0.5, q == 0 ? "answer (number of categories)" : "answer");
+    if (q == 0)
+        plmtex("l", 4.3, 0.5, 0.5, "share of answers (%)");
+}
+
+static void draw_answers(const void *ctx)
+{
+    const dl_report_ratings *g = ctx;
+    const double x0[3] = {0.08, 0.4, 0.715}, x1[3] = {0.355, 0.675, 0.985};
+    for (int q = 0; q < 3; q++)
+        answer_panel(&g->q[q], q, x0[q], x1[q]);
+    plvpor(0, 1, 0, 1);
+    plwind(0, 1, 0, 1);
+    plcol0(RP_BLACK);
+    const char *text[3] = {"trivial", "in-between", "impossible"};
+    const int col[3] = {class_colour[0], class_colour[1], class_colour[2]}, box[3] = {1, 1, 1};
+    rp_plot_legend(3, text, col, box, NULL, NULL, 0.865);
+    rp_plot_title("Image classes per answer option (numbers above bars: answers)");
+}
+
+/* ---- agreement over epochs ---- */
+
+static void draw_agreement(const void *ctx)
+{
+    const rp_ddd *d = ctx;
+    size_t n = d->nepochs, ns = d->nseries < 8 ? d->nseries : 8;
+    double e0 = d->epochs[0], e1 = d->epochs[0];
+    for (size_t i = 0; i < n; i++) {
+        e0 = fmin(e0, d->epochs[i]);
+        e1 = fmax(e1, d->epochs[i]);
+    }
+    if (e1 == e0)
+        e1 = e0 + 1;
+    plvpor(0.1, 0.96, 0.12, 0.79);
+    plwind(e0, e1, 0, 1.05);
+    const char *text[8];
+    int col[8], box[8], sty[8], mk[8];
+    PLFLT *x = dl_calloc(n, sizeof *x), *y = dl_calloc(n, sizeof *y);
+    for (size_t s = 0; x && y && s < ns; s++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(d->series[s * n + i])) {
+                x[k] = d->epochs[i];
+                y[k++] = d->series[s * n + i];
+            }
+        text[s] = d->series_names[s];
+        col[s] = rp_series_colour[s];
+        box[s] = 0;
+        sty[s] = (int)(s % 8) + 1;
+        mk[s] = n <= 60 ? (int)s : -1;
+        plcol0(col[s]);
+        pllsty(sty[s]);
+        plwidth(3);
+        plline((PLINT)k, x, y);
+        pllsty(1);
+        plwidth(1.5);
+        if (mk[s] >= 0)
+            plstring((PLINT)k, x, y, rp_plot_marker(mk[s]));
+    }
+    plcol0(RP_BLACK);
+    plbox("bcnst", 0, 0, "bcnstv", 0, 0);
+    pllab("epoch", "agreement (fraction of images)", "");
+    rp_plot_legend(ns, text, col, box, sty, mk, 0.875);
+    rp_plot_title("Agreement between models over training");
+    free(x);
+    free(y);
+}
+
+/* ---- the list ---- */
+
+static const struct {
+    const char *name, *caption;
+} captions[] = {
+    {"ddd_histogram", "Number of models that classify each image correctly (bars), with the "
+                      "expectation for independent models of the same mean accuracy (binomial) "
+                      "and of their own accuracies (Poisson-binomial). Dichotomous data "
+                      "difficulty shows as mass at both ends (cf. Meding et al. 2022, Fig. 2)."},
+    {"ec_models", "Error consistency κ between models on all images (left) and on the "
+                  "in-between images only (right); grey: undefined (cf. Fig. 5)."},
+    {"decisions", "Each model's decision per image (dark: correct, light: wrong); images sorted "
+                  "by the number of models correct, models by accuracy (cf. Fig. 4). Columns "
+                  "average neighbouring images when there are more images than pixels."},
+    {"agreement", "Agreement between models per training epoch (columns of agreement.csv)."},
+    {"observer_accuracy", "Accuracy of each observer with its 95% Clopper–Pearson interval; the "
+                          "dashed line is chance, the dotted line the group mean."},
+    {"ec_observers", "Error consistency κ between every pair of observers over the items both "
+                     "saw; grey: undefined."},
+    {"answers", "Share of trivial, in-between and impossible images among the images that got "
+                "each answer, over all observers' answers (cf. Fig. 6); numbers above the bars "
+                "count answers."},
+};
+
+const char *rp_figure_caption(const char *name)
+{
+    for (size_t i = 0; i < sizeof captions / sizeof *captions; i++)
+        if (strcmp(captions[i].name, name) == 0)
+            return captions[i].caption;
+    return "";
+}
+
+static int decisions_figure(const rp_ddd *d, const char *dir, dl_error *err)
+{
+    size_t m = d->nmodels;
+    dec_fig f = {.d = d};
+    f.acc = dl_calloc(m, sizeof *f.acc);
+    f.order = dl_calloc(m, sizeof *f.order);
+    if (!f.acc || !f.order) {
+        free(f.acc);
+        free(f.order);
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < m; k++) {
+        size_t hits = 0;
+        for (size_t i = 0; i < d->ndec_images; i++)
+            hits += d->decisions[i * m + k];
+        f.acc[k] = (double)hits / (double)d->ndec_images;
+        f.order[k] = k;
+    }
+    for (size_t i = 1; i < m; i++) /* few models: insertion sort, most accurate first */
+        for (size_t j = i; j > 0 && f.acc[f.order[j]] > f.acc[f.order[j - 1]]; j--) {
+            size_t t = f.order[j];
+            f.order[j] = f.order[j - 1];
+            f.order[j - 1] = t;
+        }
+    f.per_col = d->ndec_images ? (d->ndec_images + 1199) / 1200 : 1;
+    f.cols = (d->ndec_images + f.per_col - 1) / f.per_col;
+    int rc = rp_plot(dir, "decisions", 2000, m > 16 ? 1200 : 800, draw_decisions, &f, err);
+    free(f.acc);
+    free(f.order);
+    return rc;
+}
+
+static int add(const char **names, size_t *n, const char *name)
+{
+    names[(*n)++] = name;
+    return 0;
+}
+
+static int ddd_figures(const rp_ddd *d, const char *dir, const char **names, size_t *n,
+                       dl_error *err)
+{
+    int rc = rp_plot(dir, "ddd_histogram", 1600, 1000, draw_ddd_histogram, d, err);
+    if (!rc)
+        add(names, n, "ddd_histogram");
+    if (!rc && (d->ec_all || d->ec_between) &&
+        !(rc = rp_plot(dir, "ec_models", 2200, 1250, draw_ec_models, d, err)))
+        add(names, n, "ec_models");
+    if (!rc && d->decisions && !(rc = decisions_figure(d, dir, err)))
+        add(names, n, "decisions");
+    if (!rc && d->nepochs && d->nseries &&
+        !(rc = rp_plot(dir, "agreement", 1600, 1000, draw_agreement, d, err)))
+        add(names, n, "agreement");
+    return rc;
+}
+
+int rp_write_figures(const dl_report *r, const char *dir, const char **names, size_t *nnames,
+                     dl_error *err)
+{
+    *nnames = 0;
+    int rc = rp_plot_available(err);
+    const dl_report_trials *t = dl_report_get_trials(r);
+    const dl_report_ratings *g = dl_report_get_ratings(r);
+    if (!rc && r->ddd)
+        rc = ddd_figures(r->ddd, dir, names, nnames, err);
+    if (!rc && t && !(rc = rp_plot(dir, "observer_accuracy", 1600, 1000, draw_accuracy, t, err)))
+        add(names, nnames, "observer_accuracy");
+    if (!rc && t && t->nobservers >= 2 &&
+        !(rc = rp_plot(dir, "ec_observers", 1300, 1150, draw_ec_observers, t, err)))
+        add(names, nnames, "ec_observers");
+    if (!rc && g && !(rc = rp_plot(dir, "answers", 2200, 950, draw_answers, g, err)))
+        add(names, nnames, "answers");
+    return rc;
+}

@@ -1,0 +1,171 @@
+/* report_internal.h — private to analysis/report*.c: the report handle, the
+ * loaded responses and the helpers the report files share. */
+#ifndef DL_REPORT_INTERNAL_H
+#define DL_REPORT_INTERNAL_H
+
+#include <stdint.h>
+
+#include "dl_report.h"
+
+/* Interned strings (observer codes, item keys) -> dense indices, because a
+ * benchmark-sized input has a million rows naming ten thousand items. */
+typedef struct rp_names {
+    char **name;
+    size_t n, cap;
+    uint32_t *slot; /* open addressing: index + 1, 0 = empty */
+    size_t nslots;
+} rp_names;
+
+int rp_names_intern(rp_names *t, const char *s, uint32_t *idx);
+long rp_names_find(const rp_names *t, const char *s); /* -1 when absent */
+void rp_names_free(rp_names *t);
+
+enum { RP_CLASS_UNKNOWN = -1, RP_TRIVIAL = 0, RP_IN_BETWEEN = 1, RP_IMPOSSIBLE = 2 };
+
+/* "trivial" / "in-between" / "impossible" (also in_between, inbetween);
+ * RP_CLASS_UNKNOWN for an empty or missing field; -2 for anything else. */
+int rp_class_parse(const char *s);
+const char *rp_class_name(int cls);
+
+typedef struct rp_item {
+    int cls;          /* RP_* */
+    double model_acc; /* NaN unknown */
+    int label_error;  /* 1, 0, -1 unknown */
+} rp_item;
+
+typedef struct rp_trial {
+    uint32_t obs, item;
+    uint8_t correct;
+    double rt_ms; /* NaN when unknown */
+} rp_trial;
+
+typedef struct rp_rating {
+    uint32_t obs, item;
+    double q[3];  /* NaN missing */
+    uint32_t src; /* input index + 1 for a CSV row, 0 for the store */
+    uint32_t line;
+} rp_rating;
+
+typedef struct rp_input {
+    char *path;
+    char sha256[65];
+} rp_input;
+
+/* The tables of `stimuli analyse --out` (report_ddd.c). */
+typedef struct rp_ddd {
+    char *dir;
+    size_t nbins;             /* models + 1 */
+    double *images;           /* per number of models correct */
+    double *fraction;         /* observed, of all images */
+    double *binomial;         /* expected fraction; NaN when absent */
+    double *poisson_binomial; /* expected fraction; NaN when absent */
+    double nimages;
+    size_t nmodels;
+    char **models;               /* from ec_all.csv; NULL when absent */
+    double *ec_all, *ec_between; /* nmodels^2, NaN undefined; NULL when absent */
+    /* decisions: per image (sorted by fraction correct) x model, 0/1 */
+    size_t ndec_images;
+    uint8_t *decisions; /* ndec_images x nmodels; NULL when unavailable */
+    /* agreement over epochs */
+    size_t nepochs, nseries;
+    double *epochs;
+    char **series_names;
+    double *series; /* nseries x nepochs */
+} rp_ddd;
+
+void rp_ddd_free(rp_ddd *d);
+
+/* The results of the last dl_report_analyse (report_trials.c, report_ratings.c). */
+typedef struct rp_results {
+    uint32_t *obs_kept; /* report observer index of result observer i */
+    size_t nobs;
+    uint32_t *obs_map;  /* report observer index -> result index or UINT32_MAX */
+    uint32_t *item_map; /* report item index -> result index or UINT32_MAX */
+    dl_report_trials trials;
+    int has_trials;
+    dl_report_observer *observers;
+    double *ec;
+    size_t *ec_items;
+    dl_report_ratings ratings;
+    int has_ratings;
+    dl_report_answer *answers[3];
+    double *item_mean[3]; /* per result item: mean answer over observers */
+    uint32_t *items_kept; /* report item index of result item j */
+    size_t nitems;
+    double *pair_alpha[3], *pair_r[3]; /* nobs x nobs, NaN on the diagonal */
+    size_t *pair_units[3];             /* items both answered */
+    size_t *ratings_per_obs;
+    double *obs_mean[3];
+} rp_results;
+
+void rp_results_free(rp_results *res);
+/* Fill res->obs_kept/items_kept (natural order of names) and the maps with
+ * the observers and items that have a kept trial (ratings == 0) or rating. */
+int rp_map_kept(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item, int ratings,
+                dl_error *err);
+
+struct dl_report {
+    rp_names obs, items;
+    rp_item *item; /* parallel to items */
+    size_t item_cap;
+    rp_trial *trials;
+    size_t ntrials, trials_cap;
+    rp_rating *ratings;
+    size_t nratings, ratings_cap;
+    int task_2afc; /* trials came from a 2AFC set in the store */
+    char *source;  /* one line saying where the responses came from */
+    rp_input *inputs;
+    size_t ninputs;
+    size_t ncsv, csv_first; /* CSV inputs of responses: how many, the first */
+    char **notes;           /* things the reader should know (skips, duplicates) */
+    size_t nnotes;
+    size_t nnotes_loaded; /* notes before the first analysis */
+    int analysed_before;
+    rp_ddd *ddd;
+    dl_report_options opt;
+    char **excluded_obs; /* copies of opt's lists, for the report page */
+    size_t nexcluded_obs;
+    char *exclude_items_path;
+    size_t dropped_label_error, dropped_balance, dropped_items_file;
+    int analysed;
+    rp_results res;
+};
+
+/* report.c */
+int rp_note(dl_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rp_add_input(dl_report *r, const char *path, dl_error *err);
+int rp_item_slot(dl_report *r, const char *key, uint32_t *idx);
+int rp_push_trial(dl_report *r, const rp_trial *t);
+int rp_push_rating(dl_report *r, const rp_rating *x);
+int rp_set_source(dl_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* report_trials.c / report_ratings.c: compute from the kept observers and
+ * items (keep flags indexed by report indices). */
+int rp_analyse_trials(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
+                      dl_error *err);
+int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
+                       dl_error *err);
+
+/* Question texts, levels and answer labels of the paper's Experiment 2. */
+const char *rp_question_text(int q);
+const char *rp_answer_label(int q, int value);
+
+/* report_json.c, report_text.c helpers */
+void rp_json_summary(dl_json *j, const dl_summary *s);
+
+/* report_tables.c */
+int rp_write_tables(const dl_report *r, const char *dir, dl_error *err);
+/* report_figures.c: writes NAME.png and NAME.svg; *names gets the figure
+ * base names written (static strings), *nnames how many. */
+int rp_write_figures(const dl_report *r, const char *dir, const char **names, size_t *nnames,
+                     dl_error *err);
+/* The caption of a figure by base name ("" if unknown). */
+const char *rp_figure_caption(const char *name);
+/* report_page.c */
+int rp_write_pages(const dl_report *r, const char *dir, const char *command_line,
+                   const char *const *figures, size_t nfigures, dl_error *err);
+
+/* Path "dir/name" in a fresh string; NULL when out of memory. */
+char *rp_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,420 @@
+/* report_page.c — report.html and report.md: the tables and figures of an
+ * analysis with what made them (command, version, input hashes). One
+ * renderer writes both formats through a small page abstraction. */
+#include "report_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct page {
+    FILE *fp;
+    int html;
+    int figure; /* figures numbered so far */
+} page;
+
+static void esc(page *p, const char *s)
+{
+    for (; s && *s; s++) {
+        if (p->html && *s == '<')
+            fputs("&lt;", p->fp);
+        else if (p->html && *s == '>')
+            fputs("&gt;", p->fp);
+        else if (p->html && *s == '&')
+            fputs("&amp;", p->fp);
+        else if (p->html && *s == '"')
+            fputs("&quot;", p->fp);
+        else if (!p->html && (*s == '|' || *s == '*' || *s == '_' || *s == '`'))
+            fprintf(p->fp, "\\%c", *s);
+        else
+            fputc(*s, p->fp);
+    }
+}
+
+static void heading(page *p, int level, const char *text)
+{
+    if (p->html) {
+        fprintf(p->fp, "<h%d>", level);
+        esc(p, text);
+        fprintf(p->fp, "</h%d>\n", level);
+    } else {
+        fprintf(p->fp, "\n%.*s ", level, "######");
+        esc(p, text);
+        fputs("\n\n", p->fp);
+    }
+}
+
+static void para(page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void para(page *p, const char *fmt, ...)
+{
+    char text[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    fputs(p->html ? "<p>" : "", p->fp);
+    esc(p, text);
+    fputs(p->html ? "</p>\n" : "\n\n", p->fp);
+}
+
+static void code(page *p, const char *text)
+{
+    if (p->html) {
+        fputs("<pre><code>", p->fp);
+        esc(p, text);
+        fputs("</code></pre>\n", p->fp);
+    } else {
+        /* a fence longer than any backtick run in the text */
+        fprintf(p->fp, "````\n%s\n````\n\n", text);
+    }
+}
+
+static void row(page *p, const char *const *cells, size_t n, int head)
+{
+    if (p->html) {
+        fputs("<tr>", p->fp);
+        for (size_t i = 0; i < n; i++) {
+            fputs(head ? "<th>" : i ? "<td class=\"n\">" : "<td>", p->fp);
+            esc(p, cells[i]);
+            fputs(head ? "</th>" : "</td>", p->fp);
+        }
+        fputs("</tr>\n", p->fp);
+        return;
+    }
+    fputs("|", p->fp);
+    for (size_t i = 0; i < n; i++) {
+        fputc(' ', p->fp);
+        esc(p, cells[i]);
+        fputs(" |", p->fp);
+    }
+    fputc('\n', p->fp);
+    if (head) {
+        fputs("|", p->fp);
+        for (size_t i = 0; i < n; i++)
+            fputs(i ? "---:|" : "---|", p->fp);
+        fputc('\n', p->fp);
+    }
+}
+
+static void table_begin(page *p, const char *const *head, size_t n)
+{
+    if (p->html)
+        fputs("<table>\n", p->fp);
+    row(p, head, n, 1);
+}
+
+static void table_end(page *p)
+{
+    fputs(p->html ? "</table>\n" : "\n", p->fp);
+}
+
+static void figure(page *p, const char *name)
+{
+    const char *caption = rp_figure_caption(name);
+    p->figure++;
+    if (p->html) {
+        fprintf(p->fp,
+                "<figure><img src=\"%s.png\" alt=\"Figure %d\">\n<figcaption><b>Figure "
+                "%d.</b> ",
+                name, p->figure, p->figure);
+        esc(p, caption);
+        fprintf(p->fp, " (<a href=\"%s.svg\">SVG</a>)</figcaption></figure>\n", name);
+    } else {
+        fprintf(p->fp, "![Figure %d](%s.png)\n\n**Figure %d.** ", p->figure, name, p->figure);
+        esc(p, caption);
+        fprintf(p->fp, " ([SVG](%s.svg))\n\n", name);
+    }
+}
+
+static const char *num(char *buf, size_t cap, double v, int prec)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "–");
+    else
+        snprintf(buf, cap, "%.*f", prec, v);
+    return buf;
+}
+
+static const char *pval(char *buf, size_t cap, double v)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "–");
+    else if (v < 1e-4)
+        snprintf(buf, cap, "%.1e", v);
+    else
+        snprintf(buf, cap, "%.4f", v);
+    return buf;
+}
+
+static const char *range(char *buf, size_t cap, const dl_summary *s)
+{
+    if (!s->n)
+        snprintf(buf, cap, "undefined");
+    else if (s->n == 1)
+        snprintf(buf, cap, "%.3f (n = 1)", s->mean);
+    else
+        snprintf(buf, cap, "mean %.3f, SD %.3f, range %.3f to %.3f (n = %zu)", s->mean, s->sd,
+                 s->min, s->max, s->n);
+    return buf;
+}
+
+static int has_figure(const char *const *figs, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(figs[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- sections ---- */
+
+static void provenance(page *p, const dl_report *r, const char *command_line)
+{
+    char now[32];
+    dl_utc_iso(now);
+    heading(p, 2, "How this report was made");
+    para(p, "Written %s by dddlab %s (git %s) from %s.", now, dl_version(), dl_git_revision(),
+         r->source ? r->source : "the tables below");
+    code(p, command_line);
+    const char *head[2] = {"input", "SHA-256"};
+    table_begin(p, head, 2);
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const char *cells[2] = {r->inputs[i].path, r->inputs[i].sha256};
+        row(p, cells, 2, 0);
+    }
+    table_end(p);
+    if (r->nexcluded_obs || r->dropped_items_file || r->dropped_label_error ||
+        r->opt.balance_classes) {
+        dl_buf b;
+        dl_buf_init(&b);
+        for (size_t i = 0; i < r->nexcluded_obs; i++)
+            dl_buf_printf(&b, "%s%s", i ? ", " : "", r->excluded_obs[i]);
+        para(p,
+             "Filters: observers left out: %s; items dropped by list: %zu; label errors "
+             "dropped: %zu; dropped to balance the classes: %zu%s.",
+             b.data ? b.data : "none", r->dropped_items_file, r->dropped_label_error,
+             r->dropped_balance, r->opt.balance_classes ? " (seeded, see notes)" : "");
+        dl_buf_free(&b);
+    }
+    for (size_t i = 0; i < r->nnotes; i++)
+        para(p, "Note: %s", r->notes[i]);
+}
+
+static void observer_table(page *p, const dl_report_trials *t)
+{
+    const char *head[9] = {"observer",      "trials",         "correct",
+                           "accuracy",      "95% CI",         "p (greater)",
+                           "p (two-sided)", "median rt (ms)", "mean rt (ms)"};
+    table_begin(p, head, 9);
+    for (size_t i = 0; i < t->nobservers; i++) {
+        const dl_report_observer *o = &t->observers[i];
+        char c[8][48];
+        snprintf(c[0], 48, "%zu", o->trials);
+        snprintf(c[1], 48, "%zu", o->correct);
+        num(c[2], 48, o->accuracy, 3);
+        snprintf(c[3], 48, "%.3f–%.3f", o->ci_low, o->ci_high);
+        pval(c[4], 48, o->p_greater);
+        pval(c[5], 48, o->p_two_sided);
+        num(c[6], 48, o->rt_median_ms, 0);
+        num(c[7], 48, o->rt_mean_ms, 0);
+        const char *cells[9] = {o->code, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+        row(p, cells, 9, 0);
+    }
+    table_end(p);
+}
+
+static void trials_section(page *p, const dl_report *r, const dl_report_trials *t,
+                           const char *const *figs, size_t nf)
+{
+    char buf[256];
+    heading(p, 2, r->task_2afc ? "2AFC results" : "Trial results");
+    para(p,
+         "%zu observers, %zu items, %zu trials; chance accuracy %.4g. Intervals are "
+         "Clopper–Pearson (95%%); p-values from exact binomial tests against chance "
+         "(one-sided: greater; two-sided as R's binom.test).",
+         t->nobservers, t->nitems, t->ntrials, t->chance);
+    observer_table(p, t);
+    para(p, "Group accuracy: %s.", range(buf, sizeof buf, &t->accuracy));
+    if (t->nobservers < 2)
+        para(p, "Error consistency: undefined (needs at least two observers).");
+    else
+        para(p,
+             "Error consistency κ over the items both observers saw (%zu pairs%s): %s. The "
+             "matrix is in error_consistency.csv, the pairs in ec_pairs.csv.",
+             t->ec_pairs.n + t->ec_undefined, t->ec_undefined ? ", undefined ones left out" : "",
+             range(buf, sizeof buf, &t->ec_pairs));
+    if (has_figure(figs, nf, "observer_accuracy"))
+        figure(p, "observer_accuracy");
+    if (has_figure(figs, nf, "ec_observers"))
+        figure(p, "ec_observers");
+}
+
+static void question_table(page *p, const dl_report_ratings *g)
+{
+    const char *head[6] = {"question",
+                           "level",
+                           "alpha",
+                           "pairwise alpha: mean [min, max]",
+                           "pairwise r: mean [min, max]",
+                           "r with model accuracy (p, items)"};
+    table_begin(p, head, 6);
+    for (int q = 0; q < 3; q++) {
+        const dl_report_question *Q = &g->q[q];
+        char c[4][96];
+        num(c[0], 96, Q->alpha.alpha, 3);
+        const dl_summary *s[2] = {&Q->pairwise_alpha, &Q->pairwise_r};
+        for (int k = 0; k < 2; k++)
+            if (s[k]->n)
+                snprintf(c[1 + k], 96, "%.3f [%.3f, %.3f]", s[k]->mean, s[k]->min, s[k]->max);
+            else
+                snprintf(c[1 + k], 96, "–");
+        const dl_corr *cr = &Q->r_with_model_accuracy;
+        if (isnan(cr->r))
+            snprintf(c[3], 96, "–");
+        else
+            snprintf(c[3], 96, "%.3f (%.2g, %zu)", cr->r, cr->p_value, cr->n);
+        const char *cells[6] = {Q->name, dl_stats_level_name(Q->level), c[0], c[1], c[2], c[3]};
+        row(p, cells, 6, 0);
+    }
+    table_end(p);
+}
+
+static void answer_table(page *p, const dl_report_ratings *g)
+{
+    const char *head[7] = {"question", "answer",     "answers",   "mean model accuracy",
+                           "trivial",  "in-between", "impossible"};
+    table_begin(p, head, 7);
+    for (int q = 0; q < 3; q++)
+        for (size_t k = 0; k < g->q[q].nanswers; k++) {
+            const dl_report_answer *a = &g->q[q].answers[k];
+            char c[6][48];
+            if (a->label)
+                snprintf(c[0], 48, "%d (%s)", a->value, a->label);
+            else
+                snprintf(c[0], 48, "%d", a->value);
+            snprintf(c[1], 48, "%zu", a->n);
+            num(c[2], 48, a->mean_model_accuracy, 3);
+            for (int k2 = 0; k2 < 3; k2++)
+                num(c[3 + k2], 48, a->frac_class[k2], 3);
+            const char *cells[7] = {g->q[q].name, c[0], c[1], c[2], c[3], c[4], c[5]};
+            row(p, cells, 7, 0);
+        }
+    table_end(p);
+}
+
+static void ratings_section(page *p, const dl_report_ratings *g, const char *const *figs, size_t nf)
+{
+    heading(p, 2, "Rating results");
+    para(p,
+         "%zu observers, %zu items, %zu ratings. Q1 \"%s\" is analysed as interval data, "
+         "Q2 \"%s\" and Q3 \"%s\" as ordinal data (Krippendorff's alpha; pairwise values over "
+         "every pair of observers).",
+         g->nobservers, g->nitems, g->nratings, g->q[0].text, g->q[1].text, g->q[2].text);
+    question_table(p, g);
+    for (int q = 0; q < 3; q++)
+        if (g->q[q].alpha_why)
+            para(p, "%s: alpha undefined (%s).", g->q[q].name, g->q[q].alpha_why);
+    para(p, "Per answer option: the number of answers, the mean fraction of models correct on "
+            "the images that got it, and the shares of the image classes among them.");
+    answer_table(p, g);
+    if (has_figure(figs, nf, "answers"))
+        figure(p, "answers");
+}
+
+static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_t nf)
+{
+    heading(p, 2, "Dichotomous data difficulty");
+    para(p, "From %s: %.0f images, %zu models.", d->dir, d->nimages, d->nmodels);
+    const char *head[4] = {"models correct", "images (%)", "binomial (%)", "Poisson-binomial (%)"};
+    table_begin(p, head, 4);
+    for (size_t b = 0; b < d->nbins; b++) {
+        char c[4][32];
+        snprintf(c[0], 32, "%zu", b);
+        num(c[1], 32, 100 * d->fraction[b], 2);
+        num(c[2], 32, 100 * d->binomial[b], 2);
+        num(c[3], 32, 100 * d->poisson_binomial[b], 2);
+        const char *cells[4] = {c[0], c[1], c[2], c[3]};
+        row(p, cells, 4, 0);
+    }
+    table_end(p);
+    static const char *const names[] = {"ddd_histogram", "ec_models", "decisions", "agreement"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (has_figure(figs, nf, names[i]))
+            figure(p, names[i]);
+}
+
+static const char *css =
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:62rem;margin:2rem auto;"
+    "padding:0 1rem;color:#111;line-height:1.45}"
+    "table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}"
+    "th,td{border-bottom:1px solid #ccc;padding:.25rem .6rem;text-align:left}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "th{border-bottom:2px solid #333}"
+    "pre{background:#f4f4f4;padding:.6rem;overflow-x:auto;white-space:pre-wrap}"
+    "figure{margin:1.5rem 0}img{max-width:100%;border:1px solid #eee}"
+    "figcaption{font-size:.9rem;color:#333}";
+
+static void render(page *p, const dl_report *r, const char *command_line, const char *const *figs,
+                   size_t nf)
+{
+    const dl_report_trials *t = dl_report_get_trials(r);
+    const dl_report_ratings *g = dl_report_get_ratings(r);
+    if (p->html)
+        fprintf(p->fp,
+                "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<title>dddlab analysis</title><style>%s</style></head><body>\n",
+                css);
+    if (p->html)
+        fputs("<h1>dddlab analysis</h1>\n", p->fp);
+    else
+        fputs("# dddlab analysis\n", p->fp);
+    if (t)
+        trials_section(p, r, t, figs, nf);
+    if (g)
+        ratings_section(p, g, figs, nf);
+    if (r->ddd)
+        ddd_section(p, r->ddd, figs, nf);
+    provenance(p, r, command_line);
+    para(p, "Tables: the .csv files beside this page; summary.json holds every number.");
+    if (p->html)
+        fputs("</body></html>\n", p->fp);
+}
+
+int rp_write_pages(const dl_report *r, const char *dir, const char *command_line,
+                   const char *const *figures, size_t nfigures, dl_error *err)
+{
+    static const char *const names[2] = {"report.html", "report.md"};
+    for (int k = 0; k < 2; k++) {
+        char *path = rp_join(dir, names[k]);
+        if (!path)
+            return dl_fail(err, DL_ENOMEM, "out of memory");
+        dl_atomic a;
+        int rc = dl_atomic_open(&a, path, err);
+        free(path);
+        if (rc)
+            return rc;
+        page p = {.fp = a.fp, .html = k == 0};
+        render(&p, r, command_line ? command_line : "(not recorded)", figures, nfigures);
+        if ((rc = dl_atomic_commit(&a, err)))
+            return rc;
+    }
+    return 0;
+}
+
+int dl_report_write_dir(const dl_report *r, const char *dir, const char *command_line,
+                        dl_error *err)
+{
+    if (!r->analysed)
+        return dl_fail(err, DL_EINVAL, "the report has not been analysed");
+    const char *figs[16];
+    size_t nf = 0;
+    int rc = dl_mkdir_p(dir, err);
+    if (!rc)
+        rc = rp_write_tables(r, dir, err);
+    if (!rc)
+        rc = rp_write_figures(r, dir, figs, &nf, err);
+    if (!rc)
+        rc = rp_write_pages(r, dir, command_line, figs, nf, err);
+    return rc;
+}

@@ -1,0 +1,297 @@
+/* report_ratings.c — the three questions of the rating task: agreement
+ * between observers (Krippendorff's alpha overall and pairwise, Pearson r
+ * for the count question), and how the answers relate to model accuracy and
+ * to the trivial / in-between / impossible classes (the paper's Figure 6). */
+#include "report_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const dl_level levels[3] = {DL_LEVEL_INTERVAL, DL_LEVEL_ORDINAL, DL_LEVEL_ORDINAL};
+
+const char *rp_question_text(int q)
+{
+    static const char *const text[3] = {
+        "How many objects belonging to different categories are in the image?",
+        "Is there a main category in the image?",
+        "Is the presentation of the objects unusual in any manner (orientation, location, "
+        "size, viewpoint)?"};
+    return q >= 0 && q < 3 ? text[q] : "";
+}
+
+const char *rp_answer_label(int q, int value)
+{
+    static const char *const q2[] = {"No", "Maybe", "Yes"};
+    static const char *const q3[] = {"No", "Slightly", "Very"};
+    if (value < 0 || value > 2 || q == 0)
+        return NULL;
+    return q == 1 ? q2[value] : q3[value];
+}
+
+/* The answer matrices, observers x items, NaN where not answered. A CSV
+ * that rates an item twice for one observer is an error; the store may hold
+ * a repeated session, whose first answer counts. */
+static int build_matrix(dl_report *r, double **data, dl_error *err)
+{
+    rp_results *res = &r->res;
+    size_t cells = res->nobs * res->nitems, repeats = 0;
+    uint32_t *first = dl_calloc(cells, sizeof *first);
+    for (int q = 0; q < 3; q++)
+        data[q] = dl_calloc(cells, sizeof *data[q]);
+    if (!first || !data[0] || !data[1] || !data[2]) {
+        free(first);
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    }
+    for (int q = 0; q < 3; q++)
+        for (size_t i = 0; i < cells; i++)
+            data[q][i] = NAN;
+    for (size_t i = 0; i < r->nratings; i++) {
+        const rp_rating *x = &r->ratings[i];
+        uint32_t o = res->obs_map[x->obs], it = res->item_map[x->item];
+        if (o == UINT32_MAX || it == UINT32_MAX)
+            continue;
+        size_t cell = o * res->nitems + it;
+        if (first[cell]) {
+            const rp_rating *y = &r->ratings[first[cell] - 1];
+            if (x->src) {
+                free(first);
+                return dl_fail(err, DL_EINVAL,
+                               "%s:%u: observer '%s' rated item '%s' a second "
+                               "time (first on %s:%u)",
+                               r->inputs[x->src - 1].path, x->line, r->obs.name[x->obs],
+                               r->items.name[x->item], r->inputs[y->src - 1].path, y->line);
+            }
+            repeats++;
+            continue;
+        }
+        first[cell] = (uint32_t)i + 1;
+        for (int q = 0; q < 3; q++)
+            data[q][cell] = x->q[q];
+    }
+    free(first);
+    if (repeats)
+        return rp_note(r,
+                       "%zu repeated rating(s) of an item by the same observer: the first "
+                       "counts",
+                       repeats);
+    return 0;
+}
+
+static void summarise_finite(const double *m, size_t n, dl_summary *out)
+{
+    double *v = dl_calloc(n * n + 1, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; v && i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (!isnan(m[i * n + j]))
+                v[k++] = m[i * n + j];
+    dl_stats_summary(v ? v : (double[]){0}, k, out);
+    free(v);
+}
+
+/* Alpha and Pearson r of every pair of observers over the items both
+ * answered. */
+static int pairwise(rp_results *res, int q, const double *data)
+{
+    size_t n = res->nobs, m = res->nitems;
+    double *pa = res->pair_alpha[q] = dl_calloc(n * n, sizeof *pa);
+    double *pr = res->pair_r[q] = dl_calloc(n * n, sizeof *pr);
+    size_t *pu = res->pair_units[q] = dl_calloc(n * n, sizeof *pu);
+    double *two = dl_calloc(2 * m, sizeof *two);
+    if (!pa || !pr || !pu || !two) {
+        free(two);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        pa[i * n + i] = pr[i * n + i] = NAN;
+        for (size_t j = i + 1; j < n; j++) {
+            memcpy(two, data + i * m, m * sizeof *two);
+            memcpy(two + m, data + j * m, m * sizeof *two);
+            size_t units = 0;
+            for (size_t k = 0; k < m; k++)
+                units += !isnan(two[k]) && !isnan(two[m + k]);
+            dl_alpha a;
+            dl_corr c;
+            const char *why;
+            dl_stats_kripp_alpha(two, 2, m, levels[q], &a, &why);
+            if (dl_stats_pearson(two, two + m, m, &c, &why) != 0)
+                c.r = NAN;
+            pa[i * n + j] = pa[j * n + i] = a.alpha;
+            pr[i * n + j] = pr[j * n + i] = c.r;
+            pu[i * n + j] = pu[j * n + i] = units;
+        }
+    }
+    free(two);
+    dl_report_question *Q = &res->ratings.q[q];
+    summarise_finite(pa, n, &Q->pairwise_alpha);
+    summarise_finite(pr, n, &Q->pairwise_r);
+    return 0;
+}
+
+/* Mean answer per item over observers, and its Pearson r with the
+ * fraction of models correct. */
+static int item_means(dl_report *r, int q, const double *data)
+{
+    rp_results *res = &r->res;
+    size_t n = res->nobs, m = res->nitems;
+    double *mean = res->item_mean[q] = dl_calloc(m, sizeof *mean);
+    double *acc = dl_calloc(m, sizeof *acc);
+    if (!mean || !acc) {
+        free(acc);
+        return DL_ENOMEM;
+    }
+    for (size_t k = 0; k < m; k++) {
+        double s = 0;
+        size_t c = 0;
+        for (size_t o = 0; o < n; o++)
+            if (!isnan(data[o * m + k])) {
+                s += data[o * m + k];
+                c++;
+            }
+        mean[k] = c ? s / (double)c : NAN;
+        acc[k] = r->item[res->items_kept[k]].model_acc;
+    }
+    dl_corr *c = &res->ratings.q[q].r_with_model_accuracy;
+    const char *why;
+    if (dl_stats_pearson(mean, acc, m, c, &why) != 0)
+        c->r = c->p_value = NAN;
+    free(acc);
+    return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* For each answer option: how often it was given, the mean model accuracy
+ * of the images it was given to, and the classes of those images. */
+static int answers(dl_report *r, int q, const double *data)
+{
+    rp_results *res = &r->res;
+    size_t cells = res->nobs * res->nitems, nv = 0;
+    int *vals = dl_calloc(cells + 1, sizeof *vals);
+    if (!vals)
+        return DL_ENOMEM;
+    for (size_t i = 0; i < cells; i++)
+        if (!isnan(data[i]))
+            vals[nv++] = (int)data[i];
+    qsort(vals, nv, sizeof *vals, cmp_int);
+    size_t nd = 0;
+    for (size_t i = 0; i < nv; i++)
+        if (i == 0 || vals[i] != vals[i - 1])
+            vals[nd++] = vals[i];
+    dl_report_answer *a = res->answers[q] = dl_calloc(nd + 1, sizeof *a);
+    double *acc_sum = dl_calloc(nd + 1, sizeof *acc_sum);
+    size_t *acc_n = dl_calloc(nd + 1, sizeof *acc_n);
+    if (!a || !acc_sum || !acc_n) {
+        free(vals);
+        free(acc_sum);
+        free(acc_n);
+        return DL_ENOMEM;
+    }
+    for (size_t k = 0; k < nd; k++) {
+        a[k].value = vals[k];
+        a[k].label = rp_answer_label(q, vals[k]);
+    }
+    for (size_t i = 0; i < cells; i++) {
+        if (isnan(data[i]))
+            continue;
+        int v = (int)data[i];
+        int *hit = bsearch(&v, vals, nd, sizeof *vals, cmp_int);
+        size_t k = (size_t)(hit - vals);
+        const rp_item *it = &r->item[res->items_kept[i % res->nitems]];
+        a[k].n++;
+        if (!isnan(it->model_acc)) {
+            acc_sum[k] += it->model_acc;
+            acc_n[k]++;
+        }
+        if (it->cls >= 0)
+            a[k].nclass[it->cls]++;
+    }
+    for (size_t k = 0; k < nd; k++) {
+        a[k].mean_model_accuracy = acc_n[k] ? acc_sum[k] / (double)acc_n[k] : NAN;
+        size_t known = a[k].nclass[0] + a[k].nclass[1] + a[k].nclass[2];
+        for (int c = 0; c < DL_REPORT_NCLASS; c++)
+            a[k].frac_class[c] = known ? (double)a[k].nclass[c] / (double)known : NAN;
+    }
+    res->ratings.q[q].answers = a;
+    res->ratings.q[q].nanswers = nd;
+    free(vals);
+    free(acc_sum);
+    free(acc_n);
+    return 0;
+}
+
+static int per_observer(rp_results *res, double **data)
+{
+    size_t n = res->nobs, m = res->nitems;
+    res->ratings_per_obs = dl_calloc(n, sizeof *res->ratings_per_obs);
+    for (int q = 0; q < 3; q++)
+        res->obs_mean[q] = dl_calloc(n, sizeof *res->obs_mean[q]);
+    if (!res->ratings_per_obs || !res->obs_mean[0] || !res->obs_mean[1] || !res->obs_mean[2])
+        return DL_ENOMEM;
+    for (size_t o = 0; o < n; o++) {
+        for (size_t k = 0; k < m; k++) {
+            int any = 0;
+            for (int q = 0; q < 3; q++)
+                any |= !isnan(data[q][o * m + k]);
+            res->ratings_per_obs[o] += any;
+        }
+        for (int q = 0; q < 3; q++) {
+            dl_summary s;
+            dl_stats_summary(data[q] + o * m, m, &s);
+            res->obs_mean[q][o] = s.mean;
+        }
+    }
+    return 0;
+}
+
+static int question(dl_report *r, int q, double *data)
+{
+    rp_results *res = &r->res;
+    dl_report_question *Q = &res->ratings.q[q];
+    static const char *const names[3] = {"q1", "q2", "q3"};
+    Q->name = names[q];
+    Q->text = rp_question_text(q);
+    Q->level = levels[q];
+    const char *why = NULL;
+    if (dl_stats_kripp_alpha(data, res->nobs, res->nitems, Q->level, &Q->alpha, &why) != 0)
+        Q->alpha_why = why ? why : "undefined";
+    if (res->nobs < 2)
+        Q->alpha_why = "needs at least two observers";
+    if (pairwise(res, q, data) || item_means(r, q, data) || answers(r, q, data))
+        return DL_ENOMEM;
+    return 0;
+}
+
+int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
+                       dl_error *err)
+{
+    rp_results *res = &r->res;
+    double *data[3] = {0};
+    int rc = rp_map_kept(r, keep_obs, keep_item, 1, err);
+    if (rc || (rc = build_matrix(r, data, err)))
+        goto done;
+    size_t count = 0;
+    for (size_t i = 0; i < res->nobs * res->nitems; i++)
+        count += !isnan(data[0][i]) || !isnan(data[1][i]) || !isnan(data[2][i]);
+    for (int q = 0; q < 3 && !rc; q++)
+        rc = question(r, q, data[q]);
+    if (!rc)
+        rc = per_observer(res, data);
+    if (rc) {
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+        goto done;
+    }
+    res->ratings.nobservers = res->nobs;
+    res->ratings.nitems = res->nitems;
+    res->ratings.nratings = count;
+    res->has_ratings = 1;
+done:
+    for (int q = 0; q < 3; q++)
+        free(data[q]);
+    return rc;
+}

@@ -1,0 +1,218 @@
+/* report_text.c — the readable summary: aligned tables on a stream. */
+#include "report_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Beyond this many observers the matrix goes to the CSV table only. */
+#define MAX_PRINTED_MATRIX 12
+
+/* A number in a fixed-width cell; "-" for a missing one. */
+static void cell(FILE *out, int width, int prec, double v)
+{
+    if (isnan(v))
+        fprintf(out, " %*s", width, "-");
+    else
+        fprintf(out, " %*.*f", width, prec, v);
+}
+
+static void pcell(FILE *out, int width, double p)
+{
+    if (isnan(p))
+        fprintf(out, " %*s", width, "-");
+    else if (p < 1e-4)
+        fprintf(out, " %*.1e", width, p);
+    else
+        fprintf(out, " %*.4f", width, p);
+}
+
+static void range(FILE *out, const char *what, const dl_summary *s)
+{
+    if (!s->n) {
+        fprintf(out, "%s: undefined\n", what);
+        return;
+    }
+    fprintf(out, "%s: mean %.3f, SD %s", what, s->mean, s->n > 1 ? "" : "-");
+    if (s->n > 1)
+        fprintf(out, "%.3f", s->sd);
+    fprintf(out, ", range %.3f to %.3f (n = %zu)\n", s->min, s->max, s->n);
+}
+
+static int code_width(const dl_report *r, int min)
+{
+    int w = min;
+    for (size_t i = 0; i < r->res.nobs; i++) {
+        int n = (int)strlen(r->obs.name[r->res.obs_kept[i]]);
+        w = n > w ? n : w;
+    }
+    return w > 24 ? 24 : w;
+}
+
+/* Length of the prefix all codes share ("subject-0" of subject-01..09), so
+ * the narrow column headers show the part that differs. */
+static size_t common_prefix(const dl_report_trials *t)
+{
+    size_t p = strlen(t->observers[0].code);
+    for (size_t i = 1; i < t->nobservers; i++) {
+        size_t k = 0;
+        while (k < p && t->observers[i].code[k] == t->observers[0].code[k])
+            k++;
+        p = k;
+    }
+    for (size_t i = 0; i < t->nobservers; i++)
+        if (strlen(t->observers[i].code) == p && p > 0)
+            p--; /* keep at least one character of every code */
+    return p;
+}
+
+static void ec_matrix(FILE *out, const dl_report *r, const dl_report_trials *t, int w)
+{
+    size_t n = t->nobservers, skip = common_prefix(t);
+    fprintf(out, "\n%-*s", w, "kappa");
+    for (size_t j = 0; j < n; j++)
+        fprintf(out, " %6.6s", t->observers[j].code + skip);
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "%-*.*s", w, w, t->observers[i].code);
+        for (size_t j = 0; j < n; j++)
+            cell(out, 6, 2, t->ec[i * n + j]);
+        fputc('\n', out);
+    }
+    (void)r;
+}
+
+static void trials(FILE *out, const dl_report *r, const dl_report_trials *t)
+{
+    int w = code_width(r, 8);
+    fprintf(out, "%zu observers, %zu items, %zu trials; chance accuracy %.4g\n\n", t->nobservers,
+            t->nitems, t->ntrials, t->chance);
+    fprintf(out, "%-*s %7s %7s %8s %17s %9s %9s %11s %11s\n", w, "observer", "trials", "correct",
+            "accuracy", "95% CI", "p greater", "p 2-sided", "rt median", "rt mean");
+    fprintf(out, "%-*s %7s %7s %8s %17s %9s %9s %11s %11s\n", w, "", "", "", "", "", "", "", "(ms)",
+            "(ms)");
+    for (size_t i = 0; i < t->nobservers; i++) {
+        const dl_report_observer *o = &t->observers[i];
+        fprintf(out, "%-*.*s %7zu %7zu", w, w, o->code, o->trials, o->correct);
+        cell(out, 8, 3, o->accuracy);
+        fprintf(out, "    [%5.3f, %5.3f]", o->ci_low, o->ci_high);
+        pcell(out, 9, o->p_greater);
+        pcell(out, 9, o->p_two_sided);
+        cell(out, 11, 1, o->rt_median_ms);
+        cell(out, 11, 1, o->rt_mean_ms);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
+    range(out, "group accuracy", &t->accuracy);
+    if (t->nobservers < 2) {
+        fprintf(out, "error consistency: undefined (needs at least two observers)\n");
+        return;
+    }
+    range(out, "error consistency (kappa, items both saw)", &t->ec_pairs);
+    if (t->ec_undefined)
+        fprintf(out, "  %zu pair(s) with undefined kappa left out\n", t->ec_undefined);
+    if (t->nobservers <= MAX_PRINTED_MATRIX)
+        ec_matrix(out, r, t, w);
+    else
+        fprintf(out, "  (the %zu x %zu matrix is in error_consistency.csv with --out)\n",
+                t->nobservers, t->nobservers);
+}
+
+static void summary_cell(FILE *out, const dl_summary *s)
+{
+    if (!s->n)
+        fprintf(out, " %21s", "-");
+    else
+        fprintf(out, " %5.3f [%6.3f, %5.3f]", s->mean, s->min, s->max);
+}
+
+static void questions(FILE *out, const dl_report_ratings *g)
+{
+    fprintf(out, "%-8s %-8s %7s %22s %22s %22s\n", "question", "level", "alpha", "pairwise alpha",
+            "pairwise r", "r with model accuracy");
+    fprintf(out, "%-8s %-8s %7s %22s %22s %22s\n", "", "", "", "mean [min, max]", "mean [min, max]",
+            "(p, items)");
+    for (int q = 0; q < 3; q++) {
+        const dl_report_question *Q = &g->q[q];
+        fprintf(out, "%-8s %-8s", Q->name, dl_stats_level_name(Q->level));
+        cell(out, 7, 3, Q->alpha.alpha);
+        summary_cell(out, &Q->pairwise_alpha);
+        summary_cell(out, &Q->pairwise_r);
+        const dl_corr *c = &Q->r_with_model_accuracy;
+        if (isnan(c->r))
+            fprintf(out, " %22s\n", "-");
+        else
+            fprintf(out, "   %6.3f (%.2g, %zu)\n", c->r, c->p_value, c->n);
+    }
+    for (int q = 0; q < 3; q++)
+        if (g->q[q].alpha_why)
+            fprintf(out, "  %s alpha undefined: %s\n", g->q[q].name, g->q[q].alpha_why);
+}
+
+static void answers(FILE *out, const dl_report_ratings *g)
+{
+    fprintf(out, "\n%-8s %-10s %7s %10s %9s %10s %10s\n", "question", "answer", "ratings",
+            "model acc", "trivial", "in-between", "impossible");
+    for (int q = 0; q < 3; q++) {
+        const dl_report_question *Q = &g->q[q];
+        for (size_t k = 0; k < Q->nanswers; k++) {
+            const dl_report_answer *a = &Q->answers[k];
+            char label[32];
+            if (a->label)
+                snprintf(label, sizeof label, "%d %s", a->value, a->label);
+            else
+                snprintf(label, sizeof label, "%d", a->value);
+            fprintf(out, "%-8s %-10s %7zu", k == 0 ? Q->name : "", label, a->n);
+            cell(out, 10, 3, a->mean_model_accuracy);
+            cell(out, 9, 3, a->frac_class[RP_TRIVIAL]);
+            cell(out, 10, 3, a->frac_class[RP_IN_BETWEEN]);
+            cell(out, 10, 3, a->frac_class[RP_IMPOSSIBLE]);
+            fputc('\n', out);
+        }
+    }
+}
+
+static void ratings(FILE *out, const dl_report_ratings *g)
+{
+    fprintf(out, "%zu observers, %zu items, %zu ratings\n\n", g->nobservers, g->nitems,
+            g->nratings);
+    questions(out, g);
+    answers(out, g);
+}
+
+static void ddd(FILE *out, const rp_ddd *d)
+{
+    fprintf(out, "DDD tables from %s: %.0f images, %zu models\n", d->dir, d->nimages, d->nmodels);
+    fprintf(out, "%-15s %9s %9s %10s\n", "models correct", "images", "binomial", "Poisson-b.");
+    for (size_t b = 0; b < d->nbins; b++) {
+        fprintf(out, "%-15zu %8.1f%%", b, 100 * d->fraction[b]);
+        if (isnan(d->binomial[b]))
+            fprintf(out, " %9s", "-");
+        else
+            fprintf(out, " %8.1f%%", 100 * d->binomial[b]);
+        if (isnan(d->poisson_binomial[b]))
+            fprintf(out, " %10s\n", "-");
+        else
+            fprintf(out, " %9.1f%%\n", 100 * d->poisson_binomial[b]);
+    }
+}
+
+void dl_report_write_text(const dl_report *r, FILE *out)
+{
+    const dl_report_trials *t = dl_report_get_trials(r);
+    const dl_report_ratings *g = dl_report_get_ratings(r);
+    if (r->source)
+        fprintf(out, "%s\n", r->source);
+    if (t)
+        trials(out, r, t);
+    if (g)
+        ratings(out, g);
+    if (r->ddd) {
+        if (t || g)
+            fputc('\n', out);
+        ddd(out, r->ddd);
+    }
+    if (r->nnotes)
+        fputc('\n', out);
+    for (size_t i = 0; i < r->nnotes; i++)
+        fprintf(out, "note: %s\n", r->notes[i]);
+}

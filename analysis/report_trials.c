@@ -1,0 +1,238 @@
+/* report_trials.c — per-observer accuracy against chance, the group, and
+ * error consistency between observers over the items both saw. */
+#include "report_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Accuracy, exact tests and the interval of one observer. */
+static void observer_stats(dl_report_observer *o, double chance)
+{
+    dl_binom b;
+    unsigned k = (unsigned)o->correct, n = (unsigned)o->trials;
+    o->accuracy = (double)o->correct / (double)o->trials;
+    o->ci_low = o->ci_high = o->p_greater = o->p_two_sided = NAN;
+    dl_stats_clopper_pearson(k, n, 0.95, &o->ci_low, &o->ci_high);
+    if (dl_stats_binom_test(k, n, chance, DL_ALT_GREATER, 0.95, &b) == 0)
+        o->p_greater = b.p_value;
+    if (dl_stats_binom_test(k, n, chance, DL_ALT_TWO_SIDED, 0.95, &b) == 0)
+        o->p_two_sided = b.p_value;
+}
+
+/* Median and mean response time per observer, from the trials grouped by
+ * observer with a counting sort (one pass, no per-observer arrays). */
+static int rt_stats(dl_report *r, dl_report_observer *obs, size_t nobs)
+{
+    rp_results *res = &r->res;
+    size_t *start = dl_calloc(nobs + 1, sizeof *start);
+    double *rt = dl_calloc(r->ntrials, sizeof *rt);
+    if (!start || !rt) {
+        free(start);
+        free(rt);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < r->ntrials; i++) {
+        const rp_trial *t = &r->trials[i];
+        uint32_t o = res->obs_map[t->obs];
+        if (o != UINT32_MAX && res->item_map[t->item] != UINT32_MAX && !isnan(t->rt_ms))
+            start[o + 1]++;
+    }
+    for (size_t o = 0; o < nobs; o++)
+        start[o + 1] += start[o];
+    size_t *fill = dl_calloc(nobs, sizeof *fill);
+    if (!fill) {
+        free(start);
+        free(rt);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < r->ntrials; i++) {
+        const rp_trial *t = &r->trials[i];
+        uint32_t o = res->obs_map[t->obs];
+        if (o != UINT32_MAX && res->item_map[t->item] != UINT32_MAX && !isnan(t->rt_ms))
+            rt[start[o] + fill[o]++] = t->rt_ms;
+    }
+    for (size_t o = 0; o < nobs; o++) {
+        dl_summary s;
+        obs[o].rt_median_ms = obs[o].rt_mean_ms = NAN;
+        if (start[o + 1] > start[o]) {
+            dl_stats_summary(rt + start[o], start[o + 1] - start[o], &s);
+            obs[o].rt_median_ms = s.median;
+            obs[o].rt_mean_ms = s.mean;
+        }
+    }
+    free(fill);
+    free(start);
+    free(rt);
+    return 0;
+}
+
+static size_t popcount_and(const uint64_t *a, const uint64_t *b, size_t words)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < words; w++)
+        n += (size_t)__builtin_popcountll(a[w] & b[w]);
+    return n;
+}
+
+/* Kappa of one pair over the items both saw, through the bit-packed path
+ * with the pair's common items as the mask. */
+static int ec_pair(const dl_bits *correct, const dl_bits *seen, size_t i, size_t j, double *kappa,
+                   size_t *items)
+{
+    size_t words = correct->words_per_row;
+    const uint64_t *si = seen->words + i * words, *sj = seen->words + j * words;
+    *items = popcount_and(si, sj, words);
+    *kappa = NAN;
+    if (*items == 0)
+        return 0;
+    dl_bits *two = dl_stats_bits_new(2, correct->n), *mask = dl_stats_bits_new(1, correct->n);
+    if (!two || !mask) {
+        dl_stats_bits_free(two);
+        dl_stats_bits_free(mask);
+        return DL_ENOMEM;
+    }
+    memcpy(two->words, correct->words + i * words, words * sizeof *two->words);
+    memcpy(two->words + words, correct->words + j * words, words * sizeof *two->words);
+    for (size_t w = 0; w < words; w++)
+        mask->words[w] = si[w] & sj[w];
+    double k[4];
+    dl_stats_ec_matrix(two, mask, 1, k, NULL);
+    *kappa = k[1];
+    dl_stats_bits_free(two);
+    dl_stats_bits_free(mask);
+    return 0;
+}
+
+static int all_saw_everything(const dl_bits *seen)
+{
+    for (size_t o = 0; o < seen->rows; o++)
+        if (popcount_and(seen->words + o * seen->words_per_row,
+                         seen->words + o * seen->words_per_row, seen->words_per_row) != seen->n)
+            return 0;
+    return 1;
+}
+
+static int ec_fill(rp_results *res, const dl_bits *correct, const dl_bits *seen)
+{
+    size_t n = res->nobs;
+    if (all_saw_everything(seen)) {
+        dl_stats_ec_matrix(correct, NULL, 0, res->ec, NULL);
+        for (size_t i = 0; i < n * n; i++)
+            res->ec_items[i] = seen->n;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++) {
+            double k;
+            size_t items;
+            if (ec_pair(correct, seen, i, j, &k, &items))
+                return DL_ENOMEM;
+            res->ec[i * n + j] = res->ec[j * n + i] = k;
+            res->ec_items[i * n + j] = res->ec_items[j * n + i] = items;
+        }
+    return 0;
+}
+
+/* Error consistency uses each observer's first answer to an item, so an
+ * observer who ran a set twice still contributes one answer per item. */
+static int error_consistency(dl_report *r)
+{
+    rp_results *res = &r->res;
+    size_t n = res->nobs;
+    res->ec = dl_calloc(n * n, sizeof *res->ec);
+    res->ec_items = dl_calloc(n * n, sizeof *res->ec_items);
+    dl_bits *correct = dl_stats_bits_new(n, res->nitems), *seen = dl_stats_bits_new(n, res->nitems);
+    int rc = DL_ENOMEM;
+    size_t repeats = 0;
+    if (!res->ec || !res->ec_items || !correct || !seen)
+        goto done;
+    for (size_t i = 0; i < r->ntrials; i++) {
+        const rp_trial *t = &r->trials[i];
+        uint32_t o = res->obs_map[t->obs], it = res->item_map[t->item];
+        if (o == UINT32_MAX || it == UINT32_MAX)
+            continue;
+        uint64_t bit = (uint64_t)1 << (it % 64);
+        uint64_t *w = &seen->words[o * seen->words_per_row + it / 64];
+        if (*w & bit) {
+            repeats++;
+            continue;
+        }
+        *w |= bit;
+        if (t->correct)
+            dl_stats_bits_set(correct, o, it);
+    }
+    if ((rc = ec_fill(res, correct, seen)))
+        goto done;
+    if (repeats)
+        rc = rp_note(r,
+                     "%zu repeated trial(s) of an item by the same observer: error consistency "
+                     "uses the first, accuracy counts all",
+                     repeats);
+done:
+    dl_stats_bits_free(correct);
+    dl_stats_bits_free(seen);
+    return rc;
+}
+
+static void ec_summary(rp_results *res)
+{
+    size_t n = res->nobs, k = 0;
+    double *v = dl_calloc(n * n + 1, sizeof *v);
+    res->trials.ec_undefined = 0;
+    for (size_t i = 0; v && i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            double x = res->ec[i * n + j];
+            if (isnan(x))
+                res->trials.ec_undefined++;
+            else
+                v[k++] = x;
+        }
+    dl_stats_summary(v ? v : (double[]){0}, k, &res->trials.ec_pairs);
+    free(v);
+}
+
+int rp_analyse_trials(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
+                      dl_error *err)
+{
+    rp_results *res = &r->res;
+    int rc = rp_map_kept(r, keep_obs, keep_item, 0, err);
+    if (rc)
+        return rc;
+    size_t n = res->nobs;
+    if (!(res->observers = dl_calloc(n, sizeof *res->observers)))
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    size_t ntrials = 0;
+    for (size_t i = 0; i < r->ntrials; i++) {
+        const rp_trial *t = &r->trials[i];
+        uint32_t o = res->obs_map[t->obs];
+        if (o == UINT32_MAX || res->item_map[t->item] == UINT32_MAX)
+            continue;
+        res->observers[o].trials++;
+        res->observers[o].correct += t->correct;
+        ntrials++;
+    }
+    double *acc = dl_calloc(n, sizeof *acc);
+    if (!acc)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    for (size_t o = 0; o < n; o++) {
+        res->observers[o].code = r->obs.name[res->obs_kept[o]];
+        observer_stats(&res->observers[o], r->opt.chance);
+        acc[o] = res->observers[o].accuracy;
+    }
+    dl_report_trials *tr = &res->trials;
+    dl_stats_summary(acc, n, &tr->accuracy);
+    free(acc);
+    if (rt_stats(r, res->observers, n) || error_consistency(r))
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    ec_summary(res);
+    tr->nobservers = n;
+    tr->nitems = res->nitems;
+    tr->ntrials = ntrials;
+    tr->chance = r->opt.chance;
+    tr->observers = res->observers;
+    tr->ec = res->ec;
+    tr->ec_items = res->ec_items;
+    res->has_trials = 1;
+    return 0;
+}

@@ -1,0 +1,298 @@
+/* test_report_out.c — what --out writes (CSV tables, PNG and SVG figures,
+ * report.html / report.md with the command and input hashes), the DDD
+ * tables of `stimuli analyse`, and the command line end to end. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "report_test_util.h"
+
+typedef struct fixture {
+    char dir[256];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    rt_tmpdir(f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    rt_rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static char *source_path(const char *rel)
+{
+    const char *src = getenv("DL_SOURCE_DIR");
+    return rt_path(src ? src : "../..", rel);
+}
+
+/* A PNG: the 8-byte signature, an IHDR of the expected size, and enough
+ * bytes that something was drawn. */
+static void assert_png(const char *dir, const char *name, unsigned w, unsigned h)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s.png", name);
+    char *path = rt_path(dir, file);
+    size_t len = 0;
+    unsigned char *d = (unsigned char *)rt_slurp(path, &len);
+    assert_non_null(d);
+    assert_memory_equal(d, "\x89PNG\r\n\x1a\n", 8);
+    assert_memory_equal(d + 12, "IHDR", 4);
+    unsigned pw = (unsigned)d[16] << 24 | d[17] << 16 | d[18] << 8 | d[19];
+    unsigned ph = (unsigned)d[20] << 24 | d[21] << 16 | d[22] << 8 | d[23];
+    assert_int_equal(pw, w);
+    assert_int_equal(ph, h);
+    assert_true(len > 20000);
+    free(d);
+    free(path);
+    snprintf(file, sizeof file, "%s.svg", name);
+    path = rt_path(dir, file);
+    char *svg = rt_slurp(path, &len);
+    assert_non_null(svg);
+    assert_non_null(strstr(svg, "<svg"));
+    assert_non_null(strstr(svg, "</svg>"));
+    assert_true(len > 5000);
+    free(svg);
+    free(path);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char *p = rt_path(dir, name);
+    int ok = access(p, F_OK) == 0;
+    free(p);
+    return ok;
+}
+
+static void test_trials_out(void **state)
+{
+    fixture *f = *state;
+    char *csv = rt_path(f->dir, "trials.csv");
+    rt_write(csv, "observer,item,correct,rt_ms\n"
+                  "S1,1,1,500\nS1,2,1,510\nS1,3,0,520\nS1,4,1,530\n"
+                  "S2,1,1,600\nS2,2,0,610\nS2,3,0,620\nS2,4,1,630\n"
+                  "S3,1,1,700\nS3,2,1,710\nS3,3,1,720\nS3,4,0,730\n");
+    dl_report *r = dl_report_new();
+    dl_error err = {0};
+    dl_report_columns cols;
+    dl_report_columns_default(&cols);
+    rt_check(dl_report_load_trials_csv(r, csv, &cols, &err), &err);
+    dl_report_options opt;
+    dl_report_options_default(&opt);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    char *out = rt_path(f->dir, "out");
+    rt_check(dl_report_write_dir(r, out, "dddlab analyse --trials trials.csv", &err), &err);
+    assert_png(out, "observer_accuracy", 1600, 1000);
+    assert_png(out, "ec_observers", 1300, 1150);
+    char *p = rt_path(out, "observers.csv");
+    char *text = rt_slurp(p, NULL);
+    assert_non_null(strstr(text, "observer,trials,correct,accuracy,ci_low,ci_high,p_greater,"
+                                 "p_two_sided,rt_median_ms,rt_mean_ms\nS1,4,3,0.75,"));
+    free(text);
+    free(p);
+    p = rt_path(out, "error_consistency.csv");
+    text = rt_slurp(p, NULL);
+    assert_non_null(strstr(text, "observer,S1,S2,S3\nS1,1,"));
+    free(text);
+    free(p);
+    /* the page names the command, the version and the input's hash */
+    char hash[65];
+    rt_check(dl_sha256_file(csv, hash, &err), &err);
+    p = rt_path(out, "report.html");
+    text = rt_slurp(p, NULL);
+    assert_non_null(strstr(text, "<!DOCTYPE html>"));
+    assert_non_null(strstr(text, hash));
+    assert_non_null(strstr(text, "dddlab analyse --trials trials.csv"));
+    assert_non_null(strstr(text, dl_version()));
+    assert_non_null(strstr(text, "<img src=\"observer_accuracy.png\""));
+    free(text);
+    free(p);
+    p = rt_path(out, "report.md");
+    text = rt_slurp(p, NULL);
+    assert_non_null(strstr(text, "![Figure 1](observer_accuracy.png)"));
+    assert_non_null(strstr(text, hash));
+    free(text);
+    free(p);
+    assert_true(exists(out, "summary.json"));
+    assert_true(exists(out, "ec_pairs.csv"));
+    assert_false(exists(out, "answers.csv"));
+    free(out);
+    free(csv);
+    dl_report_free(r);
+}
+
+static void test_ratings_and_ddd_out(void **state)
+{
+    fixture *f = *state;
+    char *csv = rt_path(f->dir, "ratings.csv");
+    rt_write(csv, "observer,item,q1,q2,q3,difficulty,frac_correct\n"
+                  "A,1,1,2,0,trivial,1\nA,2,2,1,1,in-between,0.5\nA,3,3,0,2,impossible,0\n"
+                  "B,1,1,2,0,trivial,1\nB,2,3,1,0,in-between,0.5\nB,3,3,0,1,impossible,0\n");
+    char *ddd = source_path("tests/report/data/ddd");
+    dl_report *r = dl_report_new();
+    dl_error err = {0};
+    dl_report_columns cols;
+    dl_report_columns_default(&cols);
+    rt_check(dl_report_load_ratings_csv(r, csv, &cols, &err), &err);
+    rt_check(dl_report_load_ddd(r, ddd, &err), &err);
+    dl_report_options opt;
+    dl_report_options_default(&opt);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    char *out = rt_path(f->dir, "out");
+    rt_check(dl_report_write_dir(r, out, "dddlab analyse ...", &err), &err);
+    assert_png(out, "answers", 2200, 950);
+    assert_png(out, "ddd_histogram", 1600, 1000);
+    assert_png(out, "ec_models", 2200, 1250);
+    assert_png(out, "decisions", 2000, 800);
+    assert_png(out, "agreement", 1600, 1000);
+    static const char *const tables[] = {"questions.csv", "answers.csv", "rating_pairs.csv",
+                                         "items.csv", "observers.csv"};
+    for (size_t i = 0; i < 5; i++)
+        assert_true(exists(out, tables[i]));
+    char *json = rt_json(r);
+    assert_non_null(strstr(json, "\"ddd\":{"));
+    assert_non_null(strstr(json, "\"models\":11"));
+    assert_non_null(strstr(json, "\"decisions_images\":400"));
+    assert_non_null(strstr(json, "\"agreement_epochs\":20"));
+    free(json);
+    char *p = rt_path(out, "report.html");
+    char *html = rt_slurp(p, NULL);
+    assert_non_null(strstr(html, "ec_models.png"));
+    assert_non_null(strstr(html, "histogram.csv"));
+    free(html);
+    free(p);
+    free(out);
+    free(ddd);
+    free(csv);
+    dl_report_free(r);
+}
+
+static void test_ddd_counts(void **state)
+{
+    fixture *f = *state;
+    char *ddd = source_path("tests/report/data/ddd_counts");
+    dl_report *r = dl_report_new();
+    dl_error err = {0};
+    rt_check(dl_report_load_ddd(r, ddd, &err), &err);
+    dl_report_options opt;
+    dl_report_options_default(&opt);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    char *out = rt_path(f->dir, "out");
+    rt_check(dl_report_write_dir(r, out, "cmd", &err), &err);
+    assert_png(out, "ddd_histogram", 1600, 1000);
+    assert_false(exists(out, "ec_models.png"));
+    assert_false(exists(out, "decisions.png"));
+    assert_false(exists(out, "agreement.png"));
+    char *json = rt_json(r);
+    assert_non_null(strstr(json, "\"task\":\"ddd\""));
+    assert_non_null(strstr(json, "holds no models (aggregate results)"));
+    assert_non_null(strstr(json, "decisions figure skipped: no model names"));
+    /* histogram.csv of the fixture: images 0 and 11 correct, from the script */
+    char hist[64];
+    snprintf(hist, sizeof hist, "\"fraction\":[%.17g,", rt_ref("ddd.hist0") / 400);
+    assert_non_null(strstr(json, hist));
+    free(json);
+    free(out);
+    free(ddd);
+    dl_report_free(r);
+
+    char *bad = rt_path(f->dir, "empty");
+    r = dl_report_new();
+    assert_int_equal(dl_report_load_ddd(r, bad, &err), DL_ENOENT);
+    assert_non_null(strstr(err.msg, "no histogram.csv"));
+    dl_report_free(r);
+    free(bad);
+}
+
+/* ---- the command line ---- */
+
+static const char *binary(void)
+{
+    const char *b = getenv("DL_BINARY");
+    return b && access(b, X_OK) == 0 ? b : NULL;
+}
+
+/* Run the dddlab binary with args through the shell; stdout and stderr to
+ * files in dir. Returns the exit status. */
+static int run(const char *dir, const char *args, char **out, char **errtext)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s/stdout' 2>'%s/stderr'", binary(), args, dir, dir);
+    int st = system(cmd);
+    char *p = rt_path(dir, "stdout");
+    *out = rt_slurp(p, NULL);
+    free(p);
+    p = rt_path(dir, "stderr");
+    *errtext = rt_slurp(p, NULL);
+    free(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_cli(void **state)
+{
+    fixture *f = *state;
+    if (!binary())
+        skip();
+    char *o, *e;
+    assert_int_equal(run(f->dir, "analyse", &o, &e), 2);
+    assert_non_null(strstr(e, "dddlab analyse: no source"));
+    free(o), free(e);
+    assert_int_equal(run(f->dir, "analyse --ratings x.csv --trials y.csv", &o, &e), 2);
+    free(o), free(e);
+    assert_int_equal(run(f->dir, "analyse --trials y.csv --rt-unit h", &o, &e), 2);
+    assert_non_null(strstr(e, "--rt-unit must be s or ms"));
+    free(o), free(e);
+    assert_int_equal(run(f->dir, "analyse --help", &o, &e), 0);
+    assert_non_null(strstr(o, "--exclude-label-errors"));
+    free(o), free(e);
+
+    char *csv = rt_path(f->dir, "r.csv");
+    rt_write(csv, "subject,item,q1\ns1,1,2\n");
+    char args[1024];
+    snprintf(args, sizeof args, "analyse --ratings '%s' --observer-col subject", csv);
+    assert_int_equal(run(f->dir, args, &o, &e), 1);
+    char expected[1200];
+    snprintf(expected, sizeof expected,
+             "dddlab: %s:1: no column 'q2' (columns are: subject, "
+             "item, q1)\n",
+             csv);
+    assert_string_equal(e, expected);
+    assert_string_equal(o, "");
+    free(o), free(e);
+
+    rt_write(csv, "subject,item,q1,q2,q3\ns1,1,2,0,1\ns1,2,1,2,0\ns2,1,2,1,1\ns2,2,1,2,0\n");
+    snprintf(args, sizeof args, "analyse --ratings '%s' --observer-col subject --json --out '%s/o'",
+             csv, f->dir);
+    assert_int_equal(run(f->dir, args, &o, &e), 0);
+    assert_true(o[0] == '{' && o[strlen(o) - 2] == '}' && o[strlen(o) - 1] == '\n');
+    assert_non_null(strstr(o, "\"task\":\"rating\",\"observers\":2,\"items\":2"));
+    free(o), free(e);
+    char *page = rt_path(f->dir, "o/report.md");
+    char *md = rt_slurp(page, NULL);
+    assert_non_null(strstr(md, "--observer-col subject --json --out"));
+    free(md);
+    free(page);
+    free(csv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_trials_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ratings_and_ddd_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ddd_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
