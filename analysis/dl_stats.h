@@ -4,7 +4,12 @@
  * definitions"). Every function is deterministic and thread-safe. Where a
  * statistic is undefined for its input, the result is NaN and the function
  * returns DL_EUNDEF with a reason in `why` (a static string); it never crashes
- * and never prints. */
+ * and never prints. The formulas, conventions and references of every
+ * statistic are in docs/statistics.md.
+ *
+ * GSL is called only with valid arguments; as GSL's default error handler
+ * aborts on internal failures, programs should still call
+ * gsl_set_error_handler_off() once at start. */
 #ifndef DL_STATS_H
 #define DL_STATS_H
 
@@ -50,7 +55,10 @@ static inline void dl_stats_bits_set(dl_bits *b, size_t row, size_t item)
  * every pair of rows over all n items (popcount fast path). The diagonal is 1
  * (or NaN when undefined). c_obs may be NULL; when given it is filled too.
  * When mask is non-NULL (one row of n bits), only items whose mask bit is
- * set are compared. threads <= 0 means one per core. */
+ * set are compared. threads <= 0 means one per core. Entries equal
+ * dl_stats_ec on the same items bit for bit, whatever the thread count.
+ * Returns DL_EUNDEF (all entries NaN) when no item is compared, DL_EINVAL
+ * when mask->n != b->n, DL_ENOMEM. */
 int dl_stats_ec_matrix(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
                        double *c_obs);
 
@@ -59,15 +67,17 @@ int dl_stats_ec_matrix(const dl_bits *b, const dl_bits *mask, int threads, doubl
 typedef enum { DL_KAPPA_NONE = 0, DL_KAPPA_LINEAR = 1, DL_KAPPA_QUADRATIC = 2 } dl_kappa_weights;
 
 /* Cohen's kappa of two raters over n items; ratings are category positions
- * 0..ncat-1 in the declared order (weights use positions, not values).
- * Items with a negative rating on either side are skipped. Undefined
- * (expected disagreement 0) -> NaN, DL_EUNDEF. */
-int dl_stats_cohen_kappa(const int *r1, const int *r2, size_t n, int ncat,
-                         dl_kappa_weights weights, double *kappa, const char **why);
+ * 0..ncat-1 in the declared order (weights use positions, not values:
+ * linear |i-j|/(ncat-1), quadratic its square). Items with a negative rating
+ * on either side are skipped; a rating >= ncat is DL_EINVAL. Undefined
+ * (no item left, or expected disagreement 0) -> NaN, DL_EUNDEF. */
+int dl_stats_cohen_kappa(const int *r1, const int *r2, size_t n, int ncat, dl_kappa_weights weights,
+                         double *kappa, const char **why);
 
 /* Fleiss' kappa: counts is nitems x ncat, counts[i*ncat+k] = raters who put
  * item i in category k; every item must have the same number of raters
- * (>= 2), else DL_EINVAL. */
+ * (>= 2), else DL_EINVAL. No items, or all ratings in one category ->
+ * NaN, DL_EUNDEF. */
 int dl_stats_fleiss_kappa(const int *counts, size_t nitems, int ncat, double *kappa,
                           const char **why);
 
@@ -98,17 +108,15 @@ typedef struct dl_alpha {
  * fewer than two values are left out of the matrix and the totals. Ordinal
  * distances use cumulative value counts. No pairable values, or expected
  * disagreement 0 (one distinct value) -> alpha NaN, DL_EUNDEF, `why` says
- * which. */
+ * which. An infinite value, or a negative one at ratio level, is DL_EINVAL
+ * (alpha NaN, `why` says which). O(ncoders x nunits) time for every level
+ * but ratio, which adds O(V^2) for V distinct values. */
 int dl_stats_kripp_alpha(const double *data, size_t ncoders, size_t nunits, dl_level level,
                          dl_alpha *out, const char **why);
 
 /* ---- binomial test and intervals ------------------------------------------------ */
 
-typedef enum {
-    DL_ALT_TWO_SIDED = 0,
-    DL_ALT_GREATER = 1,
-    DL_ALT_LESS = 2
-} dl_alternative;
+typedef enum { DL_ALT_TWO_SIDED = 0, DL_ALT_GREATER = 1, DL_ALT_LESS = 2 } dl_alternative;
 
 int dl_stats_alternative_parse(const char *s); /* -1 if unknown */
 const char *dl_stats_alternative_name(dl_alternative alt);
@@ -125,11 +133,14 @@ typedef struct dl_binom {
 
 /* Exact binomial test of k successes in n trials against p0, as R's
  * binom.test: two-sided p sums the probabilities of all outcomes no more
- * likely than the observed one (relative tolerance 1e-7). */
-int dl_stats_binom_test(unsigned k, unsigned n, double p0, dl_alternative alt,
-                        double conf_level, dl_binom *out);
+ * likely than the observed one (relative tolerance 1e-7). k > n, p0 outside
+ * [0, 1] or conf_level outside (0, 1) -> DL_EINVAL; n == 0 -> DL_EUNDEF
+ * (all NaN). */
+int dl_stats_binom_test(unsigned k, unsigned n, double p0, dl_alternative alt, double conf_level,
+                        dl_binom *out);
 
-/* Two-sided Clopper-Pearson interval at conf_level. */
+/* Two-sided Clopper-Pearson interval at conf_level (0 / 1 at k = 0 / n).
+ * n == 0 -> DL_EUNDEF, NaN. */
 int dl_stats_clopper_pearson(unsigned k, unsigned n, double conf_level, double *lo, double *hi);
 
 /* ---- correlation --------------------------------------------------------------- */
@@ -140,12 +151,14 @@ typedef struct dl_corr {
     size_t n;       /* pairs used (pairs with a NaN are skipped) */
 } dl_corr;
 
+/* Pearson r. Fewer than two complete pairs, or a constant variable -> r and
+ * p NaN, DL_EUNDEF. n == 2 gives p = 1, |r| == 1 gives p = 0 (as scipy). */
 int dl_stats_pearson(const double *x, const double *y, size_t n, dl_corr *out, const char **why);
 /* Spearman: Pearson on mid-ranks (ties get the average rank). */
-int dl_stats_spearman(const double *x, const double *y, size_t n, dl_corr *out,
-                      const char **why);
+int dl_stats_spearman(const double *x, const double *y, size_t n, dl_corr *out, const char **why);
 
-/* Mean, sample SD (n-1), min, max, median of n values, NaNs skipped. */
+/* Mean, sample SD (n-1), min, max, median of n values, NaNs skipped; NaN
+ * where there are too few values (sd needs two). */
 typedef struct dl_summary {
     size_t n;
     double mean, sd, min, max, median;
@@ -154,7 +167,8 @@ void dl_stats_summary(const double *x, size_t n, dl_summary *out);
 
 /* ---- DDD expectations ----------------------------------------------------------- */
 
-/* pmf[0..m] of Binomial(m, p): number of m independent models correct. */
+/* pmf[0..m] of Binomial(m, p): number of m independent models correct.
+ * p outside [0, 1] -> DL_EINVAL. */
 int dl_stats_binom_pmf(unsigned m, double p, double *pmf);
 
 /* pmf[0..m] of the Poisson-binomial with success probabilities acc[0..m-1]
@@ -164,15 +178,17 @@ int dl_stats_poisson_binom_pmf(const double *acc, unsigned m, double *pmf);
 /* ---- true-positive agreement (Pliushch et al. 2022) ------------------------------ */
 
 typedef struct dl_tpa {
-    double tpa;            /* all K right / at least one right */
-    double lower_bound;    /* 1 - min(sum(1 - acc_k), 1) */
-    double expected_all;   /* prod acc_k (scale of all items) */
-    double expected_tpa;   /* prod acc_k / (1 - prod(1 - acc_k)) (TPa's scale) */
-    size_t all_right;      /* items all K got right */
-    size_t any_right;      /* items at least one got right */
+    double tpa;          /* all K right / at least one right */
+    double lower_bound;  /* 1 - min(sum(1 - acc_k), 1) */
+    double expected_all; /* prod acc_k (scale of all items) */
+    double expected_tpa; /* prod acc_k / (1 - prod(1 - acc_k)) (TPa's scale) */
+    size_t all_right;    /* items all K got right */
+    size_t any_right;    /* items at least one got right */
 } dl_tpa;
 
-/* correct is k x n row-major 0/1 bytes for one epoch. */
+/* correct is k x n row-major 0/1 bytes for one epoch. k or n == 0, or no
+ * item right for any model -> DL_EUNDEF (tpa and expected_tpa NaN; the
+ * counts, lower_bound and expected_all are still filled when n > 0). */
 int dl_stats_tpa(const uint8_t *correct, size_t k, size_t n, dl_tpa *out, const char **why);
 
 #endif

@@ -1,2 +1,35 @@
-/* stats.c — placeholder */
-typedef int dl_placeholder_stats;
+/* stats.c — names of the levels of measurement and of test alternatives. */
+#include <string.h>
+
+#include "dl_stats.h"
+
+static const char *const LEVEL_NAMES[] = {"nominal", "ordinal", "interval", "ratio"};
+static const char *const ALT_NAMES[] = {"two-sided", "greater", "less"};
+
+static int name_index(const char *const *names, int count, const char *s)
+{
+    for (int i = 0; s && i < count; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int dl_stats_level_parse(const char *s)
+{
+    return name_index(LEVEL_NAMES, 4, s);
+}
+
+const char *dl_stats_level_name(dl_level level)
+{
+    return (unsigned)level <= DL_LEVEL_RATIO ? LEVEL_NAMES[level] : "unknown";
+}
+
+int dl_stats_alternative_parse(const char *s)
+{
+    return name_index(ALT_NAMES, 3, s);
+}
+
+const char *dl_stats_alternative_name(dl_alternative alt)
+{
+    return (unsigned)alt <= DL_ALT_LESS ? ALT_NAMES[alt] : "unknown";
+}

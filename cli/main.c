@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli.h"
 
 static const dl_cmd commands[] = {
@@ -86,6 +88,9 @@ static const dl_cmd *find(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* GSL's default handler aborts the process; every GSL call of ours
+     * checks its status instead, so a failure becomes a message. */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);
         return DL_EXIT_USAGE;

@@ -13,7 +13,7 @@ pkgs=(build-essential cmake pkg-config git
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(python3 python3-numpy python3-pandas python3-scipy libopenblas0-pthread time) ;;
-    --reference) pkgs+=(python3 python3-numpy python3-scipy python3-statsmodels python3-sklearn) ;;
+    --reference) pkgs+=(python3 python3-numpy python3-scipy python3-statsmodels python3-sklearn python3-mpmath) ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done

@@ -39,6 +39,31 @@ static void write_per_image(const dl_stimuli_analysis *a, FILE *f)
     }
 }
 
+/* decisions.csv: image x model 0/1 (the last epoch), the input of the
+ * decisions figure (the paper's Figure 4). Counts input has no decisions, so
+ * the file is a header only. */
+static void write_decisions(const dl_stimuli_analysis *a, FILE *f)
+{
+    const dl_stimuli_results *r = a->res;
+    fputs("image", f);
+    for (size_t m = 0; r->correct && m < r->nmodels; m++) {
+        fputc(',', f);
+        dl_csv_write_field(f, r->models[m]);
+    }
+    fputc('\n', f);
+    if (!r->correct)
+        return;
+    const dl_bits *b = r->correct;
+    for (size_t i = 0; i < r->nimages; i++) {
+        dl_csv_write_field(f, r->images[i]);
+        for (size_t m = 0; m < r->nmodels; m++) {
+            uint64_t w = b->words[m * b->words_per_row + i / 64];
+            fputs((w >> (i % 64)) & 1 ? ",1" : ",0", f);
+        }
+        fputc('\n', f);
+    }
+}
+
 static void write_models(const dl_stimuli_analysis *a, FILE *f)
 {
     const dl_stimuli_results *r = a->res;
@@ -166,7 +191,8 @@ static const struct {
     {"per_image.csv", write_per_image},      {"model_accuracy.csv", write_models},
     {"histogram.csv", write_histogram},      {"ec_all.csv", write_ec_all},
     {"ec_in_between.csv", write_ec_between}, {"class_accuracy.csv", write_classes},
-    {"agreement.csv", write_agreement},      {"summary.json", write_summary},
+    {"agreement.csv", write_agreement},      {"decisions.csv", write_decisions},
+    {"summary.json", write_summary},
 };
 #define NFILES (sizeof files / sizeof *files)
 

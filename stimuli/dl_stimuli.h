@@ -131,7 +131,7 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a); /* accepts NULL */
 void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j);
 
 /* Write per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,
- * ec_in_between.csv, class_accuracy.csv, agreement.csv and summary.json into
+ * ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv and summary.json into
  * dir (created if missing), each atomically. */
 int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_error *err);
 

@@ -1,0 +1,28 @@
+/* stats_private.h — helpers shared by the stats*.c files (not public). */
+#ifndef DL_STATS_PRIVATE_H
+#define DL_STATS_PRIVATE_H
+
+#include <stddef.h>
+
+#include "dl_stats.h"
+
+/* Fill out from the counts of two correctness vectors over n items: r1, r2
+ * items right for each, both_right items right for both. Applies the
+ * conventions of DESIGN.md; kappa is NaN only when n == 0. The scalar and
+ * the bit-packed path both end here, so they agree to the last bit. */
+void stats_ec_from_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec *out);
+
+/* dl_stats_ec_matrix with a chosen popcount kernel, so tests can check that
+ * every kernel gives the same numbers. A kernel the CPU lacks falls back to
+ * the best one it has. */
+typedef enum {
+    STATS_KERNEL_AUTO = 0,
+    STATS_KERNEL_PLAIN = 1,  /* portable C, popcount in software */
+    STATS_KERNEL_POPCNT = 2, /* the POPCNT instruction */
+    STATS_KERNEL_AVX2 = 3    /* AVX2 nibble-table popcount */
+} stats_kernel;
+
+int stats_ec_matrix_with(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
+                         double *c_obs, stats_kernel kernel);
+
+#endif

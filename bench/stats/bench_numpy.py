@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""NumPy baselines for bench/stats: the same data as bench_data.h, the same
+computations as bench_ec_matrix.c and bench_alpha.c, formulated the way one
+would in NumPy (the EC matrix as one float32 matrix product through BLAS, the
+alpha coincidence matrix from vectorised per-unit value counts).
+
+Usage: bench_numpy.py ec|alpha [ROWS ITEMS] — prints one line like the C
+programs: seconds (best of 3) and a checksum that must agree with theirs.
+Run with Debian's /usr/bin/python3 (numpy with OpenBLAS)."""
+import sys
+import time
+
+import numpy as np
+
+
+def splitmix64(x):
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def uniform(stream, idx):
+    idx = np.asarray(idx, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        x = splitmix64(np.uint64(stream) * np.uint64(0x100000000) + idx)
+    return (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def ec_data(rows, n):
+    j = np.arange(n, dtype=np.uint64)
+    item = 0.4 * (uniform(1, j) - 0.5)
+    x = np.empty((rows, n), dtype=np.float32)
+    for r in range(rows):
+        acc = 0.5 + 0.4 * r / rows
+        x[r] = uniform(2 + r, j) < acc + item
+    return x
+
+
+def ec_matrix(x):
+    n = x.shape[1]
+    both = x @ x.T  # both right, exact in float32 for n < 2**24
+    right = x.sum(axis=1, dtype=np.float64)
+    both = both.astype(np.float64)
+    agree = n - right[:, None] - right[None, :] + 2.0 * both
+    p = right / n
+    c_obs = agree / n
+    c_exp = np.outer(p, p) + np.outer(1 - p, 1 - p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = (c_obs - c_exp) / (1.0 - c_exp)
+    always = right == n
+    kappa[always[:, None] != always[None, :]] = 0.0
+    kappa[agree == n] = 1.0
+    return kappa
+
+
+def alpha_data(coders, units):
+    u = np.arange(units, dtype=np.uint64)
+    truth = 1 + (uniform(999, u) * 5.0).astype(np.int64)
+    data = np.empty((coders, units), dtype=np.float64)
+    for c in range(coders):
+        miss = uniform(1000 + c, 2 * u) < 0.1
+        d = uniform(1000 + c, 2 * u + np.uint64(1))
+        v = np.where(d < 0.6, truth, 1 + ((d - 0.6) / 0.4 * 5.0).astype(np.int64))
+        data[c] = np.where(miss, np.nan, v)
+    return data
+
+
+def alpha_ordinal(data):
+    """Krippendorff's alpha, ordinal, from a coders x units array (NaN =
+    missing): value counts per unit, coincidence matrix, cumulative-count
+    ordinal distances (Krippendorff 2011)."""
+    ok = ~np.isnan(data)
+    m_u = ok.sum(axis=0)
+    pair = m_u >= 2
+    d = data[:, pair]
+    ok = ok[:, pair]
+    m_u = m_u[pair]
+    values, inv = np.unique(d[ok], return_inverse=True)
+    v = len(values)
+    unit = np.broadcast_to(np.arange(d.shape[1]), d.shape)[ok]
+    counts = np.bincount(unit * v + inv, minlength=d.shape[1] * v).reshape(-1, v)
+    counts = counts.astype(np.float64)
+    w = 1.0 / (m_u - 1)
+    o = (counts * w[:, None]).T @ counts
+    o -= np.diag((counts * w[:, None]).sum(axis=0))
+    n_c = o.sum(axis=1)
+    n = n_c.sum()
+    mid = np.cumsum(n_c) - n_c / 2.0
+    delta = (mid[:, None] - mid[None, :]) ** 2
+    d_o = (o * delta).sum() / n
+    d_e = (np.outer(n_c, n_c) * delta).sum() / (n * (n - 1))
+    return 1.0 - d_o / d_e
+
+
+def best_of(fn, arg, reps=3):
+    best, out = None, None
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        out = fn(arg)
+        dt = time.perf_counter() - t0
+        best = dt if best is None or dt < best else best
+    return best, out
+
+
+def main():
+    what = sys.argv[1] if len(sys.argv) > 1 else "ec"
+    if what == "ec":
+        rows = int(sys.argv[2]) if len(sys.argv) > 3 else 1000
+        n = int(sys.argv[3]) if len(sys.argv) > 3 else 50000
+        x = ec_data(rows, n)
+        dt, kappa = best_of(ec_matrix, x)
+        print("ec_matrix rows=%d items=%d seconds=%.4f checksum=%.10f"
+              % (rows, n, dt, kappa.mean()))
+    elif what == "alpha":
+        coders = int(sys.argv[2]) if len(sys.argv) > 3 else 50
+        units = int(sys.argv[3]) if len(sys.argv) > 3 else 200000
+        data = alpha_data(coders, units)
+        dt, alpha = best_of(alpha_ordinal, data)
+        print("alpha coders=%d units=%d seconds=%.4f checksum=%.10f"
+              % (coders, units, dt, alpha))
+    else:
+        sys.exit("usage: bench_numpy.py ec|alpha [ROWS ITEMS]")
+
+
+if __name__ == "__main__":
+    main()

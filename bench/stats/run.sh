@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Time the statistics core against NumPy on the same data and print the
+# ratios. Builds nothing: build the project first (Release), then
+#   bench/stats/run.sh [BUILD_DIR]        (default: build/release)
+# The C programs and bench_numpy.py print the same checksum (alpha; mean
+# kappa), so the two sides provably compute the same thing.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../../build/release}"
+bin="$build/bench/stats"
+py=/usr/bin/python3 # Debian's, with numpy and OpenBLAS
+
+for prog in bench_alpha bench_ec_matrix; do
+  if [ ! -x "$bin/$prog" ]; then
+    echo "run.sh: $bin/$prog not found; build first: cmake --build $build" >&2
+    exit 2
+  fi
+done
+
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
+
+compare() { # name, C output, NumPy output
+  local tc tp cc cp
+  tc=$(field seconds <<<"$2"); tp=$(field seconds <<<"$3")
+  cc=$(field checksum <<<"$2"); cp=$(field checksum <<<"$3")
+  printf '%-34s C %8.4f s   NumPy %8.4f s   ratio %6.1fx   checksum C %s NumPy %s\n' \
+    "$1" "$tc" "$tp" "$(awk -v a="$tp" -v b="$tc" 'BEGIN { print a / b }')" "$cc" "$cp"
+}
+
+c=$("$bin/bench_alpha"); p=$("$py" "$here/bench_numpy.py" alpha)
+compare "alpha ordinal 50 x 200,000" "$c" "$p"
+c=$("$bin/bench_ec_matrix"); p=$("$py" "$here/bench_numpy.py" ec)
+compare "EC matrix 1,000 x 50,000" "$c" "$p"
