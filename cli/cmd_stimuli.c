@@ -231,7 +231,8 @@ static int analyse_run(const char *path, const dl_stimuli_read_opts *ro, unsigne
         print_analysis(a);
         if (out_dir)
             printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
-                   "ec_in_between.csv, class_accuracy.csv, agreement.csv, summary.json to %s\n",
+                   "ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv,\n"
+                   "summary.json to %s\n",
                    out_dir);
     }
 done:
