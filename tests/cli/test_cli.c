@@ -282,7 +282,7 @@ static const char *const usage_cases[][2] = {
     {"reliability data/kripp.csv --json=yes",
      "dddlab reliability: option '--json' takes no value (see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --bogus=3",
-     "dddlab reliability: unknown option '--bogus=3' (see 'dddlab help reliability')\n"},
+     "dddlab reliability: unknown option '--bogus' (see 'dddlab help reliability')\n"},
     {"consistency", "dddlab consistency: expected a FILE (see 'dddlab help consistency')\n"},
     {"consistency data/ec_correct.csv",
      "dddlab consistency: say how to tell right from wrong: --correct-col C, or --response-col R "
