@@ -99,6 +99,8 @@ void dl_json_end(dl_json *j);
 /* Write s as a JSON string literal (with quotes) to out. */
 void dl_json_write_string(FILE *out, const char *s);
 
+typedef struct dl_progress dl_progress;
+
 /* ---- CSV tables (libcsv) -------------------------------------------------- */
 
 /* A whole CSV file in memory: a header row and data rows of strings.
@@ -127,10 +129,14 @@ int dl_csv_col(const dl_csv *csv, const char *name);
 int dl_csv_require_col(const dl_csv *csv, const char *name, int *col, dl_error *err);
 
 /* Streaming read for large files: calls row(ctx, fields, nfields, line) for
- * every record including the header (line 1). A non-zero return from row
- * stops the read and is returned. */
+ * every record including the header (line 1). The fields live in a buffer
+ * reused for the next record: row must copy what it keeps. A non-zero
+ * return from row stops the read and is returned. */
 typedef int (*dl_csv_row_fn)(void *ctx, char **fields, size_t nfields, size_t line);
 int dl_csv_stream(const char *path, dl_csv_row_fn row, void *ctx, dl_error *err);
+/* The same, updating progress (may be NULL) with the bytes read. */
+int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_progress *progress,
+                           dl_error *err);
 
 /* CSV writing: a field, quoted when needed, to out. */
 void dl_csv_write_field(FILE *out, const char *s);
@@ -186,7 +192,7 @@ int dl_sha256_file(const char *path, char hex[65], dl_error *err);
 
 /* A one-line progress display on stderr, shown only when stderr is a terminal
  * (or DL_PROGRESS=1) and the work takes longer than half a second. */
-typedef struct dl_progress {
+struct dl_progress {
     const char *label;
     uint64_t total;
     uint64_t done;
@@ -194,7 +200,7 @@ typedef struct dl_progress {
     double last_s;
     int enabled;
     int shown;
-} dl_progress;
+};
 
 void dl_progress_begin(dl_progress *p, const char *label, uint64_t total);
 void dl_progress_update(dl_progress *p, uint64_t done);

@@ -512,7 +512,7 @@ int dl_stimuli_results_read(const char *path, const dl_stimuli_read_opts *opts,
         }
     }
     dl_progress_begin(&r.progress, path, file_size(path));
-    rc = st_csv_stream(path, on_row, &r, &r.progress, err);
+    rc = dl_csv_stream_progress(path, on_row, &r, &r.progress, err);
     dl_progress_end(&r.progress);
     if (rc)
         goto fail;

@@ -39,10 +39,5 @@ char *st_join_path(const char *root, const char *rel);
 typedef void (*st_render_fn)(void *ctx, FILE *out);
 char *st_render(st_render_fn fn, void *ctx);
 
-/* dl_csv_stream with the fields of a record in one reused buffer (no
- * malloc per field): row() gets the same arguments but must copy what it
- * keeps and must not free fields. progress (may be NULL) gets bytes read. */
-int st_csv_stream(const char *path, dl_csv_row_fn row, void *ctx, dl_progress *progress,
-                  dl_error *err);
 
 #endif
