@@ -334,9 +334,10 @@ static void trim(char *s)
 static int exclude_items_file(dl_report *r, uint8_t *keep_item, dl_error *err)
 {
     const char *path = r->exclude_items_path;
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return dl_fail(err, DL_ENOENT, "--exclude-items %s: cannot open", path);
+    FILE *fp;
+    int orc = dl_open_read(path, &fp, err);
+    if (orc)
+        return dl_fail_prefix(err, "--exclude-items ");
     char *line = NULL;
     size_t cap = 0, lineno = 0, unknown = 0;
     while (getline(&line, &cap, fp) > 0) {

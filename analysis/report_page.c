@@ -409,12 +409,20 @@ int dl_report_write_dir(const dl_report *r, const char *dir, const char *command
         return dl_fail(err, DL_EINVAL, "the report has not been analysed");
     const char *figs[16];
     size_t nf = 0;
-    int rc = dl_mkdir_p(dir, err);
+    /* Staged, so a failure (a full disk at the last figure) leaves dir as it
+     * was instead of tables without their report page. */
+    dl_stage st;
+    int rc = dl_stage_open(&st, dir, err);
+    if (rc)
+        return rc;
+    rc = rp_write_tables(r, st.tmp_dir, err);
     if (!rc)
-        rc = rp_write_tables(r, dir, err);
+        rc = rp_write_figures(r, st.tmp_dir, figs, &nf, err);
     if (!rc)
-        rc = rp_write_figures(r, dir, figs, &nf, err);
-    if (!rc)
-        rc = rp_write_pages(r, dir, command_line, figs, nf, err);
-    return rc;
+        rc = rp_write_pages(r, st.tmp_dir, command_line, figs, nf, err);
+    if (rc) {
+        dl_stage_abort(&st, err);
+        return rc;
+    }
+    return dl_stage_commit(&st, err);
 }

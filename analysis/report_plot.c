@@ -79,18 +79,35 @@ static int make_tmp(const char *dir, const char *name, const char *ext, char *tm
     return 0;
 }
 
+/* PLplot does not report write errors (a full disk), so the figure is
+ * checked for its last bytes: a PNG ends with its IEND chunk, an SVG with
+ * </svg> and a newline. */
+static int complete(int fd, const char *ext)
+{
+    static const unsigned char png_end[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    static const char svg_end[7] = "</svg>\n";
+    unsigned char tail[8];
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof tail ||
+        pread(fd, tail, sizeof tail, st.st_size - (off_t)sizeof tail) != (ssize_t)sizeof tail)
+        return 0;
+    if (strcmp(ext, "png") == 0)
+        return memcmp(tail, png_end, sizeof png_end) == 0;
+    return memcmp(tail + 1, svg_end, sizeof svg_end) == 0;
+}
+
 static int finish(const char *tmp, const char *dir, const char *name, const char *ext,
                   dl_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
-    struct stat st;
     int fd = open(tmp, O_RDONLY);
-    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0) {
+    if (fd < 0 || !complete(fd, ext)) {
         if (fd >= 0)
             close(fd);
         unlink(tmp);
-        return dl_fail(err, DL_EIO, "%s: PLplot wrote nothing", path);
+        return dl_fail(err, DL_EIO,
+                       "%s: PLplot could not write the whole figure (is the disk full?)", path);
     }
     fsync(fd);
     close(fd);

@@ -42,7 +42,7 @@ static int code_width(const dl_report *r, int min)
 {
     int w = min;
     for (size_t i = 0; i < r->res.nobs; i++) {
-        int n = (int)strlen(r->obs.name[r->res.obs_kept[i]]);
+        int n = dl_utf8_width(r->obs.name[r->res.obs_kept[i]]);
         w = n > w ? n : w;
     }
     return w > 24 ? 24 : w;
@@ -62,6 +62,9 @@ static size_t common_prefix(const dl_report_trials *t)
     for (size_t i = 0; i < t->nobservers; i++)
         if (strlen(t->observers[i].code) == p && p > 0)
             p--; /* keep at least one character of every code */
+    /* never cut inside a UTF-8 character ("Jü" and "Jö" share one byte) */
+    while (p > 0 && ((unsigned char)t->observers[0].code[p] & 0xC0) == 0x80)
+        p--;
     return p;
 }
 
@@ -69,11 +72,13 @@ static void ec_matrix(FILE *out, const dl_report *r, const dl_report_trials *t, 
 {
     size_t n = t->nobservers, skip = common_prefix(t);
     fprintf(out, "\n%-*s", w, "kappa");
-    for (size_t j = 0; j < n; j++)
-        fprintf(out, " %6.6s", t->observers[j].code + skip);
+    for (size_t j = 0; j < n; j++) {
+        fputc(' ', out);
+        dl_put_cell(out, t->observers[j].code + skip, -6);
+    }
     fputc('\n', out);
     for (size_t i = 0; i < n; i++) {
-        fprintf(out, "%-*.*s", w, w, t->observers[i].code);
+        dl_put_cell(out, t->observers[i].code, w);
         for (size_t j = 0; j < n; j++)
             cell(out, 6, 2, t->ec[i * n + j]);
         fputc('\n', out);
@@ -92,7 +97,8 @@ static void trials(FILE *out, const dl_report *r, const dl_report_trials *t)
             "(ms)");
     for (size_t i = 0; i < t->nobservers; i++) {
         const dl_report_observer *o = &t->observers[i];
-        fprintf(out, "%-*.*s %7zu %7zu", w, w, o->code, o->trials, o->correct);
+        dl_put_cell(out, o->code, w);
+        fprintf(out, " %7zu %7zu", o->trials, o->correct);
         cell(out, 8, 3, o->accuracy);
         fprintf(out, "    [%5.3f, %5.3f]", o->ci_low, o->ci_high);
         pcell(out, 9, o->p_greater);

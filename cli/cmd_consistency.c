@@ -537,14 +537,22 @@ static void print_json(const con_opts *o, const con_data *d, const con_group *g)
 static void print_group(const con_data *d, const con_group *g)
 {
     int w = cli_names_width(&d->observers, 10);
-    printf("error consistency of %zu observers over %zu items (%zu pairs)\n", g->nobservers,
-           g->nitems, g->npairs);
+    printf("error consistency of %zu observer%s over %zu item%s (%zu pair%s)\n", g->nobservers,
+           g->nobservers == 1 ? "" : "s", g->nitems, g->nitems == 1 ? "" : "s", g->npairs,
+           g->npairs == 1 ? "" : "s");
+    if (g->nobservers < 2) {
+        printf("  undefined: error consistency needs at least two observers\n");
+        return;
+    }
     printf("  %-*s  %-*s  %6s  %7s  %7s  %7s  %7s  %7s\n", w, "observer a", w, "observer b",
            "items", "p1", "p2", "c_obs", "c_exp", "kappa");
     for (size_t k = 0; k < g->npairs; k++) {
         const con_pair *p = &g->pairs[k];
-        printf("  %-*s  %-*s  %6zu", w, d->observers.names[p->a], w, d->observers.names[p->b],
-               p->ec.n);
+        fputs("  ", stdout);
+        dl_put_cell(stdout, d->observers.names[p->a], w);
+        fputs("  ", stdout);
+        dl_put_cell(stdout, d->observers.names[p->b], w);
+        printf("  %6zu", p->ec.n);
         const double vals[] = {p->ec.p1, p->ec.p2, p->ec.c_obs, p->ec.c_exp, p->ec.kappa};
         for (size_t i = 0; i < 5; i++) {
             fputs("  ", stdout);
@@ -553,7 +561,7 @@ static void print_group(const con_data *d, const con_group *g)
         putchar('\n');
     }
     int any = g->kappa.n > 0;
-    printf("kappa over %zu pairs: mean ", g->kappa.n);
+    printf("kappa over %zu pair%s: mean ", g->kappa.n, g->kappa.n == 1 ? "" : "s");
     cli_print_stat(stdout, 0, any ? g->kappa.mean : NAN);
     printf(", sd ");
     cli_print_stat(stdout, 0, g->kappa.n > 1 ? g->kappa.sd : NAN);

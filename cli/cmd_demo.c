@@ -5,7 +5,6 @@
  * command-line paths (and their error handling) rather than a private
  * shortcut through the libraries. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <spawn.h>
@@ -56,9 +55,8 @@ void help_demo(FILE *out)
             "  --json           print the report's JSON summary instead of the text\n");
 }
 
-/* Run this executable with args; 0 when it exited 0. stdout_path, when
- * given, receives the child's standard output. */
-static int run_self(char *const *args, const char *stdout_path)
+/* Start this executable with args; the child's pid, or -1. */
+static pid_t spawn_self(char *const *args)
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -67,32 +65,30 @@ static int run_self(char *const *args, const char *stdout_path)
         return -1;
     }
     self[n] = '\0';
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (stdout_path)
-        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, stdout_path,
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
     size_t argc = 0;
     while (args[argc])
         argc++;
     char **argv = calloc(argc + 2, sizeof *argv);
-    if (!argv) {
-        posix_spawn_file_actions_destroy(&fa);
+    if (!argv)
         return -1;
-    }
     argv[0] = self;
     for (size_t i = 0; i < argc; i++)
         argv[i + 1] = args[i];
     fflush(stdout);
     fflush(stderr);
     pid_t pid;
-    int rc = posix_spawn(&pid, self, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
+    int rc = posix_spawn(&pid, self, NULL, NULL, argv, environ);
     free(argv);
     if (rc != 0) {
         fprintf(stderr, "dddlab demo: cannot start %s: %s\n", self, strerror(rc));
         return -1;
     }
+    return pid;
+}
+
+/* Wait for a child started by spawn_self; 0 when it exited 0. */
+static int wait_self(pid_t pid, char *const *args)
+{
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
@@ -101,6 +97,12 @@ static int run_self(char *const *args, const char *stdout_path)
         return 0;
     fprintf(stderr, "dddlab demo: step 'dddlab %s %s' failed\n", args[0], args[1] ? args[1] : "");
     return -1;
+}
+
+static int run_self(char *const *args)
+{
+    pid_t pid = spawn_self(args);
+    return pid < 0 ? -1 : wait_self(pid, args);
 }
 
 /* dir/name into dst; the demo refuses folder names too long for a path. */
@@ -135,17 +137,20 @@ static int write_experiment(const char *path, const char *task, const char *set,
     int rc = dl_atomic_open(&a, path, err);
     if (rc)
         return rc;
+    /* The demo images are small noise patches: show them enlarged. */
     if (strcmp(task, "2afc") == 0)
         fprintf(a.fp,
                 "; dddlab demo: a short 2AFC session (see docs/examples/experiment1_2afc.ini)\n"
-                "[experiment]\ntask = 2afc\nstimulus_set = %s\nimage_root = %s\n\n"
-                "[procedure]\npractice_trials = 2\nbreak_every = 10\niti_ms = 300\n",
+                "[experiment]\ntask = 2afc\nset = %s\nimage_root = %s\n\n"
+                "[procedure]\npractice = yes\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
+                "[display]\nimage_width_px = 192\n",
                 set, root);
     else
         fprintf(a.fp,
                 "; dddlab demo: a short rating session (see docs/examples/experiment2_rating.ini)\n"
-                "[experiment]\ntask = rating\nstimulus_set = %s\nimage_root = %s\n\n"
-                "[procedure]\npractice_trials = 0\nbreak_every = 10\niti_ms = 300\n",
+                "[experiment]\ntask = rating\nset = %s\nimage_root = %s\n\n"
+                "[procedure]\npractice = no\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
+                "[display]\nimage_width_px = 224\n",
                 set, root);
     return dl_atomic_commit(&a, err);
 }
@@ -193,6 +198,56 @@ static int parse_opts(int argc, char **argv, demo_opts *o)
     return 0;
 }
 
+/* One task's sessions: the person's first (alone, in a window), then every
+ * simulated observer at once. Simulated observers answer in real time
+ * through the real event queue, so running them side by side keeps the
+ * demo short; the store's busy timeout lets them share the database. */
+static int run_sessions(const demo_opts *o, char *ini, char *db, int person)
+{
+    enum { MAX_OBS = 64 };
+    char code[MAX_OBS][32], spec[MAX_OBS][128];
+    char *args[MAX_OBS][12];
+    pid_t pid[MAX_OBS];
+    int n = o->observers + person < MAX_OBS ? o->observers + person : MAX_OBS;
+    int failed = 0;
+    for (int i = 0; i < n; i++) {
+        int is_person = person && i == 0;
+        snprintf(code[i], sizeof code[i], "%s%02d", is_person ? "you" : "sim", i + 1 - person);
+        /* Observers differ in skill and speed, so the report has something to show. */
+        snprintf(spec[i], sizeof spec[i], "accuracy=%.2f,rt=lognormal:%d:0.3,seed=%lu",
+                 0.70 + 0.05 * (double)(i % 5), 350 + 50 * (i % 4),
+                 o->seed * 100 + (unsigned long)i + 1);
+        char **a = args[i];
+        int k = 0;
+        a[k++] = "run";
+        a[k++] = "--db";
+        a[k++] = db;
+        a[k++] = "--experiment";
+        a[k++] = ini;
+        a[k++] = "--observer";
+        a[k++] = code[i];
+        if (is_person) {
+            a[k++] = "--windowed";
+        } else {
+            a[k++] = "--simulate";
+            a[k++] = spec[i];
+        }
+        a[k] = NULL;
+        pid[i] = spawn_self(a);
+        if (pid[i] < 0 || (is_person && wait_self(pid[i], a) != 0)) {
+            n = i + (pid[i] >= 0 && !is_person);
+            failed = 1;
+            break;
+        }
+        if (is_person)
+            pid[i] = 0;
+    }
+    for (int i = 0; i < n; i++)
+        if (pid[i] > 0 && wait_self(pid[i], args[i]) != 0)
+            failed = 1;
+    return failed ? -1 : 0;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     demo_opts o = {.out_dir = "dddlab-demo", .observers = 5, .pairs = 20, .per_class = 5, .seed = 1};
@@ -207,7 +262,8 @@ int cmd_demo(int argc, char **argv)
     }
     if (dl_mkdir_p(o.out_dir, &err))
         return cli_fail(&err);
-    int person = o.windowed && !o.simulate && getenv("DISPLAY") && getenv("DISPLAY")[0];
+    const char *display = getenv("DISPLAY");
+    int person = o.windowed && !o.simulate && display && display[0];
 
     char data[PATH_MAX], results[PATH_MAX], images_csv[PATH_MAX], ddd[PATH_MAX], db[PATH_MAX];
     char root[PATH_MAX], ini_2afc[PATH_MAX], ini_rating[PATH_MAX], report[PATH_MAX];
@@ -226,63 +282,49 @@ int cmd_demo(int argc, char **argv)
 
     step(1, "generate the synthetic Gaussian data set and its model zoo");
     char *s1[] = {"stimuli", "demo-data", "--out", data, "--seed", seed, NULL};
-    if (run_self(s1, NULL))
+    if (run_self(s1))
         return DL_EXIT_FAIL;
 
     step(2, "measure dichotomous data difficulty");
-    char *s2[] = {"stimuli", "analyse", results, "--images-csv", images_csv, "--out", ddd, NULL};
-    if (run_self(s2, NULL))
+    char *s2[] = {"stimuli", "analyse", results, "--near", "1", "--images-csv", images_csv,
+                  "--out", ddd, NULL};
+    if (run_self(s2))
         return DL_EXIT_FAIL;
 
     step(3, "build a 2AFC set and a rating set");
     char *s3a[] = {"stimuli", "build", results, "--task", "2afc", "--name", "demo-2afc",
                    "--images-csv", images_csv, "--image-root", root, "--db", db,
-                   "--pairs", pairs, "--practice", "2", "--seed", seed, "--demo-images", NULL};
+                   "--pairs", pairs, "--practice", "2", "--near", "1", "--seed", seed,
+                   "--demo-images", NULL};
     char *s3b[] = {"stimuli", "build", results, "--task", "rating", "--name", "demo-rating",
                    "--images-csv", images_csv, "--image-root", root, "--db", db,
-                   "--per-class", per_class, "--seed", seed, "--demo-images", NULL};
-    if (run_self(s3a, NULL) || run_self(s3b, NULL))
+                   "--per-class", per_class, "--near", "1", "--seed", seed,
+                   "--demo-images", NULL};
+    if (run_self(s3a) || run_self(s3b))
         return DL_EXIT_FAIL;
     if (write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", &err) ||
         write_experiment(ini_rating, "rating", "demo-rating", "data/images", &err))
         return cli_fail(&err);
 
     step(4, person ? "run the sessions (yours first, in a window)" : "run simulated sessions");
-    for (int task = 0; task < 2; task++) {
-        for (int i = 0; i < o.observers + person; i++) {
-            char code[32], spec[128];
-            int is_person = person && i == 0;
-            snprintf(code, sizeof code, "%s%02d", is_person ? "you" : "sim", i + 1 - person);
-            /* Observers differ in skill so the report has something to show. */
-            double acc = 0.70 + 0.05 * (double)(i % 5);
-            snprintf(spec, sizeof spec, "accuracy=%.2f,rt=lognormal:700:0.3,seed=%lu", acc,
-                     o.seed * 100 + (unsigned long)i + 1);
-            char *args[16];
-            int k = 0;
-            args[k++] = "run";
-            args[k++] = "--db";
-            args[k++] = db;
-            args[k++] = "--experiment";
-            args[k++] = task == 0 ? ini_2afc : ini_rating;
-            args[k++] = "--observer";
-            args[k++] = code;
-            if (is_person) {
-                args[k++] = "--windowed";
-            } else {
-                args[k++] = "--simulate";
-                args[k++] = spec;
-            }
-            args[k] = NULL;
-            if (run_self(args, NULL))
-                return DL_EXIT_FAIL;
-        }
-    }
+    for (int task = 0; task < 2; task++)
+        if (run_sessions(&o, task == 0 ? ini_2afc : ini_rating, db, person))
+            return DL_EXIT_FAIL;
 
     step(5, "analyse the sessions and write the report");
-    char *s5[] = {"analyse", "--db", db, "--ddd", ddd, "--out", report, o.json ? "--json" : NULL,
-                  NULL};
-    if (run_self(s5, NULL))
+    char rating_report[PATH_MAX];
+    if (join(rating_report, sizeof rating_report, report, "ratings"))
+        return cli_usage("demo", "the --out folder name is too long");
+    char *json = o.json ? "--json" : NULL;
+    char *s5a[] = {"analyse", "--db", db, "--set", "demo-2afc", "--ddd", ddd, "--out", report,
+                   json, NULL};
+    char *s5b[] = {"analyse", "--db", db, "--set", "demo-rating", "--out", rating_report, json,
+                   NULL};
+    if (run_self(s5a) || run_self(s5b))
         return DL_EXIT_FAIL;
-    fprintf(stderr, "\ndddlab demo: done. The report: %s/report.html\n", report);
+    fprintf(stderr,
+            "\ndddlab demo: done.\n  2AFC and DDD report  %s/report.html\n"
+            "  rating report        %s/report.html\n  database             %s\n",
+            report, rating_report, db);
     return DL_EXIT_OK;
 }

@@ -272,6 +272,7 @@ typedef struct is_job {
     dl_imgstats_epoch *epochs;
     size_t nepochs;
     dl_corr epoch_corr[DL_IMGSTATS_NSTATS];
+    const char *write_dir; /* where the --out files are written: a staging folder */
 } is_job;
 
 static void job_free(is_job *j)
@@ -491,7 +492,7 @@ typedef void (*writer_fn)(const is_job *j, FILE *fp);
 
 static int write_file(const is_job *j, const char *name, writer_fn fn, dl_error *err)
 {
-    char *path = join_path(j->o.out, name);
+    char *path = join_path(j->write_dir, name);
     if (!path)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     dl_atomic a;
@@ -621,6 +622,20 @@ static int pngcairo_available(void)
     return ok;
 }
 
+/* PLplot does not report write errors (a full disk), so the PNG is checked
+ * for its last chunk, IEND, before it is committed. */
+static int png_complete(const char *path)
+{
+    static const unsigned char iend[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    unsigned char tail[8];
+    FILE *fp = fopen(path, "rb");
+    int ok = fp && fseek(fp, -8, SEEK_END) == 0 && fread(tail, 1, 8, fp) == 8 &&
+             memcmp(tail, iend, 8) == 0;
+    if (fp)
+        fclose(fp);
+    return ok;
+}
+
 static int write_figure(const is_job *j, dl_error *err)
 {
     if (!pngcairo_available())
@@ -628,13 +643,18 @@ static int write_figure(const is_job *j, dl_error *err)
                        "PLplot has no pngcairo device: apt-get install "
                        "plplot-driver-cairo");
     double *buf = dl_calloc(3 * j->im.n, sizeof *buf);
-    char *path = join_path(j->o.out, "imagestats.png");
+    char *path = join_path(j->write_dir, "imagestats.png");
     dl_atomic a;
-    int rc = !buf || !path ? dl_fail(err, DL_ENOMEM, "out of memory") : 0;
+    if (!buf || !path) {
+        free(buf);
+        free(path);
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    }
     /* PLplot exits the process when it cannot open its file, so the
      * temporary file is made first; PLplot truncates and fills that same
      * inode, which dl_atomic_commit then fsyncs and renames into place. */
-    if (!rc && !(rc = dl_atomic_open(&a, path, err))) {
+    int rc = dl_atomic_open(&a, path, err);
+    if (!rc) {
         plsdev("pngcairo");
         plsfnam(a.tmp_path);
         plspage(0, 0, 1600, 800, 0, 0);
@@ -647,18 +667,28 @@ static int write_figure(const is_job *j, dl_error *err)
         for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
             draw_panel(j, s, buf);
         plend1();
-        rc = dl_atomic_commit(&a, err);
+        if (!png_complete(a.tmp_path)) {
+            dl_atomic_abort(&a);
+            rc = dl_fail(err, DL_EIO,
+                         "%s: PLplot could not write the whole figure (is the disk full?)", path);
+        } else {
+            rc = dl_atomic_commit(&a, err);
+        }
     }
     free(buf);
     free(path);
     return rc;
 }
 
-static int write_outputs(const is_job *j, dl_error *err)
+/* Staged, so a failure (a full disk at the figure) leaves --out as it was. */
+static int write_outputs(is_job *j, dl_error *err)
 {
-    int rc = dl_mkdir_p(j->o.out, err);
-    if (!rc)
-        rc = write_file(j, "imagestats.csv", write_per_image, err);
+    dl_stage st;
+    int rc = dl_stage_open(&st, j->o.out, err);
+    if (rc)
+        return rc;
+    j->write_dir = st.tmp_dir;
+    rc = write_file(j, "imagestats.csv", write_per_image, err);
     if (!rc && j->skipped)
         rc = write_file(j, "skipped.csv", write_skipped, err);
     if (!rc && j->source) {
@@ -670,10 +700,25 @@ static int write_outputs(const is_job *j, dl_error *err)
         if (!rc)
             rc = write_figure(j, err);
     }
-    return rc;
+    j->write_dir = NULL;
+    if (rc) {
+        dl_stage_abort(&st, err);
+        return rc;
+    }
+    return dl_stage_commit(&st, err);
 }
 
 /* ---- printing ---------------------------------------------------------------------------- */
+
+/* One right-aligned number after a space; "-" when it is undefined (a
+ * correlation of a constant statistic, the SD of one image), never "nan". */
+static void cell(int width, int prec, int general, double v)
+{
+    char buf[64] = "-";
+    if (isfinite(v))
+        snprintf(buf, sizeof buf, general ? "%.*g" : "%.*f", prec, v);
+    printf(" %*s", width, buf);
+}
 
 static void print_images(const is_job *j)
 {
@@ -687,7 +732,7 @@ static void print_images(const is_job *j)
             if (j->rows[i].error)
                 printf(" %18s", "-");
             else
-                printf(" %18.6g", dl_imgstats_value(&j->rows[i].stats, s));
+                cell(18, 6, 1, dl_imgstats_value(&j->rows[i].stats, s));
         printf("\n");
     }
     if (j->im.n > 100)
@@ -705,8 +750,11 @@ static void print_summary(const is_job *j)
            "max");
     for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
         const dl_summary *m = &j->overall[s];
-        printf("%-20s %7zu %12.6g %12.6g %12.6g %12.6g %12.6g\n", dl_imgstats_name(s), m->n,
-               m->mean, m->sd, m->min, m->median, m->max);
+        printf("%-20s %7zu", dl_imgstats_name(s), m->n);
+        const double v[5] = {m->mean, m->sd, m->min, m->median, m->max};
+        for (int k = 0; k < 5; k++)
+            cell(12, 6, 1, v[k]);
+        printf("\n");
     }
 }
 
@@ -717,8 +765,12 @@ static void print_difficulty(const is_job *j)
            "p");
     for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
         const dl_imgstats_assoc *a = &j->assoc[s];
-        printf("%-20s %7zu %10.4f %10.3g %12.4f %10.3g\n", dl_imgstats_name(s), a->pearson.n,
-               a->pearson.r, a->pearson.p_value, a->spearman.r, a->spearman.p_value);
+        printf("%-20s %7zu", dl_imgstats_name(s), a->pearson.n);
+        cell(10, 4, 0, a->pearson.r);
+        cell(10, 3, 1, a->pearson.p_value);
+        cell(12, 4, 0, a->spearman.r);
+        cell(10, 3, 1, a->spearman.p_value);
+        printf("\n");
     }
     printf("\nmean (SD) per class\n%-20s", "statistic");
     for (int c = 0; c < 3; c++) {
@@ -732,10 +784,12 @@ static void print_difficulty(const is_job *j)
         printf("%-20s", dl_imgstats_name(s));
         for (int c = 0; c < 3; c++) {
             const dl_summary *m = &j->assoc[s].by_class[class_order[c]];
-            char cell[64] = "-";
-            if (m->n)
-                snprintf(cell, sizeof cell, "%.5g (%.3g)", m->mean, m->sd);
-            printf(" %24s", cell);
+            char text[64] = "-";
+            if (m->n && isfinite(m->sd))
+                snprintf(text, sizeof text, "%.5g (%.3g)", m->mean, m->sd);
+            else if (m->n)
+                snprintf(text, sizeof text, "%.5g (-)", m->mean);
+            printf(" %24s", text);
         }
         printf("\n");
     }
@@ -750,14 +804,16 @@ static void print_epochs(const is_job *j)
     printf("\n");
     for (size_t e = 0; e < j->nepochs; e++) {
         const dl_imgstats_epoch *ep = &j->epochs[e];
-        printf("%-8ld %8.4f %9zu", ep->epoch, ep->tpa, ep->all_right);
+        printf("%-8ld", ep->epoch);
+        cell(8, 4, 0, ep->tpa);
+        printf(" %9zu", ep->all_right);
         for (int s = 2; s < DL_IMGSTATS_NSTATS; s++)
-            printf(" %18.6g", ep->mean[s]);
+            cell(18, 6, 1, ep->mean[s]);
         printf("\n");
     }
     printf("%-8s %8s %9s", "r(TPa)", "", "");
     for (int s = 2; s < DL_IMGSTATS_NSTATS; s++)
-        printf(" %18.4f", j->epoch_corr[s].r);
+        cell(18, 4, 0, j->epoch_corr[s].r);
     printf("\n");
 }
 

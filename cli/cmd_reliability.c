@@ -534,7 +534,7 @@ static void print_pairs(const rel_data *d, const rel_result *res)
 {
     dl_summary s = pair_summary(res);
     int w = cli_names_width(&d->coders, 7);
-    printf("\npairwise alpha (%zu pairs): mean ", res->npairs);
+    printf("\npairwise alpha (%zu pair%s): mean ", res->npairs, res->npairs == 1 ? "" : "s");
     cli_print_stat(stdout, 0, s.n ? s.mean : NAN);
     printf(", min ");
     cli_print_stat(stdout, 0, s.n ? s.min : NAN);
@@ -543,8 +543,11 @@ static void print_pairs(const rel_data *d, const rel_result *res)
     printf("\n  %-*s  %-*s  %7s  %7s\n", w, "coder a", w, "coder b", "units", "alpha");
     for (size_t i = 0; i < res->npairs; i++) {
         const rel_pair *p = &res->pairs[i];
-        printf("  %-*s  %-*s  %7zu  ", w, d->coders.names[p->a], w, d->coders.names[p->b],
-               p->units);
+        fputs("  ", stdout);
+        dl_put_cell(stdout, d->coders.names[p->a], w);
+        fputs("  ", stdout);
+        dl_put_cell(stdout, d->coders.names[p->b], w);
+        printf("  %7zu  ", p->units);
         cli_print_stat(stdout, 7, p->alpha);
         putchar('\n');
     }
@@ -559,7 +562,10 @@ static void print_table(const rel_opts *o, const rel_data *d, const rel_result *
     print_stat_line("Krippendorff's alpha", (rel_stat){res->alpha.alpha, res->alpha_why}, "");
     if (res->has_cohen) {
         char note[64];
-        snprintf(note, sizeof note, " (%s weights)", weights_name(res->weights));
+        if (res->weights == DL_KAPPA_NONE)
+            snprintf(note, sizeof note, " (unweighted)");
+        else
+            snprintf(note, sizeof note, " (%s weights)", weights_name(res->weights));
         print_stat_line("Cohen's kappa", res->cohen, note);
     }
     print_stat_line("Fleiss' kappa", res->fleiss, "");

@@ -90,9 +90,9 @@ int cli_names_width(const cli_names *t, int min)
 {
     int w = min;
     for (size_t i = 0; i < t->n; i++) {
-        size_t len = strlen(t->names[i]);
-        if (len > (size_t)w)
-            w = len > 60 ? 60 : (int)len;
+        int len = dl_utf8_width(t->names[i]);
+        if (len > w)
+            w = len > 60 ? 60 : len;
     }
     return w;
 }

@@ -52,14 +52,23 @@ enum {
     OPT_HELP
 };
 
+/* An option's whole-number value in min..max; anything else is a usage
+ * error (exit 2), like every other bad option value. */
+static int parse_range(const char *cmd, const char *opt, const char *s, unsigned long min,
+                       unsigned long max, unsigned long *out)
+{
+    long v;
+    if (dl_parse_long(s, &v) != 0 || v < 0 || (unsigned long)v < min || (unsigned long)v > max)
+        return cli_usage(cmd, "%s expects a whole number from %lu to %lu, not '%s'", opt, min, max,
+                         s);
+    *out = (unsigned long)v;
+    return 0;
+}
+
 static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned long max,
                       unsigned long *out)
 {
-    long v;
-    if (dl_parse_long(s, &v) != 0 || v < 0 || (unsigned long)v > max)
-        return cli_usage(cmd, "%s expects a whole number from 0 to %lu, not '%s'", opt, max, s);
-    *out = (unsigned long)v;
-    return 0;
+    return parse_range(cmd, opt, s, 0, max, out);
 }
 
 static int read_results(const char *path, const dl_stimuli_read_opts *ro, dl_stimuli_results **res)
@@ -138,10 +147,13 @@ static void print_models(const dl_stimuli_analysis *a)
     }
     int w = 5;
     for (size_t m = 0; m < r->nmodels; m++)
-        w = (int)strlen(r->models[m]) > w ? (int)strlen(r->models[m]) : w;
+        w = dl_utf8_width(r->models[m]) > w ? dl_utf8_width(r->models[m]) : w;
     printf("\n  %-*s  accuracy\n", w, "model");
-    for (size_t m = 0; m < r->nmodels; m++)
-        printf("  %-*s  %8.4f\n", w, r->models[m], a->model_accuracy[m]);
+    for (size_t m = 0; m < r->nmodels; m++) {
+        fputs("  ", stdout);
+        dl_put_cell(stdout, r->models[m], w);
+        printf("  %8.4f\n", a->model_accuracy[m]);
+    }
 }
 
 static void print_ec(const dl_stimuli_analysis *a)
@@ -168,7 +180,11 @@ static void print_classes(const dl_stimuli_analysis *a)
     printf("  %-28s %8s   %-28s %8s\n", "easiest", "accuracy", "hardest", "accuracy");
     for (size_t k = 0; k < n; k++) {
         const dl_stimuli_class_acc *e = &a->classes[k], *h = &a->classes[a->nclasses - 1 - k];
-        printf("  %-28.28s %8.4f   %-28.28s %8.4f\n", e->name, e->accuracy, h->name, h->accuracy);
+        fputs("  ", stdout);
+        dl_put_cell(stdout, e->name, 28);
+        printf(" %8.4f   ", e->accuracy);
+        dl_put_cell(stdout, h->name, 28);
+        printf(" %8.4f\n", h->accuracy);
     }
 }
 
@@ -399,7 +415,7 @@ static void help_build(FILE *out)
 {
     fprintf(out,
             "usage: dddlab stimuli build RESULTS --task 2afc|rating --name SET --image-root DIR\n"
-            "           --db FILE [--pairs N] [--pool K] [--practice N] [--per-class N]\n"
+            "           [--db PATH] [--pairs N] [--pool K] [--practice N] [--per-class N]\n"
             "           [--balance-classes] [--exclude-label-errors] [--near K] [--seed S]\n"
             "           [--images-csv FILE] [--exclude FILE] [--format F] [--manifest FILE]\n"
             "           [--demo-images] [--json]\n\n"
@@ -407,6 +423,8 @@ static void help_build(FILE *out)
             "parameters, seed and the results file's SHA-256. Every image is checked first\n"
             "(exists under DIR, decodes, size and SHA-256 recorded); a missing or corrupt\n"
             "image stops the build and nothing is stored.\n\n"
+            "  --name SET         the set's name (--set SET also works, as in 'stimuli check')\n"
+            "  --db PATH          the database (default dddlab.sqlite; made when missing)\n"
             "  --task 2afc        pairs of one trivial and one impossible image\n"
             "    --pairs N        main pairs (default 149)\n"
             "    --pool K         draw from the K easiest and K hardest images (default all)\n"
@@ -419,6 +437,7 @@ static void help_build(FILE *out)
             "  --seed S           0..4294967295; the same seed gives the same set everywhere\n"
             "                     (default: a fresh seed, printed and stored)\n"
             "  --manifest FILE    manifest CSV (default: SET.manifest.csv beside the database)\n"
+            "  --images-csv FILE, --exclude FILE, --format F   as for 'stimuli analyse'\n"
             "  --demo-images      write missing images of the demo data set (demo.ini beside\n"
             "                     RESULTS) into DIR before checking them\n"
             "  --json             one JSON object on stdout\n");
@@ -457,7 +476,7 @@ static int build_opt(const char *cmd, int c, const char *arg, build_args *b)
         b->json = 1;
         break;
     case OPT_PAIRS:
-        rc = parse_uint(cmd, "--pairs", arg, 1000000, &v), b->bo.pairs = v;
+        rc = parse_range(cmd, "--pairs", arg, 1, 1000000, &v), b->bo.pairs = v;
         break;
     case OPT_POOL:
         rc = parse_uint(cmd, "--pool", arg, 100000000, &v), b->bo.pool = v;
@@ -466,7 +485,7 @@ static int build_opt(const char *cmd, int c, const char *arg, build_args *b)
         rc = parse_uint(cmd, "--practice", arg, 1000000, &v), b->bo.practice = v;
         break;
     case OPT_PER_CLASS:
-        rc = parse_uint(cmd, "--per-class", arg, 1000000, &v), b->bo.per_class = v;
+        rc = parse_range(cmd, "--per-class", arg, 1, 1000000, &v), b->bo.per_class = v;
         break;
     case OPT_NEAR:
         rc = parse_uint(cmd, "--near", arg, 100000, &v), b->bo.near = (unsigned)v;
@@ -488,6 +507,7 @@ static int build_parse(int argc, char **argv, build_args *b)
     static const struct option opts[] = {
         {"task", required_argument, 0, OPT_TASK},
         {"name", required_argument, 0, OPT_NAME},
+        {"set", required_argument, 0, OPT_NAME}, /* as in 'stimuli check' and 'analyse' */
         {"image-root", required_argument, 0, OPT_ROOT},
         {"db", required_argument, 0, OPT_DB},
         {"pairs", required_argument, 0, OPT_PAIRS},
@@ -522,8 +542,10 @@ static int build_parse(int argc, char **argv, build_args *b)
     if ((rc = check_no_extra(cmd, argc, argv, 1)) != 0)
         return rc;
     b->results = argv[optind];
-    if (!b->bo.task || !b->bo.name || !b->bo.image_root || !b->db)
-        return cli_usage(cmd, "--task, --name, --image-root and --db are required");
+    if (!b->bo.task || !b->bo.name || !b->bo.image_root)
+        return cli_usage(cmd, "--task, --name and --image-root are required");
+    if (!b->db)
+        b->db = "dddlab.sqlite";
     if (strcmp(b->bo.task, "2afc") != 0 && strcmp(b->bo.task, "rating") != 0)
         return cli_usage(cmd, "--task must be 2afc or rating, not '%s'", b->bo.task);
     return 0;
@@ -611,7 +633,10 @@ static int build_store(const build_args *b, dl_stim_set *set, const char *manife
     if (dl_atomic_open(&at, manifest, &err) != 0)
         return cli_fail(&err);
     dl_stimuli_manifest(set, at.fp);
-    if (dl_store_open(b->db, 0, &st, &err) != 0 || dl_store_add_set(st, set, &err) != 0) {
+    /* The manifest is on disk before the set is stored, so a full disk
+     * cannot leave a stored set without its manifest. */
+    if (dl_atomic_flush(&at, &err) != 0 || dl_store_open(b->db, 0, &st, &err) != 0 ||
+        dl_store_add_set(st, set, &err) != 0) {
         dl_atomic_abort(&at);
         dl_store_close(st);
         return cli_fail(&err);
@@ -653,8 +678,9 @@ static int sub_build(int argc, char **argv)
     if ((rc = read_results(b.results, &b.ro, &res)) != 0)
         goto done;
     if (dl_stimuli_build(res, &b.bo, &set, &err) != 0) {
+        size_t n = strlen(err.msg);
+        snprintf(err.msg + n, sizeof err.msg - n, "; set '%s' not stored", b.bo.name);
         rc = cli_fail(&err);
-        fprintf(stderr, "dddlab: set '%s' was not stored\n", b.bo.name);
         goto done;
     }
     if ((rc = build_store(&b, set, manifest)) == 0)
@@ -672,10 +698,17 @@ done:
 
 static void help_check(FILE *out)
 {
-    fprintf(out, "usage: dddlab stimuli check --db FILE --set NAME [--image-root DIR] [--json]\n\n"
-                 "Re-verify a stored stimulus set before a session day: every image is still\n"
-                 "under the image root (default: where it was when the set was built), decodes,\n"
-                 "and has the same SHA-256 and size. Exit status 1 when anything is wrong.\n");
+    fprintf(out,
+            "usage: dddlab stimuli check --set NAME [--db PATH] [--image-root DIR] [--json]\n\n"
+            "Re-verify a stored stimulus set before a session day: every image is still\n"
+            "under the image root, decodes, and has the same SHA-256 and size.\n"
+            "Exit status 1 when anything is wrong.\n\n"
+            "  --set NAME        the stimulus set\n"
+            "  --db PATH         the database (default dddlab.sqlite)\n"
+            "  --image-root DIR  where the images are now (default: the root the set\n"
+            "                    was built with)\n"
+            "  --json            one JSON object: set, image_root, images, ok,\n"
+            "                    problems [{item, path, problem}]\n");
 }
 
 static void check_report(const dl_stim_set *set, const char *root, const dl_stimuli_problem *p,
@@ -719,7 +752,7 @@ static int sub_check(int argc, char **argv)
                                          {"json", no_argument, 0, OPT_JSON},
                                          {"help", no_argument, 0, OPT_HELP},
                                          {0, 0, 0, 0}};
-    const char *cmd = "stimuli check", *db = NULL, *name = NULL, *root = NULL;
+    const char *cmd = "stimuli check", *db = "dddlab.sqlite", *name = NULL, *root = NULL;
     int json = 0, c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -745,8 +778,8 @@ static int sub_check(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-    if (!db || !name)
-        return cli_usage(cmd, "--db and --set are required");
+    if (!name)
+        return cli_usage(cmd, "--set is required");
     dl_error err = {0};
     dl_store *st = NULL;
     dl_stim_set *set = NULL;
@@ -789,7 +822,8 @@ static void help_demo_data(FILE *out)
         "  --seed S              default 1\n"
         "  --size PX             image side the classifiers see (default 32)\n"
         "  --png-px PX           side of the PNG shown to observers, nearest-neighbour\n"
-        "                        scaled (default 128)\n",
+        "                        scaled (default 128)\n"
+        "  --json                one JSON object on stdout\n",
         dl_stimuli_demo_nmodels());
 }
 
@@ -807,7 +841,14 @@ static int demo_opt(const char *cmd, int c, const char *arg, dl_stimuli_demo *d)
                        : c == OPT_SIZE             ? "--size"
                        : c == OPT_SEED             ? "--seed"
                                                    : "--png-px";
-    int rc = parse_uint(cmd, name, arg, 4294967295UL, &v);
+    /* the ranges dl_stimuli_demo_generate accepts */
+    unsigned long lo = c == OPT_CLASSES ? 2 : c == OPT_SIZE ? 8 : c == OPT_SEED ? 0 : 1;
+    unsigned long hi = c == OPT_CLASSES ? 255
+                       : c == OPT_SIZE  ? 1024
+                       : c == OPT_PNG   ? 4096
+                       : c == OPT_SEED  ? 4294967295UL
+                                        : 9999;
+    int rc = parse_range(cmd, name, arg, lo, hi, &v);
     if (rc)
         return rc;
     if (c == OPT_SEED)

@@ -123,7 +123,7 @@ static int width_of(const dl_session_summary *v, size_t n, size_t field, int min
     int w = min;
     for (size_t i = 0; i < n; i++) {
         const char *s = field == 0 ? v[i].observer_code : v[i].set_name;
-        int len = (int)strlen(s ? s : "");
+        int len = dl_utf8_width(s ? s : "");
         if (len > w)
             w = len > 40 ? 40 : len;
     }
@@ -142,8 +142,11 @@ static void print_sessions_table(const char *db, const dl_session_summary *v, si
     for (size_t i = 0; i < n; i++) {
         char done[32];
         snprintf(done, sizeof done, "%zu/%zu", v[i].done, v[i].total);
-        printf("%-8.8s  %-*.*s  %-*.*s  %-6s  %-9s  %11s  %.19s\n", v[i].uuid, wo, wo,
-               v[i].observer_code, ws, ws, v[i].set_name, v[i].task, v[i].status, done,
+        printf("%-8.8s  ", v[i].uuid);
+        dl_put_cell(stdout, v[i].observer_code ? v[i].observer_code : "", wo);
+        fputs("  ", stdout);
+        dl_put_cell(stdout, v[i].set_name ? v[i].set_name : "", ws);
+        printf("  %-6s  %-9s  %11s  %.19s\n", v[i].task, v[i].status, done,
                v[i].started_utc ? v[i].started_utc : "");
     }
     printf("%zu session%s in %s\n", n, n == 1 ? "" : "s", db);
@@ -366,9 +369,12 @@ void help_db(FILE *out)
                  "example: dddlab db check --db lab.sqlite\n");
 }
 
+/* Schema version 0 is an empty file or another program's database: intact,
+ * perhaps, but not a dddlab database. */
 static int report_ok(const dl_store_report *r)
 {
-    return r->integrity_ok && r->foreign_keys_ok && r->schema_version <= DL_STORE_SCHEMA_VERSION;
+    return r->integrity_ok && r->foreign_keys_ok && r->schema_version >= 1 &&
+           r->schema_version <= DL_STORE_SCHEMA_VERSION;
 }
 
 static const char *const count_names[] = {"sets",      "images",  "observers", "sessions",
@@ -469,6 +475,11 @@ int cmd_db(int argc, char **argv)
                 "%s: schema version %d is newer than this dddlab knows (version %d); use a "
                 "newer dddlab",
                 o.db, r.schema_version, DL_STORE_SCHEMA_VERSION);
+    else if (r.integrity_ok && r.foreign_keys_ok)
+        dl_fail(&err, DL_EINVAL,
+                "%s: not a dddlab database (schema version 0: an empty file or another "
+                "program's database)",
+                o.db);
     else
         dl_fail(&err, DL_ECORRUPT, "%s: the database is damaged: %s%s", o.db, r.integrity,
                 r.foreign_keys_ok ? "" : "; foreign keys point at missing rows");

@@ -135,5 +135,11 @@ int main(int argc, char **argv)
         return DL_EXIT_OK;
     }
     cli_getopt_reset();
-    return c->run(argc - 1, argv + 1);
+    int status = c->run(argc - 1, argv + 1);
+    /* Output lost to a full disk or a closed pipe must not look like success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "dddlab: standard output: write failed (is the disk full?)\n");
+        return DL_EXIT_FAIL;
+    }
+    return status;
 }

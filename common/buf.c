@@ -1,4 +1,4 @@
-/* buf.c — checked allocation and a growable string buffer. */
+/* buf.c — checked allocation, a growable string buffer, UTF-8 table cells. */
 #include "dl_common.h"
 
 #include <stdlib.h>
@@ -78,4 +78,36 @@ int dl_buf_printf(dl_buf *b, const char *fmt, ...)
     va_end(ap);
     b->len += (size_t)n;
     return 0;
+}
+
+/* A byte that continues a UTF-8 sequence (10xxxxxx). */
+static int continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+int dl_utf8_width(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += !continuation((unsigned char)*s);
+    return n;
+}
+
+void dl_put_cell(FILE *out, const char *s, int width)
+{
+    int left = width >= 0, w = left ? width : -width, chars = 0;
+    size_t bytes = 0;
+    /* take whole characters while they fit */
+    while (s[bytes] && chars < w) {
+        bytes++;
+        while (continuation((unsigned char)s[bytes]))
+            bytes++;
+        chars++;
+    }
+    if (!left)
+        fprintf(out, "%*s", w - chars, "");
+    fwrite(s, 1, bytes, out);
+    if (left)
+        fprintf(out, "%*s", w - chars, "");
 }

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The fields of the record being parsed live back to back in one buffer
  * reused for every record: a wide results file of 1,000 models x 50,000
@@ -145,10 +146,12 @@ static int feed(reader *r, FILE *fp, struct csv_parser *p, dl_progress *progress
 int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_progress *progress,
                            dl_error *err)
 {
-    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!fp)
-        return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: cannot open: %s", path,
-                       strerror(errno));
+    FILE *fp = stdin;
+    if (strcmp(path, "-") != 0) {
+        int orc = dl_open_read(path, &fp, err);
+        if (orc)
+            return orc;
+    }
     struct csv_parser p;
     reader r = {.path = path, .row_fn = row, .ctx = ctx, .err = err, .boundary = 1};
     int rc;
@@ -254,7 +257,13 @@ int dl_csv_read(const char *path, dl_csv **out, dl_error *err)
         return dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
     }
     table_ctx t = {.csv = csv, .err = err};
-    int rc = dl_csv_stream(path, table_row, &t, err);
+    /* Long tables (millions of ratings) take seconds: show how far reading
+     * got, on a terminal only. */
+    struct stat st;
+    dl_progress pr;
+    dl_progress_begin(&pr, path, stat(path, &st) == 0 ? (uint64_t)st.st_size : 0);
+    int rc = dl_csv_stream_progress(path, table_row, &t, &pr, err);
+    dl_progress_end(&pr);
     if (rc == 0 && !csv->header)
         rc = dl_fail(err, DL_EINVAL, "%s:1: the file is empty (expected a header row)", path);
     if (rc) {

@@ -46,6 +46,13 @@ const char *dl_strerror(int code);
  * callers can write `return dl_fail(err, DL_EINVAL, "%s:%zu: ...", ...)`. */
 int dl_fail(dl_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+#ifdef __clang_analyzer__
+/* The static analyzer sees one file at a time and cannot know that dl_fail
+ * returns its code, so `rc = dl_fail(...)` would look like success to it and
+ * every error path would be explored as if it went on. Tell it the contract.
+ * (Only the analyzer sees this; code is always a constant or a plain rc.) */
+#define dl_fail(err, code, ...) (dl_fail((err), (code), __VA_ARGS__), (code))
+#endif
 
 /* Prefix an existing message with context ("merge A.sqlite: " + old msg). */
 int dl_fail_prefix(dl_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -69,6 +76,17 @@ void dl_buf_init(dl_buf *b);
 void dl_buf_free(dl_buf *b);
 int dl_buf_append(dl_buf *b, const char *s, size_t n);
 int dl_buf_printf(dl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- text columns ---------------------------------------------------------- */
+
+/* Characters (UTF-8 code points) in s: the width of a name in a table, where
+ * strlen would count "Zoë" as 4. */
+int dl_utf8_width(const char *s);
+
+/* Write s in a table column `width` characters wide: left-aligned (width > 0)
+ * or right-aligned (width < 0), padded with spaces, cut at a character
+ * boundary when longer -- never inside a UTF-8 sequence. */
+void dl_put_cell(FILE *out, const char *s, int width);
 
 /* ---- JSON writer --------------------------------------------------------- */
 
@@ -163,11 +181,37 @@ typedef struct dl_atomic {
 } dl_atomic;
 
 int dl_atomic_open(dl_atomic *a, const char *path, dl_error *err);
+/* Flush and fsync the temporary file without renaming it: a writer of
+ * several files flushes them all before it commits any, so a full disk
+ * leaves none of them rather than some. On failure a stays open: abort it. */
+int dl_atomic_flush(dl_atomic *a, dl_error *err);
 int dl_atomic_commit(dl_atomic *a, dl_error *err);
 void dl_atomic_abort(dl_atomic *a);
 
-/* Make a folder and its parents (mode 0755); 0 if it exists. */
+/* A set of output files that appears in a folder all together or not at
+ * all: dl_stage_open makes the folder and a hidden staging folder inside
+ * it (DIR/.dddlab-tmp-XXXXXX, flat); the writers write into s->tmp_dir; then
+ * dl_stage_commit renames every file into DIR, or dl_stage_abort removes
+ * them. So a full disk half-way through a report leaves DIR as it was.
+ * dl_stage_abort also rewrites a message in err (may be NULL) that names a
+ * staged file so that it names the file's place in DIR. */
+typedef struct dl_stage {
+    char *dir;
+    char *tmp_dir;
+} dl_stage;
+
+int dl_stage_open(dl_stage *s, const char *dir, dl_error *err);
+int dl_stage_commit(dl_stage *s, dl_error *err);
+void dl_stage_abort(dl_stage *s, dl_error *err);
+
+/* Make a folder and its parents (mode 0755); 0 if it exists. Fails with
+ * "PATH: exists and is not a folder" when a file is in the way. */
 int dl_mkdir_p(const char *path, dl_error *err);
+
+/* fopen(path, "rb") with the message every reader gives: "PATH: cannot
+ * open: REASON", or "PATH: is a folder, not a file" (fopen accepts a folder
+ * and only the first read would fail, with a vaguer message). */
+int dl_open_read(const char *path, FILE **fp, dl_error *err);
 
 /* Read a whole file into a NUL-terminated buffer. */
 int dl_read_file(const char *path, char **data, size_t *len, dl_error *err);

@@ -24,7 +24,8 @@ const char *dl_strerror(int code)
     }
 }
 
-int dl_fail(dl_error *err, int code, const char *fmt, ...)
+/* The name in parentheses is not expanded by dl_common.h's analyzer macro. */
+int(dl_fail)(dl_error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;

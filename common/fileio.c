@@ -1,7 +1,8 @@
-/* fileio.c — atomic writes (temp file, fsync, rename, fsync folder), mkdir -p,
- * whole-file reads. */
+/* fileio.c — atomic writes (temp file, fsync, rename, fsync folder), staged
+ * folders of output files, mkdir -p, whole-file reads. */
 #include "dl_common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -54,14 +55,20 @@ static void fsync_dir(const char *path)
     free(copy);
 }
 
-int dl_atomic_commit(dl_atomic *a, dl_error *err)
+int dl_atomic_flush(dl_atomic *a, dl_error *err)
 {
-    int rc = 0;
     if (fflush(a->fp) != 0 || ferror(a->fp) || fsync(fileno(a->fp)) != 0) {
         int e = errno;
-        rc = dl_fail(err, io_code(e), "%s: write failed: %s", a->path, strerror(e));
-        goto fail;
+        return dl_fail(err, io_code(e), "%s: write failed: %s", a->path, strerror(e));
     }
+    return 0;
+}
+
+int dl_atomic_commit(dl_atomic *a, dl_error *err)
+{
+    int rc = dl_atomic_flush(a, err);
+    if (rc)
+        goto fail;
     if (fclose(a->fp) != 0) {
         a->fp = NULL;
         int e = errno;
@@ -114,18 +121,153 @@ int dl_mkdir_p(const char *path, dl_error *err)
         *s = '/';
     }
     int rc = 0;
+    struct stat st;
     if (mkdir(p, 0755) != 0 && errno != EEXIST)
         rc = dl_fail(err, io_code(errno), "%s: cannot create folder: %s", path, strerror(errno));
+    else if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+        rc = dl_fail(err, DL_EEXIST, "%s: exists and is not a folder", path);
     free(p);
     return rc;
+}
+
+/* dir/name, malloc'd. */
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+int dl_stage_open(dl_stage *s, const char *dir, dl_error *err)
+{
+    s->dir = s->tmp_dir = NULL;
+    int rc = dl_mkdir_p(dir, err);
+    if (rc)
+        return rc;
+    s->dir = dl_strdup(dir);
+    s->tmp_dir = join(dir, ".dddlab-tmp-XXXXXX");
+    if (!s->dir || !s->tmp_dir) {
+        dl_stage_abort(s, NULL);
+        return dl_fail(err, DL_ENOMEM, "%s: out of memory", dir);
+    }
+    if (!mkdtemp(s->tmp_dir)) {
+        int e = errno;
+        free(s->tmp_dir);
+        s->tmp_dir = NULL;
+        dl_stage_abort(s, NULL);
+        return dl_fail(err, io_code(e), "%s: cannot write here: %s", dir, strerror(e));
+    }
+    return 0;
+}
+
+/* Calls fn(s, name) for every entry of the staging folder but . and ..;
+ * stops at the first non-zero return. */
+static int each_staged(dl_stage *s, int (*fn)(dl_stage *, const char *, dl_error *), dl_error *err)
+{
+    DIR *d = opendir(s->tmp_dir);
+    if (!d)
+        return dl_fail(err, DL_EIO, "%s: cannot read: %s", s->tmp_dir, strerror(errno));
+    int rc = 0;
+    const struct dirent *e;
+    while (!rc && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            rc = fn(s, e->d_name, err);
+    closedir(d);
+    return rc;
+}
+
+/* A folder in the way would make rename fail half-way, so it is found first. */
+static int check_target(dl_stage *s, const char *name, dl_error *err)
+{
+    char *to = join(s->dir, name);
+    struct stat st;
+    int rc = !to ? dl_fail(err, DL_ENOMEM, "out of memory")
+             : lstat(to, &st) == 0 && S_ISDIR(st.st_mode)
+                 ? dl_fail(err, DL_EEXIST, "%s: is a folder; cannot write a file there", to)
+                 : 0;
+    free(to);
+    return rc;
+}
+
+static int move_in(dl_stage *s, const char *name, dl_error *err)
+{
+    char *from = join(s->tmp_dir, name), *to = join(s->dir, name);
+    int rc = 0;
+    if (!from || !to)
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+    else if (rename(from, to) != 0)
+        rc = dl_fail(err, io_code(errno), "%s: cannot rename into place: %s", to, strerror(errno));
+    free(from);
+    free(to);
+    return rc;
+}
+
+static int remove_one(dl_stage *s, const char *name, dl_error *err)
+{
+    char *p = join(s->tmp_dir, name);
+    if (p)
+        unlink(p);
+    free(p);
+    return 0;
+}
+
+int dl_stage_commit(dl_stage *s, dl_error *err)
+{
+    int rc = each_staged(s, check_target, err);
+    if (!rc)
+        rc = each_staged(s, move_in, err);
+    if (!rc)
+        fsync_dir(s->tmp_dir); /* the folder holding it: s->dir */
+    dl_stage_abort(s, err);
+    return rc;
+}
+
+/* The user never sees the staging folder: "DIR/.dddlab-tmp-X/f.csv: ..."
+ * becomes "DIR/f.csv: ...". */
+static void unstage_message(const dl_stage *s, dl_error *err)
+{
+    size_t n = strlen(s->tmp_dir), m = strlen(s->dir);
+    char *at = strstr(err->msg, s->tmp_dir);
+    if (at)
+        memmove(at + m, at + n, strlen(at + n) + 1);
+}
+
+void dl_stage_abort(dl_stage *s, dl_error *err)
+{
+    if (s->tmp_dir && err)
+        unstage_message(s, err);
+    if (s->tmp_dir) {
+        each_staged(s, remove_one, NULL);
+        rmdir(s->tmp_dir);
+    }
+    free(s->tmp_dir);
+    free(s->dir);
+    s->tmp_dir = s->dir = NULL;
+}
+
+int dl_open_read(const char *path, FILE **fp, dl_error *err)
+{
+    struct stat st;
+    *fp = fopen(path, "rb");
+    if (!*fp)
+        return dl_fail(err, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fileno(*fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(*fp);
+        *fp = NULL;
+        return dl_fail(err, DL_EINVAL, "%s: is a folder, not a file", path);
+    }
+    return 0;
 }
 
 int dl_read_file(const char *path, char **data, size_t *len, dl_error *err)
 {
     *data = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return dl_fail(err, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
+    FILE *fp;
+    int orc = dl_open_read(path, &fp, err);
+    if (orc)
+        return orc;
     dl_buf b;
     dl_buf_init(&b);
     char chunk[65536];

@@ -21,7 +21,7 @@ static uint32_t ror(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 static void compress(dl_sha256 *s, const unsigned char *b)
 {
     uint32_t w[64];
-    for (int i = 0; i < 16; i++)
+    for (size_t i = 0; i < 16; i++)
         w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
                (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
     for (int i = 16; i < 64; i++) {
@@ -91,7 +91,7 @@ void dl_sha256_hex(dl_sha256 *s, char hex[65])
     for (int i = 0; i < 8; i++)
         len[i] = (unsigned char)(bits >> (56 - 8 * i));
     dl_sha256_update(s, len, 8);
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < 8; i++)
         snprintf(hex + 8 * i, 9, "%08x", s->state[i]);
     hex[64] = '\0';
 }
@@ -106,10 +106,10 @@ void dl_sha256_buf(const void *data, size_t len, char hex[65])
 
 int dl_sha256_file(const char *path, char hex[65], dl_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: cannot open: %s", path,
-                       strerror(errno));
+    FILE *fp;
+    int orc = dl_open_read(path, &fp, err);
+    if (orc)
+        return orc;
     dl_sha256 s;
     dl_sha256_init(&s);
     unsigned char buf[65536];

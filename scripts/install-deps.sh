@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages dddlab needs, only those missing.
-# Idempotent and non-interactive. Usage: scripts/install-deps.sh [--bench] [--reference]
+# Idempotent and non-interactive. Usage: scripts/install-deps.sh [--bench] [--lint] [--reference]
+#   --lint       also clang-tidy and cppcheck (scripts/lint.sh)
 #   --bench      also the NumPy/pandas baselines of bench/ (with OpenBLAS)
 #   --reference  also scipy/statsmodels/sklearn, to regenerate test reference numbers
 set -euo pipefail
@@ -13,6 +14,7 @@ pkgs=(build-essential cmake pkg-config git
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(python3 python3-numpy python3-pandas python3-scipy libopenblas0-pthread time) ;;
+    --lint) pkgs+=(clang-tidy cppcheck) ;;
     --reference) pkgs+=(python3 python3-numpy python3-scipy python3-statsmodels python3-sklearn python3-mpmath) ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac

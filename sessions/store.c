@@ -208,6 +208,8 @@ const char *st_col_text(sqlite3_stmt *s, int i)
 static int create_file(const char *path, int flags, dl_error *err)
 {
     struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return dl_fail(err, DL_EINVAL, "%s: open database: is a folder, not a database file", path);
     if (stat(path, &sb) == 0)
         return 0;
     if (errno != ENOENT)

@@ -86,6 +86,9 @@ int dl_store_check(const char *path, dl_store_report *out, dl_error *err)
     if (stat(path, &sb) != 0)
         return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: check database: %s", path,
                        strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        return dl_fail(err, DL_EINVAL, "%s: check database: is a folder, not a database file",
+                       path);
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK) {

@@ -496,8 +496,11 @@ int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_er
     int existed = stat(dst, &sb) == 0;
     dl_store *out = NULL;
     int rc = dl_store_open(dst, 0, &out, err);
-    if (rc)
+    if (rc) { /* e.g. a full disk while the new file got its schema */
+        if (!existed)
+            remove_db(dst);
         return rc;
+    }
     rc = st_begin(out, "merge", err);
     for (size_t i = 0; !rc && i < nsrcs; i++) {
         rc = merge_one(out, srcs[i], err);

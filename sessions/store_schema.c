@@ -149,6 +149,23 @@ static int count_tables(dl_store *st, int *n, dl_error *err)
     return rc;
 }
 
+/* Schema version 0 read-only: either another program's database or an
+ * empty one; "upgrade it" would be the wrong advice for both. */
+static int not_yet_dddlab(dl_store *st, dl_error *err)
+{
+    int ntables = 0;
+    int rc = count_tables(st, &ntables, err);
+    if (rc)
+        return rc;
+    if (ntables > 0)
+        return dl_fail(err, DL_EINVAL,
+                       "%s: open database: the file holds tables but no dddlab schema version; "
+                       "it is not a dddlab database",
+                       st->path);
+    return dl_fail(err, DL_ENOENT, "%s: open database: the database is empty (no dddlab data yet)",
+                   st->path);
+}
+
 static int refuse_newer(dl_store *st, int version, dl_error *err)
 {
     return dl_fail(err, DL_ESCHEMA,
@@ -196,6 +213,8 @@ int st_migrate(dl_store *st, dl_error *err)
         return refuse_newer(st, version, err);
     if (version == DL_STORE_SCHEMA_VERSION)
         return 0;
+    if (st->readonly && version == 0)
+        return not_yet_dddlab(st, err);
     if (st->readonly)
         return dl_fail(err, DL_ESCHEMA,
                        "%s: open database: schema version %d is older than this dddlab's (%d); "

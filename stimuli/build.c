@@ -58,14 +58,12 @@ static int check_opts(const dl_stimuli_results *r, const dl_stimuli_build_opts *
 static int candidates(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
                       const uint8_t *diff, bs_list c[3])
 {
-    for (int d = 0; d < 3; d++)
+    for (int d = 0; d < 3; d++) {
         if (!(c[d].idx = dl_calloc(r->nimages, sizeof *c[d].idx)))
             return DL_ENOMEM;
-    for (size_t i = 0; i < r->nimages; i++) {
-        if (o->exclude_label_errors && r->label_error[i] == 1)
-            continue;
-        bs_list *l = &c[diff[i]];
-        l->idx[l->n++] = i;
+        for (size_t i = 0; i < r->nimages; i++)
+            if (diff[i] == d && !(o->exclude_label_errors && r->label_error[i] == 1))
+                c[d].idx[c[d].n++] = i;
     }
     return 0;
 }

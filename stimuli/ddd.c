@@ -182,7 +182,8 @@ static int ddd_classes(dl_stimuli_analysis *a)
     }
     for (size_t k = 0; k < names.n; k++)
         cl[k].accuracy = correct[k] / ((double)cl[k].images * a->m);
-    qsort(cl, names.n, sizeof *cl, cmp_class);
+    if (names.n) /* qsort must not get NULL, even for 0 items */
+        qsort(cl, names.n, sizeof *cl, cmp_class);
     a->classes = cl;
     a->nclasses = names.n;
     cl = NULL;

@@ -215,6 +215,11 @@ int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_
             goto fail;
         files[opened].fn(a, at[opened].fp);
     }
+    /* Everything reaches the disk before the first rename, so a full disk
+     * leaves no file rather than the first few. */
+    for (size_t i = 0; i < NFILES; i++)
+        if ((rc = dl_atomic_flush(&at[i], err)) != 0)
+            goto fail;
     for (size_t i = 0; i < NFILES; i++) {
         rc = dl_atomic_commit(&at[i], err);
         if (rc) {

@@ -163,7 +163,10 @@ int dl_stimuli_demo_generate(const dl_stimuli_demo *d, const char *dir, dl_error
     train(d, rng, rgb, centroid);
     classify_all(d, rng, rgb, centroid, at[0].fp, at[1].fp);
     write_ini(d, at[2].fp);
-    /* A commit releases its file whether it succeeds or fails. */
+    /* All three reach the disk before the first rename, so a full disk
+     * leaves none of them. A commit releases its file either way. */
+    for (size_t i = 0; i < 3 && !rc; i++)
+        rc = dl_atomic_flush(&at[i], err);
     size_t done_files = 0;
     while (done_files < 3 && !rc)
         rc = dl_atomic_commit(&at[done_files++], err);
@@ -192,10 +195,10 @@ static int ini_value(void *user, const char *section, const char *key, const cha
 {
     ini_ctx *c = user;
     static const char *const keys[] = {"classes", "images_per_class", "train_per_class",
-                                       "seed",    "size_px",          "png_px"};
+                                       "size_px", "png_px",           "seed"};
     dl_stimuli_demo *d = c->d;
-    unsigned *slots[] = {&d->classes, &d->images_per_class, &d->train_per_class,
-                         NULL,        &d->size_px,          &d->png_px};
+    unsigned *slots[] = {&d->classes, &d->images_per_class, &d->train_per_class, &d->size_px,
+                         &d->png_px};
     long v;
     if (strcmp(section, "demo") != 0 || strcmp(key, "results") == 0 || strcmp(key, "images") == 0)
         return 1;
@@ -206,9 +209,9 @@ static int ini_value(void *user, const char *section, const char *key, const cha
             snprintf(c->bad, sizeof c->bad, "'%s' needs a whole number, found '%.40s'", key, value);
             return 0;
         }
-        if (slots[k])
+        if (k < sizeof slots / sizeof *slots)
             *slots[k] = (unsigned)v;
-        else
+        else /* the seed is a uint32_t, the others unsigned */
             d->seed = (uint32_t)v;
         return 1;
     }
@@ -266,9 +269,9 @@ int dl_stimuli_demo_write_image(const dl_stimuli_demo *d, size_t index, const ch
     /* nearest-neighbour scaling keeps every noise pixel a crisp square */
     for (unsigned y = 0; y < out; y++) {
         uint8_t *row = (uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch;
-        const uint8_t *src = rgb + (size_t)(y * n / out) * n * 3;
+        const uint8_t *src = rgb + (size_t)y * n / out * n * 3;
         for (unsigned x = 0; x < out; x++)
-            memcpy(row + x * 3, src + (size_t)(x * n / out) * 3, 3);
+            memcpy(row + (size_t)x * 3, src + (size_t)x * n / out * 3, 3);
     }
     rc = save_png(s, path, err);
 done:

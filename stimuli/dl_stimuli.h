@@ -53,7 +53,7 @@ typedef struct dl_stimuli_results {
     char **image_path;         /* relative path of the image file; NULL -> the name */
     char **class_label;
     char **superclass;
-    signed char *label_error;  /* 1, 0, -1 unknown */
+    int8_t *label_error;       /* 1, 0, -1 unknown */
     int has_class;             /* some image has a class */
     int has_label_error;       /* some image has a known label_error */
     size_t excluded;           /* images left out through --exclude */

@@ -134,10 +134,10 @@ static uint8_t *packed_rgb(const SDL_Surface *s)
 
 static int decode(const char *path, SDL_Surface **out, dl_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: cannot open: %s", path,
-                       strerror(errno));
+    FILE *fp;
+    int rc = dl_open_read(path, &fp, err);
+    if (rc)
+        return rc;
     SDL_RWops *rw = SDL_RWFromFP(fp, SDL_TRUE);
     if (!rw) {
         fclose(fp);

@@ -118,7 +118,8 @@ static int area_spans(int ns, int nd, span **spans, double **weights)
     *spans = malloc((size_t)nd * sizeof **spans);
     /* A footprint covers at most ceil(scale) + 1 source pixels. */
     size_t per = (size_t)ceil(scale) + 2;
-    *weights = malloc((size_t)nd * per * sizeof **weights);
+    /* zeroed, so a weight the loop below never writes can only be 0 */
+    *weights = calloc((size_t)nd * per, sizeof **weights);
     if (!*spans || !*weights)
         return DL_ENOMEM;
     int wi = 0;

@@ -230,7 +230,7 @@ int rd_meta_row(rd *r, char **f, size_t img, size_t line, const char *path)
         if (dl_is_missing(s))
             r->lerr[img] = -1;
         else if (rd_parse01(s, &v) == 0)
-            r->lerr[img] = (signed char)v;
+            r->lerr[img] = (int8_t)v;
         else
             return dl_fail(r->err, DL_EINVAL,
                            "%s:%zu: column 'label_error': expected 0, 1, true or false, found '%s'",

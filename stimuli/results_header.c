@@ -94,8 +94,8 @@ static int counts_header(rd *r, char **f, size_t n, size_t line)
 {
     int rc;
     for (size_t i = 0; i < n; i++)
-        if (strcmp(f[i], "image") && strcmp(f[i], "n_correct") && strcmp(f[i], "n_models") &&
-            !is_meta(f[i]))
+        if (strcmp(f[i], "image") != 0 && strcmp(f[i], "n_correct") != 0 &&
+            strcmp(f[i], "n_models") != 0 && !is_meta(f[i]))
             return unknown(r, f[i], line, COUNTS_COLS);
     r->c_ncorrect = col_of(f, n, "n_correct");
     r->c_nmodels = col_of(f, n, "n_models");

@@ -36,7 +36,7 @@ typedef struct rd {
     size_t label_cap;
     uint32_t *n_correct; /* counts input */
     char **ipath, **cls, **super;
-    signed char *lerr;
+    int8_t *lerr;
     unsigned counts_m;
     size_t counts_m_line;
     long *epochs; /* in order of appearance */

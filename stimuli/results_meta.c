@@ -94,7 +94,7 @@ static int apply_row(const dl_csv *csv, size_t row, size_t img, dl_stimuli_resul
             return dl_fail(err, DL_EINVAL,
                            "%s:%zu: column 'label_error': expected 0, 1, true or false, found '%s'",
                            csv->path, csv->row_line[row], f[c]);
-        res->label_error[img] = (signed char)v;
+        res->label_error[img] = (int8_t)v;
     }
     return 0;
 }

@@ -122,7 +122,8 @@ char *st_join_path(const char *root, const char *rel)
         return NULL;
     memcpy(p, root, a);
     p[a] = '/';
-    memcpy(p + a + 1, rel, b + 1);
+    memcpy(p + a + 1, rel, b);
+    p[a + 1 + b] = '\0';
     return p;
 }
 

@@ -346,6 +346,8 @@ static const char *const data_cases[][2] = {
      "dddlab: data/nope.csv: cannot open: No such file or directory\n"},
     {"reliability data/empty.csv",
      "dddlab: data/empty.csv:1: the file is empty (expected a header row)\n"},
+    {"reliability data", "dddlab: data: is a folder, not a file\n"},
+    {"consistency data --correct-col correct", "dddlab: data: is a folder, not a file\n"},
     {"reliability data/header_only.csv",
      "dddlab: data/header_only.csv:1: no data rows after the header\n"},
     {"reliability data/labels.csv",
@@ -516,6 +518,36 @@ static void test_tables(void **state)
              "  p           r                9   0.4444   0.4444   0.5556   0.5062   0.1000\n"
              "  q           r                9   0.6667   0.4444   0.5556   0.4815   0.1429\n"
              "kappa over 3 pairs: mean -0.0302, sd 0.2634, min -0.3333, max 0.1429\n");
+    free(out);
+    /* names in UTF-8: columns are counted in characters, not bytes */
+    out = run_text("consistency data/utf8_ec.csv --correct-col correct");
+    assert_string_equal(
+        out,
+        "error consistency of 3 observers over 3 items (3 pairs)\n"
+        "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa\n"
+        "  J\xc3\xbcrgen      Zo\xc3\xab              3   0.6667   0.6667   0.3333   0.5556  "
+        "-0.5000\n"
+        "  J\xc3\xbcrgen      ab               3   0.6667   0.3333   0.6667   0.4444   0.4000\n"
+        "  Zo\xc3\xab         ab               3   0.6667   0.3333   0.0000   0.4444  -0.8000\n"
+        "kappa over 3 pairs: mean -0.3000, sd 0.6245, min -0.8000, max 0.4000\n");
+    free(out);
+    /* one observer: said plainly, not an empty table */
+    out = run_text("consistency data/ec_one.csv --correct-col correct");
+    assert_string_equal(out, "error consistency of 1 observer over 2 items (0 pairs)\n"
+                             "  undefined: error consistency needs at least two observers\n");
+    free(out);
+    out = run_text("reliability data/utf8_two.csv --pairwise");
+    assert_string_equal(out, "reliability of data/utf8_two.csv (nominal data)\n"
+                             "  coders                 2\n"
+                             "  units                  3 (3 with two or more values)\n"
+                             "  pairable values        6\n"
+                             "  Krippendorff's alpha   0.4444\n"
+                             "  Cohen's kappa          0.4000 (unweighted)\n"
+                             "  Fleiss' kappa          0.3333\n"
+                             "\n"
+                             "pairwise alpha (1 pair): mean 0.4444, min 0.4444, max 0.4444\n"
+                             "  coder a  coder b    units    alpha\n"
+                             "  J\xc3\xbcrgen   Zo\xc3\xab            3   0.4444\n");
     free(out);
 }
 

@@ -1,4 +1,5 @@
-/* test_common.c — CSV reading (libcsv), JSON writing, SHA-256, atomic files. */
+/* test_common.c — CSV reading (libcsv), JSON writing, SHA-256, atomic files,
+ * staged output folders, UTF-8 table cells. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -154,6 +156,137 @@ static void test_atomic(void **state)
     rmdir(dir);
 }
 
+/* A folder given where a file is expected: one message saying so, from every
+ * reader (fopen accepts a folder; only the read would fail, vaguely). */
+static void test_folder_is_not_a_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dl_folder_XXXXXX", expected[256], hex[65];
+    assert_non_null(mkdtemp(dir));
+    snprintf(expected, sizeof expected, "%s: is a folder, not a file", dir);
+    dl_error err = {0};
+    dl_csv *csv = NULL;
+    assert_int_equal(dl_csv_read(dir, &csv, &err), DL_EINVAL);
+    assert_string_equal(err.msg, expected);
+    char *data = NULL;
+    assert_int_equal(dl_read_file(dir, &data, NULL, &err), DL_EINVAL);
+    assert_string_equal(err.msg, expected);
+    assert_int_equal(dl_sha256_file(dir, hex, &err), DL_EINVAL);
+    assert_string_equal(err.msg, expected);
+    /* and the other way round: a file where a folder is wanted */
+    char file[160];
+    snprintf(file, sizeof file, "%s/f", dir);
+    FILE *fp = fopen(file, "w");
+    fclose(fp);
+    assert_int_equal(dl_mkdir_p(file, &err), DL_EEXIST);
+    snprintf(expected, sizeof expected, "%s: exists and is not a folder", file);
+    assert_string_equal(err.msg, expected);
+    unlink(file);
+    rmdir(dir);
+}
+
+static size_t entries(const char *dir)
+{
+    size_t n = 0;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_int_equal(fscanf(p, "%zu", &n), 1);
+    pclose(p);
+    return n;
+}
+
+static void write_in(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    dl_atomic a;
+    dl_error err = {0};
+    assert_int_equal(dl_atomic_open(&a, path, &err), 0);
+    fputs(text, a.fp);
+    assert_int_equal(dl_atomic_flush(&a, &err), 0);
+    assert_int_equal(dl_atomic_commit(&a, &err), 0);
+}
+
+/* A staged folder of outputs appears all at once or not at all, and an
+ * error names the file's final place, never the staging folder. */
+static void test_stage(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dl_stage_XXXXXX", out[128], path[192];
+    assert_non_null(mkdtemp(dir));
+    snprintf(out, sizeof out, "%s/out", dir);
+    dl_stage st;
+    dl_error err = {0};
+    assert_int_equal(dl_stage_open(&st, out, &err), 0);
+    write_in(st.tmp_dir, "a.csv", "old a\n");
+    assert_int_equal(entries(out), 1); /* only the hidden staging folder */
+    assert_int_equal(dl_stage_commit(&st, &err), 0);
+    assert_null(st.tmp_dir);
+    assert_int_equal(entries(out), 1);
+
+    /* a failed second run: out keeps exactly what the first run wrote */
+    assert_int_equal(dl_stage_open(&st, out, &err), 0);
+    write_in(st.tmp_dir, "a.csv", "new a\n");
+    write_in(st.tmp_dir, "b.csv", "new b\n");
+    snprintf(path, sizeof path, "%s/c.png", st.tmp_dir);
+    dl_fail(&err, DL_EFULL, "%s: write failed: No space left on device", path);
+    dl_stage_abort(&st, &err);
+    snprintf(path, sizeof path, "%s/c.png: write failed: No space left on device", out);
+    assert_string_equal(err.msg, path);
+    assert_int_equal(entries(out), 1);
+    snprintf(path, sizeof path, "%s/a.csv", out);
+    char *data;
+    assert_int_equal(dl_read_file(path, &data, NULL, &err), 0);
+    assert_string_equal(data, "old a\n");
+    free(data);
+
+    /* a folder where a file must go is found before anything is renamed */
+    assert_int_equal(dl_stage_open(&st, out, &err), 0);
+    write_in(st.tmp_dir, "a.csv", "newer a\n");
+    write_in(st.tmp_dir, "b.csv", "b\n");
+    snprintf(path, sizeof path, "%s/b.csv", out);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(dl_stage_commit(&st, &err), DL_EEXIST);
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s: is a folder; cannot write a file there", path);
+    assert_string_equal(err.msg, expected);
+    snprintf(path, sizeof path, "%s/a.csv", out);
+    assert_int_equal(dl_read_file(path, &data, NULL, &err), 0);
+    assert_string_equal(data, "old a\n");
+    free(data);
+    assert_int_equal(entries(out), 2); /* a.csv and the folder b.csv */
+    snprintf(path, sizeof path, "%s/b.csv", out);
+    rmdir(path);
+    snprintf(path, sizeof path, "%s/a.csv", out);
+    unlink(path);
+    rmdir(out);
+    rmdir(dir);
+}
+
+static char *cell_text(const char *s, int width)
+{
+    static char buf[128];
+    FILE *fp = fmemopen(buf, sizeof buf, "w");
+    dl_put_cell(fp, s, width);
+    fclose(fp);
+    return buf;
+}
+
+/* Table columns count characters, not bytes, and never cut a character. */
+static void test_utf8_cells(void **state)
+{
+    (void)state;
+    assert_int_equal(dl_utf8_width("Zo\xc3\xab"), 3);
+    assert_int_equal(dl_utf8_width(""), 0);
+    assert_string_equal(cell_text("Zo\xc3\xab", 5), "Zo\xc3\xab  ");
+    assert_string_equal(cell_text("Zo\xc3\xab", -5), "  Zo\xc3\xab");
+    assert_string_equal(cell_text("J\xc3\xbcrgen", 2), "J\xc3\xbc");
+    assert_string_equal(cell_text("abc", 3), "abc");
+    assert_string_equal(cell_text("\xe2\x82\xac!", 1), "\xe2\x82\xac"); /* 3 bytes, 1 char */
+}
+
 static void test_parse(void **state)
 {
     (void)state;
@@ -172,10 +305,11 @@ static void test_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sha256_known),   cmocka_unit_test(test_csv_quotes_crlf_bom),
-        cmocka_unit_test(test_csv_errors),     cmocka_unit_test(test_csv_require_col),
-        cmocka_unit_test(test_json),           cmocka_unit_test(test_atomic),
-        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_sha256_known), cmocka_unit_test(test_csv_quotes_crlf_bom),
+        cmocka_unit_test(test_csv_errors),   cmocka_unit_test(test_csv_require_col),
+        cmocka_unit_test(test_json),         cmocka_unit_test(test_atomic),
+        cmocka_unit_test(test_parse),        cmocka_unit_test(test_folder_is_not_a_file),
+        cmocka_unit_test(test_stage),        cmocka_unit_test(test_utf8_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

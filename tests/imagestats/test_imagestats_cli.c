@@ -14,7 +14,9 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -306,6 +308,66 @@ static void test_results_with_epochs(void **state)
     run_free(&r);
 }
 
+/* An undefined statistic (the correlation of a constant) prints as "-" in
+ * the table, never as "nan". */
+static void test_table_undefined(void **state)
+{
+    (void)state;
+    const char *a[] = {"stimuli",
+                       "imagestats",
+                       "--images-csv",
+                       in_dir("images.csv"),
+                       "--difficulty",
+                       in_dir("difficulty.csv"),
+                       NULL};
+    run_out r = run(a);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, " nan")); /* a column, not "mean_luminance" */
+    assert_non_null(strstr(r.out, "\nrms_contrast               6          -          -            "
+                                  "-          -\n"));
+    run_free(&r);
+}
+
+/* --out gets all its files or none: the figure (about 100 kB) is cut short
+ * by a 20 kB file-size limit, which the child inherits, standing in for a
+ * full disk. PLplot does not report the failed write; the check of the PNG's
+ * last chunk does, and imagestats.csv, already written, must go too. */
+static void test_out_cut_short(void **state)
+{
+    (void)state;
+    const char *a[] = {"stimuli",
+                       "imagestats",
+                       "--images-csv",
+                       in_dir("images.csv"),
+                       "--difficulty",
+                       in_dir("difficulty.csv"),
+                       "--out",
+                       in_dir("cut"),
+                       NULL};
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 20000;
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &lim);
+    run_out r = run(a);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, old_handler);
+    assert_int_equal(r.status, 1);
+    char want[512];
+    snprintf(want, sizeof want,
+             "dddlab: %s/imagestats.png: PLplot could not write the whole figure (is the disk "
+             "full?)\n",
+             in_dir("cut"));
+    /* the first line exactly: under ASan, LSan may add its suppression summary */
+    assert_true(strlen(r.err) >= strlen(want));
+    assert_memory_equal(r.err, want, strlen(want));
+    run_free(&r);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", in_dir("cut"));
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_usage_errors(void **state)
 {
     (void)state;
@@ -347,7 +409,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_out_files_and_threads), cmocka_unit_test(test_json),
         cmocka_unit_test(test_corrupt_image),         cmocka_unit_test(test_results_with_epochs),
-        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_usage_errors),          cmocka_unit_test(test_table_undefined),
+        cmocka_unit_test(test_out_cut_short),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,9 +2,11 @@
  * report.html / report.md with the command and input hashes), the DDD
  * tables of `stimuli analyse`, and the command line end to end. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -130,6 +132,55 @@ static void test_trials_out(void **state)
     free(out);
     free(csv);
     dl_report_free(r);
+}
+
+/* PLplot does not report a failed write, so a figure cut short by a full
+ * disk used to be kept; and the tables written before it stayed without
+ * their report. Now the figure is recognised as incomplete and --out is left
+ * as it was. A child with a 40 kB file-size limit stands in for the disk
+ * (observer_accuracy.png is about 68 kB). */
+static void test_out_cut_short(void **state)
+{
+    fixture *f = *state;
+    char *csv = rt_path(f->dir, "trials.csv");
+    rt_write(csv, "observer,item,correct\nS1,1,1\nS1,2,0\nS2,1,1\nS2,2,1\n");
+    char *out = rt_path(f->dir, "out"), *msg_path = rt_path(f->dir, "msg.txt");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit lim = {40000, 40000};
+        signal(SIGXFSZ, SIG_IGN);
+        setrlimit(RLIMIT_FSIZE, &lim);
+        dl_report *r = dl_report_new();
+        dl_error err = {0};
+        dl_report_columns cols;
+        dl_report_columns_default(&cols);
+        dl_report_options opt;
+        dl_report_options_default(&opt);
+        int rc = dl_report_load_trials_csv(r, csv, &cols, &err);
+        if (!rc)
+            rc = dl_report_analyse(r, &opt, &err);
+        if (!rc)
+            rc = dl_report_write_dir(r, out, "test", &err);
+        FILE *m = fopen(msg_path, "w");
+        fputs(err.msg, m);
+        fclose(m);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 1);
+    char *msg = rt_slurp(msg_path, NULL), want[512];
+    snprintf(want, sizeof want,
+             "%s/observer_accuracy.png: PLplot could not write the whole figure (is the disk "
+             "full?)",
+             out);
+    assert_string_equal(msg, want);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", out);
+    assert_int_equal(system(cmd), 0); /* no table, no temporary file */
+    free(msg), free(msg_path), free(out), free(csv);
 }
 
 static void test_ratings_and_ddd_out(void **state)
@@ -283,6 +334,19 @@ static void test_cli(void **state)
     assert_non_null(strstr(md, "--observer-col subject --json --out"));
     free(md);
     free(page);
+
+    /* UTF-8 codes: columns counted in characters; the shared prefix cut from
+     * the matrix header ("J\xc3" of "J\xc3\xb6" and "J\xc3\xbc") stops at a
+     * character boundary, so the headers stay valid UTF-8 */
+    rt_write(csv, "observer,item,correct\nJ\xc3\xbc,1,1\nJ\xc3\xbc,2,0\nJ\xc3\xbc,3,1\n"
+                  "J\xc3\xb6,1,1\nJ\xc3\xb6,2,1\nJ\xc3\xb6,3,0\n");
+    snprintf(args, sizeof args, "analyse --trials '%s'", csv);
+    assert_int_equal(run(f->dir, args, &o, &e), 0);
+    assert_non_null(strstr(o, "\nJ\xc3\xbc             3       2    0.667    [0.094, 0.992]"));
+    assert_non_null(strstr(o, "\nkappa         \xc3\xb6      \xc3\xbc\n"
+                              "J\xc3\xb6         1.00  -0.50\n"
+                              "J\xc3\xbc        -0.50   1.00\n"));
+    free(o), free(e);
     free(csv);
 }
 
@@ -290,6 +354,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_trials_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_cut_short, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ratings_and_ddd_out, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ddd_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),

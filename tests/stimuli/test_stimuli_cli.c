@@ -5,8 +5,10 @@
 
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -25,6 +27,11 @@ static char *slurp(const char *path)
         return dl_strdup("");
     return data;
 }
+
+/* When > 0, the largest file the next dddlab() child may write (bytes): a
+ * write beyond it fails with EFBIG, standing in for a disk that fills up
+ * half-way through a set of output files. */
+static long file_limit_bytes;
 
 /* Run DL_BINARY with args (NULL-terminated) in dir; capture both streams. */
 static run dddlab(const char *dir, ...)
@@ -51,6 +58,13 @@ static run dddlab(const char *dir, ...)
         int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(o, 1);
         dup2(e, 2);
+        if (chdir(dir) != 0)
+            _exit(126);
+        if (file_limit_bytes > 0) {
+            struct rlimit lim = {(rlim_t)file_limit_bytes, (rlim_t)file_limit_bytes};
+            signal(SIGXFSZ, SIG_IGN); /* stays ignored across exec: EFBIG, not death */
+            setrlimit(RLIMIT_FSIZE, &lim);
+        }
         execv(bin, argv);
         _exit(127);
     }
@@ -65,6 +79,14 @@ static run dddlab(const char *dir, ...)
     free(outp);
     free(errp);
     return r;
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
 }
 
 static void run_free(run *r)
@@ -127,6 +149,63 @@ static void test_help_and_usage(void **state)
                dir, "--db", "x.sqlite", NULL);
     assert_int_equal(r.status, 2);
     run_free(&r);
+    /* an option value out of range is a usage error (2), not bad data (1) */
+    r = dddlab(dir, "stimuli", "demo-data", "--out", "d", "--classes", "0", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "dddlab stimuli demo-data: --classes expects a whole number from 2 "
+                               "to 255, not '0' (see 'dddlab help stimuli demo-data')\n");
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "build", "x.csv", "--task", "rating", "--name", "a", "--image-root",
+               dir, "--per-class", "0", NULL);
+    assert_int_equal(r.status, 2);
+    run_free(&r);
+    /* --db defaults to dddlab.sqlite in the working folder, as for every
+     * other command that reads the store */
+    r = dddlab(dir, "stimuli", "check", "--set", "one", NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.err, "dddlab: dddlab.sqlite: open database: no such file\n");
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "check", "--help", NULL);
+    assert_non_null(strstr(r.out, "  --db PATH         the database (default dddlab.sqlite)\n"));
+    run_free(&r);
+}
+
+/* --out DIR gets all nine files or none: here the fourth, ec_all.csv (39 kB
+ * for 120 models; the three before it are under 5 kB), cannot be written, and the three before it
+ * must not appear either. */
+static void test_analyse_out_all_or_nothing(void **state)
+{
+    char *dir = *state, want[512];
+    char *wide = th_path(dir, "wide.csv"), *out = th_path(dir, "out");
+    FILE *f = fopen(wide, "w");
+    fputs("image", f);
+    for (int m = 0; m < 120; m++)
+        fprintf(f, ",m%d", m);
+    for (int i = 0; i < 12; i++) {
+        fprintf(f, "\ni%d", i);
+        for (int m = 0; m < 120; m++)
+            fprintf(f, ",%d", (i * 7 + m * 13 + i * m) % 3 != 0);
+    }
+    fputc('\n', f);
+    fclose(f);
+    file_limit_bytes = 20000;
+    run r = dddlab(dir, "stimuli", "analyse", wide, "--out", out, NULL);
+    file_limit_bytes = 0;
+    assert_int_equal(r.status, 1);
+    snprintf(want, sizeof want, "dddlab: %s/ec_all.csv: write failed: File too large\n", out);
+    assert_string_equal(r.err, want);
+    run_free(&r);
+    char *per_image = th_path(out, "per_image.csv");
+    assert_int_equal(access(per_image, F_OK), -1);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", out);
+    assert_int_equal(system(cmd), 0); /* no temporary files left either */
+    /* without the limit the same command writes all of them */
+    r = dddlab(dir, "stimuli", "analyse", wide, "--out", out, NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(access(per_image, F_OK), 0);
+    run_free(&r);
+    free(per_image), free(wide), free(out);
 }
 
 static void test_analyse_cli(void **state)
@@ -184,9 +263,10 @@ static void test_build_check_cli(void **state)
     assert_non_null(strstr(r.out, "8 images"));
     run_free(&r);
 
-    /* the same name again: refused, nothing written */
+    /* the same name again (given as --set, the name 'check' uses): refused,
+     * nothing written */
     char *m2 = th_path(dir, "two.csv");
-    r = dddlab(dir, "stimuli", "build", results, "--task", "2afc", "--name", "one", "--pairs", "4",
+    r = dddlab(dir, "stimuli", "build", results, "--task", "2afc", "--set", "one", "--pairs", "4",
                "--image-root", root, "--db", db, "--seed", "4", "--manifest", m2, "--near", "1",
                "--demo-images", NULL);
     assert_int_equal(r.status, 1);
@@ -199,8 +279,9 @@ static void test_build_check_cli(void **state)
                "--per-class", "5", "--image-root", root, "--db", db, "--seed", "4", "--near", "1",
                NULL);
     assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, ": image not found\n"));
-    assert_non_null(strstr(r.err, "dddlab: set 'rate' was not stored\n"));
+    /* one message: what is wrong and that nothing was stored */
+    assert_non_null(strstr(r.err, ": image not found; set 'rate' not stored\n"));
+    assert_int_equal(count_lines(r.err), 1);
     run_free(&r);
     dl_store *st = NULL;
     dl_stim_set *set = NULL;
@@ -221,12 +302,53 @@ static void test_build_check_cli(void **state)
     free(victim), free(m2), free(manifest), free(demo), free(results), free(root), free(db);
 }
 
+/* The manifest reaches the disk before the set is stored: with no room for
+ * the manifest (a full tmpfs; root only, else skipped) the set must not be
+ * stored either. */
+static void test_build_manifest_full_disk(void **state)
+{
+    char *dir = *state, cmd[1024];
+    char *demo = th_path(dir, "demo"), *results = th_path(demo, "results.csv");
+    char *root = th_path(demo, "images"), *db = th_path(dir, "lab.sqlite");
+    char *mnt = th_path(dir, "mnt"), *manifest = th_path(mnt, "full.manifest.csv");
+    run r = dddlab(dir, "stimuli", "demo-data", "--out", demo, "--classes", "40",
+                   "--images-per-class", "10", "--train-per-class", "8", "--png-px", "32", NULL);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    mkdir(mnt, 0700);
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=64k tmpfs '%s' 2>/dev/null", mnt);
+    if (geteuid() != 0 || system(cmd) != 0) {
+        print_message("SKIP: cannot mount a tmpfs here (needs root); full disk not tested\n");
+        free(demo), free(results), free(root), free(db), free(mnt), free(manifest);
+        skip();
+    }
+    snprintf(cmd, sizeof cmd, "dd if=/dev/zero of='%s/ballast' bs=4k 2>/dev/null", mnt);
+    int filled = system(cmd); /* ends with "no space left": the disk is full */
+    (void)filled;
+    r = dddlab(dir, "stimuli", "build", results, "--task", "2afc", "--name", "full", "--pairs", "4",
+               "--image-root", root, "--db", db, "--manifest", manifest, "--seed", "3",
+               "--demo-images", "--near", "1", NULL);
+    int manifest_there = access(manifest, F_OK) == 0;
+    snprintf(cmd, sizeof cmd, "umount -l '%s'", mnt);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(r.status, 1);
+    char want[600];
+    snprintf(want, sizeof want, "dddlab: %s: write failed: No space left on device\n", manifest);
+    assert_string_equal(r.err, want);
+    run_free(&r);
+    assert_false(manifest_there);
+    assert_int_equal(access(db, F_OK), -1); /* the set was not stored: no database at all */
+    free(demo), free(results), free(root), free(db), free(mnt), free(manifest);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_help_and_usage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyse_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analyse_out_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_check_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_manifest_full_disk, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

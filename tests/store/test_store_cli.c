@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "store_fixture.h"
@@ -235,6 +236,45 @@ static void test_db_check(void **state)
     has(f->stdout_text, "usage: dddlab db check");
 }
 
+/* Files that are not dddlab databases: another program's SQLite file, an
+ * empty file and a folder each get a message that says so (not "upgrade
+ * it"), exit 1, and `db check` does not call them ok. */
+static void test_not_a_dddlab_db(void **state)
+{
+    fx *f = *state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/other.sqlite", f->dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE foo(x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(dddlab(f, "sessions list --db other.sqlite"), 1);
+    assert_string_equal(f->stderr_text,
+                        "dddlab: other.sqlite: open database: the file holds tables but no dddlab "
+                        "schema version; it is not a dddlab database\n");
+    assert_int_equal(dddlab(f, "db check --db other.sqlite --json"), 1);
+    has(f->stdout_text, "\"ok\":false");
+    assert_string_equal(f->stderr_text,
+                        "dddlab: other.sqlite: not a dddlab database (schema version 0: an empty "
+                        "file or another program's database)\n");
+    snprintf(path, sizeof path, "%s/empty.sqlite", f->dir);
+    FILE *fp = fopen(path, "wb");
+    fclose(fp);
+    assert_int_equal(dddlab(f, "export --db empty.sqlite --table trials"), 1);
+    assert_string_equal(f->stderr_text, "dddlab: empty.sqlite: open database: the database is "
+                                        "empty (no dddlab data yet)\n");
+    assert_int_equal(dddlab(f, "db check --db empty.sqlite"), 1);
+    snprintf(path, sizeof path, "%s/folder.sqlite", f->dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(dddlab(f, "sessions list --db folder.sqlite"), 1);
+    assert_string_equal(f->stderr_text,
+                        "dddlab: folder.sqlite: open database: is a folder, not a database file\n");
+    assert_int_equal(dddlab(f, "db check --db folder.sqlite"), 1);
+    assert_string_equal(
+        f->stderr_text,
+        "dddlab: folder.sqlite: check database: is a folder, not a database file\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +282,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_db_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_dddlab_db, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

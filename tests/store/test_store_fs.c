@@ -179,11 +179,42 @@ static void test_full_disk(void **state)
     dl_store_close(st);
 }
 
+/* A merge into a new file on a full disk fails while the new file gets its
+ * schema; the file it made must not be left behind, half a database. */
+static void test_merge_full_disk(void **state)
+{
+    fs_fx *f = *state;
+    char src[400], dst[400], ballast[400], side[420];
+    snprintf(src, sizeof src, "%s/station.sqlite", f->dir);
+    int64_t sid;
+    dl_store_close(store_with_session(f, src, &sid));
+    mount_tmpfs(f, "256k");
+    snprintf(dst, sizeof dst, "%s/all.sqlite", f->mnt);
+    snprintf(ballast, sizeof ballast, "%s/ballast", f->mnt);
+    FILE *fp = fopen(ballast, "wb");
+    assert_non_null(fp);
+    char block[4096] = {0};
+    while (fwrite(block, 1, sizeof block, fp) == sizeof block && fflush(fp) == 0)
+        ;
+    fclose(fp); /* the disk is full now */
+    const char *srcs[] = {src};
+    int rc = dl_store_merge(dst, srcs, 1, &f->err);
+    assert_int_equal(rc, DL_EFULL);
+    assert_non_null(strstr(f->err.msg, "all.sqlite"));
+    assert_non_null(strstr(f->err.msg, "disk is full"));
+    assert_int_equal(access(dst, F_OK), -1);
+    snprintf(side, sizeof side, "%s-wal", dst);
+    assert_int_equal(access(side, F_OK), -1);
+    snprintf(side, sizeof side, "%s-shm", dst);
+    assert_int_equal(access(side, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read_only_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_full_disk, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
