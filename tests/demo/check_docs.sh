@@ -8,7 +8,7 @@
 # program. A block whose commands read ../shared/data is skipped (with a
 # note) when that folder is absent.
 set -u
-bin=$1
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 src=$2
 shift 2
 bindir=$(mktemp -d)
