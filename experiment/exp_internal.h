@@ -1,0 +1,377 @@
+/* exp_internal.h — private to experiment/: the parsed experiment file, the
+ * clock, the display, text, the simulated observer and the run context the
+ * screens and tasks share. */
+#ifndef EXP_INTERNAL_H
+#define EXP_INTERNAL_H
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_ttf.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "dl_experiment.h"
+#include "dl_store.h"
+
+/* ---- experiment file (config.c) ------------------------------------------------------------- */
+
+enum { EXP_TASK_2AFC = 1, EXP_TASK_RATING = 2 };
+
+#define EXP_MAX_KEYS 8
+typedef struct exp_keys {
+    int n;
+    SDL_Keycode key[EXP_MAX_KEYS];
+} exp_keys;
+
+typedef struct exp_color {
+    uint8_t r, g, b;
+} exp_color;
+
+/* Every text the observer sees; the INI's [text] section. */
+enum {
+    TXT_WINDOW_TITLE,
+    TXT_CODE_PROMPT,
+    TXT_CODE_HINT,
+    TXT_RESUME_PROMPT,
+    TXT_LOADING,
+    TXT_CONTINUE_HINT,
+    TXT_PRACTICE_INTRO,
+    TXT_PRACTICE_END,
+    TXT_GET_READY,
+    TXT_BREAK,
+    TXT_PAUSE,
+    TXT_PAUSE_HINT,
+    TXT_END,
+    TXT_QUESTION,
+    TXT_CORRECT,
+    TXT_WRONG,
+    TXT_TOO_SLOW,
+    TXT_TRIAL_LABEL,
+    TXT_Q1,
+    TXT_Q2,
+    TXT_Q3,
+    TXT_Q2_OPTIONS,
+    TXT_Q3_OPTIONS,
+    TXT_RATING_HINT,
+    TXT_CONFIRM,
+    TXT_COUNT
+};
+
+#define EXP_MAX_OPTIONS 5
+
+struct dl_exp_config {
+    char *path;      /* as given */
+    char *dir;       /* folder of path, for relative paths */
+    char *file_text; /* the whole file, stored with each session */
+    char sha256[65];
+    int task;
+    size_t task_line, set_line; /* for messages about the set */
+    char *set_name;
+    char *image_root; /* resolved against dir; NULL = the set's own root */
+    int has_seed;
+    uint64_t seed;
+
+    char *instructions_path; /* resolved; NULL = no instruction screen */
+    char *instructions;      /* its UTF-8 text */
+    int practice, practice_feedback, shuffle;
+    int feedback_ms, break_every, iti_ms, fixation_ms, deadline_ms, countdown_s;
+    int screen_min_ms;
+    int high_priority;  /* nice -10 during the session, where allowed */
+    int refresh_frames; /* frame intervals measured at start-up */
+
+    exp_color background, text_color, highlight;
+    int background_auto;                         /* grey for 2AFC, white for rating */
+    int text_size_px;                            /* 0 = from the screen height */
+    int image_width_px;                          /* 0 = native */
+    double image_width_deg;                      /* 0 = not in degrees */
+    double viewing_distance_cm, screen_width_cm; /* NaN when not given */
+    int gap_px;                                  /* -1 = automatic */
+    double gap_deg;                              /* 0 = not in degrees */
+
+    exp_keys key_left, key_right, key_continue, key_quit, key_pause, key_resume, key_new;
+    int mouse;
+
+    char *text[TXT_COUNT];
+    int q2_nopt, q3_nopt;
+    char *q2_opt[EXP_MAX_OPTIONS], *q3_opt[EXP_MAX_OPTIONS];
+
+    /* every value as text after defaults, for dl_exp_config_value */
+    char **values;
+    size_t nvalues;
+};
+
+/* A text with {name} placeholders filled ("{done}" -> "120"); caller frees. */
+char *exp_format(const char *tmpl, const char *const *names, const char *const *values, size_t n);
+
+/* 1 when s is valid UTF-8. */
+int exp_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+/* ---- clock (clock.c) ------------------------------------------------------------------------ */
+
+/* SDL's event timestamps are whole milliseconds, so every stamp is taken with
+ * the performance counter (nanoseconds on Linux). */
+uint64_t exp_now(void);
+double exp_ms(uint64_t from, uint64_t to); /* to - from in ms (signed) */
+uint64_t exp_add_ms(uint64_t t, double ms);
+void exp_sleep_until(uint64_t t); /* returns at or just after t */
+void exp_sleep_ms(double ms);
+
+/* ---- display (display.c) -------------------------------------------------------------------- */
+
+typedef struct exp_display {
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    uint32_t window_id;
+    int win_w, win_h, draw_w, draw_h;
+    double scale; /* drawable px per window coordinate (HiDPI) */
+    int vsync_emulated;
+    double nominal_ms; /* from the display mode, or 60 Hz */
+    double period_ms;  /* measured when done, else nominal */
+    int measured;
+    double refresh_mean_ms, refresh_sd_ms;
+    int nmeasure, measure_frames;
+    double m_mean, m_m2;
+    int measuring;
+    uint64_t last_present; /* stamp of the last present in the sequence */
+    uint64_t origin;       /* emulated vsync: slot 0 of the refresh grid */
+    int in_sequence;
+    size_t seq_drops, seq_frames;
+    double seq_max_ms;    /* longest interval of the current run */
+    size_t frames, drops; /* over all sequences */
+    double max_interval_ms;
+    char sdl_version[24], driver[32], renderer[32], mode[96];
+    int software;
+    int saved_signals;
+    struct sigaction old_int, old_term; /* restored when the window closes */
+} exp_display;
+
+typedef struct exp_display_opts {
+    const char *title;
+    int windowed;
+    int display_index;
+    int headless_ok; /* --simulate: offscreen driver when no display */
+} exp_display_opts;
+
+int exp_display_open(exp_display *d, const exp_display_opts *o, dl_error *err);
+void exp_display_close(exp_display *d);
+/* Start a continuous run of frames: the next present is not compared with the
+ * one before (there was a pause on purpose). */
+void exp_display_sequence(exp_display *d);
+/* The counter value up to which events can be polled before the next present. */
+uint64_t exp_display_due(const exp_display *d);
+/* Present the back buffer on the next refresh; returns the stamp taken right
+ * after the present, and counts the frame interval. */
+uint64_t exp_display_present(exp_display *d);
+/* Present a frame whose time does not matter (a redraw, a highlight, a
+ * message); ends the current run of frames and returns at once where it can. */
+uint64_t exp_display_show(exp_display *d);
+/* Begin measuring the refresh over the next `frames` frame intervals. */
+void exp_display_measure_begin(exp_display *d, int frames);
+/* 1 once the measurement is complete; *warn gets a message when unstable. */
+int exp_display_measure_done(exp_display *d, char *warn, size_t warn_len);
+/* Read the back buffer into a PNG file. */
+int exp_display_screenshot(exp_display *d, const char *path, dl_error *err);
+void exp_display_clear(exp_display *d, exp_color c);
+
+/* ---- text (text.c) -------------------------------------------------------------------------- */
+
+typedef struct exp_fonts {
+    TTF_Font *body, *small, *large, *bold;
+    int body_px;
+} exp_fonts;
+
+/* The font file: $DDDLAB_FONT, else DejaVuSans.ttf in DL_FONT_DIR. */
+int exp_font_path(char *buf, size_t len, dl_error *err);
+/* Check the font opens (before any window). */
+int exp_fonts_check(dl_error *err);
+int exp_fonts_open(exp_fonts *f, int body_px, dl_error *err);
+void exp_fonts_close(exp_fonts *f);
+
+typedef struct exp_text {
+    SDL_Texture *tex;
+    int w, h;
+} exp_text;
+
+/* Render UTF-8 text (may hold '\n'), wrapped at wrap_px, centred lines. */
+int exp_text_make(SDL_Renderer *ren, TTF_Font *font, const char *utf8, exp_color c, int wrap_px,
+                  exp_text *out);
+void exp_text_free(exp_text *t);
+/* Draw with the top-left corner at x, y. */
+void exp_text_draw(SDL_Renderer *ren, const exp_text *t, int x, int y);
+/* Draw centred on cx, cy. */
+void exp_text_draw_centred(SDL_Renderer *ren, const exp_text *t, int cx, int cy);
+
+/* ---- simulated observer (sim.c) ------------------------------------------------------------- */
+
+typedef struct exp_sim exp_sim;
+
+int exp_sim_new(const char *spec, exp_sim **out, dl_error *err);
+void exp_sim_free(exp_sim *sim);
+void exp_sim_set_window(exp_sim *sim, uint32_t window_id, double scale);
+/* Forget every planned event (a screen ended). */
+void exp_sim_clear(exp_sim *sim);
+/* Push every planned event that is due at now into SDL's queue. */
+void exp_sim_tick(exp_sim *sim, uint64_t now);
+/* Plans for each kind of screen; t0 is the screen's first frame. */
+void exp_sim_plan_continue(exp_sim *sim, uint64_t t0, SDL_Keycode key);
+void exp_sim_plan_code(exp_sim *sim, uint64_t t0, const char *fallback_code);
+void exp_sim_plan_resume(exp_sim *sim, uint64_t t0, SDL_Keycode resume, SDL_Keycode fresh);
+/* 2AFC: choose the trivial side with the accuracy; the answer is a key or a
+ * click at (x, y) drawable px inside the chosen image. Returns the intended rt. */
+double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int trivial_left, SDL_Keycode left,
+                         SDL_Keycode right, const SDL_Rect *lrect, const SDL_Rect *rrect);
+/* Where the rating screen's buttons are (drawable px). */
+typedef struct exp_sim_buttons {
+    int nopt[3];
+    SDL_Rect option[3][10];
+    SDL_Rect confirm;
+} exp_sim_buttons;
+/* Rating: three answers typed as digits, each followed by Enter, or (with
+ * the mouse probability) clicked, then the confirm button; rt[3] get the
+ * intended times from onset of each answer. */
+void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
+                         const exp_sim_buttons *b, double rt_ms[3]);
+/* 1 when the observer should quit (Escape, then the quit key) at main trial k. */
+int exp_sim_quit_at(const exp_sim *sim, size_t main_done);
+/* Press the pause key after onset, and quit on the pause screen that follows. */
+void exp_sim_plan_quit(exp_sim *sim, uint64_t onset, SDL_Keycode pause);
+void exp_sim_plan_pause(exp_sim *sim, uint64_t t0, SDL_Keycode cont, SDL_Keycode quit);
+void exp_sim_plan_key(exp_sim *sim, uint64_t due, SDL_Keycode key);
+/* Remember an intended vs recorded response time for the result. */
+void exp_sim_record(exp_sim *sim, double intended_ms, double recorded_ms);
+void exp_sim_rt_stats(const exp_sim *sim, size_t *n, double *median, double *p99, double *max);
+int exp_sim_resume_wanted(const exp_sim *sim);
+
+/* ---- the run context (run.c, screens.c, task_*.c) ------------------------------------------- */
+
+/* One decoded stimulus: a surface while preflighting, a texture after loading. */
+typedef struct exp_stim {
+    const char *rel; /* path relative to the image root (owned by the set) */
+    SDL_Surface *surf;
+    SDL_Texture *tex;
+    int w, h; /* native size */
+} exp_stim;
+
+#define EXP_MAX_PENDING 64
+
+typedef struct exp_pending_event {
+    double t_s;
+    char kind[16];
+    char detail[256];
+} exp_pending_event;
+
+enum {
+    SHOT_CODE,
+    SHOT_RESUME,
+    SHOT_LOADING,
+    SHOT_INSTRUCTIONS,
+    SHOT_PRACTICE_INTRO,
+    SHOT_PRACTICE,
+    SHOT_FEEDBACK,
+    SHOT_PRACTICE_END,
+    SHOT_COUNTDOWN,
+    SHOT_FIXATION,
+    SHOT_TRIAL,
+    SHOT_BREAK,
+    SHOT_PAUSE,
+    SHOT_END,
+    SHOT_ANSWERED,
+    SHOT_COUNT
+};
+
+typedef struct exp_run {
+    const dl_exp_options *opt;
+    dl_exp_config *cfg;
+    dl_store *st;
+    dl_stim_set *set;
+    exp_sim *sim;
+    exp_display disp;
+    int disp_open;
+    exp_fonts fonts;
+    int ttf_init, img_init;
+    char *image_root;
+    exp_stim *stims; /* 2 per set item (a, b), NULL surfaces for unused */
+    size_t nstims;
+    int *order; /* presentation order (set item indices) */
+    size_t norder, npractice;
+    size_t next;        /* next position in order */
+    size_t first;       /* where this run started in the order */
+    uint64_t iti_start; /* when the current inter-trial interval began */
+    int64_t session_id;
+    uint64_t seed;
+    uint64_t t0; /* counter at the start of the run: onset_s origin */
+    uint64_t start_counter;
+    char observer[64];
+    int resuming;
+    exp_pending_event pending[EXP_MAX_PENDING];
+    size_t npending;
+    int shot_done[SHOT_COUNT];
+    int quit;     /* the observer chose quit on the pause screen */
+    int sdl_quit; /* SDL_QUIT (window closed, Ctrl-C) */
+    int exposed;  /* the window needs to be drawn again */
+    dl_exp_result *res;
+    int image_w_px; /* displayed width when scaled, 0 native */
+    int gap_px;
+    int priority_raised, old_nice;
+    double asking_s; /* spent on the code-entry and resume screens */
+} exp_run;
+
+/* Wait for the next event until the counter reaches until (0 = no limit),
+ * pushing due simulated events first. Returns 1 with *ev and its stamp, 0 on
+ * timeout. Focus changes are logged here; SDL_QUIT sets rc->sdl_quit. */
+int exp_wait(exp_run *rc, uint64_t until, SDL_Event *ev, uint64_t *stamp);
+/* Drop key and mouse events still queued: a key pressed before a screen or
+ * trial appeared must not answer it. */
+void exp_flush_input(void);
+/* 1 when ev is a first key press (not a repeat) of one of keys. */
+int exp_key_in(const SDL_Event *ev, const exp_keys *keys);
+/* Mouse position of a button press in drawable pixels; 0 when not a left click. */
+int exp_click(const exp_run *rc, const SDL_Event *ev, int *x, int *y);
+/* Queue an event for the store (written in the next quiet moment). */
+void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Write queued events to the store (not inside the timed loop). */
+int exp_flush_events(exp_run *rc, dl_error *err);
+/* Save a PNG of the current back buffer once per kind. */
+void exp_shot(exp_run *rc, int kind);
+double exp_onset_s(const exp_run *rc, uint64_t stamp);
+
+/* Screens (screens.c). Each returns 0, DL_EABORT when the observer quits, or
+ * another error. */
+int exp_screen_loading(exp_run *rc, dl_error *err);
+int exp_screen_code(exp_run *rc, char *code, size_t len, dl_error *err);
+int exp_screen_resume(exp_run *rc, const char *code, size_t done, size_t total, int *resume,
+                      dl_error *err);
+int exp_screen_instructions(exp_run *rc, dl_error *err);
+int exp_screen_message(exp_run *rc, int shot, const char *title, const char *body, dl_error *err);
+int exp_screen_countdown(exp_run *rc, dl_error *err);
+int exp_screen_pause(exp_run *rc, dl_error *err);
+int exp_screen_end(exp_run *rc, dl_error *err);
+/* Poll without presenting until `until` (the screen stays as it is); 1 when
+ * the pause key was pressed (the caller shows the pause screen and starts
+ * the interval again). */
+int exp_idle_until(exp_run *rc, uint64_t until);
+/* A text texture in the body font with the configured colour, wrapped to the
+ * screen; frees nothing on failure. */
+int exp_body_text(exp_run *rc, TTF_Font *font, const char *s, exp_text *t, dl_error *err);
+
+/* Before the window (preflight.c): find the set, decode every image. */
+int exp_find_set(exp_run *rc, dl_error *err);
+int exp_preload(exp_run *rc, dl_error *err);
+void exp_unload(exp_run *rc);
+
+/* Tasks (task_2afc.c, task_rating.c): run the trials from rc->next on. */
+int exp_task_2afc(exp_run *rc, dl_error *err);
+int exp_task_rating(exp_run *rc, dl_error *err);
+/* Shared between the tasks (trials.c). */
+int exp_between_trials(exp_run *rc, size_t pos, dl_error *err);
+/* The rest of the inter-trial interval (from rc->iti_start) and the
+ * fixation period, as one run of frames; the onset frame follows. */
+int exp_before_onset(exp_run *rc, dl_error *err);
+exp_stim *exp_item_stim(exp_run *rc, int item, int which);
+void exp_image_rect(const exp_run *rc, const exp_stim *s, int cx, int cy, SDL_Rect *r);
+/* 2AFC: the space between the two images for a wider image of max_w px. */
+int exp_gap_px(const exp_run *rc, int max_w);
+/* Log a frame-drop event when the run of frames into an onset had one. */
+void exp_note_drops(exp_run *rc, size_t pos);
+
+#endif

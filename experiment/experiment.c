@@ -1,2 +1,0 @@
-/* experiment.c — placeholder */
-typedef int dl_placeholder_experiment;

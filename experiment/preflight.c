@@ -1,0 +1,179 @@
+/* preflight.c — everything checked before a window opens: the store, the
+ * stimulus set, and every image of it (present, unchanged since the set was
+ * built, decodable, of the stored size). The decoded images are kept as
+ * surfaces and become textures behind the loading screen. */
+#include <SDL2/SDL_image.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exp_internal.h"
+
+static char *join(const char *root, const char *rel)
+{
+    dl_buf b;
+    dl_buf_init(&b);
+    if (rel[0] == '/' || !root || !root[0] ? dl_buf_printf(&b, "%s", rel)
+                                           : dl_buf_printf(&b, "%s/%s", root, rel)) {
+        dl_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+static uint32_t crc32_png(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The chunk structure of a PNG (lengths, CRCs, IEND). libpng prints its own
+ * complaints about a damaged file to stderr; checked here first, the
+ * observer's terminal gets one clear line instead. NULL when fine. */
+static const char *png_damage(const unsigned char *d, size_t len, char *buf, size_t buflen)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (len < 8 || memcmp(d, sig, 8) != 0)
+        return NULL; /* not a PNG: SDL_image decides what it is */
+    size_t pos = 8;
+    while (pos + 12 <= len) {
+        uint32_t n = be32(d + pos);
+        char type[5] = {0};
+        memcpy(type, d + pos + 4, 4);
+        if (n > len - pos - 12) {
+            snprintf(buf, buflen, "damaged PNG: the file ends inside chunk %s (truncated?)", type);
+            return buf;
+        }
+        if (crc32_png(d + pos + 4, n + 4) != be32(d + pos + 8 + n)) {
+            snprintf(buf, buflen, "damaged PNG: bad checksum in chunk %s", type);
+            return buf;
+        }
+        if (strcmp(type, "IEND") == 0)
+            return NULL;
+        pos += 12 + n;
+    }
+    snprintf(buf, buflen, "damaged PNG: no IEND chunk (truncated?)");
+    return buf;
+}
+
+/* Read, verify and decode one image into s. */
+static int load_one(exp_run *rc, const dl_image *im, int item, exp_stim *s, dl_error *err)
+{
+    char *path = join(rc->image_root, im->path);
+    if (!path)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    char *data = NULL;
+    size_t len = 0;
+    dl_error e = {0};
+    int r = 0;
+    if (dl_read_file(path, &data, &len, &e)) {
+        r = dl_fail(err, e.code == DL_ENOENT ? DL_ENOENT : DL_EIO,
+                    "%s: missing image of stimulus set '%s' (item %d): %s", path, rc->set->name,
+                    item, e.code == DL_ENOENT ? "no such file" : e.msg);
+        goto done;
+    }
+    char hex[65];
+    dl_sha256_buf(data, len, hex);
+    if (im->sha256[0] && strcmp(hex, im->sha256) != 0) {
+        r = dl_fail(err, DL_ECORRUPT,
+                    "%s: image differs from stimulus set '%s' (SHA-256 %.12s..., set has "
+                    "%.12s...); was it changed after 'dddlab stimuli build'?",
+                    path, rc->set->name, hex, im->sha256);
+        goto done;
+    }
+    char why[128];
+    if (png_damage((const unsigned char *)data, len, why, sizeof why)) {
+        r = dl_fail(err, DL_ECORRUPT, "%s: cannot decode image: %s", path, why);
+        goto done;
+    }
+    SDL_Surface *raw = IMG_Load_RW(SDL_RWFromConstMem(data, (int)len), 1);
+    if (!raw) {
+        r = dl_fail(err, DL_ECORRUPT, "%s: cannot decode image: %s", path, IMG_GetError());
+        goto done;
+    }
+    s->surf = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(raw);
+    if (!s->surf) {
+        r = dl_fail(err, DL_ENOMEM, "%s: %s", path, SDL_GetError());
+        goto done;
+    }
+    s->w = s->surf->w;
+    s->h = s->surf->h;
+    s->rel = im->path;
+    if ((im->width_px > 0 && im->width_px != s->w) || (im->height_px > 0 && im->height_px != s->h))
+        r = dl_fail(err, DL_ECORRUPT, "%s: image is %dx%d px but stimulus set '%s' has %dx%d", path,
+                    s->w, s->h, rc->set->name, im->width_px, im->height_px);
+done:
+    free(data);
+    free(path);
+    return r;
+}
+
+int exp_preload(exp_run *rc, dl_error *err)
+{
+    size_t n = rc->set->nitems;
+    rc->nstims = 2 * n;
+    rc->stims = dl_calloc(rc->nstims, sizeof *rc->stims);
+    if (!rc->stims)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int per_item = rc->cfg->task == EXP_TASK_2AFC ? 2 : 1;
+    dl_progress prog;
+    dl_progress_begin(&prog, "checking images", n);
+    int r = 0;
+    for (size_t i = 0; i < n && !r; i++) {
+        const dl_set_item *it = &rc->set->items[i];
+        if (it->practice && !rc->cfg->practice)
+            continue;
+        r = load_one(rc, &it->a, it->index, &rc->stims[2 * i], err);
+        if (!r && per_item == 2)
+            r = load_one(rc, &it->b, it->index, &rc->stims[2 * i + 1], err);
+        dl_progress_update(&prog, i + 1);
+    }
+    dl_progress_end(&prog);
+    return r;
+}
+
+void exp_unload(exp_run *rc)
+{
+    for (size_t i = 0; i < rc->nstims; i++) {
+        if (rc->stims[i].surf)
+            SDL_FreeSurface(rc->stims[i].surf);
+        if (rc->stims[i].tex)
+            SDL_DestroyTexture(rc->stims[i].tex);
+    }
+    free(rc->stims);
+    rc->stims = NULL;
+    rc->nstims = 0;
+}
+
+/* The set must exist and be of the experiment's task. */
+int exp_find_set(exp_run *rc, dl_error *err)
+{
+    const dl_exp_config *c = rc->cfg;
+    dl_error e = {0};
+    int r = dl_store_find_set(rc->st, c->set_name, &rc->set, &e);
+    if (r == DL_ENOENT)
+        return dl_fail(err, r,
+                       "%s:%zu: unknown stimulus set '%s': %s has no set of that name (make one "
+                       "with 'dddlab stimuli build')",
+                       c->path, c->set_line, c->set_name, rc->opt->db_path);
+    if (r)
+        return dl_fail(err, r, "%s", e.msg);
+    const char *want = dl_exp_config_task(c);
+    if (strcmp(rc->set->task, want) != 0)
+        return dl_fail(err, DL_EINVAL, "%s:%zu: task = %s, but stimulus set '%s' is a %s set",
+                       c->path, c->task_line, want, c->set_name, rc->set->task);
+    if (rc->set->nitems == 0)
+        return dl_fail(err, DL_EINVAL, "%s:%zu: stimulus set '%s' has no items", c->path,
+                       c->set_line, c->set_name);
+    return 0;
+}

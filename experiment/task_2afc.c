@@ -1,0 +1,226 @@
+/* task_2afc.c — the two-alternative forced choice of Experiment 1: two
+ * images side by side at equal distance from the centre, the question above
+ * them; a key or a click on an image answers. Correct = chose the trivial
+ * image. The trial is logged in the inter-trial interval that follows. */
+#include <math.h>
+#include <string.h>
+
+#include "exp_internal.h"
+
+typedef struct afc_trial {
+    int item;
+    exp_stim *left, *right;
+    int trivial_left;
+    SDL_Rect lrect, rrect;
+} afc_trial;
+
+typedef struct afc_answer {
+    int choice; /* 0 left, 1 right, -1 none (deadline) */
+    uint64_t onset, stamp;
+    int frames_dropped;
+    int paused; /* the pause key: show the trial again later */
+} afc_answer;
+
+static void layout(exp_run *rc, afc_trial *t)
+{
+    int w = rc->disp.draw_w, h = rc->disp.draw_h;
+    SDL_Rect l, r;
+    exp_image_rect(rc, t->left, 0, 0, &l);
+    exp_image_rect(rc, t->right, 0, 0, &r);
+    int maxw = l.w > r.w ? l.w : r.w;
+    int gap = exp_gap_px(rc, maxw);
+    int d = (gap + maxw) / 2; /* centre to each image's centre */
+    exp_image_rect(rc, t->left, w / 2 - d, h / 2, &t->lrect);
+    exp_image_rect(rc, t->right, w / 2 + d, h / 2, &t->rrect);
+}
+
+static void draw_trial(exp_run *rc, const afc_trial *t, const exp_text *question)
+{
+    exp_display_clear(&rc->disp, rc->cfg->background);
+    SDL_RenderCopy(rc->disp.ren, t->left->tex, NULL, &t->lrect);
+    SDL_RenderCopy(rc->disp.ren, t->right->tex, NULL, &t->rrect);
+    int top = t->lrect.y < t->rrect.y ? t->lrect.y : t->rrect.y;
+    int y = top - question->h - 2 * rc->fonts.body_px;
+    exp_text_draw(rc->disp.ren, question, rc->disp.draw_w / 2 - question->w / 2, y > 0 ? y : 0);
+}
+
+static int inside(const SDL_Rect *r, int x, int y)
+{
+    return x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
+}
+
+/* The choice an event makes, or -1. */
+static int choice_of(exp_run *rc, const afc_trial *t, const SDL_Event *ev)
+{
+    int x, y;
+    if (exp_key_in(ev, &rc->cfg->key_left))
+        return 0;
+    if (exp_key_in(ev, &rc->cfg->key_right))
+        return 1;
+    if (exp_click(rc, ev, &x, &y))
+        return inside(&t->lrect, x, y) ? 0 : inside(&t->rrect, x, y) ? 1 : -1;
+    return -1;
+}
+
+/* Onset, then poll until an answer, the deadline or the pause key. */
+static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, size_t pos,
+                            afc_answer *a, double *intended)
+{
+    const dl_exp_config *c = rc->cfg;
+    exp_flush_input();
+    draw_trial(rc, t, q);
+    a->onset = exp_display_present(&rc->disp);
+    a->frames_dropped = (int)rc->disp.seq_drops;
+    exp_note_drops(rc, pos);
+    a->choice = -1;
+    a->paused = 0;
+    *intended = NAN;
+    if (rc->sim) {
+        if (pos >= rc->npractice && exp_sim_quit_at(rc->sim, pos - rc->npractice))
+            exp_sim_plan_quit(rc->sim, a->onset, c->key_pause.key[0]);
+        else
+            *intended = exp_sim_plan_2afc(rc->sim, a->onset, t->trivial_left, c->key_left.key[0],
+                                          c->key_right.key[0], &t->lrect, &t->rrect);
+    }
+    uint64_t deadline = c->deadline_ms > 0 ? exp_add_ms(a->onset, c->deadline_ms) : 0;
+    for (;;) {
+        SDL_Event ev;
+        if (!exp_wait(rc, deadline, &ev, &a->stamp))
+            return 0; /* no answer before the deadline */
+        if (rc->sdl_quit)
+            return DL_EABORT;
+        if (exp_key_in(&ev, &c->key_pause)) {
+            a->paused = 1;
+            return 0;
+        }
+        if ((a->choice = choice_of(rc, t, &ev)) >= 0)
+            return 0;
+        if (rc->exposed) { /* redrawn; the onset stays that of the first frame */
+            rc->exposed = 0;
+            draw_trial(rc, t, q);
+            exp_display_show(&rc->disp);
+        }
+    }
+}
+
+static int feedback(exp_run *rc, const afc_answer *a, int correct, dl_error *err)
+{
+    const dl_exp_config *c = rc->cfg;
+    const char *s = a->choice < 0 ? c->text[TXT_TOO_SLOW]
+                    : correct     ? c->text[TXT_CORRECT]
+                                  : c->text[TXT_WRONG];
+    exp_text t;
+    int r = exp_body_text(rc, rc->fonts.large, s, &t, err);
+    if (r)
+        return r;
+    exp_display_clear(&rc->disp, c->background);
+    exp_text_draw_centred(rc->disp.ren, &t, rc->disp.draw_w / 2, rc->disp.draw_h / 2);
+    exp_text_free(&t);
+    exp_shot(rc, SHOT_FEEDBACK);
+    uint64_t until = exp_add_ms(exp_display_show(&rc->disp), c->feedback_ms);
+    SDL_Event ev;
+    uint64_t stamp;
+    while (exp_wait(rc, until, &ev, &stamp))
+        if (rc->sdl_quit)
+            return DL_EABORT;
+    return 0;
+}
+
+static int log_trial(exp_run *rc, const afc_trial *t, size_t pos, const afc_answer *a,
+                     dl_error *err)
+{
+    int correct = a->choice >= 0 && a->choice == (t->trivial_left ? 0 : 1);
+    dl_trial tr = {
+        .session_id = rc->session_id,
+        .index = (int)pos,
+        .practice = pos < rc->npractice,
+        .item_index = t->item,
+        .left_image = t->left->rel,
+        .right_image = t->right->rel,
+        .choice = a->choice,
+        .correct = correct,
+        .rt_ms = a->choice >= 0 ? exp_ms(a->onset, a->stamp) : NAN,
+        .onset_s = exp_onset_s(rc, a->onset),
+        .response_s = a->choice >= 0 ? exp_onset_s(rc, a->stamp) : NAN,
+        .frames_dropped = a->frames_dropped,
+    };
+    int r = dl_store_log_trial(rc->st, &tr, err);
+    if (r)
+        return r;
+    dl_exp_result *res = rc->res;
+    res->logged++;
+    res->trial_frames_dropped += (size_t)a->frames_dropped;
+    if (!tr.practice && a->choice >= 0) {
+        res->main_answered++;
+        res->main_correct += (size_t)correct;
+    }
+    return exp_flush_events(rc, err);
+}
+
+static int prepare(exp_run *rc, size_t pos, afc_trial *t, const exp_text *q)
+{
+    t->item = rc->order[pos];
+    const dl_set_item *it = &rc->set->items[t->item];
+    t->trivial_left = it->trivial_left;
+    exp_stim *a = exp_item_stim(rc, t->item, 0), *b = exp_item_stim(rc, t->item, 1);
+    t->left = it->trivial_left ? a : b;
+    t->right = it->trivial_left ? b : a;
+    layout(rc, t);
+    int kind = pos < rc->npractice ? SHOT_PRACTICE : SHOT_TRIAL;
+    if (rc->opt->screenshots_dir && !rc->shot_done[kind]) {
+        draw_trial(rc, t, q); /* in the interval, never before an onset */
+        exp_shot(rc, kind);
+    }
+    return 0;
+}
+
+static int run_trial(exp_run *rc, size_t pos, const exp_text *q, dl_error *err)
+{
+    afc_trial t;
+    afc_answer a;
+    prepare(rc, pos, &t, q);
+    for (;;) {
+        int r = exp_before_onset(rc, err);
+        double intended;
+        if (!r)
+            r = present_and_wait(rc, &t, q, pos, &a, &intended);
+        if (rc->sim)
+            exp_sim_clear(rc->sim);
+        if (r)
+            return r;
+        if (a.paused) {
+            if ((r = exp_screen_pause(rc, err)))
+                return r;
+            rc->iti_start = exp_now();
+            continue; /* the same trial again, with a new onset */
+        }
+        if (rc->sim && a.choice >= 0 && !isnan(intended))
+            exp_sim_record(rc->sim, intended, exp_ms(a.onset, a.stamp));
+        int correct = a.choice == (t.trivial_left ? 0 : 1);
+        if (pos < rc->npractice && rc->cfg->practice_feedback &&
+            (r = feedback(rc, &a, correct, err)))
+            return r;
+        /* the interval starts with a blank frame; the commit happens in it */
+        exp_display_clear(&rc->disp, rc->cfg->background);
+        rc->iti_start = exp_display_show(&rc->disp);
+        return log_trial(rc, &t, pos, &a, err);
+    }
+}
+
+int exp_task_2afc(exp_run *rc, dl_error *err)
+{
+    exp_text q;
+    int r = exp_body_text(rc, rc->fonts.body, rc->cfg->text[TXT_QUESTION], &q, err);
+    if (r)
+        return r;
+    rc->iti_start = exp_now();
+    for (size_t pos = rc->next; pos < rc->norder && !r; pos++) {
+        r = exp_between_trials(rc, pos, err);
+        if (!r)
+            r = run_trial(rc, pos, &q, err);
+        if (!r)
+            rc->next = pos + 1;
+    }
+    exp_text_free(&q);
+    return r;
+}

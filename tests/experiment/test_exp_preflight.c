@@ -1,0 +1,235 @@
+/* test_exp_preflight.c — bad input is reported before any window opens.
+ *
+ * Runs `dddlab run` with no display at all (ctest clears DISPLAY): had any
+ * check come after the window, the run would fail with "cannot open a
+ * window" instead of the expected message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+
+#define PROC "[procedure]\ninstructions = instructions.txt\n"
+
+static int setup_2afc(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    fx_opts o = {"2afc", "set1", 3, 1, 64, 48, 0};
+    if (fx_setup(f, &o) != 0)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_teardown(*state);
+    free(*state);
+    return 0;
+}
+
+/* Run with the fixture's db and ini; expect exit status and stderr. */
+static void expect(fx *f, const char *const *extra, int status, const char *want)
+{
+    const char *args[16] = {"dddlab",       "run",  "--db",       f->db,
+                            "--experiment", f->ini, "--observer", "P01"};
+    size_t n = 8;
+    for (size_t i = 0; extra && extra[i]; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    char err[4096];
+    int rc = fx_run(f, args, 30, err, sizeof err);
+    if (want && strcmp(err, want) != 0)
+        fprintf(stderr, "want: %sgot:  %s", want, err);
+    assert_int_equal(rc, status);
+    if (want)
+        assert_string_equal(err, want);
+}
+
+static void test_unknown_set(void **state)
+{
+    fx *f = *state;
+    char want[1024];
+    fx_ini(f, "2afc", "nope", PROC);
+    snprintf(want, sizeof want,
+             "dddlab: %s:3: unknown stimulus set 'nope': %s has no set of that name (make one "
+             "with 'dddlab stimuli build')\n",
+             f->ini, f->db);
+    expect(f, NULL, 1, want);
+}
+
+static void test_task_mismatch(void **state)
+{
+    fx *f = *state;
+    char want[1024];
+    fx_ini(f, "rating", "set1", PROC);
+    snprintf(want, sizeof want,
+             "dddlab: %s:2: task = rating, but stimulus set 'set1' is a 2afc set\n", f->ini);
+    expect(f, NULL, 1, want);
+}
+
+static void test_bad_experiment_file(void **state)
+{
+    fx *f = *state;
+    char want[1024];
+    fx_ini(f, "2afc", "set1", PROC "iti_ms = 500\nbreaks = 3\n");
+    snprintf(want, sizeof want, "dddlab: %s:8: unknown key 'breaks' in section [procedure]\n",
+             f->ini);
+    expect(f, NULL, 1, want);
+    fx_ini(f, "2afc", "set1", PROC "deadline_ms = soon\n");
+    snprintf(want, sizeof want,
+             "dddlab: %s:7: bad value 'soon' for 'deadline_ms' (expected a whole number from 0 "
+             "to 600000)\n",
+             f->ini);
+    expect(f, NULL, 1, want);
+}
+
+static void test_missing_image(void **state)
+{
+    fx *f = *state;
+    char want[1024], path[400];
+    fx_ini(f, "2afc", "set1", PROC);
+    snprintf(path, sizeof path, "%s/img003.png", f->images);
+    char hidden[420];
+    snprintf(hidden, sizeof hidden, "%s.away", path);
+    assert_int_equal(rename(path, hidden), 0);
+    snprintf(want, sizeof want,
+             "dddlab: %s: missing image of stimulus set 'set1' (item 1): no such file\n", path);
+    expect(f, NULL, 1, want);
+    assert_int_equal(rename(hidden, path), 0);
+}
+
+static void test_changed_image(void **state)
+{
+    fx *f = *state;
+    char path[400];
+    fx_ini(f, "2afc", "set1", PROC);
+    snprintf(path, sizeof path, "%s/img002.png", f->images);
+    char backup[420];
+    snprintf(backup, sizeof backup, "%s.orig", path);
+    assert_int_equal(rename(path, backup), 0);
+    FILE *fp = fopen(path, "wb");
+    fputs("not a png", fp);
+    fclose(fp);
+    char err[4096];
+    const char *args[] = {"dddlab", "run",        "--db", f->db, "--experiment",
+                          f->ini,   "--observer", "P01",  NULL};
+    assert_int_equal(fx_run(f, args, 30, err, sizeof err), 1);
+    char head[600];
+    snprintf(head, sizeof head, "dddlab: %s: image differs from stimulus set 'set1' (SHA-256 ",
+             path);
+    assert_memory_equal(err, head, strlen(head));
+    assert_non_null(strstr(err, "was it changed after 'dddlab stimuli build'?\n"));
+    assert_int_equal(rename(backup, path), 0);
+}
+
+static void test_corrupt_image(void **state)
+{
+    (void)state;
+    fx f;
+    fx_opts o = {"rating", "bad", 4, 0, 64, 64, 1 + 2 * 2}; /* item 2's image is truncated */
+    assert_int_equal(fx_setup(&f, &o), 0);
+    fx_ini(&f, "rating", "bad", PROC);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "dddlab: %s/img004.png: cannot decode image: damaged PNG: the file ends inside "
+             "chunk IDAT (truncated?)\n",
+             f.images);
+    char err[4096];
+    const char *args[] = {"dddlab", "run",        "--db", f.db, "--experiment",
+                          f.ini,    "--observer", "P01",  NULL};
+    assert_int_equal(fx_run(&f, args, 30, err, sizeof err), 1);
+    assert_string_equal(err, want); /* one clear line, no libpng chatter */
+    fx_teardown(&f);
+}
+
+static void test_nothing_to_resume(void **state)
+{
+    fx *f = *state;
+    fx_ini(f, "2afc", "set1", PROC);
+    const char *extra[] = {"--resume", NULL};
+    expect(f, extra, 1,
+           "dddlab: observer 'P01' has no unfinished session on stimulus set 'set1' to resume\n");
+}
+
+static void test_bad_observer_code(void **state)
+{
+    fx *f = *state;
+    fx_ini(f, "2afc", "set1", PROC);
+    char err[4096];
+    const char *args[] = {"dddlab", "run",        "--db",           f->db, "--experiment",
+                          f->ini,   "--observer", "Max Mustermann", NULL};
+    assert_int_equal(fx_run(f, args, 30, err, sizeof err), 1);
+    assert_string_equal(err, "dddlab: observer code 'Max Mustermann': use 1 to 32 letters, "
+                             "digits, - or _ (a pseudonymous code, never a name)\n");
+}
+
+static void test_missing_db(void **state)
+{
+    fx *f = *state;
+    fx_ini(f, "2afc", "set1", PROC);
+    char db[400], err[4096];
+    snprintf(db, sizeof db, "%s/typo.sqlite", f->dir);
+    const char *args[] = {"dddlab", "run", "--db", db, "--experiment", f->ini, NULL};
+    assert_int_equal(fx_run(f, args, 30, err, sizeof err), 1);
+    assert_non_null(strstr(err, db));
+    assert_int_equal(access(db, F_OK), -1); /* not created by the attempt */
+}
+
+static void test_usage(void **state)
+{
+    fx *f = *state;
+    char err[4096];
+    const char *a1[] = {"dddlab", "run", "--experiment", f->ini, NULL};
+    assert_int_equal(fx_run(f, a1, 30, err, sizeof err), 2);
+    assert_string_equal(err, "dddlab run: --db FILE is required (see 'dddlab help run')\n");
+    const char *a2[] = {"dddlab", "run",        "--db",       f->db, "--experiment",
+                        f->ini,   "--simulate", "accuracy=2", NULL};
+    assert_int_equal(fx_run(f, a2, 30, err, sizeof err), 2);
+    assert_string_equal(err, "dddlab run: --simulate: bad 'accuracy=2' (expected accuracy=P, 0 "
+                             "to 1) (see 'dddlab help run')\n");
+    const char *a3[] = {"dddlab", "run",       "--db", f->db, "--experiment",
+                        f->ini,   "--display", "left", NULL};
+    assert_int_equal(fx_run(f, a3, 30, err, sizeof err), 2);
+}
+
+static void test_good_input_reaches_window(void **state)
+{
+    fx *f = *state;
+    fx_ini(f, "2afc", "set1", PROC);
+    char err[4096];
+    const char *args[] = {"dddlab", "run",        "--db", f->db, "--experiment",
+                          f->ini,   "--observer", "P01",  NULL};
+    /* every check passed: the first failure is the missing display */
+    assert_int_equal(fx_run(f, args, 30, err, sizeof err), 1);
+    assert_memory_equal(err, "dddlab: cannot open a window: ", 30);
+}
+
+int main(void)
+{
+    if (!getenv("DL_BINARY")) {
+        fprintf(stderr, "test_exp_preflight: DL_BINARY is not set; run it through ctest\n");
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unknown_set),
+        cmocka_unit_test(test_task_mismatch),
+        cmocka_unit_test(test_bad_experiment_file),
+        cmocka_unit_test(test_missing_image),
+        cmocka_unit_test(test_changed_image),
+        cmocka_unit_test(test_corrupt_image),
+        cmocka_unit_test(test_nothing_to_resume),
+        cmocka_unit_test(test_bad_observer_code),
+        cmocka_unit_test(test_missing_db),
+        cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_good_input_reaches_window),
+    };
+    return cmocka_run_group_tests(tests, setup_2afc, teardown);
+}
