@@ -227,7 +227,9 @@ static int take_over(exp_run *rc, const dl_session *s, dl_error *err)
         if (rc->set->items[item].practice && rc->npractice == i)
             rc->npractice = i + 1;
     }
-    int r = dl_store_next_index(rc->st, s->id, &rc->next, err);
+    int r = dl_store_reopen_session(rc->st, s->id, err);
+    if (!r)
+        r = dl_store_next_index(rc->st, s->id, &rc->next, err);
     if (r)
         return r;
     rc->session_id = s->id;

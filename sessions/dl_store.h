@@ -147,6 +147,13 @@ void dl_sessions_free(dl_session *s, size_t n);
  * when they were logged in order; norder when all are done. */
 int dl_store_next_index(dl_store *st, int64_t session_id, size_t *next, dl_error *err);
 
+/* Take over a running or crashed session for --resume: status back to
+ * `running` with this process's pid and host, in one transaction. DL_EBUSY
+ * when a live process on this computer still runs it (two runners must never
+ * log into one session); DL_EINVAL for a completed or aborted session.
+ * (added) */
+int dl_store_reopen_session(dl_store *st, int64_t session_id, dl_error *err);
+
 /* Mark `running` sessions whose process is gone (same host, pid not alive)
  * as `crashed`; *n gets how many. */
 int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err);

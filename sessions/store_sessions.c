@@ -464,3 +464,72 @@ int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err)
     }
     return rc;
 }
+
+/* ---- taking a session over for --resume ---------------------------------------------------- */
+
+/* Read status, pid and hostname of one session (inside the caller's
+ * transaction). */
+static int session_owner(dl_store *st, int64_t id, const char *op, char *status, size_t nstatus,
+                         int *pid, char *host, size_t nhost, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, "SELECT status, pid, hostname FROM sessions WHERE id = ?1", &s, op, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        snprintf(status, nstatus, "%s", st_col_text(s, 0));
+        *pid = sqlite3_column_int(s, 1);
+        snprintf(host, nhost, "%s", st_col_text(s, 2));
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
+    } else {
+        rc = st_fail(st, step, op, err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int dl_store_reopen_session(dl_store *st, int64_t session_id, dl_error *err)
+{
+    char op[96], status[32], host[256], owner_host[256];
+    snprintf(op, sizeof op, "resume session %" PRId64, session_id);
+    host_name(host, sizeof host);
+    int pid = 0, me = (int)getpid();
+    int rc = st_begin(st, op, err);
+    if (rc)
+        return rc;
+    rc = session_owner(st, session_id, op, status, sizeof status, &pid, owner_host,
+                       sizeof owner_host, err);
+    if (!rc && strcmp(status, "running") != 0 && strcmp(status, "crashed") != 0)
+        rc = dl_fail(err, DL_EINVAL, "%s: %s: the session is %s; only running or crashed sessions "
+                     "can be resumed", st->path, op, status);
+    /* A live process on this machine still runs it: two runners must never
+     * log into one session. */
+    if (!rc && strcmp(status, "running") == 0 && strcmp(owner_host, host) == 0 && pid != me &&
+        pid > 0 && !pid_gone(pid))
+        rc = dl_fail(err, DL_EBUSY, "%s: %s: process %d on this computer is still running it",
+                     st->path, op, pid);
+    sqlite3_stmt *s = NULL;
+    if (!rc)
+        rc = st_prepare(st,
+                        "UPDATE sessions SET status = 'running', ended_utc = NULL, pid = ?1,"
+                        " hostname = ?2 WHERE id = ?3",
+                        &s, op, err);
+    if (!rc) {
+        sqlite3_bind_int(s, 1, me);
+        st_bind_text(s, 2, host);
+        sqlite3_bind_int64(s, 3, session_id);
+        int step = sqlite3_step(s);
+        if (step != SQLITE_DONE)
+            rc = st_fail(st, step, op, err);
+    }
+    sqlite3_finalize(s);
+    if (!rc)
+        rc = st_commit(st, op, err);
+    if (rc)
+        st_rollback(st);
+    return rc;
+}

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -405,6 +406,55 @@ static void test_resumable_and_stale(void **state)
     dl_session_clear(&y);
     dl_session_clear(&dead);
     dl_session_clear(&other);
+    dl_observer_clear(&o);
+    dl_stim_set_free(set);
+}
+
+/* --resume takes a session over: only running or crashed ones, and never one
+ * a live process on this computer still runs. */
+static void test_reopen_session(void **state)
+{
+    fx *f = *state;
+    int64_t crashed = start_2afc(f, "P1", "set O", 3);
+    int64_t done = start_2afc(f, "P1", "set O", 3);
+    assert_int_equal(dl_store_finish_session(f->st, crashed, "crashed", &f->err), 0);
+    assert_int_equal(dl_store_finish_session(f->st, done, "completed", &f->err), 0);
+    assert_int_equal(dl_store_reopen_session(f->st, crashed, &f->err), 0);
+    dl_session y;
+    assert_int_equal(dl_store_get_session(f->st, crashed, &y, &f->err), 0);
+    assert_string_equal(y.status, "running");
+    assert_int_equal(y.pid, (int)getpid());
+    assert_null(y.ended_utc);
+    dl_session_clear(&y);
+    assert_int_equal(dl_store_reopen_session(f->st, done, &f->err), DL_EINVAL);
+    assert_non_null(strstr(f->err.msg, "the session is completed"));
+
+    /* A running session of a live process (a sleeping child) is refused. */
+    pid_t child = fork();
+    if (child == 0) {
+        sleep(30);
+        _exit(0);
+    }
+    dl_observer o;
+    assert_int_equal(dl_store_find_observer(f->st, "P1", &o, &f->err), 0);
+    dl_stim_set *set = NULL;
+    assert_int_equal(dl_store_find_set(f->st, "set O", &set, &f->err), 0);
+    dl_session live;
+    fx_session(&live, o.id, set->id, 3);
+    live.pid = (int)child;
+    assert_int_equal(dl_store_start_session(f->st, &live, &f->err), 0);
+    int rc = dl_store_reopen_session(f->st, live.id, &f->err);
+    kill(child, SIGKILL);
+    int status;
+    waitpid(child, &status, 0);
+    assert_int_equal(rc, DL_EBUSY);
+    char expected[64];
+    snprintf(expected, sizeof expected, "process %d on this computer is still running it",
+             (int)child);
+    assert_non_null(strstr(f->err.msg, expected));
+    /* Once that process is gone, the session can be taken over. */
+    assert_int_equal(dl_store_reopen_session(f->st, live.id, &f->err), 0);
+    dl_session_clear(&live);
     dl_observer_clear(&o);
     dl_stim_set_free(set);
 }
@@ -881,6 +931,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_session_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_and_next_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_ratings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resumable_and_stale, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_trial, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_rating_and_list, setup, teardown),
