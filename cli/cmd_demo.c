@@ -20,7 +20,7 @@ extern char **environ;
 
 typedef struct demo_opts {
     const char *out_dir;
-    int windowed;      /* a person answers the first session in a window */
+    int windowed;      /* the person's sessions in a window, not fullscreen */
     int simulate;      /* force simulated observers even with a display */
     int observers;     /* simulated observers per task */
     int pairs;         /* 2AFC main trials */
@@ -40,12 +40,13 @@ void help_demo(FILE *out)
             "  3. build a 2AFC and a rating set into DIR/demo.sqlite (stimuli build)\n"
             "  4. run short 2AFC and rating sessions          (run)\n"
             "  5. write the analysis report DIR/report/       (analyse)\n\n"
-            "Sessions are answered by simulated observers (several, so inter-observer\n"
-            "statistics exist). With --windowed and a display, you answer the first\n"
-            "2AFC and rating session yourself in a window; the rest are simulated.\n\n"
+            "With a display, you answer the first 2AFC and the first rating session\n"
+            "yourself (fullscreen, or in a window with --windowed); several simulated\n"
+            "observers answer the rest off screen, so inter-observer statistics exist.\n"
+            "Without a display, or with --simulate, every observer is simulated.\n\n"
             "options:\n"
             "  --out DIR        output folder (default dddlab-demo); must be new or empty\n"
-            "  --windowed       answer the first session of each task yourself\n"
+            "  --windowed       your sessions in a window instead of fullscreen\n"
             "  --simulate       only simulated observers (the default without a display)\n"
             "  --observers N    simulated observers per task (default 5)\n"
             "  --pairs N        2AFC trials per session (default 20)\n"
@@ -210,9 +211,13 @@ static int run_sessions(const demo_opts *o, char *ini, char *db, int person)
     pid_t pid[MAX_OBS];
     int n = o->observers + person < MAX_OBS ? o->observers + person : MAX_OBS;
     int failed = 0;
+    int video_driver_set = getenv("SDL_VIDEODRIVER") != NULL;
     for (int i = 0; i < n; i++) {
         int is_person = person && i == 0;
-        snprintf(code[i], sizeof code[i], "%s%02d", is_person ? "you" : "sim", i + 1 - person);
+        if (is_person)
+            snprintf(code[i], sizeof code[i], "you");
+        else
+            snprintf(code[i], sizeof code[i], "sim%02d", i + 1 - person);
         /* Observers differ in skill and speed, so the report has something to show. */
         snprintf(spec[i], sizeof spec[i], "accuracy=%.2f,rt=lognormal:%d:0.3,seed=%lu",
                  0.70 + 0.05 * (double)(i % 5), 350 + 50 * (i % 4),
@@ -227,12 +232,17 @@ static int run_sessions(const demo_opts *o, char *ini, char *db, int person)
         a[k++] = "--observer";
         a[k++] = code[i];
         if (is_person) {
-            a[k++] = "--windowed";
+            if (o->windowed)
+                a[k++] = "--windowed";
         } else {
             a[k++] = "--simulate";
             a[k++] = spec[i];
         }
         a[k] = NULL;
+        /* Simulated observers run off screen even on a desktop: a person
+         * should not see several windows at once. */
+        if (!is_person && !video_driver_set && setenv("SDL_VIDEODRIVER", "offscreen", 1) != 0)
+            failed = 1;
         pid[i] = spawn_self(a);
         if (pid[i] < 0 || (is_person && wait_self(pid[i], a) != 0)) {
             n = i + (pid[i] >= 0 && !is_person);
@@ -245,6 +255,8 @@ static int run_sessions(const demo_opts *o, char *ini, char *db, int person)
     for (int i = 0; i < n; i++)
         if (pid[i] > 0 && wait_self(pid[i], args[i]) != 0)
             failed = 1;
+    if (!video_driver_set)
+        unsetenv("SDL_VIDEODRIVER");
     return failed ? -1 : 0;
 }
 
@@ -263,7 +275,7 @@ int cmd_demo(int argc, char **argv)
     if (dl_mkdir_p(o.out_dir, &err))
         return cli_fail(&err);
     const char *display = getenv("DISPLAY");
-    int person = o.windowed && !o.simulate && display && display[0];
+    int person = !o.simulate && ((display && display[0]) || getenv("WAYLAND_DISPLAY"));
 
     char data[PATH_MAX], results[PATH_MAX], images_csv[PATH_MAX], ddd[PATH_MAX], db[PATH_MAX];
     char root[PATH_MAX], ini_2afc[PATH_MAX], ini_rating[PATH_MAX], report[PATH_MAX];
@@ -306,7 +318,8 @@ int cmd_demo(int argc, char **argv)
         write_experiment(ini_rating, "rating", "demo-rating", "data/images", &err))
         return cli_fail(&err);
 
-    step(4, person ? "run the sessions (yours first, in a window)" : "run simulated sessions");
+    step(4, person ? "run the sessions (yours first, then simulated observers)"
+                   : "run simulated sessions");
     for (int task = 0; task < 2; task++)
         if (run_sessions(&o, task == 0 ? ini_2afc : ini_rating, db, person))
             return DL_EXIT_FAIL;
