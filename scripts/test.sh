@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build with warnings as errors,
-# run every test with CTest, then again under ASan + UBSan.
+# run every test with CTest, lint (clang-tidy + cppcheck), then build and run
+# every test again under ASan + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --lint
 jobs=$(nproc)
 
 echo "== Release build and tests"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DDL_WERROR=ON >/dev/null
 cmake --build build/release -j"$jobs"
 ctest --test-dir build/release --output-on-failure -j"$jobs"
+
+echo "== Lint: clang-tidy and cppcheck"
+bash scripts/lint.sh -B build/release -j"$jobs"
 
 echo "== ASan + UBSan build and tests"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Asan -DDL_WERROR=ON >/dev/null
