@@ -217,8 +217,9 @@ void exp_sim_plan_code(exp_sim *sim, uint64_t t0, const char *fallback_code);
 void exp_sim_plan_resume(exp_sim *sim, uint64_t t0, SDL_Keycode resume, SDL_Keycode fresh);
 /* 2AFC: choose the trivial side with the accuracy; the answer is a key or a
  * click at (x, y) drawable px inside the chosen image. Returns the intended rt. */
-double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int trivial_left, SDL_Keycode left,
-                         SDL_Keycode right, const SDL_Rect *lrect, const SDL_Rect *rrect);
+double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_left,
+                         SDL_Keycode left, SDL_Keycode right, const SDL_Rect *lrect,
+                         const SDL_Rect *rrect);
 /* Where the rating screen's buttons are (drawable px). */
 typedef struct exp_sim_buttons {
     int nopt[3];

@@ -25,6 +25,7 @@ typedef struct planned {
 
 struct exp_sim {
     double accuracy;
+    double shared;      /* 2AFC: share of answers decided by the item, not the observer */
     int rt_kind;
     double rt_a, rt_b;
     uint64_t seed;
@@ -90,6 +91,8 @@ static int parse_part(exp_sim *s, char *part, dl_error *err)
     double x;
     if (strcmp(k, "accuracy") == 0)
         return parse_number(v, 0, 1, &s->accuracy) ? bad(err, whole, "accuracy=P, 0 to 1") : 0;
+    if (strcmp(k, "shared") == 0)
+        return parse_number(v, 0, 1, &s->shared) ? bad(err, whole, "shared=S, 0 to 1") : 0;
     if (strcmp(k, "rt") == 0)
         return parse_rt(s, v, whole, err);
     if (strcmp(k, "seed") == 0) {
@@ -126,8 +129,8 @@ static int parse_part(exp_sim *s, char *part, dl_error *err)
         return 0;
     }
     return dl_fail(err, DL_EINVAL,
-                   "--simulate: unknown key '%s' (keys are accuracy, rt, seed, screen_ms, "
-                   "confirm_ms, mouse, code, resume, quit_after)",
+                   "--simulate: unknown key '%s' (keys are accuracy, shared, rt, seed, "
+                   "screen_ms, confirm_ms, mouse, code, resume, quit_after)",
                    k);
 }
 
@@ -323,10 +326,30 @@ void exp_sim_plan_resume(exp_sim *sim, uint64_t t0, SDL_Keycode resume, SDL_Keyc
     exp_sim_plan_key(sim, exp_add_ms(t0, sim->screen_ms), sim->resume ? resume : fresh);
 }
 
-double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int trivial_left, SDL_Keycode left,
-                         SDL_Keycode right, const SDL_Rect *lrect, const SDL_Rect *rrect)
+/* A uniform number in [0, 1) that belongs to the item, the same for every
+ * simulated observer whatever its seed (splitmix64 of the item index). */
+static double item_uniform(int item)
 {
-    int right_ok = gsl_rng_uniform(sim->rng) < sim->accuracy;
+    uint64_t z = (uint64_t)item + 0x9E3779B97F4A7C15u;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
+double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_left,
+                         SDL_Keycode left, SDL_Keycode right, const SDL_Rect *lrect,
+                         const SDL_Rect *rrect)
+{
+    /* With probability `shared` the item decides: every observer then errs on
+     * the same hard items (the accuracy stays the same), which is what makes
+     * real observers' errors consistent. Two observers of equal accuracy get
+     * an expected error-consistency kappa of shared^2. */
+    int right_ok;
+    if (sim->shared > 0 && gsl_rng_uniform(sim->rng) < sim->shared)
+        right_ok = item_uniform(item) < sim->accuracy;
+    else
+        right_ok = gsl_rng_uniform(sim->rng) < sim->accuracy;
     int choose_left = trivial_left ? right_ok : !right_ok;
     double rt = draw_rt(sim);
     uint64_t due = exp_add_ms(onset, rt);

@@ -79,8 +79,9 @@ static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, 
         if (pos >= rc->npractice && exp_sim_quit_at(rc->sim, pos - rc->npractice))
             exp_sim_plan_quit(rc->sim, a->onset, c->key_pause.key[0]);
         else
-            *intended = exp_sim_plan_2afc(rc->sim, a->onset, t->trivial_left, c->key_left.key[0],
-                                          c->key_right.key[0], &t->lrect, &t->rrect);
+            *intended = exp_sim_plan_2afc(rc->sim, a->onset, t->item, t->trivial_left,
+                                          c->key_left.key[0], c->key_right.key[0], &t->lrect,
+                                          &t->rrect);
     }
     uint64_t deadline = c->deadline_ms > 0 ? exp_add_ms(a->onset, c->deadline_ms) : 0;
     for (;;) {

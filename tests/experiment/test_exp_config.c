@@ -289,8 +289,11 @@ static void test_sim_spec(void **state)
     assert_string_equal(err.msg, "--simulate: bad 'rt=gamma:3' (expected rt=lognormal:MEDIAN_MS:"
                                  "SIGMA, rt=fixed:MS or rt=uniform:MIN_MS:MAX_MS)");
     assert_int_equal(dl_exp_sim_check("speed=3", &err), DL_EINVAL);
-    assert_string_equal(err.msg, "--simulate: unknown key 'speed' (keys are accuracy, rt, seed, "
-                                 "screen_ms, confirm_ms, mouse, code, resume, quit_after)");
+    assert_string_equal(err.msg, "--simulate: unknown key 'speed' (keys are accuracy, shared, rt, "
+                                 "seed, screen_ms, confirm_ms, mouse, code, resume, "
+                                 "quit_after)");
+    assert_int_equal(dl_exp_sim_check("shared=2", &err), DL_EINVAL);
+    assert_string_equal(err.msg, "--simulate: bad 'shared=2' (expected shared=S, 0 to 1)");
     assert_int_equal(dl_exp_sim_check("code=Max Mustermann", &err), DL_EINVAL);
 }
 

@@ -452,6 +452,48 @@ static void test_headless(void **state)
     fx_teardown(&f);
 }
 
+/* shared=1: the item alone decides, so two observers with different seeds
+ * are right and wrong on exactly the same items (error consistency 1). */
+static void test_shared(void **state)
+{
+    (void)state;
+    fx f;
+    fx_opts o = {"2afc", "exp1", 12, 0, 32, 24, 0};
+    assert_int_equal(fx_setup(&f, &o), 0);
+    assert_int_equal(fx_ini(&f, "2afc", "exp1",
+                            "[procedure]\niti_ms = 0\ncountdown_s = 0\nshuffle = yes\n"
+                            "screen_min_ms = 50\n[display]\nrefresh_frames = 20\n"),
+                     0);
+    char *display = getenv("DISPLAY") ? strdup(getenv("DISPLAY")) : NULL;
+    unsetenv("DISPLAY"); /* headless is enough here and faster */
+    const char *a1[] = {"dddlab",     "run",       "--db",
+                        f.db,         "--experiment", f.ini,
+                        "--observer", "C01",       "--simulate",
+                        "accuracy=0.5,shared=1,rt=fixed:30,screen_ms=60,seed=1", NULL};
+    const char *a2[] = {"dddlab",     "run",       "--db",
+                        f.db,         "--experiment", f.ini,
+                        "--observer", "C02",       "--simulate",
+                        "accuracy=0.5,shared=1,rt=fixed:30,screen_ms=60,seed=2", NULL};
+    int rc1 = fx_run(&f, a1, 60, NULL, 0), rc2 = fx_run(&f, a2, 60, NULL, 0);
+    if (display)
+        setenv("DISPLAY", display, 1);
+    free(display);
+    assert_int_equal(rc1, 0);
+    assert_int_equal(rc2, 0);
+    rows r;
+    read_trials(&f, &r);
+    assert_int_equal(r.n, 24);
+    int by_item[2][12], right = 0;
+    for (int i = 0; i < r.n; i++)
+        by_item[i / 12][r.t[i].item] = r.t[i].correct;
+    for (int k = 0; k < 12; k++) {
+        assert_int_equal(by_item[0][k], by_item[1][k]);
+        right += by_item[0][k];
+    }
+    assert_true(right > 0 && right < 12); /* the items differ, the observers don't */
+    fx_teardown(&f);
+}
+
 int main(void)
 {
     if (!getenv("DL_BINARY") || !getenv("DISPLAY")) {
@@ -462,7 +504,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_2afc),     cmocka_unit_test(test_rating),
         cmocka_unit_test(test_quit),     cmocka_unit_test(test_deadline),
-        cmocka_unit_test(test_headless),
+        cmocka_unit_test(test_headless), cmocka_unit_test(test_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
