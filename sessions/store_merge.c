@@ -108,104 +108,118 @@ static int lookup(dl_store *st, const char *sql, const char *key, int64_t *id, c
     return rc;
 }
 
-/* ---- observers ----------------------------------------------------------------------- */
+/* ---- the copy loop every table shares ---------------------------------------------------- */
 
-static int merge_observers(merge *m)
+/* Called for each row sel (on the source) yields, with ins prepared on the
+ * output: binds ins from sel and inserts. */
+typedef int (*copy_row_fn)(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ctx,
+                           const char *op);
+
+/* Run sel_sql on the source (?1 bound to key unless key < 0) and hand every
+ * row to row() with ins_sql prepared on the output. */
+static int copy_rows(merge *m, const char *op, const char *sel_sql, int64_t key,
+                     const char *ins_sql, copy_row_fn row, void *ctx)
 {
-    const char *op = "merge observers";
     sqlite3_stmt *sel = NULL, *ins = NULL;
-    int rc = st_prepare(m->in,
-                        "SELECT id, code, age, gender, handedness, vision_corrected, naive,"
-                        " created_utc FROM observers ORDER BY id",
-                        &sel, op, m->err);
+    int rc = st_prepare(m->in, sel_sql, &sel, op, m->err);
     if (!rc)
-        rc = st_prepare(m->out,
-                        "INSERT INTO observers(code, age, gender, handedness, vision_corrected,"
-                        " naive, created_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                        " ON CONFLICT (code) DO NOTHING",
-                        &ins, op, m->err);
+        rc = st_prepare(m->out, ins_sql, &ins, op, m->err);
     int step = SQLITE_DONE;
-    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-        /* The first file that knows an observer keeps its record. */
-        bind_columns(ins, 1, sel, 1);
-        rc = step_insert(m->out, ins, op, m->err);
-        int64_t id = sqlite3_last_insert_rowid(m->out->db);
-        if (!rc && sqlite3_changes(m->out->db) == 0)
-            rc = lookup(m->out, "SELECT id FROM observers WHERE code = ?1", st_col_text(sel, 1),
-                        &id, NULL, 0, op, m->err);
-        if (!rc && idmap_add(&m->observers, sqlite3_column_int64(sel, 0), id) != 0)
-            rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
-    }
+    if (!rc && key >= 0)
+        sqlite3_bind_int64(sel, 1, key);
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW)
+        rc = row(m, sel, ins, ctx, op);
     if (!rc && step != SQLITE_DONE)
         rc = st_fail(m->in, step, op, m->err);
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
     return rc;
+}
+
+/* ---- observers ----------------------------------------------------------------------- */
+
+static int observer_row(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ctx,
+                        const char *op)
+{
+    (void)ctx;
+    /* The first file that knows an observer keeps its record. */
+    bind_columns(ins, 1, sel, 1);
+    int rc = step_insert(m->out, ins, op, m->err);
+    int64_t id = sqlite3_last_insert_rowid(m->out->db);
+    if (!rc && sqlite3_changes(m->out->db) == 0)
+        rc = lookup(m->out, "SELECT id FROM observers WHERE code = ?1", st_col_text(sel, 1), &id,
+                    NULL, 0, op, m->err);
+    if (!rc && idmap_add(&m->observers, sqlite3_column_int64(sel, 0), id) != 0)
+        rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
+    return rc;
+}
+
+static int merge_observers(merge *m)
+{
+    return copy_rows(m, "merge observers",
+                     "SELECT id, code, age, gender, handedness, vision_corrected, naive,"
+                     " created_utc FROM observers ORDER BY id",
+                     -1,
+                     "INSERT INTO observers(code, age, gender, handedness, vision_corrected,"
+                     " naive, created_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                     " ON CONFLICT (code) DO NOTHING",
+                     observer_row, NULL);
 }
 
 /* ---- stimulus sets ----------------------------------------------------------------------- */
 
-static int copy_images(merge *m, int64_t src_set, int64_t dst_set, idmap *images)
+/* Where a set's rows go: the output set, and the image ids old -> new. */
+typedef struct set_copy {
+    int64_t dst_set;
+    idmap *images;
+} set_copy;
+
+static int image_row(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ctx, const char *op)
 {
-    const char *op = "merge stimulus images";
-    sqlite3_stmt *sel = NULL, *ins = NULL;
-    int rc = st_prepare(m->in,
-                        "SELECT id, path, sha256, width_px, height_px, difficulty, frac_correct,"
-                        " class_label, label_error FROM images WHERE set_id = ?1 ORDER BY id",
-                        &sel, op, m->err);
-    if (!rc)
-        rc = st_prepare(m->out,
-                        "INSERT INTO images(set_id, path, sha256, width_px, height_px,"
-                        " difficulty, frac_correct, class_label, label_error)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        &ins, op, m->err);
-    int step = SQLITE_DONE;
-    if (!rc)
-        sqlite3_bind_int64(sel, 1, src_set);
-    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-        sqlite3_bind_int64(ins, 1, dst_set);
-        bind_columns(ins, 2, sel, 1);
-        rc = step_insert(m->out, ins, op, m->err);
-        if (!rc && idmap_add(images, sqlite3_column_int64(sel, 0),
-                             sqlite3_last_insert_rowid(m->out->db)) != 0)
-            rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_fail(m->in, step, op, m->err);
-    sqlite3_finalize(sel);
-    sqlite3_finalize(ins);
+    set_copy *c = ctx;
+    sqlite3_bind_int64(ins, 1, c->dst_set);
+    bind_columns(ins, 2, sel, 1);
+    int rc = step_insert(m->out, ins, op, m->err);
+    if (!rc && idmap_add(c->images, sqlite3_column_int64(sel, 0),
+                         sqlite3_last_insert_rowid(m->out->db)) != 0)
+        rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
     return rc;
 }
 
-static int copy_items(merge *m, int64_t src_set, int64_t dst_set, const idmap *images)
+static int copy_images(merge *m, int64_t src_set, int64_t dst_set, idmap *images)
 {
-    const char *op = "merge stimulus items";
-    sqlite3_stmt *sel = NULL, *ins = NULL;
-    int rc = st_prepare(m->in,
-                        "SELECT idx, practice, trivial_left, image_a, image_b FROM set_items"
-                        " WHERE set_id = ?1 ORDER BY idx",
-                        &sel, op, m->err);
-    if (!rc)
-        rc = st_prepare(m->out,
-                        "INSERT INTO set_items(set_id, idx, practice, trivial_left, image_a,"
-                        " image_b) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        &ins, op, m->err);
-    int step = SQLITE_DONE;
-    if (!rc)
-        sqlite3_bind_int64(sel, 1, src_set);
-    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-        sqlite3_bind_int64(ins, 1, dst_set);
-        bind_columns(ins, 2, sel, 0);
-        sqlite3_bind_int64(ins, 5, idmap_get(images, sqlite3_column_int64(sel, 3)));
-        if (sqlite3_column_type(sel, 4) != SQLITE_NULL)
-            sqlite3_bind_int64(ins, 6, idmap_get(images, sqlite3_column_int64(sel, 4)));
-        rc = step_insert(m->out, ins, op, m->err);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_fail(m->in, step, op, m->err);
-    sqlite3_finalize(sel);
-    sqlite3_finalize(ins);
-    return rc;
+    set_copy c = {dst_set, images};
+    return copy_rows(m, "merge stimulus images",
+                     "SELECT id, path, sha256, width_px, height_px, difficulty, frac_correct,"
+                     " class_label, label_error FROM images WHERE set_id = ?1 ORDER BY id",
+                     src_set,
+                     "INSERT INTO images(set_id, path, sha256, width_px, height_px,"
+                     " difficulty, frac_correct, class_label, label_error)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     image_row, &c);
+}
+
+static int item_row(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ctx, const char *op)
+{
+    const set_copy *c = ctx;
+    sqlite3_bind_int64(ins, 1, c->dst_set);
+    bind_columns(ins, 2, sel, 0);
+    sqlite3_bind_int64(ins, 5, idmap_get(c->images, sqlite3_column_int64(sel, 3)));
+    if (sqlite3_column_type(sel, 4) != SQLITE_NULL)
+        sqlite3_bind_int64(ins, 6, idmap_get(c->images, sqlite3_column_int64(sel, 4)));
+    return step_insert(m->out, ins, op, m->err);
+}
+
+static int copy_items(merge *m, int64_t src_set, int64_t dst_set, idmap *images)
+{
+    set_copy c = {dst_set, images};
+    return copy_rows(m, "merge stimulus items",
+                     "SELECT idx, practice, trivial_left, image_a, image_b FROM set_items"
+                     " WHERE set_id = ?1 ORDER BY idx",
+                     src_set,
+                     "INSERT INTO set_items(set_id, idx, practice, trivial_left, image_a,"
+                     " image_b) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     item_row, &c);
 }
 
 /* Copy one set row (sel's current row) and its images and items. */
@@ -337,29 +351,20 @@ static int same_session(merge *m, const char *uuid, int64_t src_id, int64_t dst_
     return 0;
 }
 
+static int session_row(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ctx,
+                       const char *op)
+{
+    sqlite3_bind_int64(ins, 1, *(const int64_t *)ctx);
+    bind_columns(ins, 2, sel, 0);
+    return step_insert(m->out, ins, op, m->err);
+}
+
 /* Copy the rows of one session's table: sel (on the source) selects the
  * columns after session_id, ins (on the output) takes ?1 = session id. */
 static int copy_session_rows(merge *m, const char *sel_sql, const char *ins_sql, int64_t src_id,
                              int64_t dst_id)
 {
-    const char *op = "merge session rows";
-    sqlite3_stmt *sel = NULL, *ins = NULL;
-    int rc = st_prepare(m->in, sel_sql, &sel, op, m->err);
-    if (!rc)
-        rc = st_prepare(m->out, ins_sql, &ins, op, m->err);
-    int step = SQLITE_DONE;
-    if (!rc)
-        sqlite3_bind_int64(sel, 1, src_id);
-    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-        sqlite3_bind_int64(ins, 1, dst_id);
-        bind_columns(ins, 2, sel, 0);
-        rc = step_insert(m->out, ins, op, m->err);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_fail(m->in, step, op, m->err);
-    sqlite3_finalize(sel);
-    sqlite3_finalize(ins);
-    return rc;
+    return copy_rows(m, "merge session rows", sel_sql, src_id, ins_sql, session_row, &dst_id);
 }
 
 static int copy_session_children(merge *m, int64_t src_id, int64_t dst_id)
