@@ -561,7 +561,7 @@ static const struct {
                   "average neighbouring images when there are more images than pixels."},
     {"agreement", "Agreement between models per training epoch (columns of agreement.csv)."},
     {"observer_accuracy", "Accuracy of each observer with its 95% Clopper–Pearson interval; the "
-                          "dashed line is chance, the dotted line the group mean."},
+                          "orange line is chance, the dashed grey line the group mean."},
     {"ec_observers", "Error consistency κ between every pair of observers over the items both "
                      "saw; grey: undefined."},
     {"answers", "Share of trivial, in-between and impossible images among the images that got "
