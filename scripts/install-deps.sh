@@ -36,4 +36,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# With recommends, as on the machines the tests ran on (Mesa for the GL
+# renderer under Xvfb, for one).
+$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
