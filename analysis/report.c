@@ -265,15 +265,6 @@ int rp_push_rating(dl_report *r, const rp_rating *x)
     return 0;
 }
 
-char *rp_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 /* ---- filters ---- */
 
 static int keep_copy_options(dl_report *r, const dl_report_options *opt)

@@ -396,7 +396,7 @@ static int load_agreement(dl_report *r, rp_ddd *d, const char *path, dl_error *e
  * when present, else from per_image.csv if it carries the model columns. */
 static int load_decision_file(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
 {
-    char *wide = rp_join(dir, "decisions.csv"), *per = rp_join(dir, "per_image.csv");
+    char *wide = dl_path_join(dir, "decisions.csv"), *per = dl_path_join(dir, "per_image.csv");
     int rc = 0;
     if (!wide || !per)
         rc = dl_fail(err, DL_ENOMEM, "out of memory");
@@ -416,7 +416,7 @@ static int load_optional(dl_report *r, rp_ddd *d, const char *dir, dl_error *err
     static const char *const names[] = {"ec_all.csv", "ec_in_between.csv", "agreement.csv"};
     int rc = 0;
     for (int i = 0; i < 3 && !rc; i++) {
-        char *path = rp_join(dir, names[i]);
+        char *path = dl_path_join(dir, names[i]);
         if (!path)
             return dl_fail(err, DL_ENOMEM, "out of memory");
         if (!exists(path))
@@ -437,7 +437,7 @@ int dl_report_load_ddd(dl_report *r, const char *dir, dl_error *err)
     if (r->ddd)
         return dl_fail(err, DL_EINVAL, "%s: the report already holds DDD tables", dir);
     rp_ddd *d = dl_calloc(1, sizeof *d);
-    char *hist = rp_join(dir, "histogram.csv");
+    char *hist = dl_path_join(dir, "histogram.csv");
     int rc = 0;
     if (!d || !hist || !(d->dir = dl_strdup(dir))) {
         rc = dl_fail(err, DL_ENOMEM, "out of memory");

@@ -165,7 +165,5 @@ const char *rp_figure_caption(const char *name);
 int rp_write_pages(const dl_report *r, const char *dir, const char *command_line,
                    const char *const *figures, size_t nfigures, dl_error *err);
 
-/* Path "dir/name" in a fresh string; NULL when out of memory. */
-char *rp_join(const char *dir, const char *name);
 
 #endif

@@ -386,7 +386,7 @@ int rp_write_pages(const dl_report *r, const char *dir, const char *command_line
 {
     static const char *const names[2] = {"report.html", "report.md"};
     for (int k = 0; k < 2; k++) {
-        char *path = rp_join(dir, names[k]);
+        char *path = dl_path_join(dir, names[k]);
         if (!path)
             return dl_fail(err, DL_ENOMEM, "out of memory");
         dl_atomic a;

@@ -15,7 +15,7 @@ static int tb_open(table *t, const char *dir, const char *name, dl_error *err)
 {
     memset(t, 0, sizeof *t);
     t->first = 1;
-    char *path = rp_join(dir, name);
+    char *path = dl_path_join(dir, name);
     if (!path)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     int rc = dl_atomic_open(&t->a, path, err);

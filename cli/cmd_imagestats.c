@@ -180,18 +180,6 @@ static void images_free(is_images *im)
     dl_csv_free(im->csv);
 }
 
-static char *join_path(const char *root, const char *rel)
-{
-    dl_buf b;
-    dl_buf_init(&b);
-    int rc = rel[0] == '/' ? dl_buf_printf(&b, "%s", rel) : dl_buf_printf(&b, "%s/%s", root, rel);
-    if (rc) {
-        dl_buf_free(&b);
-        return NULL;
-    }
-    return b.data;
-}
-
 static int by_name(const void *a, const void *b)
 {
     const char *const *x = a, *const *y = b;
@@ -241,7 +229,7 @@ static int read_images(const is_opts *o, is_images *im, dl_error *err)
         const char *rel = cp >= 0 && !dl_is_missing(f[cp]) ? f[cp] : f[ci];
         if (!f[ci][0])
             rc = dl_fail(err, DL_EINVAL, "%s:%zu: empty image name", o->images_csv, im->lines[i]);
-        else if (!(im->paths[i] = join_path(root, rel)))
+        else if (!(im->paths[i] = dl_path_join(root, rel)))
             rc = DL_ENOMEM;
     }
     free(copy);
@@ -492,7 +480,7 @@ typedef void (*writer_fn)(const is_job *j, FILE *fp);
 
 static int write_file(const is_job *j, const char *name, writer_fn fn, dl_error *err)
 {
-    char *path = join_path(j->write_dir, name);
+    char *path = dl_path_join(j->write_dir, name);
     if (!path)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     dl_atomic a;
@@ -643,7 +631,7 @@ static int write_figure(const is_job *j, dl_error *err)
                        "PLplot has no pngcairo device: apt-get install "
                        "plplot-driver-cairo");
     double *buf = dl_calloc(3 * j->im.n, sizeof *buf);
-    char *path = join_path(j->write_dir, "imagestats.png");
+    char *path = dl_path_join(j->write_dir, "imagestats.png");
     dl_atomic a;
     if (!buf || !path) {
         free(buf);

@@ -204,6 +204,11 @@ int dl_stage_open(dl_stage *s, const char *dir, dl_error *err);
 int dl_stage_commit(dl_stage *s, dl_error *err);
 void dl_stage_abort(dl_stage *s, dl_error *err);
 
+/* rel inside dir, malloc'd: "dir/rel" (trailing slashes of dir dropped), or
+ * rel itself when rel is absolute or dir is NULL or empty. NULL when out of
+ * memory. */
+char *dl_path_join(const char *dir, const char *rel);
+
 /* Make a folder and its parents (mode 0755); 0 if it exists. Fails with
  * "PATH: exists and is not a folder" when a file is in the way. */
 int dl_mkdir_p(const char *path, dl_error *err);
@@ -215,6 +220,12 @@ int dl_open_read(const char *path, FILE **fp, dl_error *err);
 
 /* Read a whole file into a NUL-terminated buffer. */
 int dl_read_file(const char *path, char **data, size_t *len, dl_error *err);
+
+/* ---- hashing ---- */
+
+/* splitmix64: a well-mixed 64-bit value of x (for deriving seeds and
+ * per-item draws that must not depend on anything but x). */
+uint64_t dl_mix64(uint64_t x);
 
 /* ---- SHA-256 ---------------------------------------------------------------- */
 

@@ -130,13 +130,16 @@ int dl_mkdir_p(const char *path, dl_error *err)
     return rc;
 }
 
-/* dir/name, malloc'd. */
-static char *join(const char *dir, const char *name)
+char *dl_path_join(const char *dir, const char *rel)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
+    if (rel[0] == '/' || !dir || !dir[0])
+        return dl_strdup(rel);
+    size_t a = strlen(dir), b = strlen(rel);
+    while (a > 0 && dir[a - 1] == '/')
+        a--;
+    char *p = malloc(a + b + 2);
     if (p)
-        snprintf(p, n, "%s/%s", dir, name);
+        snprintf(p, a + b + 2, "%.*s/%s", (int)a, dir, rel);
     return p;
 }
 
@@ -147,7 +150,7 @@ int dl_stage_open(dl_stage *s, const char *dir, dl_error *err)
     if (rc)
         return rc;
     s->dir = dl_strdup(dir);
-    s->tmp_dir = join(dir, ".dddlab-tmp-XXXXXX");
+    s->tmp_dir = dl_path_join(dir, ".dddlab-tmp-XXXXXX");
     if (!s->dir || !s->tmp_dir) {
         dl_stage_abort(s, NULL);
         return dl_fail(err, DL_ENOMEM, "%s: out of memory", dir);
@@ -181,7 +184,7 @@ static int each_staged(dl_stage *s, int (*fn)(dl_stage *, const char *, dl_error
 /* A folder in the way would make rename fail half-way, so it is found first. */
 static int check_target(dl_stage *s, const char *name, dl_error *err)
 {
-    char *to = join(s->dir, name);
+    char *to = dl_path_join(s->dir, name);
     struct stat st;
     int rc = !to ? dl_fail(err, DL_ENOMEM, "out of memory")
              : lstat(to, &st) == 0 && S_ISDIR(st.st_mode)
@@ -193,7 +196,7 @@ static int check_target(dl_stage *s, const char *name, dl_error *err)
 
 static int move_in(dl_stage *s, const char *name, dl_error *err)
 {
-    char *from = join(s->tmp_dir, name), *to = join(s->dir, name);
+    char *from = dl_path_join(s->tmp_dir, name), *to = dl_path_join(s->dir, name);
     int rc = 0;
     if (!from || !to)
         rc = dl_fail(err, DL_ENOMEM, "out of memory");
@@ -206,7 +209,7 @@ static int move_in(dl_stage *s, const char *name, dl_error *err)
 
 static int remove_one(dl_stage *s, const char *name, dl_error *err)
 {
-    char *p = join(s->tmp_dir, name);
+    char *p = dl_path_join(s->tmp_dir, name);
     if (p)
         unlink(p);
     free(p);

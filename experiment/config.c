@@ -185,19 +185,6 @@ static int fail_line(parse_state *ps, size_t line, const char *fmt, ...)
     return 0;
 }
 
-static char *path_join(const char *dir, const char *rel)
-{
-    if (rel[0] == '/' || !dir || !dir[0])
-        return dl_strdup(rel);
-    dl_buf b;
-    dl_buf_init(&b);
-    if (dl_buf_printf(&b, "%s/%s", dir, rel)) {
-        dl_buf_free(&b);
-        return NULL;
-    }
-    return b.data;
-}
-
 /* "a\nb" written in the file as a backslash and n becomes a line break. */
 static char *unescape(const char *s)
 {
@@ -669,7 +656,7 @@ static int read_instructions(parse_state *ps)
     if (!cfg->instructions_path)
         return 0;
     size_t line = ps->seen_line[find_key("procedure", "instructions")];
-    char *full = path_join(cfg->dir, cfg->instructions_path);
+    char *full = dl_path_join(cfg->dir, cfg->instructions_path);
     if (!full)
         return dl_fail(ps->err, DL_ENOMEM, "out of memory");
     free(cfg->instructions_path);
@@ -705,7 +692,7 @@ static char *dir_of(const char *path)
 static int resolve_paths(dl_exp_config *cfg, dl_error *err)
 {
     if (cfg->image_root) {
-        char *full = path_join(cfg->dir, cfg->image_root);
+        char *full = dl_path_join(cfg->dir, cfg->image_root);
         if (!full)
             return dl_fail(err, DL_ENOMEM, "out of memory");
         free(cfg->image_root);

@@ -8,18 +8,6 @@
 
 #include "exp_internal.h"
 
-static char *join(const char *root, const char *rel)
-{
-    dl_buf b;
-    dl_buf_init(&b);
-    if (rel[0] == '/' || !root || !root[0] ? dl_buf_printf(&b, "%s", rel)
-                                           : dl_buf_printf(&b, "%s/%s", root, rel)) {
-        dl_buf_free(&b);
-        return NULL;
-    }
-    return b.data;
-}
-
 static uint32_t crc32_png(const unsigned char *p, size_t n)
 {
     uint32_t c = 0xFFFFFFFFu;
@@ -68,7 +56,7 @@ static const char *png_damage(const unsigned char *d, size_t len, char *buf, siz
 /* Read, verify and decode one image into s. */
 static int load_one(exp_run *rc, const dl_image *im, int item, exp_stim *s, dl_error *err)
 {
-    char *path = join(rc->image_root, im->path);
+    char *path = dl_path_join(rc->image_root, im->path);
     if (!path)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     char *data = NULL;

@@ -330,11 +330,7 @@ void exp_sim_plan_resume(exp_sim *sim, uint64_t t0, SDL_Keycode resume, SDL_Keyc
  * simulated observer whatever its seed (splitmix64 of the item index). */
 static double item_uniform(int item)
 {
-    uint64_t z = (uint64_t)item + 0x9E3779B97F4A7C15u;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
+    return (double)(dl_mix64((uint64_t)item) >> 11) * 0x1.0p-53;
 }
 
 double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_left,

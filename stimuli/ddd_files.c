@@ -204,7 +204,7 @@ int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_
     if (rc)
         return rc;
     for (; opened < NFILES; opened++) {
-        char *path = st_join_path(dir, files[opened].name);
+        char *path = dl_path_join(dir, files[opened].name);
         if (!path) {
             rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", dir);
             goto fail;

@@ -34,7 +34,7 @@ static size_t n_test(const dl_stimuli_demo *d)
 static void gen_image(const dl_stimuli_demo *d, gsl_rng *rng, size_t index, unsigned cls,
                       uint8_t *rgb)
 {
-    uint32_t base = (uint32_t)st_mix64(0x64656d6fULL ^ ((uint64_t)d->seed << 20));
+    uint32_t base = (uint32_t)dl_mix64(0x64656d6fULL ^ ((uint64_t)d->seed << 20));
     gsl_rng_set(rng, (unsigned long)(uint32_t)(base + (uint32_t)index));
     size_t total = (size_t)d->size_px * d->size_px * 3;
     for (size_t i = 0; i < total; i++) {
@@ -153,7 +153,7 @@ int dl_stimuli_demo_generate(const dl_stimuli_demo *d, const char *dir, dl_error
         goto done;
     }
     for (; opened < 3; opened++) {
-        char *path = st_join_path(dir, names[opened]);
+        char *path = dl_path_join(dir, names[opened]);
         rc = path ? dl_atomic_open(&at[opened], path, err)
                   : dl_fail(err, DL_ENOMEM, "out of memory");
         free(path);

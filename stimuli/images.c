@@ -29,7 +29,7 @@ int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_imag
         return dl_fail(err, DL_EINVAL,
                        "image path '%s' must be relative to the image root, without '..'",
                        rel_path);
-    char *full = st_join_path(image_root, rel_path), *data = NULL;
+    char *full = dl_path_join(image_root, rel_path), *data = NULL;
     size_t len = 0;
     int rc;
     if (!full)
@@ -56,7 +56,7 @@ done:
 
 static int file_exists(const char *root, const char *rel)
 {
-    char *full = st_join_path(root, rel);
+    char *full = dl_path_join(root, rel);
     struct stat st;
     int ok = full && stat(full, &st) == 0;
     free(full);
@@ -70,7 +70,7 @@ static int write_demo(const dl_stimuli_demo *demo, const char *root, const char 
     if (dl_stimuli_demo_image_index(demo, rel, &index) != 0)
         return dl_fail(err, DL_ENOENT, "%s/%s: image not found (and not a demo image name)", root,
                        rel);
-    char *full = st_join_path(root, rel);
+    char *full = dl_path_join(root, rel);
     if (!full)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     char *slash = strrchr(full, '/');

@@ -28,16 +28,9 @@ void st_names_free(st_names *t);
 /* 64-bit FNV-1a of a string. */
 uint64_t st_hash(const char *s);
 
-/* splitmix64: decorrelates (seed, index) pairs into RNG seeds. */
-uint64_t st_mix64(uint64_t x);
-
-/* Join root and rel with one '/'; malloc'd or NULL. */
-char *st_join_path(const char *root, const char *rel);
-
 /* Write a string (malloc'd) built by a callback writing to a FILE; used to
  * render JSON into memory with dl_json. NULL on failure. */
 typedef void (*st_render_fn)(void *ctx, FILE *out);
 char *st_render(st_render_fn fn, void *ctx);
-
 
 #endif

@@ -15,14 +15,6 @@ uint64_t st_hash(const char *s)
     return h;
 }
 
-uint64_t st_mix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
 long st_names_find(const st_names *t, const char *s)
 {
     if (!t->nslots)
@@ -110,21 +102,6 @@ void st_names_free(st_names *t)
     free(t->names);
     free(t->slots);
     memset(t, 0, sizeof *t);
-}
-
-char *st_join_path(const char *root, const char *rel)
-{
-    size_t a = strlen(root), b = strlen(rel);
-    while (a > 1 && root[a - 1] == '/')
-        a--;
-    char *p = malloc(a + b + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, root, a);
-    p[a] = '/';
-    memcpy(p + a + 1, rel, b);
-    p[a + 1 + b] = '\0';
-    return p;
 }
 
 char *st_render(st_render_fn fn, void *ctx)

@@ -302,13 +302,34 @@ static void test_parse(void **state)
     assert_true(dl_is_missing("NA") && dl_is_missing("") && !dl_is_missing("0"));
 }
 
+static void check_join(const char *dir, const char *rel, const char *expected)
+{
+    char *p = dl_path_join(dir, rel);
+    assert_non_null(p);
+    assert_string_equal(p, expected);
+    free(p);
+}
+
+static void test_path_join_and_mix(void **state)
+{
+    (void)state;
+    check_join("data", "images/a.png", "data/images/a.png");
+    check_join("data//", "a.png", "data/a.png");
+    check_join("/", "tmp", "/tmp");
+    check_join("data", "/abs/a.png", "/abs/a.png");
+    check_join("", "a.png", "a.png");
+    check_join(NULL, "a.png", "a.png");
+    /* splitmix64's first output from state 0 (Vigna's reference code) */
+    assert_true(dl_mix64(0) == 0xE220A8397B1DCDAFULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_known), cmocka_unit_test(test_csv_quotes_crlf_bom),
         cmocka_unit_test(test_csv_errors),   cmocka_unit_test(test_csv_require_col),
         cmocka_unit_test(test_json),         cmocka_unit_test(test_atomic),
-        cmocka_unit_test(test_parse),        cmocka_unit_test(test_folder_is_not_a_file),
+        cmocka_unit_test(test_parse), cmocka_unit_test(test_path_join_and_mix),        cmocka_unit_test(test_folder_is_not_a_file),
         cmocka_unit_test(test_stage),        cmocka_unit_test(test_utf8_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
