@@ -125,7 +125,10 @@ typedef struct dl_binom {
     unsigned k, n;
     double p0;
     double estimate; /* k / n */
-    double p_value;
+    double p_value; /* 0 when below the smallest double: see log10_p */
+    double log10_p; /* log10 of the p-value, computed in log space, so it
+                       stays exact where p_value underflows (-inf when p is
+                       exactly 0, at p0 = 0 or 1) */
     double ci_low, ci_high; /* Clopper-Pearson at conf_level (one-sided for
                                greater/less, as R's binom.test) */
     double conf_level;
@@ -133,8 +136,9 @@ typedef struct dl_binom {
 
 /* Exact binomial test of k successes in n trials against p0, as R's
  * binom.test: two-sided p sums the probabilities of all outcomes no more
- * likely than the observed one (relative tolerance 1e-7). k > n, p0 outside
- * [0, 1] or conf_level outside (0, 1) -> DL_EINVAL; n == 0 -> DL_EUNDEF
+ * likely than the observed one (relative tolerance 1e-7). Exact in log
+ * space for every n up to 2^32 - 1; time grows with sqrt(n), not n. p0 = 0
+ * and 1 are allowed (p is then 0 or 1). k > n, p0 outside [0, 1] or conf_level outside (0, 1) -> DL_EINVAL; n == 0 -> DL_EUNDEF
  * (all NaN). */
 int dl_stats_binom_test(unsigned k, unsigned n, double p0, dl_alternative alt, double conf_level,
                         dl_binom *out);

@@ -314,10 +314,10 @@ static const char *const usage_cases[][2] = {
     {"binomial 5 99999999999999999999",
      "dddlab binomial: N must be a whole number >= 0, not '99999999999999999999' "
      "(see 'dddlab help binomial')\n"},
-    {"binomial -1 10", "dddlab binomial: unknown option '-1' (see 'dddlab help binomial')\n"},
-    {"binomial 5 10 --p0 1", "dddlab binomial: --p0 needs a number between 0 and 1 (exclusive), "
-                             "not '1' (see 'dddlab help binomial')\n"},
-    {"binomial 5 10 --p0 x", "dddlab binomial: --p0 needs a number between 0 and 1 (exclusive), "
+    {"binomial -1 10", "dddlab binomial: K and N must be ≥ 0, not '-1' (see 'dddlab help binomial')\n"},
+    {"binomial 5 10 --p0 1.5", "dddlab binomial: --p0 needs a number between 0 and 1 (inclusive), "
+                               "not '1.5' (see 'dddlab help binomial')\n"},
+    {"binomial 5 10 --p0 x", "dddlab binomial: --p0 needs a number between 0 and 1 (inclusive), "
                              "not 'x' (see 'dddlab help binomial')\n"},
     {"binomial 5 10 --conf 0", "dddlab binomial: --conf needs a number between 0 and 1 "
                                "(exclusive), not '0' (see 'dddlab help binomial')\n"},
