@@ -33,6 +33,14 @@ void cli_getopt_reset(void);
  * option that caused it; returns DL_EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
 
+/* Warn on stderr when the store holds rows whose parent row is missing
+ * (trials of a deleted session, ...): they are left out of `what`
+ * ("this export"). The _path form opens db read-only for it and returns
+ * that open's error. (cmd_store.c) */
+typedef struct dl_store dl_store;
+void cli_warn_orphans(dl_store *st, const char *db, const char *what);
+int cli_warn_orphans_path(const char *db, const char *what, dl_error *err);
+
 /* The commands (cmd_*.c). */
 int cmd_reliability(int argc, char **argv);
 void help_reliability(FILE *out);

@@ -431,7 +431,8 @@ int cmd_analyse(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (load(r, &a, &err) || dl_report_analyse(r, &opt, &err) ||
+    if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
+        dl_report_analyse(r, &opt, &err) ||
         (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
         rc = cli_fail(&err);
         goto done;

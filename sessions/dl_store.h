@@ -271,6 +271,8 @@ typedef struct dl_store_report {
     char journal_mode[16];
     int64_t sets, images, observers, sessions, trials, ratings, events;
     int64_t running, completed, aborted, crashed; /* sessions by status */
+    int64_t orphans;      /* rows whose parent row is missing (foreign keys) */
+    char orphan_text[512]; /* "" or e.g. "12 trials rows whose sessions row is missing" */
 } dl_store_report;
 
 /* Check the file at path without changing it: integrity, schema version,
@@ -278,6 +280,12 @@ typedef struct dl_store_report {
  * verdict), DL_ENOENT for a missing file, DL_ECORRUPT when it is not a
  * database at all. (added) */
 int dl_store_check(const char *path, dl_store_report *out, dl_error *err);
+
+/* Rows whose parent row is missing (a trial whose session row is gone, ...),
+ * as PRAGMA foreign_key_check finds them: *n rows, and text (size bytes)
+ * says which, e.g. "12 trials rows whose sessions row is missing". Such rows
+ * are left out of exports, merges and analyses; the CLI warns with this. */
+int dl_store_orphans(dl_store *st, int64_t *n, char *text, size_t size, dl_error *err);
 
 /* Write table (trials | ratings | sessions | observers | stimuli) as tidy CSV
  * to path atomically ("-" = stdout). */

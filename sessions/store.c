@@ -60,9 +60,12 @@ int st_fail_db(sqlite3 *db, const char *path, int rc, const char *op, dl_error *
         return dl_fail(err, DL_EFULL, "%s: %s: disk is full; free some space and try again", path,
                        op);
     case SQLITE_CORRUPT:
+        return st_fail_damaged(path, op, why, err);
     case SQLITE_NOTADB:
         return dl_fail(err, DL_ECORRUPT,
-                       "%s: %s: the file is corrupt or not a dddlab database (%s)", path, op, why);
+                       "%s: %s: the file is corrupt or not a dddlab database (%s); if it held "
+                       "your data, see 'dddlab db check --db %s' and restore it from its backup",
+                       path, op, why, path);
     case SQLITE_READONLY:
         return dl_fail(err, DL_EIO,
                        "%s: %s: cannot write: the database or its folder is read-only (%s)", path,
@@ -83,6 +86,15 @@ int st_fail_db(sqlite3 *db, const char *path, int rc, const char *op, dl_error *
     default:
         return dl_fail(err, DL_EIO, "%s: %s: %s", path, op, why);
     }
+}
+
+int st_fail_damaged(const char *path, const char *op, const char *detail, dl_error *err)
+{
+    return dl_fail(err, DL_ECORRUPT,
+                   "%s: %s: the database file is damaged (%s); nothing was changed. See "
+                   "'dddlab db check --db %s' for what is wrong, and restore the file from its "
+                   "backup",
+                   path, op, detail, path);
 }
 
 int st_fail(dl_store *st, int rc, const char *op, dl_error *err)
@@ -282,8 +294,70 @@ static int on_read_only_fs(const char *path)
     return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
 }
 
+size_t st_append_problem(char *buf, size_t size, size_t used, const char *line)
+{
+    const char *hdr = line ? strstr(line, "***\n") : NULL; /* "*** in database main ***" */
+    line = hdr ? hdr + 4 : line ? line : "";
+    if (used && *line && used + 2 < size) {
+        memcpy(buf + used, "; ", 2);
+        used += 2;
+    }
+    for (; *line && used + 2 < size; line++) {
+        if (*line == '\n' && used + 3 < size) {
+            memcpy(buf + used, "; ", 2);
+            used += 2;
+        } else if (*line != '\n') {
+            buf[used++] = *line;
+        }
+    }
+    if (size)
+        buf[used < size ? used : size - 1] = '\0';
+    return used;
+}
+
+/* SQLite's quick check (the b-trees, without matching indexes to tables):
+ * a damaged page can make a query return fewer rows without any error, so
+ * every command looks before it reads or writes. Linear in the file size
+ * (about 0.1 s for 100 MB). */
+static int quick_check(dl_store *st, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, "PRAGMA quick_check(3)", &s, "check database", err);
+    if (rc)
+        return rc;
+    char found[512] = "";
+    size_t used = 0;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        used = st_append_problem(found, sizeof found, used, st_col_text(s, 0));
+    if (step != SQLITE_DONE)
+        rc = st_fail(st, step, "check database", err);
+    else if (strcmp(found, "ok") != 0)
+        rc = st_fail_damaged(st->path, "check database", found, err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* A file that must already be a dddlab database (DL_STORE_NOCREATE, the
+ * runner) but has no schema yet — an empty file, say — is refused before
+ * anything could write into it: the runner never turns a stray file into a
+ * database. */
+static int must_be_dddlab(dl_store *st, dl_error *err)
+{
+    int version = 0;
+    int rc = st_schema_version(st->db, st->path, &version, err);
+    if (rc || version > 0)
+        return rc;
+    struct stat sb;
+    int empty = stat(st->path, &sb) == 0 && sb.st_size == 0;
+    return dl_fail(err, DL_EINVAL,
+                   "%s: open database: not a dddlab database (%s); it was left unchanged. "
+                   "Build a stimulus set into a database with 'dddlab stimuli build' first",
+                   st->path, empty ? "an empty file" : "no dddlab schema");
+}
+
 /* Open the connection, apply the pragmas, check the schema. */
-static int st_connect(dl_store *st, const char *uri, dl_error *err)
+static int st_connect(dl_store *st, const char *uri, int flags, dl_error *err)
 {
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     int src =
@@ -299,10 +373,61 @@ static int st_connect(dl_store *st, const char *uri, dl_error *err)
                        "%s: open database: cannot open for writing: the file or its folder is "
                        "read-only (it can still be opened read-only to read it)",
                        st->path);
-    int rc = apply_pragmas(st, err);
+    int rc = (flags & DL_STORE_NOCREATE) && !st->readonly ? must_be_dddlab(st, err) : 0;
+    if (!rc)
+        rc = quick_check(st, err);
+    if (!rc)
+        rc = apply_pragmas(st, err);
     if (!rc)
         rc = st_migrate(st, err);
     return rc;
+}
+
+static int folder_writable(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    return access(dir, W_OK) == 0;
+}
+
+static int wal_pending(const char *path)
+{
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat sb;
+    return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+int st_readonly_fallback(const char *path, dl_error *err)
+{
+    /* A WAL file cannot get its -shm index on a read-only file system (a
+     * locked USB stick, a read-only mount) or in a folder we may not write
+     * (a shared results folder). Nobody can write there, so reading it as
+     * immutable is safe, unless a -wal beside it holds changes the file does
+     * not have yet: those the immutable view would miss. */
+    if (on_read_only_fs(path))
+        return 1;
+    if (folder_writable(path))
+        return 0;
+    if (wal_pending(path))
+        return dl_fail(err, DL_EIO,
+                       "%s: open database: the folder is read-only and %s-wal holds changes not "
+                       "yet in the file; copy both files to a folder you can write, or open it "
+                       "once where it can be written",
+                       path, path);
+    return 1;
+}
+
+char *st_immutable_uri(const char *path)
+{
+    return immutable_uri(path);
 }
 
 int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
@@ -316,16 +441,20 @@ int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
     st->readonly = (flags & DL_STORE_READONLY) != 0;
     int rc = create_file(path, flags, err);
     if (!rc)
-        rc = st_connect(st, NULL, err);
-    /* A WAL file on a read-only file system (a locked USB stick, a read-only
-     * mount) cannot get its -shm index. Nobody can write there, so reading
-     * it as immutable is safe. */
-    if (rc == DL_EIO && st->readonly && on_read_only_fs(path)) {
-        sqlite3_close_v2(st->db);
-        st->db = NULL;
-        char *uri = immutable_uri(path);
-        rc = uri ? st_connect(st, uri, err) : dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
-        free(uri);
+        rc = st_connect(st, NULL, flags, err);
+    if (rc == DL_EIO && st->readonly) {
+        dl_error why = {0};
+        int fb = st_readonly_fallback(path, &why);
+        if (fb < 0 && err)
+            *err = why;
+        if (fb > 0) {
+            sqlite3_close_v2(st->db);
+            st->db = NULL;
+            char *uri = immutable_uri(path);
+            rc = uri ? st_connect(st, uri, flags, err)
+                     : dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
+            free(uri);
+        }
     }
     if (rc) {
         dl_store_close(st);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,15 +47,12 @@ static inline void hd_run_free(hd_run *r)
     r->out = r->err = NULL;
 }
 
-/* Run `dddlab ARGS` (shell words) in folder dir (NULL: the current one);
- * returns the exit status. r is freed first when it holds an older run, so
- * a zeroed hd_run may be reused. */
-static inline int hd_dddlab(hd_run *r, const char *dir, const char *args)
+/* Run `PREFIX dddlab ARGS` (shell words; prefix may be NULL, e.g. a
+ * setpriv that drops root) in folder dir (NULL: the current one); returns
+ * the exit status. r must start zeroed; an older run in it is freed. */
+static inline int hd_dddlab_as(hd_run *r, const char *dir, const char *prefix, const char *args)
 {
-    static int used;
-    if (used)
-        hd_run_free(r);
-    used = 1;
+    hd_run_free(r);
     const char *bin = getenv("DL_BINARY");
     if (!bin)
         fail_msg("DL_BINARY is not set (run the test through ctest)");
@@ -62,8 +60,10 @@ static inline int hd_dddlab(hd_run *r, const char *dir, const char *args)
     if (!mkdtemp(tmpl))
         fail_msg("mkdtemp failed");
     char cmd[8192];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >'%s/out' 2>'%s/err' </dev/null", dir ? dir : ".",
-             bin, args, tmpl, tmpl);
+    if (prefix)
+        chmod(tmpl, 0777); /* the dropped user writes the streams there */
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' %s >'%s/out' 2>'%s/err' </dev/null",
+             dir ? dir : ".", prefix ? prefix : "", bin, args, tmpl, tmpl);
     int status = system(cmd);
     char path[64];
     snprintf(path, sizeof path, "%s/out", tmpl);
@@ -76,6 +76,11 @@ static inline int hd_dddlab(hd_run *r, const char *dir, const char *args)
     if (!WIFEXITED(status))
         fail_msg("dddlab %s did not exit normally", args);
     return WEXITSTATUS(status);
+}
+
+static inline int hd_dddlab(hd_run *r, const char *dir, const char *args)
+{
+    return hd_dddlab_as(r, dir, NULL, args);
 }
 
 static inline void hd_has(const char *text, const char *want)

@@ -76,7 +76,7 @@ static void test_reference(void **state)
 static void test_cli(void **state)
 {
     (void)state;
-    hd_run r;
+    hd_run r = {0};
     assert_int_equal(hd_dddlab(&r, NULL, "binomial 5000100 10000000 --alternative greater"), 0);
     hd_has(r.out, "p-value       0.4749\n");
     assert_int_equal(hd_dddlab(&r, NULL, "binomial 50002500 100000000"), 0);
