@@ -161,7 +161,10 @@ int dl_imgstats_load(const char *path, int size_px, uint8_t **rgb, int *width_px
 {
     *rgb = NULL;
     SDL_Surface *s = NULL;
-    int rc = decode(path, &s, err);
+    /* size limit, truncation, regular file: from the header, before decoding */
+    int rc = dl_image_check_path(path, NULL, err);
+    if (!rc)
+        rc = decode(path, &s, err);
     if (rc)
         return rc;
     if ((rc = check_size(s->w, s->h, err)) != 0) {

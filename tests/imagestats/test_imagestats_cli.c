@@ -228,19 +228,17 @@ static void test_corrupt_image(void **state)
     fclose(fp);
     free(png);
     write_text("bad.csv", "image,path\nu1,img/u1.png\ncut,img/cut.png\nu2,img/u2.png\n");
-    SDL_Surface *s = IMG_Load(in_dir("img/cut.png"));
-    assert_null(s);
     char want[1024];
-    snprintf(want, sizeof want, "dddlab: %s:3: %s/img/cut.png: cannot decode image (%s)\n",
-             in_dir("bad.csv"), dir, SDL_GetError());
+    snprintf(want, sizeof want,
+             "dddlab: %s:3: %s/img/cut.png: truncated PNG: the file ends inside chunk IDAT",
+             in_dir("bad.csv"), dir);
     const char *a[] = {"stimuli",         "imagestats", "--images-csv", in_dir("bad.csv"), "--out",
                        in_dir("out_bad"), NULL};
     run_out r = run(a);
     assert_int_equal(r.status, 1);
-    /* libpng prints its own line first (and LSan may add a report after). */
-    const char *ours = strstr(r.err, "dddlab: ");
-    assert_non_null(ours);
-    assert_true(strncmp(ours, want, strlen(want)) == 0);
+    /* ours is the first line: the header check runs before libpng could
+     * print (LSan may add a report after) */
+    assert_true(strncmp(r.err, want, strlen(want)) == 0);
     run_free(&r);
     struct stat st;
     assert_int_not_equal(stat(in_dir("out_bad/imagestats.csv"), &st), 0); /* nothing written */
@@ -248,7 +246,7 @@ static void test_corrupt_image(void **state)
                        "--skip-bad", "--out",      in_dir("out_skip"), NULL};
     r = run(b);
     assert_int_equal(r.status, 0);
-    snprintf(want, sizeof want, "dddlab: %s:3: skipped: %s/img/cut.png: cannot decode image (",
+    snprintf(want, sizeof want, "dddlab: %s:3: skipped: %s/img/cut.png: truncated PNG: ",
              in_dir("bad.csv"), dir);
     assert_non_null(strstr(r.err, want));
     run_free(&r);
