@@ -635,13 +635,19 @@ static int build_store(const build_args *b, dl_stim_set *set, const char *manife
     dl_stimuli_manifest(set, at.fp);
     /* The manifest is on disk before the set is stored, so a full disk
      * cannot leave a stored set without its manifest. */
-    if (dl_atomic_flush(&at, &err) != 0 || dl_store_open(b->db, 0, &st, &err) != 0 ||
+    /* A new database is made under a temporary name and appears only
+     * complete, so a full disk leaves no 4 KB schema-less file behind. */
+    if (dl_atomic_flush(&at, &err) != 0 ||
+        dl_store_open(b->db, DL_STORE_NEW_ATOMIC, &st, &err) != 0 ||
         dl_store_add_set(st, set, &err) != 0) {
         dl_atomic_abort(&at);
         dl_store_close(st);
         return cli_fail(&err);
     }
-    dl_store_close(st);
+    if (dl_store_finish(st, &err) != 0) {
+        dl_atomic_abort(&at);
+        return cli_fail(&err);
+    }
     if (dl_atomic_commit(&at, &err) != 0)
         return cli_fail(&err);
     return 0;

@@ -360,8 +360,8 @@ static int must_be_dddlab(dl_store *st, dl_error *err)
 static int st_connect(dl_store *st, const char *uri, int flags, dl_error *err)
 {
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    int src =
-        sqlite3_open_v2(uri ? uri : st->path, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    const char *file = uri ? uri : st->new_path ? st->new_path : st->path;
+    int src = sqlite3_open_v2(file, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
     if (src != SQLITE_OK)
         return st_fail(st, src, "open database", err);
     sqlite3_extended_result_codes(st->db, 1);
@@ -430,6 +430,31 @@ char *st_immutable_uri(const char *path)
     return immutable_uri(path);
 }
 
+static void remove_db_files(const char *path)
+{
+    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+}
+
+/* DL_STORE_NEW_ATOMIC on a missing file: work on PATH.dddlab-new.PID. */
+static int new_atomic(dl_store *st, const char *path, dl_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 || errno != ENOENT)
+        return 0; /* there already (or create_file will say why not) */
+    dl_sweep_stale(path, ".dddlab-new.");
+    size_t n = strlen(path) + 40;
+    if (!(st->new_path = malloc(n)))
+        return dl_fail(err, DL_ENOMEM, "%s: open database: out of memory", path);
+    snprintf(st->new_path, n, "%s.dddlab-new.%ld", path, (long)getpid());
+    remove_db_files(st->new_path); /* ours from an earlier open in this process */
+    return 0;
+}
+
 int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
 {
     *out = NULL;
@@ -439,7 +464,11 @@ int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
         return dl_fail(err, DL_ENOMEM, "%s: open database: out of memory", path);
     }
     st->readonly = (flags & DL_STORE_READONLY) != 0;
-    int rc = create_file(path, flags, err);
+    int rc = 0;
+    if ((flags & DL_STORE_NEW_ATOMIC) && !st->readonly && !(flags & DL_STORE_NOCREATE))
+        rc = new_atomic(st, path, err);
+    if (!rc)
+        rc = create_file(st->new_path ? st->new_path : path, flags, err);
     if (!rc)
         rc = st_connect(st, NULL, flags, err);
     if (rc == DL_EIO && st->readonly) {
@@ -464,6 +493,79 @@ int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
     return 0;
 }
 
+static void fsync_path(const char *path, int dir)
+{
+    int fd = open(path, O_RDONLY | (dir ? O_DIRECTORY : 0) | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* Put a finished new database in place: SQLite folds the WAL back into the
+ * file when the last connection closes; a -wal still there means it could
+ * not (a full disk), and the file alone would lack data. link() refuses to
+ * replace a PATH that appeared meanwhile; where the file system has no hard
+ * links (FAT), rename() it is. */
+static int publish(const char *tmp, const char *path, int close_rc, dl_error *err)
+{
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", tmp);
+    struct stat sb;
+    if (close_rc != SQLITE_OK || (stat(wal, &sb) == 0 && sb.st_size > 0))
+        return dl_fail(err, DL_EIO,
+                       "%s: could not finish the new database (its journal was not written "
+                       "back: is the disk full?); nothing was created",
+                       path);
+    fsync_path(tmp, 0);
+    int rc = 0;
+    if (link(tmp, path) != 0) {
+        int e = errno;
+        if (e == EEXIST)
+            rc = dl_fail(err, DL_EEXIST,
+                         "%s: another program created this file meanwhile; it was left as it is "
+                         "and nothing was stored",
+                         path);
+        else if ((e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) && rename(tmp, path) == 0)
+            rc = 0;
+        else
+            rc = dl_fail(err, e == ENOSPC ? DL_EFULL : DL_EIO, "%s: cannot put the new database "
+                         "in place: %s", path, strerror(e));
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    fsync_path(slash ? dir : ".", 1);
+    return rc;
+}
+
+int dl_store_finish(dl_store *st, dl_error *err)
+{
+    if (!st)
+        return 0;
+    if (!st->new_path) {
+        dl_store_close(st);
+        return 0;
+    }
+    for (int i = 0; i < ST_NCACHED; i++) {
+        sqlite3_finalize(st->cached[i]);
+        st->cached[i] = NULL;
+    }
+    sqlite3 *db = st->db;
+    st->db = NULL;
+    int crc = sqlite3_close(db);
+    if (crc != SQLITE_OK) /* a statement left open: close it anyway, and fail */
+        sqlite3_close_v2(db);
+    int rc = publish(st->new_path, st->path, crc, err);
+    remove_db_files(st->new_path);
+    free(st->new_path);
+    st->new_path = NULL;
+    dl_store_close(st);
+    return rc;
+}
+
 void dl_store_close(dl_store *st)
 {
     if (!st)
@@ -471,6 +573,9 @@ void dl_store_close(dl_store *st)
     for (int i = 0; i < ST_NCACHED; i++)
         sqlite3_finalize(st->cached[i]);
     sqlite3_close_v2(st->db);
+    if (st->new_path) /* never finished: the new database goes */
+        remove_db_files(st->new_path);
+    free(st->new_path);
     free(st->path);
     free(st);
 }

@@ -16,7 +16,8 @@ enum { ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_LOG_TRIAL, ST_LOG_RATING, ST_LOG_EVE
 
 struct dl_store {
     sqlite3 *db;
-    char *path;
+    char *path; /* as the caller named it; every message uses it */
+    char *new_path; /* DL_STORE_NEW_ATOMIC: the temporary file, else NULL */
     int readonly;
     sqlite3_stmt *cached[ST_NCACHED];
 };

@@ -183,8 +183,8 @@ typedef struct dl_image_info {
 } dl_image_info;
 
 /* Check the bytes of an image file (path names it in messages). info may be
- * NULL. DL_ECORRUPT when damaged, truncated or empty; DL_EINVAL when too
- * large or not PNG/JPEG. One message naming the file. */
+ * NULL. DL_ECORRUPT when damaged, truncated, empty or not PNG/JPEG;
+ * DL_EINVAL when too large. One message naming the file. */
 int dl_image_check_buf(const char *path, const void *data, size_t len, dl_image_info *info,
                        dl_error *err);
 /* Read a regular file (never blocks on a FIFO) and check it as above;

@@ -232,7 +232,8 @@ int dl_image_check_buf(const char *path, const void *data, size_t len, dl_image_
         return check_png(path, d, len, info, err);
     if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
         return check_jpeg(path, d, len, info, err);
-    return dl_fail(err, DL_EINVAL, "%s: not a PNG or JPEG file (dddlab reads PNG and JPEG images)",
+    return dl_fail(err, DL_ECORRUPT,
+                   "%s: not a PNG or JPEG file (dddlab reads PNG and JPEG images)",
                    path);
 }
 
@@ -243,7 +244,7 @@ static int open_regular(const char *path, int *fd_out, off_t *size, dl_error *er
 {
     struct stat sb;
     if (stat(path, &sb) != 0)
-        return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: %s", path,
+        return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: cannot open: %s", path,
                        strerror(errno));
     if (!S_ISREG(sb.st_mode))
         return dl_fail(err, DL_EINVAL, "%s: not a regular file (%s); images must be plain files",
@@ -253,7 +254,7 @@ static int open_regular(const char *path, int *fd_out, off_t *size, dl_error *er
                                               : "a device or socket");
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: %s", path,
+        return dl_fail(err, errno == ENOENT ? DL_ENOENT : DL_EIO, "%s: cannot open: %s", path,
                        strerror(errno));
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(fd);

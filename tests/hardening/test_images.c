@@ -157,7 +157,7 @@ static const bad BAD[] = {
     {"noiend.png", DL_ECORRUPT, "truncated PNG: no end chunk (IEND); the file was cut short"},
     {"flip.png", DL_ECORRUPT, "damaged PNG: bad checksum in chunk IDAT"},
     {"zero.png", DL_ECORRUPT, "empty file (0 bytes), not an image"},
-    {"text.png", DL_EINVAL, "not a PNG or JPEG file (dddlab reads PNG and JPEG images)"},
+    {"text.png", DL_ECORRUPT, "not a PNG or JPEG file (dddlab reads PNG and JPEG images)"},
     {"t3.png", DL_EINVAL, "not a regular file (a FIFO); images must be plain files"},
 };
 #define NBAD (sizeof BAD / sizeof *BAD)

@@ -17,6 +17,7 @@
 
 #include "../store/store_fixture.h"
 #include "hardening.h"
+#include "hd_db.h"
 
 typedef struct fx {
     char dir[256];
@@ -54,31 +55,6 @@ static void sql(const char *db, const char *text)
     sqlite3_close(h);
 }
 
-/* Two sessions of 5 trials by one observer on the stored set "pairs". */
-static void add_sessions(const char *db)
-{
-    dl_error err = {0};
-    dl_store *st;
-    assert_int_equal(dl_store_open(db, 0, &st, &err), 0);
-    dl_stim_set *set = NULL;
-    assert_int_equal(dl_store_find_set(st, "pairs", &set, &err), 0);
-    dl_observer o = {.code = "P1", .age = -1, .vision_corrected = -1, .naive = -1};
-    assert_int_equal(dl_store_ensure_observer(st, &o, &err), 0);
-    for (int k = 0; k < 2; k++) {
-        dl_session x;
-        fx_session(&x, o.id, set->id, 5);
-        assert_int_equal(dl_store_start_session(st, &x, &err), 0);
-        for (int i = 0; i < 5; i++) {
-            dl_trial t = fx_trial(x.id, i);
-            assert_int_equal(dl_store_log_trial(st, &t, &err), 0);
-        }
-        assert_int_equal(dl_store_finish_session(st, x.id, "completed", &err), 0);
-        dl_session_clear(&x);
-    }
-    dl_stim_set_free(set);
-    dl_store_close(st);
-}
-
 static int setup(void **state)
 {
     if (!getenv("DL_BINARY"))
@@ -86,18 +62,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     fx_tmpdir(f->dir);
     snprintf(f->clean, sizeof f->clean, "%s/clean.sqlite", f->dir);
-    hd_run r = {0};
-    assert_int_equal(hd_dddlab(&r, f->dir,
-                               "stimuli demo-data --out dd --classes 40 --images-per-class 10 "
-                               "--train-per-class 8 --png-px 32"),
-                     0);
-    assert_int_equal(hd_dddlab(&r, f->dir,
-                               "stimuli build dd/results.csv --task 2afc --name pairs --pairs 30 "
-                               "--near 4 --demo-images --image-root dd/images --db clean.sqlite "
-                               "--seed 3"),
-                     0);
-    hd_run_free(&r);
-    add_sessions(f->clean);
+    hd_make_db(f->dir, "clean.sqlite");
     FILE *ini = fopen(path_in(f, "e.ini"), "w");
     fputs("[experiment]\ntask = 2afc\nset = pairs\nimage_root = dd/images\n", ini);
     fclose(ini);

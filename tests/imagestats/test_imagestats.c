@@ -284,14 +284,6 @@ static void write_bytes(const char *path, const void *data, size_t n)
     fclose(fp);
 }
 
-/* The reason SDL2_image itself gives for a file, for exact messages. */
-static void sdl_reason(const char *path, char *buf, size_t n)
-{
-    SDL_Surface *s = IMG_Load(path);
-    assert_null(s);
-    snprintf(buf, n, "%s", SDL_GetError());
-}
-
 /* Six good PNGs with a truncated PNG at index 3 and garbage at index 5. */
 static void make_set(char paths[8][256])
 {
@@ -319,9 +311,9 @@ static void test_corrupt_stops_the_run(void **state)
     make_set(paths);
     for (int i = 0; i < 8; i++)
         p[i] = paths[i];
-    char reason[512], want[1024];
-    sdl_reason(paths[3], reason, sizeof reason);
-    snprintf(want, sizeof want, "%s: cannot decode image (%s)", paths[3], reason);
+    char want[1024];
+    /* found from the file's structure before decoding (stimuli/imghdr.c) */
+    snprintf(want, sizeof want, "%s: truncated PNG: the file ends inside chunk IDAT", paths[3]);
     for (int threads = 1; threads <= 3; threads++) {
         dl_imgstats_row rows[8];
         dl_imgstats_opts o = {.threads = threads};
@@ -329,12 +321,12 @@ static void test_corrupt_stops_the_run(void **state)
         size_t bad = 99;
         assert_int_equal(dl_imgstats_run(p, 8, &o, rows, &bad, &err), DL_ECORRUPT);
         assert_int_equal(bad, 3); /* the first bad one in input order */
-        assert_string_equal(err.msg, want);
+        assert_memory_equal(err.msg, want, strlen(want));
         dl_imgstats_rows_clear(rows, 8);
     }
-    /* Garbage is reported with SDL2_image's reason too. */
-    sdl_reason(paths[5], reason, sizeof reason);
-    snprintf(want, sizeof want, "%s: cannot decode image (%s)", paths[5], reason);
+    /* Garbage is not a PNG or JPEG at all. */
+    snprintf(want, sizeof want, "%s: not a PNG or JPEG file (dddlab reads PNG and JPEG images)",
+             paths[5]);
     dl_imgstats_row rows[8];
     dl_imgstats_opts o = {.threads = 2, .skip_bad = 1};
     dl_error err = {0};
