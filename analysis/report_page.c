@@ -14,19 +14,27 @@ typedef struct page {
     int figure; /* figures numbered so far */
 } page;
 
+/* Text from the data (observer codes, set names, file names) goes into both
+ * pages as text, never as markup: HTML gets entities; Markdown gets the same
+ * entities for < > & (Markdown passes raw HTML through, so a code such as
+ * "<script>" would run in a viewer), a backslash before the characters that
+ * make emphasis, code, links, headings or table cells, and a space for a
+ * line break, which would end a table row. */
 static void esc(page *p, const char *s)
 {
     for (; s && *s; s++) {
-        if (p->html && *s == '<')
+        if (*s == '<')
             fputs("&lt;", p->fp);
-        else if (p->html && *s == '>')
+        else if (*s == '>')
             fputs("&gt;", p->fp);
-        else if (p->html && *s == '&')
+        else if (*s == '&')
             fputs("&amp;", p->fp);
         else if (p->html && *s == '"')
             fputs("&quot;", p->fp);
-        else if (!p->html && (*s == '|' || *s == '*' || *s == '_' || *s == '`'))
+        else if (!p->html && strchr("\\|*_`[]#!~", *s))
             fprintf(p->fp, "\\%c", *s);
+        else if (!p->html && (*s == '\n' || *s == '\r'))
+            fputc(' ', p->fp);
         else
             fputc(*s, p->fp);
     }
@@ -65,8 +73,16 @@ static void code(page *p, const char *text)
         esc(p, text);
         fputs("</code></pre>\n", p->fp);
     } else {
-        /* a fence longer than any backtick run in the text */
-        fprintf(p->fp, "````\n%s\n````\n\n", text);
+        /* a fence longer than any backtick run in the text, so the text
+         * cannot close it and continue as markup */
+        size_t run = 0, longest = 0;
+        for (const char *c = text; *c; c++) {
+            run = *c == '`' ? run + 1 : 0;
+            longest = run > longest ? run : longest;
+        }
+        int fence = longest < 3 ? 4 : (int)longest + 1;
+        fprintf(p->fp, "%.*s\n%s\n%.*s\n\n", fence, "````````````````````````````````", text,
+                fence, "````````````````````````````````");
     }
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -295,6 +296,45 @@ static void test_full_disk(void **state)
     }
 }
 
+/* Item 11: names from the data reach report.md as text, not markup. */
+static void test_report_md_escaped(void **state)
+{
+    (void)state;
+    sh("cp '%s/lab.sqlite' '%s/evil.sqlite'", dir, dir);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s/evil.sqlite' \"UPDATE observers SET code = "
+             "'<script>alert(1)</script>[x](javascript:y)|*b*'\" 2>/dev/null",
+             dir);
+    if (system(cmd) != 0) { /* no sqlite3 shell: through the library */
+        sqlite3 *h = NULL;
+        assert_int_equal(sqlite3_open(in_dir("evil.sqlite"), &h), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(h,
+                                      "UPDATE observers SET code = "
+                                      "'<script>alert(1)</script>[x](javascript:y)|*b*'",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(h);
+    }
+    hd_run r = {0};
+    /* the command line, shown in a code block, holds a run of 4 backticks */
+    assert_int_equal(hd_dddlab(&r, dir,
+                               "analyse --db evil.sqlite --set pairs --out 'evil````<b>'"),
+                     0);
+    hd_run_free(&r);
+    char *md = hd_slurp(in_dir("evil````<b>/report.md"));
+    char *html = hd_slurp(in_dir("evil````<b>/report.html"));
+    assert_null(strstr(md, "<script>"));
+    assert_null(strstr(html, "<script>"));
+    hd_has(md, "&lt;script&gt;alert(1)&lt;/script&gt;\\[x\\](javascript:y)\\|\\*b\\*");
+    hd_has(html, "&lt;script&gt;alert(1)&lt;/script&gt;[x](javascript:y)|*b*");
+    /* a fence of 5 backticks around it, so the 4 cannot end the code block */
+    hd_has(md, "\n`````\ndddlab analyse");
+    assert_null(strstr(md, "\n````\n"));
+    free(md);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_stale_temporaries_removed),
         cmocka_unit_test(test_merge_killed),
         cmocka_unit_test(test_full_disk),
+        cmocka_unit_test(test_report_md_escaped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
