@@ -318,7 +318,7 @@ size_t st_append_problem(char *buf, size_t size, size_t used, const char *line)
 /* SQLite's quick check (the b-trees, without matching indexes to tables):
  * a damaged page can make a query return fewer rows without any error, so
  * every command looks before it reads or writes. Linear in the file size
- * (about 0.1 s for 100 MB). */
+ * (sessions list on a 128 MB file: 0.6 s). */
 static int quick_check(dl_store *st, dl_error *err)
 {
     sqlite3_stmt *s = NULL;
