@@ -223,7 +223,7 @@ int dl_image_check_buf(const char *path, const void *data, size_t len, dl_image_
 {
     static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     const unsigned char *d = data;
-    dl_image_info tmp;
+    dl_image_info tmp = {0};
     info = info ? info : &tmp;
     memset(info, 0, sizeof *info);
     if (len == 0)
