@@ -161,8 +161,9 @@ static void test_stale_temporaries_removed(void **state)
     hd_run_free(&r);
 }
 
-/* Merge into a new file and kill it half-way: no database under the
- * output's name (or, if the merge won the race, a complete one). */
+/* Merge into a new file, or export, and kill it half-way: nothing
+ * half-made under the output's name (or, if it won the race, a complete
+ * file), and the next run removes the killed one's temporary file. */
 static void test_merge_killed(void **state)
 {
     (void)state;
@@ -217,6 +218,39 @@ static void test_merge_killed(void **state)
         gone(left);
         sh("rm -f '%s/killed.sqlite'*", dir);
         hd_run_free(&r);
+    }
+    /* the same for an export: no half CSV under its name, and the next
+     * export removes what the killed one left */
+    for (int delay_ms = 5; delay_ms <= 25; delay_ms += 20) {
+        pid_t p = fork();
+        if (p == 0) {
+            char bin[1024];
+            snprintf(bin, sizeof bin, "%s", getenv("DL_BINARY"));
+            if (chdir(dir) != 0)
+                _exit(99);
+            execl(bin, bin, "export", "--table", "trials", "--db", "big.sqlite", "--out",
+                  "killed.csv", (char *)NULL);
+            _exit(98);
+        }
+        struct timespec ts = {0, (long)delay_ms * 1000000L};
+        nanosleep(&ts, NULL);
+        kill(p, SIGKILL);
+        int status;
+        waitpid(p, &status, 0);
+        if (access(in_dir("killed.csv"), F_OK) == 0) { /* it had finished: complete */
+            char *csv = hd_slurp(in_dir("killed.csv"));
+            size_t lines = 0;
+            for (const char *c = csv; *c; c++)
+                lines += *c == '\n';
+            assert_int_equal(lines, 8001);
+            free(csv);
+        }
+        hd_run r = {0};
+        assert_int_equal(
+            hd_dddlab(&r, dir, "export --table trials --db big.sqlite --out killed.csv"), 0);
+        hd_run_free(&r);
+        sh("ls -a '%s' | grep -q 'killed.csv.dddlab-tmp' && exit 1 || exit 0", dir);
+        unlink(in_dir("killed.csv"));
     }
 }
 
