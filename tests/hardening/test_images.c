@@ -275,6 +275,20 @@ static void test_build_and_check(void **state)
     r.out = hd_slurp(in_dir("out.txt"));
     hd_has(r.out, "not a regular file (a FIFO)");
     free(r.out);
+    /* and the runner's check before the window opens does not block on it */
+    f = fopen(in_dir("e.ini"), "w");
+    fprintf(f, "[experiment]\ntask = 2afc\nset = s\nimage_root = %s\n", dir);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && SDL_VIDEODRIVER=offscreen timeout 30 '%s' run --db lab.sqlite "
+             "--experiment e.ini --observer P1 --simulate seed=1 >out.txt 2>err.txt",
+             dir, getenv("DL_BINARY"));
+    status = system(cmd);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    r.err = hd_slurp(in_dir("err.txt"));
+    hd_has(r.err, "sub/g.png: image of stimulus set 's' (item 0) is not a regular file");
+    free(r.err);
 }
 
 int main(void)
