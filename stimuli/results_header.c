@@ -56,16 +56,16 @@ static int has(char **f, size_t n, const char *name)
     return col_of(f, n, name) >= 0;
 }
 
+/* The format of a header. model-vs-human and timm files are told by their
+ * own column names, whatever column options say. */
 static dl_stimuli_format detect(rd *r, char **f, size_t n)
 {
     if (has(f, n, "n_correct") && has(f, n, "n_models"))
         return DL_STIMULI_COUNTS;
-    names_for(r, DL_STIMULI_MVH);
-    if (has(f, n, r->cn_model) && has(f, n, r->cn_pred) && has(f, n, r->cn_image) &&
-        has(f, n, r->cn_label))
+    if (has(f, n, "subj") && has(f, n, "object_response") && has(f, n, "imagename") &&
+        has(f, n, "category"))
         return DL_STIMULI_MVH;
-    names_for(r, DL_STIMULI_TIMM);
-    if (has(f, n, r->cn_image) && (has(f, n, r->cn_pred) || has(f, n, "index_0")))
+    if (has(f, n, "filename") && (has(f, n, "index") || has(f, n, "index_0")))
         return DL_STIMULI_TIMM;
     names_for(r, DL_STIMULI_LONG);
     if (has(f, n, r->cn_model) || has(f, n, r->cn_pred) || has(f, n, r->cn_correct))
