@@ -145,13 +145,9 @@ static int oom(rd *r)
 
 /* Image index for a data row; *skip when the image is excluded. A repeated
  * image is an error for the one-row-per-image formats. */
-static int row_image(rd *r, char **f, size_t line, size_t *idx, int *skip)
+int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip)
 {
-    char name[4096];
     *skip = 0;
-    int rc = rd_image_name(r, f[r->c_image], line, name, sizeof name);
-    if (rc)
-        return rc;
     if (r->exclude) {
         long x = st_names_find(r->exclude, name);
         if (x >= 0) {
@@ -172,6 +168,18 @@ static int row_image(rd *r, char **f, size_t line, size_t *idx, int *skip)
                        r->path, line, name, r->image_line[*idx]);
     }
     return 0;
+}
+
+/* Image index for a data row; *skip when the image is excluded. A repeated
+ * image is an error for the one-row-per-image formats. */
+static int row_image(rd *r, char **f, size_t line, size_t *idx, int *skip)
+{
+    char name[4096];
+    *skip = 0;
+    int rc = rd_image_name(r, f[r->c_image], line, name, sizeof name);
+    if (rc)
+        return rc;
+    return rd_add_image(r, name, line, idx, skip);
 }
 
 int rd_parse01(const char *s, int *v)
@@ -276,8 +284,15 @@ static int epoch_slot(rd *r, const char *s, size_t line, size_t *slot)
 
 /* The label of an image must be the same on every row (it is its class);
  * 65 and 65.0 are the same label. */
-static int long_label(rd *r, const char *label, size_t img, size_t line)
+int rd_set_label(rd *r, const char *label, size_t img, size_t line)
 {
+    if (r->label_cap < r->img_cap) {
+        size_t *ll = dl_realloc_array(r->label_line, r->img_cap, sizeof *ll);
+        if (!ll)
+            return oom(r);
+        r->label_line = ll;
+        r->label_cap = r->img_cap;
+    }
     if (!r->cls[img]) {
         r->label_line[img] = line;
         return meta_set(&r->cls[img], label) == 0 ? 0 : oom(r);
@@ -305,14 +320,7 @@ static int row_label(rd *r, char **f, size_t img, size_t line, const char **labe
     } else {
         return 0;
     }
-    if (r->label_cap < r->img_cap) {
-        size_t *ll = dl_realloc_array(r->label_line, r->img_cap, sizeof *ll);
-        if (!ll)
-            return oom(r);
-        r->label_line = ll;
-        r->label_cap = r->img_cap;
-    }
-    return long_label(r, *label, img, line);
+    return rd_set_label(r, *label, img, line);
 }
 
 /* Correctness of a row from its 'correct' cell or its label and prediction(s).
@@ -367,12 +375,11 @@ static int long_row(rd *r, char **f, size_t line)
         return rc;
     if ((rc = row_label(r, f, img, line, &label)) != 0)
         return rc;
-    if (st_names_add(&r->models, model, NULL, &m, &is_new) != 0)
-        return oom(r);
     if (r->c_epoch >= 0 && (rc = epoch_slot(r, f[r->c_epoch], line, &e)) != 0)
         return rc;
-    rd_vec *vec = vec_get(r, m, e);
-    if (!vec || vec_fit(vec, img) != 0)
+    if (st_names_add(&r->models, model, NULL, &m, &is_new) != 0)
+        return oom(r);
+    if (is_new && !vec_get(r, m, e))
         return oom(r);
     if (is_new) {
         r->mv[m].first_line = line;
@@ -380,13 +387,33 @@ static int long_row(rd *r, char **f, size_t line)
     }
     if ((rc = long_value(r, f, line, label, &r->mv[m], &v)) != 0)
         return rc;
+    return rd_put(r, m, img, e, v, line, r->c_epoch >= 0 ? f[r->c_epoch] : NULL);
+}
+
+int rd_model_index(rd *r, const char *model, size_t line, size_t *m)
+{
+    int is_new;
+    if (st_names_add(&r->models, model, NULL, m, &is_new) != 0 || !vec_get(r, *m, 0))
+        return oom(r);
+    if (is_new) {
+        r->mv[*m].first_line = line;
+        r->mv[*m].file = r->path;
+    }
+    return 0;
+}
+
+int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch)
+{
+    rd_vec *vec = vec_get(r, m, e);
+    if (!vec || vec_fit(vec, img) != 0)
+        return oom(r);
     if (!vec->count)
         vec->first_line = line;
     if (vec_put(vec, img, v)) {
-        if (r->c_epoch >= 0)
+        if (epoch)
             return dl_fail(r->err, DL_EINVAL,
                            "%s:%zu: duplicate result for model '%s', image '%s', epoch %s", r->path,
-                           line, r->models.names[m], r->images.names[img], f[r->c_epoch]);
+                           line, r->models.names[m], r->images.names[img], epoch);
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: duplicate result for model '%s' and image '%s'",
                        r->path, line, r->models.names[m], r->images.names[img]);
     }
@@ -521,6 +548,7 @@ void rd_free(rd *r)
     free(r->warnings);
     if (r->has_re)
         regfree(&r->re);
+    rd_npy_free(r);
     free(r->label_line);
     free(r->n_correct);
     free(r->epochs);

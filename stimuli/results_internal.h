@@ -44,6 +44,7 @@ typedef struct rd {
     size_t file_idx;
     char **warnings;
     size_t nwarnings;
+    struct npy_ctx *npy; /* NumPy input: array order and labels (npy_results.c) */
     dl_error *err;
     dl_stimuli_format fmt;
     size_t ncols;
@@ -98,7 +99,18 @@ int rd_model_warnings(rd *r, const dl_stimuli_results *res);
 int rd_on_row(void *ctx, char **f, size_t n, size_t line);
 /* Read a .npy / .npz file into the reader (npy_results.c). */
 int rd_read_npy(rd *r, const char *path);
+void rd_npy_free(rd *r);
 void rd_free(rd *r);
+
+/* Index of image name (added when new); *skip when --exclude names it. */
+int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip);
+/* Record the label of an image; a different label than before is an error. */
+int rd_set_label(rd *r, const char *label, size_t img, size_t line);
+/* Index of a model (added when new). */
+int rd_model_index(rd *r, const char *model, size_t line, size_t *m);
+/* Record one result of model m for image img in epoch slot e; a second
+ * result is an error naming line (epoch: its text, or NULL). */
+int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch);
 
 /* The header row: detect or check the format, find the columns. */
 int rd_header(rd *r, char **f, size_t n, size_t line);

@@ -296,6 +296,73 @@ static void test_timm(void **state)
     free(labels);
 }
 
+/* ---- 5. NumPy ------------------------------------------------------------------ */
+
+static void test_npy_matrix(void **state)
+{
+    (void)state;
+    dl_stimuli_results *r = read_fx("correct_bool.npy", NULL);
+    assert_int_equal(r->format, DL_STIMULI_NPY);
+    check_ref(r, "npy_matrix");
+    assert_string_equal(r->models[0], "correct_bool_0");
+    assert_string_equal(r->images[8], "8");
+    dl_stimuli_results_free(r);
+    char *list = fx("npy_images.txt");
+    dl_stimuli_read_opts ro = {.image_list = list};
+    r = read_fx("correct_i8.npy", &ro);
+    check_ref(r, "npy_matrix");
+    assert_string_equal(r->images[8], "pic8.png");
+    dl_stimuli_results_free(r);
+    free(list);
+}
+
+static void test_npz_predictions(void **state)
+{
+    (void)state;
+    char *labels = fx("npy_labels.csv"), *labels_npy = fx("npy_labels.npy");
+    dl_stimuli_read_opts ro = {.labels = labels};
+    dl_stimuli_results *r = read_fx("models.npz", &ro);
+    check_ref(r, "npz_models");
+    assert_string_equal(r->models[2], "clip");
+    assert_int_equal(r->nwarnings, 2); /* resnet and vit never right */
+    dl_stimuli_results_free(r);
+    ro.top_k = 3;
+    r = read_fx("models_deflated.npz", &ro);
+    check_ref(r, "npz_models_top3");
+    dl_stimuli_results_free(r);
+    ro.labels = labels_npy;
+    r = read_fx("models.npz", &ro);
+    check_ref(r, "npz_models_top3");
+    dl_stimuli_results_free(r);
+    free(labels);
+    free(labels_npy);
+}
+
+static void test_npy_errors(void **state)
+{
+    (void)state;
+    expect_fail("bad_big_endian.npy", NULL,
+                "bad_big_endian.npy: dtype '>i4' is big-endian; save with .astype('<i4')");
+    expect_fail("bad_fortran.npy", NULL,
+                "bad_fortran.npy: array is in Fortran order; save np.ascontiguousarray(a)");
+    expect_fail("bad_header.npy", NULL,
+                "bad_header.npy: bad .npy header at offset 20: expected 'key': value");
+    expect_fail("bad_object.npy", NULL,
+                "bad_object.npy: dtype '|O' holds Python objects (pickles), which are not read; "
+                "save a numeric array");
+    expect_fail("bad_truncated.npy", NULL,
+                "bad_truncated.npy: truncated data: the header announces 36 elements of |b1 (36 "
+                "bytes) from offset 128, the file has 33 bytes there (element 33 is cut)");
+    expect_fail("bad_values.npy", NULL,
+                "bad_values.npy: array 'bad_values' element [0, 2]: 2 is not 0 or 1 (without "
+                "--labels the array is correctness)");
+    char *list = fx("npy_images.txt");
+    dl_stimuli_read_opts ro = {.image_list = list};
+    expect_fail("bad_values.npy", &ro,
+                "bad_values.npy: array 'bad_values' has 3 images, but there are 9 image names");
+    free(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +370,8 @@ int main(void)
         cmocka_unit_test(test_warnings),       cmocka_unit_test(test_columns),
         cmocka_unit_test(test_folder_glob_list), cmocka_unit_test(test_topk),
         cmocka_unit_test(test_mvh),            cmocka_unit_test(test_timm),
+        cmocka_unit_test(test_npy_matrix),     cmocka_unit_test(test_npz_predictions),
+        cmocka_unit_test(test_npy_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,6 +192,7 @@ with open(out("npy_images.txt"), "w") as f:
 classes = 7
 labels = rng.randint(0, classes, size=n)
 pd.DataFrame({"image": names, "label": labels}).to_csv(out("npy_labels.csv"), index=False)
+np.save(out("npy_labels.npy"), labels.astype(np.int64))
 logits = rng.normal(size=(n, classes)).astype(np.float32)
 preds16 = rng.randint(0, classes, size=n).astype(np.int16)
 probs = rng.dirichlet(np.ones(classes), size=n)  # float64
