@@ -316,6 +316,15 @@ static int member(const char *name, const unsigned char *b, size_t len, const un
     size_t data = loc + 30 + le16(b + loc + 26) + le16(b + loc + 28);
     if (data > len || len - data < clen)
         return zfail(name, err, "member data runs past the end", data);
+    /* Sizes come from the file: check them before allocating. Deflate
+     * cannot expand more than about 1032:1. */
+    if (method != 0 && method != 8)
+        return dl_fail(err, DL_EINVAL,
+                       "%s: member at offset %zu uses zip compression method %u; only stored "
+                       "(np.savez) and deflated (np.savez_compressed) are read",
+                       name, cd_off, method);
+    if ((method == 0 && clen != ulen) || (method == 8 && ulen / 1032 > clen + 1))
+        return zfail(name, err, "member sizes do not fit its compression", cd_off);
     m->name = dl_calloc(nlen + 1, 1);
     m->data = malloc(ulen ? ulen : 1);
     if (!m->name || !m->data)
@@ -325,18 +334,10 @@ static int member(const char *name, const unsigned char *b, size_t len, const un
         m->name[nlen - 4] = '\0';
     m->len = ulen;
     if (method == 0) {
-        if (clen != ulen)
-            return zfail(name, err, "stored member with two sizes", cd_off);
         memcpy(m->data, b + data, ulen);
-    } else if (method == 8) {
-        if (inflate_member(b + data, clen, m->data, ulen) != 0)
-            return dl_fail(err, DL_EINVAL, "%s: member '%s' (offset %zu): cannot inflate it",
-                           name, m->name, data);
-    } else {
-        return dl_fail(err, DL_EINVAL,
-                       "%s: member '%s' uses zip compression method %u; only stored (np.savez) "
-                       "and deflated (np.savez_compressed) are read",
-                       name, m->name, method);
+    } else if (inflate_member(b + data, clen, m->data, ulen) != 0) {
+        return dl_fail(err, DL_EINVAL, "%s: member '%s' (offset %zu): cannot inflate it", name,
+                       m->name, data);
     }
     if ((uint32_t)crc32(0L, m->data, (uInt)ulen) != crc)
         return dl_fail(err, DL_EINVAL, "%s: member '%s': CRC mismatch (damaged archive)", name,
