@@ -361,6 +361,18 @@ static void test_npy_errors(void **state)
     expect_fail("bad_values.npy", &ro,
                 "bad_values.npy: array 'bad_values' has 3 images, but there are 9 image names");
     free(list);
+    char *dir = th_tmpdir();
+    char *p = th_write(dir, "x.npz", "not a zip archive, only some text\n");
+    dl_stimuli_results *r = NULL;
+    dl_error err = {0};
+    assert_int_not_equal(dl_stimuli_results_read(p, NULL, &r, &err), 0);
+    char want[8192];
+    snprintf(want, sizeof want,
+             "%s: damaged .npz (zip) archive: no end-of-central-directory record at offset 34",
+             p);
+    assert_string_equal(err.msg, want);
+    free(p);
+    th_rmtree(dir);
 }
 
 int main(void)
