@@ -243,7 +243,7 @@ double npy_get(const npy_array *a, size_t i)
     case NPY_UINT:
         return (double)u;
     case NPY_INT: {
-        if (a->itemsize < 8 && (u >> (8 * a->itemsize - 1)) & 1)
+        if (a->itemsize >= 1 && a->itemsize < 8 && (u >> (8 * a->itemsize - 1)) & 1)
             u |= ~(uint64_t)0 << (8 * a->itemsize); /* sign-extend */
         int64_t v;
         memcpy(&v, &u, sizeof v);
@@ -283,7 +283,7 @@ static int inflate_member(const unsigned char *src, size_t clen, unsigned char *
     while (rc == 0) {
         size_t in_now = clen - in_done > 1u << 30 ? 1u << 30 : clen - in_done;
         size_t out_now = ulen - out_done > 1u << 30 ? 1u << 30 : ulen - out_done;
-        z.next_in = (unsigned char *)(uintptr_t)(src + in_done);
+        z.next_in = (Bytef *)src + in_done; /* zlib's API is not const; it only reads */
         z.avail_in = (uInt)in_now;
         z.next_out = dst + out_done;
         z.avail_out = (uInt)out_now;
