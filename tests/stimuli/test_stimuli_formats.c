@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "dl_stats.h"
 #include "dl_stimuli.h"
+#include "stimuli_internal.h"
 
 /* Numbers of "name v1 v2 ..." in data/formats/reference.txt. */
 static size_t ref(const char *name, double *out, size_t max)
@@ -375,6 +377,37 @@ static void test_npy_errors(void **state)
     th_rmtree(dir);
 }
 
+/* ---- 7. scale ------------------------------------------------------------------ */
+
+/* The O(M log² M) Poisson-binomial equals the exact recursion. */
+static void test_pb_fast(void **state)
+{
+    (void)state;
+    for (unsigned m = 4000; m <= 12000; m += 8000) {
+        double *acc = calloc(m, sizeof *acc), *exact = calloc(m + 1, sizeof *exact),
+               *fast = calloc(m + 1, sizeof *fast);
+        uint64_t x = 88172645463325252ULL;
+        for (unsigned i = 0; i < m; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            acc[i] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        acc[0] = 0, acc[1] = 1; /* the ends of the range */
+        assert_int_equal(dl_stats_poisson_binom_pmf(acc, m, exact), 0);
+        assert_int_equal(st_pb_pmf(acc, m, fast), 0);
+        double worst = 0, sum = 0;
+        for (unsigned k = 0; k <= m; k++) {
+            worst = fmax(worst, fabs(exact[k] - fast[k]));
+            sum += fast[k];
+        }
+        assert_true(worst < 1e-13);
+        assert_true(fabs(sum - 1) < 1e-12);
+        assert_true(fast[0] == 0 && fast[m] == 0); /* acc 1 and acc 0 */
+        free(acc);
+        free(exact);
+        free(fast);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,7 +416,7 @@ int main(void)
         cmocka_unit_test(test_folder_glob_list), cmocka_unit_test(test_topk),
         cmocka_unit_test(test_mvh),            cmocka_unit_test(test_timm),
         cmocka_unit_test(test_npy_matrix),     cmocka_unit_test(test_npz_predictions),
-        cmocka_unit_test(test_npy_errors),
+        cmocka_unit_test(test_npy_errors),     cmocka_unit_test(test_pb_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
