@@ -69,6 +69,10 @@ typedef struct dl_stimuli_results {
     char *path;                /* results file, as given */
     dl_stimuli_format format;  /* as read (never AUTO) */
     size_t nfiles;             /* files read (a folder or glob gives many) */
+    /* When path is not one plain file (a folder, a glob, several paths): the
+     * SHA-256 of the lines "SHA256  BASENAME\n" of every file read, in order,
+     * which dl_stimuli_build records; else "" (build hashes path itself). */
+    char sha256[65];
     size_t nimages;
     char **images;             /* image names */
     size_t nmodels;            /* 0 for counts input */

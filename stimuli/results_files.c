@@ -120,6 +120,27 @@ static uint64_t file_size(const char *path)
     return (uint64_t)st.st_size;
 }
 
+/* One hash over many files: sha256sum's lines, hashed. */
+static int files_sha256(const file_list *files, char hex[65], dl_error *err)
+{
+    dl_sha256 all;
+    dl_sha256_init(&all);
+    for (size_t i = 0; i < files->n; i++) {
+        char one[65];
+        int rc = dl_sha256_file(files->v[i], one, err);
+        if (rc)
+            return rc;
+        const char *base = strrchr(files->v[i], '/');
+        base = base ? base + 1 : files->v[i];
+        dl_sha256_update(&all, one, 64);
+        dl_sha256_update(&all, "  ", 2);
+        dl_sha256_update(&all, base, strlen(base));
+        dl_sha256_update(&all, "\n", 1);
+    }
+    dl_sha256_hex(&all, hex);
+    return 0;
+}
+
 static int explicit_cols(const dl_stimuli_columns *c)
 {
     return c->model || c->image || c->label || c->prediction || c->correct || c->epoch;
@@ -219,6 +240,9 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
         goto fail;
     }
     res->nfiles = files.n;
+    if ((n > 1 || strcmp(files.v[0], paths[0]) != 0) &&
+        (rc = files_sha256(&files, res->sha256, err)) != 0)
+        goto fail;
     if (opts->images_csv && (rc = rd_read_images_csv(opts->images_csv, res, err)) != 0)
         goto fail;
     rd_meta_flags(res);

@@ -193,11 +193,31 @@ static void test_columns(void **state)
 
 /* ---- 3. many files ---------------------------------------------------------- */
 
+/* The text after "name " in data/formats/reference.txt (at most 127 bytes). */
+static void ref_text(const char *name, char out[128])
+{
+    const char *src = getenv("DL_SOURCE_DIR");
+    char path[4096], line[4096];
+    snprintf(path, sizeof path, "%s/tests/stimuli/data/formats/reference.txt", src ? src : ".");
+    FILE *f = fopen(path, "r");
+    size_t len = strlen(name);
+    out[0] = '\0';
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, name, len) == 0 && line[len] == ' ')
+            sscanf(line + len + 1, "%127s", out);
+    if (f)
+        fclose(f);
+}
+
 static void test_folder_glob_list(void **state)
 {
     (void)state;
     dl_stimuli_results *r = read_fx("per_model", NULL);
     check_ref(r, "per_model");
+    char sha[128];
+    ref_text("per_model.sha256", sha);
+    assert_int_equal(strlen(sha), 64);
+    assert_string_equal(r->sha256, sha); /* what stimuli build records */
     assert_string_equal(r->models[0], "alexnet");
     assert_string_equal(r->models[2], "vit_b16");
     assert_int_equal(r->nfiles, 3);
@@ -211,6 +231,7 @@ static void test_folder_glob_list(void **state)
     dl_error err = {0};
     assert_int_equal(dl_stimuli_results_read_many(paths, 3, NULL, &r, &err), 0);
     check_ref(r, "per_model");
+    assert_string_equal(r->sha256, sha);
     dl_stimuli_results_free(r);
     /* a model file short of an image names both files */
     char *dir = th_tmpdir();

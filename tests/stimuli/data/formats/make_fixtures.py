@@ -10,6 +10,7 @@ committed and the tests never run Python.
 reference.txt lines: "NAME.accuracy a1 a2 ..." (models in the order dddlab
 reports them: first appearance, files sorted) and "NAME.split T B I"
 (trivial, in-between, impossible images at --near 0)."""
+import hashlib
 import os
 import shutil
 import zipfile
@@ -103,6 +104,12 @@ for k, name in enumerate(["alexnet", "resnet50", "vit_b16"]):
     pd.DataFrame({"image": [f"im{i}" for i in range(15)], "label": labels,
                   "prediction": preds[k]}).to_csv(out(f"per_model/{name}.csv"), index=False)
 record("per_model", right)  # files sorted: alexnet, resnet50, vit_b16
+# the hash stimuli build records for a folder: sha256sum's lines, hashed
+lines = ""
+for name in sorted(os.listdir(out("per_model"))):
+    with open(out(f"per_model/{name}"), "rb") as f:
+        lines += hashlib.sha256(f.read()).hexdigest() + "  " + name + "\n"
+ref.append("per_model.sha256 " + hashlib.sha256(lines.encode()).hexdigest())
 
 # ---- 4. top-k lists --------------------------------------------------------
 n, classes = 16, 50
