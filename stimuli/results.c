@@ -420,6 +420,19 @@ int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char
     return 0;
 }
 
+/* Writing one bit per model per row into M separate bit rows touches M
+ * cache lines per row; instead a row's bits go into one contiguous word per
+ * model for the current 64 images, moved into the rows once per 64 rows. */
+void rd_wide_flush(rd *r)
+{
+    if (!r->wblk)
+        return;
+    for (size_t m = 0; m < r->models.n; m++) {
+        r->mv[m].ep[0].corr[r->wblk_word] |= r->wblk[m];
+        r->wblk[m] = 0;
+    }
+}
+
 static int wide_row(rd *r, char **f, size_t n, size_t line)
 {
     size_t img;
@@ -431,6 +444,10 @@ static int wide_row(rd *r, char **f, size_t n, size_t line)
         for (size_t m = 0; m < r->models.n; m++)
             if (vec_fit(&r->mv[m].ep[0], img) != 0)
                 return oom(r);
+    if (img / 64 != r->wblk_word) {
+        rd_wide_flush(r);
+        r->wblk_word = img / 64;
+    }
     for (size_t m = 0; m < r->models.n; m++) {
         const char *s = f[r->wide_col[m]];
         int v;
@@ -444,8 +461,9 @@ static int wide_row(rd *r, char **f, size_t n, size_t line)
         else if (rd_parse01(s, &v) != 0)
             return bad01(r, line, r->models.names[m], s);
         /* A wide row has a cell for every model (ragged rows and empty
-         * cells are errors), so only the correct bits need setting. */
-        r->mv[m].ep[0].corr[img / 64] |= (uint64_t)v << (img % 64);
+         * cells are errors), so only the correct bits need setting; they
+         * go into the 64-image block first (see rd_wide_flush). */
+        r->wblk[m] |= (uint64_t)v << (img % 64);
     }
     (void)n;
     return rd_meta_row(r, f, img, line, r->path);
@@ -553,6 +571,7 @@ void rd_free(rd *r)
     free(r->n_correct);
     free(r->epochs);
     free(r->wide_col);
+    free(r->wblk);
     free(r->exclude_hit);
 }
 

@@ -157,6 +157,8 @@ int rd_finish(rd *r, dl_stimuli_results **out)
     if (!order || !res || !(res->path = dl_strdup(r->path)))
         goto fail;
     if (r->fmt == DL_STIMULI_WIDE) /* complete by construction (see wide_row) */
+        rd_wide_flush(r);
+    if (r->fmt == DL_STIMULI_WIDE)
         for (size_t m = 0; m < r->models.n; m++)
             r->mv[m].ep[0].count = r->images.n;
     if (r->fmt != DL_STIMULI_COUNTS && (rc = check_complete(r, order, nslots)) != 0)

@@ -193,7 +193,8 @@ static int wide_header(rd *r, char **f, size_t n, size_t line)
         return rc;
     meta_cols(r, f, n);
     r->wide_col = dl_calloc(n, sizeof *r->wide_col);
-    if (!r->wide_col)
+    r->wblk = dl_calloc(n, sizeof *r->wblk);
+    if (!r->wide_col || !r->wblk)
         return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     for (size_t i = 0; i < n; i++) {
         if ((int)i == r->c_image || is_meta(f[i]))

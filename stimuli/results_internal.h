@@ -53,6 +53,8 @@ typedef struct rd {
     int c_image, c_model, c_correct, c_label, c_pred, c_epoch, c_ncorrect, c_nmodels;
     int c_path, c_class, c_superclass, c_label_error, c_wnid, c_class_idx;
     size_t *wide_col; /* wide: column of model m */
+    uint64_t *wblk;   /* wide: per model, the bits of the current 64 images */
+    size_t wblk_word; /* ... which are word wblk_word of every row */
     st_names images, models;
     size_t img_cap; /* capacity of the per-image arrays below */
     size_t *image_line;
@@ -101,6 +103,8 @@ int rd_on_row(void *ctx, char **f, size_t n, size_t line);
 int rd_read_npy(rd *r, const char *path);
 void rd_npy_free(rd *r);
 void rd_free(rd *r);
+/* Wide: move the current 64-image block of bits into the rows. */
+void rd_wide_flush(rd *r);
 
 /* Index of image name (added when new); *skip when --exclude names it. */
 int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip);
