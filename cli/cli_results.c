@@ -75,7 +75,9 @@ void cli_results_help(FILE *out)
           "  --top-k K         correct when the label is among the first K predictions\n"
           "  --labels FILE     true labels, rows image,label (timm, npy, long files without\n"
           "                    a label column)\n"
-          "  --image-list FILE npy: image names in array order (one per line)\n"
+          "  --image-list FILE npy: image names in array order (one per line), or an\n"
+          "                    ImageFolder root (sorted class folders, sorted files;\n"
+          "                    labels from the folders)\n"
           "Label and prediction compare as numbers when both are numbers (65 = 65.0).\n"
           "RESULTS may be a folder or a glob: every file is read, one model per file when\n"
           "no model column names it.\n",

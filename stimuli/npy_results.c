@@ -8,9 +8,12 @@
 #include "npy.h"
 #include "results_internal.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 typedef struct npy_ctx {
     rd *r;
@@ -20,6 +23,7 @@ typedef struct npy_ctx {
     npy_array labels;  /* --labels FILE.npy */
     char *labels_data;
     size_t *img;       /* per array row: image index in the reader, or SIZE_MAX excluded */
+    double *folder_label; /* --image-list DIR: the class folder index per row */
     size_t nrows;
 } npy_ctx;
 
@@ -29,14 +33,124 @@ static int has_ext(const char *s, const char *ext)
     return n > e && strcmp(s + n - e, ext) == 0;
 }
 
-/* The image names of the rows: --image-list, else the labels file, else
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of the entries of dir (no dot files); dirs_only picks
+ * folders, else files. NULL on failure (*n = 0) or when dir cannot be read. */
+static char **sorted_entries(const char *dir, int dirs_only, size_t *n)
+{
+    DIR *d = opendir(dir);
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    if (!d)
+        return NULL;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = dl_path_join(dir, e->d_name);
+        struct stat st;
+        int is_dir = p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+        free(p);
+        if (is_dir != dirs_only)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nv = dl_realloc_array(v, cap, sizeof *v);
+            if (!nv)
+                break;
+            v = nv;
+        }
+        if (!(v[*n] = dl_strdup(e->d_name)))
+            break;
+        (*n)++;
+    }
+    closedir(d);
+    if (v)
+        qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+static void free_names(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* torchvision's ImageFolder: class folders sorted, image files sorted within
+ * each (its extensions, any case); the label is the folder's index. Names
+ * are CLASS/FILE, paths under the folder. */
+static int image_folder(npy_ctx *c, const char *root)
+{
+    static const char *const exts[] = {".jpg", ".jpeg", ".png", ".ppm", ".bmp",
+                                       ".pgm", ".tif",  ".tiff", ".webp"};
+    size_t ncls = 0, cap = 0;
+    char **cls = sorted_entries(root, 1, &ncls);
+    int rc = 0;
+    for (size_t k = 0; k < ncls && rc == 0; k++) {
+        char *sub = dl_path_join(root, cls[k]);
+        size_t nf = 0;
+        char **files = sub ? sorted_entries(sub, 0, &nf) : NULL;
+        for (size_t i = 0; i < nf && rc == 0; i++) {
+            size_t len = strlen(files[i]), e = 0;
+            while (e < sizeof exts / sizeof *exts &&
+                   !(len > strlen(exts[e]) &&
+                     strcasecmp(files[i] + len - strlen(exts[e]), exts[e]) == 0))
+                e++;
+            if (e == sizeof exts / sizeof *exts)
+                continue;
+            char *name = dl_path_join(cls[k], files[i]);
+            size_t idx;
+            if (!name || st_names_add(&c->order, name, NULL, &idx, NULL) != 0)
+                rc = DL_ENOMEM;
+            free(name);
+            if (rc == 0 && idx >= cap) {
+                cap = cap ? cap * 2 : 1024;
+                double *nl = dl_realloc_array(c->folder_label, cap, sizeof *nl);
+                if (!nl)
+                    rc = DL_ENOMEM;
+                else
+                    c->folder_label = nl;
+            }
+            if (rc == 0)
+                c->folder_label[idx] = (double)k;
+        }
+        free_names(files, nf);
+        free(sub);
+    }
+    free_names(cls, ncls);
+    if (rc)
+        return rc;
+    if (c->order.n == 0)
+        return dl_fail(c->r->err, DL_EINVAL,
+                       "%s: no image files in class folders (ImageFolder layout CLASS/FILE)",
+                       root);
+    return 0;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The image names of the rows: --image-list (a file, or an ImageFolder
+ * folder), else the labels file, else
  * "0", "1", ... (known once the first array gives the row count). */
 static int image_order(npy_ctx *c, size_t nrows)
 {
     rd *r = c->r;
     const dl_stimuli_read_opts *o = r->opts;
     int rc;
-    if (o->image_list) {
+    if (o->image_list && is_dir(o->image_list)) {
+        if ((rc = image_folder(c, o->image_list)) != 0)
+            return rc;
+    } else if (o->image_list) {
         if ((rc = rd_read_exclude(o->image_list, &c->order, r->err)) != 0)
             return rc;
     } else if (r->gt.n) {
@@ -80,7 +194,11 @@ static int image_order(npy_ctx *c, size_t nrows)
         if (skip)
             c->img[i] = SIZE_MAX;
         c->label[i] = NAN;
-        if (c->labels.data) {
+        if (c->folder_label && !o->labels) {
+            c->label[i] = c->folder_label[i];
+            snprintf(text, sizeof text, "%zu", (size_t)c->label[i]);
+            lab = text;
+        } else if (c->labels.data) {
             c->label[i] = npy_get(&c->labels, i);
             snprintf(text, sizeof text, "%.17g", c->label[i]);
             lab = text;
@@ -141,7 +259,9 @@ static int row_correct(npy_ctx *c, const npy_array *a, const char *what, size_t 
 static int one_array(npy_ctx *c, const char *model, const npy_array *a)
 {
     rd *r = c->r;
-    int labelled = r->opts->labels != NULL, rc;
+    int labelled = r->opts->labels != NULL ||
+                   (r->opts->image_list && is_dir(r->opts->image_list)),
+        rc;
     if (a->ndim < 1 || a->ndim > 2)
         return dl_fail(r->err, DL_EINVAL,
                        "%s: array '%s' has %d dimensions; expected 1 (images) or 2 (models x "
@@ -256,6 +376,7 @@ void rd_npy_free(rd *r)
     free(c->label);
     free(c->img);
     free(c->labels_data);
+    free(c->folder_label);
     free(c);
     r->npy = NULL;
 }

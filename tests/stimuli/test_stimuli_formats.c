@@ -361,6 +361,24 @@ static void test_npz_predictions(void **state)
     free(labels_npy);
 }
 
+static void test_npy_imagefolder(void **state)
+{
+    (void)state;
+    char *root = fx("imagefolder");
+    dl_stimuli_read_opts ro = {.image_list = root};
+    dl_stimuli_results *r = read_fx("imagefolder_logits.npy", &ro);
+    check_ref(r, "imagefolder");
+    /* class folders sorted, image files sorted within, notes.txt left out */
+    static const char *const order[] = {"ant/c.png", "ant/x.png", "cat/1.jpg", "zebra/a.JPEG",
+                                         "zebra/b.JPEG"};
+    assert_int_equal(r->nimages, 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(r->images[i], order[i]);
+    assert_string_equal(r->class_label[2], "1");
+    dl_stimuli_results_free(r);
+    free(root);
+}
+
 static void test_npy_errors(void **state)
 {
     (void)state;
@@ -438,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_mvh),            cmocka_unit_test(test_timm),
         cmocka_unit_test(test_npy_matrix),     cmocka_unit_test(test_npz_predictions),
         cmocka_unit_test(test_npy_errors),     cmocka_unit_test(test_pb_fast),
+        cmocka_unit_test(test_npy_imagefolder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,6 +210,30 @@ record("npz_models_top3", [(np.argsort(-logits, axis=1)[:, :3] == labels[:, None
                            preds16 == labels, (top3 == labels[:, None]).any(1)])
 np.savez_compressed(out("models_deflated.npz"), resnet=logits, vit=preds16, clip=probs)
 
+# torchvision ImageFolder: class folders sorted, files sorted within; the
+# label is the folder's index. Empty files stand in for the images.
+folder = out("imagefolder")
+shutil.rmtree(folder, ignore_errors=True)
+tree = {"zebra": ["b.JPEG", "a.JPEG"], "ant": ["x.png", "c.png", "notes.txt"],
+        "cat": ["1.jpg"]}
+for cls, files in tree.items():
+    os.makedirs(os.path.join(folder, cls))
+    for name in files:
+        open(os.path.join(folder, cls, name), "w").close()
+order, targets = [], []
+exts = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
+for ci, cls in enumerate(sorted(os.listdir(folder))):
+    for name in sorted(os.listdir(os.path.join(folder, cls))):
+        if name.lower().endswith(exts):
+            order.append(f"{cls}/{name}")
+            targets.append(ci)
+targets = np.array(targets)
+folder_logits = rng.normal(size=(len(order), 3))
+folder_logits[np.arange(len(order)), targets] += 1.0
+np.save(out("imagefolder_logits.npy"), folder_logits)
+record("imagefolder", [folder_logits.argmax(1) == targets])
+ref.append("imagefolder.first " + str(order.index("ant/c.png")))
+
 # Bad arrays for the error messages.
 np.save(out("bad_big_endian.npy"), corr.astype(">i4"))
 np.save(out("bad_fortran.npy"), np.asfortranarray(corr.astype(np.uint8)))
