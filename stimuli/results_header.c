@@ -227,6 +227,21 @@ static int wide_header(rd *r, char **f, size_t n, size_t line)
     return 0;
 }
 
+/* A column named by an option that the header does not have: the likely
+ * reason the format could not be told. */
+static int missing_named(rd *r, char **f, size_t n, size_t line)
+{
+    const dl_stimuli_columns *c = &r->opts->cols;
+    const char *const names[] = {c->model, c->image, c->label, c->prediction, c->correct, c->epoch};
+    static const char *const opts[] = {"--model-col",      "--image-col",   "--label-col",
+                                       "--prediction-col", "--correct-col", "--epoch-col"};
+    for (size_t i = 0; i < 6; i++)
+        if (names[i] && col_of(f, n, names[i]) < 0)
+            return dl_fail(r->err, DL_EINVAL, "%s:%zu: no column '%s' (%s) in the header",
+                           r->path, line, names[i], opts[i]);
+    return 0;
+}
+
 int rd_header(rd *r, char **f, size_t n, size_t line)
 {
     /* A hash set, not pairwise strcmp: wide files have tens of thousands of
@@ -257,7 +272,12 @@ int rd_header(rd *r, char **f, size_t n, size_t line)
     r->c_model = r->c_correct = r->c_label = r->c_pred = r->c_epoch = r->c_ncorrect = -1;
     r->c_nmodels = -1;
     r->c_path = r->c_class = r->c_superclass = r->c_label_error = r->c_wnid = r->c_class_idx = -1;
-    if (want == DL_STIMULI_AUTO && (r->fmt = detect(r, f, n)) == DL_STIMULI_AUTO)
+    /* A column an option names must be there, whatever the format. */
+    if (missing_named(r, f, n, line) != 0)
+        return DL_EINVAL;
+    if (want == DL_STIMULI_AUTO)
+        r->fmt = detect(r, f, n);
+    if (r->fmt == DL_STIMULI_AUTO)
         return dl_fail(r->err, DL_EINVAL,
                        "%s:%zu: cannot tell the format from the header (expected "
                        "model,image,correct | model,image,label,prediction | image,<model>,... | "

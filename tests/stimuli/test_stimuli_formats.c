@@ -186,9 +186,10 @@ static void test_columns(void **state)
                 "--image-regex");
     ro.cols.image_regex = NULL;
     ro.cols.label = "truths";
-    expect_fail("columns.csv", &ro,
-                "columns.csv:1: no column 'truths': the true labels are needed (give --labels "
-                "FILE with rows image,label)");
+    expect_fail("columns.csv", &ro, "columns.csv:1: no column 'truths' (--label-col) in the header");
+    ro.cols.label = "truth";
+    ro.cols.epoch = "epoch";
+    expect_fail("columns.csv", &ro, "columns.csv:1: no column 'epoch' (--epoch-col) in the header");
 }
 
 /* ---- 3. many files ---------------------------------------------------------- */
