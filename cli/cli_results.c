@@ -11,9 +11,8 @@ int cli_results_opt(const char *cmd, int c, const char *arg, dl_stimuli_read_opt
     case CLI_RO_FORMAT: {
         int f = dl_stimuli_format_parse(arg);
         if (f < 0)
-            return cli_usage(cmd,
-                             "--format must be auto, long, wide, counts, mvh, timm or npy, not '%s'",
-                             arg);
+            return cli_usage(
+                cmd, "--format must be auto, long, wide, counts, mvh, timm or npy, not '%s'", arg);
         ro->format = (dl_stimuli_format)f;
         return 0;
     }

@@ -99,8 +99,8 @@ static int descr(const char *name, npy_array *a, const char *d, dl_error *err)
                        name, d);
     if (strlen(d) != 3)
         return dl_fail(err, DL_EINVAL,
-                       "%s: dtype '%s' is not supported (only bool, integers and float32/64)",
-                       name, d);
+                       "%s: dtype '%s' is not supported (only bool, integers and float32/64)", name,
+                       d);
     char order = d[0], kind = d[1];
     int size = d[2] - '0';
     if (kind == 'O')
@@ -109,18 +109,18 @@ static int descr(const char *name, npy_array *a, const char *d, dl_error *err)
                        "a numeric array",
                        name, d);
     if (order == '>' && size > 1)
-        return dl_fail(err, DL_EINVAL,
-                       "%s: dtype '%s' is big-endian; save with .astype('<%c%d')", name, d, kind,
-                       size);
+        return dl_fail(err, DL_EINVAL, "%s: dtype '%s' is big-endian; save with .astype('<%c%d')",
+                       name, d, kind, size);
     if (order != '<' && order != '|' && order != '=' && order != '>')
         return fail_hdr(name, err, "descr has no byte order");
-    int ok = (kind == 'b' && size == 1) || (kind == 'u' && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+    int ok = (kind == 'b' && size == 1) ||
+             (kind == 'u' && (size == 1 || size == 2 || size == 4 || size == 8)) ||
              (kind == 'i' && (size == 1 || size == 2 || size == 4 || size == 8)) ||
              (kind == 'f' && (size == 4 || size == 8));
     if (!ok)
         return dl_fail(err, DL_EINVAL,
-                       "%s: dtype '%s' is not supported (only bool, integers and float32/64)",
-                       name, d);
+                       "%s: dtype '%s' is not supported (only bool, integers and float32/64)", name,
+                       d);
     a->kind = kind == 'b' ? NPY_BOOL : kind == 'u' ? NPY_UINT : kind == 'i' ? NPY_INT : NPY_FLOAT;
     a->itemsize = (size_t)size;
     return 0;
@@ -149,8 +149,7 @@ static int parse_dict(const char *name, hdr *h, npy_array *a, dl_error *err)
             skip_ws(h);
             if ((size_t)(h->end - h->s) >= 4 && strncmp(h->s, "True", 4) == 0)
                 return dl_fail(err, DL_EINVAL,
-                               "%s: array is in Fortran order; save np.ascontiguousarray(a)",
-                               name);
+                               "%s: array is in Fortran order; save np.ascontiguousarray(a)", name);
             if ((size_t)(h->end - h->s) < 5 || strncmp(h->s, "False", 5) != 0)
                 return fail_at(name, h, err, "fortran_order is not True or False");
             h->s += 5;

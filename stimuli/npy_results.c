@@ -18,11 +18,11 @@
 typedef struct npy_ctx {
     rd *r;
     const char *path;
-    st_names order;    /* image names in array order */
-    double *label;     /* per array row: the true class index, NaN unknown */
-    npy_array labels;  /* --labels FILE.npy */
+    st_names order;   /* image names in array order */
+    double *label;    /* per array row: the true class index, NaN unknown */
+    npy_array labels; /* --labels FILE.npy */
     char *labels_data;
-    size_t *img;       /* per array row: image index in the reader, or SIZE_MAX excluded */
+    size_t *img;          /* per array row: image index in the reader, or SIZE_MAX excluded */
     double *folder_label; /* --image-list DIR: the class folder index per row */
     size_t nrows;
 } npy_ctx;
@@ -87,7 +87,7 @@ static void free_names(char **v, size_t n)
  * are CLASS/FILE, paths under the folder. */
 static int image_folder(npy_ctx *c, const char *root)
 {
-    static const char *const exts[] = {".jpg", ".jpeg", ".png", ".ppm", ".bmp",
+    static const char *const exts[] = {".jpg", ".jpeg", ".png",  ".ppm", ".bmp",
                                        ".pgm", ".tif",  ".tiff", ".webp"};
     size_t ncls = 0, cap = 0;
     char **cls = sorted_entries(root, 1, &ncls);
@@ -128,8 +128,7 @@ static int image_folder(npy_ctx *c, const char *root)
         return rc;
     if (c->order.n == 0)
         return dl_fail(c->r->err, DL_EINVAL,
-                       "%s: no image files in class folders (ImageFolder layout CLASS/FILE)",
-                       root);
+                       "%s: no image files in class folders (ImageFolder layout CLASS/FILE)", root);
     return 0;
 }
 
@@ -205,8 +204,8 @@ static int image_order(npy_ctx *c, size_t nrows)
         } else if (r->gt.n) {
             lab = rd_gt_label(r, name);
             if (!lab)
-                return dl_fail(r->err, DL_EINVAL, "%s: image '%s' (row %zu) is not in %s",
-                               r->path, name, i, o->labels);
+                return dl_fail(r->err, DL_EINVAL, "%s: image '%s' (row %zu) is not in %s", r->path,
+                               name, i, o->labels);
             if (dl_parse_double(lab, &c->label[i]) != 0)
                 return dl_fail(r->err, DL_EINVAL,
                                "%s: label '%s' of image '%s' is not a class index (NumPy "
@@ -240,15 +239,15 @@ static int row_correct(npy_ctx *c, const npy_array *a, const char *what, size_t 
     }
     if (!(lab >= 0 && lab < (double)ncols && lab == floor(lab)))
         return dl_fail(r->err, DL_EINVAL,
-                       "%s: %s row %zu: label %g is not a class of the %zu columns", c->path,
-                       what, i, lab, ncols);
+                       "%s: %s row %zu: label %g is not a class of the %zu columns", c->path, what,
+                       i, lab, ncols);
     size_t l = (size_t)lab, rank = 0;
     double xl = npy_get(a, i * ncols + l);
     for (size_t j = 0; j < ncols; j++) {
         double x = npy_get(a, i * ncols + j);
         if (isnan(x))
-            return dl_fail(r->err, DL_EINVAL, "%s: %s element [%zu, %zu] is NaN", c->path, what,
-                           i, j);
+            return dl_fail(r->err, DL_EINVAL, "%s: %s element [%zu, %zu] is NaN", c->path, what, i,
+                           j);
         /* ties go to the lower index, as numpy's argmax/argsort */
         rank += x > xl || (x == xl && j < l);
     }
@@ -259,8 +258,7 @@ static int row_correct(npy_ctx *c, const npy_array *a, const char *what, size_t 
 static int one_array(npy_ctx *c, const char *model, const npy_array *a)
 {
     rd *r = c->r;
-    int labelled = r->opts->labels != NULL ||
-                   (r->opts->image_list && is_dir(r->opts->image_list)),
+    int labelled = r->opts->labels != NULL || (r->opts->image_list && is_dir(r->opts->image_list)),
         rc;
     if (a->ndim < 1 || a->ndim > 2)
         return dl_fail(r->err, DL_EINVAL,
@@ -274,8 +272,8 @@ static int one_array(npy_ctx *c, const char *model, const npy_array *a)
         return rc == DL_ENOMEM ? dl_fail(r->err, rc, "%s: out of memory", c->path) : rc;
     if (nimg != c->nrows)
         return dl_fail(r->err, DL_EINVAL,
-                       "%s: array '%s' has %zu images, but there are %zu image names",
-                       c->path, model, nimg, c->nrows);
+                       "%s: array '%s' has %zu images, but there are %zu image names", c->path,
+                       model, nimg, c->nrows);
     for (size_t mi = 0; mi < nmod; mi++) {
         char name[512];
         size_t m;

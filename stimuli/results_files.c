@@ -162,7 +162,8 @@ static int setup(rd *r, const dl_stimuli_read_opts *opts, st_names *exclude, dl_
         }
         r->has_re = 1;
     }
-    if (opts->labels && !has_ext(opts->labels, ".npy") && (rc = rd_read_labels(r, opts->labels)) != 0)
+    if (opts->labels && !has_ext(opts->labels, ".npy") &&
+        (rc = rd_read_labels(r, opts->labels)) != 0)
         return rc;
     if (opts->exclude) {
         if ((rc = rd_read_exclude(opts->exclude, exclude, err)) != 0)

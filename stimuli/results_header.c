@@ -115,8 +115,8 @@ static int pred_cols(rd *r, char **f, size_t n)
 
 static int long_header(rd *r, char **f, size_t n, size_t line)
 {
-    const char *known[] = {r->cn_model, r->cn_image,   r->cn_correct,
-                           r->cn_label, r->cn_pred,    r->cn_epoch};
+    const char *known[] = {r->cn_model, r->cn_image, r->cn_correct,
+                           r->cn_label, r->cn_pred,  r->cn_epoch};
     int strict = r->fmt == DL_STIMULI_LONG && !r->explicit_cols;
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
@@ -139,8 +139,10 @@ static int long_header(rd *r, char **f, size_t n, size_t line)
     if (pred_cols(r, f, n) != 0)
         return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     if (r->fmt == DL_STIMULI_TIMM && r->npreds == 0)
-        return dl_fail(r->err, DL_EINVAL, "%s:%zu: no column '%s' (or %s_0, %s_1, ...) in a timm "
-                       "results file", r->path, line, r->cn_pred, r->cn_pred, r->cn_pred);
+        return dl_fail(r->err, DL_EINVAL,
+                       "%s:%zu: no column '%s' (or %s_0, %s_1, ...) in a timm "
+                       "results file",
+                       r->path, line, r->cn_pred, r->cn_pred, r->cn_pred);
     if (r->c_label < 0 && r->npreds && r->gt.n == 0 && r->c_correct < 0)
         return dl_fail(r->err, DL_EINVAL,
                        "%s:%zu: no column '%s': the true labels are needed (give --labels FILE "
@@ -153,8 +155,8 @@ static int long_header(rd *r, char **f, size_t n, size_t line)
                        r->path, line, r->cn_correct ? r->cn_correct : "correct",
                        r->cn_label ? r->cn_label : "label", r->cn_pred ? r->cn_pred : "prediction");
     if (r->c_model < 0 && !r->file_model)
-        return dl_fail(r->err, DL_EINVAL, "%s:%zu: no column '%s' in a long results file",
-                       r->path, line, r->cn_model ? r->cn_model : "model");
+        return dl_fail(r->err, DL_EINVAL, "%s:%zu: no column '%s' in a long results file", r->path,
+                       line, r->cn_model ? r->cn_model : "model");
     return 0;
 }
 
@@ -237,8 +239,8 @@ static int missing_named(rd *r, char **f, size_t n, size_t line)
                                        "--prediction-col", "--correct-col", "--epoch-col"};
     for (size_t i = 0; i < 6; i++)
         if (names[i] && col_of(f, n, names[i]) < 0)
-            return dl_fail(r->err, DL_EINVAL, "%s:%zu: no column '%s' (%s) in the header",
-                           r->path, line, names[i], opts[i]);
+            return dl_fail(r->err, DL_EINVAL, "%s:%zu: no column '%s' (%s) in the header", r->path,
+                           line, names[i], opts[i]);
     return 0;
 }
 

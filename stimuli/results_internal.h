@@ -37,8 +37,8 @@ typedef struct rd {
     int has_re;
     int *c_preds; /* top-k prediction columns (timm index_0, index_1, ...) */
     size_t npreds;
-    st_names gt;    /* --labels: image names ... */
-    char **gt_label; /* ... and their labels */
+    st_names gt;        /* --labels: image names ... */
+    char **gt_label;    /* ... and their labels */
     size_t *image_file; /* per image: index into files */
     const char *const *files;
     size_t file_idx;

@@ -42,7 +42,8 @@ int rd_pred_match(const char *s, const char *label, unsigned k, int *match, st_n
         n--;
     while (n && *s == ' ')
         s++, n--;
-    int bracketed = n >= 2 && ((s[0] == '[' && s[n - 1] == ']') || (s[0] == '(' && s[n - 1] == ')'));
+    int bracketed =
+        n >= 2 && ((s[0] == '[' && s[n - 1] == ']') || (s[0] == '(' && s[n - 1] == ')'));
     if (!bracketed && k == 0) {
         /* One value, blanks and all (class names may have spaces). */
         if (seen) {
@@ -109,8 +110,9 @@ int rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size)
     if (r->has_re) {
         regmatch_t m[2];
         if (regexec(&r->re, raw, 2, m, 0) != 0)
-            return dl_fail(r->err, DL_EINVAL, "%s:%zu: image name '%s' does not match --image-regex",
-                           r->path, line, raw);
+            return dl_fail(r->err, DL_EINVAL,
+                           "%s:%zu: image name '%s' does not match --image-regex", r->path, line,
+                           raw);
         int g = m[1].rm_so >= 0 ? 1 : 0;
         s = raw + m[g].rm_so;
         len = (size_t)(m[g].rm_eo - m[g].rm_so);
@@ -124,8 +126,8 @@ int rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size)
     if (len == 0)
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: empty image name", r->path, line);
     if (len >= size)
-        return dl_fail(r->err, DL_EINVAL, "%s:%zu: image name longer than %zu bytes", r->path,
-                       line, size - 1);
+        return dl_fail(r->err, DL_EINVAL, "%s:%zu: image name longer than %zu bytes", r->path, line,
+                       size - 1);
     memcpy(buf, s, len);
     buf[len] = '\0';
     return 0;

@@ -49,8 +49,7 @@ int main(int argc, char **argv)
             right += (size_t)__builtin_popcountll(w[i]);
         acc[k] = (double)right / (double)n;
     }
-    if (dl_stimuli_classify(r, 0, diff, &err) != 0 ||
-        st_pb_pmf(acc, (unsigned)m, pmf) != 0) {
+    if (dl_stimuli_classify(r, 0, diff, &err) != 0 || st_pb_pmf(acc, (unsigned)m, pmf) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }

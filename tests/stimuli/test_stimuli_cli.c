@@ -347,9 +347,9 @@ static void test_results_options_cli(void **state)
 {
     char *dir = *state;
     static const char *const cmds[] = {"analyse", "build", "imagestats"};
-    static const char *const opts[] = {"--format F", "--model-col C", "--image-col C",
+    static const char *const opts[] = {"--format F",    "--model-col C",      "--image-col C",
                                        "--label-col C", "--prediction-col C", "--correct-col C",
-                                       "--epoch-col C", "--image-regex RE", "--top-k K",
+                                       "--epoch-col C", "--image-regex RE",   "--top-k K",
                                        "--labels FILE", "--image-list FILE"};
     for (size_t c = 0; c < 3; c++) {
         run r = dddlab(dir, "stimuli", cmds[c], "--help", NULL);

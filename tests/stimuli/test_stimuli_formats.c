@@ -186,7 +186,8 @@ static void test_columns(void **state)
                 "--image-regex");
     ro.cols.image_regex = NULL;
     ro.cols.label = "truths";
-    expect_fail("columns.csv", &ro, "columns.csv:1: no column 'truths' (--label-col) in the header");
+    expect_fail("columns.csv", &ro,
+                "columns.csv:1: no column 'truths' (--label-col) in the header");
     ro.cols.label = "truth";
     ro.cols.epoch = "epoch";
     expect_fail("columns.csv", &ro, "columns.csv:1: no column 'epoch' (--epoch-col) in the header");
@@ -371,7 +372,7 @@ static void test_npy_imagefolder(void **state)
     check_ref(r, "imagefolder");
     /* class folders sorted, image files sorted within, notes.txt left out */
     static const char *const order[] = {"ant/c.png", "ant/x.png", "cat/1.jpg", "zebra/a.JPEG",
-                                         "zebra/b.JPEG"};
+                                        "zebra/b.JPEG"};
     assert_int_equal(r->nimages, 5);
     for (size_t i = 0; i < 5; i++)
         assert_string_equal(r->images[i], order[i]);
@@ -410,8 +411,7 @@ static void test_npy_errors(void **state)
     assert_int_not_equal(dl_stimuli_results_read(p, NULL, &r, &err), 0);
     char want[8192];
     snprintf(want, sizeof want,
-             "%s: damaged .npz (zip) archive: no end-of-central-directory record at offset 34",
-             p);
+             "%s: damaged .npz (zip) archive: no end-of-central-directory record at offset 34", p);
     assert_string_equal(err.msg, want);
     free(p);
     th_rmtree(dir);
@@ -451,12 +451,18 @@ static void test_pb_fast(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_65_equals_65_0), cmocka_unit_test(test_pandas_float),
-        cmocka_unit_test(test_warnings),       cmocka_unit_test(test_columns),
-        cmocka_unit_test(test_folder_glob_list), cmocka_unit_test(test_topk),
-        cmocka_unit_test(test_mvh),            cmocka_unit_test(test_timm),
-        cmocka_unit_test(test_npy_matrix),     cmocka_unit_test(test_npz_predictions),
-        cmocka_unit_test(test_npy_errors),     cmocka_unit_test(test_pb_fast),
+        cmocka_unit_test(test_65_equals_65_0),
+        cmocka_unit_test(test_pandas_float),
+        cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_folder_glob_list),
+        cmocka_unit_test(test_topk),
+        cmocka_unit_test(test_mvh),
+        cmocka_unit_test(test_timm),
+        cmocka_unit_test(test_npy_matrix),
+        cmocka_unit_test(test_npz_predictions),
+        cmocka_unit_test(test_npy_errors),
+        cmocka_unit_test(test_pb_fast),
         cmocka_unit_test(test_npy_imagefolder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
