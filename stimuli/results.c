@@ -3,7 +3,8 @@
  *
  * Rows are streamed through dl_csv_stream, so only the bits and the names stay
  * in memory: a wide file of 1,000 models x 50,000 images needs ~13 MB while
- * it is read (seen + correct bits) and ~6 MB afterwards. */
+ * it is read (correct bits, with seen bits for long files) and ~6 MB
+ * afterwards. */
 #include "dl_stimuli.h"
 #include "results_internal.h"
 
@@ -44,21 +45,29 @@ const char *dl_stimuli_format_name(dl_stimuli_format format)
 
 static int vec_fit(rd_vec *v, size_t item)
 {
+    if (!v->seen && !v->corr) { /* a new long vector: both kinds of bits */
+        v->seen = dl_calloc(16, sizeof *v->seen);
+        if (!v->seen)
+            return DL_ENOMEM;
+    }
     size_t need = item / 64 + 1;
     if (need <= v->words)
         return 0;
     size_t words = v->words ? v->words : 16;
     while (words < need)
         words *= 2;
-    uint64_t *seen = dl_realloc_array(v->seen, words, sizeof *seen);
-    if (!seen)
-        return DL_ENOMEM;
-    v->seen = seen;
+    /* Wide vectors have no seen bits: a wide row has every model's cell. */
+    if (v->seen) {
+        uint64_t *seen = dl_realloc_array(v->seen, words, sizeof *seen);
+        if (!seen)
+            return DL_ENOMEM;
+        v->seen = seen;
+        memset(v->seen + v->words, 0, (words - v->words) * sizeof *seen);
+    }
     uint64_t *corr = dl_realloc_array(v->corr, words, sizeof *corr);
     if (!corr)
         return DL_ENOMEM;
     v->corr = corr;
-    memset(v->seen + v->words, 0, (words - v->words) * sizeof *seen);
     memset(v->corr + v->words, 0, (words - v->words) * sizeof *corr);
     v->words = words;
     return 0;

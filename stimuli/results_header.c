@@ -221,7 +221,7 @@ static int wide_header(rd *r, char **f, size_t n, size_t line)
         r->mv[m].file = r->path;
         r->mv[m].nep = 1;
         r->mv[m].ep = v = dl_calloc(1, sizeof *v);
-        if (!v || !(v->seen = dl_calloc(words, 8)) || !(v->corr = dl_calloc(words, 8)))
+        if (!v || !(v->corr = dl_calloc(words, 8)))
             return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
         v->words = words;
         v->first_line = line;
