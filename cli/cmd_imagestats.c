@@ -12,6 +12,7 @@
 #include <plplot/plplot.h>
 
 #include "cli.h"
+#include "cli_results.h"
 #include "dl_stimuli.h"
 
 static const char *const CMD = "stimuli imagestats";
@@ -49,7 +50,8 @@ void help_stimuli_imagestats(FILE *out)
         "  --out DIR           write imagestats.csv, and with a difficulty correlations.csv,\n"
         "                      class_summary.csv, imagestats.png (and epochs.csv, skipped.csv)\n"
         "  --json              print the summary as one JSON object\n\n"
-        "Exit status: 0 success, 1 bad data (a bad image without --skip-bad), 2 usage.\n");
+        "Exit status: 0 success, 1 bad data (a bad image without --skip-bad), 2 usage.\n\n");
+    cli_results_help(out);
 }
 
 /* ---- options ------------------------------------------------------------------ */
@@ -59,6 +61,7 @@ typedef struct is_opts {
     unsigned near;
     int near_set;
     int size_px, threads, skip_bad, json;
+    dl_stimuli_read_opts ro; /* the shared results options (cli_results.h) */
 } is_opts;
 
 enum {
@@ -135,6 +138,7 @@ static int parse_options(int argc, char **argv, is_opts *o)
                                              {"out", required_argument, NULL, O_OUT},
                                              {"json", no_argument, NULL, O_JSON},
                                              {"help", no_argument, NULL, O_HELP},
+                                             CLI_RESULTS_OPTIONS,
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     cli_getopt_reset();
@@ -146,6 +150,12 @@ static int parse_options(int argc, char **argv, is_opts *o)
         }
         if (c == '?' || c == ':')
             return cli_bad_option(CMD, c, argv);
+        int rrc = cli_results_opt(CMD, c, optarg, &o->ro);
+        if (rrc >= 0) {
+            if (rrc)
+                return rrc;
+            continue;
+        }
         if (set_option(o, c, optarg) != 0)
             return DL_EXIT_USAGE;
     }
@@ -285,8 +295,9 @@ static int read_difficulty(is_job *j, dl_error *err)
     const is_opts *o = &j->o;
     const char *const *names = j->im.names;
     if (o->results) {
-        dl_stimuli_read_opts ro = {DL_STIMULI_AUTO, NULL, NULL};
-        int rc = dl_stimuli_results_read(o->results, &ro, &j->res, err);
+        int rc = dl_stimuli_results_read(o->results, &o->ro, &j->res, err);
+        if (!rc)
+            cli_results_warnings(j->res);
         if (!rc)
             rc = dl_imgstats_difficulty_results(j->res, o->near, names, j->im.n, j->frac, j->cls,
                                                 &j->matched, err);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_results.h"
 #include "dl_stimuli.h"
 
 typedef struct sub {
@@ -71,11 +72,13 @@ static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned 
     return parse_range(cmd, opt, s, 0, max, out);
 }
 
-static int read_results(const char *path, const dl_stimuli_read_opts *ro, dl_stimuli_results **res)
+static int read_results(char *const *paths, size_t n, const dl_stimuli_read_opts *ro,
+                        dl_stimuli_results **res)
 {
     dl_error err = {0};
-    if (dl_stimuli_results_read(path, ro, res, &err) != 0)
+    if (dl_stimuli_results_read_many((const char *const *)paths, n, ro, res, &err) != 0)
         return cli_fail(&err);
+    cli_results_warnings(*res);
     return 0;
 }
 
@@ -224,13 +227,13 @@ static void print_analysis(const dl_stimuli_analysis *a)
     print_agreement(a);
 }
 
-static int analyse_run(const char *path, const dl_stimuli_read_opts *ro, unsigned near, int threads,
-                       const char *out_dir, int json)
+static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
+                       unsigned near, int threads, const char *out_dir, int json)
 {
     dl_stimuli_results *res = NULL;
     dl_stimuli_analysis *a = NULL;
     dl_error err = {0};
-    int rc = read_results(path, ro, &res);
+    int rc = read_results(paths, npaths, ro, &res);
     if (rc)
         return rc;
     if (dl_stimuli_analyse(res, near, threads, &a, &err) != 0 ||
@@ -260,9 +263,8 @@ done:
 static void help_sub_analyse(FILE *out)
 {
     fprintf(out,
-            "usage: dddlab stimuli analyse RESULTS [--near K] [--out DIR] [--json]\n"
-            "           [--format auto|long|wide|counts] [--images-csv FILE] [--exclude FILE]\n"
-            "           [--threads N]\n\n"
+            "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
+            "           [--images-csv FILE] [--exclude FILE] [--threads N] [results options]\n\n"
             "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
             "of models correct per image beside the Binomial and Poisson-binomial\n"
             "expectations of independent models, the split into trivial (>= M-K models\n"
@@ -273,22 +275,20 @@ static void help_sub_analyse(FILE *out)
             "  --out DIR         write per_image.csv, model_accuracy.csv, histogram.csv,\n"
             "                    ec_all.csv, ec_in_between.csv, class_accuracy.csv,\n"
             "                    agreement.csv and summary.json\n"
-            "  --format F        results format (default: from the header)\n"
             "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
             "  --exclude F       images to leave out (one per line or an 'image' column)\n"
             "  --threads N       threads for the error-consistency matrices (default: cores)\n"
-            "  --json            one JSON object on stdout\n\n"
-            "Formats are described in docs/stimuli.md.\n");
+            "  --json            one JSON object on stdout\n\n");
+    cli_results_help(out);
+    fprintf(out, "\nFormats are described in docs/stimuli.md.\n");
 }
 
 static int opt_read(const char *cmd, int c, const char *arg, dl_stimuli_read_opts *ro)
 {
-    if (c == OPT_FORMAT) {
-        int f = dl_stimuli_format_parse(arg);
-        if (f < 0)
-            return cli_usage(cmd, "--format must be auto, long, wide or counts, not '%s'", arg);
-        ro->format = (dl_stimuli_format)f;
-    } else if (c == OPT_IMAGES_CSV) {
+    int rc = cli_results_opt(cmd, c, arg, ro);
+    if (rc >= 0)
+        return rc;
+    if (c == OPT_IMAGES_CSV) {
         ro->images_csv = arg;
     } else {
         ro->exclude = arg;
@@ -301,10 +301,10 @@ static int sub_analyse(int argc, char **argv)
     static const struct option opts[] = {{"near", required_argument, 0, OPT_NEAR},
                                          {"out", required_argument, 0, OPT_OUT},
                                          {"json", no_argument, 0, OPT_JSON},
-                                         {"format", required_argument, 0, OPT_FORMAT},
                                          {"images-csv", required_argument, 0, OPT_IMAGES_CSV},
                                          {"exclude", required_argument, 0, OPT_EXCLUDE},
                                          {"threads", required_argument, 0, OPT_THREADS},
+                                         CLI_RESULTS_OPTIONS,
                                          {"help", no_argument, 0, OPT_HELP},
                                          {0, 0, 0, 0}};
     const char *cmd = "stimuli analyse", *out_dir = NULL;
@@ -328,23 +328,20 @@ static int sub_analyse(int argc, char **argv)
             json = 1;
             rc = 0;
             break;
-        case OPT_FORMAT:
-        case OPT_IMAGES_CSV:
-        case OPT_EXCLUDE:
-            rc = opt_read(cmd, c, optarg, &ro);
-            break;
         case OPT_HELP:
             help_sub_analyse(stdout);
             return DL_EXIT_OK;
         default:
-            return cli_bad_option(cmd, c, argv);
+            if (c == '?' || c == ':' || (rc = opt_read(cmd, c, optarg, &ro)) < 0)
+                return cli_bad_option(cmd, c, argv);
         }
         if (rc)
             return rc;
     }
-    if ((rc = check_no_extra(cmd, argc, argv, 1)) != 0)
-        return rc;
-    return analyse_run(argv[optind], &ro, (unsigned)near, (int)threads, out_dir, json);
+    if (optind >= argc)
+        return cli_usage(cmd, "missing the results file");
+    return analyse_run(argv + optind, (size_t)(argc - optind), &ro, (unsigned)near, (int)threads,
+                       out_dir, json);
 }
 
 /* ---- dispatch -------------------------------------------------------------------- */
@@ -417,8 +414,8 @@ static void help_build(FILE *out)
             "usage: dddlab stimuli build RESULTS --task 2afc|rating --name SET --image-root DIR\n"
             "           [--db PATH] [--pairs N] [--pool K] [--practice N] [--per-class N]\n"
             "           [--balance-classes] [--exclude-label-errors] [--near K] [--seed S]\n"
-            "           [--images-csv FILE] [--exclude FILE] [--format F] [--manifest FILE]\n"
-            "           [--demo-images] [--json]\n\n"
+            "           [--images-csv FILE] [--exclude FILE] [--manifest FILE]\n"
+            "           [--demo-images] [--json] [results options]\n\n"
             "Draw a stimulus set from model results and store it in the database with its\n"
             "parameters, seed and the results file's SHA-256. Every image is checked first\n"
             "(exists under DIR, decodes, size and SHA-256 recorded); a missing or corrupt\n"
@@ -437,10 +434,11 @@ static void help_build(FILE *out)
             "  --seed S           0..4294967295; the same seed gives the same set everywhere\n"
             "                     (default: a fresh seed, printed and stored)\n"
             "  --manifest FILE    manifest CSV (default: SET.manifest.csv beside the database)\n"
-            "  --images-csv FILE, --exclude FILE, --format F   as for 'stimuli analyse'\n"
+            "  --images-csv FILE, --exclude FILE   as for 'stimuli analyse'\n"
             "  --demo-images      write missing images of the demo data set (demo.ini beside\n"
             "                     RESULTS) into DIR before checking them\n"
-            "  --json             one JSON object on stdout\n");
+            "  --json             one JSON object on stdout\n\n");
+    cli_results_help(out);
 }
 
 static int build_opt(const char *cmd, int c, const char *arg, build_args *b)
@@ -522,7 +520,7 @@ static int build_parse(int argc, char **argv, build_args *b)
         {"demo-images", no_argument, 0, OPT_DEMO_IMAGES},
         {"images-csv", required_argument, 0, OPT_IMAGES_CSV},
         {"exclude", required_argument, 0, OPT_EXCLUDE},
-        {"format", required_argument, 0, OPT_FORMAT},
+        CLI_RESULTS_OPTIONS,
         {"json", no_argument, 0, OPT_JSON},
         {"help", no_argument, 0, OPT_HELP},
         {0, 0, 0, 0}};
@@ -681,7 +679,7 @@ static int sub_build(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = read_results(b.results, &b.ro, &res)) != 0)
+    if ((rc = read_results((char *const *)&b.results, 1, &b.ro, &res)) != 0)
         goto done;
     if (dl_stimuli_build(res, &b.bo, &set, &err) != 0) {
         size_t n = strlen(err.msg);

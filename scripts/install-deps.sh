@@ -10,7 +10,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev fonts-dejavu-core
       libsqlite3-dev libcsv-dev libgsl-dev libinih-dev
-      libplplot-dev plplot-driver-cairo libfftw3-dev
+      libplplot-dev plplot-driver-cairo libfftw3-dev zlib1g-dev
       libcmocka-dev xvfb xauth xdotool)
 for arg in "$@"; do
   case "$arg" in

@@ -16,20 +16,50 @@
 /* ---- reading model results --------------------------------------------- */
 
 typedef enum dl_stimuli_format {
-    DL_STIMULI_AUTO = 0,  /* detect from the header */
-    DL_STIMULI_LONG = 1,  /* model,image,correct | model,image,label,prediction [,epoch] */
-    DL_STIMULI_WIDE = 2,  /* image,<model 1>,<model 2>,... with 0/1 cells */
-    DL_STIMULI_COUNTS = 3 /* image,n_correct,n_models (aggregate results only) */
+    DL_STIMULI_AUTO = 0,   /* detect from the extension and the header */
+    DL_STIMULI_LONG = 1,   /* model,image,correct | model,image,label,prediction [,epoch] */
+    DL_STIMULI_WIDE = 2,   /* image,<model 1>,<model 2>,... with 0/1 cells */
+    DL_STIMULI_COUNTS = 3, /* image,n_correct,n_models (aggregate results only) */
+    DL_STIMULI_MVH = 4,    /* model-vs-human raw data: subj,...,object_response,category,...,imagename */
+    DL_STIMULI_TIMM = 5,   /* timm inference.py: filename,index (top-k) + a labels file */
+    DL_STIMULI_NPY = 6     /* NumPy .npy / .npz arrays (docs/stimuli.md) */
 } dl_stimuli_format;
 
-/* Parse "auto" / "long" / "wide" / "counts"; -1 if unknown. */
+/* Parse "auto" / "long" / "wide" / "counts" / "mvh" / "timm" / "npy"; -1 if
+ * unknown. */
 int dl_stimuli_format_parse(const char *s);
 const char *dl_stimuli_format_name(dl_stimuli_format format);
+
+/* Which column means what. NULL fields take the defaults: model, image,
+ * label, prediction, correct, epoch (mvh: subj, imagename, category,
+ * object_response; timm: filename, index). With any name given, columns the
+ * reader does not use are ignored instead of being errors. */
+typedef struct dl_stimuli_columns {
+    const char *model, *image, *label, *prediction, *correct, *epoch;
+    /* POSIX extended regex applied to every image name (results and labels
+     * files): its first group, or the whole match without groups, is the
+     * name. A name it does not match is an error. NULL: names as written
+     * (mvh: the trial and subject prefix is removed, timm: the folder). */
+    const char *image_regex;
+} dl_stimuli_columns;
 
 typedef struct dl_stimuli_read_opts {
     dl_stimuli_format format; /* DL_STIMULI_AUTO to detect */
     const char *images_csv;   /* image,path,class,superclass,label_error; or NULL */
     const char *exclude;      /* image names to leave out; or NULL */
+    dl_stimuli_columns cols;
+    /* 0: a prediction is one value; a list ("[3, 17, 65]", "3 17 65") counts
+     * by its first entry only when it is bracketed. K >= 1: a prediction is a
+     * list and the image is correct when the label is among its first K. */
+    unsigned top_k;
+    /* The true label of every image: "image,label" rows (a header row naming
+     * image/filename and label/class/target is skipped). Needed by timm and by
+     * npy predictions; else used for long files without a label column. */
+    const char *labels;
+    /* npy: the image names in array order, one per line (or an 'image'
+     * column); without it, ImageFolder order of --image-root is not known,
+     * so images are named by their index. */
+    const char *image_list;
 } dl_stimuli_read_opts;
 
 /* Model results in memory. Correctness is bit-packed, one row per model, so
@@ -38,6 +68,11 @@ typedef struct dl_stimuli_read_opts {
 typedef struct dl_stimuli_results {
     char *path;                /* results file, as given */
     dl_stimuli_format format;  /* as read (never AUTO) */
+    size_t nfiles;             /* files read (a folder or glob gives many) */
+    /* When path is not one plain file (a folder, a glob, several paths): the
+     * SHA-256 of the lines "SHA256  BASENAME\n" of every file read, in order,
+     * which dl_stimuli_build records; else "" (build hashes path itself). */
+    char sha256[65];
     size_t nimages;
     char **images;             /* image names */
     size_t nmodels;            /* 0 for counts input */
@@ -57,14 +92,27 @@ typedef struct dl_stimuli_results {
     int has_class;             /* some image has a class */
     int has_label_error;       /* some image has a known label_error */
     size_t excluded;           /* images left out through --exclude */
+    /* Things that look wrong but are not errors, one sentence each naming the
+     * model (accuracy 0; predictions that share no value with the labels).
+     * The library never prints them: the caller shows them. */
+    size_t nwarnings;
+    char **warnings;
 } dl_stimuli_results;
 
-/* Read a results file. Every error names FILE:LINE: unknown columns,
- * duplicate (model, image[, epoch]) rows, a model missing some images,
- * values other than 0/1/true/false, inconsistent n_models. Shows progress on
- * stderr for large files when stderr is a terminal. */
+/* Read a results file. Every error names FILE:LINE (or FILE: array index):
+ * unknown columns, duplicate (model, image[, epoch]) rows, a model missing
+ * some images, values other than 0/1/true/false, inconsistent n_models.
+ * path may be a folder (every .csv / .npy / .npz file in it, sorted) or a
+ * glob pattern; each file then holds one model or more. Label and prediction
+ * compare as numbers when both are numbers (65 equals 65.0), else as text.
+ * Shows progress on stderr for large files when stderr is a terminal. */
 int dl_stimuli_results_read(const char *path, const dl_stimuli_read_opts *opts,
                             dl_stimuli_results **out, dl_error *err);
+/* The same over several paths (each a file, a folder or a glob), read as one
+ * data set; a model named in no column is named by its file's stem. */
+int dl_stimuli_results_read_many(const char *const *paths, size_t n,
+                                 const dl_stimuli_read_opts *opts, dl_stimuli_results **out,
+                                 dl_error *err);
 void dl_stimuli_results_free(dl_stimuli_results *r); /* accepts NULL */
 
 /* ---- DDD analysis -------------------------------------------------------- */
