@@ -1,5 +1,6 @@
 /* imagestats_dct.c — the DCT coefficient percentage: how many orthonormal
- * DCT-II coefficients carry 99.98% of the image's L2 norm. */
+ * DCT-II coefficients carry 99.98% of the image's L2 norm (minus one, as
+ * the authors count). */
 #include <fftw3.h>
 #include <math.h>
 #include <pthread.h>
@@ -142,6 +143,10 @@ int imgstats_dct_pct(imgstats_ws *ws, const double *gray, int w, int h, double *
      * energies (on energies it would be sum top-k c^2 >= 0.9998 sum c^2). */
     double norm_needed = IMGSTATS_DCT_NORM * sqrt(total);
     size_t k = imgstats_top_k(c, n, norm_needed * norm_needed);
-    *pct = 100.0 * (double)k / (double)n;
+    /* The authors' loop (lib/dataset_metrics.py, img_frequency) starts at one
+     * coefficient and stops at the first k that reaches the norm, then
+     * reports (k - 1) / N: one coefficient fewer than needed, so an image
+     * whose DC coefficient alone suffices gets 0%. We follow them. */
+    *pct = 100.0 * (double)(k - 1) / (double)n;
     return 0;
 }

@@ -56,16 +56,16 @@ static void per_statistic(char **paths, int m)
     imgstats_ws *ws = imgstats_ws_new();
     double t[5] = {0};
     double *gray = malloc(SIDE * SIDE * sizeof *gray);
-    uint8_t *g8 = malloc(SIDE * SIDE);
     for (int i = 0; i < m; i++) {
         uint8_t *rgb;
         int w, h;
         double t0 = dl_now_s();
-        if (dl_imgstats_load(paths[i], 0, &rgb, &w, &h, NULL, NULL) != 0)
+        if (dl_imgstats_load(paths[i], 0, 0, &rgb, &w, &h, NULL, NULL) != 0 ||
+            imgstats_entropy_buffers(ws, (size_t)w * h) != 0)
             continue;
         double t1 = dl_now_s();
-        imgstats_gray(rgb, (size_t)w * h, gray, g8);
-        volatile double e = imgstats_entropy(g8, w, h);
+        imgstats_gray(rgb, (size_t)w * h, gray, NULL);
+        volatile double e = imgstats_entropy_float(ws, gray, w, h);
         double t2 = dl_now_s(), pct;
         imgstats_dct_pct(ws, gray, w, h, &pct, NULL);
         double t3 = dl_now_s();
@@ -73,7 +73,7 @@ static void per_statistic(char **paths, int m)
         imgstats_segments(ws, rgb, w, h, IMGSTATS_SEG_SIGMA, IMGSTATS_SEG_K, IMGSTATS_SEG_MIN_SIZE,
                           &segs, NULL);
         double t4 = dl_now_s();
-        e = imgstats_edge_strength(gray, w, h);
+        e = imgstats_sobel_mean(gray, w, h);
         (void)e;
         double t5 = dl_now_s();
         double d[5] = {t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4};
@@ -81,10 +81,9 @@ static void per_statistic(char **paths, int m)
             t[k] += d[k];
         free(rgb);
     }
-    printf("ms_per_image decode=%.2f entropy=%.2f dct=%.2f segments=%.2f edges=%.2f\n",
+    printf("ms_per_image decode=%.2f entropy=%.2f dct=%.2f segments=%.2f sobel=%.2f\n",
            1e3 * t[0] / m, 1e3 * t[1] / m, 1e3 * t[2] / m, 1e3 * t[3] / m, 1e3 * t[4] / m);
     free(gray);
-    free(g8);
     imgstats_ws_free(ws);
 }
 
@@ -95,9 +94,9 @@ static void checksums(const dl_imgstats_row *rows, int check)
         s[0] += rows[i].stats.entropy_bits;
         s[1] += rows[i].stats.dct_pct;
         s[2] += rows[i].stats.segments;
-        s[3] += rows[i].stats.edge_strength;
+        s[3] += rows[i].stats.sobel_mean;
     }
-    printf("checksum images=%d entropy=%.9f dct=%.9f segments=%.0f edges=%.9f\n", check, s[0], s[1],
+    printf("checksum images=%d entropy=%.9f dct=%.9f segments=%.0f sobel=%.9f\n", check, s[0], s[1],
            s[2], s[3]);
 }
 
