@@ -113,7 +113,8 @@ struct imgstats_ws {
     void *edges, *edges2;
     size_t edges_cap, edges2_cap;
     void *nodes; /* union-find nodes */
-    size_t nodes_cap;
+    uint32_t *sizes;
+    size_t nodes_cap, sizes_cap;
 };
 
 #endif
