@@ -1,10 +1,12 @@
 /* bench_imagestats.c — images per second of dl_imgstats_run on generated
  * 256 x 256 PNGs (decoding included), with 1 and 2 threads, the time per
- * statistic, and checksums that bench_numpy.py must reproduce.
+ * statistic, and the values of the first images for bench_numpy.py to
+ * compare.
  *
  * Usage: bench_imagestats DIR [N [CHECK]] — writes N (default 2000) PNGs
- * into DIR (made if missing; existing files are reused), and prints the
- * checksums over the first CHECK (default 20) images. Run by run.sh. */
+ * into DIR (made if missing; existing files are reused), and the values of
+ * the first CHECK (default 20) images to DIR/dddlab_values.csv. Run by
+ * run.sh. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,17 +89,19 @@ static void per_statistic(char **paths, int m)
     imgstats_ws_free(ws);
 }
 
-static void checksums(const dl_imgstats_row *rows, int check)
+/* The first check images' values, for bench_numpy.py to compare. */
+static int write_values(const char *dir, const dl_imgstats_row *rows, int check)
 {
-    double s[4] = {0};
-    for (int i = 0; i < check; i++) {
-        s[0] += rows[i].stats.entropy_bits;
-        s[1] += rows[i].stats.dct_pct;
-        s[2] += rows[i].stats.segments;
-        s[3] += rows[i].stats.sobel_mean;
-    }
-    printf("checksum images=%d entropy=%.9f dct=%.9f segments=%.0f sobel=%.9f\n", check, s[0], s[1],
-           s[2], s[3]);
+    char p[4096];
+    snprintf(p, sizeof p, "%s/dddlab_values.csv", dir);
+    FILE *fp = fopen(p, "w");
+    if (!fp)
+        return -1;
+    fprintf(fp, "image,entropy,dct,segments,sobel\n");
+    for (int i = 0; i < check; i++)
+        fprintf(fp, "img%04d.png,%.17g,%.17g,%.0f,%.17g\n", i, rows[i].stats.entropy_bits,
+                rows[i].stats.dct_pct, rows[i].stats.segments, rows[i].stats.sobel_mean);
+    return fclose(fp);
 }
 
 int main(int argc, char **argv)
@@ -120,7 +124,7 @@ int main(int argc, char **argv)
     printf("generated images=%d side_px=%d seconds=%.1f dir=%s\n", n, SIDE, dl_now_s() - t0, dir);
     int rc = timed_run(paths, n, 1, rows) || timed_run(paths, n, 2, rows);
     if (!rc) {
-        checksums(rows, check);
+        rc = write_values(dir, rows, check);
         per_statistic(paths, n < 100 ? n : 100);
     }
     for (int i = 0; i < n; i++)
