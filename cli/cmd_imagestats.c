@@ -51,7 +51,7 @@ void help_stimuli_imagestats(FILE *out)
         "  --resize-filter F   bilinear-aa (default: PIL's bilinear resize, as the paper's\n"
         "                      torchvision Resize) or area (area average)\n"
         "  --entropy-gray G    float (default, the authors') or rounded (gray rounded to\n"
-        "                      8 bits first, lower by 0.5-2.6 bits on photographs)\n"
+        "                      8 bits first: fewer distinct values, lower entropy)\n"
         "  --threads N         worker threads (default: one per core)\n"
         "  --skip-bad          skip a missing or corrupt image (default: stop the run);\n"
         "                      one line counts them, --out DIR lists them in skipped.csv\n"
