@@ -86,6 +86,7 @@ void imgstats_ws_free(imgstats_ws *ws)
     free(ws->edges2);
     free(ws->nodes);
     free(ws->sizes);
+    free(ws->flags);
     free(ws);
 }
 

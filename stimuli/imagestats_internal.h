@@ -114,7 +114,8 @@ struct imgstats_ws {
     size_t edges_cap, edges2_cap;
     void *nodes; /* union-find nodes */
     uint32_t *sizes;
-    size_t nodes_cap, sizes_cap;
+    uint8_t *flags;
+    size_t nodes_cap, sizes_cap, flags_cap;
 };
 
 #endif

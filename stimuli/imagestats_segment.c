@@ -171,6 +171,7 @@ typedef struct uf_node {
 typedef struct uf {
     uf_node *node;
     uint32_t *size;
+    uint8_t *flag; /* per pixel: in a component below min_size after pass 1 */
 } uf;
 
 static uint32_t uf_find(uf_node *u, uint32_t x)
@@ -228,18 +229,25 @@ static long segment_graph(uf *u, size_t n, size_t w, const uint64_t *e, size_t n
             sets--;
         }
     }
-    /* The merge of small components. Only merges with a component below
-     * min_size happen, so once none is left the rest of the edges cannot
-     * change anything: count them and stop there. Pointing every pixel at
-     * its root first makes the finds of this pass one step. */
+    /* The merge of small components, along the sorted edges. Only an edge
+     * with an end in a component below min_size can merge, and components
+     * only grow, so an edge between two components that are large now
+     * never will: one scan with a per-pixel flag keeps the few candidates
+     * (in order), and the finds run on those alone. Once no component is
+     * below min_size nothing can change any more. */
     size_t small = 0;
+    uint8_t *flag = u->flag;
     for (size_t i = 0; i < n; i++) {
-        nd[i].parent = uf_find(nd, (uint32_t)i);
-        small += nd[i].parent == i && u->size[i] < (uint32_t)min_size;
+        uint32_t r = uf_find(nd, (uint32_t)i);
+        nd[i].parent = r;
+        flag[i] = u->size[r] < (uint32_t)min_size;
+        small += r == i && flag[i];
     }
     for (size_t i = 0; i < ne && small > 0; i++) {
         uint32_t a, b;
         edge_ends(e[i], w, &a, &b);
+        if (!(flag[a] | flag[b]))
+            continue;
         a = uf_find(nd, a);
         b = uf_find(nd, b);
         int sa = u->size[a] < (uint32_t)min_size, sb = u->size[b] < (uint32_t)min_size;
@@ -260,7 +268,8 @@ static int seg_buffers(imgstats_ws *ws, size_t n)
         imgstats_grow(&ws->edges, &ws->edges_cap, 4 * n, sizeof(uint64_t)) ||
         imgstats_grow(&ws->edges2, &ws->edges2_cap, 4 * n, sizeof(uint64_t)) ||
         imgstats_grow(&ws->nodes, &ws->nodes_cap, n, sizeof(uf_node)) ||
-        imgstats_grow((void **)&ws->sizes, &ws->sizes_cap, n, sizeof(uint32_t)))
+        imgstats_grow((void **)&ws->sizes, &ws->sizes_cap, n, sizeof(uint32_t)) ||
+        imgstats_grow((void **)&ws->flags, &ws->flags_cap, n, 1))
         return DL_ENOMEM;
     return 0;
 }
@@ -281,7 +290,7 @@ int imgstats_segments(imgstats_ws *ws, const uint8_t *rgb, int w, int h, float s
         smooth_plane(raw + c * n, ws->tmp, smooth + c * n, w, h, mask, len);
     size_t ne = build_edges(smooth, w, h, ws->edges);
     const uint64_t *sorted = ne ? sort_edges(ws->edges, ws->edges2, ne) : ws->edges;
-    uf u = {ws->nodes, ws->sizes};
+    uf u = {ws->nodes, ws->sizes, ws->flags};
     *count = segment_graph(&u, n, (size_t)w, sorted, ne, k, min_size);
     return 0;
 }
