@@ -54,6 +54,8 @@ void imgstats_dct_release(imgstats_ws *ws);
 /* Smallest k such that the k largest of e[0..n) (all >= 0) sum to at least
  * need (> 0); reorders e. */
 size_t imgstats_top_k(double *e, size_t n, double need);
+/* The same answer by histograms of the values' bits first (faster). */
+size_t imgstats_top_k_hist(double *e, size_t n, double need);
 
 /* Felzenszwalb-Huttenlocher segment count of an RGB image. */
 int imgstats_segments(imgstats_ws *ws, const uint8_t *rgb, int w, int h, float sigma, float k,

@@ -163,6 +163,43 @@ static void test_top_k(void **state)
     assert_int_equal(imgstats_top_k(e4, 7, 8.0), 5); /* zeros never count */
     double e5[] = {2, 2, 2, 2};
     assert_int_equal(imgstats_top_k(e5, 4, 5.0), 3);
+    double h1[] = {1, 4, 1, 1, 1, 0, 0}, h2[] = {2, 2, 2, 2};
+    assert_int_equal(imgstats_top_k_hist(h1, 7, 7.0), 4);
+    assert_int_equal(imgstats_top_k_hist(h2, 4, 5.0), 3);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* The histogram selection against sorting, on values spread over 40
+ * octaves with repeats (as DCT energies are), for needs halfway between
+ * two running sums (so rounding cannot decide). */
+static void test_top_k_hist_matches_sorting(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static double v[N], sorted[N], work[N];
+    uint32_t s = 12345;
+    for (int i = 0; i < N; i++) {
+        s = s * 1664525u + 1013904223u;
+        v[i] = (double)(s >> 22 & 63) * ldexp(1.0, (int)(s >> 8 & 31) - 20);
+        sorted[i] = v[i];
+    }
+    qsort(sorted, N, sizeof *sorted, cmp_desc);
+    double cum = 0;
+    for (int k = 0; k < N - 1; k++) {
+        cum += sorted[k];
+        if (sorted[k + 1] <= 0 || k % 37)
+            continue;
+        double need = cum + sorted[k + 1] / 2; /* needs k + 2 values */
+        memcpy(work, v, sizeof v);
+        size_t got = imgstats_top_k_hist(work, N, need);
+        if (got != (size_t)k + 2)
+            fail_msg("need %.17g: %zu values, want %d", need, got, k + 2);
+    }
 }
 
 static void test_resize_by_hand(void **state)
@@ -515,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_checkerboard),
         cmocka_unit_test(test_two_regions),
         cmocka_unit_test(test_top_k),
+        cmocka_unit_test(test_top_k_hist_matches_sorting),
         cmocka_unit_test(test_resize_by_hand),
         cmocka_unit_test(test_reference_values),
         cmocka_unit_test(test_png_roundtrip_and_alpha),
