@@ -45,18 +45,19 @@ static void smooth_plane(const float *src, float *tmp, float *dst, int w, int h,
     for (int y = 0; y < h; y++) {
         const float *s = src + (size_t)y * w;
         float *d = tmp + (size_t)y * w;
-        for (int x = 0; x < w; x++) {
-            float sum = m[0] * s[x];
-            if (x >= len - 1 && x + len - 1 < w - 1) { /* inside: no clamping */
-                for (int i = 1; i < len; i++)
-                    sum += m[i] * (s[x - i] + s[x + i]);
-            } else {
-                for (int i = 1; i < len; i++) {
-                    int l = x - i < 0 ? 0 : x - i, r = x + i > w - 1 ? w - 1 : x + i;
-                    sum += m[i] * (s[l] + s[r]);
-                }
-            }
-            d[x] = sum;
+        for (int x = 0; x < w; x++)
+            d[x] = m[0] * s[x];
+        /* Tap by tap over the row, so the middle runs without clamping (and
+         * vectorises); per pixel the terms are still added in the code's
+         * order. */
+        for (int i = 1; i < len; i++) {
+            int lo = i < w ? i : w, hi = w - i > lo ? w - i : lo;
+            for (int x = 0; x < lo; x++)
+                d[x] += m[i] * (s[0] + s[x + i > w - 1 ? w - 1 : x + i]);
+            for (int x = lo; x < hi; x++)
+                d[x] += m[i] * (s[x - i] + s[x + i]);
+            for (int x = hi; x < w; x++)
+                d[x] += m[i] * (s[x - i < 0 ? 0 : x - i] + s[w - 1]);
         }
     }
     for (int y = 0; y < h; y++) {
