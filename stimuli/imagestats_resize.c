@@ -95,14 +95,15 @@ static void pass_h(const uint8_t *src, int sw, int y0, int nrows, const aa_axis 
             const int32_t *k = a->k + (size_t)x * (size_t)a->ksize;
             const uint8_t *p = line + (size_t)a->first[x] * 3;
             int32_t s0 = 1 << (AA_BITS - 1), s1 = s0, s2 = s0;
-            for (int j = 0; j < a->count[x]; j++) {
+            for (size_t j = 0; j < (size_t)a->count[x]; j++) {
                 s0 += p[3 * j] * k[j];
                 s1 += p[3 * j + 1] * k[j];
                 s2 += p[3 * j + 2] * k[j];
             }
-            o[3 * x] = clip8(s0);
-            o[3 * x + 1] = clip8(s1);
-            o[3 * x + 2] = clip8(s2);
+            uint8_t *q = o + (size_t)x * 3;
+            q[0] = clip8(s0);
+            q[1] = clip8(s1);
+            q[2] = clip8(s2);
         }
     }
 }
@@ -126,6 +127,8 @@ static void pass_v(const uint8_t *src, int w, const aa_axis *a, int row0, uint8_
 
 int imgstats_resize_bilinear_aa(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh)
 {
+    if (sw <= 0 || sh <= 0 || dw <= 0 || dh <= 0)
+        return DL_EINVAL;
     if (sw == dw && sh == dh) { /* PIL returns a copy */
         memcpy(dst, src, (size_t)sw * (size_t)sh * 3);
         return 0;
@@ -147,7 +150,7 @@ int imgstats_resize_bilinear_aa(const uint8_t *src, int sw, int sh, uint8_t *dst
         /* The horizontal pass covers only the source rows the vertical one
          * reads (PIL's ybox_first .. ybox_last). */
         int first = ay.first[0], last = ay.first[dh - 1] + ay.count[dh - 1];
-        tmp = malloc((size_t)(last - first) * (size_t)dw * 3);
+        tmp = calloc((size_t)(last - first) * (size_t)dw, 3);
         if (!tmp) {
             rc = DL_ENOMEM;
         } else {
