@@ -772,7 +772,8 @@ static void print_summary(const is_job *j)
     if (j->o.size_px)
         printf("resized to %d x %d px (%s), ", j->o.size_px, j->o.size_px,
                dl_imgstats_filter_name(j->o.filter));
-    printf("entropy of %s gray, ", dl_imgstats_gray_name(j->o.gray));
+    printf("entropy of the %s gray image, ",
+           j->o.gray == DL_IMGSTATS_GRAY_ROUNDED ? "rounded" : "unrounded");
     printf("%d threads\n\n", j->threads);
     printf("%-20s %7s %12s %12s %12s %12s %12s\n", "statistic", "n", "mean", "sd", "min", "median",
            "max");

@@ -218,6 +218,15 @@ static void test_json(void **state)
     assert_non_null(strstr(r.out, "{\"name\":\"width_px\",\"n\":7,\"mean\":"));
     assert_string_equal(r.out + strlen(r.out) - 2, "}\n");
     run_free(&r);
+    /* The table's summary line names them too, here the other choices. */
+    const char *t[] = {"stimuli", "imagestats", "--images-csv", in_dir("images.csv"), "--size",
+                       "16", "--resize-filter", "area", "--entropy-gray", "rounded", "--threads",
+                       "1", NULL};
+    r = run(t);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\n7 images (0 skipped), resized to 16 x 16 px (area), entropy "
+                                  "of the rounded gray image, 1 threads\n"));
+    run_free(&r);
 }
 
 static void test_corrupt_image(void **state)
