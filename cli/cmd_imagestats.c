@@ -367,7 +367,9 @@ static int compute(is_job *j, dl_error *err)
         }
     /* One line, not one per image (a large folder can have thousands). */
     if (j->skipped && j->o.out)
-        fprintf(stderr, "dddlab: skipped %zu of %zu images (missing or undecodable), listed in %s/skipped.csv\n",
+        fprintf(stderr,
+                "dddlab: skipped %zu of %zu images (missing or undecodable), listed in "
+                "%s/skipped.csv\n",
                 j->skipped, j->im.n, j->o.out);
     else if (j->skipped)
         fprintf(stderr,

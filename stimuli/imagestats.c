@@ -12,17 +12,21 @@
 #include "imagestats_internal.h"
 
 static const char *const stat_names[DL_IMGSTATS_NSTATS] = {
-    "width_px", "height_px",     "local_entropy_bits", "dct_coef_pct",
-    "segments", "sobel_mean",    "mean_luminance",     "rms_contrast"};
+    "width_px", "height_px",  "local_entropy_bits", "dct_coef_pct",
+    "segments", "sobel_mean", "mean_luminance",     "rms_contrast"};
 
 const char *dl_imgstats_gray_name(int gray)
 {
-    return gray == DL_IMGSTATS_GRAY_FLOAT ? "float" : gray == DL_IMGSTATS_GRAY_ROUNDED ? "rounded" : NULL;
+    return gray == DL_IMGSTATS_GRAY_FLOAT     ? "float"
+           : gray == DL_IMGSTATS_GRAY_ROUNDED ? "rounded"
+                                              : NULL;
 }
 
 const char *dl_imgstats_filter_name(int filter)
 {
-    return filter == DL_IMGSTATS_BILINEAR_AA ? "bilinear-aa" : filter == DL_IMGSTATS_AREA ? "area" : NULL;
+    return filter == DL_IMGSTATS_BILINEAR_AA ? "bilinear-aa"
+           : filter == DL_IMGSTATS_AREA      ? "area"
+                                             : NULL;
 }
 
 const char *dl_imgstats_name(int stat)
@@ -108,8 +112,7 @@ int imgstats_compute_ws(imgstats_ws *ws, const uint8_t *rgb, int w, int h, int g
         return rc;
     size_t n = (size_t)w * (size_t)h;
     if (imgstats_grow((void **)&ws->gray, &ws->gray_cap, n, sizeof(double)) ||
-        imgstats_grow((void **)&ws->gray8, &ws->gray8_cap, n, 1) ||
-        imgstats_entropy_buffers(ws, n))
+        imgstats_grow((void **)&ws->gray8, &ws->gray8_cap, n, 1) || imgstats_entropy_buffers(ws, n))
         return dl_fail(err, DL_ENOMEM, "out of memory for a %dx%d image", w, h);
     memset(out, 0, sizeof *out);
     out->width_px = out->analysed_width_px = w;
@@ -175,8 +178,7 @@ static int decode(const char *path, SDL_Surface **out, dl_error *err)
     return 0;
 }
 
-int dl_imgstats_resize(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh,
-                       int filter)
+int dl_imgstats_resize(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh, int filter)
 {
     if (filter == DL_IMGSTATS_BILINEAR_AA)
         return imgstats_resize_bilinear_aa(src, sw, sh, dst, dw, dh);

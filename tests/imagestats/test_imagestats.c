@@ -84,7 +84,7 @@ static void test_constant_image(void **state)
     (void)state;
     uint8_t *px = filled(20, 16, 100, 150, 200);
     dl_imgstats s = stats_of(px, 20, 16);
-    assert_true(s.entropy_bits == 0.0);          /* one value per window */
+    assert_true(s.entropy_bits == 0.0); /* one value per window */
     /* The DC coefficient alone; the authors report (k - 1) / N = 0. */
     assert_true(s.dct_pct == 0.0);
     assert_true(s.segments == 1.0);
@@ -289,7 +289,9 @@ static void test_png_roundtrip_and_alpha(void **state)
     uint8_t *got;
     int w, h, orig[2];
     dl_error err = {0};
-    assert_int_equal(dl_imgstats_load(tmp_path("rgb.png"), 0, DL_IMGSTATS_BILINEAR_AA, &got, &w, &h, orig, &err), 0);
+    assert_int_equal(
+        dl_imgstats_load(tmp_path("rgb.png"), 0, DL_IMGSTATS_BILINEAR_AA, &got, &w, &h, orig, &err),
+        0);
     assert_int_equal(w, 21);
     assert_int_equal(h, 13);
     assert_memory_equal(got, px, 21 * 13 * 3);
@@ -298,7 +300,8 @@ static void test_png_roundtrip_and_alpha(void **state)
      * is still reported. */
     uint8_t want[8 * 8 * 3];
     assert_int_equal(imgstats_resize_area(px, 21, 13, want, 8, 8), 0);
-    assert_int_equal(dl_imgstats_load(tmp_path("rgb.png"), 8, DL_IMGSTATS_AREA, &got, &w, &h, orig, &err), 0);
+    assert_int_equal(
+        dl_imgstats_load(tmp_path("rgb.png"), 8, DL_IMGSTATS_AREA, &got, &w, &h, orig, &err), 0);
     assert_int_equal(w, 8);
     assert_int_equal(orig[0], 21);
     assert_int_equal(orig[1], 13);
@@ -307,7 +310,9 @@ static void test_png_roundtrip_and_alpha(void **state)
     /* RGBA: alpha is ignored, the colours are used as stored. */
     uint8_t rgba[2 * 4] = {10, 20, 30, 0, 200, 100, 50, 128};
     assert_int_equal(imgtest_save_png(rgba, 2, 1, 4, tmp_path("rgba.png")), 0);
-    assert_int_equal(dl_imgstats_load(tmp_path("rgba.png"), 0, DL_IMGSTATS_BILINEAR_AA, &got, &w, &h, NULL, &err), 0);
+    assert_int_equal(dl_imgstats_load(tmp_path("rgba.png"), 0, DL_IMGSTATS_BILINEAR_AA, &got, &w,
+                                      &h, NULL, &err),
+                     0);
     uint8_t rgb[6] = {10, 20, 30, 200, 100, 50};
     assert_memory_equal(got, rgb, 6);
     free(got);

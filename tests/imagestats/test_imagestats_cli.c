@@ -219,9 +219,19 @@ static void test_json(void **state)
     assert_string_equal(r.out + strlen(r.out) - 2, "}\n");
     run_free(&r);
     /* The table's summary line names them too, here the other choices. */
-    const char *t[] = {"stimuli", "imagestats", "--images-csv", in_dir("images.csv"), "--size",
-                       "16", "--resize-filter", "area", "--entropy-gray", "rounded", "--threads",
-                       "1", NULL};
+    const char *t[] = {"stimuli",
+                       "imagestats",
+                       "--images-csv",
+                       in_dir("images.csv"),
+                       "--size",
+                       "16",
+                       "--resize-filter",
+                       "area",
+                       "--entropy-gray",
+                       "rounded",
+                       "--threads",
+                       "1",
+                       NULL};
     r = run(t);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "\n7 images (0 skipped), resized to 16 x 16 px (area), entropy "
@@ -270,8 +280,8 @@ static void test_corrupt_image(void **state)
     assert_string_equal(ours, want);
     run_free(&r);
     /* Without --out the line names the first one and where a list goes. */
-    const char *c[] = {"stimuli", "imagestats", "--images-csv", in_dir("bad.csv"), "--skip-bad",
-                       NULL};
+    const char *c[] = {"stimuli",         "imagestats", "--images-csv",
+                       in_dir("bad.csv"), "--skip-bad", NULL};
     r = run(c);
     assert_int_equal(r.status, 0);
     snprintf(want, sizeof want,
@@ -414,15 +424,17 @@ static void test_usage_errors(void **state)
     r = run(b);
     assert_int_equal(r.status, 2);
     run_free(&r);
-    const char *b2[] = {"stimuli", "imagestats", "--images-csv", in_dir("images.csv"), "--size",
-                        "8", "--resize-filter", "bicubic", NULL};
+    const char *b2[] = {"stimuli", "imagestats", "--images-csv",    in_dir("images.csv"),
+                        "--size",  "8",          "--resize-filter", "bicubic",
+                        NULL};
     r = run(b2);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "dddlab stimuli imagestats: --resize-filter expects bilinear-aa or "
                                "area, not 'bicubic' (see 'dddlab help stimuli imagestats')\n");
     run_free(&r);
-    const char *b3[] = {"stimuli", "imagestats", "--images-csv", in_dir("images.csv"),
-                        "--resize-filter", "area", NULL};
+    const char *b3[] = {
+        "stimuli", "imagestats", "--images-csv", in_dir("images.csv"), "--resize-filter",
+        "area",    NULL};
     r = run(b3);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "dddlab stimuli imagestats: --resize-filter needs --size "
