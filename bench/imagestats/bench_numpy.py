@@ -14,7 +14,7 @@ timed, and compared image by image with dddlab's values
   segments  skimage.segmentation.felzenszwalb(scale=500, sigma=0.5,
             min_size=20) (its port differs from Felzenszwalb's own code,
             which the authors ran and dddlab follows: reflected borders,
-            float64, strict threshold; the counts are compared, not required
+            float64 image, strict threshold; the counts are compared, not required
             to agree)
   sobel     scipy.ndimage.sobel magnitude, mean
 
