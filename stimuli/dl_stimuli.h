@@ -308,7 +308,7 @@ typedef enum dl_imgstats_stat {
     DL_IMGSTATS_ENTROPY,        /* mean local entropy (bits), 10 x 10 windows */
     DL_IMGSTATS_DCT,            /* % of DCT coefficients for 99.98% of the L2 norm */
     DL_IMGSTATS_SEGMENTS,       /* Felzenszwalb-Huttenlocher segment count */
-    DL_IMGSTATS_EDGES,          /* mean Sobel gradient magnitude (gray 0..255) */
+    DL_IMGSTATS_SOBEL,          /* mean Sobel gradient magnitude (gray 0..255) */
     DL_IMGSTATS_LUMINANCE,      /* mean gray value, 0..255 */
     DL_IMGSTATS_CONTRAST,       /* RMS contrast: population SD of gray / 255 */
     DL_IMGSTATS_NSTATS
@@ -320,9 +320,9 @@ typedef struct dl_imgstats {
     int width_px, height_px;                   /* of the file, before any resize */
     int analysed_width_px, analysed_height_px; /* the statistics were computed at */
     double entropy_bits;     /* NaN when the image is smaller than 10 x 10 */
-    double dct_pct;          /* 100 k / (H W); 0 for an all-black image */
+    double dct_pct;          /* 100 (k - 1) / (H W), as the authors; 0 for all black */
     double segments;
-    double edge_strength;
+    double sobel_mean; /* stands in for the authors' crisp-boundary edge strength */
     double mean_luminance;
     double rms_contrast;
 } dl_imgstats;
@@ -333,21 +333,45 @@ const char *dl_imgstats_name(int stat);
 /* The value of one statistic of s. */
 double dl_imgstats_value(const dl_imgstats *s, int stat);
 
+/* Which gray image the local entropy counts distinct values of. */
+typedef enum dl_imgstats_gray {
+    DL_IMGSTATS_GRAY_FLOAT = 0, /* the authors': 0.2989 R + 0.5870 G + 0.1140 B unrounded */
+    DL_IMGSTATS_GRAY_ROUNDED    /* the same rounded to 8 bits (dddlab before 2026-11) */
+} dl_imgstats_gray;
+
+/* How --size resizes. */
+typedef enum dl_imgstats_filter {
+    DL_IMGSTATS_BILINEAR_AA = 0, /* the authors': PIL's bilinear resize (antialiased) */
+    DL_IMGSTATS_AREA             /* area average (dddlab before 2026-11) */
+} dl_imgstats_filter;
+
+/* "float" / "rounded", "bilinear-aa" / "area"; NULL if out of range. */
+const char *dl_imgstats_gray_name(int gray);
+const char *dl_imgstats_filter_name(int filter);
+
 /* All statistics of an 8-bit RGB image (rows of 3 * width_px bytes, packed),
- * at its own size. DL_EINVAL for an empty or oversized image. */
+ * at its own size, with the authors' definitions (entropy of the unrounded
+ * gray image). DL_EINVAL for an empty or oversized image. */
 int dl_imgstats_compute(const uint8_t *rgb, int width_px, int height_px, dl_imgstats *out,
                         dl_error *err);
 
+/* Resize a packed RGB image to dw x dh with filter (dl_imgstats_filter).
+ * DL_EINVAL for an unknown filter, DL_ENOMEM. */
+int dl_imgstats_resize(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh,
+                       int filter);
+
 /* Decode an image file with SDL2_image as 8-bit RGB (alpha ignored) and, when
- * size_px > 0, resize it to size_px x size_px by area averaging. *rgb is
- * malloc'ed; orig_px receives the file's width and height (may be NULL). DL_ENOENT when the
+ * size_px > 0, resize it to size_px x size_px with filter (dl_imgstats_filter).
+ * *rgb is malloc'ed; orig_px receives the file's width and height (may be NULL). DL_ENOENT when the
  * file cannot be opened, DL_ECORRUPT when it cannot be decoded; the message
  * is "PATH: cannot decode image (SDL2_image's reason)". */
-int dl_imgstats_load(const char *path, int size_px, uint8_t **rgb, int *width_px,
+int dl_imgstats_load(const char *path, int size_px, int filter, uint8_t **rgb, int *width_px,
                      int *height_px, int orig_px[2], dl_error *err);
 
 typedef struct dl_imgstats_opts {
     int size_px;  /* > 0: resize every image to size_px x size_px first; 0: as is */
+    int filter;   /* dl_imgstats_filter of that resize */
+    int gray;     /* dl_imgstats_gray of the local entropy */
     int threads;  /* <= 0: one per online core */
     int skip_bad; /* 1: record a missing or corrupt image in its row and go on */
     /* Called after each image with the number done; under a lock, so never
