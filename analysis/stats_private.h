@@ -8,9 +8,16 @@
 
 /* Fill out from the counts of two correctness vectors over n items: r1, r2
  * items right for each, both_right items right for both. Applies the
- * conventions of DESIGN.md; kappa is NaN only when n == 0. The scalar and
+ * conventions of DESIGN.md; kappa is NaN when n == 0 or c_exp == 1. The scalar and
  * the bit-packed path both end here, so they agree to the last bit. */
 void stats_ec_from_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec *out);
+
+/* The same under a chosen boundary convention; returns DL_EUNDEF when kappa
+ * is missing (n == 0, or c_exp == 1 under DL_EC_BOUNDARY_UNDEFINED). */
+int stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
+                    dl_ec *out);
+/* Why kappa is missing for a pair over n items (n == 0 or c_exp == 1). */
+const char *stats_ec_why(size_t n);
 
 /* dl_stats_ec_matrix with a chosen popcount kernel, so tests can check that
  * every kernel gives the same numbers. A kernel the CPU lacks falls back to

@@ -1,0 +1,535 @@
+/* stats_ec_boot.c — percentile bootstrap of every pairwise error consistency
+ * and of their mean, resampling items (and optionally observers).
+ *
+ * Why it is fast: a replicate resamples the n items with replacement, which
+ * is the same as giving item i the weight w_i (how often it was drawn,
+ * multinomial). A pair's kappa needs only four weighted counts (items, right
+ * for each, both right), and sum_i w_i z_i for a bit vector z equals
+ * sum_b 2^b popcount(W_b AND z) over the bit planes W_b of the weights. The
+ * weights of a replicate are small (Poisson(1)-like: four planes for 10,000
+ * items), so a pair costs a few AND + popcount passes over n / 64 words,
+ * exactly, with no resampled copy of the data.
+ *
+ * Why it is deterministic: replicate r draws its item indices from its own
+ * splitmix64 stream keyed by (seed, r) and its observers from another, so a
+ * replicate's numbers do not depend on which thread ran it or in which
+ * order; every sum over replicates runs in replicate order afterwards. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dl_stats.h"
+#include "stats_private.h"
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+enum {
+    MAX_THREADS = 256,
+    MAX_PLANES = 34,     /* a weight is at most n < 2^33 */
+    CHUNK_REPS = 8,      /* replicates a thread takes at a time */
+    STREAM_ITEMS = 0,    /* which stream of a replicate */
+    STREAM_OBSERVERS = 1 /* kept apart so --resample-observers leaves pairs alone */
+};
+
+/* At most this many stored replicate kappas at once (256 MiB); more pairs
+ * are done in blocks, each redrawing the same replicates from their seeds. */
+static const size_t BLOCK_VALUES = (size_t)32 << 20;
+
+static const uint64_t GOLDEN = 0x9E3779B97F4A7C15ULL;
+
+/* The key of stream `which` of replicate r: splitmix64 mixes of the seed
+ * and the replicate; draw k of the stream is dl_mix64(key + k * GOLDEN),
+ * i.e. the k-th output of a splitmix64 generator started at key. */
+static uint64_t stream_key(uint64_t seed, uint64_t r, uint64_t which)
+{
+    return dl_mix64(dl_mix64(seed) ^ dl_mix64(2 * r + which));
+}
+
+/* Uniform integer in [0, n), 1 <= n < 2^32, by Lemire's multiply-and-reject
+ * on 32-bit draws (unbiased); *k counts the draws taken from the stream. */
+ALWAYS_INLINE uint64_t draw_below(uint64_t key, uint64_t *k, uint64_t n)
+{
+    uint32_t threshold = (uint32_t)(0 - (uint32_t)n) % (uint32_t)n;
+    for (;;) {
+        uint64_t m = (dl_mix64(key + (*k)++ * GOLDEN) >> 32) * n;
+        if ((uint32_t)m >= threshold)
+            return m >> 32;
+    }
+}
+
+typedef struct boot_work {
+    const dl_bits *correct, *seen; /* seen NULL: every row saw every item */
+    const dl_ec_boot_opts *o;
+    size_t rows, n, words;
+    uint64_t last; /* valid bits of the last word */
+    size_t p0, p1; /* pairs of this block */
+    double *kap;   /* (p1 - p0) x replicates, pair-major; NaN = undefined */
+    double *rep_sum, *rep_wt;
+    atomic_size_t next;
+} boot_work;
+
+typedef struct boot_thread {
+    boot_work *w;
+    uint32_t *weight; /* n */
+    uint64_t *planes; /* MAX_PLANES x words */
+    uint64_t *ap;     /* row a AND plane, MAX_PLANES x words */
+    uint64_t *as;     /* seen row a AND plane, MAX_PLANES x words */
+    uint64_t *right;  /* rows: weighted right counts (all-seen case) */
+    uint32_t *mult;   /* rows: observer multiplicities */
+} boot_thread;
+
+static size_t pair_index(size_t m, size_t a, size_t b)
+{
+    return a * m - a * (a + 1) / 2 + (b - a - 1);
+}
+
+/* Draw the item weights of replicate r and split them into bit planes.
+ * Returns the number of planes. */
+static int draw_planes(const boot_work *w, boot_thread *t, size_t r)
+{
+    size_t n = w->n, words = w->words;
+    uint64_t key = stream_key(w->o->seed, r, STREAM_ITEMS), k = 0;
+    memset(t->weight, 0, n * sizeof *t->weight);
+    for (size_t i = 0; i < n; i++)
+        t->weight[draw_below(key, &k, n)]++;
+    uint32_t maxw = 0;
+    for (size_t i = 0; i < n; i++)
+        maxw = t->weight[i] > maxw ? t->weight[i] : maxw;
+    int np = 0;
+    while (np < MAX_PLANES && (maxw >> np))
+        np++;
+    memset(t->planes, 0, (size_t)np * words * sizeof *t->planes);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t x = t->weight[i];
+        for (int b = 0; x; b++, x >>= 1)
+            if (x & 1)
+                t->planes[(size_t)b * words + i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    return np;
+}
+
+/* sum_b 2^b popcount(p_b AND y) over np planes of `words` words. */
+ALWAYS_INLINE uint64_t wcount(const uint64_t *p, int np, size_t words, const uint64_t *y)
+{
+    uint64_t total = 0;
+    for (int b = 0; b < np; b++) {
+        const uint64_t *pb = p + (size_t)b * words;
+        uint64_t s = 0;
+        for (size_t k = 0; k < words; k++)
+            s += (uint64_t)__builtin_popcountll(pb[k] & y[k]);
+        total += s << b;
+    }
+    return total;
+}
+
+/* Four planes at once (the usual case): one pass over y. */
+ALWAYS_INLINE uint64_t wcount4(const uint64_t *p, size_t words, const uint64_t *y)
+{
+    const uint64_t *p1 = p + words, *p2 = p1 + words, *p3 = p2 + words;
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t k = 0; k < words; k++) {
+        uint64_t v = y[k];
+        s0 += (uint64_t)__builtin_popcountll(p[k] & v);
+        s1 += (uint64_t)__builtin_popcountll(p1[k] & v);
+        s2 += (uint64_t)__builtin_popcountll(p2[k] & v);
+        s3 += (uint64_t)__builtin_popcountll(p3[k] & v);
+    }
+    return s0 + (s1 << 1) + (s2 << 2) + (s3 << 3);
+}
+
+ALWAYS_INLINE uint64_t wsum(const uint64_t *p, int np, size_t words, const uint64_t *y)
+{
+    if (np == 4)
+        return wcount4(p, words, y);
+    return wcount(p, np, words, y);
+}
+
+/* row AND each plane into dst. */
+static void and_planes(const uint64_t *planes, int np, size_t words, const uint64_t *row,
+                       uint64_t *dst)
+{
+    for (int b = 0; b < np; b++)
+        for (size_t k = 0; k < words; k++)
+            dst[(size_t)b * words + k] = planes[(size_t)b * words + k] & row[k];
+}
+
+/* Weighted kappas of the block's pairs for one set of planes; pair p goes to
+ * out[(p - p0) * stride]. */
+ALWAYS_INLINE void pairs_body(const boot_work *w, boot_thread *t, const uint64_t *planes, int np,
+                              uint64_t total, double *out, size_t stride)
+{
+    size_t m = w->rows, words = w->words;
+    const uint64_t *c = w->correct->words, *s = w->seen ? w->seen->words : NULL;
+    if (!s)
+        for (size_t a = 0; a < m; a++)
+            t->right[a] = wsum(planes, np, words, c + a * words);
+    for (size_t a = 0; a + 1 < m; a++) {
+        size_t first = pair_index(m, a, a + 1), lastp = first + (m - a - 2);
+        if (lastp < w->p0 || first >= w->p1)
+            continue;
+        and_planes(planes, np, words, c + a * words, t->ap);
+        if (s)
+            and_planes(planes, np, words, s + a * words, t->as);
+        for (size_t b = a + 1; b < m; b++) {
+            size_t p = first + (b - a - 1);
+            if (p < w->p0 || p >= w->p1)
+                continue;
+            const uint64_t *cb = c + b * words;
+            uint64_t n, r1, r2, both = wsum(t->ap, np, words, cb);
+            if (s) {
+                const uint64_t *sb = s + b * words;
+                n = wsum(t->as, np, words, sb);
+                r1 = wsum(t->ap, np, words, sb);
+                r2 = wsum(t->as, np, words, cb);
+            } else {
+                n = total;
+                r1 = t->right[a];
+                r2 = t->right[b];
+            }
+            dl_ec e;
+            stats_ec_counts((size_t)n, (size_t)r1, (size_t)r2, (size_t)both, w->o->boundary, &e);
+            out[(p - w->p0) * stride] = e.kappa;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("popcnt"))) static void pairs_popcnt(const boot_work *w, boot_thread *t,
+                                                           const uint64_t *planes, int np,
+                                                           uint64_t total, double *out,
+                                                           size_t stride)
+{
+    pairs_body(w, t, planes, np, total, out, stride);
+}
+#endif
+
+static void pairs_plain(const boot_work *w, boot_thread *t, const uint64_t *planes, int np,
+                        uint64_t total, double *out, size_t stride)
+{
+    pairs_body(w, t, planes, np, total, out, stride);
+}
+
+typedef void (*pairs_fn)(const boot_work *, boot_thread *, const uint64_t *, int, uint64_t,
+                         double *, size_t);
+
+static pairs_fn pick_pairs_fn(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("popcnt"))
+        return pairs_popcnt;
+#endif
+    return pairs_plain;
+}
+
+/* Observer multiplicities of replicate r (its own stream). */
+static void draw_observers(const boot_work *w, boot_thread *t, size_t r)
+{
+    uint64_t key = stream_key(w->o->seed, r, STREAM_OBSERVERS), k = 0;
+    memset(t->mult, 0, w->rows * sizeof *t->mult);
+    for (size_t i = 0; i < w->rows; i++)
+        t->mult[draw_below(key, &k, w->rows)]++;
+}
+
+/* Add the block's pairs of replicate r to its mean's sum and weight, in pair
+ * order. */
+static void add_to_mean(const boot_work *w, const boot_thread *t, size_t r)
+{
+    size_t m = w->rows, reps = w->o->replicates;
+    double sum = 0, wt = 0;
+    for (size_t a = 0, p = 0; a + 1 < m; a++)
+        for (size_t b = a + 1; b < m; b++, p++) {
+            if (p < w->p0 || p >= w->p1)
+                continue;
+            double k = w->kap[(p - w->p0) * reps + r];
+            if (isnan(k))
+                continue;
+            double v = w->o->resample_observers ? (double)t->mult[a] * (double)t->mult[b] : 1.0;
+            sum += v * k;
+            wt += v;
+        }
+    w->rep_sum[r] += sum;
+    w->rep_wt[r] += wt;
+}
+
+static void *boot_worker(void *arg)
+{
+    boot_thread *t = arg;
+    boot_work *w = t->w;
+    pairs_fn fn = pick_pairs_fn();
+    size_t reps = w->o->replicates;
+    for (;;) {
+        size_t r0 = atomic_fetch_add(&w->next, CHUNK_REPS);
+        if (r0 >= reps)
+            break;
+        for (size_t r = r0; r < r0 + CHUNK_REPS && r < reps; r++) {
+            int np = draw_planes(w, t, r);
+            fn(w, t, t->planes, np, w->n, w->kap + r, reps);
+            if (w->o->resample_observers)
+                draw_observers(w, t, r);
+            add_to_mean(w, t, r);
+        }
+    }
+    return NULL;
+}
+
+static void thread_free(boot_thread *t)
+{
+    free(t->weight);
+    free(t->planes);
+    free(t->ap);
+    free(t->as);
+    free(t->right);
+    free(t->mult);
+}
+
+static int thread_init(boot_thread *t, boot_work *w)
+{
+    size_t pw = (size_t)MAX_PLANES * (w->words ? w->words : 1);
+    *t = (boot_thread){.w = w};
+    t->weight = dl_calloc(w->n ? w->n : 1, sizeof *t->weight);
+    t->planes = dl_calloc(pw, sizeof *t->planes);
+    t->ap = dl_calloc(pw, sizeof *t->ap);
+    t->as = dl_calloc(pw, sizeof *t->as);
+    t->right = dl_calloc(w->rows, sizeof *t->right);
+    t->mult = dl_calloc(w->rows, sizeof *t->mult);
+    if (!t->weight || !t->planes || !t->ap || !t->as || !t->right || !t->mult) {
+        thread_free(t);
+        return DL_ENOMEM;
+    }
+    return 0;
+}
+
+static int resolve_threads(int threads, size_t reps)
+{
+    long t = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (t < 1)
+        t = 1;
+    if (t > MAX_THREADS)
+        t = MAX_THREADS;
+    size_t chunks = (reps + CHUNK_REPS - 1) / CHUNK_REPS;
+    if ((size_t)t > chunks)
+        t = (long)(chunks ? chunks : 1);
+    return (int)t;
+}
+
+static void run_block(boot_work *w, boot_thread *th, int nthreads)
+{
+    pthread_t ids[MAX_THREADS];
+    int started = 0;
+    atomic_store(&w->next, 0);
+    for (int i = 1; i < nthreads; i++)
+        /* A thread that cannot start is no error: the others take its share. */
+        if (pthread_create(&ids[started], NULL, boot_worker, &th[i]) == 0)
+            started++;
+    boot_worker(&th[0]);
+    for (int i = 0; i < started; i++)
+        pthread_join(ids[i], NULL);
+}
+
+/* ---- percentiles ---------------------------------------------------------------- */
+
+static void swap_d(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Put the k-th smallest of v[0..n) at v[k] (quickselect, median-of-three). */
+static void select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < v[lo])
+            swap_d(&v[mid], &v[lo]);
+        if (v[hi] < v[lo])
+            swap_d(&v[hi], &v[lo]);
+        if (v[hi] < v[mid])
+            swap_d(&v[hi], &v[mid]);
+        double pivot = v[mid];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap_d(&v[i], &v[j]);
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+double dl_stats_percentile(double *v, size_t n, double q)
+{
+    if (n == 0 || isnan(q))
+        return NAN;
+    double h = (double)(n - 1) * (q < 0 ? 0 : q > 1 ? 1 : q);
+    size_t k = (size_t)floor(h);
+    if (k >= n - 1) {
+        select_kth(v, n, n - 1);
+        return v[n - 1];
+    }
+    select_kth(v, n, k);
+    double lo = v[k], hi = v[k + 1];
+    for (size_t i = k + 2; i < n; i++)
+        hi = v[i] < hi ? v[i] : hi;
+    return lo + (h - (double)k) * (hi - lo);
+}
+
+/* ---- the estimate on the data ------------------------------------------------------ */
+
+static int point_estimates(boot_work *w, dl_ec_boot *out)
+{
+    boot_thread t;
+    if (thread_init(&t, w))
+        return DL_ENOMEM;
+    /* One plane of all ones: every item weight 1. */
+    for (size_t k = 0; k < w->words; k++)
+        t.planes[k] = k + 1 == w->words ? w->last : ~(uint64_t)0;
+    pick_pairs_fn()(w, &t, t.planes, 1, w->n, out->kappa + w->p0, 1);
+    thread_free(&t);
+    return 0;
+}
+
+static void finish_mean(dl_ec_boot *out, const double *kappa, const double *sum,
+                        const double *wt, size_t reps, double conf)
+{
+    double total = 0;
+    size_t used = 0;
+    for (size_t p = 0; p < out->npairs; p++)
+        if (!isnan(kappa[p])) {
+            total += kappa[p];
+            used++;
+        }
+    out->mean = used ? total / (double)used : NAN;
+    out->mean_pairs = used;
+    double *means = dl_calloc(reps, sizeof *means);
+    size_t nd = 0;
+    for (size_t r = 0; means && r < reps; r++)
+        if (wt[r] > 0)
+            means[nd++] = sum[r] / wt[r];
+    out->mean_defined = nd;
+    double m = 0, ss = 0;
+    for (size_t i = 0; i < nd; i++)
+        m += means[i];
+    m = nd ? m / (double)nd : NAN;
+    for (size_t i = 0; i < nd; i++)
+        ss += (means[i] - m) * (means[i] - m);
+    out->mean_se = nd > 1 ? sqrt(ss / (double)(nd - 1)) : NAN;
+    out->mean_ci_low = means ? dl_stats_percentile(means, nd, (1 - conf) / 2) : NAN;
+    out->mean_ci_high = means ? dl_stats_percentile(means, nd, (1 + conf) / 2) : NAN;
+    free(means);
+}
+
+/* Intervals of the block's pairs from their stored replicates. */
+static void block_intervals(const boot_work *w, dl_ec_boot *out, double *tmp)
+{
+    size_t reps = w->o->replicates;
+    double conf = w->o->conf_level;
+    for (size_t p = w->p0; p < w->p1; p++) {
+        const double *k = w->kap + (p - w->p0) * reps;
+        size_t nd = 0;
+        for (size_t r = 0; r < reps; r++)
+            if (!isnan(k[r]))
+                tmp[nd++] = k[r];
+        out->defined[p] = nd;
+        out->ci_low[p] = dl_stats_percentile(tmp, nd, (1 - conf) / 2);
+        out->ci_high[p] = dl_stats_percentile(tmp, nd, (1 + conf) / 2);
+    }
+}
+
+void dl_stats_ec_boot_free(dl_ec_boot *b)
+{
+    if (!b)
+        return;
+    free(b->kappa);
+    free(b->ci_low);
+    free(b->ci_high);
+    free(b->defined);
+    memset(b, 0, sizeof *b);
+}
+
+static int check_args(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o)
+{
+    if (!correct || !o || o->replicates < 1 || !(o->conf_level > 0 && o->conf_level < 1))
+        return DL_EINVAL;
+    if (seen && (seen->rows != correct->rows || seen->n != correct->n))
+        return DL_EINVAL;
+    if ((uint64_t)correct->n >= ((uint64_t)1 << 32) || (uint64_t)correct->rows >= ((uint64_t)1 << 32))
+        return DL_EINVAL;
+    return 0;
+}
+
+int dl_stats_ec_bootstrap(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
+                          dl_ec_boot *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_args(correct, seen, o);
+    if (rc)
+        return rc;
+    size_t m = correct->rows, reps = o->replicates;
+    boot_work w = {.correct = correct, .seen = seen, .o = o, .rows = m, .n = correct->n,
+                   .words = correct->words_per_row};
+    w.last = w.n % 64 ? ((uint64_t)1 << (w.n % 64)) - 1 : ~(uint64_t)0;
+    out->npairs = m > 1 ? m * (m - 1) / 2 : 0;
+    size_t np = out->npairs, per_block = BLOCK_VALUES / reps ? BLOCK_VALUES / reps : 1;
+    if (per_block > np)
+        per_block = np;
+    int nthreads = resolve_threads(o->threads, reps);
+    boot_thread *th = dl_calloc((size_t)nthreads, sizeof *th);
+    double *tmp = dl_calloc(reps, sizeof *tmp);
+    out->kappa = dl_calloc(np ? np : 1, sizeof *out->kappa);
+    out->ci_low = dl_calloc(np ? np : 1, sizeof *out->ci_low);
+    out->ci_high = dl_calloc(np ? np : 1, sizeof *out->ci_high);
+    out->defined = dl_calloc(np ? np : 1, sizeof *out->defined);
+    w.rep_sum = dl_calloc(reps, sizeof *w.rep_sum);
+    w.rep_wt = dl_calloc(reps, sizeof *w.rep_wt);
+    w.kap = dl_calloc(per_block ? per_block * reps : 1, sizeof *w.kap);
+    int ready = 0;
+    rc = DL_ENOMEM;
+    if (!th || !tmp || !out->kappa || !out->ci_low || !out->ci_high || !out->defined ||
+        !w.rep_sum || !w.rep_wt || !w.kap)
+        goto done;
+    for (; ready < nthreads; ready++)
+        if (thread_init(&th[ready], &w))
+            goto done;
+    w.p0 = 0;
+    w.p1 = np;
+    if (np && point_estimates(&w, out))
+        goto done;
+    for (size_t p0 = 0; p0 < np; p0 += per_block) {
+        w.p0 = p0;
+        w.p1 = p0 + per_block < np ? p0 + per_block : np;
+        run_block(&w, th, nthreads);
+        block_intervals(&w, out, tmp);
+    }
+    finish_mean(out, out->kappa, w.rep_sum, w.rep_wt, reps, o->conf_level);
+    rc = 0;
+done:
+    for (int i = 0; i < ready; i++)
+        thread_free(&th[i]);
+    free(th);
+    free(tmp);
+    free(w.rep_sum);
+    free(w.rep_wt);
+    free(w.kap);
+    if (rc)
+        dl_stats_ec_boot_free(out);
+    return rc;
+}
