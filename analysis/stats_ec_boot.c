@@ -21,6 +21,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "dl_stats.h"
 #include "stats_private.h"
 
@@ -48,17 +52,38 @@ static uint64_t stream_key(uint64_t seed, uint64_t r, uint64_t which)
     return dl_mix64(dl_mix64(seed) ^ dl_mix64(2 * r + which));
 }
 
-/* Uniform integer in [0, n), 1 <= n < 2^32, by Lemire's multiply-and-reject
- * on 32-bit draws (unbiased); *k counts the draws taken from the stream. */
-ALWAYS_INLINE uint64_t draw_below(uint64_t key, uint64_t *k, uint64_t n)
+/* A stream hands out 32-bit draws: the upper, then the lower half of each
+ * splitmix64 output. */
+typedef struct boot_stream {
+    uint64_t key, k, buf;
+    int have;
+} boot_stream;
+
+ALWAYS_INLINE uint32_t next32(boot_stream *s)
 {
-    uint32_t threshold = (uint32_t)(0 - (uint32_t)n) % (uint32_t)n;
+    if (s->have) {
+        s->have = 0;
+        return (uint32_t)s->buf;
+    }
+    s->buf = dl_mix64(s->key + s->k++ * GOLDEN);
+    s->have = 1;
+    return (uint32_t)(s->buf >> 32);
+}
+
+/* Uniform integer in [0, n), 1 <= n < 2^32, by Lemire's multiply-and-reject
+ * on 32-bit draws (unbiased). */
+ALWAYS_INLINE uint32_t draw_below(boot_stream *s, uint32_t n)
+{
+    uint32_t threshold = (0 - n) % n;
     for (;;) {
-        uint64_t m = (dl_mix64(key + (*k)++ * GOLDEN) >> 32) * n;
+        uint64_t m = (uint64_t)next32(s) * n;
         if ((uint32_t)m >= threshold)
-            return m >> 32;
+            return (uint32_t)(m >> 32);
     }
 }
+
+/* sum_i w_i y_i over the items, from the weights' bit planes p (np of them). */
+typedef uint64_t (*wsum_fn)(const uint64_t *p, int np, size_t words, const uint64_t *y);
 
 typedef struct boot_work {
     const dl_bits *correct, *seen; /* seen NULL: every row saw every item */
@@ -66,15 +91,17 @@ typedef struct boot_work {
     size_t rows, n, words;
     uint64_t last; /* valid bits of the last word */
     size_t p0, p1; /* pairs of this block */
-    double *kap;   /* (p1 - p0) x replicates, pair-major; NaN = undefined */
+    double *kap;   /* replicates x (p1 - p0), replicate-major; NaN = undefined */
     double *rep_sum, *rep_wt;
+    wsum_fn wsum; /* weighted popcount kernel */
+    void (*split)(const uint32_t *, size_t, size_t, int, uint64_t *); /* weights to planes */
     atomic_size_t next;
 } boot_work;
 
 typedef struct boot_thread {
     boot_work *w;
-    uint32_t *weight; /* n */
-    uint64_t *planes; /* MAX_PLANES x words */
+    uint32_t *weight; /* n: how often each item was drawn */
+    uint64_t *planes; /* MAX_PLANES x words: bit b of every item's weight */
     uint64_t *ap;     /* row a AND plane, MAX_PLANES x words */
     uint64_t *as;     /* seen row a AND plane, MAX_PLANES x words */
     uint64_t *right;  /* rows: weighted right counts (all-seen case) */
@@ -86,28 +113,70 @@ static size_t pair_index(size_t m, size_t a, size_t b)
     return a * m - a * (a + 1) / 2 + (b - a - 1);
 }
 
+/* Bit b of each of the n weights into plane b (np planes of `words` words). */
+static void split_plain(const uint32_t *wt, size_t n, size_t words, int np, uint64_t *planes)
+{
+    for (size_t k = 0; k < words; k++) {
+        size_t lo = k * 64, hi = lo + 64 < n ? lo + 64 : n;
+        for (int b = 0; b < np; b++) {
+            uint64_t bits = 0;
+            for (size_t i = lo; i < hi; i++)
+                bits |= (uint64_t)((wt[i] >> b) & 1) << (i - lo);
+            planes[(size_t)b * words + k] = bits;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+/* The same sixteen weights at a time: one mask test per plane. */
+__attribute__((target("avx512f"))) static void split_avx512(const uint32_t *wt, size_t n,
+                                                          size_t words, int np, uint64_t *planes)
+{
+    size_t full = n / 64;
+    for (size_t k = 0; k < full; k++) {
+        const uint32_t *x = wt + k * 64;
+        __m512i v0 = _mm512_loadu_si512((const void *)x);
+        __m512i v1 = _mm512_loadu_si512((const void *)(x + 16));
+        __m512i v2 = _mm512_loadu_si512((const void *)(x + 32));
+        __m512i v3 = _mm512_loadu_si512((const void *)(x + 48));
+        for (int b = 0; b < np; b++) {
+            __m512i bit = _mm512_set1_epi32((int)(1u << b));
+            uint64_t m = (uint64_t)_mm512_test_epi32_mask(v0, bit) |
+                         (uint64_t)_mm512_test_epi32_mask(v1, bit) << 16 |
+                         (uint64_t)_mm512_test_epi32_mask(v2, bit) << 32 |
+                         (uint64_t)_mm512_test_epi32_mask(v3, bit) << 48;
+            planes[(size_t)b * words + k] = m;
+        }
+    }
+    if (full < words) /* the ragged last word */
+        for (int b = 0; b < np; b++) {
+            uint64_t bits = 0;
+            for (size_t i = full * 64; i < n; i++)
+                bits |= (uint64_t)((wt[i] >> b) & 1) << (i - full * 64);
+            planes[(size_t)b * words + full] = bits;
+        }
+}
+#endif
+
 /* Draw the item weights of replicate r and split them into bit planes.
- * Returns the number of planes. */
+ * Counting first and splitting after is branch-free; incrementing binary
+ * counters in the planes directly mispredicts on every carry. Returns the
+ * number of planes. */
 static int draw_planes(const boot_work *w, boot_thread *t, size_t r)
 {
     size_t n = w->n, words = w->words;
-    uint64_t key = stream_key(w->o->seed, r, STREAM_ITEMS), k = 0;
-    memset(t->weight, 0, n * sizeof *t->weight);
+    boot_stream st = {.key = stream_key(w->o->seed, r, STREAM_ITEMS)};
+    uint32_t *wt = t->weight;
+    memset(wt, 0, n * sizeof *wt);
+    for (size_t d = 0; d < n; d++)
+        wt[draw_below(&st, (uint32_t)n)]++;
+    uint32_t any = 0;
     for (size_t i = 0; i < n; i++)
-        t->weight[draw_below(key, &k, n)]++;
-    uint32_t maxw = 0;
-    for (size_t i = 0; i < n; i++)
-        maxw = t->weight[i] > maxw ? t->weight[i] : maxw;
-    int np = 0;
-    while (np < MAX_PLANES && (maxw >> np))
+        any |= wt[i];
+    int np = 1;
+    while (np < MAX_PLANES && (any >> np))
         np++;
-    memset(t->planes, 0, (size_t)np * words * sizeof *t->planes);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t x = t->weight[i];
-        for (int b = 0; x; b++, x >>= 1)
-            if (x & 1)
-                t->planes[(size_t)b * words + i / 64] |= (uint64_t)1 << (i % 64);
-    }
+    w->split(wt, n, words, np, t->planes);
     return np;
 }
 
@@ -140,11 +209,58 @@ ALWAYS_INLINE uint64_t wcount4(const uint64_t *p, size_t words, const uint64_t *
     return s0 + (s1 << 1) + (s2 << 2) + (s3 << 3);
 }
 
-ALWAYS_INLINE uint64_t wsum(const uint64_t *p, int np, size_t words, const uint64_t *y)
+static uint64_t wsum_plain(const uint64_t *p, int np, size_t words, const uint64_t *y)
 {
-    if (np == 4)
-        return wcount4(p, words, y);
-    return wcount(p, np, words, y);
+    return np == 4 ? wcount4(p, words, y) : wcount(p, np, words, y);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("popcnt"))) static uint64_t wsum_popcnt(const uint64_t *p, int np,
+                                                              size_t words, const uint64_t *y)
+{
+    return np == 4 ? wcount4(p, words, y) : wcount(p, np, words, y);
+}
+
+/* AVX-512 VPOPCNTQ: eight words per instruction; the ragged end through a
+ * masked load. */
+#define AVX512_TARGET __attribute__((target("avx512f,avx512vpopcntdq")))
+
+AVX512_TARGET static uint64_t wsum_avx512(const uint64_t *p, int np, size_t words,
+                                          const uint64_t *y)
+{
+    size_t full = words / 8 * 8;
+    __mmask8 tail = (__mmask8)((1u << (words % 8)) - 1);
+    uint64_t total = 0;
+    for (int b = 0; b < np; b++) {
+        const uint64_t *pb = p + (size_t)b * words;
+        __m512i acc = _mm512_setzero_si512();
+        for (size_t k = 0; k < full; k += 8) {
+            __m512i x = _mm512_and_si512(_mm512_loadu_si512((const void *)(pb + k)),
+                                         _mm512_loadu_si512((const void *)(y + k)));
+            acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(x));
+        }
+        if (tail) {
+            __m512i x = _mm512_and_si512(_mm512_maskz_loadu_epi64(tail, pb + full),
+                                         _mm512_maskz_loadu_epi64(tail, y + full));
+            acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(x));
+        }
+        total += (uint64_t)_mm512_reduce_add_epi64(acc) << b;
+    }
+    return total;
+}
+#endif
+
+/* The fastest weighted count this CPU has (all give the same numbers). */
+static wsum_fn pick_wsum(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq"))
+        return wsum_avx512;
+    if (__builtin_cpu_supports("popcnt"))
+        return wsum_popcnt;
+#endif
+    return wsum_plain;
 }
 
 /* row AND each plane into dst. */
@@ -157,12 +273,13 @@ static void and_planes(const uint64_t *planes, int np, size_t words, const uint6
 }
 
 /* Weighted kappas of the block's pairs for one set of planes; pair p goes to
- * out[(p - p0) * stride]. */
-ALWAYS_INLINE void pairs_body(const boot_work *w, boot_thread *t, const uint64_t *planes, int np,
-                              uint64_t total, double *out, size_t stride)
+ * out[p - p0]. */
+static void pairs_kappa(const boot_work *w, boot_thread *t, const uint64_t *planes, int np,
+                        uint64_t total, double *out)
 {
     size_t m = w->rows, words = w->words;
     const uint64_t *c = w->correct->words, *s = w->seen ? w->seen->words : NULL;
+    wsum_fn wsum = w->wsum;
     if (!s)
         for (size_t a = 0; a < m; a++)
             t->right[a] = wsum(planes, np, words, c + a * words);
@@ -191,66 +308,40 @@ ALWAYS_INLINE void pairs_body(const boot_work *w, boot_thread *t, const uint64_t
             }
             dl_ec e;
             stats_ec_counts((size_t)n, (size_t)r1, (size_t)r2, (size_t)both, w->o->boundary, &e);
-            out[(p - w->p0) * stride] = e.kappa;
+            out[p - w->p0] = e.kappa;
         }
     }
-}
-
-#if defined(__x86_64__)
-__attribute__((target("popcnt"))) static void pairs_popcnt(const boot_work *w, boot_thread *t,
-                                                           const uint64_t *planes, int np,
-                                                           uint64_t total, double *out,
-                                                           size_t stride)
-{
-    pairs_body(w, t, planes, np, total, out, stride);
-}
-#endif
-
-static void pairs_plain(const boot_work *w, boot_thread *t, const uint64_t *planes, int np,
-                        uint64_t total, double *out, size_t stride)
-{
-    pairs_body(w, t, planes, np, total, out, stride);
-}
-
-typedef void (*pairs_fn)(const boot_work *, boot_thread *, const uint64_t *, int, uint64_t,
-                         double *, size_t);
-
-static pairs_fn pick_pairs_fn(void)
-{
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("popcnt"))
-        return pairs_popcnt;
-#endif
-    return pairs_plain;
 }
 
 /* Observer multiplicities of replicate r (its own stream). */
 static void draw_observers(const boot_work *w, boot_thread *t, size_t r)
 {
-    uint64_t key = stream_key(w->o->seed, r, STREAM_OBSERVERS), k = 0;
+    boot_stream st = {.key = stream_key(w->o->seed, r, STREAM_OBSERVERS)};
     memset(t->mult, 0, w->rows * sizeof *t->mult);
     for (size_t i = 0; i < w->rows; i++)
-        t->mult[draw_below(key, &k, w->rows)]++;
+        t->mult[draw_below(&st, (uint32_t)w->rows)]++;
 }
 
 /* Add the block's pairs of replicate r to its mean's sum and weight, in pair
  * order. */
 static void add_to_mean(const boot_work *w, const boot_thread *t, size_t r)
 {
-    size_t m = w->rows, reps = w->o->replicates;
+    size_t m = w->rows, width = w->p1 - w->p0;
+    const double *k = w->kap + r * width;
     double sum = 0, wt = 0;
-    for (size_t a = 0, p = 0; a + 1 < m; a++)
-        for (size_t b = a + 1; b < m; b++, p++) {
-            if (p < w->p0 || p >= w->p1)
-                continue;
-            double k = w->kap[(p - w->p0) * reps + r];
-            if (isnan(k))
+    for (size_t a = 0, p = 0; a + 1 < m; a++) {
+        size_t first = p;
+        p += m - a - 1;
+        if (p <= w->p0 || first >= w->p1)
+            continue;
+        for (size_t b = a + 1, q = first; b < m; b++, q++) {
+            if (q < w->p0 || q >= w->p1 || isnan(k[q - w->p0]))
                 continue;
             double v = w->o->resample_observers ? (double)t->mult[a] * (double)t->mult[b] : 1.0;
-            sum += v * k;
+            sum += v * k[q - w->p0];
             wt += v;
         }
+    }
     w->rep_sum[r] += sum;
     w->rep_wt[r] += wt;
 }
@@ -259,7 +350,6 @@ static void *boot_worker(void *arg)
 {
     boot_thread *t = arg;
     boot_work *w = t->w;
-    pairs_fn fn = pick_pairs_fn();
     size_t reps = w->o->replicates;
     for (;;) {
         size_t r0 = atomic_fetch_add(&w->next, CHUNK_REPS);
@@ -267,7 +357,7 @@ static void *boot_worker(void *arg)
             break;
         for (size_t r = r0; r < r0 + CHUNK_REPS && r < reps; r++) {
             int np = draw_planes(w, t, r);
-            fn(w, t, t->planes, np, w->n, w->kap + r, reps);
+            pairs_kappa(w, t, t->planes, np, w->n, w->kap + r * (w->p1 - w->p0));
             if (w->o->resample_observers)
                 draw_observers(w, t, r);
             add_to_mean(w, t, r);
@@ -402,7 +492,7 @@ static int point_estimates(boot_work *w, dl_ec_boot *out)
     /* One plane of all ones: every item weight 1. */
     for (size_t k = 0; k < w->words; k++)
         t.planes[k] = k + 1 == w->words ? w->last : ~(uint64_t)0;
-    pick_pairs_fn()(w, &t, t.planes, 1, w->n, out->kappa + w->p0, 1);
+    pairs_kappa(w, &t, t.planes, 1, w->n, out->kappa + w->p0);
     thread_free(&t);
     return 0;
 }
@@ -437,20 +527,27 @@ static void finish_mean(dl_ec_boot *out, const double *kappa, const double *sum,
     free(means);
 }
 
-/* Intervals of the block's pairs from their stored replicates. */
+/* Intervals of the block's pairs from their stored replicates, gathered
+ * GATHER pairs (one cache line) at a time. */
+enum { GATHER = 8 };
+
 static void block_intervals(const boot_work *w, dl_ec_boot *out, double *tmp)
 {
-    size_t reps = w->o->replicates;
+    size_t reps = w->o->replicates, width = w->p1 - w->p0;
     double conf = w->o->conf_level;
-    for (size_t p = w->p0; p < w->p1; p++) {
-        const double *k = w->kap + (p - w->p0) * reps;
-        size_t nd = 0;
-        for (size_t r = 0; r < reps; r++)
-            if (!isnan(k[r]))
-                tmp[nd++] = k[r];
-        out->defined[p] = nd;
-        out->ci_low[p] = dl_stats_percentile(tmp, nd, (1 - conf) / 2);
-        out->ci_high[p] = dl_stats_percentile(tmp, nd, (1 + conf) / 2);
+    for (size_t p0 = w->p0; p0 < w->p1; p0 += GATHER) {
+        size_t g = w->p1 - p0 < GATHER ? w->p1 - p0 : GATHER, nd[GATHER] = {0};
+        for (size_t r = 0; r < reps; r++) {
+            const double *k = w->kap + r * width + (p0 - w->p0);
+            for (size_t j = 0; j < g; j++)
+                if (!isnan(k[j]))
+                    tmp[j * reps + nd[j]++] = k[j];
+        }
+        for (size_t j = 0; j < g; j++) {
+            out->defined[p0 + j] = nd[j];
+            out->ci_low[p0 + j] = dl_stats_percentile(tmp + j * reps, nd[j], (1 - conf) / 2);
+            out->ci_high[p0 + j] = dl_stats_percentile(tmp + j * reps, nd[j], (1 + conf) / 2);
+        }
     }
 }
 
@@ -476,8 +573,8 @@ static int check_args(const dl_bits *correct, const dl_bits *seen, const dl_ec_b
     return 0;
 }
 
-int dl_stats_ec_bootstrap(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
-                          dl_ec_boot *out)
+int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen,
+                            const dl_ec_boot_opts *o, dl_ec_boot *out, int portable)
 {
     memset(out, 0, sizeof *out);
     int rc = check_args(correct, seen, o);
@@ -486,6 +583,12 @@ int dl_stats_ec_bootstrap(const dl_bits *correct, const dl_bits *seen, const dl_
     size_t m = correct->rows, reps = o->replicates;
     boot_work w = {.correct = correct, .seen = seen, .o = o, .rows = m, .n = correct->n,
                    .words = correct->words_per_row};
+    w.wsum = portable ? wsum_plain : pick_wsum();
+    w.split = split_plain;
+#if defined(__x86_64__)
+    if (!portable && __builtin_cpu_supports("avx512f"))
+        w.split = split_avx512;
+#endif
     w.last = w.n % 64 ? ((uint64_t)1 << (w.n % 64)) - 1 : ~(uint64_t)0;
     out->npairs = m > 1 ? m * (m - 1) / 2 : 0;
     size_t np = out->npairs, per_block = BLOCK_VALUES / reps ? BLOCK_VALUES / reps : 1;
@@ -493,7 +596,7 @@ int dl_stats_ec_bootstrap(const dl_bits *correct, const dl_bits *seen, const dl_
         per_block = np;
     int nthreads = resolve_threads(o->threads, reps);
     boot_thread *th = dl_calloc((size_t)nthreads, sizeof *th);
-    double *tmp = dl_calloc(reps, sizeof *tmp);
+    double *tmp = dl_calloc((size_t)GATHER * reps, sizeof *tmp);
     out->kappa = dl_calloc(np ? np : 1, sizeof *out->kappa);
     out->ci_low = dl_calloc(np ? np : 1, sizeof *out->ci_low);
     out->ci_high = dl_calloc(np ? np : 1, sizeof *out->ci_high);
@@ -532,4 +635,10 @@ done:
     if (rc)
         dl_stats_ec_boot_free(out);
     return rc;
+}
+
+int dl_stats_ec_bootstrap(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
+                          dl_ec_boot *out)
+{
+    return stats_ec_bootstrap_with(correct, seen, o, out, 0);
 }

@@ -14,6 +14,7 @@
 
 #include "dl_common.h"
 #include "dl_stats.h"
+#include "stats_private.h"
 #include "stats_test_util.h"
 
 static dl_csv *ref_open(const char *name)
@@ -176,21 +177,37 @@ static int bit(const dl_bits *b, size_t r, size_t i)
     return (int)((b->words[r * b->words_per_row + i / 64] >> (i % 64)) & 1);
 }
 
-/* The documented scheme (docs/statistics.md): replicate r's item draws are
- * the outputs of splitmix64 started at
- * key = mix(mix(seed) ^ mix(2 r + stream)), stream 0 for items, 1 for
- * observers; a draw below n is Lemire's 32-bit multiply-and-reject. */
+/* The documented scheme (docs/statistics.md): replicate r's item draws come
+ * from splitmix64 started at key = mix(mix(seed) ^ mix(2 r + stream)),
+ * stream 0 for items, 1 for observers; each output gives two 32-bit draws
+ * (upper half first); a draw below n is Lemire's multiply-and-reject. */
 static uint64_t mix(uint64_t x)
 {
     uint64_t s = x;
     return sm_next(&s);
 }
 
-static uint64_t doc_draw(uint64_t key, uint64_t *k, uint64_t n)
+typedef struct doc_stream {
+    uint64_t key, k, buf;
+    int have;
+} doc_stream;
+
+static uint32_t doc_next32(doc_stream *s)
 {
-    uint32_t threshold = (uint32_t)(0 - (uint32_t)n) % (uint32_t)n;
+    if (s->have) {
+        s->have = 0;
+        return (uint32_t)s->buf;
+    }
+    s->buf = mix(s->key + s->k++ * 0x9E3779B97F4A7C15ULL);
+    s->have = 1;
+    return (uint32_t)(s->buf >> 32);
+}
+
+static uint64_t doc_draw(doc_stream *s, uint32_t n)
+{
+    uint32_t threshold = (0 - n) % n;
     for (;;) {
-        uint64_t m = (mix(key + (*k)++ * 0x9E3779B97F4A7C15ULL) >> 32) * n;
+        uint64_t m = (uint64_t)doc_next32(s) * n;
         if ((uint32_t)m >= threshold)
             return m >> 32;
     }
@@ -226,9 +243,9 @@ static void test_boot_naive(void **state)
         uint8_t va[N], vb[N];
         size_t idx[N], nd[M * (M - 1) / 2] = {0}, nm = 0;
         for (size_t r = 0; r < R; r++) {
-            uint64_t key = mix(mix(77) ^ mix(2 * r)), k = 0;
+            doc_stream st = {.key = mix(mix(77) ^ mix(2 * r))};
             for (size_t i = 0; i < N; i++)
-                idx[i] = doc_draw(key, &k, N);
+                idx[i] = doc_draw(&st, N);
             double sum = 0;
             size_t used = 0;
             for (size_t a = 0, p = 0; a < M; a++)
@@ -310,6 +327,11 @@ static void test_boot_threads(void **state)
         assert_int_equal(dl_stats_ec_bootstrap(c, sn, &o, &four), 0);
         boot_same(&one, &two);
         boot_same(&one, &four);
+        /* the plain C kernels give the same numbers as the SIMD ones */
+        dl_ec_boot plain;
+        assert_int_equal(stats_ec_bootstrap_with(c, sn, &o, &plain, 1), 0);
+        boot_same(&one, &plain);
+        dl_stats_ec_boot_free(&plain);
         /* another seed gives other intervals */
         dl_ec_boot other;
         o.seed = 2027;
