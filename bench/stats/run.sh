@@ -10,7 +10,7 @@ build="${1:-$here/../../build/release}"
 bin="$build/bench/stats"
 py=/usr/bin/python3 # Debian's, with numpy and OpenBLAS
 
-for prog in bench_alpha bench_ec_matrix; do
+for prog in bench_alpha bench_ec_matrix bench_ec_boot; do
   if [ ! -x "$bin/$prog" ]; then
     echo "run.sh: $bin/$prog not found; build first: cmake --build $build" >&2
     exit 2
@@ -31,3 +31,5 @@ c=$("$bin/bench_alpha"); p=$("$py" "$here/bench_numpy.py" alpha)
 compare "alpha ordinal 50 x 200,000" "$c" "$p"
 c=$("$bin/bench_ec_matrix"); p=$("$py" "$here/bench_numpy.py" ec)
 compare "EC matrix 1,000 x 50,000" "$c" "$p"
+c=$("$bin/bench_ec_boot"); p=$("$py" "$here/bench_numpy.py" ec_boot)
+compare "EC bootstrap 50 x 10,000, 10,000 reps" "$c" "$p"
