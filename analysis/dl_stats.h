@@ -142,6 +142,59 @@ void dl_stats_ec_boot_free(dl_ec_boot *b);
  * statistics (NumPy's default, R's type 7). Reorders v. n == 0 -> NaN. */
 double dl_stats_percentile(double *v, size_t n, double q);
 
+/* ---- planning (`dddlab plan`) ---- */
+
+/* Power of the exact one-sided binomial test against chance (greater) with n
+ * trials at level alpha when the true accuracy is `accuracy`: the test
+ * rejects when correct >= *critical (n + 1: never). */
+int dl_stats_power_2afc(unsigned n, double accuracy, double chance, double alpha,
+                        unsigned *critical, double *power);
+
+typedef struct dl_plan_2afc {
+    unsigned n;        /* smallest n from which the power stays >= target */
+    unsigned first_n;  /* smallest n whose power is >= target (it may dip after) */
+    unsigned critical; /* at n: correct answers needed to reject chance */
+    double power;      /* at n */
+} dl_plan_2afc;
+
+/* Trials needed. Power is not monotone in n; n is the smallest count from
+ * which it stays >= target, checked up to 4 first_n + 50. Not reachable
+ * within nmax trials (or accuracy <= chance) -> DL_EUNDEF with `why`. */
+int dl_stats_plan_2afc(double accuracy, double chance, double alpha, double target,
+                       unsigned nmax, dl_plan_2afc *out, const char **why);
+
+/* The copy model of Klein et al. (2025) for accuracies p1, p2 and
+ * population kappa: observer 2 copies observer 1's correctness with
+ * probability *copy, else is right with probability *q. DL_EINVAL (with
+ * `why`) when no copy model fits (kappa < 0 or above what p1, p2 allow). */
+int dl_stats_copy_model(double p1, double p2, double kappa, double *copy, double *q,
+                        const char **why);
+
+typedef struct dl_plan_ec_opts {
+    double p1, p2, kappa; /* the pair to plan for */
+    double half_width;    /* wanted half-width of the interval */
+    double conf_level;
+    size_t sims;   /* simulated experiments per n */
+    uint64_t seed; /* simulation s draws from a stream keyed by (seed, s) */
+    size_t nmax;   /* give up beyond this many items */
+} dl_plan_ec_opts;
+
+typedef struct dl_plan_ec {
+    size_t n;            /* items needed */
+    double half_width;   /* expected half-width at n */
+    double copy_prob;    /* the copy model's copy probability */
+    size_t sims_defined; /* simulations at n with a defined kappa */
+} dl_plan_ec;
+
+/* Expected half-width of the conf_level interval of kappa with n items: half
+ * the distance between the (1 -/+ conf)/2 quantiles of kappa over o->sims
+ * experiments simulated from the copy model (the spread a percentile
+ * bootstrap interval estimates). */
+int dl_stats_ec_half_width(size_t n, const dl_plan_ec_opts *o, double *half_width,
+                           size_t *defined);
+/* The smallest n (to 1%) whose expected half-width is <= o->half_width. */
+int dl_stats_plan_ec(const dl_plan_ec_opts *o, dl_plan_ec *out, const char **why);
+
 /* ==== end of error consistency block (issue 13) ================================ */
 
 /* ---- Cohen's and Fleiss' kappa --------------------------------------------- */

@@ -398,13 +398,118 @@ static void test_boot_coverage(void **state)
     assert_true(covered >= (int)(0.90 * SIMS) && covered <= (int)(0.99 * SIMS));
 }
 
+/* ---- planning --------------------------------------------------------------------- */
+
+static void test_plan_2afc_reference(void **state)
+{
+    (void)state;
+    dl_csv *csv = ref_open("plan_2afc.csv");
+    int bad = 0;
+    int kind = dl_csv_col(csv, "kind");
+    for (size_t i = 0; i < csv->nrows; i++) {
+        size_t ln = csv->row_line[i];
+        unsigned n = (unsigned)col(csv, i, "n"), crit;
+        double acc = col(csv, i, "accuracy"), alpha = col(csv, i, "alpha"), pw;
+        if (strcmp(csv->rows[i][kind], "power") == 0) {
+            assert_int_equal(dl_stats_power_2afc(n, acc, 0.5, alpha, &crit, &pw), 0);
+        } else {
+            dl_plan_2afc r;
+            assert_int_equal(
+                dl_stats_plan_2afc(acc, 0.5, alpha, col(csv, i, "target"), 100000, &r, NULL), 0);
+            if (r.n != n || r.first_n != (unsigned)col(csv, i, "first_n")) {
+                fprintf(stderr, "line %zu: n %u first %u, expected %u %u\n", ln, r.n, r.first_n,
+                        n, (unsigned)col(csv, i, "first_n"));
+                bad++;
+            }
+            crit = r.critical;
+            pw = r.power;
+        }
+        bad += crit != (unsigned)col(csv, i, "critical");
+        bad += !near_ok(pw, col(csv, i, "power"), REL_FLOOR, "power", ln);
+    }
+    dl_csv_free(csv);
+    assert_int_equal(bad, 0);
+    /* not reachable */
+    dl_plan_2afc r;
+    const char *why = NULL;
+    assert_int_equal(dl_stats_plan_2afc(0.5, 0.5, 0.05, 0.8, 1000, &r, &why), DL_EUNDEF);
+    assert_non_null(strstr(why, "not above chance"));
+    assert_int_equal(dl_stats_plan_2afc(0.51, 0.5, 0.05, 0.8, 100, &r, &why), DL_EUNDEF);
+    assert_int_equal(dl_stats_plan_2afc(0.7, 0.5, 0.05, 1.0, 100, &r, &why), DL_EINVAL);
+}
+
+static void test_copy_model(void **state)
+{
+    (void)state;
+    double c, q;
+    assert_int_equal(dl_stats_copy_model(0.8, 0.8, 0.4, &c, &q, NULL), 0);
+    assert_true(fabs(c - 0.4) < 1e-15 && fabs(q - 0.8) < 1e-15);
+    /* unequal accuracies: observer 2's accuracy and the kappa come out right */
+    assert_int_equal(dl_stats_copy_model(0.9, 0.7, 0.3, &c, &q, NULL), 0);
+    double p2 = c * 0.9 + (1 - c) * q;
+    double agree = c + (1 - c) * (0.9 * q + 0.1 * (1 - q));
+    double cexp = 0.9 * 0.7 + 0.1 * 0.3;
+    assert_true(fabs(p2 - 0.7) < 1e-12);
+    assert_true(fabs((agree - cexp) / (1 - cexp) - 0.3) < 1e-12);
+    const char *why = NULL;
+    assert_int_equal(dl_stats_copy_model(0.9, 0.5, 0.9, &c, &q, &why), DL_EINVAL);
+    assert_non_null(why);
+    assert_int_equal(dl_stats_copy_model(0.9, 0.5, -0.1, &c, &q, &why), DL_EINVAL);
+}
+
+/* The planned n gives about the wanted half-width, both as the simulated
+ * spread and as the mean width of real bootstrap intervals at that n. */
+static void test_plan_ec(void **state)
+{
+    (void)state;
+    dl_plan_ec_opts o = {.p1 = 0.8, .p2 = 0.8, .kappa = 0.4, .half_width = 0.1,
+                         .conf_level = 0.95, .sims = 1000, .seed = 3, .nmax = 100000};
+    dl_plan_ec r;
+    assert_int_equal(dl_stats_plan_ec(&o, &r, NULL), 0);
+    assert_true(r.half_width <= 0.1 && r.half_width > 0.09);
+    assert_true(r.n > 100 && r.n < 2000);
+    double hw;
+    size_t nd;
+    assert_int_equal(dl_stats_ec_half_width(r.n * 4, &o, &hw, &nd), 0);
+    assert_true(fabs(hw - r.half_width / 2) < 0.1 * r.half_width); /* 1 / sqrt(n) */
+    /* the same seed, the same answer */
+    dl_plan_ec again;
+    assert_int_equal(dl_stats_plan_ec(&o, &again, NULL), 0);
+    assert_int_equal(again.n, r.n);
+    /* bootstrap intervals at n are about that wide */
+    uint64_t s = 17;
+    double sum = 0;
+    enum { SIMS = 40 };
+    for (int sim = 0; sim < SIMS; sim++) {
+        dl_bits *c = dl_stats_bits_new(2, r.n);
+        for (size_t i = 0; i < r.n; i++) {
+            int a = unif01(&s) < 0.8, b = unif01(&s) < 0.4 ? a : unif01(&s) < 0.8;
+            if (a)
+                dl_stats_bits_set(c, 0, i);
+            if (b)
+                dl_stats_bits_set(c, 1, i);
+        }
+        dl_ec_boot_opts bo = {.replicates = 500, .seed = (uint64_t)sim, .conf_level = 0.95,
+                              .threads = 1};
+        dl_ec_boot out;
+        assert_int_equal(dl_stats_ec_bootstrap(c, NULL, &bo, &out), 0);
+        sum += (out.ci_high[0] - out.ci_low[0]) / 2;
+        dl_stats_ec_boot_free(&out);
+        dl_stats_bits_free(c);
+    }
+    print_message("planned n %zu: simulated half-width %.4f, mean bootstrap half-width %.4f\n",
+                  r.n, r.half_width, sum / SIMS);
+    assert_true(fabs(sum / SIMS - 0.1) < 0.015);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ec_reference), cmocka_unit_test(test_ec_boundary),
         cmocka_unit_test(test_fisher_known), cmocka_unit_test(test_percentile),
         cmocka_unit_test(test_boot_naive),   cmocka_unit_test(test_boot_threads),
-        cmocka_unit_test(test_boot_coverage),
+        cmocka_unit_test(test_boot_coverage), cmocka_unit_test(test_plan_2afc_reference),
+        cmocka_unit_test(test_copy_model),   cmocka_unit_test(test_plan_ec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
