@@ -221,32 +221,64 @@ __attribute__((target("popcnt"))) static uint64_t wsum_popcnt(const uint64_t *p,
     return np == 4 ? wcount4(p, words, y) : wcount(p, np, words, y);
 }
 
-/* AVX-512 VPOPCNTQ: eight words per instruction; the ragged end through a
- * masked load. */
+/* AVX-512 VPOPCNTQ: eight words per instruction, all planes in one pass
+ * over y (NP a constant, so the accumulators stay in registers); the ragged
+ * end through a masked load. */
 #define AVX512_TARGET __attribute__((target("avx512f,avx512vpopcntdq")))
+
+AVX512_TARGET ALWAYS_INLINE uint64_t wsum512_np(const uint64_t *p, size_t words,
+                                                const uint64_t *y, const int NP)
+{
+    size_t full = words / 8 * 8;
+    __mmask8 tail = (__mmask8)((1u << (words % 8)) - 1);
+    __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                      _mm512_setzero_si512()};
+    for (size_t k = 0; k < full; k += 8) {
+        __m512i v = _mm512_loadu_si512((const void *)(y + k));
+        for (int b = 0; b < NP; b++) {
+            __m512i x = _mm512_and_si512(_mm512_loadu_si512((const void *)(p + b * words + k)), v);
+            acc[b] = _mm512_add_epi64(acc[b], _mm512_popcnt_epi64(x));
+        }
+    }
+    if (tail) {
+        __m512i v = _mm512_maskz_loadu_epi64(tail, y + full);
+        for (int b = 0; b < NP; b++) {
+            __m512i x = _mm512_and_si512(_mm512_maskz_loadu_epi64(tail, p + b * words + full), v);
+            acc[b] = _mm512_add_epi64(acc[b], _mm512_popcnt_epi64(x));
+        }
+    }
+    uint64_t total = 0;
+    for (int b = 0; b < NP; b++)
+        total += (uint64_t)_mm512_reduce_add_epi64(acc[b]) << b;
+    return total;
+}
 
 AVX512_TARGET static uint64_t wsum_avx512(const uint64_t *p, int np, size_t words,
                                           const uint64_t *y)
 {
-    size_t full = words / 8 * 8;
-    __mmask8 tail = (__mmask8)((1u << (words % 8)) - 1);
-    uint64_t total = 0;
-    for (int b = 0; b < np; b++) {
-        const uint64_t *pb = p + (size_t)b * words;
-        __m512i acc = _mm512_setzero_si512();
-        for (size_t k = 0; k < full; k += 8) {
-            __m512i x = _mm512_and_si512(_mm512_loadu_si512((const void *)(pb + k)),
-                                         _mm512_loadu_si512((const void *)(y + k)));
-            acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(x));
+    switch (np) {
+    case 1:
+        return wsum512_np(p, words, y, 1);
+    case 2:
+        return wsum512_np(p, words, y, 2);
+    case 3:
+        return wsum512_np(p, words, y, 3);
+    case 4:
+        return wsum512_np(p, words, y, 4);
+    default: { /* four planes at a time, each group shifted by its first plane */
+        uint64_t total = 0;
+        for (int b = 0; b < np; b += 4) {
+            int g = np - b < 4 ? np - b : 4;
+            const uint64_t *pb = p + (size_t)b * words;
+            uint64_t t = g == 4   ? wsum512_np(pb, words, y, 4)
+                         : g == 3 ? wsum512_np(pb, words, y, 3)
+                         : g == 2 ? wsum512_np(pb, words, y, 2)
+                                  : wsum512_np(pb, words, y, 1);
+            total += t << b;
         }
-        if (tail) {
-            __m512i x = _mm512_and_si512(_mm512_maskz_loadu_epi64(tail, pb + full),
-                                         _mm512_maskz_loadu_epi64(tail, y + full));
-            acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(x));
-        }
-        total += (uint64_t)_mm512_reduce_add_epi64(acc) << b;
+        return total;
     }
-    return total;
+    }
 }
 #endif
 
@@ -482,6 +514,33 @@ double dl_stats_percentile(double *v, size_t n, double q)
     return lo + (h - (double)k) * (hi - lo);
 }
 
+/* Both ends of an interval: the upper order statistic first, then the lower
+ * one only among the values below it. Equals two dl_stats_percentile calls. */
+static void percentile2(double *v, size_t n, double qlo, double qhi, double *lo, double *hi)
+{
+    if (n < 2) {
+        *lo = *hi = n ? v[0] : NAN;
+        return;
+    }
+    double hl = (double)(n - 1) * qlo, hh = (double)(n - 1) * qhi;
+    size_t kl = (size_t)floor(hl), kh = (size_t)floor(hh);
+    if (kh >= n - 1 || kl >= kh) {
+        *lo = dl_stats_percentile(v, n, qlo);
+        *hi = dl_stats_percentile(v, n, qhi);
+        return;
+    }
+    select_kth(v, n, kh);
+    double next_h = v[kh + 1];
+    for (size_t i = kh + 2; i < n; i++)
+        next_h = v[i] < next_h ? v[i] : next_h;
+    *hi = v[kh] + (hh - (double)kh) * (next_h - v[kh]);
+    select_kth(v, kh, kl); /* v[0..kh) holds the kh smallest */
+    double next_l = v[kh];
+    for (size_t i = kl + 1; i < kh; i++)
+        next_l = v[i] < next_l ? v[i] : next_l;
+    *lo = v[kl] + (hl - (double)kl) * (next_l - v[kl]);
+}
+
 /* ---- the estimate on the data ------------------------------------------------------ */
 
 static int point_estimates(boot_work *w, dl_ec_boot *out)
@@ -545,8 +604,8 @@ static void block_intervals(const boot_work *w, dl_ec_boot *out, double *tmp)
         }
         for (size_t j = 0; j < g; j++) {
             out->defined[p0 + j] = nd[j];
-            out->ci_low[p0 + j] = dl_stats_percentile(tmp + j * reps, nd[j], (1 - conf) / 2);
-            out->ci_high[p0 + j] = dl_stats_percentile(tmp + j * reps, nd[j], (1 + conf) / 2);
+            percentile2(tmp + j * reps, nd[j], (1 - conf) / 2, (1 + conf) / 2,
+                        &out->ci_low[p0 + j], &out->ci_high[p0 + j]);
         }
     }
 }
