@@ -288,6 +288,56 @@ static void test_usage_errors(void **state)
                                                        "and --half-width (see 'dddlab help plan')\n");
 }
 
+/* `analyse` passes the options through: the report carries the intervals,
+ * the seed and the convention in JSON, ec_pairs.csv and a whisker figure. */
+static void test_analyse(void **state)
+{
+    (void)state;
+    char *one = run_ok("analyse --trials data/ec_correct.csv --bootstrap 300 --seed 2 "
+                       "--threads 1 --json");
+    char *two = run_ok("analyse --trials data/ec_correct.csv --bootstrap 300 --seed 2 "
+                       "--threads 2 --json");
+    assert_string_equal(one, two);
+    jv *v = jv_parse(one);
+    assert_non_null(v);
+    assert_true(num_at(v, "error_consistency.bootstrap.seed") == 2);
+    assert_true(num_at(v, "error_consistency.bootstrap.replicates") == 300);
+    assert_string_equal(jv_get(v, "error_consistency.ec_boundary")->str, "undefined");
+    double lo = num_at(v, "error_consistency.mean_ci_low"),
+           hi = num_at(v, "error_consistency.mean_ci_high"), m = num_at(v, "error_consistency.mean");
+    assert_true(lo < m && m < hi);
+    /* the same numbers as `consistency` with the same seed */
+    char *c = run_ok(EC " --bootstrap 300 --seed 2 --json");
+    jv *w = jv_parse(c);
+    assert_true(num_at(w, "mean_kappa_ci_low") == lo && num_at(w, "mean_kappa_ci_high") == hi);
+    assert_true(num_at(w, "pairs.0.ci_low") == num_at(v, "error_consistency.ci_low.0.1"));
+    jv_free(w);
+    free(c);
+    jv_free(v);
+    free(one);
+    free(two);
+    char args[600];
+    snprintf(args, sizeof args,
+             "analyse --trials data/ec_correct.csv --bootstrap 300 --seed 2 --out '%s/rep'", dir);
+    char *txt = run_ok(args);
+    assert_non_null(strstr(txt, "95% interval"));
+    assert_non_null(strstr(txt, "seed 2)"));
+    free(txt);
+    char path[512];
+    snprintf(path, sizeof path, "%s/rep/ec_pairs.csv", dir);
+    dl_csv *csv = NULL;
+    dl_error err = {0};
+    assert_int_equal(dl_csv_read(path, &csv, &err), 0);
+    assert_int_equal(csv->nrows, 3);
+    int cl = dl_csv_col(csv, "ci_low"), cs = dl_csv_col(csv, "seed");
+    assert_true(cl >= 0 && cs >= 0);
+    assert_string_equal(csv->rows[0][cs], "2");
+    assert_true(strtod(csv->rows[0][cl], NULL) < strtod(csv->rows[0][dl_csv_col(csv, "kappa")], NULL));
+    dl_csv_free(csv);
+    snprintf(path, sizeof path, "%s/rep/ec_pairs.png", dir);
+    assert_int_equal(access(path, R_OK), 0);
+}
+
 /* ---- plan ----------------------------------------------------------------------- */
 
 static void test_plan(void **state)
@@ -326,7 +376,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bootstrap_outputs), cmocka_unit_test(test_out_csv),
         cmocka_unit_test(test_boundary),          cmocka_unit_test(test_disjoint),
-        cmocka_unit_test(test_usage_errors),      cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_usage_errors),      cmocka_unit_test(test_analyse),
+        cmocka_unit_test(test_plan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
