@@ -124,9 +124,9 @@ typedef struct dl_report_trials {
     /* Error consistency over the items both saw (first answer per item),
      * nobservers x nobservers row-major; NaN where undefined. */
     const double *ec;
-    const size_t *ec_items; /* items each pair both saw */
-    dl_summary ec_pairs;    /* over pairs i < j with a defined kappa */
-    size_t ec_undefined;    /* pairs whose kappa is undefined */
+    const size_t *ec_items;       /* items each pair both saw */
+    dl_summary ec_pairs;          /* over pairs i < j with a defined kappa */
+    size_t ec_undefined;          /* pairs whose kappa is undefined */
     size_t ec_boundary_undefined; /* of those, pairs with c_exp = 1 */
     dl_ec_boundary ec_boundary;   /* the convention used */
     /* With a bootstrap (ec_boot.replicates > 0), else NULL / NaN: percentile

@@ -55,8 +55,8 @@ static inline void dl_stats_bits_set(dl_bits *b, size_t row, size_t item)
 
 /* Fill kappa (rows x rows, row-major) with the error-consistency kappa of
  * every pair of rows over all n items (popcount fast path). The diagonal is 1
- * (or NaN when undefined: no item, or a row always right / always wrong). c_obs may be NULL; when given it is filled too.
- * When mask is non-NULL (one row of n bits), only items whose mask bit is
+ * (or NaN when undefined: no item, or a row always right / always wrong). c_obs may be NULL; when
+ * given it is filled too. When mask is non-NULL (one row of n bits), only items whose mask bit is
  * set are compared. threads <= 0 means one per core. Entries equal
  * dl_stats_ec on the same items bit for bit, whatever the thread count.
  * Returns DL_EUNDEF (all entries NaN) when no item is compared, DL_EINVAL
@@ -78,8 +78,8 @@ const char *dl_stats_ec_boundary_name(dl_ec_boundary b);
  * both_right right for both. Counts that no pair of vectors can have ->
  * DL_EINVAL. Missing kappa (n == 0, or c_exp == 1 under
  * DL_EC_BOUNDARY_UNDEFINED) -> NaN, DL_EUNDEF with the reason in `why`. */
-int dl_stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right,
-                       dl_ec_boundary boundary, dl_ec *out, const char **why);
+int dl_stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
+                       dl_ec *out, const char **why);
 
 typedef struct dl_ec_test {
     double kappa_min;       /* smallest kappa two observers with these accuracies reach */
@@ -111,9 +111,9 @@ typedef struct dl_ec_boot_opts {
 } dl_ec_boot_opts;
 
 typedef struct dl_ec_boot {
-    size_t npairs;      /* rows (rows - 1) / 2, pairs (a, b), a < b, row by row */
-    double *kappa;      /* per pair, the estimate on the data */
-    double *ci_low;     /* per pair, percentile interval; NaN if no replicate defined */
+    size_t npairs;  /* rows (rows - 1) / 2, pairs (a, b), a < b, row by row */
+    double *kappa;  /* per pair, the estimate on the data */
+    double *ci_low; /* per pair, percentile interval; NaN if no replicate defined */
     double *ci_high;
     size_t *defined;    /* per pair, replicates with a defined kappa */
     double mean;        /* mean kappa over pairs with a defined kappa, on the data */
@@ -126,8 +126,8 @@ typedef struct dl_ec_boot {
 
 /* Percentile bootstrap of every pairwise error consistency and of their mean.
  * correct: rows x n bit-packed correctness; seen: which items each row saw
- * (NULL: all; a correct bit must not be set where seen is not). A pair is compared over the items both saw. Each replicate
- * resamples the n items with replacement (one draw shared by all pairs, so
+ * (NULL: all; a correct bit must not be set where seen is not). A pair is compared over the items
+ * both saw. Each replicate resamples the n items with replacement (one draw shared by all pairs, so
  * observers keep their alignment); with resample_observers the mean is also
  * taken over a resample of the rows (pairs weighted by the product of their
  * rows' multiplicities; a row drawn twice is not paired with itself).
@@ -160,8 +160,8 @@ typedef struct dl_plan_2afc {
 /* Trials needed. Power is not monotone in n; n is the smallest count from
  * which it stays >= target, checked up to 4 first_n + 50. Not reachable
  * within nmax trials (or accuracy <= chance) -> DL_EUNDEF with `why`. */
-int dl_stats_plan_2afc(double accuracy, double chance, double alpha, double target,
-                       unsigned nmax, dl_plan_2afc *out, const char **why);
+int dl_stats_plan_2afc(double accuracy, double chance, double alpha, double target, unsigned nmax,
+                       dl_plan_2afc *out, const char **why);
 
 /* The copy model of Klein et al. (2025) for accuracies p1, p2 and
  * population kappa: observer 2 copies observer 1's correctness with
@@ -190,8 +190,7 @@ typedef struct dl_plan_ec {
  * the distance between the (1 -/+ conf)/2 quantiles of kappa over o->sims
  * experiments simulated from the copy model (the spread a percentile
  * bootstrap interval estimates). */
-int dl_stats_ec_half_width(size_t n, const dl_plan_ec_opts *o, double *half_width,
-                           size_t *defined);
+int dl_stats_ec_half_width(size_t n, const dl_plan_ec_opts *o, double *half_width, size_t *defined);
 /* The smallest n (to 1%) whose expected half-width is <= o->half_width. */
 int dl_stats_plan_ec(const dl_plan_ec_opts *o, dl_plan_ec *out, const char **why);
 

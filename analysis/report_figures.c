@@ -222,8 +222,10 @@ static void draw_ec_pairs(const void *ctx)
     const dl_report_trials *t = ctx;
     size_t n = t->nobservers, m = 0;
     ec_pair_pt *pt = dl_calloc(n * (n - 1) / 2 + 1, sizeof *pt);
-    PLFLT *x = dl_calloc(n * (n - 1) / 2 + 1, sizeof *x), *y = dl_calloc(n * (n - 1) / 2 + 1, sizeof *y),
-          *a = dl_calloc(n * (n - 1) / 2 + 1, sizeof *a), *b = dl_calloc(n * (n - 1) / 2 + 1, sizeof *b);
+    PLFLT *x = dl_calloc(n * (n - 1) / 2 + 1, sizeof *x),
+          *y = dl_calloc(n * (n - 1) / 2 + 1, sizeof *y),
+          *a = dl_calloc(n * (n - 1) / 2 + 1, sizeof *a),
+          *b = dl_calloc(n * (n - 1) / 2 + 1, sizeof *b);
     if (!pt || !x || !y || !a || !b)
         goto done;
     for (size_t i = 0; i < n; i++)
@@ -266,13 +268,13 @@ static void draw_ec_pairs(const void *ctx)
     snprintf(c2, sizeof c2, "mean κ %.2f and its %g%% interval", t->ec_pairs.mean,
              100 * t->ec_boot.conf_level);
     const char *text[2] = {c1, c2};
-    const int col[2] = {RP_BLUE, RP_VERMILLION}, box[2] = {0, 0}, sty[2] = {1, 2},
-              mk[2] = {0, -1};
+    const int col[2] = {RP_BLUE, RP_VERMILLION}, box[2] = {0, 0}, sty[2] = {1, 2}, mk[2] = {0, -1};
     rp_plot_legend(2, text, col, box, sty, mk, 0.875);
     char tl[160];
-    snprintf(tl, sizeof tl, "Error consistency per pair (bootstrap over %s, %zu replicates, seed %llu)",
-             t->ec_boot.resample_observers ? "items and observers" : "items",
-             t->ec_boot.replicates, (unsigned long long)t->ec_boot.seed);
+    snprintf(tl, sizeof tl,
+             "Error consistency per pair (bootstrap over %s, %zu replicates, seed %llu)",
+             t->ec_boot.resample_observers ? "items and observers" : "items", t->ec_boot.replicates,
+             (unsigned long long)t->ec_boot.seed);
     rp_plot_title(tl);
 done:
     free(pt);

@@ -249,8 +249,8 @@ static void trials_section(page *p, const dl_report *r, const dl_report_trials *
              "%g%% interval of the mean κ: %.3f to %.3f (percentile bootstrap over %s, %zu "
              "replicates, seed %llu); per pair in ec_pairs.csv.",
              100 * t->ec_boot.conf_level, t->ec_mean_ci_low, t->ec_mean_ci_high,
-             t->ec_boot.resample_observers ? "items and observers" : "items",
-             t->ec_boot.replicates, (unsigned long long)t->ec_boot.seed);
+             t->ec_boot.resample_observers ? "items and observers" : "items", t->ec_boot.replicates,
+             (unsigned long long)t->ec_boot.seed);
     if (t->nobservers >= 2)
         para(p, "κ when both observers of a pair are always right or both always wrong: %s.",
              t->ec_boundary == DL_EC_BOUNDARY_ONE

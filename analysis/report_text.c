@@ -125,9 +125,8 @@ static void trials(FILE *out, const dl_report *r, const dl_report_trials *t)
     if (t->ec_undefined)
         fprintf(out, "  %zu pair(s) with undefined kappa left out\n", t->ec_undefined);
     fprintf(out, "  kappa when both observers are always right or both always wrong: %s\n",
-                t->ec_boundary == DL_EC_BOUNDARY_ONE
-                    ? "1 (--ec-boundary one, the older convention)"
-                    : "missing (--ec-boundary undefined)");
+            t->ec_boundary == DL_EC_BOUNDARY_ONE ? "1 (--ec-boundary one, the older convention)"
+                                                 : "missing (--ec-boundary undefined)");
     if (t->nobservers <= MAX_PRINTED_MATRIX)
         ec_matrix(out, r, t, w);
     else

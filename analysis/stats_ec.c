@@ -76,8 +76,8 @@ const char *dl_stats_ec_boundary_name(dl_ec_boundary b)
     return b == DL_EC_BOUNDARY_ONE ? "one" : "undefined";
 }
 
-int dl_stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right,
-                       dl_ec_boundary boundary, dl_ec *out, const char **why)
+int dl_stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
+                       dl_ec *out, const char **why)
 {
     if (r1 > n || r2 > n || both_right > (r1 < r2 ? r1 : r2) || r1 + r2 > n + both_right) {
         *out = (dl_ec){n, NAN, NAN, NAN, NAN, NAN};

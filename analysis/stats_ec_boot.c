@@ -32,7 +32,7 @@
 
 enum {
     MAX_THREADS = 256,
-    MAX_PLANES = 34,     /* a weight is at most n < 2^33 */
+    MAX_PLANES = 32,     /* a weight is at most n < 2^32 */
     CHUNK_REPS = 8,      /* replicates a thread takes at a time */
     STREAM_ITEMS = 0,    /* which stream of a replicate */
     STREAM_OBSERVERS = 1 /* kept apart so --resample-observers leaves pairs alone */
@@ -93,7 +93,7 @@ typedef struct boot_work {
     size_t p0, p1; /* pairs of this block */
     double *kap;   /* replicates x (p1 - p0), replicate-major; NaN = undefined */
     double *rep_sum, *rep_wt;
-    wsum_fn wsum; /* weighted popcount kernel */
+    wsum_fn wsum;                                                     /* weighted popcount kernel */
     void (*split)(const uint32_t *, size_t, size_t, int, uint64_t *); /* weights to planes */
     atomic_size_t next;
 } boot_work;
@@ -130,7 +130,7 @@ static void split_plain(const uint32_t *wt, size_t n, size_t words, int np, uint
 #if defined(__x86_64__)
 /* The same sixteen weights at a time: one mask test per plane. */
 __attribute__((target("avx512f"))) static void split_avx512(const uint32_t *wt, size_t n,
-                                                          size_t words, int np, uint64_t *planes)
+                                                            size_t words, int np, uint64_t *planes)
 {
     size_t full = n / 64;
     for (size_t k = 0; k < full; k++) {
@@ -226,8 +226,8 @@ __attribute__((target("popcnt"))) static uint64_t wsum_popcnt(const uint64_t *p,
  * end through a masked load. */
 #define AVX512_TARGET __attribute__((target("avx512f,avx512vpopcntdq")))
 
-AVX512_TARGET ALWAYS_INLINE uint64_t wsum512_np(const uint64_t *p, size_t words,
-                                                const uint64_t *y, const int NP)
+AVX512_TARGET ALWAYS_INLINE uint64_t wsum512_np(const uint64_t *p, size_t words, const uint64_t *y,
+                                                const int NP)
 {
     size_t full = words / 8 * 8;
     __mmask8 tail = (__mmask8)((1u << (words % 8)) - 1);
@@ -556,8 +556,8 @@ static int point_estimates(boot_work *w, dl_ec_boot *out)
     return 0;
 }
 
-static void finish_mean(dl_ec_boot *out, const double *kappa, const double *sum,
-                        const double *wt, size_t reps, double conf)
+static void finish_mean(dl_ec_boot *out, const double *kappa, const double *sum, const double *wt,
+                        size_t reps, double conf)
 {
     double total = 0;
     size_t used = 0;
@@ -604,8 +604,8 @@ static void block_intervals(const boot_work *w, dl_ec_boot *out, double *tmp)
         }
         for (size_t j = 0; j < g; j++) {
             out->defined[p0 + j] = nd[j];
-            percentile2(tmp + j * reps, nd[j], (1 - conf) / 2, (1 + conf) / 2,
-                        &out->ci_low[p0 + j], &out->ci_high[p0 + j]);
+            percentile2(tmp + j * reps, nd[j], (1 - conf) / 2, (1 + conf) / 2, &out->ci_low[p0 + j],
+                        &out->ci_high[p0 + j]);
         }
     }
 }
@@ -627,20 +627,25 @@ static int check_args(const dl_bits *correct, const dl_bits *seen, const dl_ec_b
         return DL_EINVAL;
     if (seen && (seen->rows != correct->rows || seen->n != correct->n))
         return DL_EINVAL;
-    if ((uint64_t)correct->n >= ((uint64_t)1 << 32) || (uint64_t)correct->rows >= ((uint64_t)1 << 32))
+    if ((uint64_t)correct->n >= ((uint64_t)1 << 32) ||
+        (uint64_t)correct->rows >= ((uint64_t)1 << 32))
         return DL_EINVAL;
     return 0;
 }
 
-int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen,
-                            const dl_ec_boot_opts *o, dl_ec_boot *out, int portable)
+int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
+                            dl_ec_boot *out, int portable)
 {
     memset(out, 0, sizeof *out);
     int rc = check_args(correct, seen, o);
     if (rc)
         return rc;
     size_t m = correct->rows, reps = o->replicates;
-    boot_work w = {.correct = correct, .seen = seen, .o = o, .rows = m, .n = correct->n,
+    boot_work w = {.correct = correct,
+                   .seen = seen,
+                   .o = o,
+                   .rows = m,
+                   .n = correct->n,
                    .words = correct->words_per_row};
     w.wsum = portable ? wsum_plain : pick_wsum();
     w.split = split_plain;

@@ -44,8 +44,8 @@ int dl_stats_power_2afc(unsigned n, double accuracy, double chance, double alpha
     return 0;
 }
 
-int dl_stats_plan_2afc(double accuracy, double chance, double alpha, double target,
-                       unsigned nmax, dl_plan_2afc *out, const char **why)
+int dl_stats_plan_2afc(double accuracy, double chance, double alpha, double target, unsigned nmax,
+                       dl_plan_2afc *out, const char **why)
 {
     memset(out, 0, sizeof *out);
     out->power = NAN;
@@ -120,8 +120,7 @@ static double unif(uint64_t key, uint64_t *k)
     return (double)(dl_mix64(key + (*k)++ * 0x9E3779B97F4A7C15ULL) >> 11) * 0x1.0p-53;
 }
 
-int dl_stats_ec_half_width(size_t n, const dl_plan_ec_opts *o, double *half_width,
-                           size_t *defined)
+int dl_stats_ec_half_width(size_t n, const dl_plan_ec_opts *o, double *half_width, size_t *defined)
 {
     *half_width = NAN;
     *defined = 0;

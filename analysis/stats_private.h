@@ -34,7 +34,7 @@ int stats_ec_matrix_with(const dl_bits *b, const dl_bits *mask, int threads, dou
 
 /* dl_stats_ec_bootstrap, with portable = 1 forcing the plain C kernels, so
  * tests can check that the SIMD ones give the same numbers. */
-int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen,
-                            const dl_ec_boot_opts *o, dl_ec_boot *out, int portable);
+int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
+                            dl_ec_boot *out, int portable);
 
 #endif

@@ -63,8 +63,8 @@ typedef struct con_group {
     con_pair *pairs;
     size_t npairs;
     dl_summary kappa;
-    size_t no_common;       /* pairs without a common item */
-    size_t boundary_undef;  /* pairs with c_exp = 1 (kappa missing) */
+    size_t no_common;      /* pairs without a common item */
+    size_t boundary_undef; /* pairs with c_exp = 1 (kappa missing) */
     double mean_ci_low, mean_ci_high, mean_se;
     size_t mean_defined; /* replicates with a defined mean */
 } con_group;
@@ -523,8 +523,7 @@ done:
     return rc;
 }
 
-static int group_pairs(const con_opts *o, const size_t *start, const con_seen *seen,
-                       con_group *g)
+static int group_pairs(const con_opts *o, const size_t *start, const con_seen *seen, con_group *g)
 {
     size_t m = g->nobservers;
     g->npairs = m * (m - 1) / 2;
@@ -769,9 +768,8 @@ static void print_pair(const con_opts *o, const con_data *d, const con_pair *p, 
     fputs("  ", stdout);
     dl_put_cell(stdout, d->observers.names[p->b], w);
     printf("  %6zu", p->ec.n);
-    const double vals[] = {p->ec.p1,    p->ec.p2,          p->ec.c_obs,
-                           p->ec.c_exp, p->ec.kappa,       p->test.kappa_min,
-                           p->test.kappa_max};
+    const double vals[] = {p->ec.p1,    p->ec.p2,          p->ec.c_obs,      p->ec.c_exp,
+                           p->ec.kappa, p->test.kappa_min, p->test.kappa_max};
     for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
         fputs("  ", stdout);
         cli_print_stat(stdout, 7, vals[i]);
@@ -844,8 +842,7 @@ static void print_table(const con_opts *o, const con_data *d, const con_group *g
     if (o->boot.replicates)
         printf("intervals: %g%% percentile bootstrap, %zu replicates resampling %s, seed %llu\n",
                100 * o->boot.conf_level, o->boot.replicates,
-               o->boot.resample_observers ? "items (pairs) and items + observers (mean)"
-                                          : "items",
+               o->boot.resample_observers ? "items (pairs) and items + observers (mean)" : "items",
                (unsigned long long)o->boot.seed);
 }
 
@@ -881,8 +878,8 @@ static void csv_group(FILE *f, const con_opts *o, const con_data *d, const con_g
         fputc(',', f);
         dl_csv_write_field(f, d->observers.names[p->b]);
         fprintf(f, ",%zu", p->ec.n);
-        const double v[] = {p->ec.p1,          p->ec.p2,          p->ec.c_obs, p->ec.c_exp,
-                            p->ec.kappa,       p->test.kappa_corrected,
+        const double v[] = {p->ec.p1,          p->ec.p2,          p->ec.c_obs,
+                            p->ec.c_exp,       p->ec.kappa,       p->test.kappa_corrected,
                             p->test.kappa_min, p->test.kappa_max, p->test.p_value,
                             p->ci_low,         p->ci_high};
         for (size_t i = 0; i < sizeof v / sizeof *v; i++)
@@ -892,8 +889,17 @@ static void csv_group(FILE *f, const con_opts *o, const con_data *d, const con_g
     fputs("mean,", f);
     dl_csv_write_field(f, group);
     fprintf(f, ",,,%zu", g->kappa.n);
-    const double v[] = {NAN, NAN, NAN, NAN, g->kappa.n ? g->kappa.mean : NAN, NAN, NAN, NAN, NAN,
-                        g->mean_ci_low, g->mean_ci_high};
+    const double v[] = {NAN,
+                        NAN,
+                        NAN,
+                        NAN,
+                        g->kappa.n ? g->kappa.mean : NAN,
+                        NAN,
+                        NAN,
+                        NAN,
+                        NAN,
+                        g->mean_ci_low,
+                        g->mean_ci_high};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)
         csv_num(f, v[i]);
     fprintf(f, ",%s%s\n", bnd, boot);

@@ -62,6 +62,7 @@ static int parse_list(const char *mode, const char *opt, const char *s, double l
                       double *v, size_t *n)
 {
     char buf[1024];
+    *n = 0;
     if (strlen(s) >= sizeof buf)
         return cli_usage(CMD, "%s %s: list too long", mode, opt);
     strcpy(buf, s);
@@ -85,8 +86,8 @@ static int parse_whole(const char *mode, const char *opt, const char *s, long lo
                        long *out)
 {
     if (dl_parse_long(s, out) != 0 || *out < lo || *out > hi)
-        return cli_usage(CMD, "%s %s needs a whole number from %ld to %ld, not '%s'", mode, opt,
-                         lo, hi, s);
+        return cli_usage(CMD, "%s %s needs a whole number from %ld to %ld, not '%s'", mode, opt, lo,
+                         hi, s);
     return 0;
 }
 
@@ -94,24 +95,23 @@ static int parse_whole(const char *mode, const char *opt, const char *s, long lo
 
 static void help_2afc(FILE *out)
 {
-    fprintf(out,
-            "usage: dddlab plan 2afc --accuracy A[,A...] [--power P[,P...]] [--alpha L]\n"
-            "                        [--chance C] [--max-trials N] [--json]\n\n"
-            "Trials one observer needs so that the exact binomial test against chance\n"
-            "(one-sided, 'greater', as `dddlab binomial --alternative greater`) rejects\n"
-            "with the given power when the observer's true accuracy is A. Power is not\n"
-            "monotone in the number of trials (the critical count moves in whole steps):\n"
-            "'trials' is the smallest number from which the power stays at or above the\n"
-            "target (checked up to 4 x the first such number + 50); 'first' is the first\n"
-            "number that reaches it.\n\n"
-            "  --accuracy A      the observer's expected accuracy (0 < A < 1), a list\n"
-            "  --power P         wanted power (default 0.8), a list\n"
-            "  --alpha L         level of the test (default 0.05)\n"
-            "  --chance C        accuracy under the null (default 0.5, 2AFC)\n"
-            "  --max-trials N    give up beyond N trials (default 100000)\n"
-            "  --json            {chance, alpha, rows: [{accuracy, power_target, trials,\n"
-            "                    first_trials, critical, power}]}\n\n"
-            "example: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n");
+    fprintf(out, "usage: dddlab plan 2afc --accuracy A[,A...] [--power P[,P...]] [--alpha L]\n"
+                 "                        [--chance C] [--max-trials N] [--json]\n\n"
+                 "Trials one observer needs so that the exact binomial test against chance\n"
+                 "(one-sided, 'greater', as `dddlab binomial --alternative greater`) rejects\n"
+                 "with the given power when the observer's true accuracy is A. Power is not\n"
+                 "monotone in the number of trials (the critical count moves in whole steps):\n"
+                 "'trials' is the smallest number from which the power stays at or above the\n"
+                 "target (checked up to 4 x the first such number + 50); 'first' is the first\n"
+                 "number that reaches it.\n\n"
+                 "  --accuracy A      the observer's expected accuracy (0 < A < 1), a list\n"
+                 "  --power P         wanted power (default 0.8), a list\n"
+                 "  --alpha L         level of the test (default 0.05)\n"
+                 "  --chance C        accuracy under the null (default 0.5, 2AFC)\n"
+                 "  --max-trials N    give up beyond N trials (default 100000)\n"
+                 "  --json            {chance, alpha, rows: [{accuracy, power_target, trials,\n"
+                 "                    first_trials, critical, power}]}\n\n"
+                 "example: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n");
 }
 
 typedef struct plan2_opts {
@@ -124,11 +124,14 @@ typedef struct plan2_opts {
 
 static int parse_2afc(int argc, char **argv, plan2_opts *o)
 {
-    static const struct option longopts[] = {
-        {"accuracy", required_argument, NULL, 'a'}, {"power", required_argument, NULL, 'p'},
-        {"alpha", required_argument, NULL, 'l'},    {"chance", required_argument, NULL, 'c'},
-        {"max-trials", required_argument, NULL, 'm'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"accuracy", required_argument, NULL, 'a'},
+                                             {"power", required_argument, NULL, 'p'},
+                                             {"alpha", required_argument, NULL, 'l'},
+                                             {"chance", required_argument, NULL, 'c'},
+                                             {"max-trials", required_argument, NULL, 'm'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     *o = (plan2_opts){.power = {0.8}, .npower = 1, .alpha = 0.05, .chance = 0.5, .nmax = 100000};
     size_t one;
     int c, rc = 0;
@@ -198,8 +201,8 @@ static int plan_2afc(int argc, char **argv)
         for (size_t p = 0; p < o.npower; p++) {
             dl_plan_2afc r;
             const char *why = NULL;
-            int prc = dl_stats_plan_2afc(o.acc[a], o.chance, o.alpha, o.power[p],
-                                         (unsigned)o.nmax, &r, &why);
+            int prc = dl_stats_plan_2afc(o.acc[a], o.chance, o.alpha, o.power[p], (unsigned)o.nmax,
+                                         &r, &why);
             if (o.json) {
                 dl_json_object_begin(&j);
                 dl_json_key(&j, "accuracy");
@@ -274,12 +277,16 @@ typedef struct plane_opts {
 
 static int parse_ec(int argc, char **argv, plane_opts *o)
 {
-    static const struct option longopts[] = {
-        {"accuracy", required_argument, NULL, 'a'}, {"kappa", required_argument, NULL, 'k'},
-        {"half-width", required_argument, NULL, 'w'}, {"conf", required_argument, NULL, 'c'},
-        {"sims", required_argument, NULL, 's'},     {"seed", required_argument, NULL, 'S'},
-        {"max-items", required_argument, NULL, 'm'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"accuracy", required_argument, NULL, 'a'},
+                                             {"kappa", required_argument, NULL, 'k'},
+                                             {"half-width", required_argument, NULL, 'w'},
+                                             {"conf", required_argument, NULL, 'c'},
+                                             {"sims", required_argument, NULL, 's'},
+                                             {"seed", required_argument, NULL, 'S'},
+                                             {"max-items", required_argument, NULL, 'm'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     *o = (plane_opts){.base = {.conf_level = 0.95, .sims = 2000, .seed = 1, .nmax = 1000000}};
     size_t one;
     long v;

@@ -119,8 +119,8 @@ static void test_bootstrap_outputs(void **state)
     char *two = run_ok(EC " --bootstrap 999 --seed 7 --threads 2");
     assert_string_equal(one, two);
     assert_non_null(strstr(one, "ci_low  ci_high\n"));
-    assert_non_null(
-        strstr(one, "intervals: 95% percentile bootstrap, 999 replicates resampling items, seed 7\n"));
+    assert_non_null(strstr(
+        one, "intervals: 95% percentile bootstrap, 999 replicates resampling items, seed 7\n"));
     char *other = run_ok(EC " --bootstrap 999 --seed 8 --threads 1");
     assert_string_not_equal(one, other);
     free(one);
@@ -255,7 +255,8 @@ static void test_disjoint(void **state)
     char args[600];
     snprintf(args, sizeof args, "consistency '%s' --correct-col correct --bootstrap 50", path);
     char *txt = run_ok(args);
-    assert_non_null(strstr(txt, "error consistency of 202 observers over 6010 items (20301 pairs)\n"));
+    assert_non_null(
+        strstr(txt, "error consistency of 202 observers over 6010 items (20301 pairs)\n"));
     assert_non_null(strstr(txt, "kappa over 1 pair: mean 0.6000 ["));
     assert_non_null(strstr(txt, "left out: 20300 pairs without a common item, 0 with kappa "
                                 "undefined"));
@@ -274,8 +275,9 @@ static void test_usage_errors(void **state)
                                  "(exclusive), not '1' (see 'dddlab help consistency')\n");
     expect_error(EC " --ec-boundary zero", "dddlab consistency: --ec-boundary must be undefined or "
                                            "one, not 'zero' (see 'dddlab help consistency')\n");
-    expect_error(EC " --seed -1", "dddlab consistency: --seed needs a whole number from 0 to "
-                                  "9223372036854775807, not '-1' (see 'dddlab help consistency')\n");
+    expect_error(EC " --seed -1",
+                 "dddlab consistency: --seed needs a whole number from 0 to "
+                 "9223372036854775807, not '-1' (see 'dddlab help consistency')\n");
     expect_error("plan", "dddlab plan: expected a mode (2afc or ec) (see 'dddlab help plan')\n");
     expect_error("plan 3afc", "dddlab plan: unknown mode '3afc' (modes: 2afc, ec) (see 'dddlab "
                               "help plan')\n");
@@ -284,8 +286,9 @@ static void test_usage_errors(void **state)
     expect_error("plan 2afc --accuracy 1.2", "dddlab plan: 2afc --accuracy needs numbers between "
                                              "0 and 1 (exclusive), not '1.2' (see 'dddlab help "
                                              "plan')\n");
-    expect_error("plan ec --accuracy 0.8 --kappa 0.5", "dddlab plan: ec needs --accuracy, --kappa "
-                                                       "and --half-width (see 'dddlab help plan')\n");
+    expect_error("plan ec --accuracy 0.8 --kappa 0.5",
+                 "dddlab plan: ec needs --accuracy, --kappa "
+                 "and --half-width (see 'dddlab help plan')\n");
 }
 
 /* `analyse` passes the options through: the report carries the intervals,
@@ -304,7 +307,8 @@ static void test_analyse(void **state)
     assert_true(num_at(v, "error_consistency.bootstrap.replicates") == 300);
     assert_string_equal(jv_get(v, "error_consistency.ec_boundary")->str, "undefined");
     double lo = num_at(v, "error_consistency.mean_ci_low"),
-           hi = num_at(v, "error_consistency.mean_ci_high"), m = num_at(v, "error_consistency.mean");
+           hi = num_at(v, "error_consistency.mean_ci_high"),
+           m = num_at(v, "error_consistency.mean");
     assert_true(lo < m && m < hi);
     /* the same numbers as `consistency` with the same seed */
     char *c = run_ok(EC " --bootstrap 300 --seed 2 --json");
@@ -332,7 +336,8 @@ static void test_analyse(void **state)
     int cl = dl_csv_col(csv, "ci_low"), cs = dl_csv_col(csv, "seed");
     assert_true(cl >= 0 && cs >= 0);
     assert_string_equal(csv->rows[0][cs], "2");
-    assert_true(strtod(csv->rows[0][cl], NULL) < strtod(csv->rows[0][dl_csv_col(csv, "kappa")], NULL));
+    assert_true(strtod(csv->rows[0][cl], NULL) <
+                strtod(csv->rows[0][dl_csv_col(csv, "kappa")], NULL));
     dl_csv_free(csv);
     snprintf(path, sizeof path, "%s/rep/ec_pairs.png", dir);
     assert_int_equal(access(path, R_OK), 0);
@@ -374,9 +379,12 @@ static void test_plan(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bootstrap_outputs), cmocka_unit_test(test_out_csv),
-        cmocka_unit_test(test_boundary),          cmocka_unit_test(test_disjoint),
-        cmocka_unit_test(test_usage_errors),      cmocka_unit_test(test_analyse),
+        cmocka_unit_test(test_bootstrap_outputs),
+        cmocka_unit_test(test_out_csv),
+        cmocka_unit_test(test_boundary),
+        cmocka_unit_test(test_disjoint),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_analyse),
         cmocka_unit_test(test_plan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -315,7 +315,9 @@ static void test_boot_threads(void **state)
     dl_bits *c = dl_stats_bits_new(9, 300), *seen = dl_stats_bits_new(9, 300);
     fill_random(c, seen, 5, 1);
     for (int variant = 0; variant < 3; variant++) {
-        dl_ec_boot_opts o = {.replicates = 203, .seed = 2026, .conf_level = 0.95,
+        dl_ec_boot_opts o = {.replicates = 203,
+                             .seed = 2026,
+                             .conf_level = 0.95,
                              .resample_observers = variant == 2};
         const dl_bits *sn = variant == 0 ? NULL : seen;
         dl_ec_boot one, two, four;
@@ -384,8 +386,8 @@ static void test_boot_coverage(void **state)
             if (b)
                 dl_stats_bits_set(c, 1, i);
         }
-        dl_ec_boot_opts o = {.replicates = 1000, .seed = (uint64_t)sim, .conf_level = 0.95,
-                             .threads = 1};
+        dl_ec_boot_opts o = {
+            .replicates = 1000, .seed = (uint64_t)sim, .conf_level = 0.95, .threads = 1};
         dl_ec_boot out;
         assert_int_equal(dl_stats_ec_bootstrap(c, NULL, &o, &out), 0);
         covered += out.ci_low[0] <= kappa && kappa <= out.ci_high[0];
@@ -417,8 +419,8 @@ static void test_plan_2afc_reference(void **state)
             assert_int_equal(
                 dl_stats_plan_2afc(acc, 0.5, alpha, col(csv, i, "target"), 100000, &r, NULL), 0);
             if (r.n != n || r.first_n != (unsigned)col(csv, i, "first_n")) {
-                fprintf(stderr, "line %zu: n %u first %u, expected %u %u\n", ln, r.n, r.first_n,
-                        n, (unsigned)col(csv, i, "first_n"));
+                fprintf(stderr, "line %zu: n %u first %u, expected %u %u\n", ln, r.n, r.first_n, n,
+                        (unsigned)col(csv, i, "first_n"));
                 bad++;
             }
             crit = r.critical;
@@ -462,8 +464,14 @@ static void test_copy_model(void **state)
 static void test_plan_ec(void **state)
 {
     (void)state;
-    dl_plan_ec_opts o = {.p1 = 0.8, .p2 = 0.8, .kappa = 0.4, .half_width = 0.1,
-                         .conf_level = 0.95, .sims = 1000, .seed = 3, .nmax = 100000};
+    dl_plan_ec_opts o = {.p1 = 0.8,
+                         .p2 = 0.8,
+                         .kappa = 0.4,
+                         .half_width = 0.1,
+                         .conf_level = 0.95,
+                         .sims = 1000,
+                         .seed = 3,
+                         .nmax = 100000};
     dl_plan_ec r;
     assert_int_equal(dl_stats_plan_ec(&o, &r, NULL), 0);
     assert_true(r.half_width <= 0.1 && r.half_width > 0.09);
@@ -489,27 +497,27 @@ static void test_plan_ec(void **state)
             if (b)
                 dl_stats_bits_set(c, 1, i);
         }
-        dl_ec_boot_opts bo = {.replicates = 500, .seed = (uint64_t)sim, .conf_level = 0.95,
-                              .threads = 1};
+        dl_ec_boot_opts bo = {
+            .replicates = 500, .seed = (uint64_t)sim, .conf_level = 0.95, .threads = 1};
         dl_ec_boot out;
         assert_int_equal(dl_stats_ec_bootstrap(c, NULL, &bo, &out), 0);
         sum += (out.ci_high[0] - out.ci_low[0]) / 2;
         dl_stats_ec_boot_free(&out);
         dl_stats_bits_free(c);
     }
-    print_message("planned n %zu: simulated half-width %.4f, mean bootstrap half-width %.4f\n",
-                  r.n, r.half_width, sum / SIMS);
+    print_message("planned n %zu: simulated half-width %.4f, mean bootstrap half-width %.4f\n", r.n,
+                  r.half_width, sum / SIMS);
     assert_true(fabs(sum / SIMS - 0.1) < 0.015);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ec_reference), cmocka_unit_test(test_ec_boundary),
-        cmocka_unit_test(test_fisher_known), cmocka_unit_test(test_percentile),
-        cmocka_unit_test(test_boot_naive),   cmocka_unit_test(test_boot_threads),
+        cmocka_unit_test(test_ec_reference),  cmocka_unit_test(test_ec_boundary),
+        cmocka_unit_test(test_fisher_known),  cmocka_unit_test(test_percentile),
+        cmocka_unit_test(test_boot_naive),    cmocka_unit_test(test_boot_threads),
         cmocka_unit_test(test_boot_coverage), cmocka_unit_test(test_plan_2afc_reference),
-        cmocka_unit_test(test_copy_model),   cmocka_unit_test(test_plan_ec),
+        cmocka_unit_test(test_copy_model),    cmocka_unit_test(test_plan_ec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
