@@ -514,8 +514,46 @@ double dl_stats_percentile(double *v, size_t n, double q)
     return lo + (h - (double)k) * (hi - lo);
 }
 
-/* Both ends of an interval: the upper order statistic first, then the lower
- * one only among the values below it. Equals two dl_stats_percentile calls. */
+/* Sift-down in a heap of h values; sign +1 keeps the largest on top, -1 the
+ * smallest. */
+static void sift(double *heap, size_t h, size_t i, double sign)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h)
+            return;
+        if (c + 1 < h && sign * heap[c + 1] > sign * heap[c])
+            c++;
+        if (sign * heap[c] <= sign * heap[i])
+            return;
+        double t = heap[c];
+        heap[c] = heap[i];
+        heap[i] = t;
+        i = c;
+    }
+}
+
+/* The k-th and (k+1)-th smallest (sign +1) or largest (sign -1) of v[0..n),
+ * k + 2 <= n, from a heap of the k + 2 most extreme values: one pass that
+ * mostly compares with the heap's top, for the tails an interval needs. */
+static void tail_pair(const double *v, size_t n, size_t k, double sign, double *heap, double *xk,
+                      double *xk1)
+{
+    size_t h = k + 2;
+    memcpy(heap, v, h * sizeof *heap);
+    for (size_t i = h / 2; i-- > 0;)
+        sift(heap, h, i, sign);
+    for (size_t i = h; i < n; i++)
+        if (sign * v[i] < sign * heap[0]) {
+            heap[0] = v[i];
+            sift(heap, h, 0, sign);
+        }
+    /* top: the (k+1)-th; the next one is the more extreme child of the top */
+    *xk1 = heap[0];
+    *xk = h == 2 ? heap[1] : sign * heap[1] > sign * heap[2] ? heap[1] : heap[2];
+}
+
+/* Both ends of an interval. Equals two dl_stats_percentile calls. */
 static void percentile2(double *v, size_t n, double qlo, double qhi, double *lo, double *hi)
 {
     if (n < 2) {
@@ -529,6 +567,21 @@ static void percentile2(double *v, size_t n, double qlo, double qhi, double *lo,
         *hi = dl_stats_percentile(v, n, qhi);
         return;
     }
+    if ((kl + 2) * 8 <= n && (n - 1 - kh + 1) * 8 <= n) { /* both ends in thin tails */
+        double heap[64], *hp = kl + 2 <= 64 && n - kh <= 64 ? heap : NULL, a, b;
+        size_t need = kl + 2 > n - kh ? kl + 2 : n - kh;
+        if (!hp && !(hp = malloc(need * sizeof *hp)))
+            goto select;
+        tail_pair(v, n, kl, 1.0, hp, &a, &b);
+        *lo = a + (hl - (double)kl) * (b - a);
+        /* the kh-th smallest is the (n - 1 - kh)-th largest */
+        tail_pair(v, n, n - 2 - kh, -1.0, hp, &b, &a); /* b: (kh+1)-th smallest, a: kh-th */
+        *hi = a + (hh - (double)kh) * (b - a);
+        if (hp != heap)
+            free(hp);
+        return;
+    }
+select:
     select_kth(v, n, kh);
     double next_h = v[kh + 1];
     for (size_t i = kh + 2; i < n; i++)
