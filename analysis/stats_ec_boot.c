@@ -84,6 +84,9 @@ ALWAYS_INLINE uint32_t draw_below(boot_stream *s, uint32_t n)
 
 /* sum_i w_i y_i over the items, from the weights' bit planes p (np of them). */
 typedef uint64_t (*wsum_fn)(const uint64_t *p, int np, size_t words, const uint64_t *y);
+/* The same for two vectors y0, y1 at once (the planes loaded once). */
+typedef void (*wsum2_fn)(const uint64_t *p, int np, size_t words, const uint64_t *y0,
+                         const uint64_t *y1, uint64_t *s0, uint64_t *s1);
 
 typedef struct boot_work {
     const dl_bits *correct, *seen; /* seen NULL: every row saw every item */
@@ -94,6 +97,7 @@ typedef struct boot_work {
     double *kap;   /* replicates x (p1 - p0), replicate-major; NaN = undefined */
     double *rep_sum, *rep_wt;
     wsum_fn wsum;                                                     /* weighted popcount kernel */
+    wsum2_fn wsum2;                                                   /* ... of two vectors */
     void (*split)(const uint32_t *, size_t, size_t, int, uint64_t *); /* weights to planes */
     atomic_size_t next;
 } boot_work;
@@ -282,6 +286,73 @@ AVX512_TARGET static uint64_t wsum_avx512(const uint64_t *p, int np, size_t word
 }
 #endif
 
+static void wsum2_plain(const uint64_t *p, int np, size_t words, const uint64_t *y0,
+                        const uint64_t *y1, uint64_t *s0, uint64_t *s1)
+{
+    *s0 = wsum_plain(p, np, words, y0);
+    *s1 = wsum_plain(p, np, words, y1);
+}
+
+#if defined(__x86_64__)
+AVX512_TARGET ALWAYS_INLINE void wsum2_512_np(const uint64_t *p, size_t words, const uint64_t *y0,
+                                              const uint64_t *y1, uint64_t *s0, uint64_t *s1,
+                                              const int NP)
+{
+    size_t full = words / 8 * 8;
+    __mmask8 tail = (__mmask8)((1u << (words % 8)) - 1);
+    __m512i a0[4], a1[4];
+    for (int b = 0; b < 4; b++)
+        a0[b] = a1[b] = _mm512_setzero_si512();
+    for (size_t k = 0; k < full; k += 8) {
+        __m512i v0 = _mm512_loadu_si512((const void *)(y0 + k));
+        __m512i v1 = _mm512_loadu_si512((const void *)(y1 + k));
+        for (int b = 0; b < NP; b++) {
+            __m512i x = _mm512_loadu_si512((const void *)(p + b * words + k));
+            a0[b] = _mm512_add_epi64(a0[b], _mm512_popcnt_epi64(_mm512_and_si512(x, v0)));
+            a1[b] = _mm512_add_epi64(a1[b], _mm512_popcnt_epi64(_mm512_and_si512(x, v1)));
+        }
+    }
+    if (tail) {
+        __m512i v0 = _mm512_maskz_loadu_epi64(tail, y0 + full);
+        __m512i v1 = _mm512_maskz_loadu_epi64(tail, y1 + full);
+        for (int b = 0; b < NP; b++) {
+            __m512i x = _mm512_maskz_loadu_epi64(tail, p + b * words + full);
+            a0[b] = _mm512_add_epi64(a0[b], _mm512_popcnt_epi64(_mm512_and_si512(x, v0)));
+            a1[b] = _mm512_add_epi64(a1[b], _mm512_popcnt_epi64(_mm512_and_si512(x, v1)));
+        }
+    }
+    uint64_t t0 = 0, t1 = 0;
+    for (int b = 0; b < NP; b++) {
+        t0 += (uint64_t)_mm512_reduce_add_epi64(a0[b]) << b;
+        t1 += (uint64_t)_mm512_reduce_add_epi64(a1[b]) << b;
+    }
+    *s0 = t0;
+    *s1 = t1;
+}
+
+AVX512_TARGET static void wsum2_avx512(const uint64_t *p, int np, size_t words, const uint64_t *y0,
+                                       const uint64_t *y1, uint64_t *s0, uint64_t *s1)
+{
+    switch (np) {
+    case 1:
+        wsum2_512_np(p, words, y0, y1, s0, s1, 1);
+        return;
+    case 2:
+        wsum2_512_np(p, words, y0, y1, s0, s1, 2);
+        return;
+    case 3:
+        wsum2_512_np(p, words, y0, y1, s0, s1, 3);
+        return;
+    case 4:
+        wsum2_512_np(p, words, y0, y1, s0, s1, 4);
+        return;
+    default:
+        *s0 = wsum_avx512(p, np, words, y0);
+        *s1 = wsum_avx512(p, np, words, y1);
+    }
+}
+#endif
+
 /* The fastest weighted count this CPU has (all give the same numbers). */
 static wsum_fn pick_wsum(void)
 {
@@ -322,7 +393,24 @@ static void pairs_kappa(const boot_work *w, boot_thread *t, const uint64_t *plan
         and_planes(planes, np, words, c + a * words, t->ap);
         if (s)
             and_planes(planes, np, words, s + a * words, t->as);
-        for (size_t b = a + 1; b < m; b++) {
+        size_t b = a + 1;
+        /* Without missing items only both_right varies: two rows per pass,
+         * while both pairs lie in the block. */
+        for (; !s && b + 1 < m; b += 2) {
+            size_t p = first + (b - a - 1);
+            if (p < w->p0 || p + 1 >= w->p1)
+                break;
+            uint64_t both0, both1;
+            w->wsum2(t->ap, np, words, c + b * words, c + (b + 1) * words, &both0, &both1);
+            dl_ec e;
+            stats_ec_counts((size_t)total, (size_t)t->right[a], (size_t)t->right[b], (size_t)both0,
+                            w->o->boundary, &e);
+            out[p - w->p0] = e.kappa;
+            stats_ec_counts((size_t)total, (size_t)t->right[a], (size_t)t->right[b + 1],
+                            (size_t)both1, w->o->boundary, &e);
+            out[p + 1 - w->p0] = e.kappa;
+        }
+        for (; b < m; b++) {
             size_t p = first + (b - a - 1);
             if (p < w->p0 || p >= w->p1)
                 continue;
@@ -354,13 +442,14 @@ static void draw_observers(const boot_work *w, boot_thread *t, size_t r)
         t->mult[draw_below(&st, (uint32_t)w->rows)]++;
 }
 
-/* Add the block's pairs of replicate r to its mean's sum and weight, in pair
- * order. */
+/* Add the block's pairs of replicate r to its mean's sum and weight. */
 static void add_to_mean(const boot_work *w, const boot_thread *t, size_t r)
 {
     size_t m = w->rows, width = w->p1 - w->p0;
     const double *k = w->kap + r * width;
-    double sum = 0, wt = 0;
+    /* One running sum per replicate, continued from block to block, so the
+     * additions happen in pair order whatever the blocks are. */
+    double sum = w->rep_sum[r], wt = w->rep_wt[r];
     for (size_t a = 0, p = 0; a + 1 < m; a++) {
         size_t first = p;
         p += m - a - 1;
@@ -374,8 +463,8 @@ static void add_to_mean(const boot_work *w, const boot_thread *t, size_t r)
             wt += v;
         }
     }
-    w->rep_sum[r] += sum;
-    w->rep_wt[r] += wt;
+    w->rep_sum[r] = sum;
+    w->rep_wt[r] = wt;
 }
 
 static void *boot_worker(void *arg)
@@ -687,7 +776,7 @@ static int check_args(const dl_bits *correct, const dl_bits *seen, const dl_ec_b
 }
 
 int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
-                            dl_ec_boot *out, int portable)
+                            dl_ec_boot *out, int portable, size_t block_values)
 {
     memset(out, 0, sizeof *out);
     int rc = check_args(correct, seen, o);
@@ -701,6 +790,11 @@ int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen, const d
                    .n = correct->n,
                    .words = correct->words_per_row};
     w.wsum = portable ? wsum_plain : pick_wsum();
+    w.wsum2 = wsum2_plain;
+#if defined(__x86_64__)
+    if (!portable && w.wsum == wsum_avx512)
+        w.wsum2 = wsum2_avx512;
+#endif
     w.split = split_plain;
 #if defined(__x86_64__)
     if (!portable && __builtin_cpu_supports("avx512f"))
@@ -708,7 +802,8 @@ int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen, const d
 #endif
     w.last = w.n % 64 ? ((uint64_t)1 << (w.n % 64)) - 1 : ~(uint64_t)0;
     out->npairs = m > 1 ? m * (m - 1) / 2 : 0;
-    size_t np = out->npairs, per_block = BLOCK_VALUES / reps ? BLOCK_VALUES / reps : 1;
+    size_t np = out->npairs, budget = block_values ? block_values : BLOCK_VALUES,
+           per_block = budget / reps ? budget / reps : 1;
     if (per_block > np)
         per_block = np;
     int nthreads = resolve_threads(o->threads, reps);
@@ -757,5 +852,5 @@ done:
 int dl_stats_ec_bootstrap(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
                           dl_ec_boot *out)
 {
-    return stats_ec_bootstrap_with(correct, seen, o, out, 0);
+    return stats_ec_bootstrap_with(correct, seen, o, out, 0, 0);
 }

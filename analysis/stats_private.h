@@ -77,9 +77,10 @@ typedef enum {
 int stats_ec_matrix_with(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
                          double *c_obs, stats_kernel kernel);
 
-/* dl_stats_ec_bootstrap, with portable = 1 forcing the plain C kernels, so
- * tests can check that the SIMD ones give the same numbers. */
+/* dl_stats_ec_bootstrap, with portable = 1 forcing the plain C kernels, and
+ * block_values (0: the default) the most replicate values held at once, so
+ * tests can check that SIMD kernels and blocks of pairs change nothing. */
 int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
-                            dl_ec_boot *out, int portable);
+                            dl_ec_boot *out, int portable, size_t block_values);
 
 #endif

@@ -333,9 +333,16 @@ static void test_boot_threads(void **state)
         boot_same(&one, &four);
         /* the plain C kernels give the same numbers as the SIMD ones */
         dl_ec_boot plain;
-        assert_int_equal(stats_ec_bootstrap_with(c, sn, &o, &plain, 1), 0);
+        assert_int_equal(stats_ec_bootstrap_with(c, sn, &o, &plain, 1, 0), 0);
         boot_same(&one, &plain);
         dl_stats_ec_boot_free(&plain);
+        /* pairs done in blocks of 5 and of 1 (replicates redrawn per block) */
+        for (size_t per = 1; per <= 5; per += 4) {
+            dl_ec_boot blocks;
+            assert_int_equal(stats_ec_bootstrap_with(c, sn, &o, &blocks, 0, per * o.replicates), 0);
+            boot_same(&one, &blocks);
+            dl_stats_ec_boot_free(&blocks);
+        }
         /* another seed gives other intervals */
         dl_ec_boot other;
         o.seed = 2027;
