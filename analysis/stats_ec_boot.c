@@ -603,43 +603,49 @@ double dl_stats_percentile(double *v, size_t n, double q)
     return lo + (h - (double)k) * (hi - lo);
 }
 
-/* Sift-down in a heap of h values; sign +1 keeps the largest on top, -1 the
- * smallest. */
-static void sift(double *heap, size_t h, size_t i, double sign)
+/* Sift-down in a max-heap of h values (values are negated for the upper
+ * tail, so one heap serves both). */
+static void sift(double *heap, size_t h, size_t i)
 {
+    double x = heap[i];
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= h)
-            return;
-        if (c + 1 < h && sign * heap[c + 1] > sign * heap[c])
+            break;
+        if (c + 1 < h && heap[c + 1] > heap[c])
             c++;
-        if (sign * heap[c] <= sign * heap[i])
-            return;
-        double t = heap[c];
-        heap[c] = heap[i];
-        heap[i] = t;
+        if (heap[c] <= x)
+            break;
+        heap[i] = heap[c];
         i = c;
     }
+    heap[i] = x;
 }
 
 /* The k-th and (k+1)-th smallest (sign +1) or largest (sign -1) of v[0..n),
- * k + 2 <= n, from a heap of the k + 2 most extreme values: one pass that
- * mostly compares with the heap's top, for the tails an interval needs. */
-static void tail_pair(const double *v, size_t n, size_t k, double sign, double *heap, double *xk,
-                      double *xk1)
+ * k + 2 <= n, from a max-heap of the k + 2 most extreme values (times sign):
+ * one pass that mostly compares with the heap's top, for the tails an
+ * interval needs. */
+static void tail_pair(const double *restrict v, size_t n, size_t k, double sign,
+                      double *restrict heap, double *xk, double *xk1)
 {
     size_t h = k + 2;
-    memcpy(heap, v, h * sizeof *heap);
+    for (size_t i = 0; i < h; i++)
+        heap[i] = sign * v[i];
     for (size_t i = h / 2; i-- > 0;)
-        sift(heap, h, i, sign);
-    for (size_t i = h; i < n; i++)
-        if (sign * v[i] < sign * heap[0]) {
-            heap[0] = v[i];
-            sift(heap, h, 0, sign);
+        sift(heap, h, i);
+    double top = heap[0];
+    for (size_t i = h; i < n; i++) {
+        double x = sign * v[i];
+        if (x < top) {
+            heap[0] = x;
+            sift(heap, h, 0);
+            top = heap[0];
         }
-    /* top: the (k+1)-th; the next one is the more extreme child of the top */
-    *xk1 = heap[0];
-    *xk = h == 2 ? heap[1] : sign * heap[1] > sign * heap[2] ? heap[1] : heap[2];
+    }
+    /* top: the (k+1)-th; the next one is the larger child of the top */
+    *xk1 = sign * heap[0];
+    *xk = sign * (h == 2 ? heap[1] : heap[1] > heap[2] ? heap[1] : heap[2]);
 }
 
 /* Both ends of an interval. Equals two dl_stats_percentile calls. */
