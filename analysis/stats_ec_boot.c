@@ -8,7 +8,8 @@
  * sum_b 2^b popcount(W_b AND z) over the bit planes W_b of the weights. The
  * weights of a replicate are small (Poisson(1)-like: four planes for 10,000
  * items), so a pair costs a few AND + popcount passes over n / 64 words,
- * exactly, with no resampled copy of the data.
+ * exactly, with no resampled copy of the data (only the ~63% of items drawn
+ * at least once are packed together first, when the CPU has PEXT).
  *
  * Why it is deterministic: replicate r draws its item indices from its own
  * splitmix64 stream keyed by (seed, r) and its observers from another, so a
@@ -96,8 +97,9 @@ typedef struct boot_work {
     size_t p0, p1; /* pairs of this block */
     double *kap;   /* replicates x (p1 - p0), replicate-major; NaN = undefined */
     double *rep_sum, *rep_wt;
-    wsum_fn wsum;                                                     /* weighted popcount kernel */
-    wsum2_fn wsum2;                                                   /* ... of two vectors */
+    wsum_fn wsum;   /* weighted popcount kernel */
+    wsum2_fn wsum2; /* ... of two vectors */
+    int pack;       /* pack each replicate to its drawn items (BMI2) */
     void (*split)(const uint32_t *, size_t, size_t, int, uint64_t *); /* weights to planes */
     atomic_size_t next;
 } boot_work;
@@ -110,6 +112,11 @@ typedef struct boot_thread {
     uint64_t *as;     /* seen row a AND plane, MAX_PLANES x words */
     uint64_t *right;  /* rows: weighted right counts (all-seen case) */
     uint32_t *mult;   /* rows: observer multiplicities */
+    /* The items a replicate drew at least once (about 63%), packed: rows of
+     * correct and seen and the planes, so the counts skip the weight-0 ones.
+     * NULL when the CPU has no BMI2 or the rows are too big to copy. */
+    uint64_t *pc, *ps, *pp;
+    uint32_t *cnt; /* per word: items drawn at least once */
 } boot_thread;
 
 static size_t pair_index(size_t m, size_t a, size_t b)
@@ -377,11 +384,10 @@ static void and_planes(const uint64_t *planes, int np, size_t words, const uint6
 
 /* Weighted kappas of the block's pairs for one set of planes; pair p goes to
  * out[p - p0]. */
-static void pairs_kappa(const boot_work *w, boot_thread *t, const uint64_t *planes, int np,
-                        uint64_t total, double *out)
+static void pairs_kappa(const boot_work *w, boot_thread *t, const uint64_t *c, const uint64_t *s,
+                        size_t words, const uint64_t *planes, int np, uint64_t total, double *out)
 {
-    size_t m = w->rows, words = w->words;
-    const uint64_t *c = w->correct->words, *s = w->seen ? w->seen->words : NULL;
+    size_t m = w->rows;
     wsum_fn wsum = w->wsum;
     if (!s)
         for (size_t a = 0; a < m; a++)
@@ -467,6 +473,59 @@ static void add_to_mean(const boot_work *w, const boot_thread *t, size_t r)
     w->rep_wt[r] = wt;
 }
 
+#if defined(__x86_64__)
+/* Append the bits of every src word selected by mask (PEXT) to dst, for
+ * `rows` rows of `words` words into rows of `pwords` words. */
+__attribute__((target("bmi2"))) static void pack_rows(const uint64_t *src, size_t rows,
+                                                      size_t words, const uint64_t *mask,
+                                                      const uint32_t *cnt, size_t pwords,
+                                                      uint64_t *dst)
+{
+    for (size_t r = 0; r < rows; r++) {
+        const uint64_t *x = src + r * words;
+        uint64_t *d = dst + r * pwords;
+        uint64_t acc = 0;
+        size_t fill = 0, out = 0;
+        for (size_t k = 0; k < words; k++) {
+            uint64_t v = _pext_u64(x[k], mask[k]);
+            acc |= v << fill; /* fill < 64 */
+            fill += cnt[k];
+            if (fill >= 64) {
+                d[out++] = acc;
+                fill -= 64;
+                acc = fill ? v >> (cnt[k] - fill) : 0;
+            }
+        }
+        if (out < pwords)
+            d[out++] = acc;
+        while (out < pwords)
+            d[out++] = 0;
+    }
+}
+
+/* Pack correct, seen and the planes down to the drawn items; returns the
+ * packed words per row. */
+static size_t pack_replicate(const boot_work *w, boot_thread *t, int np)
+{
+    size_t words = w->words, drawn = 0;
+    uint64_t *mask = t->ap; /* scratch: any plane set = drawn at least once */
+    for (size_t k = 0; k < words; k++) {
+        uint64_t any = 0;
+        for (int b = 0; b < np; b++)
+            any |= t->planes[(size_t)b * words + k];
+        mask[k] = any;
+        t->cnt[k] = (uint32_t)__builtin_popcountll(any);
+        drawn += t->cnt[k];
+    }
+    size_t pwords = (drawn + 63) / 64;
+    pack_rows(w->correct->words, w->rows, words, mask, t->cnt, pwords, t->pc);
+    if (w->seen)
+        pack_rows(w->seen->words, w->rows, words, mask, t->cnt, pwords, t->ps);
+    pack_rows(t->planes, (size_t)np, words, mask, t->cnt, pwords, t->pp);
+    return pwords;
+}
+#endif
+
 static void *boot_worker(void *arg)
 {
     boot_thread *t = arg;
@@ -478,7 +537,19 @@ static void *boot_worker(void *arg)
             break;
         for (size_t r = r0; r < r0 + CHUNK_REPS && r < reps; r++) {
             int np = draw_planes(w, t, r);
-            pairs_kappa(w, t, t->planes, np, w->n, w->kap + r * (w->p1 - w->p0));
+            double *out = w->kap + r * (w->p1 - w->p0);
+#if defined(__x86_64__)
+            if (t->pc) {
+                size_t pw = pack_replicate(w, t, np);
+                pairs_kappa(w, t, t->pc, w->seen ? t->ps : NULL, pw, t->pp, np, w->n, out);
+                goto drawn;
+            }
+#endif
+            pairs_kappa(w, t, w->correct->words, w->seen ? w->seen->words : NULL, w->words,
+                        t->planes, np, w->n, out);
+#if defined(__x86_64__)
+        drawn:
+#endif
             if (w->o->resample_observers)
                 draw_observers(w, t, r);
             add_to_mean(w, t, r);
@@ -490,6 +561,10 @@ static void *boot_worker(void *arg)
 static void thread_free(boot_thread *t)
 {
     free(t->weight);
+    free(t->pc);
+    free(t->ps);
+    free(t->pp);
+    free(t->cnt);
     free(t->planes);
     free(t->ap);
     free(t->as);
@@ -511,6 +586,26 @@ static int thread_init(boot_thread *t, boot_work *w)
         thread_free(t);
         return DL_ENOMEM;
     }
+#if defined(__x86_64__)
+    /* Packing copies the rows once per replicate: worth it while they stay
+     * in cache (up to 8 MiB). */
+    size_t cells = w->rows * (w->words ? w->words : 1);
+    if (w->pack && cells <= ((size_t)1 << 20)) {
+        t->pc = dl_calloc(cells, sizeof *t->pc);
+        t->ps = w->seen ? dl_calloc(cells, sizeof *t->ps) : NULL;
+        t->pp = dl_calloc(pw, sizeof *t->pp);
+        t->cnt = dl_calloc(w->words ? w->words : 1, sizeof *t->cnt);
+        if (!t->pc || (w->seen && !t->ps) || !t->pp || !t->cnt) {
+            /* no room to pack: count over all items instead */
+            free(t->pc);
+            free(t->ps);
+            free(t->pp);
+            free(t->cnt);
+            t->pc = t->ps = t->pp = NULL;
+            t->cnt = NULL;
+        }
+    }
+#endif
     return 0;
 }
 
@@ -699,7 +794,8 @@ static int point_estimates(boot_work *w, dl_ec_boot *out)
     /* One plane of all ones: every item weight 1. */
     for (size_t k = 0; k < w->words; k++)
         t.planes[k] = k + 1 == w->words ? w->last : ~(uint64_t)0;
-    pairs_kappa(w, &t, t.planes, 1, w->n, out->kappa + w->p0);
+    pairs_kappa(w, &t, w->correct->words, w->seen ? w->seen->words : NULL, w->words, t.planes, 1,
+                w->n, out->kappa + w->p0);
     thread_free(&t);
     return 0;
 }
@@ -800,6 +896,7 @@ int stats_ec_bootstrap_with(const dl_bits *correct, const dl_bits *seen, const d
 #if defined(__x86_64__)
     if (!portable && w.wsum == wsum_avx512)
         w.wsum2 = wsum2_avx512;
+    w.pack = !portable && __builtin_cpu_supports("bmi2");
 #endif
     w.split = split_plain;
 #if defined(__x86_64__)
