@@ -743,6 +743,53 @@ static void tail_pair(const double *restrict v, size_t n, size_t k, double sign,
     *xk = sign * (h == 2 ? heap[1] : heap[1] > heap[2] ? heap[1] : heap[2]);
 }
 
+/* Move the values x with sign x <= t to the front of v; returns how many.
+ * Branch-free Lomuto: the swap always happens, the count moves on a match. */
+static size_t front_of(double *v, size_t n, double t, double sign)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        v[i] = v[c];
+        v[c] = x;
+        c += sign * x <= t;
+    }
+    return c;
+}
+
+/* tail_pair, first narrowed to the values below a threshold taken from a
+ * sample (the replicates are i.i.d., so the first ones are a fair sample):
+ * when at least k + 2 values fall below it, the answer lies among those few
+ * hundred, found by selection (no heap: its sifts mispredict). v is
+ * reordered; `scratch` holds SAMPLE values. */
+enum { SAMPLE = 512 };
+
+static void tail_pair_fast(double *v, size_t n, size_t k, double sign, double *scratch, double *xk,
+                           double *xk1)
+{
+    size_t s = n < SAMPLE ? n : SAMPLE, j = (k + 2) * s / n * 2 + 16;
+    if (j + 2 < s && 4 * (k + 2) < n) {
+        for (size_t i = 0; i < s; i++)
+            scratch[i] = sign * v[i];
+        select_kth(scratch, s, j);
+        size_t c = front_of(v, n, scratch[j], sign);
+        if (c >= k + 2) {
+            for (size_t i = 0; i < c; i++) /* negation is exact: undone below */
+                v[i] *= sign;
+            select_kth(v, c, k);
+            double next = v[k + 1];
+            for (size_t i = k + 2; i < c; i++)
+                next = v[i] < next ? v[i] : next;
+            *xk = sign * v[k];
+            *xk1 = sign * next;
+            for (size_t i = 0; i < c; i++)
+                v[i] *= sign;
+            return;
+        }
+    }
+    tail_pair(v, n, k, sign, scratch, xk, xk1);
+}
+
 /* Both ends of an interval. Equals two dl_stats_percentile calls. */
 static void percentile2(double *v, size_t n, double qlo, double qhi, double *lo, double *hi)
 {
@@ -760,12 +807,15 @@ static void percentile2(double *v, size_t n, double qlo, double qhi, double *lo,
     if ((kl + 2) * 8 <= n && (n - 1 - kh + 1) * 8 <= n) { /* both ends in thin tails */
         double heap[64], *hp = kl + 2 <= 64 && n - kh <= 64 ? heap : NULL, a, b;
         size_t need = kl + 2 > n - kh ? kl + 2 : n - kh;
+        need = need > SAMPLE ? need : SAMPLE; /* the sample too */
+        if (need > 64)
+            hp = NULL;
         if (!hp && !(hp = malloc(need * sizeof *hp)))
             goto select;
-        tail_pair(v, n, kl, 1.0, hp, &a, &b);
+        tail_pair_fast(v, n, kl, 1.0, hp, &a, &b);
         *lo = a + (hl - (double)kl) * (b - a);
         /* the kh-th smallest is the (n - 1 - kh)-th largest */
-        tail_pair(v, n, n - 2 - kh, -1.0, hp, &b, &a); /* b: (kh+1)-th smallest, a: kh-th */
+        tail_pair_fast(v, n, n - 2 - kh, -1.0, hp, &b, &a); /* b: (kh+1)-th, a: kh-th */
         *hi = a + (hh - (double)kh) * (b - a);
         if (hp != heap)
             free(hp);
