@@ -91,6 +91,11 @@ typedef struct dl_report_options {
     int balance_classes; /* subsample trivial/in-between/impossible to equal size */
     uint64_t seed;       /* of the GSL RNG that subsamples */
     double chance;       /* accuracy of guessing: 0.5 for 2AFC (default) */
+    /* Error consistency: the c_exp = 1 convention, and a bootstrap of every
+     * pair and of the mean (ec_boot.replicates 0: none; default seed 1,
+     * level 0.95). */
+    dl_ec_boundary ec_boundary;
+    dl_ec_boot_opts ec_boot;
 } dl_report_options;
 
 void dl_report_options_default(dl_report_options *o);
@@ -119,9 +124,16 @@ typedef struct dl_report_trials {
     /* Error consistency over the items both saw (first answer per item),
      * nobservers x nobservers row-major; NaN where undefined. */
     const double *ec;
-    const size_t *ec_items; /* items each pair both saw */
-    dl_summary ec_pairs;    /* over pairs i < j with a defined kappa */
-    size_t ec_undefined;    /* pairs whose kappa is undefined */
+    const size_t *ec_items;       /* items each pair both saw */
+    dl_summary ec_pairs;          /* over pairs i < j with a defined kappa */
+    size_t ec_undefined;          /* pairs whose kappa is undefined */
+    size_t ec_boundary_undefined; /* of those, pairs with c_exp = 1 */
+    dl_ec_boundary ec_boundary;   /* the convention used */
+    /* With a bootstrap (ec_boot.replicates > 0), else NULL / NaN: percentile
+     * intervals per pair (nobservers x nobservers) and of the mean. */
+    const double *ec_ci_low, *ec_ci_high;
+    double ec_mean_ci_low, ec_mean_ci_high;
+    dl_ec_boot_opts ec_boot;
 } dl_report_trials;
 
 #define DL_REPORT_NCLASS 3 /* trivial, in-between, impossible */

@@ -30,8 +30,10 @@ typedef struct dl_ec {
 } dl_ec;
 
 /* Error consistency of two correctness vectors (0/1 bytes) of length n.
- * Conventions: c_obs == 1 -> kappa 1; exactly one observer always right ->
- * kappa 0. n == 0 -> DL_EUNDEF. */
+ * Conventions: c_exp == 1 (both always right, or both always wrong) ->
+ * kappa NaN, DL_EUNDEF (see dl_stats_ec_counts for the older convention);
+ * else c_obs == 1 -> kappa 1; exactly one observer always right -> kappa 0.
+ * n == 0 -> DL_EUNDEF. */
 int dl_stats_ec(const uint8_t *a, const uint8_t *b, size_t n, dl_ec *out, const char **why);
 
 /* Bit-packed correctness vectors for many observers/models: row r holds
@@ -53,14 +55,146 @@ static inline void dl_stats_bits_set(dl_bits *b, size_t row, size_t item)
 
 /* Fill kappa (rows x rows, row-major) with the error-consistency kappa of
  * every pair of rows over all n items (popcount fast path). The diagonal is 1
- * (or NaN when undefined). c_obs may be NULL; when given it is filled too.
- * When mask is non-NULL (one row of n bits), only items whose mask bit is
+ * (or NaN when undefined: no item, or a row always right / always wrong). c_obs may be NULL; when
+ * given it is filled too. When mask is non-NULL (one row of n bits), only items whose mask bit is
  * set are compared. threads <= 0 means one per core. Entries equal
  * dl_stats_ec on the same items bit for bit, whatever the thread count.
  * Returns DL_EUNDEF (all entries NaN) when no item is compared, DL_EINVAL
  * when mask->n != b->n, DL_ENOMEM. */
 int dl_stats_ec_matrix(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
                        double *c_obs);
+
+/* ==== error consistency: bounds, test, bootstrap (issue 13) =================== */
+
+/* What kappa is when the expected agreement is 1 (both observers always right
+ * or both always wrong): missing (the default, Klein et al. 2025) or 1 (the
+ * older convention, for reproducing earlier numbers). */
+typedef enum { DL_EC_BOUNDARY_UNDEFINED = 0, DL_EC_BOUNDARY_ONE = 1 } dl_ec_boundary;
+
+int dl_stats_ec_boundary_parse(const char *s); /* "undefined" / "one"; -1 if unknown */
+const char *dl_stats_ec_boundary_name(dl_ec_boundary b);
+
+/* Error consistency from the counts of a pair: n items, r1 and r2 right,
+ * both_right right for both. Counts that no pair of vectors can have ->
+ * DL_EINVAL. Missing kappa (n == 0, or c_exp == 1 under
+ * DL_EC_BOUNDARY_UNDEFINED) -> NaN, DL_EUNDEF with the reason in `why`. */
+int dl_stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
+                       dl_ec *out, const char **why);
+
+typedef struct dl_ec_test {
+    double kappa_min;       /* smallest kappa two observers with these accuracies reach */
+    double kappa_max;       /* largest one (Klein et al. 2025) */
+    double kappa_corrected; /* n kappa / ((n - 1) + kappa), small-sample corrected */
+    double p_value;         /* Fisher's exact test, two-sided, of the 2x2 right/wrong table */
+} dl_ec_test;
+
+/* Bounds, corrected kappa and Fisher's p of a pair from its counts (as
+ * dl_stats_ec_counts). Bounds follow from both_right ranging over
+ * [max(0, r1 + r2 - n), min(r1, r2)]. Fields that are undefined are NaN
+ * (the p-value is defined whenever n > 0). Returns as dl_stats_ec_counts. */
+int dl_stats_ec_test(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
+                     dl_ec_test *out);
+
+/* Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided as R's
+ * fisher.test: the sum of the hypergeometric probabilities (margins fixed)
+ * of all tables no more likely than the observed one, relative tolerance
+ * 1e-7. A total above 2^32 - 1 -> DL_EINVAL; an empty table -> p 1. */
+int dl_stats_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d, double *p_value);
+
+typedef struct dl_ec_boot_opts {
+    size_t replicates;      /* bootstrap replicates, >= 1 */
+    uint64_t seed;          /* replicate r draws from streams derived from (seed, r) */
+    double conf_level;      /* e.g. 0.95 */
+    int resample_observers; /* mean over pairs: resample observers too */
+    dl_ec_boundary boundary;
+    int threads; /* <= 0: one per core; the result does not depend on it */
+} dl_ec_boot_opts;
+
+typedef struct dl_ec_boot {
+    size_t npairs;  /* rows (rows - 1) / 2, pairs (a, b), a < b, row by row */
+    double *kappa;  /* per pair, the estimate on the data */
+    double *ci_low; /* per pair, percentile interval; NaN if no replicate defined */
+    double *ci_high;
+    size_t *defined;    /* per pair, replicates with a defined kappa */
+    double mean;        /* mean kappa over pairs with a defined kappa, on the data */
+    size_t mean_pairs;  /* pairs in that mean */
+    double mean_ci_low; /* percentile interval of the replicates' means */
+    double mean_ci_high;
+    double mean_se;      /* SD of the replicates' means */
+    size_t mean_defined; /* replicates with a defined mean */
+} dl_ec_boot;
+
+/* Percentile bootstrap of every pairwise error consistency and of their mean.
+ * correct: rows x n bit-packed correctness; seen: which items each row saw
+ * (NULL: all; a correct bit must not be set where seen is not). A pair is compared over the items
+ * both saw. Each replicate resamples the n items with replacement (one draw shared by all pairs, so
+ * observers keep their alignment); with resample_observers the mean is also
+ * taken over a resample of the rows (pairs weighted by the product of their
+ * rows' multiplicities; a row drawn twice is not paired with itself).
+ * Deterministic: the same inputs and seed give the same numbers on any
+ * number of threads. Returns 0, DL_EINVAL, DL_ENOMEM. Free with
+ * dl_stats_ec_boot_free. */
+int dl_stats_ec_bootstrap(const dl_bits *correct, const dl_bits *seen, const dl_ec_boot_opts *o,
+                          dl_ec_boot *out);
+void dl_stats_ec_boot_free(dl_ec_boot *b);
+
+/* Percentile of v[0..n) at probability q, linear interpolation between order
+ * statistics (NumPy's default, R's type 7). Reorders v. n == 0 -> NaN. */
+double dl_stats_percentile(double *v, size_t n, double q);
+
+/* ---- planning (`dddlab plan`) ---- */
+
+/* Power of the exact one-sided binomial test against chance (greater) with n
+ * trials at level alpha when the true accuracy is `accuracy`: the test
+ * rejects when correct >= *critical (n + 1: never). */
+int dl_stats_power_2afc(unsigned n, double accuracy, double chance, double alpha,
+                        unsigned *critical, double *power);
+
+typedef struct dl_plan_2afc {
+    unsigned n;        /* smallest n from which the power stays >= target */
+    unsigned first_n;  /* smallest n whose power is >= target (it may dip after) */
+    unsigned critical; /* at n: correct answers needed to reject chance */
+    double power;      /* at n */
+} dl_plan_2afc;
+
+/* Trials needed. Power is not monotone in n; n is the smallest count from
+ * which it stays >= target, checked up to 4 first_n + 50. Not reachable
+ * within nmax trials (or accuracy <= chance) -> DL_EUNDEF with `why`. */
+int dl_stats_plan_2afc(double accuracy, double chance, double alpha, double target, unsigned nmax,
+                       dl_plan_2afc *out, const char **why);
+
+/* The copy model of Klein et al. (2025) for accuracies p1, p2 and
+ * population kappa: observer 2 copies observer 1's correctness with
+ * probability *copy, else is right with probability *q. DL_EINVAL (with
+ * `why`) when no copy model fits (kappa < 0 or above what p1, p2 allow). */
+int dl_stats_copy_model(double p1, double p2, double kappa, double *copy, double *q,
+                        const char **why);
+
+typedef struct dl_plan_ec_opts {
+    double p1, p2, kappa; /* the pair to plan for */
+    double half_width;    /* wanted half-width of the interval */
+    double conf_level;
+    size_t sims;   /* simulated experiments per n */
+    uint64_t seed; /* simulation s draws from a stream keyed by (seed, s) */
+    size_t nmax;   /* give up beyond this many items */
+} dl_plan_ec_opts;
+
+typedef struct dl_plan_ec {
+    size_t n;            /* items needed */
+    double half_width;   /* expected half-width at n */
+    double copy_prob;    /* the copy model's copy probability */
+    size_t sims_defined; /* simulations at n with a defined kappa */
+} dl_plan_ec;
+
+/* Expected half-width of the conf_level interval of kappa with n items: half
+ * the distance between the (1 -/+ conf)/2 quantiles of kappa over o->sims
+ * experiments simulated from the copy model (the spread a percentile
+ * bootstrap interval estimates). */
+int dl_stats_ec_half_width(size_t n, const dl_plan_ec_opts *o, double *half_width, size_t *defined);
+/* The smallest n (to 1%) whose expected half-width is <= o->half_width. */
+int dl_stats_plan_ec(const dl_plan_ec_opts *o, dl_plan_ec *out, const char **why);
+
+/* ==== end of error consistency block (issue 13) ================================ */
 
 /* ---- Cohen's and Fleiss' kappa --------------------------------------------- */
 

@@ -203,6 +203,87 @@ static void draw_ec_observers(const void *ctx)
     free(labels);
 }
 
+/* ---- observers: error consistency per pair, with bootstrap whiskers ---- */
+
+static void hline(double x0, double x1, double y, int colour, int style);
+
+typedef struct ec_pair_pt {
+    double k, lo, hi;
+} ec_pair_pt;
+
+static int cmp_pair_pt(const void *a, const void *b)
+{
+    double x = ((const ec_pair_pt *)a)->k, y = ((const ec_pair_pt *)b)->k;
+    return (x > y) - (x < y);
+}
+
+static void draw_ec_pairs(const void *ctx)
+{
+    const dl_report_trials *t = ctx;
+    size_t n = t->nobservers, m = 0;
+    ec_pair_pt *pt = dl_calloc(n * (n - 1) / 2 + 1, sizeof *pt);
+    PLFLT *x = dl_calloc(n * (n - 1) / 2 + 1, sizeof *x),
+          *y = dl_calloc(n * (n - 1) / 2 + 1, sizeof *y),
+          *a = dl_calloc(n * (n - 1) / 2 + 1, sizeof *a),
+          *b = dl_calloc(n * (n - 1) / 2 + 1, sizeof *b);
+    if (!pt || !x || !y || !a || !b)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (!isnan(t->ec[i * n + j]))
+                pt[m++] = (ec_pair_pt){t->ec[i * n + j], t->ec_ci_low[i * n + j],
+                                       t->ec_ci_high[i * n + j]};
+    qsort(pt, m, sizeof *pt, cmp_pair_pt); /* sorted, so the whiskers read as a band */
+    double lo = 0;
+    for (size_t i = 0; i < m; i++) {
+        x[i] = i + 1.0;
+        y[i] = pt[i].k;
+        a[i] = isnan(pt[i].lo) ? pt[i].k : pt[i].lo;
+        b[i] = isnan(pt[i].hi) ? pt[i].k : pt[i].hi;
+        lo = fmin(lo, a[i]);
+    }
+    lo = fmax(-1, floor(lo * 10 - 1) / 10);
+    plvpor(0.1, 0.96, 0.12, 0.79);
+    plwind(0, m + 1.0, lo, 1);
+    hline(0, m + 1.0, 0, RP_GREY, 1);
+    if (t->ec_pairs.n) {
+        hline(0, m + 1.0, t->ec_pairs.mean, RP_VERMILLION, 1);
+        hline(0, m + 1.0, t->ec_mean_ci_low, RP_VERMILLION, 2);
+        hline(0, m + 1.0, t->ec_mean_ci_high, RP_VERMILLION, 2);
+    }
+    plcol0(RP_BLUE);
+    plwidth(2.0);
+    if (m)
+        plerry((PLINT)m, x, a, b);
+    plwidth(1.5);
+    plschr(0, m > 100 ? 0.5 : 1.0);
+    if (m)
+        plstring((PLINT)m, x, y, rp_plot_marker(0));
+    plschr(0, 1.0);
+    plcol0(RP_BLACK);
+    plbox("bcnt", 0, 0, "bcnstv", 0, 0);
+    pllab("observer pairs, sorted by κ", "error consistency κ", "");
+    char c1[96], c2[96];
+    snprintf(c1, sizeof c1, "pair, %g%% interval", 100 * t->ec_boot.conf_level);
+    snprintf(c2, sizeof c2, "mean κ %.2f and its %g%% interval", t->ec_pairs.mean,
+             100 * t->ec_boot.conf_level);
+    const char *text[2] = {c1, c2};
+    const int col[2] = {RP_BLUE, RP_VERMILLION}, box[2] = {0, 0}, sty[2] = {1, 2}, mk[2] = {0, -1};
+    rp_plot_legend(2, text, col, box, sty, mk, 0.875);
+    char tl[160];
+    snprintf(tl, sizeof tl,
+             "Error consistency per pair (bootstrap over %s, %zu replicates, seed %llu)",
+             t->ec_boot.resample_observers ? "items and observers" : "items", t->ec_boot.replicates,
+             (unsigned long long)t->ec_boot.seed);
+    rp_plot_title(tl);
+done:
+    free(pt);
+    free(x);
+    free(y);
+    free(a);
+    free(b);
+}
+
 /* ---- Figure 4: decisions, images sorted by models correct ---- */
 
 typedef struct dec_fig {
@@ -564,6 +645,10 @@ static const struct {
                           "orange line is chance, the dashed grey line the group mean."},
     {"ec_observers", "Error consistency κ between every pair of observers over the items both "
                      "saw; grey: undefined."},
+    {"ec_pairs", "Error consistency κ of every pair of observers, sorted, with its percentile "
+                 "bootstrap interval (whiskers; items resampled, one draw for all pairs); red: "
+                 "the mean over pairs and its interval (dashed); pairs whose κ is undefined "
+                 "are left out."},
     {"answers", "Share of trivial, in-between and impossible images among the images that got "
                 "each answer, over all observers' answers (cf. Fig. 6); numbers above the bars "
                 "count answers."},
@@ -646,6 +731,9 @@ int rp_write_figures(const dl_report *r, const char *dir, const char **names, si
     if (!rc && t && t->nobservers >= 2 &&
         !(rc = rp_plot(dir, "ec_observers", 1300, 1150, draw_ec_observers, t, err)))
         add(names, nnames, "ec_observers");
+    if (!rc && t && t->nobservers >= 2 && t->ec_ci_low &&
+        !(rc = rp_plot(dir, "ec_pairs", 1600, 1000, draw_ec_pairs, t, err)))
+        add(names, nnames, "ec_pairs");
     if (!rc && g && !(rc = rp_plot(dir, "answers", 2200, 950, draw_answers, g, err)))
         add(names, nnames, "answers");
     return rc;

@@ -86,6 +86,7 @@ typedef struct rp_results {
     dl_report_observer *observers;
     double *ec;
     size_t *ec_items;
+    double *ec_ci_low, *ec_ci_high; /* nobs x nobs with a bootstrap, else NULL */
     dl_report_ratings ratings;
     int has_ratings;
     dl_report_answer *answers[3];

@@ -93,6 +93,29 @@ static void trials(dl_json *j, const dl_report *r, const dl_report_trials *t)
     num(j, "sd", t->ec_pairs.n > 1 ? t->ec_pairs.sd : NAN);
     num(j, "min", t->ec_pairs.n ? t->ec_pairs.min : NAN);
     num(j, "max", t->ec_pairs.n ? t->ec_pairs.max : NAN);
+    integer(j, "undefined_expected_agreement_1", t->ec_boundary_undefined);
+    dl_json_key(j, "ec_boundary");
+    dl_json_string(j, dl_stats_ec_boundary_name(t->ec_boundary));
+    dl_json_key(j, "bootstrap");
+    if (t->ec_ci_low) {
+        dl_json_object_begin(j);
+        integer(j, "replicates", t->ec_boot.replicates);
+        integer(j, "seed", (size_t)t->ec_boot.seed);
+        num(j, "conf_level", t->ec_boot.conf_level);
+        dl_json_key(j, "method");
+        dl_json_string(j, "percentile");
+        dl_json_key(j, "resample");
+        dl_json_string(j, t->ec_boot.resample_observers ? "items and observers" : "items");
+        dl_json_object_end(j);
+        num(j, "mean_ci_low", t->ec_mean_ci_low);
+        num(j, "mean_ci_high", t->ec_mean_ci_high);
+        dl_json_key(j, "ci_low");
+        matrix(j, t->ec_ci_low, t->nobservers);
+        dl_json_key(j, "ci_high");
+        matrix(j, t->ec_ci_high, t->nobservers);
+    } else {
+        dl_json_null(j);
+    }
     dl_json_key(j, "why");
     if (t->nobservers < 2)
         dl_json_string(j, "needs at least two observers");

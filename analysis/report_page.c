@@ -260,10 +260,24 @@ static void trials_section(page *p, const dl_report *r, const dl_report_trials *
              "matrix is in error_consistency.csv, the pairs in ec_pairs.csv.",
              t->ec_pairs.n + t->ec_undefined, t->ec_undefined ? ", undefined ones left out" : "",
              range(buf, sizeof buf, &t->ec_pairs));
+    if (t->nobservers >= 2 && t->ec_ci_low)
+        para(p,
+             "%g%% interval of the mean κ: %.3f to %.3f (percentile bootstrap over %s, %zu "
+             "replicates, seed %llu); per pair in ec_pairs.csv.",
+             100 * t->ec_boot.conf_level, t->ec_mean_ci_low, t->ec_mean_ci_high,
+             t->ec_boot.resample_observers ? "items and observers" : "items", t->ec_boot.replicates,
+             (unsigned long long)t->ec_boot.seed);
+    if (t->nobservers >= 2)
+        para(p, "κ when both observers of a pair are always right or both always wrong: %s.",
+             t->ec_boundary == DL_EC_BOUNDARY_ONE
+                 ? "1 (--ec-boundary one, the older convention)"
+                 : "missing, left out of the mean (Klein et al. 2025)");
     if (has_figure(figs, nf, "observer_accuracy"))
         figure(p, "observer_accuracy");
     if (has_figure(figs, nf, "ec_observers"))
         figure(p, "ec_observers");
+    if (has_figure(figs, nf, "ec_pairs"))
+        figure(p, "ec_pairs");
 }
 
 static void question_table(page *p, const dl_report_ratings *g)

@@ -128,7 +128,7 @@ static int ec_pairs_csv(const dl_report_trials *tr, const char *dir, dl_error *e
     int rc = tb_open(&t, dir, "ec_pairs.csv", err);
     if (rc)
         return rc;
-    tb_header(&t, "a,b,items,kappa");
+    tb_header(&t, "a,b,items,kappa,ci_low,ci_high,ec_boundary,replicates,seed");
     size_t n = tr->nobservers;
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
@@ -136,6 +136,16 @@ static int ec_pairs_csv(const dl_report_trials *tr, const char *dir, dl_error *e
             tb_str(&t, tr->observers[j].code);
             tb_int(&t, (long long)tr->ec_items[i * n + j]);
             tb_num(&t, tr->ec[i * n + j]);
+            tb_num(&t, tr->ec_ci_low ? tr->ec_ci_low[i * n + j] : NAN);
+            tb_num(&t, tr->ec_ci_high ? tr->ec_ci_high[i * n + j] : NAN);
+            tb_str(&t, dl_stats_ec_boundary_name(tr->ec_boundary));
+            if (tr->ec_ci_low) {
+                tb_int(&t, (long long)tr->ec_boot.replicates);
+                tb_int(&t, (long long)tr->ec_boot.seed);
+            } else {
+                tb_num(&t, NAN);
+                tb_num(&t, NAN);
+            }
             tb_row(&t);
         }
     return tb_close(&t, err);

@@ -114,8 +114,19 @@ static void trials(FILE *out, const dl_report *r, const dl_report_trials *t)
         return;
     }
     range(out, "error consistency (kappa, items both saw)", &t->ec_pairs);
+    if (t->ec_ci_low)
+        fprintf(out,
+                "  mean %.3f, %g%% interval %.3f to %.3f (percentile bootstrap over %s, %zu "
+                "replicates, seed %llu)\n",
+                t->ec_pairs.n ? t->ec_pairs.mean : NAN, 100 * t->ec_boot.conf_level,
+                t->ec_mean_ci_low, t->ec_mean_ci_high,
+                t->ec_boot.resample_observers ? "items and observers" : "items",
+                t->ec_boot.replicates, (unsigned long long)t->ec_boot.seed);
     if (t->ec_undefined)
         fprintf(out, "  %zu pair(s) with undefined kappa left out\n", t->ec_undefined);
+    fprintf(out, "  kappa when both observers are always right or both always wrong: %s\n",
+            t->ec_boundary == DL_EC_BOUNDARY_ONE ? "1 (--ec-boundary one, the older convention)"
+                                                 : "missing (--ec-boundary undefined)");
     if (t->nobservers <= MAX_PRINTED_MATRIX)
         ec_matrix(out, r, t, w);
     else

@@ -48,6 +48,8 @@ int cmd_consistency(int argc, char **argv);
 void help_consistency(FILE *out);
 int cmd_binomial(int argc, char **argv);
 void help_binomial(FILE *out);
+int cmd_plan(int argc, char **argv);
+void help_plan(FILE *out);
 
 int cmd_sessions(int argc, char **argv);
 void help_sessions(FILE *out);

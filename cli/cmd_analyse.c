@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_stats.h"
 #include "dl_report.h"
 
 #define MAX_LIST 256
@@ -18,6 +19,8 @@ typedef struct args {
     double chance;
     int chance_given;
     dl_report_columns cols;
+    dl_ec_boot_opts ec_boot; /* error consistency: --bootstrap etc. */
+    dl_ec_boundary ec_boundary;
 } args;
 
 enum {
@@ -50,6 +53,11 @@ enum {
     O_BALANCE,
     O_SEED,
     O_CHANCE,
+    O_BOOTSTRAP,
+    O_CONF,
+    O_RESAMPLE_OBS,
+    O_THREADS,
+    O_EC_BOUNDARY,
     O_HELP
 };
 
@@ -82,6 +90,11 @@ static const struct option options[] = {{"db", required_argument, 0, O_DB},
                                         {"balance-classes", no_argument, 0, O_BALANCE},
                                         {"seed", required_argument, 0, O_SEED},
                                         {"chance", required_argument, 0, O_CHANCE},
+                                        {"bootstrap", required_argument, 0, O_BOOTSTRAP},
+                                        {"conf", required_argument, 0, O_CONF},
+                                        {"resample-observers", no_argument, 0, O_RESAMPLE_OBS},
+                                        {"threads", required_argument, 0, O_THREADS},
+                                        {"ec-boundary", required_argument, 0, O_EC_BOUNDARY},
                                         {"help", no_argument, 0, O_HELP},
                                         {0, 0, 0, 0}};
 
@@ -120,7 +133,16 @@ void help_analyse(FILE *out)
             "  --exclude-label-errors    leave out items that are label errors\n"
             "  --balance-classes         subsample trivial / in-between / impossible to equal\n"
             "                            numbers\n"
-            "  --seed S                  seed of that subsample (GSL mt19937; default 1)\n"
+            "  --seed S                  seed of that subsample (GSL mt19937; default 1) and\n"
+            "                            of the bootstrap\n"
+            "\n"
+            "error consistency (trials):\n"
+            "  --bootstrap N       percentile intervals per pair and for the mean kappa from\n"
+            "                      N replicates resampling items (as 'dddlab consistency')\n"
+            "  --conf C [0.95]     --resample-observers (the mean's interval)\n"
+            "  --threads T         threads of the bootstrap (same result on any number)\n"
+            "  --ec-boundary undefined|one   kappa when both are always right or both\n"
+            "                      always wrong: missing (default) or 1 (older convention)\n"
             "\n"
             "  --chance P          accuracy of guessing [0.5]; 1/16 for 16-way tasks\n"
             "  --json              one JSON object on stdout\n"
@@ -282,6 +304,16 @@ static int parse(int argc, char **argv, args *a)
         case O_CHANCE:
             rc = number_option(a, c, optarg);
             break;
+        case O_BOOTSTRAP:
+        case O_CONF:
+        case O_RESAMPLE_OBS:
+        case O_THREADS:
+        case O_EC_BOUNDARY: {
+            static const int code[] = {'B', 'C', 'R', 'T', 'E'};
+            rc = cli_ec_option("analyse", code[c - O_BOOTSTRAP], optarg, &a->ec_boot,
+                               &a->ec_boundary);
+            break;
+        }
         case 'h':
         case O_HELP:
             help_analyse(stdout);
@@ -306,8 +338,8 @@ static int check(const args *a)
         return cli_usage("analyse", "give only one of --db, --ratings and --trials");
     if ((a->set || a->include_incomplete) && !a->db)
         return cli_usage("analyse", "--set and --include-incomplete go with --db");
-    if (a->seed_given && !a->balance)
-        return cli_usage("analyse", "--seed goes with --balance-classes");
+    if (a->seed_given && !a->balance && !a->ec_boot.replicates)
+        return cli_usage("analyse", "--seed goes with --balance-classes or --bootstrap");
     if (a->db && (a->cols.item_regex || a->cols.exclude))
         return cli_usage("analyse", "column options go with --ratings or --trials, not --db");
     return 0;
@@ -407,7 +439,7 @@ static char *command_line(int argc, char **argv)
 
 int cmd_analyse(int argc, char **argv)
 {
-    args a = {.chance = 0.5};
+    args a = {.chance = 0.5, .ec_boot = {.seed = 1, .conf_level = 0.95}};
     dl_report_columns_default(&a.cols);
     int rc = parse(argc, argv, &a);
     if (rc)
@@ -424,6 +456,10 @@ int cmd_analyse(int argc, char **argv)
     opt.balance_classes = a.balance;
     opt.seed = a.seed_given ? a.seed : 1;
     opt.chance = a.chance;
+    opt.ec_boundary = a.ec_boundary;
+    opt.ec_boot = a.ec_boot;
+    opt.ec_boot.seed = a.seed_given ? a.seed : 1;
+    opt.ec_boot.boundary = a.ec_boundary;
     dl_report *r = dl_report_new();
     char *cmd = command_line(argc, argv);
     if (!r || !cmd) {

@@ -10,7 +10,7 @@ build="${1:-$here/../../build/release}"
 bin="$build/bench/stats"
 py=/usr/bin/python3 # Debian's, with numpy and OpenBLAS
 
-for prog in bench_alpha bench_ec_matrix; do
+for prog in bench_alpha bench_ec_matrix bench_ec_boot; do
   if [ ! -x "$bin/$prog" ]; then
     echo "run.sh: $bin/$prog not found; build first: cmake --build $build" >&2
     exit 2
@@ -31,3 +31,24 @@ c=$("$bin/bench_alpha"); p=$("$py" "$here/bench_numpy.py" alpha)
 compare "alpha ordinal 50 x 200,000" "$c" "$p"
 c=$("$bin/bench_ec_matrix"); p=$("$py" "$here/bench_numpy.py" ec)
 compare "EC matrix 1,000 x 50,000" "$c" "$p"
+c=$("$bin/bench_ec_boot"); p=$("$py" "$here/bench_numpy.py" ec_boot)
+compare "EC bootstrap 50 x 10,000, 10,000 reps" "$c" "$p"
+
+# Issue 15: `consistency` with 1,000 observers on disjoint items (1,000 each,
+# 1,000,000 responses): time and peak memory of the whole command (aim: under
+# 10 s and 1 GiB; memory follows the responses, not observers x items).
+dddlab="$build/cli/dddlab"
+if [ -x "$dddlab" ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  "$py" - "$tmp/disjoint.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("observer,item,correct\n")
+    for o in range(1000):
+        for i in range(1000):
+            f.write("o%d,i%d_%d,%d\n" % (o, o, i, (o * 7 + i * 13) % 10 < 7))
+PY
+  /usr/bin/time -f "consistency 1,000 observers on disjoint items: %e s, peak %M KB" \
+    "$dddlab" consistency "$tmp/disjoint.csv" --correct-col correct --json > /dev/null
+fi

@@ -513,28 +513,44 @@ static void test_tables(void **state)
     out = run_text("consistency data/ec_correct.csv --correct-col correct");
     assert_string_equal(
         out, "error consistency of 3 observers over 12 items (3 pairs)\n"
-             "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa\n"
-             "  p           q               12   0.5000   0.5000   0.3333   0.5000  -0.3333\n"
-             "  p           r                9   0.4444   0.4444   0.5556   0.5062   0.1000\n"
-             "  q           r                9   0.6667   0.4444   0.5556   0.4815   0.1429\n"
-             "kappa over 3 pairs: mean -0.0302, sd 0.2634, min -0.3333, max 0.1429\n");
+             "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa    k_min"
+             "    k_max   p_fisher\n"
+             "  p           q               12   0.5000   0.5000   0.3333   0.5000  -0.3333  -1.0000"
+             "   1.0000     0.5671\n"
+             "  p           r                9   0.4444   0.4444   0.5556   0.5062   0.1000  -0.8000"
+             "   1.0000     1.0000\n"
+             "  q           r                9   0.6667   0.4444   0.5556   0.4815   0.1429  -0.7143"
+             "   0.5714     1.0000\n"
+             "kappa over 3 pairs: mean -0.0302, sd 0.2634, min -0.3333, max 0.1429\n"
+             "\n"
+             "kappa when both are always right or both always wrong (c_exp = 1): missing, left out "
+             "of the mean (--ec-boundary undefined)\n");
     free(out);
     /* names in UTF-8: columns are counted in characters, not bytes */
     out = run_text("consistency data/utf8_ec.csv --correct-col correct");
     assert_string_equal(
         out,
         "error consistency of 3 observers over 3 items (3 pairs)\n"
-        "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa\n"
+        "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa    k_min"
+        "    k_max   p_fisher\n"
         "  J\xc3\xbcrgen      Zo\xc3\xab              3   0.6667   0.6667   0.3333   0.5556  "
-        "-0.5000\n"
-        "  J\xc3\xbcrgen      ab               3   0.6667   0.3333   0.6667   0.4444   0.4000\n"
-        "  Zo\xc3\xab         ab               3   0.6667   0.3333   0.0000   0.4444  -0.8000\n"
-        "kappa over 3 pairs: mean -0.3000, sd 0.6245, min -0.8000, max 0.4000\n");
+        "-0.5000  -0.5000   1.0000     1.0000\n"
+        "  J\xc3\xbcrgen      ab               3   0.6667   0.3333   0.6667   0.4444   0.4000"
+        "  -0.8000   0.4000     1.0000\n"
+        "  Zo\xc3\xab         ab               3   0.6667   0.3333   0.0000   0.4444  -0.8000"
+        "  -0.8000   0.4000     0.3333\n"
+        "kappa over 3 pairs: mean -0.3000, sd 0.6245, min -0.8000, max 0.4000\n"
+        "\n"
+             "kappa when both are always right or both always wrong (c_exp = 1): missing, left out "
+             "of the mean (--ec-boundary undefined)\n");
     free(out);
     /* one observer: said plainly, not an empty table */
     out = run_text("consistency data/ec_one.csv --correct-col correct");
     assert_string_equal(out, "error consistency of 1 observer over 2 items (0 pairs)\n"
-                             "  undefined: error consistency needs at least two observers\n");
+                             "  undefined: error consistency needs at least two observers\n"
+                             "\n"
+             "kappa when both are always right or both always wrong (c_exp = 1): missing, left out "
+             "of the mean (--ec-boundary undefined)\n");
     free(out);
     out = run_text("reliability data/utf8_two.csv --pairwise");
     assert_string_equal(out, "reliability of data/utf8_two.csv (nominal data)\n"
