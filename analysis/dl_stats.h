@@ -114,6 +114,93 @@ typedef struct dl_alpha {
 int dl_stats_kripp_alpha(const double *data, size_t ncoders, size_t nunits, dl_level level,
                          dl_alpha *out, const char **why);
 
+/* ==== Krippendorff's alpha: sparse ratings and uncertainty (stats_alpha_boot.c) ====
+ * Everything here works on a list of ratings, so memory follows the number of
+ * ratings and not coders x units. See docs/statistics.md, "Uncertainty of
+ * alpha", for the methods and the random-number scheme. */
+
+/* One rating; value NaN = missing (ignored). Each coder rates a unit at most
+ * once (the caller checks; the numbers do not depend on coder otherwise). */
+typedef struct dl_alpha_rating {
+    uint32_t coder;
+    uint32_t unit;
+    double value;
+} dl_alpha_rating;
+
+/* Ratings grouped into pairable units (two or more values), ready for alpha
+ * and its bootstrap. Opaque; immutable once built, so threads may share it. */
+typedef struct dl_alpha_set dl_alpha_set;
+
+/* Build from n ratings in any order. An infinite value, or a negative one at
+ * ratio level -> DL_EINVAL with `why`. O(n log n) time, O(n) memory. */
+int dl_alpha_set_new(const dl_alpha_rating *ratings, size_t n, dl_level level, dl_alpha_set **out,
+                     const char **why);
+void dl_alpha_set_free(dl_alpha_set *s);
+size_t dl_alpha_set_units(const dl_alpha_set *s); /* pairable units */
+
+/* Alpha of the set, equal to dl_stats_kripp_alpha on the same data (to
+ * rounding), with the same undefined cases and reasons. */
+int dl_alpha_set_alpha(const dl_alpha_set *s, dl_alpha *out, const char **why);
+
+typedef enum {
+    DL_ALPHA_BOOT_UNITS = 0, /* resample pairable units with replacement */
+    DL_ALPHA_BOOT_HAYES = 1  /* Krippendorff's: pairs of values from the
+                                coincidence matrix, D_e held fixed */
+} dl_alpha_boot_method;
+const char *dl_alpha_boot_method_name(dl_alpha_boot_method m);
+int dl_alpha_boot_method_parse(const char *s); /* -1 if unknown */
+
+enum { DL_ALPHA_MIN_MAX = 8 }; /* most --alpha-min values */
+
+typedef struct dl_alpha_boot_opts {
+    dl_alpha_boot_method method;
+    size_t replicates;
+    uint64_t seed;
+    double conf; /* e.g. 0.95; percentile interval */
+    double alpha_min[DL_ALPHA_MIN_MAX];
+    size_t nmin;
+    int threads; /* <= 0: one per core; the result does not depend on it */
+} dl_alpha_boot_opts;
+
+typedef struct dl_alpha_boot {
+    dl_alpha_boot_method method;
+    size_t replicates;
+    size_t undefined; /* replicates with one value only, left out */
+    uint64_t seed;
+    double conf;
+    double ci_low, ci_high; /* percentile interval (linear interpolation) */
+    size_t nmin;
+    double alpha_min[DL_ALPHA_MIN_MAX];
+    double p_below[DL_ALPHA_MIN_MAX]; /* share of replicates < alpha_min[i] */
+} dl_alpha_boot;
+
+/* Bootstrap alpha. reps_out (optional, o->replicates doubles) receives each
+ * replicate's alpha in replicate order (NaN when undefined). Bad options ->
+ * DL_EINVAL; alpha undefined on the data, or every replicate undefined ->
+ * DL_EUNDEF (interval NaN); DL_EINVAL also for the hayes method with more than
+ * 4096 distinct values. */
+int dl_alpha_boot_run(const dl_alpha_set *s, const dl_alpha_boot_opts *o, dl_alpha_boot *out,
+                      double *reps_out);
+
+/* Leave-one-coder-out alpha loo[c] (alpha without coder c), each coder's mean
+ * pairwise alpha mean_pair[c] (over the coders it shares a defined alpha
+ * with), and optionally the ncoders x ncoders pairwise alphas (diagonal NaN)
+ * and the units each pair both rated (diagonal 0).
+ * Undefined values are NaN. Coders are 0..ncoders-1 (else DL_EINVAL).
+ * O(ncoders x n log n). */
+int dl_alpha_per_coder(const dl_alpha_rating *ratings, size_t n, size_t ncoders, dl_level level,
+                       double *loo, double *mean_pair, double *pair, size_t *pair_units);
+
+/* The start of bootstrap replicate `replicate`'s splitmix64 stream:
+ * dl_mix64(seed ^ dl_mix64(replicate)); word i of the stream is
+ * dl_mix64(start + i * 0x9E3779B97F4A7C15). */
+uint64_t dl_boot_stream(uint64_t seed, uint64_t replicate);
+
+/* Quantile q of n sorted values, linear interpolation between order
+ * statistics (numpy's default, R's type 7); NaN when n == 0. */
+double dl_stats_quantile_sorted(const double *x, size_t n, double q);
+/* ==== end of alpha uncertainty ==== */
+
 /* ---- binomial test and intervals ------------------------------------------------ */
 
 typedef enum { DL_ALT_TWO_SIDED = 0, DL_ALT_GREATER = 1, DL_ALT_LESS = 2 } dl_alternative;
