@@ -49,6 +49,12 @@ struct dl_alpha_set {
     size_t pairable;  /* n.. of the whole set */
     size_t nratings;  /* ratings given (missing values excluded) */
     size_t nunits_in; /* distinct units among the ratings */
+    /* Few distinct values: each unit's whole contribution as one vector of
+     * `len` doubles (its value counts n_uc, then for ordinal data its
+     * coincidences o_ck, c < k, else its share s_u), so a bootstrap
+     * replicate is a sum of the drawn units' vectors. NULL otherwise. */
+    double *vec;
+    size_t len;
 };
 
 /* ---- building --------------------------------------------------------------- */
@@ -146,6 +152,7 @@ void dl_alpha_set_free(dl_alpha_set *s)
     free(s->cnt);
     free(s->vals);
     free(s->s_u);
+    free(s->vec);
     free(s);
 }
 
@@ -220,6 +227,38 @@ static int build_runs(dl_alpha_set *s, const dl_alpha_rating *r, size_t n)
     return 0;
 }
 
+/* Largest vector, and most doubles for all of them (32 MiB). */
+enum { VEC_LEN_MAX = 64, VEC_TOTAL_MAX = 1 << 22 };
+
+static size_t upper_index(size_t nv, size_t c, size_t k) /* c < k */
+{
+    return c * (2 * nv - c - 1) / 2 + (k - c - 1);
+}
+
+static int build_vectors(dl_alpha_set *s)
+{
+    size_t nv = s->nv;
+    size_t len = nv + (s->level == DL_LEVEL_ORDINAL ? nv * (nv - 1) / 2 : 1);
+    if (nv < 2 || len > VEC_LEN_MAX || s->nunits > VEC_TOTAL_MAX / len)
+        return 0; /* the general path serves */
+    s->vec = dl_calloc(s->nunits * len, sizeof *s->vec);
+    if (!s->vec)
+        return DL_ENOMEM;
+    s->len = len;
+    for (size_t u = 0; u < s->nunits; u++) {
+        double *v = s->vec + u * len, m = s->m[u];
+        for (size_t e = s->start[u]; e < s->start[u + 1]; e++) {
+            v[s->pos[e]] = s->cnt[e];
+            for (size_t f = e + 1; s->level == DL_LEVEL_ORDINAL && f < s->start[u + 1]; f++)
+                v[nv + upper_index(nv, s->pos[e], s->pos[f])] =
+                    (double)s->cnt[e] * s->cnt[f] / (m - 1);
+        }
+        if (s->level != DL_LEVEL_ORDINAL)
+            v[nv] = s->s_u[u];
+    }
+    return 0;
+}
+
 int dl_alpha_set_new(const dl_alpha_rating *ratings, size_t n, dl_level level, dl_alpha_set **out,
                      const char **why)
 {
@@ -251,7 +290,8 @@ int dl_alpha_set_new(const dl_alpha_rating *ratings, size_t n, dl_level level, d
     qsort(r, k, sizeof *r, cmp_rating);
     s->level = level;
     s->nratings = k;
-    if ((rc = collect_values(s, r, k)) != 0 || (rc = build_runs(s, r, k)) != 0)
+    if ((rc = collect_values(s, r, k)) != 0 || (rc = build_runs(s, r, k)) != 0 ||
+        (rc = build_vectors(s)) != 0)
         goto fail;
     free(r);
     *out = s;
@@ -466,6 +506,55 @@ static double hayes_replicate(const hayes_cells *h, gsl_rng *rng)
     return 1 - sum / (double)h->draws / h->d_exp;
 }
 
+/* Alpha from a summed vector acc (value totals, then coincidences or the
+ * observed sum); b provides scratch. NaN when undefined. */
+static double alpha_of_vector(const dl_alpha_set *s, const double *acc, eval_buf *b)
+{
+    size_t nv = s->nv, nt = 0;
+    double n = 0, cum = 0, obs = 0;
+    for (size_t v = 0; v < nv; v++) {
+        if (acc[v] == 0)
+            continue;
+        b->at[nt] = (uint32_t)v;
+        b->n_c[nt++] = acc[v];
+        n += acc[v];
+    }
+    for (size_t t = 0; t < nt; t++) {
+        cum += b->n_c[t];
+        b->x[b->at[t]] = s->level == DL_LEVEL_ORDINAL ? cum - b->n_c[t] / 2 : s->vals[b->at[t]];
+    }
+    if (nt < 2)
+        return NAN;
+    if (s->level == DL_LEVEL_ORDINAL) {
+        const double *o = acc + nv;
+        for (size_t c = 0, i = 0; c < nv; c++)
+            for (size_t k = c + 1; k < nv; k++, i++) {
+                double d = b->x[c] - b->x[k];
+                obs += o[i] * d * d; /* o is 0 for absent values, whose x is stale */
+            }
+        obs *= 2;
+    } else {
+        obs = acc[nv];
+    }
+    double exp = pair_sum(s->level, b->n_c, b->x, b->at, nt, n);
+    double a = 1 - (obs / n) / (exp / (n * (n - 1)));
+    return isfinite(a) ? a : NAN;
+}
+
+/* A units replicate on the vectors: sum the drawn units' vectors. */
+static double units_replicate_vec(const dl_alpha_set *s, uint64_t base, double *acc, eval_buf *b)
+{
+    size_t nu = s->nunits, len = s->len;
+    memset(acc, 0, len * sizeof *acc);
+    for (size_t i = 0; i < nu; i++) {
+        uint64_t x = dl_mix64(base + (uint64_t)i * GOLDEN);
+        const double *v = s->vec + (((x >> 32) * (uint64_t)nu) >> 32) * len;
+        for (size_t j = 0; j < len; j++)
+            acc[j] += v[j];
+    }
+    return alpha_of_vector(s, acc, b);
+}
+
 typedef struct boot_work {
     const dl_alpha_set *s;
     const hayes_cells *h;
@@ -497,6 +586,7 @@ static void *boot_worker(void *arg)
     const boot_work *w = t->w;
     const dl_alpha_set *s = w->s;
     uint32_t *weights = dl_calloc(s->nunits ? s->nunits : 1, sizeof *weights);
+    double acc[VEC_LEN_MAX];
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     eval_buf b;
     t->rc = eval_buf_init(&b, s->nv);
@@ -507,7 +597,9 @@ static void *boot_worker(void *arg)
     /* Replicates are dealt round-robin; each has its own stream. */
     for (size_t r = (size_t)t->index; r < w->nrep; r += (size_t)w->nthreads) {
         uint64_t base = dl_boot_stream(w->seed, r);
-        if (w->method == DL_ALPHA_BOOT_UNITS) {
+        if (w->method == DL_ALPHA_BOOT_UNITS && s->vec) {
+            w->reps[r] = units_replicate_vec(s, base, acc, &b);
+        } else if (w->method == DL_ALPHA_BOOT_UNITS) {
             units_replicate_weights(base, s->nunits, weights);
             w->reps[r] = eval_alpha(s, weights, &b, NULL, NULL);
         } else {
