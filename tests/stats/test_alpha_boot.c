@@ -119,6 +119,43 @@ static void test_set_matches_dense(void **state)
     }
 }
 
+/* A moderately sized sparse input (40,000 ratings by 100 coders over 20,000
+ * units, most units rated once or twice): the sparse alpha equals the dense
+ * implementation of stats_alpha.c, written independently, for every level. */
+static void test_sparse_moderate(void **state)
+{
+    (void)state;
+    enum { NC = 100, NU = 20000, NR = 40000 };
+    sim_rng g = {15};
+    double *dense = malloc((size_t)NC * NU * sizeof *dense);
+    dl_alpha_rating *r = malloc(NR * sizeof *r);
+    for (size_t i = 0; i < (size_t)NC * NU; i++)
+        dense[i] = NAN;
+    size_t n = 0;
+    while (n < NR) {
+        size_t c = (size_t)(sim_uniform(&g) * NC), u = (size_t)(sim_uniform(&g) * NU);
+        if (!isnan(dense[c * NU + u]))
+            continue;
+        double truth = (double)(dl_mix64(u) % 5);
+        double v = sim_uniform(&g) < 0.7 ? truth : (double)(int)(sim_uniform(&g) * 5);
+        dense[c * NU + u] = v + 1;
+        r[n++] = (dl_alpha_rating){(uint32_t)c, (uint32_t)u, v + 1};
+    }
+    for (int level = 0; level < 4; level++) {
+        dl_alpha want, got;
+        assert_int_equal(dl_stats_kripp_alpha(dense, NC, NU, (dl_level)level, &want, NULL), 0);
+        dl_alpha_set *s = NULL;
+        assert_int_equal(dl_alpha_set_new(r, n, (dl_level)level, &s, NULL), 0);
+        assert_int_equal(dl_alpha_set_alpha(s, &got, NULL), 0);
+        assert_true(near_ok(got.alpha, want.alpha, ABS_FLOOR, "sparse alpha", (size_t)level));
+        assert_true(got.alpha > 0.3 && got.alpha < 0.9);
+        assert_int_equal(got.units_used, want.units_used);
+        dl_alpha_set_free(s);
+    }
+    free(dense);
+    free(r);
+}
+
 /* ---- per coder against the reference ----------------------------------------------- */
 
 static void test_loo_ref(void **state)
@@ -324,7 +361,8 @@ static void test_bad_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_set_matches_dense), cmocka_unit_test(test_loo_ref),
+        cmocka_unit_test(test_set_matches_dense), cmocka_unit_test(test_sparse_moderate),
+        cmocka_unit_test(test_loo_ref),
         cmocka_unit_test(test_boot_ref),          cmocka_unit_test(test_threads),
         cmocka_unit_test(test_coverage),          cmocka_unit_test(test_bad_args),
     };
