@@ -262,6 +262,30 @@ int dl_stats_binom_pmf(unsigned m, double p, double *pmf);
  * (each model its own accuracy), by the exact recursion. */
 int dl_stats_poisson_binom_pmf(const double *acc, unsigned m, double *pmf);
 
+/* ==== DDD: how dichotomous (stats_betabin.c) ==== */
+
+typedef struct dl_betabin {
+    double a, b;   /* Beta(a, b) of the per-image probability correct */
+    double rho;    /* intra-class correlation 1 / (a + b + 1): 0 binomial,
+                      1 fully dichotomous */
+    double loglik; /* maximised log-likelihood (with the binomial coefficients) */
+} dl_betabin;
+
+/* Maximum-likelihood Beta-Binomial(m, a, b) fit to hist[0..m] (images with k
+ * of m models correct). A negative or non-finite count -> DL_EINVAL; no
+ * images, m == 0, or every image in bin 0 or every image in bin m ->
+ * DL_EUNDEF (NaN). When the data are no more spread than a binomial, a and b
+ * run to their bound (e^25) and rho is ~0. */
+int dl_stats_betabin_fit(const double *hist, unsigned m, dl_betabin *out);
+
+/* Percentile interval of rho at conf from `replicates` resamplings of the
+ * images (a replicate histogram is Multinomial(N, hist / N), refitted);
+ * replicate b uses GSL mt19937 seeded with dl_boot_stream(seed, b). Counts
+ * must be whole numbers, N <= 4e9. */
+int dl_stats_betabin_boot(const double *hist, unsigned m, size_t replicates, uint64_t seed,
+                          double conf, double *rho_low, double *rho_high);
+/* ==== end of DDD: how dichotomous ==== */
+
 /* ---- true-positive agreement (Pliushch et al. 2022) ------------------------------ */
 
 typedef struct dl_tpa {
