@@ -284,6 +284,31 @@ int dl_stats_betabin_fit(const double *hist, unsigned m, dl_betabin *out);
  * must be whole numbers, N <= 4e9. */
 int dl_stats_betabin_boot(const double *hist, unsigned m, size_t replicates, uint64_t seed,
                           double conf, double *rho_low, double *rho_high);
+
+/* Pointwise band for a histogram of n images under independence: the count
+ * at k is Binomial(n, pmf[k]), so lo[k], hi[k] are its (1-conf)/2 and
+ * 1-(1-conf)/2 quantiles (smallest count whose CDF reaches the level).
+ * Pointwise, not simultaneous; the accuracies behind pmf are taken as known. */
+int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, double *lo,
+                      double *hi);
+
+typedef enum { DL_DDD_RESAMPLE_MODELS = 0, DL_DDD_RESAMPLE_IMAGES = 1 } dl_ddd_resample;
+
+/* Percentile intervals of the trivial / in-between / impossible fractions
+ * (index 0, 1, 2). */
+typedef struct dl_ddd_split_ci {
+    double low[3], high[3];
+} dl_ddd_split_ci;
+
+/* Bootstrap the split (near = K as dl_stimuli_classify). Models: draw the m
+ * models (rows of correct) with replacement, recount each image, reclassify;
+ * replicate b's draws come from dl_boot_stream(seed, b) as the alpha
+ * bootstrap's. Images: draw n images with replacement (as a multinomial of
+ * the class counts, GSL mt19937 seeded with dl_boot_stream(seed, b)); needs
+ * only n_correct. Bad arguments (or models without correct) -> DL_EINVAL. */
+int dl_stats_ddd_split_boot(const dl_bits *correct, const uint32_t *n_correct, size_t n,
+                            unsigned m, unsigned near, dl_ddd_resample what, size_t nrep,
+                            uint64_t seed, double conf, dl_ddd_split_ci *out);
 /* ==== end of DDD: how dichotomous ==== */
 
 /* ---- true-positive agreement (Pliushch et al. 2022) ------------------------------ */
