@@ -96,6 +96,7 @@ typedef struct rp_results {
     size_t *pair_units[3];             /* items both answered */
     size_t *ratings_per_obs;
     double *obs_mean[3];
+    double *alpha_loo[3], *alpha_mean_pair[3]; /* per observer */
 } rp_results;
 
 void rp_results_free(rp_results *res);

@@ -15,6 +15,8 @@ typedef struct args {
     size_t nratings, ntrials, nexclude_obs;
     int include_incomplete, json, exclude_label_errors, balance, seed_given;
     unsigned long long seed;
+    size_t bootstrap; /* alpha replicates, 0 = none */
+    double conf;      /* 0 = default */
     double chance;
     int chance_given;
     dl_report_columns cols;
@@ -50,6 +52,8 @@ enum {
     O_BALANCE,
     O_SEED,
     O_CHANCE,
+    O_BOOTSTRAP,
+    O_CONF,
     O_HELP
 };
 
@@ -82,6 +86,8 @@ static const struct option options[] = {{"db", required_argument, 0, O_DB},
                                         {"balance-classes", no_argument, 0, O_BALANCE},
                                         {"seed", required_argument, 0, O_SEED},
                                         {"chance", required_argument, 0, O_CHANCE},
+                                        {"bootstrap", required_argument, 0, O_BOOTSTRAP},
+                                        {"conf", required_argument, 0, O_CONF},
                                         {"help", no_argument, 0, O_HELP},
                                         {0, 0, 0, 0}};
 
@@ -121,6 +127,12 @@ void help_analyse(FILE *out)
             "  --balance-classes         subsample trivial / in-between / impossible to equal\n"
             "                            numbers\n"
             "  --seed S                  seed of that subsample (GSL mt19937; default 1)\n"
+            "                            and of the bootstrap\n"
+            "\n"
+            "  --bootstrap N       N bootstrap replicates over items: Krippendorff's alpha\n"
+            "                      with a percentile interval, p(alpha < 0.667 / 0.8), and\n"
+            "                      each observer's leave-one-out and mean pairwise alpha\n"
+            "  --conf C            confidence level of the intervals [0.95]\n"
             "\n"
             "  --chance P          accuracy of guessing [0.5]; 1/16 for 16-way tasks\n"
             "  --json              one JSON object on stdout\n"
@@ -216,6 +228,20 @@ static int column_option(args *a, int c, const char *v)
 static int number_option(args *a, int c, const char *v)
 {
     char *end;
+    if (c == O_BOOTSTRAP) {
+        unsigned long long n = strtoull(v, &end, 10);
+        if (*v < '0' || *v > '9' || *end != '\0' || n < 1 || n > 100000000)
+            return cli_usage("analyse", "--bootstrap needs a whole number from 1 to 100000000, "
+                                        "not '%s'", v);
+        a->bootstrap = (size_t)n;
+        return 0;
+    }
+    if (c == O_CONF) {
+        a->conf = strtod(v, &end);
+        if (*v == '\0' || *end != '\0' || !(a->conf > 0 && a->conf < 1))
+            return cli_usage("analyse", "--conf needs a number between 0 and 1, not '%s'", v);
+        return 0;
+    }
     if (c == O_SEED) {
         a->seed = strtoull(v, &end, 10);
         if (*v == '\0' || *v == '-' || *end != '\0')
@@ -280,6 +306,8 @@ static int parse(int argc, char **argv, args *a)
             break;
         case O_SEED:
         case O_CHANCE:
+        case O_BOOTSTRAP:
+        case O_CONF:
             rc = number_option(a, c, optarg);
             break;
         case 'h':
@@ -306,8 +334,8 @@ static int check(const args *a)
         return cli_usage("analyse", "give only one of --db, --ratings and --trials");
     if ((a->set || a->include_incomplete) && !a->db)
         return cli_usage("analyse", "--set and --include-incomplete go with --db");
-    if (a->seed_given && !a->balance)
-        return cli_usage("analyse", "--seed goes with --balance-classes");
+    if (a->seed_given && !a->balance && !a->bootstrap)
+        return cli_usage("analyse", "--seed goes with --balance-classes or --bootstrap");
     if (a->db && (a->cols.item_regex || a->cols.exclude))
         return cli_usage("analyse", "column options go with --ratings or --trials, not --db");
     return 0;
@@ -424,6 +452,9 @@ int cmd_analyse(int argc, char **argv)
     opt.balance_classes = a.balance;
     opt.seed = a.seed_given ? a.seed : 1;
     opt.chance = a.chance;
+    opt.alpha_bootstrap = a.bootstrap;
+    opt.alpha_seed = a.seed_given ? a.seed : 1;
+    opt.alpha_conf = a.conf > 0 ? a.conf : 0.95;
     dl_report *r = dl_report_new();
     char *cmd = command_line(argc, argv);
     if (!r || !cmd) {
