@@ -191,6 +191,38 @@ int dl_alpha_boot_run(const dl_alpha_set *s, const dl_alpha_boot_opts *o, dl_alp
 int dl_alpha_per_coder(const dl_alpha_rating *ratings, size_t n, size_t ncoders, dl_level level,
                        double *loo, double *mean_pair, double *pair, size_t *pair_units);
 
+/* Planning a rating study (stats_alpha_plan.c): the width of alpha's
+ * confidence interval for a given number of units, simulated from coders with
+ * a known population alpha (latent normal value per unit plus coder noise,
+ * cut into `categories` equal-probability categories except at interval
+ * level). The width is the spread of the estimates over `sims` simulated
+ * studies, (1-conf)/2 to 1-(1-conf)/2. Seeded; see docs/statistics.md. */
+typedef struct dl_alpha_plan_opts {
+    size_t coders;
+    double alpha; /* population alpha, in (0, 1) */
+    dl_level level;
+    int categories; /* 2..64; ignored at interval level */
+    double conf;
+    size_t sims; /* simulated studies per size, >= 10 */
+    uint64_t seed;
+    double noise_sd; /* > 0: the coder noise SD of an earlier call (skips the
+                        calibration); 0: calibrate */
+} dl_alpha_plan_opts;
+
+typedef struct dl_alpha_plan_row {
+    size_t units;
+    double mean_alpha;      /* mean estimate (alpha is slightly biased) */
+    double ci_low, ci_high; /* quantiles of the estimates */
+    double width;           /* ci_high - ci_low */
+    size_t undefined;       /* studies whose alpha was undefined */
+} dl_alpha_plan_row;
+
+/* rows[i] for units[i] (2..1,000,000 each); noise_sd (optional) receives the
+ * coder noise SD that gives the population alpha. DL_EINVAL for bad options,
+ * DL_EUNDEF when the generator cannot reach the alpha. */
+int dl_alpha_plan(const dl_alpha_plan_opts *o, const size_t *units, size_t nunits,
+                  dl_alpha_plan_row *rows, double *noise_sd);
+
 /* The start of bootstrap replicate `replicate`'s splitmix64 stream:
  * dl_mix64(seed ^ dl_mix64(replicate)); word i of the stream is
  * dl_mix64(start + i * 0x9E3779B97F4A7C15). */

@@ -669,9 +669,8 @@ int dl_alpha_boot_run(const dl_alpha_set *s, const dl_alpha_boot_opts *o, dl_alp
     out->ci_low = out->ci_high = NAN;
     for (size_t i = 0; i < DL_ALPHA_MIN_MAX; i++)
         out->p_below[i] = NAN;
-    if (!o || o->replicates == 0 || !(o->conf > 0 && o->conf < 1) ||
-        o->nmin > DL_ALPHA_MIN_MAX || (unsigned)o->method > DL_ALPHA_BOOT_HAYES ||
-        s->nunits > UINT32_MAX)
+    if (!o || o->replicates == 0 || !(o->conf > 0 && o->conf < 1) || o->nmin > DL_ALPHA_MIN_MAX ||
+        (unsigned)o->method > DL_ALPHA_BOOT_HAYES || s->nunits > UINT32_MAX)
         return DL_EINVAL;
     out->replicates = o->replicates;
     out->seed = o->seed;

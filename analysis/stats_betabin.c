@@ -146,8 +146,9 @@ static int bb_fit(const double *h, unsigned m, dl_betabin *out)
     out->loglik = 0;
     for (unsigned k = 0; k <= m; k++)
         if (h[k] > 0)
-            out->loglik += h[k] * (gsl_sf_lnchoose(m, k) + gsl_sf_lnbeta(k + out->a, m - k + out->b) -
-                                   gsl_sf_lnbeta(out->a, out->b));
+            out->loglik +=
+                h[k] * (gsl_sf_lnchoose(m, k) + gsl_sf_lnbeta(k + out->a, m - k + out->b) -
+                        gsl_sf_lnbeta(out->a, out->b));
     return 0;
 }
 

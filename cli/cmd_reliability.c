@@ -147,13 +147,13 @@ static int parse_boot_option(int c, const char *arg, rel_opts *o)
     case 'S': {
         char *end = NULL;
         if (arg[0] < '0' || arg[0] > '9')
-            return cli_usage(CMD, "--seed needs a whole number from 0 to %lld, not '%s'",
-                             LLONG_MAX, arg);
+            return cli_usage(CMD, "--seed needs a whole number from 0 to %lld, not '%s'", LLONG_MAX,
+                             arg);
         errno = 0;
         o->boot.seed = strtoull(arg, &end, 10);
         if (errno || *end || o->boot.seed > (unsigned long long)LLONG_MAX)
-            return cli_usage(CMD, "--seed needs a whole number from 0 to %lld, not '%s'",
-                             LLONG_MAX, arg);
+            return cli_usage(CMD, "--seed needs a whole number from 0 to %lld, not '%s'", LLONG_MAX,
+                             arg);
         return 0;
     }
     case 'C':
@@ -178,15 +178,22 @@ static int parse_boot_option(int c, const char *arg, rel_opts *o)
 
 static int parse_args(int argc, char **argv, rel_opts *o)
 {
-    static const struct option longopts[] = {
-        {"level", required_argument, NULL, 'l'},     {"coder-col", required_argument, NULL, 'c'},
-        {"unit-col", required_argument, NULL, 'u'},  {"value-col", required_argument, NULL, 'v'},
-        {"pairwise", no_argument, NULL, 'p'},        {"per-coder", no_argument, NULL, 'P'},
-        {"json", no_argument, NULL, 'j'},            {"csv", no_argument, NULL, 'x'},
-        {"bootstrap", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 'S'},
-        {"conf", required_argument, NULL, 'C'},      {"boot-method", required_argument, NULL, 'M'},
-        {"alpha-min", required_argument, NULL, 'A'}, {"threads", required_argument, NULL, 'T'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"level", required_argument, NULL, 'l'},
+                                             {"coder-col", required_argument, NULL, 'c'},
+                                             {"unit-col", required_argument, NULL, 'u'},
+                                             {"value-col", required_argument, NULL, 'v'},
+                                             {"pairwise", no_argument, NULL, 'p'},
+                                             {"per-coder", no_argument, NULL, 'P'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"csv", no_argument, NULL, 'x'},
+                                             {"bootstrap", required_argument, NULL, 'B'},
+                                             {"seed", required_argument, NULL, 'S'},
+                                             {"conf", required_argument, NULL, 'C'},
+                                             {"boot-method", required_argument, NULL, 'M'},
+                                             {"alpha-min", required_argument, NULL, 'A'},
+                                             {"threads", required_argument, NULL, 'T'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     *o = (rel_opts){
         .level = DL_LEVEL_NOMINAL, .coder_col = "coder", .unit_col = "unit", .value_col = "value"};
     o->boot = (dl_alpha_boot_opts){.seed = 1, .conf = 0.95, .alpha_min = {0.667, 0.8}, .nmin = 2};
@@ -338,15 +345,15 @@ static int cmp_unit_coder_row(const void *pa, const void *pb)
 /* A second row for the same coder and unit is an error naming both lines:
  * the earliest such second row, as reading in row order finds it. Sorting
  * the rows needs memory for the rows only, not for coders x units. */
-static int duplicate_error(const rel_opts *o, const dl_csv *csv, const rel_data *d,
-                           rel_cell *cells, dl_error *err)
+static int duplicate_error(const rel_opts *o, const dl_csv *csv, const rel_data *d, rel_cell *cells,
+                           dl_error *err)
 {
     size_t n = csv->nrows, bad = SIZE_MAX, first = 0, coder = 0, unit = 0;
     qsort(cells, n, sizeof *cells, cmp_unit_coder_row);
     for (size_t r = 1; r < n; r++) {
         int same = cells[r].unit == cells[r - 1].unit && cells[r].coder == cells[r - 1].coder;
-        int second = r < 2 || cells[r - 2].unit != cells[r].unit ||
-                     cells[r - 2].coder != cells[r].coder;
+        int second =
+            r < 2 || cells[r - 2].unit != cells[r].unit || cells[r - 2].coder != cells[r].coder;
         if (same && second && cells[r].row < bad) {
             bad = cells[r].row;
             first = cells[r - 1].row;
@@ -371,8 +378,8 @@ static int fill_ratings(const rel_opts *o, const dl_csv *csv, rel_data *d, rel_c
     if (!d->ratings)
         return dl_fail(err, DL_ENOMEM, "%s: out of memory", o->path);
     for (size_t r = 0; r < n; r++)
-        d->ratings[r] = (dl_alpha_rating){(uint32_t)cells[r].coder, (uint32_t)cells[r].unit,
-                                    cells[r].value};
+        d->ratings[r] =
+            (dl_alpha_rating){(uint32_t)cells[r].coder, (uint32_t)cells[r].unit, cells[r].value};
     d->n = n;
     return 0;
 }
@@ -550,8 +557,8 @@ static int per_coder(const rel_opts *o, const rel_data *d, rel_result *res)
     res->rated = dl_calloc(nc, sizeof *res->rated);
     res->npairs = o->pairwise ? nc * (nc - 1) / 2 : 0;
     res->pairs = dl_calloc(res->npairs + 1, sizeof *res->pairs);
-    int rc = pair && units && res->loo && res->mean_pair && res->rated && res->pairs ? 0
-                                                                                     : DL_ENOMEM;
+    int rc =
+        pair && units && res->loo && res->mean_pair && res->rated && res->pairs ? 0 : DL_ENOMEM;
     if (rc == 0)
         rc = dl_alpha_per_coder(d->ratings, d->n, nc, o->level, res->loo, res->mean_pair, pair,
                                 units);

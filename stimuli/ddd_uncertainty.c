@@ -60,13 +60,11 @@ int dl_stimuli_ddd_uncertainty(const dl_stimuli_analysis *a, size_t replicates, 
     if (rc == 0 && r->correct) {
         u->has_models = 1;
         rc = dl_stats_ddd_split_boot(r->correct, r->n_correct, r->nimages, a->m, a->near,
-                                     DL_DDD_RESAMPLE_MODELS, replicates, seed, conf,
-                                     &u->by_models);
+                                     DL_DDD_RESAMPLE_MODELS, replicates, seed, conf, &u->by_models);
     }
     if (rc == 0)
         rc = dl_stats_ddd_split_boot(r->correct, r->n_correct, r->nimages, a->m, a->near,
-                                     DL_DDD_RESAMPLE_IMAGES, replicates, seed, conf,
-                                     &u->by_images);
+                                     DL_DDD_RESAMPLE_IMAGES, replicates, seed, conf, &u->by_images);
     double *h = dl_calloc(a->m + 1, sizeof *h);
     if (rc == 0 && !h)
         rc = DL_ENOMEM;
@@ -74,9 +72,8 @@ int dl_stimuli_ddd_uncertainty(const dl_stimuli_analysis *a, size_t replicates, 
         h[k] = (double)a->histogram[k];
     if (rc == 0) {
         u->betabin_rc = dl_stats_betabin_fit(h, a->m, &u->betabin);
-        if (u->betabin_rc == 0 &&
-            dl_stats_betabin_boot(h, a->m, replicates, seed, conf, &u->rho_low, &u->rho_high) ==
-                DL_ENOMEM)
+        if (u->betabin_rc == 0 && dl_stats_betabin_boot(h, a->m, replicates, seed, conf,
+                                                        &u->rho_low, &u->rho_high) == DL_ENOMEM)
             rc = DL_ENOMEM;
     }
     free(h);

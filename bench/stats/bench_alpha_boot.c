@@ -38,7 +38,8 @@ int main(int argc, char **argv)
     dl_alpha_boot b;
     for (int threads = 1; threads >= 0; threads--)
         for (int rep = 0; rep < 3; rep++) {
-            dl_alpha_boot_opts o = {.replicates = nrep, .seed = 1, .conf = 0.95, .threads = threads};
+            dl_alpha_boot_opts o = {
+                .replicates = nrep, .seed = 1, .conf = 0.95, .threads = threads};
             double t0 = dl_now_s();
             if (dl_alpha_boot_run(s, &o, &b, reps) != 0) {
                 fprintf(stderr, "bench_alpha_boot: bootstrap failed\n");

@@ -48,7 +48,8 @@ static void test_alpha_bootstrap(void **state)
         assert_true(Q->has_alpha_boot);
         assert_int_equal(Q->alpha_boot.replicates, 400);
         assert_true(Q->alpha_boot.seed == 3 && Q->alpha_boot.conf == 0.95);
-        assert_true(Q->alpha_boot.ci_low < Q->alpha.alpha && Q->alpha.alpha < Q->alpha_boot.ci_high);
+        assert_true(Q->alpha_boot.ci_low < Q->alpha.alpha &&
+                    Q->alpha.alpha < Q->alpha_boot.ci_high);
         assert_true(Q->alpha_boot.ci_high - Q->alpha_boot.ci_low < 0.15);
         assert_true(Q->alpha_boot.p_below[0] == 1.0); /* all far below 0.667 */
         assert_memory_equal(&Q->alpha_boot.ci_low, &g2->q[q].alpha_boot.ci_low, sizeof(double));

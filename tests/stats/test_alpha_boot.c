@@ -165,7 +165,8 @@ static void test_loo_ref(void **state)
     for (size_t row = 0; row < csv->nrows; row++) {
         size_t line = csv->row_line[row];
         dl_level level = (dl_level)dl_stats_level_parse(field(csv, row, "level"));
-        size_t nc = (size_t)atoi(field(csv, row, "coders")), nu = (size_t)atoi(field(csv, row, "units"));
+        size_t nc = (size_t)atoi(field(csv, row, "coders")),
+               nu = (size_t)atoi(field(csv, row, "units"));
         size_t n, nloo, nmean;
         dl_alpha_rating *r = parse_data(field(csv, row, "data"), nc, nu, &n);
         double *want_loo = parse_list(field(csv, row, "loo"), &nloo);
@@ -199,7 +200,8 @@ static void test_boot_ref(void **state)
     for (size_t row = 0; row < csv->nrows; row++) {
         size_t line = csv->row_line[row];
         dl_level level = (dl_level)dl_stats_level_parse(field(csv, row, "level"));
-        size_t nc = (size_t)atoi(field(csv, row, "coders")), nu = (size_t)atoi(field(csv, row, "units"));
+        size_t nc = (size_t)atoi(field(csv, row, "coders")),
+               nu = (size_t)atoi(field(csv, row, "units"));
         size_t n, nrep;
         dl_alpha_rating *r = parse_data(field(csv, row, "data"), nc, nu, &n);
         double *want = parse_list(field(csv, row, "replicates"), &nrep);
@@ -335,6 +337,42 @@ static void test_coverage(void **state)
     assert_true(share > 0.91 && share < 0.985);
 }
 
+/* ---- planning: units for a given interval width --------------------------------- */
+
+static void test_plan(void **state)
+{
+    (void)state;
+    dl_alpha_plan_opts o = {.coders = 6,
+                            .alpha = 0.6,
+                            .level = DL_LEVEL_ORDINAL,
+                            .categories = 4,
+                            .conf = 0.95,
+                            .sims = 200,
+                            .seed = 9};
+    size_t units[3] = {40, 160, 2000};
+    dl_alpha_plan_row rows[3], again[3];
+    double sd;
+    assert_int_equal(dl_alpha_plan(&o, units, 3, rows, &sd), 0);
+    /* The generator hits the population alpha: a large study is centred on it. */
+    assert_true(fabs(rows[2].mean_alpha - 0.6) < 0.01);
+    /* Four times the units, about half the width (1/sqrt(n)). */
+    double ratio = rows[0].width / rows[1].width;
+    assert_true(ratio > 1.6 && ratio < 2.5);
+    assert_true(rows[1].width > rows[2].width);
+    assert_true(rows[0].ci_low < 0.6 && 0.6 < rows[0].ci_high);
+    /* Seeded: the same table again, also when the calibration is passed in. */
+    o.noise_sd = sd;
+    assert_int_equal(dl_alpha_plan(&o, units, 2, again, NULL), 0);
+    assert_memory_equal(&rows[0].width, &again[0].width, sizeof(double));
+    /* Interval level: noise SD sqrt(1/alpha - 1) exactly. */
+    o = (dl_alpha_plan_opts){
+        .coders = 4, .alpha = 0.5, .level = DL_LEVEL_INTERVAL, .conf = 0.95, .sims = 50, .seed = 1};
+    assert_int_equal(dl_alpha_plan(&o, units, 1, rows, &sd), 0);
+    assert_true(sd == 1.0);
+    o.coders = 1;
+    assert_int_equal(dl_alpha_plan(&o, units, 1, rows, &sd), DL_EINVAL);
+}
+
 /* ---- argument checks --------------------------------------------------------------- */
 
 static void test_bad_args(void **state)
@@ -361,10 +399,14 @@ static void test_bad_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_set_matches_dense), cmocka_unit_test(test_sparse_moderate),
+        cmocka_unit_test(test_set_matches_dense),
+        cmocka_unit_test(test_sparse_moderate),
         cmocka_unit_test(test_loo_ref),
-        cmocka_unit_test(test_boot_ref),          cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_coverage),          cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_boot_ref),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_bad_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,12 +64,11 @@ static void test_split_boot(void **state)
         cls[nc[i] + 1 >= M ? 0 : nc[i] <= 1 ? 2 : 1]++;
     for (int what = 0; what < 2; what++) {
         dl_ddd_split_ci ci, again;
-        assert_int_equal(dl_stats_ddd_split_boot(b, nc, N, M, 1, (dl_ddd_resample)what, 500, 3,
-                                                 0.95, &ci),
-                         0);
-        assert_int_equal(dl_stats_ddd_split_boot(b, nc, N, M, 1, (dl_ddd_resample)what, 500, 3,
-                                                 0.95, &again),
-                         0);
+        assert_int_equal(
+            dl_stats_ddd_split_boot(b, nc, N, M, 1, (dl_ddd_resample)what, 500, 3, 0.95, &ci), 0);
+        assert_int_equal(
+            dl_stats_ddd_split_boot(b, nc, N, M, 1, (dl_ddd_resample)what, 500, 3, 0.95, &again),
+            0);
         assert_memory_equal(&ci, &again, sizeof ci);
         for (int c = 0; c < 3; c++) {
             double f = (double)cls[c] / N;
@@ -95,12 +94,12 @@ static void test_split_boot(void **state)
     assert_true(ci.low[0] == (double)all / N && ci.high[0] == (double)all / N);
     assert_true(ci.low[1] == 0 && ci.high[1] == 0);
     /* Models need the per-model rows; --near too large is refused. */
-    assert_int_equal(dl_stats_ddd_split_boot(NULL, nc, N, M, 1, DL_DDD_RESAMPLE_MODELS, 10, 1,
-                                             0.95, &ci),
-                     DL_EINVAL);
-    assert_int_equal(dl_stats_ddd_split_boot(b, nc, N, M, 5, DL_DDD_RESAMPLE_IMAGES, 10, 1, 0.95,
-                                             &ci),
-                     DL_EINVAL);
+    assert_int_equal(
+        dl_stats_ddd_split_boot(NULL, nc, N, M, 1, DL_DDD_RESAMPLE_MODELS, 10, 1, 0.95, &ci),
+        DL_EINVAL);
+    assert_int_equal(
+        dl_stats_ddd_split_boot(b, nc, N, M, 5, DL_DDD_RESAMPLE_IMAGES, 10, 1, 0.95, &ci),
+        DL_EINVAL);
     dl_stats_bits_free(b);
 }
 
