@@ -55,6 +55,7 @@ struct dl_alpha_set {
      * replicate is a sum of the drawn units' vectors. NULL otherwise. */
     double *vec;
     size_t len;
+    size_t stride; /* doubles per unit in vec: len, or 16 when len <= 16 */
 };
 
 /* ---- building --------------------------------------------------------------- */
@@ -241,12 +242,16 @@ static int build_vectors(dl_alpha_set *s)
     size_t len = nv + (s->level == DL_LEVEL_ORDINAL ? nv * (nv - 1) / 2 : 1);
     if (nv < 2 || len > VEC_LEN_MAX || s->nunits > VEC_TOTAL_MAX / len)
         return 0; /* the general path serves */
-    s->vec = dl_calloc(s->nunits * len, sizeof *s->vec);
+    /* Up to 16 doubles are padded to 16, so a replicate's running sum has a
+     * size known when compiling and stays in registers. */
+    size_t stride = len <= 16 ? 16 : len;
+    s->vec = dl_calloc(s->nunits * stride, sizeof *s->vec);
     if (!s->vec)
         return DL_ENOMEM;
     s->len = len;
+    s->stride = stride;
     for (size_t u = 0; u < s->nunits; u++) {
-        double *v = s->vec + u * len, m = s->m[u];
+        double *v = s->vec + u * stride, m = s->m[u];
         for (size_t e = s->start[u]; e < s->start[u + 1]; e++) {
             v[s->pos[e]] = s->cnt[e];
             for (size_t f = e + 1; s->level == DL_LEVEL_ORDINAL && f < s->start[u + 1]; f++)
@@ -544,11 +549,22 @@ static double alpha_of_vector(const dl_alpha_set *s, const double *acc, eval_buf
 /* A units replicate on the vectors: sum the drawn units' vectors. */
 static double units_replicate_vec(const dl_alpha_set *s, uint64_t base, double *acc, eval_buf *b)
 {
-    size_t nu = s->nunits, len = s->len;
+    size_t nu = s->nunits, len = s->len, stride = s->stride;
+    if (stride == 16) {
+        double a[16] = {0};
+        for (size_t i = 0; i < nu; i++) {
+            uint64_t x = dl_mix64(base + (uint64_t)i * GOLDEN);
+            const double *v = s->vec + (((x >> 32) * (uint64_t)nu) >> 32) * 16;
+            for (size_t j = 0; j < 16; j++)
+                a[j] += v[j];
+        }
+        memcpy(acc, a, sizeof a);
+        return alpha_of_vector(s, acc, b);
+    }
     memset(acc, 0, len * sizeof *acc);
     for (size_t i = 0; i < nu; i++) {
         uint64_t x = dl_mix64(base + (uint64_t)i * GOLDEN);
-        const double *v = s->vec + (((x >> 32) * (uint64_t)nu) >> 32) * len;
+        const double *v = s->vec + (((x >> 32) * (uint64_t)nu) >> 32) * stride;
         for (size_t j = 0; j < len; j++)
             acc[j] += v[j];
     }
