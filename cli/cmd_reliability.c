@@ -906,8 +906,15 @@ int cmd_reliability(int argc, char **argv)
     rel_result res = {0};
     dl_error err = {0};
     memset(&d, 0, sizeof d);
-    if ((rc = load(&o, &d, &err)) == 0 && (rc = compute(&o, &d, &res)) != 0)
-        dl_fail(&err, rc, "%s: %s", o.path, dl_strerror(rc));
+    if ((rc = load(&o, &d, &err)) == 0 && (rc = compute(&o, &d, &res)) != 0) {
+        if (rc == DL_EINVAL && res.has_boot && o.boot.method == DL_ALPHA_BOOT_HAYES)
+            dl_fail(&err, rc,
+                    "%s: --boot-method hayes needs at most 4096 distinct values (here %zu); "
+                    "use --boot-method units",
+                    o.path, res.alpha.nvalues);
+        else
+            dl_fail(&err, rc, "%s: %s", o.path, dl_strerror(rc));
+    }
     if (rc == 0) {
         if (o.json)
             print_json(&o, &d, &res);
