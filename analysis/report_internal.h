@@ -71,6 +71,13 @@ typedef struct rp_ddd {
     double *epochs;
     char **series_names;
     double *series; /* nseries x nepochs */
+    /* uncertainty.csv of `stimuli analyse --bootstrap` (has_unc 0 without) */
+    int has_unc;
+    int split_has[2];                   /* [0] resampling models, [1] images */
+    double split_est[3];                /* trivial, in-between, impossible */
+    double split_lo[2][3], split_hi[2][3];
+    double rho, rho_lo, rho_hi;
+    double unc_replicates, unc_seed, unc_conf;
 } rp_ddd;
 
 void rp_ddd_free(rp_ddd *d);

@@ -213,6 +213,37 @@ static void ddd(dl_json *j, const rp_ddd *d)
     dl_json_int(j, (long long)d->ndec_images);
     dl_json_key(j, "agreement_epochs");
     dl_json_int(j, (long long)d->nepochs);
+    if (d->has_unc) {
+        static const char *const split[3] = {"trivial", "in_between", "impossible"};
+        static const char *const how[2] = {"split_by_models", "split_by_images"};
+        dl_json_key(j, "uncertainty");
+        dl_json_object_begin(j);
+        num(j, "replicates", d->unc_replicates);
+        num(j, "seed", d->unc_seed);
+        num(j, "conf", d->unc_conf);
+        dl_json_key(j, "interval");
+        dl_json_string(j, "percentile");
+        for (int h = 0; h < 2; h++) {
+            dl_json_key(j, how[h]);
+            if (!d->split_has[h]) {
+                dl_json_null(j);
+                continue;
+            }
+            dl_json_object_begin(j);
+            for (int c = 0; c < 3; c++) {
+                dl_json_key(j, split[c]);
+                dl_json_array_begin(j);
+                dl_json_number(j, d->split_lo[h][c]);
+                dl_json_number(j, d->split_hi[h][c]);
+                dl_json_array_end(j);
+            }
+            dl_json_object_end(j);
+        }
+        num(j, "rho", d->rho);
+        num(j, "rho_ci_low", d->rho_lo);
+        num(j, "rho_ci_high", d->rho_hi);
+        dl_json_object_end(j);
+    }
     dl_json_object_end(j);
 }
 

@@ -354,6 +354,32 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         row(p, cells, 4, 0);
     }
     table_end(p);
+    if (d->has_unc) {
+        static const char *const split[3] = {"trivial", "in-between", "impossible"};
+        para(p,
+             "How sure the split is: %g%% percentile intervals from %.0f bootstrap replicates "
+             "(seed %.0f), resampling the models (which models were chosen) and, separately, "
+             "the images. The beta-binomial intra-class correlation rho (0: independent models "
+             "and equally hard images, 1: every image all right or all wrong) is %.3f "
+             "[%.3f, %.3f].",
+             100 * d->unc_conf, d->unc_replicates, d->unc_seed, d->rho, d->rho_lo, d->rho_hi);
+        const char *uh[4] = {"images", "share (%)", "resampling models (%)",
+                             "resampling images (%)"};
+        table_begin(p, uh, 4);
+        for (int c = 0; c < 3; c++) {
+            char cell[3][48];
+            num(cell[0], 48, 100 * d->split_est[c], 1);
+            for (int how = 0; how < 2; how++)
+                if (d->split_has[how])
+                    snprintf(cell[1 + how], 48, "%.1f – %.1f", 100 * d->split_lo[how][c],
+                             100 * d->split_hi[how][c]);
+                else
+                    snprintf(cell[1 + how], 48, "–");
+            const char *cells[4] = {split[c], cell[0], cell[1], cell[2]};
+            row(p, cells, 4, 0);
+        }
+        table_end(p);
+    }
     static const char *const names[] = {"ddd_histogram", "ec_models", "decisions", "agreement"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (has_figure(figs, nf, names[i]))

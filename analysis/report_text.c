@@ -155,8 +155,9 @@ static void questions(FILE *out, const dl_report_ratings *g)
     const dl_alpha_boot *b = &g->q[0].alpha_boot;
     if (!g->q[0].has_alpha_boot)
         return;
-    fprintf(out, "\nalpha, %g%% interval (bootstrap over items, %zu replicates, seed %llu, "
-                 "percentile)\n",
+    fprintf(out,
+            "\nalpha, %g%% interval (bootstrap over items, %zu replicates, seed %llu, "
+            "percentile)\n",
             100 * b->conf, b->replicates, (unsigned long long)b->seed);
     for (int q = 0; q < 3; q++) {
         b = &g->q[q].alpha_boot;
@@ -240,6 +241,24 @@ static void ddd(FILE *out, const rp_ddd *d)
         else
             fprintf(out, " %9.1f%%\n", 100 * d->poisson_binomial[b]);
     }
+    if (!d->has_unc)
+        return;
+    static const char *const names[3] = {"trivial", "in-between", "impossible"};
+    fprintf(out, "\nsplit, %g%% intervals (%.0f bootstrap replicates, seed %.0f, percentile)\n",
+            100 * d->unc_conf, d->unc_replicates, d->unc_seed);
+    fprintf(out, "%-12s %8s %19s %19s\n", "", "images", "resampling models", "resampling images");
+    for (int c = 0; c < 3; c++) {
+        fprintf(out, "%-12s %7.1f%%", names[c], 100 * d->split_est[c]);
+        for (int how = 0; how < 2; how++)
+            if (d->split_has[how])
+                fprintf(out, "    %6.1f%% - %5.1f%%", 100 * d->split_lo[how][c],
+                        100 * d->split_hi[how][c]);
+            else
+                fprintf(out, " %19s", "-");
+        fputc('\n', out);
+    }
+    fprintf(out, "beta-binomial rho %.4f (%.4f to %.4f, resampling images)\n", d->rho, d->rho_lo,
+            d->rho_hi);
 }
 
 void dl_report_write_text(const dl_report *r, FILE *out)

@@ -278,14 +278,18 @@ static int analyse_run(const char *path, const dl_stimuli_read_opts *ro, unsigne
     if (rc)
         return rc;
     if (dl_stimuli_analyse(res, near, threads, &a, &err) != 0 ||
-        (out_dir && dl_stimuli_analysis_write(a, out_dir, &err) != 0) ||
-        (boot->replicates &&
-         dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed, boot->conf, &unc, &err) != 0)) {
+        (boot->replicates && dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed, boot->conf,
+                                                        &unc, &err) != 0)) {
         rc = cli_fail(&err);
         goto done;
     }
     if (boot->replicates)
-        a->unc = &unc;
+        a->unc = &unc; /* summary.json and the JSON carry it */
+    if (out_dir && (dl_stimuli_analysis_write(a, out_dir, &err) != 0 ||
+                    (boot->replicates && dl_stimuli_ddd_unc_write(a, &unc, out_dir, &err) != 0))) {
+        rc = cli_fail(&err);
+        goto done;
+    }
     if (json) {
         dl_json j;
         dl_json_init(&j, stdout);
@@ -298,8 +302,8 @@ static int analyse_run(const char *path, const dl_stimuli_read_opts *ro, unsigne
         if (out_dir)
             printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
                    "ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv,\n"
-                   "summary.json to %s\n",
-                   out_dir);
+                   "summary.json%s to %s\n",
+                   boot->replicates ? ", uncertainty.csv" : "", out_dir);
     }
 done:
     dl_stimuli_ddd_unc_free(&unc);

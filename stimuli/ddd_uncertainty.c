@@ -160,3 +160,69 @@ void dl_stimuli_ddd_unc_json(const dl_stimuli_ddd_unc *u, unsigned m, dl_json *j
     dl_json_object_end(j);
     dl_json_object_end(j);
 }
+
+/* ---- uncertainty.csv ------------------------------------------------------------ */
+
+static void csv_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("NA", f);
+    else
+        fprintf(f, "%.10g", v);
+}
+
+static void csv_row(FILE *f, const dl_stimuli_ddd_unc *u, const char *measure, long k,
+                    const char *resampling, double est, double lo, double hi, const char *interval)
+{
+    fprintf(f, "%s,", measure);
+    if (k >= 0)
+        fprintf(f, "%ld", k);
+    fprintf(f, ",%s,", resampling);
+    csv_num(f, est);
+    fputc(',', f);
+    csv_num(f, lo);
+    fputc(',', f);
+    csv_num(f, hi);
+    fprintf(f, ",%s,%zu,%llu,%g\n", interval, u->replicates, (unsigned long long)u->seed, u->conf);
+}
+
+static void write_unc(FILE *f, const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u)
+{
+    static const char *names[3] = {"split_trivial", "split_in_between", "split_impossible"};
+    double n = (double)a->res->nimages;
+    size_t cnt[3] = {a->trivial, a->in_between, a->impossible};
+    fputs("measure,models_correct,resampling,estimate,low,high,interval,replicates,seed,conf\n", f);
+    for (int c = 0; c < 3; c++) {
+        if (u->has_models)
+            csv_row(f, u, names[c], -1, "models", (double)cnt[c] / n, u->by_models.low[c],
+                    u->by_models.high[c], "percentile");
+        csv_row(f, u, names[c], -1, "images", (double)cnt[c] / n, u->by_images.low[c],
+                u->by_images.high[c], "percentile");
+    }
+    csv_row(f, u, "beta_binomial_rho", -1, "images", u->betabin.rho, u->rho_low, u->rho_high,
+            "percentile");
+    for (unsigned k = 0; k <= a->m; k++) {
+        csv_row(f, u, "binomial_band", k, "", a->binomial_expected[k], u->binom_lo[k],
+                u->binom_hi[k], "pointwise");
+        if (u->pb_lo)
+            csv_row(f, u, "poisson_binomial_band", k, "", a->poisson_binomial_expected[k],
+                    u->pb_lo[k], u->pb_hi[k], "pointwise");
+    }
+}
+
+int dl_stimuli_ddd_unc_write(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u,
+                             const char *dir, dl_error *err)
+{
+    char *path = dl_path_join(dir, "uncertainty.csv");
+    if (!path)
+        return dl_fail(err, DL_ENOMEM, "%s: out of memory", dir);
+    dl_atomic at;
+    int rc = dl_atomic_open(&at, path, err);
+    free(path);
+    if (rc)
+        return rc;
+    write_unc(at.fp, a, u);
+    if ((rc = dl_atomic_commit(&at, err)) != 0)
+        dl_atomic_abort(&at);
+    return rc;
+}

@@ -154,6 +154,12 @@ int dl_stimuli_ddd_uncertainty(const dl_stimuli_analysis *a, size_t replicates, 
 void dl_stimuli_ddd_unc_free(dl_stimuli_ddd_unc *u);
 /* Key "uncertainty" and its object, inside an open JSON object. */
 void dl_stimuli_ddd_unc_json(const dl_stimuli_ddd_unc *u, unsigned m, dl_json *j);
+/* DIR/uncertainty.csv (atomically): measure, models_correct, resampling,
+ * estimate, low, high, interval, replicates, seed, conf; measures
+ * split_trivial / split_in_between / split_impossible (fractions),
+ * beta_binomial_rho, binomial_band and poisson_binomial_band (images). */
+int dl_stimuli_ddd_unc_write(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u,
+                             const char *dir, dl_error *err);
 
 /* Write per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,
  * ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv and summary.json into
