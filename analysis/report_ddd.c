@@ -28,6 +28,10 @@ void rp_ddd_free(rp_ddd *d)
     free(d->ec_all);
     free(d->ec_between);
     free(d->decisions);
+    for (int e = 0; e < 2; e++) {
+        free(d->band_lo[e]);
+        free(d->band_hi[e]);
+    }
     free(d->epochs);
     for (size_t i = 0; d->series_names && i < d->nseries; i++)
         free(d->series_names[i]);
@@ -448,6 +452,31 @@ static int load_uncertainty(dl_report *r, rp_ddd *d, const char *dir, dl_error *
                 d->split_lo[how][c] = v[1];
                 d->split_hi[how][c] = v[2];
             }
+        int band = strcmp(f[col[0]], "binomial_band") == 0         ? 0
+                   : strcmp(f[col[0]], "poisson_binomial_band") == 0 ? 1
+                                                                     : -1;
+        int kc = dl_csv_col(csv, "models_correct");
+        long k = -1;
+        if (band >= 0 && (kc < 0 || dl_parse_long(f[kc], &k) != 0 || k < 0 ||
+                          (size_t)k >= d->nbins || !(d->nimages > 0))) {
+            rc = dl_fail(err, DL_EINVAL, "%s:%zu: models_correct must be 0..%zu", path,
+                         csv->row_line[row], d->nbins - 1);
+            break;
+        }
+        if (band >= 0 && !d->band_lo[band]) {
+            d->band_lo[band] = dl_calloc(d->nbins, sizeof *d->band_lo[band]);
+            d->band_hi[band] = dl_calloc(d->nbins, sizeof *d->band_hi[band]);
+            if (!d->band_lo[band] || !d->band_hi[band]) {
+                rc = dl_fail(err, DL_ENOMEM, "out of memory");
+                break;
+            }
+            for (size_t b = 0; b < d->nbins; b++)
+                d->band_lo[band][b] = d->band_hi[band][b] = NAN;
+        }
+        if (band >= 0) {
+            d->band_lo[band][k] = v[1] / d->nimages;
+            d->band_hi[band][k] = v[2] / d->nimages;
+        }
         if (strcmp(f[col[0]], "beta_binomial_rho") == 0) {
             d->has_unc = 1;
             d->rho = v[0];

@@ -72,6 +72,14 @@ static void draw_ddd_histogram(const void *ctx)
             continue;
         have[e] = 1;
         plcol0(col[e]);
+        if (d->band_lo[e]) { /* the pointwise band of uncertainty.csv, as whiskers */
+            plwidth(2);
+            for (size_t b = 0; b < nb; b++) {
+                PLFLT bx = (double)b, lo = 100 * d->band_lo[e][b], hi = 100 * d->band_hi[e][b];
+                if (!isnan(lo) && !isnan(hi))
+                    plerry(1, &bx, &lo, &hi);
+            }
+        }
         pllsty(sty[e]);
         plwidth(3);
         plline((PLINT)k, x, y);
@@ -614,7 +622,9 @@ static const struct {
 } captions[] = {
     {"ddd_histogram", "Number of models that classify each image correctly (bars), with the "
                       "expectation for independent models of the same mean accuracy (binomial) "
-                      "and of their own accuracies (Poisson-binomial). Dichotomous data "
+                      "and of their own accuracies (Poisson-binomial); after 'stimuli analyse "
+                      "--bootstrap', whiskers show each expectation's pointwise band. "
+                      "Dichotomous data "
                       "difficulty shows as mass at both ends (cf. Meding et al. 2022, Fig. 2)."},
     {"ec_models", "Error consistency κ between models on all images (left) and on the "
                   "in-between images only (right); grey: undefined (cf. Fig. 5)."},

@@ -78,6 +78,8 @@ typedef struct rp_ddd {
     double split_lo[2][3], split_hi[2][3];
     double rho, rho_lo, rho_hi;
     double unc_replicates, unc_seed, unc_conf;
+    double *band_lo[2], *band_hi[2]; /* nbins; fraction of images, [0] binomial,
+                                        [1] Poisson-binomial; NULL when absent */
 } rp_ddd;
 
 void rp_ddd_free(rp_ddd *d);
