@@ -3,6 +3,9 @@
 
     /usr/bin/python3 tests/stats/ref/make_alpha_reference.py
 
+(a few minutes: the alpha reference loops over pairs of values in plain Python,
+on purpose, so that it shares nothing with the vectorised C.)
+
 Writes beside itself:
   alpha_loo.csv      random reliability data (coders x units, "NA" = missing,
                      units separated by ';', coders by ' ') with Krippendorff's
