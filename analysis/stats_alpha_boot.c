@@ -481,7 +481,8 @@ static int hayes_prepare(const dl_alpha_set *s, hayes_cells *h)
         }
     h->p[h->ncell] = rest > 0 ? rest : 0; /* the diagonal */
     h->d2[h->ncell++] = 0;
-    h->draws = (unsigned long)pairs;
+    /* GSL draws binomials of at most UINT_MAX trials. */
+    h->draws = pairs < 4294967295.0 ? (unsigned long)pairs : 4294967295UL;
     rc = 0;
 done:
     free(o);
