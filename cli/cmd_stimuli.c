@@ -373,6 +373,7 @@ static int sub_analyse(int argc, char **argv)
     const char *cmd = "stimuli analyse", *out_dir = NULL;
     analyse_boot boot = {0, 1, 0.95};
     unsigned long seed = 1;
+    int boot_given = 0; /* --seed or --conf, which need --bootstrap */
     dl_stimuli_read_opts ro = {0};
     unsigned long near = 0, threads = 0;
     int json = 0, c, rc;
@@ -391,11 +392,13 @@ static int sub_analyse(int argc, char **argv)
         case OPT_SEED:
             rc = parse_uint(cmd, "--seed", optarg, 4294967295UL, &seed);
             boot.seed = seed;
+            boot_given = 1;
             break;
         case OPT_CONF:
             rc = dl_parse_double(optarg, &boot.conf) != 0 || !(boot.conf > 0 && boot.conf < 1)
                      ? cli_usage(cmd, "--conf needs a number between 0 and 1, not '%s'", optarg)
                      : 0;
+            boot_given = 1;
             break;
         case OPT_OUT:
             out_dir = optarg;
@@ -421,6 +424,8 @@ static int sub_analyse(int argc, char **argv)
     }
     if ((rc = check_no_extra(cmd, argc, argv, 1)) != 0)
         return rc;
+    if (boot_given && !boot.replicates)
+        return cli_usage(cmd, "--seed and --conf go with --bootstrap");
     return analyse_run(argv[optind], &ro, (unsigned)near, (int)threads, out_dir, json, &boot);
 }
 
