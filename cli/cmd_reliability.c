@@ -197,7 +197,7 @@ static int parse_args(int argc, char **argv, rel_opts *o)
     *o = (rel_opts){
         .level = DL_LEVEL_NOMINAL, .coder_col = "coder", .unit_col = "unit", .value_col = "value"};
     o->boot = (dl_alpha_boot_opts){.seed = 1, .conf = 0.95, .alpha_min = {0.667, 0.8}, .nmin = 2};
-    int c, level, rc;
+    int c, level, rc, boot_opt = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'B':
@@ -208,6 +208,7 @@ static int parse_args(int argc, char **argv, rel_opts *o)
         case 'T':
             if ((rc = parse_boot_option(c, optarg, o)) != 0)
                 return rc;
+            boot_opt |= c != 'B';
             break;
         case 'P':
             o->per_coder = 1;
@@ -249,6 +250,9 @@ static int parse_args(int argc, char **argv, rel_opts *o)
     o->path = argv[optind];
     if (o->json && o->csv)
         return cli_usage(CMD, "--json and --csv exclude each other");
+    if (boot_opt && !o->boot.replicates)
+        return cli_usage(CMD, "--seed, --conf, --boot-method, --alpha-min and --threads go with "
+                              "--bootstrap");
     return 0;
 }
 

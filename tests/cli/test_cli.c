@@ -298,6 +298,9 @@ static const char *const usage_cases[][2] = {
     {"reliability data/kripp.csv --seed -1",
      "dddlab reliability: --seed needs a whole number from 0 to 9223372036854775807, not '-1' "
      "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --seed 3",
+     "dddlab reliability: --seed, --conf, --boot-method, --alpha-min and --threads go with "
+     "--bootstrap (see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --json --csv",
      "dddlab reliability: --json and --csv exclude each other (see 'dddlab help reliability')\n"},
     {"consistency", "dddlab consistency: expected a FILE (see 'dddlab help consistency')\n"},
