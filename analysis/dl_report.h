@@ -96,6 +96,11 @@ typedef struct dl_report_options {
      * level 0.95). */
     dl_ec_boundary ec_boundary;
     dl_ec_boot_opts ec_boot;
+    /* Krippendorff's alpha: bootstrap replicates over items (0 = none), their
+     * seed (default 1) and level (default 0.95); see dl_alpha_boot_run. */
+    size_t alpha_bootstrap;
+    uint64_t alpha_seed;
+    double alpha_conf;
 } dl_report_options;
 
 void dl_report_options_default(dl_report_options *o);
@@ -158,6 +163,10 @@ typedef struct dl_report_question {
     dl_corr r_with_model_accuracy; /* mean answer per item vs fraction of models correct */
     size_t nanswers;
     const dl_report_answer *answers; /* ascending value */
+    int has_alpha_boot;              /* options.alpha_bootstrap > 0 */
+    dl_alpha_boot alpha_boot;        /* interval, p_below, method, seed */
+    const double *alpha_without;     /* per observer: leave-one-out alpha */
+    const double *alpha_mean_pair;   /* per observer: mean pairwise alpha */
 } dl_report_question;
 
 typedef struct dl_report_ratings {

@@ -248,6 +248,125 @@ typedef struct dl_alpha {
 int dl_stats_kripp_alpha(const double *data, size_t ncoders, size_t nunits, dl_level level,
                          dl_alpha *out, const char **why);
 
+/* ==== Krippendorff's alpha: sparse ratings and uncertainty (stats_alpha_boot.c) ====
+ * Everything here works on a list of ratings, so memory follows the number of
+ * ratings and not coders x units. See docs/statistics.md, "Uncertainty of
+ * alpha", for the methods and the random-number scheme. */
+
+/* One rating; value NaN = missing (ignored). Each coder rates a unit at most
+ * once (the caller checks; the numbers do not depend on coder otherwise). */
+typedef struct dl_alpha_rating {
+    uint32_t coder;
+    uint32_t unit;
+    double value;
+} dl_alpha_rating;
+
+/* Ratings grouped into pairable units (two or more values), ready for alpha
+ * and its bootstrap. Opaque; immutable once built, so threads may share it. */
+typedef struct dl_alpha_set dl_alpha_set;
+
+/* Build from n ratings in any order. An infinite value, or a negative one at
+ * ratio level -> DL_EINVAL with `why`. O(n log n) time, O(n) memory. */
+int dl_alpha_set_new(const dl_alpha_rating *ratings, size_t n, dl_level level, dl_alpha_set **out,
+                     const char **why);
+void dl_alpha_set_free(dl_alpha_set *s);
+size_t dl_alpha_set_units(const dl_alpha_set *s); /* pairable units */
+
+/* Alpha of the set, equal to dl_stats_kripp_alpha on the same data (to
+ * rounding), with the same undefined cases and reasons. */
+int dl_alpha_set_alpha(const dl_alpha_set *s, dl_alpha *out, const char **why);
+
+typedef enum {
+    DL_ALPHA_BOOT_UNITS = 0, /* resample pairable units with replacement */
+    DL_ALPHA_BOOT_HAYES = 1  /* Krippendorff's: pairs of values from the
+                                coincidence matrix, D_e held fixed */
+} dl_alpha_boot_method;
+const char *dl_alpha_boot_method_name(dl_alpha_boot_method m);
+int dl_alpha_boot_method_parse(const char *s); /* -1 if unknown */
+
+enum { DL_ALPHA_MIN_MAX = 8 }; /* most --alpha-min values */
+
+typedef struct dl_alpha_boot_opts {
+    dl_alpha_boot_method method;
+    size_t replicates;
+    uint64_t seed;
+    double conf; /* e.g. 0.95; percentile interval */
+    double alpha_min[DL_ALPHA_MIN_MAX];
+    size_t nmin;
+    int threads; /* <= 0: one per core; the result does not depend on it */
+} dl_alpha_boot_opts;
+
+typedef struct dl_alpha_boot {
+    dl_alpha_boot_method method;
+    size_t replicates;
+    size_t undefined; /* replicates with one value only, left out */
+    uint64_t seed;
+    double conf;
+    double ci_low, ci_high; /* percentile interval (linear interpolation) */
+    size_t nmin;
+    double alpha_min[DL_ALPHA_MIN_MAX];
+    double p_below[DL_ALPHA_MIN_MAX]; /* share of replicates < alpha_min[i] */
+} dl_alpha_boot;
+
+/* Bootstrap alpha. reps_out (optional, o->replicates doubles) receives each
+ * replicate's alpha in replicate order (NaN when undefined). Bad options ->
+ * DL_EINVAL; alpha undefined on the data, or every replicate undefined ->
+ * DL_EUNDEF (interval NaN); DL_EINVAL also for the hayes method with more than
+ * 4096 distinct values. */
+int dl_alpha_boot_run(const dl_alpha_set *s, const dl_alpha_boot_opts *o, dl_alpha_boot *out,
+                      double *reps_out);
+
+/* Leave-one-coder-out alpha loo[c] (alpha without coder c), each coder's mean
+ * pairwise alpha mean_pair[c] (over the coders it shares a defined alpha
+ * with), and optionally the ncoders x ncoders pairwise alphas (diagonal NaN)
+ * and the units each pair both rated (diagonal 0).
+ * Undefined values are NaN. Coders are 0..ncoders-1 (else DL_EINVAL).
+ * O(ncoders x n log n). */
+int dl_alpha_per_coder(const dl_alpha_rating *ratings, size_t n, size_t ncoders, dl_level level,
+                       double *loo, double *mean_pair, double *pair, size_t *pair_units);
+
+/* Planning a rating study (stats_alpha_plan.c): the width of alpha's
+ * confidence interval for a given number of units, simulated from coders with
+ * a known population alpha (latent normal value per unit plus coder noise,
+ * cut into `categories` equal-probability categories except at interval
+ * level). The width is the spread of the estimates over `sims` simulated
+ * studies, (1-conf)/2 to 1-(1-conf)/2. Seeded; see docs/statistics.md. */
+typedef struct dl_alpha_plan_opts {
+    size_t coders;
+    double alpha; /* population alpha, in (0, 1) */
+    dl_level level;
+    int categories; /* 2..64; ignored at interval level */
+    double conf;
+    size_t sims; /* simulated studies per size, >= 10 */
+    uint64_t seed;
+    double noise_sd; /* > 0: the coder noise SD of an earlier call (skips the
+                        calibration); 0: calibrate */
+} dl_alpha_plan_opts;
+
+typedef struct dl_alpha_plan_row {
+    size_t units;
+    double mean_alpha;      /* mean estimate (alpha is slightly biased) */
+    double ci_low, ci_high; /* quantiles of the estimates */
+    double width;           /* ci_high - ci_low */
+    size_t undefined;       /* studies whose alpha was undefined */
+} dl_alpha_plan_row;
+
+/* rows[i] for units[i] (2..1,000,000 each); noise_sd (optional) receives the
+ * coder noise SD that gives the population alpha. DL_EINVAL for bad options,
+ * DL_EUNDEF when the generator cannot reach the alpha. */
+int dl_alpha_plan(const dl_alpha_plan_opts *o, const size_t *units, size_t nunits,
+                  dl_alpha_plan_row *rows, double *noise_sd);
+
+/* The start of bootstrap replicate `replicate`'s splitmix64 stream:
+ * dl_mix64(seed ^ dl_mix64(replicate)); word i of the stream is
+ * dl_mix64(start + i * 0x9E3779B97F4A7C15). */
+uint64_t dl_boot_stream(uint64_t seed, uint64_t replicate);
+
+/* Quantile q of n sorted values, linear interpolation between order
+ * statistics (numpy's default, R's type 7); NaN when n == 0. */
+double dl_stats_quantile_sorted(const double *x, size_t n, double q);
+/* ==== end of alpha uncertainty ==== */
+
 /* ---- binomial test and intervals ------------------------------------------------ */
 
 typedef enum { DL_ALT_TWO_SIDED = 0, DL_ALT_GREATER = 1, DL_ALT_LESS = 2 } dl_alternative;
@@ -312,6 +431,55 @@ int dl_stats_binom_pmf(unsigned m, double p, double *pmf);
 /* pmf[0..m] of the Poisson-binomial with success probabilities acc[0..m-1]
  * (each model its own accuracy), by the exact recursion. */
 int dl_stats_poisson_binom_pmf(const double *acc, unsigned m, double *pmf);
+
+/* ==== DDD: how dichotomous (stats_betabin.c) ==== */
+
+typedef struct dl_betabin {
+    double a, b;   /* Beta(a, b) of the per-image probability correct */
+    double rho;    /* intra-class correlation 1 / (a + b + 1): 0 binomial,
+                      1 fully dichotomous */
+    double loglik; /* maximised log-likelihood (with the binomial coefficients) */
+} dl_betabin;
+
+/* Maximum-likelihood Beta-Binomial(m, a, b) fit to hist[0..m] (images with k
+ * of m models correct). A negative or non-finite count -> DL_EINVAL; no
+ * images, m == 0, or every image in bin 0 or every image in bin m ->
+ * DL_EUNDEF (NaN). When the data are no more spread than a binomial, a and b
+ * run to their bound (e^25) and rho is ~0. */
+int dl_stats_betabin_fit(const double *hist, unsigned m, dl_betabin *out);
+
+/* Percentile interval of rho at conf from `replicates` resamplings of the
+ * images (a replicate histogram is Multinomial(N, hist / N), refitted);
+ * replicate b uses GSL mt19937 seeded with dl_boot_stream(seed, b). Counts
+ * must be whole numbers, N <= 4e9. */
+int dl_stats_betabin_boot(const double *hist, unsigned m, size_t replicates, uint64_t seed,
+                          double conf, double *rho_low, double *rho_high);
+
+/* Pointwise band for a histogram of n images under independence: the count
+ * at k is Binomial(n, pmf[k]), so lo[k], hi[k] are its (1-conf)/2 and
+ * 1-(1-conf)/2 quantiles (smallest count whose CDF reaches the level).
+ * Pointwise, not simultaneous; the accuracies behind pmf are taken as known. */
+int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, double *lo,
+                      double *hi);
+
+typedef enum { DL_DDD_RESAMPLE_MODELS = 0, DL_DDD_RESAMPLE_IMAGES = 1 } dl_ddd_resample;
+
+/* Percentile intervals of the trivial / in-between / impossible fractions
+ * (index 0, 1, 2). */
+typedef struct dl_ddd_split_ci {
+    double low[3], high[3];
+} dl_ddd_split_ci;
+
+/* Bootstrap the split (near = K as dl_stimuli_classify). Models: draw the m
+ * models (rows of correct) with replacement, recount each image, reclassify;
+ * replicate b's draws come from dl_boot_stream(seed, b) as the alpha
+ * bootstrap's. Images: draw n images with replacement (as a multinomial of
+ * the class counts, GSL mt19937 seeded with dl_boot_stream(seed, b)); needs
+ * only n_correct. Bad arguments (or models without correct) -> DL_EINVAL. */
+int dl_stats_ddd_split_boot(const dl_bits *correct, const uint32_t *n_correct, size_t n,
+                            unsigned m, unsigned near, dl_ddd_resample what, size_t nrep,
+                            uint64_t seed, double conf, dl_ddd_split_ci *out);
+/* ==== end of DDD: how dichotomous ==== */
 
 /* ---- true-positive agreement (Pliushch et al. 2022) ------------------------------ */
 

@@ -293,6 +293,9 @@ static void question_table(page *p, const dl_report_ratings *g)
         const dl_report_question *Q = &g->q[q];
         char c[4][96];
         num(c[0], 96, Q->alpha.alpha, 3);
+        if (Q->has_alpha_boot && !isnan(Q->alpha.alpha) && !isnan(Q->alpha_boot.ci_low))
+            snprintf(c[0], 96, "%.3f [%.3f, %.3f]", Q->alpha.alpha, Q->alpha_boot.ci_low,
+                     Q->alpha_boot.ci_high);
         const dl_summary *s[2] = {&Q->pairwise_alpha, &Q->pairwise_r};
         for (int k = 0; k < 2; k++)
             if (s[k]->n)
@@ -342,9 +345,22 @@ static void ratings_section(page *p, const dl_report_ratings *g, const char *con
          "every pair of observers).",
          g->nobservers, g->nitems, g->nratings, g->q[0].text, g->q[1].text, g->q[2].text);
     question_table(p, g);
+    if (g->q[0].has_alpha_boot) {
+        const dl_alpha_boot *b = &g->q[0].alpha_boot;
+        para(p,
+             "Alpha in brackets: %g%% percentile interval from %zu bootstrap replicates over "
+             "items (seed %llu). Share of replicates below 0.667: q1 %.3f, q2 %.3f, q3 %.3f; "
+             "below 0.8: q1 %.3f, q2 %.3f, q3 %.3f.",
+             100 * b->conf, b->replicates, (unsigned long long)b->seed,
+             g->q[0].alpha_boot.p_below[0], g->q[1].alpha_boot.p_below[0],
+             g->q[2].alpha_boot.p_below[0], g->q[0].alpha_boot.p_below[1],
+             g->q[1].alpha_boot.p_below[1], g->q[2].alpha_boot.p_below[1]);
+    }
     for (int q = 0; q < 3; q++)
         if (g->q[q].alpha_why)
             para(p, "%s: alpha undefined (%s).", g->q[q].name, g->q[q].alpha_why);
+    if (has_figure(figs, nf, "alpha"))
+        figure(p, "alpha");
     para(p, "Per answer option: the number of answers, the mean fraction of models correct on "
             "the images that got it, and the shares of the image classes among them.");
     answer_table(p, g);
@@ -368,6 +384,32 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         row(p, cells, 4, 0);
     }
     table_end(p);
+    if (d->has_unc) {
+        static const char *const split[3] = {"trivial", "in-between", "impossible"};
+        para(p,
+             "How sure the split is: %g%% percentile intervals from %.0f bootstrap replicates "
+             "(seed %.0f), resampling the models (which models were chosen) and, separately, "
+             "the images. The beta-binomial intra-class correlation rho (0: independent models "
+             "and equally hard images, 1: every image all right or all wrong) is %.3f "
+             "[%.3f, %.3f].",
+             100 * d->unc_conf, d->unc_replicates, d->unc_seed, d->rho, d->rho_lo, d->rho_hi);
+        const char *uh[4] = {"images", "share (%)", "resampling models (%)",
+                             "resampling images (%)"};
+        table_begin(p, uh, 4);
+        for (int c = 0; c < 3; c++) {
+            char cell[3][48];
+            num(cell[0], 48, 100 * d->split_est[c], 1);
+            for (int how = 0; how < 2; how++)
+                if (d->split_has[how])
+                    snprintf(cell[1 + how], 48, "%.1f – %.1f", 100 * d->split_lo[how][c],
+                             100 * d->split_hi[how][c]);
+                else
+                    snprintf(cell[1 + how], 48, "–");
+            const char *cells[4] = {split[c], cell[0], cell[1], cell[2]};
+            row(p, cells, 4, 0);
+        }
+        table_end(p);
+    }
     static const char *const names[] = {"ddd_histogram", "ec_models", "decisions", "agreement"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (has_figure(figs, nf, names[i]))

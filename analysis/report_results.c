@@ -25,6 +25,8 @@ void rp_results_free(rp_results *res)
         free(res->pair_r[q]);
         free(res->pair_units[q]);
         free(res->obs_mean[q]);
+        free(res->alpha_loo[q]);
+        free(res->alpha_mean_pair[q]);
     }
     memset(res, 0, sizeof *res);
 }

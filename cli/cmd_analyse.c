@@ -136,9 +136,12 @@ void help_analyse(FILE *out)
             "  --seed S                  seed of that subsample (GSL mt19937; default 1) and\n"
             "                            of the bootstrap\n"
             "\n"
-            "error consistency (trials):\n"
-            "  --bootstrap N       percentile intervals per pair and for the mean kappa from\n"
-            "                      N replicates resampling items (as 'dddlab consistency')\n"
+            "uncertainty:\n"
+            "  --bootstrap N       N bootstrap replicates resampling items: percentile\n"
+            "                      intervals of every pair's and the mean error consistency\n"
+            "                      (trials, as 'dddlab consistency'); Krippendorff's alpha\n"
+            "                      with an interval, p(alpha < 0.667 / 0.8), and each\n"
+            "                      observer's leave-one-out and mean pairwise alpha (ratings)\n"
             "  --conf C [0.95]     --resample-observers (the mean's interval)\n"
             "  --threads T         threads of the bootstrap (same result on any number)\n"
             "  --ec-boundary undefined|one   kappa when both are always right or both\n"
@@ -460,6 +463,11 @@ int cmd_analyse(int argc, char **argv)
     opt.ec_boot = a.ec_boot;
     opt.ec_boot.seed = a.seed_given ? a.seed : 1;
     opt.ec_boot.boundary = a.ec_boundary;
+    /* one --bootstrap/--seed/--conf for both: the alpha of ratings, the
+     * error consistency of trials */
+    opt.alpha_bootstrap = a.ec_boot.replicates;
+    opt.alpha_seed = opt.ec_boot.seed;
+    opt.alpha_conf = a.ec_boot.conf_level;
     dl_report *r = dl_report_new();
     char *cmd = command_line(argc, argv);
     if (!r || !cmd) {

@@ -50,6 +50,8 @@ enum {
     OPT_SIZE,
     OPT_PNG,
     OPT_TRAIN,
+    OPT_BOOTSTRAP,
+    OPT_CONF,
     OPT_HELP
 };
 
@@ -227,9 +229,52 @@ static void print_analysis(const dl_stimuli_analysis *a)
     print_agreement(a);
 }
 
-static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
-                       unsigned near, int threads, const char *out_dir, int json)
+/* --bootstrap N of `stimuli analyse`: replicates, seed and level. */
+typedef struct analyse_boot {
+    unsigned long replicates;
+    unsigned long long seed;
+    double conf;
+} analyse_boot;
+
+static void print_uncertainty(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u)
 {
+    static const char *names[3] = {"trivial", "in-between", "impossible"};
+    printf("\nuncertainty (%g%% percentile intervals, %zu bootstrap replicates, seed %llu)\n",
+           100 * u->conf, u->replicates, (unsigned long long)u->seed);
+    printf("  %-12s %9s %19s %19s\n", "split", "percent", "resampling models", "resampling images");
+    for (int c = 0; c < 3; c++) {
+        size_t cnt = c == 0 ? a->trivial : c == 1 ? a->in_between : a->impossible;
+        printf("  %-12s %8.1f%%", names[c], pct(cnt, a->res->nimages));
+        if (u->has_models)
+            printf("    %6.1f%% - %5.1f%%", 100 * u->by_models.low[c], 100 * u->by_models.high[c]);
+        else
+            printf(" %19s", "-");
+        printf("    %6.1f%% - %5.1f%%\n", 100 * u->by_images.low[c], 100 * u->by_images.high[c]);
+    }
+    if (u->betabin_rc == 0)
+        printf("  beta-binomial rho %.4f (%.4f to %.4f, resampling images; a %.4g, b %.4g)\n",
+               u->betabin.rho, u->rho_low, u->rho_high, u->betabin.a, u->betabin.b);
+    else
+        printf("  beta-binomial rho undefined (every image in one end bin)\n");
+    printf("  %12s %9s %17s %17s  (pointwise band of images)\n", "models right", "images",
+           "binomial", "poisson-binomial");
+    unsigned step = a->m <= 40 ? 1 : (a->m + 39) / 40;
+    for (unsigned k = 0; k <= a->m; k += step) {
+        printf("  %12u %9zu %8.0f - %6.0f", k, a->histogram[k], u->binom_lo[k], u->binom_hi[k]);
+        if (u->pb_lo)
+            printf(" %8.0f - %6.0f\n", u->pb_lo[k], u->pb_hi[k]);
+        else
+            printf(" %17s\n", "-");
+        if (k + step > a->m && k != a->m)
+            k = a->m - step;
+    }
+}
+
+static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
+                       unsigned near, int threads, const char *out_dir, int json,
+                       const analyse_boot *boot)
+{
+    dl_stimuli_ddd_unc unc = {0};
     dl_stimuli_results *res = NULL;
     dl_stimuli_analysis *a = NULL;
     dl_error err = {0};
@@ -237,7 +282,15 @@ static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_
     if (rc)
         return rc;
     if (dl_stimuli_analyse(res, near, threads, &a, &err) != 0 ||
-        (out_dir && dl_stimuli_analysis_write(a, out_dir, &err) != 0)) {
+        (boot->replicates && dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed, boot->conf,
+                                                        &unc, &err) != 0)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (boot->replicates)
+        a->unc = &unc; /* summary.json and the JSON carry it */
+    if (out_dir && (dl_stimuli_analysis_write(a, out_dir, &err) != 0 ||
+                    (boot->replicates && dl_stimuli_ddd_unc_write(a, &unc, out_dir, &err) != 0))) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -248,13 +301,16 @@ static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_
         dl_json_end(&j);
     } else {
         print_analysis(a);
+        if (boot->replicates)
+            print_uncertainty(a, &unc);
         if (out_dir)
             printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
                    "ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv,\n"
-                   "summary.json to %s\n",
-                   out_dir);
+                   "summary.json%s to %s\n",
+                   boot->replicates ? ", uncertainty.csv" : "", out_dir);
     }
 done:
+    dl_stimuli_ddd_unc_free(&unc);
     dl_stimuli_analysis_free(a);
     dl_stimuli_results_free(res);
     return rc;
@@ -264,7 +320,8 @@ static void help_sub_analyse(FILE *out)
 {
     fprintf(out,
             "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
-            "           [--images-csv FILE] [--exclude FILE] [--threads N] [results options]\n\n"
+            "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
+            "           [--bootstrap N [--seed S] [--conf C]] [results options]\n\n"
             "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
             "of models correct per image beside the Binomial and Poisson-binomial\n"
             "expectations of independent models, the split into trivial (>= M-K models\n"
@@ -278,6 +335,11 @@ static void help_sub_analyse(FILE *out)
             "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
             "  --exclude F       images to leave out (one per line or an 'image' column)\n"
             "  --threads N       threads for the error-consistency matrices (default: cores)\n"
+            "  --bootstrap N     uncertainty from N replicates: the split's intervals by\n"
+            "                    resampling models and images, a pointwise band around\n"
+            "                    the expectations, the beta-binomial rho with an interval\n"
+            "  --seed S          seed of the replicates (default 1)\n"
+            "  --conf C          confidence level (default 0.95)\n"
             "  --json            one JSON object on stdout\n\n");
     cli_results_help(out);
     fprintf(out, "\nFormats are described in docs/stimuli.md.\n");
@@ -304,10 +366,16 @@ static int sub_analyse(int argc, char **argv)
                                          {"images-csv", required_argument, 0, OPT_IMAGES_CSV},
                                          {"exclude", required_argument, 0, OPT_EXCLUDE},
                                          {"threads", required_argument, 0, OPT_THREADS},
+                                         {"bootstrap", required_argument, 0, OPT_BOOTSTRAP},
+                                         {"seed", required_argument, 0, OPT_SEED},
+                                         {"conf", required_argument, 0, OPT_CONF},
                                          CLI_RESULTS_OPTIONS,
                                          {"help", no_argument, 0, OPT_HELP},
                                          {0, 0, 0, 0}};
     const char *cmd = "stimuli analyse", *out_dir = NULL;
+    analyse_boot boot = {0, 1, 0.95};
+    unsigned long seed = 1;
+    int boot_given = 0; /* --seed or --conf, which need --bootstrap */
     dl_stimuli_read_opts ro = {0};
     unsigned long near = 0, threads = 0;
     int json = 0, c, rc;
@@ -319,6 +387,20 @@ static int sub_analyse(int argc, char **argv)
             break;
         case OPT_THREADS:
             rc = parse_uint(cmd, "--threads", optarg, 256, &threads);
+            break;
+        case OPT_BOOTSTRAP:
+            rc = parse_range(cmd, "--bootstrap", optarg, 1, 1000000, &boot.replicates);
+            break;
+        case OPT_SEED:
+            rc = parse_uint(cmd, "--seed", optarg, 4294967295UL, &seed);
+            boot.seed = seed;
+            boot_given = 1;
+            break;
+        case OPT_CONF:
+            rc = dl_parse_double(optarg, &boot.conf) != 0 || !(boot.conf > 0 && boot.conf < 1)
+                     ? cli_usage(cmd, "--conf needs a number between 0 and 1, not '%s'", optarg)
+                     : 0;
+            boot_given = 1;
             break;
         case OPT_OUT:
             out_dir = optarg;
@@ -340,8 +422,10 @@ static int sub_analyse(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage(cmd, "missing the results file");
+    if (boot_given && !boot.replicates)
+        return cli_usage(cmd, "--seed and --conf go with --bootstrap");
     return analyse_run(argv + optind, (size_t)(argc - optind), &ro, (unsigned)near, (int)threads,
-                       out_dir, json);
+                       out_dir, json, &boot);
 }
 
 /* ---- dispatch -------------------------------------------------------------------- */

@@ -168,6 +168,7 @@ typedef struct dl_stimuli_analysis {
     size_t nepochs;
     dl_stimuli_epoch *epochs;
     dl_tpa tpa;                    /* of the (last-epoch) results */
+    const struct dl_stimuli_ddd_unc *unc; /* borrowed; when set, JSON adds "uncertainty" */
 } dl_stimuli_analysis;
 
 /* Everything `dddlab stimuli analyse` reports. threads <= 0: one per core. */
@@ -177,6 +178,36 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a); /* accepts NULL */
 
 /* The analysis as one JSON object (keys in docs/stimuli.md). */
 void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j);
+
+/* ---- uncertainty of the DDD measures (ddd_uncertainty.c) ---------------------- */
+
+typedef struct dl_stimuli_ddd_unc {
+    size_t replicates;
+    uint64_t seed;
+    double conf;
+    int has_models;             /* per-model results: the split by models */
+    dl_ddd_split_ci by_models;  /* fractions' intervals, resampling models */
+    dl_ddd_split_ci by_images;  /* resampling images */
+    double *binom_lo, *binom_hi; /* m + 1: pointwise band of the binomial */
+    double *pb_lo, *pb_hi;      /* the same for the Poisson-binomial; NULL for counts */
+    dl_betabin betabin;         /* beta-binomial fit of the histogram */
+    int betabin_rc;             /* DL_EUNDEF when it cannot be fitted */
+    double rho_low, rho_high;   /* rho's interval, resampling images */
+} dl_stimuli_ddd_unc;
+
+/* Every interval of the analysis from `replicates` bootstrap replicates
+ * (seeded; see docs/statistics.md). Fails only on bad arguments or memory. */
+int dl_stimuli_ddd_uncertainty(const dl_stimuli_analysis *a, size_t replicates, uint64_t seed,
+                               double conf, dl_stimuli_ddd_unc *out, dl_error *err);
+void dl_stimuli_ddd_unc_free(dl_stimuli_ddd_unc *u);
+/* Key "uncertainty" and its object, inside an open JSON object. */
+void dl_stimuli_ddd_unc_json(const dl_stimuli_ddd_unc *u, unsigned m, dl_json *j);
+/* DIR/uncertainty.csv (atomically): measure, models_correct, resampling,
+ * estimate, low, high, interval, replicates, seed, conf; measures
+ * split_trivial / split_in_between / split_impossible (fractions),
+ * beta_binomial_rho, binomial_band and poisson_binomial_band (images). */
+int dl_stimuli_ddd_unc_write(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u,
+                             const char *dir, dl_error *err);
 
 /* Write per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,
  * ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv and summary.json into

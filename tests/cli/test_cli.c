@@ -283,6 +283,26 @@ static const char *const usage_cases[][2] = {
      "dddlab reliability: option '--json' takes no value (see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --bogus=3",
      "dddlab reliability: unknown option '--bogus' (see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --bootstrap 0",
+     "dddlab reliability: --bootstrap needs a whole number from 1 to 100000000, not '0' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --conf 1",
+     "dddlab reliability: --conf needs a number between 0 and 1, not '1' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --boot-method pairs",
+     "dddlab reliability: --boot-method must be units or hayes, not 'pairs' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --alpha-min 0.667,2",
+     "dddlab reliability: --alpha-min needs numbers from -1 to 1, not '2' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --seed -1",
+     "dddlab reliability: --seed needs a whole number from 0 to 9223372036854775807, not '-1' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --seed 3",
+     "dddlab reliability: --seed, --conf, --boot-method, --alpha-min and --threads go with "
+     "--bootstrap (see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --json --csv",
+     "dddlab reliability: --json and --csv exclude each other (see 'dddlab help reliability')\n"},
     {"consistency", "dddlab consistency: expected a FILE (see 'dddlab help consistency')\n"},
     {"consistency data/ec_correct.csv",
      "dddlab consistency: say how to tell right from wrong: --correct-col C, or --response-col R "
@@ -475,6 +495,28 @@ static void test_json_details(void **state)
     root = run_json("reliability data/kripp.csv --json");
     check_number(root, "fleiss_kappa", NAN, "kripp");
     check_string(root, "fleiss_kappa_undefined_reason", "units have different numbers of ratings");
+    jv_free(root);
+    /* Bootstrap: the interval holds alpha, names its seed, method and level,
+     * and is the same on one thread and on three. */
+    root = run_json("reliability data/kripp.csv --level ordinal --bootstrap 500 --seed 7 "
+                    "--threads 1 --per-coder --json");
+    jv *three = run_json("reliability data/kripp.csv --level ordinal --bootstrap 500 --seed 7 "
+                         "--threads 3 --per-coder --json");
+    const jv *lo = jv_get(root, "alpha_ci_low"), *hi = jv_get(root, "alpha_ci_high");
+    const jv *alpha = jv_get(root, "alpha");
+    assert_true(lo && hi && alpha && lo->num < alpha->num && alpha->num <= hi->num);
+    check_number(three, "alpha_ci_low", lo->num, "threads");
+    check_number(three, "alpha_ci_high", hi->num, "threads");
+    check_number(root, "bootstrap.seed", 7, "boot");
+    check_number(root, "bootstrap.conf", 0.95, "boot");
+    check_string(root, "bootstrap.method", "units");
+    check_string(root, "bootstrap.interval", "percentile");
+    check_number(root, "bootstrap.p_below.1.alpha_min", 0.8, "boot");
+    /* Krippendorff's example: without coder A (third in the file) 0.8688. */
+    check_string(root, "per_coder.2.coder", "A");
+    const jv *loo = jv_get(root, "per_coder.2.alpha_without");
+    assert_true(loo && fabs(loo->num - 0.868778) < 1e-4);
+    jv_free(three);
     jv_free(root);
     root = run_json("binomial 107 149 --alternative greater --json");
     check_string(root, "alternative", "greater");
