@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd_stats.h"
 #include "dl_stats.h"
 
@@ -26,6 +27,8 @@ static const plan_mode MODES[] = {
     {"2afc", "trials for the exact binomial test against chance to reach a power", plan_2afc,
      help_2afc},
     {"ec", "items for an error-consistency interval of a given half-width", plan_ec, help_ec},
+    {"alpha", "units for a Krippendorff's alpha interval of a given width", cli_plan_alpha,
+     help_plan_alpha},
 };
 
 #define NMODES (sizeof MODES / sizeof *MODES)
@@ -42,7 +45,7 @@ void help_plan(FILE *out)
 int cmd_plan(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage(CMD, "expected a mode (2afc or ec)");
+        return cli_usage(CMD, "expected a mode (2afc, ec or alpha)");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         help_plan(stdout);
         return DL_EXIT_OK;
@@ -50,7 +53,7 @@ int cmd_plan(int argc, char **argv)
     for (size_t i = 0; i < NMODES; i++)
         if (strcmp(argv[1], MODES[i].name) == 0)
             return MODES[i].run(argc - 1, argv + 1);
-    return cli_usage(CMD, "unknown mode '%s' (modes: 2afc, ec)", argv[1]);
+    return cli_usage(CMD, "unknown mode '%s' (modes: 2afc, ec, alpha)", argv[1]);
 }
 
 /* ---- shared option parsing ------------------------------------------------------ */

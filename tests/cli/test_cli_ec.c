@@ -278,9 +278,10 @@ static void test_usage_errors(void **state)
     expect_error(EC " --seed -1",
                  "dddlab consistency: --seed needs a whole number from 0 to "
                  "9223372036854775807, not '-1' (see 'dddlab help consistency')\n");
-    expect_error("plan", "dddlab plan: expected a mode (2afc or ec) (see 'dddlab help plan')\n");
-    expect_error("plan 3afc", "dddlab plan: unknown mode '3afc' (modes: 2afc, ec) (see 'dddlab "
-                              "help plan')\n");
+    expect_error("plan",
+                 "dddlab plan: expected a mode (2afc, ec or alpha) (see 'dddlab help plan')\n");
+    expect_error("plan 3afc", "dddlab plan: unknown mode '3afc' (modes: 2afc, ec, alpha) (see "
+                              "'dddlab help plan')\n");
     expect_error("plan 2afc", "dddlab plan: 2afc needs --accuracy A (the observer's expected "
                               "accuracy) (see 'dddlab help plan')\n");
     expect_error("plan 2afc --accuracy 1.2", "dddlab plan: 2afc --accuracy needs numbers between "
@@ -289,6 +290,29 @@ static void test_usage_errors(void **state)
     expect_error("plan ec --accuracy 0.8 --kappa 0.5",
                  "dddlab plan: ec needs --accuracy, --kappa "
                  "and --half-width (see 'dddlab help plan')\n");
+}
+
+/* `plan alpha` through the table of modes: the answer is the last row, whose
+ * simulated width is within the one asked for, and the row before it is not. */
+static void test_plan_alpha(void **state)
+{
+    (void)state;
+    char *out = run_ok("plan alpha --coders 4 --alpha 0.6 --width 0.3 --sims 100 --json");
+    jv *v = jv_parse(out);
+    assert_non_null(v);
+    double need = num_at(v, "units_needed");
+    size_t nrows = jv_get(v, "rows")->n;
+    assert_true(nrows >= 2);
+    char key[64];
+    snprintf(key, sizeof key, "rows.%zu.units", nrows - 1);
+    assert_true(num_at(v, key) == need);
+    snprintf(key, sizeof key, "rows.%zu.width", nrows - 1);
+    assert_true(num_at(v, key) <= 0.3);
+    snprintf(key, sizeof key, "rows.%zu.width", nrows - 2);
+    assert_true(num_at(v, key) > 0.3);
+    assert_true(num_at(v, "seed") == 1 && num_at(v, "coders") == 4);
+    jv_free(v);
+    free(out);
 }
 
 /* `analyse` passes the options through: the report carries the intervals,
@@ -386,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_analyse),
         cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_plan_alpha),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
