@@ -159,8 +159,8 @@ static int button_h(const rating_ui *ui)
     return ui->px * 17 / 10;
 }
 
-/* The width of each button of question q (all of a row alike) and the row's. */
-static int row_width(const rating_ui *ui, int q, int *bw)
+/* The width of each button of question q (all of a row alike). */
+static int button_w(const rating_ui *ui, int q)
 {
     int n = ui->form->nopt[q], bh = button_h(ui), w = 0, square = 1;
     for (int k = 0; k < n; k++) {
@@ -168,15 +168,38 @@ static int row_width(const rating_ui *ui, int q, int *bw)
         w = cw > w ? cw : w;
         square = square && !ui->key[q][k].w && cw < bh * 3 / 4;
     }
-    *bw = square ? bh : w + 2 * ui->px;
-    return n * *bw + (n - 1) * (ui->px / 2);
+    return square ? bh : w + 2 * ui->px;
 }
 
-static int question_h(const rating_ui *ui, int q)
+/* Buttons per row in a column colw wide: all in one row when they fit, else
+ * as many rows as needed, filled evenly. */
+static int per_row(const rating_ui *ui, int q, int colw)
+{
+    int n = ui->form->nopt[q], bw = button_w(ui, q), space = ui->px / 2;
+    int fit = (colw + space) / (bw + space);
+    fit = fit < 1 ? 1 : fit;
+    int rows = (n + fit - 1) / fit;
+    return (n + rows - 1) / rows;
+}
+
+static int rows_of(const rating_ui *ui, int q, int colw)
+{
+    int k = per_row(ui, q, colw);
+    return (ui->form->nopt[q] + k - 1) / k;
+}
+
+static int question_text_h(const rating_ui *ui, int q)
 {
     /* room for the taller of the two faces: the bold one may wrap into more lines */
-    int h = ui->question[q].h > ui->question_bold[q].h ? ui->question[q].h : ui->question_bold[q].h;
-    return h + ui->px * 2 / 5 + button_h(ui);
+    return ui->question[q].h > ui->question_bold[q].h ? ui->question[q].h
+                                                      : ui->question_bold[q].h;
+}
+
+static int question_h(const rating_ui *ui, int q, int colw)
+{
+    int rows = rows_of(ui, q, colw);
+    return question_text_h(ui, q) + ui->px * 2 / 5 + rows * button_h(ui) +
+           (rows - 1) * (ui->px / 2);
 }
 
 typedef struct rating_geom {
@@ -188,39 +211,40 @@ static int place(exp_run *rc, rating_ui *ui, const rating_geom *g)
 {
     const exp_rating_form *f = ui->form;
     int w = rc->disp.draw_w, h = rc->disp.draw_h, px = ui->px, bh = button_h(ui);
-    int ext = exp_frame_extent_px(rc), rowgap = px, fits = 1;
+    int ext = exp_frame_extent_px(rc), rowgap = px, space = px / 2;
     int per_col = (f->nq + g->cols - 1) / g->cols, colh = 0;
     for (int c = 0; c < g->cols; c++) {
         int ch = 0;
         for (int q = c * per_col; q < f->nq && q < (c + 1) * per_col; q++)
-            ch += question_h(ui, q) + (ch ? rowgap : 0);
+            ch += question_h(ui, q, g->colw) + (ch ? rowgap : 0);
         colh = ch > colh ? ch : colh;
     }
     ui->hint_y = h - g->margin - ui->hint.h;
     int bottom = ui->hint.h ? ui->hint_y - px / 2 : h - g->margin;
     int total = ui->img_h + 2 * ext + px + colh + px + bh;
+    int fits = total <= bottom - g->margin;
     int y = g->margin + (bottom - g->margin - total) / 2;
-    fits = total <= bottom - g->margin;
     y = y < g->margin ? g->margin : y;
     ui->image_cx = w / 2;
     ui->image_cy = y + ext + ui->img_h / 2;
     int top = y + ui->img_h + 2 * ext + px;
-    int gapx = w - 2 * g->margin - g->cols * g->colw;
     for (int c = 0; c < g->cols; c++) {
-        int cx = g->margin + gapx / (g->cols + 1) * (c + 1) + g->colw * c + g->colw / 2;
-        if (g->cols == 1)
-            cx = w / 2;
+        /* columns share the width evenly, the gap between them as wide as a margin */
+        int cx = g->cols == 1 ? w / 2 : c == 0 ? w / 2 - px - g->colw / 2 : w / 2 + px + g->colw / 2;
         int qy = top;
         for (int q = c * per_col; q < f->nq && q < (c + 1) * per_col; q++) {
-            int bw, rw = row_width(ui, q, &bw);
-            fits = fits && rw <= g->colw;
-            int qh = question_h(ui, q) - ui->px * 2 / 5 - bh;
+            int bw = button_w(ui, q), k1 = per_row(ui, q, g->colw), n = f->nopt[q];
+            fits = fits && bw <= g->colw;
             ui->question_cx[q] = cx;
             ui->question_y[q] = qy;
-            int by = qy + qh + ui->px * 2 / 5;
-            for (int k = 0; k < f->nopt[q]; k++)
-                ui->button[q][k] = (SDL_Rect){cx - rw / 2 + k * (bw + px / 2), by, bw, bh};
-            qy = by + bh + rowgap;
+            int by = qy + question_text_h(ui, q) + px * 2 / 5;
+            for (int k = 0; k < n; k++) {
+                int row = k / k1, in_row = n - row * k1 < k1 ? n - row * k1 : k1;
+                int rw = in_row * bw + (in_row - 1) * space;
+                ui->button[q][k] = (SDL_Rect){cx - rw / 2 + (k % k1) * (bw + space),
+                                              by + row * (bh + space), bw, bh};
+            }
+            qy += question_h(ui, q, g->colw) + rowgap;
         }
     }
     int cw = ui->confirm_on.w > ui->confirm.w ? ui->confirm_on.w : ui->confirm.w;
@@ -264,8 +288,8 @@ static int layout(exp_run *rc, rating_ui *ui, dl_error *err)
                 ui->f = &ui->own;
             }
             g.cols = cols;
-            g.colw = cols == 1 ? w * 8 / 10 : (w - 2 * g.margin - 2 * px) / 2;
-            int r = make_texts(rc, ui, g.colw * 19 / 20, err);
+            g.colw = cols == 1 ? w - 2 * g.margin : (w - 2 * g.margin - 2 * px) / 2;
+            int r = make_texts(rc, ui, cols == 1 ? w * 8 / 10 : g.colw * 19 / 20, err);
             if (r)
                 return r;
             if (place(rc, ui, &g) || last) {
