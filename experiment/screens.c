@@ -578,7 +578,11 @@ static int draw_code(exp_run *rc, msg_screen *m, const char *code, dl_error *err
     int w = rc->disp.draw_w, h = rc->disp.draw_h, px = rc->fonts.body_px;
     exp_view_begin(rc);
     /* the box holds one line of the large font with room to spare */
-    int bh = TTF_FontHeight(rc->fonts.large) + px / 2, bw = 16 * px;
+    int bh = TTF_FontHeight(rc->fonts.large) + px / 2, bw = 0, th = 0;
+    /* as wide as a code of 32 characters (the most it takes) where the screen allows */
+    TTF_SizeUTF8(rc->fonts.large, "abcdefghijklmnopqrstuvwxyz-_0123", &bw, &th);
+    bw += px;
+    bw = bw > w - 2 * margin_px(rc) ? w - 2 * margin_px(rc) : bw < 16 * px ? 16 * px : bw;
     SDL_Rect box = {w / 2 - bw / 2, h / 2 - bh / 2, bw, bh};
     const exp_text *prompt = m->npages ? &m->page[0] : NULL;
     if (prompt)

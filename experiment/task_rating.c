@@ -368,7 +368,10 @@ static void draw_rating(exp_run *rc, const rating_ui *ui, const rating_state *s)
         const exp_text *t = s->focus == q ? &ui->question_bold[q] : &ui->question[q];
         char name[48];
         snprintf(name, sizeof name, "question %d", q + 1);
-        exp_put_text(rc, t, ui->question_cx[q] - t->w / 2, ui->question_y[q], -1, name);
+        /* each face sits right above its buttons; the room above it is for the
+         * taller face, so nothing moves when the focus does */
+        int y = ui->question_y[q] + question_text_h(ui, q) - t->h;
+        exp_put_text(rc, t, ui->question_cx[q] - t->w / 2, y, -1, name);
         for (int k = 0; k < ui->form->nopt[q]; k++) {
             int on = s->answer[q] == k;
             snprintf(name, sizeof name, "Q%d option %d", q + 1, k + 1);
