@@ -468,6 +468,10 @@ int exp_gap_px(const exp_run *rc, int max_w);
 /* The trial number shown beside the stimulus: trial_label for main trials
  * (numbered from 1), practice_label ("Practice 2 of 3") for practice. */
 int exp_trial_label(exp_run *rc, size_t pos, exp_text *t, dl_error *err);
+/* practice_intro or practice_end (which = TXT_PRACTICE_*) with {feedback}
+ * filled as the task gives feedback or not; caller frees, NULL when out of
+ * memory. */
+char *exp_practice_text(const exp_run *rc, int which);
 /* Log a frame-drop event when the run of frames into an onset had one. */
 void exp_note_drops(exp_run *rc, size_t pos);
 

@@ -77,23 +77,32 @@ static int show_break(exp_run *rc, size_t pos, dl_error *err)
 }
 
 /* Practice feedback is promised, and its end announced, only when there is
- * some: the 2AFC task with practice_feedback = yes. */
-static int practice_feedback(const dl_exp_config *c)
+ * some (the 2AFC task with practice_feedback = yes): {feedback} in the
+ * practice texts becomes a line break and the practice_feedback or
+ * feedback_ends text then, and nothing otherwise. */
+char *exp_practice_text(const exp_run *rc, int which)
 {
-    return c->task == EXP_TASK_2AFC && c->practice_feedback;
-}
-
-static int practice_message(exp_run *rc, int shot, int first, const char *extra, dl_error *err)
-{
-    const char *base = rc->cfg->text[first];
-    if (!extra || !*extra || !*base)
-        return exp_screen_message(rc, shot, "", *base ? base : extra ? extra : "", err);
+    const dl_exp_config *c = rc->cfg;
+    int fb = c->task == EXP_TASK_2AFC && c->practice_feedback;
+    const char *extra = c->text[which == TXT_PRACTICE_INTRO ? TXT_PRACTICE_FEEDBACK
+                                                            : TXT_FEEDBACK_ENDS];
     dl_buf b;
     dl_buf_init(&b);
-    if (dl_buf_printf(&b, "%s\n%s", base, extra) != 0)
-        return dl_fail(err, DL_ENOMEM, "out of memory");
-    int r = exp_screen_message(rc, shot, "", b.data, err);
+    if (fb && *extra && dl_buf_printf(&b, "\n%s", extra) != 0)
+        return NULL;
+    const char *names[] = {"feedback"}, *values[] = {b.data ? b.data : ""};
+    char *s = exp_format(c->text[which], names, values, 1);
     dl_buf_free(&b);
+    return s;
+}
+
+static int practice_message(exp_run *rc, int shot, int which, dl_error *err)
+{
+    char *s = exp_practice_text(rc, which);
+    if (!s)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int r = exp_screen_message(rc, shot, "", s, err);
+    free(s);
     return r;
 }
 
@@ -105,18 +114,15 @@ static int screens_before(exp_run *rc, size_t pos, size_t run_first, int *shown,
     const dl_exp_config *c = rc->cfg;
     int r = 0;
     *shown = 0;
-    int fb = practice_feedback(c);
     if (pos < rc->npractice && pos == run_first) {
         *shown = 1;
-        return practice_message(rc, SHOT_PRACTICE_INTRO, TXT_PRACTICE_INTRO,
-                                fb ? c->text[TXT_PRACTICE_FEEDBACK] : NULL, err);
+        return practice_message(rc, SHOT_PRACTICE_INTRO, TXT_PRACTICE_INTRO, err);
     }
     size_t first_main = run_first > rc->npractice ? run_first : rc->npractice;
     if (pos == first_main) {
         *shown = 1;
         if (run_first < rc->npractice)
-            r = practice_message(rc, SHOT_PRACTICE_END, TXT_PRACTICE_END,
-                                 fb ? c->text[TXT_FEEDBACK_ENDS] : NULL, err);
+            r = practice_message(rc, SHOT_PRACTICE_END, TXT_PRACTICE_END, err);
         if (!r)
             r = exp_screen_countdown(rc, err);
         return r;

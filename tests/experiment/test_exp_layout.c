@@ -195,14 +195,14 @@ static void message_screens(world *w, const char *long_text)
         snprintf(name, sizeof name, "instructions-long-%d", p + 1);
         check(w, name, exp_view_message(rc, "", long_text, hint, p, NULL, &err), 3);
     }
-    char both[1024];
-    snprintf(both, sizeof both, "%s\n%s", c->text[TXT_PRACTICE_INTRO],
-             c->text[TXT_PRACTICE_FEEDBACK]);
-    check(w, "practice-intro", exp_view_message(rc, "", both, hint, 0, NULL, &err), 2);
-    snprintf(both, sizeof both, "%s\n%s", c->text[TXT_PRACTICE_END], c->text[TXT_FEEDBACK_ENDS]);
-    check(w, "practice-end", exp_view_message(rc, "", both, hint, 0, NULL, &err), 2);
+    char *s = exp_practice_text(rc, TXT_PRACTICE_INTRO);
+    check(w, "practice-intro", exp_view_message(rc, "", s, hint, 0, NULL, &err), 2);
+    free(s);
+    s = exp_practice_text(rc, TXT_PRACTICE_END);
+    check(w, "practice-end", exp_view_message(rc, "", s, hint, 0, NULL, &err), 2);
+    free(s);
     check(w, "countdown", exp_view_countdown(rc, 3, &err), 2);
-    char *s = fmt(c->text[TXT_BREAK], "", "50", "149");
+    s = fmt(c->text[TXT_BREAK], "", "50", "149");
     check(w, "break", exp_view_message(rc, "", s, hint, 0, NULL, &err), 2);
     free(s);
     check(w, "pause",
@@ -425,8 +425,49 @@ static void test_default_texts(void **state)
     assert_string_equal(cfg->q3_opt[2], "Very");
     /* the practice introduction alone promises nothing */
     assert_null(strstr(cfg->text[TXT_PRACTICE_INTRO], "right"));
-    assert_null(strstr(cfg->text[TXT_PRACTICE_END], "feedback"));
+    assert_null(strstr(cfg->text[TXT_PRACTICE_END], "no feedback"));
     dl_exp_config_free(cfg);
+}
+
+/* Feedback is promised, and its end announced, only where it is given. */
+static void test_practice_texts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ini;
+        int promised;
+    } cases[] = {
+        {"[experiment]\ntask = 2afc\nset = s\n", 1},
+        {"[experiment]\ntask = 2afc\nset = s\n[procedure]\npractice_feedback = no\n", 0},
+        {"[experiment]\ntask = rating\nset = s\n", 0},
+        /* a lab's own text without {feedback} stays as written */
+        {"[experiment]\ntask = 2afc\nset = s\n[text]\npractice_intro = Los geht's.\n"
+         "practice_end = Fertig.\n",
+         -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        exp_run rc;
+        memset(&rc, 0, sizeof rc);
+        rc.cfg = parse(cases[i].ini);
+        char *intro = exp_practice_text(&rc, TXT_PRACTICE_INTRO);
+        char *end = exp_practice_text(&rc, TXT_PRACTICE_END);
+        if (cases[i].promised < 0) {
+            assert_string_equal(intro, "Los geht's.");
+            assert_string_equal(end, "Fertig.");
+        } else if (cases[i].promised) {
+            assert_string_equal(intro, "First, a few practice trials. They do not count.\n"
+                                       "After each one you will see whether your answer was "
+                                       "right.");
+            assert_string_equal(end, "The practice is over. Now the real trials begin.\n"
+                                     "From now on there is no feedback.");
+        } else {
+            assert_string_equal(intro, "First, a few practice trials. They do not count.");
+            assert_string_equal(end, "The practice is over. Now the real trials begin.");
+        }
+        free(intro);
+        free(end);
+        dl_exp_config_free(rc.cfg);
+    }
 }
 
 /* Four questions of different kinds, and nine of ten options each: the
@@ -538,6 +579,7 @@ int main(void)
     IMG_Init(IMG_INIT_PNG);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_checker),      cmocka_unit_test(test_default_texts),
+        cmocka_unit_test(test_practice_texts),
         cmocka_unit_test(test_2afc),         cmocka_unit_test(test_2afc_german),
         cmocka_unit_test(test_rating),       cmocka_unit_test(test_rating_forms),
         cmocka_unit_test(test_resize),
