@@ -199,6 +199,10 @@ int exp_fonts_px(int text_size_px, int draw_w, int draw_h);
  * gets the byte offset where each line begins (caller frees), returns the
  * count, or a negative error. For splitting long texts into pages. */
 int exp_text_lines(TTF_Font *font, const char *utf8, int wrap_px, size_t **starts);
+/* utf8 with a hard break wherever font wraps it at wrap_px: drawn in a
+ * narrower face it keeps the same lines. Caller frees; NULL when out of
+ * memory. */
+char *exp_text_break(TTF_Font *font, const char *utf8, int wrap_px);
 
 typedef struct exp_text {
     SDL_Texture *tex;

@@ -120,9 +120,15 @@ static int make_texts(exp_run *rc, rating_ui *ui, int wrap, dl_error *err)
     exp_color tc = c->text_color, white = {255, 255, 255};
     int r = 0;
     for (int q = 0; q < f->nq && !r; q++) {
-        /* the questions not in focus are a little quieter */
-        r = make_text(rc, fo->body, f->text[q], tc, wrap, 190, &ui->question[q]) ||
-            make_text(rc, fo->bold, f->text[q], tc, wrap, 255, &ui->question_bold[q]);
+        /* Both faces break where the bold one must, so a question keeps its
+         * lines when the focus comes or goes; the ones not in focus are a
+         * little quieter. */
+        char *lines = exp_text_break(fo->bold, f->text[q], wrap);
+        if (!lines)
+            return dl_fail(err, DL_ENOMEM, "out of memory");
+        r = make_text(rc, fo->body, lines, tc, wrap, 190, &ui->question[q]) ||
+            make_text(rc, fo->bold, lines, tc, wrap, 255, &ui->question_bold[q]);
+        free(lines);
         for (int k = 0; k < f->nopt[q] && !r; k++) {
             char buf[4];
             const char *key = key_caption(f, q, k, buf);

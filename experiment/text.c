@@ -203,3 +203,26 @@ int exp_text_lines(TTF_Font *font, const char *utf8, int wrap_px, size_t **start
     }
     return n;
 }
+
+char *exp_text_break(TTF_Font *font, const char *utf8, int wrap_px)
+{
+    size_t *starts = NULL;
+    int n = exp_text_lines(font, utf8, wrap_px, &starts);
+    if (n < 0)
+        return NULL;
+    size_t len = strlen(utf8);
+    char *out = malloc(len + (size_t)n + 1), *w = out;
+    for (int k = 0; k < n && out; k++) {
+        size_t from = starts[k], to = k + 1 < n ? starts[k + 1] : len;
+        while (to > from && (utf8[to - 1] == ' ' || utf8[to - 1] == '\n'))
+            to--;
+        if (k)
+            *w++ = '\n';
+        memcpy(w, utf8 + from, to - from);
+        w += to - from;
+    }
+    if (out)
+        *w = 0;
+    free(starts);
+    return out;
+}
