@@ -49,6 +49,7 @@ typedef struct world {
     exp_run rc;
     char dir[256];
     const char *prefix; /* of the PNG names */
+    int quiet;          /* check without saving a PNG (PNG writing is most of the time) */
     int checked; /* screens checked */
 } world;
 
@@ -153,7 +154,8 @@ static void check(world *w, const char *screen, int r, int min_elements)
     char path[512];
     snprintf(path, sizeof path, "%s/%s%s.png", w->dir, w->prefix ? w->prefix : "", screen);
     dl_error err = {0};
-    assert_int_equal(exp_display_screenshot(&rc->disp, path, &err), 0);
+    if (!w->quiet)
+        assert_int_equal(exp_display_screenshot(&rc->disp, path, &err), 0);
     if (exp_layout_check(&rc->lay, why, sizeof why) != 0)
         fail_msg("%s, %s: %s (see %s)", w->dir + strlen("layout-shots/"), screen, why, path);
     if (rc->lay.n < min_elements)
@@ -328,6 +330,7 @@ static void test_2afc_german(void **state)
         open_world(w, load_example("experiment1_2afc_de.ini"), &sizes[i]);
         snprintf(w->dir, sizeof w->dir, "layout-shots/%s-de", sizes[i].name);
         mkdir(w->dir, 0755);
+        w->quiet = i != 0; /* pictures at 1024x768 only, where space is tightest */
         char *longer = long_instructions(w->cfg->instructions);
         message_screens(w, longer);
         afc_screens(w);
@@ -360,7 +363,10 @@ static void rating_states(world *w, const exp_rating_form *f, const char *tag)
         for (int q = 0; q < EXP_MAX_QUESTIONS; q++)
             part[q] = q < focus ? answers[q] : -1;
         snprintf(name, sizeof name, "%s-focus-q%d", tag, focus + 1);
+        /* the extra forms: a picture of the first focus and the last only */
+        w->quiet = strcmp(tag, "rating") != 0 && focus > 0 && focus + 1 < f->nq;
         check(w, name, exp_view_rating(rc, f, 2, focus, part, &err), min);
+        w->quiet = 0;
     }
     snprintf(name, sizeof name, "%s-answered", tag);
     check(w, name, exp_view_rating(rc, f, 3, f->nq - 1, answers, &err), min);
@@ -397,6 +403,7 @@ static void test_rating(void **state)
         rating_keys(w, &f);
         char *longer = long_instructions(w->cfg->instructions);
         w->prefix = "rating-task-"; /* the same screens on the rating task's white */
+        w->quiet = i != 2;              /* pictures at 1920x1080 only */
         message_screens(w, longer);
         free(longer);
         close_world(w);
