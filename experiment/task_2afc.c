@@ -50,6 +50,8 @@ static void layout(exp_run *rc, afc_trial *t)
     t->qpos = (SDL_Point){w / 2 - t->question.w / 2, qy};
     int lx = t->lrect.x - ext - px - t->label.w;
     t->lpos = (SDL_Point){lx, cy - t->label.h / 2};
+    if (lx < margin) /* wide images leave no room at the left: the top-left corner */
+        t->lpos = (SDL_Point){margin, margin};
 }
 
 static void draw_trial(exp_run *rc, const afc_trial *t)

@@ -368,8 +368,10 @@ static void draw_rating(exp_run *rc, const rating_ui *ui, const rating_state *s)
     exp_image_rect(rc, s->stim, ui->image_cx, ui->image_cy, &img);
     exp_put_image(rc, s->stim->tex, &img, "image");
     const exp_text *tl = &s->trial_label;
-    exp_put_text(rc, tl, img.x - exp_frame_extent_px(rc) - 2 * px - tl->w,
-                 img.y + img.h / 2 - tl->h / 2, -1, "trial number");
+    int lx = img.x - exp_frame_extent_px(rc) - 2 * px - tl->w, ly = img.y + img.h / 2 - tl->h / 2;
+    if (lx < px / 2) /* a wide image leaves no room at its left: the top-left corner */
+        lx = ly = px / 2;
+    exp_put_text(rc, tl, lx, ly, -1, "trial number");
     for (int q = 0; q < ui->form->nq; q++) {
         const exp_text *t = s->focus == q ? &ui->question_bold[q] : &ui->question[q];
         char name[48];

@@ -103,6 +103,7 @@ static void open_world(world *w, dl_exp_config *cfg, const screen_size *sz)
     rc->stims = w->stims;
     rc->nstims = 2 * NITEMS;
     rc->gap_px = w->cfg->gap_px;
+    rc->image_w_px = w->cfg->image_width_px > 0 ? w->cfg->image_width_px : 0;
     exp_display *d = &rc->disp;
     d->win = SDL_CreateWindow("layout", 0, 0, sz->w, sz->h, SDL_WINDOW_SHOWN);
     assert_non_null(d->win);
@@ -315,6 +316,32 @@ static void test_2afc(void **state)
         afc_screens(w);
         afc_places(w);
         free(longer);
+        close_world(w);
+        free(w);
+    }
+}
+
+/* Images scaled up until the pair just fits 1024 px: the trial number finds
+ * another place, nothing overlaps. */
+static void test_2afc_wide_images(void **state)
+{
+    (void)state;
+    static const char *const inis[2] = {
+        "[experiment]\ntask = 2afc\nset = s\n[display]\nimage_width_px = 440\n",
+        "[experiment]\ntask = rating\nset = s\n[display]\nimage_width_px = 400\n"};
+    for (int k = 0; k < 2; k++) {
+        world *w = calloc(1, sizeof *w);
+        assert_non_null(w);
+        open_world(w, parse(inis[k]), &sizes[0]);
+        dl_error err = {0};
+        if (k == 0) {
+            check(w, "2afc-wide-images", exp_view_2afc(&w->rc, 2, &err), 6);
+        } else {
+            exp_rating_form f;
+            exp_rating_default_form(w->cfg, &f);
+            /* 400 px of image on 768: smaller text */
+            check(w, "rating-wide-image", exp_view_rating(&w->rc, &f, 2, 0, NULL, &err), 10);
+        }
         close_world(w);
         free(w);
     }
@@ -590,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_checker),      cmocka_unit_test(test_default_texts),
         cmocka_unit_test(test_practice_texts),
         cmocka_unit_test(test_2afc),         cmocka_unit_test(test_2afc_german),
+        cmocka_unit_test(test_2afc_wide_images),
         cmocka_unit_test(test_rating),       cmocka_unit_test(test_rating_forms),
         cmocka_unit_test(test_resize),
     };
