@@ -59,15 +59,14 @@ int exp_layout_check(const exp_layout *l, char *why, size_t len)
 {
     SDL_Rect screen = {0, 0, l->w, l->h};
     if (l->dropped) {
-        snprintf(why, len, "%d elements not recorded (more than %d)", l->dropped,
-                 EXP_MAX_ELEMENTS);
+        snprintf(why, len, "%d elements not recorded (more than %d)", l->dropped, EXP_MAX_ELEMENTS);
         return DL_EINVAL;
     }
     for (int i = 0; i < l->n; i++) {
         const exp_element *a = &l->el[i];
         if (!contains(&screen, &a->r)) {
-            snprintf(why, len, "%s (%d,%d %dx%d) leaves the %dx%d screen", a->name, a->r.x,
-                     a->r.y, a->r.w, a->r.h, l->w, l->h);
+            snprintf(why, len, "%s (%d,%d %dx%d) leaves the %dx%d screen", a->name, a->r.x, a->r.y,
+                     a->r.w, a->r.h, l->w, l->h);
             return DL_EINVAL;
         }
         if (a->parent >= 0 && !contains(&l->el[a->parent].r, &a->r)) {

@@ -101,8 +101,8 @@ static int choice_of(exp_run *rc, const afc_trial *t, const SDL_Event *ev)
 }
 
 /* Onset, then poll until an answer, the deadline or the pause key. */
-static int present_and_wait(exp_run *rc, afc_trial *t, size_t pos, afc_answer *a,
-                            double *intended, dl_error *err)
+static int present_and_wait(exp_run *rc, afc_trial *t, size_t pos, afc_answer *a, double *intended,
+                            dl_error *err)
 {
     const dl_exp_config *c = rc->cfg;
     exp_flush_input();
@@ -117,9 +117,9 @@ static int present_and_wait(exp_run *rc, afc_trial *t, size_t pos, afc_answer *a
         if (pos >= rc->npractice && exp_sim_quit_at(rc->sim, pos - rc->npractice))
             exp_sim_plan_quit(rc->sim, a->onset, c->key_pause.key[0]);
         else
-            *intended = exp_sim_plan_2afc(rc->sim, a->onset, t->item, t->trivial_left,
-                                          c->key_left.key[0], c->key_right.key[0], &t->lrect,
-                                          &t->rrect);
+            *intended =
+                exp_sim_plan_2afc(rc->sim, a->onset, t->item, t->trivial_left, c->key_left.key[0],
+                                  c->key_right.key[0], &t->lrect, &t->rrect);
     }
     uint64_t deadline = c->deadline_ms > 0 ? exp_add_ms(a->onset, c->deadline_ms) : 0;
     for (;;) {
@@ -150,8 +150,9 @@ static int present_and_wait(exp_run *rc, afc_trial *t, size_t pos, afc_answer *a
 static int draw_feedback(exp_run *rc, int which, dl_error *err)
 {
     const dl_exp_config *c = rc->cfg;
-    const char *s = which == 2 ? c->text[TXT_TOO_SLOW] : which == 0 ? c->text[TXT_CORRECT]
-                                                                    : c->text[TXT_WRONG];
+    const char *s = which == 2   ? c->text[TXT_TOO_SLOW]
+                    : which == 0 ? c->text[TXT_CORRECT]
+                                 : c->text[TXT_WRONG];
     exp_text t;
     int r = exp_body_text(rc, rc->fonts.large, s, &t, err);
     if (r)

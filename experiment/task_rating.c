@@ -20,7 +20,7 @@ typedef struct rating_ui {
     exp_text question[NQ], question_bold[NQ];
     exp_text label[NQ][MAXOPT], label_on[NQ][MAXOPT];
     exp_text key[NQ][MAXOPT], key_on[NQ][MAXOPT]; /* empty when the label is the key */
-    exp_text confirm, confirm_on, confirm_key, hint;
+    exp_text confirm, confirm_on, confirm_key, confirm_key_on, hint;
     SDL_Rect button[NQ][MAXOPT], confirm_rect;
     int question_cx[NQ], question_y[NQ];
     int image_cx, image_cy, img_w, img_h;
@@ -83,6 +83,7 @@ static void free_texts(rating_ui *ui)
     exp_text_free(&ui->confirm);
     exp_text_free(&ui->confirm_on);
     exp_text_free(&ui->confirm_key);
+    exp_text_free(&ui->confirm_key_on);
     exp_text_free(&ui->hint);
 }
 
@@ -103,8 +104,8 @@ static const char *key_caption(const exp_rating_form *f, int q, int k, char buf[
     return f->label[q][k] && strcmp(f->label[q][k], buf) == 0 ? "" : buf;
 }
 
-static int make_text(exp_run *rc, TTF_Font *font, const char *s, exp_color c, int wrap,
-                     int alpha, exp_text *t)
+static int make_text(exp_run *rc, TTF_Font *font, const char *s, exp_color c, int wrap, int alpha,
+                     exp_text *t)
 {
     int r = exp_text_make(rc->disp.ren, font, s, c, wrap, t);
     if (!r && t->tex && alpha < 255)
@@ -143,6 +144,7 @@ static int make_texts(exp_run *rc, rating_ui *ui, int wrap, dl_error *err)
         r = make_text(rc, fo->body, c->text[TXT_CONFIRM], tc, 0, 110, &ui->confirm) ||
             make_text(rc, fo->bold, c->text[TXT_CONFIRM], white, 0, 255, &ui->confirm_on) ||
             make_text(rc, fo->small, "\xe2\x86\xb5", tc, 0, 150, &ui->confirm_key) ||
+            make_text(rc, fo->small, "\xe2\x86\xb5", white, 0, 210, &ui->confirm_key_on) ||
             make_text(rc, fo->small, c->text[TXT_RATING_HINT], tc, wrap, 170, &ui->hint);
     if (r)
         return dl_fail(err, DL_EINVAL, "cannot draw the rating texts: %s", TTF_GetError());
@@ -154,9 +156,8 @@ static int make_texts(exp_run *rc, rating_ui *ui, int wrap, dl_error *err)
 /* What one button holds: its key, a little space, its label. */
 static int content_w(const rating_ui *ui, int q, int k)
 {
-    int kw = ui->key[q][k].w, lw = ui->label_on[q][k].w > ui->label[q][k].w
-                                      ? ui->label_on[q][k].w
-                                      : ui->label[q][k].w;
+    int kw = ui->key[q][k].w,
+        lw = ui->label_on[q][k].w > ui->label[q][k].w ? ui->label_on[q][k].w : ui->label[q][k].w;
     return kw ? kw + ui->px / 3 + lw : lw;
 }
 
@@ -197,8 +198,7 @@ static int rows_of(const rating_ui *ui, int q, int colw)
 static int question_text_h(const rating_ui *ui, int q)
 {
     /* room for the taller of the two faces: the bold one may wrap into more lines */
-    return ui->question[q].h > ui->question_bold[q].h ? ui->question[q].h
-                                                      : ui->question_bold[q].h;
+    return ui->question[q].h > ui->question_bold[q].h ? ui->question[q].h : ui->question_bold[q].h;
 }
 
 static int question_h(const rating_ui *ui, int q, int colw)
@@ -236,7 +236,9 @@ static int place(exp_run *rc, rating_ui *ui, const rating_geom *g)
     int top = y + ui->img_h + 2 * ext + px;
     for (int c = 0; c < g->cols; c++) {
         /* columns share the width evenly, the gap between them as wide as a margin */
-        int cx = g->cols == 1 ? w / 2 : c == 0 ? w / 2 - px - g->colw / 2 : w / 2 + px + g->colw / 2;
+        int cx = g->cols == 1 ? w / 2
+                 : c == 0     ? w / 2 - px - g->colw / 2
+                              : w / 2 + px + g->colw / 2;
         int qy = top;
         for (int q = c * per_col; q < f->nq && q < (c + 1) * per_col; q++) {
             int bw = button_w(ui, q), k1 = per_row(ui, q, g->colw), n = f->nopt[q];
@@ -389,7 +391,7 @@ static void draw_rating(exp_run *rc, const rating_ui *ui, const rating_state *s)
         }
     }
     int done = all_answered(ui, s);
-    draw_button(rc, ui, &ui->confirm_rect, done, 0, &ui->confirm_key,
+    draw_button(rc, ui, &ui->confirm_rect, done, 0, done ? &ui->confirm_key_on : &ui->confirm_key,
                 done ? &ui->confirm_on : &ui->confirm, "confirm");
     exp_put_text(rc, &ui->hint, rc->disp.draw_w / 2 - ui->hint.w / 2, ui->hint_y, -1, "hint");
 }

@@ -84,8 +84,8 @@ char *exp_practice_text(const exp_run *rc, int which)
 {
     const dl_exp_config *c = rc->cfg;
     int fb = c->task == EXP_TASK_2AFC && c->practice_feedback;
-    const char *extra = c->text[which == TXT_PRACTICE_INTRO ? TXT_PRACTICE_FEEDBACK
-                                                            : TXT_FEEDBACK_ENDS];
+    const char *extra =
+        c->text[which == TXT_PRACTICE_INTRO ? TXT_PRACTICE_FEEDBACK : TXT_FEEDBACK_ENDS];
     dl_buf b;
     dl_buf_init(&b);
     if (fb && *extra && dl_buf_printf(&b, "\n%s", extra) != 0)

@@ -25,14 +25,14 @@
 #include "exp_internal.h"
 
 typedef struct screen_size {
-    int w, h;      /* drawable px */
-    double scale;  /* drawable px per window coordinate */
+    int w, h;     /* drawable px */
+    double scale; /* drawable px per window coordinate */
     const char *name;
 } screen_size;
 
 static const screen_size sizes[] = {
-    {1024, 768, 1, "1024x768"},    {1280, 720, 1, "1280x720"},   {1920, 1080, 1, "1920x1080"},
-    {1920, 1200, 1, "1920x1200"},  {2560, 1440, 1, "2560x1440"}, {2880, 1800, 2, "1440x900@2x"},
+    {1024, 768, 1, "1024x768"},   {1280, 720, 1, "1280x720"},   {1920, 1080, 1, "1920x1080"},
+    {1920, 1200, 1, "1920x1200"}, {2560, 1440, 1, "2560x1440"}, {2880, 1800, 2, "1440x900@2x"},
 };
 #define NSIZES (sizeof sizes / sizeof *sizes)
 
@@ -50,7 +50,7 @@ typedef struct world {
     char dir[256];
     const char *prefix; /* of the PNG names */
     int quiet;          /* check without saving a PNG (PNG writing is most of the time) */
-    int checked; /* screens checked */
+    int checked;        /* screens checked */
 } world;
 
 /* Gaussian noise around 128 with sigma sd, as the demo's class sd: sd = 1
@@ -187,11 +187,9 @@ static void message_screens(world *w, const char *long_text)
     check(w, "code-entry-long", exp_view_code(rc, "abcdefghijklmnopqrstuvwxyz-_0123", &err), 4);
     check(w, "loading", exp_view_loading(rc, 17, 40, &err), 2);
     int npages = 0;
-    check(w, "instructions",
-          exp_view_message(rc, "", c->instructions, hint, 0, &npages, &err), 2);
+    check(w, "instructions", exp_view_message(rc, "", c->instructions, hint, 0, &npages, &err), 2);
     /* the long text: every page, and it must have been cut into pages */
-    check(w, "instructions-long-1", exp_view_message(rc, "", long_text, hint, 0, &npages, &err),
-          3);
+    check(w, "instructions-long-1", exp_view_message(rc, "", long_text, hint, 0, &npages, &err), 3);
     assert_true(npages >= 2);
     for (int p = 1; p < npages; p++) {
         char name[64];
@@ -430,7 +428,7 @@ static void test_rating(void **state)
         rating_keys(w, &f);
         char *longer = long_instructions(w->cfg->instructions);
         w->prefix = "rating-task-"; /* the same screens on the rating task's white */
-        w->quiet = i != 2;              /* pictures at 1920x1080 only */
+        w->quiet = i != 2;          /* pictures at 1920x1080 only */
         message_screens(w, longer);
         free(longer);
         close_world(w);
@@ -531,7 +529,7 @@ static void test_rating_forms(void **state)
         memset(&f, 0, sizeof f);
         f.nq = 9;
         for (int q = 0; q < 9; q++) {
-            f.text[q] = q % 3 == 0 ? w->cfg->text[TXT_Q1]
+            f.text[q] = q % 3 == 0   ? w->cfg->text[TXT_Q1]
                         : q % 3 == 1 ? "Is it a yes or no question?"
                                      : "Which kind of object is shown?";
             f.nopt[q] = q % 3 == 0 ? 10 : q % 3 == 1 ? 2 : 4;
@@ -614,11 +612,10 @@ int main(void)
     }
     IMG_Init(IMG_INIT_PNG);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_checker),      cmocka_unit_test(test_default_texts),
-        cmocka_unit_test(test_practice_texts),
-        cmocka_unit_test(test_2afc),         cmocka_unit_test(test_2afc_german),
-        cmocka_unit_test(test_2afc_wide_images),
-        cmocka_unit_test(test_rating),       cmocka_unit_test(test_rating_forms),
+        cmocka_unit_test(test_checker),        cmocka_unit_test(test_default_texts),
+        cmocka_unit_test(test_practice_texts), cmocka_unit_test(test_2afc),
+        cmocka_unit_test(test_2afc_german),    cmocka_unit_test(test_2afc_wide_images),
+        cmocka_unit_test(test_rating),         cmocka_unit_test(test_rating_forms),
         cmocka_unit_test(test_resize),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);

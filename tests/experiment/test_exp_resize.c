@@ -80,9 +80,18 @@ static void test_resize_while_running(void **state)
                             "countdown_s = 1\nscreen_min_ms = 100\n"
                             "[display]\nrefresh_frames = 20\n"),
                      0);
-    const char *args[] = {"dddlab",      "run",      "--db",       f.db,
-                          "--experiment", f.ini,     "--observer", "RS1",
-                          "--windowed",  "--simulate", "rt=fixed:400,screen_ms=500,seed=4", NULL};
+    const char *args[] = {"dddlab",
+                          "run",
+                          "--db",
+                          f.db,
+                          "--experiment",
+                          f.ini,
+                          "--observer",
+                          "RS1",
+                          "--windowed",
+                          "--simulate",
+                          "rt=fixed:400,screen_ms=500,seed=4",
+                          NULL};
     pid_t pid = fx_spawn(&f, args);
     assert_true(pid > 0);
     char id[64];
@@ -94,8 +103,7 @@ static void test_resize_while_running(void **state)
     assert_int_equal(fx_wait(pid, 90), 0);
     assert_int_equal(fx_count_trials(&f), 7); /* practice + 6, each once */
     assert_int_equal(count_events(&f, "the window changed to 800x600 (drawable 800x600 px)"), 1);
-    assert_int_equal(count_events(&f, "the window changed to 1000x700 (drawable 1000x700 px)"),
-                     1);
+    assert_int_equal(count_events(&f, "the window changed to 1000x700 (drawable 1000x700 px)"), 1);
     assert_true(count_events(&f, "page 2 of ") == 1);
     fx_teardown(&f);
 }
