@@ -85,55 +85,6 @@ static int ddd_histogram(dl_stimuli_analysis *a)
     return 0;
 }
 
-static void ec_summary(const double *kappa, size_t nm, dl_stimuli_ec_summary *s)
-{
-    double sum = 0, lo = INFINITY, hi = -INFINITY;
-    size_t pairs = 0;
-    for (size_t i = 0; i < nm; i++)
-        for (size_t j = i + 1; j < nm; j++) {
-            double k = kappa[i * nm + j];
-            if (!isfinite(k))
-                continue;
-            sum += k;
-            lo = k < lo ? k : lo;
-            hi = k > hi ? k : hi;
-            pairs++;
-        }
-    s->pairs = pairs;
-    s->mean = pairs ? sum / (double)pairs : NAN;
-    s->min = pairs ? lo : NAN;
-    s->max = pairs ? hi : NAN;
-}
-
-/* Error consistency between every pair of models, on all images and on the
- * in-between ones (where, by the paper's Figure 5, model differences live). */
-static int ddd_ec(dl_stimuli_analysis *a, int threads)
-{
-    const dl_stimuli_results *r = a->res;
-    size_t nm = r->nmodels;
-    if (!r->correct)
-        return 0;
-    a->ec_all = dl_calloc(nm * nm, sizeof *a->ec_all);
-    a->ec_in_between = dl_calloc(nm * nm, sizeof *a->ec_in_between);
-    dl_bits *mask = dl_stats_bits_new(1, r->nimages);
-    if (!a->ec_all || !a->ec_in_between || !mask) {
-        dl_stats_bits_free(mask);
-        return DL_ENOMEM;
-    }
-    for (size_t i = 0; i < r->nimages; i++)
-        if (a->difficulty[i] == DL_STIMULI_IN_BETWEEN)
-            dl_stats_bits_set(mask, 0, i);
-    int rc = dl_stats_ec_matrix(r->correct, NULL, threads, a->ec_all, NULL);
-    if (rc == 0 || rc == DL_EUNDEF)
-        rc = dl_stats_ec_matrix(r->correct, mask, threads, a->ec_in_between, NULL);
-    dl_stats_bits_free(mask);
-    if (rc != 0 && rc != DL_EUNDEF)
-        return rc;
-    ec_summary(a->ec_all, nm, &a->ec_all_summary);
-    ec_summary(a->ec_in_between, nm, &a->ec_in_between_summary);
-    return 0;
-}
-
 static int cmp_class(const void *pa, const void *pb)
 {
     const dl_stimuli_class_acc *x = pa, *y = pb;
@@ -276,6 +227,7 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a)
     free(a->difficulty);
     free(a->ec_all);
     free(a->ec_in_between);
+    st_ec_free(a);
     free(a->classes);
     for (size_t e = 0; e < a->nepochs; e++)
         free(a->epochs[e].accuracy);
@@ -286,6 +238,14 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a)
 int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
                        dl_stimuli_analysis **out, dl_error *err)
 {
+    dl_stimuli_analyse_opts o = {.near = near, .threads = threads, .ec_seed = 1};
+    return dl_stimuli_analyse_with(r, &o, out, err);
+}
+
+int dl_stimuli_analyse_with(const dl_stimuli_results *r, const dl_stimuli_analyse_opts *o,
+                            dl_stimuli_analysis **out, dl_error *err)
+{
+    unsigned near = o->near;
     *out = NULL;
     dl_stimuli_analysis *a = dl_calloc(1, sizeof *a);
     if (!a || !(a->difficulty = dl_calloc(r->nimages, 1))) {
@@ -295,8 +255,10 @@ int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
     a->res = r;
     a->near = near;
     a->m = r->models_per_image;
-    a->ec_all_summary.mean = a->ec_all_summary.min = a->ec_all_summary.max = NAN;
-    a->ec_in_between_summary = a->ec_all_summary;
+    a->ec_boundary = o->ec_boundary;
+    a->ec_max_models = o->ec_max_models ? o->ec_max_models : DL_STIMULI_EC_MAX_MODELS;
+    a->ec_seed = o->ec_seed;
+    st_ec_init(a);
     int rc = dl_stimuli_classify(r, near, a->difficulty, err);
     if (rc)
         goto fail;
@@ -305,7 +267,7 @@ int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
         a->in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
         a->impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
     }
-    if ((rc = ddd_histogram(a)) || (rc = ddd_ec(a, threads)) || (rc = ddd_classes(a)) ||
+    if ((rc = ddd_histogram(a)) || (rc = st_ddd_ec(a, o->threads)) || (rc = ddd_classes(a)) ||
         (rc = ddd_epochs(a)))
         goto fail_msg;
     if (r->correct)
