@@ -191,7 +191,7 @@ static void print_ec(const dl_stimuli_analysis *a)
                    a->res->nmodels, a->ec_max_models);
         else
             printf("  %zu models (more than --ec-max-models %zu): no matrices; each mean is over\n"
-                   "  %zu pairs drawn at random (seed %llu), standard error %.4f and %.4f;\n"
+                   "  %zu pairs drawn at random (seed %llu), standard error %.2g and %.2g;\n"
                    "  min, max and bootstrap intervals are not computed\n",
                    a->res->nmodels, a->ec_max_models, a->ec_all_summary.sampled,
                    (unsigned long long)a->ec_seed, a->ec_all_summary.sample_se,
@@ -819,6 +819,8 @@ static int sub_build(int argc, char **argv)
         b.bo.seed = fresh_seed();
     b.bo.images_csv = b.ro.images_csv;
     b.bo.exclude = b.ro.exclude;
+    b.bo.labels = b.ro.labels;
+    b.bo.image_list = b.ro.image_list;
     size_t mlen = strlen(b.bo.name) + 16;
     mname = malloc(mlen);
     if (mname)

@@ -281,6 +281,8 @@ typedef struct dl_stimuli_build_opts {
     const char *demo_ini;    /* non-NULL: write missing images of this demo data set */
     const char *images_csv;  /* recorded in params_json only */
     const char *exclude;     /* recorded in params_json only */
+    const char *labels;      /* --labels and --image-list of the reading: regular files */
+    const char *image_list;  /* among them enter results_sha256 (see dl_stimuli_build) */
 } dl_stimuli_build_opts;
 
 /* Defaults: pairs 149, per_class 100, everything else 0/NULL. */
@@ -289,7 +291,11 @@ void dl_stimuli_build_defaults(dl_stimuli_build_opts *o);
 /* Draw a set from r and check every image (exists under the image root,
  * decodes with SDL2_image, size and SHA-256 recorded). Nothing is stored:
  * pass *out to dl_store_add_set. A missing or corrupt image fails with its
- * path. results_sha256 is computed from r->path. */
+ * path. results_sha256 is computed from r->path (or is r->sha256); when
+ * o->labels or o->image_list name regular files, which decide correctness
+ * too, it is instead the SHA-256 of the sha256sum-style lines
+ * "HASH  results\n", "HASH  labels\n", "HASH  image_list\n" of those given
+ * (an --image-list folder is recorded by path only). */
 int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
                      dl_stim_set **out, dl_error *err);
 
