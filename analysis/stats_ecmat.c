@@ -36,7 +36,7 @@ typedef struct ec_work {
     size_t n;            /* items compared */
     const size_t *right; /* items right per row */
     double *kappa, *c_obs;
-    uint64_t *both; /* or NULL: both-right counts of pairs i < j, row by row */
+    uint64_t *both;     /* or NULL: both-right counts of pairs i < j, row by row */
     atomic_size_t next; /* next tile to take */
 } ec_work;
 

@@ -246,8 +246,8 @@ static int table_row(void *ctx, char **fields, size_t n, size_t line)
         if (dup == -2)
             return dl_fail(t->err, DL_ENOMEM, "%s: out of memory", csv->path);
         if (dup >= 0)
-            return dl_fail(t->err, DL_EINVAL, "%s:%zu: duplicate column name '%s'", csv->path,
-                           line, fields[dup]);
+            return dl_fail(t->err, DL_EINVAL, "%s:%zu: duplicate column name '%s'", csv->path, line,
+                           fields[dup]);
         csv->header = copy_fields(fields, n);
         if (!csv->header)
             return dl_fail(t->err, DL_ENOMEM, "%s: out of memory", csv->path);

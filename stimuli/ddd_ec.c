@@ -51,8 +51,8 @@ static void apply_boundary(const dl_stimuli_analysis *a, double *kappa,
     for (size_t i = 0; i < nm; i++) {
         dl_ec e;
         if (isnan(kappa[i * nm + i]) &&
-            dl_stats_ec_counts(s->images, s->right[i], s->right[i], s->right[i], a->ec_boundary,
-                               &e, NULL) == 0)
+            dl_stats_ec_counts(s->images, s->right[i], s->right[i], s->right[i], a->ec_boundary, &e,
+                               NULL) == 0)
             kappa[i * nm + i] = e.kappa;
         for (size_t j = i + 1; j < nm; j++) {
             size_t p = i * nm - i * (i + 1) / 2 + (j - i - 1);
@@ -97,9 +97,9 @@ static size_t below(uint64_t x, size_t m)
 }
 
 /* Above ec_max_models: kappa of DL_STIMULI_EC_SAMPLE_PAIRS pairs (a != b;
- * every pair once when there are no more than that) drawn with replacement from the splitmix64 stream keyed by
- * dl_mix64(seed ^ dl_mix64(side)), draw k = dl_mix64(key + k GOLDEN); the
- * mean over the defined ones and its standard error. */
+ * every pair once when there are no more than that) drawn with replacement from the splitmix64
+ * stream keyed by dl_mix64(seed ^ dl_mix64(side)), draw k = dl_mix64(key + k GOLDEN); the mean over
+ * the defined ones and its standard error. */
 static int side_sample(dl_stimuli_analysis *a, const dl_bits *mask, uint64_t side,
                        dl_stimuli_ec_summary *s)
 {
@@ -119,8 +119,8 @@ static int side_sample(dl_stimuli_analysis *a, const dl_bits *mask, uint64_t sid
         right[i] = r;
     }
     uint64_t key = dl_mix64(a->ec_seed ^ dl_mix64(side)), draw = 0;
-    size_t want = npairs_of(nm) < DL_STIMULI_EC_SAMPLE_PAIRS ? npairs_of(nm)
-                                                             : DL_STIMULI_EC_SAMPLE_PAIRS;
+    size_t want =
+        npairs_of(nm) < DL_STIMULI_EC_SAMPLE_PAIRS ? npairs_of(nm) : DL_STIMULI_EC_SAMPLE_PAIRS;
     /* With no more pairs than the sample would draw, every pair once. */
     int every = npairs_of(nm) <= DL_STIMULI_EC_SAMPLE_PAIRS;
     double sum = 0, sum2 = 0, lo = INFINITY, hi = -INFINITY;
@@ -396,16 +396,23 @@ static void csv_side(FILE *f, const dl_stimuli_analysis *a, const char *subset,
             dl_ec_test t;
             dl_stats_ec_counts(s->images, s->right[i], s->right[j], s->both_right[p],
                                a->ec_boundary, &e, NULL);
-            dl_stats_ec_test(s->images, s->right[i], s->right[j], s->both_right[p],
-                             a->ec_boundary, &t);
+            dl_stats_ec_test(s->images, s->right[i], s->right[j], s->both_right[p], a->ec_boundary,
+                             &t);
             fprintf(f, "pair,%s,", subset);
             dl_csv_write_field(f, r->models[i]);
             fputc(',', f);
             dl_csv_write_field(f, r->models[j]);
             fprintf(f, ",%zu", s->images);
-            const double v[] = {e.p1,        e.p2,        e.c_obs,     e.c_exp,
-                                e.kappa,     t.kappa_corrected, t.kappa_min, t.kappa_max,
-                                t.p_value,   s->ci_low ? s->ci_low[p] : NAN,
+            const double v[] = {e.p1,
+                                e.p2,
+                                e.c_obs,
+                                e.c_exp,
+                                e.kappa,
+                                t.kappa_corrected,
+                                t.kappa_min,
+                                t.kappa_max,
+                                t.p_value,
+                                s->ci_low ? s->ci_low[p] : NAN,
                                 s->ci_high ? s->ci_high[p] : NAN};
             for (size_t k = 0; k < sizeof v / sizeof *v; k++)
                 csv_num(f, v[k]);
@@ -416,8 +423,8 @@ static void csv_side(FILE *f, const dl_stimuli_analysis *a, const char *subset,
             csv_tail(f, a);
         }
     fprintf(f, "mean,%s,,,%zu", subset, s->images);
-    const double v[] = {NAN, NAN, NAN, NAN, s->mean, NAN, NAN, NAN, NAN, s->mean_ci_low,
-                        s->mean_ci_high};
+    const double v[] = {
+        NAN, NAN, NAN, NAN, s->mean, NAN, NAN, NAN, NAN, s->mean_ci_low, s->mean_ci_high};
     for (size_t k = 0; k < sizeof v / sizeof *v; k++)
         csv_num(f, v[k]);
     if (a->ec_replicates)

@@ -437,7 +437,8 @@ static void compare_pairs(const char *stim_csv, const char *subset, const char *
             k++;
         assert_true(k < c->nrows);
         for (size_t j = 0; j < sizeof cols / sizeof *cols; j++) {
-            const char *x = s->rows[i][dl_csv_col(s, cols[j])], *y = c->rows[k][dl_csv_col(c, cols[j])];
+            const char *x = s->rows[i][dl_csv_col(s, cols[j])],
+                       *y = c->rows[k][dl_csv_col(c, cols[j])];
             if (j < 2 || j == 11)
                 assert_string_equal(x, y);
             else
@@ -499,14 +500,14 @@ static void test_analyse_ec_matches_consistency(void **state)
                         "0.9", "--ec-boundary", bounds[b], "--json", "--out", cmid, NULL);
         assert_int_equal(ca.status, 0);
         assert_int_equal(cm.status, 0);
-        const char *sa = strstr(s.out, "\"all\":{"), *sm = sa ? strstr(sa, "\"in_between\":{") : NULL;
+        const char *sa = strstr(s.out, "\"all\":{"),
+                   *sm = sa ? strstr(sa, "\"in_between\":{") : NULL;
         assert_non_null(sa);
         assert_non_null(sm);
         const run *con[2] = {&ca, &cm};
         const char *side[2] = {sa, sm};
         for (int k = 0; k < 2; k++) {
-            assert_same(json_after(side[k], "mean"), json_after(con[k]->out, "mean_kappa"),
-                        "mean");
+            assert_same(json_after(side[k], "mean"), json_after(con[k]->out, "mean_kappa"), "mean");
             assert_same(json_after(side[k], "mean_ci_low"),
                         json_after(con[k]->out, "mean_kappa_ci_low"), "mean_ci_low");
             assert_same(json_after(side[k], "mean_ci_high"),

@@ -386,8 +386,7 @@ static void test_ec_sampled_pairs(void **state)
     const dl_stimuli_ec_summary *b[2] = {&full->ec_all_summary, &full->ec_in_between_summary};
     for (int k = 0; k < 2; k++) {
         assert_int_equal(a[k]->sampled, 28);
-        assert_true(a[k]->mean == b[k]->mean && a[k]->min == b[k]->min &&
-                    a[k]->max == b[k]->max);
+        assert_true(a[k]->mean == b[k]->mean && a[k]->min == b[k]->min && a[k]->max == b[k]->max);
         assert_int_equal(a[k]->pairs, b[k]->pairs);
     }
     dl_stimuli_analysis_free(every);
@@ -403,8 +402,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_imagenet_split),     cmocka_unit_test(test_wide_reference),
         cmocka_unit_test(test_epochs_reference),   cmocka_unit_test(test_ec_matches_scalar),
-        cmocka_unit_test(test_out_files_and_json),
-        cmocka_unit_test(test_ec_sampled_pairs), cmocka_unit_test(test_counts_json_nulls),
+        cmocka_unit_test(test_out_files_and_json), cmocka_unit_test(test_ec_sampled_pairs),
+        cmocka_unit_test(test_counts_json_nulls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
