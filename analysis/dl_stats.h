@@ -109,6 +109,10 @@ typedef struct dl_ec_test {
  * (the p-value is defined whenever n > 0). Returns as dl_stats_ec_counts. */
 int dl_stats_ec_test(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
                      dl_ec_test *out);
+/* dl_stats_ec_test without Fisher's test (p_value NaN): O(1), where the test
+ * costs O(sqrt(n)) or more. */
+int dl_stats_ec_bounds(size_t n, size_t r1, size_t r2, size_t both_right,
+                       dl_ec_boundary boundary, dl_ec_test *out);
 
 /* Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided as R's
  * fisher.test: the sum of the hypergeometric probabilities (margins fixed)

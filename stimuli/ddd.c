@@ -282,6 +282,8 @@ int dl_stimuli_analyse_with(const dl_stimuli_results *r, const dl_stimuli_analys
     a->ec_boundary = o->ec_boundary;
     a->ec_max_models = o->ec_max_models ? o->ec_max_models : DL_STIMULI_EC_MAX_MODELS;
     a->ec_seed = o->ec_seed;
+    a->ec_fisher_max_models =
+        o->ec_fisher_max_models ? o->ec_fisher_max_models : DL_STIMULI_EC_FISHER_MAX_MODELS;
     st_ec_init(a);
     int rc = dl_stimuli_classify(r, near, a->difficulty, err);
     if (rc)

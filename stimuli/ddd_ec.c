@@ -342,6 +342,8 @@ void st_ec_json(const dl_stimuli_analysis *a, dl_json *j)
     dl_json_bool(j, !a->ec_sampled);
     dl_json_key(j, "max_models");
     dl_json_int(j, (long long)a->ec_max_models);
+    dl_json_key(j, "fisher_p_values"); /* per pair in ec_pairs.csv */
+    dl_json_bool(j, !a->ec_sampled && a->res->nmodels <= a->ec_fisher_max_models);
     if (a->ec_sampled) {
         dl_json_key(j, "sample_seed");
         dl_json_int(j, (long long)a->ec_seed);
@@ -390,14 +392,19 @@ static void csv_side(FILE *f, const dl_stimuli_analysis *a, const char *subset,
 {
     const dl_stimuli_results *r = a->res;
     size_t nm = r->nmodels, p = 0;
+    int fisher = nm <= a->ec_fisher_max_models;
     for (size_t i = 0; s->both_right && i < nm; i++)
         for (size_t j = i + 1; j < nm; j++, p++) {
             dl_ec e;
             dl_ec_test t;
             dl_stats_ec_counts(s->images, s->right[i], s->right[j], s->both_right[p],
                                a->ec_boundary, &e, NULL);
-            dl_stats_ec_test(s->images, s->right[i], s->right[j], s->both_right[p], a->ec_boundary,
-                             &t);
+            if (fisher)
+                dl_stats_ec_test(s->images, s->right[i], s->right[j], s->both_right[p],
+                                 a->ec_boundary, &t);
+            else
+                dl_stats_ec_bounds(s->images, s->right[i], s->right[j], s->both_right[p],
+                                   a->ec_boundary, &t);
             fprintf(f, "pair,%s,", subset);
             dl_csv_write_field(f, r->models[i]);
             fputc(',', f);

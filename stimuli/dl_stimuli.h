@@ -156,6 +156,10 @@ typedef struct dl_stimuli_ec_summary {
  * (seeded), with its standard error. */
 #define DL_STIMULI_EC_MAX_MODELS 2000
 #define DL_STIMULI_EC_SAMPLE_PAIRS 100000
+/* Fisher's exact test costs up to ~60 us per pair at 50,000 images (its
+ * walk is as long as the table is far from independence), so ec_pairs.csv
+ * leaves p_value empty above this many models (300: ~5 s at 50,000 images). */
+#define DL_STIMULI_EC_FISHER_MAX_MODELS 300
 
 typedef struct dl_stimuli_class_acc {
     const char *name;     /* borrowed from the results */
@@ -187,6 +191,7 @@ typedef struct dl_stimuli_analysis {
     dl_stimuli_ec_summary ec_all_summary, ec_in_between_summary;
     dl_ec_boundary ec_boundary;    /* kappa when the expected agreement is 1 */
     size_t ec_max_models;          /* the limit in force */
+    size_t ec_fisher_max_models;   /* above it no Fisher p per pair */
     int ec_sampled;                /* 1: models > ec_max_models, no matrices */
     uint64_t ec_seed;              /* of the pair sample */
     size_t ec_replicates;          /* dl_stimuli_ec_uncertainty's; 0 = none */
@@ -212,6 +217,7 @@ typedef struct dl_stimuli_analyse_opts {
     dl_ec_boundary ec_boundary;
     size_t ec_max_models; /* 0: DL_STIMULI_EC_MAX_MODELS */
     uint64_t ec_seed;     /* seeds the pair sample above ec_max_models */
+    size_t ec_fisher_max_models; /* 0: DL_STIMULI_EC_FISHER_MAX_MODELS */
 } dl_stimuli_analyse_opts;
 
 /* dl_stimuli_analyse with every option. */

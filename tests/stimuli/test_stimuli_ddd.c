@@ -283,19 +283,21 @@ static void test_out_files_and_json(void **state)
     free(text);
     free(hist);
     char *json = json_of(a);
-    static const char *const keys[] = {"\"images\":60",
-                                       "\"models\":8",
-                                       "\"mean_accuracy\":",
-                                       "\"histogram\":[4,6,7,2,4,7,3,6,21]",
-                                       "\"binomial_expected\":[",
-                                       "\"poisson_binomial_expected\":[",
-                                       "\"trivial\":{\"images\":21",
-                                       "\"impossible\":{\"images\":4",
-                                       "\"in_between\":{\"images\":35",
-                                       "\"error_consistency\":{\"ec_boundary\":\"undefined\","
-                                       "\"matrices\":true,\"max_models\":2000,\"bootstrap\":null,"
-                                       "\"all\":{\"images\":60,\"mean\":",
-                                       "\"classes\":null"};
+    static const char *const keys[] = {
+        "\"images\":60",
+        "\"models\":8",
+        "\"mean_accuracy\":",
+        "\"histogram\":[4,6,7,2,4,7,3,6,21]",
+        "\"binomial_expected\":[",
+        "\"poisson_binomial_expected\":[",
+        "\"trivial\":{\"images\":21",
+        "\"impossible\":{\"images\":4",
+        "\"in_between\":{\"images\":35",
+        "\"error_consistency\":{\"ec_boundary\":\"undefined\","
+        "\"matrices\":true,\"max_models\":2000,\"fisher_p_values\":true,"
+        "\"bootstrap\":null,"
+        "\"all\":{\"images\":60,\"mean\":",
+        "\"classes\":null"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (!strstr(json, keys[i]))
             fail_msg("no %s in %s", keys[i], json);
@@ -397,13 +399,56 @@ static void test_ec_sampled_pairs(void **state)
     th_rmtree(dir);
 }
 
+/* ec_pairs.csv: Fisher's p per pair up to ec_fisher_max_models models; above,
+ * the column is empty and the O(1) columns (bounds, corrected kappa) stay. */
+static void test_ec_pairs_fisher_limit(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir(), *path = th_data("wide_small.csv");
+    dl_stimuli_results *r = read_ok(path);
+    dl_error err = {0};
+    dl_csv *csv[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        dl_stimuli_analyse_opts o = {.ec_seed = 1, .ec_fisher_max_models = k ? 7 : 8};
+        dl_stimuli_analysis *a = NULL;
+        assert_int_equal(dl_stimuli_analyse_with(r, &o, &a, &err), 0);
+        char *out = th_path(dir, k ? "b" : "a"), *pairs = th_path(out, "ec_pairs.csv");
+        assert_int_equal(dl_stimuli_analysis_write(a, out, &err), 0);
+        assert_int_equal(dl_csv_read(pairs, &csv[k], &err), 0);
+        dl_stimuli_analysis_free(a);
+        free(out);
+        free(pairs);
+    }
+    int p = dl_csv_col(csv[0], "p_value"), lo = dl_csv_col(csv[0], "kappa_min");
+    assert_true(p > 0 && lo > 0);
+    assert_int_equal(csv[0]->nrows, 58);
+    assert_int_equal(csv[1]->nrows, 58);
+    size_t pairs = 0;
+    for (size_t i = 0; i < 58; i++) {
+        if (strcmp(csv[0]->rows[i][0], "pair") != 0)
+            continue;
+        pairs++;
+        assert_true(csv[0]->rows[i][p][0] != '\0');
+        assert_true(strtod(csv[0]->rows[i][p], NULL) >= 0);
+        assert_string_equal(csv[1]->rows[i][p], "");
+        assert_true(csv[1]->rows[i][lo][0] != '\0');
+        assert_string_equal(csv[0]->rows[i][lo], csv[1]->rows[i][lo]);
+    }
+    assert_int_equal(pairs, 56);
+    dl_csv_free(csv[0]);
+    dl_csv_free(csv[1]);
+    dl_stimuli_results_free(r);
+    free(path);
+    th_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_imagenet_split),     cmocka_unit_test(test_wide_reference),
-        cmocka_unit_test(test_epochs_reference),   cmocka_unit_test(test_ec_matches_scalar),
-        cmocka_unit_test(test_out_files_and_json), cmocka_unit_test(test_ec_sampled_pairs),
-        cmocka_unit_test(test_counts_json_nulls),
+        cmocka_unit_test(test_imagenet_split),        cmocka_unit_test(test_wide_reference),
+        cmocka_unit_test(test_epochs_reference),      cmocka_unit_test(test_ec_matches_scalar),
+        cmocka_unit_test(test_out_files_and_json),    cmocka_unit_test(test_ec_sampled_pairs),
+        cmocka_unit_test(test_ec_pairs_fisher_limit), cmocka_unit_test(test_counts_json_nulls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
