@@ -201,7 +201,7 @@ static void print_ec(const dl_stimuli_analysis *a)
         printf("  left out: %zu and %zu pairs with kappa undefined (both always right or both\n"
                "  always wrong)\n",
                s[0]->undefined, s[1]->undefined);
-    printf("  c_exp = 1 (both always right or both always wrong): %s\n",
+    printf("  kappa at c_exp = 1 (both always right or both always wrong):\n    %s\n",
            cli_ec_boundary_text(a->ec_boundary));
     if (boot)
         printf("  intervals: %g%% percentile bootstrap of the mean, %zu replicates resampling\n"

@@ -524,6 +524,14 @@ static void test_analyse_ec_matches_consistency(void **state)
         run_free(&s), run_free(&ca), run_free(&cm);
         free(out), free(pairs), free(call), free(cmid);
     }
+    /* the text names the convention and shows the mean's interval */
+    run t = dddlab(dir, "stimuli", "analyse", all, "--ec-boundary", "one", "--bootstrap", "50",
+                   NULL);
+    assert_int_equal(t.status, 0);
+    assert_non_null(strstr(t.out, "    1 (--ec-boundary one, the older convention)\n"));
+    assert_non_null(strstr(t.out, "pairs    ci_low  ci_high\n"));
+    assert_non_null(strstr(t.out, "50 replicates resampling\n"));
+    run_free(&t);
     run r = dddlab(dir, "stimuli", "analyse", all, "--ec-boundary", "sometimes", NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "dddlab stimuli analyse: --ec-boundary must be undefined or one, "
