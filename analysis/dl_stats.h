@@ -64,6 +64,21 @@ static inline void dl_stats_bits_set(dl_bits *b, size_t row, size_t item)
 int dl_stats_ec_matrix(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
                        double *c_obs);
 
+/* The counts behind a kappa matrix: n items compared, right[row] items right
+ * per row, both_right[p] for pair p = (a, b), a < b, row by row (index
+ * a rows - a (a + 1) / 2 + b - a - 1). The caller allocates right (rows) and
+ * both_right (rows (rows - 1) / 2). */
+typedef struct dl_ec_counts {
+    size_t n;
+    size_t *right;
+    uint64_t *both_right;
+} dl_ec_counts;
+
+/* dl_stats_ec_matrix that also fills counts (kappa may then be NULL), from
+ * which every pair's test, bounds and other boundary convention follow. */
+int dl_stats_ec_matrix_counts(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
+                              dl_ec_counts *counts);
+
 /* ==== error consistency: bounds, test, bootstrap (issue 13) =================== */
 
 /* What kappa is when the expected agreement is 1 (both observers always right
@@ -94,6 +109,10 @@ typedef struct dl_ec_test {
  * (the p-value is defined whenever n > 0). Returns as dl_stats_ec_counts. */
 int dl_stats_ec_test(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
                      dl_ec_test *out);
+/* dl_stats_ec_test without Fisher's test (p_value NaN): O(1), where the test
+ * costs O(sqrt(n)) or more. */
+int dl_stats_ec_bounds(size_t n, size_t r1, size_t r2, size_t both_right,
+                       dl_ec_boundary boundary, dl_ec_test *out);
 
 /* Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided as R's
  * fisher.test: the sum of the hypergeometric probabilities (margins fixed)

@@ -36,6 +36,7 @@ typedef struct ec_work {
     size_t n;            /* items compared */
     const size_t *right; /* items right per row */
     double *kappa, *c_obs;
+    uint64_t *both;     /* or NULL: both-right counts of pairs i < j, row by row */
     atomic_size_t next; /* next tile to take */
 } ec_work;
 
@@ -188,7 +189,10 @@ static void tile_finish(const ec_work *w, size_t i0, size_t j0, const uint64_t *
             size_t gj = j0 + j;
             dl_ec e;
             stats_ec_from_counts(w->n, w->right[gi], w->right[gj], cnt[i * tb + j], &e);
-            w->kappa[gi * m + gj] = w->kappa[gj * m + gi] = e.kappa;
+            if (w->kappa)
+                w->kappa[gi * m + gj] = w->kappa[gj * m + gi] = e.kappa;
+            if (w->both && gj > gi)
+                w->both[gi * m - gi * (gi + 1) / 2 + (gj - gi - 1)] = cnt[i * tb + j];
             if (w->c_obs)
                 w->c_obs[gi * m + gj] = w->c_obs[gj * m + gi] = e.c_obs;
         }
@@ -267,16 +271,19 @@ static void run_threads(ec_work *w, ec_thread *th, int nthreads)
         pthread_join(ids[t], NULL);
 }
 
-int stats_ec_matrix_with(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
-                         double *c_obs, stats_kernel kernel)
+static int ec_matrix_run(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
+                         double *c_obs, stats_kernel kernel, dl_ec_counts *counts)
 {
-    if (!b || !kappa || (mask && (mask->n != b->n || mask->rows < 1)))
+    if (!b || !(kappa || counts) || (mask && (mask->n != b->n || mask->rows < 1)))
         return DL_EINVAL;
     if (b->rows == 0)
         return 0;
     /* Rows padded to whole 256-bit vectors. */
-    ec_work w = {
-        .ld = (b->words_per_row + 3) / 4 * 4, .rows = b->rows, .kappa = kappa, .c_obs = c_obs};
+    ec_work w = {.ld = (b->words_per_row + 3) / 4 * 4,
+                 .rows = b->rows,
+                 .kappa = kappa,
+                 .c_obs = c_obs,
+                 .both = counts ? counts->both_right : NULL};
     w.tile = b->rows < TILE_MAX ? b->rows + (b->rows & 1) : TILE_MAX;
     w.nblocks = (b->rows + w.tile - 1) / w.tile;
     w.ntiles = w.nblocks * (w.nblocks + 1) / 2;
@@ -298,6 +305,10 @@ int stats_ec_matrix_with(const dl_bits *b, const dl_bits *mask, int threads, dou
     for (int t = 0; t < nthreads; t++)
         th[t] = (ec_thread){.work = &w, .counts = fn, .cnt = cnt + (size_t)t * w.tile * w.tile};
     run_threads(&w, th, nthreads);
+    if (counts) {
+        counts->n = w.n;
+        memcpy(counts->right, right, b->rows * sizeof *right);
+    }
     rc = w.n == 0 ? DL_EUNDEF : 0;
 done:
     free(words);
@@ -305,6 +316,20 @@ done:
     free(cnt);
     free(th);
     return rc;
+}
+
+int stats_ec_matrix_with(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
+                         double *c_obs, stats_kernel kernel)
+{
+    return ec_matrix_run(b, mask, threads, kappa, c_obs, kernel, NULL);
+}
+
+int dl_stats_ec_matrix_counts(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,
+                              dl_ec_counts *counts)
+{
+    if (!counts || !counts->both_right || !counts->right)
+        return DL_EINVAL;
+    return ec_matrix_run(b, mask, threads, kappa, NULL, STATS_KERNEL_AUTO, counts);
 }
 
 int dl_stats_ec_matrix(const dl_bits *b, const dl_bits *mask, int threads, double *kappa,

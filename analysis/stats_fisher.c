@@ -126,6 +126,17 @@ int dl_stats_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d, double
 int dl_stats_ec_test(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
                      dl_ec_test *out)
 {
+    int rc = dl_stats_ec_bounds(n, r1, r2, both_right, boundary, out);
+    if (rc == DL_EINVAL || n == 0)
+        return rc;
+    int frc = dl_stats_fisher_exact(both_right, r1 - both_right, r2 - both_right,
+                                    n - r1 - r2 + both_right, &out->p_value);
+    return frc ? frc : rc;
+}
+
+int dl_stats_ec_bounds(size_t n, size_t r1, size_t r2, size_t both_right,
+                       dl_ec_boundary boundary, dl_ec_test *out)
+{
     *out = (dl_ec_test){NAN, NAN, NAN, NAN};
     dl_ec e, lo, hi;
     const char *why;
@@ -142,7 +153,5 @@ int dl_stats_ec_test(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_bo
     out->kappa_max = hi.kappa;
     double den = (double)(n - 1) + e.kappa;
     out->kappa_corrected = isnan(e.kappa) || den == 0.0 ? NAN : (double)n * e.kappa / den;
-    int frc = dl_stats_fisher_exact(both_right, r1 - both_right, r2 - both_right,
-                                    n - r1 - r2 + both_right, &out->p_value);
-    return frc ? frc : rc;
+    return rc;
 }

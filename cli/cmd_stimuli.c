@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cli_results.h"
+#include "cmd_stats.h"
 #include "dl_stimuli.h"
 
 typedef struct sub {
@@ -52,6 +53,8 @@ enum {
     OPT_TRAIN,
     OPT_BOOTSTRAP,
     OPT_CONF,
+    OPT_EC_BOUNDARY,
+    OPT_EC_MAX_MODELS,
     OPT_HELP
 };
 
@@ -163,17 +166,47 @@ static void print_models(const dl_stimuli_analysis *a)
 
 static void print_ec(const dl_stimuli_analysis *a)
 {
-    if (!a->ec_all) {
+    if (!a->res->correct) {
         printf("\nerror consistency: needs per-model results (not counts)\n");
         return;
     }
     const dl_stimuli_ec_summary *s[2] = {&a->ec_all_summary, &a->ec_in_between_summary};
     const char *label[2] = {"all images", "in-between"};
-    printf("\nerror consistency (kappa)   mean      min      max   pairs\n");
-    char b1[32], b2[32], b3[32];
-    for (int i = 0; i < 2; i++)
-        printf("  %-22s %s %s %s %7zu\n", label[i], cell(b1, s[i]->mean, 8, 3),
+    int boot = a->ec_replicates > 0;
+    printf("\nerror consistency (kappa)   mean      min      max   pairs%s\n",
+           boot ? "    ci_low  ci_high" : "");
+    char b1[32], b2[32], b3[32], b4[32], b5[32];
+    for (int i = 0; i < 2; i++) {
+        printf("  %-22s %s %s %s %7zu", label[i], cell(b1, s[i]->mean, 8, 3),
                cell(b2, s[i]->min, 8, 3), cell(b3, s[i]->max, 8, 3), s[i]->pairs);
+        if (boot)
+            printf("  %s %s", cell(b4, s[i]->mean_ci_low, 8, 3), cell(b5, s[i]->mean_ci_high, 8, 3));
+        putchar('\n');
+    }
+    if (a->ec_sampled)
+    {
+        if (isnan(a->ec_all_summary.sample_se))
+            printf("  %zu models (more than --ec-max-models %zu): no matrices, no per-pair\n"
+                   "  output and no bootstrap intervals\n",
+                   a->res->nmodels, a->ec_max_models);
+        else
+            printf("  %zu models (more than --ec-max-models %zu): no matrices; each mean is over\n"
+                   "  %zu pairs drawn at random (seed %llu), standard error %.2g and %.2g;\n"
+                   "  min, max and bootstrap intervals are not computed\n",
+                   a->res->nmodels, a->ec_max_models, a->ec_all_summary.sampled,
+                   (unsigned long long)a->ec_seed, a->ec_all_summary.sample_se,
+                   a->ec_in_between_summary.sample_se);
+    }
+    if (s[0]->undefined || s[1]->undefined)
+        printf("  left out: %zu and %zu pairs with kappa undefined (both always right or both\n"
+               "  always wrong)\n",
+               s[0]->undefined, s[1]->undefined);
+    printf("  kappa at c_exp = 1 (both always right or both always wrong):\n    %s\n",
+           cli_ec_boundary_text(a->ec_boundary));
+    if (boot)
+        printf("  intervals: %g%% percentile bootstrap of the mean, %zu replicates resampling\n"
+               "  images (the in-between ones among themselves), seed %llu\n",
+               100 * a->ec_conf, a->ec_replicates, (unsigned long long)a->ec_boot_seed);
 }
 
 static void print_classes(const dl_stimuli_analysis *a)
@@ -271,7 +304,7 @@ static void print_uncertainty(const dl_stimuli_analysis *a, const dl_stimuli_ddd
 }
 
 static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
-                       unsigned near, int threads, const char *out_dir, int json,
+                       const dl_stimuli_analyse_opts *ao, const char *out_dir, int json,
                        const analyse_boot *boot)
 {
     dl_stimuli_ddd_unc unc = {0};
@@ -281,9 +314,15 @@ static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_
     int rc = read_results(paths, npaths, ro, &res);
     if (rc)
         return rc;
-    if (dl_stimuli_analyse(res, near, threads, &a, &err) != 0 ||
-        (boot->replicates && dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed, boot->conf,
-                                                        &unc, &err) != 0)) {
+    dl_ec_boot_opts eb = {.replicates = boot->replicates,
+                          .seed = boot->seed,
+                          .conf_level = boot->conf,
+                          .boundary = ao->ec_boundary,
+                          .threads = ao->threads};
+    if (dl_stimuli_analyse_with(res, ao, &a, &err) != 0 ||
+        (boot->replicates && (dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed,
+                                                         boot->conf, &unc, &err) != 0 ||
+                              dl_stimuli_ec_uncertainty(a, &eb, &err) != 0))) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -305,8 +344,8 @@ static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_
             print_uncertainty(a, &unc);
         if (out_dir)
             printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
-                   "ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv,\n"
-                   "summary.json%s to %s\n",
+                   "ec_in_between.csv, ec_pairs.csv, class_accuracy.csv, agreement.csv,\n"
+                   "decisions.csv, summary.json%s to %s\n",
                    boot->replicates ? ", uncertainty.csv" : "", out_dir);
     }
 done:
@@ -321,7 +360,8 @@ static void help_sub_analyse(FILE *out)
     fprintf(out,
             "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
             "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
-            "           [--bootstrap N [--seed S] [--conf C]] [results options]\n\n"
+            "           [--bootstrap N [--seed S] [--conf C]] [--ec-boundary undefined|one]\n"
+            "           [--ec-max-models M] [results options]\n\n"
             "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
             "of models correct per image beside the Binomial and Poisson-binomial\n"
             "expectations of independent models, the split into trivial (>= M-K models\n"
@@ -330,16 +370,27 @@ static void help_sub_analyse(FILE *out)
             "true-positive agreement.\n\n"
             "  --near K          count 'all but K' as all (default 0)\n"
             "  --out DIR         write per_image.csv, model_accuracy.csv, histogram.csv,\n"
-            "                    ec_all.csv, ec_in_between.csv, class_accuracy.csv,\n"
-            "                    agreement.csv and summary.json\n"
+            "                    ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
+            "                    kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
+            "                    p_value up to 300 models, ci_low, ci_high),\n"
+            "                    class_accuracy.csv,\n"
+            "                    agreement.csv, decisions.csv and summary.json\n"
             "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
             "  --exclude F       images to leave out (one per line or an 'image' column)\n"
             "  --threads N       threads for the error-consistency matrices (default: cores)\n"
             "  --bootstrap N     uncertainty from N replicates: the split's intervals by\n"
             "                    resampling models and images, a pointwise band around\n"
-            "                    the expectations, the beta-binomial rho with an interval\n"
+            "                    the expectations, the beta-binomial rho with an interval;\n"
+            "                    error consistency's intervals per pair and for the mean\n"
+            "                    (images resampled, all pairs sharing each draw)\n"
             "  --seed S          seed of the replicates (default 1)\n"
             "  --conf C          confidence level (default 0.95)\n"
+            "  --ec-boundary B   kappa when two models are both always right or both always\n"
+            "                    wrong: undefined (default; left out of the mean with a\n"
+            "                    count) or one (the older convention)\n"
+            "  --ec-max-models M above M models (default 2000) no M x M matrices: the mean\n"
+            "                    kappa comes from 100,000 random pairs (seed 1 or --seed)\n"
+            "                    with its standard error, and no per-pair output\n"
             "  --json            one JSON object on stdout\n\n");
     cli_results_help(out);
     fprintf(out, "\nFormats are described in docs/stimuli.md.\n");
@@ -369,6 +420,9 @@ static int sub_analyse(int argc, char **argv)
                                          {"bootstrap", required_argument, 0, OPT_BOOTSTRAP},
                                          {"seed", required_argument, 0, OPT_SEED},
                                          {"conf", required_argument, 0, OPT_CONF},
+                                         {"ec-boundary", required_argument, 0, OPT_EC_BOUNDARY},
+                                         {"ec-max-models", required_argument, 0,
+                                          OPT_EC_MAX_MODELS},
                                          CLI_RESULTS_OPTIONS,
                                          {"help", no_argument, 0, OPT_HELP},
                                          {0, 0, 0, 0}};
@@ -377,7 +431,8 @@ static int sub_analyse(int argc, char **argv)
     unsigned long seed = 1;
     int boot_given = 0; /* --seed or --conf, which need --bootstrap */
     dl_stimuli_read_opts ro = {0};
-    unsigned long near = 0, threads = 0;
+    unsigned long near = 0, threads = 0, max_models = DL_STIMULI_EC_MAX_MODELS;
+    dl_ec_boundary boundary = DL_EC_BOUNDARY_UNDEFINED;
     int json = 0, c, rc;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -402,6 +457,16 @@ static int sub_analyse(int argc, char **argv)
                      : 0;
             boot_given = 1;
             break;
+        case OPT_EC_BOUNDARY: {
+            int b = dl_stats_ec_boundary_parse(optarg);
+            rc = b < 0 ? cli_usage(cmd, "--ec-boundary must be undefined or one, not '%s'", optarg)
+                       : 0;
+            boundary = b < 0 ? boundary : (dl_ec_boundary)b;
+            break;
+        }
+        case OPT_EC_MAX_MODELS:
+            rc = parse_range(cmd, "--ec-max-models", optarg, 2, 1000000, &max_models);
+            break;
         case OPT_OUT:
             out_dir = optarg;
             rc = 0;
@@ -424,8 +489,12 @@ static int sub_analyse(int argc, char **argv)
         return cli_usage(cmd, "missing the results file");
     if (boot_given && !boot.replicates)
         return cli_usage(cmd, "--seed and --conf go with --bootstrap");
-    return analyse_run(argv + optind, (size_t)(argc - optind), &ro, (unsigned)near, (int)threads,
-                       out_dir, json, &boot);
+    dl_stimuli_analyse_opts ao = {.near = (unsigned)near,
+                                  .threads = (int)threads,
+                                  .ec_boundary = boundary,
+                                  .ec_max_models = max_models,
+                                  .ec_seed = boot.seed};
+    return analyse_run(argv + optind, (size_t)(argc - optind), &ro, &ao, out_dir, json, &boot);
 }
 
 /* ---- dispatch -------------------------------------------------------------------- */
@@ -751,6 +820,8 @@ static int sub_build(int argc, char **argv)
         b.bo.seed = fresh_seed();
     b.bo.images_csv = b.ro.images_csv;
     b.bo.exclude = b.ro.exclude;
+    b.bo.labels = b.ro.labels;
+    b.bo.image_list = b.ro.image_list;
     size_t mlen = strlen(b.bo.name) + 16;
     mname = malloc(mlen);
     if (mname)

@@ -1,17 +1,9 @@
-/* sha256.c — hashing: SHA-256 (FIPS 180-4) for file and text fingerprints, and
- * the splitmix64 mixer. */
+/* sha256.c — SHA-256 (FIPS 180-4) for file and text fingerprints. (The
+ * splitmix64 mixer dl_mix64 is static inline in dl_common.h.) */
 #include "dl_common.h"
 
 #include <errno.h>
 #include <string.h>
-
-uint64_t dl_mix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void dl_stimuli_build_defaults(dl_stimuli_build_opts *o)
 {
@@ -224,6 +225,40 @@ done:
     return rc;
 }
 
+static int is_regular(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A labels file or an image list decides which prediction is right as much
+ * as the results do, so a set built with them records one hash over all:
+ * sha256sum's lines of the results' hash and theirs, hashed. */
+static int side_files_sha256(const dl_stimuli_build_opts *o, char sha[65], dl_error *err)
+{
+    const char *names[2] = {"labels", "image_list"}, *paths[2] = {o->labels, o->image_list};
+    if (!is_regular(paths[0]) && !is_regular(paths[1]))
+        return 0;
+    dl_sha256 all;
+    dl_sha256_init(&all);
+    dl_sha256_update(&all, sha, 64);
+    dl_sha256_update(&all, "  results\n", 10);
+    for (int i = 0; i < 2; i++) {
+        char one[65];
+        if (!is_regular(paths[i]))
+            continue;
+        int rc = dl_sha256_file(paths[i], one, err);
+        if (rc)
+            return rc;
+        dl_sha256_update(&all, one, 64);
+        dl_sha256_update(&all, "  ", 2);
+        dl_sha256_update(&all, names[i], strlen(names[i]));
+        dl_sha256_update(&all, "\n", 1);
+    }
+    dl_sha256_hex(&all, sha);
+    return 0;
+}
+
 int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o, dl_stim_set **out,
                      dl_error *err)
 {
@@ -235,6 +270,8 @@ int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o
     if (r->sha256[0]) /* a folder or glob of files: their hash, made by the reader */
         memcpy(sha, r->sha256, sizeof sha);
     else if ((rc = dl_sha256_file(r->path, sha, err)) != 0)
+        return rc;
+    if ((rc = side_files_sha256(o, sha, err)) != 0)
         return rc;
     dl_stim_set *set = dl_calloc(1, sizeof *set);
     if (!set)

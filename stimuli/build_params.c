@@ -61,6 +61,8 @@ static void render(void *ctx, FILE *out)
     key_int(&j, "results_models", p->r->models_per_image);
     key_file(&j, "images_csv", o->images_csv);
     key_file(&j, "exclude", o->exclude);
+    key_file(&j, "labels", o->labels);
+    key_str(&j, "image_list", o->image_list);
     key_str(&j, "image_root", o->image_root);
     key_str(&j, "demo_ini", o->demo_ini);
     key_str(&j, "software_version", dl_version());

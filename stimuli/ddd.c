@@ -85,55 +85,6 @@ static int ddd_histogram(dl_stimuli_analysis *a)
     return 0;
 }
 
-static void ec_summary(const double *kappa, size_t nm, dl_stimuli_ec_summary *s)
-{
-    double sum = 0, lo = INFINITY, hi = -INFINITY;
-    size_t pairs = 0;
-    for (size_t i = 0; i < nm; i++)
-        for (size_t j = i + 1; j < nm; j++) {
-            double k = kappa[i * nm + j];
-            if (!isfinite(k))
-                continue;
-            sum += k;
-            lo = k < lo ? k : lo;
-            hi = k > hi ? k : hi;
-            pairs++;
-        }
-    s->pairs = pairs;
-    s->mean = pairs ? sum / (double)pairs : NAN;
-    s->min = pairs ? lo : NAN;
-    s->max = pairs ? hi : NAN;
-}
-
-/* Error consistency between every pair of models, on all images and on the
- * in-between ones (where, by the paper's Figure 5, model differences live). */
-static int ddd_ec(dl_stimuli_analysis *a, int threads)
-{
-    const dl_stimuli_results *r = a->res;
-    size_t nm = r->nmodels;
-    if (!r->correct)
-        return 0;
-    a->ec_all = dl_calloc(nm * nm, sizeof *a->ec_all);
-    a->ec_in_between = dl_calloc(nm * nm, sizeof *a->ec_in_between);
-    dl_bits *mask = dl_stats_bits_new(1, r->nimages);
-    if (!a->ec_all || !a->ec_in_between || !mask) {
-        dl_stats_bits_free(mask);
-        return DL_ENOMEM;
-    }
-    for (size_t i = 0; i < r->nimages; i++)
-        if (a->difficulty[i] == DL_STIMULI_IN_BETWEEN)
-            dl_stats_bits_set(mask, 0, i);
-    int rc = dl_stats_ec_matrix(r->correct, NULL, threads, a->ec_all, NULL);
-    if (rc == 0 || rc == DL_EUNDEF)
-        rc = dl_stats_ec_matrix(r->correct, mask, threads, a->ec_in_between, NULL);
-    dl_stats_bits_free(mask);
-    if (rc != 0 && rc != DL_EUNDEF)
-        return rc;
-    ec_summary(a->ec_all, nm, &a->ec_all_summary);
-    ec_summary(a->ec_in_between, nm, &a->ec_in_between_summary);
-    return 0;
-}
-
 static int cmp_class(const void *pa, const void *pb)
 {
     const dl_stimuli_class_acc *x = pa, *y = pb;
@@ -195,30 +146,54 @@ done:
     return rc;
 }
 
-/* Rows [first, first + k) of b as k x n 0/1 bytes, for dl_stats_tpa. */
-static uint8_t *unpack_rows(const dl_bits *b, size_t first, size_t k)
-{
-    uint8_t *bytes = dl_calloc(k * b->n, 1);
-    if (!bytes)
-        return NULL;
-    for (size_t j = 0; j < k; j++) {
-        const uint64_t *w = b->words + (first + j) * b->words_per_row;
-        uint8_t *out = bytes + j * b->n;
-        for (size_t i = 0; i < b->n; i++)
-            out[i] = (uint8_t)((w[i / 64] >> (i % 64)) & 1);
-    }
-    return bytes;
-}
-
+/* dl_stats_tpa of rows [first, first + k) of b, on the bits (the same
+ * numbers in the same order of operations): all/any right by AND/OR across
+ * the rows a word at a time, accuracies by popcount. Unpacking to bytes, as
+ * dl_stats_tpa takes them, needed k n bytes (500 MB for 10,000 models x
+ * 50,000 images). */
 static int tpa_of_rows(const dl_bits *b, size_t first, size_t k, dl_tpa *out)
 {
-    uint8_t *bytes = unpack_rows(b, first, k);
-    if (!bytes)
+    size_t n = b->n, wpr = b->words_per_row;
+    if (k == 0 || n == 0) {
+        dl_stats_tpa(NULL, k, n, out, NULL);
+        return 0;
+    }
+    uint64_t *all = dl_calloc(wpr, sizeof *all), *any = dl_calloc(wpr, sizeof *any);
+    if (!all || !any) {
+        free(all);
+        free(any);
         return DL_ENOMEM;
-    const char *why;
-    int rc = dl_stats_tpa(bytes, k, b->n, out, &why);
-    free(bytes);
-    return rc == DL_EUNDEF ? 0 : rc;
+    }
+    memset(all, 0xff, wpr * sizeof *all);
+    for (size_t j = 0; j < k; j++) {
+        const uint64_t *w = b->words + (first + j) * wpr;
+        for (size_t q = 0; q < wpr; q++) {
+            all[q] &= w[q];
+            any[q] |= w[q];
+        }
+    }
+    *out = (dl_tpa){0};
+    for (size_t q = 0; q < wpr; q++) {
+        out->all_right += (size_t)__builtin_popcountll(all[q]);
+        out->any_right += (size_t)__builtin_popcountll(any[q]);
+    }
+    free(all);
+    free(any);
+    double err_sum = 0, prod_acc = 1, prod_err = 1;
+    for (size_t j = 0; j < k; j++) {
+        double acc = (double)popcount_row(b, first + j) / (double)n;
+        err_sum += 1 - acc;
+        prod_acc *= acc;
+        prod_err *= 1 - acc;
+    }
+    out->lower_bound = 1 - (err_sum < 1 ? err_sum : 1);
+    out->expected_all = prod_acc;
+    out->tpa = out->expected_tpa = NAN;
+    if (out->any_right == 0)
+        return 0;
+    out->tpa = (double)out->all_right / (double)out->any_right;
+    out->expected_tpa = prod_acc / (1 - prod_err);
+    return 0;
 }
 
 /* Counts input: all/any right are known, the per-model terms are not. */
@@ -276,6 +251,7 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a)
     free(a->difficulty);
     free(a->ec_all);
     free(a->ec_in_between);
+    st_ec_free(a);
     free(a->classes);
     for (size_t e = 0; e < a->nepochs; e++)
         free(a->epochs[e].accuracy);
@@ -286,6 +262,14 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a)
 int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
                        dl_stimuli_analysis **out, dl_error *err)
 {
+    dl_stimuli_analyse_opts o = {.near = near, .threads = threads, .ec_seed = 1};
+    return dl_stimuli_analyse_with(r, &o, out, err);
+}
+
+int dl_stimuli_analyse_with(const dl_stimuli_results *r, const dl_stimuli_analyse_opts *o,
+                            dl_stimuli_analysis **out, dl_error *err)
+{
+    unsigned near = o->near;
     *out = NULL;
     dl_stimuli_analysis *a = dl_calloc(1, sizeof *a);
     if (!a || !(a->difficulty = dl_calloc(r->nimages, 1))) {
@@ -295,8 +279,12 @@ int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
     a->res = r;
     a->near = near;
     a->m = r->models_per_image;
-    a->ec_all_summary.mean = a->ec_all_summary.min = a->ec_all_summary.max = NAN;
-    a->ec_in_between_summary = a->ec_all_summary;
+    a->ec_boundary = o->ec_boundary;
+    a->ec_max_models = o->ec_max_models ? o->ec_max_models : DL_STIMULI_EC_MAX_MODELS;
+    a->ec_seed = o->ec_seed;
+    a->ec_fisher_max_models =
+        o->ec_fisher_max_models ? o->ec_fisher_max_models : DL_STIMULI_EC_FISHER_MAX_MODELS;
+    st_ec_init(a);
     int rc = dl_stimuli_classify(r, near, a->difficulty, err);
     if (rc)
         goto fail;
@@ -305,7 +293,7 @@ int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
         a->in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
         a->impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
     }
-    if ((rc = ddd_histogram(a)) || (rc = ddd_ec(a, threads)) || (rc = ddd_classes(a)) ||
+    if ((rc = ddd_histogram(a)) || (rc = st_ddd_ec(a, o->threads)) || (rc = ddd_classes(a)) ||
         (rc = ddd_epochs(a)))
         goto fail_msg;
     if (r->correct)

@@ -32,21 +32,6 @@ static void json_split(dl_json *j, const char *key, size_t count, size_t n)
     dl_json_object_end(j);
 }
 
-static void json_ec(dl_json *j, const char *key, const dl_stimuli_ec_summary *s)
-{
-    dl_json_key(j, key);
-    dl_json_object_begin(j);
-    dl_json_key(j, "mean");
-    dl_json_number(j, s->mean);
-    dl_json_key(j, "min");
-    dl_json_number(j, s->min);
-    dl_json_key(j, "max");
-    dl_json_number(j, s->max);
-    dl_json_key(j, "pairs");
-    dl_json_int(j, (long long)s->pairs);
-    dl_json_object_end(j);
-}
-
 static void json_tpa(dl_json *j, const dl_tpa *t)
 {
     dl_json_object_begin(j);
@@ -176,15 +161,7 @@ void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j)
     json_split(j, "trivial", a->trivial, n);
     json_split(j, "in_between", a->in_between, n);
     json_split(j, "impossible", a->impossible, n);
-    dl_json_key(j, "error_consistency");
-    if (a->ec_all) {
-        dl_json_object_begin(j);
-        json_ec(j, "all", &a->ec_all_summary);
-        json_ec(j, "in_between", &a->ec_in_between_summary);
-        dl_json_object_end(j);
-    } else {
-        dl_json_null(j);
-    }
+    st_ec_json(a, j);
     json_classes(j, a);
     dl_json_key(j, "true_positive_agreement");
     json_tpa(j, &a->tpa);

@@ -130,10 +130,36 @@ const char *dl_stimuli_difficulty_name(int difficulty);
 int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *difficulty,
                         dl_error *err);
 
+/* Error consistency between the models over one set of images (all, or the
+ * in-between ones). Pairs are (a, b), a < b, row by row, as in
+ * dl_stats_ec_bootstrap. */
 typedef struct dl_stimuli_ec_summary {
-    double mean, min, max; /* over model pairs with a defined kappa; NaN if none */
-    size_t pairs;          /* pairs with a defined kappa */
+    double mean, min, max; /* over model pairs with a defined kappa; NaN if none;
+                            * min and max NaN when pairs were sampled */
+    size_t pairs;          /* pairs with a defined kappa (of the sample, when sampled) */
+    size_t undefined;      /* pairs left out: kappa missing (expected agreement 1) */
+    size_t images;         /* images compared */
+    size_t sampled;        /* 0: every pair; else the pairs drawn (models > ec_max_models) */
+    double sample_se;      /* standard error of a sampled mean; NaN otherwise */
+    size_t *right;         /* per model: images right among those; NULL when sampled */
+    uint64_t *both_right;  /* per pair: images both right; NULL when sampled */
+    /* dl_stimuli_ec_uncertainty: percentile intervals (NULL / NaN before) */
+    double *ci_low, *ci_high; /* per pair */
+    size_t *defined;          /* per pair: replicates with a defined kappa */
+    double mean_ci_low, mean_ci_high, mean_se; /* the mean's interval and bootstrap SD */
+    size_t mean_defined;                       /* replicates with a defined mean */
 } dl_stimuli_ec_summary;
+
+/* Above this many models `stimuli analyse` keeps no M x M error-consistency
+ * matrix (two of them need 16 M^2 bytes and O(M^2 N) time): the mean kappa is
+ * then estimated from DL_STIMULI_EC_SAMPLE_PAIRS pairs drawn at random
+ * (seeded), with its standard error. */
+#define DL_STIMULI_EC_MAX_MODELS 2000
+#define DL_STIMULI_EC_SAMPLE_PAIRS 100000
+/* Fisher's exact test costs up to ~60 us per pair at 50,000 images (its
+ * walk is as long as the table is far from independence), so ec_pairs.csv
+ * leaves p_value empty above this many models (300: ~5 s at 50,000 images). */
+#define DL_STIMULI_EC_FISHER_MAX_MODELS 300
 
 typedef struct dl_stimuli_class_acc {
     const char *name;     /* borrowed from the results */
@@ -163,6 +189,14 @@ typedef struct dl_stimuli_analysis {
     double *ec_all;                /* nmodels^2 kappas; NULL for counts */
     double *ec_in_between;         /* the same over in-between images only */
     dl_stimuli_ec_summary ec_all_summary, ec_in_between_summary;
+    dl_ec_boundary ec_boundary;    /* kappa when the expected agreement is 1 */
+    size_t ec_max_models;          /* the limit in force */
+    size_t ec_fisher_max_models;   /* above it no Fisher p per pair */
+    int ec_sampled;                /* 1: models > ec_max_models, no matrices */
+    uint64_t ec_seed;              /* of the pair sample */
+    size_t ec_replicates;          /* dl_stimuli_ec_uncertainty's; 0 = none */
+    uint64_t ec_boot_seed;
+    double ec_conf;
     size_t nclasses;               /* 0 when no class is known */
     dl_stimuli_class_acc *classes; /* easiest first */
     size_t nepochs;
@@ -171,9 +205,31 @@ typedef struct dl_stimuli_analysis {
     const struct dl_stimuli_ddd_unc *unc; /* borrowed; when set, JSON adds "uncertainty" */
 } dl_stimuli_analysis;
 
-/* Everything `dddlab stimuli analyse` reports. threads <= 0: one per core. */
+/* Everything `dddlab stimuli analyse` reports. threads <= 0: one per core.
+ * Error consistency under DL_EC_BOUNDARY_UNDEFINED, at most
+ * DL_STIMULI_EC_MAX_MODELS for the matrices, sample seed 1. */
 int dl_stimuli_analyse(const dl_stimuli_results *r, unsigned near, int threads,
                        dl_stimuli_analysis **out, dl_error *err);
+
+typedef struct dl_stimuli_analyse_opts {
+    unsigned near;
+    int threads;
+    dl_ec_boundary ec_boundary;
+    size_t ec_max_models; /* 0: DL_STIMULI_EC_MAX_MODELS */
+    uint64_t ec_seed;     /* seeds the pair sample above ec_max_models */
+    size_t ec_fisher_max_models; /* 0: DL_STIMULI_EC_FISHER_MAX_MODELS */
+} dl_stimuli_analyse_opts;
+
+/* dl_stimuli_analyse with every option. */
+int dl_stimuli_analyse_with(const dl_stimuli_results *r, const dl_stimuli_analyse_opts *o,
+                            dl_stimuli_analysis **out, dl_error *err);
+
+/* Percentile bootstrap intervals of every pair's error consistency and of
+ * the mean over pairs, on all images and on the in-between ones
+ * (dl_stats_ec_bootstrap: images resampled, one draw shared by all pairs; the
+ * in-between images are resampled among themselves). o->boundary is set to
+ * the analysis's. A no-op for counts input or sampled pairs. */
+int dl_stimuli_ec_uncertainty(dl_stimuli_analysis *a, const dl_ec_boot_opts *o, dl_error *err);
 void dl_stimuli_analysis_free(dl_stimuli_analysis *a); /* accepts NULL */
 
 /* The analysis as one JSON object (keys in docs/stimuli.md). */
@@ -210,7 +266,7 @@ int dl_stimuli_ddd_unc_write(const dl_stimuli_analysis *a, const dl_stimuli_ddd_
                              const char *dir, dl_error *err);
 
 /* Write per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,
- * ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv and summary.json into
+ * ec_in_between.csv, ec_pairs.csv, class_accuracy.csv, agreement.csv, decisions.csv and summary.json into
  * dir (created if missing), each atomically. */
 int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_error *err);
 
@@ -231,6 +287,8 @@ typedef struct dl_stimuli_build_opts {
     const char *demo_ini;    /* non-NULL: write missing images of this demo data set */
     const char *images_csv;  /* recorded in params_json only */
     const char *exclude;     /* recorded in params_json only */
+    const char *labels;      /* --labels and --image-list of the reading: regular files */
+    const char *image_list;  /* among them enter results_sha256 (see dl_stimuli_build) */
 } dl_stimuli_build_opts;
 
 /* Defaults: pairs 149, per_class 100, everything else 0/NULL. */
@@ -239,7 +297,11 @@ void dl_stimuli_build_defaults(dl_stimuli_build_opts *o);
 /* Draw a set from r and check every image (exists under the image root,
  * decodes with SDL2_image, size and SHA-256 recorded). Nothing is stored:
  * pass *out to dl_store_add_set. A missing or corrupt image fails with its
- * path. results_sha256 is computed from r->path. */
+ * path. results_sha256 is computed from r->path (or is r->sha256); when
+ * o->labels or o->image_list name regular files, which decide correctness
+ * too, it is instead the SHA-256 of the sha256sum-style lines
+ * "HASH  results\n", "HASH  labels\n", "HASH  image_list\n" of those given
+ * (an --image-list folder is recorded by path only). */
 int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
                      dl_stim_set **out, dl_error *err);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "dl_common.h"
+#include "dl_stimuli.h"
 
 /* A list of distinct strings with a hash index: names[i] <-> i. */
 typedef struct st_names {
@@ -37,5 +38,12 @@ char *st_render(st_render_fn fn, void *ctx);
  * dl_stats_poisson_binom_pmf but in O(m log² m) above a few thousand
  * models (pb_fast.c). */
 int st_pb_pmf(const double *acc, unsigned m, double *pmf);
+
+/* ddd_ec.c: error consistency of the analysis (see dl_stimuli_ec_summary). */
+void st_ec_init(dl_stimuli_analysis *a);
+void st_ec_free(dl_stimuli_analysis *a);
+int st_ddd_ec(dl_stimuli_analysis *a, int threads);
+void st_ec_json(const dl_stimuli_analysis *a, dl_json *j);
+void st_ec_pairs_csv(const dl_stimuli_analysis *a, FILE *f);
 
 #endif

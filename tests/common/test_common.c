@@ -82,6 +82,21 @@ static void test_csv_errors(void **state)
     expect_error("a,b\n1,2\n3\n", ":3: expected 2 fields as in the header, found 1");
     expect_error("a,a\n", ":1: duplicate column name 'a'");
     expect_error("a,\n", ":1: header column 2 has no name");
+    /* 5,000 distinct names (the hash set's probing) and one repeat at the end */
+    static char wide[5000 * 7 + 16];
+    size_t len = 0;
+    for (int i = 0; i < 5000; i++)
+        len += (size_t)sprintf(wide + len, "%sc%d", i ? "," : "", i);
+    expect_error(strcat(wide, ",c4321\n"), ":1: duplicate column name 'c4321'");
+    wide[len] = '\0';
+    char *path = write_tmp(strcat(wide, "\n"), len + 1);
+    dl_csv *csv = NULL;
+    dl_error err = {0};
+    assert_int_equal(dl_csv_read(path, &csv, &err), 0);
+    assert_int_equal(csv->ncols, 5000);
+    dl_csv_free(csv);
+    unlink(path);
+    free(path);
     expect_error("a,b\n1,\"unterminated\n", ":2: malformed CSV: unterminated quoted field");
     expect_error("a,b\n1,2\n\"open,3\n4,5\n", ":3: malformed CSV: unterminated quoted field");
 }

@@ -167,6 +167,27 @@ static void test_2afc_pairs(void **state)
     char sha[65];
     dl_sha256_file(f->results, sha, NULL);
     assert_string_equal(set->results_sha256, sha);
+    {
+        /* a labels file decides correctness too: the recorded hash covers it,
+         * as sha256sum's lines "HASH  results" and "HASH  labels", hashed; an
+         * --image-list folder is recorded by path only */
+        char lab[65], want[65], lines[160];
+        o.labels = f->results; /* any regular file stands in for a labels file */
+        o.image_list = f->root;
+        dl_stim_set *with = build(f, &o);
+        dl_sha256_file(o.labels, lab, NULL);
+        snprintf(lines, sizeof lines, "%s  results\n%s  labels\n", sha, lab);
+        dl_sha256 h;
+        dl_sha256_init(&h);
+        dl_sha256_update(&h, lines, strlen(lines));
+        dl_sha256_hex(&h, want);
+        assert_string_equal(with->results_sha256, want);
+        assert_string_not_equal(with->results_sha256, sha);
+        assert_non_null(strstr(with->params_json, "\"labels_sha256\":\""));
+        assert_true(same_set(set, with)); /* the draw does not change */
+        dl_stim_set_free(with);
+        o.labels = o.image_list = NULL;
+    }
 
     /* The draw for seed 42 is pinned: a change here breaks the promise that
      * an old seed gives the old set. (GSL's mt19937 and gsl_ran_shuffle are
@@ -333,8 +354,7 @@ static void test_missing_and_corrupt_image(void **state)
     fputs("this is not a PNG", fp);
     fclose(fp);
     assert_int_equal(dl_stimuli_build(f->res, &o, &set, &err), DL_ECORRUPT);
-    snprintf(want, sizeof want, "%s: not a PNG or JPEG file (dddlab reads PNG and JPEG images)",
-             p);
+    snprintf(want, sizeof want, "%s: not a PNG or JPEG file (dddlab reads PNG and JPEG images)", p);
     assert_string_equal(err.msg, want);
     assert_null(set);
     free(p);

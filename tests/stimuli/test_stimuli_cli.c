@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -388,12 +389,164 @@ static void test_results_options_cli(void **state)
     free(p);
 }
 
+/* The number after the first "key": at or after from in a JSON text; NaN if
+ * the key is missing or its value is null. */
+static double json_after(const char *from, const char *key)
+{
+    char pat[128];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(from, pat);
+    if (!p)
+        fail_msg("no %s in %s", pat, from);
+    p += strlen(pat);
+    return strncmp(p, "null", 4) == 0 ? NAN : strtod(p, NULL);
+}
+
+static double cell_num(const dl_csv *c, size_t row, const char *col)
+{
+    int k = dl_csv_col(c, col);
+    if (k < 0)
+        fail_msg("%s: no column %s", c->path, col);
+    const char *s = c->rows[row][k];
+    return *s ? strtod(s, NULL) : NAN;
+}
+
+static void assert_same(double x, double y, const char *what)
+{
+    if (!(x == y || (isnan(x) && isnan(y))))
+        fail_msg("%s: stimuli analyse %.17g, consistency %.17g", what, x, y);
+}
+
+/* Pairs of subset in ec_pairs.csv against the pair rows of a consistency
+ * --out CSV: same order (models in file order), same numbers to the bit. */
+static void compare_pairs(const char *stim_csv, const char *subset, const char *con_csv)
+{
+    dl_csv *s = NULL, *c = NULL;
+    dl_error err = {0};
+    assert_int_equal(dl_csv_read(stim_csv, &s, &err), 0);
+    assert_int_equal(dl_csv_read(con_csv, &c, &err), 0);
+    static const char *const cols[] = {"a",         "b",         "kappa",   "kappa_corrected",
+                                       "kappa_min", "kappa_max", "p_value", "ci_low",
+                                       "ci_high",   "p1",        "p2",      "ec_boundary"};
+    size_t k = 0, pairs = 0;
+    for (size_t i = 0; i < s->nrows; i++) {
+        if (strcmp(s->rows[i][dl_csv_col(s, "subset")], subset) != 0 ||
+            strcmp(s->rows[i][0], "pair") != 0)
+            continue;
+        while (k < c->nrows && strcmp(c->rows[k][0], "pair") != 0)
+            k++;
+        assert_true(k < c->nrows);
+        for (size_t j = 0; j < sizeof cols / sizeof *cols; j++) {
+            const char *x = s->rows[i][dl_csv_col(s, cols[j])],
+                       *y = c->rows[k][dl_csv_col(c, cols[j])];
+            if (j < 2 || j == 11)
+                assert_string_equal(x, y);
+            else
+                assert_same(cell_num(s, i, cols[j]), cell_num(c, k, cols[j]), cols[j]);
+        }
+        k++, pairs++;
+    }
+    assert_int_equal(pairs, 15); /* 6 models */
+    dl_csv_free(s);
+    dl_csv_free(c);
+}
+
+/* Issue 13: `stimuli analyse --bootstrap` gives every model pair and the mean
+ * the same intervals, bounds and Fisher p as `dddlab consistency` on the same
+ * correctness with the same seed, on all images and (consistency run on those
+ * images only) on the in-between ones; under both boundary conventions. */
+static void test_analyse_ec_matches_consistency(void **state)
+{
+    char *dir = *state;
+    /* 6 models x 90 images; m1 and m2 always right, so their kappa is undefined
+     * (or 1 under --ec-boundary one) on every subset. */
+    char *all = th_path(dir, "all.csv"), *mid = th_path(dir, "mid.csv");
+    FILE *fa = fopen(all, "w"), *fm = fopen(mid, "w");
+    fputs("model,image,correct\n", fa);
+    fputs("model,image,correct\n", fm);
+    uint64_t x = 12345;
+    int bit[6][90];
+    for (int i = 0; i < 90; i++)
+        for (int m = 0; m < 6; m++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            bit[m][i] = m < 2 ? 1 : (int)((x >> 33) % 100) < 40 + 10 * m + (i % 3) * 10;
+        }
+    for (int m = 0; m < 6; m++)
+        for (int i = 0; i < 90; i++) {
+            int n = 0;
+            for (int k = 0; k < 6; k++)
+                n += bit[k][i];
+            fprintf(fa, "m%d,img%02d,%d\n", m + 1, i, bit[m][i]);
+            if (n > 0 && n < 6)
+                fprintf(fm, "m%d,img%02d,%d\n", m + 1, i, bit[m][i]);
+        }
+    fclose(fa);
+    fclose(fm);
+    static const char *const bounds[] = {"undefined", "one"};
+    for (int b = 0; b < 2; b++) {
+        char *out = th_path(dir, b ? "out1" : "out0"), *pairs = th_path(out, "ec_pairs.csv");
+        char *call = th_path(dir, "c_all.csv"), *cmid = th_path(dir, "c_mid.csv");
+        run s = dddlab(dir, "stimuli", "analyse", all, "--bootstrap", "300", "--seed", "7",
+                       "--conf", "0.9", "--ec-boundary", bounds[b], "--json", "--out", out, NULL);
+        assert_int_equal(s.status, 0);
+        char want[64];
+        snprintf(want, sizeof want, "\"ec_boundary\":\"%s\"", bounds[b]);
+        assert_non_null(strstr(s.out, want));
+        run ca = dddlab(dir, "consistency", all, "--observer-col", "model", "--item-col", "image",
+                        "--correct-col", "correct", "--bootstrap", "300", "--seed", "7", "--conf",
+                        "0.9", "--ec-boundary", bounds[b], "--json", "--out", call, NULL);
+        run cm = dddlab(dir, "consistency", mid, "--observer-col", "model", "--item-col", "image",
+                        "--correct-col", "correct", "--bootstrap", "300", "--seed", "7", "--conf",
+                        "0.9", "--ec-boundary", bounds[b], "--json", "--out", cmid, NULL);
+        assert_int_equal(ca.status, 0);
+        assert_int_equal(cm.status, 0);
+        const char *sa = strstr(s.out, "\"all\":{"),
+                   *sm = sa ? strstr(sa, "\"in_between\":{") : NULL;
+        assert_non_null(sa);
+        assert_non_null(sm);
+        const run *con[2] = {&ca, &cm};
+        const char *side[2] = {sa, sm};
+        for (int k = 0; k < 2; k++) {
+            assert_same(json_after(side[k], "mean"), json_after(con[k]->out, "mean_kappa"), "mean");
+            assert_same(json_after(side[k], "mean_ci_low"),
+                        json_after(con[k]->out, "mean_kappa_ci_low"), "mean_ci_low");
+            assert_same(json_after(side[k], "mean_ci_high"),
+                        json_after(con[k]->out, "mean_kappa_ci_high"), "mean_ci_high");
+            assert_same(json_after(side[k], "mean_se"), json_after(con[k]->out, "mean_kappa_se"),
+                        "mean_se");
+            assert_same(json_after(side[k], "images"), json_after(con[k]->out, "items"), "images");
+            assert_false(isnan(json_after(side[k], "mean_ci_low")));
+        }
+        /* the undefined pair m1-m2 is left out (and counted), or counts as 1 */
+        assert_same(json_after(sa, "undefined_pairs"), b ? 0 : 1, "undefined_pairs");
+        compare_pairs(pairs, "all", call);
+        compare_pairs(pairs, "in_between", cmid);
+        run_free(&s), run_free(&ca), run_free(&cm);
+        free(out), free(pairs), free(call), free(cmid);
+    }
+    /* the text names the convention and shows the mean's interval */
+    run t = dddlab(dir, "stimuli", "analyse", all, "--ec-boundary", "one", "--bootstrap", "50",
+                   NULL);
+    assert_int_equal(t.status, 0);
+    assert_non_null(strstr(t.out, "    1 (--ec-boundary one, the older convention)\n"));
+    assert_non_null(strstr(t.out, "pairs    ci_low  ci_high\n"));
+    assert_non_null(strstr(t.out, "50 replicates resampling\n"));
+    run_free(&t);
+    run r = dddlab(dir, "stimuli", "analyse", all, "--ec-boundary", "sometimes", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "dddlab stimuli analyse: --ec-boundary must be undefined or one, "
+                               "not 'sometimes' (see 'dddlab help stimuli analyse')\n");
+    run_free(&r);
+    free(all), free(mid);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_help_and_usage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyse_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyse_out_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analyse_ec_matches_consistency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_check_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_manifest_full_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_results_options_cli, setup, teardown),

@@ -267,9 +267,10 @@ static void test_out_files_and_json(void **state)
     assert_int_equal(dl_stimuli_analysis_write(a, out, &err), 0);
     static const char *const files[] = {"per_image.csv", "model_accuracy.csv", "histogram.csv",
                                         "ec_all.csv",    "ec_in_between.csv",  "class_accuracy.csv",
-                                        "agreement.csv", "summary.json"};
-    static const size_t lines[] = {61, 9, 10, 9, 9, 1, 2, 1};
-    for (size_t i = 0; i < 8; i++) {
+                                        "agreement.csv", "summary.json",       "ec_pairs.csv"};
+    /* ec_pairs.csv: a header, 28 pairs and a mean for each of the two subsets */
+    static const size_t lines[] = {61, 9, 10, 9, 9, 1, 2, 1, 59};
+    for (size_t i = 0; i < 9; i++) {
         char *p = th_path(out, files[i]);
         assert_int_equal(count_lines(p), lines[i]);
         free(p);
@@ -282,17 +283,21 @@ static void test_out_files_and_json(void **state)
     free(text);
     free(hist);
     char *json = json_of(a);
-    static const char *const keys[] = {"\"images\":60",
-                                       "\"models\":8",
-                                       "\"mean_accuracy\":",
-                                       "\"histogram\":[4,6,7,2,4,7,3,6,21]",
-                                       "\"binomial_expected\":[",
-                                       "\"poisson_binomial_expected\":[",
-                                       "\"trivial\":{\"images\":21",
-                                       "\"impossible\":{\"images\":4",
-                                       "\"in_between\":{\"images\":35",
-                                       "\"error_consistency\":{\"all\":{\"mean\":",
-                                       "\"classes\":null"};
+    static const char *const keys[] = {
+        "\"images\":60",
+        "\"models\":8",
+        "\"mean_accuracy\":",
+        "\"histogram\":[4,6,7,2,4,7,3,6,21]",
+        "\"binomial_expected\":[",
+        "\"poisson_binomial_expected\":[",
+        "\"trivial\":{\"images\":21",
+        "\"impossible\":{\"images\":4",
+        "\"in_between\":{\"images\":35",
+        "\"error_consistency\":{\"ec_boundary\":\"undefined\","
+        "\"matrices\":true,\"max_models\":2000,\"fisher_p_values\":true,"
+        "\"bootstrap\":null,"
+        "\"all\":{\"images\":60,\"mean\":",
+        "\"classes\":null"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (!strstr(json, keys[i]))
             fail_msg("no %s in %s", keys[i], json);
@@ -327,12 +332,123 @@ static void test_counts_json_nulls(void **state)
     th_rmtree(dir);
 }
 
+/* Above ec_max_models no matrix is kept: with no more pairs than the sample
+ * size every pair is taken once (the same mean, min and max to the bit);
+ * with more (500 models: 124,750 pairs) the mean of the seeded sample of
+ * 100,000 pairs lies within 4 standard errors of the exact mean. */
+static void test_ec_sampled_pairs(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir(), *path = th_path(dir, "wide500.csv");
+    FILE *f = fopen(path, "w");
+    fputs("image", f);
+    for (int m = 0; m < 500; m++)
+        fprintf(f, ",m%d", m);
+    fputc('\n', f);
+    uint64_t x = 99;
+    for (int i = 0; i < 40; i++) {
+        fprintf(f, "i%d", i);
+        for (int m = 0; m < 500; m++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            fprintf(f, ",%d", (int)((x >> 33) % 100) < 20 + 2 * i - (m % 7));
+        }
+        fputc('\n', f);
+    }
+    fclose(f);
+    dl_stimuli_results *r = read_ok(path);
+    dl_error err = {0};
+    dl_stimuli_analysis *full = NULL, *every = NULL, *sample = NULL;
+    dl_stimuli_analyse_opts o = {.ec_seed = 1};
+    assert_int_equal(dl_stimuli_analyse_with(r, &o, &full, &err), 0);
+    o.ec_max_models = 499;
+    assert_int_equal(dl_stimuli_analyse_with(r, &o, &sample, &err), 0);
+    assert_non_null(full->ec_all);
+    assert_null(sample->ec_all);
+    assert_int_equal(sample->ec_sampled, 1);
+    const dl_stimuli_ec_summary *s[2] = {&sample->ec_all_summary, &sample->ec_in_between_summary};
+    const dl_stimuli_ec_summary *e[2] = {&full->ec_all_summary, &full->ec_in_between_summary};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(s[k]->sampled, DL_STIMULI_EC_SAMPLE_PAIRS);
+        assert_true(s[k]->sample_se > 0);
+        assert_true(fabs(s[k]->mean - e[k]->mean) < 4 * s[k]->sample_se);
+        assert_true(fabs(s[k]->mean - e[k]->mean) > 0); /* a sample, not every pair */
+        assert_true(isnan(s[k]->min));
+    }
+    dl_stimuli_analysis_free(sample);
+    dl_stimuli_results_free(r);
+    /* 8 models, limit 5: 28 pairs, every one taken */
+    char *small = th_data("wide_small.csv");
+    r = read_ok(small);
+    dl_stimuli_analysis_free(full);
+    o.ec_max_models = 0;
+    assert_int_equal(dl_stimuli_analyse_with(r, &o, &full, &err), 0);
+    o.ec_max_models = 5;
+    assert_int_equal(dl_stimuli_analyse_with(r, &o, &every, &err), 0);
+    const dl_stimuli_ec_summary *a[2] = {&every->ec_all_summary, &every->ec_in_between_summary};
+    const dl_stimuli_ec_summary *b[2] = {&full->ec_all_summary, &full->ec_in_between_summary};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(a[k]->sampled, 28);
+        assert_true(a[k]->mean == b[k]->mean && a[k]->min == b[k]->min && a[k]->max == b[k]->max);
+        assert_int_equal(a[k]->pairs, b[k]->pairs);
+    }
+    dl_stimuli_analysis_free(every);
+    dl_stimuli_analysis_free(full);
+    dl_stimuli_results_free(r);
+    free(small);
+    free(path);
+    th_rmtree(dir);
+}
+
+/* ec_pairs.csv: Fisher's p per pair up to ec_fisher_max_models models; above,
+ * the column is empty and the O(1) columns (bounds, corrected kappa) stay. */
+static void test_ec_pairs_fisher_limit(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir(), *path = th_data("wide_small.csv");
+    dl_stimuli_results *r = read_ok(path);
+    dl_error err = {0};
+    dl_csv *csv[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        dl_stimuli_analyse_opts o = {.ec_seed = 1, .ec_fisher_max_models = k ? 7 : 8};
+        dl_stimuli_analysis *a = NULL;
+        assert_int_equal(dl_stimuli_analyse_with(r, &o, &a, &err), 0);
+        char *out = th_path(dir, k ? "b" : "a"), *pairs = th_path(out, "ec_pairs.csv");
+        assert_int_equal(dl_stimuli_analysis_write(a, out, &err), 0);
+        assert_int_equal(dl_csv_read(pairs, &csv[k], &err), 0);
+        dl_stimuli_analysis_free(a);
+        free(out);
+        free(pairs);
+    }
+    int p = dl_csv_col(csv[0], "p_value"), lo = dl_csv_col(csv[0], "kappa_min");
+    assert_true(p > 0 && lo > 0);
+    assert_int_equal(csv[0]->nrows, 58);
+    assert_int_equal(csv[1]->nrows, 58);
+    size_t pairs = 0;
+    for (size_t i = 0; i < 58; i++) {
+        if (strcmp(csv[0]->rows[i][0], "pair") != 0)
+            continue;
+        pairs++;
+        assert_true(csv[0]->rows[i][p][0] != '\0');
+        assert_true(strtod(csv[0]->rows[i][p], NULL) >= 0);
+        assert_string_equal(csv[1]->rows[i][p], "");
+        assert_true(csv[1]->rows[i][lo][0] != '\0');
+        assert_string_equal(csv[0]->rows[i][lo], csv[1]->rows[i][lo]);
+    }
+    assert_int_equal(pairs, 56);
+    dl_csv_free(csv[0]);
+    dl_csv_free(csv[1]);
+    dl_stimuli_results_free(r);
+    free(path);
+    th_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_imagenet_split),     cmocka_unit_test(test_wide_reference),
-        cmocka_unit_test(test_epochs_reference),   cmocka_unit_test(test_ec_matches_scalar),
-        cmocka_unit_test(test_out_files_and_json), cmocka_unit_test(test_counts_json_nulls),
+        cmocka_unit_test(test_imagenet_split),        cmocka_unit_test(test_wide_reference),
+        cmocka_unit_test(test_epochs_reference),      cmocka_unit_test(test_ec_matches_scalar),
+        cmocka_unit_test(test_out_files_and_json),    cmocka_unit_test(test_ec_sampled_pairs),
+        cmocka_unit_test(test_ec_pairs_fisher_limit), cmocka_unit_test(test_counts_json_nulls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
