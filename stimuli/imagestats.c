@@ -88,9 +88,8 @@ void imgstats_ws_free(imgstats_ws *ws)
     free(ws->tmp);
     free(ws->edges);
     free(ws->edges2);
-    free(ws->nodes);
-    free(ws->sizes);
-    free(ws->flags);
+    free(ws->links);
+    free(ws->comps);
     free(ws);
 }
 

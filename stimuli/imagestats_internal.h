@@ -114,10 +114,9 @@ struct imgstats_ws {
     size_t planes_cap, tmp_cap;
     void *edges, *edges2;
     size_t edges_cap, edges2_cap;
-    void *nodes; /* union-find nodes */
-    uint32_t *sizes;
-    uint8_t *flags;
-    size_t nodes_cap, sizes_cap, flags_cap;
+    uint32_t *links; /* per pixel its component's root, then its next member */
+    void *comps;     /* per root its threshold and size */
+    size_t links_cap, comps_cap;
 };
 
 #endif
