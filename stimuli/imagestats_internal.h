@@ -61,6 +61,19 @@ size_t imgstats_top_k_hist(double *e, size_t n, double need);
 int imgstats_segments(imgstats_ws *ws, const uint8_t *rgb, int w, int h, float sigma, float k,
                       int min_size, long *count, dl_error *err);
 
+/* The same count with the components kept one way or the other (the same
+ * partition either way): each pixel's root relabelled on joins (faster while
+ * the image's arrays stay in the caches) or a union-find forest with finds
+ * (faster above that); AUTO picks by IMGSTATS_SEG_RELABEL_MAX_PX. */
+typedef enum imgstats_seg_method {
+    IMGSTATS_SEG_AUTO,
+    IMGSTATS_SEG_RELABEL,
+    IMGSTATS_SEG_UNION_FIND
+} imgstats_seg_method;
+#define IMGSTATS_SEG_RELABEL_MAX_PX 262144 /* 512 x 512 */
+int imgstats_segments_by(imgstats_ws *ws, const uint8_t *rgb, int w, int h, float sigma, float k,
+                         int min_size, imgstats_seg_method how, long *count, dl_error *err);
+
 /* Sum of Sobel gradient magnitudes of gray over the pixel count; border
  * pixels replicated. */
 double imgstats_sobel_mean(const double *gray, int w, int h);
@@ -114,8 +127,8 @@ struct imgstats_ws {
     size_t planes_cap, tmp_cap;
     void *edges, *edges2;
     size_t edges_cap, edges2_cap;
-    uint32_t *links; /* per pixel its component's root, then its next member */
-    void *comps;     /* per root its threshold and size */
+    void *links; /* 8 bytes a pixel: see seg_buffers */
+    void *comps; /* 8 bytes a pixel */
     size_t links_cap, comps_cap;
 };
 
