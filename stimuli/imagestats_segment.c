@@ -94,20 +94,36 @@ static uint64_t edge_key(float w, size_t pixel, int dir)
     return (uint64_t)bits << 32 | (uint64_t)(pixel * 4 + (size_t)dir);
 }
 
-static size_t build_edges(const float *p, int w, int h, uint64_t *e)
+/* The radix sort's digit counts, made while the edges are (fewer than 2^32:
+ * at most 4 per pixel of IMGSTATS_MAX_PIXELS). */
+enum { SORT_BITS = 11, SORT_BUCKETS = 1 << SORT_BITS };
+typedef struct edge_hist {
+    uint32_t c[3][SORT_BUCKETS];
+} edge_hist;
+
+static inline void put_edge(uint64_t *e, size_t *ne, uint64_t key, edge_hist *hs)
+{
+    e[(*ne)++] = key;
+    hs->c[0][(key >> 32) & (SORT_BUCKETS - 1)]++;
+    hs->c[1][(key >> 43) & (SORT_BUCKETS - 1)]++;
+    hs->c[2][(key >> 54) & (SORT_BUCKETS - 1)]++;
+}
+
+static size_t build_edges(const float *p, int w, int h, uint64_t *e, edge_hist *hs)
 {
     size_t n = (size_t)w * (size_t)h, ne = 0, sw = (size_t)w;
+    memset(hs, 0, sizeof *hs);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             size_t i = (size_t)y * sw + (size_t)x;
             if (x < w - 1)
-                e[ne++] = edge_key(rgb_diff(p, n, i, i + 1), i, 0);
+                put_edge(e, &ne, edge_key(rgb_diff(p, n, i, i + 1), i, 0), hs);
             if (y < h - 1)
-                e[ne++] = edge_key(rgb_diff(p, n, i, i + sw), i, 1);
+                put_edge(e, &ne, edge_key(rgb_diff(p, n, i, i + sw), i, 1), hs);
             if (x < w - 1 && y < h - 1)
-                e[ne++] = edge_key(rgb_diff(p, n, i, i + sw + 1), i, 2);
+                put_edge(e, &ne, edge_key(rgb_diff(p, n, i, i + sw + 1), i, 2), hs);
             if (x < w - 1 && y > 0)
-                e[ne++] = edge_key(rgb_diff(p, n, i, i - sw + 1), i, 3);
+                put_edge(e, &ne, edge_key(rgb_diff(p, n, i, i - sw + 1), i, 3), hs);
         }
     return ne;
 }
@@ -130,29 +146,24 @@ static float edge_weight(uint64_t key)
     return w;
 }
 
-/* Stable LSD radix sort on the weight bits (the upper 32), 11 bits a pass;
- * keys arrive in making order, so ties keep it. Passes in which every key
- * has the same digit are skipped. Returns the buffer holding the result. */
-static uint64_t *sort_edges(uint64_t *e, uint64_t *buf, size_t ne)
+/* Stable LSD radix sort on the weight bits (the upper 32), 11 bits a pass,
+ * with the digit counts build_edges made (one read of the keys less); keys
+ * arrive in making order, so ties keep it. Passes in which every key has
+ * the same digit are skipped. Returns the buffer holding the result. */
+static uint64_t *sort_edges(uint64_t *e, uint64_t *buf, size_t ne, edge_hist *hs)
 {
-    enum { BITS = 11, BUCKETS = 1 << BITS };
     static const int shift[3] = {32, 43, 54};
-    size_t count[3][BUCKETS];
-    memset(count, 0, sizeof count);
-    for (size_t i = 0; i < ne; i++)
-        for (int d = 0; d < 3; d++)
-            count[d][(e[i] >> shift[d]) & (BUCKETS - 1)]++;
     for (int d = 0; d < 3; d++) {
-        size_t *c = count[d], pos = 0;
-        if (c[(e[0] >> shift[d]) & (BUCKETS - 1)] == ne)
+        uint32_t *c = hs->c[d], pos = 0;
+        if (c[(e[0] >> shift[d]) & (SORT_BUCKETS - 1)] == ne)
             continue;
-        for (int b = 0; b < BUCKETS; b++) {
-            size_t t = c[b];
+        for (int b = 0; b < SORT_BUCKETS; b++) {
+            uint32_t t = c[b];
             c[b] = pos;
             pos += t;
         }
         for (size_t i = 0; i < ne; i++)
-            buf[c[(e[i] >> shift[d]) & (BUCKETS - 1)]++] = e[i];
+            buf[c[(e[i] >> shift[d]) & (SORT_BUCKETS - 1)]++] = e[i];
         uint64_t *t = e;
         e = buf;
         buf = t;
@@ -389,8 +400,9 @@ int imgstats_segments_by(imgstats_ws *ws, const uint8_t *rgb, int w, int h, floa
     int len = gauss_mask(sigma, mask);
     for (int c = 0; c < 3; c++)
         smooth_plane(raw + c * n, ws->tmp, smooth + c * n, w, h, mask, len);
-    size_t ne = build_edges(smooth, w, h, ws->edges);
-    const uint64_t *sorted = ne ? sort_edges(ws->edges, ws->edges2, ne) : ws->edges;
+    edge_hist hs; /* 24 kB */
+    size_t ne = build_edges(smooth, w, h, ws->edges, &hs);
+    const uint64_t *sorted = ne ? sort_edges(ws->edges, ws->edges2, ne, &hs) : ws->edges;
     if (how == IMGSTATS_SEG_AUTO)
         how = n <= IMGSTATS_SEG_RELABEL_MAX_PX ? IMGSTATS_SEG_RELABEL : IMGSTATS_SEG_UNION_FIND;
     if (how == IMGSTATS_SEG_RELABEL) {
