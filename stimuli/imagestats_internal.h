@@ -16,7 +16,7 @@
 #define IMGSTATS_SEG_SIGMA 0.5f       /* Gaussian smoothing before segmenting */
 #define IMGSTATS_SEG_K 500.0f         /* Felzenszwalb-Huttenlocher scale k */
 #define IMGSTATS_SEG_MIN_SIZE 20      /* components smaller than this are merged */
-#define IMGSTATS_MAX_PIXELS 25000000L /* about 120 bytes each per thread */
+#define IMGSTATS_MAX_PIXELS 25000000L /* about 180 bytes each per thread */
 
 /* Buffers and the FFTW plan of one worker, reused from image to image. */
 typedef struct imgstats_ws imgstats_ws;
