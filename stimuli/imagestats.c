@@ -88,9 +88,8 @@ void imgstats_ws_free(imgstats_ws *ws)
     free(ws->tmp);
     free(ws->edges);
     free(ws->edges2);
-    free(ws->nodes);
-    free(ws->sizes);
-    free(ws->flags);
+    free(ws->links);
+    free(ws->comps);
     free(ws);
 }
 
@@ -154,17 +153,15 @@ static uint8_t *packed_rgb(const SDL_Surface *s)
     return rgb;
 }
 
-static int decode(const char *path, SDL_Surface **out, dl_error *err)
+/* Decode the bytes dl_image_read checked: the file is read once, and what
+ * is decoded is what was checked (a file replaced in between cannot slip
+ * past the size limits). */
+static int decode(const char *path, const char *data, size_t len, SDL_Surface **out, dl_error *err)
 {
-    FILE *fp;
-    int rc = dl_open_read(path, &fp, err);
-    if (rc)
-        return rc;
-    SDL_RWops *rw = SDL_RWFromFP(fp, SDL_TRUE);
-    if (!rw) {
-        fclose(fp);
+    /* len <= DL_IMAGE_MAX_FILE_BYTES (256 MiB) fits SDL's int */
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    if (!rw)
         return dl_fail(err, DL_ENOMEM, "%s: cannot read: %s", path, SDL_GetError());
-    }
     /* SDL's error string is per thread, so the reason is this image's. */
     SDL_Surface *img = IMG_Load_RW(rw, 1);
     if (!img)
@@ -193,9 +190,12 @@ int dl_imgstats_load(const char *path, int size_px, int filter, uint8_t **rgb, i
     *rgb = NULL;
     SDL_Surface *s = NULL;
     /* size limit, truncation, regular file: from the header, before decoding */
-    int rc = dl_image_check_path(path, NULL, err);
+    char *data = NULL;
+    size_t len = 0;
+    int rc = dl_image_read(path, &data, &len, NULL, err);
     if (!rc)
-        rc = decode(path, &s, err);
+        rc = decode(path, data, len, &s, err);
+    free(data);
     if (rc)
         return rc;
     if ((rc = check_size(s->w, s->h, err)) != 0) {

@@ -16,7 +16,7 @@
 #define IMGSTATS_SEG_SIGMA 0.5f       /* Gaussian smoothing before segmenting */
 #define IMGSTATS_SEG_K 500.0f         /* Felzenszwalb-Huttenlocher scale k */
 #define IMGSTATS_SEG_MIN_SIZE 20      /* components smaller than this are merged */
-#define IMGSTATS_MAX_PIXELS 25000000L /* about 120 bytes each per thread */
+#define IMGSTATS_MAX_PIXELS 25000000L /* about 180 bytes each per thread */
 
 /* Buffers and the FFTW plan of one worker, reused from image to image. */
 typedef struct imgstats_ws imgstats_ws;
@@ -60,6 +60,19 @@ size_t imgstats_top_k_hist(double *e, size_t n, double need);
 /* Felzenszwalb-Huttenlocher segment count of an RGB image. */
 int imgstats_segments(imgstats_ws *ws, const uint8_t *rgb, int w, int h, float sigma, float k,
                       int min_size, long *count, dl_error *err);
+
+/* The same count with the components kept one way or the other (the same
+ * partition either way): each pixel's root relabelled on joins (faster while
+ * the image's arrays stay in the caches) or a union-find forest with finds
+ * (faster above that); AUTO picks by IMGSTATS_SEG_RELABEL_MAX_PX. */
+typedef enum imgstats_seg_method {
+    IMGSTATS_SEG_AUTO,
+    IMGSTATS_SEG_RELABEL,
+    IMGSTATS_SEG_UNION_FIND
+} imgstats_seg_method;
+#define IMGSTATS_SEG_RELABEL_MAX_PX 262144 /* 512 x 512 */
+int imgstats_segments_by(imgstats_ws *ws, const uint8_t *rgb, int w, int h, float sigma, float k,
+                         int min_size, imgstats_seg_method how, long *count, dl_error *err);
 
 /* Sum of Sobel gradient magnitudes of gray over the pixel count; border
  * pixels replicated. */
@@ -114,10 +127,9 @@ struct imgstats_ws {
     size_t planes_cap, tmp_cap;
     void *edges, *edges2;
     size_t edges_cap, edges2_cap;
-    void *nodes; /* union-find nodes */
-    uint32_t *sizes;
-    uint8_t *flags;
-    size_t nodes_cap, sizes_cap, flags_cap;
+    void *links; /* 8 bytes a pixel: see seg_buffers */
+    void *comps; /* 8 bytes a pixel */
+    size_t links_cap, comps_cap;
 };
 
 #endif

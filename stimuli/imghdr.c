@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "dl_stimuli.h"
 
@@ -29,24 +30,19 @@ static unsigned be16(const unsigned char *p)
     return (unsigned)p[0] << 8 | p[1];
 }
 
-/* CRC-32 as PNG defines it (ISO 3309), table-driven; the table is built per
- * call (256 entries), so there is no global state. */
-static void crc_table(uint32_t t[256])
+/* CRC-32 as PNG defines it (ISO 3309), which is zlib's crc32: its
+ * word-at-a-time code checks a 256 x 256 noise PNG about ten times faster
+ * than a byte-wise table (the check reads every byte of every image). */
+static uint32_t crc32_of(const unsigned char *p, size_t n)
 {
-    for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = n;
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-        t[n] = c;
+    uLong c = crc32(0L, Z_NULL, 0);
+    while (n > 0) { /* uInt lengths: chunks can reach 2^31 - 1 bytes */
+        uInt part = n > 0x40000000u ? 0x40000000u : (uInt)n;
+        c = crc32(c, p, part);
+        p += part;
+        n -= part;
     }
-}
-
-static uint32_t crc32_of(const uint32_t t[256], const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++)
-        c = t[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
+    return (uint32_t)c;
 }
 
 static int too_large(const char *path, const char *fmt, uint32_t w, uint32_t h, dl_error *err)
@@ -75,12 +71,10 @@ static int png_depth_ok(unsigned color, unsigned depth)
 static int check_png(const char *path, const unsigned char *d, size_t len, dl_image_info *info,
                      dl_error *err)
 {
-    uint32_t t[256];
-    crc_table(t);
     if (len < 8 + 25 || be32(d + 8) != 13 || memcmp(d + 12, "IHDR", 4) != 0)
         return dl_fail(err, DL_ECORRUPT, "%s: damaged PNG: no image header (IHDR) after the "
                        "signature", path);
-    if (crc32_of(t, d + 12, 17) != be32(d + 29))
+    if (crc32_of(d + 12, 17) != be32(d + 29))
         return dl_fail(err, DL_ECORRUPT, "%s: damaged PNG: bad checksum in the image header",
                        path);
     uint32_t w = be32(d + 16), h = be32(d + 20);
@@ -108,7 +102,7 @@ static int check_png(const char *path, const unsigned char *d, size_t len, dl_im
             return dl_fail(err, DL_ECORRUPT,
                            "%s: truncated PNG: the file ends inside chunk %s (at byte %zu of %zu)",
                            path, type, pos, len);
-        if (crc32_of(t, d + pos + 4, (size_t)n + 4) != be32(d + pos + 8 + n))
+        if (crc32_of(d + pos + 4, (size_t)n + 4) != be32(d + pos + 8 + n))
             return dl_fail(err, DL_ECORRUPT, "%s: damaged PNG: bad checksum in chunk %s at byte %zu",
                            path, type, pos);
         if (strcmp(type, "IDAT") == 0)

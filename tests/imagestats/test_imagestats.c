@@ -279,6 +279,51 @@ static void test_reference_values(void **state)
     }
 }
 
+/* Both ways of keeping the components give the reference counts, and the
+ * same count on images past IMGSTATS_SEG_RELABEL_MAX_PX (where AUTO
+ * switches to union-find; no Python reference at that size). */
+static long segments_by(imgstats_ws *ws, const uint8_t *px, int w, int h, imgstats_seg_method how)
+{
+    long n = -1;
+    assert_int_equal(imgstats_segments_by(ws, px, w, h, IMGSTATS_SEG_SIGMA, IMGSTATS_SEG_K,
+                                          IMGSTATS_SEG_MIN_SIZE, how, &n, NULL),
+                     0);
+    return n;
+}
+
+static void test_segment_methods_agree(void **state)
+{
+    (void)state;
+    imgstats_ws *ws = imgstats_ws_new();
+    assert_non_null(ws);
+    for (size_t i = 0; i < sizeof ref_cases / sizeof *ref_cases; i++) {
+        const struct ref_case *c = &ref_cases[i];
+        int w, h;
+        uint8_t *px = ref_image(c, &w, &h);
+        assert_close("segments (relabel)", c->name,
+                     (double)segments_by(ws, px, w, h, IMGSTATS_SEG_RELABEL), c->segments, 0);
+        assert_close("segments (union-find)", c->name,
+                     (double)segments_by(ws, px, w, h, IMGSTATS_SEG_UNION_FIND), c->segments, 0);
+        free(px);
+    }
+    static const struct {
+        const char *kind;
+        int w, h;
+    } big[] = {{"blocks", 520, 512}, {"noise", 513, 512}, {"halves", 600, 480}};
+    for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+        assert_true((long)big[i].w * big[i].h > IMGSTATS_SEG_RELABEL_MAX_PX);
+        uint8_t *px = imgtest_make(big[i].kind, big[i].w, big[i].h, 11u + (unsigned)i);
+        long r = segments_by(ws, px, big[i].w, big[i].h, IMGSTATS_SEG_RELABEL);
+        long u = segments_by(ws, px, big[i].w, big[i].h, IMGSTATS_SEG_UNION_FIND);
+        long a = segments_by(ws, px, big[i].w, big[i].h, IMGSTATS_SEG_AUTO);
+        assert_true(r > 1 || !strcmp(big[i].kind, "halves"));
+        assert_int_equal(r, u);
+        assert_int_equal(a, u);
+        free(px);
+    }
+    imgstats_ws_free(ws);
+}
+
 /* ---- decoding files -------------------------------------------------------------- */
 
 static void test_png_roundtrip_and_alpha(void **state)
@@ -552,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_top_k_hist_matches_sorting),
         cmocka_unit_test(test_resize_by_hand),
         cmocka_unit_test(test_reference_values),
+        cmocka_unit_test(test_segment_methods_agree),
         cmocka_unit_test(test_png_roundtrip_and_alpha),
         cmocka_unit_test(test_corrupt_stops_the_run),
         cmocka_unit_test(test_threads_give_identical_rows),
