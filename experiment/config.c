@@ -91,6 +91,12 @@ static const key_def keys[] = {
      "There is an unfinished session for {code} ({done} of {total} done).\\n"
      "Press R to continue it or N to start a new one.",
      NULL},
+    {"text", "confirm_new", K_TEXT, TXT_CONFIRM_NEW, 0, 0,
+     "Start a new session? Your unfinished session stays saved, but will not be continued.\\n"
+     "Press N again to start a new session, or R to continue where you left off.",
+     NULL},
+    {"text", "welcome_back", K_TEXT, TXT_WELCOME_BACK, 0, 0,
+     "Welcome back! The session continues where it stopped ({done} of {total} done).", NULL},
     {"text", "loading", K_TEXT, TXT_LOADING, 0, 0, "Loading images ({done} of {total})", NULL},
     {"text", "continue_hint", K_TEXT, TXT_CONTINUE_HINT, 0, 0, "Press the space bar to continue.",
      NULL},

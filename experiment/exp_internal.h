@@ -32,6 +32,8 @@ enum {
     TXT_CODE_PROMPT,
     TXT_CODE_HINT,
     TXT_RESUME_PROMPT,
+    TXT_CONFIRM_NEW,
+    TXT_WELCOME_BACK,
     TXT_LOADING,
     TXT_CONTINUE_HINT,
     TXT_PRACTICE_INTRO,
@@ -276,6 +278,7 @@ enum {
     SHOT_PAUSE,
     SHOT_END,
     SHOT_ANSWERED,
+    SHOT_WELCOME,
     SHOT_COUNT
 };
 
@@ -299,7 +302,15 @@ typedef struct exp_run {
     uint64_t iti_start; /* when the current inter-trial interval began */
     int64_t session_id;
     uint64_t seed;
-    uint64_t t0; /* counter at the start of the run: onset_s origin */
+    uint64_t t0; /* counter at the start of the run: the run clock's origin */
+    double time_offset_s; /* onset_s = offset + run clock (the session's time base) */
+    int64_t run_id;       /* this run's row, once the session is known */
+    int new_session;      /* confirmed on screen: supersede the unfinished ones */
+    size_t deadlines_missed;
+    int experiment_changed;      /* resumed with another file (--allow-changed-experiment) */
+    char old_sha256[65];
+    const char *sched_policy;    /* what raise_priority obtained */
+    int sched_priority, nice_now, memory_locked;
     uint64_t start_counter;
     char observer[64];
     int resuming;
@@ -327,6 +338,13 @@ void exp_flush_input(void);
 int exp_key_in(const SDL_Event *ev, const exp_keys *keys);
 /* Mouse position of a button press in drawable pixels; 0 when not a left click. */
 int exp_click(const exp_run *rc, const SDL_Event *ev, int *x, int *y);
+/* How an answer was given: device, key or button name, click position. */
+typedef struct exp_input {
+    const char *device; /* "keyboard" | "mouse" | NULL */
+    char button[32];
+    int x_px, y_px; /* drawable px; -1 for a key */
+} exp_input;
+void exp_input_describe(const exp_run *rc, const SDL_Event *ev, exp_input *in);
 /* Queue an event for the store (written in the next quiet moment). */
 void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -342,6 +360,9 @@ int exp_screen_loading(exp_run *rc, dl_error *err);
 int exp_screen_code(exp_run *rc, char *code, size_t len, dl_error *err);
 int exp_screen_resume(exp_run *rc, const char *code, size_t done, size_t total, int *resume,
                       dl_error *err);
+/* After N on the resume question: N again starts a new session (*resume = 0),
+ * R goes back to the unfinished one (*resume = 1). */
+int exp_screen_confirm_new(exp_run *rc, int *resume, dl_error *err);
 int exp_screen_instructions(exp_run *rc, dl_error *err);
 int exp_screen_message(exp_run *rc, int shot, const char *title, const char *body, dl_error *err);
 int exp_screen_countdown(exp_run *rc, dl_error *err);

@@ -45,6 +45,62 @@ static int find_resumable(exp_run *rc, const char *code, resume_info *ri, dl_err
     return dl_store_find_resumable(rc->st, code, rc->cfg->set_name, &ri->list, &ri->n, err);
 }
 
+/* A session resumed with another experiment file would mix two procedures
+ * (a new deadline_ms turned answers into misses): refused unless asked for,
+ * and then recorded in the run row. */
+static int check_changed(exp_run *rc, const dl_session *s, dl_error *err)
+{
+    const char *was = s->current_sha256[0] ? s->current_sha256 : s->experiment_sha256;
+    if (!was[0] || strcmp(was, rc->cfg->sha256) == 0)
+        return 0;
+    if (!rc->opt->allow_changed_experiment)
+        return dl_fail(err, DL_EINVAL,
+                       "%s: the experiment file changed since session %s ran (SHA-256 %.12s... "
+                       "then, %.12s... now); resume with the file it used, or give "
+                       "--allow-changed-experiment to continue with this one (it is recorded)",
+                       rc->cfg->path, s->uuid, was, rc->cfg->sha256);
+    rc->experiment_changed = 1;
+    snprintf(rc->old_sha256, sizeof rc->old_sha256, "%s", was);
+    return 0;
+}
+
+/* How far a session got, for messages. */
+static size_t done_of(exp_run *rc, const dl_session *s)
+{
+    size_t done = 0;
+    dl_error e = {0};
+    if (dl_store_next_index(rc->st, s->id, &done, &e) != 0)
+        done = 0;
+    return done;
+}
+
+/* --observer without --resume: an unfinished session of that observer on
+ * this set is never left behind by accident. */
+static int check_unfinished(exp_run *rc, resume_info *ri, dl_error *err)
+{
+    const dl_exp_options *o = rc->opt;
+    int r = find_resumable(rc, o->observer_code, ri, err);
+    if (r)
+        return r;
+    if (o->resume) {
+        if (ri->n == 0)
+            return dl_fail(err, DL_ENOENT,
+                           "observer '%s' has no unfinished session on stimulus set '%s' to "
+                           "resume",
+                           o->observer_code, rc->cfg->set_name);
+        return check_changed(rc, &ri->list[0], err);
+    }
+    if (ri->n > 0 && !o->new_session)
+        return dl_fail(err, DL_EEXIST,
+                       "observer '%s' has an unfinished session on stimulus set '%s' (%s, %zu "
+                       "of %zu trials done, %s); continue it with --resume, or start another "
+                       "with --new-session",
+                       o->observer_code, rc->cfg->set_name, ri->list[0].uuid,
+                       done_of(rc, &ri->list[0]), ri->list[0].norder, ri->list[0].status);
+    rc->new_session = ri->n > 0;
+    return 0;
+}
+
 /* ---- before the window ---------------------------------------------------------------------- */
 
 static int before_window(exp_run *rc, resume_info *ri, dl_error *err)
@@ -64,13 +120,8 @@ static int before_window(exp_run *rc, resume_info *ri, dl_error *err)
         r = dl_store_mark_stale(rc->st, &nstale, err);
     if (!r)
         r = exp_find_set(rc, err);
-    if (!r && o->observer_code && o->resume) {
-        r = find_resumable(rc, o->observer_code, ri, err);
-        if (!r && ri->n == 0)
-            r = dl_fail(err, DL_ENOENT,
-                        "observer '%s' has no unfinished session on stimulus set '%s' to resume",
-                        o->observer_code, rc->cfg->set_name);
-    }
+    if (!r && o->observer_code)
+        r = check_unfinished(rc, ri, err);
     if (r)
         return r;
     const char *root = rc->cfg->image_root ? rc->cfg->image_root : rc->set->image_root;
@@ -198,20 +249,18 @@ static int new_order(exp_run *rc, dl_error *err)
     return 0;
 }
 
-static int same_host(const char *host)
-{
-    char me[256];
-    if (!host || gethostname(me, sizeof me) != 0)
-        return 0;
-    me[sizeof me - 1] = 0;
-    return strcmp(me, host) == 0;
-}
-
 static int take_over(exp_run *rc, const dl_session *s, dl_error *err)
 {
-    if (strcmp(s->status, "running") == 0 && same_host(s->hostname))
+    int pid = 0;
+    int live = dl_store_session_owner_alive(rc->st, s->id, &pid, err);
+    if (live < 0)
+        return live;
+    if (live)
         return dl_fail(err, DL_EBUSY, "session %s is still running (process %d); close it first",
-                       s->uuid, s->pid);
+                       s->uuid, pid);
+    int r = check_changed(rc, s, err);
+    if (r)
+        return r;
     if (!(rc->order = dl_calloc(s->norder, sizeof *rc->order)))
         return dl_fail(err, DL_ENOMEM, "out of memory");
     rc->norder = s->norder;
@@ -227,7 +276,7 @@ static int take_over(exp_run *rc, const dl_session *s, dl_error *err)
         if (rc->set->items[item].practice && rc->npractice == i)
             rc->npractice = i + 1;
     }
-    int r = dl_store_reopen_session(rc->st, s->id, err);
+    r = dl_store_reopen_session(rc->st, s->id, err);
     if (!r)
         r = dl_store_next_index(rc->st, s->id, &rc->next, err);
     if (r)
@@ -238,7 +287,22 @@ static int take_over(exp_run *rc, const dl_session *s, dl_error *err)
     snprintf(rc->res->session_uuid, sizeof rc->res->session_uuid, "%s", s->uuid);
     exp_event(rc, "resume", "resumed at trial %zu of %zu (was %s; pid %d)", rc->next, rc->norder,
               s->status, (int)getpid());
+    if (rc->experiment_changed)
+        exp_event(rc, "warning",
+                  "the experiment file changed (SHA-256 %s, was %s); continued with "
+                  "--allow-changed-experiment",
+                  rc->cfg->sha256, rc->old_sha256);
     return 0;
+}
+
+/* The stored spelling of an observer code (p02 finds P02). */
+static void canonical_code(exp_run *rc)
+{
+    dl_observer found = {0};
+    dl_error e = {0};
+    if (dl_store_find_observer(rc->st, rc->observer, &found, &e) == 0 && found.code)
+        snprintf(rc->observer, sizeof rc->observer, "%s", found.code);
+    dl_observer_clear(&found);
 }
 
 /* The code-entry screen, then the resume question when there is a session
@@ -248,12 +312,14 @@ static int ask_observer(exp_run *rc, resume_info *ri, dl_error *err)
     int r = 0;
     if (rc->opt->observer_code) {
         snprintf(rc->observer, sizeof rc->observer, "%s", rc->opt->observer_code);
+        canonical_code(rc);
     } else {
         uint64_t t = exp_now();
         r = exp_screen_code(rc, rc->observer, sizeof rc->observer, err);
         rc->asking_s = exp_ms(t, exp_now()) / 1000.0; /* the observer's time, not ours */
         if (r)
             return r;
+        canonical_code(rc);
         if ((r = find_resumable(rc, rc->observer, ri, err)))
             return r;
         if (ri->n > 0) {
@@ -264,17 +330,21 @@ static int ask_observer(exp_run *rc, resume_info *ri, dl_error *err)
             t = exp_now();
             if (!rc->opt->resume) /* --resume answers the question beforehand */
                 r = exp_screen_resume(rc, rc->observer, done, ri->list[0].norder, &resume, err);
+            /* One key must not leave a session behind: N asks again. */
+            if (!r && !resume)
+                r = exp_screen_confirm_new(rc, &resume, err);
             rc->asking_s += exp_ms(t, exp_now()) / 1000.0;
             if (r)
                 return r;
             if (!resume) {
-                dl_sessions_free(ri->list, ri->n);
-                ri->list = NULL;
-                ri->n = 0;
+                rc->new_session = 1;
+                exp_event(rc, "info", "the observer chose a new session over the unfinished "
+                                      "one (%zu of %zu done)",
+                          done, ri->list[0].norder);
             }
         }
     }
-    if (ri->n > 0 && (rc->opt->resume || !rc->opt->observer_code))
+    if (ri->n > 0 && !rc->new_session && (rc->opt->resume || !rc->opt->observer_code))
         return take_over(rc, &ri->list[0], err);
     return new_order(rc, err);
 }
@@ -307,9 +377,15 @@ static void session_metadata(exp_run *rc, dl_session *s, int64_t observer_id)
     s->pid = (int)getpid();
 }
 
-static int start_session(exp_run *rc, dl_error *err)
+static int start_session(exp_run *rc, resume_info *ri, dl_error *err)
 {
-    dl_observer obs = {.code = rc->observer, .age = -1, .vision_corrected = -1, .naive = -1};
+    const dl_exp_options *o = rc->opt;
+    dl_observer obs = {.code = rc->observer,
+                       .age = o->age > 0 ? o->age : -1,
+                       .gender = (char *)o->gender,
+                       .handedness = (char *)o->handedness,
+                       .vision_corrected = -1,
+                       .naive = -1};
     int r = dl_store_ensure_observer(rc->st, &obs, err);
     if (r)
         return r;
@@ -325,21 +401,61 @@ static int start_session(exp_run *rc, dl_error *err)
         return r;
     rc->session_id = s.id;
     snprintf(rc->res->session_uuid, sizeof rc->res->session_uuid, "%s", s.uuid);
+    for (size_t i = 0; rc->new_session && i < ri->n && !r; i++) {
+        exp_event(rc, "info", "replaces the unfinished session %s (--new-session)",
+                  ri->list[i].uuid);
+        r = dl_store_supersede(rc->st, ri->list[i].id, s.id, err);
+    }
+    return r;
+}
+
+/* The run row: who ran it, where, with what, and the time base. */
+static int start_run(exp_run *rc, dl_error *err)
+{
+    const exp_display *d = &rc->disp;
+    const dl_exp_config *c = rc->cfg;
+    dl_run run = {.session_id = rc->session_id,
+                  .first_index = rc->next,
+                  .run_clock_s = exp_ms(rc->t0, exp_now()) / 1000.0,
+                  .experiment_sha256 = c->sha256,
+                  .experiment_text = rc->experiment_changed ? c->file_text : NULL,
+                  .experiment_changed = rc->experiment_changed,
+                  .sdl_version = d->sdl_version,
+                  .video_driver = d->driver,
+                  .renderer = d->renderer,
+                  .display_mode = d->mode,
+                  .nominal_refresh_ms = d->nominal_ms,
+                  .refresh_mean_ms = d->refresh_mean_ms,
+                  .refresh_sd_ms = d->refresh_sd_ms,
+                  .window_w = d->win_w,
+                  .window_h = d->win_h,
+                  .drawable_w = d->draw_w,
+                  .drawable_h = d->draw_h,
+                  .windowed = rc->opt->windowed,
+                  .simulate = rc->opt->simulate,
+                  .sched_policy = rc->sched_policy,
+                  .sched_priority = rc->sched_priority,
+                  .nice = rc->nice_now,
+                  .memory_locked = rc->memory_locked};
+    int r = dl_store_start_run(rc->st, &run, err);
+    if (r)
+        return r;
+    rc->run_id = run.id;
+    rc->time_offset_s = run.time_offset_s;
     return 0;
 }
 
 /* A busy machine should not make the session late: like other
  * psychophysics software we ask for a higher priority (nice -10) while it
- * runs. The loop sleeps between polls, so it takes little CPU. */
+ * runs. The loop sleeps between polls, so it takes little CPU. What was
+ * obtained goes into the run row. */
 static void raise_priority(exp_run *rc)
 {
-    if (!rc->cfg->high_priority)
-        return;
+    rc->sched_policy = "SCHED_OTHER";
     errno = 0;
     int old = getpriority(PRIO_PROCESS, 0);
-    if (old == -1 && errno)
-        return;
-    if (old <= -10)
+    rc->nice_now = old == -1 && errno ? 0 : old;
+    if (!rc->cfg->high_priority || (old == -1 && errno) || old <= -10)
         return;
     if (setpriority(PRIO_PROCESS, 0, -10) != 0) {
         exp_event(rc, "info",
@@ -350,10 +466,11 @@ static void raise_priority(exp_run *rc)
     }
     rc->priority_raised = 1;
     rc->old_nice = old;
+    rc->nice_now = -10;
 }
 
 /* After the instructions: the refresh is known; log what the run saw. */
-static int begin(exp_run *rc, dl_error *err)
+static int begin(exp_run *rc, resume_info *ri, dl_error *err)
 {
     char warn[256];
     exp_display *d = &rc->disp;
@@ -364,7 +481,9 @@ static int begin(exp_run *rc, dl_error *err)
                   "no vsync from the display (%s, %s): frames paced at %.3f ms by "
                   "sleeping",
                   d->driver, d->mode, d->period_ms);
-    int r = rc->resuming ? 0 : start_session(rc, err);
+    int r = rc->resuming ? 0 : start_session(rc, ri, err);
+    if (!r)
+        r = start_run(rc, err);
     if (r)
         return r;
     if (rc->resuming)
@@ -387,7 +506,7 @@ static int run_session(exp_run *rc, resume_info *ri, dl_error *err)
     if (!r)
         r = exp_screen_instructions(rc, err);
     if (!r)
-        r = begin(rc, err);
+        r = begin(rc, ri, err);
     if (!r)
         r = rc->cfg->task == EXP_TASK_2AFC ? exp_task_2afc(rc, err) : exp_task_rating(rc, err);
     return r;
@@ -427,7 +546,12 @@ static int finish(exp_run *rc, int r, dl_error *err)
         if (rc->session_id) {
             dl_error e = {0};
             exp_flush_events(rc, &e);
-            int f = dl_store_finish_session(rc->st, rc->session_id, status, &e);
+            const exp_display *d = &rc->disp;
+            int f = rc->run_id ? dl_store_end_run(rc->st, rc->run_id, status, d->frames, d->drops,
+                                                  rc->deadlines_missed, &e)
+                               : 0;
+            if (!f)
+                f = dl_store_finish_session(rc->st, rc->session_id, status, &e);
             if (f)
                 return dl_fail(err, f, "%s", e.msg);
         }

@@ -31,7 +31,8 @@ struct exp_sim {
     uint64_t seed;
     double screen_ms, confirm_ms, mouse;
     char code[64];
-    int resume;
+    int resume;       /* 1 yes, 0 no, 2 back (N, then R on the confirmation) */
+    int resume_asked; /* resume questions answered so far */
     long quit_after; /* main trials answered before the simulated quit; -1 never */
     int quitting;    /* Escape was pressed to quit: answer the pause screen with quit */
     gsl_rng *rng;
@@ -117,9 +118,10 @@ static int parse_part(exp_sim *s, char *part, dl_error *err)
         return 0;
     }
     if (strcmp(k, "resume") == 0) {
-        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
-            return bad(err, whole, "resume=yes or resume=no");
-        s->resume = strcmp(v, "yes") == 0;
+        /* back: N on the resume question, then R when asked to confirm */
+        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0 && strcmp(v, "back") != 0)
+            return bad(err, whole, "resume=yes, resume=no or resume=back");
+        s->resume = strcmp(v, "yes") == 0 ? 1 : strcmp(v, "no") == 0 ? 0 : 2;
         return 0;
     }
     if (strcmp(k, "quit_after") == 0) {
@@ -323,7 +325,9 @@ void exp_sim_plan_code(exp_sim *sim, uint64_t t0, const char *fallback_code)
 
 void exp_sim_plan_resume(exp_sim *sim, uint64_t t0, SDL_Keycode resume, SDL_Keycode fresh)
 {
-    exp_sim_plan_key(sim, exp_add_ms(t0, sim->screen_ms), sim->resume ? resume : fresh);
+    int yes = sim->resume == 1 || (sim->resume == 2 && sim->resume_asked > 0);
+    sim->resume_asked++;
+    exp_sim_plan_key(sim, exp_add_ms(t0, sim->screen_ms), yes ? resume : fresh);
 }
 
 /* A uniform number in [0, 1) that belongs to the item, the same for every

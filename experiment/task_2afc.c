@@ -19,6 +19,7 @@ typedef struct afc_answer {
     uint64_t onset, stamp;
     int frames_dropped;
     int paused; /* the pause key: show the trial again later */
+    exp_input in;
 } afc_answer;
 
 static void layout(exp_run *rc, afc_trial *t)
@@ -74,6 +75,7 @@ static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, 
     exp_note_drops(rc, pos);
     a->choice = -1;
     a->paused = 0;
+    memset(&a->in, 0, sizeof a->in);
     *intended = NAN;
     if (rc->sim) {
         if (pos >= rc->npractice && exp_sim_quit_at(rc->sim, pos - rc->npractice))
@@ -94,8 +96,10 @@ static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, 
             a->paused = 1;
             return 0;
         }
-        if ((a->choice = choice_of(rc, t, &ev)) >= 0)
+        if ((a->choice = choice_of(rc, t, &ev)) >= 0) {
+            exp_input_describe(rc, &ev, &a->in);
             return 0;
+        }
         if (rc->exposed) { /* redrawn; the onset stays that of the first frame */
             rc->exposed = 0;
             draw_trial(rc, t, q);
@@ -144,7 +148,14 @@ static int log_trial(exp_run *rc, const afc_trial *t, size_t pos, const afc_answ
         .onset_s = exp_onset_s(rc, a->onset),
         .response_s = a->choice >= 0 ? exp_onset_s(rc, a->stamp) : NAN,
         .frames_dropped = a->frames_dropped,
+        .run_id = rc->run_id,
+        .device = a->choice >= 0 ? a->in.device : NULL,
+        .button = a->choice >= 0 && a->in.device ? a->in.button : NULL,
+        .x_px = a->in.x_px,
+        .y_px = a->in.y_px,
     };
+    if (a->choice < 0)
+        rc->deadlines_missed++;
     int r = dl_store_log_trial(rc->st, &tr, err);
     if (r)
         return r;

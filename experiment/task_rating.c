@@ -31,6 +31,8 @@ typedef struct rating_state {
     int focus;
     uint64_t onset, changed[NQ];
     int frames_dropped;
+    exp_input in;       /* the input being applied */
+    exp_input how[NQ];  /* how each final answer was given */
 } rating_state;
 
 /* ---- texts and layout ----------------------------------------------------------------------- */
@@ -211,8 +213,10 @@ static void draw_rating(exp_run *rc, const rating_ui *ui, const rating_state *s)
 
 static void set_answer(rating_state *s, int q, int k, uint64_t stamp)
 {
-    if (s->answer[q] != k)
+    if (s->answer[q] != k) {
         s->changed[q] = stamp;
+        s->how[q] = s->in;
+    }
     s->answer[q] = k;
     s->focus = q;
 }
@@ -304,6 +308,7 @@ static int present_and_answer(exp_run *rc, const rating_ui *ui, rating_state *s,
             return DL_EABORT;
         if (exp_key_in(&ev, &rc->cfg->key_pause))
             return 1;
+        exp_input_describe(rc, &ev, &s->in);
         if (ev.type == SDL_KEYDOWN && !ev.key.repeat)
             done = on_key(ui, s, ev.key.keysym.sym, stamp);
         else if (exp_click(rc, &ev, &x, &y))
@@ -327,6 +332,13 @@ static int present_and_answer(exp_run *rc, const rating_ui *ui, rating_state *s,
 
 static int log_rating(exp_run *rc, const rating_state *s, size_t pos, dl_error *err)
 {
+    static const char *const keys[NQ] = {"q1", "q2", "q3"};
+    dl_answer ans[NQ];
+    for (int q = 0; q < NQ; q++) {
+        const exp_input *in = &s->how[q];
+        ans[q] = (dl_answer){keys[q],  s->answer[q], exp_ms(s->onset, s->changed[q]),
+                             in->device, in->device ? in->button : NULL, in->x_px, in->y_px};
+    }
     dl_rating rt = {
         .session_id = rc->session_id,
         .index = (int)pos,
@@ -341,6 +353,9 @@ static int log_rating(exp_run *rc, const rating_state *s, size_t pos, dl_error *
         .rt_q3_ms = exp_ms(s->onset, s->changed[2]),
         .onset_s = exp_onset_s(rc, s->onset),
         .frames_dropped = s->frames_dropped,
+        .run_id = rc->run_id,
+        .nanswers = NQ,
+        .answers = ans,
     };
     int r = dl_store_log_rating(rc->st, &rt, err);
     if (r)

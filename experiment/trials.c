@@ -58,6 +58,20 @@ static int show_break(exp_run *rc, size_t pos, dl_error *err)
     return r;
 }
 
+static int welcome_back(exp_run *rc, size_t pos, dl_error *err)
+{
+    char sdone[32], stotal[32];
+    snprintf(sdone, sizeof sdone, "%zu", pos);
+    snprintf(stotal, sizeof stotal, "%zu", rc->norder);
+    const char *names[] = {"done", "total"}, *values[] = {sdone, stotal};
+    char *body = exp_format(rc->cfg->text[TXT_WELCOME_BACK], names, values, 2);
+    if (!body)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int r = exp_screen_message(rc, SHOT_WELCOME, "", body, err);
+    free(body);
+    return r;
+}
+
 /* Screens due before the trial at pos: the practice introduction, the end of
  * practice with the countdown, and breaks. *shown is set when one was shown
  * (the inter-trial interval then starts afresh). */
@@ -66,6 +80,10 @@ static int screens_before(exp_run *rc, size_t pos, size_t run_first, int *shown,
     const dl_exp_config *c = rc->cfg;
     int r = 0;
     *shown = 0;
+    /* A resumed run starts with a short welcome back; practice is never
+     * repeated (the order goes on where it stopped). */
+    if (rc->resuming && pos == run_first && (r = welcome_back(rc, pos, err)))
+        return r;
     if (pos < rc->npractice && pos == run_first) {
         *shown = 1;
         return exp_screen_message(rc, SHOT_PRACTICE_INTRO, "", c->text[TXT_PRACTICE_INTRO], err);
