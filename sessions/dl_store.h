@@ -284,6 +284,7 @@ typedef struct dl_trial_view {
     int choice, correct;
     double rt_ms, onset_s, response_s;
     int frames_dropped;
+    int session_simulated; /* a simulated observer answered the session */
 } dl_trial_view;
 
 typedef struct dl_rating_view {
@@ -299,6 +300,7 @@ typedef struct dl_rating_view {
     int label_error;
     int q1, q2, q3;
     double rt_q1_ms, rt_q2_ms, rt_q3_ms;
+    int session_simulated;
 } dl_rating_view;
 
 typedef int (*dl_trial_fn)(void *ctx, const dl_trial_view *t);
@@ -326,6 +328,9 @@ typedef struct dl_session_summary {
     char *hostname;
     size_t done;  /* trials or ratings logged */
     size_t total; /* length of the session's order */
+    int simulated;  /* a simulated observer answered (--simulate) */
+    size_t runs;    /* processes that worked on it */
+    int superseded; /* replaced by a newer session (--new-session) */
 } dl_session_summary;
 
 /* Every session, oldest first. *out is an array of *n. (added) */

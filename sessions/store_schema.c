@@ -280,6 +280,39 @@ static int migrate_locked(dl_store *st, int version, dl_error *err)
                    "set schema version", err);
 }
 
+/* A file of an older version opened read-only (analyse, export, a merge
+ * input) is read through a private in-memory copy that is migrated there:
+ * the file itself stays as it is, and every reader sees the current schema.
+ * A station's files are a few MB, so the copy costs little. */
+static int copy_to_memory(dl_store *st, dl_error *err)
+{
+    sqlite3 *mem = NULL;
+    int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(mem, "main", st->db, "main") : NULL;
+    if (b) {
+        rc = sqlite3_backup_step(b, -1);
+        int fin = sqlite3_backup_finish(b);
+        rc = rc == SQLITE_DONE ? fin : rc;
+    } else if (rc == SQLITE_OK) {
+        rc = sqlite3_errcode(mem);
+    }
+    if (rc != SQLITE_OK) {
+        int e = st_fail_db(mem ? mem : st->db, st->path, rc, "read an older schema into memory",
+                           err);
+        sqlite3_close(mem);
+        return e;
+    }
+    sqlite3_extended_result_codes(mem, 1);
+    sqlite3_exec(mem, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    for (int i = 0; i < ST_NCACHED; i++) { /* none yet, but they would name the file */
+        sqlite3_finalize(st->cached[i]);
+        st->cached[i] = NULL;
+    }
+    sqlite3_close_v2(st->db);
+    st->db = mem;
+    return 0;
+}
+
 int st_migrate(dl_store *st, dl_error *err)
 {
     int version = 0;
@@ -292,11 +325,8 @@ int st_migrate(dl_store *st, dl_error *err)
         return 0;
     if (st->readonly && version == 0)
         return not_yet_dddlab(st, err);
-    if (st->readonly)
-        return dl_fail(err, DL_ESCHEMA,
-                       "%s: open database: schema version %d is older than this dddlab's (%d); "
-                       "open it once with write access to upgrade it",
-                       st->path, version, DL_STORE_SCHEMA_VERSION);
+    if (st->readonly && (rc = copy_to_memory(st, err)))
+        return rc;
     rc = st_begin(st, "migrate schema", err);
     if (rc)
         return rc;
