@@ -58,6 +58,7 @@ static const key_def keys[] = {
     {"procedure", "iti_ms", K_INT, OFF(iti_ms), 0, 60000, "500", NULL},
     {"procedure", "fixation_ms", K_INT, OFF(fixation_ms), 0, 10000, "0", NULL},
     {"procedure", "deadline_ms", K_INT, OFF(deadline_ms), 0, 600000, "0", NULL},
+    {"procedure", "min_rt_ms", K_INT, OFF(min_rt_ms), 0, 5000, "100", NULL},
     {"procedure", "countdown_s", K_INT, OFF(countdown_s), 0, 10, "3", NULL},
     {"procedure", "screen_min_ms", K_INT, OFF(screen_min_ms), 0, 10000, "300", NULL},
     {"procedure", "priority", K_PRIORITY, OFF(high_priority), 0, 1, "high", NULL},
@@ -656,6 +657,73 @@ static int check_required(parse_state *ps)
     return 0;
 }
 
+/* ---- one key, one action ------------------------------------------------------------------ */
+
+/* Keys that are active on the same screen must differ, or one press would
+ * mean two things (left = right = Right logged every trial as "left"). */
+static const char *const key_groups[][4] = {
+    {"left", "right", "pause", NULL},     /* 2AFC trial */
+    {"continue", "quit", "pause", NULL},  /* pause screen; messages: continue, pause */
+    {"resume", "new", "pause", NULL},     /* the resume question */
+};
+
+/* Keys the rating screen uses itself: digits, arrows, Tab, Enter. */
+static int rating_key(SDL_Keycode k)
+{
+    return (k >= SDLK_0 && k <= SDLK_9) || (k >= SDLK_KP_1 && k <= SDLK_KP_0) ||
+           k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN || k == SDLK_TAB ||
+           k == SDLK_RETURN || k == SDLK_KP_ENTER;
+}
+
+static const exp_keys *keys_of(const dl_exp_config *cfg, int i)
+{
+    return (const exp_keys *)((const char *)cfg + keys[i].off);
+}
+
+static int clash(parse_state *ps, int a, int b, SDL_Keycode k)
+{
+    size_t la = ps->seen_line[a], lb = ps->seen_line[b];
+    size_t line = la > lb ? la : lb;
+    char other[64];
+    size_t lo = la > lb ? lb : la;
+    if (lo)
+        snprintf(other, sizeof other, "line %zu", lo);
+    else
+        snprintf(other, sizeof other, "its default");
+    return dl_fail(ps->err, DL_EINVAL,
+                   "%s:%zu: key '%s' is bound to both '%s' and '%s' (%s) in [keys]; one key "
+                   "can have one meaning only",
+                   ps->path, line, SDL_GetKeyName(k), keys[la >= lb ? a : b].name,
+                   keys[la >= lb ? b : a].name, other);
+}
+
+static int check_key_clashes(parse_state *ps)
+{
+    const dl_exp_config *cfg = ps->cfg;
+    for (size_t g = 0; g < sizeof key_groups / sizeof *key_groups; g++)
+        for (int x = 0; key_groups[g][x]; x++)
+            for (int y = x + 1; key_groups[g][y]; y++) {
+                int a = find_key("keys", key_groups[g][x]), b = find_key("keys", key_groups[g][y]);
+                if (g == 0 && cfg->task != EXP_TASK_2AFC)
+                    continue;
+                const exp_keys *ka = keys_of(cfg, a), *kb = keys_of(cfg, b);
+                for (int i = 0; i < ka->n; i++)
+                    for (int j = 0; j < kb->n; j++)
+                        if (ka->key[i] == kb->key[j])
+                            return clash(ps, a, b, ka->key[i]);
+            }
+    int p = find_key("keys", "pause");
+    const exp_keys *kp = keys_of(cfg, p);
+    for (int i = 0; cfg->task == EXP_TASK_RATING && i < kp->n; i++)
+        if (rating_key(kp->key[i]))
+            return dl_fail(ps->err, DL_EINVAL,
+                           "%s:%zu: key '%s' of 'pause' is one the rating screen uses for its "
+                           "answers (digits, arrows, Tab, Enter); choose another",
+                           ps->path, ps->seen_line[p] ? ps->seen_line[p] : 1,
+                           SDL_GetKeyName(kp->key[i]));
+    return 0;
+}
+
 static int read_instructions(parse_state *ps)
 {
     dl_exp_config *cfg = ps->cfg;
@@ -741,7 +809,8 @@ int dl_exp_config_parse(const char *path, const char *text, dl_exp_config **out,
     }
     cfg->task_line = ps.seen_line[find_key("experiment", "task")];
     cfg->set_line = ps.seen_line[find_key("experiment", "set")];
-    if ((rc = check_required(&ps)) || (rc = read_instructions(&ps)) ||
+    if ((rc = check_required(&ps)) || (rc = check_key_clashes(&ps)) ||
+        (rc = read_instructions(&ps)) ||
         (rc = resolve_paths(cfg, err)))
         goto fail;
     *out = cfg;

@@ -76,6 +76,7 @@ struct dl_exp_config {
     char *instructions;      /* its UTF-8 text */
     int practice, practice_feedback, shuffle;
     int feedback_ms, break_every, iti_ms, fixation_ms, deadline_ms, countdown_s;
+    int min_rt_ms; /* a faster press is an anticipation, not an answer; 0 = off */
     int screen_min_ms;
     int high_priority;  /* nice -10 during the session, where allowed */
     int refresh_frames; /* frame intervals measured at start-up */
@@ -209,6 +210,9 @@ typedef struct exp_sim exp_sim;
 int exp_sim_new(const char *spec, exp_sim **out, dl_error *err);
 void exp_sim_free(exp_sim *sim);
 void exp_sim_set_window(exp_sim *sim, uint32_t window_id, double scale);
+/* The runner's min_rt_ms: a planned answer faster than it is pressed once
+ * (an anticipation) and again min_rt_ms later. */
+void exp_sim_set_min_rt(exp_sim *sim, double min_rt_ms);
 /* Forget every planned event (a screen ended). */
 void exp_sim_clear(exp_sim *sim);
 /* Push every planned event that is due at now into SDL's queue. */
@@ -345,6 +349,12 @@ typedef struct exp_input {
     int x_px, y_px; /* drawable px; -1 for a key */
 } exp_input;
 void exp_input_describe(const exp_run *rc, const SDL_Event *ev, exp_input *in);
+/* A press stamped less than min_rt_ms after the onset (so also one made while
+ * the onset frame was being presented, which is only taken from the queue
+ * after it): logged as an anticipation event; returns 1, and the caller
+ * goes on waiting for the answer. */
+int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t stamp,
+                     size_t pos);
 /* Queue an event for the store (written in the next quiet moment). */
 void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

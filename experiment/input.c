@@ -96,6 +96,22 @@ void exp_input_describe(const exp_run *rc, const SDL_Event *ev, exp_input *in)
     }
 }
 
+int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t stamp,
+                     size_t pos)
+{
+    int min_ms = rc->cfg->min_rt_ms;
+    double rt = exp_ms(onset, stamp);
+    if (min_ms <= 0 || rt >= min_ms)
+        return 0;
+    exp_input in;
+    exp_input_describe(rc, ev, &in);
+    exp_event(rc, "anticipation",
+              "trial %zu: %s %s %.1f ms after the onset, faster than min_rt_ms = %d: not an "
+              "answer",
+              pos, in.device ? in.device : "input", in.button, rt, min_ms);
+    return 1;
+}
+
 /* The session's time base: this run's clock plus the run's offset, which
  * dl_store_start_run chose so that times go on increasing across runs. */
 double exp_onset_s(const exp_run *rc, uint64_t stamp)

@@ -198,6 +198,8 @@ static int open_window(exp_run *rc, dl_error *err)
     rc->disp_open = 1;
     if (rc->sim)
         exp_sim_set_window(rc->sim, rc->disp.window_id, rc->disp.scale);
+    if (rc->sim)
+        exp_sim_set_min_rt(rc->sim, c->min_rt_ms);
     SDL_ShowCursor(c->mouse || rc->opt->windowed ? SDL_ENABLE : SDL_DISABLE);
     int px = c->text_size_px > 0 ? c->text_size_px : (int)lround(rc->disp.draw_h / 36.0);
     if ((r = exp_fonts_open(&rc->fonts, px < 14 ? 14 : px, err)))

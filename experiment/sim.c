@@ -33,6 +33,8 @@ struct exp_sim {
     char code[64];
     int resume;       /* 1 yes, 0 no, 2 back (N, then R on the confirmation) */
     int resume_asked; /* resume questions answered so far */
+    double anticipate_ms; /* < 0: never; else a wrong press this long after each onset */
+    double min_rt_ms;     /* the runner's: a faster press is an anticipation */
     long quit_after; /* main trials answered before the simulated quit; -1 never */
     int quitting;    /* Escape was pressed to quit: answer the pause screen with quit */
     gsl_rng *rng;
@@ -124,6 +126,9 @@ static int parse_part(exp_sim *s, char *part, dl_error *err)
         s->resume = strcmp(v, "yes") == 0 ? 1 : strcmp(v, "no") == 0 ? 0 : 2;
         return 0;
     }
+    if (strcmp(k, "anticipate") == 0) /* a press MS after each onset, before the answer */
+        return parse_number(v, 0, 60000, &s->anticipate_ms) ? bad(err, whole, "anticipate=MS")
+                                                            : 0;
     if (strcmp(k, "quit_after") == 0) {
         if (parse_number(v, 0, 1e9, &x) || x != floor(x))
             return bad(err, whole, "quit_after=N main trials");
@@ -132,7 +137,7 @@ static int parse_part(exp_sim *s, char *part, dl_error *err)
     }
     return dl_fail(err, DL_EINVAL,
                    "--simulate: unknown key '%s' (keys are accuracy, shared, rt, seed, "
-                   "screen_ms, confirm_ms, mouse, code, resume, quit_after)",
+                   "screen_ms, confirm_ms, mouse, code, resume, anticipate, quit_after)",
                    k);
 }
 
@@ -148,6 +153,7 @@ static void defaults(exp_sim *s)
     s->mouse = 0;
     snprintf(s->code, sizeof s->code, "sim");
     s->resume = 1;
+    s->anticipate_ms = -1;
     s->quit_after = -1;
     s->scale = 1;
 }
@@ -198,6 +204,11 @@ void exp_sim_free(exp_sim *sim)
         gsl_rng_free(sim->rng);
     free(sim->err_ms);
     free(sim);
+}
+
+void exp_sim_set_min_rt(exp_sim *sim, double min_rt_ms)
+{
+    sim->min_rt_ms = min_rt_ms;
 }
 
 void exp_sim_set_window(exp_sim *sim, uint32_t window_id, double scale)
@@ -352,6 +363,14 @@ double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_lef
         right_ok = gsl_rng_uniform(sim->rng) < sim->accuracy;
     int choose_left = trivial_left ? right_ok : !right_ok;
     double rt = draw_rt(sim);
+    /* A press before min_rt_ms does not count: like an observer who
+     * anticipated, press once more, min_rt_ms later. */
+    if (sim->anticipate_ms >= 0)
+        exp_sim_plan_key(sim, exp_add_ms(onset, sim->anticipate_ms), choose_left ? right : left);
+    if (rt < sim->min_rt_ms) {
+        exp_sim_plan_key(sim, exp_add_ms(onset, rt), choose_left ? left : right);
+        rt += sim->min_rt_ms;
+    }
     uint64_t due = exp_add_ms(onset, rt);
     if (sim->mouse > 0 && gsl_rng_uniform(sim->rng) < sim->mouse) {
         const SDL_Rect *r = choose_left ? lrect : rrect;
@@ -386,8 +405,12 @@ void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
     typical(sim, difficulty, b->nopt[1], b->nopt[2], a);
     int click = sim->mouse > 0 && gsl_rng_uniform(sim->rng) < sim->mouse;
     double t = 0;
+    if (sim->anticipate_ms >= 0) /* a digit that must not count */
+        exp_sim_plan_key(sim, exp_add_ms(onset, sim->anticipate_ms), SDLK_9);
     for (int q = 0; q < 3; q++) {
         t += draw_rt(sim);
+        if (q == 0 && t < sim->min_rt_ms)
+            t += sim->min_rt_ms; /* the first answer after the anticipation window */
         rt_ms[q] = t;
         uint64_t due = exp_add_ms(onset, t);
         const SDL_Rect *r = &b->option[q][a[q]];

@@ -96,7 +96,11 @@ static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, 
             a->paused = 1;
             return 0;
         }
-        if ((a->choice = choice_of(rc, t, &ev)) >= 0) {
+        int choice = choice_of(rc, t, &ev);
+        if (choice >= 0 && exp_anticipation(rc, &ev, a->onset, a->stamp, pos))
+            continue;
+        if (choice >= 0) {
+            a->choice = choice;
             exp_input_describe(rc, &ev, &a->in);
             return 0;
         }

@@ -308,6 +308,9 @@ static int present_and_answer(exp_run *rc, const rating_ui *ui, rating_state *s,
             return DL_EABORT;
         if (exp_key_in(&ev, &rc->cfg->key_pause))
             return 1;
+        if ((ev.type == SDL_KEYDOWN || ev.type == SDL_MOUSEBUTTONDOWN) &&
+            exp_anticipation(rc, &ev, s->onset, stamp, pos))
+            continue;
         exp_input_describe(rc, &ev, &s->in);
         if (ev.type == SDL_KEYDOWN && !ev.key.repeat)
             done = on_key(ui, s, ev.key.keysym.sym, stamp);

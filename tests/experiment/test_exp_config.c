@@ -157,6 +157,35 @@ static void test_errors(void **state)
                  "labels separated by commas)");
 }
 
+/* One key, one meaning (issue 11, finding 6): keys active on the same
+ * screen must differ; the message names the later line. */
+static void test_key_clash(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[keys]\nleft = Right\nright = Right\n",
+                 "/lab/exp.ini:6: key 'Right' is bound to both 'right' and 'left' (line 5) in "
+                 "[keys]; one key can have one meaning only");
+    expect_error(HEAD "[keys]\nright = F, K\n",
+                 "/lab/exp.ini:5: key 'F' is bound to both 'right' and 'left' (its default) in "
+                 "[keys]; one key can have one meaning only");
+    expect_error(HEAD "[keys]\nquit = Space\n",
+                 "/lab/exp.ini:5: key 'Space' is bound to both 'quit' and 'continue' (its "
+                 "default) in [keys]; one key can have one meaning only");
+    expect_error(HEAD "[keys]\npause = N\n",
+                 "/lab/exp.ini:5: key 'N' is bound to both 'pause' and 'new' (its default) in "
+                 "[keys]; one key can have one meaning only");
+    expect_error("[experiment]\ntask = rating\nset = r\n[keys]\npause = 5\n",
+                 "/lab/exp.ini:5: key '5' of 'pause' is one the rating screen uses for its "
+                 "answers (digits, arrows, Tab, Enter); choose another");
+    /* keys of different screens may share: R for right and for resume */
+    dl_exp_config *cfg = parse_ok(HEAD "[keys]\nleft = L\nright = R\n");
+    dl_exp_config_free(cfg);
+    /* left/right are not used by the rating task */
+    cfg = parse_ok("[experiment]\ntask = rating\nset = r\n[keys]\nleft = J\n");
+    assert_string_equal(dl_exp_config_value(cfg, "procedure", "min_rt_ms"), "100");
+    dl_exp_config_free(cfg);
+}
+
 static void test_missing_and_cross(void **state)
 {
     (void)state;
@@ -291,7 +320,7 @@ static void test_sim_spec(void **state)
     assert_int_equal(dl_exp_sim_check("speed=3", &err), DL_EINVAL);
     assert_string_equal(err.msg, "--simulate: unknown key 'speed' (keys are accuracy, shared, rt, "
                                  "seed, screen_ms, confirm_ms, mouse, code, resume, "
-                                 "quit_after)");
+                                 "anticipate, quit_after)");
     assert_int_equal(dl_exp_sim_check("shared=2", &err), DL_EINVAL);
     assert_string_equal(err.msg, "--simulate: bad 'shared=2' (expected shared=S, 0 to 1)");
     assert_int_equal(dl_exp_sim_check("code=Max Mustermann", &err), DL_EINVAL);
@@ -318,7 +347,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),          cmocka_unit_test(test_values),
         cmocka_unit_test(test_utf8_texts),        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_missing_and_cross), cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_missing_and_cross),
+        cmocka_unit_test(test_key_clash), cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_instructions_file), cmocka_unit_test(test_examples),
         cmocka_unit_test(test_sim_spec),          cmocka_unit_test(test_format_and_utf8),
     };

@@ -476,6 +476,46 @@ static void test_resume_question_asks_again(void **state)
     fx_teardown(&g);
 }
 
+/* Finding 7: a press stamped before min_rt_ms after the onset (as a press
+ * made while the onset frame was being presented is) does not answer; it
+ * is an anticipation event. Finding 12: each answer records its device,
+ * key or button and click position. */
+static void test_anticipation_and_devices(void **state)
+{
+    (void)state;
+    fx f;
+    setup(&f);
+    char err[2048];
+    /* the wrong key 5 ms after each onset, the right one at 200 ms */
+    assert_int_equal(run(&f, "A1", "accuracy=1,anticipate=5,rt=fixed:200,screen_ms=60,seed=2",
+                         NULL, NULL, err, sizeof err),
+                     0);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM trials WHERE correct = 1"), NALL);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM trials WHERE rt_ms >= 195"), NALL);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM events WHERE kind = 'anticipation'"), NALL);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM answers WHERE device = 'keyboard' AND"
+                               " button IN ('Left', 'Right') AND x_px IS NULL"),
+                     NALL);
+    /* clicks: the mouse, its button and where inside the chosen image */
+    assert_int_equal(run(&f, "A2", "accuracy=1,mouse=1,rt=fixed:200,screen_ms=60,seed=3",
+                         NULL, NULL, err, sizeof err),
+                     0);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM answers a JOIN sessions s ON s.id ="
+                               " a.session_id JOIN observers o ON o.id = s.observer_id WHERE"
+                               " o.code = 'A2' AND a.device = 'mouse' AND a.button = 'left' AND"
+                               " a.x_px > 0 AND a.y_px > 0"),
+                     NALL);
+    /* demographics and windowed land where they belong */
+    assert_int_equal(run(&f, "A3", "rt=fixed:200,screen_ms=60,seed=4", "--age", "31", err,
+                         sizeof err),
+                     0);
+    assert_int_equal(q_int(&f, "SELECT age FROM observers WHERE code = 'A3'"), 31);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM runs WHERE windowed = 1"), 3);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM runs WHERE simulate LIKE 'accuracy=1,%'"),
+                     2);
+    fx_teardown(&f);
+}
+
 int main(void)
 {
     if (!getenv("DL_BINARY") || !getenv("DISPLAY")) {
@@ -491,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_changed_file),
         cmocka_unit_test(test_no_second_session_by_accident),
         cmocka_unit_test(test_resume_question_asks_again),
+        cmocka_unit_test(test_anticipation_and_devices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
