@@ -105,6 +105,13 @@ static void print_json(const dl_exp_result *r)
     dl_json_int(&j, r->drawable_h);
     dl_json_key(&j, "screenshots");
     dl_json_int(&j, (long long)r->screenshots);
+    dl_json_key(&j, "deadlines_missed");
+    dl_json_int(&j, (long long)r->deadlines_missed);
+    dl_json_key(&j, "warnings");
+    dl_json_array_begin(&j);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        dl_json_string(&j, r->warnings[i]);
+    dl_json_array_end(&j);
     dl_json_object_end(&j);
     dl_json_end(&j);
 }
@@ -222,7 +229,10 @@ int cmd_run(int argc, char **argv)
     if (o.simulate && dl_exp_sim_check(o.simulate, &err))
         return cli_usage("run", "%s", err.msg);
     dl_exp_result res;
-    if (dl_exp_run(&o, &res, &err) != 0)
+    int rc = dl_exp_run(&o, &res, &err);
+    for (size_t i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
+    if (rc != 0)
         return cli_fail(&err);
     if (json)
         print_json(&res);

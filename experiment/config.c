@@ -54,6 +54,7 @@ static const key_def keys[] = {
     {"procedure", "practice_feedback", K_BOOL, OFF(practice_feedback), 0, 1, "yes", NULL},
     {"procedure", "feedback_ms", K_INT, OFF(feedback_ms), 0, 10000, "800", NULL},
     {"procedure", "shuffle", K_BOOL, OFF(shuffle), 0, 1, "yes", NULL},
+    {"procedure", "counterbalance_sides", K_BOOL, OFF(counterbalance), 0, 1, "yes", NULL},
     {"procedure", "break_every", K_INT, OFF(break_every), 0, 100000, "0", NULL},
     {"procedure", "iti_ms", K_INT, OFF(iti_ms), 0, 60000, "500", NULL},
     {"procedure", "fixation_ms", K_INT, OFF(fixation_ms), 0, 10000, "0", NULL},

@@ -89,6 +89,12 @@ typedef struct dl_exp_result {
     char renderer[32];
     int drawable_w, drawable_h;
     size_t screenshots; /* PNG files written */
+    size_t deadlines_missed;
+    /* What the experimenter must hear about (also logged as warning events):
+     * a bad refresh measurement, missed deadlines, ... */
+#define DL_EXP_MAX_WARNINGS 8
+    size_t nwarnings;
+    char warnings[DL_EXP_MAX_WARNINGS][256];
 } dl_exp_result;
 
 /* Run a whole session: validate, open the window, preload, show the screens

@@ -75,6 +75,7 @@ struct dl_exp_config {
     char *instructions_path; /* resolved; NULL = no instruction screen */
     char *instructions;      /* its UTF-8 text */
     int practice, practice_feedback, shuffle;
+    int counterbalance; /* 2AFC: mirror every pair for half the observers */
     int feedback_ms, break_every, iti_ms, fixation_ms, deadline_ms, countdown_s;
     int min_rt_ms; /* a faster press is an anticipation, not an answer; 0 = off */
     int screen_min_ms;
@@ -310,6 +311,7 @@ typedef struct exp_run {
     double time_offset_s; /* onset_s = offset + run clock (the session's time base) */
     int64_t run_id;       /* this run's row, once the session is known */
     int new_session;      /* confirmed on screen: supersede the unfinished ones */
+    int sides_mirrored;   /* 2AFC: this session shows every pair mirrored */
     size_t deadlines_missed;
     int experiment_changed;      /* resumed with another file (--allow-changed-experiment) */
     char old_sha256[65];
@@ -358,6 +360,9 @@ int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t 
 /* Queue an event for the store (written in the next quiet moment). */
 void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A warning for the experimenter: a `warning` event, and in the result for
+ * the terminal. */
+void exp_warn(exp_run *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Write queued events to the store (not inside the timed loop). */
 int exp_flush_events(exp_run *rc, dl_error *err);
 /* Save a PNG of the current back buffer once per kind. */

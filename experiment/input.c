@@ -112,6 +112,19 @@ int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t 
     return 1;
 }
 
+void exp_warn(exp_run *rc, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    exp_event(rc, "warning", "%s", msg);
+    dl_exp_result *res = rc->res;
+    if (res && res->nwarnings < DL_EXP_MAX_WARNINGS)
+        snprintf(res->warnings[res->nwarnings++], sizeof res->warnings[0], "%s", msg);
+}
+
 /* The session's time base: this run's clock plus the run's offset, which
  * dl_store_start_run chose so that times go on increasing across runs. */
 double exp_onset_s(const exp_run *rc, uint64_t stamp)

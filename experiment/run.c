@@ -223,6 +223,22 @@ static uint64_t fresh_seed(void)
     return s & ((1ULL << 53) - 1); /* exact in JSON and in a double */
 }
 
+/* Per-observer counterbalancing: half the observers see every pair of the
+ * set mirrored, decided by a hash of the set's seed and the observer code in
+ * lower case, so it is the same in every run of the observer and within a
+ * session the set's own left/right balance is kept. */
+static int mirrored_for(const exp_run *rc)
+{
+    if (!rc->cfg->counterbalance || rc->cfg->task != EXP_TASK_2AFC)
+        return 0;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *p = rc->observer; *p; p++) {
+        h ^= (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        h *= 1099511628211ULL;
+    }
+    return (int)(dl_mix64(rc->set->seed ^ dl_mix64(h)) & 1);
+}
+
 /* Practice items first in set order, then the main items, shuffled. */
 static int new_order(exp_run *rc, dl_error *err)
 {
@@ -239,6 +255,7 @@ static int new_order(exp_run *rc, dl_error *err)
         if (!rc->set->items[i].practice)
             rc->order[k++] = (int)i;
     rc->norder = k;
+    rc->sides_mirrored = mirrored_for(rc);
     if (c->shuffle && k > rc->npractice) {
         gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
         if (!g)
@@ -285,6 +302,7 @@ static int take_over(exp_run *rc, const dl_session *s, dl_error *err)
         return r;
     rc->session_id = s->id;
     rc->seed = s->seed;
+    rc->sides_mirrored = s->sides_mirrored;
     rc->resuming = 1;
     snprintf(rc->res->session_uuid, sizeof rc->res->session_uuid, "%s", s->uuid);
     exp_event(rc, "resume", "resumed at trial %zu of %zu (was %s; pid %d)", rc->next, rc->norder,
@@ -377,6 +395,7 @@ static void session_metadata(exp_run *rc, dl_session *s, int64_t observer_id)
     s->viewing_distance_cm = c->viewing_distance_cm;
     s->screen_width_cm = c->screen_width_cm;
     s->pid = (int)getpid();
+    s->sides_mirrored = rc->sides_mirrored;
 }
 
 static int start_session(exp_run *rc, resume_info *ri, dl_error *err)
@@ -477,7 +496,16 @@ static int begin(exp_run *rc, resume_info *ri, dl_error *err)
     char warn[256];
     exp_display *d = &rc->disp;
     if (exp_display_measure_done(d, warn, sizeof warn) && warn[0])
-        exp_event(rc, "warning", "%s", warn);
+        exp_warn(rc, "%s", warn);
+    /* A mean far from the mode's refresh means frames are being missed (or
+     * the mode is misreported): the onsets are then not where they seem. */
+    if (d->measured && !d->vsync_emulated && d->nominal_ms > 0 &&
+        fabs(d->refresh_mean_ms - d->nominal_ms) > 0.1 * d->nominal_ms)
+        exp_warn(rc,
+                 "measured refresh interval %.3f ms (SD %.3f) is far from the display mode's "
+                 "%.3f ms: frames are being missed or the mode is reported wrongly; check the "
+                 "display set-up before testing observers",
+                 d->refresh_mean_ms, d->refresh_sd_ms, d->nominal_ms);
     if (d->vsync_emulated)
         exp_event(rc, "info",
                   "no vsync from the display (%s, %s): frames paced at %.3f ms by "
@@ -534,6 +562,7 @@ static void fill_result(exp_run *rc, dl_exp_result *res)
     snprintf(res->renderer, sizeof res->renderer, "%s", d->renderer);
     res->drawable_w = d->draw_w;
     res->drawable_h = d->draw_h;
+    res->deadlines_missed = rc->deadlines_missed;
     if (rc->sim)
         exp_sim_rt_stats(rc->sim, &res->rt_n, &res->rt_err_median_ms, &res->rt_err_p99_ms,
                          &res->rt_err_max_ms);
@@ -542,6 +571,10 @@ static void fill_result(exp_run *rc, dl_exp_result *res)
 static int finish(exp_run *rc, int r, dl_error *err)
 {
     dl_exp_result *res = rc->res;
+    if (rc->deadlines_missed)
+        exp_warn(rc, "%zu trial%s of this run missed the %d ms deadline (logged as no response)",
+                 rc->deadlines_missed, rc->deadlines_missed == 1 ? "" : "s",
+                 rc->cfg->deadline_ms);
     if (r == 0 || r == DL_EABORT) {
         const char *status = r == 0 ? "completed" : "aborted";
         snprintf(res->status, sizeof res->status, "%s", status);

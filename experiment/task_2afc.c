@@ -177,10 +177,11 @@ static int prepare(exp_run *rc, size_t pos, afc_trial *t, const exp_text *q)
 {
     t->item = rc->order[pos];
     const dl_set_item *it = &rc->set->items[t->item];
-    t->trivial_left = it->trivial_left;
+    /* counterbalanced: the set's sides, or all of them mirrored */
+    t->trivial_left = rc->sides_mirrored ? !it->trivial_left : it->trivial_left;
     exp_stim *a = exp_item_stim(rc, t->item, 0), *b = exp_item_stim(rc, t->item, 1);
-    t->left = it->trivial_left ? a : b;
-    t->right = it->trivial_left ? b : a;
+    t->left = t->trivial_left ? a : b;
+    t->right = t->trivial_left ? b : a;
     layout(rc, t);
     int kind = pos < rc->npractice ? SHOT_PRACTICE : SHOT_TRIAL;
     if (rc->opt->screenshots_dir && !rc->shot_done[kind]) {

@@ -52,8 +52,11 @@ static int show_break(exp_run *rc, size_t pos, dl_error *err)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     exp_event(rc, "info", "break after %s of %s main trials", sdone, stotal);
     int r = exp_flush_events(rc, err);
+    uint64_t t = exp_now();
     if (!r)
         r = exp_screen_message(rc, SHOT_BREAK, "", body, err);
+    if (!r)
+        exp_event(rc, "info", "break ended after %.1f s", exp_ms(t, exp_now()) / 1000.0);
     free(body);
     return r;
 }

@@ -126,6 +126,7 @@ typedef struct dl_session {
     int64_t superseded_by;        /* 0, or the session started instead (--new-session) */
     char current_sha256[65];      /* experiment file of the latest run ("" if unknown) */
     char *questions_json;         /* rating questions the session used, or NULL */
+    int sides_mirrored;           /* 2AFC: every pair shown mirrored (counterbalancing) */
 } dl_session;
 
 /* Start a session: status `running`, a new UUID (v4, /dev/urandom),

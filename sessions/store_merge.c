@@ -497,7 +497,7 @@ static int merge_superseded(merge *m)
     " experiment_sha256, software_version, git_revision, sdl_version, video_driver, renderer,"     \
     " display_mode, refresh_mean_ms, refresh_sd_ms, window_w, window_h, drawable_w,"               \
     " drawable_h, viewing_distance_cm, screen_width_cm, pid, hostname, simulated,"              \
-    " questions_json"
+    " questions_json, sides_mirrored"
 
 static int copy_session(merge *m, sqlite3_stmt *sel, int64_t *dst_id)
 {
@@ -507,7 +507,7 @@ static int copy_session(merge *m, sqlite3_stmt *sel, int64_t *dst_id)
                         "INSERT INTO sessions(observer_id, set_id, " SESSION_DATA_COLUMNS ")"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
                         " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-                        " ?29)",
+                        " ?29, ?30)",
                         &ins, op, m->err);
     if (rc)
         return rc;

@@ -128,6 +128,8 @@ static const char schema_v2[] =
     "ALTER TABLE sessions ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE sessions ADD COLUMN superseded_by INTEGER REFERENCES sessions(id);"
     "ALTER TABLE sessions ADD COLUMN questions_json TEXT;"
+    /* 1: this observer saw every 2AFC pair mirrored (counterbalancing) */
+    "ALTER TABLE sessions ADD COLUMN sides_mirrored INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX observers_code_nocase ON observers(code COLLATE NOCASE);"
     "CREATE TABLE runs("
     " id INTEGER PRIMARY KEY,"

@@ -16,7 +16,7 @@
     " s.git_revision, s.sdl_version, s.video_driver, s.renderer, s.display_mode,"                  \
     " s.refresh_mean_ms, s.refresh_sd_ms, s.window_w, s.window_h, s.drawable_w, s.drawable_h,"     \
     " s.viewing_distance_cm, s.screen_width_cm, s.pid, s.hostname, s.simulated,"                 \
-    " s.superseded_by, s.questions_json,"                                                          \
+    " s.superseded_by, s.questions_json, s.sides_mirrored,"                                        \
     " coalesce((SELECT r.experiment_sha256 FROM runs r WHERE r.session_id = s.id"                \
     "  AND r.experiment_sha256 IS NOT NULL ORDER BY r.seq DESC LIMIT 1), s.experiment_sha256)"
 
@@ -110,6 +110,8 @@ static void bind_session(sqlite3_stmt *s, const dl_session *x, const char *order
     st_bind_double(s, 24, x->screen_width_cm);
     sqlite3_bind_int(s, 25, x->pid);
     st_bind_text(s, 26, x->hostname);
+    sqlite3_bind_int(s, 27, x->sides_mirrored != 0);
+    st_bind_text(s, 28, x->questions_json);
 }
 
 /* Fill what start_session owns: uuid, status, start time, pid, host. */
@@ -160,9 +162,10 @@ int dl_store_start_session(dl_store *st, dl_session *sess, dl_error *err)
                     " trial_order, norder, experiment_text, experiment_sha256, software_version,"
                     " git_revision, sdl_version, video_driver, renderer, display_mode,"
                     " refresh_mean_ms, refresh_sd_ms, window_w, window_h, drawable_w, drawable_h,"
-                    " viewing_distance_cm, screen_width_cm, pid, hostname) VALUES (?1, ?2, ?3,"
-                    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-                    " ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                    " viewing_distance_cm, screen_width_cm, pid, hostname, sides_mirrored,"
+                    " questions_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
+                    " ?28)",
                     &s, op, err);
     if (!rc) {
         bind_session(s, sess, order);
@@ -251,7 +254,8 @@ static int read_session_row(sqlite3_stmt *s, dl_session *x)
     x->simulated = sqlite3_column_int(s, 28);
     x->superseded_by = sqlite3_column_int64(s, 29);
     x->questions_json = st_col_strdup(s, 30, &oom);
-    snprintf(x->current_sha256, sizeof x->current_sha256, "%s", st_col_text(s, 31));
+    x->sides_mirrored = sqlite3_column_int(s, 31);
+    snprintf(x->current_sha256, sizeof x->current_sha256, "%s", st_col_text(s, 32));
     return oom ? DL_ENOMEM : rc;
 }
 

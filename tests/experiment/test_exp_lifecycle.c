@@ -516,6 +516,101 @@ static void test_anticipation_and_devices(void **state)
     fx_teardown(&f);
 }
 
+/* Finding 13: the trivial image's side is counterbalanced per observer (all
+ * pairs mirrored for about half of them), stable across runs and case of
+ * the code; counterbalance_sides = no keeps the set's sides. */
+static void test_counterbalanced_sides(void **state)
+{
+    (void)state;
+    fx f;
+    fx_opts o = {"2afc", "cb", 4, 0, 32, 24, 0};
+    assert_int_equal(fx_setup(&f, &o), 0);
+    const char *body = "[procedure]\niti_ms = 50\ncountdown_s = 0\nscreen_min_ms = 20\n"
+                       "[display]\nrefresh_frames = 10\n";
+    assert_int_equal(fx_ini(&f, "2afc", "cb", body), 0);
+    char err[2048], code[16];
+    for (int i = 0; i < 6; i++) {
+        snprintf(code, sizeof code, "CB%d", i);
+        assert_int_equal(run(&f, code, "rt=fixed:150,screen_ms=30,seed=1", NULL, NULL, err,
+                             sizeof err),
+                         0);
+    }
+    /* shown sides agree with the set's, or all are mirrored, per session */
+    const char *shown = "SELECT count(*) FROM trials t JOIN sessions s ON s.id = t.session_id"
+                        " JOIN set_items it ON it.set_id = s.set_id AND it.idx = t.item_index"
+                        " JOIN images ia ON ia.id = it.image_a"
+                        " WHERE ((t.left_image = ia.path) = (it.trivial_left = 1))"
+                        " = (s.sides_mirrored = 1)";
+    assert_int_equal(q_int(&f, shown), 0);
+    long long mirrored = q_int(&f, "SELECT sum(sides_mirrored) FROM sessions");
+    assert_true(mirrored >= 1 && mirrored <= 5);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM trials WHERE correct = 1"),
+                     q_int(&f, "SELECT count(*) FROM trials t JOIN sessions s ON s.id ="
+                               " t.session_id JOIN set_items it ON it.set_id = s.set_id AND"
+                               " it.idx = t.item_index JOIN images ia ON ia.id = it.image_a"
+                               " WHERE t.choice = CASE WHEN t.left_image = ia.path THEN 0"
+                               " ELSE 1 END"));
+    /* the same observer in another database decides the same: cb0 is CB0 */
+    long long cb0 = q_int(&f, "SELECT sides_mirrored FROM sessions s JOIN observers o ON"
+                              " o.id = s.observer_id WHERE o.code = 'CB0'");
+    fx g;
+    assert_int_equal(fx_setup(&g, &o), 0);
+    assert_int_equal(fx_ini(&g, "2afc", "cb", body), 0);
+    assert_int_equal(run(&g, "cb0", "rt=fixed:150,screen_ms=30,seed=1", NULL, NULL, err,
+                         sizeof err),
+                     0);
+    assert_int_equal(q_int(&g, "SELECT sides_mirrored FROM sessions"), cb0);
+    /* switched off: never mirrored */
+    fx h;
+    assert_int_equal(fx_setup(&h, &o), 0);
+    char body2[512];
+    snprintf(body2, sizeof body2, "%s", "[procedure]\niti_ms = 50\ncountdown_s = 0\n"
+                                        "screen_min_ms = 20\ncounterbalance_sides = no\n"
+                                        "[display]\nrefresh_frames = 10\n");
+    assert_int_equal(fx_ini(&h, "2afc", "cb", body2), 0);
+    for (int i = 0; i < 6; i++) {
+        snprintf(code, sizeof code, "CB%d", i);
+        assert_int_equal(run(&h, code, "rt=fixed:150,screen_ms=30,seed=1", NULL, NULL, err,
+                             sizeof err),
+                         0);
+    }
+    assert_int_equal(q_int(&h, "SELECT sum(sides_mirrored) FROM sessions"), 0);
+    assert_int_equal(q_int(&h, shown), 0);
+    fx_teardown(&f);
+    fx_teardown(&g);
+    fx_teardown(&h);
+}
+
+/* Finding 11: the experimenter is told how many deadlines were missed, in
+ * the terminal and as a warning event; break ends are logged (finding 12). */
+static void test_missed_deadlines_told(void **state)
+{
+    (void)state;
+    fx f;
+    fx_opts o = {"2afc", "dl", 4, 0, 32, 24, 0};
+    assert_int_equal(fx_setup(&f, &o), 0);
+    assert_int_equal(fx_ini(&f, "2afc", "dl",
+                            "[procedure]\niti_ms = 50\ncountdown_s = 0\nscreen_min_ms = 20\n"
+                            "deadline_ms = 150\nbreak_every = 2\n[display]\nrefresh_frames = 10\n"),
+                     0);
+    char err[2048];
+    assert_int_equal(run(&f, "D1", "rt=fixed:400,screen_ms=30,seed=1", NULL, NULL, err,
+                         sizeof err),
+                     0);
+    assert_string_equal(err, "dddlab: warning: 4 trials of this run missed the 150 ms deadline "
+                             "(logged as no response)\n");
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM trials WHERE choice = -1"), 4);
+    assert_int_equal(q_int(&f, "SELECT deadlines_missed FROM runs"), 4);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM events WHERE kind = 'warning' AND detail"
+                               " LIKE '4 trials of this run missed%'"),
+                     1);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM answers WHERE value IS NULL"), 4);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM events WHERE detail LIKE 'break ended after"
+                               " %'"),
+                     1);
+    fx_teardown(&f);
+}
+
 int main(void)
 {
     if (!getenv("DL_BINARY") || !getenv("DISPLAY")) {
@@ -532,6 +627,8 @@ int main(void)
         cmocka_unit_test(test_no_second_session_by_accident),
         cmocka_unit_test(test_resume_question_asks_again),
         cmocka_unit_test(test_anticipation_and_devices),
+        cmocka_unit_test(test_counterbalanced_sides),
+        cmocka_unit_test(test_missed_deadlines_told),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
