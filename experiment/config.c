@@ -62,7 +62,7 @@ static const key_def keys[] = {
     {"procedure", "min_rt_ms", K_INT, OFF(min_rt_ms), 0, 5000, "100", NULL},
     {"procedure", "countdown_s", K_INT, OFF(countdown_s), 0, 10, "3", NULL},
     {"procedure", "screen_min_ms", K_INT, OFF(screen_min_ms), 0, 10000, "300", NULL},
-    {"procedure", "priority", K_PRIORITY, OFF(high_priority), 0, 1, "high", NULL},
+    {"procedure", "priority", K_PRIORITY, OFF(high_priority), 0, 2, "realtime", NULL},
 
     {"display", "refresh_frames", K_INT, OFF(refresh_frames), 10, 1000, "90", NULL},
     {"display", "background", K_COLOR, OFF(background), 0, 0, "auto", "auto"},
@@ -369,7 +369,7 @@ static const char *type_hint(const key_def *k, char *buf, size_t len)
     case K_TASK:
         return "2afc or rating";
     case K_PRIORITY:
-        return "high or normal";
+        return "realtime, high or normal";
     case K_BOOL:
         return "yes or no";
     case K_SEED:
@@ -422,8 +422,10 @@ static int apply(dl_exp_config *cfg, const key_def *k, const char *v, char *why,
             ok = 0;
         break;
     case K_PRIORITY:
-        ok = strcmp(v, "high") == 0 || strcmp(v, "normal") == 0;
-        cfg->high_priority = strcmp(v, "high") == 0;
+        ok = strcmp(v, "realtime") == 0 || strcmp(v, "high") == 0 || strcmp(v, "normal") == 0;
+        cfg->high_priority = strcmp(v, "realtime") == 0 ? EXP_PRIO_REALTIME
+                             : strcmp(v, "high") == 0   ? EXP_PRIO_HIGH
+                                                        : EXP_PRIO_NORMAL;
         break;
     case K_NAME:
     case K_PATH:

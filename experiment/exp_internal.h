@@ -15,6 +15,9 @@
 /* ---- experiment file (config.c) ------------------------------------------------------------- */
 
 enum { EXP_TASK_2AFC = 1, EXP_TASK_RATING = 2 };
+/* priority = normal | high (nice -10) | realtime (SCHED_FIFO + locked memory,
+ * else nice -10) */
+enum { EXP_PRIO_NORMAL = 0, EXP_PRIO_HIGH = 1, EXP_PRIO_REALTIME = 2 };
 
 #define EXP_MAX_KEYS 8
 typedef struct exp_keys {
@@ -79,7 +82,7 @@ struct dl_exp_config {
     int feedback_ms, break_every, iti_ms, fixation_ms, deadline_ms, countdown_s;
     int min_rt_ms; /* a faster press is an anticipation, not an answer; 0 = off */
     int screen_min_ms;
-    int high_priority;  /* nice -10 during the session, where allowed */
+    int high_priority;  /* EXP_PRIO_*: what to ask for during the session */
     int refresh_frames; /* frame intervals measured at start-up */
 
     exp_color background, text_color, highlight;
@@ -317,6 +320,7 @@ typedef struct exp_run {
     char old_sha256[65];
     const char *sched_policy;    /* what raise_priority obtained */
     int sched_priority, nice_now, memory_locked;
+    int sched_raised; /* SCHED_FIFO obtained: back to SCHED_OTHER at the end */
     uint64_t start_counter;
     char observer[64];
     int resuming;

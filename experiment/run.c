@@ -12,6 +12,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -466,17 +468,46 @@ static int start_run(exp_run *rc, dl_error *err)
     return 0;
 }
 
-/* A busy machine should not make the session late: like other
- * psychophysics software we ask for a higher priority (nice -10) while it
- * runs. The loop sleeps between polls, so it takes little CPU. What was
- * obtained goes into the run row. */
+/* A busy machine should not make the session late. Like Psychtoolbox's
+ * Priority() and PsychoPy's rush(), ask for real-time scheduling (SCHED_FIFO
+ * at a moderate priority: above every normal process, below the kernel's
+ * own threads) and lock the memory already mapped (the textures are loaded
+ * by now) so no page fault waits for the disk; where that is not allowed,
+ * nice -10. The loop sleeps between polls, so a real-time runner leaves the
+ * CPU to others. What was obtained goes into the run row. */
+#define EXP_RT_PRIORITY 10
+
+static void realtime(exp_run *rc)
+{
+    struct sched_param sp = {.sched_priority = EXP_RT_PRIORITY};
+    int max = sched_get_priority_max(SCHED_FIFO);
+    if (max > 0 && sp.sched_priority > max)
+        sp.sched_priority = max;
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0) {
+        rc->sched_policy = "SCHED_FIFO";
+        rc->sched_priority = sp.sched_priority;
+        rc->sched_raised = 1;
+    } else {
+        exp_event(rc, "info",
+                  "no real-time scheduling (%s); see docs/experiment.md, Timing, on how a lab "
+                  "grants it",
+                  strerror(errno));
+    }
+    if (mlockall(MCL_CURRENT) == 0)
+        rc->memory_locked = 1;
+    else
+        exp_event(rc, "info", "memory not locked (%s)", strerror(errno));
+}
+
 static void raise_priority(exp_run *rc)
 {
     rc->sched_policy = "SCHED_OTHER";
     errno = 0;
     int old = getpriority(PRIO_PROCESS, 0);
     rc->nice_now = old == -1 && errno ? 0 : old;
-    if (!rc->cfg->high_priority || (old == -1 && errno) || old <= -10)
+    if (rc->cfg->high_priority == EXP_PRIO_REALTIME)
+        realtime(rc);
+    if (rc->sched_raised || !rc->cfg->high_priority || (old == -1 && errno) || old <= -10)
         return;
     if (setpriority(PRIO_PROCESS, 0, -10) != 0) {
         exp_event(rc, "info",
@@ -599,6 +630,12 @@ static int finish(exp_run *rc, int r, dl_error *err)
 
 static void cleanup(exp_run *rc, resume_info *ri)
 {
+    if (rc->sched_raised) { /* back to normal before the end screen's successors */
+        struct sched_param sp = {.sched_priority = 0};
+        sched_setscheduler(0, SCHED_OTHER, &sp);
+    }
+    if (rc->memory_locked)
+        munlockall();
     if (rc->priority_raised && setpriority(PRIO_PROCESS, 0, rc->old_nice) != 0)
         rc->priority_raised = 0; /* an unprivileged process cannot lower it back */
     dl_sessions_free(ri->list, ri->n);

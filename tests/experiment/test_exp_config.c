@@ -134,6 +134,9 @@ static void test_errors(void **state)
     expect_error(HEAD "[keys]\nleft = Left, Foo\n",
                  "/lab/exp.ini:5: unknown key name 'Foo' (expected SDL key names separated by "
                  "commas, e.g. Left, F)");
+    expect_error(HEAD "[procedure]\npriority = max\n",
+                 "/lab/exp.ini:5: bad value 'max' for 'priority' (expected realtime, high or "
+                 "normal)");
     expect_error(HEAD "[procedure]\npractice = maybe\n",
                  "/lab/exp.ini:5: bad value 'maybe' for 'practice' (expected yes or no)");
     expect_error("[experiment]\ntask = 3afc\nset = a\n",

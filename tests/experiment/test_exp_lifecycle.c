@@ -513,6 +513,13 @@ static void test_anticipation_and_devices(void **state)
     assert_int_equal(q_int(&f, "SELECT count(*) FROM runs WHERE windowed = 1"), 3);
     assert_int_equal(q_int(&f, "SELECT count(*) FROM runs WHERE simulate LIKE 'accuracy=1,%'"),
                      2);
+    /* priority = realtime (the default): SCHED_FIFO 10, or the fallback with
+     * an info event saying why (an unprivileged account) */
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM runs r WHERE (r.sched_policy = 'SCHED_FIFO'"
+                               " AND r.sched_priority = 10) OR (r.sched_policy = 'SCHED_OTHER'"
+                               " AND EXISTS (SELECT 1 FROM events e WHERE e.run_id = r.id AND"
+                               " e.detail LIKE 'no real-time scheduling (%'))"),
+                     3);
     fx_teardown(&f);
 }
 
