@@ -54,14 +54,41 @@ enum {
     TXT_Q1,
     TXT_Q2,
     TXT_Q3,
+    TXT_Q4, /* q4..q9 follow q1..q3: TXT_Q1 + i is question i's text */
+    TXT_Q5,
+    TXT_Q6,
+    TXT_Q7,
+    TXT_Q8,
+    TXT_Q9,
+    TXT_Q1_OPTIONS,
     TXT_Q2_OPTIONS,
     TXT_Q3_OPTIONS,
+    TXT_Q4_OPTIONS, /* TXT_Q1_OPTIONS + i is question i's labels */
+    TXT_Q5_OPTIONS,
+    TXT_Q6_OPTIONS,
+    TXT_Q7_OPTIONS,
+    TXT_Q8_OPTIONS,
+    TXT_Q9_OPTIONS,
     TXT_RATING_HINT,
     TXT_CONFIRM,
     TXT_COUNT
 };
 
 #define EXP_MAX_OPTIONS 5
+#define EXP_MAX_QUESTIONS 9
+
+/* A rating question as the experiment file defines it ([questions] and
+ * [text]); the paper's three are the default. */
+enum { EXP_Q_COUNT, EXP_Q_ORDERED, EXP_Q_UNORDERED };
+enum { EXP_LEVEL_NOMINAL, EXP_LEVEL_ORDINAL, EXP_LEVEL_INTERVAL, EXP_LEVEL_RATIO };
+typedef struct exp_question {
+    char key[4];      /* "q1" ... "q9": answers.question */
+    const char *text; /* cfg->text[TXT_Q1 + i] */
+    int type;         /* EXP_Q_*: a count answers 0-9; the others pick a label */
+    int level;        /* EXP_LEVEL_*: how its agreement is analysed */
+    int nopt;         /* labels (0 for a count) */
+    char *const *opt; /* cfg->qopt[i] */
+} exp_question;
 
 struct dl_exp_config {
     char *path;      /* as given */
@@ -99,12 +126,25 @@ struct dl_exp_config {
 
     char *text[TXT_COUNT];
     int q2_nopt, q3_nopt;
+    /* the rating questions: [questions] count, qN = TYPE LEVEL */
+    int nquestions;
+    int qtype[EXP_MAX_QUESTIONS], qlevel[EXP_MAX_QUESTIONS];
+    int qnopt[EXP_MAX_QUESTIONS];
+    char *qopt[EXP_MAX_QUESTIONS][EXP_MAX_OPTIONS];
+    exp_question question[EXP_MAX_QUESTIONS];
     char *q2_opt[EXP_MAX_OPTIONS], *q3_opt[EXP_MAX_OPTIONS];
 
     /* every value as text after defaults, for dl_exp_config_value */
     char **values;
     size_t nvalues;
 };
+
+/* 1 when the questions are the kinds the rating screen shows today: three,
+ * q1 a count, q2 and q3 with labels (texts, labels and levels may differ). */
+int exp_questions_standard(const dl_exp_config *cfg);
+/* The question definitions as JSON, stored with each rating session so the
+ * analysis can follow them; caller frees. NULL when out of memory. */
+char *exp_questions_json(const dl_exp_config *cfg);
 
 /* A text with {name} placeholders filled ("{done}" -> "120"); caller frees. */
 char *exp_format(const char *tmpl, const char *const *names, const char *const *values, size_t n);

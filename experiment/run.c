@@ -109,6 +109,12 @@ static int before_window(exp_run *rc, resume_info *ri, dl_error *err)
 {
     const dl_exp_options *o = rc->opt;
     int r = dl_exp_config_load(o->experiment_path, &rc->cfg, err);
+    if (!r && rc->cfg->task == EXP_TASK_RATING && !exp_questions_standard(rc->cfg))
+        r = dl_fail(err, DL_EINVAL,
+                    "%s: the rating screen does not show these questions yet: it shows three, "
+                    "q1 a count and q2 and q3 with labels (their texts, labels and levels may "
+                    "be changed)",
+                    o->experiment_path);
     if (!r && o->simulate)
         r = exp_sim_new(o->simulate, &rc->sim, err);
     if (!r && o->observer_code)
@@ -415,7 +421,11 @@ static int start_session(exp_run *rc, resume_info *ri, dl_error *err)
     dl_session s;
     memset(&s, 0, sizeof s);
     session_metadata(rc, &s, obs.id);
+    /* the questions asked, so the analysis can follow them */
+    if (rc->cfg->task == EXP_TASK_RATING && !(s.questions_json = exp_questions_json(rc->cfg)))
+        return dl_fail(err, DL_ENOMEM, "out of memory");
     r = dl_store_start_session(rc->st, &s, err);
+    free(s.questions_json);
     /* the store filled these three for us; the rest are ours */
     free(s.status);
     free(s.started_utc);

@@ -143,7 +143,7 @@ static void test_errors(void **state)
                  "/lab/exp.ini:2: bad value '3afc' for 'task' (expected 2afc or rating)");
     expect_error(HEAD "[screen]\nwidth = 3\n",
                  "/lab/exp.ini:4: unknown section [screen] (sections are: experiment, procedure, "
-                 "display, keys, text)");
+                 "display, keys, text, questions)");
     expect_error(HEAD "[procedure]\niti_ms = 1\n[procedure]\niti_ms = 2\n",
                  "/lab/exp.ini:7: duplicate key 'iti_ms' in section [procedure] (first at line 5)");
     expect_error("task = 2afc\n", "/lab/exp.ini:1: key 'task' outside a section (start with "
@@ -187,6 +187,60 @@ static void test_key_clash(void **state)
     cfg = parse_ok("[experiment]\ntask = rating\nset = r\n[keys]\nleft = J\n");
     assert_string_equal(dl_exp_config_value(cfg, "procedure", "min_rt_ms"), "100");
     dl_exp_config_free(cfg);
+}
+
+/* Rating questions from the experiment file (issue 11): the paper's three by
+ * default; up to nine, each with its type, labels and analysis level. */
+static void test_questions(void **state)
+{
+    (void)state;
+    dl_exp_config *cfg = parse_ok("[experiment]\ntask = rating\nset = r\n");
+    assert_int_equal(cfg->nquestions, 3);
+    assert_string_equal(cfg->question[0].key, "q1");
+    assert_int_equal(cfg->question[0].type, EXP_Q_COUNT);
+    assert_int_equal(cfg->question[0].level, EXP_LEVEL_INTERVAL);
+    assert_int_equal(cfg->question[0].nopt, 0);
+    assert_int_equal(cfg->question[1].type, EXP_Q_ORDERED);
+    assert_int_equal(cfg->question[2].level, EXP_LEVEL_ORDINAL);
+    assert_int_equal(cfg->question[2].nopt, 3);
+    assert_string_equal(cfg->question[2].opt[1], "Slightly");
+    assert_true(exp_questions_standard(cfg));
+    char *json = exp_questions_json(cfg);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "{\"key\":\"q2\",\"text\":\"Is there a main category in the "
+                                 "image?\",\"type\":\"ordered\",\"level\":\"ordinal\","
+                                 "\"options\":[\"No\",\"Maybe\",\"Yes\"]}"));
+    free(json);
+    dl_exp_config_free(cfg);
+    /* four questions of different types */
+    cfg = parse_ok("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 4\n"
+                   "q2 = unordered nominal\nq3 = ordered ratio\nq4 = count ordinal\n"
+                   "[text]\nq2 = Which animal?\nq2_options = Dog, Cat, Bird\n"
+                   "q4 = How many dogs?\n");
+    assert_int_equal(cfg->nquestions, 4);
+    assert_int_equal(cfg->question[1].type, EXP_Q_UNORDERED);
+    assert_int_equal(cfg->question[1].level, EXP_LEVEL_NOMINAL);
+    assert_string_equal(cfg->question[1].text, "Which animal?");
+    assert_string_equal(cfg->question[1].opt[2], "Bird");
+    assert_int_equal(cfg->question[2].level, EXP_LEVEL_RATIO);
+    assert_int_equal(cfg->question[3].type, EXP_Q_COUNT);
+    assert_string_equal(cfg->question[3].key, "q4");
+    assert_false(exp_questions_standard(cfg));
+    dl_exp_config_free(cfg);
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 5\n",
+                 "/lab/exp.ini:5: question 4 is asked (count = 5) but has no text: add "
+                 "'q4 = ...' to [text]");
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 4\n"
+                 "q4 = ordered ordinal\n[text]\nq4 = Sharp?\n",
+                 "/lab/exp.ini:6: question 4 is ordered but has no answer labels: add "
+                 "'q4_options = A, B, ...' to [text]");
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\nq1 = count loud\n",
+                 "/lab/exp.ini:5: bad value 'count loud' for 'q1' (expected a type (count, "
+                 "ordered or unordered) and the level its agreement is analysed at (nominal, "
+                 "ordinal, interval or ratio), e.g. 'ordered ordinal')");
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 10\n",
+                 "/lab/exp.ini:5: bad value '10' for 'count' (expected a whole number from 1 "
+                 "to 9)");
 }
 
 static void test_missing_and_cross(void **state)
@@ -351,7 +405,8 @@ int main(void)
         cmocka_unit_test(test_defaults),          cmocka_unit_test(test_values),
         cmocka_unit_test(test_utf8_texts),        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_missing_and_cross),
-        cmocka_unit_test(test_key_clash), cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_key_clash),
+        cmocka_unit_test(test_questions), cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_instructions_file), cmocka_unit_test(test_examples),
         cmocka_unit_test(test_sim_spec),          cmocka_unit_test(test_format_and_utf8),
     };
