@@ -330,9 +330,12 @@ enum {
     SHOT_COUNT
 };
 
+typedef struct exp_task exp_task;
+
 typedef struct exp_run {
     const dl_exp_options *opt;
     dl_exp_config *cfg;
+    const exp_task *task; /* the task's runner (tasks.c) */
     dl_store *st;
     dl_stim_set *set;
     exp_sim *sim;
@@ -440,9 +443,28 @@ int exp_find_set(exp_run *rc, dl_error *err);
 int exp_preload(exp_run *rc, dl_error *err);
 void exp_unload(exp_run *rc);
 
-/* Tasks (task_2afc.c, task_rating.c): run the trials from rc->next on. */
-int exp_task_2afc(exp_run *rc, dl_error *err);
-int exp_task_rating(exp_run *rc, dl_error *err);
+/* A task is one file (task_*.c) behind this interface; tasks.c lists them,
+ * and the runner knows no task by name. A third task is a new file and a
+ * line in tasks.c (and its name in the experiment file's `task` and in the
+ * stimulus sets' `task` column). */
+typedef struct exp_task {
+    int id;           /* EXP_TASK_*, as the experiment file names it */
+    const char *name; /* "2afc" */
+    int has_sides;    /* items are left/right pairs: counterbalance_sides applies */
+    /* Before the window: refuse what the task cannot show (NULL: nothing). */
+    int (*check)(const dl_exp_config *cfg, dl_error *err);
+    /* Drawable px one item needs on screen (stimuli are shown unscaled). */
+    void (*item_size)(exp_run *rc, int item, int *w, int *h);
+    /* What a session stores about the task's questions (malloc'd JSON), or
+     * NULL for none; *oom is set when it could not be made. */
+    char *(*session_json)(const dl_exp_config *cfg, int *oom);
+    /* Run the trials from rc->next on. */
+    int (*run)(exp_run *rc, dl_error *err);
+} exp_task;
+
+extern const exp_task exp_task_2afc_def, exp_task_rating_def;
+/* The task the experiment file names (never NULL for a parsed file). */
+const exp_task *exp_task_of(const dl_exp_config *cfg);
 /* Shared between the tasks (trials.c). */
 int exp_between_trials(exp_run *rc, size_t pos, dl_error *err);
 /* The rest of the inter-trial interval (from rc->iti_start) and the

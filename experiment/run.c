@@ -109,12 +109,10 @@ static int before_window(exp_run *rc, resume_info *ri, dl_error *err)
 {
     const dl_exp_options *o = rc->opt;
     int r = dl_exp_config_load(o->experiment_path, &rc->cfg, err);
-    if (!r && rc->cfg->task == EXP_TASK_RATING && !exp_questions_standard(rc->cfg))
-        r = dl_fail(err, DL_EINVAL,
-                    "%s: the rating screen does not show these questions yet: it shows three, "
-                    "q1 a count and q2 and q3 with labels (their texts, labels and levels may "
-                    "be changed)",
-                    o->experiment_path);
+    if (!r && !(rc->task = exp_task_of(rc->cfg)))
+        r = dl_fail(err, DL_EINVAL, "%s: no runner for this task", o->experiment_path);
+    if (!r && rc->task->check)
+        r = rc->task->check(rc->cfg, err);
     if (!r && o->simulate)
         r = exp_sim_new(o->simulate, &rc->sim, err);
     if (!r && o->observer_code)
@@ -170,18 +168,10 @@ static int check_fit(exp_run *rc, dl_error *err)
 {
     int need_w = 0, need_h = 0;
     for (size_t i = 0; i < rc->set->nitems; i++) {
-        SDL_Rect a, b;
-        exp_stim *sa = exp_item_stim(rc, (int)i, 0), *sb = exp_item_stim(rc, (int)i, 1);
-        if (!sa->surf)
+        if (!exp_item_stim(rc, (int)i, 0)->surf)
             continue;
-        exp_image_rect(rc, sa, 0, 0, &a);
-        int w = a.w, h = a.h;
-        if (rc->cfg->task == EXP_TASK_2AFC) {
-            exp_image_rect(rc, sb, 0, 0, &b);
-            int m = a.w > b.w ? a.w : b.w;
-            w = 2 * m + exp_gap_px(rc, m);
-            h = a.h > b.h ? a.h : b.h;
-        }
+        int w = 0, h = 0;
+        rc->task->item_size(rc, (int)i, &w, &h);
         need_w = w > need_w ? w : need_w;
         need_h = h > need_h ? h : need_h;
     }
@@ -237,7 +227,7 @@ static uint64_t fresh_seed(void)
  * session the set's own left/right balance is kept. */
 static int mirrored_for(const exp_run *rc)
 {
-    if (!rc->cfg->counterbalance || rc->cfg->task != EXP_TASK_2AFC)
+    if (!rc->cfg->counterbalance || !rc->task->has_sides)
         return 0;
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (const char *p = rc->observer; *p; p++) {
@@ -422,7 +412,9 @@ static int start_session(exp_run *rc, resume_info *ri, dl_error *err)
     memset(&s, 0, sizeof s);
     session_metadata(rc, &s, obs.id);
     /* the questions asked, so the analysis can follow them */
-    if (rc->cfg->task == EXP_TASK_RATING && !(s.questions_json = exp_questions_json(rc->cfg)))
+    int oom = 0;
+    if (rc->task->session_json && !(s.questions_json = rc->task->session_json(rc->cfg, &oom)) &&
+        oom)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     r = dl_store_start_session(rc->st, &s, err);
     free(s.questions_json);
@@ -579,7 +571,7 @@ static int run_session(exp_run *rc, resume_info *ri, dl_error *err)
     if (!r)
         r = begin(rc, ri, err);
     if (!r)
-        r = rc->cfg->task == EXP_TASK_2AFC ? exp_task_2afc(rc, err) : exp_task_rating(rc, err);
+        r = rc->task->run(rc, err);
     return r;
 }
 

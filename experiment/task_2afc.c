@@ -224,7 +224,7 @@ static int run_trial(exp_run *rc, size_t pos, const exp_text *q, dl_error *err)
     }
 }
 
-int exp_task_2afc(exp_run *rc, dl_error *err)
+static int run_2afc(exp_run *rc, dl_error *err)
 {
     exp_text q;
     int r = exp_body_text(rc, rc->fonts.body, rc->cfg->text[TXT_QUESTION], &q, err);
@@ -241,3 +241,24 @@ int exp_task_2afc(exp_run *rc, dl_error *err)
     exp_text_free(&q);
     return r;
 }
+
+/* Two images side by side with the gap between them. */
+static void item_size(exp_run *rc, int item, int *w, int *h)
+{
+    SDL_Rect a, b;
+    exp_image_rect(rc, exp_item_stim(rc, item, 0), 0, 0, &a);
+    exp_image_rect(rc, exp_item_stim(rc, item, 1), 0, 0, &b);
+    int m = a.w > b.w ? a.w : b.w;
+    *w = 2 * m + exp_gap_px(rc, m);
+    *h = a.h > b.h ? a.h : b.h;
+}
+
+const exp_task exp_task_2afc_def = {
+    .id = EXP_TASK_2AFC,
+    .name = "2afc",
+    .has_sides = 1,
+    .check = NULL,
+    .item_size = item_size,
+    .session_json = NULL,
+    .run = run_2afc,
+};

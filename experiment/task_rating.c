@@ -418,7 +418,7 @@ static int run_trial(exp_run *rc, const rating_ui *ui, size_t pos, dl_error *err
     return r;
 }
 
-int exp_task_rating(exp_run *rc, dl_error *err)
+static int run_rating(exp_run *rc, dl_error *err)
 {
     rating_ui ui;
     memset(&ui, 0, sizeof ui);
@@ -445,3 +445,40 @@ int exp_task_rating(exp_run *rc, dl_error *err)
     free_texts(&ui);
     return r;
 }
+
+static int check(const dl_exp_config *cfg, dl_error *err)
+{
+    if (!exp_questions_standard(cfg))
+        return dl_fail(err, DL_EINVAL,
+                       "%s: the rating screen does not show these questions yet: it shows three, "
+                       "q1 a count and q2 and q3 with labels (their texts, labels and levels may "
+                       "be changed)",
+                       cfg->path);
+    return 0;
+}
+
+/* One image; the questions go below it. */
+static void item_size(exp_run *rc, int item, int *w, int *h)
+{
+    SDL_Rect a;
+    exp_image_rect(rc, exp_item_stim(rc, item, 0), 0, 0, &a);
+    *w = a.w;
+    *h = a.h;
+}
+
+static char *session_json(const dl_exp_config *cfg, int *oom)
+{
+    char *json = exp_questions_json(cfg);
+    *oom = json == NULL;
+    return json;
+}
+
+const exp_task exp_task_rating_def = {
+    .id = EXP_TASK_RATING,
+    .name = "rating",
+    .has_sides = 0,
+    .check = check,
+    .item_size = item_size,
+    .session_json = session_json,
+    .run = run_rating,
+};
