@@ -797,7 +797,9 @@ static int check_questions(parse_state *ps)
     size_t count_line = ps->seen_line[find_key("questions", "count")];
     for (int i = 0; i < cfg->nquestions; i++) {
         exp_question *q = &cfg->question[i];
-        snprintf(q->key, sizeof q->key, "q%d", i + 1);
+        q->key[0] = 'q'; /* i < 9: one digit */
+        q->key[1] = (char)('1' + i);
+        q->key[2] = '\0';
         q->text = cfg->text[TXT_Q1 + i];
         q->type = cfg->qtype[i];
         q->level = cfg->qlevel[i];
