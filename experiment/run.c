@@ -99,6 +99,17 @@ static int check_unfinished(exp_run *rc, resume_info *ri, dl_error *err)
                        "with --new-session",
                        o->observer_code, rc->cfg->set_name, ri->list[0].uuid,
                        done_of(rc, &ri->list[0]), ri->list[0].norder, ri->list[0].status);
+    /* A session a live runner is logging into is never replaced under it. */
+    for (size_t i = 0; i < ri->n; i++) {
+        int pid = 0, live = dl_store_session_owner_alive(rc->st, ri->list[i].id, &pid, err);
+        if (live < 0)
+            return live;
+        if (live)
+            return dl_fail(err, DL_EBUSY,
+                           "session %s of observer '%s' is running right now (process %d); "
+                           "close it first",
+                           ri->list[i].uuid, o->observer_code, pid);
+    }
     rc->new_session = ri->n > 0;
     return 0;
 }
@@ -427,6 +438,11 @@ static int start_session(exp_run *rc, resume_info *ri, dl_error *err)
     rc->session_id = s.id;
     snprintf(rc->res->session_uuid, sizeof rc->res->session_uuid, "%s", s.uuid);
     for (size_t i = 0; rc->new_session && i < ri->n && !r; i++) {
+        int pid = 0, live = dl_store_session_owner_alive(rc->st, ri->list[i].id, &pid, err);
+        if (live) { /* never under a live runner (or the check failed: leave it) */
+            r = live < 0 ? live : 0;
+            continue;
+        }
         exp_event(rc, "info", "replaces the unfinished session %s (--new-session)",
                   ri->list[i].uuid);
         r = dl_store_supersede(rc->st, ri->list[i].id, s.id, err);

@@ -373,6 +373,10 @@ static void test_reused_pid_does_not_block(void **state)
     mkdir(h2.dir, 0700);
     assert_int_equal(run(&h2, "K3", "rt=fixed:100", "--resume", NULL, err, sizeof err), 1);
     assert_non_null(strstr(err, "is still running (process "));
+    /* nor is it replaced under the live runner */
+    assert_int_equal(run(&h2, "K3", "rt=fixed:100", "--new-session", NULL, err, sizeof err), 1);
+    assert_non_null(strstr(err, "of observer 'K3' is running right now (process "));
+    assert_int_equal(q_int(&h, "SELECT count(*) FROM sessions"), 1);
     kill(live, SIGKILL);
     waitpid(live, NULL, 0);
     fx_teardown(&f);
