@@ -515,6 +515,7 @@ typedef struct owner {
 
 static int read_owner(dl_store *st, int64_t id, owner *o, const char *op, dl_error *err)
 {
+    memset(o, 0, sizeof *o);
     sqlite3_stmt *s = NULL;
     int rc = st_prepare(st, owner_sql, &s, op, err);
     if (rc)
@@ -550,7 +551,7 @@ int dl_store_session_owner_alive(dl_store *st, int64_t session_id, int *pid, dl_
 {
     char op[96];
     snprintf(op, sizeof op, "check who runs session %" PRId64, session_id);
-    owner o;
+    owner o = {0};
     int rc = read_owner(st, session_id, &o, op, err);
     if (rc)
         return rc;
@@ -585,7 +586,7 @@ int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err)
         int step;
         while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(sel, 0);
-            owner o;
+            owner o = {0};
             if ((rc = read_owner(st, id, &o, op, err)))
                 break;
             if (strcmp(o.host, host) != 0 || (o.pid == (int)getpid()) ||
@@ -627,7 +628,7 @@ int dl_store_reopen_session(dl_store *st, int64_t session_id, dl_error *err)
     snprintf(op, sizeof op, "resume session %" PRId64, session_id);
     host_name(host, sizeof host);
     int me = (int)getpid();
-    owner o;
+    owner o = {0};
     int rc = st_begin(st, op, err);
     if (rc)
         return rc;
