@@ -98,6 +98,16 @@ typedef struct dl_report_options {
     int balance_classes; /* subsample trivial/in-between/impossible to equal size */
     uint64_t seed;       /* of the GSL RNG that subsamples */
     double chance;       /* accuracy of guessing: 0.5 for 2AFC (default) */
+    /* Error consistency: the c_exp = 1 convention, and a bootstrap of every
+     * pair and of the mean (ec_boot.replicates 0: none; default seed 1,
+     * level 0.95). */
+    dl_ec_boundary ec_boundary;
+    dl_ec_boot_opts ec_boot;
+    /* Krippendorff's alpha: bootstrap replicates over items (0 = none), their
+     * seed (default 1) and level (default 0.95); see dl_alpha_boot_run. */
+    size_t alpha_bootstrap;
+    uint64_t alpha_seed;
+    double alpha_conf;
 } dl_report_options;
 
 void dl_report_options_default(dl_report_options *o);
@@ -126,9 +136,16 @@ typedef struct dl_report_trials {
     /* Error consistency over the items both saw (first answer per item),
      * nobservers x nobservers row-major; NaN where undefined. */
     const double *ec;
-    const size_t *ec_items; /* items each pair both saw */
-    dl_summary ec_pairs;    /* over pairs i < j with a defined kappa */
-    size_t ec_undefined;    /* pairs whose kappa is undefined */
+    const size_t *ec_items;       /* items each pair both saw */
+    dl_summary ec_pairs;          /* over pairs i < j with a defined kappa */
+    size_t ec_undefined;          /* pairs whose kappa is undefined */
+    size_t ec_boundary_undefined; /* of those, pairs with c_exp = 1 */
+    dl_ec_boundary ec_boundary;   /* the convention used */
+    /* With a bootstrap (ec_boot.replicates > 0), else NULL / NaN: percentile
+     * intervals per pair (nobservers x nobservers) and of the mean. */
+    const double *ec_ci_low, *ec_ci_high;
+    double ec_mean_ci_low, ec_mean_ci_high;
+    dl_ec_boot_opts ec_boot;
 } dl_report_trials;
 
 #define DL_REPORT_NCLASS 3 /* trivial, in-between, impossible */
@@ -153,6 +170,10 @@ typedef struct dl_report_question {
     dl_corr r_with_model_accuracy; /* mean answer per item vs fraction of models correct */
     size_t nanswers;
     const dl_report_answer *answers; /* ascending value */
+    int has_alpha_boot;              /* options.alpha_bootstrap > 0 */
+    dl_alpha_boot alpha_boot;        /* interval, p_below, method, seed */
+    const double *alpha_without;     /* per observer: leave-one-out alpha */
+    const double *alpha_mean_pair;   /* per observer: mean pairwise alpha */
 } dl_report_question;
 
 typedef struct dl_report_ratings {

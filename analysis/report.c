@@ -129,6 +129,10 @@ void dl_report_options_default(dl_report_options *o)
 {
     memset(o, 0, sizeof *o);
     o->chance = 0.5;
+    o->ec_boot.seed = 1;
+    o->ec_boot.conf_level = 0.95;
+    o->alpha_seed = 1;
+    o->alpha_conf = 0.95;
 }
 
 dl_report *dl_report_new(void)

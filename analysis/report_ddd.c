@@ -28,6 +28,10 @@ void rp_ddd_free(rp_ddd *d)
     free(d->ec_all);
     free(d->ec_between);
     free(d->decisions);
+    for (int e = 0; e < 2; e++) {
+        free(d->band_lo[e]);
+        free(d->band_hi[e]);
+    }
     free(d->epochs);
     for (size_t i = 0; d->series_names && i < d->nseries; i++)
         free(d->series_names[i]);
@@ -411,6 +415,83 @@ static int load_decision_file(dl_report *r, rp_ddd *d, const char *dir, dl_error
     return rc;
 }
 
+/* uncertainty.csv (optional): the split's intervals and rho. */
+static int load_uncertainty(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
+{
+    static const char *const split[3] = {"split_trivial", "split_in_between", "split_impossible"};
+    char *path = dl_path_join(dir, "uncertainty.csv");
+    if (!path)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    dl_csv *csv = NULL;
+    int col[8], rc = 0;
+    static const char *const names[8] = {"measure", "resampling", "estimate", "low",
+                                         "high",    "replicates", "seed",     "conf"};
+    if (!exists(path) || (rc = dl_csv_read(path, &csv, err)) != 0)
+        goto done;
+    for (int i = 0; i < 8 && !rc; i++)
+        rc = dl_csv_require_col(csv, names[i], &col[i], err);
+    for (size_t row = 0; row < csv->nrows && !rc; row++) {
+        char **f = csv->rows[row];
+        double v[6];
+        for (int i = 0; i < 6 && !rc; i++)
+            if (dl_is_missing(f[col[2 + i]]))
+                v[i] = NAN;
+            else if (dl_parse_double(f[col[2 + i]], &v[i]) != 0)
+                rc = dl_fail(err, DL_EINVAL, "%s:%zu: '%s' in column %s is not a number", path,
+                             csv->row_line[row], f[col[2 + i]], names[2 + i]);
+        if (rc)
+            break;
+        d->unc_replicates = v[3];
+        d->unc_seed = v[4];
+        d->unc_conf = v[5];
+        int how = strcmp(f[col[1]], "models") == 0 ? 0 : 1;
+        for (int c = 0; c < 3; c++)
+            if (strcmp(f[col[0]], split[c]) == 0) {
+                d->split_has[how] = d->has_unc = 1;
+                d->split_est[c] = v[0];
+                d->split_lo[how][c] = v[1];
+                d->split_hi[how][c] = v[2];
+            }
+        int band = strcmp(f[col[0]], "binomial_band") == 0         ? 0
+                   : strcmp(f[col[0]], "poisson_binomial_band") == 0 ? 1
+                                                                     : -1;
+        int kc = dl_csv_col(csv, "models_correct");
+        long k = -1;
+        if (band >= 0 && (kc < 0 || dl_parse_long(f[kc], &k) != 0 || k < 0 ||
+                          (size_t)k >= d->nbins || !(d->nimages > 0))) {
+            rc = dl_fail(err, DL_EINVAL, "%s:%zu: models_correct must be 0..%zu", path,
+                         csv->row_line[row], d->nbins - 1);
+            break;
+        }
+        if (band >= 0 && !d->band_lo[band]) {
+            d->band_lo[band] = dl_calloc(d->nbins, sizeof *d->band_lo[band]);
+            d->band_hi[band] = dl_calloc(d->nbins, sizeof *d->band_hi[band]);
+            if (!d->band_lo[band] || !d->band_hi[band]) {
+                rc = dl_fail(err, DL_ENOMEM, "out of memory");
+                break;
+            }
+            for (size_t b = 0; b < d->nbins; b++)
+                d->band_lo[band][b] = d->band_hi[band][b] = NAN;
+        }
+        if (band >= 0) {
+            d->band_lo[band][k] = v[1] / d->nimages;
+            d->band_hi[band][k] = v[2] / d->nimages;
+        }
+        if (strcmp(f[col[0]], "beta_binomial_rho") == 0) {
+            d->has_unc = 1;
+            d->rho = v[0];
+            d->rho_lo = v[1];
+            d->rho_hi = v[2];
+        }
+    }
+    if (!rc)
+        rc = rp_add_input(r, path, err);
+done:
+    dl_csv_free(csv);
+    free(path);
+    return rc;
+}
+
 static int load_optional(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
 {
     static const char *const names[] = {"ec_all.csv", "ec_in_between.csv", "agreement.csv"};
@@ -429,6 +510,8 @@ static int load_optional(dl_report *r, rp_ddd *d, const char *dir, dl_error *err
             rc = load_agreement(r, d, path, err);
         free(path);
     }
+    if (!rc)
+        rc = load_uncertainty(r, d, dir, err);
     return rc ? rc : load_decision_file(r, d, dir, err);
 }
 

@@ -72,6 +72,14 @@ static void draw_ddd_histogram(const void *ctx)
             continue;
         have[e] = 1;
         plcol0(col[e]);
+        if (d->band_lo[e]) { /* the pointwise band of uncertainty.csv, as whiskers */
+            plwidth(2);
+            for (size_t b = 0; b < nb; b++) {
+                PLFLT bx = (double)b, lo = 100 * d->band_lo[e][b], hi = 100 * d->band_hi[e][b];
+                if (!isnan(lo) && !isnan(hi))
+                    plerry(1, &bx, &lo, &hi);
+            }
+        }
         pllsty(sty[e]);
         plwidth(3);
         plline((PLINT)k, x, y);
@@ -201,6 +209,87 @@ static void draw_ec_observers(const void *ctx)
              t->ec_pairs.n ? t->ec_pairs.mean : NAN);
     rp_plot_title(tl);
     free(labels);
+}
+
+/* ---- observers: error consistency per pair, with bootstrap whiskers ---- */
+
+static void hline(double x0, double x1, double y, int colour, int style);
+
+typedef struct ec_pair_pt {
+    double k, lo, hi;
+} ec_pair_pt;
+
+static int cmp_pair_pt(const void *a, const void *b)
+{
+    double x = ((const ec_pair_pt *)a)->k, y = ((const ec_pair_pt *)b)->k;
+    return (x > y) - (x < y);
+}
+
+static void draw_ec_pairs(const void *ctx)
+{
+    const dl_report_trials *t = ctx;
+    size_t n = t->nobservers, m = 0;
+    ec_pair_pt *pt = dl_calloc(n * (n - 1) / 2 + 1, sizeof *pt);
+    PLFLT *x = dl_calloc(n * (n - 1) / 2 + 1, sizeof *x),
+          *y = dl_calloc(n * (n - 1) / 2 + 1, sizeof *y),
+          *a = dl_calloc(n * (n - 1) / 2 + 1, sizeof *a),
+          *b = dl_calloc(n * (n - 1) / 2 + 1, sizeof *b);
+    if (!pt || !x || !y || !a || !b)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (!isnan(t->ec[i * n + j]))
+                pt[m++] = (ec_pair_pt){t->ec[i * n + j], t->ec_ci_low[i * n + j],
+                                       t->ec_ci_high[i * n + j]};
+    qsort(pt, m, sizeof *pt, cmp_pair_pt); /* sorted, so the whiskers read as a band */
+    double lo = 0;
+    for (size_t i = 0; i < m; i++) {
+        x[i] = i + 1.0;
+        y[i] = pt[i].k;
+        a[i] = isnan(pt[i].lo) ? pt[i].k : pt[i].lo;
+        b[i] = isnan(pt[i].hi) ? pt[i].k : pt[i].hi;
+        lo = fmin(lo, a[i]);
+    }
+    lo = fmax(-1, floor(lo * 10 - 1) / 10);
+    plvpor(0.1, 0.96, 0.12, 0.79);
+    plwind(0, m + 1.0, lo, 1);
+    hline(0, m + 1.0, 0, RP_GREY, 1);
+    if (t->ec_pairs.n) {
+        hline(0, m + 1.0, t->ec_pairs.mean, RP_VERMILLION, 1);
+        hline(0, m + 1.0, t->ec_mean_ci_low, RP_VERMILLION, 2);
+        hline(0, m + 1.0, t->ec_mean_ci_high, RP_VERMILLION, 2);
+    }
+    plcol0(RP_BLUE);
+    plwidth(2.0);
+    if (m)
+        plerry((PLINT)m, x, a, b);
+    plwidth(1.5);
+    plschr(0, m > 100 ? 0.5 : 1.0);
+    if (m)
+        plstring((PLINT)m, x, y, rp_plot_marker(0));
+    plschr(0, 1.0);
+    plcol0(RP_BLACK);
+    plbox("bcnt", 0, 0, "bcnstv", 0, 0);
+    pllab("observer pairs, sorted by κ", "error consistency κ", "");
+    char c1[96], c2[96];
+    snprintf(c1, sizeof c1, "pair, %g%% interval", 100 * t->ec_boot.conf_level);
+    snprintf(c2, sizeof c2, "mean κ %.2f and its %g%% interval", t->ec_pairs.mean,
+             100 * t->ec_boot.conf_level);
+    const char *text[2] = {c1, c2};
+    const int col[2] = {RP_BLUE, RP_VERMILLION}, box[2] = {0, 0}, sty[2] = {1, 2}, mk[2] = {0, -1};
+    rp_plot_legend(2, text, col, box, sty, mk, 0.875);
+    char tl[160];
+    snprintf(tl, sizeof tl,
+             "Error consistency per pair (bootstrap over %s, %zu replicates, seed %llu)",
+             t->ec_boot.resample_observers ? "items and observers" : "items", t->ec_boot.replicates,
+             (unsigned long long)t->ec_boot.seed);
+    rp_plot_title(tl);
+done:
+    free(pt);
+    free(x);
+    free(y);
+    free(a);
+    free(b);
 }
 
 /* ---- Figure 4: decisions, images sorted by models correct ---- */
@@ -396,6 +485,68 @@ done:
     free(b);
 }
 
+/* ---- alpha per question with its bootstrap interval ---- */
+
+/* Each question's alpha with its percentile interval as whiskers, the
+ * leave-one-observer-out alphas as small grey dots beside it (an observer
+ * whose removal lifts alpha shows as a dot above), and Krippendorff's
+ * thresholds 0.667 and 0.8 as lines. */
+static void draw_alpha(const void *ctx)
+{
+    const dl_report_ratings *g = ctx;
+    double lo = 0.6, hi = 0.85;
+    for (int q = 0; q < 3; q++) {
+        const dl_report_question *Q = &g->q[q];
+        if (!isnan(Q->alpha_boot.ci_low))
+            lo = fmin(lo, Q->alpha_boot.ci_low);
+        if (!isnan(Q->alpha_boot.ci_high))
+            hi = fmax(hi, Q->alpha_boot.ci_high);
+        for (size_t o = 0; Q->alpha_without && o < g->nobservers; o++)
+            if (!isnan(Q->alpha_without[o]))
+                lo = fmin(lo, Q->alpha_without[o]);
+    }
+    lo = floor(lo * 10 - 0.5) / 10;
+    hi = fmin(1.0, ceil(hi * 10 + 0.5) / 10);
+    plvpor(0.12, 0.96, 0.14, 0.79);
+    plwind(0.5, 3.5, lo, hi);
+    hline(0.5, 3.5, 0.667, RP_VERMILLION, 2);
+    hline(0.5, 3.5, 0.8, RP_GREEN, 3);
+    for (int q = 0; q < 3; q++) {
+        const dl_report_question *Q = &g->q[q];
+        PLFLT x = q + 1.0, y = Q->alpha.alpha, a = Q->alpha_boot.ci_low, b = Q->alpha_boot.ci_high;
+        plcol0(RP_GREY);
+        plschr(0, 0.6);
+        for (size_t o = 0; Q->alpha_without && o < g->nobservers; o++) {
+            PLFLT xo = x + 0.18, yo = Q->alpha_without[o];
+            if (!isnan(yo))
+                plstring(1, &xo, &yo, rp_plot_marker(0));
+        }
+        plschr(0, 1.0);
+        if (isnan(y))
+            continue;
+        plcol0(RP_BLUE);
+        plwidth(2.5);
+        if (!isnan(a))
+            plerry(1, &x, &a, &b);
+        plwidth(1.5);
+        plstring(1, &x, &y, rp_plot_marker(0));
+    }
+    plcol0(RP_BLACK);
+    plbox("bc", 0, 0, "bcnstv", 0, 0);
+    for (int q = 0; q < 3; q++)
+        plmtex("b", 1.5, (q + 0.5) / 3.0, 0.5, g->q[q].name);
+    plmtex("l", 4.0, 0.5, 0.5, "Krippendorff's alpha");
+    char c0[64], title[128];
+    snprintf(c0, sizeof c0, "alpha, %g%% interval", 100 * g->q[0].alpha_boot.conf);
+    snprintf(title, sizeof title, "Krippendorff's alpha, bootstrap over items (%zu, seed %llu)",
+             g->q[0].alpha_boot.replicates, (unsigned long long)g->q[0].alpha_boot.seed);
+    const char *text[4] = {c0, "one observer left out", "0.667", "0.8"};
+    const int col[4] = {RP_BLUE, RP_GREY, RP_VERMILLION, RP_GREEN}, box[4] = {0, 0, 0, 0},
+              sty[4] = {1, 1, 2, 3}, mk[4] = {0, 0, -1, -1};
+    rp_plot_legend(4, text, col, box, sty, mk, 0.875);
+    rp_plot_title(title);
+}
+
 /* ---- Figure 6: classes per answer option ---- */
 
 /* Bars of one question; the rare high counts of Q1 share one bar so no bar
@@ -552,7 +703,9 @@ static const struct {
 } captions[] = {
     {"ddd_histogram", "Number of models that classify each image correctly (bars), with the "
                       "expectation for independent models of the same mean accuracy (binomial) "
-                      "and of their own accuracies (Poisson-binomial). Dichotomous data "
+                      "and of their own accuracies (Poisson-binomial); after 'stimuli analyse "
+                      "--bootstrap', whiskers show each expectation's pointwise band. "
+                      "Dichotomous data "
                       "difficulty shows as mass at both ends (cf. Meding et al. 2022, Fig. 2)."},
     {"ec_models", "Error consistency κ between models on all images (left) and on the "
                   "in-between images only (right); grey: undefined (cf. Fig. 5)."},
@@ -564,6 +717,13 @@ static const struct {
                           "orange line is chance, the dashed grey line the group mean."},
     {"ec_observers", "Error consistency κ between every pair of observers over the items both "
                      "saw; grey: undefined."},
+    {"ec_pairs", "Error consistency κ of every pair of observers, sorted, with its percentile "
+                 "bootstrap interval (whiskers; items resampled, one draw for all pairs); red: "
+                 "the mean over pairs and its interval (dashed); pairs whose κ is undefined "
+                 "are left out."},
+    {"alpha", "Krippendorff's alpha per question with its bootstrap percentile interval over "
+              "items (whiskers); grey dots: alpha with one observer left out; lines: 0.667 and "
+              "0.8, the smallest acceptable values."},
     {"answers", "Share of trivial, in-between and impossible images among the images that got "
                 "each answer, over all observers' answers (cf. Fig. 6); numbers above the bars "
                 "count answers."},
@@ -646,7 +806,13 @@ int rp_write_figures(const dl_report *r, const char *dir, const char **names, si
     if (!rc && t && t->nobservers >= 2 &&
         !(rc = rp_plot(dir, "ec_observers", 1300, 1150, draw_ec_observers, t, err)))
         add(names, nnames, "ec_observers");
+    if (!rc && t && t->nobservers >= 2 && t->ec_ci_low &&
+        !(rc = rp_plot(dir, "ec_pairs", 1600, 1000, draw_ec_pairs, t, err)))
+        add(names, nnames, "ec_pairs");
     if (!rc && g && !(rc = rp_plot(dir, "answers", 2200, 950, draw_answers, g, err)))
         add(names, nnames, "answers");
+    if (!rc && g && g->q[0].has_alpha_boot &&
+        !(rc = rp_plot(dir, "alpha", 1300, 1000, draw_alpha, g, err)))
+        add(names, nnames, "alpha");
     return rc;
 }

@@ -71,6 +71,15 @@ typedef struct rp_ddd {
     double *epochs;
     char **series_names;
     double *series; /* nseries x nepochs */
+    /* uncertainty.csv of `stimuli analyse --bootstrap` (has_unc 0 without) */
+    int has_unc;
+    int split_has[2];                   /* [0] resampling models, [1] images */
+    double split_est[3];                /* trivial, in-between, impossible */
+    double split_lo[2][3], split_hi[2][3];
+    double rho, rho_lo, rho_hi;
+    double unc_replicates, unc_seed, unc_conf;
+    double *band_lo[2], *band_hi[2]; /* nbins; fraction of images, [0] binomial,
+                                        [1] Poisson-binomial; NULL when absent */
 } rp_ddd;
 
 void rp_ddd_free(rp_ddd *d);
@@ -86,6 +95,7 @@ typedef struct rp_results {
     dl_report_observer *observers;
     double *ec;
     size_t *ec_items;
+    double *ec_ci_low, *ec_ci_high; /* nobs x nobs with a bootstrap, else NULL */
     dl_report_ratings ratings;
     int has_ratings;
     dl_report_answer *answers[3];
@@ -96,6 +106,7 @@ typedef struct rp_results {
     size_t *pair_units[3];             /* items both answered */
     size_t *ratings_per_obs;
     double *obs_mean[3];
+    double *alpha_loo[3], *alpha_mean_pair[3]; /* per observer */
 } rp_results;
 
 void rp_results_free(rp_results *res);

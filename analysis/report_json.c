@@ -93,6 +93,29 @@ static void trials(dl_json *j, const dl_report *r, const dl_report_trials *t)
     num(j, "sd", t->ec_pairs.n > 1 ? t->ec_pairs.sd : NAN);
     num(j, "min", t->ec_pairs.n ? t->ec_pairs.min : NAN);
     num(j, "max", t->ec_pairs.n ? t->ec_pairs.max : NAN);
+    integer(j, "undefined_expected_agreement_1", t->ec_boundary_undefined);
+    dl_json_key(j, "ec_boundary");
+    dl_json_string(j, dl_stats_ec_boundary_name(t->ec_boundary));
+    dl_json_key(j, "bootstrap");
+    if (t->ec_ci_low) {
+        dl_json_object_begin(j);
+        integer(j, "replicates", t->ec_boot.replicates);
+        integer(j, "seed", (size_t)t->ec_boot.seed);
+        num(j, "conf_level", t->ec_boot.conf_level);
+        dl_json_key(j, "method");
+        dl_json_string(j, "percentile");
+        dl_json_key(j, "resample");
+        dl_json_string(j, t->ec_boot.resample_observers ? "items and observers" : "items");
+        dl_json_object_end(j);
+        num(j, "mean_ci_low", t->ec_mean_ci_low);
+        num(j, "mean_ci_high", t->ec_mean_ci_high);
+        dl_json_key(j, "ci_low");
+        matrix(j, t->ec_ci_low, t->nobservers);
+        dl_json_key(j, "ci_high");
+        matrix(j, t->ec_ci_high, t->nobservers);
+    } else {
+        dl_json_null(j);
+    }
     dl_json_key(j, "why");
     if (t->nobservers < 2)
         dl_json_string(j, "needs at least two observers");
@@ -130,6 +153,23 @@ static void question(dl_json *j, const dl_report_question *q)
     dl_json_key(j, "alpha_why");
     dl_json_string(j, q->alpha_why);
     integer(j, "pairable_values", q->alpha.pairable_values);
+    if (q->has_alpha_boot) {
+        const dl_alpha_boot *b = &q->alpha_boot;
+        num(j, "alpha_ci_low", b->ci_low);
+        num(j, "alpha_ci_high", b->ci_high);
+        dl_json_key(j, "alpha_bootstrap");
+        dl_json_object_begin(j);
+        dl_json_key(j, "method");
+        dl_json_string(j, dl_alpha_boot_method_name(b->method));
+        dl_json_key(j, "interval");
+        dl_json_string(j, "percentile");
+        integer(j, "replicates", b->replicates);
+        integer(j, "seed", (size_t)b->seed);
+        num(j, "conf", b->conf);
+        num(j, "p_below_0.667", b->p_below[0]);
+        num(j, "p_below_0.8", b->p_below[1]);
+        dl_json_object_end(j);
+    }
     dl_json_key(j, "pairwise_alpha");
     rp_json_summary(j, &q->pairwise_alpha);
     dl_json_key(j, "pairwise_r");
@@ -162,6 +202,12 @@ static void ratings(dl_json *j, const dl_report *r, const dl_report_ratings *g)
         num(j, "mean_q1", res->obs_mean[0][o]);
         num(j, "mean_q2", res->obs_mean[1][o]);
         num(j, "mean_q3", res->obs_mean[2][o]);
+        num(j, "alpha_without_q1", res->alpha_loo[0][o]);
+        num(j, "alpha_without_q2", res->alpha_loo[1][o]);
+        num(j, "alpha_without_q3", res->alpha_loo[2][o]);
+        num(j, "mean_pairwise_alpha_q1", res->alpha_mean_pair[0][o]);
+        num(j, "mean_pairwise_alpha_q2", res->alpha_mean_pair[1][o]);
+        num(j, "mean_pairwise_alpha_q3", res->alpha_mean_pair[2][o]);
         dl_json_object_end(j);
     }
     dl_json_array_end(j);
@@ -190,6 +236,37 @@ static void ddd(dl_json *j, const rp_ddd *d)
     dl_json_int(j, (long long)d->ndec_images);
     dl_json_key(j, "agreement_epochs");
     dl_json_int(j, (long long)d->nepochs);
+    if (d->has_unc) {
+        static const char *const split[3] = {"trivial", "in_between", "impossible"};
+        static const char *const how[2] = {"split_by_models", "split_by_images"};
+        dl_json_key(j, "uncertainty");
+        dl_json_object_begin(j);
+        num(j, "replicates", d->unc_replicates);
+        num(j, "seed", d->unc_seed);
+        num(j, "conf", d->unc_conf);
+        dl_json_key(j, "interval");
+        dl_json_string(j, "percentile");
+        for (int h = 0; h < 2; h++) {
+            dl_json_key(j, how[h]);
+            if (!d->split_has[h]) {
+                dl_json_null(j);
+                continue;
+            }
+            dl_json_object_begin(j);
+            for (int c = 0; c < 3; c++) {
+                dl_json_key(j, split[c]);
+                dl_json_array_begin(j);
+                dl_json_number(j, d->split_lo[h][c]);
+                dl_json_number(j, d->split_hi[h][c]);
+                dl_json_array_end(j);
+            }
+            dl_json_object_end(j);
+        }
+        num(j, "rho", d->rho);
+        num(j, "rho_ci_low", d->rho_lo);
+        num(j, "rho_ci_high", d->rho_hi);
+        dl_json_object_end(j);
+    }
     dl_json_object_end(j);
 }
 

@@ -14,19 +14,27 @@ typedef struct page {
     int figure; /* figures numbered so far */
 } page;
 
+/* Text from the data (observer codes, set names, file names) goes into both
+ * pages as text, never as markup: HTML gets entities; Markdown gets the same
+ * entities for < > & (Markdown passes raw HTML through, so a code such as
+ * "<script>" would run in a viewer), a backslash before the characters that
+ * make emphasis, code, links, headings or table cells, and a space for a
+ * line break, which would end a table row. */
 static void esc(page *p, const char *s)
 {
     for (; s && *s; s++) {
-        if (p->html && *s == '<')
+        if (*s == '<')
             fputs("&lt;", p->fp);
-        else if (p->html && *s == '>')
+        else if (*s == '>')
             fputs("&gt;", p->fp);
-        else if (p->html && *s == '&')
+        else if (*s == '&')
             fputs("&amp;", p->fp);
         else if (p->html && *s == '"')
             fputs("&quot;", p->fp);
-        else if (!p->html && (*s == '|' || *s == '*' || *s == '_' || *s == '`'))
+        else if (!p->html && strchr("\\|*_`[]#!~", *s))
             fprintf(p->fp, "\\%c", *s);
+        else if (!p->html && (*s == '\n' || *s == '\r'))
+            fputc(' ', p->fp);
         else
             fputc(*s, p->fp);
     }
@@ -65,8 +73,16 @@ static void code(page *p, const char *text)
         esc(p, text);
         fputs("</code></pre>\n", p->fp);
     } else {
-        /* a fence longer than any backtick run in the text */
-        fprintf(p->fp, "````\n%s\n````\n\n", text);
+        /* a fence longer than any backtick run in the text, so the text
+         * cannot close it and continue as markup */
+        size_t run = 0, longest = 0;
+        for (const char *c = text; *c; c++) {
+            run = *c == '`' ? run + 1 : 0;
+            longest = run > longest ? run : longest;
+        }
+        int fence = longest < 3 ? 4 : (int)longest + 1;
+        fprintf(p->fp, "%.*s\n%s\n%.*s\n\n", fence, "````````````````````````````````", text,
+                fence, "````````````````````````````````");
     }
 }
 
@@ -244,10 +260,24 @@ static void trials_section(page *p, const dl_report *r, const dl_report_trials *
              "matrix is in error_consistency.csv, the pairs in ec_pairs.csv.",
              t->ec_pairs.n + t->ec_undefined, t->ec_undefined ? ", undefined ones left out" : "",
              range(buf, sizeof buf, &t->ec_pairs));
+    if (t->nobservers >= 2 && t->ec_ci_low)
+        para(p,
+             "%g%% interval of the mean κ: %.3f to %.3f (percentile bootstrap over %s, %zu "
+             "replicates, seed %llu); per pair in ec_pairs.csv.",
+             100 * t->ec_boot.conf_level, t->ec_mean_ci_low, t->ec_mean_ci_high,
+             t->ec_boot.resample_observers ? "items and observers" : "items", t->ec_boot.replicates,
+             (unsigned long long)t->ec_boot.seed);
+    if (t->nobservers >= 2)
+        para(p, "κ when both observers of a pair are always right or both always wrong: %s.",
+             t->ec_boundary == DL_EC_BOUNDARY_ONE
+                 ? "1 (--ec-boundary one, the older convention)"
+                 : "missing, left out of the mean (Klein et al. 2025)");
     if (has_figure(figs, nf, "observer_accuracy"))
         figure(p, "observer_accuracy");
     if (has_figure(figs, nf, "ec_observers"))
         figure(p, "ec_observers");
+    if (has_figure(figs, nf, "ec_pairs"))
+        figure(p, "ec_pairs");
 }
 
 static void question_table(page *p, const dl_report_ratings *g)
@@ -263,6 +293,9 @@ static void question_table(page *p, const dl_report_ratings *g)
         const dl_report_question *Q = &g->q[q];
         char c[4][96];
         num(c[0], 96, Q->alpha.alpha, 3);
+        if (Q->has_alpha_boot && !isnan(Q->alpha.alpha) && !isnan(Q->alpha_boot.ci_low))
+            snprintf(c[0], 96, "%.3f [%.3f, %.3f]", Q->alpha.alpha, Q->alpha_boot.ci_low,
+                     Q->alpha_boot.ci_high);
         const dl_summary *s[2] = {&Q->pairwise_alpha, &Q->pairwise_r};
         for (int k = 0; k < 2; k++)
             if (s[k]->n)
@@ -312,9 +345,22 @@ static void ratings_section(page *p, const dl_report_ratings *g, const char *con
          "every pair of observers).",
          g->nobservers, g->nitems, g->nratings, g->q[0].text, g->q[1].text, g->q[2].text);
     question_table(p, g);
+    if (g->q[0].has_alpha_boot) {
+        const dl_alpha_boot *b = &g->q[0].alpha_boot;
+        para(p,
+             "Alpha in brackets: %g%% percentile interval from %zu bootstrap replicates over "
+             "items (seed %llu). Share of replicates below 0.667: q1 %.3f, q2 %.3f, q3 %.3f; "
+             "below 0.8: q1 %.3f, q2 %.3f, q3 %.3f.",
+             100 * b->conf, b->replicates, (unsigned long long)b->seed,
+             g->q[0].alpha_boot.p_below[0], g->q[1].alpha_boot.p_below[0],
+             g->q[2].alpha_boot.p_below[0], g->q[0].alpha_boot.p_below[1],
+             g->q[1].alpha_boot.p_below[1], g->q[2].alpha_boot.p_below[1]);
+    }
     for (int q = 0; q < 3; q++)
         if (g->q[q].alpha_why)
             para(p, "%s: alpha undefined (%s).", g->q[q].name, g->q[q].alpha_why);
+    if (has_figure(figs, nf, "alpha"))
+        figure(p, "alpha");
     para(p, "Per answer option: the number of answers, the mean fraction of models correct on "
             "the images that got it, and the shares of the image classes among them.");
     answer_table(p, g);
@@ -338,6 +384,32 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         row(p, cells, 4, 0);
     }
     table_end(p);
+    if (d->has_unc) {
+        static const char *const split[3] = {"trivial", "in-between", "impossible"};
+        para(p,
+             "How sure the split is: %g%% percentile intervals from %.0f bootstrap replicates "
+             "(seed %.0f), resampling the models (which models were chosen) and, separately, "
+             "the images. The beta-binomial intra-class correlation rho (0: independent models "
+             "and equally hard images, 1: every image all right or all wrong) is %.3f "
+             "[%.3f, %.3f].",
+             100 * d->unc_conf, d->unc_replicates, d->unc_seed, d->rho, d->rho_lo, d->rho_hi);
+        const char *uh[4] = {"images", "share (%)", "resampling models (%)",
+                             "resampling images (%)"};
+        table_begin(p, uh, 4);
+        for (int c = 0; c < 3; c++) {
+            char cell[3][48];
+            num(cell[0], 48, 100 * d->split_est[c], 1);
+            for (int how = 0; how < 2; how++)
+                if (d->split_has[how])
+                    snprintf(cell[1 + how], 48, "%.1f – %.1f", 100 * d->split_lo[how][c],
+                             100 * d->split_hi[how][c]);
+                else
+                    snprintf(cell[1 + how], 48, "–");
+            const char *cells[4] = {split[c], cell[0], cell[1], cell[2]};
+            row(p, cells, 4, 0);
+        }
+        table_end(p);
+    }
     static const char *const names[] = {"ddd_histogram", "ec_models", "decisions", "agreement"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (has_figure(figs, nf, names[i]))

@@ -71,7 +71,7 @@ static int make_tmp(const char *dir, const char *name, const char *ext, char *tm
                     dl_error *err)
 {
     snprintf(tmp, cap, "%s/.%s.%s.tmp.%ld", dir, name, ext, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600); /* as every output: private */
     if (fd < 0)
         return dl_fail(err, errno == ENOSPC ? DL_EFULL : DL_EIO, "%s/%s.%s: cannot create: %s", dir,
                        name, ext, strerror(errno));

@@ -249,6 +249,46 @@ static int per_observer(rp_results *res, double **data)
     return 0;
 }
 
+/* The question's alpha from a list of ratings: the bootstrap interval
+ * (when asked for) and, per observer, the leave-one-out and mean pairwise
+ * alphas. */
+static int alpha_uncertainty(dl_report *r, int q, const double *data)
+{
+    rp_results *res = &r->res;
+    dl_report_question *Q = &res->ratings.q[q];
+    size_t n = res->nobs, m = res->nitems, k = 0;
+    dl_alpha_rating *list = dl_calloc(n * m + 1, sizeof *list);
+    res->alpha_loo[q] = dl_calloc(n + 1, sizeof *res->alpha_loo[q]);
+    res->alpha_mean_pair[q] = dl_calloc(n + 1, sizeof *res->alpha_mean_pair[q]);
+    int rc = list && res->alpha_loo[q] && res->alpha_mean_pair[q] ? 0 : DL_ENOMEM;
+    for (size_t o = 0; rc == 0 && o < n; o++)
+        for (size_t i = 0; i < m; i++)
+            if (!isnan(data[o * m + i]))
+                list[k++] = (dl_alpha_rating){(uint32_t)o, (uint32_t)i, data[o * m + i]};
+    if (rc == 0)
+        rc = dl_alpha_per_coder(list, k, n, Q->level, res->alpha_loo[q], res->alpha_mean_pair[q],
+                                NULL, NULL);
+    Q->alpha_without = res->alpha_loo[q];
+    Q->alpha_mean_pair = res->alpha_mean_pair[q];
+    dl_alpha_set *set = NULL;
+    if (rc == 0 && r->opt.alpha_bootstrap) {
+        dl_alpha_boot_opts bo = {.method = DL_ALPHA_BOOT_UNITS,
+                                 .replicates = r->opt.alpha_bootstrap,
+                                 .seed = r->opt.alpha_seed,
+                                 .conf = r->opt.alpha_conf,
+                                 .alpha_min = {0.667, 0.8},
+                                 .nmin = 2};
+        Q->has_alpha_boot = 1;
+        if ((rc = dl_alpha_set_new(list, k, Q->level, &set, NULL)) == 0)
+            rc = dl_alpha_boot_run(set, &bo, &Q->alpha_boot, NULL);
+        if (rc == DL_EUNDEF)
+            rc = 0;
+    }
+    dl_alpha_set_free(set);
+    free(list);
+    return rc;
+}
+
 static int question(dl_report *r, int q, double *data)
 {
     rp_results *res = &r->res;
@@ -262,7 +302,8 @@ static int question(dl_report *r, int q, double *data)
         Q->alpha_why = why ? why : "undefined";
     if (res->nobs < 2)
         Q->alpha_why = "needs at least two observers";
-    if (pairwise(res, q, data) || item_means(r, q, data) || answers(r, q, data))
+    if (pairwise(res, q, data) || item_means(r, q, data) || answers(r, q, data) ||
+        alpha_uncertainty(r, q, data))
         return DL_ENOMEM;
     return 0;
 }

@@ -15,6 +15,8 @@ void rp_results_free(rp_results *res)
     free(res->observers);
     free(res->ec);
     free(res->ec_items);
+    free(res->ec_ci_low);
+    free(res->ec_ci_high);
     free(res->ratings_per_obs);
     for (int q = 0; q < 3; q++) {
         free(res->answers[q]);
@@ -23,6 +25,8 @@ void rp_results_free(rp_results *res)
         free(res->pair_r[q]);
         free(res->pair_units[q]);
         free(res->obs_mean[q]);
+        free(res->alpha_loo[q]);
+        free(res->alpha_mean_pair[q]);
     }
     memset(res, 0, sizeof *res);
 }

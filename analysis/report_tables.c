@@ -128,7 +128,7 @@ static int ec_pairs_csv(const dl_report_trials *tr, const char *dir, dl_error *e
     int rc = tb_open(&t, dir, "ec_pairs.csv", err);
     if (rc)
         return rc;
-    tb_header(&t, "a,b,items,kappa");
+    tb_header(&t, "a,b,items,kappa,ci_low,ci_high,ec_boundary,replicates,seed");
     size_t n = tr->nobservers;
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
@@ -136,6 +136,16 @@ static int ec_pairs_csv(const dl_report_trials *tr, const char *dir, dl_error *e
             tb_str(&t, tr->observers[j].code);
             tb_int(&t, (long long)tr->ec_items[i * n + j]);
             tb_num(&t, tr->ec[i * n + j]);
+            tb_num(&t, tr->ec_ci_low ? tr->ec_ci_low[i * n + j] : NAN);
+            tb_num(&t, tr->ec_ci_high ? tr->ec_ci_high[i * n + j] : NAN);
+            tb_str(&t, dl_stats_ec_boundary_name(tr->ec_boundary));
+            if (tr->ec_ci_low) {
+                tb_int(&t, (long long)tr->ec_boot.replicates);
+                tb_int(&t, (long long)tr->ec_boot.seed);
+            } else {
+                tb_num(&t, NAN);
+                tb_num(&t, NAN);
+            }
             tb_row(&t);
         }
     return tb_close(&t, err);
@@ -170,7 +180,9 @@ static int questions_csv(const dl_report_ratings *g, const char *dir, dl_error *
         return rc;
     tb_header(&t, "question,level,alpha,pairable_values,pairwise_alpha_mean,pairwise_alpha_sd,"
                   "pairwise_alpha_min,pairwise_alpha_max,pairwise_r_mean,pairwise_r_sd,"
-                  "pairwise_r_min,pairwise_r_max,r_with_model_accuracy,r_p_value,r_items");
+                  "pairwise_r_min,pairwise_r_max,r_with_model_accuracy,r_p_value,r_items,"
+                  "alpha_ci_low,alpha_ci_high,alpha_conf,alpha_boot_method,alpha_boot_seed,"
+                  "alpha_boot_replicates,alpha_p_below_0.667,alpha_p_below_0.8");
     for (int q = 0; q < 3; q++) {
         const dl_report_question *Q = &g->q[q];
         tb_str(&t, Q->name);
@@ -182,6 +194,21 @@ static int questions_csv(const dl_report_ratings *g, const char *dir, dl_error *
         tb_num(&t, Q->r_with_model_accuracy.r);
         tb_num(&t, Q->r_with_model_accuracy.p_value);
         tb_int(&t, (long long)Q->r_with_model_accuracy.n);
+        const dl_alpha_boot *b = &Q->alpha_boot;
+        int bo = Q->has_alpha_boot;
+        tb_num(&t, bo ? b->ci_low : NAN);
+        tb_num(&t, bo ? b->ci_high : NAN);
+        tb_num(&t, bo ? b->conf : NAN);
+        tb_str(&t, bo ? dl_alpha_boot_method_name(b->method) : "");
+        if (bo) {
+            tb_int(&t, (long long)b->seed);
+            tb_int(&t, (long long)b->replicates);
+        } else {
+            tb_str(&t, "");
+            tb_str(&t, "");
+        }
+        tb_num(&t, bo ? b->p_below[0] : NAN);
+        tb_num(&t, bo ? b->p_below[1] : NAN);
         tb_row(&t);
     }
     return tb_close(&t, err);
@@ -266,12 +293,18 @@ static int rating_observers_csv(const dl_report *r, const char *dir, dl_error *e
     int rc = tb_open(&t, dir, "observers.csv", err);
     if (rc)
         return rc;
-    tb_header(&t, "observer,ratings,mean_q1,mean_q2,mean_q3");
+    tb_header(&t, "observer,ratings,mean_q1,mean_q2,mean_q3,alpha_without_q1,alpha_without_q2,"
+                  "alpha_without_q3,mean_pairwise_alpha_q1,mean_pairwise_alpha_q2,"
+                  "mean_pairwise_alpha_q3");
     for (size_t o = 0; o < res->nobs; o++) {
         tb_str(&t, r->obs.name[res->obs_kept[o]]);
         tb_int(&t, (long long)res->ratings_per_obs[o]);
         for (int q = 0; q < 3; q++)
             tb_num(&t, res->obs_mean[q][o]);
+        for (int q = 0; q < 3; q++)
+            tb_num(&t, res->alpha_loo[q][o]);
+        for (int q = 0; q < 3; q++)
+            tb_num(&t, res->alpha_mean_pair[q][o]);
         tb_row(&t);
     }
     return tb_close(&t, err);

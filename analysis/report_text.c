@@ -114,8 +114,19 @@ static void trials(FILE *out, const dl_report *r, const dl_report_trials *t)
         return;
     }
     range(out, "error consistency (kappa, items both saw)", &t->ec_pairs);
+    if (t->ec_ci_low)
+        fprintf(out,
+                "  mean %.3f, %g%% interval %.3f to %.3f (percentile bootstrap over %s, %zu "
+                "replicates, seed %llu)\n",
+                t->ec_pairs.n ? t->ec_pairs.mean : NAN, 100 * t->ec_boot.conf_level,
+                t->ec_mean_ci_low, t->ec_mean_ci_high,
+                t->ec_boot.resample_observers ? "items and observers" : "items",
+                t->ec_boot.replicates, (unsigned long long)t->ec_boot.seed);
     if (t->ec_undefined)
         fprintf(out, "  %zu pair(s) with undefined kappa left out\n", t->ec_undefined);
+    fprintf(out, "  kappa when both observers are always right or both always wrong: %s\n",
+            t->ec_boundary == DL_EC_BOUNDARY_ONE ? "1 (--ec-boundary one, the older convention)"
+                                                 : "missing (--ec-boundary undefined)");
     if (t->nobservers <= MAX_PRINTED_MATRIX)
         ec_matrix(out, r, t, w);
     else
@@ -152,6 +163,27 @@ static void questions(FILE *out, const dl_report_ratings *g)
     for (int q = 0; q < 3; q++)
         if (g->q[q].alpha_why)
             fprintf(out, "  %s alpha undefined: %s\n", g->q[q].name, g->q[q].alpha_why);
+    const dl_alpha_boot *b = &g->q[0].alpha_boot;
+    if (!g->q[0].has_alpha_boot)
+        return;
+    fprintf(out,
+            "\nalpha, %g%% interval (bootstrap over items, %zu replicates, seed %llu, "
+            "percentile)\n",
+            100 * b->conf, b->replicates, (unsigned long long)b->seed);
+    for (int q = 0; q < 3; q++) {
+        b = &g->q[q].alpha_boot;
+        fprintf(out, "  %-6s", g->q[q].name);
+        cell(out, 7, 3, g->q[q].alpha.alpha);
+        fputs("  [", out);
+        cell(out, 6, 3, b->ci_low);
+        fputs(",", out);
+        cell(out, 6, 3, b->ci_high);
+        fputs("]  p(alpha < 0.667)", out);
+        cell(out, 6, 3, b->p_below[0]);
+        fputs("  p(alpha < 0.8)", out);
+        cell(out, 6, 3, b->p_below[1]);
+        fputc('\n', out);
+    }
 }
 
 static void answers(FILE *out, const dl_report_ratings *g)
@@ -177,11 +209,31 @@ static void answers(FILE *out, const dl_report_ratings *g)
     }
 }
 
-static void ratings(FILE *out, const dl_report_ratings *g)
+/* With --bootstrap: which observer disagrees, per question. */
+static void alpha_per_observer(FILE *out, const dl_report *r, const dl_report_ratings *g)
+{
+    const rp_results *res = &r->res;
+    if (!g->q[0].has_alpha_boot || !g->q[0].alpha_without)
+        return;
+    fprintf(out, "\n%-10s %29s %29s\n", "observer", "alpha without the observer",
+            "mean pairwise alpha");
+    fprintf(out, "%-10s %9s %9s %9s %9s %9s %9s\n", "", "q1", "q2", "q3", "q1", "q2", "q3");
+    for (size_t o = 0; o < res->nobs; o++) {
+        fprintf(out, "%-10s", r->obs.name[res->obs_kept[o]]);
+        for (int q = 0; q < 3; q++)
+            cell(out, 9, 3, g->q[q].alpha_without[o]);
+        for (int q = 0; q < 3; q++)
+            cell(out, 9, 3, g->q[q].alpha_mean_pair[o]);
+        fputc('\n', out);
+    }
+}
+
+static void ratings(FILE *out, const dl_report *r, const dl_report_ratings *g)
 {
     fprintf(out, "%zu observers, %zu items, %zu ratings\n\n", g->nobservers, g->nitems,
             g->nratings);
     questions(out, g);
+    alpha_per_observer(out, r, g);
     answers(out, g);
 }
 
@@ -200,6 +252,24 @@ static void ddd(FILE *out, const rp_ddd *d)
         else
             fprintf(out, " %9.1f%%\n", 100 * d->poisson_binomial[b]);
     }
+    if (!d->has_unc)
+        return;
+    static const char *const names[3] = {"trivial", "in-between", "impossible"};
+    fprintf(out, "\nsplit, %g%% intervals (%.0f bootstrap replicates, seed %.0f, percentile)\n",
+            100 * d->unc_conf, d->unc_replicates, d->unc_seed);
+    fprintf(out, "%-12s %8s %19s %19s\n", "", "images", "resampling models", "resampling images");
+    for (int c = 0; c < 3; c++) {
+        fprintf(out, "%-12s %7.1f%%", names[c], 100 * d->split_est[c]);
+        for (int how = 0; how < 2; how++)
+            if (d->split_has[how])
+                fprintf(out, "    %6.1f%% - %5.1f%%", 100 * d->split_lo[how][c],
+                        100 * d->split_hi[how][c]);
+            else
+                fprintf(out, " %19s", "-");
+        fputc('\n', out);
+    }
+    fprintf(out, "beta-binomial rho %.4f (%.4f to %.4f, resampling images)\n", d->rho, d->rho_lo,
+            d->rho_hi);
 }
 
 void dl_report_write_text(const dl_report *r, FILE *out)
@@ -211,7 +281,7 @@ void dl_report_write_text(const dl_report *r, FILE *out)
     if (t)
         trials(out, r, t);
     if (g)
-        ratings(out, g);
+        ratings(out, r, g);
     if (r->ddd) {
         if (t || g)
             fputc('\n', out);

@@ -134,6 +134,51 @@ static int ec_fill(rp_results *res, const dl_bits *correct, const dl_bits *seen)
     return 0;
 }
 
+/* Under the older convention a pair with items but a missing kappa (only
+ * c_exp = 1 does that) gets kappa 1. */
+static void apply_boundary(rp_results *res, dl_ec_boundary boundary)
+{
+    size_t n = res->nobs;
+    for (size_t i = 0; i < n * n; i++)
+        if (boundary == DL_EC_BOUNDARY_ONE && isnan(res->ec[i]) && res->ec_items[i] > 0)
+            res->ec[i] = 1.0;
+}
+
+/* Percentile intervals of every pair and of the mean, resampling the items
+ * (one draw for all pairs). */
+static int ec_bootstrap(dl_report *r, const dl_bits *correct, const dl_bits *seen)
+{
+    rp_results *res = &r->res;
+    size_t n = res->nobs;
+    dl_ec_boot_opts o = r->opt.ec_boot;
+    o.boundary = r->opt.ec_boundary;
+    dl_report_trials *tr = &res->trials;
+    tr->ec_mean_ci_low = tr->ec_mean_ci_high = NAN;
+    if (!o.replicates || n < 2)
+        return 0;
+    dl_ec_boot b;
+    int rc = dl_stats_ec_bootstrap(correct, all_saw_everything(seen) ? NULL : seen, &o, &b);
+    if (rc)
+        return rc;
+    res->ec_ci_low = dl_calloc(n * n, sizeof *res->ec_ci_low);
+    res->ec_ci_high = dl_calloc(n * n, sizeof *res->ec_ci_high);
+    if (!res->ec_ci_low || !res->ec_ci_high) {
+        dl_stats_ec_boot_free(&b);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < n * n; i++)
+        res->ec_ci_low[i] = res->ec_ci_high[i] = NAN;
+    for (size_t i = 0, p = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++, p++) {
+            res->ec_ci_low[i * n + j] = res->ec_ci_low[j * n + i] = b.ci_low[p];
+            res->ec_ci_high[i * n + j] = res->ec_ci_high[j * n + i] = b.ci_high[p];
+        }
+    tr->ec_mean_ci_low = b.mean_ci_low;
+    tr->ec_mean_ci_high = b.mean_ci_high;
+    dl_stats_ec_boot_free(&b);
+    return 0;
+}
+
 /* Error consistency uses each observer's first answer to an item, so an
  * observer who ran a set twice still contributes one answer per item. */
 static int error_consistency(dl_report *r)
@@ -164,6 +209,9 @@ static int error_consistency(dl_report *r)
     }
     if ((rc = ec_fill(res, correct, seen)))
         goto done;
+    apply_boundary(res, r->opt.ec_boundary);
+    if ((rc = ec_bootstrap(r, correct, seen)))
+        goto done;
     if (repeats)
         rc = rp_note(r,
                      "%zu repeated trial(s) of an item by the same observer: error consistency "
@@ -179,13 +227,14 @@ static void ec_summary(rp_results *res)
 {
     size_t n = res->nobs, k = 0;
     double *v = dl_calloc(n * n + 1, sizeof *v);
-    res->trials.ec_undefined = 0;
+    res->trials.ec_undefined = res->trials.ec_boundary_undefined = 0;
     for (size_t i = 0; v && i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
             double x = res->ec[i * n + j];
-            if (isnan(x))
+            if (isnan(x)) {
                 res->trials.ec_undefined++;
-            else
+                res->trials.ec_boundary_undefined += res->ec_items[i * n + j] > 0;
+            } else
                 v[k++] = x;
         }
     dl_stats_summary(v ? v : (double[]){0}, k, &res->trials.ec_pairs);
@@ -223,6 +272,9 @@ int rp_analyse_trials(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep
     dl_report_trials *tr = &res->trials;
     dl_stats_summary(acc, n, &tr->accuracy);
     free(acc);
+    tr->ec_boundary = r->opt.ec_boundary;
+    tr->ec_boot = r->opt.ec_boot;
+    tr->ec_boot.boundary = r->opt.ec_boundary;
     if (rt_stats(r, res->observers, n) || error_consistency(r))
         return dl_fail(err, DL_ENOMEM, "out of memory");
     ec_summary(res);
@@ -233,6 +285,8 @@ int rp_analyse_trials(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep
     tr->observers = res->observers;
     tr->ec = res->ec;
     tr->ec_items = res->ec_items;
+    tr->ec_ci_low = res->ec_ci_low;
+    tr->ec_ci_high = res->ec_ci_high;
     res->has_trials = 1;
     return 0;
 }

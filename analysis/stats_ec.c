@@ -1,40 +1,48 @@
 /* stats_ec.c — error consistency (Geirhos et al. 2020) of two observers. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dl_stats.h"
 #include "stats_private.h"
 
 void stats_ec_from_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec *out)
 {
-    out->n = n;
-    if (n == 0) {
-        out->p1 = out->p2 = out->c_obs = out->c_exp = out->kappa = NAN;
-        return;
+    (void)stats_ec_counts(n, r1, r2, both_right, DL_EC_BOUNDARY_UNDEFINED, out);
+}
+
+const char *stats_ec_why(size_t n)
+{
+    return n == 0 ? "no items to compare"
+                  : "expected agreement is 1 (both observers always right, or both always "
+                    "wrong): kappa is 0/0";
+}
+
+int dl_stats_ec_boundary_parse(const char *s)
+{
+    if (s && strcmp(s, "undefined") == 0)
+        return DL_EC_BOUNDARY_UNDEFINED;
+    if (s && strcmp(s, "one") == 0)
+        return DL_EC_BOUNDARY_ONE;
+    return -1;
+}
+
+const char *dl_stats_ec_boundary_name(dl_ec_boundary b)
+{
+    return b == DL_EC_BOUNDARY_ONE ? "one" : "undefined";
+}
+
+int dl_stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
+                       dl_ec *out, const char **why)
+{
+    if (r1 > n || r2 > n || both_right > (r1 < r2 ? r1 : r2) || r1 + r2 > n + both_right) {
+        *out = (dl_ec){n, NAN, NAN, NAN, NAN, NAN};
+        return DL_EINVAL;
     }
-    size_t agree = n - r1 - r2 + 2 * both_right; /* both right + both wrong */
-    double dn = (double)n;
-    out->p1 = (double)r1 / dn;
-    out->p2 = (double)r2 / dn;
-    out->c_obs = (double)agree / dn;
-    out->c_exp = out->p1 * out->p2 + (1.0 - out->p1) * (1.0 - out->p2);
-    if (agree == n) {
-        /* Covers c_exp == 1 too: c_exp is 1 only when both are always right
-         * or both always wrong, and then they always agree. */
-        out->kappa = 1.0;
-    } else if ((r1 == n) != (r2 == n)) {
-        out->kappa = 0.0;
-    } else if (n < ((size_t)1 << 31)) {
-        /* n^2 (c_obs - c_exp) and n^2 (1 - c_exp) are integers: dividing the
-         * exact integers rounds once instead of cancelling in doubles. */
-        int64_t nn = (int64_t)n, a = (int64_t)r1, b = (int64_t)r2;
-        int64_t chance = a * b + (nn - a) * (nn - b);
-        int64_t num = nn * (int64_t)agree - chance;
-        int64_t den = nn * nn - chance;
-        out->kappa = (double)num / (double)den;
-    } else {
-        out->kappa = (out->c_obs - out->c_exp) / (1.0 - out->c_exp);
-    }
+    int rc = stats_ec_counts(n, r1, r2, both_right, boundary, out);
+    if (rc && why)
+        *why = stats_ec_why(n);
+    return rc;
 }
 
 int dl_stats_ec(const uint8_t *a, const uint8_t *b, size_t n, dl_ec *out, const char **why)
@@ -46,13 +54,10 @@ int dl_stats_ec(const uint8_t *a, const uint8_t *b, size_t n, dl_ec *out, const 
         r2 += y;
         both += x & y;
     }
-    stats_ec_from_counts(n, r1, r2, both, out);
-    if (n == 0) {
-        if (why)
-            *why = "no items to compare";
-        return DL_EUNDEF;
-    }
-    return 0;
+    int rc = stats_ec_counts(n, r1, r2, both, DL_EC_BOUNDARY_UNDEFINED, out);
+    if (rc && why)
+        *why = stats_ec_why(n);
+    return rc;
 }
 
 dl_bits *dl_stats_bits_new(size_t rows, size_t n)

@@ -33,13 +33,26 @@ void cli_getopt_reset(void);
  * option that caused it; returns DL_EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
 
+/* Warn on stderr when the store holds rows whose parent row is missing
+ * (trials of a deleted session, ...): they are left out of `what`
+ * ("this export"). The _path form opens db read-only for it and returns
+ * that open's error. (cmd_store.c) */
+typedef struct dl_store dl_store;
+void cli_warn_orphans(dl_store *st, const char *db, const char *what);
+int cli_warn_orphans_path(const char *db, const char *what, dl_error *err);
+
 /* The commands (cmd_*.c). */
 int cmd_reliability(int argc, char **argv);
 void help_reliability(FILE *out);
+/* `dddlab plan alpha` (cmd_plan_alpha.c): argv[0] is "alpha". */
+int cli_plan_alpha(int argc, char **argv);
+void help_plan_alpha(FILE *out);
 int cmd_consistency(int argc, char **argv);
 void help_consistency(FILE *out);
 int cmd_binomial(int argc, char **argv);
 void help_binomial(FILE *out);
+int cmd_plan(int argc, char **argv);
+void help_plan(FILE *out);
 
 int cmd_sessions(int argc, char **argv);
 void help_sessions(FILE *out);

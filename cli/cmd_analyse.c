@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_stats.h"
 #include "dl_report.h"
 
 #define MAX_LIST 256
@@ -18,6 +19,8 @@ typedef struct args {
     double chance;
     int chance_given;
     dl_report_columns cols;
+    dl_ec_boot_opts ec_boot; /* error consistency: --bootstrap etc. */
+    dl_ec_boundary ec_boundary;
 } args;
 
 enum {
@@ -51,6 +54,11 @@ enum {
     O_SEED,
     O_CHANCE,
     O_SIMULATED,
+    O_BOOTSTRAP,
+    O_CONF,
+    O_RESAMPLE_OBS,
+    O_THREADS,
+    O_EC_BOUNDARY,
     O_HELP
 };
 
@@ -84,6 +92,11 @@ static const struct option options[] = {{"db", required_argument, 0, O_DB},
                                         {"balance-classes", no_argument, 0, O_BALANCE},
                                         {"seed", required_argument, 0, O_SEED},
                                         {"chance", required_argument, 0, O_CHANCE},
+                                        {"bootstrap", required_argument, 0, O_BOOTSTRAP},
+                                        {"conf", required_argument, 0, O_CONF},
+                                        {"resample-observers", no_argument, 0, O_RESAMPLE_OBS},
+                                        {"threads", required_argument, 0, O_THREADS},
+                                        {"ec-boundary", required_argument, 0, O_EC_BOUNDARY},
                                         {"help", no_argument, 0, O_HELP},
                                         {0, 0, 0, 0}};
 
@@ -123,7 +136,19 @@ void help_analyse(FILE *out)
             "  --exclude-label-errors    leave out items that are label errors\n"
             "  --balance-classes         subsample trivial / in-between / impossible to equal\n"
             "                            numbers\n"
-            "  --seed S                  seed of that subsample (GSL mt19937; default 1)\n"
+            "  --seed S                  seed of that subsample (GSL mt19937; default 1) and\n"
+            "                            of the bootstrap\n"
+            "\n"
+            "uncertainty:\n"
+            "  --bootstrap N       N bootstrap replicates resampling items: percentile\n"
+            "                      intervals of every pair's and the mean error consistency\n"
+            "                      (trials, as 'dddlab consistency'); Krippendorff's alpha\n"
+            "                      with an interval, p(alpha < 0.667 / 0.8), and each\n"
+            "                      observer's leave-one-out and mean pairwise alpha (ratings)\n"
+            "  --conf C [0.95]     --resample-observers (the mean's interval)\n"
+            "  --threads T         threads of the bootstrap (same result on any number)\n"
+            "  --ec-boundary undefined|one   kappa when both are always right or both\n"
+            "                      always wrong: missing (default) or 1 (older convention)\n"
             "\n"
             "  --chance P          accuracy of guessing [0.5]; 1/16 for 16-way tasks\n"
             "  --json              one JSON object on stdout\n"
@@ -288,6 +313,16 @@ static int parse(int argc, char **argv, args *a)
         case O_CHANCE:
             rc = number_option(a, c, optarg);
             break;
+        case O_BOOTSTRAP:
+        case O_CONF:
+        case O_RESAMPLE_OBS:
+        case O_THREADS:
+        case O_EC_BOUNDARY: {
+            static const int code[] = {'B', 'C', 'R', 'T', 'E'};
+            rc = cli_ec_option("analyse", code[c - O_BOOTSTRAP], optarg, &a->ec_boot,
+                               &a->ec_boundary);
+            break;
+        }
         case 'h':
         case O_HELP:
             help_analyse(stdout);
@@ -313,8 +348,8 @@ static int check(const args *a)
     if ((a->set || a->include_incomplete || a->include_simulated) && !a->db)
         return cli_usage("analyse", "--set, --include-incomplete and --include-simulated go "
                                     "with --db");
-    if (a->seed_given && !a->balance)
-        return cli_usage("analyse", "--seed goes with --balance-classes");
+    if (a->seed_given && !a->balance && !a->ec_boot.replicates)
+        return cli_usage("analyse", "--seed goes with --balance-classes or --bootstrap");
     if (a->db && (a->cols.item_regex || a->cols.exclude))
         return cli_usage("analyse", "column options go with --ratings or --trials, not --db");
     return 0;
@@ -417,7 +452,7 @@ static char *command_line(int argc, char **argv)
 
 int cmd_analyse(int argc, char **argv)
 {
-    args a = {.chance = 0.5};
+    args a = {.chance = 0.5, .ec_boot = {.seed = 1, .conf_level = 0.95}};
     dl_report_columns_default(&a.cols);
     int rc = parse(argc, argv, &a);
     if (rc)
@@ -434,6 +469,15 @@ int cmd_analyse(int argc, char **argv)
     opt.balance_classes = a.balance;
     opt.seed = a.seed_given ? a.seed : 1;
     opt.chance = a.chance;
+    opt.ec_boundary = a.ec_boundary;
+    opt.ec_boot = a.ec_boot;
+    opt.ec_boot.seed = a.seed_given ? a.seed : 1;
+    opt.ec_boot.boundary = a.ec_boundary;
+    /* one --bootstrap/--seed/--conf for both: the alpha of ratings, the
+     * error consistency of trials */
+    opt.alpha_bootstrap = a.ec_boot.replicates;
+    opt.alpha_seed = opt.ec_boot.seed;
+    opt.alpha_conf = a.ec_boot.conf_level;
     dl_report *r = dl_report_new();
     char *cmd = command_line(argc, argv);
     if (!r || !cmd) {
@@ -441,7 +485,8 @@ int cmd_analyse(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if (load(r, &a, &err) || dl_report_analyse(r, &opt, &err) ||
+    if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
+        dl_report_analyse(r, &opt, &err) ||
         (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
         rc = cli_fail(&err);
         goto done;

@@ -1,5 +1,6 @@
 /* cmd_binomial.c — `dddlab binomial K N`: exact binomial test of K successes
  * in N trials with a Clopper-Pearson interval, as R's binom.test. */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -26,29 +27,36 @@ void help_binomial(FILE *out)
                  "probability P (default 0.5), with the Clopper-Pearson confidence interval\n"
                  "at level L (default 0.95), as R's binom.test. The two-sided p-value sums\n"
                  "the probabilities of all outcomes no more likely than K; for 'greater' and\n"
-                 "'less' the interval is one-sided.\n\n"
-                 "  --p0 P            success probability under the null, 0 < P < 1\n"
+                 "'less' the interval is one-sided. Exact for 0 <= K <= N <= 4294967295;\n"
+                 "a p-value below 1e-300 is printed as '< 1e-300' with its log10.\n\n"
+                 "  --p0 P            success probability under the null, 0 <= P <= 1\n"
                  "  --alternative A   two-sided (default), greater or less\n"
                  "  --conf L          confidence level, 0 < L < 1\n"
                  "  --json            one JSON object: k, n, p0, alternative, conf_level,\n"
-                 "                    p_value, estimate, ci_low, ci_high\n\n"
+                 "                    p_value, log10_p, estimate, ci_low, ci_high\n\n"
                  "example: dddlab binomial 107 149 --alternative greater\n");
 }
 
 static int parse_count(const char *s, const char *what, unsigned *out)
 {
     long v;
-    if (dl_parse_long(s, &v) != 0 || v < 0 || (unsigned long)v > UINT_MAX)
+    if (dl_parse_long(s, &v) != 0)
         return cli_usage(CMD, "%s must be a whole number >= 0, not '%s'", what, s);
+    if (v < 0)
+        return cli_usage(CMD, "%s must be ≥ 0, not '%s'", what, s);
+    if ((unsigned long)v > UINT_MAX)
+        return cli_usage(CMD, "%s must be at most %u, not '%s'", what, UINT_MAX, s);
     *out = (unsigned)v;
     return 0;
 }
 
-static int parse_prob(const char *s, const char *opt, double *out)
+/* --p0 may be 0 or 1, as in R's binom.test and scipy; --conf may not. */
+static int parse_prob(const char *s, const char *opt, int closed, double *out)
 {
     double v;
-    if (dl_parse_double(s, &v) != 0 || !(v > 0 && v < 1))
-        return cli_usage(CMD, "%s needs a number between 0 and 1 (exclusive), not '%s'", opt, s);
+    if (dl_parse_double(s, &v) != 0 || !(closed ? v >= 0 && v <= 1 : v > 0 && v < 1))
+        return cli_usage(CMD, "%s needs a number between 0 and 1 (%s), not '%s'", opt,
+                         closed ? "inclusive" : "exclusive", s);
     *out = v;
     return 0;
 }
@@ -61,14 +69,24 @@ static int parse_args(int argc, char **argv, binom_opts *o)
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     *o = (binom_opts){.p0 = 0.5, .conf = 0.95, .alt = DL_ALT_TWO_SIDED};
     int c, alt;
+    /* getopt would take "-1" for an option ("unknown option '-1'"): a word
+     * that is a negative number, and not the value of an option, is a
+     * negative K or N. */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *prev = argv[i - 1];
+        if (a[0] == '-' && (isdigit((unsigned char)a[1]) || a[1] == '.') &&
+            !(strcmp(prev, "--p0") == 0 || strcmp(prev, "--conf") == 0 ||
+              strcmp(prev, "--alternative") == 0))
+            return cli_usage(CMD, "K and N must be ≥ 0, not '%s'", a);
+    }
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'p':
-            if (parse_prob(optarg, "--p0", &o->p0))
+            if (parse_prob(optarg, "--p0", 1, &o->p0))
                 return DL_EXIT_USAGE;
             break;
         case 'c':
-            if (parse_prob(optarg, "--conf", &o->conf))
+            if (parse_prob(optarg, "--conf", 0, &o->conf))
                 return DL_EXIT_USAGE;
             break;
         case 'a':
@@ -116,6 +134,8 @@ static void print_json(const dl_binom *b, dl_alternative alt)
     dl_json_number(&j, b->conf_level);
     dl_json_key(&j, "p_value");
     dl_json_number(&j, b->p_value);
+    dl_json_key(&j, "log10_p"); /* null only when p is exactly 0 (p0 = 0 or 1) */
+    dl_json_number(&j, b->log10_p);
     dl_json_key(&j, "estimate");
     dl_json_number(&j, b->estimate);
     dl_json_key(&j, "ci_low");
@@ -134,7 +154,10 @@ static void print_table(const dl_binom *b, dl_alternative alt)
     printf("  %-13s %g\n", "p0", b->p0);
     printf("  %-13s %s\n", "alternative", dl_stats_alternative_name(alt));
     printf("  %-13s %.4f\n", "estimate", b->estimate);
-    printf("  %-13s %.4g\n", "p-value", b->p_value);
+    if (b->p_value < 1e-300 && isfinite(b->log10_p))
+        printf("  %-13s < 1e-300 (log10 p = %.3f)\n", "p-value", b->log10_p);
+    else
+        printf("  %-13s %.4g\n", "p-value", b->p_value);
     printf("  %-13s %.4f .. %.4f (Clopper-Pearson%s)\n", ci, b->ci_low, b->ci_high,
            alt == DL_ALT_TWO_SIDED ? "" : ", one-sided");
 }

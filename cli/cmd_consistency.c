@@ -26,6 +26,9 @@ typedef struct con_opts {
     regex_t re;
     int has_re;
     int json;
+    const char *out_path;    /* --out: CSV of the pairs */
+    dl_ec_boundary boundary; /* what kappa is when c_exp = 1 */
+    dl_ec_boot_opts boot;    /* boot.replicates == 0: no bootstrap */
 } con_opts;
 
 /* One response: who saw what (indices into the name tables), in which
@@ -46,8 +49,11 @@ typedef struct con_data {
 } con_data;
 
 typedef struct con_pair {
-    size_t a, b; /* observer indices */
-    dl_ec ec;    /* NaNs when undefined (no common item) */
+    size_t a, b;     /* observer indices */
+    dl_ec ec;        /* NaNs when undefined (no common item, or c_exp = 1) */
+    dl_ec_test test; /* bounds, corrected kappa, Fisher's p */
+    double ci_low, ci_high;
+    size_t boot_defined; /* replicates with a defined kappa */
 } con_pair;
 
 typedef struct con_group {
@@ -57,6 +63,10 @@ typedef struct con_group {
     con_pair *pairs;
     size_t npairs;
     dl_summary kappa;
+    size_t no_common;      /* pairs without a common item */
+    size_t boundary_undef; /* pairs with c_exp = 1 (kappa missing) */
+    double mean_ci_low, mean_ci_high, mean_se;
+    size_t mean_defined; /* replicates with a defined mean */
 } con_group;
 
 void help_consistency(FILE *out)
@@ -64,14 +74,20 @@ void help_consistency(FILE *out)
     fprintf(out,
             "usage: dddlab consistency FILE... [--observer-col O] [--item-col I]\n"
             "                          (--correct-col C | --response-col R --truth-col T)\n"
-            "                          [--item-regex RE] [--by COL] [--json]\n\n"
+            "                          [--item-regex RE] [--by COL] [--json] [--out CSV]\n"
+            "                          [--bootstrap N [--seed S] [--conf C]\n"
+            "                          [--resample-observers] [--threads T]]\n"
+            "                          [--ec-boundary undefined|one]\n\n"
             "Error consistency (Geirhos et al. 2020) between every pair of observers over\n"
             "the items both saw: c_obs, the fraction of items both got right or both got\n"
             "wrong; c_exp = p1 p2 + (1-p1)(1-p2) from their accuracies; kappa =\n"
             "(c_obs - c_exp) / (1 - c_exp). FILE is a CSV with one row per response; several\n"
             "files (e.g. one per observer) are read as one. Correctness comes from a 0/1 or\n"
             "true/false column, or from comparing a response with the true answer; a\n"
-            "missing response (empty, na, NaN) counts as wrong.\n\n"
+            "missing response (empty, na, NaN) counts as wrong. Per pair also: kappa_min and\n"
+            "kappa_max, the range the two accuracies allow (Klein et al. 2025); p, Fisher's\n"
+            "exact test (two-sided) of independence of right/wrong; the small-sample\n"
+            "corrected kappa n k / ((n-1) + k) (JSON and CSV).\n\n"
             "  --observer-col O   column naming the observer (default observer)\n"
             "  --item-col I       column naming the item (default item)\n"
             "  --correct-col C    column with 1/0 or true/false\n"
@@ -81,9 +97,23 @@ void help_consistency(FILE *out)
             "                     when it has none) is the item key, e.g. '_([^_]+)$' turns\n"
             "                     0001_edg_s01_0_oven_00_oven10.png into oven10.png\n"
             "  --by COL           one analysis per value of COL\n"
-            "  --json             one JSON object: observers, items, pairs [{a, b, items, p1,\n"
-            "                     p2, c_obs, c_exp, kappa}], mean_kappa, min_kappa,\n"
-            "                     max_kappa, sd_kappa; with --by: by, groups {value: {...}}\n\n"
+            "  --bootstrap N      N replicates resampling items (all pairs share each draw):\n"
+            "                     a percentile interval per pair and for the mean kappa\n"
+            "  --seed S           seed of the bootstrap (default 1); same seed, same\n"
+            "                     intervals on any number of threads\n"
+            "  --conf C           confidence level of the intervals (default 0.95)\n"
+            "  --resample-observers  the mean's interval also resamples observers\n"
+            "  --threads T        threads for the bootstrap (default: one per core)\n"
+            "  --ec-boundary B    kappa when both are always right or both always wrong\n"
+            "                     (c_exp = 1): undefined (default; missing, left out of the\n"
+            "                     mean with a count) or one (the older convention)\n"
+            "  --out CSV          also write the pairs (and the mean) to a CSV file\n"
+            "  --json             one JSON object: observers, items, ec_boundary, bootstrap,\n"
+            "                     pairs [{a, b, items, p1, p2, c_obs, c_exp, kappa,\n"
+            "                     kappa_corrected, kappa_min, kappa_max, p_value, ci_low,\n"
+            "                     ci_high, why}], mean_kappa (+ ci), min_kappa, max_kappa,\n"
+            "                     sd_kappa, pairs_used, undefined_pairs; with --by: by,\n"
+            "                     groups {value: {...}}\n\n"
             "example: dddlab consistency edge/*.csv --observer-col subj --item-col imagename \\\n"
             "             --response-col object_response --truth-col category \\\n"
             "             --item-regex '_([^_]+)$'\n");
@@ -126,12 +156,33 @@ static int parse_args(int argc, char **argv, con_opts *o)
                                              {"item-regex", required_argument, NULL, 'x'},
                                              {"by", required_argument, NULL, 'b'},
                                              {"json", no_argument, NULL, 'j'},
+                                             {"out", required_argument, NULL, 'O'},
+                                             {"bootstrap", required_argument, NULL, 'B'},
+                                             {"seed", required_argument, NULL, 'S'},
+                                             {"conf", required_argument, NULL, 'C'},
+                                             {"resample-observers", no_argument, NULL, 'R'},
+                                             {"threads", required_argument, NULL, 'T'},
+                                             {"ec-boundary", required_argument, NULL, 'E'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     *o = (con_opts){.observer_col = "observer", .item_col = "item"};
-    int c;
+    o->boot = (dl_ec_boot_opts){.seed = 1, .conf_level = 0.95};
+    int c, rc = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
+        case 'O':
+            o->out_path = optarg;
+            break;
+        case 'B':
+        case 'S':
+        case 'C':
+        case 'R':
+        case 'T':
+        case 'E':
+            rc = cli_ec_option(CMD, c, optarg, &o->boot, &o->boundary);
+            if (rc)
+                return rc;
+            break;
         case 'o':
             o->observer_col = optarg;
             break;
@@ -167,7 +218,8 @@ static int parse_args(int argc, char **argv, con_opts *o)
         return cli_usage(CMD, "expected a FILE");
     o->paths = argv + optind;
     o->npaths = (size_t)(argc - optind);
-    int rc = check_columns(o);
+    o->boot.boundary = o->boundary;
+    rc = check_columns(o);
     if (rc == 0 && o->item_regex)
         rc = compile_regex(o);
     return rc;
@@ -359,80 +411,174 @@ static void con_data_free(con_data *d)
 
 /* ---- analysis ----------------------------------------------------------------- */
 
-/* Error consistency of observers a and b (rows of the group's matrix, -1 =
- * not seen) over the items both saw. */
-static int pair_ec(const int8_t *m, size_t nitems, size_t a, size_t b, uint8_t *va, uint8_t *vb,
-                   dl_ec *ec)
+/* Memory and time follow the responses, not observers x items: the pair
+ * counts come from each item's list of observers (an item seen by k
+ * observers costs k(k-1)/2 updates), so 1,000 observers on disjoint items
+ * cost one pass over the responses plus one entry per pair. */
+
+typedef struct con_seen {
+    uint32_t row;
+    uint8_t correct;
+} con_seen;
+
+typedef struct con_counts {
+    size_t n, r1, r2, both;
+} con_counts;
+
+static size_t pair_index(size_t m, size_t a, size_t b)
 {
-    const int8_t *ra = m + a * nitems, *rb = m + b * nitems;
-    size_t n = 0;
-    for (size_t i = 0; i < nitems; i++) {
-        if (ra[i] >= 0 && rb[i] >= 0) {
-            va[n] = (uint8_t)ra[i];
-            vb[n] = (uint8_t)rb[i];
-            n++;
-        }
-    }
-    *ec = (dl_ec){n, NAN, NAN, NAN, NAN, NAN};
-    if (n == 0)
-        return 0;
-    int rc = dl_stats_ec(va, vb, n, ec, NULL);
-    return rc == DL_EUNDEF ? 0 : rc;
+    return a * m - a * (a + 1) / 2 + (b - a - 1);
 }
 
-static int group_pairs(const int8_t *m, size_t nitems, con_group *g)
+/* The group's responses bucketed by item: bucket i is
+ * seen[start[i] .. start[i + 1]), rows ascending. row_of[k] is the row of
+ * obs[k]. */
+static int bucket_items(const con_obs *obs, size_t n, const size_t *item_local, size_t nitems,
+                        const uint32_t *row_of, size_t **start_out, con_seen **seen_out)
 {
-    size_t no = g->nobservers;
-    g->npairs = no * (no - 1) / 2;
-    g->pairs = dl_calloc(g->npairs, sizeof *g->pairs);
-    uint8_t *va = dl_calloc(nitems, 1), *vb = dl_calloc(nitems, 1);
-    double *kappas = dl_calloc(g->npairs, sizeof *kappas);
-    int rc = g->pairs && va && vb && kappas ? 0 : DL_ENOMEM;
-    size_t k = 0;
-    for (size_t a = 0; a < no && rc == 0; a++) {
-        for (size_t b = a + 1; b < no && rc == 0; b++, k++) {
-            g->pairs[k].a = g->observers[a];
-            g->pairs[k].b = g->observers[b];
-            rc = pair_ec(m, nitems, a, b, va, vb, &g->pairs[k].ec);
-            kappas[k] = g->pairs[k].ec.kappa;
+    size_t *start = dl_calloc(nitems + 1, sizeof *start), *fill = dl_calloc(nitems, sizeof *fill);
+    con_seen *seen = dl_calloc(n ? n : 1, sizeof *seen);
+    if (!start || !fill || !seen) {
+        free(start);
+        free(fill);
+        free(seen);
+        return DL_ENOMEM;
+    }
+    for (size_t k = 0; k < n; k++)
+        start[item_local[obs[k].item] + 1]++;
+    for (size_t i = 0; i < nitems; i++)
+        start[i + 1] += start[i];
+    for (size_t k = 0; k < n; k++) {
+        size_t i = item_local[obs[k].item];
+        seen[start[i] + fill[i]++] = (con_seen){row_of[k], obs[k].correct};
+    }
+    free(fill);
+    *start_out = start;
+    *seen_out = seen;
+    return 0;
+}
+
+static void count_pairs(const size_t *start, const con_seen *seen, size_t nitems, size_t m,
+                        con_counts *cnt)
+{
+    for (size_t i = 0; i < nitems; i++)
+        for (size_t x = start[i]; x < start[i + 1]; x++)
+            for (size_t y = x + 1; y < start[i + 1]; y++) {
+                con_counts *c = &cnt[pair_index(m, seen[x].row, seen[y].row)];
+                c->n++;
+                c->r1 += seen[x].correct;
+                c->r2 += seen[y].correct;
+                c->both += seen[x].correct & seen[y].correct;
+            }
+}
+
+static void pair_stats(const con_opts *o, const con_counts *c, con_pair *p, con_group *g)
+{
+    p->ci_low = p->ci_high = NAN;
+    if (c->n == 0) {
+        p->ec = (dl_ec){0, NAN, NAN, NAN, NAN, NAN};
+        p->test = (dl_ec_test){NAN, NAN, NAN, NAN};
+        g->no_common++;
+        return;
+    }
+    dl_stats_ec_counts(c->n, c->r1, c->r2, c->both, o->boundary, &p->ec, NULL);
+    dl_stats_ec_test(c->n, c->r1, c->r2, c->both, o->boundary, &p->test);
+    if (isnan(p->ec.kappa))
+        g->boundary_undef++;
+}
+
+/* Bit-packed correctness and seen-ness of the group for the bootstrap. */
+static int group_bootstrap(const con_opts *o, const size_t *start, const con_seen *seen,
+                           con_group *g)
+{
+    size_t m = g->nobservers, n = g->nitems;
+    dl_bits *correct = dl_stats_bits_new(m, n), *saw = dl_stats_bits_new(m, n);
+    int rc = DL_ENOMEM, full = 1;
+    if (!correct || !saw)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        full &= start[i + 1] - start[i] == m;
+        for (size_t x = start[i]; x < start[i + 1]; x++) {
+            dl_stats_bits_set(saw, seen[x].row, i);
+            if (seen[x].correct)
+                dl_stats_bits_set(correct, seen[x].row, i);
         }
     }
-    if (rc == 0)
+    dl_ec_boot b;
+    if ((rc = dl_stats_ec_bootstrap(correct, full ? NULL : saw, &o->boot, &b)) != 0)
+        goto done;
+    for (size_t p = 0; p < g->npairs; p++) {
+        g->pairs[p].ci_low = b.ci_low[p];
+        g->pairs[p].ci_high = b.ci_high[p];
+        g->pairs[p].boot_defined = b.defined[p];
+    }
+    g->mean_ci_low = b.mean_ci_low;
+    g->mean_ci_high = b.mean_ci_high;
+    g->mean_se = b.mean_se;
+    g->mean_defined = b.mean_defined;
+    dl_stats_ec_boot_free(&b);
+done:
+    dl_stats_bits_free(correct);
+    dl_stats_bits_free(saw);
+    return rc;
+}
+
+static int group_pairs(const con_opts *o, const size_t *start, const con_seen *seen, con_group *g)
+{
+    size_t m = g->nobservers;
+    g->npairs = m * (m - 1) / 2;
+    g->pairs = dl_calloc(g->npairs ? g->npairs : 1, sizeof *g->pairs);
+    con_counts *cnt = dl_calloc(g->npairs ? g->npairs : 1, sizeof *cnt);
+    double *kappas = dl_calloc(g->npairs ? g->npairs : 1, sizeof *kappas);
+    int rc = g->pairs && cnt && kappas ? 0 : DL_ENOMEM;
+    g->mean_ci_low = g->mean_ci_high = g->mean_se = NAN;
+    if (rc == 0) {
+        count_pairs(start, seen, g->nitems, m, cnt);
+        for (size_t a = 0, k = 0; a < m; a++)
+            for (size_t b = a + 1; b < m; b++, k++) {
+                g->pairs[k].a = g->observers[a];
+                g->pairs[k].b = g->observers[b];
+                pair_stats(o, &cnt[k], &g->pairs[k], g);
+                kappas[k] = g->pairs[k].ec.kappa;
+            }
         dl_stats_summary(kappas, g->npairs, &g->kappa);
-    free(va);
-    free(vb);
+        if (o->boot.replicates && g->npairs)
+            rc = group_bootstrap(o, start, seen, g);
+    }
+    free(cnt);
     free(kappas);
     return rc;
 }
 
 /* One group: the responses obs[0..n), sorted by observer. item_local maps an
  * item to its column (SIZE_MAX = not yet seen) and is left all SIZE_MAX. */
-static int analyse_group(const con_obs *obs, size_t n, size_t *item_local, con_group *g)
+static int analyse_group(const con_opts *o, const con_obs *obs, size_t n, size_t *item_local,
+                         con_group *g)
 {
-    size_t nitems = 0;
-    g->observers = dl_calloc(n, sizeof *g->observers);
-    if (!g->observers)
+    size_t nitems = 0, *start = NULL;
+    con_seen *seen = NULL;
+    uint32_t *row_of = dl_calloc(n ? n : 1, sizeof *row_of);
+    g->observers = dl_calloc(n ? n : 1, sizeof *g->observers);
+    if (!g->observers || !row_of) {
+        free(row_of);
         return DL_ENOMEM;
+    }
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || obs[i].observer != obs[i - 1].observer)
             g->observers[g->nobservers++] = obs[i].observer;
+        row_of[i] = (uint32_t)(g->nobservers - 1);
         if (item_local[obs[i].item] == SIZE_MAX)
             item_local[obs[i].item] = nitems++;
     }
     g->nitems = nitems;
-    int8_t *m = dl_calloc(g->nobservers * nitems, 1);
-    if (!m)
-        return DL_ENOMEM;
-    memset(m, -1, g->nobservers * nitems);
-    for (size_t i = 0, row = 0; i < n; i++) {
-        if (i > 0 && obs[i].observer != obs[i - 1].observer)
-            row++;
-        m[row * nitems + item_local[obs[i].item]] = (int8_t)obs[i].correct;
-    }
+    int rc = bucket_items(obs, n, item_local, nitems, row_of, &start, &seen);
     for (size_t i = 0; i < n; i++)
         item_local[obs[i].item] = SIZE_MAX;
-    int rc = group_pairs(m, nitems, g);
-    free(m);
+    if (rc == 0)
+        rc = group_pairs(o, start, seen, g);
+    free(row_of);
+    free(start);
+    free(seen);
     return rc;
 }
 
@@ -445,7 +591,7 @@ static void groups_free(con_group *g, size_t n)
     free(g);
 }
 
-static int analyse(const con_data *d, con_group **out)
+static int analyse(const con_opts *o, const con_data *d, con_group **out)
 {
     /* At least one group, so the output of an empty input is well formed. */
     con_group *g = dl_calloc(d->groups.n ? d->groups.n : 1, sizeof *g);
@@ -456,7 +602,7 @@ static int analyse(const con_data *d, con_group **out)
     for (size_t lo = 0, hi; rc == 0 && lo < d->nobs; lo = hi) {
         for (hi = lo; hi < d->nobs && d->obs[hi].group == d->obs[lo].group; hi++)
             ;
-        rc = analyse_group(d->obs + lo, hi - lo, item_local, &g[d->obs[lo].group]);
+        rc = analyse_group(o, d->obs + lo, hi - lo, item_local, &g[d->obs[lo].group]);
     }
     free(item_local);
     if (rc) {
@@ -469,7 +615,73 @@ static int analyse(const con_data *d, con_group **out)
 
 /* ---- output ------------------------------------------------------------------- */
 
-static void json_group(dl_json *j, const con_data *d, const con_group *g)
+static const char *pair_why(const con_pair *p)
+{
+    if (!isnan(p->ec.kappa))
+        return NULL;
+    return p->ec.n == 0 ? "no common item"
+                        : "both always right or both always wrong (expected agreement 1)";
+}
+
+static void json_bootstrap(dl_json *j, const con_opts *o)
+{
+    dl_json_key(j, "ec_boundary");
+    dl_json_string(j, dl_stats_ec_boundary_name(o->boundary));
+    dl_json_key(j, "bootstrap");
+    if (!o->boot.replicates) {
+        dl_json_null(j);
+        return;
+    }
+    dl_json_object_begin(j);
+    dl_json_key(j, "replicates");
+    dl_json_int(j, (long long)o->boot.replicates);
+    dl_json_key(j, "seed");
+    dl_json_int(j, (long long)o->boot.seed);
+    dl_json_key(j, "conf_level");
+    dl_json_number(j, o->boot.conf_level);
+    dl_json_key(j, "method");
+    dl_json_string(j, "percentile");
+    dl_json_key(j, "resample");
+    dl_json_string(j, o->boot.resample_observers ? "items and observers" : "items");
+    dl_json_object_end(j);
+}
+
+static void json_pair(dl_json *j, const con_opts *o, const con_data *d, const con_pair *p)
+{
+    const char **names = (const char **)d->observers.names;
+    dl_json_object_begin(j);
+    dl_json_key(j, "a");
+    dl_json_string(j, names[p->a]);
+    dl_json_key(j, "b");
+    dl_json_string(j, names[p->b]);
+    dl_json_key(j, "items");
+    dl_json_int(j, (long long)p->ec.n);
+    const char *keys[] = {"p1",        "p2",        "c_obs",  "c_exp", "kappa", "kappa_corrected",
+                          "kappa_min", "kappa_max", "p_value"};
+    const double vals[] = {p->ec.p1,          p->ec.p2,          p->ec.c_obs,
+                           p->ec.c_exp,       p->ec.kappa,       p->test.kappa_corrected,
+                           p->test.kappa_min, p->test.kappa_max, p->test.p_value};
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+        dl_json_key(j, keys[i]);
+        dl_json_number(j, vals[i]);
+    }
+    if (o->boot.replicates) {
+        dl_json_key(j, "ci_low");
+        dl_json_number(j, p->ci_low);
+        dl_json_key(j, "ci_high");
+        dl_json_number(j, p->ci_high);
+        dl_json_key(j, "replicates_defined");
+        dl_json_int(j, (long long)p->boot_defined);
+    }
+    const char *why = pair_why(p);
+    if (why) {
+        dl_json_key(j, "why");
+        dl_json_string(j, why);
+    }
+    dl_json_object_end(j);
+}
+
+static void json_group(dl_json *j, const con_opts *o, const con_data *d, const con_group *g)
 {
     const char **names = (const char **)d->observers.names;
     dl_json_object_begin(j);
@@ -480,35 +692,38 @@ static void json_group(dl_json *j, const con_data *d, const con_group *g)
     dl_json_array_end(j);
     dl_json_key(j, "items");
     dl_json_int(j, (long long)g->nitems);
+    json_bootstrap(j, o);
     dl_json_key(j, "pairs");
     dl_json_array_begin(j);
-    for (size_t k = 0; k < g->npairs; k++) {
-        const con_pair *p = &g->pairs[k];
-        dl_json_object_begin(j);
-        dl_json_key(j, "a");
-        dl_json_string(j, names[p->a]);
-        dl_json_key(j, "b");
-        dl_json_string(j, names[p->b]);
-        dl_json_key(j, "items");
-        dl_json_int(j, (long long)p->ec.n);
-        const char *keys[] = {"p1", "p2", "c_obs", "c_exp", "kappa"};
-        const double vals[] = {p->ec.p1, p->ec.p2, p->ec.c_obs, p->ec.c_exp, p->ec.kappa};
-        for (size_t i = 0; i < 5; i++) {
-            dl_json_key(j, keys[i]);
-            dl_json_number(j, vals[i]);
-        }
-        dl_json_object_end(j);
-    }
+    for (size_t k = 0; k < g->npairs; k++)
+        json_pair(j, o, d, &g->pairs[k]);
     dl_json_array_end(j);
     int any = g->kappa.n > 0;
     dl_json_key(j, "mean_kappa");
     dl_json_number(j, any ? g->kappa.mean : NAN);
+    if (o->boot.replicates) {
+        dl_json_key(j, "mean_kappa_ci_low");
+        dl_json_number(j, g->mean_ci_low);
+        dl_json_key(j, "mean_kappa_ci_high");
+        dl_json_number(j, g->mean_ci_high);
+        dl_json_key(j, "mean_kappa_se");
+        dl_json_number(j, g->mean_se);
+    }
     dl_json_key(j, "min_kappa");
     dl_json_number(j, any ? g->kappa.min : NAN);
     dl_json_key(j, "max_kappa");
     dl_json_number(j, any ? g->kappa.max : NAN);
     dl_json_key(j, "sd_kappa");
     dl_json_number(j, g->kappa.n > 1 ? g->kappa.sd : NAN);
+    dl_json_key(j, "pairs_used");
+    dl_json_int(j, (long long)g->kappa.n);
+    dl_json_key(j, "undefined_pairs");
+    dl_json_object_begin(j);
+    dl_json_key(j, "no_common_item");
+    dl_json_int(j, (long long)g->no_common);
+    dl_json_key(j, "expected_agreement_1");
+    dl_json_int(j, (long long)g->boundary_undef);
+    dl_json_object_end(j);
     dl_json_object_end(j);
 }
 
@@ -517,7 +732,7 @@ static void print_json(const con_opts *o, const con_data *d, const con_group *g)
     dl_json j;
     dl_json_init(&j, stdout);
     if (!o->by_col) {
-        json_group(&j, d, &g[0]);
+        json_group(&j, o, d, &g[0]);
     } else {
         dl_json_object_begin(&j);
         dl_json_key(&j, "by");
@@ -526,7 +741,7 @@ static void print_json(const con_opts *o, const con_data *d, const con_group *g)
         dl_json_object_begin(&j);
         for (size_t i = 0; i < d->groups.n; i++) {
             dl_json_key(&j, d->groups.names[i]);
-            json_group(&j, d, &g[i]);
+            json_group(&j, o, d, &g[i]);
         }
         dl_json_object_end(&j);
         dl_json_object_end(&j);
@@ -534,7 +749,67 @@ static void print_json(const con_opts *o, const con_data *d, const con_group *g)
     dl_json_end(&j);
 }
 
-static void print_group(const con_data *d, const con_group *g)
+/* A p-value in 9 characters: 4 decimals, or 3 significant digits when
+ * smaller than 0.001. */
+static void print_p(double p)
+{
+    if (isnan(p))
+        printf("  %9s", "-");
+    else if (p >= 0.001)
+        printf("  %9.4f", p);
+    else
+        printf("  %9.2e", p);
+}
+
+static void print_pair(const con_opts *o, const con_data *d, const con_pair *p, int w)
+{
+    fputs("  ", stdout);
+    dl_put_cell(stdout, d->observers.names[p->a], w);
+    fputs("  ", stdout);
+    dl_put_cell(stdout, d->observers.names[p->b], w);
+    printf("  %6zu", p->ec.n);
+    const double vals[] = {p->ec.p1,    p->ec.p2,          p->ec.c_obs,      p->ec.c_exp,
+                           p->ec.kappa, p->test.kappa_min, p->test.kappa_max};
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+        fputs("  ", stdout);
+        cli_print_stat(stdout, 7, vals[i]);
+    }
+    print_p(p->test.p_value);
+    if (o->boot.replicates) {
+        fputs("  ", stdout);
+        cli_print_stat(stdout, 7, p->ci_low);
+        fputs("  ", stdout);
+        cli_print_stat(stdout, 7, p->ci_high);
+    }
+    putchar('\n');
+}
+
+static void print_summary(const con_opts *o, const con_group *g)
+{
+    int any = g->kappa.n > 0;
+    printf("kappa over %zu pair%s: mean ", g->kappa.n, g->kappa.n == 1 ? "" : "s");
+    cli_print_stat(stdout, 0, any ? g->kappa.mean : NAN);
+    if (o->boot.replicates) {
+        printf(" [");
+        cli_print_stat(stdout, 0, g->mean_ci_low);
+        printf(", ");
+        cli_print_stat(stdout, 0, g->mean_ci_high);
+        printf("]");
+    }
+    printf(", sd ");
+    cli_print_stat(stdout, 0, g->kappa.n > 1 ? g->kappa.sd : NAN);
+    printf(", min ");
+    cli_print_stat(stdout, 0, any ? g->kappa.min : NAN);
+    printf(", max ");
+    cli_print_stat(stdout, 0, any ? g->kappa.max : NAN);
+    putchar('\n');
+    if (g->no_common || g->boundary_undef)
+        printf("left out: %zu pair%s without a common item, %zu with kappa undefined (both "
+               "always right or both always wrong)\n",
+               g->no_common, g->no_common == 1 ? "" : "s", g->boundary_undef);
+}
+
+static void print_group(const con_opts *o, const con_data *d, const con_group *g)
 {
     int w = cli_names_width(&d->observers, 10);
     printf("error consistency of %zu observer%s over %zu item%s (%zu pair%s)\n", g->nobservers,
@@ -544,32 +819,15 @@ static void print_group(const con_data *d, const con_group *g)
         printf("  undefined: error consistency needs at least two observers\n");
         return;
     }
-    printf("  %-*s  %-*s  %6s  %7s  %7s  %7s  %7s  %7s\n", w, "observer a", w, "observer b",
-           "items", "p1", "p2", "c_obs", "c_exp", "kappa");
-    for (size_t k = 0; k < g->npairs; k++) {
-        const con_pair *p = &g->pairs[k];
-        fputs("  ", stdout);
-        dl_put_cell(stdout, d->observers.names[p->a], w);
-        fputs("  ", stdout);
-        dl_put_cell(stdout, d->observers.names[p->b], w);
-        printf("  %6zu", p->ec.n);
-        const double vals[] = {p->ec.p1, p->ec.p2, p->ec.c_obs, p->ec.c_exp, p->ec.kappa};
-        for (size_t i = 0; i < 5; i++) {
-            fputs("  ", stdout);
-            cli_print_stat(stdout, 7, vals[i]);
-        }
-        putchar('\n');
-    }
-    int any = g->kappa.n > 0;
-    printf("kappa over %zu pair%s: mean ", g->kappa.n, g->kappa.n == 1 ? "" : "s");
-    cli_print_stat(stdout, 0, any ? g->kappa.mean : NAN);
-    printf(", sd ");
-    cli_print_stat(stdout, 0, g->kappa.n > 1 ? g->kappa.sd : NAN);
-    printf(", min ");
-    cli_print_stat(stdout, 0, any ? g->kappa.min : NAN);
-    printf(", max ");
-    cli_print_stat(stdout, 0, any ? g->kappa.max : NAN);
+    printf("  %-*s  %-*s  %6s  %7s  %7s  %7s  %7s  %7s  %7s  %7s  %9s", w, "observer a", w,
+           "observer b", "items", "p1", "p2", "c_obs", "c_exp", "kappa", "k_min", "k_max",
+           "p_fisher");
+    if (o->boot.replicates)
+        printf("  %7s  %7s", "ci_low", "ci_high");
     putchar('\n');
+    for (size_t k = 0; k < g->npairs; k++)
+        print_pair(o, d, &g->pairs[k], w);
+    print_summary(o, g);
 }
 
 static void print_table(const con_opts *o, const con_data *d, const con_group *g)
@@ -577,8 +835,93 @@ static void print_table(const con_opts *o, const con_data *d, const con_group *g
     for (size_t i = 0; i < d->groups.n; i++) {
         if (o->by_col)
             printf("%s%s = %s\n", i ? "\n" : "", o->by_col, d->groups.names[i]);
-        print_group(d, &g[i]);
+        print_group(o, d, &g[i]);
     }
+    printf("\nkappa when both are always right or both always wrong (c_exp = 1): %s\n",
+           cli_ec_boundary_text(o->boundary));
+    if (o->boot.replicates)
+        printf("intervals: %g%% percentile bootstrap, %zu replicates resampling %s, seed %llu\n",
+               100 * o->boot.conf_level, o->boot.replicates,
+               o->boot.resample_observers ? "items (pairs) and items + observers (mean)" : "items",
+               (unsigned long long)o->boot.seed);
+}
+
+/* ---- CSV ---------------------------------------------------------------------- */
+
+static void csv_num(FILE *f, double v)
+{
+    char buf[32];
+    if (isnan(v))
+        buf[0] = '\0';
+    else
+        snprintf(buf, sizeof buf, "%.17g", v);
+    fputc(',', f);
+    dl_csv_write_field(f, buf);
+}
+
+static void csv_group(FILE *f, const con_opts *o, const con_data *d, const con_group *g,
+                      const char *group)
+{
+    char boot[96];
+    if (o->boot.replicates)
+        snprintf(boot, sizeof boot, ",%zu,%llu,%.17g", o->boot.replicates,
+                 (unsigned long long)o->boot.seed, o->boot.conf_level);
+    else
+        snprintf(boot, sizeof boot, ",,,");
+    const char *bnd = dl_stats_ec_boundary_name(o->boundary);
+    for (size_t k = 0; k < g->npairs; k++) {
+        const con_pair *p = &g->pairs[k];
+        fputs("pair,", f);
+        dl_csv_write_field(f, group);
+        fputc(',', f);
+        dl_csv_write_field(f, d->observers.names[p->a]);
+        fputc(',', f);
+        dl_csv_write_field(f, d->observers.names[p->b]);
+        fprintf(f, ",%zu", p->ec.n);
+        const double v[] = {p->ec.p1,          p->ec.p2,          p->ec.c_obs,
+                            p->ec.c_exp,       p->ec.kappa,       p->test.kappa_corrected,
+                            p->test.kappa_min, p->test.kappa_max, p->test.p_value,
+                            p->ci_low,         p->ci_high};
+        for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+            csv_num(f, v[i]);
+        fprintf(f, ",%s%s\n", bnd, boot);
+    }
+    fputs("mean,", f);
+    dl_csv_write_field(f, group);
+    fprintf(f, ",,,%zu", g->kappa.n);
+    const double v[] = {NAN,
+                        NAN,
+                        NAN,
+                        NAN,
+                        g->kappa.n ? g->kappa.mean : NAN,
+                        NAN,
+                        NAN,
+                        NAN,
+                        NAN,
+                        g->mean_ci_low,
+                        g->mean_ci_high};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        csv_num(f, v[i]);
+    fprintf(f, ",%s%s\n", bnd, boot);
+}
+
+/* One row per pair and one "mean" row per group (items = pairs in the
+ * mean); written to a temporary file and renamed, so a failure leaves
+ * nothing. */
+static int write_csv(const con_opts *o, const con_data *d, const con_group *g, dl_error *err)
+{
+    dl_atomic a;
+    int rc = dl_atomic_open(&a, o->out_path, err);
+    if (rc)
+        return rc;
+    fputs("row,group,a,b,items,p1,p2,c_obs,c_exp,kappa,kappa_corrected,kappa_min,kappa_max,"
+          "p_value,ci_low,ci_high,ec_boundary,replicates,seed,conf_level\n",
+          a.fp);
+    for (size_t i = 0; i < d->groups.n; i++)
+        csv_group(a.fp, o, d, &g[i], o->by_col ? d->groups.names[i] : "");
+    if (d->groups.n == 0)
+        csv_group(a.fp, o, d, &g[0], "");
+    return dl_atomic_commit(&a, err);
 }
 
 int cmd_consistency(int argc, char **argv)
@@ -594,8 +937,10 @@ int cmd_consistency(int argc, char **argv)
     con_group *groups = NULL;
     dl_error err = {0};
     memset(&d, 0, sizeof d);
-    if ((rc = load(&o, &d, &err)) == 0 && (rc = analyse(&d, &groups)) != 0)
+    if ((rc = load(&o, &d, &err)) == 0 && (rc = analyse(&o, &d, &groups)) != 0)
         dl_fail(&err, rc, "error consistency failed: %s", dl_strerror(rc));
+    if (rc == 0 && o.out_path)
+        rc = write_csv(&o, &d, groups, &err);
     if (rc == 0) {
         if (o.json)
             print_json(&o, &d, groups);

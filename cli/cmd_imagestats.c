@@ -12,6 +12,7 @@
 #include <plplot/plplot.h>
 
 #include "cli.h"
+#include "cli_results.h"
 #include "dl_stimuli.h"
 
 static const char *const CMD = "stimuli imagestats";
@@ -21,15 +22,19 @@ void help_stimuli_imagestats(FILE *out)
     fprintf(
         out,
         "usage: dddlab stimuli imagestats --images-csv FILE [--image-root DIR]\n"
-        "         [--results R [--near K] | --difficulty FILE] [--size PX] [--threads N]\n"
-        "         [--skip-bad] [--out DIR] [--json]\n\n"
+        "         [--results R [--near K] | --difficulty FILE] [--size PX]\n"
+        "         [--resize-filter bilinear-aa|area] [--entropy-gray float|rounded]\n"
+        "         [--threads N] [--skip-bad] [--out DIR] [--json]\n\n"
         "Image statistics of every image listed in FILE (column 'image', optional\n"
-        "'path' relative to the image root), decoded with SDL2_image:\n"
-        "  local_entropy_bits  mean Shannon entropy (log2) of 10x10 windows of the gray image\n"
-        "  dct_coef_pct        %% of orthonormal DCT-II coefficients for 99.98%% of the L2 norm\n"
+        "'path' relative to the image root), decoded with SDL2_image, as Pliushch et al.\n"
+        "(2022) computed them (docs/imagestats.md):\n"
+        "  local_entropy_bits  mean Shannon entropy (log2) of the distinct gray values\n"
+        "                      (0.2989 R + 0.5870 G + 0.1140 B, unrounded) of 10x10 windows\n"
+        "  dct_coef_pct        %% of orthonormal DCT-II coefficients for 99.98%% of the L2\n"
+        "                      norm, counted as the authors: (k - 1) / N\n"
         "  segments            Felzenszwalb-Huttenlocher segments (sigma 0.5, k 500, min 20)\n"
-        "  edge_strength       mean Sobel gradient magnitude (stand-in for the paper's\n"
-        "                      MATLAB crisp-boundary detector)\n"
+        "  sobel_mean          mean Sobel gradient magnitude (stand-in for the paper's\n"
+        "                      MATLAB crisp-boundary edge strength)\n"
         "  width_px, height_px, mean_luminance (gray 0..255), rms_contrast (SD of gray/255)\n\n"
         "With a difficulty per image (--results, --difficulty, or columns 'frac_correct' or\n"
         "'n_correct' + 'n_models' in FILE): each statistic's Pearson and Spearman correlation\n"
@@ -42,14 +47,20 @@ void help_stimuli_imagestats(FILE *out)
         "  --results R         model results (long, wide or counts CSV), matched by image\n"
         "  --near K            trivial: >= M-K models correct, impossible: <= K (default 0)\n"
         "  --difficulty FILE   image,frac_correct[,difficulty] instead of --results\n"
-        "  --size PX           resize every image to PX x PX first (area average); the\n"
-        "                      paper used 128. Default: each image at its own size\n"
+        "  --size PX           resize every image to PX x PX first; the paper used 128.\n"
+        "                      Default: each image at its own size\n"
+        "  --resize-filter F   bilinear-aa (default: PIL's bilinear resize, as the paper's\n"
+        "                      torchvision Resize) or area (area average)\n"
+        "  --entropy-gray G    float (default, the authors') or rounded (gray rounded to\n"
+        "                      8 bits first: fewer distinct values, lower entropy)\n"
         "  --threads N         worker threads (default: one per core)\n"
-        "  --skip-bad          skip a missing or corrupt image (default: stop the run)\n"
+        "  --skip-bad          skip a missing or corrupt image (default: stop the run);\n"
+        "                      one line counts them, --out DIR lists them in skipped.csv\n"
         "  --out DIR           write imagestats.csv, and with a difficulty correlations.csv,\n"
         "                      class_summary.csv, imagestats.png (and epochs.csv, skipped.csv)\n"
         "  --json              print the summary as one JSON object\n\n"
-        "Exit status: 0 success, 1 bad data (a bad image without --skip-bad), 2 usage.\n");
+        "Exit status: 0 success, 1 bad data (a bad image without --skip-bad), 2 usage.\n\n");
+    cli_results_help(out);
 }
 
 /* ---- options ------------------------------------------------------------------ */
@@ -59,6 +70,8 @@ typedef struct is_opts {
     unsigned near;
     int near_set;
     int size_px, threads, skip_bad, json;
+    dl_stimuli_read_opts ro; /* the shared results options (cli_results.h) */
+    int filter, gray, filter_set;
 } is_opts;
 
 enum {
@@ -72,6 +85,8 @@ enum {
     O_SKIP,
     O_OUT,
     O_JSON,
+    O_FILTER,
+    O_GRAY,
     O_HELP
 };
 
@@ -114,6 +129,17 @@ static int set_option(is_opts *o, int c, const char *arg)
                                                         : (o->near = (unsigned)v, 0);
     case O_SIZE:
         return parse_int("--size", arg, 1, 8192, &v) ? DL_EXIT_USAGE : (o->size_px = (int)v, 0);
+    case O_FILTER:
+        o->filter_set = 1;
+        for (o->filter = 0; dl_imgstats_filter_name(o->filter); o->filter++)
+            if (strcmp(arg, dl_imgstats_filter_name(o->filter)) == 0)
+                return 0;
+        return cli_usage(CMD, "--resize-filter expects bilinear-aa or area, not '%s'", arg);
+    case O_GRAY:
+        for (o->gray = 0; dl_imgstats_gray_name(o->gray); o->gray++)
+            if (strcmp(arg, dl_imgstats_gray_name(o->gray)) == 0)
+                return 0;
+        return cli_usage(CMD, "--entropy-gray expects float or rounded, not '%s'", arg);
     case O_THREADS:
         return parse_int("--threads", arg, 0, 256, &v) ? DL_EXIT_USAGE : (o->threads = (int)v, 0);
     default:
@@ -134,7 +160,10 @@ static int parse_options(int argc, char **argv, is_opts *o)
                                              {"skip-bad", no_argument, NULL, O_SKIP},
                                              {"out", required_argument, NULL, O_OUT},
                                              {"json", no_argument, NULL, O_JSON},
+                                             {"resize-filter", required_argument, NULL, O_FILTER},
+                                             {"entropy-gray", required_argument, NULL, O_GRAY},
                                              {"help", no_argument, NULL, O_HELP},
+                                             CLI_RESULTS_OPTIONS,
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     cli_getopt_reset();
@@ -146,6 +175,12 @@ static int parse_options(int argc, char **argv, is_opts *o)
         }
         if (c == '?' || c == ':')
             return cli_bad_option(CMD, c, argv);
+        int rrc = cli_results_opt(CMD, c, optarg, &o->ro);
+        if (rrc >= 0) {
+            if (rrc)
+                return rrc;
+            continue;
+        }
         if (set_option(o, c, optarg) != 0)
             return DL_EXIT_USAGE;
     }
@@ -157,6 +192,8 @@ static int parse_options(int argc, char **argv, is_opts *o)
         return cli_usage(CMD, "give either --results or --difficulty, not both");
     if (o->near_set && !o->results)
         return cli_usage(CMD, "--near needs --results");
+    if (o->filter_set && !o->size_px)
+        return cli_usage(CMD, "--resize-filter needs --size");
     return -1;
 }
 
@@ -285,8 +322,9 @@ static int read_difficulty(is_job *j, dl_error *err)
     const is_opts *o = &j->o;
     const char *const *names = j->im.names;
     if (o->results) {
-        dl_stimuli_read_opts ro = {DL_STIMULI_AUTO, NULL, NULL};
-        int rc = dl_stimuli_results_read(o->results, &ro, &j->res, err);
+        int rc = dl_stimuli_results_read(o->results, &o->ro, &j->res, err);
+        if (!rc)
+            cli_results_warnings(j->res);
         if (!rc)
             rc = dl_imgstats_difficulty_results(j->res, o->near, names, j->im.n, j->frac, j->cls,
                                                 &j->matched, err);
@@ -321,6 +359,8 @@ static int compute(is_job *j, dl_error *err)
     dl_progress_begin(&p, "image statistics", j->im.n);
     j->threads = j->o.threads ? j->o.threads : thread_default();
     dl_imgstats_opts ro = {.size_px = j->o.size_px,
+                           .filter = j->o.filter,
+                           .gray = j->o.gray,
                            .threads = j->threads,
                            .skip_bad = j->o.skip_bad,
                            .progress = on_progress,
@@ -330,12 +370,23 @@ static int compute(is_job *j, dl_error *err)
     dl_progress_end(&p);
     if (rc == DL_ECORRUPT || rc == DL_ENOENT || rc == DL_EIO || rc == DL_EINVAL)
         return dl_fail_prefix(err, "%s:%zu: ", j->o.images_csv, j->im.lines[bad]);
+    size_t first = j->im.n;
     for (size_t i = 0; !rc && i < j->im.n; i++)
         if (j->rows[i].error) {
             j->skipped++;
-            fprintf(stderr, "dddlab: %s:%zu: skipped: %s\n", j->o.images_csv, j->im.lines[i],
-                    j->rows[i].error);
+            first = first < i ? first : i;
         }
+    /* One line, not one per image (a large folder can have thousands). */
+    if (j->skipped && j->o.out)
+        fprintf(stderr,
+                "dddlab: skipped %zu of %zu images (missing or undecodable), listed in "
+                "%s/skipped.csv\n",
+                j->skipped, j->im.n, j->o.out);
+    else if (j->skipped)
+        fprintf(stderr,
+                "dddlab: skipped %zu of %zu images (missing or undecodable), the first %s:%zu: %s; "
+                "--out DIR lists them in DIR/skipped.csv\n",
+                j->skipped, j->im.n, j->o.images_csv, j->im.lines[first], j->rows[first].error);
     return rc;
 }
 
@@ -732,7 +783,10 @@ static void print_summary(const is_job *j)
 {
     printf("%zu images (%zu skipped), ", j->im.n, j->skipped);
     if (j->o.size_px)
-        printf("resized to %d x %d px, ", j->o.size_px, j->o.size_px);
+        printf("resized to %d x %d px (%s), ", j->o.size_px, j->o.size_px,
+               dl_imgstats_filter_name(j->o.filter));
+    printf("entropy of the %s gray image, ",
+           j->o.gray == DL_IMGSTATS_GRAY_ROUNDED ? "rounded" : "unrounded");
     printf("%d threads\n\n", j->threads);
     printf("%-20s %7s %12s %12s %12s %12s %12s\n", "statistic", "n", "mean", "sd", "min", "median",
            "max");
@@ -925,6 +979,13 @@ static void print_json(const is_job *j)
         dl_json_int(&js, j->o.size_px);
     else
         dl_json_null(&js);
+    dl_json_key(&js, "resize_filter");
+    if (j->o.size_px)
+        dl_json_string(&js, dl_imgstats_filter_name(j->o.filter));
+    else
+        dl_json_null(&js);
+    dl_json_key(&js, "entropy_gray");
+    dl_json_string(&js, dl_imgstats_gray_name(j->o.gray));
     dl_json_key(&js, "threads");
     dl_json_int(&js, j->threads);
     dl_json_key(&js, "statistics");

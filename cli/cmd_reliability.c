@@ -1,6 +1,8 @@
 /* cmd_reliability.c — `dddlab reliability FILE`: Krippendorff's alpha of a
  * long CSV of ratings, with Cohen's kappa (two coders), Fleiss' kappa
  * (nominal, equal ratings per unit) and optionally alpha for every pair. */
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +19,21 @@ typedef struct rel_opts {
     const char *unit_col;
     const char *value_col;
     int pairwise;
+    int per_coder;
     int json;
+    int csv;
+    dl_alpha_boot_opts boot; /* boot.replicates == 0: no bootstrap */
 } rel_opts;
 
-/* The ratings as a coders x units matrix (NaN = missing). Nominal values are
- * category indices into `cats`; other levels keep their numbers. */
+/* The ratings as a list, one per CSV row (value NaN = missing), so memory
+ * follows the rows and not coders x units. Nominal values are category
+ * indices into `cats`; other levels keep their numbers. */
 typedef struct rel_data {
     cli_names coders;
     cli_names units;
     cli_names cats;
-    double *values;
+    dl_alpha_rating *ratings;
+    size_t n;
 } rel_data;
 
 typedef struct rel_pair {
@@ -51,6 +58,11 @@ typedef struct rel_result {
     rel_stat fleiss;
     rel_pair *pairs;
     size_t npairs;
+    int has_boot;
+    dl_alpha_boot boot;
+    double *loo;       /* per coder, with --per-coder */
+    double *mean_pair; /* per coder, with --per-coder */
+    size_t *rated;     /* units each coder rated (values given) */
 } rel_result;
 
 void help_reliability(FILE *out)
@@ -58,7 +70,10 @@ void help_reliability(FILE *out)
     fprintf(out,
             "usage: dddlab reliability FILE [--level nominal|ordinal|interval|ratio]\n"
             "                          [--coder-col C] [--unit-col U] [--value-col V]\n"
-            "                          [--pairwise] [--json]\n\n"
+            "                          [--pairwise] [--per-coder] [--json | --csv]\n"
+            "                          [--bootstrap N [--seed S] [--conf C]\n"
+            "                           [--boot-method units|hayes] [--alpha-min A,...]\n"
+            "                           [--threads T]]\n\n"
             "Krippendorff's alpha of the ratings in FILE, a long CSV with one row per\n"
             "(coder, unit, value); the columns are coder, unit and value unless named.\n"
             "An empty value, NA or NaN is missing. Nominal values may be any labels;\n"
@@ -72,26 +87,135 @@ void help_reliability(FILE *out)
             "  --unit-col U     column naming the unit (default unit)\n"
             "  --value-col V    column holding the value (default value)\n"
             "  --pairwise       alpha of every pair of coders, with mean, min and max\n"
+            "  --per-coder      per coder: alpha without that coder (leave-one-out) and\n"
+            "                   its mean pairwise alpha, so a disagreeing coder shows\n"
+            "  --bootstrap N    N bootstrap replicates of alpha: a percentile interval\n"
+            "                   and the share of replicates below each --alpha-min\n"
+            "  --seed S         seed of the replicates (default 1); the same seed gives\n"
+            "                   the same numbers on any number of threads\n"
+            "  --conf C         confidence level of the interval (default 0.95)\n"
+            "  --boot-method M  units: resample pairable units (default); hayes:\n"
+            "                   Krippendorff's bootstrap of pairs of values\n"
+            "  --alpha-min A,.. smallest acceptable alphas (default 0.667,0.8)\n"
+            "  --threads T      threads for the bootstrap (default: one per core)\n"
             "  --json           one JSON object: level, coders, units, units_pairable,\n"
             "                   pairable_values, alpha (null with alpha_undefined_reason),\n"
             "                   d_obs, d_exp, cohen_kappa, cohen_kappa_weights, fleiss_kappa,\n"
-            "                   pairwise {mean, min, max, pairs [{a, b, alpha, units}]}\n\n"
+            "                   pairwise {mean, min, max, pairs [{a, b, alpha, units}]};\n"
+            "                   with --bootstrap alpha_ci_low, alpha_ci_high and bootstrap\n"
+            "                   {method, interval, replicates, undefined, seed, conf,\n"
+            "                   p_below [{alpha_min, p}]}; with --per-coder per_coder\n"
+            "                   [{coder, units, alpha_without, mean_pairwise_alpha}]\n"
+            "  --csv            the alphas as a CSV table: scope (all, without, mean_pairwise),\n"
+            "                   coder, alpha, ci_low, ci_high, conf, method, seed, replicates,\n"
+            "                   p_below_A for each A\n\n"
             "example: dddlab reliability ratings.csv --coder-col subject --unit-col item \\\n"
-            "             --value-col q2_main_category --level ordinal\n");
+            "             --value-col q2_main_category --level ordinal --bootstrap 10000\n");
+}
+
+/* --alpha-min: a comma-separated list of numbers in [-1, 1]. */
+static int parse_alpha_min(const char *s, dl_alpha_boot_opts *b)
+{
+    char buf[256];
+    if (strlen(s) >= sizeof buf)
+        return cli_usage(CMD, "--alpha-min is too long");
+    strcpy(buf, s);
+    b->nmin = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        double x;
+        if (dl_parse_double(t, &x) != 0 || !(x >= -1 && x <= 1))
+            return cli_usage(CMD, "--alpha-min needs numbers from -1 to 1, not '%s'", t);
+        if (b->nmin == DL_ALPHA_MIN_MAX)
+            return cli_usage(CMD, "--alpha-min takes at most %d values", DL_ALPHA_MIN_MAX);
+        b->alpha_min[b->nmin++] = x;
+    }
+    return b->nmin ? 0 : cli_usage(CMD, "--alpha-min needs at least one number");
+}
+
+static int parse_boot_option(int c, const char *arg, rel_opts *o)
+{
+    long v;
+    double x;
+    int m;
+    switch (c) {
+    case 'B':
+        if (dl_parse_long(arg, &v) != 0 || v < 1 || v > 100000000)
+            return cli_usage(CMD, "--bootstrap needs a whole number from 1 to 100000000, not '%s'",
+                             arg);
+        o->boot.replicates = (size_t)v;
+        return 0;
+    case 'S': {
+        char *end = NULL;
+        if (arg[0] < '0' || arg[0] > '9')
+            return cli_usage(CMD, "--seed needs a whole number from 0 to %lld, not '%s'", LLONG_MAX,
+                             arg);
+        errno = 0;
+        o->boot.seed = strtoull(arg, &end, 10);
+        if (errno || *end || o->boot.seed > (unsigned long long)LLONG_MAX)
+            return cli_usage(CMD, "--seed needs a whole number from 0 to %lld, not '%s'", LLONG_MAX,
+                             arg);
+        return 0;
+    }
+    case 'C':
+        if (dl_parse_double(arg, &x) != 0 || !(x > 0 && x < 1))
+            return cli_usage(CMD, "--conf needs a number between 0 and 1, not '%s'", arg);
+        o->boot.conf = x;
+        return 0;
+    case 'M':
+        if ((m = dl_alpha_boot_method_parse(arg)) < 0)
+            return cli_usage(CMD, "--boot-method must be units or hayes, not '%s'", arg);
+        o->boot.method = (dl_alpha_boot_method)m;
+        return 0;
+    case 'A':
+        return parse_alpha_min(arg, &o->boot);
+    default: /* 'T' */
+        if (dl_parse_long(arg, &v) != 0 || v < 0 || v > 64)
+            return cli_usage(CMD, "--threads needs a whole number from 0 to 64, not '%s'", arg);
+        o->boot.threads = (int)v;
+        return 0;
+    }
 }
 
 static int parse_args(int argc, char **argv, rel_opts *o)
 {
-    static const struct option longopts[] = {
-        {"level", required_argument, NULL, 'l'},    {"coder-col", required_argument, NULL, 'c'},
-        {"unit-col", required_argument, NULL, 'u'}, {"value-col", required_argument, NULL, 'v'},
-        {"pairwise", no_argument, NULL, 'p'},       {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"level", required_argument, NULL, 'l'},
+                                             {"coder-col", required_argument, NULL, 'c'},
+                                             {"unit-col", required_argument, NULL, 'u'},
+                                             {"value-col", required_argument, NULL, 'v'},
+                                             {"pairwise", no_argument, NULL, 'p'},
+                                             {"per-coder", no_argument, NULL, 'P'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"csv", no_argument, NULL, 'x'},
+                                             {"bootstrap", required_argument, NULL, 'B'},
+                                             {"seed", required_argument, NULL, 'S'},
+                                             {"conf", required_argument, NULL, 'C'},
+                                             {"boot-method", required_argument, NULL, 'M'},
+                                             {"alpha-min", required_argument, NULL, 'A'},
+                                             {"threads", required_argument, NULL, 'T'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     *o = (rel_opts){
         .level = DL_LEVEL_NOMINAL, .coder_col = "coder", .unit_col = "unit", .value_col = "value"};
-    int c, level;
+    o->boot = (dl_alpha_boot_opts){.seed = 1, .conf = 0.95, .alpha_min = {0.667, 0.8}, .nmin = 2};
+    int c, level, rc, boot_opt = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
+        case 'B':
+        case 'S':
+        case 'C':
+        case 'M':
+        case 'A':
+        case 'T':
+            if ((rc = parse_boot_option(c, optarg, o)) != 0)
+                return rc;
+            boot_opt |= c != 'B';
+            break;
+        case 'P':
+            o->per_coder = 1;
+            break;
+        case 'x':
+            o->csv = 1;
+            break;
         case 'l':
             if ((level = dl_stats_level_parse(optarg)) < 0)
                 return cli_usage(
@@ -124,6 +248,11 @@ static int parse_args(int argc, char **argv, rel_opts *o)
         return argc == optind ? cli_usage(CMD, "expected a FILE")
                               : cli_usage(CMD, "unexpected argument '%s'", argv[optind + 1]);
     o->path = argv[optind];
+    if (o->json && o->csv)
+        return cli_usage(CMD, "--json and --csv exclude each other");
+    if (boot_opt && !o->boot.replicates)
+        return cli_usage(CMD, "--seed, --conf, --boot-method, --alpha-min and --threads go with "
+                              "--bootstrap");
     return 0;
 }
 
@@ -134,7 +263,7 @@ static void rel_data_free(rel_data *d)
     cli_names_free(&d->coders);
     cli_names_free(&d->units);
     cli_names_free(&d->cats);
-    free(d->values);
+    free(d->ratings);
 }
 
 /* The value of one field: NaN when missing; a category index for nominal
@@ -182,7 +311,7 @@ static int name_field(const char *path, cli_names *t, const char *s, const char 
 }
 
 typedef struct rel_cell {
-    size_t coder, unit;
+    size_t coder, unit, row;
     double value;
 } rel_cell;
 
@@ -197,6 +326,7 @@ static int read_cells(const rel_opts *o, const dl_csv *csv, rel_data *d, rel_cel
     for (size_t r = 0; r < csv->nrows; r++) {
         char **f = csv->rows[r];
         size_t line = csv->row_line[r];
+        cells[r].row = r;
         if ((rc = name_field(o->path, &d->coders, f[cc], o->coder_col, line, &cells[r].coder,
                              err)) ||
             (rc = name_field(o->path, &d->units, f[uc], o->unit_col, line, &cells[r].unit, err)) ||
@@ -206,32 +336,56 @@ static int read_cells(const rel_opts *o, const dl_csv *csv, rel_data *d, rel_cel
     return 0;
 }
 
-/* Place the cells in the coders x units matrix; a second row for the same
- * coder and unit is an error naming both lines. */
-static int fill_matrix(const rel_opts *o, const dl_csv *csv, rel_data *d, const rel_cell *cells,
-                       dl_error *err)
+static int cmp_unit_coder_row(const void *pa, const void *pb)
 {
-    size_t ncells = d->coders.n * d->units.n;
-    size_t *row_of = dl_calloc(ncells, sizeof *row_of); /* row + 1; 0 = none */
-    d->values = dl_calloc(ncells, sizeof *d->values);
-    if (!row_of || !d->values) {
-        free(row_of);
+    const rel_cell *a = pa, *b = pb;
+    if (a->unit != b->unit)
+        return (a->unit > b->unit) - (a->unit < b->unit);
+    if (a->coder != b->coder)
+        return (a->coder > b->coder) - (a->coder < b->coder);
+    return (a->row > b->row) - (a->row < b->row);
+}
+
+/* A second row for the same coder and unit is an error naming both lines:
+ * the earliest such second row, as reading in row order finds it. Sorting
+ * the rows needs memory for the rows only, not for coders x units. */
+static int duplicate_error(const rel_opts *o, const dl_csv *csv, const rel_data *d, rel_cell *cells,
+                           dl_error *err)
+{
+    size_t n = csv->nrows, bad = SIZE_MAX, first = 0, coder = 0, unit = 0;
+    qsort(cells, n, sizeof *cells, cmp_unit_coder_row);
+    for (size_t r = 1; r < n; r++) {
+        int same = cells[r].unit == cells[r - 1].unit && cells[r].coder == cells[r - 1].coder;
+        int second =
+            r < 2 || cells[r - 2].unit != cells[r].unit || cells[r - 2].coder != cells[r].coder;
+        if (same && second && cells[r].row < bad) {
+            bad = cells[r].row;
+            first = cells[r - 1].row;
+            coder = cells[r].coder;
+            unit = cells[r].unit;
+        }
+    }
+    if (bad == SIZE_MAX)
+        return 0;
+    return dl_fail(err, DL_EINVAL, "%s:%zu: coder '%s' rated unit '%s' again (first on line %zu)",
+                   o->path, csv->row_line[bad], d->coders.names[coder], d->units.names[unit],
+                   csv->row_line[first]);
+}
+
+static int fill_ratings(const rel_opts *o, const dl_csv *csv, rel_data *d, rel_cell *cells,
+                        dl_error *err)
+{
+    size_t n = csv->nrows;
+    if (d->coders.n > UINT32_MAX || d->units.n > UINT32_MAX)
+        return dl_fail(err, DL_EINVAL, "%s: more than 4294967295 coders or units", o->path);
+    d->ratings = dl_calloc(n, sizeof *d->ratings);
+    if (!d->ratings)
         return dl_fail(err, DL_ENOMEM, "%s: out of memory", o->path);
-    }
-    int rc = 0;
-    for (size_t r = 0; r < csv->nrows && rc == 0; r++) {
-        size_t i = cells[r].coder * d->units.n + cells[r].unit;
-        if (row_of[i])
-            rc = dl_fail(err, DL_EINVAL,
-                         "%s:%zu: coder '%s' rated unit '%s' again (first on line %zu)", o->path,
-                         csv->row_line[r], d->coders.names[cells[r].coder],
-                         d->units.names[cells[r].unit], csv->row_line[row_of[i] - 1]);
-        row_of[i] = r + 1;
-    }
-    for (size_t i = 0; i < ncells; i++)
-        d->values[i] = row_of[i] ? cells[row_of[i] - 1].value : NAN;
-    free(row_of);
-    return rc;
+    for (size_t r = 0; r < n; r++)
+        d->ratings[r] =
+            (dl_alpha_rating){(uint32_t)cells[r].coder, (uint32_t)cells[r].unit, cells[r].value};
+    d->n = n;
+    return 0;
 }
 
 static int load(const rel_opts *o, rel_data *d, dl_error *err)
@@ -246,8 +400,9 @@ static int load(const rel_opts *o, rel_data *d, dl_error *err)
         rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", o->path);
         goto done;
     }
-    if ((rc = read_cells(o, csv, d, cells, err)) == 0)
-        rc = fill_matrix(o, csv, d, cells, err);
+    if ((rc = read_cells(o, csv, d, cells, err)) == 0 &&
+        (rc = fill_ratings(o, csv, d, cells, err)) == 0)
+        rc = duplicate_error(o, csv, d, cells, err);
 done:
     free(cells);
     dl_csv_free(csv);
@@ -269,13 +424,14 @@ static int position(const double *sorted, size_t n, double v)
     return hit ? (int)(hit - sorted) : -1;
 }
 
-/* Category positions of the two coders' values. Nominal values already are
- * positions; for the other levels a value's position is its rank among the
- * distinct values of the units both coders rated (as sklearn's labels). */
-static int kappa_positions(const rel_data *d, dl_level level, int *r1, int *r2, int *ncat)
+/* Category positions of the two coders' values (a and b, one per unit).
+ * Nominal values already are positions; for the other levels a value's
+ * position is its rank among the distinct values of the units both coders
+ * rated (as sklearn's labels). */
+static int kappa_positions(const rel_data *d, const double *a, const double *b, dl_level level,
+                           int *r1, int *r2, int *ncat)
 {
     size_t nu = d->units.n, nv = 0;
-    const double *a = d->values, *b = d->values + nu;
     double *sorted = dl_calloc(2 * nu, sizeof *sorted);
     if (!sorted)
         return DL_ENOMEM;
@@ -312,17 +468,25 @@ static size_t units_both(const double *a, const double *b, size_t nu)
     return n;
 }
 
+/* Cohen's kappa of exactly two coders; their values per unit (2 x units). */
 static int cohen(const rel_data *d, dl_level level, rel_result *res)
 {
     static const dl_kappa_weights weights[] = {DL_KAPPA_NONE, DL_KAPPA_LINEAR, DL_KAPPA_QUADRATIC,
                                                DL_KAPPA_QUADRATIC};
     size_t nu = d->units.n;
     int *r1 = dl_calloc(nu, sizeof *r1), *r2 = dl_calloc(nu, sizeof *r2), ncat = 0;
-    int rc = r1 && r2 ? kappa_positions(d, level, r1, r2, &ncat) : DL_ENOMEM;
+    double *two = dl_calloc(2 * nu, sizeof *two);
+    int rc = r1 && r2 && two ? 0 : DL_ENOMEM;
+    for (size_t u = 0; rc == 0 && u < 2 * nu; u++)
+        two[u] = NAN;
+    for (size_t i = 0; rc == 0 && i < d->n; i++)
+        two[d->ratings[i].coder * nu + d->ratings[i].unit] = d->ratings[i].value;
+    if (rc == 0)
+        rc = kappa_positions(d, two, two + nu, level, r1, r2, &ncat);
     res->has_cohen = 1;
     res->weights = weights[level];
     res->cohen = (rel_stat){NAN, NULL};
-    if (rc == 0 && units_both(d->values, d->values + nu, nu) == 0)
+    if (rc == 0 && units_both(two, two + nu, nu) == 0)
         res->cohen.why = "no unit was rated by both coders";
     else if (rc == 0) {
         rc = dl_stats_cohen_kappa(r1, r2, nu, ncat, res->weights, &res->cohen.value,
@@ -330,13 +494,14 @@ static int cohen(const rel_data *d, dl_level level, rel_result *res)
         if (rc == DL_EUNDEF)
             rc = 0;
     }
+    free(two);
     free(r1);
     free(r2);
     return rc;
 }
 
 /* Fleiss' kappa needs nominal data and the same number (>= 2) of ratings
- * for every unit that has any. */
+ * for every unit that has any; the table is built only then. */
 static int fleiss(const rel_data *d, dl_level level, rel_stat *out)
 {
     *out = (rel_stat){NAN, NULL};
@@ -344,89 +509,100 @@ static int fleiss(const rel_data *d, dl_level level, rel_stat *out)
         out->why = "needs nominal data";
         return 0;
     }
-    size_t nc = d->coders.n, nu = d->units.n, ncat = d->cats.n, nitems = 0;
-    int *counts = dl_calloc(nu * (ncat ? ncat : 1), sizeof *counts), m = -1;
-    if (!counts)
-        return DL_ENOMEM;
-    for (size_t u = 0; u < nu; u++) {
-        int *row = counts + nitems * ncat, n = 0;
-        for (size_t c = 0; c < nc; c++) {
-            double v = d->values[c * nu + u];
-            if (!isnan(v)) {
-                row[(size_t)v]++;
-                n++;
-            }
-        }
-        if (n == 0)
-            continue;
-        if (m >= 0 && n != m) {
-            out->why = "units have different numbers of ratings";
-            free(counts);
-            return 0;
-        }
-        m = n;
-        nitems++;
+    size_t nu = d->units.n, ncat = d->cats.n, nitems = 0;
+    uint32_t *m = dl_calloc(nu, sizeof *m), mm = 0;
+    size_t *item = dl_calloc(nu, sizeof *item);
+    int *counts = NULL, rc = 0;
+    if (!m || !item) {
+        rc = DL_ENOMEM;
+        goto done;
     }
-    int rc = 0;
-    if (m < 2)
+    for (size_t i = 0; i < d->n; i++)
+        m[d->ratings[i].unit] += !isnan(d->ratings[i].value);
+    for (size_t u = 0; u < nu; u++) {
+        if (m[u] == 0)
+            continue;
+        if (mm && m[u] != mm) {
+            out->why = "units have different numbers of ratings";
+            goto done;
+        }
+        mm = m[u];
+        item[u] = nitems++;
+    }
+    if (mm < 2) {
         out->why = "no unit has two or more ratings";
-    else if ((rc = dl_stats_fleiss_kappa(counts, nitems, (int)ncat, &out->value, &out->why)) ==
-             DL_EUNDEF)
+        goto done;
+    }
+    if (!(counts = dl_calloc(nitems * (ncat ? ncat : 1), sizeof *counts))) {
+        rc = DL_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        if (!isnan(d->ratings[i].value))
+            counts[item[d->ratings[i].unit] * ncat + (size_t)d->ratings[i].value]++;
+    if ((rc = dl_stats_fleiss_kappa(counts, nitems, (int)ncat, &out->value, &out->why)) ==
+        DL_EUNDEF)
         rc = 0;
+done:
+    free(m);
+    free(item);
     free(counts);
     return rc;
 }
 
-static int pairwise(const rel_data *d, dl_level level, rel_result *res)
+/* Pairwise alphas (--pairwise) and per-coder alphas (--per-coder). */
+static int per_coder(const rel_opts *o, const rel_data *d, rel_result *res)
 {
-    size_t nc = d->coders.n, nu = d->units.n;
-    res->npairs = nc * (nc - 1) / 2;
-    res->pairs = dl_calloc(res->npairs, sizeof *res->pairs);
-    double *two = dl_calloc(2 * nu, sizeof *two);
-    int rc = res->pairs && two ? 0 : DL_ENOMEM;
+    size_t nc = d->coders.n;
+    double *pair = dl_calloc(nc * nc, sizeof *pair);
+    size_t *units = dl_calloc(nc * nc, sizeof *units);
+    res->loo = dl_calloc(nc, sizeof *res->loo);
+    res->mean_pair = dl_calloc(nc, sizeof *res->mean_pair);
+    res->rated = dl_calloc(nc, sizeof *res->rated);
+    res->npairs = o->pairwise ? nc * (nc - 1) / 2 : 0;
+    res->pairs = dl_calloc(res->npairs + 1, sizeof *res->pairs);
+    int rc =
+        pair && units && res->loo && res->mean_pair && res->rated && res->pairs ? 0 : DL_ENOMEM;
+    if (rc == 0)
+        rc = dl_alpha_per_coder(d->ratings, d->n, nc, o->level, res->loo, res->mean_pair, pair,
+                                units);
+    for (size_t i = 0; rc == 0 && i < d->n; i++)
+        res->rated[d->ratings[i].coder] += !isnan(d->ratings[i].value);
     size_t k = 0;
-    for (size_t a = 0; a < nc && rc == 0; a++) {
-        for (size_t b = a + 1; b < nc && rc == 0; b++, k++) {
-            memcpy(two, d->values + a * nu, nu * sizeof *two);
-            memcpy(two + nu, d->values + b * nu, nu * sizeof *two);
-            dl_alpha al;
-            rc = dl_stats_kripp_alpha(two, 2, nu, level, &al, NULL);
-            if (rc == DL_EUNDEF)
-                rc = 0;
-            res->pairs[k] = (rel_pair){a, b, units_both(two, two + nu, nu), al.alpha};
-        }
-    }
-    free(two);
+    for (size_t a = 0; rc == 0 && o->pairwise && a < nc; a++)
+        for (size_t b = a + 1; b < nc; b++, k++)
+            res->pairs[k] = (rel_pair){a, b, units[a * nc + b], pair[a * nc + b]};
+    free(pair);
+    free(units);
     return rc;
-}
-
-static size_t count_units_pairable(const rel_data *d)
-{
-    size_t nc = d->coders.n, nu = d->units.n, n = 0;
-    for (size_t u = 0; u < nu; u++) {
-        size_t m = 0;
-        for (size_t c = 0; c < nc; c++)
-            m += !isnan(d->values[c * nu + u]);
-        n += m >= 2;
-    }
-    return n;
 }
 
 static int compute(const rel_opts *o, const rel_data *d, rel_result *res)
 {
-    int rc = dl_stats_kripp_alpha(d->values, d->coders.n, d->units.n, o->level, &res->alpha,
-                                  &res->alpha_why);
+    dl_alpha_set *set = NULL;
+    int rc = dl_alpha_set_new(d->ratings, d->n, o->level, &set, &res->alpha_why);
+    if (rc == 0)
+        rc = dl_alpha_set_alpha(set, &res->alpha, &res->alpha_why);
     if (rc == DL_EUNDEF)
         rc = 0;
     else
         res->alpha_why = NULL;
-    res->units_pairable = count_units_pairable(d);
+    if (rc == 0) {
+        res->units_pairable = dl_alpha_set_units(set);
+        if (o->boot.replicates) {
+            res->has_boot = 1;
+            rc = dl_alpha_boot_run(set, &o->boot, &res->boot, NULL);
+            if (rc == DL_EUNDEF)
+                rc = 0;
+        }
+    }
+    dl_alpha_set_free(set);
     if (rc == 0 && d->coders.n == 2)
         rc = cohen(d, o->level, res);
     if (rc == 0)
         rc = fleiss(d, o->level, &res->fleiss);
-    if (rc == 0 && o->pairwise)
-        rc = pairwise(d, o->level, res);
+    if (rc == 0 && (o->pairwise || o->per_coder))
+        rc = per_coder(o, d, res);
     return rc;
 }
 
@@ -490,6 +666,67 @@ static void json_pairwise(dl_json *j, const rel_data *d, const rel_result *res)
     dl_json_object_end(j);
 }
 
+static const char *INTERVAL = "percentile";
+
+static const char *boot_method_text(dl_alpha_boot_method m)
+{
+    return m == DL_ALPHA_BOOT_HAYES ? "Krippendorff's bootstrap of pairable values"
+                                    : "bootstrap over units";
+}
+
+static void json_boot(dl_json *j, const dl_alpha_boot *b)
+{
+    dl_json_key(j, "alpha_ci_low");
+    dl_json_number(j, b->ci_low);
+    dl_json_key(j, "alpha_ci_high");
+    dl_json_number(j, b->ci_high);
+    dl_json_key(j, "bootstrap");
+    dl_json_object_begin(j);
+    dl_json_key(j, "method");
+    dl_json_string(j, dl_alpha_boot_method_name(b->method));
+    dl_json_key(j, "interval");
+    dl_json_string(j, INTERVAL);
+    dl_json_key(j, "replicates");
+    dl_json_int(j, (long long)b->replicates);
+    dl_json_key(j, "undefined");
+    dl_json_int(j, (long long)b->undefined);
+    dl_json_key(j, "seed");
+    dl_json_int(j, (long long)b->seed);
+    dl_json_key(j, "conf");
+    dl_json_number(j, b->conf);
+    dl_json_key(j, "p_below");
+    dl_json_array_begin(j);
+    for (size_t i = 0; i < b->nmin; i++) {
+        dl_json_object_begin(j);
+        dl_json_key(j, "alpha_min");
+        dl_json_number(j, b->alpha_min[i]);
+        dl_json_key(j, "p");
+        dl_json_number(j, b->p_below[i]);
+        dl_json_object_end(j);
+    }
+    dl_json_array_end(j);
+    dl_json_object_end(j);
+}
+
+static void json_per_coder(dl_json *j, const rel_data *d, const rel_result *res)
+{
+    dl_json_key(j, "per_coder");
+    dl_json_array_begin(j);
+    for (size_t c = 0; c < d->coders.n; c++) {
+        dl_json_object_begin(j);
+        dl_json_key(j, "coder");
+        dl_json_string(j, d->coders.names[c]);
+        dl_json_key(j, "units");
+        dl_json_int(j, (long long)res->rated[c]);
+        dl_json_key(j, "alpha_without");
+        dl_json_number(j, res->loo[c]);
+        dl_json_key(j, "mean_pairwise_alpha");
+        dl_json_number(j, res->mean_pair[c]);
+        dl_json_object_end(j);
+    }
+    dl_json_array_end(j);
+}
+
 static void print_json(const rel_opts *o, const rel_data *d, const rel_result *res)
 {
     dl_json j;
@@ -506,6 +743,8 @@ static void print_json(const rel_opts *o, const rel_data *d, const rel_result *r
     dl_json_key(&j, "pairable_values");
     dl_json_int(&j, (long long)res->alpha.pairable_values);
     json_stat(&j, "alpha", "alpha_undefined_reason", (rel_stat){res->alpha.alpha, res->alpha_why});
+    if (res->has_boot)
+        json_boot(&j, &res->boot);
     dl_json_key(&j, "d_obs");
     dl_json_number(&j, res->alpha.d_obs);
     dl_json_key(&j, "d_exp");
@@ -518,6 +757,8 @@ static void print_json(const rel_opts *o, const rel_data *d, const rel_result *r
     json_stat(&j, "fleiss_kappa", "fleiss_kappa_undefined_reason", res->fleiss);
     if (o->pairwise)
         json_pairwise(&j, d, res);
+    if (o->per_coder)
+        json_per_coder(&j, d, res);
     dl_json_object_end(&j);
     dl_json_end(&j);
 }
@@ -553,6 +794,88 @@ static void print_pairs(const rel_data *d, const rel_result *res)
     }
 }
 
+static void print_boot(const dl_alpha_boot *b)
+{
+    char label[64];
+    snprintf(label, sizeof label, "%g%% interval", 100 * b->conf);
+    if (isnan(b->ci_low))
+        printf("  %-22s undefined (no replicate has a defined alpha)\n", label);
+    else
+        printf("  %-22s %.4f to %.4f\n", label, b->ci_low, b->ci_high);
+    printf("  %-22s %s, %zu replicates, seed %llu, %s", "", boot_method_text(b->method),
+           b->replicates, (unsigned long long)b->seed, INTERVAL);
+    if (b->undefined)
+        printf(", %zu undefined left out", b->undefined);
+    putchar('\n');
+    for (size_t i = 0; i < b->nmin; i++) {
+        snprintf(label, sizeof label, "p(alpha < %g)", b->alpha_min[i]);
+        printf("  %-22s ", label);
+        cli_print_stat(stdout, 0, b->p_below[i]);
+        putchar('\n');
+    }
+}
+
+static void print_per_coder(const rel_data *d, const rel_result *res)
+{
+    int w = cli_names_width(&d->coders, 5);
+    printf("\nper coder: alpha without the coder, and its mean pairwise alpha\n");
+    printf("  %-*s  %7s  %13s  %13s\n", w, "coder", "units", "alpha without", "mean pairwise");
+    for (size_t c = 0; c < d->coders.n; c++) {
+        fputs("  ", stdout);
+        dl_put_cell(stdout, d->coders.names[c], w);
+        printf("  %7zu  ", res->rated[c]);
+        cli_print_stat(stdout, 13, res->loo[c]);
+        fputs("  ", stdout);
+        cli_print_stat(stdout, 13, res->mean_pair[c]);
+        putchar('\n');
+    }
+}
+
+/* One CSV field: a number, empty when NaN. */
+static void csv_num(double v)
+{
+    if (!isnan(v))
+        printf("%.17g", v);
+}
+
+static void csv_row(const rel_opts *o, const rel_result *res, const char *scope, const char *coder,
+                    double alpha, int with_boot)
+{
+    const dl_alpha_boot *b = &res->boot;
+    int boot = with_boot && res->has_boot;
+    printf("%s,%s,", dl_stats_level_name(o->level), scope);
+    dl_csv_write_field(stdout, coder);
+    putchar(',');
+    csv_num(alpha);
+    putchar(',');
+    csv_num(boot ? b->ci_low : NAN);
+    putchar(',');
+    csv_num(boot ? b->ci_high : NAN);
+    if (boot)
+        printf(",%g,%s,%llu,%zu", b->conf, dl_alpha_boot_method_name(b->method),
+               (unsigned long long)b->seed, b->replicates);
+    else
+        fputs(",,,,", stdout);
+    for (size_t i = 0; i < o->boot.nmin && res->has_boot; i++) {
+        putchar(',');
+        csv_num(boot ? b->p_below[i] : NAN);
+    }
+    putchar('\n');
+}
+
+static void print_csv(const rel_opts *o, const rel_data *d, const rel_result *res)
+{
+    fputs("level,scope,coder,alpha,ci_low,ci_high,conf,method,seed,replicates", stdout);
+    for (size_t i = 0; i < o->boot.nmin && res->has_boot; i++)
+        printf(",p_below_%g", o->boot.alpha_min[i]);
+    putchar('\n');
+    csv_row(o, res, "all", "", res->alpha.alpha, 1);
+    for (size_t c = 0; o->per_coder && c < d->coders.n; c++)
+        csv_row(o, res, "without", d->coders.names[c], res->loo[c], 0);
+    for (size_t c = 0; o->per_coder && c < d->coders.n; c++)
+        csv_row(o, res, "mean_pairwise", d->coders.names[c], res->mean_pair[c], 0);
+}
+
 static void print_table(const rel_opts *o, const rel_data *d, const rel_result *res)
 {
     printf("reliability of %s (%s data)\n", o->path, dl_stats_level_name(o->level));
@@ -560,6 +883,8 @@ static void print_table(const rel_opts *o, const rel_data *d, const rel_result *
     printf("  %-22s %zu (%zu with two or more values)\n", "units", d->units.n, res->units_pairable);
     printf("  %-22s %zu\n", "pairable values", res->alpha.pairable_values);
     print_stat_line("Krippendorff's alpha", (rel_stat){res->alpha.alpha, res->alpha_why}, "");
+    if (res->has_boot)
+        print_boot(&res->boot);
     if (res->has_cohen) {
         char note[64];
         if (res->weights == DL_KAPPA_NONE)
@@ -571,6 +896,8 @@ static void print_table(const rel_opts *o, const rel_data *d, const rel_result *
     print_stat_line("Fleiss' kappa", res->fleiss, "");
     if (o->pairwise)
         print_pairs(d, res);
+    if (o->per_coder)
+        print_per_coder(d, res);
 }
 
 int cmd_reliability(int argc, char **argv)
@@ -583,15 +910,27 @@ int cmd_reliability(int argc, char **argv)
     rel_result res = {0};
     dl_error err = {0};
     memset(&d, 0, sizeof d);
-    if ((rc = load(&o, &d, &err)) == 0 && (rc = compute(&o, &d, &res)) != 0)
-        dl_fail(&err, rc, "%s: %s", o.path, dl_strerror(rc));
+    if ((rc = load(&o, &d, &err)) == 0 && (rc = compute(&o, &d, &res)) != 0) {
+        if (rc == DL_EINVAL && res.has_boot && o.boot.method == DL_ALPHA_BOOT_HAYES)
+            dl_fail(&err, rc,
+                    "%s: --boot-method hayes needs at most 4096 distinct values (here %zu); "
+                    "use --boot-method units",
+                    o.path, res.alpha.nvalues);
+        else
+            dl_fail(&err, rc, "%s: %s", o.path, dl_strerror(rc));
+    }
     if (rc == 0) {
         if (o.json)
             print_json(&o, &d, &res);
+        else if (o.csv)
+            print_csv(&o, &d, &res);
         else
             print_table(&o, &d, &res);
     }
     free(res.pairs);
+    free(res.loo);
+    free(res.mean_pair);
+    free(res.rated);
     rel_data_free(&d);
     return rc ? cli_fail(&err) : DL_EXIT_OK;
 }

@@ -38,4 +38,18 @@ int cli_stats_bad_option(const char *cmd, int c, char **argv);
  * when the file holds only a header. */
 int cli_csv_load(const char *path, dl_csv **out, dl_error *err);
 
+/* ---- error-consistency uncertainty options (cmd_ec_opts.c) ---- */
+
+#include "dl_stats.h"
+
+/* One option shared by the commands that compute error consistency:
+ * c is 'B' --bootstrap N, 'S' --seed S, 'C' --conf C, 'R'
+ * --resample-observers, 'T' --threads T, 'E' --ec-boundary B. 0, or a usage
+ * error (DL_EXIT_USAGE) naming cmd. */
+int cli_ec_option(const char *cmd, int c, const char *arg, dl_ec_boot_opts *boot,
+                  dl_ec_boundary *boundary);
+
+/* What kappa is under b, for the note under a table. */
+const char *cli_ec_boundary_text(dl_ec_boundary b);
+
 #endif

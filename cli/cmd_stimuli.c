@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_results.h"
 #include "dl_stimuli.h"
 
 typedef struct sub {
@@ -49,6 +50,8 @@ enum {
     OPT_SIZE,
     OPT_PNG,
     OPT_TRAIN,
+    OPT_BOOTSTRAP,
+    OPT_CONF,
     OPT_HELP
 };
 
@@ -71,11 +74,13 @@ static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned 
     return parse_range(cmd, opt, s, 0, max, out);
 }
 
-static int read_results(const char *path, const dl_stimuli_read_opts *ro, dl_stimuli_results **res)
+static int read_results(char *const *paths, size_t n, const dl_stimuli_read_opts *ro,
+                        dl_stimuli_results **res)
 {
     dl_error err = {0};
-    if (dl_stimuli_results_read(path, ro, res, &err) != 0)
+    if (dl_stimuli_results_read_many((const char *const *)paths, n, ro, res, &err) != 0)
         return cli_fail(&err);
+    cli_results_warnings(*res);
     return 0;
 }
 
@@ -224,17 +229,68 @@ static void print_analysis(const dl_stimuli_analysis *a)
     print_agreement(a);
 }
 
-static int analyse_run(const char *path, const dl_stimuli_read_opts *ro, unsigned near, int threads,
-                       const char *out_dir, int json)
+/* --bootstrap N of `stimuli analyse`: replicates, seed and level. */
+typedef struct analyse_boot {
+    unsigned long replicates;
+    unsigned long long seed;
+    double conf;
+} analyse_boot;
+
+static void print_uncertainty(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u)
 {
+    static const char *names[3] = {"trivial", "in-between", "impossible"};
+    printf("\nuncertainty (%g%% percentile intervals, %zu bootstrap replicates, seed %llu)\n",
+           100 * u->conf, u->replicates, (unsigned long long)u->seed);
+    printf("  %-12s %9s %19s %19s\n", "split", "percent", "resampling models", "resampling images");
+    for (int c = 0; c < 3; c++) {
+        size_t cnt = c == 0 ? a->trivial : c == 1 ? a->in_between : a->impossible;
+        printf("  %-12s %8.1f%%", names[c], pct(cnt, a->res->nimages));
+        if (u->has_models)
+            printf("    %6.1f%% - %5.1f%%", 100 * u->by_models.low[c], 100 * u->by_models.high[c]);
+        else
+            printf(" %19s", "-");
+        printf("    %6.1f%% - %5.1f%%\n", 100 * u->by_images.low[c], 100 * u->by_images.high[c]);
+    }
+    if (u->betabin_rc == 0)
+        printf("  beta-binomial rho %.4f (%.4f to %.4f, resampling images; a %.4g, b %.4g)\n",
+               u->betabin.rho, u->rho_low, u->rho_high, u->betabin.a, u->betabin.b);
+    else
+        printf("  beta-binomial rho undefined (every image in one end bin)\n");
+    printf("  %12s %9s %17s %17s  (pointwise band of images)\n", "models right", "images",
+           "binomial", "poisson-binomial");
+    unsigned step = a->m <= 40 ? 1 : (a->m + 39) / 40;
+    for (unsigned k = 0; k <= a->m; k += step) {
+        printf("  %12u %9zu %8.0f - %6.0f", k, a->histogram[k], u->binom_lo[k], u->binom_hi[k]);
+        if (u->pb_lo)
+            printf(" %8.0f - %6.0f\n", u->pb_lo[k], u->pb_hi[k]);
+        else
+            printf(" %17s\n", "-");
+        if (k + step > a->m && k != a->m)
+            k = a->m - step;
+    }
+}
+
+static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
+                       unsigned near, int threads, const char *out_dir, int json,
+                       const analyse_boot *boot)
+{
+    dl_stimuli_ddd_unc unc = {0};
     dl_stimuli_results *res = NULL;
     dl_stimuli_analysis *a = NULL;
     dl_error err = {0};
-    int rc = read_results(path, ro, &res);
+    int rc = read_results(paths, npaths, ro, &res);
     if (rc)
         return rc;
     if (dl_stimuli_analyse(res, near, threads, &a, &err) != 0 ||
-        (out_dir && dl_stimuli_analysis_write(a, out_dir, &err) != 0)) {
+        (boot->replicates && dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed, boot->conf,
+                                                        &unc, &err) != 0)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (boot->replicates)
+        a->unc = &unc; /* summary.json and the JSON carry it */
+    if (out_dir && (dl_stimuli_analysis_write(a, out_dir, &err) != 0 ||
+                    (boot->replicates && dl_stimuli_ddd_unc_write(a, &unc, out_dir, &err) != 0))) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -245,13 +301,16 @@ static int analyse_run(const char *path, const dl_stimuli_read_opts *ro, unsigne
         dl_json_end(&j);
     } else {
         print_analysis(a);
+        if (boot->replicates)
+            print_uncertainty(a, &unc);
         if (out_dir)
             printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
                    "ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv,\n"
-                   "summary.json to %s\n",
-                   out_dir);
+                   "summary.json%s to %s\n",
+                   boot->replicates ? ", uncertainty.csv" : "", out_dir);
     }
 done:
+    dl_stimuli_ddd_unc_free(&unc);
     dl_stimuli_analysis_free(a);
     dl_stimuli_results_free(res);
     return rc;
@@ -260,9 +319,9 @@ done:
 static void help_sub_analyse(FILE *out)
 {
     fprintf(out,
-            "usage: dddlab stimuli analyse RESULTS [--near K] [--out DIR] [--json]\n"
-            "           [--format auto|long|wide|counts] [--images-csv FILE] [--exclude FILE]\n"
-            "           [--threads N]\n\n"
+            "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
+            "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
+            "           [--bootstrap N [--seed S] [--conf C]] [results options]\n\n"
             "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
             "of models correct per image beside the Binomial and Poisson-binomial\n"
             "expectations of independent models, the split into trivial (>= M-K models\n"
@@ -273,22 +332,25 @@ static void help_sub_analyse(FILE *out)
             "  --out DIR         write per_image.csv, model_accuracy.csv, histogram.csv,\n"
             "                    ec_all.csv, ec_in_between.csv, class_accuracy.csv,\n"
             "                    agreement.csv and summary.json\n"
-            "  --format F        results format (default: from the header)\n"
             "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
             "  --exclude F       images to leave out (one per line or an 'image' column)\n"
             "  --threads N       threads for the error-consistency matrices (default: cores)\n"
-            "  --json            one JSON object on stdout\n\n"
-            "Formats are described in docs/stimuli.md.\n");
+            "  --bootstrap N     uncertainty from N replicates: the split's intervals by\n"
+            "                    resampling models and images, a pointwise band around\n"
+            "                    the expectations, the beta-binomial rho with an interval\n"
+            "  --seed S          seed of the replicates (default 1)\n"
+            "  --conf C          confidence level (default 0.95)\n"
+            "  --json            one JSON object on stdout\n\n");
+    cli_results_help(out);
+    fprintf(out, "\nFormats are described in docs/stimuli.md.\n");
 }
 
 static int opt_read(const char *cmd, int c, const char *arg, dl_stimuli_read_opts *ro)
 {
-    if (c == OPT_FORMAT) {
-        int f = dl_stimuli_format_parse(arg);
-        if (f < 0)
-            return cli_usage(cmd, "--format must be auto, long, wide or counts, not '%s'", arg);
-        ro->format = (dl_stimuli_format)f;
-    } else if (c == OPT_IMAGES_CSV) {
+    int rc = cli_results_opt(cmd, c, arg, ro);
+    if (rc >= 0)
+        return rc;
+    if (c == OPT_IMAGES_CSV) {
         ro->images_csv = arg;
     } else {
         ro->exclude = arg;
@@ -301,13 +363,19 @@ static int sub_analyse(int argc, char **argv)
     static const struct option opts[] = {{"near", required_argument, 0, OPT_NEAR},
                                          {"out", required_argument, 0, OPT_OUT},
                                          {"json", no_argument, 0, OPT_JSON},
-                                         {"format", required_argument, 0, OPT_FORMAT},
                                          {"images-csv", required_argument, 0, OPT_IMAGES_CSV},
                                          {"exclude", required_argument, 0, OPT_EXCLUDE},
                                          {"threads", required_argument, 0, OPT_THREADS},
+                                         {"bootstrap", required_argument, 0, OPT_BOOTSTRAP},
+                                         {"seed", required_argument, 0, OPT_SEED},
+                                         {"conf", required_argument, 0, OPT_CONF},
+                                         CLI_RESULTS_OPTIONS,
                                          {"help", no_argument, 0, OPT_HELP},
                                          {0, 0, 0, 0}};
     const char *cmd = "stimuli analyse", *out_dir = NULL;
+    analyse_boot boot = {0, 1, 0.95};
+    unsigned long seed = 1;
+    int boot_given = 0; /* --seed or --conf, which need --bootstrap */
     dl_stimuli_read_opts ro = {0};
     unsigned long near = 0, threads = 0;
     int json = 0, c, rc;
@@ -320,6 +388,20 @@ static int sub_analyse(int argc, char **argv)
         case OPT_THREADS:
             rc = parse_uint(cmd, "--threads", optarg, 256, &threads);
             break;
+        case OPT_BOOTSTRAP:
+            rc = parse_range(cmd, "--bootstrap", optarg, 1, 1000000, &boot.replicates);
+            break;
+        case OPT_SEED:
+            rc = parse_uint(cmd, "--seed", optarg, 4294967295UL, &seed);
+            boot.seed = seed;
+            boot_given = 1;
+            break;
+        case OPT_CONF:
+            rc = dl_parse_double(optarg, &boot.conf) != 0 || !(boot.conf > 0 && boot.conf < 1)
+                     ? cli_usage(cmd, "--conf needs a number between 0 and 1, not '%s'", optarg)
+                     : 0;
+            boot_given = 1;
+            break;
         case OPT_OUT:
             out_dir = optarg;
             rc = 0;
@@ -328,23 +410,22 @@ static int sub_analyse(int argc, char **argv)
             json = 1;
             rc = 0;
             break;
-        case OPT_FORMAT:
-        case OPT_IMAGES_CSV:
-        case OPT_EXCLUDE:
-            rc = opt_read(cmd, c, optarg, &ro);
-            break;
         case OPT_HELP:
             help_sub_analyse(stdout);
             return DL_EXIT_OK;
         default:
-            return cli_bad_option(cmd, c, argv);
+            if (c == '?' || c == ':' || (rc = opt_read(cmd, c, optarg, &ro)) < 0)
+                return cli_bad_option(cmd, c, argv);
         }
         if (rc)
             return rc;
     }
-    if ((rc = check_no_extra(cmd, argc, argv, 1)) != 0)
-        return rc;
-    return analyse_run(argv[optind], &ro, (unsigned)near, (int)threads, out_dir, json);
+    if (optind >= argc)
+        return cli_usage(cmd, "missing the results file");
+    if (boot_given && !boot.replicates)
+        return cli_usage(cmd, "--seed and --conf go with --bootstrap");
+    return analyse_run(argv + optind, (size_t)(argc - optind), &ro, (unsigned)near, (int)threads,
+                       out_dir, json, &boot);
 }
 
 /* ---- dispatch -------------------------------------------------------------------- */
@@ -417,8 +498,8 @@ static void help_build(FILE *out)
             "usage: dddlab stimuli build RESULTS --task 2afc|rating --name SET --image-root DIR\n"
             "           [--db PATH] [--pairs N] [--pool K] [--practice N] [--per-class N]\n"
             "           [--balance-classes] [--exclude-label-errors] [--near K] [--seed S]\n"
-            "           [--images-csv FILE] [--exclude FILE] [--format F] [--manifest FILE]\n"
-            "           [--demo-images] [--json]\n\n"
+            "           [--images-csv FILE] [--exclude FILE] [--manifest FILE]\n"
+            "           [--demo-images] [--json] [results options]\n\n"
             "Draw a stimulus set from model results and store it in the database with its\n"
             "parameters, seed and the results file's SHA-256. Every image is checked first\n"
             "(exists under DIR, decodes, size and SHA-256 recorded); a missing or corrupt\n"
@@ -437,10 +518,11 @@ static void help_build(FILE *out)
             "  --seed S           0..4294967295; the same seed gives the same set everywhere\n"
             "                     (default: a fresh seed, printed and stored)\n"
             "  --manifest FILE    manifest CSV (default: SET.manifest.csv beside the database)\n"
-            "  --images-csv FILE, --exclude FILE, --format F   as for 'stimuli analyse'\n"
+            "  --images-csv FILE, --exclude FILE   as for 'stimuli analyse'\n"
             "  --demo-images      write missing images of the demo data set (demo.ini beside\n"
             "                     RESULTS) into DIR before checking them\n"
-            "  --json             one JSON object on stdout\n");
+            "  --json             one JSON object on stdout\n\n");
+    cli_results_help(out);
 }
 
 static int build_opt(const char *cmd, int c, const char *arg, build_args *b)
@@ -522,7 +604,7 @@ static int build_parse(int argc, char **argv, build_args *b)
         {"demo-images", no_argument, 0, OPT_DEMO_IMAGES},
         {"images-csv", required_argument, 0, OPT_IMAGES_CSV},
         {"exclude", required_argument, 0, OPT_EXCLUDE},
-        {"format", required_argument, 0, OPT_FORMAT},
+        CLI_RESULTS_OPTIONS,
         {"json", no_argument, 0, OPT_JSON},
         {"help", no_argument, 0, OPT_HELP},
         {0, 0, 0, 0}};
@@ -635,13 +717,19 @@ static int build_store(const build_args *b, dl_stim_set *set, const char *manife
     dl_stimuli_manifest(set, at.fp);
     /* The manifest is on disk before the set is stored, so a full disk
      * cannot leave a stored set without its manifest. */
-    if (dl_atomic_flush(&at, &err) != 0 || dl_store_open(b->db, 0, &st, &err) != 0 ||
+    /* A new database is made under a temporary name and appears only
+     * complete, so a full disk leaves no 4 KB schema-less file behind. */
+    if (dl_atomic_flush(&at, &err) != 0 ||
+        dl_store_open(b->db, DL_STORE_NEW_ATOMIC, &st, &err) != 0 ||
         dl_store_add_set(st, set, &err) != 0) {
         dl_atomic_abort(&at);
         dl_store_close(st);
         return cli_fail(&err);
     }
-    dl_store_close(st);
+    if (dl_store_finish(st, &err) != 0) {
+        dl_atomic_abort(&at);
+        return cli_fail(&err);
+    }
     if (dl_atomic_commit(&at, &err) != 0)
         return cli_fail(&err);
     return 0;
@@ -675,7 +763,7 @@ static int sub_build(int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = read_results(b.results, &b.ro, &res)) != 0)
+    if ((rc = read_results((char *const *)&b.results, 1, &b.ro, &res)) != 0)
         goto done;
     if (dl_stimuli_build(res, &b.bo, &set, &err) != 0) {
         size_t n = strlen(err.msg);

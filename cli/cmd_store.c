@@ -197,6 +197,32 @@ int cmd_sessions(int argc, char **argv)
     return DL_EXIT_OK;
 }
 
+/* ---- orphan rows ------------------------------------------------------------------------------ */
+
+void cli_warn_orphans(dl_store *st, const char *db, const char *what)
+{
+    int64_t n = 0;
+    char text[512];
+    dl_error err = {0};
+    if (dl_store_orphans(st, &n, text, sizeof text, &err) != 0 || n == 0)
+        return; /* the command's own reading reports a file it cannot read */
+    fprintf(stderr,
+            "dddlab: warning: %s: %lld row%s belong%s to no stored parent (%s); %s left out "
+            "of %s. See 'dddlab db check --db %s'\n",
+            db, (long long)n, n == 1 ? "" : "s", n == 1 ? "s" : "", text, n == 1 ? "it is" : "they are",
+            what, db);
+}
+
+int cli_warn_orphans_path(const char *db, const char *what, dl_error *err)
+{
+    dl_store *st = NULL;
+    int rc = dl_store_open(db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, err);
+    if (!rc)
+        cli_warn_orphans(st, db, what);
+    dl_store_close(st);
+    return rc;
+}
+
 /* ---- export -------------------------------------------------------------------------------- */
 
 void help_export(FILE *out)
@@ -247,6 +273,8 @@ int cmd_export(int argc, char **argv)
     dl_store *st = NULL;
     size_t rows = 0;
     rc = dl_store_open(o.db, DL_STORE_READONLY, &st, &err);
+    if (!rc)
+        cli_warn_orphans(st, o.db, "this export");
     if (!rc)
         rc = dl_store_export_count(st, o.table, o.out ? o.out : "-", &rows, &err);
     dl_store_close(st);
@@ -351,6 +379,9 @@ int cmd_merge(int argc, char **argv)
     if (optind >= argc)
         return cli_usage(cmd, "expected at least one database to merge");
     dl_error err = {0};
+    for (int i = optind; i < argc; i++)
+        if (cli_warn_orphans_path(argv[i], "the merge", &err) != 0)
+            return cli_fail(&err);
     int rc =
         dl_store_merge(out, (const char *const *)(argv + optind), (size_t)(argc - optind), &err);
     dl_store_report r;
@@ -374,9 +405,11 @@ void help_db(FILE *out)
                  "Exit status 1 when the file is damaged or newer than this dddlab.\n\n"
                  "  --db PATH   the database (default " DEFAULT_DB ")\n"
                  "  --json      one JSON object: db, ok, integrity, foreign_keys_ok,\n"
+
                  "              schema_version, program_schema_version, journal_mode,\n"
                  "              counts {sets, images, observers, sessions, trials, ratings,\n"
-                 "              events, running, completed, aborted, crashed}\n\n"
+                 "              events, running, completed, aborted, crashed}, orphan_rows,\n"
+                 "              orphans (rows whose parent row is missing)\n\n"
                  "example: dddlab db check --db lab.sqlite\n");
 }
 
@@ -430,6 +463,10 @@ static void print_check_json(const char *db, const dl_store_report *r)
             dl_json_int(&j, (long long)v[i]);
     }
     dl_json_object_end(&j);
+    dl_json_key(&j, "orphan_rows");
+    dl_json_int(&j, (long long)r->orphans);
+    dl_json_key(&j, "orphans");
+    dl_json_string(&j, r->orphan_text);
     dl_json_object_end(&j);
     dl_json_end(&j);
 }
@@ -441,6 +478,8 @@ static void print_check_table(const char *db, const dl_store_report *r)
     printf("%s\n", db);
     printf("  %-16s %s\n", "integrity", r->integrity);
     printf("  %-16s %s\n", "foreign keys", r->foreign_keys_ok ? "ok" : "broken references");
+    if (r->orphans > 0)
+        printf("  %-16s %s\n", "orphan rows", r->orphan_text);
     printf("  %-16s %d (this dddlab writes %d)\n", "schema version", r->schema_version,
            DL_STORE_SCHEMA_VERSION);
     printf("  %-16s %s\n", "journal mode", r->journal_mode);
@@ -486,13 +525,17 @@ int cmd_db(int argc, char **argv)
                 "%s: schema version %d is newer than this dddlab knows (version %d); use a "
                 "newer dddlab",
                 o.db, r.schema_version, DL_STORE_SCHEMA_VERSION);
-    else if (r.integrity_ok && r.foreign_keys_ok)
+    else if (r.integrity_ok && r.foreign_keys_ok && r.schema_version == 0)
         dl_fail(&err, DL_EINVAL,
                 "%s: not a dddlab database (schema version 0: an empty file or another "
                 "program's database)",
                 o.db);
     else
-        dl_fail(&err, DL_ECORRUPT, "%s: the database is damaged: %s%s", o.db, r.integrity,
-                r.foreign_keys_ok ? "" : "; foreign keys point at missing rows");
+        dl_fail(&err, DL_ECORRUPT,
+                "%s: the database is damaged: %s%s%s; restore it from its backup (sqlite3's "
+                "'.recover' can salvage what is left into a new file)",
+                o.db, r.integrity_ok ? "" : r.integrity,
+                r.foreign_keys_ok ? "" : r.integrity_ok ? "foreign keys point at missing rows: " : "; foreign keys point at missing rows: ",
+                r.foreign_keys_ok ? "" : r.orphans > 0 ? r.orphan_text : "(could not be listed)");
     return cli_fail(&err);
 }

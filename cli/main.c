@@ -22,6 +22,8 @@ static const dl_cmd commands[] = {
     {"consistency", "error consistency between every pair of observers", cmd_consistency,
      help_consistency},
     {"binomial", "exact binomial test and Clopper-Pearson interval", cmd_binomial, help_binomial},
+    {"plan", "trials or items an experiment needs (2AFC power, error-consistency precision)",
+     cmd_plan, help_plan},
     {"demo", "the whole job on built-in synthetic data", cmd_demo, help_demo},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)

@@ -173,7 +173,10 @@ int dl_parse_long(const char *s, long *out);
 
 /* Open a temporary file beside path for writing; dl_atomic_commit flushes,
  * fsyncs, renames it onto path and fsyncs the folder, dl_atomic_abort removes
- * it. Nothing half-written is ever left under path. */
+ * it. Nothing half-written is ever left under path. The file is mode 0600
+ * (it usually copies data from the 0600 database) and named
+ * PATH.dddlab-tmp.PID.XXXXXX, so one left behind by a killed process is
+ * recognisable: the next dl_atomic_open of the same path removes it. */
 typedef struct dl_atomic {
     FILE *fp;
     char *path;
@@ -198,6 +201,8 @@ void dl_atomic_abort(dl_atomic *a);
 typedef struct dl_stage {
     char *dir;
     char *tmp_dir;
+    int created; /* dl_stage_open made dir: dl_stage_abort removes it again
+                    (when empty), so a failure leaves no new empty folder */
 } dl_stage;
 
 int dl_stage_open(dl_stage *s, const char *dir, dl_error *err);
@@ -212,6 +217,15 @@ char *dl_path_join(const char *dir, const char *rel);
 /* Make a folder and its parents (mode 0755); 0 if it exists. Fails with
  * "PATH: exists and is not a folder" when a file is in the way. */
 int dl_mkdir_p(const char *path, dl_error *err);
+/* dl_mkdir_p that says whether path itself was made now (*created = 1), so
+ * a writer that fails can take a new folder away again (rmdir when empty). */
+int dl_mkdir_p_new(const char *path, int *created, dl_error *err);
+
+/* Remove what killed processes left beside path: entries of path's folder
+ * named BASE TAG PID [anything], BASE being path's last component, whose
+ * process PID no longer exists on this machine (a folder with the files in
+ * it). tag is e.g. ".dddlab-tmp.". Never fails: it only tidies up. */
+void dl_sweep_stale(const char *path, const char *tag);
 
 /* fopen(path, "rb") with the message every reader gives: "PATH: cannot
  * open: REASON", or "PATH: is a folder, not a file" (fopen accepts a folder

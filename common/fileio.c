@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,17 +14,79 @@
 
 static int io_code(int e) { return e == ENOSPC || e == EDQUOT ? DL_EFULL : e == ENOENT ? DL_ENOENT : DL_EIO; }
 
+/* The last component of path and the folder it is in ("." when none). */
+static void split_path(const char *path, char *dir, size_t dsize, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash)
+        snprintf(dir, dsize, ".");
+    else if (slash == path)
+        snprintf(dir, dsize, "/");
+    else
+        snprintf(dir, dsize, "%.*s", (int)(slash - path), path);
+}
+
+static void remove_tree_1(const char *p)
+{
+    DIR *d = opendir(p);
+    if (d) { /* a staging folder is flat: its files, then itself */
+        const struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char *f = dl_path_join(p, e->d_name);
+            if (f)
+                unlink(f);
+            free(f);
+        }
+        closedir(d);
+        rmdir(p);
+        return;
+    }
+    unlink(p);
+}
+
+void dl_sweep_stale(const char *path, const char *tag)
+{
+    char dir[4096];
+    const char *base;
+    split_path(path, dir, sizeof dir, &base);
+    size_t nb = strlen(base), nt = strlen(tag);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    const struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (strncmp(name, base, nb) != 0 || strncmp(name + nb, tag, nt) != 0)
+            continue;
+        char *end;
+        long pid = strtol(name + nb + nt, &end, 10);
+        if (end == name + nb + nt || pid <= 0 || (pid_t)pid == getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* its process still runs (or is not ours to ask) */
+        char *p = dl_path_join(dir, name);
+        if (p)
+            remove_tree_1(p);
+        free(p);
+    }
+    closedir(d);
+}
+
 int dl_atomic_open(dl_atomic *a, const char *path, dl_error *err)
 {
     a->fp = NULL;
     a->path = dl_strdup(path);
-    size_t n = strlen(path) + 32;
+    size_t n = strlen(path) + 64;
     a->tmp_path = malloc(n);
     if (!a->path || !a->tmp_path) {
         dl_atomic_abort(a);
         return dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
     }
-    snprintf(a->tmp_path, n, "%s.tmp.XXXXXX", path);
+    dl_sweep_stale(path, ".dddlab-tmp.");
+    snprintf(a->tmp_path, n, "%s.dddlab-tmp.%ld.XXXXXX", path, (long)getpid());
     int fd = mkstemp(a->tmp_path);
     if (fd < 0) {
         int e = errno;
@@ -32,7 +95,7 @@ int dl_atomic_open(dl_atomic *a, const char *path, dl_error *err)
         dl_atomic_abort(a);
         return dl_fail(err, io_code(e), "%s: cannot create: %s", path, strerror(e));
     }
-    fchmod(fd, 0644);
+    fchmod(fd, 0600); /* as mkstemp made it; said here because it matters */
     a->fp = fdopen(fd, "w");
     if (!a->fp) {
         close(fd);
@@ -104,6 +167,16 @@ void dl_atomic_abort(dl_atomic *a)
     a->path = NULL;
 }
 
+int dl_mkdir_p_new(const char *path, int *created, dl_error *err)
+{
+    struct stat st;
+    *created = stat(path, &st) != 0 && errno == ENOENT;
+    int rc = dl_mkdir_p(path, err);
+    if (rc)
+        *created = 0;
+    return rc;
+}
+
 int dl_mkdir_p(const char *path, dl_error *err)
 {
     char *p = dl_strdup(path);
@@ -146,11 +219,21 @@ char *dl_path_join(const char *dir, const char *rel)
 int dl_stage_open(dl_stage *s, const char *dir, dl_error *err)
 {
     s->dir = s->tmp_dir = NULL;
-    int rc = dl_mkdir_p(dir, err);
+    int created = 0;
+    int rc = dl_mkdir_p_new(dir, &created, err);
     if (rc)
         return rc;
     s->dir = dl_strdup(dir);
-    s->tmp_dir = dl_path_join(dir, ".dddlab-tmp-XXXXXX");
+    s->created = created;
+    char name[64];
+    snprintf(name, sizeof name, ".dddlab-tmp.%ld.XXXXXX", (long)getpid());
+    s->tmp_dir = dl_path_join(dir, name);
+    if (s->dir) { /* staging folders of killed runs: DIR/.dddlab-tmp.PID.* */
+        char *probe = dl_path_join(dir, "");
+        if (probe)
+            dl_sweep_stale(probe, ".dddlab-tmp.");
+        free(probe);
+    }
     if (!s->dir || !s->tmp_dir) {
         dl_stage_abort(s, NULL);
         return dl_fail(err, DL_ENOMEM, "%s: out of memory", dir);
@@ -221,8 +304,10 @@ int dl_stage_commit(dl_stage *s, dl_error *err)
     int rc = each_staged(s, check_target, err);
     if (!rc)
         rc = each_staged(s, move_in, err);
-    if (!rc)
+    if (!rc) {
         fsync_dir(s->tmp_dir); /* the folder holding it: s->dir */
+        s->created = 0;        /* committed: the folder stays */
+    }
     dl_stage_abort(s, err);
     return rc;
 }
@@ -245,9 +330,12 @@ void dl_stage_abort(dl_stage *s, dl_error *err)
         each_staged(s, remove_one, NULL);
         rmdir(s->tmp_dir);
     }
+    if (s->created && s->dir) /* not committed: the folder we made goes too */
+        rmdir(s->dir);
     free(s->tmp_dir);
     free(s->dir);
     s->tmp_dir = s->dir = NULL;
+    s->created = 0;
 }
 
 int dl_open_read(const char *path, FILE **fp, dl_error *err)

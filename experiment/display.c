@@ -296,6 +296,22 @@ void exp_display_clear(exp_display *d, exp_color c)
     SDL_RenderClear(d->ren);
 }
 
+int exp_display_resync(exp_display *d)
+{
+    int ww, wh, dw, dh;
+    SDL_GetWindowSize(d->win, &ww, &wh);
+    if (SDL_GetRendererOutputSize(d->ren, &dw, &dh) != 0 || dw <= 0 || dh <= 0)
+        return 0;
+    if (ww == d->win_w && wh == d->win_h && dw == d->draw_w && dh == d->draw_h)
+        return 0;
+    d->win_w = ww;
+    d->win_h = wh;
+    d->draw_w = dw;
+    d->draw_h = dh;
+    d->scale = ww > 0 ? (double)dw / ww : 1.0;
+    return 1;
+}
+
 int exp_display_screenshot(exp_display *d, const char *path, dl_error *err)
 {
     SDL_Surface *s =

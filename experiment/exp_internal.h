@@ -71,6 +71,9 @@ enum {
     TXT_Q9_OPTIONS,
     TXT_RATING_HINT,
     TXT_CONFIRM,
+    TXT_PRACTICE_LABEL,
+    TXT_PRACTICE_FEEDBACK,
+    TXT_FEEDBACK_ENDS,
     TXT_COUNT
 };
 
@@ -120,6 +123,7 @@ struct dl_exp_config {
     double viewing_distance_cm, screen_width_cm; /* NaN when not given */
     int gap_px;                                  /* -1 = automatic */
     double gap_deg;                              /* 0 = not in degrees */
+    int image_frame;                             /* a thin frame around every image */
 
     exp_keys key_left, key_right, key_continue, key_quit, key_pause, key_resume, key_new;
     int mouse;
@@ -218,6 +222,9 @@ int exp_display_measure_done(exp_display *d, char *warn, size_t warn_len);
 /* Read the back buffer into a PNG file. */
 int exp_display_screenshot(exp_display *d, const char *path, dl_error *err);
 void exp_display_clear(exp_display *d, exp_color c);
+/* Read the window and drawable size again (after SDL_WINDOWEVENT_SIZE_CHANGED
+ * or a move to a screen of another scale); 1 when either changed. */
+int exp_display_resync(exp_display *d);
 
 /* ---- text (text.c) -------------------------------------------------------------------------- */
 
@@ -232,6 +239,17 @@ int exp_font_path(char *buf, size_t len, dl_error *err);
 int exp_fonts_check(dl_error *err);
 int exp_fonts_open(exp_fonts *f, int body_px, dl_error *err);
 void exp_fonts_close(exp_fonts *f);
+/* The body text size for a drawable: text_size_px when given, else scaled to
+ * the drawable (height / 36, or width / 48 on a narrow screen; at least 14). */
+int exp_fonts_px(int text_size_px, int draw_w, int draw_h);
+/* Lines of utf8 wrapped greedily at wrap_px (hard breaks kept): *starts
+ * gets the byte offset where each line begins (caller frees), returns the
+ * count, or a negative error. For splitting long texts into pages. */
+int exp_text_lines(TTF_Font *font, const char *utf8, int wrap_px, size_t **starts);
+/* utf8 with a hard break wherever font wraps it at wrap_px: drawn in a
+ * narrower face it keeps the same lines. Caller frees; NULL when out of
+ * memory. */
+char *exp_text_break(TTF_Font *font, const char *utf8, int wrap_px);
 
 typedef struct exp_text {
     SDL_Texture *tex;
@@ -246,6 +264,35 @@ void exp_text_free(exp_text *t);
 void exp_text_draw(SDL_Renderer *ren, const exp_text *t, int x, int y);
 /* Draw centred on cx, cy. */
 void exp_text_draw_centred(SDL_Renderer *ren, const exp_text *t, int cx, int cy);
+
+/* ---- layout (layout.c) --------------------------------------------------------------------- */
+
+/* What a screen drew where, in drawable pixels: the layout test checks that
+ * no element overlaps another (a label may lie inside its button, an image
+ * inside its frame) and that all lie on the screen. */
+enum { EXP_EL_TEXT, EXP_EL_IMAGE, EXP_EL_FRAME, EXP_EL_BUTTON, EXP_EL_BOX };
+#define EXP_MAX_ELEMENTS 256
+
+typedef struct exp_element {
+    SDL_Rect r;
+    int kind;
+    int parent; /* the element this one lies inside, or -1 */
+    char name[48];
+} exp_element;
+
+typedef struct exp_layout {
+    int w, h; /* the drawable the elements were placed on */
+    int n, dropped;
+    exp_element el[EXP_MAX_ELEMENTS];
+} exp_layout;
+
+void exp_layout_begin(exp_layout *l, int w, int h);
+/* Record an element; returns its index (for children), -1 when empty. */
+int exp_layout_add(exp_layout *l, int kind, int parent, const SDL_Rect *r, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* 0 when every element lies on the screen (and inside its parent) and no two
+ * overlap; else DL_EINVAL with the first offence in why. */
+int exp_layout_check(const exp_layout *l, char *why, size_t len);
 
 /* ---- simulated observer (sim.c) ------------------------------------------------------------- */
 
@@ -378,7 +425,25 @@ typedef struct exp_run {
     int gap_px;
     int priority_raised, old_nice;
     double asking_s; /* spent on the code-entry and resume screens */
+    exp_layout lay;  /* the elements of the frame drawn last */
 } exp_run;
+
+/* Drawing that records what it drew in rc->lay (layout.c). A view starts
+ * with exp_view_begin (clears to the background, empties the list). */
+void exp_view_begin(exp_run *rc);
+int exp_put_text(exp_run *rc, const exp_text *t, int x, int y, int parent, const char *name);
+int exp_put_text_centred(exp_run *rc, const exp_text *t, int cx, int cy, int parent,
+                         const char *name);
+/* An image (tex may be NULL for the layout only) with its frame when
+ * image_frame is on; returns the image's index. */
+int exp_put_image(exp_run *rc, SDL_Texture *tex, const SDL_Rect *r, const char *name);
+int exp_frame_px(const exp_run *rc);        /* line width of the frame */
+int exp_frame_margin_px(const exp_run *rc); /* space between image and frame */
+int exp_frame_extent_px(const exp_run *rc); /* both, 0 without a frame */
+/* After the window changed size: reopen the fonts for the new drawable.
+ * Returns 1 when the screen must be laid out again, 0 when nothing changed,
+ * or an error. */
+int exp_view_resync(exp_run *rc, dl_error *err);
 
 /* Wait for the next event until the counter reaches until (0 = no limit),
  * pushing due simulated events first. Returns 1 with *ev and its stamp, 0 on
@@ -438,6 +503,38 @@ int exp_idle_until(exp_run *rc, uint64_t until);
  * screen; frees nothing on failure. */
 int exp_body_text(exp_run *rc, TTF_Font *font, const char *s, exp_text *t, dl_error *err);
 
+/* The same screens drawn once into the back buffer, their elements in
+ * rc->lay: for the layout test, which checks them at many screen sizes. */
+int exp_view_message(exp_run *rc, const char *title, const char *body, const char *hint, int page,
+                     int *npages, dl_error *err);
+int exp_view_code(exp_run *rc, const char *code, dl_error *err);
+int exp_view_countdown(exp_run *rc, int k, dl_error *err);
+int exp_view_loading(exp_run *rc, size_t done, size_t total, dl_error *err);
+/* 2AFC trial at order position pos; feedback 0 correct, 1 wrong, 2 too slow. */
+int exp_view_2afc(exp_run *rc, size_t pos, dl_error *err);
+int exp_view_feedback(exp_run *rc, int which, dl_error *err);
+
+/* The rating screen's questions, whatever their number and kind: each has
+ * its text and its options, each option a label and the digit key that
+ * selects it, shown on the button (-1: mouse only). The layout places any
+ * 1 to 9 questions of up to 10 options. */
+#define EXP_MAX_QUESTIONS 9
+#define EXP_MAX_CHOICES 10
+typedef struct exp_rating_form {
+    int nq;
+    const char *text[EXP_MAX_QUESTIONS];
+    int nopt[EXP_MAX_QUESTIONS];
+    const char *label[EXP_MAX_QUESTIONS][EXP_MAX_CHOICES];
+    int key[EXP_MAX_QUESTIONS][EXP_MAX_CHOICES];
+} exp_rating_form;
+/* The paper's three questions from the [text] section: Q1 a count 0-9
+ * (digit = the count), Q2 and Q3 options keyed 1, 2, 3 from the left. */
+void exp_rating_default_form(const dl_exp_config *c, exp_rating_form *f);
+/* A rating trial at order position pos with the focus on question focus
+ * (answers[q] = chosen option or -1; focus = nq: all answered). */
+int exp_view_rating(exp_run *rc, const exp_rating_form *f, size_t pos, int focus,
+                    const int *answers, dl_error *err);
+
 /* Before the window (preflight.c): find the set, decode every image. */
 int exp_find_set(exp_run *rc, dl_error *err);
 int exp_preload(exp_run *rc, dl_error *err);
@@ -474,6 +571,13 @@ exp_stim *exp_item_stim(exp_run *rc, int item, int which);
 void exp_image_rect(const exp_run *rc, const exp_stim *s, int cx, int cy, SDL_Rect *r);
 /* 2AFC: the space between the two images for a wider image of max_w px. */
 int exp_gap_px(const exp_run *rc, int max_w);
+/* The trial number shown beside the stimulus: trial_label for main trials
+ * (numbered from 1), practice_label ("Practice 2 of 3") for practice. */
+int exp_trial_label(exp_run *rc, size_t pos, exp_text *t, dl_error *err);
+/* practice_intro or practice_end (which = TXT_PRACTICE_*) with {feedback}
+ * filled as the task gives feedback or not; caller frees, NULL when out of
+ * memory. */
+char *exp_practice_text(const exp_run *rc, int which);
 /* Log a frame-drop event when the run of frames into an onset had one. */
 void exp_note_drops(exp_run *rc, size_t pos);
 

@@ -5,6 +5,7 @@
 #include <SDL2/SDL_image.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exp_internal.h"
 
@@ -63,6 +64,15 @@ static int load_one(exp_run *rc, const dl_image *im, int item, exp_stim *s, dl_e
     size_t len = 0;
     dl_error e = {0};
     int r = 0;
+    struct stat sb;
+    /* a FIFO named like the image would block the read forever */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        r = dl_fail(err, DL_EINVAL,
+                    "%s: image of stimulus set '%s' (item %d) is not a regular file; images "
+                    "must be plain files",
+                    path, rc->set->name, item);
+        goto done;
+    }
     if (dl_read_file(path, &data, &len, &e)) {
         r = dl_fail(err, e.code == DL_ENOENT ? DL_ENOENT : DL_EIO,
                     "%s: missing image of stimulus set '%s' (item %d): %s", path, rc->set->name,

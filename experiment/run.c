@@ -210,8 +210,8 @@ static int open_window(exp_run *rc, dl_error *err)
     if (rc->sim)
         exp_sim_set_min_rt(rc->sim, c->min_rt_ms);
     SDL_ShowCursor(c->mouse || rc->opt->windowed ? SDL_ENABLE : SDL_DISABLE);
-    int px = c->text_size_px > 0 ? c->text_size_px : (int)lround(rc->disp.draw_h / 36.0);
-    if ((r = exp_fonts_open(&rc->fonts, px < 14 ? 14 : px, err)))
+    int px = exp_fonts_px(c->text_size_px, rc->disp.draw_w, rc->disp.draw_h);
+    if ((r = exp_fonts_open(&rc->fonts, px, err)))
         return r;
     geometry(rc);
     if ((r = check_fit(rc, err)))

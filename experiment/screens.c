@@ -10,8 +10,13 @@
 
 enum { SIMP_NONE, SIMP_CONTINUE, SIMP_RESUME, SIMP_PAUSE };
 
+#define MAX_PAGES 64
+
 typedef struct msg_screen {
-    exp_text title, body, hint;
+    const char *title_s, *body_s, *hint_s; /* kept to lay out again after a resize */
+    exp_text title, hint, page_label;
+    exp_text page[MAX_PAGES]; /* the body, one page each */
+    int npages, cur;
     int shot;
     int sim_plan;
     int measure; /* present every frame until the refresh is measured */
@@ -38,33 +43,229 @@ int exp_body_text(exp_run *rc, TTF_Font *font, const char *s, exp_text *t, dl_er
 static void msg_free(msg_screen *m)
 {
     exp_text_free(&m->title);
-    exp_text_free(&m->body);
     exp_text_free(&m->hint);
+    exp_text_free(&m->page_label);
+    for (int k = 0; k < m->npages; k++)
+        exp_text_free(&m->page[k]);
+    m->npages = 0;
+}
+
+/* ---- where a message screen's parts go ------------------------------------------------------ */
+
+/* The space around the screen's edge that nothing enters. */
+static int margin_px(const exp_run *rc)
+{
+    int m = rc->disp.draw_h / 20;
+    return m > rc->fonts.body_px ? m : rc->fonts.body_px;
+}
+
+typedef struct msg_geom {
+    int hint_y, label_y; /* the hint at the bottom, the page number above it */
+    int top, bottom;     /* the room for the title and the body */
+} msg_geom;
+
+static void msg_geometry(const exp_run *rc, const msg_screen *m, int label_h, msg_geom *g)
+{
+    int h = rc->disp.draw_h, px = rc->fonts.body_px, margin = margin_px(rc);
+    g->hint_y = h - margin - m->hint.h;
+    int above = m->hint.h ? g->hint_y - px / 2 : h - margin;
+    g->label_y = above - label_h;
+    g->bottom = (label_h ? g->label_y : above) - px;
+    g->top = margin;
+}
+
+static int body_room(const exp_run *rc, const msg_screen *m, int label_h)
+{
+    msg_geom g;
+    msg_geometry(rc, m, label_h, &g);
+    int title = m->title.h ? m->title.h + rc->fonts.body_px : 0;
+    return g.bottom - g.top - title;
+}
+
+/* Lines [a, b) of s as one text, each line ending in a hard break: the text
+ * is then drawn exactly as it was measured. */
+static char *page_text(const char *s, const size_t *starts, int nlines, int a, int b)
+{
+    size_t len = strlen(s), cap = 1;
+    for (int k = a; k < b; k++)
+        cap += (k + 1 < nlines ? starts[k + 1] : len) - starts[k] + 1;
+    char *out = malloc(cap), *w = out;
+    if (!out)
+        return NULL;
+    for (int k = a; k < b; k++) {
+        size_t from = starts[k], to = k + 1 < nlines ? starts[k + 1] : len;
+        while (to > from && (s[to - 1] == ' ' || s[to - 1] == '\n'))
+            to--;
+        if (w > out)
+            *w++ = '\n';
+        memcpy(w, s + from, to - from);
+        w += to - from;
+    }
+    *w = 0;
+    return out;
+}
+
+static int is_blank(const char *s, const size_t *starts, int nlines, int k)
+{
+    size_t end = k + 1 < nlines ? starts[k + 1] : strlen(s);
+    for (size_t i = starts[k]; i < end; i++)
+        if (s[i] != ' ' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* Where the page from line a ends: at most per lines, at a paragraph's end
+ * when one is in the page's last 40 %. */
+static int page_end(const char *s, const size_t *starts, int nlines, int a, int per)
+{
+    int b = a + per < nlines ? a + per : nlines;
+    if (b == nlines)
+        return b;
+    for (int k = b; k > a + per * 6 / 10; k--)
+        if (k < nlines && is_blank(s, starts, nlines, k))
+            return k;
+    return b;
+}
+
+/* A body taller than its room is cut into pages of whole lines; the
+ * continue key turns the page, Backspace, Left or Page Up turns back. The
+ * text keeps its size: a page a long text is read on stays as readable as a
+ * short one. */
+static int paginate(exp_run *rc, msg_screen *m, dl_error *err)
+{
+    TTF_Font *font = rc->fonts.body;
+    size_t *starts = NULL;
+    int nlines = exp_text_lines(font, m->body_s, wrap_px(rc), &starts);
+    if (nlines < 0)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int label_h = TTF_FontLineSkip(rc->fonts.small), r = 0;
+    int per = body_room(rc, m, label_h) / TTF_FontLineSkip(font);
+    for (per = per < 1 ? 1 : per; per >= 1; per--) {
+        int a = 0, tall = 0;
+        while (a < nlines && !r && !tall && m->npages < MAX_PAGES) {
+            while (a < nlines && is_blank(m->body_s, starts, nlines, a))
+                a++; /* no page starts with an empty line */
+            if (a == nlines)
+                break;
+            int b = page_end(m->body_s, starts, nlines, a, per);
+            char *t = page_text(m->body_s, starts, nlines, a, b);
+            r = t ? exp_body_text(rc, font, t, &m->page[m->npages], err)
+                  : dl_fail(err, DL_ENOMEM, "out of memory");
+            free(t);
+            if (!r)
+                tall = m->page[m->npages++].h > body_room(rc, m, label_h);
+            a = b;
+        }
+        if (r || (!tall && a >= nlines) || per == 1 || m->npages == MAX_PAGES)
+            break;
+        for (int k = 0; k < m->npages; k++) /* a page came out taller: fewer lines */
+            exp_text_free(&m->page[k]);
+        m->npages = 0;
+    }
+    free(starts);
+    return r;
+}
+
+static int msg_page_label(exp_run *rc, msg_screen *m, dl_error *err)
+{
+    exp_text_free(&m->page_label);
+    if (m->npages < 2)
+        return 0;
+    char s[32];
+    snprintf(s, sizeof s, "%d / %d", m->cur + 1, m->npages);
+    int r = exp_body_text(rc, rc->fonts.small, s, &m->page_label, err);
+    if (!r && m->page_label.tex)
+        SDL_SetTextureAlphaMod(m->page_label.tex, 170);
+    return r;
 }
 
 static int msg_texts(exp_run *rc, msg_screen *m, const char *title, const char *body,
                      const char *hint, dl_error *err)
 {
+    m->title_s = title;
+    m->body_s = body;
+    m->hint_s = hint;
     int r = exp_body_text(rc, rc->fonts.large, title, &m->title, err);
-    if (!r)
-        r = exp_body_text(rc, rc->fonts.body, body, &m->body, err);
     if (!r)
         r = exp_body_text(rc, rc->fonts.small, hint, &m->hint, err);
     if (m->hint.tex)
         SDL_SetTextureAlphaMod(m->hint.tex, 170); /* quieter than the message */
+    if (!r && body && *body) {
+        r = exp_body_text(rc, rc->fonts.body, body, &m->page[0], err);
+        m->npages = r ? 0 : 1;
+        if (!r && m->page[0].h > body_room(rc, m, 0)) {
+            exp_text_free(&m->page[0]);
+            m->npages = 0;
+            r = paginate(rc, m, err);
+        }
+    }
+    if (m->cur >= m->npages)
+        m->cur = m->npages ? m->npages - 1 : 0;
+    if (!r)
+        r = msg_page_label(rc, m, err);
     return r;
 }
 
 static void msg_draw(exp_run *rc, const msg_screen *m)
 {
-    int w = rc->disp.draw_w, h = rc->disp.draw_h;
-    exp_display_clear(&rc->disp, rc->cfg->background);
-    int gap = m->title.h && m->body.h ? rc->fonts.body_px : 0;
-    int total = m->title.h + gap + m->body.h;
-    int y = h / 2 - total / 2;
-    exp_text_draw(rc->disp.ren, &m->title, w / 2 - m->title.w / 2, y);
-    exp_text_draw(rc->disp.ren, &m->body, w / 2 - m->body.w / 2, y + m->title.h + gap);
-    exp_text_draw(rc->disp.ren, &m->hint, w / 2 - m->hint.w / 2, h - m->hint.h - h / 10);
+    int w = rc->disp.draw_w, px = rc->fonts.body_px;
+    exp_view_begin(rc);
+    msg_geom g;
+    msg_geometry(rc, m, m->page_label.h, &g);
+    static const exp_text none;
+    const exp_text *body = m->npages ? &m->page[m->cur] : &none;
+    int gap = m->title.h && body->h ? px : 0;
+    int total = m->title.h + gap + body->h;
+    int y = g.top + (g.bottom - g.top - total) / 2;
+    y = y < g.top ? g.top : y;
+    exp_put_text(rc, &m->title, w / 2 - m->title.w / 2, y, -1, "title");
+    exp_put_text(rc, body, w / 2 - body->w / 2, y + m->title.h + gap, -1, "body");
+    exp_put_text(rc, &m->page_label, w / 2 - m->page_label.w / 2, g.label_y, -1, "page number");
+    exp_put_text(rc, &m->hint, w / 2 - m->hint.w / 2, g.hint_y, -1, "hint");
+}
+
+/* Lay a message out again for a new window size. */
+static int msg_relayout(exp_run *rc, msg_screen *m, dl_error *err)
+{
+    int r = exp_view_resync(rc, err);
+    if (r <= 0)
+        return r;
+    int cur = m->cur;
+    msg_free(m);
+    m->cur = cur;
+    return msg_texts(rc, m, m->title_s, m->body_s, m->hint_s, err);
+}
+
+int exp_view_resync(exp_run *rc, dl_error *err)
+{
+    if (!exp_display_resync(&rc->disp))
+        return 0;
+    int px = exp_fonts_px(rc->cfg->text_size_px, rc->disp.draw_w, rc->disp.draw_h);
+    if (px != rc->fonts.body_px) {
+        exp_fonts_close(&rc->fonts);
+        int r = exp_fonts_open(&rc->fonts, px, err);
+        if (r)
+            return r;
+    }
+    if (rc->sim)
+        exp_sim_set_window(rc->sim, rc->disp.window_id, rc->disp.scale);
+    exp_event(rc, "info", "the window changed to %dx%d (drawable %dx%d px); laid out again",
+              rc->disp.win_w, rc->disp.win_h, rc->disp.draw_w, rc->disp.draw_h);
+    return 1;
+}
+
+/* For the layout test: draw a message screen as the runner would. */
+int exp_view_message(exp_run *rc, const char *title, const char *body, const char *hint, int page,
+                     int *npages, dl_error *err)
+{
+    msg_screen m = {.cur = page};
+    int r = msg_texts(rc, &m, title, body, hint, err);
+    if (!r)
+        msg_draw(rc, &m);
+    if (npages)
+        *npages = m.npages;
+    msg_free(&m);
+    return r;
 }
 
 static void sim_plan(exp_run *rc, const msg_screen *m, uint64_t t0)
@@ -79,6 +280,30 @@ static void sim_plan(exp_run *rc, const msg_screen *m, uint64_t t0)
         exp_sim_plan_resume(rc->sim, ready, c->key_resume.key[0], c->key_new.key[0]);
     else if (m->sim_plan == SIMP_PAUSE)
         exp_sim_plan_pause(rc->sim, ready, c->key_continue.key[0], c->key_quit.key[0]);
+}
+
+static int turn_back(const SDL_Event *ev)
+{
+    if (ev->type != SDL_KEYDOWN || ev->key.repeat)
+        return 0;
+    SDL_Keycode k = ev->key.keysym.sym;
+    return k == SDLK_BACKSPACE || k == SDLK_LEFT || k == SDLK_PAGEUP;
+}
+
+/* A key on a page that is not the last: the continue key turns forward,
+ * Backspace/Left/Page Up back. 1 when the page changed. */
+static int turn_page(exp_run *rc, msg_screen *m, const SDL_Event *ev, dl_error *err)
+{
+    int to = m->cur;
+    if (m->cur + 1 < m->npages && exp_key_in(ev, &rc->cfg->key_continue))
+        to++;
+    else if (m->cur > 0 && turn_back(ev))
+        to--;
+    if (to == m->cur)
+        return 0;
+    m->cur = to;
+    exp_event(rc, "info", "page %d of %d", to + 1, m->npages);
+    return msg_page_label(rc, m, err) ? -1 : 1;
 }
 
 /* Show m until a key of one of m->accept; returns its index, DL_EABORT when
@@ -116,11 +341,27 @@ static int msg_run(exp_run *rc, msg_screen *m, dl_error *err)
                 return r;
             rc->exposed = 1;
         }
-        for (int i = 0; i < m->naccept && chosen < 0 && stamp >= ready; i++)
-            if (exp_key_in(&ev, m->accept[i]))
+        int turned = 0;
+        if (chosen < 0 && stamp >= ready) {
+            int t = turn_page(rc, m, &ev, err);
+            if (t < 0)
+                return DL_EINVAL;
+            if (t > 0) { /* a new page: the delay and the simulated reader start again */
+                ready = exp_add_ms(stamp, m->no_delay ? 0 : rc->cfg->screen_min_ms);
+                if (rc->sim)
+                    exp_sim_clear(rc->sim);
+                sim_plan(rc, m, stamp);
+                rc->exposed = turned = 1;
+            }
+        }
+        for (int i = 0; i < m->naccept && chosen < 0 && !turned && stamp >= ready; i++)
+            if (m->cur + 1 >= m->npages && exp_key_in(&ev, m->accept[i]))
                 chosen = i;
         if (rc->exposed) {
             rc->exposed = 0;
+            int r = msg_relayout(rc, m, err);
+            if (r < 0)
+                return r;
             msg_draw(rc, m);
             exp_display_show(&rc->disp);
         }
@@ -247,28 +488,41 @@ int exp_screen_resume(exp_run *rc, const char *code, size_t done, size_t total, 
 
 /* ---- the countdown -------------------------------------------------------------------------- */
 
+static int draw_countdown(exp_run *rc, int k, dl_error *err)
+{
+    exp_text title, digit;
+    char num[16];
+    snprintf(num, sizeof num, "%d", k);
+    int r = exp_body_text(rc, rc->fonts.body, rc->cfg->text[TXT_GET_READY], &title, err);
+    if (r)
+        return r;
+    if ((r = exp_body_text(rc, rc->fonts.large, num, &digit, err))) {
+        exp_text_free(&title);
+        return r;
+    }
+    int w = rc->disp.draw_w, h = rc->disp.draw_h, gap = rc->fonts.body_px / 2;
+    exp_view_begin(rc);
+    /* the title above the centre line, the digit below it */
+    exp_put_text(rc, &title, w / 2 - title.w / 2, h / 2 - gap / 2 - title.h, -1, "get ready");
+    exp_put_text(rc, &digit, w / 2 - digit.w / 2, h / 2 + gap / 2, -1, "countdown digit");
+    exp_text_free(&title);
+    exp_text_free(&digit);
+    return 0;
+}
+
+int exp_view_countdown(exp_run *rc, int k, dl_error *err)
+{
+    return draw_countdown(rc, k, err);
+}
+
 int exp_screen_countdown(exp_run *rc, dl_error *err)
 {
     int r = 0;
     for (int k = rc->cfg->countdown_s; k > 0 && !r; k--) {
-        exp_text title, digit;
-        char num[16];
-        snprintf(num, sizeof num, "%d", k);
-        r = exp_body_text(rc, rc->fonts.body, rc->cfg->text[TXT_GET_READY], &title, err);
-        if (r)
+        if ((r = draw_countdown(rc, k, err)))
             break;
-        if ((r = exp_body_text(rc, rc->fonts.large, num, &digit, err))) {
-            exp_text_free(&title);
-            break;
-        }
-        int w = rc->disp.draw_w, h = rc->disp.draw_h;
-        exp_display_clear(&rc->disp, rc->cfg->background);
-        exp_text_draw_centred(rc->disp.ren, &title, w / 2, h / 2 - title.h);
-        exp_text_draw_centred(rc->disp.ren, &digit, w / 2, h / 2 + digit.h / 2);
         exp_shot(rc, SHOT_COUNTDOWN);
         uint64_t t = exp_display_show(&rc->disp);
-        exp_text_free(&title);
-        exp_text_free(&digit);
         uint64_t until = exp_add_ms(t, 1000);
         SDL_Event ev;
         uint64_t stamp;
@@ -277,6 +531,13 @@ int exp_screen_countdown(exp_run *rc, dl_error *err)
                 r = DL_EABORT;
             else if (exp_key_in(&ev, &rc->cfg->key_pause))
                 r = exp_screen_pause(rc, err);
+            else if (rc->exposed) {
+                rc->exposed = 0;
+                if ((r = exp_view_resync(rc, err)) > 0)
+                    r = draw_countdown(rc, k, err);
+                if (!r)
+                    exp_display_show(&rc->disp);
+            }
         }
     }
     return r;
@@ -295,7 +556,9 @@ int exp_idle_until(exp_run *rc, uint64_t until)
             return 1;
         if (rc->exposed) { /* the blank interval screen, drawn again */
             rc->exposed = 0;
-            exp_display_clear(&rc->disp, rc->cfg->background);
+            dl_error ignore = {0}; /* fonts that fail to reopen fail the next screen */
+            exp_view_resync(rc, &ignore);
+            exp_view_begin(rc);
             exp_display_show(&rc->disp);
         }
     }
@@ -313,25 +576,50 @@ static int code_char_ok(char c)
 static int draw_code(exp_run *rc, msg_screen *m, const char *code, dl_error *err)
 {
     int w = rc->disp.draw_w, h = rc->disp.draw_h, px = rc->fonts.body_px;
-    exp_display_clear(&rc->disp, rc->cfg->background);
-    exp_text_draw(rc->disp.ren, &m->body, w / 2 - m->body.w / 2, h / 2 - m->body.h - 2 * px);
-    SDL_Rect box = {w / 2 - 8 * px, h / 2 - px, 16 * px, 2 * px};
+    exp_view_begin(rc);
+    /* the box holds one line of the large font with room to spare */
+    int bh = TTF_FontHeight(rc->fonts.large) + px / 2, bw = 0, th = 0;
+    /* as wide as a code of 32 characters (the most it takes) where the screen allows */
+    TTF_SizeUTF8(rc->fonts.large, "abcdefghijklmnopqrstuvwxyz-_0123", &bw, &th);
+    bw += px;
+    bw = bw > w - 2 * margin_px(rc) ? w - 2 * margin_px(rc) : bw < 16 * px ? 16 * px : bw;
+    SDL_Rect box = {w / 2 - bw / 2, h / 2 - bh / 2, bw, bh};
+    const exp_text *prompt = m->npages ? &m->page[0] : NULL;
+    if (prompt)
+        exp_put_text(rc, prompt, w / 2 - prompt->w / 2, box.y - px - prompt->h, -1, "prompt");
     exp_color c = rc->cfg->text_color;
     SDL_SetRenderDrawColor(rc->disp.ren, c.r, c.g, c.b, 255);
     SDL_RenderDrawRect(rc->disp.ren, &box);
+    int ibox = exp_layout_add(&rc->lay, EXP_EL_BOX, -1, &box, "code box");
     exp_text t;
     int r = exp_body_text(rc, rc->fonts.large, code, &t, err);
     if (r)
         return r;
     if (t.tex) {
+        /* a long code scrolls: its end, where the typing is, stays in view */
         SDL_Rect clip = {box.x + 2, box.y + 2, box.w - 4, box.h - 4};
+        int x = t.w > clip.w - px ? clip.x + clip.w - px / 2 - t.w : w / 2 - t.w / 2;
         SDL_RenderSetClipRect(rc->disp.ren, &clip);
-        exp_text_draw_centred(rc->disp.ren, &t, w / 2, h / 2);
+        exp_text_draw(rc->disp.ren, &t, x, h / 2 - t.h / 2);
         SDL_RenderSetClipRect(rc->disp.ren, NULL);
+        SDL_Rect seen = {x, h / 2 - t.h / 2, t.w, t.h}, in;
+        if (SDL_IntersectRect(&seen, &clip, &in))
+            exp_layout_add(&rc->lay, EXP_EL_TEXT, ibox, &in, "code");
     }
     exp_text_free(&t);
-    exp_text_draw(rc->disp.ren, &m->hint, w / 2 - m->hint.w / 2, h / 2 + 2 * px);
+    exp_put_text(rc, &m->hint, w / 2 - m->hint.w / 2, box.y + box.h + px, -1, "hint");
     return 0;
+}
+
+int exp_view_code(exp_run *rc, const char *code, dl_error *err)
+{
+    msg_screen m = {0};
+    int r =
+        msg_texts(rc, &m, "", rc->cfg->text[TXT_CODE_PROMPT], rc->cfg->text[TXT_CODE_HINT], err);
+    if (!r)
+        r = draw_code(rc, &m, code, err);
+    msg_free(&m);
+    return r;
 }
 
 static int code_event(exp_run *rc, const SDL_Event *ev, char *code, size_t len, int *done)
@@ -385,7 +673,8 @@ int exp_screen_code(exp_run *rc, char *code, size_t len, dl_error *err)
             rc->exposed = 1;
         } else if (code_event(rc, &ev, code, len, &done) || rc->exposed) {
             rc->exposed = 0;
-            if (!(r = draw_code(rc, &m, code, err))) {
+            r = msg_relayout(rc, &m, err);
+            if (r >= 0 && !(r = draw_code(rc, &m, code, err))) {
                 exp_display_show(&rc->disp);
             }
         }
@@ -414,10 +703,10 @@ static int draw_loading(exp_run *rc, size_t done, size_t total, dl_error *err)
     if (r)
         return r;
     int w = rc->disp.draw_w, h = rc->disp.draw_h, px = rc->fonts.body_px;
-    exp_display_clear(&rc->disp, rc->cfg->background);
-    exp_text_draw_centred(rc->disp.ren, &t, w / 2, h / 2 - px);
+    exp_view_begin(rc);
+    SDL_Rect bar = {w / 3, h / 2 + px / 2, w / 3, px / 2 > 4 ? px / 2 : 4};
+    exp_put_text(rc, &t, w / 2 - t.w / 2, h / 2 - px / 2 - t.h, -1, "loading");
     exp_text_free(&t);
-    SDL_Rect bar = {w / 3, h / 2 + px, w / 3, px / 2 > 4 ? px / 2 : 4};
     SDL_Rect fill = bar;
     fill.w = total ? (int)((double)bar.w * (double)done / (double)total) : bar.w;
     exp_color hc = rc->cfg->highlight, tc = rc->cfg->text_color;
@@ -425,7 +714,13 @@ static int draw_loading(exp_run *rc, size_t done, size_t total, dl_error *err)
     SDL_RenderFillRect(rc->disp.ren, &fill);
     SDL_SetRenderDrawColor(rc->disp.ren, tc.r, tc.g, tc.b, 255);
     SDL_RenderDrawRect(rc->disp.ren, &bar);
+    exp_layout_add(&rc->lay, EXP_EL_BOX, -1, &bar, "progress bar");
     return 0;
+}
+
+int exp_view_loading(exp_run *rc, size_t done, size_t total, dl_error *err)
+{
+    return draw_loading(rc, done, total, err);
 }
 
 int exp_screen_loading(exp_run *rc, dl_error *err)

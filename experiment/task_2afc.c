@@ -9,9 +9,12 @@
 
 typedef struct afc_trial {
     int item;
+    size_t pos;
     exp_stim *left, *right;
     int trivial_left;
     SDL_Rect lrect, rrect;
+    exp_text question, label; /* label: the trial number at the left */
+    SDL_Point qpos, lpos;
 } afc_trial;
 
 typedef struct afc_answer {
@@ -22,27 +25,62 @@ typedef struct afc_answer {
     exp_input in;
 } afc_answer;
 
+/* Two images at equal distance from the centre, the question above them,
+ * the trial number at the left (as in the paper). The images sit on the
+ * centre line unless the question needs the room above them. */
 static void layout(exp_run *rc, afc_trial *t)
 {
-    int w = rc->disp.draw_w, h = rc->disp.draw_h;
+    int w = rc->disp.draw_w, h = rc->disp.draw_h, px = rc->fonts.body_px;
+    int ext = exp_frame_extent_px(rc), margin = px / 2;
     SDL_Rect l, r;
     exp_image_rect(rc, t->left, 0, 0, &l);
     exp_image_rect(rc, t->right, 0, 0, &r);
-    int maxw = l.w > r.w ? l.w : r.w;
+    int maxw = l.w > r.w ? l.w : r.w, maxh = l.h > r.h ? l.h : r.h;
     int gap = exp_gap_px(rc, maxw);
     int d = (gap + maxw) / 2; /* centre to each image's centre */
-    exp_image_rect(rc, t->left, w / 2 - d, h / 2, &t->lrect);
-    exp_image_rect(rc, t->right, w / 2 + d, h / 2, &t->rrect);
+    int cy = h / 2;
+    int qy = cy - maxh / 2 - ext - px - t->question.h;
+    if (qy < margin) {
+        int room = h - margin - (cy + maxh / 2 + ext); /* below the images */
+        int shift = margin - qy < room ? margin - qy : room;
+        cy += shift > 0 ? shift : 0;
+        qy += shift > 0 ? shift : 0;
+    }
+    exp_image_rect(rc, t->left, w / 2 - d, cy, &t->lrect);
+    exp_image_rect(rc, t->right, w / 2 + d, cy, &t->rrect);
+    t->qpos = (SDL_Point){w / 2 - t->question.w / 2, qy};
+    int lx = t->lrect.x - ext - px - t->label.w;
+    t->lpos = (SDL_Point){lx, cy - t->label.h / 2};
+    if (lx < margin) /* wide images leave no room at the left: the top-left corner */
+        t->lpos = (SDL_Point){margin, margin};
 }
 
-static void draw_trial(exp_run *rc, const afc_trial *t, const exp_text *question)
+static void draw_trial(exp_run *rc, const afc_trial *t)
 {
-    exp_display_clear(&rc->disp, rc->cfg->background);
-    SDL_RenderCopy(rc->disp.ren, t->left->tex, NULL, &t->lrect);
-    SDL_RenderCopy(rc->disp.ren, t->right->tex, NULL, &t->rrect);
-    int top = t->lrect.y < t->rrect.y ? t->lrect.y : t->rrect.y;
-    int y = top - question->h - 2 * rc->fonts.body_px;
-    exp_text_draw(rc->disp.ren, question, rc->disp.draw_w / 2 - question->w / 2, y > 0 ? y : 0);
+    exp_view_begin(rc);
+    exp_put_image(rc, t->left->tex, &t->lrect, "left image");
+    exp_put_image(rc, t->right->tex, &t->rrect, "right image");
+    exp_put_text(rc, &t->question, t->qpos.x, t->qpos.y, -1, "question");
+    exp_put_text(rc, &t->label, t->lpos.x, t->lpos.y, -1, "trial number");
+}
+
+/* The texts for the current window size, and where everything goes. */
+static int make_view(exp_run *rc, afc_trial *t, dl_error *err)
+{
+    exp_text_free(&t->question);
+    exp_text_free(&t->label);
+    int r = exp_body_text(rc, rc->fonts.body, rc->cfg->text[TXT_QUESTION], &t->question, err);
+    if (!r)
+        r = exp_trial_label(rc, t->pos, &t->label, err);
+    if (!r)
+        layout(rc, t);
+    return r;
+}
+
+static void free_view(afc_trial *t)
+{
+    exp_text_free(&t->question);
+    exp_text_free(&t->label);
 }
 
 static int inside(const SDL_Rect *r, int x, int y)
@@ -64,12 +102,12 @@ static int choice_of(exp_run *rc, const afc_trial *t, const SDL_Event *ev)
 }
 
 /* Onset, then poll until an answer, the deadline or the pause key. */
-static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, size_t pos,
-                            afc_answer *a, double *intended)
+static int present_and_wait(exp_run *rc, afc_trial *t, size_t pos, afc_answer *a, double *intended,
+                            dl_error *err)
 {
     const dl_exp_config *c = rc->cfg;
     exp_flush_input();
-    draw_trial(rc, t, q);
+    draw_trial(rc, t);
     a->onset = exp_display_present(&rc->disp);
     a->frames_dropped = (int)rc->disp.seq_drops;
     exp_note_drops(rc, pos);
@@ -81,9 +119,9 @@ static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, 
         if (pos >= rc->npractice && exp_sim_quit_at(rc->sim, pos - rc->npractice))
             exp_sim_plan_quit(rc->sim, a->onset, c->key_pause.key[0]);
         else
-            *intended = exp_sim_plan_2afc(rc->sim, a->onset, t->item, t->trivial_left,
-                                          c->key_left.key[0], c->key_right.key[0], &t->lrect,
-                                          &t->rrect);
+            *intended =
+                exp_sim_plan_2afc(rc->sim, a->onset, t->item, t->trivial_left, c->key_left.key[0],
+                                  c->key_right.key[0], &t->lrect, &t->rrect);
     }
     uint64_t deadline = c->deadline_ms > 0 ? exp_add_ms(a->onset, c->deadline_ms) : 0;
     for (;;) {
@@ -106,32 +144,59 @@ static int present_and_wait(exp_run *rc, const afc_trial *t, const exp_text *q, 
         }
         if (rc->exposed) { /* redrawn; the onset stays that of the first frame */
             rc->exposed = 0;
-            draw_trial(rc, t, q);
+            int r = exp_view_resync(rc, err);
+            if (r > 0)
+                r = make_view(rc, t, err);
+            if (r < 0)
+                return r;
+            draw_trial(rc, t);
             exp_display_show(&rc->disp);
         }
     }
 }
 
-static int feedback(exp_run *rc, const afc_answer *a, int correct, dl_error *err)
+static int draw_feedback(exp_run *rc, int which, dl_error *err)
 {
     const dl_exp_config *c = rc->cfg;
-    const char *s = a->choice < 0 ? c->text[TXT_TOO_SLOW]
-                    : correct     ? c->text[TXT_CORRECT]
-                                  : c->text[TXT_WRONG];
+    const char *s = which == 2   ? c->text[TXT_TOO_SLOW]
+                    : which == 0 ? c->text[TXT_CORRECT]
+                                 : c->text[TXT_WRONG];
     exp_text t;
     int r = exp_body_text(rc, rc->fonts.large, s, &t, err);
     if (r)
         return r;
-    exp_display_clear(&rc->disp, c->background);
-    exp_text_draw_centred(rc->disp.ren, &t, rc->disp.draw_w / 2, rc->disp.draw_h / 2);
+    exp_view_begin(rc);
+    exp_put_text_centred(rc, &t, rc->disp.draw_w / 2, rc->disp.draw_h / 2, -1, "feedback");
     exp_text_free(&t);
+    return 0;
+}
+
+int exp_view_feedback(exp_run *rc, int which, dl_error *err)
+{
+    return draw_feedback(rc, which, err);
+}
+
+static int feedback(exp_run *rc, const afc_answer *a, int correct, dl_error *err)
+{
+    int which = a->choice < 0 ? 2 : correct ? 0 : 1;
+    int r = draw_feedback(rc, which, err);
+    if (r)
+        return r;
     exp_shot(rc, SHOT_FEEDBACK);
-    uint64_t until = exp_add_ms(exp_display_show(&rc->disp), c->feedback_ms);
+    uint64_t until = exp_add_ms(exp_display_show(&rc->disp), rc->cfg->feedback_ms);
     SDL_Event ev;
     uint64_t stamp;
-    while (exp_wait(rc, until, &ev, &stamp))
+    while (exp_wait(rc, until, &ev, &stamp)) {
         if (rc->sdl_quit)
             return DL_EABORT;
+        if (rc->exposed) {
+            rc->exposed = 0;
+            if ((r = exp_view_resync(rc, err)) > 0 && !(r = draw_feedback(rc, which, err)))
+                exp_display_show(&rc->disp);
+            if (r < 0)
+                return r;
+        }
+    }
     return 0;
 }
 
@@ -173,8 +238,10 @@ static int log_trial(exp_run *rc, const afc_trial *t, size_t pos, const afc_answ
     return exp_flush_events(rc, err);
 }
 
-static int prepare(exp_run *rc, size_t pos, afc_trial *t, const exp_text *q)
+static int prepare(exp_run *rc, size_t pos, afc_trial *t, dl_error *err)
 {
+    memset(t, 0, sizeof *t);
+    t->pos = pos;
     t->item = rc->order[pos];
     const dl_set_item *it = &rc->set->items[t->item];
     /* counterbalanced: the set's sides, or all of them mirrored */
@@ -182,63 +249,75 @@ static int prepare(exp_run *rc, size_t pos, afc_trial *t, const exp_text *q)
     exp_stim *a = exp_item_stim(rc, t->item, 0), *b = exp_item_stim(rc, t->item, 1);
     t->left = t->trivial_left ? a : b;
     t->right = t->trivial_left ? b : a;
-    layout(rc, t);
+    int r = make_view(rc, t, err);
     int kind = pos < rc->npractice ? SHOT_PRACTICE : SHOT_TRIAL;
-    if (rc->opt->screenshots_dir && !rc->shot_done[kind]) {
-        draw_trial(rc, t, q); /* in the interval, never before an onset */
+    if (!r && rc->opt->screenshots_dir && !rc->shot_done[kind]) {
+        draw_trial(rc, t); /* in the interval, never before an onset */
         exp_shot(rc, kind);
     }
-    return 0;
+    return r;
 }
 
-static int run_trial(exp_run *rc, size_t pos, const exp_text *q, dl_error *err)
+int exp_view_2afc(exp_run *rc, size_t pos, dl_error *err)
+{
+    afc_trial t;
+    int r = prepare(rc, pos, &t, err);
+    if (!r)
+        draw_trial(rc, &t);
+    free_view(&t);
+    return r;
+}
+
+static int run_trial(exp_run *rc, size_t pos, dl_error *err)
 {
     afc_trial t;
     afc_answer a;
-    prepare(rc, pos, &t, q);
-    for (;;) {
-        int r = exp_before_onset(rc, err);
+    int r = prepare(rc, pos, &t, err);
+    while (!r) {
+        r = exp_before_onset(rc, err);
         double intended;
         if (!r)
-            r = present_and_wait(rc, &t, q, pos, &a, &intended);
+            r = present_and_wait(rc, &t, pos, &a, &intended, err);
         if (rc->sim)
             exp_sim_clear(rc->sim);
         if (r)
-            return r;
+            break;
         if (a.paused) {
             if ((r = exp_screen_pause(rc, err)))
-                return r;
+                break;
             rc->iti_start = exp_now();
-            continue; /* the same trial again, with a new onset */
+            /* the same trial again, with a new onset, laid out for the window as it is now */
+            if ((r = exp_view_resync(rc, err)) > 0)
+                r = make_view(rc, &t, err);
+            continue;
         }
         if (rc->sim && a.choice >= 0 && !isnan(intended))
             exp_sim_record(rc->sim, intended, exp_ms(a.onset, a.stamp));
         int correct = a.choice == (t.trivial_left ? 0 : 1);
         if (pos < rc->npractice && rc->cfg->practice_feedback &&
             (r = feedback(rc, &a, correct, err)))
-            return r;
+            break;
         /* the interval starts with a blank frame; the commit happens in it */
         exp_display_clear(&rc->disp, rc->cfg->background);
         rc->iti_start = exp_display_show(&rc->disp);
-        return log_trial(rc, &t, pos, &a, err);
+        r = log_trial(rc, &t, pos, &a, err);
+        break;
     }
+    free_view(&t);
+    return r;
 }
 
 static int run_2afc(exp_run *rc, dl_error *err)
 {
-    exp_text q;
-    int r = exp_body_text(rc, rc->fonts.body, rc->cfg->text[TXT_QUESTION], &q, err);
-    if (r)
-        return r;
+    int r = 0;
     rc->iti_start = exp_now();
     for (size_t pos = rc->next; pos < rc->norder && !r; pos++) {
         r = exp_between_trials(rc, pos, err);
         if (!r)
-            r = run_trial(rc, pos, &q, err);
+            r = run_trial(rc, pos, err);
         if (!r)
             rc->next = pos + 1;
     }
-    exp_text_free(&q);
     return r;
 }
 

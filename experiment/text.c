@@ -1,5 +1,6 @@
 /* text.c — fonts and text textures (SDL2_ttf). Every string is UTF-8, so an
  * experiment file in German or Greek shows as written. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,16 @@ int exp_fonts_open(exp_fonts *f, int body_px, dl_error *err)
     return 0;
 }
 
+int exp_fonts_px(int text_size_px, int draw_w, int draw_h)
+{
+    if (text_size_px > 0)
+        return text_size_px;
+    /* the height sets the size; a narrow (portrait) screen the width */
+    int by_h = (int)lround(draw_h / 36.0), by_w = (int)lround(draw_w / 48.0);
+    int px = by_h < by_w ? by_h : by_w;
+    return px < 14 ? 14 : px;
+}
+
 void exp_fonts_close(exp_fonts *f)
 {
     TTF_Font *all[] = {f->body, f->small, f->large, f->bold};
@@ -126,4 +137,92 @@ void exp_text_draw(SDL_Renderer *ren, const exp_text *t, int x, int y)
 void exp_text_draw_centred(SDL_Renderer *ren, const exp_text *t, int cx, int cy)
 {
     exp_text_draw(ren, t, cx - t->w / 2, cy - t->h / 2);
+}
+
+/* ---- lines, for pages ----------------------------------------------------------------------- */
+
+static int fits(TTF_Font *font, const char *s, size_t n, int wrap_px)
+{
+    char buf[4096];
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    int w = 0, h = 0;
+    return TTF_SizeUTF8(font, buf, &w, &h) == 0 && w <= wrap_px;
+}
+
+static int push_line(size_t **starts, int *n, size_t *cap, size_t at)
+{
+    if ((size_t)*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 32;
+        size_t *p = realloc(*starts, nc * sizeof *p);
+        if (!p)
+            return DL_ENOMEM;
+        *starts = p;
+        *cap = nc;
+    }
+    (*starts)[(*n)++] = at;
+    return 0;
+}
+
+/* Greedy, word by word, as SDL_ttf wraps: a line takes words while they fit;
+ * a word wider than the line stands on a line of its own. */
+int exp_text_lines(TTF_Font *font, const char *utf8, int wrap_px, size_t **starts)
+{
+    size_t cap = 0;
+    int n = 0;
+    *starts = NULL;
+    size_t i = 0, len = strlen(utf8);
+    while (i <= len) {
+        if (push_line(starts, &n, &cap, i)) {
+            free(*starts);
+            *starts = NULL;
+            return DL_ENOMEM;
+        }
+        size_t end = i; /* end of the words taken so far */
+        size_t j = i;
+        for (;;) {
+            while (j < len && utf8[j] == ' ')
+                j++;
+            size_t w = j;
+            while (w < len && utf8[w] != ' ' && utf8[w] != '\n')
+                w++;
+            if (end > i && !fits(font, utf8 + i, w - i, wrap_px))
+                break; /* the word goes to the next line */
+            end = w;
+            j = w;
+            if (j >= len || utf8[j] == '\n')
+                break;
+        }
+        if (end >= len)
+            break;
+        i = utf8[end] == '\n' ? end + 1 : end;
+        while (utf8[end] != '\n' && i < len && utf8[i] == ' ')
+            i++;
+    }
+    return n;
+}
+
+char *exp_text_break(TTF_Font *font, const char *utf8, int wrap_px)
+{
+    size_t *starts = NULL;
+    int n = exp_text_lines(font, utf8, wrap_px, &starts);
+    if (n < 0)
+        return NULL;
+    size_t len = strlen(utf8);
+    char *out = malloc(len + (size_t)n + 1), *w = out;
+    for (int k = 0; k < n && out; k++) {
+        size_t from = starts[k], to = k + 1 < n ? starts[k + 1] : len;
+        while (to > from && (utf8[to - 1] == ' ' || utf8[to - 1] == '\n'))
+            to--;
+        if (k)
+            *w++ = '\n';
+        memcpy(w, utf8 + from, to - from);
+        w += to - from;
+    }
+    if (out)
+        *w = 0;
+    free(starts);
+    return out;
 }

@@ -31,6 +31,24 @@ void exp_image_rect(const exp_run *rc, const exp_stim *s, int cx, int cy, SDL_Re
     r->y = cy - h / 2;
 }
 
+int exp_trial_label(exp_run *rc, size_t pos, exp_text *t, dl_error *err)
+{
+    int practice = pos < rc->npractice;
+    char n[32], total[32];
+    /* practice is counted apart: the main trials are numbered from 1 on every
+     * screen (trial, break, resume) */
+    snprintf(n, sizeof n, "%zu", practice ? pos + 1 : pos - rc->npractice + 1);
+    snprintf(total, sizeof total, "%zu", practice ? rc->npractice : rc->norder - rc->npractice);
+    const char *names[] = {"n", "total"}, *values[] = {n, total};
+    char *s = exp_format(rc->cfg->text[practice ? TXT_PRACTICE_LABEL : TXT_TRIAL_LABEL], names,
+                         values, 2);
+    if (!s)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int r = exp_body_text(rc, practice ? rc->fonts.body : rc->fonts.large, s, t, err);
+    free(s);
+    return r;
+}
+
 void exp_note_drops(exp_run *rc, size_t pos)
 {
     const exp_display *d = &rc->disp;
@@ -75,6 +93,36 @@ static int welcome_back(exp_run *rc, size_t pos, dl_error *err)
     return r;
 }
 
+/* Practice feedback is promised, and its end announced, only when there is
+ * some (the 2AFC task with practice_feedback = yes): {feedback} in the
+ * practice texts becomes a line break and the practice_feedback or
+ * feedback_ends text then, and nothing otherwise. */
+char *exp_practice_text(const exp_run *rc, int which)
+{
+    const dl_exp_config *c = rc->cfg;
+    int fb = c->task == EXP_TASK_2AFC && c->practice_feedback;
+    const char *extra =
+        c->text[which == TXT_PRACTICE_INTRO ? TXT_PRACTICE_FEEDBACK : TXT_FEEDBACK_ENDS];
+    dl_buf b;
+    dl_buf_init(&b);
+    if (fb && *extra && dl_buf_printf(&b, "\n%s", extra) != 0)
+        return NULL;
+    const char *names[] = {"feedback"}, *values[] = {b.data ? b.data : ""};
+    char *s = exp_format(c->text[which], names, values, 1);
+    dl_buf_free(&b);
+    return s;
+}
+
+static int practice_message(exp_run *rc, int shot, int which, dl_error *err)
+{
+    char *s = exp_practice_text(rc, which);
+    if (!s)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int r = exp_screen_message(rc, shot, "", s, err);
+    free(s);
+    return r;
+}
+
 /* Screens due before the trial at pos: the practice introduction, the end of
  * practice with the countdown, and breaks. *shown is set when one was shown
  * (the inter-trial interval then starts afresh). */
@@ -89,13 +137,13 @@ static int screens_before(exp_run *rc, size_t pos, size_t run_first, int *shown,
         return r;
     if (pos < rc->npractice && pos == run_first) {
         *shown = 1;
-        return exp_screen_message(rc, SHOT_PRACTICE_INTRO, "", c->text[TXT_PRACTICE_INTRO], err);
+        return practice_message(rc, SHOT_PRACTICE_INTRO, TXT_PRACTICE_INTRO, err);
     }
     size_t first_main = run_first > rc->npractice ? run_first : rc->npractice;
     if (pos == first_main) {
         *shown = 1;
         if (run_first < rc->npractice)
-            r = exp_screen_message(rc, SHOT_PRACTICE_END, "", c->text[TXT_PRACTICE_END], err);
+            r = practice_message(rc, SHOT_PRACTICE_END, TXT_PRACTICE_END, err);
         if (!r)
             r = exp_screen_countdown(rc, err);
         return r;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages dddlab needs, only those missing.
-# Idempotent and non-interactive. Usage: scripts/install-deps.sh [--bench] [--lint] [--reference]
+# Idempotent and non-interactive. Usage: scripts/install-deps.sh [--bench] [--lint] [--fuzz] [--reference]
 #   --lint       also clang-tidy and cppcheck (scripts/lint.sh)
+#   --fuzz       also clang, for the libFuzzer targets (scripts/fuzz.sh)
 #   --bench      also the NumPy/pandas baselines of bench/ (with OpenBLAS)
 #   --reference  also scipy/statsmodels/sklearn, to regenerate test reference numbers
 set -euo pipefail
@@ -9,12 +10,13 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev fonts-dejavu-core
       libsqlite3-dev libcsv-dev libgsl-dev libinih-dev
-      libplplot-dev plplot-driver-cairo libfftw3-dev
+      libplplot-dev plplot-driver-cairo libfftw3-dev zlib1g-dev
       libcmocka-dev xvfb xauth xdotool)
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(python3 python3-numpy python3-pandas python3-scipy libopenblas0-pthread time) ;;
     --lint) pkgs+=(clang-tidy cppcheck) ;;
+    --fuzz) pkgs+=(clang) ;;
     --reference) pkgs+=(python3 python3-numpy python3-scipy python3-statsmodels python3-sklearn python3-mpmath) ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build with warnings as errors,
 # run every test with CTest, lint (clang-tidy + cppcheck), then build and run
-# every test again under ASan + UBSan.
+# every test again under ASan + UBSan, then fuzz every reader for 20 s each
+# (scripts/fuzz.sh; run it longer before a release, see docs/store.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --lint
+bash scripts/install-deps.sh --lint --fuzz
 jobs=$(nproc)
 
 echo "== Release build and tests"
@@ -22,3 +23,6 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+echo "== Fuzzing: every reader for 20 s (libFuzzer, clang)"
+bash scripts/fuzz.sh 20

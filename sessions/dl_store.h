@@ -25,12 +25,27 @@ typedef struct dl_store dl_store;
 
 enum {
     DL_STORE_READONLY = 1, /* open an existing file read-only */
-    DL_STORE_NOCREATE = 2  /* fail with DL_ENOENT when the file is missing */
+    DL_STORE_NOCREATE = 2, /* fail with DL_ENOENT when the file is missing */
+    /* When the file is missing, make it under a temporary name beside it
+     * (PATH.dddlab-new.PID) and put it in place only at dl_store_finish: a
+     * failure, a full disk or a kill never leaves a half-made database
+     * under PATH (a temporary file left by a killed process is removed by
+     * the next open of PATH with this flag). An existing file is opened as
+     * usual. Messages name PATH. */
+    DL_STORE_NEW_ATOMIC = 4
 };
 
-/* Open or create path (file mode 0600), apply the pragmas, migrate forward. */
+/* Open or create path (file mode 0600), run SQLite's quick check (a damaged
+ * file is DL_ECORRUPT and left untouched), apply the pragmas, migrate
+ * forward. With DL_STORE_NOCREATE (and not read-only) the file must already
+ * be a dddlab database: an empty or schema-less file is DL_EINVAL, unchanged. */
 int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err);
-void dl_store_close(dl_store *st); /* accepts NULL */
+/* Close st; for a store that DL_STORE_NEW_ATOMIC made under a temporary
+ * name, put it in place (fsynced; DL_EEXIST, nothing changed, when PATH
+ * appeared meanwhile). On any failure the temporary files are removed.
+ * For any other store the same as dl_store_close, returning 0. */
+int dl_store_finish(dl_store *st, dl_error *err);
+void dl_store_close(dl_store *st); /* accepts NULL; a new store is discarded */
 const char *dl_store_path(const dl_store *st);
 /* How long a call waits for another process's write lock before failing with
  * DL_EBUSY (default 5000 ms). (added) */
@@ -348,6 +363,8 @@ typedef struct dl_store_report {
     char journal_mode[16];
     int64_t sets, images, observers, sessions, trials, ratings, events;
     int64_t running, completed, aborted, crashed; /* sessions by status */
+    int64_t orphans;      /* rows whose parent row is missing (foreign keys) */
+    char orphan_text[512]; /* "" or e.g. "12 trials rows whose sessions row is missing" */
 } dl_store_report;
 
 /* Check the file at path without changing it: integrity, schema version,
@@ -355,6 +372,12 @@ typedef struct dl_store_report {
  * verdict), DL_ENOENT for a missing file, DL_ECORRUPT when it is not a
  * database at all. (added) */
 int dl_store_check(const char *path, dl_store_report *out, dl_error *err);
+
+/* Rows whose parent row is missing (a trial whose session row is gone, ...),
+ * as PRAGMA foreign_key_check finds them: *n rows, and text (size bytes)
+ * says which, e.g. "12 trials rows whose sessions row is missing". Such rows
+ * are left out of exports, merges and analyses; the CLI warns with this. */
+int dl_store_orphans(dl_store *st, int64_t *n, char *text, size_t size, dl_error *err);
 
 /* Write table (trials | ratings | sessions | observers | stimuli) as tidy CSV
  * to path atomically ("-" = stdout). */

@@ -62,9 +62,12 @@ int st_fail_db(sqlite3 *db, const char *path, int rc, const char *op, dl_error *
         return dl_fail(err, DL_EFULL, "%s: %s: disk is full; free some space and try again", path,
                        op);
     case SQLITE_CORRUPT:
+        return st_fail_damaged(path, op, why, err);
     case SQLITE_NOTADB:
         return dl_fail(err, DL_ECORRUPT,
-                       "%s: %s: the file is corrupt or not a dddlab database (%s)", path, op, why);
+                       "%s: %s: the file is corrupt or not a dddlab database (%s); if it held "
+                       "your data, see 'dddlab db check --db %s' and restore it from its backup",
+                       path, op, why, path);
     case SQLITE_READONLY:
         return dl_fail(err, DL_EIO,
                        "%s: %s: cannot write: the database or its folder is read-only (%s)", path,
@@ -85,6 +88,15 @@ int st_fail_db(sqlite3 *db, const char *path, int rc, const char *op, dl_error *
     default:
         return dl_fail(err, DL_EIO, "%s: %s: %s", path, op, why);
     }
+}
+
+int st_fail_damaged(const char *path, const char *op, const char *detail, dl_error *err)
+{
+    return dl_fail(err, DL_ECORRUPT,
+                   "%s: %s: the database file is damaged (%s); nothing was changed. See "
+                   "'dddlab db check --db %s' for what is wrong, and restore the file from its "
+                   "backup",
+                   path, op, detail, path);
 }
 
 int st_fail(dl_store *st, int rc, const char *op, dl_error *err)
@@ -284,12 +296,74 @@ static int on_read_only_fs(const char *path)
     return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
 }
 
+size_t st_append_problem(char *buf, size_t size, size_t used, const char *line)
+{
+    const char *hdr = line ? strstr(line, "***\n") : NULL; /* "*** in database main ***" */
+    line = hdr ? hdr + 4 : line ? line : "";
+    if (used && *line && used + 2 < size) {
+        memcpy(buf + used, "; ", 2);
+        used += 2;
+    }
+    for (; *line && used + 2 < size; line++) {
+        if (*line == '\n' && used + 3 < size) {
+            memcpy(buf + used, "; ", 2);
+            used += 2;
+        } else if (*line != '\n') {
+            buf[used++] = *line;
+        }
+    }
+    if (size)
+        buf[used < size ? used : size - 1] = '\0';
+    return used;
+}
+
+/* SQLite's quick check (the b-trees, without matching indexes to tables):
+ * a damaged page can make a query return fewer rows without any error, so
+ * every command looks before it reads or writes. Linear in the file size
+ * (sessions list on a 128 MB file: 0.6 s). */
+static int quick_check(dl_store *st, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, "PRAGMA quick_check(3)", &s, "check database", err);
+    if (rc)
+        return rc;
+    char found[512] = "";
+    size_t used = 0;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW)
+        used = st_append_problem(found, sizeof found, used, st_col_text(s, 0));
+    if (step != SQLITE_DONE)
+        rc = st_fail(st, step, "check database", err);
+    else if (strcmp(found, "ok") != 0)
+        rc = st_fail_damaged(st->path, "check database", found, err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* A file that must already be a dddlab database (DL_STORE_NOCREATE, the
+ * runner) but has no schema yet — an empty file, say — is refused before
+ * anything could write into it: the runner never turns a stray file into a
+ * database. */
+static int must_be_dddlab(dl_store *st, dl_error *err)
+{
+    int version = 0;
+    int rc = st_schema_version(st->db, st->path, &version, err);
+    if (rc || version > 0)
+        return rc;
+    struct stat sb;
+    int empty = stat(st->path, &sb) == 0 && sb.st_size == 0;
+    return dl_fail(err, DL_EINVAL,
+                   "%s: open database: not a dddlab database (%s); it was left unchanged. "
+                   "Build a stimulus set into a database with 'dddlab stimuli build' first",
+                   st->path, empty ? "an empty file" : "no dddlab schema");
+}
+
 /* Open the connection, apply the pragmas, check the schema. */
-static int st_connect(dl_store *st, const char *uri, dl_error *err)
+static int st_connect(dl_store *st, const char *uri, int flags, dl_error *err)
 {
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    int src =
-        sqlite3_open_v2(uri ? uri : st->path, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    const char *file = uri ? uri : st->new_path ? st->new_path : st->path;
+    int src = sqlite3_open_v2(file, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
     if (src != SQLITE_OK)
         return st_fail(st, src, "open database", err);
     sqlite3_extended_result_codes(st->db, 1);
@@ -301,10 +375,86 @@ static int st_connect(dl_store *st, const char *uri, dl_error *err)
                        "%s: open database: cannot open for writing: the file or its folder is "
                        "read-only (it can still be opened read-only to read it)",
                        st->path);
-    int rc = apply_pragmas(st, err);
+    int rc = (flags & DL_STORE_NOCREATE) && !st->readonly ? must_be_dddlab(st, err) : 0;
+    if (!rc)
+        rc = quick_check(st, err);
+    if (!rc)
+        rc = apply_pragmas(st, err);
     if (!rc)
         rc = st_migrate(st, err);
     return rc;
+}
+
+static int folder_writable(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    return access(dir, W_OK) == 0;
+}
+
+static int wal_pending(const char *path)
+{
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat sb;
+    return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+int st_readonly_fallback(const char *path, dl_error *err)
+{
+    /* A WAL file cannot get its -shm index on a read-only file system (a
+     * locked USB stick, a read-only mount) or in a folder we may not write
+     * (a shared results folder). Nobody can write there, so reading it as
+     * immutable is safe, unless a -wal beside it holds changes the file does
+     * not have yet: those the immutable view would miss. */
+    if (on_read_only_fs(path))
+        return 1;
+    if (folder_writable(path))
+        return 0;
+    if (wal_pending(path))
+        return dl_fail(err, DL_EIO,
+                       "%s: open database: the folder is read-only and %s-wal holds changes not "
+                       "yet in the file; copy both files to a folder you can write, or open it "
+                       "once where it can be written",
+                       path, path);
+    return 1;
+}
+
+char *st_immutable_uri(const char *path)
+{
+    return immutable_uri(path);
+}
+
+static void remove_db_files(const char *path)
+{
+    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+}
+
+/* DL_STORE_NEW_ATOMIC on a missing file: work on PATH.dddlab-new.PID. */
+static int new_atomic(dl_store *st, const char *path, dl_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 || errno != ENOENT)
+        return 0; /* there already (or create_file will say why not) */
+    dl_sweep_stale(path, ".dddlab-new.");
+    size_t n = strlen(path) + 40;
+    if (!(st->new_path = malloc(n)))
+        return dl_fail(err, DL_ENOMEM, "%s: open database: out of memory", path);
+    snprintf(st->new_path, n, "%s.dddlab-new.%ld", path, (long)getpid());
+    remove_db_files(st->new_path); /* ours from an earlier open in this process */
+    return 0;
 }
 
 int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
@@ -316,18 +466,26 @@ int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
         return dl_fail(err, DL_ENOMEM, "%s: open database: out of memory", path);
     }
     st->readonly = (flags & DL_STORE_READONLY) != 0;
-    int rc = create_file(path, flags, err);
+    int rc = 0;
+    if ((flags & DL_STORE_NEW_ATOMIC) && !st->readonly && !(flags & DL_STORE_NOCREATE))
+        rc = new_atomic(st, path, err);
     if (!rc)
-        rc = st_connect(st, NULL, err);
-    /* A WAL file on a read-only file system (a locked USB stick, a read-only
-     * mount) cannot get its -shm index. Nobody can write there, so reading
-     * it as immutable is safe. */
-    if (rc == DL_EIO && st->readonly && on_read_only_fs(path)) {
-        sqlite3_close_v2(st->db);
-        st->db = NULL;
-        char *uri = immutable_uri(path);
-        rc = uri ? st_connect(st, uri, err) : dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
-        free(uri);
+        rc = create_file(st->new_path ? st->new_path : path, flags, err);
+    if (!rc)
+        rc = st_connect(st, NULL, flags, err);
+    if (rc == DL_EIO && st->readonly) {
+        dl_error why = {0};
+        int fb = st_readonly_fallback(path, &why);
+        if (fb < 0 && err)
+            *err = why;
+        if (fb > 0) {
+            sqlite3_close_v2(st->db);
+            st->db = NULL;
+            char *uri = immutable_uri(path);
+            rc = uri ? st_connect(st, uri, flags, err)
+                     : dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
+            free(uri);
+        }
     }
     if (rc) {
         dl_store_close(st);
@@ -337,6 +495,79 @@ int dl_store_open(const char *path, int flags, dl_store **out, dl_error *err)
     return 0;
 }
 
+static void fsync_path(const char *path, int dir)
+{
+    int fd = open(path, O_RDONLY | (dir ? O_DIRECTORY : 0) | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* Put a finished new database in place: SQLite folds the WAL back into the
+ * file when the last connection closes; a -wal still there means it could
+ * not (a full disk), and the file alone would lack data. link() refuses to
+ * replace a PATH that appeared meanwhile; where the file system has no hard
+ * links (FAT), rename() it is. */
+static int publish(const char *tmp, const char *path, int close_rc, dl_error *err)
+{
+    char wal[4096];
+    snprintf(wal, sizeof wal, "%s-wal", tmp);
+    struct stat sb;
+    if (close_rc != SQLITE_OK || (stat(wal, &sb) == 0 && sb.st_size > 0))
+        return dl_fail(err, DL_EIO,
+                       "%s: could not finish the new database (its journal was not written "
+                       "back: is the disk full?); nothing was created",
+                       path);
+    fsync_path(tmp, 0);
+    int rc = 0;
+    if (link(tmp, path) != 0) {
+        int e = errno;
+        if (e == EEXIST)
+            rc = dl_fail(err, DL_EEXIST,
+                         "%s: another program created this file meanwhile; it was left as it is "
+                         "and nothing was stored",
+                         path);
+        else if ((e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) && rename(tmp, path) == 0)
+            rc = 0;
+        else
+            rc = dl_fail(err, e == ENOSPC ? DL_EFULL : DL_EIO, "%s: cannot put the new database "
+                         "in place: %s", path, strerror(e));
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    fsync_path(slash ? dir : ".", 1);
+    return rc;
+}
+
+int dl_store_finish(dl_store *st, dl_error *err)
+{
+    if (!st)
+        return 0;
+    if (!st->new_path) {
+        dl_store_close(st);
+        return 0;
+    }
+    for (int i = 0; i < ST_NCACHED; i++) {
+        sqlite3_finalize(st->cached[i]);
+        st->cached[i] = NULL;
+    }
+    sqlite3 *db = st->db;
+    st->db = NULL;
+    int crc = sqlite3_close(db);
+    if (crc != SQLITE_OK) /* a statement left open: close it anyway, and fail */
+        sqlite3_close_v2(db);
+    int rc = publish(st->new_path, st->path, crc, err);
+    remove_db_files(st->new_path);
+    free(st->new_path);
+    st->new_path = NULL;
+    dl_store_close(st);
+    return rc;
+}
+
 void dl_store_close(dl_store *st)
 {
     if (!st)
@@ -344,6 +575,9 @@ void dl_store_close(dl_store *st)
     for (int i = 0; i < ST_NCACHED; i++)
         sqlite3_finalize(st->cached[i]);
     sqlite3_close_v2(st->db);
+    if (st->new_path) /* never finished: the new database goes */
+        remove_db_files(st->new_path);
+    free(st->new_path);
     free(st->path);
     free(st);
 }

@@ -25,7 +25,8 @@ enum {
 
 struct dl_store {
     sqlite3 *db;
-    char *path;
+    char *path; /* as the caller named it; every message uses it */
+    char *new_path; /* DL_STORE_NEW_ATOMIC: the temporary file, else NULL */
     int readonly;
     sqlite3_stmt *cached[ST_NCACHED];
     /* the run this handle started last (dl_store_start_run): events and
@@ -38,6 +39,24 @@ struct dl_store {
 int st_fail(dl_store *st, int rc, const char *op, dl_error *err);
 /* st_fail for a bare sqlite3 handle and path (before a dl_store exists). */
 int st_fail_db(sqlite3 *db, const char *path, int rc, const char *op, dl_error *err);
+
+/* DL_ECORRUPT with the message every damaged-file error carries: what
+ * happened, that nothing was changed, and what to do (db check, backup). */
+int st_fail_damaged(const char *path, const char *op, const char *detail, dl_error *err);
+
+/* Append one problem line of SQLite's integrity / quick check to buf (size
+ * bytes, used of them taken) on one line: "; " between problems and for
+ * the newlines inside one, the "*** in database main ***" header dropped.
+ * Returns the new length; buf stays terminated and is cut when full. */
+size_t st_append_problem(char *buf, size_t size, size_t used, const char *line);
+
+/* After a read-only open failed with DL_EIO: 1 when the file may be read
+ * as immutable (read-only file system, or a folder we cannot write and no
+ * pending -wal), 0 when not, or a negative DL_E* code with a message in err
+ * when the folder is read-only but a -wal holds changes. st_immutable_uri
+ * makes the "file:PATH?immutable=1" URI (malloc'd, NULL when out of memory). */
+int st_readonly_fallback(const char *path, dl_error *err);
+char *st_immutable_uri(const char *path);
 
 /* Prepare sql (not cached); the statement is finalised by the caller. */
 int st_prepare(dl_store *st, const char *sql, sqlite3_stmt **out, const char *op, dl_error *err);

@@ -5,8 +5,8 @@
  * sessions by UUID (and then their trials and ratings must agree). Each source
  * is opened through dl_store_open, so a newer schema or a corrupt file is
  * refused before anything is copied. The whole merge is one transaction on
- * the output: a failure rolls everything back, and an output file the merge
- * created is removed again. */
+ * the output: a failure rolls everything back, and a new output is made
+ * under a temporary name and put in place only at the end. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -579,16 +579,6 @@ static int merge_one(dl_store *out, const char *src, dl_error *err)
     return rc;
 }
 
-static void remove_db(const char *path)
-{
-    const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
-}
-
 int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_error *err)
 {
     if (nsrcs == 0)
@@ -596,15 +586,13 @@ int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_er
     for (size_t i = 0; i < nsrcs; i++)
         if (same_file(dst, srcs[i]))
             return dl_fail(err, DL_EINVAL, "%s: merge: the output is also an input", dst);
-    struct stat sb;
-    int existed = stat(dst, &sb) == 0;
+    /* A new output is built under a temporary name and appears only when
+     * the merge committed: a failure, a full disk or a kill leaves nothing
+     * under dst (and the next merge removes a killed one's temporary file). */
     dl_store *out = NULL;
-    int rc = dl_store_open(dst, 0, &out, err);
-    if (rc) { /* e.g. a full disk while the new file got its schema */
-        if (!existed)
-            remove_db(dst);
+    int rc = dl_store_open(dst, DL_STORE_NEW_ATOMIC, &out, err);
+    if (rc)
         return rc;
-    }
     rc = st_begin(out, "merge", err);
     for (size_t i = 0; !rc && i < nsrcs; i++) {
         rc = merge_one(out, srcs[i], err);
@@ -613,10 +601,10 @@ int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_er
     }
     if (!rc)
         rc = st_commit(out, "merge", err);
-    if (rc)
+    if (rc) {
         st_rollback(out);
-    dl_store_close(out);
-    if (rc && !existed)
-        remove_db(dst);
-    return rc;
+        dl_store_close(out);
+        return rc;
+    }
+    return dl_store_finish(out, err);
 }

@@ -230,7 +230,11 @@ int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o
     char sha[65];
     *out = NULL;
     int rc = check_opts(r, o, err);
-    if (rc || (rc = dl_sha256_file(r->path, sha, err)) != 0)
+    if (rc)
+        return rc;
+    if (r->sha256[0]) /* a folder or glob of files: their hash, made by the reader */
+        memcpy(sha, r->sha256, sizeof sha);
+    else if ((rc = dl_sha256_file(r->path, sha, err)) != 0)
         return rc;
     dl_stim_set *set = dl_calloc(1, sizeof *set);
     if (!set)

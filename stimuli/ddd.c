@@ -79,7 +79,7 @@ static int ddd_histogram(dl_stimuli_analysis *a)
         return DL_ENOMEM;
     for (size_t j = 0; j < r->nmodels; j++)
         a->model_accuracy[j] = (double)popcount_row(r->correct, j) / (double)n;
-    rc = dl_stats_poisson_binom_pmf(a->model_accuracy, m, a->poisson_binomial_expected);
+    rc = st_pb_pmf(a->model_accuracy, m, a->poisson_binomial_expected);
     for (unsigned k = 0; k <= m; k++)
         a->poisson_binomial_expected[k] = rc ? NAN : a->poisson_binomial_expected[k] * (double)n;
     return 0;

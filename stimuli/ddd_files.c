@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A number for a CSV cell: empty when undefined. */
 static void num(FILE *f, double x)
@@ -200,7 +201,8 @@ int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_
 {
     dl_atomic at[NFILES];
     size_t opened = 0;
-    int rc = dl_mkdir_p(dir, err);
+    int created = 0; /* a new folder goes again when nothing could be written */
+    int rc = dl_mkdir_p_new(dir, &created, err);
     if (rc)
         return rc;
     for (; opened < NFILES; opened++) {
@@ -225,6 +227,8 @@ int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_
         if (rc) {
             for (size_t k = i + 1; k < NFILES; k++)
                 dl_atomic_abort(&at[k]);
+            if (i == 0 && created)
+                rmdir(dir);
             return rc;
         }
     }
@@ -232,5 +236,7 @@ int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_
 fail:
     for (size_t i = 0; i < opened; i++)
         dl_atomic_abort(&at[i]);
+    if (created)
+        rmdir(dir);
     return rc;
 }

@@ -189,5 +189,7 @@ void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j)
     dl_json_key(j, "true_positive_agreement");
     json_tpa(j, &a->tpa);
     json_epochs(j, a);
+    if (a->unc)
+        dl_stimuli_ddd_unc_json(a->unc, a->m, j);
     dl_json_object_end(j);
 }

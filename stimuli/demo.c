@@ -2,7 +2,11 @@
  * i = 1..N is pixel-wise independent RGB Gaussian noise with mean 128 and
  * sigma i (clipped to 0..255). Every image is a pure function of (seed,
  * index), so PNGs are written only for the images a stimulus set needs and
- * can be regenerated at any time. */
+ * can be regenerated at any time.
+ *
+ * The low classes are nearly flat grey 128, the runner's 2AFC background:
+ * they stay as the paper defined them, and the runner draws a thin frame
+ * around every stimulus ([display] image_frame) so they do not vanish. */
 #include "demo_internal.h"
 
 #include <SDL.h>

@@ -16,20 +16,50 @@
 /* ---- reading model results --------------------------------------------- */
 
 typedef enum dl_stimuli_format {
-    DL_STIMULI_AUTO = 0,  /* detect from the header */
-    DL_STIMULI_LONG = 1,  /* model,image,correct | model,image,label,prediction [,epoch] */
-    DL_STIMULI_WIDE = 2,  /* image,<model 1>,<model 2>,... with 0/1 cells */
-    DL_STIMULI_COUNTS = 3 /* image,n_correct,n_models (aggregate results only) */
+    DL_STIMULI_AUTO = 0,   /* detect from the extension and the header */
+    DL_STIMULI_LONG = 1,   /* model,image,correct | model,image,label,prediction [,epoch] */
+    DL_STIMULI_WIDE = 2,   /* image,<model 1>,<model 2>,... with 0/1 cells */
+    DL_STIMULI_COUNTS = 3, /* image,n_correct,n_models (aggregate results only) */
+    DL_STIMULI_MVH = 4,    /* model-vs-human raw data: subj,...,object_response,category,...,imagename */
+    DL_STIMULI_TIMM = 5,   /* timm inference.py: filename,index (top-k) + a labels file */
+    DL_STIMULI_NPY = 6     /* NumPy .npy / .npz arrays (docs/stimuli.md) */
 } dl_stimuli_format;
 
-/* Parse "auto" / "long" / "wide" / "counts"; -1 if unknown. */
+/* Parse "auto" / "long" / "wide" / "counts" / "mvh" / "timm" / "npy"; -1 if
+ * unknown. */
 int dl_stimuli_format_parse(const char *s);
 const char *dl_stimuli_format_name(dl_stimuli_format format);
+
+/* Which column means what. NULL fields take the defaults: model, image,
+ * label, prediction, correct, epoch (mvh: subj, imagename, category,
+ * object_response; timm: filename, index). With any name given, columns the
+ * reader does not use are ignored instead of being errors. */
+typedef struct dl_stimuli_columns {
+    const char *model, *image, *label, *prediction, *correct, *epoch;
+    /* POSIX extended regex applied to every image name (results and labels
+     * files): its first group, or the whole match without groups, is the
+     * name. A name it does not match is an error. NULL: names as written
+     * (mvh: the trial and subject prefix is removed, timm: the folder). */
+    const char *image_regex;
+} dl_stimuli_columns;
 
 typedef struct dl_stimuli_read_opts {
     dl_stimuli_format format; /* DL_STIMULI_AUTO to detect */
     const char *images_csv;   /* image,path,class,superclass,label_error; or NULL */
     const char *exclude;      /* image names to leave out; or NULL */
+    dl_stimuli_columns cols;
+    /* 0: a prediction is one value; a list ("[3, 17, 65]", "3 17 65") counts
+     * by its first entry only when it is bracketed. K >= 1: a prediction is a
+     * list and the image is correct when the label is among its first K. */
+    unsigned top_k;
+    /* The true label of every image: "image,label" rows (a header row naming
+     * image/filename and label/class/target is skipped). Needed by timm and by
+     * npy predictions; else used for long files without a label column. */
+    const char *labels;
+    /* npy: the image names in array order, one per line (or an 'image'
+     * column); without it, ImageFolder order of --image-root is not known,
+     * so images are named by their index. */
+    const char *image_list;
 } dl_stimuli_read_opts;
 
 /* Model results in memory. Correctness is bit-packed, one row per model, so
@@ -38,6 +68,11 @@ typedef struct dl_stimuli_read_opts {
 typedef struct dl_stimuli_results {
     char *path;                /* results file, as given */
     dl_stimuli_format format;  /* as read (never AUTO) */
+    size_t nfiles;             /* files read (a folder or glob gives many) */
+    /* When path is not one plain file (a folder, a glob, several paths): the
+     * SHA-256 of the lines "SHA256  BASENAME\n" of every file read, in order,
+     * which dl_stimuli_build records; else "" (build hashes path itself). */
+    char sha256[65];
     size_t nimages;
     char **images;             /* image names */
     size_t nmodels;            /* 0 for counts input */
@@ -57,14 +92,27 @@ typedef struct dl_stimuli_results {
     int has_class;             /* some image has a class */
     int has_label_error;       /* some image has a known label_error */
     size_t excluded;           /* images left out through --exclude */
+    /* Things that look wrong but are not errors, one sentence each naming the
+     * model (accuracy 0; predictions that share no value with the labels).
+     * The library never prints them: the caller shows them. */
+    size_t nwarnings;
+    char **warnings;
 } dl_stimuli_results;
 
-/* Read a results file. Every error names FILE:LINE: unknown columns,
- * duplicate (model, image[, epoch]) rows, a model missing some images,
- * values other than 0/1/true/false, inconsistent n_models. Shows progress on
- * stderr for large files when stderr is a terminal. */
+/* Read a results file. Every error names FILE:LINE (or FILE: array index):
+ * unknown columns, duplicate (model, image[, epoch]) rows, a model missing
+ * some images, values other than 0/1/true/false, inconsistent n_models.
+ * path may be a folder (every .csv / .npy / .npz file in it, sorted) or a
+ * glob pattern; each file then holds one model or more. Label and prediction
+ * compare as numbers when both are numbers (65 equals 65.0), else as text.
+ * Shows progress on stderr for large files when stderr is a terminal. */
 int dl_stimuli_results_read(const char *path, const dl_stimuli_read_opts *opts,
                             dl_stimuli_results **out, dl_error *err);
+/* The same over several paths (each a file, a folder or a glob), read as one
+ * data set; a model named in no column is named by its file's stem. */
+int dl_stimuli_results_read_many(const char *const *paths, size_t n,
+                                 const dl_stimuli_read_opts *opts, dl_stimuli_results **out,
+                                 dl_error *err);
 void dl_stimuli_results_free(dl_stimuli_results *r); /* accepts NULL */
 
 /* ---- DDD analysis -------------------------------------------------------- */
@@ -120,6 +168,7 @@ typedef struct dl_stimuli_analysis {
     size_t nepochs;
     dl_stimuli_epoch *epochs;
     dl_tpa tpa;                    /* of the (last-epoch) results */
+    const struct dl_stimuli_ddd_unc *unc; /* borrowed; when set, JSON adds "uncertainty" */
 } dl_stimuli_analysis;
 
 /* Everything `dddlab stimuli analyse` reports. threads <= 0: one per core. */
@@ -129,6 +178,36 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a); /* accepts NULL */
 
 /* The analysis as one JSON object (keys in docs/stimuli.md). */
 void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j);
+
+/* ---- uncertainty of the DDD measures (ddd_uncertainty.c) ---------------------- */
+
+typedef struct dl_stimuli_ddd_unc {
+    size_t replicates;
+    uint64_t seed;
+    double conf;
+    int has_models;             /* per-model results: the split by models */
+    dl_ddd_split_ci by_models;  /* fractions' intervals, resampling models */
+    dl_ddd_split_ci by_images;  /* resampling images */
+    double *binom_lo, *binom_hi; /* m + 1: pointwise band of the binomial */
+    double *pb_lo, *pb_hi;      /* the same for the Poisson-binomial; NULL for counts */
+    dl_betabin betabin;         /* beta-binomial fit of the histogram */
+    int betabin_rc;             /* DL_EUNDEF when it cannot be fitted */
+    double rho_low, rho_high;   /* rho's interval, resampling images */
+} dl_stimuli_ddd_unc;
+
+/* Every interval of the analysis from `replicates` bootstrap replicates
+ * (seeded; see docs/statistics.md). Fails only on bad arguments or memory. */
+int dl_stimuli_ddd_uncertainty(const dl_stimuli_analysis *a, size_t replicates, uint64_t seed,
+                               double conf, dl_stimuli_ddd_unc *out, dl_error *err);
+void dl_stimuli_ddd_unc_free(dl_stimuli_ddd_unc *u);
+/* Key "uncertainty" and its object, inside an open JSON object. */
+void dl_stimuli_ddd_unc_json(const dl_stimuli_ddd_unc *u, unsigned m, dl_json *j);
+/* DIR/uncertainty.csv (atomically): measure, models_correct, resampling,
+ * estimate, low, high, interval, replicates, seed, conf; measures
+ * split_trivial / split_in_between / split_impossible (fractions),
+ * beta_binomial_rho, binomial_band and poisson_binomial_band (images). */
+int dl_stimuli_ddd_unc_write(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u,
+                             const char *dir, dl_error *err);
 
 /* Write per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,
  * ec_in_between.csv, class_accuracy.csv, agreement.csv, decisions.csv and summary.json into
@@ -167,8 +246,36 @@ int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o
 /* Write the manifest CSV of a set to an open stream (one row per image). */
 void dl_stimuli_manifest(const dl_stim_set *set, FILE *out);
 
+/* ---- image files (imghdr.c) ------------------------------------------------------
+ * What dddlab accepts as an image, checked before anything decodes it: a
+ * regular file of at most DL_IMAGE_MAX_FILE_BYTES, PNG or JPEG, at most
+ * DL_IMAGE_MAX_SIDE_PX per side and DL_IMAGE_MAX_PIXELS in all (read from
+ * the PNG IHDR / JPEG frame header), complete (PNG: every chunk's CRC and
+ * the IEND chunk; JPEG: the markers up to EOI). */
+#define DL_IMAGE_MAX_SIDE_PX 16384
+#define DL_IMAGE_MAX_PIXELS 25000000L /* 25 Mpx: 100 MB as RGBA */
+#define DL_IMAGE_MAX_FILE_BYTES (256LL * 1024 * 1024)
+
+typedef struct dl_image_info {
+    const char *format; /* "PNG" or "JPEG" (static) */
+    int width_px, height_px;
+} dl_image_info;
+
+/* Check the bytes of an image file (path names it in messages). info may be
+ * NULL. DL_ECORRUPT when damaged, truncated, empty or not PNG/JPEG;
+ * DL_EINVAL when too large. One message naming the file. */
+int dl_image_check_buf(const char *path, const void *data, size_t len, dl_image_info *info,
+                       dl_error *err);
+/* Read a regular file (never blocks on a FIFO) and check it as above;
+ * *data (malloc'd) and *len on success. DL_ENOENT when missing, DL_EINVAL
+ * for a FIFO, folder or device. */
+int dl_image_read(const char *path, char **data, size_t *len, dl_image_info *info, dl_error *err);
+/* dl_image_read without keeping the bytes. */
+int dl_image_check_path(const char *path, dl_image_info *info, dl_error *err);
+
 /* Check one image file: fills sha256, width_px and height_px of img.
- * DL_ENOENT when missing, DL_ECORRUPT when SDL2_image cannot decode it. */
+ * DL_ENOENT when missing; otherwise dl_image_read's checks first, then
+ * DL_ECORRUPT when SDL2_image cannot decode it. */
 int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_image *img,
                            dl_error *err);
 
@@ -232,7 +339,7 @@ typedef enum dl_imgstats_stat {
     DL_IMGSTATS_ENTROPY,        /* mean local entropy (bits), 10 x 10 windows */
     DL_IMGSTATS_DCT,            /* % of DCT coefficients for 99.98% of the L2 norm */
     DL_IMGSTATS_SEGMENTS,       /* Felzenszwalb-Huttenlocher segment count */
-    DL_IMGSTATS_EDGES,          /* mean Sobel gradient magnitude (gray 0..255) */
+    DL_IMGSTATS_SOBEL,          /* mean Sobel gradient magnitude (gray 0..255) */
     DL_IMGSTATS_LUMINANCE,      /* mean gray value, 0..255 */
     DL_IMGSTATS_CONTRAST,       /* RMS contrast: population SD of gray / 255 */
     DL_IMGSTATS_NSTATS
@@ -244,9 +351,9 @@ typedef struct dl_imgstats {
     int width_px, height_px;                   /* of the file, before any resize */
     int analysed_width_px, analysed_height_px; /* the statistics were computed at */
     double entropy_bits;     /* NaN when the image is smaller than 10 x 10 */
-    double dct_pct;          /* 100 k / (H W); 0 for an all-black image */
+    double dct_pct;          /* 100 (k - 1) / (H W), as the authors; 0 for all black */
     double segments;
-    double edge_strength;
+    double sobel_mean; /* stands in for the authors' crisp-boundary edge strength */
     double mean_luminance;
     double rms_contrast;
 } dl_imgstats;
@@ -257,21 +364,45 @@ const char *dl_imgstats_name(int stat);
 /* The value of one statistic of s. */
 double dl_imgstats_value(const dl_imgstats *s, int stat);
 
+/* Which gray image the local entropy counts distinct values of. */
+typedef enum dl_imgstats_gray {
+    DL_IMGSTATS_GRAY_FLOAT = 0, /* the authors': 0.2989 R + 0.5870 G + 0.1140 B unrounded */
+    DL_IMGSTATS_GRAY_ROUNDED    /* the same rounded to 8 bits (dddlab before 2026-11) */
+} dl_imgstats_gray;
+
+/* How --size resizes. */
+typedef enum dl_imgstats_filter {
+    DL_IMGSTATS_BILINEAR_AA = 0, /* the authors': PIL's bilinear resize (antialiased) */
+    DL_IMGSTATS_AREA             /* area average (dddlab before 2026-11) */
+} dl_imgstats_filter;
+
+/* "float" / "rounded", "bilinear-aa" / "area"; NULL if out of range. */
+const char *dl_imgstats_gray_name(int gray);
+const char *dl_imgstats_filter_name(int filter);
+
 /* All statistics of an 8-bit RGB image (rows of 3 * width_px bytes, packed),
- * at its own size. DL_EINVAL for an empty or oversized image. */
+ * at its own size, with the authors' definitions (entropy of the unrounded
+ * gray image). DL_EINVAL for an empty or oversized image. */
 int dl_imgstats_compute(const uint8_t *rgb, int width_px, int height_px, dl_imgstats *out,
                         dl_error *err);
 
+/* Resize a packed RGB image to dw x dh with filter (dl_imgstats_filter).
+ * DL_EINVAL for an unknown filter, DL_ENOMEM. */
+int dl_imgstats_resize(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh,
+                       int filter);
+
 /* Decode an image file with SDL2_image as 8-bit RGB (alpha ignored) and, when
- * size_px > 0, resize it to size_px x size_px by area averaging. *rgb is
- * malloc'ed; orig_px receives the file's width and height (may be NULL). DL_ENOENT when the
+ * size_px > 0, resize it to size_px x size_px with filter (dl_imgstats_filter).
+ * *rgb is malloc'ed; orig_px receives the file's width and height (may be NULL). DL_ENOENT when the
  * file cannot be opened, DL_ECORRUPT when it cannot be decoded; the message
  * is "PATH: cannot decode image (SDL2_image's reason)". */
-int dl_imgstats_load(const char *path, int size_px, uint8_t **rgb, int *width_px,
+int dl_imgstats_load(const char *path, int size_px, int filter, uint8_t **rgb, int *width_px,
                      int *height_px, int orig_px[2], dl_error *err);
 
 typedef struct dl_imgstats_opts {
     int size_px;  /* > 0: resize every image to size_px x size_px first; 0: as is */
+    int filter;   /* dl_imgstats_filter of that resize */
+    int gray;     /* dl_imgstats_gray of the local entropy */
     int threads;  /* <= 0: one per online core */
     int skip_bad; /* 1: record a missing or corrupt image in its row and go on */
     /* Called after each image with the number done; under a lock, so never

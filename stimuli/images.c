@@ -1,7 +1,9 @@
 /* images.c — image preflight: every stimulus must exist under the image root,
  * decode with SDL2_image (the library the runner will load it with), and is
  * recorded with its size and SHA-256; `stimuli check` repeats this before a
- * session day. No window is opened: IMG_Load needs no SDL_Init. */
+ * session day. No window is opened: IMG_Load needs no SDL_Init. The file is
+ * read and its header checked by imghdr.c first (size limits, truncation,
+ * regular files only), so nothing too large is ever decoded. */
 #include "build_internal.h"
 
 #include <SDL.h>
@@ -34,7 +36,8 @@ int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_imag
     int rc;
     if (!full)
         return dl_fail(err, DL_ENOMEM, "out of memory");
-    if ((rc = dl_read_file(full, &data, &len, err)) != 0) {
+    dl_image_info info;
+    if ((rc = dl_image_read(full, &data, &len, &info, err)) != 0) {
         if (rc == DL_ENOENT)
             dl_fail(err, rc, "%s: image not found", full);
         goto done;
@@ -42,7 +45,14 @@ int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_imag
     dl_sha256_buf(data, len, img->sha256);
     SDL_Surface *s = IMG_Load_RW(SDL_RWFromConstMem(data, (int)len), 1);
     if (!s) {
-        rc = dl_fail(err, DL_ECORRUPT, "%s: cannot decode image: %s", full, IMG_GetError());
+        rc = dl_fail(err, DL_ECORRUPT, "%s: cannot decode %s image: %s", full, info.format,
+                     IMG_GetError());
+        goto done;
+    }
+    if (s->w != info.width_px || s->h != info.height_px) { /* the header said otherwise */
+        rc = dl_fail(err, DL_ECORRUPT, "%s: damaged %s: decodes to %dx%d px, header says %dx%d",
+                     full, info.format, s->w, s->h, info.width_px, info.height_px);
+        SDL_FreeSurface(s);
         goto done;
     }
     img->width_px = s->w;

@@ -12,8 +12,22 @@
 #include "imagestats_internal.h"
 
 static const char *const stat_names[DL_IMGSTATS_NSTATS] = {
-    "width_px", "height_px",     "local_entropy_bits", "dct_coef_pct",
-    "segments", "edge_strength", "mean_luminance",     "rms_contrast"};
+    "width_px", "height_px",  "local_entropy_bits", "dct_coef_pct",
+    "segments", "sobel_mean", "mean_luminance",     "rms_contrast"};
+
+const char *dl_imgstats_gray_name(int gray)
+{
+    return gray == DL_IMGSTATS_GRAY_FLOAT     ? "float"
+           : gray == DL_IMGSTATS_GRAY_ROUNDED ? "rounded"
+                                              : NULL;
+}
+
+const char *dl_imgstats_filter_name(int filter)
+{
+    return filter == DL_IMGSTATS_BILINEAR_AA ? "bilinear-aa"
+           : filter == DL_IMGSTATS_AREA      ? "area"
+                                             : NULL;
+}
 
 const char *dl_imgstats_name(int stat)
 {
@@ -33,8 +47,8 @@ double dl_imgstats_value(const dl_imgstats *s, int stat)
         return s->dct_pct;
     case DL_IMGSTATS_SEGMENTS:
         return s->segments;
-    case DL_IMGSTATS_EDGES:
-        return s->edge_strength;
+    case DL_IMGSTATS_SOBEL:
+        return s->sobel_mean;
     case DL_IMGSTATS_LUMINANCE:
         return s->mean_luminance;
     case DL_IMGSTATS_CONTRAST:
@@ -66,11 +80,17 @@ void imgstats_ws_free(imgstats_ws *ws)
     imgstats_dct_release(ws);
     free(ws->gray);
     free(ws->gray8);
+    free(ws->ids);
+    free(ws->hist);
+    free(ws->table_keys);
+    free(ws->table_vals);
     free(ws->planes);
     free(ws->tmp);
     free(ws->edges);
     free(ws->edges2);
     free(ws->nodes);
+    free(ws->sizes);
+    free(ws->flags);
     free(ws);
 }
 
@@ -84,23 +104,25 @@ static int check_size(int w, int h, dl_error *err)
     return 0;
 }
 
-int imgstats_compute_ws(imgstats_ws *ws, const uint8_t *rgb, int w, int h, dl_imgstats *out,
-                        dl_error *err)
+int imgstats_compute_ws(imgstats_ws *ws, const uint8_t *rgb, int w, int h, int gray,
+                        dl_imgstats *out, dl_error *err)
 {
     int rc = check_size(w, h, err);
     if (rc)
         return rc;
     size_t n = (size_t)w * (size_t)h;
     if (imgstats_grow((void **)&ws->gray, &ws->gray_cap, n, sizeof(double)) ||
-        imgstats_grow((void **)&ws->gray8, &ws->gray8_cap, n, 1))
+        imgstats_grow((void **)&ws->gray8, &ws->gray8_cap, n, 1) || imgstats_entropy_buffers(ws, n))
         return dl_fail(err, DL_ENOMEM, "out of memory for a %dx%d image", w, h);
     memset(out, 0, sizeof *out);
     out->width_px = out->analysed_width_px = w;
     out->height_px = out->analysed_height_px = h;
-    imgstats_gray(rgb, n, ws->gray, ws->gray8);
+    int rounded = gray == DL_IMGSTATS_GRAY_ROUNDED;
+    imgstats_gray(rgb, n, ws->gray, rounded ? ws->gray8 : NULL);
     imgstats_luminance(ws->gray, n, &out->mean_luminance, &out->rms_contrast);
-    out->entropy_bits = imgstats_entropy(ws->gray8, w, h);
-    out->edge_strength = imgstats_edge_strength(ws->gray, w, h);
+    out->entropy_bits = rounded ? imgstats_entropy(ws, ws->gray8, w, h)
+                                : imgstats_entropy_float(ws, ws->gray, w, h);
+    out->sobel_mean = imgstats_sobel_mean(ws->gray, w, h);
     if ((rc = imgstats_dct_pct(ws, ws->gray, w, h, &out->dct_pct, err)) != 0)
         return rc;
     long segments;
@@ -116,7 +138,7 @@ int dl_imgstats_compute(const uint8_t *rgb, int width_px, int height_px, dl_imgs
     imgstats_ws *ws = imgstats_ws_new();
     if (!ws)
         return dl_fail(err, DL_ENOMEM, "out of memory");
-    int rc = imgstats_compute_ws(ws, rgb, width_px, height_px, out, err);
+    int rc = imgstats_compute_ws(ws, rgb, width_px, height_px, DL_IMGSTATS_GRAY_FLOAT, out, err);
     imgstats_ws_free(ws);
     return rc;
 }
@@ -156,12 +178,24 @@ static int decode(const char *path, SDL_Surface **out, dl_error *err)
     return 0;
 }
 
-int dl_imgstats_load(const char *path, int size_px, uint8_t **rgb, int *width_px, int *height_px,
-                     int orig_px[2], dl_error *err)
+int dl_imgstats_resize(const uint8_t *src, int sw, int sh, uint8_t *dst, int dw, int dh, int filter)
+{
+    if (filter == DL_IMGSTATS_BILINEAR_AA)
+        return imgstats_resize_bilinear_aa(src, sw, sh, dst, dw, dh);
+    if (filter == DL_IMGSTATS_AREA)
+        return imgstats_resize_area(src, sw, sh, dst, dw, dh);
+    return DL_EINVAL;
+}
+
+int dl_imgstats_load(const char *path, int size_px, int filter, uint8_t **rgb, int *width_px,
+                     int *height_px, int orig_px[2], dl_error *err)
 {
     *rgb = NULL;
     SDL_Surface *s = NULL;
-    int rc = decode(path, &s, err);
+    /* size limit, truncation, regular file: from the header, before decoding */
+    int rc = dl_image_check_path(path, NULL, err);
+    if (!rc)
+        rc = decode(path, &s, err);
     if (rc)
         return rc;
     if ((rc = check_size(s->w, s->h, err)) != 0) {
@@ -184,10 +218,13 @@ int dl_imgstats_load(const char *path, int size_px, uint8_t **rgb, int *width_px
         goto done;
     }
     *rgb = malloc((size_t)size_px * (size_t)size_px * 3);
-    if (!*rgb || imgstats_resize_area(full, s->w, s->h, *rgb, size_px, size_px) != 0) {
+    rc = *rgb ? dl_imgstats_resize(full, s->w, s->h, *rgb, size_px, size_px, filter) : DL_ENOMEM;
+    if (rc) {
         free(*rgb);
         *rgb = NULL;
-        rc = dl_fail(err, DL_ENOMEM, "%s: out of memory resizing to %d px", path, size_px);
+        rc = rc == DL_ENOMEM
+                 ? dl_fail(err, rc, "%s: out of memory resizing to %d px", path, size_px)
+                 : dl_fail(err, rc, "%s: unknown resize filter %d", path, filter);
     }
     *width_px = *height_px = size_px;
     free(full);
@@ -212,12 +249,13 @@ typedef struct run_state {
     dl_error fatal_err;
 } run_state;
 
-static int one_image(imgstats_ws *ws, const char *path, int size_px, dl_imgstats *st, dl_error *err)
+static int one_image(imgstats_ws *ws, const char *path, const dl_imgstats_opts *o, dl_imgstats *st,
+                     dl_error *err)
 {
     uint8_t *rgb = NULL;
     int w, h, orig[2];
-    int rc = dl_imgstats_load(path, size_px, &rgb, &w, &h, orig, err);
-    if (!rc && (rc = imgstats_compute_ws(ws, rgb, w, h, st, err)) != 0)
+    int rc = dl_imgstats_load(path, o->size_px, o->filter, &rgb, &w, &h, orig, err);
+    if (!rc && (rc = imgstats_compute_ws(ws, rgb, w, h, o->gray, st, err)) != 0)
         dl_fail_prefix(err, "%s: ", path);
     if (!rc) {
         st->width_px = orig[0];
@@ -269,7 +307,7 @@ static void *worker(void *arg)
         size_t i = rs->next++;
         pthread_mutex_unlock(&rs->lock);
         memset(&e, 0, sizeof e);
-        int rc = one_image(ws, rs->paths[i], rs->opts->size_px, &rs->rows[i].stats, &e);
+        int rc = one_image(ws, rs->paths[i], rs->opts, &rs->rows[i].stats, &e);
         pthread_mutex_lock(&rs->lock);
         record(rs, i, rc, &e);
     }

@@ -53,29 +53,29 @@ static void entropy_table(int64_t up[IMGSTATS_WINDOW * IMGSTATS_WINDOW + 1], int
     *nlogn = clog[n];
 }
 
-double imgstats_entropy(const uint8_t *gray8, int w, int h)
+/* The mean window entropy of an image of value ids (0..nid-1): one count
+ * per id in hist (nid bytes, all zero on entry and on return), updated as
+ * the window slides along a row, 2 x 10 updates a step whatever the number
+ * of distinct values. */
+static double entropy_of_ids(const uint32_t *ids, uint8_t *hist, int w, int h)
 {
     const int win = IMGSTATS_WINDOW;
-    if (w < win || h < win)
-        return NAN;
     int64_t up[IMGSTATS_WINDOW * IMGSTATS_WINDOW + 1], nlogn;
     entropy_table(up, &nlogn);
     double total = 0;
     for (int y0 = 0; y0 + win <= h; y0++) {
-        uint8_t hist[256] = {0};
+        const uint32_t *rows = ids + (size_t)y0 * (size_t)w;
         int64_t s = 0; /* sum over values of count log2 count, fixed point */
         for (int r = 0; r < win; r++)
-            for (int c = 0; c < win; c++) {
-                uint8_t v = gray8[(size_t)(y0 + r) * (size_t)w + (size_t)c];
-                s += up[hist[v]++];
-            }
+            for (int c = 0; c < win; c++)
+                s += up[hist[rows[(size_t)r * (size_t)w + (size_t)c]]++];
         /* Window entropy = (N log2 N - sum c log2 c) / N; summed per row in
          * exact integers, then over rows in double. */
         int64_t row = nlogn - s;
         for (int x0 = 1; x0 + win <= w; x0++) {
             for (int r = 0; r < win; r++) {
-                const uint8_t *line = gray8 + (size_t)(y0 + r) * (size_t)w;
-                uint8_t out = line[x0 - 1], in = line[x0 + win - 1];
+                const uint32_t *line = rows + (size_t)r * (size_t)w;
+                uint32_t out = line[x0 - 1], in = line[x0 + win - 1];
                 if (out == in)
                     continue;
                 s -= up[--hist[out]];
@@ -83,13 +83,85 @@ double imgstats_entropy(const uint8_t *gray8, int w, int h)
             }
             row += nlogn - s;
         }
+        for (int r = 0; r < win; r++) /* empty hist for the next row */
+            for (int c = w - win; c < w; c++)
+                hist[rows[(size_t)r * (size_t)w + (size_t)c]]--;
         total += (double)row;
     }
     double windows = (double)(w - win + 1) * (double)(h - win + 1);
     return total / (ENT_ONE * (double)(win * win) * windows);
 }
 
-double imgstats_edge_strength(const double *gray, int w, int h)
+double imgstats_entropy(imgstats_ws *ws, const uint8_t *gray8, int w, int h)
+{
+    if (w < IMGSTATS_WINDOW || h < IMGSTATS_WINDOW)
+        return NAN;
+    size_t n = (size_t)w * (size_t)h;
+    for (size_t i = 0; i < n; i++)
+        ws->ids[i] = gray8[i];
+    memset(ws->hist, 0, 256);
+    return entropy_of_ids(ws->ids, ws->hist, w, h);
+}
+
+/* Number the distinct doubles of gray[0..n) (equal bits, equal number) in
+ * ws->ids, with an open-addressing hash table of their bit patterns; returns
+ * the count. Gray values are >= 0, so -0.0 never occurs and bit equality is
+ * value equality, as for np.unique. */
+static uint32_t number_values(imgstats_ws *ws, const double *gray, size_t n)
+{
+    size_t cap = ws->table_size;
+    const int shift = 64 - ws->table_bits;
+    uint64_t *keys = ws->table_keys;
+    uint32_t *vals = ws->table_vals;
+    memset(vals, 0xff, cap * sizeof *vals); /* UINT32_MAX: an empty slot */
+    uint32_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits;
+        memcpy(&bits, &gray[i], sizeof bits);
+        size_t at = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> shift);
+        for (;;) {
+            if (vals[at] == UINT32_MAX) {
+                keys[at] = bits;
+                vals[at] = next++;
+                break;
+            }
+            if (keys[at] == bits)
+                break;
+            at = (at + 1) & (cap - 1);
+        }
+        ws->ids[i] = vals[at];
+    }
+    return next;
+}
+
+double imgstats_entropy_float(imgstats_ws *ws, const double *gray, int w, int h)
+{
+    if (w < IMGSTATS_WINDOW || h < IMGSTATS_WINDOW)
+        return NAN;
+    size_t n = (size_t)w * (size_t)h;
+    uint32_t nid = number_values(ws, gray, n);
+    memset(ws->hist, 0, nid);
+    return entropy_of_ids(ws->ids, ws->hist, w, h);
+}
+
+int imgstats_entropy_buffers(imgstats_ws *ws, size_t n)
+{
+    /* A table at most half full keeps probe chains short. */
+    int bits = 4;
+    while (((size_t)1 << bits) < 2 * n)
+        bits++;
+    size_t cap = (size_t)1 << bits;
+    if (imgstats_grow((void **)&ws->ids, &ws->ids_cap, n, sizeof(uint32_t)) ||
+        imgstats_grow((void **)&ws->hist, &ws->hist_cap, n < 256 ? 256 : n, 1) ||
+        imgstats_grow((void **)&ws->table_keys, &ws->table_keys_cap, cap, sizeof(uint64_t)) ||
+        imgstats_grow((void **)&ws->table_vals, &ws->table_cap, cap, sizeof(uint32_t)))
+        return DL_ENOMEM;
+    ws->table_bits = bits;
+    ws->table_size = cap; /* in use: maybe less than allocated */
+    return 0;
+}
+
+double imgstats_sobel_mean(const double *gray, int w, int h)
 {
     double sum = 0;
     for (int y = 0; y < h; y++) {

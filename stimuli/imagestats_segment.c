@@ -45,18 +45,19 @@ static void smooth_plane(const float *src, float *tmp, float *dst, int w, int h,
     for (int y = 0; y < h; y++) {
         const float *s = src + (size_t)y * w;
         float *d = tmp + (size_t)y * w;
-        for (int x = 0; x < w; x++) {
-            float sum = m[0] * s[x];
-            if (x >= len - 1 && x + len - 1 < w - 1) { /* inside: no clamping */
-                for (int i = 1; i < len; i++)
-                    sum += m[i] * (s[x - i] + s[x + i]);
-            } else {
-                for (int i = 1; i < len; i++) {
-                    int l = x - i < 0 ? 0 : x - i, r = x + i > w - 1 ? w - 1 : x + i;
-                    sum += m[i] * (s[l] + s[r]);
-                }
-            }
-            d[x] = sum;
+        for (int x = 0; x < w; x++)
+            d[x] = m[0] * s[x];
+        /* Tap by tap over the row, so the middle runs without clamping (and
+         * vectorises); per pixel the terms are still added in the code's
+         * order. */
+        for (int i = 1; i < len; i++) {
+            int lo = i < w ? i : w, hi = w - i > lo ? w - i : lo;
+            for (int x = 0; x < lo; x++)
+                d[x] += m[i] * (s[0] + s[x + i > w - 1 ? w - 1 : x + i]);
+            for (int x = lo; x < hi; x++)
+                d[x] += m[i] * (s[x - i] + s[x + i]);
+            for (int x = hi; x < w; x++)
+                d[x] += m[i] * (s[x - i < 0 ? 0 : x - i] + s[w - 1]);
         }
     }
     for (int y = 0; y < h; y++) {
@@ -159,60 +160,102 @@ static uint64_t *sort_edges(uint64_t *e, uint64_t *buf, size_t ne)
     return e;
 }
 
-/* One union-find node per pixel, its fields side by side: a find then
- * touches one cache line per step instead of three. */
+/* The union-find forest: per pixel its parent and, at a root, the
+ * component's threshold side by side (8 bytes: a find and the threshold
+ * test that follows touch one cache line per step), sizes apart as they
+ * are needed only when two components merge. */
 typedef struct uf_node {
-    uint32_t parent, size;
-    float thr; /* the component's threshold, kept at its root */
+    uint32_t parent;
+    float thr; /* valid at a root */
 } uf_node;
+
+typedef struct uf {
+    uf_node *node;
+    uint32_t *size;
+    uint8_t *flag; /* per pixel: in a component below min_size after pass 1 */
+} uf;
 
 static uint32_t uf_find(uf_node *u, uint32_t x)
 {
-    while (u[x].parent != x) {
-        u[x].parent = u[u[x].parent].parent; /* path halving */
-        x = u[x].parent;
+    /* Path halving, but no store when x's parent is already the root (the
+     * common case once components have grown): stores dirty cache lines. */
+    uint32_t p = u[x].parent;
+    while (p != x) {
+        uint32_t g = u[p].parent;
+        if (g == p)
+            return p;
+        u[x].parent = g;
+        x = g;
+        p = u[x].parent;
     }
     return x;
 }
 
 /* Union by size; which root survives does not change the partition. */
-static uint32_t uf_join(uf_node *u, uint32_t a, uint32_t b)
+static uint32_t uf_join(uf *u, uint32_t a, uint32_t b)
 {
-    if (u[a].size < u[b].size) {
+    if (u->size[a] < u->size[b]) {
         uint32_t t = a;
         a = b;
         b = t;
     }
-    u[b].parent = a;
-    u[a].size += u[b].size;
+    u->node[b].parent = a;
+    u->size[a] += u->size[b];
     return a;
 }
 
-static long segment_graph(uf_node *u, size_t n, size_t w, const uint64_t *e, size_t ne, float k,
+static long segment_graph(uf *u, size_t n, size_t w, const uint64_t *e, size_t ne, float k,
                           int min_size)
 {
-    for (size_t i = 0; i < n; i++)
-        u[i] = (uf_node){(uint32_t)i, 1, k}; /* threshold k / 1 */
+    uf_node *nd = u->node;
+    for (size_t i = 0; i < n; i++) {
+        nd[i] = (uf_node){(uint32_t)i, k}; /* threshold k / 1 */
+        u->size[i] = 1;
+    }
     long sets = (long)n;
     for (size_t i = 0; i < ne; i++) {
         uint32_t a, b;
+        if (i + 16 < ne) { /* the finds are random reads: ask for them early */
+            edge_ends(e[i + 16], w, &a, &b);
+            __builtin_prefetch(&nd[a]);
+            __builtin_prefetch(&nd[b]);
+        }
         edge_ends(e[i], w, &a, &b);
-        a = uf_find(u, a);
-        b = uf_find(u, b);
+        a = uf_find(nd, a);
+        b = uf_find(nd, b);
         float wt = edge_weight(e[i]);
-        if (a != b && wt <= u[a].thr && wt <= u[b].thr) {
+        if (a != b && wt <= nd[a].thr && wt <= nd[b].thr) {
             uint32_t r = uf_join(u, a, b);
-            u[r].thr = wt + k / (float)u[r].size;
+            nd[r].thr = wt + k / (float)u->size[r];
             sets--;
         }
     }
-    for (size_t i = 0; i < ne; i++) {
+    /* The merge of small components, along the sorted edges. Only an edge
+     * with an end in a component below min_size can merge, and components
+     * only grow, so an edge between two components that are large now
+     * never will: one scan with a per-pixel flag keeps the few candidates
+     * (in order), and the finds run on those alone. Once no component is
+     * below min_size nothing can change any more. */
+    size_t small = 0;
+    uint8_t *flag = u->flag;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = uf_find(nd, (uint32_t)i);
+        nd[i].parent = r;
+        flag[i] = u->size[r] < (uint32_t)min_size;
+        small += r == i && flag[i];
+    }
+    for (size_t i = 0; i < ne && small > 0; i++) {
         uint32_t a, b;
         edge_ends(e[i], w, &a, &b);
-        a = uf_find(u, a);
-        b = uf_find(u, b);
-        if (a != b && (u[a].size < (uint32_t)min_size || u[b].size < (uint32_t)min_size)) {
-            uf_join(u, a, b);
+        if (!(flag[a] | flag[b]))
+            continue;
+        a = uf_find(nd, a);
+        b = uf_find(nd, b);
+        int sa = u->size[a] < (uint32_t)min_size, sb = u->size[b] < (uint32_t)min_size;
+        if (a != b && (sa || sb)) {
+            uint32_t r = uf_join(u, a, b);
+            small -= (size_t)(sa + sb);
+            small += u->size[r] < (uint32_t)min_size;
             sets--;
         }
     }
@@ -225,7 +268,9 @@ static int seg_buffers(imgstats_ws *ws, size_t n)
         imgstats_grow((void **)&ws->tmp, &ws->tmp_cap, n, sizeof(float)) ||
         imgstats_grow(&ws->edges, &ws->edges_cap, 4 * n, sizeof(uint64_t)) ||
         imgstats_grow(&ws->edges2, &ws->edges2_cap, 4 * n, sizeof(uint64_t)) ||
-        imgstats_grow(&ws->nodes, &ws->nodes_cap, n, sizeof(uf_node)))
+        imgstats_grow(&ws->nodes, &ws->nodes_cap, n, sizeof(uf_node)) ||
+        imgstats_grow((void **)&ws->sizes, &ws->sizes_cap, n, sizeof(uint32_t)) ||
+        imgstats_grow((void **)&ws->flags, &ws->flags_cap, n, 1))
         return DL_ENOMEM;
     return 0;
 }
@@ -246,6 +291,7 @@ int imgstats_segments(imgstats_ws *ws, const uint8_t *rgb, int w, int h, float s
         smooth_plane(raw + c * n, ws->tmp, smooth + c * n, w, h, mask, len);
     size_t ne = build_edges(smooth, w, h, ws->edges);
     const uint64_t *sorted = ne ? sort_edges(ws->edges, ws->edges2, ne) : ws->edges;
-    *count = segment_graph(ws->nodes, n, (size_t)w, sorted, ne, k, min_size);
+    uf u = {ws->nodes, ws->sizes, ws->flags};
+    *count = segment_graph(&u, n, (size_t)w, sorted, ne, k, min_size);
     return 0;
 }

@@ -3,19 +3,19 @@
  *
  * Rows are streamed through dl_csv_stream, so only the bits and the names stay
  * in memory: a wide file of 1,000 models x 50,000 images needs ~13 MB while
- * it is read (seen + correct bits) and ~6 MB afterwards. */
+ * it is read (correct bits, with seen bits for long files) and ~6 MB
+ * afterwards. */
 #include "dl_stimuli.h"
 #include "results_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 int dl_stimuli_format_parse(const char *s)
 {
-    static const char *const names[] = {"auto", "long", "wide", "counts"};
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = {"auto", "long", "wide", "counts", "mvh", "timm", "npy"};
+    for (int i = 0; i < 7; i++)
         if (strcmp(s, names[i]) == 0)
             return i;
     return -1;
@@ -30,6 +30,12 @@ const char *dl_stimuli_format_name(dl_stimuli_format format)
         return "wide";
     case DL_STIMULI_COUNTS:
         return "counts";
+    case DL_STIMULI_MVH:
+        return "mvh";
+    case DL_STIMULI_TIMM:
+        return "timm";
+    case DL_STIMULI_NPY:
+        return "npy";
     default:
         return "auto";
     }
@@ -39,21 +45,29 @@ const char *dl_stimuli_format_name(dl_stimuli_format format)
 
 static int vec_fit(rd_vec *v, size_t item)
 {
+    if (!v->seen && !v->corr) { /* a new long vector: both kinds of bits */
+        v->seen = dl_calloc(16, sizeof *v->seen);
+        if (!v->seen)
+            return DL_ENOMEM;
+    }
     size_t need = item / 64 + 1;
     if (need <= v->words)
         return 0;
     size_t words = v->words ? v->words : 16;
     while (words < need)
         words *= 2;
-    uint64_t *seen = dl_realloc_array(v->seen, words, sizeof *seen);
-    if (!seen)
-        return DL_ENOMEM;
-    v->seen = seen;
+    /* Wide vectors have no seen bits: a wide row has every model's cell. */
+    if (v->seen) {
+        uint64_t *seen = dl_realloc_array(v->seen, words, sizeof *seen);
+        if (!seen)
+            return DL_ENOMEM;
+        v->seen = seen;
+        memset(v->seen + v->words, 0, (words - v->words) * sizeof *seen);
+    }
     uint64_t *corr = dl_realloc_array(v->corr, words, sizeof *corr);
     if (!corr)
         return DL_ENOMEM;
     v->corr = corr;
-    memset(v->seen + v->words, 0, (words - v->words) * sizeof *seen);
     memset(v->corr + v->words, 0, (words - v->words) * sizeof *corr);
     v->words = words;
     return 0;
@@ -120,6 +134,7 @@ static int images_fit(rd *r, size_t n)
         memset(r->field + r->img_cap, 0, (cap - r->img_cap) * sizeof *r->field);                   \
     } while (0)
     GROW(image_line);
+    GROW(image_file);
     GROW(n_correct);
     GROW(ipath);
     GROW(cls);
@@ -139,12 +154,9 @@ static int oom(rd *r)
 
 /* Image index for a data row; *skip when the image is excluded. A repeated
  * image is an error for the one-row-per-image formats. */
-static int row_image(rd *r, char **f, size_t line, size_t *idx, int *skip)
+int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip)
 {
-    const char *name = f[r->c_image];
     *skip = 0;
-    if (name[0] == '\0')
-        return dl_fail(r->err, DL_EINVAL, "%s:%zu: empty image name", r->path, line);
     if (r->exclude) {
         long x = st_names_find(r->exclude, name);
         if (x >= 0) {
@@ -159,11 +171,24 @@ static int row_image(rd *r, char **f, size_t line, size_t *idx, int *skip)
         return oom(r);
     if (is_new) {
         r->image_line[*idx] = line;
-    } else if (r->fmt != DL_STIMULI_LONG) {
+        r->image_file[*idx] = r->file_idx;
+    } else if (r->fmt == DL_STIMULI_WIDE || r->fmt == DL_STIMULI_COUNTS) {
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: duplicate image '%s' (first on line %zu)",
                        r->path, line, name, r->image_line[*idx]);
     }
     return 0;
+}
+
+/* Image index for a data row; *skip when the image is excluded. A repeated
+ * image is an error for the one-row-per-image formats. */
+static int row_image(rd *r, char **f, size_t line, size_t *idx, int *skip)
+{
+    char name[4096];
+    *skip = 0;
+    int rc = rd_image_name(r, f[r->c_image], line, name, sizeof name);
+    if (rc)
+        return rc;
+    return rd_add_image(r, name, line, idx, skip);
 }
 
 int rd_parse01(const char *s, int *v)
@@ -266,29 +291,84 @@ static int epoch_slot(rd *r, const char *s, size_t line, size_t *slot)
     return 0;
 }
 
-/* The label of an image must be the same on every row (it is its class). */
-static int long_label(rd *r, char **f, size_t img, size_t line)
+/* The label of an image must be the same on every row (it is its class);
+ * 65 and 65.0 are the same label. */
+int rd_set_label(rd *r, const char *label, size_t img, size_t line)
 {
-    const char *label = f[r->c_label];
+    if (r->label_cap < r->img_cap) {
+        size_t *ll = dl_realloc_array(r->label_line, r->img_cap, sizeof *ll);
+        if (!ll)
+            return oom(r);
+        r->label_line = ll;
+        r->label_cap = r->img_cap;
+    }
     if (!r->cls[img]) {
         r->label_line[img] = line;
         return meta_set(&r->cls[img], label) == 0 ? 0 : oom(r);
     }
-    if (strcmp(r->cls[img], label) != 0)
+    if (!rd_values_equal(r->cls[img], label))
         return dl_fail(r->err, DL_EINVAL,
                        "%s:%zu: image '%s' has label '%s' here but '%s' on line %zu", r->path, line,
                        r->images.names[img], label, r->cls[img], r->label_line[img]);
     return 0;
 }
 
-static int long_value(rd *r, char **f, size_t line, int *v)
+/* The label of a row: its column, else --labels. */
+static int row_label(rd *r, char **f, size_t img, size_t line, const char **label)
+{
+    *label = NULL;
+    if (r->c_label >= 0) {
+        *label = f[r->c_label];
+        if ((*label)[0] == '\0')
+            return dl_fail(r->err, DL_EINVAL, "%s:%zu: empty label", r->path, line);
+    } else if (r->gt.n) {
+        *label = rd_gt_label(r, r->images.names[img]);
+        if (!*label)
+            return dl_fail(r->err, DL_EINVAL, "%s:%zu: image '%s' is not in the labels file %s",
+                           r->path, line, r->images.names[img], r->opts->labels);
+    } else {
+        return 0;
+    }
+    return rd_set_label(r, *label, img, line);
+}
+
+/* Correctness of a row from its 'correct' cell or its label and prediction(s).
+ * Predictions of a model that has not yet been right once are remembered
+ * (canonically), so the finish can warn when they share no value with the
+ * labels. */
+static int long_value(rd *r, char **f, size_t line, const char *label, rd_model *md, int *v)
 {
     if (r->c_correct >= 0) {
         if (rd_parse01(f[r->c_correct], v) != 0)
-            return bad01(r, line, "correct", f[r->c_correct]);
+            return bad01(r, line, r->cn_correct, f[r->c_correct]);
         return 0;
     }
-    *v = strcmp(f[r->c_label], f[r->c_pred]) == 0;
+    st_names *seen = NULL;
+    if (!md->shares) {
+        if (!md->pending && !(md->pending = dl_calloc(1, sizeof *md->pending)))
+            return oom(r);
+        /* bounded: a model with thousands of distinct wrong values needs no more */
+        seen = md->pending->n < 4096 ? md->pending : NULL;
+    }
+    *v = 0;
+    if (r->npreds == 1) {
+        if (rd_pred_match(f[r->c_preds[0]], label, r->opts->top_k, v, seen) != 0)
+            return oom(r);
+    } else {
+        unsigned k = r->opts->top_k ? r->opts->top_k : 1;
+        for (size_t i = 0; i < r->npreds && i < k; i++) {
+            int hit;
+            if (rd_pred_match(f[r->c_preds[i]], label, 0, &hit, seen) != 0)
+                return oom(r);
+            *v |= hit;
+        }
+    }
+    if (*v && !md->shares) {
+        md->shares = 1;
+        st_names_free(md->pending);
+        free(md->pending);
+        md->pending = NULL;
+    }
     return 0;
 }
 
@@ -296,43 +376,70 @@ static int long_row(rd *r, char **f, size_t line)
 {
     size_t img, m, e = 0;
     int skip, is_new, v, rc;
-    if (f[r->c_model][0] == '\0')
+    const char *model = r->c_model >= 0 ? f[r->c_model] : r->file_model;
+    const char *label;
+    if (model[0] == '\0')
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: empty model name", r->path, line);
     if ((rc = row_image(r, f, line, &img, &skip)) != 0 || skip)
         return rc;
-    if ((rc = long_value(r, f, line, &v)) != 0)
+    if ((rc = row_label(r, f, img, line, &label)) != 0)
         return rc;
-    if (r->c_label >= 0) {
-        if (r->label_cap < r->img_cap) {
-            size_t *ll = dl_realloc_array(r->label_line, r->img_cap, sizeof *ll);
-            if (!ll)
-                return oom(r);
-            r->label_line = ll;
-            r->label_cap = r->img_cap;
-        }
-        if ((rc = long_label(r, f, img, line)) != 0)
-            return rc;
-    }
-    if (st_names_add(&r->models, f[r->c_model], NULL, &m, &is_new) != 0)
-        return oom(r);
     if (r->c_epoch >= 0 && (rc = epoch_slot(r, f[r->c_epoch], line, &e)) != 0)
         return rc;
+    if (st_names_add(&r->models, model, NULL, &m, &is_new) != 0)
+        return oom(r);
+    if (is_new && !vec_get(r, m, e))
+        return oom(r);
+    if (is_new) {
+        r->mv[m].first_line = line;
+        r->mv[m].file = r->path;
+    }
+    if ((rc = long_value(r, f, line, label, &r->mv[m], &v)) != 0)
+        return rc;
+    return rd_put(r, m, img, e, v, line, r->c_epoch >= 0 ? f[r->c_epoch] : NULL);
+}
+
+int rd_model_index(rd *r, const char *model, size_t line, size_t *m)
+{
+    int is_new;
+    if (st_names_add(&r->models, model, NULL, m, &is_new) != 0 || !vec_get(r, *m, 0))
+        return oom(r);
+    if (is_new) {
+        r->mv[*m].first_line = line;
+        r->mv[*m].file = r->path;
+    }
+    return 0;
+}
+
+int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch)
+{
     rd_vec *vec = vec_get(r, m, e);
     if (!vec || vec_fit(vec, img) != 0)
         return oom(r);
-    if (is_new)
-        r->mv[m].first_line = line;
     if (!vec->count)
         vec->first_line = line;
     if (vec_put(vec, img, v)) {
-        if (r->c_epoch >= 0)
+        if (epoch)
             return dl_fail(r->err, DL_EINVAL,
                            "%s:%zu: duplicate result for model '%s', image '%s', epoch %s", r->path,
-                           line, r->models.names[m], r->images.names[img], f[r->c_epoch]);
+                           line, r->models.names[m], r->images.names[img], epoch);
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: duplicate result for model '%s' and image '%s'",
                        r->path, line, r->models.names[m], r->images.names[img]);
     }
     return 0;
+}
+
+/* Writing one bit per model per row into M separate bit rows touches M
+ * cache lines per row; instead a row's bits go into one contiguous word per
+ * model for the current 64 images, moved into the rows once per 64 rows. */
+void rd_wide_flush(rd *r)
+{
+    if (!r->wblk)
+        return;
+    for (size_t m = 0; m < r->models.n; m++) {
+        r->mv[m].ep[0].corr[r->wblk_word] |= r->wblk[m];
+        r->wblk[m] = 0;
+    }
 }
 
 static int wide_row(rd *r, char **f, size_t n, size_t line)
@@ -346,6 +453,10 @@ static int wide_row(rd *r, char **f, size_t n, size_t line)
         for (size_t m = 0; m < r->models.n; m++)
             if (vec_fit(&r->mv[m].ep[0], img) != 0)
                 return oom(r);
+    if (img / 64 != r->wblk_word) {
+        rd_wide_flush(r);
+        r->wblk_word = img / 64;
+    }
     for (size_t m = 0; m < r->models.n; m++) {
         const char *s = f[r->wide_col[m]];
         int v;
@@ -359,8 +470,9 @@ static int wide_row(rd *r, char **f, size_t n, size_t line)
         else if (rd_parse01(s, &v) != 0)
             return bad01(r, line, r->models.names[m], s);
         /* A wide row has a cell for every model (ragged rows and empty
-         * cells are errors), so only the correct bits need setting. */
-        r->mv[m].ep[0].corr[img / 64] |= (uint64_t)v << (img % 64);
+         * cells are errors), so only the correct bits need setting; they
+         * go into the 64-image block first (see rd_wide_flush). */
+        r->wblk[m] |= (uint64_t)v << (img % 64);
     }
     (void)n;
     return rd_meta_row(r, f, img, line, r->path);
@@ -403,7 +515,7 @@ static int counts_row(rd *r, char **f, size_t line)
     return rd_meta_row(r, f, img, line, r->path);
 }
 
-static int on_row(void *ctx, char **f, size_t n, size_t line)
+int rd_on_row(void *ctx, char **f, size_t n, size_t line)
 {
     rd *r = ctx;
     if (!r->header_done) {
@@ -415,6 +527,8 @@ static int on_row(void *ctx, char **f, size_t n, size_t line)
                        r->path, line, r->ncols, n);
     switch (r->fmt) {
     case DL_STIMULI_LONG:
+    case DL_STIMULI_MVH:
+    case DL_STIMULI_TIMM:
         return long_row(r, f, line);
     case DL_STIMULI_WIDE:
         return wide_row(r, f, n, line);
@@ -425,7 +539,7 @@ static int on_row(void *ctx, char **f, size_t n, size_t line)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-static void rd_free(rd *r)
+void rd_free(rd *r)
 {
     for (size_t m = 0; m < r->nmv; m++) {
         for (size_t e = 0; e < r->mv[m].nep; e++) {
@@ -433,6 +547,9 @@ static void rd_free(rd *r)
             free(r->mv[m].ep[e].corr);
         }
         free(r->mv[m].ep);
+        if (r->mv[m].pending)
+            st_names_free(r->mv[m].pending);
+        free(r->mv[m].pending);
     }
     free(r->mv);
     st_names_free(&r->images);
@@ -447,10 +564,23 @@ static void rd_free(rd *r)
     free(r->super);
     free(r->lerr);
     free(r->image_line);
+    free(r->image_file);
+    free(r->c_preds);
+    for (size_t i = 0; i < r->gt.n; i++)
+        free(r->gt_label[i]);
+    free(r->gt_label);
+    st_names_free(&r->gt);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        free(r->warnings[i]);
+    free(r->warnings);
+    if (r->has_re)
+        regfree(&r->re);
+    rd_npy_free(r);
     free(r->label_line);
     free(r->n_correct);
     free(r->epochs);
     free(r->wide_col);
+    free(r->wblk);
     free(r->exclude_hit);
 }
 
@@ -475,59 +605,11 @@ void dl_stimuli_results_free(dl_stimuli_results *res)
     free(res->models);
     free(res->epochs);
     free(res->n_correct);
+    for (size_t i = 0; res->warnings && i < res->nwarnings; i++)
+        free(res->warnings[i]);
+    free(res->warnings);
     dl_stats_bits_free(res->correct);
     dl_stats_bits_free(res->epoch_correct);
     free(res->path);
     free(res);
-}
-
-static uint64_t file_size(const char *path)
-{
-    struct stat st;
-    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
-        return 0;
-    return (uint64_t)st.st_size;
-}
-
-int dl_stimuli_results_read(const char *path, const dl_stimuli_read_opts *opts,
-                            dl_stimuli_results **out, dl_error *err)
-{
-    dl_stimuli_read_opts none = {0};
-    st_names exclude = {0};
-    dl_stimuli_results *res = NULL;
-    rd r = {.path = path, .err = err};
-    int rc;
-    *out = NULL;
-    if (!opts)
-        opts = &none;
-    r.fmt = opts->format;
-    if (opts->exclude) {
-        if ((rc = rd_read_exclude(opts->exclude, &exclude, err)) != 0)
-            goto fail;
-        r.exclude = &exclude;
-        r.exclude_hit = dl_calloc(exclude.n, 1);
-        if (!r.exclude_hit) {
-            rc = oom(&r);
-            goto fail;
-        }
-    }
-    dl_progress_begin(&r.progress, path, file_size(path));
-    rc = dl_csv_stream_progress(path, on_row, &r, &r.progress, err);
-    dl_progress_end(&r.progress);
-    if (rc)
-        goto fail;
-    if ((rc = rd_finish(&r, &res)) != 0)
-        goto fail;
-    if (opts->images_csv && (rc = rd_read_images_csv(opts->images_csv, res, err)) != 0)
-        goto fail;
-    rd_meta_flags(res);
-    rd_free(&r);
-    st_names_free(&exclude);
-    *out = res;
-    return 0;
-fail:
-    dl_stimuli_results_free(res);
-    rd_free(&r);
-    st_names_free(&exclude);
-    return rc;
 }

@@ -29,11 +29,18 @@ static int check_complete(rd *r, const size_t *order, size_t nslots)
             char epoch[48] = "";
             if (r->nepochs)
                 snprintf(epoch, sizeof epoch, " in epoch %ld", r->epochs[e]);
+            const char *mfile = md->file ? md->file : r->path;
+            const char *ifile = r->files ? r->files[r->image_file[miss]] : r->path;
+            char where[1024];
+            if (strcmp(mfile, ifile) == 0)
+                snprintf(where, sizeof where, "line %zu", r->image_line[miss]);
+            else
+                snprintf(where, sizeof where, "%s:%zu", ifile, r->image_line[miss]);
             return dl_fail(r->err, DL_EINVAL,
                            "%s:%zu: model '%s' has results for %zu of %zu images%s; missing e.g. "
-                           "image '%s' (line %zu)",
-                           r->path, md->first_line, r->models.names[m], v->count, n, epoch,
-                           r->images.names[miss], r->image_line[miss]);
+                           "image '%s' (%s)",
+                           mfile, md->first_line, r->models.names[m], v->count, n, epoch,
+                           r->images.names[miss], where);
         }
     }
     return 0;
@@ -150,6 +157,8 @@ int rd_finish(rd *r, dl_stimuli_results **out)
     if (!order || !res || !(res->path = dl_strdup(r->path)))
         goto fail;
     if (r->fmt == DL_STIMULI_WIDE) /* complete by construction (see wide_row) */
+        rd_wide_flush(r);
+    if (r->fmt == DL_STIMULI_WIDE)
         for (size_t m = 0; m < r->models.n; m++)
             r->mv[m].ep[0].count = r->images.n;
     if (r->fmt != DL_STIMULI_COUNTS && (rc = check_complete(r, order, nslots)) != 0)

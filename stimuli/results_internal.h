@@ -2,6 +2,8 @@
 #ifndef DL_RESULTS_INTERNAL_H
 #define DL_RESULTS_INTERNAL_H
 
+#include <regex.h>
+
 #include "dl_stimuli.h"
 #include "stimuli_internal.h"
 
@@ -17,10 +19,32 @@ typedef struct rd_model {
     rd_vec *ep; /* one per epoch slot (slot 0 without epochs) */
     size_t nep;
     size_t first_line; /* first row naming the model */
+    const char *file;  /* the file of that row */
+    /* Label/prediction input: whether some prediction equals some label;
+     * until then the distinct predictions (canonical form), so that the
+     * finish can tell "no overlap" from "never right". */
+    int shares;
+    st_names *pending;
 } rd_model;
 
 typedef struct rd {
-    const char *path;
+    const char *path; /* the file being read */
+    const dl_stimuli_read_opts *opts;
+    const char *file_model; /* stem of the file: the model without a model column */
+    int explicit_cols;      /* a column option was given: ignore unused columns */
+    const char *cn_model, *cn_image, *cn_label, *cn_pred, *cn_correct, *cn_epoch;
+    regex_t re;
+    int has_re;
+    int *c_preds; /* top-k prediction columns (timm index_0, index_1, ...) */
+    size_t npreds;
+    st_names gt;        /* --labels: image names ... */
+    char **gt_label;    /* ... and their labels */
+    size_t *image_file; /* per image: index into files */
+    const char *const *files;
+    size_t file_idx;
+    char **warnings;
+    size_t nwarnings;
+    struct npy_ctx *npy; /* NumPy input: array order and labels (npy_results.c) */
     dl_error *err;
     dl_stimuli_format fmt;
     size_t ncols;
@@ -29,6 +53,8 @@ typedef struct rd {
     int c_image, c_model, c_correct, c_label, c_pred, c_epoch, c_ncorrect, c_nmodels;
     int c_path, c_class, c_superclass, c_label_error, c_wnid, c_class_idx;
     size_t *wide_col; /* wide: column of model m */
+    uint64_t *wblk;   /* wide: per model, the bits of the current 64 images */
+    size_t wblk_word; /* ... which are word wblk_word of every row */
     st_names images, models;
     size_t img_cap; /* capacity of the per-image arrays below */
     size_t *image_line;
@@ -48,6 +74,47 @@ typedef struct rd {
     size_t excluded;
     dl_progress progress;
 } rd;
+
+/* Equality of a label and a prediction: as numbers when both parse as
+ * finite numbers (65 == 65.0), else as text. */
+int rd_values_equal(const char *a, const char *b);
+/* The canonical form of a value for sets: a number as %.17g, else the text. */
+void rd_canon(const char *s, char *buf, size_t size);
+/* Whether label is among the first k entries of the prediction list s
+ * (k == 0: s is one value unless bracketed, then its first entry). Adds the
+ * entries looked at to seen (may be NULL) in canonical form. */
+int rd_pred_match(const char *s, const char *label, unsigned k, int *match, st_names *seen);
+/* The image name of a raw value: --image-regex, else the format's default
+ * (mvh: without the trial/subject prefix, timm: the base name). Writes into
+ * buf; DL_EINVAL (message in r->err, naming FILE:LINE) when it does not fit. */
+int rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size);
+/* Append a warning (printf-style). */
+int rd_warn(rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* --labels FILE into r->gt / r->gt_label. */
+int rd_read_labels(rd *r, const char *path);
+/* The true label of an image from --labels, or NULL. */
+const char *rd_gt_label(const rd *r, const char *image);
+/* Accuracy-0 warnings after the bits are built. */
+int rd_model_warnings(rd *r, const dl_stimuli_results *res);
+
+/* The dl_csv_stream callback of the CSV formats. */
+int rd_on_row(void *ctx, char **f, size_t n, size_t line);
+/* Read a .npy / .npz file into the reader (npy_results.c). */
+int rd_read_npy(rd *r, const char *path);
+void rd_npy_free(rd *r);
+void rd_free(rd *r);
+/* Wide: move the current 64-image block of bits into the rows. */
+void rd_wide_flush(rd *r);
+
+/* Index of image name (added when new); *skip when --exclude names it. */
+int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip);
+/* Record the label of an image; a different label than before is an error. */
+int rd_set_label(rd *r, const char *label, size_t img, size_t line);
+/* Index of a model (added when new). */
+int rd_model_index(rd *r, const char *model, size_t line, size_t *m);
+/* Record one result of model m for image img in epoch slot e; a second
+ * result is an error naming line (epoch: its text, or NULL). */
+int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch);
 
 /* The header row: detect or check the format, find the columns. */
 int rd_header(rd *r, char **f, size_t n, size_t line);

@@ -33,4 +33,9 @@ uint64_t st_hash(const char *s);
 typedef void (*st_render_fn)(void *ctx, FILE *out);
 char *st_render(st_render_fn fn, void *ctx);
 
+/* The Poisson-binomial pmf of m models (pmf: m + 1 values), as
+ * dl_stats_poisson_binom_pmf but in O(m log² m) above a few thousand
+ * models (pb_fast.c). */
+int st_pb_pmf(const double *acc, unsigned m, double *pmf);
+
 #endif

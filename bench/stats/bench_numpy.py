@@ -4,8 +4,10 @@ computations as bench_ec_matrix.c and bench_alpha.c, formulated the way one
 would in NumPy (the EC matrix as one float32 matrix product through BLAS, the
 alpha coincidence matrix from vectorised per-unit value counts).
 
-Usage: bench_numpy.py ec|alpha [ROWS ITEMS] — prints one line like the C
-programs: seconds (best of 3) and a checksum that must agree with theirs.
+Usage: bench_numpy.py ec|alpha|ec_boot [ROWS ITEMS [REPLICATES]] — prints one
+line like the C programs: seconds (best of 3; ec_boot once) and a checksum
+that must agree with theirs (ec_boot draws the same resamples as the C
+bootstrap, from the documented splitmix64 streams).
 Run with Debian's /usr/bin/python3 (numpy with OpenBLAS)."""
 import sys
 import time
@@ -93,6 +95,59 @@ def alpha_ordinal(data):
     return 1.0 - d_o / d_e
 
 
+# ---- bootstrap of error consistency: the same draws as dl_stats_ec_bootstrap --
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def mix_scalar(x):
+    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
+
+
+def boot_indices(seed, r, n):
+    """Replicate r's item draws (docs/statistics.md): splitmix64 from
+    key = mix(mix(seed) ^ mix(2 r)), two 32-bit draws per output (upper
+    first), Lemire's multiply-and-reject below n."""
+    key = mix_scalar(mix_scalar(seed) ^ mix_scalar(2 * r))
+    threshold = ((1 << 32) - n) % n
+    m = n // 2 + 64
+    with np.errstate(over="ignore"):
+        out = splitmix64(np.uint64(key) + np.arange(m, dtype=np.uint64) * GOLDEN)
+    halves = np.empty(2 * m, dtype=np.uint64)
+    halves[0::2] = out >> np.uint64(32)
+    halves[1::2] = out & np.uint64(0xFFFFFFFF)
+    prod = halves * np.uint64(n)
+    ok = (prod & np.uint64(0xFFFFFFFF)) >= np.uint64(threshold)
+    idx = (prod >> np.uint64(32))[ok]
+    assert idx.size >= n
+    return idx[:n].astype(np.int64)
+
+
+def ec_boot(x, reps=10000, seed=1, conf=0.95):
+    """All pairwise kappas and their mean per replicate, the NumPy way: item
+    weights by bincount, weighted counts by one float32 product through
+    BLAS; percentile intervals with np.percentile."""
+    rows, n = x.shape
+    iu = np.triu_indices(rows, 1)
+    kap = np.empty((reps, iu[0].size))
+    for r in range(reps):
+        w = np.bincount(boot_indices(seed, r, n), minlength=n).astype(np.float32)
+        both = ((x * w) @ x.T).astype(np.float64)
+        right = both.diagonal().copy()
+        agree = n - right[:, None] - right[None, :] + 2.0 * both
+        p = right / n
+        c_exp = np.outer(p, p) + np.outer(1 - p, 1 - p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k = (agree / n - c_exp) / (1.0 - c_exp)
+        kap[r] = k[iu]
+    lo, hi = np.percentile(kap, [50 * (1 - conf), 50 * (1 + conf)], axis=0)
+    mlo, mhi = np.percentile(kap.mean(axis=1), [50 * (1 - conf), 50 * (1 + conf)])
+    return (lo.sum() + hi.sum() + mlo + mhi) / (2 * lo.size + 2)
+
+
 def best_of(fn, arg, reps=3):
     best, out = None, None
     for _ in range(reps):
@@ -119,8 +174,18 @@ def main():
         dt, alpha = best_of(alpha_ordinal, data)
         print("alpha coders=%d units=%d seconds=%.4f checksum=%.10f"
               % (coders, units, dt, alpha))
+    elif what == "ec_boot":
+        rows = int(sys.argv[2]) if len(sys.argv) > 4 else 50
+        n = int(sys.argv[3]) if len(sys.argv) > 4 else 10000
+        reps = int(sys.argv[4]) if len(sys.argv) > 4 else 10000
+        x = ec_data(rows, n)
+        t0 = time.perf_counter()
+        check = ec_boot(x, reps)
+        dt = time.perf_counter() - t0  # once: a run takes long enough
+        print("ec_boot rows=%d items=%d replicates=%d seconds=%.4f checksum=%.8f"
+              % (rows, n, reps, dt, check))
     else:
-        sys.exit("usage: bench_numpy.py ec|alpha [ROWS ITEMS]")
+        sys.exit("usage: bench_numpy.py ec|alpha|ec_boot [ROWS ITEMS [REPLICATES]]")
 
 
 if __name__ == "__main__":

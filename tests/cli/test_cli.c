@@ -283,6 +283,26 @@ static const char *const usage_cases[][2] = {
      "dddlab reliability: option '--json' takes no value (see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --bogus=3",
      "dddlab reliability: unknown option '--bogus' (see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --bootstrap 0",
+     "dddlab reliability: --bootstrap needs a whole number from 1 to 100000000, not '0' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --conf 1",
+     "dddlab reliability: --conf needs a number between 0 and 1, not '1' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --boot-method pairs",
+     "dddlab reliability: --boot-method must be units or hayes, not 'pairs' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --alpha-min 0.667,2",
+     "dddlab reliability: --alpha-min needs numbers from -1 to 1, not '2' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --seed -1",
+     "dddlab reliability: --seed needs a whole number from 0 to 9223372036854775807, not '-1' "
+     "(see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --seed 3",
+     "dddlab reliability: --seed, --conf, --boot-method, --alpha-min and --threads go with "
+     "--bootstrap (see 'dddlab help reliability')\n"},
+    {"reliability data/kripp.csv --json --csv",
+     "dddlab reliability: --json and --csv exclude each other (see 'dddlab help reliability')\n"},
     {"consistency", "dddlab consistency: expected a FILE (see 'dddlab help consistency')\n"},
     {"consistency data/ec_correct.csv",
      "dddlab consistency: say how to tell right from wrong: --correct-col C, or --response-col R "
@@ -314,10 +334,10 @@ static const char *const usage_cases[][2] = {
     {"binomial 5 99999999999999999999",
      "dddlab binomial: N must be a whole number >= 0, not '99999999999999999999' "
      "(see 'dddlab help binomial')\n"},
-    {"binomial -1 10", "dddlab binomial: unknown option '-1' (see 'dddlab help binomial')\n"},
-    {"binomial 5 10 --p0 1", "dddlab binomial: --p0 needs a number between 0 and 1 (exclusive), "
-                             "not '1' (see 'dddlab help binomial')\n"},
-    {"binomial 5 10 --p0 x", "dddlab binomial: --p0 needs a number between 0 and 1 (exclusive), "
+    {"binomial -1 10", "dddlab binomial: K and N must be ≥ 0, not '-1' (see 'dddlab help binomial')\n"},
+    {"binomial 5 10 --p0 1.5", "dddlab binomial: --p0 needs a number between 0 and 1 (inclusive), "
+                               "not '1.5' (see 'dddlab help binomial')\n"},
+    {"binomial 5 10 --p0 x", "dddlab binomial: --p0 needs a number between 0 and 1 (inclusive), "
                              "not 'x' (see 'dddlab help binomial')\n"},
     {"binomial 5 10 --conf 0", "dddlab binomial: --conf needs a number between 0 and 1 "
                                "(exclusive), not '0' (see 'dddlab help binomial')\n"},
@@ -476,6 +496,28 @@ static void test_json_details(void **state)
     check_number(root, "fleiss_kappa", NAN, "kripp");
     check_string(root, "fleiss_kappa_undefined_reason", "units have different numbers of ratings");
     jv_free(root);
+    /* Bootstrap: the interval holds alpha, names its seed, method and level,
+     * and is the same on one thread and on three. */
+    root = run_json("reliability data/kripp.csv --level ordinal --bootstrap 500 --seed 7 "
+                    "--threads 1 --per-coder --json");
+    jv *three = run_json("reliability data/kripp.csv --level ordinal --bootstrap 500 --seed 7 "
+                         "--threads 3 --per-coder --json");
+    const jv *lo = jv_get(root, "alpha_ci_low"), *hi = jv_get(root, "alpha_ci_high");
+    const jv *alpha = jv_get(root, "alpha");
+    assert_true(lo && hi && alpha && lo->num < alpha->num && alpha->num <= hi->num);
+    check_number(three, "alpha_ci_low", lo->num, "threads");
+    check_number(three, "alpha_ci_high", hi->num, "threads");
+    check_number(root, "bootstrap.seed", 7, "boot");
+    check_number(root, "bootstrap.conf", 0.95, "boot");
+    check_string(root, "bootstrap.method", "units");
+    check_string(root, "bootstrap.interval", "percentile");
+    check_number(root, "bootstrap.p_below.1.alpha_min", 0.8, "boot");
+    /* Krippendorff's example: without coder A (third in the file) 0.8688. */
+    check_string(root, "per_coder.2.coder", "A");
+    const jv *loo = jv_get(root, "per_coder.2.alpha_without");
+    assert_true(loo && fabs(loo->num - 0.868778) < 1e-4);
+    jv_free(three);
+    jv_free(root);
     root = run_json("binomial 107 149 --alternative greater --json");
     check_string(root, "alternative", "greater");
     check_number(root, "ci_high", 1.0, "binom");
@@ -513,28 +555,44 @@ static void test_tables(void **state)
     out = run_text("consistency data/ec_correct.csv --correct-col correct");
     assert_string_equal(
         out, "error consistency of 3 observers over 12 items (3 pairs)\n"
-             "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa\n"
-             "  p           q               12   0.5000   0.5000   0.3333   0.5000  -0.3333\n"
-             "  p           r                9   0.4444   0.4444   0.5556   0.5062   0.1000\n"
-             "  q           r                9   0.6667   0.4444   0.5556   0.4815   0.1429\n"
-             "kappa over 3 pairs: mean -0.0302, sd 0.2634, min -0.3333, max 0.1429\n");
+             "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa    k_min"
+             "    k_max   p_fisher\n"
+             "  p           q               12   0.5000   0.5000   0.3333   0.5000  -0.3333  -1.0000"
+             "   1.0000     0.5671\n"
+             "  p           r                9   0.4444   0.4444   0.5556   0.5062   0.1000  -0.8000"
+             "   1.0000     1.0000\n"
+             "  q           r                9   0.6667   0.4444   0.5556   0.4815   0.1429  -0.7143"
+             "   0.5714     1.0000\n"
+             "kappa over 3 pairs: mean -0.0302, sd 0.2634, min -0.3333, max 0.1429\n"
+             "\n"
+             "kappa when both are always right or both always wrong (c_exp = 1): missing, left out "
+             "of the mean (--ec-boundary undefined)\n");
     free(out);
     /* names in UTF-8: columns are counted in characters, not bytes */
     out = run_text("consistency data/utf8_ec.csv --correct-col correct");
     assert_string_equal(
         out,
         "error consistency of 3 observers over 3 items (3 pairs)\n"
-        "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa\n"
+        "  observer a  observer b   items       p1       p2    c_obs    c_exp    kappa    k_min"
+        "    k_max   p_fisher\n"
         "  J\xc3\xbcrgen      Zo\xc3\xab              3   0.6667   0.6667   0.3333   0.5556  "
-        "-0.5000\n"
-        "  J\xc3\xbcrgen      ab               3   0.6667   0.3333   0.6667   0.4444   0.4000\n"
-        "  Zo\xc3\xab         ab               3   0.6667   0.3333   0.0000   0.4444  -0.8000\n"
-        "kappa over 3 pairs: mean -0.3000, sd 0.6245, min -0.8000, max 0.4000\n");
+        "-0.5000  -0.5000   1.0000     1.0000\n"
+        "  J\xc3\xbcrgen      ab               3   0.6667   0.3333   0.6667   0.4444   0.4000"
+        "  -0.8000   0.4000     1.0000\n"
+        "  Zo\xc3\xab         ab               3   0.6667   0.3333   0.0000   0.4444  -0.8000"
+        "  -0.8000   0.4000     0.3333\n"
+        "kappa over 3 pairs: mean -0.3000, sd 0.6245, min -0.8000, max 0.4000\n"
+        "\n"
+             "kappa when both are always right or both always wrong (c_exp = 1): missing, left out "
+             "of the mean (--ec-boundary undefined)\n");
     free(out);
     /* one observer: said plainly, not an empty table */
     out = run_text("consistency data/ec_one.csv --correct-col correct");
     assert_string_equal(out, "error consistency of 1 observer over 2 items (0 pairs)\n"
-                             "  undefined: error consistency needs at least two observers\n");
+                             "  undefined: error consistency needs at least two observers\n"
+                             "\n"
+             "kappa when both are always right or both always wrong (c_exp = 1): missing, left out "
+             "of the mean (--ec-boundary undefined)\n");
     free(out);
     out = run_text("reliability data/utf8_two.csv --pairwise");
     assert_string_equal(out, "reliability of data/utf8_two.csv (nominal data)\n"

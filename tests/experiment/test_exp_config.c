@@ -350,7 +350,7 @@ static void test_examples(void **state)
     assert_int_equal(cfg->task, EXP_TASK_RATING);
     assert_int_equal(cfg->background.g, 255);
     assert_string_equal(cfg->text[TXT_Q3], "Is the presentation of the objects unusual in any "
-                                           "manner (orientation, location, size, viewpoint)?");
+                                           "manner (e.g. orientation, location, size, viewpoint)?");
     assert_string_equal(cfg->q3_opt[2], "Very");
     dl_exp_config_free(cfg);
 

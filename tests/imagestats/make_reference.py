@@ -38,7 +38,7 @@ def main():
         "    unsigned seed;",
         "    int size_px;",
         "    unsigned long pixel_sum, pixel_hash; /* of the image as analysed */",
-        "    double entropy_bits, dct_pct, segments, edge_strength, mean_luminance, rms_contrast;",
+        "    double entropy_bits, dct_pct, segments, sobel_mean, mean_luminance, rms_contrast;",
         "} ref_cases[] = {",
     ]
     for name, kind, w, h, seed, size in CASES:
@@ -52,7 +52,7 @@ def main():
         lines.append('    {"%s", "%s", %d, %d, %du, %d, %dul, %dul,' % (name, kind, w, h, seed, size, psum, phash))
         lines.append("     %s, %s, %s, %s, %s, %s}," % (
             num(s["local_entropy_bits"]), num(s["dct_coef_pct"]), num(s["segments"]),
-            num(s["edge_strength"]), num(s["mean_luminance"]), num(s["rms_contrast"])))
+            num(s["sobel_mean"]), num(s["mean_luminance"]), num(s["rms_contrast"])))
         print(name, s)
     lines.append("};")
     here = os.path.dirname(os.path.abspath(__file__))

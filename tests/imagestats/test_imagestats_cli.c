@@ -179,15 +179,16 @@ static void test_out_files_and_threads(void **state)
         free(x);
         free(y);
     }
-    /* The uniform images by hand: entropy 0, one DCT coefficient of 600,
-     * one segment, no edges; rows in input order. */
+    /* The uniform images by hand: entropy 0, one DCT coefficient (counted
+     * as the authors, (k - 1) / N = 0), one segment, no edges; rows in input
+     * order. */
     char *csv = slurp(in_dir("out1/imagestats.csv"));
     assert_non_null(strstr(csv, "image,width_px,height_px,local_entropy_bits,dct_coef_pct,"
-                                "segments,edge_strength,mean_luminance,rms_contrast,"
+                                "segments,sobel_mean,mean_luminance,rms_contrast,"
                                 "frac_correct,difficulty\n"
                                 "u0,30,20,0,0,1,0,0,0,0,impossible\n"
-                                "u1,30,20,0,0.1666666667,1,0,39.996,0,0.2,in-between\n"));
-    assert_non_null(strstr(csv, "\nu5,30,20,0,0.1666666667,1,0,199.98,0,1,trivial\nblocks,48,40,"));
+                                "u1,30,20,0,0,1,0,39.996,0,0.2,in-between\n"));
+    assert_non_null(strstr(csv, "\nu5,30,20,0,0,1,0,199.98,0,1,trivial\nblocks,48,40,"));
     assert_non_null(strstr(csv, ",NA,\n")); /* blocks has no difficulty */
     free(csv);
     /* Luminance is proportional to frac_correct over the six. */
@@ -210,9 +211,31 @@ static void test_json(void **state)
     run_out r = run(a);
     assert_int_equal(r.status, 0);
     assert_true(strncmp(r.out, "{\"images\":7,\"skipped\":[],\"size_px\":16,", 38) == 0);
+    /* The output names the resize and the gray image of the entropy. */
+    assert_non_null(strstr(r.out, "\"size_px\":16,\"resize_filter\":\"bilinear-aa\","
+                                  "\"entropy_gray\":\"float\","));
     assert_non_null(strstr(r.out, "\"difficulty\":null"));
     assert_non_null(strstr(r.out, "{\"name\":\"width_px\",\"n\":7,\"mean\":"));
     assert_string_equal(r.out + strlen(r.out) - 2, "}\n");
+    run_free(&r);
+    /* The table's summary line names them too, here the other choices. */
+    const char *t[] = {"stimuli",
+                       "imagestats",
+                       "--images-csv",
+                       in_dir("images.csv"),
+                       "--size",
+                       "16",
+                       "--resize-filter",
+                       "area",
+                       "--entropy-gray",
+                       "rounded",
+                       "--threads",
+                       "1",
+                       NULL};
+    r = run(t);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\n7 images (0 skipped), resized to 16 x 16 px (area), entropy "
+                                  "of the rounded gray image, 1 threads\n"));
     run_free(&r);
 }
 
@@ -228,29 +251,47 @@ static void test_corrupt_image(void **state)
     fclose(fp);
     free(png);
     write_text("bad.csv", "image,path\nu1,img/u1.png\ncut,img/cut.png\nu2,img/u2.png\n");
-    SDL_Surface *s = IMG_Load(in_dir("img/cut.png"));
-    assert_null(s);
     char want[1024];
-    snprintf(want, sizeof want, "dddlab: %s:3: %s/img/cut.png: cannot decode image (%s)\n",
-             in_dir("bad.csv"), dir, SDL_GetError());
+    snprintf(want, sizeof want,
+             "dddlab: %s:3: %s/img/cut.png: truncated PNG: the file ends inside chunk IDAT",
+             in_dir("bad.csv"), dir);
     const char *a[] = {"stimuli",         "imagestats", "--images-csv", in_dir("bad.csv"), "--out",
                        in_dir("out_bad"), NULL};
     run_out r = run(a);
     assert_int_equal(r.status, 1);
-    /* libpng prints its own line first (and LSan may add a report after). */
-    const char *ours = strstr(r.err, "dddlab: ");
-    assert_non_null(ours);
-    assert_true(strncmp(ours, want, strlen(want)) == 0);
+    /* ours is the first line: the header check runs before libpng could
+     * print (LSan may add a report after) */
+    assert_true(strncmp(r.err, want, strlen(want)) == 0);
     run_free(&r);
+    const char *ours = NULL;
     struct stat st;
     assert_int_not_equal(stat(in_dir("out_bad/imagestats.csv"), &st), 0); /* nothing written */
     const char *b[] = {"stimuli",    "imagestats", "--images-csv",     in_dir("bad.csv"),
                        "--skip-bad", "--out",      in_dir("out_skip"), NULL};
     r = run(b);
     assert_int_equal(r.status, 0);
-    snprintf(want, sizeof want, "dddlab: %s:3: skipped: %s/img/cut.png: cannot decode image (",
+    /* One line for all skipped images, the list in skipped.csv. */
+    snprintf(want, sizeof want,
+             "dddlab: skipped 1 of 3 images (missing or undecodable), listed in %s/skipped.csv\n",
+             in_dir("out_skip"));
+    ours = strstr(r.err, "dddlab: ");
+    assert_non_null(ours);
+    assert_string_equal(ours, want);
+    run_free(&r);
+    /* Without --out the line names the first one and where a list goes. */
+    const char *c[] = {"stimuli",         "imagestats", "--images-csv",
+                       in_dir("bad.csv"), "--skip-bad", NULL};
+    r = run(c);
+    assert_int_equal(r.status, 0);
+    snprintf(want, sizeof want,
+             "dddlab: skipped 1 of 3 images (missing or undecodable), the first %s:3: "
+             "%s/img/cut.png: truncated PNG: ",
              in_dir("bad.csv"), dir);
-    assert_non_null(strstr(r.err, want));
+    ours = strstr(r.err, "dddlab: ");
+    assert_non_null(ours);
+    assert_true(strncmp(ours, want, strlen(want)) == 0);
+    assert_non_null(strstr(ours, "; --out DIR lists them in DIR/skipped.csv\n"));
+    assert_null(strstr(ours + 1, "dddlab: "));
     run_free(&r);
     char *csv = slurp(in_dir("out_skip/imagestats.csv"));
     assert_non_null(strstr(csv, "\nu1,"));
@@ -264,8 +305,8 @@ static void test_corrupt_image(void **state)
 /* Two models, two epochs. Epoch 1: a right on u0..u2, b on u0, u1 -> all
  * right {u0, u1}, TPa 2/3; epoch 2: both right on u0..u5, TPa 1. blocks is
  * never right: impossible; the u images trivial (2 of 2 in the last epoch).
- * u0 is black (DCT percentage 0), so the mean DCT percentage of the all-right
- * images is (0 + 1/6) / 2 in epoch 1 and 5/6 / 6 in epoch 2. */
+ * The u images are uniform, so their DCT percentage is 0 ((k - 1) / N with
+ * k = 1, the DC coefficient). */
 static void test_results_with_epochs(void **state)
 {
     (void)state;
@@ -292,13 +333,13 @@ static void test_results_with_epochs(void **state)
     char *csv = slurp(in_dir("out_res/epochs.csv"));
     assert_non_null(csv);
     assert_non_null(strstr(csv, "epoch,tpa,all_right,width_px,height_px,local_entropy_bits,"
-                                "dct_coef_pct,segments,edge_strength,mean_luminance,"
+                                "dct_coef_pct,segments,sobel_mean,mean_luminance,"
                                 "rms_contrast\n"
-                                "1,0.6666666667,2,30,20,0,0.08333333333,1,0,19.998,0\n"
-                                "2,1,6,30,20,0,0.1388888889,1,0,99.99,0\n"));
+                                "1,0.6666666667,2,30,20,0,0,1,0,19.998,0\n"
+                                "2,1,6,30,20,0,0,1,0,99.99,0\n"));
     free(csv);
     csv = slurp(in_dir("out_res/imagestats.csv"));
-    assert_non_null(strstr(csv, "\nu5,30,20,0,0.1666666667,1,0,199.98,0,1,trivial\n"));
+    assert_non_null(strstr(csv, "\nu5,30,20,0,0,1,0,199.98,0,1,trivial\n"));
     assert_non_null(strstr(csv, ",0,impossible\n"));
     free(csv);
     const char *c[] = {"stimuli", "imagestats", "--images-csv", in_dir("images.csv"), "--near",
@@ -381,6 +422,22 @@ static void test_usage_errors(void **state)
                        "x",       NULL};
     r = run(b);
     assert_int_equal(r.status, 2);
+    run_free(&r);
+    const char *b2[] = {"stimuli", "imagestats", "--images-csv",    in_dir("images.csv"),
+                        "--size",  "8",          "--resize-filter", "bicubic",
+                        NULL};
+    r = run(b2);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "dddlab stimuli imagestats: --resize-filter expects bilinear-aa or "
+                               "area, not 'bicubic' (see 'dddlab help stimuli imagestats')\n");
+    run_free(&r);
+    const char *b3[] = {
+        "stimuli", "imagestats", "--images-csv", in_dir("images.csv"), "--resize-filter",
+        "area",    NULL};
+    r = run(b3);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "dddlab stimuli imagestats: --resize-filter needs --size "
+                               "(see 'dddlab help stimuli imagestats')\n");
     run_free(&r);
     const char *c[] = {"stimuli",
                        "imagestats",

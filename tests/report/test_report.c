@@ -508,7 +508,9 @@ static void test_one_observer(void **state)
     char *json = rt_json(r);
     assert_non_null(strstr(json, "\"error_consistency\":{\"matrix\":[[1]],\"pairs\":0,"
                                  "\"undefined_pairs\":0,\"mean\":null,\"sd\":null,\"min\":null,"
-                                 "\"max\":null,\"why\":\"needs at least two observers\"}"));
+                                 "\"max\":null,\"undefined_expected_agreement_1\":0,"
+                                 "\"ec_boundary\":\"undefined\",\"bootstrap\":null,"
+                                 "\"why\":\"needs at least two observers\"}"));
     assert_non_null(strstr(json, "\"task\":\"trials\""));
     free(json);
     char *text = rt_text(r);

@@ -341,6 +341,53 @@ static void test_build_manifest_full_disk(void **state)
     free(demo), free(results), free(root), free(db), free(mnt), free(manifest);
 }
 
+/* The results options: listed by every reading command's --help, parsed by
+ * one parser, warnings printed by the CLI (the library only collects them). */
+static void test_results_options_cli(void **state)
+{
+    char *dir = *state;
+    static const char *const cmds[] = {"analyse", "build", "imagestats"};
+    static const char *const opts[] = {"--format F",    "--model-col C",      "--image-col C",
+                                       "--label-col C", "--prediction-col C", "--correct-col C",
+                                       "--epoch-col C", "--image-regex RE",   "--top-k K",
+                                       "--labels FILE", "--image-list FILE"};
+    for (size_t c = 0; c < 3; c++) {
+        run r = dddlab(dir, "stimuli", cmds[c], "--help", NULL);
+        assert_int_equal(r.status, 0);
+        for (size_t o = 0; o < sizeof opts / sizeof *opts; o++)
+            if (!strstr(r.out, opts[o]))
+                fail_msg("'stimuli %s --help' does not list %s", cmds[c], opts[o]);
+        run_free(&r);
+    }
+    char *p = th_write(dir, "r.csv",
+                       "net,file,truth,guess\na,x,65,65.0\na,y,3,3\nb,x,65,dog\nb,y,3,cat\n");
+    run r = dddlab(dir, "stimuli", "analyse", "r.csv", "--model-col", "net", "--image-col", "file",
+                   "--label-col", "truth", "--prediction-col", "guess", "--json", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"model_accuracy\":[{\"model\":\"a\",\"accuracy\":1}"));
+    assert_string_equal(r.err, "dddlab: warning: r.csv: model 'b': accuracy 0; its predictions "
+                               "share no value with the labels (prediction 'dog', label '65', "
+                               "...): wrong column?\n");
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "analyse", "r.csv", "--format", "parquet", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "dddlab stimuli analyse: --format must be auto, long, wide, "
+                               "counts, mvh, timm or npy, not 'parquet' (see 'dddlab help "
+                               "stimuli analyse')\n");
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "build", "r.csv", "--top-k", "0", NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "dddlab stimuli build: --top-k expects a whole number from 1 to "
+                               "1000, not '0' (see 'dddlab help stimuli build')\n");
+    run_free(&r);
+    r = dddlab(dir, "stimuli", "analyse", "r.csv", "--model-col", "net", "--image-regex", "(",
+               NULL);
+    assert_int_equal(r.status, 1);
+    assert_memory_equal(r.err, "dddlab: --image-regex '(': ", 26);
+    run_free(&r);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_analyse_out_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_check_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_build_manifest_full_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_results_options_cli, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -314,8 +314,8 @@ static void test_errors_wide_counts(void **state)
                  "1: no model columns besides 'image' in a wide results file");
     expect_error(f, "picture,m1\nx,1\n", NULL,
                  "1: cannot tell the format from the header (expected model,image,correct | "
-                 "model,image,label,prediction | image,<model>,... | image,n_correct,n_models); "
-                 "see --format");
+                 "model,image,label,prediction | image,<model>,... | image,n_correct,n_models | "
+                 "subj,...,imagename | filename,index); see --format");
     expect_error(f, "image,n_correct,n_models,score\nx,1,2,3\n", NULL,
                  "1: unknown column 'score' in a counts results file (allowed: image, n_correct, "
                  "n_models, path, class, superclass, label_error, wnid, label)");

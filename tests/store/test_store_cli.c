@@ -204,7 +204,7 @@ static void test_db_check(void **state)
                         "\"foreign_keys_ok\":true,\"schema_version\":2,"
                         "\"program_schema_version\":2,\"journal_mode\":\"wal\",\"counts\":{"
                         "\"sets\":1,\"images\":6,\"observers\":1,\"sessions\":2,\"trials\":4,");
-    has(f->stdout_text, "\"running\":1,\"completed\":1,\"aborted\":0,\"crashed\":0}}");
+    has(f->stdout_text, "\"running\":1,\"completed\":1,\"aborted\":0,\"crashed\":0},\"orphan_rows\":0,\"orphans\":\"\"}");
     /* A newer schema: reported, exit 1 with the versions named. */
     char path[400];
     snprintf(path, sizeof path, "%s/new.sqlite", f->dir);

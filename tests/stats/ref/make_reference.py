@@ -73,7 +73,9 @@ def ec_ref(a, b):
     p1, p2 = a.mean(), b.mean()
     c_obs = np.mean(a == b)
     c_exp = p1 * p2 + (1 - p1) * (1 - p2)
-    if c_obs == 1:
+    if c_exp == 1:  # both always right or both always wrong: 0/0, missing
+        kappa = float("nan")
+    elif c_obs == 1:
         kappa = 1.0
     elif (p1 == 1) != (p2 == 1):
         kappa = 0.0

@@ -1,0 +1,65 @@
+/* cmd_ec_opts.c — the options of error consistency's uncertainty, parsed in
+ * one place for `consistency` and `analyse`. */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "cmd_stats.h"
+
+/* Largest bootstrap a command accepts: 10^7 replicates of one pair already
+ * take 80 MB. */
+#define MAX_REPLICATES 10000000L
+
+static int whole(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
+{
+    if (dl_parse_long(s, out) != 0 || *out < lo || *out > hi)
+        return cli_usage(cmd, "%s needs a whole number from %ld to %ld, not '%s'", opt, lo, hi, s);
+    return 0;
+}
+
+int cli_ec_option(const char *cmd, int c, const char *arg, dl_ec_boot_opts *boot,
+                  dl_ec_boundary *boundary)
+{
+    long v;
+    double d;
+    int rc = 0;
+    switch (c) {
+    case 'B':
+        if ((rc = whole(cmd, "--bootstrap", arg, 1, MAX_REPLICATES, &v)) == 0)
+            boot->replicates = (size_t)v;
+        return rc;
+    case 'S':
+        if ((rc = whole(cmd, "--seed", arg, 0, LONG_MAX, &v)) == 0)
+            boot->seed = (uint64_t)v;
+        return rc;
+    case 'C':
+        if (dl_parse_double(arg, &d) != 0 || !(d > 0 && d < 1))
+            return cli_usage(cmd, "--conf needs a number between 0 and 1 (exclusive), not '%s'",
+                             arg);
+        boot->conf_level = d;
+        return 0;
+    case 'R':
+        boot->resample_observers = 1;
+        return 0;
+    case 'T':
+        if ((rc = whole(cmd, "--threads", arg, 1, 256, &v)) == 0)
+            boot->threads = (int)v;
+        return rc;
+    case 'E': {
+        int b = dl_stats_ec_boundary_parse(arg);
+        if (b < 0)
+            return cli_usage(cmd, "--ec-boundary must be undefined or one, not '%s'", arg);
+        *boundary = (dl_ec_boundary)b;
+        boot->boundary = (dl_ec_boundary)b;
+        return 0;
+    }
+    default:
+        return cli_usage(cmd, "internal: unknown error-consistency option");
+    }
+}
+
+const char *cli_ec_boundary_text(dl_ec_boundary b)
+{
+    return b == DL_EC_BOUNDARY_ONE ? "1 (--ec-boundary one, the older convention)"
+                                   : "missing, left out of the mean (--ec-boundary undefined)";
+}
