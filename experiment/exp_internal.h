@@ -319,15 +319,17 @@ double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_lef
                          const SDL_Rect *rrect);
 /* Where the rating screen's buttons are (drawable px). */
 typedef struct exp_sim_buttons {
-    int nopt[3];
-    SDL_Rect option[3][10];
+    int nq;                              /* questions on the screen */
+    int nopt[EXP_MAX_QUESTIONS];         /* 10 for a count */
+    int key[EXP_MAX_QUESTIONS][10];      /* the digit that selects each option */
+    SDL_Rect option[EXP_MAX_QUESTIONS][10];
     SDL_Rect confirm;
 } exp_sim_buttons;
-/* Rating: three answers typed as digits, each followed by Enter, or (with
- * the mouse probability) clicked, then the confirm button; rt[3] get the
- * intended times from onset of each answer. */
+/* Rating: one answer per question typed as its digit, each followed by
+ * Enter, or (with the mouse probability) clicked, then the confirm button;
+ * rt_ms[q] get the intended times from onset of each answer. */
 void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
-                         const exp_sim_buttons *b, double rt_ms[3]);
+                         const exp_sim_buttons *b, double rt_ms[EXP_MAX_QUESTIONS]);
 /* 1 when the observer should quit (Escape, then the quit key) at main trial k. */
 int exp_sim_quit_at(const exp_sim *sim, size_t main_done);
 /* Press the pause key after onset, and quit on the pause screen that follows. */

@@ -382,32 +382,42 @@ double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_lef
 }
 
 /* Answers a rater would typically give for each difficulty; with
- * probability 1 - accuracy an answer is drawn at random instead. */
-static void typical(exp_sim *sim, const char *difficulty, int q2n, int q3n, int a[3])
+ * probability 1 - accuracy an answer is drawn at random instead. The paper's
+ * three questions come first (q1 a count, q2 "main category", q3 "unusual");
+ * further questions follow the difficulty like q2 (a count like q1). The
+ * draws for the first three are the same whatever follows. */
+static void typical(exp_sim *sim, const char *difficulty, const exp_sim_buttons *b,
+                    int a[EXP_MAX_QUESTIONS])
 {
     int hard = difficulty && strcmp(difficulty, "impossible") == 0;
     int mid = difficulty && strcmp(difficulty, "in-between") == 0;
     int u = (int)gsl_rng_uniform_int(sim->rng, 2);
-    a[0] = hard ? 3 + u : mid ? 2 + u : 1 + u;
-    a[1] = hard ? 0 : mid ? q2n / 2 : q2n - 1;
-    a[2] = hard ? q3n - 1 - u : mid ? u : 0;
-    if (gsl_rng_uniform(sim->rng) >= sim->accuracy) {
-        a[0] = (int)gsl_rng_uniform_int(sim->rng, 10);
-        a[1] = (int)gsl_rng_uniform_int(sim->rng, (unsigned long)q2n);
-        a[2] = (int)gsl_rng_uniform_int(sim->rng, (unsigned long)q3n);
+    for (int q = 0; q < b->nq; q++) {
+        int n = b->nopt[q], count = n == 10 && b->key[q][0] == 0;
+        if (count)
+            a[q] = hard ? 3 + u : mid ? 2 + u : 1 + u;
+        else if (q == 2)
+            a[q] = hard ? n - 1 - u : mid ? u : 0;
+        else
+            a[q] = hard ? 0 : mid ? n / 2 : n - 1;
+        if (a[q] >= n)
+            a[q] = n - 1;
     }
+    if (gsl_rng_uniform(sim->rng) >= sim->accuracy)
+        for (int q = 0; q < b->nq; q++)
+            a[q] = (int)gsl_rng_uniform_int(sim->rng, (unsigned long)b->nopt[q]);
 }
 
 void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
-                         const exp_sim_buttons *b, double rt_ms[3])
+                         const exp_sim_buttons *b, double rt_ms[EXP_MAX_QUESTIONS])
 {
-    int a[3];
-    typical(sim, difficulty, b->nopt[1], b->nopt[2], a);
+    int a[EXP_MAX_QUESTIONS];
+    typical(sim, difficulty, b, a);
     int click = sim->mouse > 0 && gsl_rng_uniform(sim->rng) < sim->mouse;
     double t = 0;
     if (sim->anticipate_ms >= 0) /* a digit that must not count */
         exp_sim_plan_key(sim, exp_add_ms(onset, sim->anticipate_ms), SDLK_9);
-    for (int q = 0; q < 3; q++) {
+    for (int q = 0; q < b->nq; q++) {
         t += draw_rt(sim);
         if (q == 0 && t < sim->min_rt_ms)
             t += sim->min_rt_ms; /* the first answer after the anticipation window */
@@ -416,13 +426,13 @@ void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
         const SDL_Rect *r = &b->option[q][a[q]];
         if (click)
             plan_click(sim, due, r->x + r->w / 2, r->y + r->h / 2);
-        else /* Q1 is the count itself; Q2 and Q3 options are keys 1, 2, 3 ... */
-            exp_sim_plan_key(sim, due, SDLK_0 + (q == 0 ? a[0] : a[q] + 1));
+        else /* the digit shown on the button: a count is its own key */
+            exp_sim_plan_key(sim, due, SDLK_0 + b->key[q][a[q]]);
         t += sim->confirm_ms;
         due = exp_add_ms(onset, t);
         if (!click)
             exp_sim_plan_key(sim, due, SDLK_RETURN);
-        else if (q == 2)
+        else if (q == b->nq - 1)
             plan_click(sim, due, b->confirm.x + b->confirm.w / 2, b->confirm.y + b->confirm.h / 2);
     }
 }

@@ -43,28 +43,30 @@ typedef struct rating_state {
 
 /* ---- the questions -------------------------------------------------------------------------- */
 
+/* The questions the experiment file defines ([questions], [text]; the
+ * paper's three by default): a count is answered 0-9, its digit its own key;
+ * labelled answers are keyed 1, 2, 3 ... from the left. */
 void exp_rating_default_form(const dl_exp_config *c, exp_rating_form *f)
 {
     static const char *const digits[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     memset(f, 0, sizeof *f);
-    f->nq = 3;
-    f->text[0] = c->text[TXT_Q1];
-    f->text[1] = c->text[TXT_Q2];
-    f->text[2] = c->text[TXT_Q3];
-    f->nopt[0] = 10;
-    f->nopt[1] = c->q2_nopt;
-    f->nopt[2] = c->q3_nopt;
-    for (int k = 0; k < 10; k++) {
-        f->label[0][k] = digits[k]; /* the count is its own key */
-        f->key[0][k] = k;
-    }
-    for (int k = 0; k < c->q2_nopt; k++) {
-        f->label[1][k] = c->q2_opt[k];
-        f->key[1][k] = k + 1;
-    }
-    for (int k = 0; k < c->q3_nopt; k++) {
-        f->label[2][k] = c->q3_opt[k];
-        f->key[2][k] = k + 1;
+    f->nq = c->nquestions < EXP_MAX_QUESTIONS ? c->nquestions : EXP_MAX_QUESTIONS;
+    for (int q = 0; q < f->nq; q++) {
+        const exp_question *d = &c->question[q];
+        f->text[q] = d->text;
+        if (d->type == EXP_Q_COUNT) {
+            f->nopt[q] = 10;
+            for (int k = 0; k < 10; k++) {
+                f->label[q][k] = digits[k];
+                f->key[q][k] = k;
+            }
+            continue;
+        }
+        f->nopt[q] = d->nopt;
+        for (int k = 0; k < d->nopt; k++) {
+            f->label[q][k] = d->opt[k];
+            f->key[q][k] = k + 1;
+        }
     }
 }
 
@@ -266,10 +268,13 @@ static int place(exp_run *rc, rating_ui *ui, const rating_geom *g)
 static void sim_buttons(rating_ui *ui)
 {
     memset(&ui->sim, 0, sizeof ui->sim);
-    for (int q = 0; q < ui->form->nq && q < 3; q++) {
+    ui->sim.nq = ui->form->nq;
+    for (int q = 0; q < ui->form->nq; q++) {
         ui->sim.nopt[q] = ui->form->nopt[q];
-        for (int k = 0; k < ui->form->nopt[q]; k++)
+        for (int k = 0; k < ui->form->nopt[q]; k++) {
             ui->sim.option[q][k] = ui->button[q][k];
+            ui->sim.key[q][k] = ui->form->key[q][k];
+        }
     }
     ui->sim.confirm = ui->confirm_rect;
 }
@@ -680,17 +685,6 @@ static int run_rating(exp_run *rc, dl_error *err)
     return r;
 }
 
-static int check(const dl_exp_config *cfg, dl_error *err)
-{
-    if (!exp_questions_standard(cfg))
-        return dl_fail(err, DL_EINVAL,
-                       "%s: the rating screen does not show these questions yet: it shows three, "
-                       "q1 a count and q2 and q3 with labels (their texts, labels and levels may "
-                       "be changed)",
-                       cfg->path);
-    return 0;
-}
-
 /* One image; the questions go below it. */
 static void item_size(exp_run *rc, int item, int *w, int *h)
 {
@@ -711,7 +705,7 @@ const exp_task exp_task_rating_def = {
     .id = EXP_TASK_RATING,
     .name = "rating",
     .has_sides = 0,
-    .check = check,
+    .check = NULL,
     .item_size = item_size,
     .session_json = session_json,
     .run = run_rating,

@@ -622,6 +622,47 @@ static void test_missed_deadlines_told(void **state)
     fx_teardown(&f);
 }
 
+/* Rating questions from the experiment file: four of different types shown,
+ * answered by the simulated observer and stored one row each under their
+ * keys, the definitions with the session. */
+static void test_four_questions(void **state)
+{
+    (void)state;
+    fx f;
+    fx_opts o = {"rating", "q4", 3, 0, 32, 24, 0};
+    assert_int_equal(fx_setup(&f, &o), 0);
+    assert_int_equal(fx_ini(&f, "rating", "q4",
+                            "[procedure]\niti_ms = 50\ncountdown_s = 0\nscreen_min_ms = 20\n"
+                            "[display]\nrefresh_frames = 10\n[questions]\ncount = 4\n"
+                            "q2 = unordered nominal\nq3 = ordered ordinal\nq4 = count ratio\n"
+                            "[text]\nq2 = Which kind of thing is it?\n"
+                            "q2_options = Animal, Object, Scene, Food\nq4 = How many dogs?\n"),
+                     0);
+    char err[2048];
+    assert_int_equal(run(&f, "R4", "accuracy=1,rt=fixed:150,screen_ms=30,seed=1", NULL, NULL, err,
+                         sizeof err),
+                     0);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM ratings"), 3);
+    assert_int_equal(q_int(&f, "SELECT count(DISTINCT question) FROM answers"), 4);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM answers WHERE value IS NOT NULL AND"
+                               " rt_ms > 0 AND device = 'keyboard'"),
+                     12);
+    /* q2 has four labels (0..3), q4 is a count (0..9); the ratings table keeps
+     * q1..q3 as before */
+    assert_int_equal(q_int(&f, "SELECT max(value) <= 3 FROM answers WHERE question = 'q2'"), 1);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM answers a JOIN ratings r USING"
+                               " (session_id, idx) WHERE a.question = 'q2' AND a.value = r.q2"),
+                     3);
+    char json[2048];
+    q_text(&f, "SELECT questions_json FROM sessions", json, sizeof json);
+    assert_non_null(strstr(json, "{\"key\":\"q2\",\"text\":\"Which kind of thing is it?\","
+                                 "\"type\":\"unordered\",\"level\":\"nominal\",\"options\":"
+                                 "[\"Animal\",\"Object\",\"Scene\",\"Food\"]}"));
+    assert_non_null(strstr(json, "{\"key\":\"q4\",\"text\":\"How many dogs?\",\"type\":"
+                                 "\"count\",\"level\":\"ratio\",\"options\":[]}"));
+    fx_teardown(&f);
+}
+
 int main(void)
 {
     if (!getenv("DL_BINARY") || !getenv("DISPLAY")) {
@@ -640,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_anticipation_and_devices),
         cmocka_unit_test(test_counterbalanced_sides),
         cmocka_unit_test(test_missed_deadlines_told),
+        cmocka_unit_test(test_four_questions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

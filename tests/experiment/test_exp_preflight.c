@@ -89,20 +89,6 @@ static void test_key_clash(void **state)
     expect(f, NULL, 1, want);
 }
 
-/* Questions the rating screen cannot show yet are refused before a window. */
-static void test_rating_questions_not_shown(void **state)
-{
-    fx *f = *state;
-    char want[1024];
-    fx_ini(f, "rating", "set1", "[questions]\ncount = 2\n");
-    snprintf(want, sizeof want,
-             "dddlab: %s: the rating screen does not show these questions yet: it shows three, "
-             "q1 a count and q2 and q3 with labels (their texts, labels and levels may be "
-             "changed)\n",
-             f->ini);
-    expect(f, NULL, 1, want);
-}
-
 static void test_bad_experiment_file(void **state)
 {
     fx *f = *state;
@@ -250,7 +236,6 @@ int main(void)
         cmocka_unit_test(test_unknown_set),
         cmocka_unit_test(test_task_mismatch),
         cmocka_unit_test(test_key_clash),
-        cmocka_unit_test(test_rating_questions_not_shown),
         cmocka_unit_test(test_bad_experiment_file),
         cmocka_unit_test(test_missing_image),
         cmocka_unit_test(test_changed_image),
