@@ -60,13 +60,20 @@ void dl_report_columns_default(dl_report_columns *c);
 dl_report *dl_report_new(void);    /* NULL when out of memory */
 void dl_report_free(dl_report *r); /* accepts NULL */
 
+/* Flags of dl_report_load_store. */
+enum {
+    DL_REPORT_INCLUDE_INCOMPLETE = 1, /* running, aborted and crashed sessions too */
+    DL_REPORT_INCLUDE_SIMULATED = 2   /* sessions a simulated observer answered too */
+};
+
 /* Load the trials or ratings of sessions on set_name (NULL = every set) from
- * the database at db_path (opened read-only). Completed sessions only unless
- * include_incomplete; practice items are left out. Fails with a clear
- * message when nothing is left, and when the database holds both 2AFC and
- * rating sessions but no set was named. */
-int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name,
-                         int include_incomplete, dl_error *err);
+ * the database at db_path (opened read-only). Completed sessions of real
+ * observers only unless flags say otherwise (a note says how many were left
+ * out); practice items are left out. Fails with a clear message when
+ * nothing is left, and when the database holds both 2AFC and rating
+ * sessions but no set was named. */
+int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name, int flags,
+                         dl_error *err);
 
 /* Load a long CSV of ratings (one row per observer and item) or of trials
  * (one row per trial). May be called for several files of the same kind

@@ -9,17 +9,26 @@
 
 typedef struct store_ctx {
     dl_report *r;
-    int include_incomplete;
+    int include_incomplete, include_simulated;
     size_t kept, incomplete, practice;
     size_t nsessions;
-    char last_session[37];
+    size_t simulated_sessions; /* left out */
+    char last_session[37], last_simulated[37];
 } store_ctx;
 
 /* Whether a row counts; also keeps the tallies for the messages. */
-static int take(store_ctx *c, int practice, const char *status, const char *uuid)
+static int take(store_ctx *c, int practice, const char *status, const char *uuid, int simulated)
 {
     if (practice) {
         c->practice++;
+        return 0;
+    }
+    /* A simulated observer is not an observer: left out unless asked for. */
+    if (simulated && !c->include_simulated) {
+        if (strcmp(uuid, c->last_simulated) != 0) {
+            c->simulated_sessions++;
+            snprintf(c->last_simulated, sizeof c->last_simulated, "%s", uuid);
+        }
         return 0;
     }
     if (!c->include_incomplete && strcmp(status, "completed") != 0) {
@@ -37,7 +46,7 @@ static int take(store_ctx *c, int practice, const char *status, const char *uuid
 static int on_trial(void *ctx, const dl_trial_view *t)
 {
     store_ctx *c = ctx;
-    if (!take(c, t->practice, t->session_status, t->session_uuid))
+    if (!take(c, t->practice, t->session_status, t->session_uuid, t->session_simulated))
         return 0;
     /* The item of a 2AFC trial is its pair; the same pair in two sets is the
      * same item. */
@@ -56,7 +65,7 @@ static int on_trial(void *ctx, const dl_trial_view *t)
 static int on_rating(void *ctx, const dl_rating_view *v)
 {
     store_ctx *c = ctx;
-    if (!take(c, v->practice, v->session_status, v->session_uuid))
+    if (!take(c, v->practice, v->session_status, v->session_uuid, v->session_simulated))
         return 0;
     char key[1024];
     if (v->image)
@@ -88,6 +97,12 @@ static int nothing_left(const dl_report *r, const char *db, const char *set, con
     if (set)
         snprintf(where, sizeof where, " on set '%s'", set);
     size_t incomplete = t->incomplete + g->incomplete;
+    size_t simulated = t->simulated_sessions + g->simulated_sessions;
+    if (simulated && !incomplete)
+        return dl_fail(err, DL_EINVAL,
+                       "%s: no sessions of real observers%s (%zu simulated sessions left out; "
+                       "add --include-simulated to analyse them)",
+                       db, where, simulated);
     if (incomplete)
         return dl_fail(err, DL_EINVAL,
                        "%s: no completed sessions%s (%zu responses are in "
@@ -98,14 +113,17 @@ static int nothing_left(const dl_report *r, const char *db, const char *set, con
     return dl_fail(err, DL_EINVAL, "%s: no trials or ratings%s to analyse", db, where);
 }
 
-int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name,
-                         int include_incomplete, dl_error *err)
+int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name, int flags,
+                         dl_error *err)
 {
+    int include_incomplete = (flags & DL_REPORT_INCLUDE_INCOMPLETE) != 0;
     if (r->ntrials || r->nratings)
         return dl_fail(err, DL_EINVAL, "%s: the report already holds responses", db_path);
     dl_store *st = NULL;
     dl_stim_set *set = NULL;
-    store_ctx t = {.r = r, .include_incomplete = include_incomplete};
+    store_ctx t = {.r = r,
+                   .include_incomplete = include_incomplete,
+                   .include_simulated = (flags & DL_REPORT_INCLUDE_SIMULATED) != 0};
     store_ctx g = t;
     int rc = dl_store_open(db_path, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, err);
     if (rc)
@@ -140,6 +158,10 @@ int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name
                      "%zu responses of incomplete sessions left out "
                      "(--include-incomplete adds them)",
                      t.incomplete + g.incomplete);
+    if (!rc && (t.simulated_sessions || g.simulated_sessions))
+        rc = rp_note(r, "%zu simulated session%s left out (--include-simulated adds them)",
+                     t.simulated_sessions + g.simulated_sessions,
+                     t.simulated_sessions + g.simulated_sessions == 1 ? "" : "s");
     if (!rc && (t.practice || g.practice))
         rc = rp_note(r, "%zu practice responses left out", t.practice + g.practice);
 done:

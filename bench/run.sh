@@ -22,5 +22,6 @@ section "store: trial logging latency (issue 3)"; "$build/bench/store/bench_stor
 section "stimuli analyse vs pandas (issue 4)";  bash "$here/stimuli/run.sh" "$build"
 section "reading 10,000 x 50,000 results vs pandas (issue 14)"; bash "$here/stimuli/run_scale.sh" "$build"
 section "runner under Xvfb (issue 5)";          sh "$here/experiment/run.sh" "$build"
+section "runner under a CPU hog (issue 11)";    sh "$here/experiment/load.sh" "$build"
 section "analyse at scale (issue 6)";           "$build/bench/report/bench_report" 100 10000 "$tmp"
 section "image statistics vs NumPy/SciPy (issue 8)"; bash "$here/imagestats/run.sh" "$build"

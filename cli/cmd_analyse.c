@@ -14,7 +14,7 @@ typedef struct args {
     const char *db, *set, *ddd, *out, *exclude_items;
     const char *ratings[MAX_LIST], *trials[MAX_LIST], *exclude_obs[MAX_LIST];
     size_t nratings, ntrials, nexclude_obs;
-    int include_incomplete, json, exclude_label_errors, balance, seed_given;
+    int include_incomplete, include_simulated, json, exclude_label_errors, balance, seed_given;
     unsigned long long seed;
     double chance;
     int chance_given;
@@ -53,6 +53,7 @@ enum {
     O_BALANCE,
     O_SEED,
     O_CHANCE,
+    O_SIMULATED,
     O_BOOTSTRAP,
     O_CONF,
     O_RESAMPLE_OBS,
@@ -64,6 +65,7 @@ enum {
 static const struct option options[] = {{"db", required_argument, 0, O_DB},
                                         {"set", required_argument, 0, O_SET},
                                         {"include-incomplete", no_argument, 0, O_INCOMPLETE},
+                                        {"include-simulated", no_argument, 0, O_SIMULATED},
                                         {"ratings", required_argument, 0, O_RATINGS},
                                         {"trials", required_argument, 0, O_TRIALS},
                                         {"ddd", required_argument, 0, O_DDD},
@@ -111,6 +113,7 @@ void help_analyse(FILE *out)
             "sources (one of the first three; --ddd alone or beside one):\n"
             "  --db P [--set NAME]     sessions in the store (completed ones)\n"
             "  --include-incomplete    add running, aborted and crashed sessions\n"
+            "  --include-simulated     add sessions a simulated observer answered\n"
             "  --ratings FILE.csv      long CSV, one row per observer and item (repeatable)\n"
             "  --trials FILE.csv|DIR   long CSV, one row per trial (repeatable; a folder\n"
             "                          means every *.csv in it)\n"
@@ -276,6 +279,9 @@ static int parse(int argc, char **argv, args *a)
         case O_INCOMPLETE:
             a->include_incomplete = 1;
             break;
+        case O_SIMULATED:
+            a->include_simulated = 1;
+            break;
         case O_RATINGS:
             rc = push(a->ratings, &a->nratings, optarg);
             break;
@@ -339,8 +345,9 @@ static int check(const args *a)
         return cli_usage("analyse", "no source: give --db, --ratings, --trials or --ddd");
     if (sources > 1)
         return cli_usage("analyse", "give only one of --db, --ratings and --trials");
-    if ((a->set || a->include_incomplete) && !a->db)
-        return cli_usage("analyse", "--set and --include-incomplete go with --db");
+    if ((a->set || a->include_incomplete || a->include_simulated) && !a->db)
+        return cli_usage("analyse", "--set, --include-incomplete and --include-simulated go "
+                                    "with --db");
     if (a->seed_given && !a->balance && !a->ec_boot.replicates)
         return cli_usage("analyse", "--seed goes with --balance-classes or --bootstrap");
     if (a->db && (a->cols.item_regex || a->cols.exclude))
@@ -402,7 +409,10 @@ static int load(dl_report *r, const args *a, dl_error *err)
 {
     int rc = 0;
     if (a->db)
-        rc = dl_report_load_store(r, a->db, a->set, a->include_incomplete, err);
+        rc = dl_report_load_store(r, a->db, a->set,
+                                  (a->include_incomplete ? DL_REPORT_INCLUDE_INCOMPLETE : 0) |
+                                      (a->include_simulated ? DL_REPORT_INCLUDE_SIMULATED : 0),
+                                  err);
     for (size_t i = 0; !rc && i < a->nratings; i++)
         rc = dl_report_load_ratings_csv(r, a->ratings[i], &a->cols, err);
     for (size_t i = 0; !rc && i < a->ntrials; i++) {

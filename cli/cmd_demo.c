@@ -332,10 +332,11 @@ int cmd_demo(int argc, char **argv)
     if (join(rating_report, sizeof rating_report, report, "ratings"))
         return cli_usage("demo", "the --out folder name is too long");
     char *json = o.json ? "--json" : NULL;
-    char *s5a[] = {"analyse", "--db", db, "--set", "demo-2afc", "--ddd", ddd, "--out", report,
-                   json, NULL};
-    char *s5b[] = {"analyse", "--db", db, "--set", "demo-rating", "--out", rating_report, json,
-                   NULL};
+    /* The demo's observers are simulated: analyse them as observers. */
+    char *s5a[] = {"analyse", "--db", db,     "--set", "demo-2afc", "--include-simulated",
+                   "--ddd",   ddd,    "--out", report, json,        NULL};
+    char *s5b[] = {"analyse", "--db", db,           "--set", "demo-rating", "--include-simulated",
+                   "--out",   rating_report, json, NULL};
     if (run_self(s5a) || run_self(s5b))
         return DL_EXIT_FAIL;
     fprintf(stderr,

@@ -9,7 +9,9 @@
 void help_run(FILE *out)
 {
     fprintf(out,
-            "usage: dddlab run --db FILE --experiment FILE.ini [--observer CODE] [--resume]\n"
+            "usage: dddlab run --db FILE --experiment FILE.ini [--observer CODE]\n"
+            "                  [--resume | --new-session] [--allow-changed-experiment]\n"
+            "                  [--age N] [--gender TEXT] [--handedness TEXT]\n"
             "                  [--windowed] [--display N] [--simulate SPEC]\n"
             "                  [--screenshots DIR] [--json]\n\n"
             "Run a session of the 2AFC or the rating task, fullscreen, and log every answer\n"
@@ -22,18 +24,26 @@ void help_run(FILE *out)
             "                       screen asks for it (and offers to resume)\n"
             "  --resume             continue the observer's unfinished session on this set\n"
             "                       at the next unanswered trial, in the same order\n"
+            "  --new-session        start a new session although the observer has an\n"
+            "                       unfinished one on this set (without it, that is an error)\n"
+            "  --allow-changed-experiment\n"
+            "                       resume although the experiment file changed since the\n"
+            "                       session ran; the new file is recorded with the run\n"
+            "  --age N, --gender TEXT (or --sex), --handedness TEXT\n"
+            "                       the observer's details, stored with the observer code\n"
             "  --windowed           a 1024x768 window instead of fullscreen (testing)\n"
             "  --display N          the monitor to use, 0 = the first (default 0)\n"
             "  --simulate SPEC      a simulated observer answers every screen with real SDL\n"
             "                       events, e.g. accuracy=0.8,rt=lognormal:600:0.3,seed=1\n"
             "                       (keys: accuracy, rt=lognormal:MEDIAN:SIGMA|fixed:MS|\n"
             "                       uniform:MIN:MAX, seed, screen_ms, confirm_ms, mouse, code,\n"
-            "                       resume=yes|no, quit_after=N). Without a DISPLAY it runs\n"
+            "                       resume=yes|no|back, quit_after=N). Without a DISPLAY it runs\n"
             "                       headless on SDL's offscreen driver.\n"
             "  --screenshots DIR    save one PNG of each kind of screen into DIR\n"
             "  --json               print the result as one JSON object\n\n"
-            "Keys: Escape pauses (continue or quit; quitting keeps every answer and marks\n"
-            "the session aborted).\n"
+            "Keys: Escape pauses (continue or quit). Quitting, Ctrl-C, SIGTERM, closing the\n"
+            "window or a crash keep every answer; the session can be resumed.\n"
+            "Observer codes are compared without regard to case (p02 is P02).\n"
             "Exit status: 0 completed or quit by the observer, 1 bad input or a failure,\n"
             "2 usage error.\n");
 }
@@ -95,6 +105,13 @@ static void print_json(const dl_exp_result *r)
     dl_json_int(&j, r->drawable_h);
     dl_json_key(&j, "screenshots");
     dl_json_int(&j, (long long)r->screenshots);
+    dl_json_key(&j, "deadlines_missed");
+    dl_json_int(&j, (long long)r->deadlines_missed);
+    dl_json_key(&j, "warnings");
+    dl_json_array_begin(&j);
+    for (size_t i = 0; i < r->nwarnings; i++)
+        dl_json_string(&j, r->warnings[i]);
+    dl_json_array_end(&j);
     dl_json_object_end(&j);
     dl_json_end(&j);
 }
@@ -133,11 +150,17 @@ int cmd_run(int argc, char **argv)
                                              {"simulate", required_argument, NULL, 's'},
                                              {"screenshots", required_argument, NULL, 'S'},
                                              {"json", no_argument, NULL, 'j'},
+                                             {"new-session", no_argument, NULL, 'N'},
+                                             {"allow-changed-experiment", no_argument, NULL, 'A'},
+                                             {"age", required_argument, NULL, 'a'},
+                                             {"gender", required_argument, NULL, 'g'},
+                                             {"sex", required_argument, NULL, 'g'},
+                                             {"handedness", required_argument, NULL, 'H'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     dl_exp_options o = {0};
     int json = 0, c;
-    long display;
+    long display, age;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -170,6 +193,23 @@ int cmd_run(int argc, char **argv)
         case 'j':
             json = 1;
             break;
+        case 'N':
+            o.new_session = 1;
+            break;
+        case 'A':
+            o.allow_changed_experiment = 1;
+            break;
+        case 'a':
+            if (dl_parse_long(optarg, &age) || age < 1 || age > 150)
+                return cli_usage("run", "--age wants years 1..150, not '%s'", optarg);
+            o.age = (int)age;
+            break;
+        case 'g':
+            o.gender = optarg;
+            break;
+        case 'H':
+            o.handedness = optarg;
+            break;
         case 'h':
             help_run(stdout);
             return DL_EXIT_OK;
@@ -183,11 +223,16 @@ int cmd_run(int argc, char **argv)
         return cli_usage("run", "--db FILE is required");
     if (!o.experiment_path)
         return cli_usage("run", "--experiment FILE.ini is required");
+    if (o.resume && o.new_session)
+        return cli_usage("run", "--resume and --new-session exclude each other");
     dl_error err = {0};
     if (o.simulate && dl_exp_sim_check(o.simulate, &err))
         return cli_usage("run", "%s", err.msg);
     dl_exp_result res;
-    if (dl_exp_run(&o, &res, &err) != 0)
+    int rc = dl_exp_run(&o, &res, &err);
+    for (size_t i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
+    if (rc != 0)
         return cli_fail(&err);
     if (json)
         print_json(&res);

@@ -9,8 +9,8 @@
 
 #define DEFAULT_DB "dddlab.sqlite"
 
-static const char *const export_tables[] = {"trials", "ratings", "sessions", "observers",
-                                            "stimuli"};
+static const char *const export_tables[] = {"trials", "ratings", "answers", "sessions",
+                                             "runs", "observers", "stimuli"};
 #define NEXPORT (sizeof export_tables / sizeof *export_tables)
 
 /* ---- sessions list ----------------------------------------------------------------- */
@@ -20,10 +20,13 @@ void help_sessions(FILE *out)
     fprintf(out, "usage: dddlab sessions list [--db PATH] [--json]\n\n"
                  "List the sessions stored in a database, oldest first: observer code,\n"
                  "stimulus set, task, status (running, completed, aborted, crashed),\n"
-                 "trials done / total and start time (UTC).\n\n"
+                 "trials done / total and start time (UTC); \"simulated\" marks sessions a\n"
+                 "simulated observer answered (--simulate), \"replaced\" unfinished ones an\n"
+                 "observer left for a new session (--new-session).\n\n"
                  "  --db PATH   the database (default " DEFAULT_DB ")\n"
                  "  --json      one JSON object: db, sessions [{uuid, observer, set, task,\n"
-                 "              status, done, total, started_utc, ended_utc, hostname}]\n\n"
+                 "              status, done, total, started_utc, ended_utc, hostname,\n"
+                 "              simulated, runs, superseded}]\n\n"
                  "example: dddlab sessions list --db lab1.sqlite\n");
 }
 
@@ -109,6 +112,12 @@ static void print_sessions_json(const char *db, const dl_session_summary *v, siz
             dl_json_null(&j);
         dl_json_key(&j, "hostname");
         dl_json_string(&j, v[i].hostname ? v[i].hostname : "");
+        dl_json_key(&j, "simulated");
+        dl_json_bool(&j, v[i].simulated);
+        dl_json_key(&j, "runs");
+        dl_json_int(&j, (long long)v[i].runs);
+        dl_json_key(&j, "superseded");
+        dl_json_bool(&j, v[i].superseded);
         dl_json_object_end(&j);
     }
     dl_json_array_end(&j);
@@ -146,8 +155,9 @@ static void print_sessions_table(const char *db, const dl_session_summary *v, si
         dl_put_cell(stdout, v[i].observer_code ? v[i].observer_code : "", wo);
         fputs("  ", stdout);
         dl_put_cell(stdout, v[i].set_name ? v[i].set_name : "", ws);
-        printf("  %-6s  %-9s  %11s  %.19s\n", v[i].task, v[i].status, done,
-               v[i].started_utc ? v[i].started_utc : "");
+        printf("  %-6s  %-9s  %11s  %.19s%s%s\n", v[i].task, v[i].status, done,
+               v[i].started_utc ? v[i].started_utc : "", v[i].simulated ? "  simulated" : "",
+               v[i].superseded ? "  replaced" : "");
     }
     printf("%zu session%s in %s\n", n, n == 1 ? "" : "s", db);
 }
@@ -219,12 +229,13 @@ void help_export(FILE *out)
 {
     fprintf(out, "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
                  "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
-                 "trial, rating, session, observer or stimulus image, with observer code,\n"
-                 "session UUID, set name, image names and difficulty class joined in, so R\n"
-                 "and pandas load it directly. Missing values are NA. Sessions of every\n"
+                 "trial, rating, answer, session, run, observer or stimulus image, with\n"
+                 "observer code, session UUID, set name, image names and difficulty class\n"
+                 "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
                  "status are exported; filter on session_status. The file is written to a\n"
                  "temporary name and renamed, so a half-written FILE never exists.\n\n"
-                 "  --table TABLE   trials, ratings, sessions, observers or stimuli\n"
+                 "  --table TABLE   trials, ratings, answers, sessions, runs, observers or\n"
+                 "                  stimuli\n"
                  "  --db PATH       the database (default " DEFAULT_DB ")\n"
                  "  --out FILE      the CSV file (default: standard output)\n"
                  "  --json          with --out: one JSON object: db, table, out, rows\n\n"
@@ -249,12 +260,12 @@ int cmd_export(int argc, char **argv)
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     if (!o.table)
-        return cli_usage(cmd, "--table is required (trials, ratings, sessions, observers, "
-                              "stimuli)");
+        return cli_usage(cmd, "--table is required (trials, ratings, answers, sessions, runs, "
+                              "observers, stimuli)");
     if (!known_table(o.table))
         return cli_usage(cmd,
-                         "--table must be trials, ratings, sessions, observers or stimuli, "
-                         "not '%s'",
+                         "--table must be trials, ratings, answers, sessions, runs, observers "
+                         "or stimuli, not '%s'",
                          o.table);
     if (o.json && (!o.out || strcmp(o.out, "-") == 0))
         return cli_usage(cmd, "--json needs --out (the CSV would share standard output)");

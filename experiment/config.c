@@ -28,7 +28,8 @@ enum {
     K_COLOR,
     K_KEYS,
     K_TEXT,
-    K_OPTIONS
+    K_OPTIONS,
+    K_QSPEC /* "TYPE LEVEL" of a rating question */
 };
 
 typedef struct key_def {
@@ -54,13 +55,15 @@ static const key_def keys[] = {
     {"procedure", "practice_feedback", K_BOOL, OFF(practice_feedback), 0, 1, "yes", NULL},
     {"procedure", "feedback_ms", K_INT, OFF(feedback_ms), 0, 10000, "800", NULL},
     {"procedure", "shuffle", K_BOOL, OFF(shuffle), 0, 1, "yes", NULL},
+    {"procedure", "counterbalance_sides", K_BOOL, OFF(counterbalance), 0, 1, "yes", NULL},
     {"procedure", "break_every", K_INT, OFF(break_every), 0, 100000, "0", NULL},
     {"procedure", "iti_ms", K_INT, OFF(iti_ms), 0, 60000, "500", NULL},
     {"procedure", "fixation_ms", K_INT, OFF(fixation_ms), 0, 10000, "0", NULL},
     {"procedure", "deadline_ms", K_INT, OFF(deadline_ms), 0, 600000, "0", NULL},
+    {"procedure", "min_rt_ms", K_INT, OFF(min_rt_ms), 0, 5000, "100", NULL},
     {"procedure", "countdown_s", K_INT, OFF(countdown_s), 0, 10, "3", NULL},
     {"procedure", "screen_min_ms", K_INT, OFF(screen_min_ms), 0, 10000, "300", NULL},
-    {"procedure", "priority", K_PRIORITY, OFF(high_priority), 0, 1, "high", NULL},
+    {"procedure", "priority", K_PRIORITY, OFF(high_priority), 0, 2, "realtime", NULL},
 
     {"display", "refresh_frames", K_INT, OFF(refresh_frames), 10, 1000, "90", NULL},
     {"display", "background", K_COLOR, OFF(background), 0, 0, "auto", "auto"},
@@ -92,6 +95,12 @@ static const key_def keys[] = {
      "There is an unfinished session for {code} ({done} of {total} done).\\n"
      "Press R to continue it or N to start a new one.",
      NULL},
+    {"text", "confirm_new", K_TEXT, TXT_CONFIRM_NEW, 0, 0,
+     "Start a new session? Your unfinished session stays saved, but will not be continued.\\n"
+     "Press N again to start a new session, or R to continue where you left off.",
+     NULL},
+    {"text", "welcome_back", K_TEXT, TXT_WELCOME_BACK, 0, 0,
+     "Welcome back! The session continues where it stopped ({done} of {total} done).", NULL},
     {"text", "loading", K_TEXT, TXT_LOADING, 0, 0, "Loading images ({done} of {total})", NULL},
     {"text", "continue_hint", K_TEXT, TXT_CONTINUE_HINT, 0, 0, "Press the space bar to continue.",
      NULL},
@@ -128,13 +137,37 @@ static const key_def keys[] = {
      NULL},
     {"text", "q2_options", K_OPTIONS, TXT_Q2_OPTIONS, 0, 0, "No, Maybe, Yes", NULL},
     {"text", "q3_options", K_OPTIONS, TXT_Q3_OPTIONS, 0, 0, "No, Slightly, Very", NULL},
+    {"text", "q4", K_TEXT, TXT_Q4, 0, 0, NULL, NULL},
+    {"text", "q5", K_TEXT, TXT_Q5, 0, 0, NULL, NULL},
+    {"text", "q6", K_TEXT, TXT_Q6, 0, 0, NULL, NULL},
+    {"text", "q7", K_TEXT, TXT_Q7, 0, 0, NULL, NULL},
+    {"text", "q8", K_TEXT, TXT_Q8, 0, 0, NULL, NULL},
+    {"text", "q9", K_TEXT, TXT_Q9, 0, 0, NULL, NULL},
+    {"text", "q1_options", K_OPTIONS, TXT_Q1_OPTIONS, 0, 0, NULL, NULL},
+    {"text", "q4_options", K_OPTIONS, TXT_Q4_OPTIONS, 0, 0, NULL, NULL},
+    {"text", "q5_options", K_OPTIONS, TXT_Q5_OPTIONS, 0, 0, NULL, NULL},
+    {"text", "q6_options", K_OPTIONS, TXT_Q6_OPTIONS, 0, 0, NULL, NULL},
+    {"text", "q7_options", K_OPTIONS, TXT_Q7_OPTIONS, 0, 0, NULL, NULL},
+    {"text", "q8_options", K_OPTIONS, TXT_Q8_OPTIONS, 0, 0, NULL, NULL},
+    {"text", "q9_options", K_OPTIONS, TXT_Q9_OPTIONS, 0, 0, NULL, NULL},
+
+    {"questions", "count", K_INT, OFF(nquestions), 1, EXP_MAX_QUESTIONS, "3", NULL},
+    {"questions", "q1", K_QSPEC, 0, 0, 0, "count interval", NULL},
+    {"questions", "q2", K_QSPEC, 1, 0, 0, "ordered ordinal", NULL},
+    {"questions", "q3", K_QSPEC, 2, 0, 0, "ordered ordinal", NULL},
+    {"questions", "q4", K_QSPEC, 3, 0, 0, "ordered ordinal", NULL},
+    {"questions", "q5", K_QSPEC, 4, 0, 0, "ordered ordinal", NULL},
+    {"questions", "q6", K_QSPEC, 5, 0, 0, "ordered ordinal", NULL},
+    {"questions", "q7", K_QSPEC, 6, 0, 0, "ordered ordinal", NULL},
+    {"questions", "q8", K_QSPEC, 7, 0, 0, "ordered ordinal", NULL},
+    {"questions", "q9", K_QSPEC, 8, 0, 0, "ordered ordinal", NULL},
     {"text", "rating_hint", K_TEXT, TXT_RATING_HINT, 0, 0,
      "Press the number shown on a button, or click it. Enter goes on.", NULL},
     {"text", "confirm", K_TEXT, TXT_CONFIRM, 0, 0, "Next", NULL},
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
-static const char *const sections[] = {"experiment", "procedure", "display", "keys", "text"};
+static const char *const sections[] = {"experiment", "procedure", "display", "keys", "text", "questions"};
 #define NSECTIONS (sizeof sections / sizeof *sections)
 
 typedef struct parse_state {
@@ -342,10 +375,8 @@ static int set_string(char **slot, const char *v)
     return 0;
 }
 
-static int set_options(dl_exp_config *cfg, size_t which, const char *v)
+static int store_options(char **opt, int *n, const char *v)
 {
-    char **opt = which == TXT_Q2_OPTIONS ? cfg->q2_opt : cfg->q3_opt;
-    int *n = which == TXT_Q2_OPTIONS ? &cfg->q2_nopt : &cfg->q3_nopt;
     char *parts[EXP_MAX_OPTIONS];
     int np;
     if (split_list(v, parts, EXP_MAX_OPTIONS, &np))
@@ -363,13 +394,45 @@ static int set_options(dl_exp_config *cfg, size_t which, const char *v)
     return 0;
 }
 
+/* The labels of question (which - TXT_Q1_OPTIONS); q2 and q3 also keep
+ * their own copies, which the rating screen reads. */
+static int set_options(dl_exp_config *cfg, size_t which, const char *v)
+{
+    size_t q = which - TXT_Q1_OPTIONS;
+    if (store_options(cfg->qopt[q], &cfg->qnopt[q], v))
+        return -1;
+    if (which == TXT_Q2_OPTIONS)
+        return store_options(cfg->q2_opt, &cfg->q2_nopt, v);
+    if (which == TXT_Q3_OPTIONS)
+        return store_options(cfg->q3_opt, &cfg->q3_nopt, v);
+    return 0;
+}
+
+static const char *const qtypes[] = {"count", "ordered", "unordered"};
+static const char *const qlevels[] = {"nominal", "ordinal", "interval", "ratio"};
+
+static int parse_qspec(const char *v, int *type, int *level)
+{
+    char t[16], l[16], extra;
+    if (sscanf(v, "%15s %15s %c", t, l, &extra) != 2)
+        return -1;
+    *type = *level = -1;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(t, qtypes[i]) == 0)
+            *type = i;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(l, qlevels[i]) == 0)
+            *level = i;
+    return *type < 0 || *level < 0 ? -1 : 0;
+}
+
 static const char *type_hint(const key_def *k, char *buf, size_t len)
 {
     switch (k->type) {
     case K_TASK:
         return "2afc or rating";
     case K_PRIORITY:
-        return "high or normal";
+        return "realtime, high or normal";
     case K_BOOL:
         return "yes or no";
     case K_SEED:
@@ -381,6 +444,9 @@ static const char *type_hint(const key_def *k, char *buf, size_t len)
         return "SDL key names separated by commas, e.g. Left, F";
     case K_OPTIONS:
         return "2 to 5 answer labels separated by commas";
+    case K_QSPEC:
+        return "a type (count, ordered or unordered) and the level its agreement is analysed "
+               "at (nominal, ordinal, interval or ratio), e.g. 'ordered ordinal'";
     case K_INT:
         snprintf(buf, len, "a whole number from %.0f to %.0f%s%s", k->min, k->max,
                  k->auto_word ? ", or " : "", k->auto_word ? k->auto_word : "");
@@ -422,8 +488,10 @@ static int apply(dl_exp_config *cfg, const key_def *k, const char *v, char *why,
             ok = 0;
         break;
     case K_PRIORITY:
-        ok = strcmp(v, "high") == 0 || strcmp(v, "normal") == 0;
-        cfg->high_priority = strcmp(v, "high") == 0;
+        ok = strcmp(v, "realtime") == 0 || strcmp(v, "high") == 0 || strcmp(v, "normal") == 0;
+        cfg->high_priority = strcmp(v, "realtime") == 0 ? EXP_PRIO_REALTIME
+                             : strcmp(v, "high") == 0   ? EXP_PRIO_HIGH
+                                                        : EXP_PRIO_NORMAL;
         break;
     case K_NAME:
     case K_PATH:
@@ -485,6 +553,9 @@ static int apply(dl_exp_config *cfg, const key_def *k, const char *v, char *why,
         ok = set_options(cfg, k->off, v) == 0;
         if (ok)
             return set_string(&cfg->text[k->off], v);
+        break;
+    case K_QSPEC:
+        ok = parse_qspec(v, &cfg->qtype[k->off], &cfg->qlevel[k->off]) == 0;
         break;
     }
     if (!ok)
@@ -572,7 +643,7 @@ static int check_section(parse_state *ps, const char *s)
             return 1;
     return fail_line(ps, ps->line,
                      "unknown section [%.*s] (sections are: experiment, procedure, display, "
-                     "keys, text)",
+                     "keys, text, questions)",
                      (int)len, s + 1);
 }
 
@@ -656,6 +727,154 @@ static int check_required(parse_state *ps)
         cfg->background = (exp_color){g, g, g};
     }
     return 0;
+}
+
+/* ---- one key, one action ------------------------------------------------------------------ */
+
+/* Keys that are active on the same screen must differ, or one press would
+ * mean two things (left = right = Right logged every trial as "left"). */
+static const char *const key_groups[][4] = {
+    {"left", "right", "pause", NULL},     /* 2AFC trial */
+    {"continue", "quit", "pause", NULL},  /* pause screen; messages: continue, pause */
+    {"resume", "new", "pause", NULL},     /* the resume question */
+};
+
+/* Keys the rating screen uses itself: digits, arrows, Tab, Enter. */
+static int rating_key(SDL_Keycode k)
+{
+    return (k >= SDLK_0 && k <= SDLK_9) || (k >= SDLK_KP_1 && k <= SDLK_KP_0) ||
+           k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN || k == SDLK_TAB ||
+           k == SDLK_RETURN || k == SDLK_KP_ENTER;
+}
+
+static const exp_keys *keys_of(const dl_exp_config *cfg, int i)
+{
+    return (const exp_keys *)((const char *)cfg + keys[i].off);
+}
+
+static int clash(parse_state *ps, int a, int b, SDL_Keycode k)
+{
+    size_t la = ps->seen_line[a], lb = ps->seen_line[b];
+    size_t line = la > lb ? la : lb;
+    char other[64];
+    size_t lo = la > lb ? lb : la;
+    if (lo)
+        snprintf(other, sizeof other, "line %zu", lo);
+    else
+        snprintf(other, sizeof other, "its default");
+    return dl_fail(ps->err, DL_EINVAL,
+                   "%s:%zu: key '%s' is bound to both '%s' and '%s' (%s) in [keys]; one key "
+                   "can have one meaning only",
+                   ps->path, line, SDL_GetKeyName(k), keys[la >= lb ? a : b].name,
+                   keys[la >= lb ? b : a].name, other);
+}
+
+static int check_key_clashes(parse_state *ps)
+{
+    const dl_exp_config *cfg = ps->cfg;
+    for (size_t g = 0; g < sizeof key_groups / sizeof *key_groups; g++)
+        for (int x = 0; key_groups[g][x]; x++)
+            for (int y = x + 1; key_groups[g][y]; y++) {
+                int a = find_key("keys", key_groups[g][x]), b = find_key("keys", key_groups[g][y]);
+                if (g == 0 && cfg->task != EXP_TASK_2AFC)
+                    continue;
+                const exp_keys *ka = keys_of(cfg, a), *kb = keys_of(cfg, b);
+                for (int i = 0; i < ka->n; i++)
+                    for (int j = 0; j < kb->n; j++)
+                        if (ka->key[i] == kb->key[j])
+                            return clash(ps, a, b, ka->key[i]);
+            }
+    int p = find_key("keys", "pause");
+    const exp_keys *kp = keys_of(cfg, p);
+    for (int i = 0; cfg->task == EXP_TASK_RATING && i < kp->n; i++)
+        if (rating_key(kp->key[i]))
+            return dl_fail(ps->err, DL_EINVAL,
+                           "%s:%zu: key '%s' of 'pause' is one the rating screen uses for its "
+                           "answers (digits, arrows, Tab, Enter); choose another",
+                           ps->path, ps->seen_line[p] ? ps->seen_line[p] : 1,
+                           SDL_GetKeyName(kp->key[i]));
+    return 0;
+}
+
+/* ---- rating questions ------------------------------------------------------------------------ */
+
+/* Every question asked needs its text, and labels unless it is a count. */
+static int check_questions(parse_state *ps)
+{
+    dl_exp_config *cfg = ps->cfg;
+    size_t count_line = ps->seen_line[find_key("questions", "count")];
+    for (int i = 0; i < cfg->nquestions; i++) {
+        exp_question *q = &cfg->question[i];
+        q->key[0] = 'q'; /* i < 9: one digit */
+        q->key[1] = (char)('1' + i);
+        q->key[2] = '\0';
+        q->text = cfg->text[TXT_Q1 + i];
+        q->type = cfg->qtype[i];
+        q->level = cfg->qlevel[i];
+        q->nopt = q->type == EXP_Q_COUNT ? 0 : cfg->qnopt[i];
+        q->opt = cfg->qopt[i];
+        if (!q->text || !q->text[0])
+            return dl_fail(ps->err, DL_EINVAL,
+                           "%s:%zu: question %d is asked (count = %d) but has no text: add "
+                           "'%s = ...' to [text]",
+                           ps->path, count_line ? count_line : 1, i + 1, cfg->nquestions,
+                           q->key);
+        if (q->type != EXP_Q_COUNT && q->nopt < 2) {
+            size_t line = ps->seen_line[find_key("questions", q->key)];
+            return dl_fail(ps->err, DL_EINVAL,
+                           "%s:%zu: question %d is %s but has no answer labels: add "
+                           "'%s_options = A, B, ...' to [text]",
+                           ps->path, line ? line : count_line ? count_line : 1, i + 1,
+                           qtypes[q->type], q->key);
+        }
+    }
+    return 0;
+}
+
+int exp_questions_standard(const dl_exp_config *cfg)
+{
+    return cfg->nquestions == 3 && cfg->question[0].type == EXP_Q_COUNT &&
+           cfg->question[1].type != EXP_Q_COUNT && cfg->question[2].type != EXP_Q_COUNT;
+}
+
+char *exp_questions_json(const dl_exp_config *cfg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return NULL;
+    dl_json j;
+    dl_json_init(&j, f);
+    dl_json_array_begin(&j);
+    for (int i = 0; i < cfg->nquestions; i++) {
+        const exp_question *q = &cfg->question[i];
+        dl_json_object_begin(&j);
+        dl_json_key(&j, "key");
+        dl_json_string(&j, q->key);
+        dl_json_key(&j, "text");
+        dl_json_string(&j, q->text ? q->text : "");
+        dl_json_key(&j, "type");
+        dl_json_string(&j, qtypes[q->type]);
+        dl_json_key(&j, "level");
+        dl_json_string(&j, qlevels[q->level]);
+        dl_json_key(&j, "options");
+        dl_json_array_begin(&j);
+        for (int k = 0; k < q->nopt; k++)
+            dl_json_string(&j, q->opt[k]);
+        dl_json_array_end(&j);
+        dl_json_object_end(&j);
+    }
+    dl_json_array_end(&j);
+    dl_json_end(&j);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    /* dl_json_end ends the document with a newline; the column holds the value */
+    if (len && buf[len - 1] == '\n')
+        buf[len - 1] = '\0';
+    return buf;
 }
 
 static int read_instructions(parse_state *ps)
@@ -743,7 +962,9 @@ int dl_exp_config_parse(const char *path, const char *text, dl_exp_config **out,
     }
     cfg->task_line = ps.seen_line[find_key("experiment", "task")];
     cfg->set_line = ps.seen_line[find_key("experiment", "set")];
-    if ((rc = check_required(&ps)) || (rc = read_instructions(&ps)) ||
+    if ((rc = check_required(&ps)) || (rc = check_key_clashes(&ps)) ||
+        (rc = check_questions(&ps)) ||
+        (rc = read_instructions(&ps)) ||
         (rc = resolve_paths(cfg, err)))
         goto fail;
     *out = cfg;
@@ -784,6 +1005,9 @@ void dl_exp_config_free(dl_exp_config *cfg)
     free(cfg->instructions);
     for (int i = 0; i < TXT_COUNT; i++)
         free(cfg->text[i]);
+    for (int q = 0; q < EXP_MAX_QUESTIONS; q++)
+        for (int i = 0; i < cfg->qnopt[q]; i++)
+            free(cfg->qopt[q][i]);
     for (int i = 0; i < cfg->q2_nopt; i++)
         free(cfg->q2_opt[i]);
     for (int i = 0; i < cfg->q3_nopt; i++)

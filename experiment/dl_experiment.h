@@ -56,6 +56,11 @@ typedef struct dl_exp_options {
     int display_index;           /* which monitor (0 = first) */
     const char *simulate;        /* --simulate SPEC, or NULL for a real observer */
     const char *screenshots_dir; /* save one PNG per kind of screen, or NULL */
+    int new_session;              /* start afresh although one is unfinished */
+    int allow_changed_experiment; /* resume with an experiment file that changed */
+    /* observer details for the observers table: 0 / NULL when not given */
+    int age;
+    const char *gender, *handedness;
 } dl_exp_options;
 
 typedef struct dl_exp_result {
@@ -84,6 +89,12 @@ typedef struct dl_exp_result {
     char renderer[32];
     int drawable_w, drawable_h;
     size_t screenshots; /* PNG files written */
+    size_t deadlines_missed;
+    /* What the experimenter must hear about (also logged as warning events):
+     * a bad refresh measurement, missed deadlines, ... */
+#define DL_EXP_MAX_WARNINGS 8
+    size_t nwarnings;
+    char warnings[DL_EXP_MAX_WARNINGS][256];
 } dl_exp_result;
 
 /* Run a whole session: validate, open the window, preload, show the screens

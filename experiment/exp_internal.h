@@ -15,6 +15,9 @@
 /* ---- experiment file (config.c) ------------------------------------------------------------- */
 
 enum { EXP_TASK_2AFC = 1, EXP_TASK_RATING = 2 };
+/* priority = normal | high (nice -10) | realtime (SCHED_FIFO + locked memory,
+ * else nice -10) */
+enum { EXP_PRIO_NORMAL = 0, EXP_PRIO_HIGH = 1, EXP_PRIO_REALTIME = 2 };
 
 #define EXP_MAX_KEYS 8
 typedef struct exp_keys {
@@ -32,6 +35,8 @@ enum {
     TXT_CODE_PROMPT,
     TXT_CODE_HINT,
     TXT_RESUME_PROMPT,
+    TXT_CONFIRM_NEW,
+    TXT_WELCOME_BACK,
     TXT_LOADING,
     TXT_CONTINUE_HINT,
     TXT_PRACTICE_INTRO,
@@ -49,8 +54,21 @@ enum {
     TXT_Q1,
     TXT_Q2,
     TXT_Q3,
+    TXT_Q4, /* q4..q9 follow q1..q3: TXT_Q1 + i is question i's text */
+    TXT_Q5,
+    TXT_Q6,
+    TXT_Q7,
+    TXT_Q8,
+    TXT_Q9,
+    TXT_Q1_OPTIONS,
     TXT_Q2_OPTIONS,
     TXT_Q3_OPTIONS,
+    TXT_Q4_OPTIONS, /* TXT_Q1_OPTIONS + i is question i's labels */
+    TXT_Q5_OPTIONS,
+    TXT_Q6_OPTIONS,
+    TXT_Q7_OPTIONS,
+    TXT_Q8_OPTIONS,
+    TXT_Q9_OPTIONS,
     TXT_RATING_HINT,
     TXT_CONFIRM,
     TXT_PRACTICE_LABEL,
@@ -60,6 +78,20 @@ enum {
 };
 
 #define EXP_MAX_OPTIONS 5
+#define EXP_MAX_QUESTIONS 9
+
+/* A rating question as the experiment file defines it ([questions] and
+ * [text]); the paper's three are the default. */
+enum { EXP_Q_COUNT, EXP_Q_ORDERED, EXP_Q_UNORDERED };
+enum { EXP_LEVEL_NOMINAL, EXP_LEVEL_ORDINAL, EXP_LEVEL_INTERVAL, EXP_LEVEL_RATIO };
+typedef struct exp_question {
+    char key[4];      /* "q1" ... "q9": answers.question */
+    const char *text; /* cfg->text[TXT_Q1 + i] */
+    int type;         /* EXP_Q_*: a count answers 0-9; the others pick a label */
+    int level;        /* EXP_LEVEL_*: how its agreement is analysed */
+    int nopt;         /* labels (0 for a count) */
+    char *const *opt; /* cfg->qopt[i] */
+} exp_question;
 
 struct dl_exp_config {
     char *path;      /* as given */
@@ -76,9 +108,11 @@ struct dl_exp_config {
     char *instructions_path; /* resolved; NULL = no instruction screen */
     char *instructions;      /* its UTF-8 text */
     int practice, practice_feedback, shuffle;
+    int counterbalance; /* 2AFC: mirror every pair for half the observers */
     int feedback_ms, break_every, iti_ms, fixation_ms, deadline_ms, countdown_s;
+    int min_rt_ms; /* a faster press is an anticipation, not an answer; 0 = off */
     int screen_min_ms;
-    int high_priority;  /* nice -10 during the session, where allowed */
+    int high_priority;  /* EXP_PRIO_*: what to ask for during the session */
     int refresh_frames; /* frame intervals measured at start-up */
 
     exp_color background, text_color, highlight;
@@ -96,12 +130,25 @@ struct dl_exp_config {
 
     char *text[TXT_COUNT];
     int q2_nopt, q3_nopt;
+    /* the rating questions: [questions] count, qN = TYPE LEVEL */
+    int nquestions;
+    int qtype[EXP_MAX_QUESTIONS], qlevel[EXP_MAX_QUESTIONS];
+    int qnopt[EXP_MAX_QUESTIONS];
+    char *qopt[EXP_MAX_QUESTIONS][EXP_MAX_OPTIONS];
+    exp_question question[EXP_MAX_QUESTIONS];
     char *q2_opt[EXP_MAX_OPTIONS], *q3_opt[EXP_MAX_OPTIONS];
 
     /* every value as text after defaults, for dl_exp_config_value */
     char **values;
     size_t nvalues;
 };
+
+/* 1 when the questions are the kinds the rating screen shows today: three,
+ * q1 a count, q2 and q3 with labels (texts, labels and levels may differ). */
+int exp_questions_standard(const dl_exp_config *cfg);
+/* The question definitions as JSON, stored with each rating session so the
+ * analysis can follow them; caller frees. NULL when out of memory. */
+char *exp_questions_json(const dl_exp_config *cfg);
 
 /* A text with {name} placeholders filled ("{done}" -> "120"); caller frees. */
 char *exp_format(const char *tmpl, const char *const *names, const char *const *values, size_t n);
@@ -254,6 +301,9 @@ typedef struct exp_sim exp_sim;
 int exp_sim_new(const char *spec, exp_sim **out, dl_error *err);
 void exp_sim_free(exp_sim *sim);
 void exp_sim_set_window(exp_sim *sim, uint32_t window_id, double scale);
+/* The runner's min_rt_ms: a planned answer faster than it is pressed once
+ * (an anticipation) and again min_rt_ms later. */
+void exp_sim_set_min_rt(exp_sim *sim, double min_rt_ms);
 /* Forget every planned event (a screen ended). */
 void exp_sim_clear(exp_sim *sim);
 /* Push every planned event that is due at now into SDL's queue. */
@@ -269,15 +319,17 @@ double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_lef
                          const SDL_Rect *rrect);
 /* Where the rating screen's buttons are (drawable px). */
 typedef struct exp_sim_buttons {
-    int nopt[3];
-    SDL_Rect option[3][10];
+    int nq;                              /* questions on the screen */
+    int nopt[EXP_MAX_QUESTIONS];         /* 10 for a count */
+    int key[EXP_MAX_QUESTIONS][10];      /* the digit that selects each option */
+    SDL_Rect option[EXP_MAX_QUESTIONS][10];
     SDL_Rect confirm;
 } exp_sim_buttons;
-/* Rating: three answers typed as digits, each followed by Enter, or (with
- * the mouse probability) clicked, then the confirm button; rt[3] get the
- * intended times from onset of each answer. */
+/* Rating: one answer per question typed as its digit, each followed by
+ * Enter, or (with the mouse probability) clicked, then the confirm button;
+ * rt_ms[q] get the intended times from onset of each answer. */
 void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
-                         const exp_sim_buttons *b, double rt_ms[3]);
+                         const exp_sim_buttons *b, double rt_ms[EXP_MAX_QUESTIONS]);
 /* 1 when the observer should quit (Escape, then the quit key) at main trial k. */
 int exp_sim_quit_at(const exp_sim *sim, size_t main_done);
 /* Press the pause key after onset, and quit on the pause screen that follows. */
@@ -323,12 +375,16 @@ enum {
     SHOT_PAUSE,
     SHOT_END,
     SHOT_ANSWERED,
+    SHOT_WELCOME,
     SHOT_COUNT
 };
+
+typedef struct exp_task exp_task;
 
 typedef struct exp_run {
     const dl_exp_options *opt;
     dl_exp_config *cfg;
+    const exp_task *task; /* the task's runner (tasks.c) */
     dl_store *st;
     dl_stim_set *set;
     exp_sim *sim;
@@ -346,7 +402,17 @@ typedef struct exp_run {
     uint64_t iti_start; /* when the current inter-trial interval began */
     int64_t session_id;
     uint64_t seed;
-    uint64_t t0; /* counter at the start of the run: onset_s origin */
+    uint64_t t0; /* counter at the start of the run: the run clock's origin */
+    double time_offset_s; /* onset_s = offset + run clock (the session's time base) */
+    int64_t run_id;       /* this run's row, once the session is known */
+    int new_session;      /* confirmed on screen: supersede the unfinished ones */
+    int sides_mirrored;   /* 2AFC: this session shows every pair mirrored */
+    size_t deadlines_missed;
+    int experiment_changed;      /* resumed with another file (--allow-changed-experiment) */
+    char old_sha256[65];
+    const char *sched_policy;    /* what raise_priority obtained */
+    int sched_priority, nice_now, memory_locked;
+    int sched_raised; /* SCHED_FIFO obtained: back to SCHED_OTHER at the end */
     uint64_t start_counter;
     char observer[64];
     int resuming;
@@ -392,9 +458,25 @@ void exp_flush_input(void);
 int exp_key_in(const SDL_Event *ev, const exp_keys *keys);
 /* Mouse position of a button press in drawable pixels; 0 when not a left click. */
 int exp_click(const exp_run *rc, const SDL_Event *ev, int *x, int *y);
+/* How an answer was given: device, key or button name, click position. */
+typedef struct exp_input {
+    const char *device; /* "keyboard" | "mouse" | NULL */
+    char button[32];
+    int x_px, y_px; /* drawable px; -1 for a key */
+} exp_input;
+void exp_input_describe(const exp_run *rc, const SDL_Event *ev, exp_input *in);
+/* A press stamped less than min_rt_ms after the onset (so also one made while
+ * the onset frame was being presented, which is only taken from the queue
+ * after it): logged as an anticipation event; returns 1, and the caller
+ * goes on waiting for the answer. */
+int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t stamp,
+                     size_t pos);
 /* Queue an event for the store (written in the next quiet moment). */
 void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A warning for the experimenter: a `warning` event, and in the result for
+ * the terminal. */
+void exp_warn(exp_run *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Write queued events to the store (not inside the timed loop). */
 int exp_flush_events(exp_run *rc, dl_error *err);
 /* Save a PNG of the current back buffer once per kind. */
@@ -407,6 +489,9 @@ int exp_screen_loading(exp_run *rc, dl_error *err);
 int exp_screen_code(exp_run *rc, char *code, size_t len, dl_error *err);
 int exp_screen_resume(exp_run *rc, const char *code, size_t done, size_t total, int *resume,
                       dl_error *err);
+/* After N on the resume question: N again starts a new session (*resume = 0),
+ * R goes back to the unfinished one (*resume = 1). */
+int exp_screen_confirm_new(exp_run *rc, int *resume, dl_error *err);
 int exp_screen_instructions(exp_run *rc, dl_error *err);
 int exp_screen_message(exp_run *rc, int shot, const char *title, const char *body, dl_error *err);
 int exp_screen_countdown(exp_run *rc, dl_error *err);
@@ -457,9 +542,28 @@ int exp_find_set(exp_run *rc, dl_error *err);
 int exp_preload(exp_run *rc, dl_error *err);
 void exp_unload(exp_run *rc);
 
-/* Tasks (task_2afc.c, task_rating.c): run the trials from rc->next on. */
-int exp_task_2afc(exp_run *rc, dl_error *err);
-int exp_task_rating(exp_run *rc, dl_error *err);
+/* A task is one file (task_*.c) behind this interface; tasks.c lists them,
+ * and the runner knows no task by name. A third task is a new file and a
+ * line in tasks.c (and its name in the experiment file's `task` and in the
+ * stimulus sets' `task` column). */
+typedef struct exp_task {
+    int id;           /* EXP_TASK_*, as the experiment file names it */
+    const char *name; /* "2afc" */
+    int has_sides;    /* items are left/right pairs: counterbalance_sides applies */
+    /* Before the window: refuse what the task cannot show (NULL: nothing). */
+    int (*check)(const dl_exp_config *cfg, dl_error *err);
+    /* Drawable px one item needs on screen (stimuli are shown unscaled). */
+    void (*item_size)(exp_run *rc, int item, int *w, int *h);
+    /* What a session stores about the task's questions (malloc'd JSON), or
+     * NULL for none; *oom is set when it could not be made. */
+    char *(*session_json)(const dl_exp_config *cfg, int *oom);
+    /* Run the trials from rc->next on. */
+    int (*run)(exp_run *rc, dl_error *err);
+} exp_task;
+
+extern const exp_task exp_task_2afc_def, exp_task_rating_def;
+/* The task the experiment file names (never NULL for a parsed file). */
+const exp_task *exp_task_of(const dl_exp_config *cfg);
 /* Shared between the tasks (trials.c). */
 int exp_between_trials(exp_run *rc, size_t pos, dl_error *err);
 /* The rest of the inter-trial interval (from rc->iti_start) and the

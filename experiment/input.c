@@ -79,9 +79,57 @@ int exp_click(const exp_run *rc, const SDL_Event *ev, int *x, int *y)
     return 1;
 }
 
+void exp_input_describe(const exp_run *rc, const SDL_Event *ev, exp_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->x_px = in->y_px = -1;
+    if (ev->type == SDL_KEYDOWN) {
+        in->device = "keyboard";
+        snprintf(in->button, sizeof in->button, "%s", SDL_GetKeyName(ev->key.keysym.sym));
+    } else if (ev->type == SDL_MOUSEBUTTONDOWN) {
+        static const char *const names[] = {"?", "left", "middle", "right", "x1", "x2"};
+        in->device = "mouse";
+        snprintf(in->button, sizeof in->button, "%s",
+                 ev->button.button < 6 ? names[ev->button.button] : "?");
+        in->x_px = (int)(ev->button.x * rc->disp.scale);
+        in->y_px = (int)(ev->button.y * rc->disp.scale);
+    }
+}
+
+int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t stamp,
+                     size_t pos)
+{
+    int min_ms = rc->cfg->min_rt_ms;
+    double rt = exp_ms(onset, stamp);
+    if (min_ms <= 0 || rt >= min_ms)
+        return 0;
+    exp_input in;
+    exp_input_describe(rc, ev, &in);
+    exp_event(rc, "anticipation",
+              "trial %zu: %s %s %.1f ms after the onset, faster than min_rt_ms = %d: not an "
+              "answer",
+              pos, in.device ? in.device : "input", in.button, rt, min_ms);
+    return 1;
+}
+
+void exp_warn(exp_run *rc, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    exp_event(rc, "warning", "%s", msg);
+    dl_exp_result *res = rc->res;
+    if (res && res->nwarnings < DL_EXP_MAX_WARNINGS)
+        snprintf(res->warnings[res->nwarnings++], sizeof res->warnings[0], "%s", msg);
+}
+
+/* The session's time base: this run's clock plus the run's offset, which
+ * dl_store_start_run chose so that times go on increasing across runs. */
 double exp_onset_s(const exp_run *rc, uint64_t stamp)
 {
-    return exp_ms(rc->t0, stamp) / 1000.0;
+    return rc->time_offset_s + exp_ms(rc->t0, stamp) / 1000.0;
 }
 
 void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
@@ -89,7 +137,7 @@ void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
     if (rc->npending == EXP_MAX_PENDING)
         return; /* a storm of focus changes; the first 64 tell the story */
     exp_pending_event *e = &rc->pending[rc->npending++];
-    e->t_s = exp_onset_s(rc, exp_now());
+    e->t_s = exp_ms(rc->t0, exp_now()) / 1000.0; /* run clock; the offset is added when written */
     snprintf(e->kind, sizeof e->kind, "%s", kind);
     va_list ap;
     va_start(ap, fmt);
@@ -103,7 +151,8 @@ int exp_flush_events(exp_run *rc, dl_error *err)
         return 0; /* kept until the session exists */
     for (size_t i = 0; i < rc->npending; i++) {
         const exp_pending_event *e = &rc->pending[i];
-        int r = dl_store_log_event(rc->st, rc->session_id, e->t_s, e->kind, e->detail, err);
+        int r = dl_store_log_event(rc->st, rc->session_id, rc->time_offset_s + e->t_s, e->kind,
+                                   e->detail, err);
         if (r) {
             memmove(rc->pending, rc->pending + i, (rc->npending - i) * sizeof *rc->pending);
             rc->npending -= i;
@@ -130,6 +179,7 @@ static const char *const shot_names[SHOT_COUNT] = {
     [SHOT_PAUSE] = "pause",
     [SHOT_END] = "end",
     [SHOT_ANSWERED] = "trial-answered",
+    [SHOT_WELCOME] = "welcome-back",
 };
 
 void exp_shot(exp_run *rc, int kind)

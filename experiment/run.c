@@ -12,6 +12,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,12 +47,83 @@ static int find_resumable(exp_run *rc, const char *code, resume_info *ri, dl_err
     return dl_store_find_resumable(rc->st, code, rc->cfg->set_name, &ri->list, &ri->n, err);
 }
 
+/* A session resumed with another experiment file would mix two procedures
+ * (a new deadline_ms turned answers into misses): refused unless asked for,
+ * and then recorded in the run row. */
+static int check_changed(exp_run *rc, const dl_session *s, dl_error *err)
+{
+    const char *was = s->current_sha256[0] ? s->current_sha256 : s->experiment_sha256;
+    if (!was[0] || strcmp(was, rc->cfg->sha256) == 0)
+        return 0;
+    if (!rc->opt->allow_changed_experiment)
+        return dl_fail(err, DL_EINVAL,
+                       "%s: the experiment file changed since session %s ran (SHA-256 %.12s... "
+                       "then, %.12s... now); resume with the file it used, or give "
+                       "--allow-changed-experiment to continue with this one (it is recorded)",
+                       rc->cfg->path, s->uuid, was, rc->cfg->sha256);
+    rc->experiment_changed = 1;
+    snprintf(rc->old_sha256, sizeof rc->old_sha256, "%s", was);
+    return 0;
+}
+
+/* How far a session got, for messages. */
+static size_t done_of(exp_run *rc, const dl_session *s)
+{
+    size_t done = 0;
+    dl_error e = {0};
+    if (dl_store_next_index(rc->st, s->id, &done, &e) != 0)
+        done = 0;
+    return done;
+}
+
+/* --observer without --resume: an unfinished session of that observer on
+ * this set is never left behind by accident. */
+static int check_unfinished(exp_run *rc, resume_info *ri, dl_error *err)
+{
+    const dl_exp_options *o = rc->opt;
+    int r = find_resumable(rc, o->observer_code, ri, err);
+    if (r)
+        return r;
+    if (o->resume) {
+        if (ri->n == 0)
+            return dl_fail(err, DL_ENOENT,
+                           "observer '%s' has no unfinished session on stimulus set '%s' to "
+                           "resume",
+                           o->observer_code, rc->cfg->set_name);
+        return check_changed(rc, &ri->list[0], err);
+    }
+    if (ri->n > 0 && !o->new_session)
+        return dl_fail(err, DL_EEXIST,
+                       "observer '%s' has an unfinished session on stimulus set '%s' (%s, %zu "
+                       "of %zu trials done, %s); continue it with --resume, or start another "
+                       "with --new-session",
+                       o->observer_code, rc->cfg->set_name, ri->list[0].uuid,
+                       done_of(rc, &ri->list[0]), ri->list[0].norder, ri->list[0].status);
+    /* A session a live runner is logging into is never replaced under it. */
+    for (size_t i = 0; i < ri->n; i++) {
+        int pid = 0, live = dl_store_session_owner_alive(rc->st, ri->list[i].id, &pid, err);
+        if (live < 0)
+            return live;
+        if (live)
+            return dl_fail(err, DL_EBUSY,
+                           "session %s of observer '%s' is running right now (process %d); "
+                           "close it first",
+                           ri->list[i].uuid, o->observer_code, pid);
+    }
+    rc->new_session = ri->n > 0;
+    return 0;
+}
+
 /* ---- before the window ---------------------------------------------------------------------- */
 
 static int before_window(exp_run *rc, resume_info *ri, dl_error *err)
 {
     const dl_exp_options *o = rc->opt;
     int r = dl_exp_config_load(o->experiment_path, &rc->cfg, err);
+    if (!r && !(rc->task = exp_task_of(rc->cfg)))
+        r = dl_fail(err, DL_EINVAL, "%s: no runner for this task", o->experiment_path);
+    if (!r && rc->task->check)
+        r = rc->task->check(rc->cfg, err);
     if (!r && o->simulate)
         r = exp_sim_new(o->simulate, &rc->sim, err);
     if (!r && o->observer_code)
@@ -64,13 +137,8 @@ static int before_window(exp_run *rc, resume_info *ri, dl_error *err)
         r = dl_store_mark_stale(rc->st, &nstale, err);
     if (!r)
         r = exp_find_set(rc, err);
-    if (!r && o->observer_code && o->resume) {
-        r = find_resumable(rc, o->observer_code, ri, err);
-        if (!r && ri->n == 0)
-            r = dl_fail(err, DL_ENOENT,
-                        "observer '%s' has no unfinished session on stimulus set '%s' to resume",
-                        o->observer_code, rc->cfg->set_name);
-    }
+    if (!r && o->observer_code)
+        r = check_unfinished(rc, ri, err);
     if (r)
         return r;
     const char *root = rc->cfg->image_root ? rc->cfg->image_root : rc->set->image_root;
@@ -111,18 +179,10 @@ static int check_fit(exp_run *rc, dl_error *err)
 {
     int need_w = 0, need_h = 0;
     for (size_t i = 0; i < rc->set->nitems; i++) {
-        SDL_Rect a, b;
-        exp_stim *sa = exp_item_stim(rc, (int)i, 0), *sb = exp_item_stim(rc, (int)i, 1);
-        if (!sa->surf)
+        if (!exp_item_stim(rc, (int)i, 0)->surf)
             continue;
-        exp_image_rect(rc, sa, 0, 0, &a);
-        int w = a.w, h = a.h;
-        if (rc->cfg->task == EXP_TASK_2AFC) {
-            exp_image_rect(rc, sb, 0, 0, &b);
-            int m = a.w > b.w ? a.w : b.w;
-            w = 2 * m + exp_gap_px(rc, m);
-            h = a.h > b.h ? a.h : b.h;
-        }
+        int w = 0, h = 0;
+        rc->task->item_size(rc, (int)i, &w, &h);
         need_w = w > need_w ? w : need_w;
         need_h = h > need_h ? h : need_h;
     }
@@ -147,6 +207,8 @@ static int open_window(exp_run *rc, dl_error *err)
     rc->disp_open = 1;
     if (rc->sim)
         exp_sim_set_window(rc->sim, rc->disp.window_id, rc->disp.scale);
+    if (rc->sim)
+        exp_sim_set_min_rt(rc->sim, c->min_rt_ms);
     SDL_ShowCursor(c->mouse || rc->opt->windowed ? SDL_ENABLE : SDL_DISABLE);
     int px = exp_fonts_px(c->text_size_px, rc->disp.draw_w, rc->disp.draw_h);
     if ((r = exp_fonts_open(&rc->fonts, px, err)))
@@ -170,6 +232,22 @@ static uint64_t fresh_seed(void)
     return s & ((1ULL << 53) - 1); /* exact in JSON and in a double */
 }
 
+/* Per-observer counterbalancing: half the observers see every pair of the
+ * set mirrored, decided by a hash of the set's seed and the observer code in
+ * lower case, so it is the same in every run of the observer and within a
+ * session the set's own left/right balance is kept. */
+static int mirrored_for(const exp_run *rc)
+{
+    if (!rc->cfg->counterbalance || !rc->task->has_sides)
+        return 0;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const char *p = rc->observer; *p; p++) {
+        h ^= (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        h *= 1099511628211ULL;
+    }
+    return (int)(dl_mix64(rc->set->seed ^ dl_mix64(h)) & 1);
+}
+
 /* Practice items first in set order, then the main items, shuffled. */
 static int new_order(exp_run *rc, dl_error *err)
 {
@@ -186,6 +264,7 @@ static int new_order(exp_run *rc, dl_error *err)
         if (!rc->set->items[i].practice)
             rc->order[k++] = (int)i;
     rc->norder = k;
+    rc->sides_mirrored = mirrored_for(rc);
     if (c->shuffle && k > rc->npractice) {
         gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
         if (!g)
@@ -198,20 +277,18 @@ static int new_order(exp_run *rc, dl_error *err)
     return 0;
 }
 
-static int same_host(const char *host)
-{
-    char me[256];
-    if (!host || gethostname(me, sizeof me) != 0)
-        return 0;
-    me[sizeof me - 1] = 0;
-    return strcmp(me, host) == 0;
-}
-
 static int take_over(exp_run *rc, const dl_session *s, dl_error *err)
 {
-    if (strcmp(s->status, "running") == 0 && same_host(s->hostname))
+    int pid = 0;
+    int live = dl_store_session_owner_alive(rc->st, s->id, &pid, err);
+    if (live < 0)
+        return live;
+    if (live)
         return dl_fail(err, DL_EBUSY, "session %s is still running (process %d); close it first",
-                       s->uuid, s->pid);
+                       s->uuid, pid);
+    int r = check_changed(rc, s, err);
+    if (r)
+        return r;
     if (!(rc->order = dl_calloc(s->norder, sizeof *rc->order)))
         return dl_fail(err, DL_ENOMEM, "out of memory");
     rc->norder = s->norder;
@@ -227,18 +304,34 @@ static int take_over(exp_run *rc, const dl_session *s, dl_error *err)
         if (rc->set->items[item].practice && rc->npractice == i)
             rc->npractice = i + 1;
     }
-    int r = dl_store_reopen_session(rc->st, s->id, err);
+    r = dl_store_reopen_session(rc->st, s->id, err);
     if (!r)
         r = dl_store_next_index(rc->st, s->id, &rc->next, err);
     if (r)
         return r;
     rc->session_id = s->id;
     rc->seed = s->seed;
+    rc->sides_mirrored = s->sides_mirrored;
     rc->resuming = 1;
     snprintf(rc->res->session_uuid, sizeof rc->res->session_uuid, "%s", s->uuid);
     exp_event(rc, "resume", "resumed at trial %zu of %zu (was %s; pid %d)", rc->next, rc->norder,
               s->status, (int)getpid());
+    if (rc->experiment_changed)
+        exp_event(rc, "warning",
+                  "the experiment file changed (SHA-256 %s, was %s); continued with "
+                  "--allow-changed-experiment",
+                  rc->cfg->sha256, rc->old_sha256);
     return 0;
+}
+
+/* The stored spelling of an observer code (p02 finds P02). */
+static void canonical_code(exp_run *rc)
+{
+    dl_observer found = {0};
+    dl_error e = {0};
+    if (dl_store_find_observer(rc->st, rc->observer, &found, &e) == 0 && found.code)
+        snprintf(rc->observer, sizeof rc->observer, "%s", found.code);
+    dl_observer_clear(&found);
 }
 
 /* The code-entry screen, then the resume question when there is a session
@@ -248,12 +341,14 @@ static int ask_observer(exp_run *rc, resume_info *ri, dl_error *err)
     int r = 0;
     if (rc->opt->observer_code) {
         snprintf(rc->observer, sizeof rc->observer, "%s", rc->opt->observer_code);
+        canonical_code(rc);
     } else {
         uint64_t t = exp_now();
         r = exp_screen_code(rc, rc->observer, sizeof rc->observer, err);
         rc->asking_s = exp_ms(t, exp_now()) / 1000.0; /* the observer's time, not ours */
         if (r)
             return r;
+        canonical_code(rc);
         if ((r = find_resumable(rc, rc->observer, ri, err)))
             return r;
         if (ri->n > 0) {
@@ -264,17 +359,21 @@ static int ask_observer(exp_run *rc, resume_info *ri, dl_error *err)
             t = exp_now();
             if (!rc->opt->resume) /* --resume answers the question beforehand */
                 r = exp_screen_resume(rc, rc->observer, done, ri->list[0].norder, &resume, err);
+            /* One key must not leave a session behind: N asks again. */
+            if (!r && !resume)
+                r = exp_screen_confirm_new(rc, &resume, err);
             rc->asking_s += exp_ms(t, exp_now()) / 1000.0;
             if (r)
                 return r;
             if (!resume) {
-                dl_sessions_free(ri->list, ri->n);
-                ri->list = NULL;
-                ri->n = 0;
+                rc->new_session = 1;
+                exp_event(rc, "info", "the observer chose a new session over the unfinished "
+                                      "one (%zu of %zu done)",
+                          done, ri->list[0].norder);
             }
         }
     }
-    if (ri->n > 0 && (rc->opt->resume || !rc->opt->observer_code))
+    if (ri->n > 0 && !rc->new_session && (rc->opt->resume || !rc->opt->observer_code))
         return take_over(rc, &ri->list[0], err);
     return new_order(rc, err);
 }
@@ -305,18 +404,31 @@ static void session_metadata(exp_run *rc, dl_session *s, int64_t observer_id)
     s->viewing_distance_cm = c->viewing_distance_cm;
     s->screen_width_cm = c->screen_width_cm;
     s->pid = (int)getpid();
+    s->sides_mirrored = rc->sides_mirrored;
 }
 
-static int start_session(exp_run *rc, dl_error *err)
+static int start_session(exp_run *rc, resume_info *ri, dl_error *err)
 {
-    dl_observer obs = {.code = rc->observer, .age = -1, .vision_corrected = -1, .naive = -1};
+    const dl_exp_options *o = rc->opt;
+    dl_observer obs = {.code = rc->observer,
+                       .age = o->age > 0 ? o->age : -1,
+                       .gender = (char *)o->gender,
+                       .handedness = (char *)o->handedness,
+                       .vision_corrected = -1,
+                       .naive = -1};
     int r = dl_store_ensure_observer(rc->st, &obs, err);
     if (r)
         return r;
     dl_session s;
     memset(&s, 0, sizeof s);
     session_metadata(rc, &s, obs.id);
+    /* the questions asked, so the analysis can follow them */
+    int oom = 0;
+    if (rc->task->session_json && !(s.questions_json = rc->task->session_json(rc->cfg, &oom)) &&
+        oom)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
     r = dl_store_start_session(rc->st, &s, err);
+    free(s.questions_json);
     /* the store filled these three for us; the rest are ours */
     free(s.status);
     free(s.started_utc);
@@ -325,21 +437,95 @@ static int start_session(exp_run *rc, dl_error *err)
         return r;
     rc->session_id = s.id;
     snprintf(rc->res->session_uuid, sizeof rc->res->session_uuid, "%s", s.uuid);
+    for (size_t i = 0; rc->new_session && i < ri->n && !r; i++) {
+        int pid = 0, live = dl_store_session_owner_alive(rc->st, ri->list[i].id, &pid, err);
+        if (live) { /* never under a live runner (or the check failed: leave it) */
+            r = live < 0 ? live : 0;
+            continue;
+        }
+        exp_event(rc, "info", "replaces the unfinished session %s (--new-session)",
+                  ri->list[i].uuid);
+        r = dl_store_supersede(rc->st, ri->list[i].id, s.id, err);
+    }
+    return r;
+}
+
+/* The run row: who ran it, where, with what, and the time base. */
+static int start_run(exp_run *rc, dl_error *err)
+{
+    const exp_display *d = &rc->disp;
+    const dl_exp_config *c = rc->cfg;
+    dl_run run = {.session_id = rc->session_id,
+                  .first_index = rc->next,
+                  .run_clock_s = exp_ms(rc->t0, exp_now()) / 1000.0,
+                  .experiment_sha256 = c->sha256,
+                  .experiment_text = rc->experiment_changed ? c->file_text : NULL,
+                  .experiment_changed = rc->experiment_changed,
+                  .sdl_version = d->sdl_version,
+                  .video_driver = d->driver,
+                  .renderer = d->renderer,
+                  .display_mode = d->mode,
+                  .nominal_refresh_ms = d->nominal_ms,
+                  .refresh_mean_ms = d->refresh_mean_ms,
+                  .refresh_sd_ms = d->refresh_sd_ms,
+                  .window_w = d->win_w,
+                  .window_h = d->win_h,
+                  .drawable_w = d->draw_w,
+                  .drawable_h = d->draw_h,
+                  .windowed = rc->opt->windowed,
+                  .simulate = rc->opt->simulate,
+                  .sched_policy = rc->sched_policy,
+                  .sched_priority = rc->sched_priority,
+                  .nice = rc->nice_now,
+                  .memory_locked = rc->memory_locked};
+    int r = dl_store_start_run(rc->st, &run, err);
+    if (r)
+        return r;
+    rc->run_id = run.id;
+    rc->time_offset_s = run.time_offset_s;
     return 0;
 }
 
-/* A busy machine should not make the session late: like other
- * psychophysics software we ask for a higher priority (nice -10) while it
- * runs. The loop sleeps between polls, so it takes little CPU. */
+/* A busy machine should not make the session late. Like Psychtoolbox's
+ * Priority() and PsychoPy's rush(), ask for real-time scheduling (SCHED_FIFO
+ * at a moderate priority: above every normal process, below the kernel's
+ * own threads) and lock the memory already mapped (the textures are loaded
+ * by now) so no page fault waits for the disk; where that is not allowed,
+ * nice -10. The loop sleeps between polls, so a real-time runner leaves the
+ * CPU to others. What was obtained goes into the run row. */
+#define EXP_RT_PRIORITY 10
+
+static void realtime(exp_run *rc)
+{
+    struct sched_param sp = {.sched_priority = EXP_RT_PRIORITY};
+    int max = sched_get_priority_max(SCHED_FIFO);
+    if (max > 0 && sp.sched_priority > max)
+        sp.sched_priority = max;
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0) {
+        rc->sched_policy = "SCHED_FIFO";
+        rc->sched_priority = sp.sched_priority;
+        rc->sched_raised = 1;
+    } else {
+        exp_event(rc, "info",
+                  "no real-time scheduling (%s); see docs/experiment.md, Timing, on how a lab "
+                  "grants it",
+                  strerror(errno));
+    }
+    if (mlockall(MCL_CURRENT) == 0)
+        rc->memory_locked = 1;
+    else
+        exp_event(rc, "info", "memory not locked (%s)", strerror(errno));
+}
+
 static void raise_priority(exp_run *rc)
 {
-    if (!rc->cfg->high_priority)
-        return;
+    rc->sched_policy = "SCHED_OTHER";
     errno = 0;
     int old = getpriority(PRIO_PROCESS, 0);
-    if (old == -1 && errno)
-        return;
-    if (old <= -10)
+    rc->nice_now = old == -1 && errno ? 0 : old;
+    if (rc->cfg->high_priority == EXP_PRIO_REALTIME)
+        realtime(rc);
+    if (rc->sched_raised || !rc->cfg->high_priority || (old == -1 && errno) || old <= -10)
         return;
     if (setpriority(PRIO_PROCESS, 0, -10) != 0) {
         exp_event(rc, "info",
@@ -350,21 +536,33 @@ static void raise_priority(exp_run *rc)
     }
     rc->priority_raised = 1;
     rc->old_nice = old;
+    rc->nice_now = -10;
 }
 
 /* After the instructions: the refresh is known; log what the run saw. */
-static int begin(exp_run *rc, dl_error *err)
+static int begin(exp_run *rc, resume_info *ri, dl_error *err)
 {
     char warn[256];
     exp_display *d = &rc->disp;
     if (exp_display_measure_done(d, warn, sizeof warn) && warn[0])
-        exp_event(rc, "warning", "%s", warn);
+        exp_warn(rc, "%s", warn);
+    /* A mean far from the mode's refresh means frames are being missed (or
+     * the mode is misreported): the onsets are then not where they seem. */
+    if (d->measured && !d->vsync_emulated && d->nominal_ms > 0 &&
+        fabs(d->refresh_mean_ms - d->nominal_ms) > 0.1 * d->nominal_ms)
+        exp_warn(rc,
+                 "measured refresh interval %.3f ms (SD %.3f) is far from the display mode's "
+                 "%.3f ms: frames are being missed or the mode is reported wrongly; check the "
+                 "display set-up before testing observers",
+                 d->refresh_mean_ms, d->refresh_sd_ms, d->nominal_ms);
     if (d->vsync_emulated)
         exp_event(rc, "info",
                   "no vsync from the display (%s, %s): frames paced at %.3f ms by "
                   "sleeping",
                   d->driver, d->mode, d->period_ms);
-    int r = rc->resuming ? 0 : start_session(rc, err);
+    int r = rc->resuming ? 0 : start_session(rc, ri, err);
+    if (!r)
+        r = start_run(rc, err);
     if (r)
         return r;
     if (rc->resuming)
@@ -387,9 +585,9 @@ static int run_session(exp_run *rc, resume_info *ri, dl_error *err)
     if (!r)
         r = exp_screen_instructions(rc, err);
     if (!r)
-        r = begin(rc, err);
+        r = begin(rc, ri, err);
     if (!r)
-        r = rc->cfg->task == EXP_TASK_2AFC ? exp_task_2afc(rc, err) : exp_task_rating(rc, err);
+        r = rc->task->run(rc, err);
     return r;
 }
 
@@ -413,6 +611,7 @@ static void fill_result(exp_run *rc, dl_exp_result *res)
     snprintf(res->renderer, sizeof res->renderer, "%s", d->renderer);
     res->drawable_w = d->draw_w;
     res->drawable_h = d->draw_h;
+    res->deadlines_missed = rc->deadlines_missed;
     if (rc->sim)
         exp_sim_rt_stats(rc->sim, &res->rt_n, &res->rt_err_median_ms, &res->rt_err_p99_ms,
                          &res->rt_err_max_ms);
@@ -421,13 +620,22 @@ static void fill_result(exp_run *rc, dl_exp_result *res)
 static int finish(exp_run *rc, int r, dl_error *err)
 {
     dl_exp_result *res = rc->res;
+    if (rc->deadlines_missed)
+        exp_warn(rc, "%zu trial%s of this run missed the %d ms deadline (logged as no response)",
+                 rc->deadlines_missed, rc->deadlines_missed == 1 ? "" : "s",
+                 rc->cfg->deadline_ms);
     if (r == 0 || r == DL_EABORT) {
         const char *status = r == 0 ? "completed" : "aborted";
         snprintf(res->status, sizeof res->status, "%s", status);
         if (rc->session_id) {
             dl_error e = {0};
             exp_flush_events(rc, &e);
-            int f = dl_store_finish_session(rc->st, rc->session_id, status, &e);
+            const exp_display *d = &rc->disp;
+            int f = rc->run_id ? dl_store_end_run(rc->st, rc->run_id, status, d->frames, d->drops,
+                                                  rc->deadlines_missed, &e)
+                               : 0;
+            if (!f)
+                f = dl_store_finish_session(rc->st, rc->session_id, status, &e);
             if (f)
                 return dl_fail(err, f, "%s", e.msg);
         }
@@ -440,6 +648,12 @@ static int finish(exp_run *rc, int r, dl_error *err)
 
 static void cleanup(exp_run *rc, resume_info *ri)
 {
+    if (rc->sched_raised) { /* back to normal before the end screen's successors */
+        struct sched_param sp = {.sched_priority = 0};
+        sched_setscheduler(0, SCHED_OTHER, &sp);
+    }
+    if (rc->memory_locked)
+        munlockall();
     if (rc->priority_raised && setpriority(PRIO_PROCESS, 0, rc->old_nice) != 0)
         rc->priority_raised = 0; /* an unprivileged process cannot lower it back */
     dl_sessions_free(ri->list, ri->n);

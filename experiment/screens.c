@@ -758,3 +758,22 @@ int exp_screen_loading(exp_run *rc, dl_error *err)
     }
     return r;
 }
+
+/* ---- confirming a new session (issue 11) ------------------------------------------------------ */
+
+int exp_screen_confirm_new(exp_run *rc, int *resume, dl_error *err)
+{
+    msg_screen m = {.shot = SHOT_RESUME, .sim_plan = SIMP_RESUME, .naccept = 2, .allow_pause = 1};
+    m.accept[0] = &rc->cfg->key_resume;
+    m.accept[1] = &rc->cfg->key_new;
+    int r = msg_texts(rc, &m, "", rc->cfg->text[TXT_CONFIRM_NEW], "", err);
+    if (!r)
+        r = msg_run(rc, &m, err);
+    msg_free(&m);
+    if (rc->sim)
+        exp_sim_clear(rc->sim);
+    if (r < 0)
+        return r;
+    *resume = r == 0;
+    return 0;
+}

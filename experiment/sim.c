@@ -31,7 +31,10 @@ struct exp_sim {
     uint64_t seed;
     double screen_ms, confirm_ms, mouse;
     char code[64];
-    int resume;
+    int resume;       /* 1 yes, 0 no, 2 back (N, then R on the confirmation) */
+    int resume_asked; /* resume questions answered so far */
+    double anticipate_ms; /* < 0: never; else a wrong press this long after each onset */
+    double min_rt_ms;     /* the runner's: a faster press is an anticipation */
     long quit_after; /* main trials answered before the simulated quit; -1 never */
     int quitting;    /* Escape was pressed to quit: answer the pause screen with quit */
     gsl_rng *rng;
@@ -117,11 +120,15 @@ static int parse_part(exp_sim *s, char *part, dl_error *err)
         return 0;
     }
     if (strcmp(k, "resume") == 0) {
-        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
-            return bad(err, whole, "resume=yes or resume=no");
-        s->resume = strcmp(v, "yes") == 0;
+        /* back: N on the resume question, then R when asked to confirm */
+        if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0 && strcmp(v, "back") != 0)
+            return bad(err, whole, "resume=yes, resume=no or resume=back");
+        s->resume = strcmp(v, "yes") == 0 ? 1 : strcmp(v, "no") == 0 ? 0 : 2;
         return 0;
     }
+    if (strcmp(k, "anticipate") == 0) /* a press MS after each onset, before the answer */
+        return parse_number(v, 0, 60000, &s->anticipate_ms) ? bad(err, whole, "anticipate=MS")
+                                                            : 0;
     if (strcmp(k, "quit_after") == 0) {
         if (parse_number(v, 0, 1e9, &x) || x != floor(x))
             return bad(err, whole, "quit_after=N main trials");
@@ -130,7 +137,7 @@ static int parse_part(exp_sim *s, char *part, dl_error *err)
     }
     return dl_fail(err, DL_EINVAL,
                    "--simulate: unknown key '%s' (keys are accuracy, shared, rt, seed, "
-                   "screen_ms, confirm_ms, mouse, code, resume, quit_after)",
+                   "screen_ms, confirm_ms, mouse, code, resume, anticipate, quit_after)",
                    k);
 }
 
@@ -146,6 +153,7 @@ static void defaults(exp_sim *s)
     s->mouse = 0;
     snprintf(s->code, sizeof s->code, "sim");
     s->resume = 1;
+    s->anticipate_ms = -1;
     s->quit_after = -1;
     s->scale = 1;
 }
@@ -196,6 +204,11 @@ void exp_sim_free(exp_sim *sim)
         gsl_rng_free(sim->rng);
     free(sim->err_ms);
     free(sim);
+}
+
+void exp_sim_set_min_rt(exp_sim *sim, double min_rt_ms)
+{
+    sim->min_rt_ms = min_rt_ms;
 }
 
 void exp_sim_set_window(exp_sim *sim, uint32_t window_id, double scale)
@@ -323,7 +336,9 @@ void exp_sim_plan_code(exp_sim *sim, uint64_t t0, const char *fallback_code)
 
 void exp_sim_plan_resume(exp_sim *sim, uint64_t t0, SDL_Keycode resume, SDL_Keycode fresh)
 {
-    exp_sim_plan_key(sim, exp_add_ms(t0, sim->screen_ms), sim->resume ? resume : fresh);
+    int yes = sim->resume == 1 || (sim->resume == 2 && sim->resume_asked > 0);
+    sim->resume_asked++;
+    exp_sim_plan_key(sim, exp_add_ms(t0, sim->screen_ms), yes ? resume : fresh);
 }
 
 /* A uniform number in [0, 1) that belongs to the item, the same for every
@@ -348,6 +363,14 @@ double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_lef
         right_ok = gsl_rng_uniform(sim->rng) < sim->accuracy;
     int choose_left = trivial_left ? right_ok : !right_ok;
     double rt = draw_rt(sim);
+    /* A press before min_rt_ms does not count: like an observer who
+     * anticipated, press once more, min_rt_ms later. */
+    if (sim->anticipate_ms >= 0)
+        exp_sim_plan_key(sim, exp_add_ms(onset, sim->anticipate_ms), choose_left ? right : left);
+    if (rt < sim->min_rt_ms) {
+        exp_sim_plan_key(sim, exp_add_ms(onset, rt), choose_left ? left : right);
+        rt += sim->min_rt_ms;
+    }
     uint64_t due = exp_add_ms(onset, rt);
     if (sim->mouse > 0 && gsl_rng_uniform(sim->rng) < sim->mouse) {
         const SDL_Rect *r = choose_left ? lrect : rrect;
@@ -359,43 +382,57 @@ double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_lef
 }
 
 /* Answers a rater would typically give for each difficulty; with
- * probability 1 - accuracy an answer is drawn at random instead. */
-static void typical(exp_sim *sim, const char *difficulty, int q2n, int q3n, int a[3])
+ * probability 1 - accuracy an answer is drawn at random instead. The paper's
+ * three questions come first (q1 a count, q2 "main category", q3 "unusual");
+ * further questions follow the difficulty like q2 (a count like q1). The
+ * draws for the first three are the same whatever follows. */
+static void typical(exp_sim *sim, const char *difficulty, const exp_sim_buttons *b,
+                    int a[EXP_MAX_QUESTIONS])
 {
     int hard = difficulty && strcmp(difficulty, "impossible") == 0;
     int mid = difficulty && strcmp(difficulty, "in-between") == 0;
     int u = (int)gsl_rng_uniform_int(sim->rng, 2);
-    a[0] = hard ? 3 + u : mid ? 2 + u : 1 + u;
-    a[1] = hard ? 0 : mid ? q2n / 2 : q2n - 1;
-    a[2] = hard ? q3n - 1 - u : mid ? u : 0;
-    if (gsl_rng_uniform(sim->rng) >= sim->accuracy) {
-        a[0] = (int)gsl_rng_uniform_int(sim->rng, 10);
-        a[1] = (int)gsl_rng_uniform_int(sim->rng, (unsigned long)q2n);
-        a[2] = (int)gsl_rng_uniform_int(sim->rng, (unsigned long)q3n);
+    for (int q = 0; q < b->nq; q++) {
+        int n = b->nopt[q], count = n == 10 && b->key[q][0] == 0;
+        if (count)
+            a[q] = hard ? 3 + u : mid ? 2 + u : 1 + u;
+        else if (q == 2)
+            a[q] = hard ? n - 1 - u : mid ? u : 0;
+        else
+            a[q] = hard ? 0 : mid ? n / 2 : n - 1;
+        if (a[q] >= n)
+            a[q] = n - 1;
     }
+    if (gsl_rng_uniform(sim->rng) >= sim->accuracy)
+        for (int q = 0; q < b->nq; q++)
+            a[q] = (int)gsl_rng_uniform_int(sim->rng, (unsigned long)b->nopt[q]);
 }
 
 void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
-                         const exp_sim_buttons *b, double rt_ms[3])
+                         const exp_sim_buttons *b, double rt_ms[EXP_MAX_QUESTIONS])
 {
-    int a[3];
-    typical(sim, difficulty, b->nopt[1], b->nopt[2], a);
+    int a[EXP_MAX_QUESTIONS];
+    typical(sim, difficulty, b, a);
     int click = sim->mouse > 0 && gsl_rng_uniform(sim->rng) < sim->mouse;
     double t = 0;
-    for (int q = 0; q < 3; q++) {
+    if (sim->anticipate_ms >= 0) /* a digit that must not count */
+        exp_sim_plan_key(sim, exp_add_ms(onset, sim->anticipate_ms), SDLK_9);
+    for (int q = 0; q < b->nq; q++) {
         t += draw_rt(sim);
+        if (q == 0 && t < sim->min_rt_ms)
+            t += sim->min_rt_ms; /* the first answer after the anticipation window */
         rt_ms[q] = t;
         uint64_t due = exp_add_ms(onset, t);
         const SDL_Rect *r = &b->option[q][a[q]];
         if (click)
             plan_click(sim, due, r->x + r->w / 2, r->y + r->h / 2);
-        else /* Q1 is the count itself; Q2 and Q3 options are keys 1, 2, 3 ... */
-            exp_sim_plan_key(sim, due, SDLK_0 + (q == 0 ? a[0] : a[q] + 1));
+        else /* the digit shown on the button: a count is its own key */
+            exp_sim_plan_key(sim, due, SDLK_0 + b->key[q][a[q]]);
         t += sim->confirm_ms;
         due = exp_add_ms(onset, t);
         if (!click)
             exp_sim_plan_key(sim, due, SDLK_RETURN);
-        else if (q == 2)
+        else if (q == b->nq - 1)
             plan_click(sim, due, b->confirm.x + b->confirm.w / 2, b->confirm.y + b->confirm.h / 2);
     }
 }

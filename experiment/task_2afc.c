@@ -22,6 +22,7 @@ typedef struct afc_answer {
     uint64_t onset, stamp;
     int frames_dropped;
     int paused; /* the pause key: show the trial again later */
+    exp_input in;
 } afc_answer;
 
 /* Two images at equal distance from the centre, the question above them,
@@ -112,6 +113,7 @@ static int present_and_wait(exp_run *rc, afc_trial *t, size_t pos, afc_answer *a
     exp_note_drops(rc, pos);
     a->choice = -1;
     a->paused = 0;
+    memset(&a->in, 0, sizeof a->in);
     *intended = NAN;
     if (rc->sim) {
         if (pos >= rc->npractice && exp_sim_quit_at(rc->sim, pos - rc->npractice))
@@ -132,8 +134,14 @@ static int present_and_wait(exp_run *rc, afc_trial *t, size_t pos, afc_answer *a
             a->paused = 1;
             return 0;
         }
-        if ((a->choice = choice_of(rc, t, &ev)) >= 0)
+        int choice = choice_of(rc, t, &ev);
+        if (choice >= 0 && exp_anticipation(rc, &ev, a->onset, a->stamp, pos))
+            continue;
+        if (choice >= 0) {
+            a->choice = choice;
+            exp_input_describe(rc, &ev, &a->in);
             return 0;
+        }
         if (rc->exposed) { /* redrawn; the onset stays that of the first frame */
             rc->exposed = 0;
             int r = exp_view_resync(rc, err);
@@ -209,7 +217,14 @@ static int log_trial(exp_run *rc, const afc_trial *t, size_t pos, const afc_answ
         .onset_s = exp_onset_s(rc, a->onset),
         .response_s = a->choice >= 0 ? exp_onset_s(rc, a->stamp) : NAN,
         .frames_dropped = a->frames_dropped,
+        .run_id = rc->run_id,
+        .device = a->choice >= 0 ? a->in.device : NULL,
+        .button = a->choice >= 0 && a->in.device ? a->in.button : NULL,
+        .x_px = a->in.x_px,
+        .y_px = a->in.y_px,
     };
+    if (a->choice < 0)
+        rc->deadlines_missed++;
     int r = dl_store_log_trial(rc->st, &tr, err);
     if (r)
         return r;
@@ -229,10 +244,11 @@ static int prepare(exp_run *rc, size_t pos, afc_trial *t, dl_error *err)
     t->pos = pos;
     t->item = rc->order[pos];
     const dl_set_item *it = &rc->set->items[t->item];
-    t->trivial_left = it->trivial_left;
+    /* counterbalanced: the set's sides, or all of them mirrored */
+    t->trivial_left = rc->sides_mirrored ? !it->trivial_left : it->trivial_left;
     exp_stim *a = exp_item_stim(rc, t->item, 0), *b = exp_item_stim(rc, t->item, 1);
-    t->left = it->trivial_left ? a : b;
-    t->right = it->trivial_left ? b : a;
+    t->left = t->trivial_left ? a : b;
+    t->right = t->trivial_left ? b : a;
     int r = make_view(rc, t, err);
     int kind = pos < rc->npractice ? SHOT_PRACTICE : SHOT_TRIAL;
     if (!r && rc->opt->screenshots_dir && !rc->shot_done[kind]) {
@@ -291,7 +307,7 @@ static int run_trial(exp_run *rc, size_t pos, dl_error *err)
     return r;
 }
 
-int exp_task_2afc(exp_run *rc, dl_error *err)
+static int run_2afc(exp_run *rc, dl_error *err)
 {
     int r = 0;
     rc->iti_start = exp_now();
@@ -304,3 +320,24 @@ int exp_task_2afc(exp_run *rc, dl_error *err)
     }
     return r;
 }
+
+/* Two images side by side with the gap between them. */
+static void item_size(exp_run *rc, int item, int *w, int *h)
+{
+    SDL_Rect a, b;
+    exp_image_rect(rc, exp_item_stim(rc, item, 0), 0, 0, &a);
+    exp_image_rect(rc, exp_item_stim(rc, item, 1), 0, 0, &b);
+    int m = a.w > b.w ? a.w : b.w;
+    *w = 2 * m + exp_gap_px(rc, m);
+    *h = a.h > b.h ? a.h : b.h;
+}
+
+const exp_task exp_task_2afc_def = {
+    .id = EXP_TASK_2AFC,
+    .name = "2afc",
+    .has_sides = 1,
+    .check = NULL,
+    .item_size = item_size,
+    .session_json = NULL,
+    .run = run_2afc,
+};

@@ -37,32 +37,36 @@ typedef struct rating_state {
     int focus;
     uint64_t onset, changed[NQ];
     int frames_dropped;
+    exp_input in;       /* the input being applied */
+    exp_input how[NQ];  /* how each final answer was given */
 } rating_state;
 
 /* ---- the questions -------------------------------------------------------------------------- */
 
+/* The questions the experiment file defines ([questions], [text]; the
+ * paper's three by default): a count is answered 0-9, its digit its own key;
+ * labelled answers are keyed 1, 2, 3 ... from the left. */
 void exp_rating_default_form(const dl_exp_config *c, exp_rating_form *f)
 {
     static const char *const digits[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     memset(f, 0, sizeof *f);
-    f->nq = 3;
-    f->text[0] = c->text[TXT_Q1];
-    f->text[1] = c->text[TXT_Q2];
-    f->text[2] = c->text[TXT_Q3];
-    f->nopt[0] = 10;
-    f->nopt[1] = c->q2_nopt;
-    f->nopt[2] = c->q3_nopt;
-    for (int k = 0; k < 10; k++) {
-        f->label[0][k] = digits[k]; /* the count is its own key */
-        f->key[0][k] = k;
-    }
-    for (int k = 0; k < c->q2_nopt; k++) {
-        f->label[1][k] = c->q2_opt[k];
-        f->key[1][k] = k + 1;
-    }
-    for (int k = 0; k < c->q3_nopt; k++) {
-        f->label[2][k] = c->q3_opt[k];
-        f->key[2][k] = k + 1;
+    f->nq = c->nquestions < EXP_MAX_QUESTIONS ? c->nquestions : EXP_MAX_QUESTIONS;
+    for (int q = 0; q < f->nq; q++) {
+        const exp_question *d = &c->question[q];
+        f->text[q] = d->text;
+        if (d->type == EXP_Q_COUNT) {
+            f->nopt[q] = 10;
+            for (int k = 0; k < 10; k++) {
+                f->label[q][k] = digits[k];
+                f->key[q][k] = k;
+            }
+            continue;
+        }
+        f->nopt[q] = d->nopt;
+        for (int k = 0; k < d->nopt; k++) {
+            f->label[q][k] = d->opt[k];
+            f->key[q][k] = k + 1;
+        }
     }
 }
 
@@ -264,10 +268,13 @@ static int place(exp_run *rc, rating_ui *ui, const rating_geom *g)
 static void sim_buttons(rating_ui *ui)
 {
     memset(&ui->sim, 0, sizeof ui->sim);
-    for (int q = 0; q < ui->form->nq && q < 3; q++) {
+    ui->sim.nq = ui->form->nq;
+    for (int q = 0; q < ui->form->nq; q++) {
         ui->sim.nopt[q] = ui->form->nopt[q];
-        for (int k = 0; k < ui->form->nopt[q]; k++)
+        for (int k = 0; k < ui->form->nopt[q]; k++) {
             ui->sim.option[q][k] = ui->button[q][k];
+            ui->sim.key[q][k] = ui->form->key[q][k];
+        }
     }
     ui->sim.confirm = ui->confirm_rect;
 }
@@ -408,8 +415,10 @@ static int make_ui(exp_run *rc, rating_ui *ui, const exp_rating_form *f, dl_erro
 
 static void set_answer(rating_state *s, int q, int k, uint64_t stamp)
 {
-    if (s->answer[q] != k)
+    if (s->answer[q] != k) {
         s->changed[q] = stamp;
+        s->how[q] = s->in;
+    }
     s->answer[q] = k;
     s->focus = q;
 }
@@ -517,6 +526,10 @@ static int present_and_answer(exp_run *rc, rating_ui *ui, rating_state *s, size_
             return DL_EABORT;
         if (exp_key_in(&ev, &rc->cfg->key_pause))
             return 1;
+        if ((ev.type == SDL_KEYDOWN || ev.type == SDL_MOUSEBUTTONDOWN) &&
+            exp_anticipation(rc, &ev, s->onset, stamp, pos))
+            continue;
+        exp_input_describe(rc, &ev, &s->in);
         if (ev.type == SDL_KEYDOWN && !ev.key.repeat)
             done = on_key(ui, s, ev.key.keysym.sym, stamp);
         else if (exp_click(rc, &ev, &x, &y))
@@ -545,6 +558,20 @@ static int present_and_answer(exp_run *rc, rating_ui *ui, rating_state *s, size_
 
 static int log_rating(exp_run *rc, const rating_state *s, size_t pos, dl_error *err)
 {
+    /* one answer row per question asked, under the question's key */
+    const dl_exp_config *c = rc->cfg;
+    dl_answer ans[NQ];
+    int nq = c->nquestions < NQ ? c->nquestions : NQ;
+    for (int q = 0; q < nq; q++) {
+        const exp_input *in = &s->how[q];
+        ans[q] = (dl_answer){c->question[q].key,
+                             s->answer[q],
+                             exp_ms(s->onset, s->changed[q]),
+                             in->device,
+                             in->device ? in->button : NULL,
+                             in->x_px,
+                             in->y_px};
+    }
     dl_rating rt = {
         .session_id = rc->session_id,
         .index = (int)pos,
@@ -559,6 +586,9 @@ static int log_rating(exp_run *rc, const rating_state *s, size_t pos, dl_error *
         .rt_q3_ms = exp_ms(s->onset, s->changed[2]),
         .onset_s = exp_onset_s(rc, s->onset),
         .frames_dropped = s->frames_dropped,
+        .run_id = rc->run_id,
+        .nanswers = (size_t)nq,
+        .answers = ans,
     };
     int r = dl_store_log_rating(rc->st, &rt, err);
     if (r)
@@ -636,7 +666,7 @@ static int run_trial(exp_run *rc, rating_ui *ui, size_t pos, dl_error *err)
     return r;
 }
 
-int exp_task_rating(exp_run *rc, dl_error *err)
+static int run_rating(exp_run *rc, dl_error *err)
 {
     rating_ui ui;
     exp_rating_form form;
@@ -654,3 +684,29 @@ int exp_task_rating(exp_run *rc, dl_error *err)
     free_ui(&ui);
     return r;
 }
+
+/* One image; the questions go below it. */
+static void item_size(exp_run *rc, int item, int *w, int *h)
+{
+    SDL_Rect a;
+    exp_image_rect(rc, exp_item_stim(rc, item, 0), 0, 0, &a);
+    *w = a.w;
+    *h = a.h;
+}
+
+static char *session_json(const dl_exp_config *cfg, int *oom)
+{
+    char *json = exp_questions_json(cfg);
+    *oom = json == NULL;
+    return json;
+}
+
+const exp_task exp_task_rating_def = {
+    .id = EXP_TASK_RATING,
+    .name = "rating",
+    .has_sides = 0,
+    .check = NULL,
+    .item_size = item_size,
+    .session_json = session_json,
+    .run = run_rating,
+};

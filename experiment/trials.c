@@ -70,8 +70,25 @@ static int show_break(exp_run *rc, size_t pos, dl_error *err)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     exp_event(rc, "info", "break after %s of %s main trials", sdone, stotal);
     int r = exp_flush_events(rc, err);
+    uint64_t t = exp_now();
     if (!r)
         r = exp_screen_message(rc, SHOT_BREAK, "", body, err);
+    if (!r)
+        exp_event(rc, "info", "break ended after %.1f s", exp_ms(t, exp_now()) / 1000.0);
+    free(body);
+    return r;
+}
+
+static int welcome_back(exp_run *rc, size_t pos, dl_error *err)
+{
+    char sdone[32], stotal[32];
+    snprintf(sdone, sizeof sdone, "%zu", pos);
+    snprintf(stotal, sizeof stotal, "%zu", rc->norder);
+    const char *names[] = {"done", "total"}, *values[] = {sdone, stotal};
+    char *body = exp_format(rc->cfg->text[TXT_WELCOME_BACK], names, values, 2);
+    if (!body)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int r = exp_screen_message(rc, SHOT_WELCOME, "", body, err);
     free(body);
     return r;
 }
@@ -114,6 +131,10 @@ static int screens_before(exp_run *rc, size_t pos, size_t run_first, int *shown,
     const dl_exp_config *c = rc->cfg;
     int r = 0;
     *shown = 0;
+    /* A resumed run starts with a short welcome back; practice is never
+     * repeated (the order goes on where it stopped). */
+    if (rc->resuming && pos == run_first && (r = welcome_back(rc, pos, err)))
+        return r;
     if (pos < rc->npractice && pos == run_first) {
         *shown = 1;
         return practice_message(rc, SHOT_PRACTICE_INTRO, TXT_PRACTICE_INTRO, err);

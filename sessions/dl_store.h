@@ -21,7 +21,7 @@
 typedef struct dl_store dl_store;
 
 /* The schema version this program writes. */
-#define DL_STORE_SCHEMA_VERSION 1
+#define DL_STORE_SCHEMA_VERSION 2
 
 enum {
     DL_STORE_READONLY = 1, /* open an existing file read-only */
@@ -107,7 +107,10 @@ typedef struct dl_observer {
     int naive;            /* naive to the purpose: 1, 0, -1 unknown */
 } dl_observer;
 
-/* Find the observer with obs->code or add it; fills obs->id. */
+/* Find the observer with obs->code or add it; fills obs->id. Codes are
+ * compared without regard to case (p02 finds P02; with two spellings stored
+ * by an older version, the first added). An existing observer keeps the
+ * details it has; those it lacks are filled from obs. */
 int dl_store_ensure_observer(dl_store *st, dl_observer *obs, dl_error *err);
 int dl_store_find_observer(dl_store *st, const char *code, dl_observer *out, dl_error *err);
 void dl_observer_clear(dl_observer *obs); /* frees the strings */
@@ -133,6 +136,12 @@ typedef struct dl_session {
     double viewing_distance_cm, screen_width_cm; /* NaN when not given */
     int pid;                                     /* process that runs it (for stale detection) */
     char *hostname;
+    /* (schema 2) */
+    int simulated;                /* a run had a simulated observer (--simulate) */
+    int64_t superseded_by;        /* 0, or the session started instead (--new-session) */
+    char current_sha256[65];      /* experiment file of the latest run ("" if unknown) */
+    char *questions_json;         /* rating questions the session used, or NULL */
+    int sides_mirrored;           /* 2AFC: every pair shown mirrored (counterbalancing) */
 } dl_session;
 
 /* Start a session: status `running`, a new UUID (v4, /dev/urandom),
@@ -149,8 +158,9 @@ int dl_store_get_session(dl_store *st, int64_t session_id, dl_session *out, dl_e
 int dl_store_get_session_uuid(dl_store *st, const char *uuid, dl_session *out, dl_error *err);
 void dl_session_clear(dl_session *sess);
 
-/* Sessions of an observer (code) on a set (name) that can be resumed:
- * status running or crashed, newest first. *out is an array of *n. A
+/* Sessions of an observer (code, compared without regard to case) on a set
+ * (name) that can be resumed: status running, aborted or crashed and not
+ * superseded by a newer session, newest first. *out is an array of *n. A
  * `running` session may still be alive in another process: call
  * dl_store_mark_stale first. */
 int dl_store_find_resumable(dl_store *st, const char *observer_code, const char *set_name,
@@ -162,16 +172,59 @@ void dl_sessions_free(dl_session *s, size_t n);
  * when they were logged in order; norder when all are done. */
 int dl_store_next_index(dl_store *st, int64_t session_id, size_t *next, dl_error *err);
 
-/* Take over a running or crashed session for --resume: status back to
- * `running` with this process's pid and host, in one transaction. DL_EBUSY
- * when a live process on this computer still runs it (two runners must never
- * log into one session); DL_EINVAL for a completed or aborted session.
- * (added) */
+/* Take over a running, aborted or crashed session for --resume: status back
+ * to `running` with this process's pid and host, in one transaction.
+ * DL_EBUSY when a live dddlab process on this computer still runs it (two
+ * runners must never log into one session); DL_EINVAL for a completed or
+ * superseded session. (added) */
 int dl_store_reopen_session(dl_store *st, int64_t session_id, dl_error *err);
 
-/* Mark `running` sessions whose process is gone (same host, pid not alive)
- * as `crashed`; *n gets how many. */
+/* Mark `running` sessions whose process is gone as `crashed`; *n gets how
+ * many. A process is the same only when host, pid, the process's start time
+ * (/proc/PID/stat) and the boot id all match, so a pid reused by another
+ * program, or after a reboot, never keeps a session `running`. */
 int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err);
+
+/* 1 when the process that last ran the session (its latest run) is alive on
+ * this computer, by the identity above; 0 otherwise; *pid gets its pid. */
+int dl_store_session_owner_alive(dl_store *st, int64_t session_id, int *pid, dl_error *err);
+
+/* The unfinished sessions old_ids were replaced by new_id (--new-session):
+ * they stay as they are, but are no longer offered for resuming. */
+int dl_store_supersede(dl_store *st, int64_t old_id, int64_t new_id, dl_error *err);
+
+/* ---- runs (schema 2) ----------------------------------------------------------------- */
+
+/* One process working on a session. Strings are borrowed. */
+typedef struct dl_run {
+    int64_t id;         /* filled by dl_store_start_run */
+    int64_t session_id;
+    int seq;            /* filled: 1 for the first run of a session */
+    size_t first_index; /* position in the order this run started at */
+    /* In: seconds the run's clock has counted so far. Out: the offset to add
+     * to the run clock for onset_s (0 for a session's first run). */
+    double run_clock_s, time_offset_s;
+    const char *experiment_sha256;
+    const char *experiment_text; /* only when it differs from the session's */
+    int experiment_changed;
+    const char *sdl_version, *video_driver, *renderer, *display_mode;
+    double nominal_refresh_ms, refresh_mean_ms, refresh_sd_ms; /* NaN unknown */
+    int window_w, window_h, drawable_w, drawable_h, windowed;
+    const char *simulate; /* the --simulate spec; NULL for a real observer */
+    const char *sched_policy; /* "SCHED_FIFO", "SCHED_OTHER", ... or NULL */
+    int sched_priority, nice, memory_locked;
+} dl_run;
+
+/* Record the start of a run: this process's identity (host, pid, start
+ * time, boot id), software version, and the time base: a later run's clock
+ * (0 at its process start) is offset so that onset_s goes on increasing
+ * across runs: the offset is the larger of the wall-clock time from the
+ * session's start to this run's clock origin and just past the last time
+ * already logged. A simulated run marks the session simulated. */
+int dl_store_start_run(dl_store *st, dl_run *run, dl_error *err);
+/* Record the end of a run. */
+int dl_store_end_run(dl_store *st, int64_t run_id, const char *status, size_t frames,
+                     size_t frames_dropped, size_t deadlines_missed, dl_error *err);
 
 /* ---- trials, ratings, events -------------------------------------------------------- */
 
@@ -187,7 +240,20 @@ typedef struct dl_trial {
     double onset_s;                       /* performance-counter seconds since session start */
     double response_s;
     int frames_dropped;
+    int64_t run_id;     /* 0: none recorded */
+    const char *device; /* "keyboard" | "mouse" | NULL */
+    const char *button; /* key name or mouse button, NULL */
+    int x_px, y_px;     /* click position (device "mouse" only) */
 } dl_trial;
+
+/* One answer to a question of a rating trial (the answers table). */
+typedef struct dl_answer {
+    const char *question; /* key, e.g. "q1" */
+    int value;            /* -1 not answered */
+    double rt_ms;
+    const char *device, *button;
+    int x_px, y_px; /* -1 when not a click */
+} dl_answer;
 
 typedef struct dl_rating {
     int64_t session_id;
@@ -199,6 +265,11 @@ typedef struct dl_rating {
     double rt_q1_ms, rt_q2_ms, rt_q3_ms;
     double onset_s;
     int frames_dropped;
+    int64_t run_id;
+    /* Every answer; when nanswers is 0, q1..q3 become the answers. The
+     * first three also fill q1..q3 of the ratings table. */
+    size_t nanswers;
+    const dl_answer *answers;
 } dl_rating;
 
 /* Each in its own transaction (BEGIN IMMEDIATE ... COMMIT, WAL fsynced), so
@@ -209,7 +280,8 @@ typedef struct dl_rating {
  * deadline is choice -1 with correct 0 and rt_ms NaN. */
 int dl_store_log_trial(dl_store *st, const dl_trial *t, dl_error *err);
 int dl_store_log_rating(dl_store *st, const dl_rating *r, dl_error *err);
-/* kind: pause | resume | escape | focus-lost | frame-drop | warning | info */
+/* kind: pause | resume | escape | focus-lost | frame-drop | warning | info |
+ * anticipation */
 int dl_store_log_event(dl_store *st, int64_t session_id, double t_s, const char *kind,
                        const char *detail, dl_error *err);
 
@@ -228,6 +300,7 @@ typedef struct dl_trial_view {
     int choice, correct;
     double rt_ms, onset_s, response_s;
     int frames_dropped;
+    int session_simulated; /* a simulated observer answered the session */
 } dl_trial_view;
 
 typedef struct dl_rating_view {
@@ -243,6 +316,7 @@ typedef struct dl_rating_view {
     int label_error;
     int q1, q2, q3;
     double rt_q1_ms, rt_q2_ms, rt_q3_ms;
+    int session_simulated;
 } dl_rating_view;
 
 typedef int (*dl_trial_fn)(void *ctx, const dl_trial_view *t);
@@ -270,6 +344,9 @@ typedef struct dl_session_summary {
     char *hostname;
     size_t done;  /* trials or ratings logged */
     size_t total; /* length of the session's order */
+    int simulated;  /* a simulated observer answered (--simulate) */
+    size_t runs;    /* processes that worked on it */
+    int superseded; /* replaced by a newer session (--new-session) */
 } dl_session_summary;
 
 /* Every session, oldest first. *out is an array of *n. (added) */

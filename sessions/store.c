@@ -21,14 +21,16 @@ static const char *const cached_sql[ST_NCACHED] = {
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_LOG_TRIAL] =
         "INSERT INTO trials(session_id, idx, practice, item_index, left_image, right_image,"
-        " choice, correct, rt_ms, onset_s, response_s, frames_dropped, logged_utc)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        " choice, correct, rt_ms, onset_s, response_s, frames_dropped, logged_utc, run_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [ST_LOG_RATING] =
         "INSERT INTO ratings(session_id, idx, practice, item_index, image, q1, q2, q3,"
-        " rt_q1_ms, rt_q2_ms, rt_q3_ms, onset_s, frames_dropped, logged_utc)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    [ST_LOG_EVENT] = "INSERT INTO events(session_id, t_s, kind, detail, logged_utc)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5)",
+        " rt_q1_ms, rt_q2_ms, rt_q3_ms, onset_s, frames_dropped, logged_utc, run_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    [ST_LOG_EVENT] = "INSERT INTO events(session_id, t_s, kind, detail, logged_utc, run_id)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_LOG_ANSWER] = "INSERT INTO answers(session_id, idx, question, value, rt_ms, device,"
+                      " button, x_px, y_px) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 };
 
 /* ---- errors ----------------------------------------------------------------- */

@@ -20,7 +20,9 @@ static const export_table tables[] = {
      "SELECT o.code AS observer, s.uuid AS session_uuid, s.status AS session_status,"
      " t.name AS set_name, tr.idx AS trial, tr.practice, tr.item_index,"
      " tr.left_image, tr.right_image, ia.path AS trivial_image, ib.path AS impossible_image,"
-     " CASE it.trivial_left WHEN 1 THEN 'left' WHEN 0 THEN 'right' END AS trivial_side,"
+     /* the side it was shown on (sessions may mirror the set's sides) */
+     " CASE WHEN ia.path IS NULL THEN NULL WHEN tr.left_image = ia.path THEN 'left'"
+     "  ELSE 'right' END AS trivial_side,"
      " CASE tr.choice WHEN 0 THEN 'left' WHEN 1 THEN 'right' END AS choice,"
      " CASE tr.choice WHEN 0 THEN tr.left_image WHEN 1 THEN tr.right_image END"
      "  AS chosen_image,"
@@ -53,9 +55,30 @@ static const export_table tables[] = {
                  " s.experiment_sha256, s.software_version, s.git_revision, s.sdl_version,"
                  " s.video_driver, s.renderer, s.display_mode, s.refresh_mean_ms, s.refresh_sd_ms,"
                  " s.window_w, s.window_h, s.drawable_w, s.drawable_h, s.viewing_distance_cm,"
-                 " s.screen_width_cm, s.hostname, s.pid"
+                 " s.screen_width_cm, s.hostname, s.pid, s.simulated, s.sides_mirrored,"
+                 " (SELECT uuid FROM sessions x WHERE x.id = s.superseded_by) AS superseded_by,"
+                 " (SELECT count(*) FROM runs WHERE session_id = s.id) AS runs"
                  " FROM sessions s JOIN observers o ON o.id = s.observer_id"
                  " JOIN stimulus_sets t ON t.id = s.set_id ORDER BY s.started_utc, s.id"},
+    {"runs",
+     "SELECT s.uuid AS session_uuid, o.code AS observer, t.name AS set_name, r.seq AS run,"
+     " r.started_utc, r.ended_utc, r.end_status, r.first_index, r.time_offset_s, r.hostname,"
+     " r.pid, r.proc_start_ticks, r.boot_id, r.software_version, r.git_revision,"
+     " r.experiment_sha256, r.experiment_changed, r.sdl_version, r.video_driver, r.renderer,"
+     " r.display_mode, r.nominal_refresh_ms, r.refresh_mean_ms, r.refresh_sd_ms, r.window_w,"
+     " r.window_h, r.drawable_w, r.drawable_h, r.windowed, r.simulate, r.sched_policy,"
+     " r.sched_priority, r.nice, r.memory_locked, r.frames, r.frames_dropped,"
+     " r.deadlines_missed"
+     " FROM runs r JOIN sessions s ON s.id = r.session_id"
+     " JOIN observers o ON o.id = s.observer_id JOIN stimulus_sets t ON t.id = s.set_id"
+     " ORDER BY s.started_utc, s.id, r.seq"},
+    {"answers",
+     "SELECT o.code AS observer, s.uuid AS session_uuid, s.status AS session_status,"
+     " t.name AS set_name, a.idx AS trial, a.question, a.value, a.rt_ms, a.device, a.button,"
+     " a.x_px, a.y_px"
+     " FROM answers a JOIN sessions s ON s.id = a.session_id"
+     " JOIN observers o ON o.id = s.observer_id JOIN stimulus_sets t ON t.id = s.set_id"
+     " ORDER BY o.code, s.started_utc, s.id, a.idx, a.question"},
     {"observers",
      "SELECT o.code AS observer, o.age, o.gender, o.handedness, o.vision_corrected, o.naive,"
      " o.created_utc, (SELECT count(*) FROM sessions WHERE observer_id = o.id) AS sessions"
@@ -146,7 +169,8 @@ int dl_store_export_count(dl_store *st, const char *table, const char *path, siz
     const export_table *t = find_table(table);
     if (!t)
         return dl_fail(err, DL_EINVAL,
-                       "%s: %s: no such table (trials, ratings, sessions, observers, stimuli)",
+                       "%s: %s: no such table (trials, ratings, answers, sessions, runs, observers, "
+                       "stimuli)",
                        st->path, op);
     sqlite3_stmt *s = NULL;
     int rc = st_prepare(st, t->sql, &s, op, err);

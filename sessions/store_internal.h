@@ -12,7 +12,16 @@
 
 /* Statements prepared once and reused, because the hot path (one trial per
  * transaction) must not pay for parsing SQL each time. */
-enum { ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_LOG_TRIAL, ST_LOG_RATING, ST_LOG_EVENT, ST_NCACHED };
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_LOG_TRIAL,
+    ST_LOG_RATING,
+    ST_LOG_EVENT,
+    ST_LOG_ANSWER,
+    ST_NCACHED
+};
 
 struct dl_store {
     sqlite3 *db;
@@ -20,6 +29,9 @@ struct dl_store {
     char *new_path; /* DL_STORE_NEW_ATOMIC: the temporary file, else NULL */
     int readonly;
     sqlite3_stmt *cached[ST_NCACHED];
+    /* the run this handle started last (dl_store_start_run): events and
+     * rows of that session without a run id get it */
+    int64_t run_id, run_session_id;
 };
 
 /* Turn a SQLite result code into a DL_E* code and a message
@@ -76,6 +88,10 @@ const char *st_col_text(sqlite3_stmt *s, int i); /* "" for NULL */
 /* Schema creation and forward migration (store_schema.c). */
 int st_schema_version(sqlite3 *db, const char *path, int *version, dl_error *err);
 int st_migrate(dl_store *st, dl_error *err);
+
+/* The run a row of session_id belongs to: given, else this handle's current
+ * run of that session, else 0 (NULL). */
+int64_t st_run_for(const dl_store *st, int64_t session_id, int64_t given);
 
 /* Canonical SHA-256 over a set's items (store_sets.c). */
 int st_set_content_sha256(const dl_stim_set *set, char hex[65]);

@@ -10,29 +10,75 @@
 
 #include "store_internal.h"
 
+int64_t st_run_for(const dl_store *st, int64_t session_id, int64_t given)
+{
+    if (given > 0)
+        return given;
+    return st->run_session_id == session_id ? st->run_id : 0;
+}
+
+/* Step a bound INSERT inside the caller's transaction; rolls back on error. */
+static int step_insert(dl_store *st, sqlite3_stmt *s, const char *op, dl_error *err)
+{
+    int step = sqlite3_step(s);
+    sqlite3_reset(s);
+    int rc = 0;
+    if (step == SQLITE_CONSTRAINT_PRIMARYKEY || step == SQLITE_CONSTRAINT_UNIQUE)
+        rc = dl_fail(err, DL_EEXIST, "%s: %s: this index is already logged", st->path, op);
+    else if (step == SQLITE_CONSTRAINT_FOREIGNKEY)
+        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
+    else if (step != SQLITE_DONE)
+        rc = st_fail(st, step, op, err);
+    if (rc)
+        st_rollback(st);
+    return rc;
+}
+
 /* Step a bound cached INSERT inside its own transaction. what names the row
  * for messages ("trial 12 of session 3"). */
 static int insert_one(dl_store *st, sqlite3_stmt *s, const char *op, dl_error *err)
 {
     int rc = st_begin(st, op, err);
-    if (rc)
-        return rc;
-    int step = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (step == SQLITE_CONSTRAINT_PRIMARYKEY || step == SQLITE_CONSTRAINT_UNIQUE) {
-        st_rollback(st);
-        return dl_fail(err, DL_EEXIST, "%s: %s: this index is already logged", st->path, op);
-    }
-    if (step == SQLITE_CONSTRAINT_FOREIGNKEY) {
-        st_rollback(st);
-        return dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
-    }
-    if (step != SQLITE_DONE) {
-        rc = st_fail(st, step, op, err);
+    if (!rc)
+        rc = step_insert(st, s, op, err);
+    return rc ? rc : st_commit(st, op, err);
+}
+
+/* One row of the answers table, inside the caller's transaction. */
+static int insert_answer(dl_store *st, int64_t session_id, int index, const dl_answer *a,
+                         const char *op, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_cached(st, ST_LOG_ANSWER, &s, op, err);
+    if (rc) {
         st_rollback(st);
         return rc;
     }
-    return st_commit(st, op, err);
+    sqlite3_bind_int64(s, 1, session_id);
+    sqlite3_bind_int(s, 2, index);
+    st_bind_text(s, 3, a->question);
+    st_bind_int_unknown(s, 4, a->value);
+    st_bind_double(s, 5, a->rt_ms);
+    st_bind_text(s, 6, a->device);
+    st_bind_text(s, 7, a->button);
+    if (a->device && strcmp(a->device, "mouse") == 0) { /* a position only for a click */
+        st_bind_int_unknown(s, 8, a->x_px);
+        st_bind_int_unknown(s, 9, a->y_px);
+    }
+    return step_insert(st, s, op, err);
+}
+
+/* The row, then its answers, then COMMIT: a trial is on disk whole or not at
+ * all. */
+static int insert_with_answers(dl_store *st, sqlite3_stmt *row, int64_t session_id, int index,
+                               const dl_answer *a, size_t n, const char *op, dl_error *err)
+{
+    int rc = st_begin(st, op, err);
+    if (!rc)
+        rc = step_insert(st, row, op, err);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = insert_answer(st, session_id, index, &a[i], op, err);
+    return rc ? rc : st_commit(st, op, err);
 }
 
 int dl_store_log_trial(dl_store *st, const dl_trial *t, dl_error *err)
@@ -60,7 +106,11 @@ int dl_store_log_trial(dl_store *st, const dl_trial *t, dl_error *err)
     st_bind_double(s, 11, t->response_s);
     sqlite3_bind_int(s, 12, t->frames_dropped);
     st_bind_text(s, 13, now);
-    return insert_one(st, s, op, err);
+    int64_t run = st_run_for(st, t->session_id, t->run_id);
+    if (run > 0)
+        sqlite3_bind_int64(s, 14, run);
+    dl_answer a = {"choice", t->choice, t->rt_ms, t->device, t->button, t->x_px, t->y_px};
+    return insert_with_answers(st, s, t->session_id, t->index, &a, 1, op, err);
 }
 
 int dl_store_log_rating(dl_store *st, const dl_rating *r, dl_error *err)
@@ -88,13 +138,21 @@ int dl_store_log_rating(dl_store *st, const dl_rating *r, dl_error *err)
     st_bind_double(s, 12, r->onset_s);
     sqlite3_bind_int(s, 13, r->frames_dropped);
     st_bind_text(s, 14, now);
-    return insert_one(st, s, op, err);
+    int64_t run = st_run_for(st, r->session_id, r->run_id);
+    if (run > 0)
+        sqlite3_bind_int64(s, 15, run);
+    dl_answer q[3] = {{"q1", r->q1, r->rt_q1_ms, NULL, NULL, -1, -1},
+                      {"q2", r->q2, r->rt_q2_ms, NULL, NULL, -1, -1},
+                      {"q3", r->q3, r->rt_q3_ms, NULL, NULL, -1, -1}};
+    const dl_answer *a = r->nanswers ? r->answers : q;
+    size_t n = r->nanswers ? r->nanswers : 3;
+    return insert_with_answers(st, s, r->session_id, r->index, a, n, op, err);
 }
 
 static int valid_kind(const char *kind)
 {
-    static const char *const kinds[] = {"pause",      "resume",  "escape", "focus-lost",
-                                        "frame-drop", "warning", "info"};
+    static const char *const kinds[] = {"pause", "resume",  "escape", "focus-lost", "frame-drop",
+                                        "warning", "info", "anticipation"};
     for (size_t i = 0; kind && i < sizeof kinds / sizeof *kinds; i++)
         if (strcmp(kind, kinds[i]) == 0)
             return 1;
@@ -109,7 +167,7 @@ int dl_store_log_event(dl_store *st, int64_t session_id, double t_s, const char 
     if (!valid_kind(kind))
         return dl_fail(err, DL_EINVAL,
                        "%s: %s: kind is not one of pause, resume, escape, focus-lost, "
-                       "frame-drop, warning, info",
+                       "frame-drop, warning, info, anticipation",
                        st->path, op);
     sqlite3_stmt *s = NULL;
     int rc = st_cached(st, ST_LOG_EVENT, &s, op, err);
@@ -121,5 +179,8 @@ int dl_store_log_event(dl_store *st, int64_t session_id, double t_s, const char 
     st_bind_text(s, 3, kind);
     st_bind_text(s, 4, detail);
     st_bind_text(s, 5, now);
+    int64_t run = st_run_for(st, session_id, 0);
+    if (run > 0)
+        sqlite3_bind_int64(s, 6, run);
     return insert_one(st, s, op, err);
 }

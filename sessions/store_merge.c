@@ -65,6 +65,7 @@ static int64_t idmap_get(const idmap *m, int64_t src)
 typedef struct merge {
     dl_store *out, *in;
     idmap observers, sets;
+    idmap runs; /* of the session being copied */
     dl_error *err;
 } merge;
 
@@ -142,13 +143,16 @@ static int observer_row(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ct
                         const char *op)
 {
     (void)ctx;
-    /* The first file that knows an observer keeps its record. */
-    bind_columns(ins, 1, sel, 1);
-    int rc = step_insert(m->out, ins, op, m->err);
-    int64_t id = sqlite3_last_insert_rowid(m->out->db);
-    if (!rc && sqlite3_changes(m->out->db) == 0)
-        rc = lookup(m->out, "SELECT id FROM observers WHERE code = ?1", st_col_text(sel, 1), &id,
-                    NULL, 0, op, m->err);
+    /* The first file that knows an observer keeps its record; codes are
+     * compared without regard to case, as the runner does. */
+    int64_t id = 0;
+    int rc = lookup(m->out, "SELECT id FROM observers WHERE code = ?1 COLLATE NOCASE ORDER BY id",
+                    st_col_text(sel, 1), &id, NULL, 0, op, m->err);
+    if (!rc && id == 0) {
+        bind_columns(ins, 1, sel, 1);
+        rc = step_insert(m->out, ins, op, m->err);
+        id = sqlite3_last_insert_rowid(m->out->db);
+    }
     if (!rc && idmap_add(&m->observers, sqlite3_column_int64(sel, 0), id) != 0)
         rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
     return rc;
@@ -367,34 +371,124 @@ static int copy_session_rows(merge *m, const char *sel_sql, const char *ins_sql,
     return copy_rows(m, "merge session rows", sel_sql, src_id, ins_sql, session_row, &dst_id);
 }
 
+/* A row whose last column is a run id of the source: the output's run id. */
+static int run_child_row(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ctx,
+                         const char *op)
+{
+    int last = sqlite3_column_count(sel) - 1;
+    sqlite3_bind_int64(ins, 1, *(const int64_t *)ctx);
+    bind_columns(ins, 2, sel, 0);
+    int64_t run = sqlite3_column_type(sel, last) == SQLITE_NULL
+                      ? -1
+                      : idmap_get(&m->runs, sqlite3_column_int64(sel, last));
+    if (run > 0)
+        sqlite3_bind_int64(ins, last + 2, run);
+    else
+        sqlite3_bind_null(ins, last + 2);
+    return step_insert(m->out, ins, op, m->err);
+}
+
+static int run_row(merge *m, sqlite3_stmt *sel, sqlite3_stmt *ins, void *ctx, const char *op)
+{
+    sqlite3_bind_int64(ins, 1, *(const int64_t *)ctx);
+    bind_columns(ins, 2, sel, 1);
+    int rc = step_insert(m->out, ins, op, m->err);
+    if (!rc && idmap_add(&m->runs, sqlite3_column_int64(sel, 0),
+                         sqlite3_last_insert_rowid(m->out->db)) != 0)
+        rc = dl_fail(m->err, DL_ENOMEM, "%s: %s: out of memory", m->out->path, op);
+    return rc;
+}
+
+#define RUN_DATA_COLUMNS                                                                           \
+    "seq, started_utc, ended_utc, end_status, first_index, time_offset_s, hostname, pid,"          \
+    " proc_start_ticks, boot_id, software_version, git_revision, experiment_sha256,"               \
+    " experiment_text, experiment_changed, sdl_version, video_driver, renderer, display_mode,"     \
+    " nominal_refresh_ms, refresh_mean_ms, refresh_sd_ms, window_w, window_h, drawable_w,"         \
+    " drawable_h, windowed, simulate, sched_policy, sched_priority, nice, memory_locked, frames,"  \
+    " frames_dropped, deadlines_missed"
+
+static int copy_runs(merge *m, int64_t src_id, int64_t dst_id)
+{
+    idmap_free(&m->runs);
+    return copy_rows(m, "merge runs",
+                     "SELECT id, " RUN_DATA_COLUMNS " FROM runs WHERE session_id = ?1 ORDER BY id",
+                     src_id,
+                     "INSERT INTO runs(session_id, " RUN_DATA_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"
+                     " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+                     " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
+                     " ?35, ?36)",
+                     run_row, &dst_id);
+}
+
 static int copy_session_children(merge *m, int64_t src_id, int64_t dst_id)
 {
-    int rc = copy_session_rows(
-        m,
-        "SELECT idx, practice, item_index, left_image, right_image, choice, correct, rt_ms,"
-        " onset_s, response_s, frames_dropped, logged_utc FROM trials WHERE session_id = ?1"
-        " ORDER BY idx",
-        "INSERT INTO trials(session_id, idx, practice, item_index, left_image, right_image,"
-        " choice, correct, rt_ms, onset_s, response_s, frames_dropped, logged_utc)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        src_id, dst_id);
+    int rc = copy_runs(m, src_id, dst_id);
     if (!rc)
-        rc = copy_session_rows(
-            m,
-            "SELECT idx, practice, item_index, image, q1, q2, q3, rt_q1_ms, rt_q2_ms, rt_q3_ms,"
-            " onset_s, frames_dropped, logged_utc FROM ratings WHERE session_id = ?1"
-            " ORDER BY idx",
-            "INSERT INTO ratings(session_id, idx, practice, item_index, image, q1, q2, q3,"
-            " rt_q1_ms, rt_q2_ms, rt_q3_ms, onset_s, frames_dropped, logged_utc)"
+        rc = copy_rows(
+            m, "merge trials",
+            "SELECT idx, practice, item_index, left_image, right_image, choice, correct, rt_ms,"
+            " onset_s, response_s, frames_dropped, logged_utc, run_id FROM trials"
+            " WHERE session_id = ?1 ORDER BY idx",
+            src_id,
+            "INSERT INTO trials(session_id, idx, practice, item_index, left_image, right_image,"
+            " choice, correct, rt_ms, onset_s, response_s, frames_dropped, logged_utc, run_id)"
             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            src_id, dst_id);
+            run_child_row, &dst_id);
+    if (!rc)
+        rc = copy_rows(
+            m, "merge ratings",
+            "SELECT idx, practice, item_index, image, q1, q2, q3, rt_q1_ms, rt_q2_ms, rt_q3_ms,"
+            " onset_s, frames_dropped, logged_utc, run_id FROM ratings WHERE session_id = ?1"
+            " ORDER BY idx",
+            src_id,
+            "INSERT INTO ratings(session_id, idx, practice, item_index, image, q1, q2, q3,"
+            " rt_q1_ms, rt_q2_ms, rt_q3_ms, onset_s, frames_dropped, logged_utc, run_id)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            run_child_row, &dst_id);
+    if (!rc)
+        rc = copy_rows(m, "merge events",
+                       "SELECT t_s, kind, detail, logged_utc, run_id FROM events"
+                       " WHERE session_id = ?1 ORDER BY id",
+                       src_id,
+                       "INSERT INTO events(session_id, t_s, kind, detail, logged_utc, run_id)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       run_child_row, &dst_id);
     if (!rc)
         rc = copy_session_rows(m,
-                               "SELECT t_s, kind, detail, logged_utc FROM events"
-                               " WHERE session_id = ?1 ORDER BY id",
-                               "INSERT INTO events(session_id, t_s, kind, detail, logged_utc)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5)",
+                               "SELECT idx, question, value, rt_ms, device, button, x_px, y_px"
+                               " FROM answers WHERE session_id = ?1 ORDER BY idx, question",
+                               "INSERT INTO answers(session_id, idx, question, value, rt_ms,"
+                               " device, button, x_px, y_px)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                                src_id, dst_id);
+    return rc;
+}
+
+/* superseded_by names a session of the same file: map it by UUID once all
+ * of the source's sessions are in the output. */
+static int merge_superseded(merge *m)
+{
+    const char *op = "merge replaced sessions";
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    int rc = st_prepare(m->in,
+                        "SELECT a.uuid, b.uuid FROM sessions a JOIN sessions b"
+                        " ON b.id = a.superseded_by ORDER BY a.id",
+                        &sel, op, m->err);
+    if (!rc)
+        rc = st_prepare(m->out,
+                        "UPDATE sessions SET superseded_by = (SELECT id FROM sessions"
+                        " WHERE uuid = ?2) WHERE uuid = ?1 AND superseded_by IS NULL",
+                        &upd, op, m->err);
+    int step = SQLITE_DONE;
+    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        sqlite3_bind_value(upd, 1, sqlite3_column_value(sel, 0));
+        sqlite3_bind_value(upd, 2, sqlite3_column_value(sel, 1));
+        rc = step_insert(m->out, upd, op, m->err);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_fail(m->in, step, op, m->err);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
     return rc;
 }
 
@@ -402,7 +496,8 @@ static int copy_session_children(merge *m, int64_t src_id, int64_t dst_id)
     "uuid, status, started_utc, ended_utc, seed, trial_order, norder, experiment_text,"            \
     " experiment_sha256, software_version, git_revision, sdl_version, video_driver, renderer,"     \
     " display_mode, refresh_mean_ms, refresh_sd_ms, window_w, window_h, drawable_w,"               \
-    " drawable_h, viewing_distance_cm, screen_width_cm, pid, hostname"
+    " drawable_h, viewing_distance_cm, screen_width_cm, pid, hostname, simulated,"              \
+    " questions_json, sides_mirrored"
 
 static int copy_session(merge *m, sqlite3_stmt *sel, int64_t *dst_id)
 {
@@ -411,7 +506,8 @@ static int copy_session(merge *m, sqlite3_stmt *sel, int64_t *dst_id)
     int rc = st_prepare(m->out,
                         "INSERT INTO sessions(observer_id, set_id, " SESSION_DATA_COLUMNS ")"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                        " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                        " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
+                        " ?29, ?30)",
                         &ins, op, m->err);
     if (rc)
         return rc;
@@ -474,9 +570,12 @@ static int merge_one(dl_store *out, const char *src, dl_error *err)
         rc = merge_sets(&m);
     if (!rc)
         rc = merge_sessions(&m);
+    if (!rc)
+        rc = merge_superseded(&m);
     dl_store_close(m.in);
     idmap_free(&m.observers);
     idmap_free(&m.sets);
+    idmap_free(&m.runs);
     return rc;
 }
 

@@ -10,7 +10,7 @@ static int read_observer(dl_store *st, const char *code, dl_observer *out, const
     sqlite3_stmt *s = NULL;
     int rc = st_prepare(st,
                         "SELECT id, code, age, gender, handedness, vision_corrected, naive"
-                        " FROM observers WHERE code = ?1",
+                        " FROM observers WHERE code = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
                         &s, op, err);
     if (rc)
         return rc;
@@ -45,6 +45,30 @@ int dl_store_find_observer(dl_store *st, const char *code, dl_observer *out, dl_
     return read_observer(st, code, out, op, err);
 }
 
+/* Fill details given now that were unknown (age >= 0, strings non-NULL,
+ * flags >= 0); a detail already recorded stays as it was first given. */
+static int update_details(dl_store *st, const dl_observer *obs, const char *op, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st,
+                        "UPDATE observers SET age = coalesce(age, ?2), gender = coalesce(gender,"
+                        " ?3), handedness = coalesce(handedness, ?4), vision_corrected ="
+                        " coalesce(vision_corrected, ?5), naive = coalesce(naive, ?6)"
+                        " WHERE id = ?1",
+                        &s, op, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, obs->id);
+    st_bind_int_unknown(s, 2, obs->age);
+    st_bind_text(s, 3, obs->gender);
+    st_bind_text(s, 4, obs->handedness);
+    st_bind_int_unknown(s, 5, obs->vision_corrected);
+    st_bind_int_unknown(s, 6, obs->naive);
+    int step = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return step == SQLITE_DONE ? 0 : st_fail(st, step, op, err);
+}
+
 int dl_store_ensure_observer(dl_store *st, dl_observer *obs, dl_error *err)
 {
     char op[160];
@@ -59,6 +83,25 @@ int dl_store_ensure_observer(dl_store *st, dl_observer *obs, dl_error *err)
     int rc = st_begin(st, op, err);
     if (rc)
         return rc;
+    /* Codes are compared without regard to case (p02 is P02): an existing
+     * observer keeps its first spelling and gets any unknown details now given. */
+    dl_observer found = {0};
+    dl_error quiet = {0};
+    rc = read_observer(st, obs->code, &found, op, &quiet);
+    if (!rc) {
+        obs->id = found.id;
+        dl_observer_clear(&found);
+        rc = update_details(st, obs, op, err);
+        if (!rc)
+            rc = st_commit(st, op, err);
+        if (rc)
+            st_rollback(st);
+        return rc;
+    }
+    if (rc != DL_ENOENT) {
+        st_rollback(st);
+        return dl_fail(err, rc, "%s", quiet.msg);
+    }
     rc = st_prepare(st,
                     "INSERT INTO observers(code, age, gender, handedness, vision_corrected,"
                     " naive, created_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -80,7 +123,6 @@ int dl_store_ensure_observer(dl_store *st, dl_observer *obs, dl_error *err)
     if (!rc && sqlite3_changes(st->db) == 1) {
         obs->id = sqlite3_last_insert_rowid(st->db);
     } else if (!rc) {
-        dl_observer found = {0};
         rc = read_observer(st, obs->code, &found, op, err);
         if (!rc) {
             obs->id = found.id;

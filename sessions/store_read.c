@@ -11,7 +11,7 @@
 static const char trials_sql[] =
     "SELECT o.code, s.uuid, s.status, t.name, tr.idx, tr.practice, tr.item_index,"
     " tr.left_image, tr.right_image, ia.path, ib.path, tr.choice, tr.correct, tr.rt_ms,"
-    " tr.onset_s, tr.response_s, tr.frames_dropped"
+    " tr.onset_s, tr.response_s, tr.frames_dropped, s.simulated"
     " FROM trials tr JOIN sessions s ON s.id = tr.session_id"
     " JOIN observers o ON o.id = s.observer_id JOIN stimulus_sets t ON t.id = s.set_id"
     " LEFT JOIN set_items it ON it.set_id = s.set_id AND it.idx = tr.item_index"
@@ -22,7 +22,7 @@ static const char trials_sql[] =
 static const char ratings_sql[] =
     "SELECT o.code, s.uuid, s.status, t.name, r.idx, r.practice, r.item_index, r.image,"
     " ia.difficulty, ia.frac_correct, ia.class_label, ia.label_error, r.q1, r.q2, r.q3,"
-    " r.rt_q1_ms, r.rt_q2_ms, r.rt_q3_ms"
+    " r.rt_q1_ms, r.rt_q2_ms, r.rt_q3_ms, s.simulated"
     " FROM ratings r JOIN sessions s ON s.id = r.session_id"
     " JOIN observers o ON o.id = s.observer_id JOIN stimulus_sets t ON t.id = s.set_id"
     " LEFT JOIN set_items it ON it.set_id = s.set_id AND it.idx = r.item_index"
@@ -54,6 +54,7 @@ static void view_trial(sqlite3_stmt *s, dl_trial_view *v)
     v->onset_s = st_col_double(s, 14);
     v->response_s = st_col_double(s, 15);
     v->frames_dropped = sqlite3_column_int(s, 16);
+    v->session_simulated = sqlite3_column_int(s, 17);
 }
 
 static void view_rating(sqlite3_stmt *s, dl_rating_view *v)
@@ -76,6 +77,7 @@ static void view_rating(sqlite3_stmt *s, dl_rating_view *v)
     v->rt_q1_ms = st_col_double(s, 15);
     v->rt_q2_ms = st_col_double(s, 16);
     v->rt_q3_ms = st_col_double(s, 17);
+    v->session_simulated = sqlite3_column_int(s, 18);
 }
 
 /* Run sql with the two filters and hand each row to visit (which calls the
@@ -146,6 +148,9 @@ static int read_summary(sqlite3_stmt *s, dl_session_summary *x)
     x->hostname = st_col_strdup(s, 8, &oom);
     x->done = (size_t)sqlite3_column_int64(s, 9);
     x->total = (size_t)sqlite3_column_int64(s, 10);
+    x->simulated = sqlite3_column_int(s, 11);
+    x->runs = (size_t)sqlite3_column_int64(s, 12);
+    x->superseded = sqlite3_column_int(s, 13);
     return oom ? DL_ENOMEM : 0;
 }
 
@@ -159,7 +164,9 @@ int dl_store_list_sessions(dl_store *st, dl_session_summary **out, size_t *n, dl
                         "SELECT s.id, s.uuid, o.code, t.name, t.task, s.status, s.started_utc,"
                         " s.ended_utc, s.hostname,"
                         " (SELECT count(*) FROM trials WHERE session_id = s.id)"
-                        " + (SELECT count(*) FROM ratings WHERE session_id = s.id), s.norder"
+                        " + (SELECT count(*) FROM ratings WHERE session_id = s.id), s.norder,"
+                        " s.simulated, (SELECT count(*) FROM runs WHERE session_id = s.id),"
+                        " s.superseded_by IS NOT NULL"
                         " FROM sessions s JOIN observers o ON o.id = s.observer_id"
                         " JOIN stimulus_sets t ON t.id = s.set_id ORDER BY s.started_utc, s.id",
                         &s, op, err);

@@ -117,7 +117,86 @@ static const char schema_v1[] =
     " logged_utc TEXT NOT NULL);"
     "CREATE INDEX events_session ON events(session_id);";
 
-static const char *const migrations[DL_STORE_SCHEMA_VERSION] = {schema_v1};
+/* Version 2 (issue 11): a session goes through runs, one per process that
+ * worked on it; answers get one generic row each; sessions learn whether a
+ * simulated observer answered and which session replaced them. Only ADD
+ * COLUMN and new tables: rebuilding `sessions` would need foreign keys off,
+ * which cannot be switched inside the migration's transaction. Every v1
+ * session becomes one run carrying its old metadata, and every v1 trial and
+ * rating its answer rows, so version-1 data reads exactly as before. */
+static const char schema_v2[] =
+    "ALTER TABLE sessions ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sessions ADD COLUMN superseded_by INTEGER REFERENCES sessions(id);"
+    "ALTER TABLE sessions ADD COLUMN questions_json TEXT;"
+    /* 1: this observer saw every 2AFC pair mirrored (counterbalancing) */
+    "ALTER TABLE sessions ADD COLUMN sides_mirrored INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX observers_code_nocase ON observers(code COLLATE NOCASE);"
+    "CREATE TABLE runs("
+    " id INTEGER PRIMARY KEY,"
+    " session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    " seq INTEGER NOT NULL," /* 1, 2, ... within the session */
+    " started_utc TEXT NOT NULL,"
+    " ended_utc TEXT,"
+    " end_status TEXT CHECK (end_status IN ('completed', 'aborted', 'crashed')),"
+    " first_index INTEGER,"
+    " time_offset_s REAL NOT NULL DEFAULT 0," /* onset_s of this run = offset + run clock */
+    " hostname TEXT,"
+    " pid INTEGER,"
+    " proc_start_ticks INTEGER," /* /proc/PID/stat field 22: pid reuse */
+    " boot_id TEXT,"             /* /proc/sys/kernel/random/boot_id: reboots */
+    " software_version TEXT,"
+    " git_revision TEXT,"
+    " experiment_sha256 TEXT,"
+    " experiment_text TEXT," /* only when it differs from the session's */
+    " experiment_changed INTEGER NOT NULL DEFAULT 0,"
+    " sdl_version TEXT, video_driver TEXT, renderer TEXT, display_mode TEXT,"
+    " nominal_refresh_ms REAL, refresh_mean_ms REAL, refresh_sd_ms REAL,"
+    " window_w INTEGER, window_h INTEGER, drawable_w INTEGER, drawable_h INTEGER,"
+    " windowed INTEGER,"
+    " simulate TEXT," /* the --simulate spec, NULL for a real observer */
+    " sched_policy TEXT, sched_priority INTEGER, nice INTEGER, memory_locked INTEGER,"
+    " frames INTEGER, frames_dropped INTEGER, deadlines_missed INTEGER,"
+    " UNIQUE (session_id, seq));"
+    /* One row per answer, so a task with K buttons or a rating with any
+     * number of questions needs no new column: question is 'choice' for
+     * 2AFC and the question's key for ratings. */
+    "CREATE TABLE answers("
+    " session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    " idx INTEGER NOT NULL,"
+    " question TEXT NOT NULL,"
+    " value INTEGER," /* NULL: not answered (deadline) */
+    " rt_ms REAL,"
+    " device TEXT,"   /* keyboard | mouse; NULL unknown */
+    " button TEXT,"   /* the key's name or the mouse button */
+    " x_px INTEGER, y_px INTEGER," /* click position, drawable px */
+    " PRIMARY KEY (session_id, idx, question)) WITHOUT ROWID;"
+    "ALTER TABLE trials ADD COLUMN run_id INTEGER REFERENCES runs(id);"
+    "ALTER TABLE ratings ADD COLUMN run_id INTEGER REFERENCES runs(id);"
+    "ALTER TABLE events ADD COLUMN run_id INTEGER REFERENCES runs(id);"
+    "INSERT INTO runs(session_id, seq, started_utc, ended_utc, end_status, first_index,"
+    " hostname, pid, software_version, git_revision, experiment_sha256, sdl_version,"
+    " video_driver, renderer, display_mode, refresh_mean_ms, refresh_sd_ms, window_w,"
+    " window_h, drawable_w, drawable_h)"
+    " SELECT id, 1, started_utc, ended_utc,"
+    " CASE WHEN status = 'running' THEN NULL ELSE status END, 0, hostname, pid,"
+    " software_version, git_revision, experiment_sha256, sdl_version, video_driver, renderer,"
+    " display_mode, refresh_mean_ms, refresh_sd_ms, window_w, window_h, drawable_w, drawable_h"
+    " FROM sessions ORDER BY id;"
+    "UPDATE trials SET run_id = (SELECT r.id FROM runs r WHERE r.session_id = trials.session_id);"
+    "UPDATE ratings SET run_id = (SELECT r.id FROM runs r WHERE r.session_id = ratings.session_id);"
+    "UPDATE events SET run_id = (SELECT r.id FROM runs r WHERE r.session_id = events.session_id);"
+    "INSERT INTO answers(session_id, idx, question, value, rt_ms)"
+    " SELECT session_id, idx, 'choice', CASE WHEN choice < 0 THEN NULL ELSE choice END, rt_ms"
+    " FROM trials;"
+    "INSERT INTO answers(session_id, idx, question, value, rt_ms)"
+    " SELECT session_id, idx, 'q1', q1, rt_q1_ms FROM ratings;"
+    "INSERT INTO answers(session_id, idx, question, value, rt_ms)"
+    " SELECT session_id, idx, 'q2', q2, rt_q2_ms FROM ratings;"
+    "INSERT INTO answers(session_id, idx, question, value, rt_ms)"
+    " SELECT session_id, idx, 'q3', q3, rt_q3_ms FROM ratings;"
+    "CREATE INDEX runs_session ON runs(session_id);";
+
+static const char *const migrations[DL_STORE_SCHEMA_VERSION] = {schema_v1, schema_v2};
 
 int st_schema_version(sqlite3 *db, const char *path, int *version, dl_error *err)
 {
@@ -203,6 +282,39 @@ static int migrate_locked(dl_store *st, int version, dl_error *err)
                    "set schema version", err);
 }
 
+/* A file of an older version opened read-only (analyse, export, a merge
+ * input) is read through a private in-memory copy that is migrated there:
+ * the file itself stays as it is, and every reader sees the current schema.
+ * A station's files are a few MB, so the copy costs little. */
+static int copy_to_memory(dl_store *st, dl_error *err)
+{
+    sqlite3 *mem = NULL;
+    int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(mem, "main", st->db, "main") : NULL;
+    if (b) {
+        rc = sqlite3_backup_step(b, -1);
+        int fin = sqlite3_backup_finish(b);
+        rc = rc == SQLITE_DONE ? fin : rc;
+    } else if (rc == SQLITE_OK) {
+        rc = sqlite3_errcode(mem);
+    }
+    if (rc != SQLITE_OK) {
+        int e = st_fail_db(mem ? mem : st->db, st->path, rc, "read an older schema into memory",
+                           err);
+        sqlite3_close(mem);
+        return e;
+    }
+    sqlite3_extended_result_codes(mem, 1);
+    sqlite3_exec(mem, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    for (int i = 0; i < ST_NCACHED; i++) { /* none yet, but they would name the file */
+        sqlite3_finalize(st->cached[i]);
+        st->cached[i] = NULL;
+    }
+    sqlite3_close_v2(st->db);
+    st->db = mem;
+    return 0;
+}
+
 int st_migrate(dl_store *st, dl_error *err)
 {
     int version = 0;
@@ -215,11 +327,8 @@ int st_migrate(dl_store *st, dl_error *err)
         return 0;
     if (st->readonly && version == 0)
         return not_yet_dddlab(st, err);
-    if (st->readonly)
-        return dl_fail(err, DL_ESCHEMA,
-                       "%s: open database: schema version %d is older than this dddlab's (%d); "
-                       "open it once with write access to upgrade it",
-                       st->path, version, DL_STORE_SCHEMA_VERSION);
+    if (st->readonly && (rc = copy_to_memory(st, err)))
+        return rc;
     rc = st_begin(st, "migrate schema", err);
     if (rc)
         return rc;

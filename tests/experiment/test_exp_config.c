@@ -134,13 +134,16 @@ static void test_errors(void **state)
     expect_error(HEAD "[keys]\nleft = Left, Foo\n",
                  "/lab/exp.ini:5: unknown key name 'Foo' (expected SDL key names separated by "
                  "commas, e.g. Left, F)");
+    expect_error(HEAD "[procedure]\npriority = max\n",
+                 "/lab/exp.ini:5: bad value 'max' for 'priority' (expected realtime, high or "
+                 "normal)");
     expect_error(HEAD "[procedure]\npractice = maybe\n",
                  "/lab/exp.ini:5: bad value 'maybe' for 'practice' (expected yes or no)");
     expect_error("[experiment]\ntask = 3afc\nset = a\n",
                  "/lab/exp.ini:2: bad value '3afc' for 'task' (expected 2afc or rating)");
     expect_error(HEAD "[screen]\nwidth = 3\n",
                  "/lab/exp.ini:4: unknown section [screen] (sections are: experiment, procedure, "
-                 "display, keys, text)");
+                 "display, keys, text, questions)");
     expect_error(HEAD "[procedure]\niti_ms = 1\n[procedure]\niti_ms = 2\n",
                  "/lab/exp.ini:7: duplicate key 'iti_ms' in section [procedure] (first at line 5)");
     expect_error("task = 2afc\n", "/lab/exp.ini:1: key 'task' outside a section (start with "
@@ -155,6 +158,89 @@ static void test_errors(void **state)
     expect_error(HEAD "[text]\nq2_options = Yes\n",
                  "/lab/exp.ini:5: bad value 'Yes' for 'q2_options' (expected 2 to 5 answer "
                  "labels separated by commas)");
+}
+
+/* One key, one meaning (issue 11, finding 6): keys active on the same
+ * screen must differ; the message names the later line. */
+static void test_key_clash(void **state)
+{
+    (void)state;
+    expect_error(HEAD "[keys]\nleft = Right\nright = Right\n",
+                 "/lab/exp.ini:6: key 'Right' is bound to both 'right' and 'left' (line 5) in "
+                 "[keys]; one key can have one meaning only");
+    expect_error(HEAD "[keys]\nright = F, K\n",
+                 "/lab/exp.ini:5: key 'F' is bound to both 'right' and 'left' (its default) in "
+                 "[keys]; one key can have one meaning only");
+    expect_error(HEAD "[keys]\nquit = Space\n",
+                 "/lab/exp.ini:5: key 'Space' is bound to both 'quit' and 'continue' (its "
+                 "default) in [keys]; one key can have one meaning only");
+    expect_error(HEAD "[keys]\npause = N\n",
+                 "/lab/exp.ini:5: key 'N' is bound to both 'pause' and 'new' (its default) in "
+                 "[keys]; one key can have one meaning only");
+    expect_error("[experiment]\ntask = rating\nset = r\n[keys]\npause = 5\n",
+                 "/lab/exp.ini:5: key '5' of 'pause' is one the rating screen uses for its "
+                 "answers (digits, arrows, Tab, Enter); choose another");
+    /* keys of different screens may share: R for right and for resume */
+    dl_exp_config *cfg = parse_ok(HEAD "[keys]\nleft = L\nright = R\n");
+    dl_exp_config_free(cfg);
+    /* left/right are not used by the rating task */
+    cfg = parse_ok("[experiment]\ntask = rating\nset = r\n[keys]\nleft = J\n");
+    assert_string_equal(dl_exp_config_value(cfg, "procedure", "min_rt_ms"), "100");
+    dl_exp_config_free(cfg);
+}
+
+/* Rating questions from the experiment file (issue 11): the paper's three by
+ * default; up to nine, each with its type, labels and analysis level. */
+static void test_questions(void **state)
+{
+    (void)state;
+    dl_exp_config *cfg = parse_ok("[experiment]\ntask = rating\nset = r\n");
+    assert_int_equal(cfg->nquestions, 3);
+    assert_string_equal(cfg->question[0].key, "q1");
+    assert_int_equal(cfg->question[0].type, EXP_Q_COUNT);
+    assert_int_equal(cfg->question[0].level, EXP_LEVEL_INTERVAL);
+    assert_int_equal(cfg->question[0].nopt, 0);
+    assert_int_equal(cfg->question[1].type, EXP_Q_ORDERED);
+    assert_int_equal(cfg->question[2].level, EXP_LEVEL_ORDINAL);
+    assert_int_equal(cfg->question[2].nopt, 3);
+    assert_string_equal(cfg->question[2].opt[1], "Slightly");
+    assert_true(exp_questions_standard(cfg));
+    char *json = exp_questions_json(cfg);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "{\"key\":\"q2\",\"text\":\"Is there a main category in the "
+                                 "image?\",\"type\":\"ordered\",\"level\":\"ordinal\","
+                                 "\"options\":[\"No\",\"Maybe\",\"Yes\"]}"));
+    free(json);
+    dl_exp_config_free(cfg);
+    /* four questions of different types */
+    cfg = parse_ok("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 4\n"
+                   "q2 = unordered nominal\nq3 = ordered ratio\nq4 = count ordinal\n"
+                   "[text]\nq2 = Which animal?\nq2_options = Dog, Cat, Bird\n"
+                   "q4 = How many dogs?\n");
+    assert_int_equal(cfg->nquestions, 4);
+    assert_int_equal(cfg->question[1].type, EXP_Q_UNORDERED);
+    assert_int_equal(cfg->question[1].level, EXP_LEVEL_NOMINAL);
+    assert_string_equal(cfg->question[1].text, "Which animal?");
+    assert_string_equal(cfg->question[1].opt[2], "Bird");
+    assert_int_equal(cfg->question[2].level, EXP_LEVEL_RATIO);
+    assert_int_equal(cfg->question[3].type, EXP_Q_COUNT);
+    assert_string_equal(cfg->question[3].key, "q4");
+    assert_false(exp_questions_standard(cfg));
+    dl_exp_config_free(cfg);
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 5\n",
+                 "/lab/exp.ini:5: question 4 is asked (count = 5) but has no text: add "
+                 "'q4 = ...' to [text]");
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 4\n"
+                 "q4 = ordered ordinal\n[text]\nq4 = Sharp?\n",
+                 "/lab/exp.ini:6: question 4 is ordered but has no answer labels: add "
+                 "'q4_options = A, B, ...' to [text]");
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\nq1 = count loud\n",
+                 "/lab/exp.ini:5: bad value 'count loud' for 'q1' (expected a type (count, "
+                 "ordered or unordered) and the level its agreement is analysed at (nominal, "
+                 "ordinal, interval or ratio), e.g. 'ordered ordinal')");
+    expect_error("[experiment]\ntask = rating\nset = r\n[questions]\ncount = 10\n",
+                 "/lab/exp.ini:5: bad value '10' for 'count' (expected a whole number from 1 "
+                 "to 9)");
 }
 
 static void test_missing_and_cross(void **state)
@@ -291,7 +377,7 @@ static void test_sim_spec(void **state)
     assert_int_equal(dl_exp_sim_check("speed=3", &err), DL_EINVAL);
     assert_string_equal(err.msg, "--simulate: unknown key 'speed' (keys are accuracy, shared, rt, "
                                  "seed, screen_ms, confirm_ms, mouse, code, resume, "
-                                 "quit_after)");
+                                 "anticipate, quit_after)");
     assert_int_equal(dl_exp_sim_check("shared=2", &err), DL_EINVAL);
     assert_string_equal(err.msg, "--simulate: bad 'shared=2' (expected shared=S, 0 to 1)");
     assert_int_equal(dl_exp_sim_check("code=Max Mustermann", &err), DL_EINVAL);
@@ -318,7 +404,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),          cmocka_unit_test(test_values),
         cmocka_unit_test(test_utf8_texts),        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_missing_and_cross), cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_missing_and_cross),
+        cmocka_unit_test(test_key_clash),
+        cmocka_unit_test(test_questions), cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_instructions_file), cmocka_unit_test(test_examples),
         cmocka_unit_test(test_sim_spec),          cmocka_unit_test(test_format_and_utf8),
     };

@@ -75,6 +75,20 @@ static void test_task_mismatch(void **state)
     expect(f, NULL, 1, want);
 }
 
+/* Finding 6 of issue 11: one key bound to both answers was accepted and
+ * every trial logged as "left". Now exit 1 naming the line, before a window. */
+static void test_key_clash(void **state)
+{
+    fx *f = *state;
+    char want[1024];
+    fx_ini(f, "2afc", "set1", PROC "[keys]\nleft = Right\nright = Right\n");
+    snprintf(want, sizeof want,
+             "dddlab: %s:9: key 'Right' is bound to both 'right' and 'left' (line 8) in [keys]; "
+             "one key can have one meaning only\n",
+             f->ini);
+    expect(f, NULL, 1, want);
+}
+
 static void test_bad_experiment_file(void **state)
 {
     fx *f = *state;
@@ -221,6 +235,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_set),
         cmocka_unit_test(test_task_mismatch),
+        cmocka_unit_test(test_key_clash),
         cmocka_unit_test(test_bad_experiment_file),
         cmocka_unit_test(test_missing_image),
         cmocka_unit_test(test_changed_image),

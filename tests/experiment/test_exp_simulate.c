@@ -333,6 +333,14 @@ static void test_rating(void **state)
         assert_true(r.rt[i][1] >= 360.0 && r.rt[i][1] > r.rt[i][0]);
         assert_true(r.rt[i][2] >= 570.0 && r.rt[i][2] > r.rt[i][1]);
     }
+    /* the questions asked are stored with the session (issue 11) */
+    dl_session sess;
+    load_session(&f, 1, &sess);
+    assert_non_null(sess.questions_json);
+    assert_non_null(strstr(sess.questions_json, "\"key\":\"q1\""));
+    assert_non_null(strstr(sess.questions_json, "\"type\":\"count\",\"level\":\"interval\""));
+    assert_non_null(strstr(sess.questions_json, "\"key\":\"q3\""));
+    dl_session_clear(&sess);
     check_rating_screen(&f);
     fx_teardown(&f);
 }

@@ -221,12 +221,15 @@ static void test_orphans(void **state)
             "sessions)");
     hd_run r = {0};
     assert_int_equal(hd_dddlab(&r, f->dir, "db check --db orphans.sqlite"), 1);
-    hd_has(r.out, "orphan rows      5 trials rows whose sessions row is missing\n");
+    /* schema 2: each trial's answer row is orphaned with it */
+    hd_has(r.out, "orphan rows      5 answers rows whose sessions row is missing; 5 trials rows "
+                  "whose sessions row is missing\n");
     hd_has(r.err, "5 trials rows whose sessions row is missing");
     assert_int_equal(hd_dddlab(&r, f->dir, "db check --db orphans.sqlite --json"), 1);
-    hd_has(r.out, "\"orphan_rows\":5,");
-    const char *want = "dddlab: warning: orphans.sqlite: 5 rows belong to no stored parent (5 "
-                       "trials rows whose sessions row is missing); they are left out of ";
+    hd_has(r.out, "\"orphan_rows\":10,");
+    const char *want = "dddlab: warning: orphans.sqlite: 10 rows belong to no stored parent (5 "
+                       "answers rows whose sessions row is missing; 5 trials rows whose sessions "
+                       "row is missing); they are left out of ";
     assert_int_equal(hd_dddlab(&r, f->dir, "export --table trials --db orphans.sqlite --out o.csv"),
                      0);
     hd_has(r.err, want);

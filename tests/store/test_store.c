@@ -854,7 +854,7 @@ static void test_newer_schema(void **state)
     assert_null(st);
     assert_non_null(strstr(f->err.msg, f->path));
     assert_non_null(strstr(f->err.msg, "version 99"));
-    assert_non_null(strstr(f->err.msg, "version 1)"));
+    assert_non_null(strstr(f->err.msg, "version 2)"));
     assert_int_equal(dl_store_open(f->path, DL_STORE_READONLY, &st, &f->err), DL_ESCHEMA);
     /* Nothing was changed by the refusal. */
     assert_int_equal(sql_count(f->path, "PRAGMA user_version"), 99);

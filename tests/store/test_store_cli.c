@@ -198,11 +198,11 @@ static void test_db_check(void **state)
     fx *f = *state;
     assert_int_equal(dddlab(f, "db check --db lab.sqlite"), 0);
     has(f->stdout_text, "integrity        ok");
-    has(f->stdout_text, "schema version   1 (this dddlab writes 1)");
+    has(f->stdout_text, "schema version   2 (this dddlab writes 2)");
     assert_int_equal(dddlab(f, "db check --db lab.sqlite --json"), 0);
     has(f->stdout_text, "{\"db\":\"lab.sqlite\",\"ok\":true,\"integrity\":\"ok\","
-                        "\"foreign_keys_ok\":true,\"schema_version\":1,"
-                        "\"program_schema_version\":1,\"journal_mode\":\"wal\",\"counts\":{"
+                        "\"foreign_keys_ok\":true,\"schema_version\":2,"
+                        "\"program_schema_version\":2,\"journal_mode\":\"wal\",\"counts\":{"
                         "\"sets\":1,\"images\":6,\"observers\":1,\"sessions\":2,\"trials\":4,");
     has(f->stdout_text, "\"running\":1,\"completed\":1,\"aborted\":0,\"crashed\":0},\"orphan_rows\":0,\"orphans\":\"\"}");
     /* A newer schema: reported, exit 1 with the versions named. */
@@ -217,7 +217,7 @@ static void test_db_check(void **state)
     has(f->stdout_text, "\"ok\":false");
     has(f->stdout_text, "\"schema_version\":7");
     has(f->stderr_text, "new.sqlite: schema version 7 is newer than this dddlab knows "
-                        "(version 1)");
+                        "(version 2)");
     assert_int_equal(dddlab(f, "sessions list --db new.sqlite"), 1);
     has(f->stderr_text, "schema version 7 is newer");
     /* Random bytes. */
