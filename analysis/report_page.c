@@ -81,8 +81,8 @@ static void code(page *p, const char *text)
             longest = run > longest ? run : longest;
         }
         int fence = longest < 3 ? 4 : (int)longest + 1;
-        fprintf(p->fp, "%.*s\n%s\n%.*s\n\n", fence, "````````````````````````````````", text,
-                fence, "````````````````````````````````");
+        fprintf(p->fp, "%.*s\n%s\n%.*s\n\n", fence, "````````````````````````````````", text, fence,
+                "````````````````````````````````");
     }
 }
 
@@ -372,6 +372,9 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
 {
     heading(p, 2, "Dichotomous data difficulty");
     para(p, "From %s: %.0f images, %zu models.", d->dir, d->nimages, d->nmodels);
+    char headline[512];
+    if (rp_ddd_headline(d, headline, sizeof headline) == 0)
+        para(p, "%s.", headline);
     const char *head[4] = {"models correct", "images (%)", "binomial (%)", "Poisson-binomial (%)"};
     table_begin(p, head, 4);
     for (size_t b = 0; b < d->nbins; b++) {
@@ -410,7 +413,8 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         }
         table_end(p);
     }
-    static const char *const names[] = {"ddd_histogram", "ec_models", "decisions", "agreement"};
+    static const char *const names[] = {"ddd_histogram", "decisions", "model_accuracy", "ec_models",
+                                        "agreement"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (has_figure(figs, nf, names[i]))
             figure(p, names[i]);

@@ -300,10 +300,12 @@ static double legend_entry(double x, double y, double scale, const char *text, i
     } else {
         PLFLT lx[2] = {x, x + sample}, ly[2] = {y, y};
         plcol0(colour);
-        pllsty(style > 0 ? style : 1);
-        plwidth(3);
-        plline(2, lx, ly);
-        pllsty(1);
+        if (style > 0 || marker < 0) { /* style 0 with a marker: the marker alone */
+            pllsty(style > 0 ? style : 1);
+            plwidth(3);
+            plline(2, lx, ly);
+            pllsty(1);
+        }
         plwidth(1.5);
         if (marker >= 0) {
             PLFLT mx = x + sample / 2, my = y;
@@ -327,7 +329,8 @@ void rp_plot_legend(size_t n, const char *const *text, const int *colour, const 
     rp_plot_page_mm(&w_mm, &h_mm);
     n = n > 16 ? 16 : n;
     for (size_t i = 0; i < n; i++)
-        width[i] = sample + gap + rp_plot_text_mm(text[i], scale);
+        width[i] =
+            sample + gap + 1.1 * rp_plot_text_mm(text[i], scale); /* cairo's glyphs run wider */
     /* Laid out by hand in page millimetres, in centred rows that wrap before
      * the page edge: pllegend sizes every column by the longest text. */
     plvpor(0, 1, 0, 1);
