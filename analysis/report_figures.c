@@ -127,6 +127,31 @@ done:
     free(y);
 }
 
+/* One model order for every figure: most accurate first by the decisions
+ * when they are there, else the order of the tables. acc may be NULL. */
+static void model_order(const rp_ddd *d, size_t *order, double *acc)
+{
+    size_t m = d->nmodels;
+    double *a = acc ? acc : dl_calloc(m ? m : 1, sizeof *a);
+    for (size_t k = 0; k < m; k++) {
+        order[k] = k;
+        if (!a)
+            continue;
+        size_t hits = 0;
+        for (size_t i = 0; d->decisions && i < d->ndec_images; i++)
+            hits += d->decisions[i * m + k];
+        a[k] = d->ndec_images ? (double)hits / (double)d->ndec_images : 0;
+    }
+    for (size_t i = 1; a && d->decisions && i < m; i++) /* few models: insertion sort */
+        for (size_t j = i; j > 0 && a[order[j]] > a[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    if (!acc)
+        free(a);
+}
+
 /* ---- Figure 5: error consistency between models, all vs in-between ---- */
 
 static void kappa_range(const double *a, const double *b, size_t n, double *lo)
@@ -182,21 +207,41 @@ static void draw_ec_models(const void *ctx)
     const rp_ddd *d = ctx;
     size_t n = d->nmodels;
     double lo, left, bottom;
-    kappa_range(d->ec_all, d->ec_between, n, &lo);
+    size_t *order = dl_calloc(n, sizeof *order);
+    const char **labels = dl_calloc(n, sizeof *labels);
+    double *all = d->ec_all ? dl_calloc(n * n, sizeof *all) : NULL,
+           *between = d->ec_between ? dl_calloc(n * n, sizeof *between) : NULL;
+    if (!order || !labels || (d->ec_all && !all) || (d->ec_between && !between))
+        goto done;
+    /* the decisions figure's order, so one model sits in one place */
+    model_order(d, order, NULL);
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = d->models[order[i]];
+        for (size_t j = 0; j < n; j++) {
+            if (all)
+                all[i * n + j] = d->ec_all[order[i] * n + order[j]];
+            if (between)
+                between[i * n + j] = d->ec_between[order[i] * n + order[j]];
+        }
+    }
+    kappa_range(all, between, n, &lo);
     rp_plot_viridis();
-    const char *const *labels = (const char *const *)d->models;
     label_margins(labels, n, &left, &bottom);
     left = fmax(left + 0.01, 0.05);
     bottom = fmax(bottom + 0.02, 0.06);
     /* the right panel has the same models: labels below only */
-    if (d->ec_all)
-        heat_panel(left, 0.49, bottom, d->ec_all, n, lo, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM,
+    if (all)
+        heat_panel(left, 0.49, bottom, all, n, lo, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM,
                    "all images");
-    if (d->ec_between)
-        heat_panel(0.5, 0.86, bottom, d->ec_between, n, lo, labels, RP_LABEL_BOTTOM,
-                   "in-between images");
+    if (between)
+        heat_panel(0.5, 0.86, bottom, between, n, lo, labels, RP_LABEL_BOTTOM, "in-between images");
     rp_plot_colorbar(0.89, 0.905, bottom, 0.86, lo, 1, "error consistency κ");
     rp_plot_title("Error consistency between models");
+done:
+    free(order);
+    free(labels);
+    free(all);
+    free(between);
 }
 
 /* ---- observers: error consistency ---- */
@@ -844,19 +889,7 @@ static int decisions_figure(const rp_ddd *d, const char *dir, dl_error *err)
         free(f.order);
         return dl_fail(err, DL_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < m; k++) {
-        size_t hits = 0;
-        for (size_t i = 0; i < d->ndec_images; i++)
-            hits += d->decisions[i * m + k];
-        f.acc[k] = (double)hits / (double)d->ndec_images;
-        f.order[k] = k;
-    }
-    for (size_t i = 1; i < m; i++) /* few models: insertion sort, most accurate first */
-        for (size_t j = i; j > 0 && f.acc[f.order[j]] > f.acc[f.order[j - 1]]; j--) {
-            size_t t = f.order[j];
-            f.order[j] = f.order[j - 1];
-            f.order[j - 1] = t;
-        }
+    model_order(d, f.order, f.acc);
     f.per_col = d->ndec_images ? (d->ndec_images + 1199) / 1200 : 1;
     f.cols = (d->ndec_images + f.per_col - 1) / f.per_col;
     int rc = rp_plot(dir, "decisions", 2000, m > 16 ? 1200 : 800, draw_decisions, &f, err);

@@ -189,6 +189,25 @@ double rp_plot_labels_mm(const char *const *labels, size_t n)
 }
 
 /* Character scale at which "-0.00" fits a cell, or 0 when too small to read. */
+/* A cell's value in two decimals without the leading zero (".45", "-.12",
+ * "1"), so the digits can be larger; a value that rounds to zero is "0",
+ * never "-0.00". */
+static void cell_text(double v, char *text, size_t cap)
+{
+    if (isnan(v)) {
+        snprintf(text, cap, "–");
+        return;
+    }
+    double r = round(v * 100) / 100;
+    if (r == 0 || fabs(r) >= 1) {
+        snprintf(text, cap, "%s%.0f", r < 0 ? "-" : "", r == 0 ? 0.0 : fabs(r));
+        return;
+    }
+    char t[16];
+    snprintf(t, sizeof t, "%.2f", fabs(r));
+    snprintf(text, cap, "%s%s", r < 0 ? "-" : "", t + 1);
+}
+
 static double cell_text_scale(size_t n)
 {
     PLFLT x0, x1, y0, y1, def, ht;
@@ -197,8 +216,8 @@ static double cell_text_scale(size_t n)
     plgchr(&def, &ht);
     rp_plot_page_mm(&w_mm, &h_mm);
     double cell_mm = (x1 - x0) * w_mm / (double)n;
-    double scale = 0.85 * cell_mm / (3.3 * ht);
-    scale = scale > 0.9 ? 0.9 : scale;
+    double scale = 0.85 * cell_mm / (2.4 * ht); /* ".45": three glyphs, see cell_text */
+    scale = scale > 1.1 ? 1.1 : scale;
     return scale < 0.5 ? 0 : scale;
 }
 
@@ -218,7 +237,7 @@ void rp_plot_heatmap(const double *m, size_t n, double lo, double hi, const char
             if (ch == 0)
                 continue;
             char text[16];
-            snprintf(text, sizeof text, isnan(v) ? "–" : "%.2f", v);
+            cell_text(v, text, sizeof text);
             /* Light cells of viridis are yellow: black text reads there. */
             plcol0(!isnan(v) && unit(v, lo, hi) > 0.6 ? RP_BLACK : RP_WHITE);
             if (isnan(v))
