@@ -765,7 +765,7 @@ static void answer_panel(const dl_report_question *Q, int q, double x0, double x
     plmtex("t", 1.0, 0.5, 0.5, short_q[q]);
     plmtex("b", 3.4, 0.5, 0.5, q == 0 ? "answer (number of categories)" : "answer");
     if (q == 0)
-        plmtex("l", 4.3, 0.5, 0.5, "share of answers (%)");
+        plmtex("l", 4.3, 0.5, 0.5, "image classes among the answers (%)");
 }
 
 static void draw_answers(const void *ctx)
@@ -797,7 +797,10 @@ static void draw_agreement(const void *ctx)
     if (e1 == e0)
         e1 = e0 + 1;
     plvpor(0.1, 0.96, 0.12, 0.79);
-    plwind(e0, e1, 0, 1.05);
+    /* a margin on every side, so markers at the first and last epoch and at
+     * 0 or 1 are drawn whole */
+    double mx = 0.03 * (e1 - e0);
+    plwind(e0 - mx, e1 + mx, -0.04, 1.05);
     const char *text[8];
     int col[8], box[8], sty[8], mk[8];
     PLFLT *x = dl_calloc(n, sizeof *x), *y = dl_calloc(n, sizeof *y);
@@ -815,7 +818,9 @@ static void draw_agreement(const void *ctx)
         mk[s] = n <= 60 ? (int)s : -1;
         plcol0(col[s]);
         pllsty(sty[s]);
-        plwidth(3);
+        /* earlier series wider: where series coincide (all at 0) each
+         * still shows as a rim around the next */
+        plwidth(2.5 + 2.0 * (double)(ns - 1 - s));
         plline((PLINT)k, x, y);
         pllsty(1);
         plwidth(1.5);

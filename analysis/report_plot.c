@@ -80,8 +80,8 @@ static int make_tmp(const char *dir, const char *name, const char *ext, char *tm
 }
 
 /* PLplot does not report write errors (a full disk), so the figure is
- * checked for its last bytes: a PNG ends with its IEND chunk, an SVG with
- * </svg> and a newline. */
+ * checked for its last bytes: a PNG ends with its IEND chunk, a PDF with
+ * %%EOF, an SVG with </svg> and a newline. */
 static int complete(int fd, const char *ext)
 {
     static const unsigned char png_end[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
@@ -93,6 +93,8 @@ static int complete(int fd, const char *ext)
         return 0;
     if (strcmp(ext, "png") == 0)
         return memcmp(tail, png_end, sizeof png_end) == 0;
+    if (strcmp(ext, "pdf") == 0) /* cairo ends a PDF with "%%EOF" and a newline */
+        return memcmp(tail + 2, "%%EOF\n", 6) == 0;
     return memcmp(tail + 1, svg_end, sizeof svg_end) == 0;
 }
 
@@ -119,12 +121,49 @@ static int finish(const char *tmp, const char *dir, const char *name, const char
     return 0;
 }
 
+/* PLplot's svg device declares the page in points (1600 px = 56 cm); the
+ * figures are laid out for a two-column journal width, so the SVG says
+ * 17.8 cm wide and keeps its viewBox. */
+static int svg_print_size(const char *tmp, double w_px, double h_px, dl_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = dl_read_file(tmp, &data, &len, err);
+    if (rc)
+        return rc;
+    char want[64];
+    snprintf(want, sizeof want, "width=\"%.0fpt\"", w_px);
+    char *at = strstr(data, want), *h = at ? strstr(at, "height=\"") : NULL,
+         *h_end = h ? strchr(h + 8, '"') : NULL;
+    if (!at || !h_end) {
+        free(data);
+        return 0; /* another PLplot's layout: leave its size */
+    }
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(data);
+        return dl_fail(err, DL_EIO, "%s: cannot rewrite: %s", tmp, strerror(errno));
+    }
+    fwrite(data, 1, (size_t)(at - data), f);
+    fprintf(f, "width=\"17.8cm\"\n  height=\"%.2fcm\"", 17.8 * h_px / w_px);
+    fwrite(h_end + 1, 1, len - (size_t)(h_end + 1 - data), f);
+    rc = fclose(f) == 0 ? 0 : dl_fail(err, DL_EIO, "%s: cannot rewrite (is the disk full?)", tmp);
+    free(data);
+    return rc;
+}
+
 int rp_plot(const char *dir, const char *name, double w_px, double h_px, rp_draw_fn draw,
             const void *ctx, dl_error *err)
 {
-    static const char *const devs[2][2] = {{"pngcairo", "png"}, {"svgcairo", "svg"}};
-    for (int d = 0; d < 2; d++) {
+    /* PLplot's own svg device writes text as <text> (svgcairo outlines every
+     * glyph), so a journal's editor can still change a label; PDF comes from
+     * cairo, vector with embedded fonts. */
+    static const char *const devs[3][2] = {
+        {"pngcairo", "png"}, {"pdfcairo", "pdf"}, {"svg", "svg"}};
+    for (int d = 0; d < 3; d++) {
         char tmp[4096];
+        if (d == 2 && strcmp(name, "decisions") == 0)
+            continue; /* a raster: its SVG would be megabytes of cells; PNG and PDF hold it */
         int rc = make_tmp(dir, name, devs[d][1], tmp, sizeof tmp, err);
         if (rc)
             return rc;
@@ -137,6 +176,8 @@ int rp_plot(const char *dir, const char *name, double w_px, double h_px, rp_draw
         plwidth(1.5);
         draw(ctx);
         plend1();
+        if (d == 2 && (rc = svg_print_size(tmp, w_px, h_px, err)))
+            return rc;
         if ((rc = finish(tmp, dir, name, devs[d][1], err)))
             return rc;
     }

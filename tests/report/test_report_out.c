@@ -58,12 +58,27 @@ static void assert_png(const char *dir, const char *name, unsigned w, unsigned h
     assert_true(len > 20000);
     free(d);
     free(path);
+    /* the PDF beside it, whole; the SVG too, except for the raster */
+    snprintf(file, sizeof file, "%s.pdf", name);
+    path = rt_path(dir, file);
+    char *pdf = rt_slurp(path, &len);
+    assert_non_null(pdf);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    assert_true(len > 2000 && memcmp(pdf + len - 6, "%%EOF\n", 6) == 0);
+    free(pdf);
+    free(path);
     snprintf(file, sizeof file, "%s.svg", name);
     path = rt_path(dir, file);
+    if (strcmp(name, "decisions") == 0) {
+        assert_int_not_equal(access(path, F_OK), 0);
+        free(path);
+        return;
+    }
     char *svg = rt_slurp(path, &len);
     assert_non_null(svg);
     assert_non_null(strstr(svg, "<svg"));
     assert_non_null(strstr(svg, "</svg>"));
+    assert_non_null(strstr(svg, "<text"));
     assert_true(len > 5000);
     free(svg);
     free(path);
@@ -117,7 +132,8 @@ static void test_trials_out(void **state)
     assert_non_null(strstr(text, hash));
     assert_non_null(strstr(text, "dddlab analyse --trials trials.csv"));
     assert_non_null(strstr(text, dl_version()));
-    assert_non_null(strstr(text, "<img src=\"observer_accuracy.png\""));
+    assert_non_null(strstr(text, "<img src=\"data:image/png;base64,iVBORw0KGgo"));
+    assert_null(strstr(text, "<img src=\"observer_accuracy.png\""));
     free(text);
     free(p);
     p = rt_path(out, "report.md");
@@ -219,10 +235,51 @@ static void test_ratings_and_ddd_out(void **state)
     free(json);
     char *p = rt_path(out, "report.html");
     char *html = rt_slurp(p, NULL);
-    assert_non_null(strstr(html, "ec_models.png"));
+    /* One self-contained page: every figure embedded, none linked as a PNG;
+     * the vector files beside it. */
+    assert_null(strstr(html, "src=\"ec_models.png\""));
+    size_t embedded = 0;
+    for (const char *at = html; (at = strstr(at, "src=\"data:image/png;base64,iVBORw0KGgo")); at++)
+        embedded++;
+    /* answers, ddd_histogram, decisions, model_accuracy, ec_models, agreement */
+    assert_int_equal(embedded, 6);
+    assert_non_null(strstr(html, "href=\"ec_models.pdf\""));
+    assert_non_null(strstr(html, "href=\"ec_models.svg\""));
+    assert_null(strstr(html, "href=\"decisions.svg\""));
+    assert_true(exists(out, "ec_models.pdf") && exists(out, "ec_models.svg"));
     assert_non_null(strstr(html, "histogram.csv"));
     free(html);
     free(p);
+    /* The SVG keeps its text as text and states a print width. */
+    p = rt_path(out, "ddd_histogram.svg");
+    char *svg = rt_slurp(p, NULL);
+    assert_non_null(strstr(svg, "width=\"17.8cm\""));
+    /* PLplot's svg device writes each character as a reference */
+    char want[256] = "";
+    for (const char *c = "number of models correct (of 11)"; *c; c++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "&#x%x;", (unsigned)*c);
+    assert_non_null(strstr(svg, want));
+    free(svg);
+    free(p);
+    dl_report_free(r);
+
+    /* A second report into the same folder replaces the first as a whole:
+     * figures it does not draw go, a file the report did not write stays. */
+    char *note = rt_path(out, "notes.txt");
+    rt_write(note, "the lab's own notes\n");
+    char *counts = source_path("tests/report/data/ddd_counts");
+    r = dl_report_new();
+    rt_check(dl_report_load_ddd(r, counts, &err), &err);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    rt_check(dl_report_write_dir(r, out, "dddlab analyse --ddd counts", &err), &err);
+    assert_png(out, "ddd_histogram", 1600, 1000);
+    assert_false(exists(out, "decisions.png"));
+    assert_false(exists(out, "ec_models.svg"));
+    assert_false(exists(out, "answers.pdf"));
+    assert_false(exists(out, "questions.csv"));
+    assert_true(exists(out, "notes.txt"));
+    free(counts);
+    free(note);
     free(out);
     free(ddd);
     free(csv);
