@@ -57,8 +57,9 @@ static void draw_ddd_histogram(const void *ctx)
         rp_plot_rect((double)(nb - 1 - (size_t)d->near) - 0.5, 0, nb - 0.4, top);
         plcol0(RP_GREY);
         plschr(0, 0.8);
-        plptex(d->near / 2.0 - 0.05, top * 0.96, 1, 0, 0.5, "impossible");
-        plptex((double)(nb - 1) - d->near / 2.0 + 0.05, top * 0.96, 1, 0, 0.5, "trivial");
+        /* from the plot's edges inwards, so a one-bin band does not cut them */
+        plptex(-0.5, top * 0.96, 1, 0, 0, "impossible");
+        plptex(nb - 0.5, top * 0.96, 1, 0, 1, "trivial");
         plschr(0, 1.0);
     }
     for (size_t b = 0; b < nb; b++) {
@@ -77,7 +78,7 @@ static void draw_ddd_histogram(const void *ctx)
     const double *exp_[2] = {d->binomial, d->poisson_binomial};
     const int col[2] = {RP_ORANGE, RP_BLUE};
     int have[2] = {0, 0};
-    for (int e = 0; e < 2; e++) {
+    for (int e = 1; e >= 0; e--) { /* binomial last and smaller: both show where they meet */
         size_t k = 0;
         for (size_t b = 0; b < nb; b++)
             if (!isnan(exp_[e][b])) {
@@ -98,7 +99,7 @@ static void draw_ddd_histogram(const void *ctx)
         }
         /* Counts are discrete: one marker per count, no line between them. */
         plwidth(1.5);
-        plschr(0, 1.3);
+        plschr(0, e == 0 ? 0.9 : 1.4);
         plstring((PLINT)k, x, y, rp_plot_marker(e == 0 ? 0 : 1));
         plschr(0, 1.0);
     }
