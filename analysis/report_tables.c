@@ -42,8 +42,11 @@ static void tb_num(table *t, double v)
     sep(t);
     if (isnan(v) || isinf(v))
         fputs("NA", t->a.fp);
-    else
-        fprintf(t->a.fp, "%.10g", v);
+    else {
+        char b[40];
+        dl_fmt_shortest(b, sizeof b, v);
+        fputs(b, t->a.fp);
+    }
 }
 
 static void tb_int(table *t, long long v)
