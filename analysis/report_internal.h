@@ -172,6 +172,9 @@ void rp_json_summary(dl_json *j, const dl_summary *s);
 
 /* report_tables.c */
 int rp_write_tables(const dl_report *r, const char *dir, dl_error *err);
+/* report_codebook.c: codebook.csv (table, column, meaning, unit, labels)
+ * for the tables written; nothing for --ddd alone. */
+int rp_write_codebook(const dl_report *r, const char *dir, dl_error *err);
 /* report_figures.c: writes NAME.png and NAME.svg; *names gets the figure
  * base names written (static strings), *nnames how many. */
 int rp_write_figures(const dl_report *r, const char *dir, const char **names, size_t *nnames,

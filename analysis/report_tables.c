@@ -348,6 +348,8 @@ int rp_write_tables(const dl_report *r, const char *dir, dl_error *err)
     if (!rc && g)
         rc = rating_tables(r, g, dir, err);
     if (!rc)
+        rc = rp_write_codebook(r, dir, err);
+    if (!rc)
         rc = summary_json(r, dir, err);
     return rc;
 }

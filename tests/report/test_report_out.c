@@ -92,6 +92,37 @@ static int exists(const char *dir, const char *name)
     return ok;
 }
 
+/* codebook.csv names every column of every table in dir (read back with the
+ * CSV reader); the observer columns of error_consistency.csv by one entry. */
+static void assert_codebook(const char *dir, const char *const *tables, size_t n)
+{
+    char *path = rt_path(dir, "codebook.csv");
+    dl_csv *cb = NULL;
+    dl_error err = {0};
+    rt_check(dl_csv_read(path, &cb, &err), &err);
+    assert_int_equal(cb->ncols, 5);
+    assert_string_equal(cb->header[0], "table");
+    for (size_t t = 0; t < n; t++) {
+        char *tp = rt_path(dir, tables[t]);
+        dl_csv *csv = NULL;
+        rt_check(dl_csv_read(tp, &csv, &err), &err);
+        for (size_t c = 0; c < csv->ncols; c++) {
+            int found = 0;
+            int observer_col = strcmp(tables[t], "error_consistency.csv") == 0 && c > 0;
+            const char *want = observer_col ? "<observer code>" : csv->header[c];
+            for (size_t i = 0; i < cb->nrows && !found; i++)
+                found = strcmp(cb->rows[i][0], tables[t]) == 0 &&
+                        strcmp(cb->rows[i][1], want) == 0 && cb->rows[i][2][0] != '\0';
+            if (!found)
+                fail_msg("codebook.csv has no meaning for %s column '%s'", tables[t], want);
+        }
+        dl_csv_free(csv);
+        free(tp);
+    }
+    dl_csv_free(cb);
+    free(path);
+}
+
 static void test_trials_out(void **state)
 {
     fixture *f = *state;
@@ -112,6 +143,9 @@ static void test_trials_out(void **state)
     rt_check(dl_report_write_dir(r, out, "dddlab analyse --trials trials.csv", &err), &err);
     assert_png(out, "observer_accuracy", 1600, 1000);
     assert_png(out, "ec_observers", 1300, 1150);
+    static const char *const trial_tables[] = {"observers.csv", "error_consistency.csv",
+                                               "ec_pairs.csv"};
+    assert_codebook(out, trial_tables, 3);
     char *p = rt_path(out, "observers.csv");
     char *text = rt_slurp(p, NULL);
     assert_non_null(strstr(text, "observer,trials,correct,accuracy,ci_low,ci_high,p_greater,"
@@ -227,6 +261,7 @@ static void test_ratings_and_ddd_out(void **state)
                                          "items.csv", "observers.csv"};
     for (size_t i = 0; i < 5; i++)
         assert_true(exists(out, tables[i]));
+    assert_codebook(out, tables, 5);
     char *json = rt_json(r);
     assert_non_null(strstr(json, "\"ddd\":{"));
     assert_non_null(strstr(json, "\"models\":11"));
