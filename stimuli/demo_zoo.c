@@ -153,10 +153,10 @@ static const double *raw_of(const double *tf, size_t i, int set)
 
 static void fit_softmax(zoo_model *zm, const double *xs, const unsigned *ys, size_t n)
 {
-    unsigned C = zm->classes, D = zm->dim;
+    size_t C = zm->classes, D = zm->dim;
     double *p = calloc(C, sizeof *p);
-    size_t *order = calloc(n, sizeof *order);
-    if (!p || !order)
+    size_t *order = n ? calloc(n, sizeof *order) : NULL;
+    if (!p || !order) /* nothing to learn from (n = 0) leaves the weights at 0 */
         goto done;
     for (size_t i = 0; i < n; i++)
         order[i] = i;
@@ -173,19 +173,19 @@ static void fit_softmax(zoo_model *zm, const double *xs, const unsigned *ys, siz
             const double *x = xs + order[s] * D;
             unsigned y = ys[order[s]];
             double mx = -INFINITY, z = 0;
-            for (unsigned c = 0; c < C; c++) {
+            for (size_t c = 0; c < C; c++) {
                 double v = zm->b[c];
-                for (unsigned j = 0; j < D; j++)
+                for (size_t j = 0; j < D; j++)
                     v += zm->a[c * D + j] * x[j];
                 p[c] = v;
                 mx = v > mx ? v : mx;
             }
-            for (unsigned c = 0; c < C; c++)
+            for (size_t c = 0; c < C; c++)
                 z += (p[c] = exp(p[c] - mx));
-            for (unsigned c = 0; c < C; c++) {
+            for (size_t c = 0; c < C; c++) {
                 double g = p[c] / z - (c == y ? 1.0 : 0.0);
                 zm->b[c] -= lr * g;
-                for (unsigned j = 0; j < D; j++)
+                for (size_t j = 0; j < D; j++)
                     zm->a[c * D + j] -= lr * g * x[j];
             }
         }
@@ -198,7 +198,7 @@ done:
 static int fit_one(zoo_model *zm, const double *tf, const unsigned *tcls, size_t ntrain)
 {
     const zoo_spec *sp = zm->spec;
-    unsigned D = zm->dim, C = zm->classes;
+    size_t D = zm->dim, C = zm->classes;
     int rc = DL_ENOMEM;
     double *xs = calloc(ntrain * D, sizeof *xs);
     unsigned *ys = calloc(ntrain, sizeof *ys);
@@ -213,7 +213,7 @@ static int fit_one(zoo_model *zm, const double *tf, const unsigned *tcls, size_t
             memcpy(xs + n * D, raw_of(tf, i, sp->features), D * sizeof *xs);
             ys[n++] = tcls[i];
         }
-    for (unsigned j = 0; j < D; j++) {
+    for (size_t j = 0; j < D; j++) {
         double s = 0, s2 = 0;
         for (size_t i = 0; i < n; i++)
             s += xs[i * D + j], s2 += xs[i * D + j] * xs[i * D + j];
@@ -227,23 +227,23 @@ static int fit_one(zoo_model *zm, const double *tf, const unsigned *tcls, size_t
     if (sp->learner == L_NCM || sp->learner == L_BAYES) {
         for (size_t i = 0; i < n; i++) {
             cnt[ys[i]]++;
-            for (unsigned j = 0; j < D; j++)
+            for (size_t j = 0; j < D; j++)
                 zm->a[ys[i] * D + j] += xs[i * D + j];
         }
-        for (unsigned c = 0; c < C; c++)
-            for (unsigned j = 0; j < D; j++)
+        for (size_t c = 0; c < C; c++)
+            for (size_t j = 0; j < D; j++)
                 zm->a[c * D + j] /= cnt[c] > 0 ? cnt[c] : 1;
         for (size_t i = 0; i < n; i++)
-            for (unsigned j = 0; j < D; j++) {
+            for (size_t j = 0; j < D; j++) {
                 double d = xs[i * D + j] - zm->a[ys[i] * D + j];
                 zm->b[ys[i] * D + j] += d * d;
             }
         /* A variance floor keeps a class seen once or twice from a zero variance. */
-        for (unsigned c = 0; c < C; c++)
-            for (unsigned j = 0; j < D; j++)
+        for (size_t c = 0; c < C; c++)
+            for (size_t j = 0; j < D; j++)
                 zm->b[c * D + j] = zm->b[c * D + j] / (cnt[c] > 1 ? cnt[c] - 1 : 1) + 1e-4;
         if (sp->learner == L_NCM)
-            for (unsigned c = 0; c < C; c++)
+            for (size_t c = 0; c < C; c++)
                 if (cnt[c] == 0)
                     zm->a[c * D] = INFINITY; /* never the nearest */
     } else if (sp->learner == L_SOFTMAX) {
@@ -321,14 +321,14 @@ static unsigned knn_predict(const zoo_model *zm, const double *x)
 unsigned demo_zoo_predict(const demo_zoo *z, size_t m, double f[DEMO_NSETS][DEMO_NFEAT])
 {
     const zoo_model *zm = &z->m[m];
-    unsigned D = zm->dim, best = 0;
+    size_t D = zm->dim, best = 0;
     double x[DEMO_NFEAT], best_score = -INFINITY;
     standardise(zm, f[zm->spec->features], x);
     if (zm->spec->learner == L_KNN)
         return knn_predict(zm, x) + 1;
-    for (unsigned c = 0; c < zm->classes; c++) {
+    for (size_t c = 0; c < zm->classes; c++) {
         double s = 0;
-        for (unsigned j = 0; j < D; j++) {
+        for (size_t j = 0; j < D; j++) {
             double a = zm->a[c * D + j];
             if (zm->spec->learner == L_NCM)
                 s -= (x[j] - a) * (x[j] - a);
@@ -342,7 +342,7 @@ unsigned demo_zoo_predict(const demo_zoo *z, size_t m, double f[DEMO_NSETS][DEMO
         if (s > best_score)
             best_score = s, best = c;
     }
-    return best + 1;
+    return (unsigned)best + 1;
 }
 
 void demo_zoo_free(demo_zoo *z)
