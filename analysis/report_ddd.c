@@ -30,6 +30,9 @@ void rp_ddd_free(rp_ddd *d)
     free(d->ec_between);
     free(d->decisions);
     free(d->label_error);
+    free(d->class_acc);
+    for (int c = 0; c < 3; c++)
+        free(d->class_split[c]);
     for (int e = 0; e < 2; e++) {
         free(d->band_lo[e]);
         free(d->band_hi[e]);
@@ -499,6 +502,47 @@ done:
     return rc;
 }
 
+/* class_accuracy.csv (optional): per class its accuracy and its images by
+ * difficulty, in the file's rank order. */
+static int load_classes(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
+{
+    char *path = dl_path_join(dir, "class_accuracy.csv");
+    dl_csv *csv = NULL;
+    int rc = 0, col[4];
+    if (!path)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    if (!exists(path))
+        goto done;
+    if ((rc = dl_csv_read(path, &csv, err)))
+        goto done;
+    static const char *const names[4] = {"accuracy", "trivial", "in_between", "impossible"};
+    for (int k = 0; k < 4; k++)
+        if ((col[k] = dl_csv_col(csv, names[k])) < 0)
+            goto done; /* another layout: no figure */
+    if (csv->nrows == 0)
+        goto done;
+    d->class_acc = dl_calloc(csv->nrows, sizeof *d->class_acc);
+    for (int c = 0; c < 3; c++)
+        d->class_split[c] = dl_calloc(csv->nrows, sizeof *d->class_split[c]);
+    if (!d->class_acc || !d->class_split[0] || !d->class_split[1] || !d->class_split[2]) {
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < csv->nrows && !rc; i++) {
+        rc = cell(csv, i, col[0], &d->class_acc[i], err);
+        for (int c = 0; c < 3 && !rc; c++)
+            rc = cell(csv, i, col[1 + c], &d->class_split[c][i], err);
+    }
+    if (!rc) {
+        d->nclasses = csv->nrows;
+        rc = rp_add_input(r, path, err);
+    }
+done:
+    dl_csv_free(csv);
+    free(path);
+    return rc;
+}
+
 /* uncertainty.csv (optional): the split's intervals and rho. */
 static int load_uncertainty(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
 {
@@ -598,6 +642,8 @@ static int load_optional(dl_report *r, rp_ddd *d, const char *dir, dl_error *err
         rc = load_uncertainty(r, d, dir, err);
     if (!rc)
         rc = load_split(r, d, dir, err);
+    if (!rc)
+        rc = load_classes(r, d, dir, err);
     return rc ? rc : load_decision_file(r, d, dir, err);
 }
 

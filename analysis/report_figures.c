@@ -784,6 +784,48 @@ static void draw_answers(const void *ctx)
     rp_plot_title("Image classes per answer option (numbers above bars: answers)");
 }
 
+/* ---- classes by accuracy ---- */
+
+static void draw_class_accuracy(const void *ctx)
+{
+    const rp_ddd *d = ctx;
+    size_t n = d->nclasses;
+    plvpor(0.1, 0.96, 0.14, 0.79);
+    plwind(0.5, (double)n + 0.5, 0, 100);
+    for (size_t i = 0; i < n; i++) {
+        double total = d->class_split[0][i] + d->class_split[1][i] + d->class_split[2][i], y = 0;
+        for (int c = 0; c < 3 && total > 0; c++) {
+            double h = 100 * d->class_split[c][i] / total;
+            plcol0(class_colour[c]);
+            rp_plot_rect((double)i + 0.5, y, (double)i + 1.5, y + h);
+            y += h;
+        }
+    }
+    PLFLT *x = dl_calloc(n, sizeof *x), *y = dl_calloc(n, sizeof *y);
+    for (size_t i = 0; x && y && i < n; i++) {
+        x[i] = (double)i + 1;
+        y[i] = 100 * d->class_acc[i];
+    }
+    plcol0(RP_BLACK);
+    plwidth(3);
+    if (x && y)
+        plline((PLINT)n, x, y);
+    plwidth(1.5);
+    free(x);
+    free(y);
+    plslabelfunc(count_label, NULL);
+    plbox("bcnsto", 0, 0, "bcnstv", 0, 0);
+    plslabelfunc(NULL, NULL);
+    pllab("classes, ranked by the mean accuracy of the models", "images of the class (%)", "");
+    const char *text[4] = {"trivial", "in-between", "impossible", "accuracy (%)"};
+    const int col[4] = {class_colour[0], class_colour[1], class_colour[2], RP_BLACK},
+              box[4] = {1, 1, 1, 0}, sty[4] = {1, 1, 1, 1}, mk[4] = {-1, -1, -1, -1};
+    rp_plot_legend(4, text, col, box, sty, mk, 0.875);
+    char tl[160];
+    snprintf(tl, sizeof tl, "Classes by accuracy: %zu classes", n);
+    rp_plot_title(tl);
+}
+
 /* ---- agreement over epochs ---- */
 
 static void draw_agreement(const void *ctx)
@@ -857,6 +899,9 @@ static const struct {
                   "(cf. Fig. 4); white lines and the numbers on top mark where each number of "
                   "models correct begins. Columns average neighbouring images when there are "
                   "more images than pixels."},
+    {"class_accuracy", "Classes ranked by the mean accuracy of the models (black line); bars: "
+                       "the shares of the class's images that are trivial, in-between and "
+                       "impossible (class_accuracy.csv)."},
     {"model_accuracy", "Accuracy of each model on all images, in the order of the decisions "
                        "figure (cf. Fig. 14)."},
     {"agreement", "Agreement between models per training epoch (columns of agreement.csv)."},
@@ -926,6 +971,9 @@ static int ddd_figures(const rp_ddd *d, const char *dir, const char **names, siz
         add(names, n, "decisions");
         add(names, n, "model_accuracy");
     }
+    if (!rc && d->nclasses >= 2 &&
+        !(rc = rp_plot(dir, "class_accuracy", 1600, 900, draw_class_accuracy, d, err)))
+        add(names, n, "class_accuracy");
     if (!rc && d->nepochs && d->nseries &&
         !(rc = rp_plot(dir, "agreement", 1600, 1000, draw_agreement, d, err)))
         add(names, n, "agreement");

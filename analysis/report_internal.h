@@ -84,6 +84,10 @@ typedef struct rp_ddd {
     int near;            /* its --near K; -1 unknown (no per_image.csv or no split) */
     double nsplit[3];    /* images trivial, in-between, impossible */
     double *label_error; /* nbins: images with label_error = 1; NULL without the column */
+    /* class_accuracy.csv: classes by rank (most accurate first); 0 when absent */
+    size_t nclasses;
+    double *class_acc;      /* mean fraction of models correct */
+    double *class_split[3]; /* images trivial, in-between, impossible */
 } rp_ddd;
 
 void rp_ddd_free(rp_ddd *d);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -349,6 +350,30 @@ static void test_ddd_counts(void **state)
     free(out);
     free(ddd);
     dl_report_free(r);
+
+    /* class_accuracy.csv beside the histogram: the classes figure */
+    char *counts = source_path("tests/report/data/ddd_counts");
+    char *cls = rt_path(f->dir, "cls"), *src_hist = rt_path(counts, "histogram.csv");
+    assert_int_equal(mkdir(cls, 0755), 0);
+    char *hist_text = rt_slurp(src_hist, NULL), *dst_hist = rt_path(cls, "histogram.csv");
+    rt_write(dst_hist, hist_text);
+    char *cls_csv = rt_path(cls, "class_accuracy.csv");
+    rt_write(cls_csv, "rank,class,images,accuracy,trivial,in_between,impossible\n"
+                      "1,a,10,0.9,8,2,0\n2,b,10,0.5,3,4,3\n3,c,10,0.1,0,2,8\n");
+    r = dl_report_new();
+    rt_check(dl_report_load_ddd(r, cls, &err), &err);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    char *cls_out = rt_path(f->dir, "cls_out");
+    rt_check(dl_report_write_dir(r, cls_out, "cmd", &err), &err);
+    assert_png(cls_out, "class_accuracy", 1600, 900);
+    dl_report_free(r);
+    free(cls_out);
+    free(cls_csv);
+    free(dst_hist);
+    free(hist_text);
+    free(src_hist);
+    free(cls);
+    free(counts);
 
     char *bad = rt_path(f->dir, "empty");
     r = dl_report_new();
