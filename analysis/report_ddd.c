@@ -4,6 +4,7 @@
  * consistency), per_image.csv (decisions) and agreement.csv (epochs). */
 #include "report_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@ void rp_ddd_free(rp_ddd *d)
     free(d->ec_all);
     free(d->ec_between);
     free(d->decisions);
+    free(d->label_error);
+    free(d->class_acc);
+    for (int c = 0; c < 3; c++)
+        free(d->class_split[c]);
     for (int e = 0; e < 2; e++) {
         free(d->band_lo[e]);
         free(d->band_hi[e]);
@@ -415,6 +420,129 @@ static int load_decision_file(dl_report *r, rp_ddd *d, const char *dir, dl_error
     return rc;
 }
 
+/* per_image.csv (optional): the split per image, so the report can state it
+ * with the --near K that made it, and the label errors per models-correct
+ * bin when the column holds any. */
+typedef struct split_ctx {
+    rp_ddd *d;
+    const char *path;
+    int col[3]; /* n_correct, difficulty, label_error */
+    int min_trivial, max_impossible, any_label;
+    dl_error *err;
+} split_ctx;
+
+static int split_row(void *ctx, char **f, size_t n, size_t line)
+{
+    split_ctx *c = ctx;
+    if (line == 1) {
+        static const char *const names[3] = {"n_correct", "difficulty", "label_error"};
+        for (int k = 0; k < 3; k++) {
+            c->col[k] = -1;
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(f[i], names[k]) == 0)
+                    c->col[k] = (int)i;
+        }
+        return c->col[0] < 0 || c->col[1] < 0 ? 1 : 0; /* nothing to learn: stop */
+    }
+    for (int k = 0; k < 3; k++)
+        if (c->col[k] >= (int)n)
+            return dl_fail(c->err, DL_EINVAL, "%s:%zu: expected %d fields, found %zu", c->path,
+                           line, c->col[k] + 1, n);
+    long k;
+    if (dl_parse_long(f[c->col[0]], &k) || k < 0 || (size_t)k >= c->d->nbins)
+        return dl_fail(c->err, DL_EINVAL, "%s:%zu: n_correct '%s' is not one of 0..%zu", c->path,
+                       line, f[c->col[0]], c->d->nbins - 1);
+    const char *diff = f[c->col[1]];
+    if (strcmp(diff, "trivial") == 0) {
+        c->d->nsplit[0]++;
+        c->min_trivial = k < c->min_trivial ? (int)k : c->min_trivial;
+    } else if (strcmp(diff, "impossible") == 0) {
+        c->d->nsplit[2]++;
+        c->max_impossible = k > c->max_impossible ? (int)k : c->max_impossible;
+    } else
+        c->d->nsplit[1]++;
+    if (c->col[2] >= 0 && !dl_is_missing(f[c->col[2]]) && strcmp(f[c->col[2]], "0") != 0) {
+        c->d->label_error[k]++;
+        c->any_label = 1;
+    }
+    return 0;
+}
+
+static int load_split(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
+{
+    char *path = dl_path_join(dir, "per_image.csv");
+    d->near = -1;
+    if (!path)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int rc = 0;
+    if (!exists(path))
+        goto done;
+    if (!(d->label_error = dl_calloc(d->nbins, sizeof *d->label_error))) {
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+        goto done;
+    }
+    split_ctx c = {.d = d, .path = path, .min_trivial = INT_MAX, .max_impossible = -1, .err = err};
+    rc = dl_csv_stream(path, split_row, &c, err);
+    if (rc > 0)
+        rc = 0;
+    if (rc)
+        goto done;
+    /* --near K: trivial >= models - K correct, impossible <= K. */
+    if (c.max_impossible >= 0)
+        d->near = c.max_impossible;
+    else if (c.min_trivial != INT_MAX)
+        d->near = (int)d->nmodels - c.min_trivial;
+    if (!c.any_label) {
+        free(d->label_error);
+        d->label_error = NULL;
+    }
+    rc = rp_add_input(r, path, err);
+done:
+    free(path);
+    return rc;
+}
+
+/* class_accuracy.csv (optional): per class its accuracy and its images by
+ * difficulty, in the file's rank order. */
+static int load_classes(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
+{
+    char *path = dl_path_join(dir, "class_accuracy.csv");
+    dl_csv *csv = NULL;
+    int rc = 0, col[4];
+    if (!path)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    if (!exists(path))
+        goto done;
+    if ((rc = dl_csv_read(path, &csv, err)))
+        goto done;
+    static const char *const names[4] = {"accuracy", "trivial", "in_between", "impossible"};
+    for (int k = 0; k < 4; k++)
+        if ((col[k] = dl_csv_col(csv, names[k])) < 0)
+            goto done; /* another layout: no figure */
+    if (csv->nrows == 0)
+        goto done;
+    d->class_acc = dl_calloc(csv->nrows, sizeof *d->class_acc);
+    for (int c = 0; c < 3; c++)
+        d->class_split[c] = dl_calloc(csv->nrows, sizeof *d->class_split[c]);
+    if (!d->class_acc || !d->class_split[0] || !d->class_split[1] || !d->class_split[2]) {
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < csv->nrows && !rc; i++) {
+        rc = cell(csv, i, col[0], &d->class_acc[i], err);
+        for (int c = 0; c < 3 && !rc; c++)
+            rc = cell(csv, i, col[1 + c], &d->class_split[c][i], err);
+    }
+    if (!rc) {
+        d->nclasses = csv->nrows;
+        rc = rp_add_input(r, path, err);
+    }
+done:
+    dl_csv_free(csv);
+    free(path);
+    return rc;
+}
+
 /* uncertainty.csv (optional): the split's intervals and rho. */
 static int load_uncertainty(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
 {
@@ -452,7 +580,7 @@ static int load_uncertainty(dl_report *r, rp_ddd *d, const char *dir, dl_error *
                 d->split_lo[how][c] = v[1];
                 d->split_hi[how][c] = v[2];
             }
-        int band = strcmp(f[col[0]], "binomial_band") == 0         ? 0
+        int band = strcmp(f[col[0]], "binomial_band") == 0           ? 0
                    : strcmp(f[col[0]], "poisson_binomial_band") == 0 ? 1
                                                                      : -1;
         int kc = dl_csv_col(csv, "models_correct");
@@ -512,6 +640,10 @@ static int load_optional(dl_report *r, rp_ddd *d, const char *dir, dl_error *err
     }
     if (!rc)
         rc = load_uncertainty(r, d, dir, err);
+    if (!rc)
+        rc = load_split(r, d, dir, err);
+    if (!rc)
+        rc = load_classes(r, d, dir, err);
     return rc ? rc : load_decision_file(r, d, dir, err);
 }
 
@@ -550,4 +682,41 @@ done:
     else
         r->ddd = d;
     return rc;
+}
+
+/* The paper's headline, e.g. "With --near 1 (trivial: at least 10 of 11
+ * models correct; impossible: at most 1): trivial 46.0% [45.6, 46.4],
+ * in-between 42.5% [...], impossible 11.5% [...]"; the intervals of
+ * uncertainty.csv (resampling images, else models) when present. */
+int rp_ddd_headline(const rp_ddd *d, char *buf, size_t cap)
+{
+    static const char *const names[3] = {"trivial", "in-between", "impossible"};
+    if (d->near < 0 || cap == 0)
+        return -1;
+    double total = d->nsplit[0] + d->nsplit[1] + d->nsplit[2];
+    if (total <= 0)
+        return -1;
+    int how = d->split_has[1] ? 1 : d->split_has[0] ? 0 : -1;
+    size_t n = 0;
+    int w = snprintf(buf, cap,
+                     "With --near %d (trivial: at least %zu of %zu models correct; impossible: at "
+                     "most %d): ",
+                     d->near, d->nmodels - (size_t)d->near, d->nmodels, d->near);
+    for (int c = 0; c < 3; c++) {
+        if (w < 0 || (n += (size_t)w) >= cap)
+            return -1;
+        if (how >= 0)
+            w = snprintf(buf + n, cap - n, "%s%s %.1f%% [%.1f, %.1f]", c ? ", " : "", names[c],
+                         100 * d->nsplit[c] / total, 100 * d->split_lo[how][c],
+                         100 * d->split_hi[how][c]);
+        else
+            w = snprintf(buf + n, cap - n, "%s%s %.1f%%", c ? ", " : "", names[c],
+                         100 * d->nsplit[c] / total);
+    }
+    if (w < 0 || (n += (size_t)w) >= cap)
+        return -1;
+    if (how >= 0)
+        snprintf(buf + n, cap - n, " (%g%% bootstrap intervals, resampling %s)", 100 * d->unc_conf,
+                 how == 1 ? "images" : "models");
+    return 0;
 }

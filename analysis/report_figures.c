@@ -50,18 +50,35 @@ static void draw_ddd_histogram(const void *ctx)
     PLFLT *x = dl_calloc(nb, sizeof *x), *y = dl_calloc(nb, sizeof *y);
     if (!x || !y)
         goto done;
+    /* The trivial and impossible bins of the split (--near K), shaded. */
+    if (d->near >= 0 && (size_t)d->near < nb) {
+        plcol0(RP_LIGHTGREY);
+        rp_plot_rect(-0.6, 0, d->near + 0.5, top);
+        rp_plot_rect((double)(nb - 1 - (size_t)d->near) - 0.5, 0, nb - 0.4, top);
+        plcol0(RP_GREY);
+        plschr(0, 0.8);
+        /* from the plot's edges inwards, so a one-bin band does not cut them */
+        plptex(-0.5, top * 0.96, 1, 0, 0, "impossible");
+        plptex(nb - 0.5, top * 0.96, 1, 0, 1, "trivial");
+        plschr(0, 1.0);
+    }
     for (size_t b = 0; b < nb; b++) {
         plcol0(RP_SKY);
         rp_plot_rect(b - 0.4, 0, b + 0.4, 100 * d->fraction[b]);
+        if (d->label_error && d->nimages > 0 && d->label_error[b] > 0) {
+            /* the paper's red bars: label errors among the images of this bin */
+            plcol0(RP_VERMILLION);
+            rp_plot_rect(b - 0.4, 0, b + 0.4, 100 * d->label_error[b] / d->nimages);
+        }
         PLFLT bx[5] = {b - 0.4, b - 0.4, b + 0.4, b + 0.4, b - 0.4};
         PLFLT by[5] = {0, 100 * d->fraction[b], 100 * d->fraction[b], 0, 0};
         plcol0(RP_BLACK);
         plline(5, bx, by);
     }
     const double *exp_[2] = {d->binomial, d->poisson_binomial};
-    const int col[2] = {RP_VERMILLION, RP_BLUE}, sty[2] = {1, 2};
+    const int col[2] = {RP_ORANGE, RP_BLUE};
     int have[2] = {0, 0};
-    for (int e = 0; e < 2; e++) {
+    for (int e = 1; e >= 0; e--) { /* binomial last and smaller: both show where they meet */
         size_t k = 0;
         for (size_t b = 0; b < nb; b++)
             if (!isnan(exp_[e][b])) {
@@ -80,12 +97,11 @@ static void draw_ddd_histogram(const void *ctx)
                     plerry(1, &bx, &lo, &hi);
             }
         }
-        pllsty(sty[e]);
-        plwidth(3);
-        plline((PLINT)k, x, y);
-        pllsty(1);
+        /* Counts are discrete: one marker per count, no line between them. */
         plwidth(1.5);
+        plschr(0, e == 0 ? 0.9 : 1.4);
         plstring((PLINT)k, x, y, rp_plot_marker(e == 0 ? 0 : 1));
+        plschr(0, 1.0);
     }
     plcol0(RP_BLACK);
     plbox("bcnst", nb <= 25 ? 1 : 0, 0, "bcnstv", 0, 0);
@@ -94,20 +110,47 @@ static void draw_ddd_histogram(const void *ctx)
     snprintf(tl, sizeof tl, "Models correct per image: %.0f images, %zu models", d->nimages,
              d->nmodels);
     pllab(xl, "images (%)", "");
-    const char *text[3] = {"observed", "binomial: independent models of the mean accuracy",
-                           "Poisson-binomial: independent models, own accuracies"};
-    const char *t2[3];
-    int c2[3], box2[3], st2[3], mk2[3];
+    const char *text[3] = {"observed", "binomial (independent, mean accuracy)",
+                           "Poisson-binomial (independent, own accuracies)"};
+    const char *t2[4];
+    int c2[4], box2[4], st2[4], mk2[4];
     size_t n = 0;
     t2[n] = text[0], c2[n] = RP_SKY, box2[n] = 1, st2[n] = 1, mk2[n++] = -1;
+    if (d->label_error)
+        t2[n] = "label errors", c2[n] = RP_VERMILLION, box2[n] = 1, st2[n] = 1, mk2[n++] = -1;
     for (int e = 0; e < 2; e++)
         if (have[e])
-            t2[n] = text[e + 1], c2[n] = col[e], box2[n] = 0, st2[n] = sty[e], mk2[n++] = e;
+            t2[n] = text[e + 1], c2[n] = col[e], box2[n] = 0, st2[n] = 0, mk2[n++] = e;
     rp_plot_legend(n, t2, c2, box2, st2, mk2, 0.875);
     rp_plot_title(tl);
 done:
     free(x);
     free(y);
+}
+
+/* One model order for every figure: most accurate first by the decisions
+ * when they are there, else the order of the tables. acc may be NULL. */
+static void model_order(const rp_ddd *d, size_t *order, double *acc)
+{
+    size_t m = d->nmodels;
+    double *a = acc ? acc : dl_calloc(m ? m : 1, sizeof *a);
+    for (size_t k = 0; k < m; k++) {
+        order[k] = k;
+        if (!a)
+            continue;
+        size_t hits = 0;
+        for (size_t i = 0; d->decisions && i < d->ndec_images; i++)
+            hits += d->decisions[i * m + k];
+        a[k] = d->ndec_images ? (double)hits / (double)d->ndec_images : 0;
+    }
+    for (size_t i = 1; a && d->decisions && i < m; i++) /* few models: insertion sort */
+        for (size_t j = i; j > 0 && a[order[j]] > a[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    if (!acc)
+        free(a);
 }
 
 /* ---- Figure 5: error consistency between models, all vs in-between ---- */
@@ -165,21 +208,41 @@ static void draw_ec_models(const void *ctx)
     const rp_ddd *d = ctx;
     size_t n = d->nmodels;
     double lo, left, bottom;
-    kappa_range(d->ec_all, d->ec_between, n, &lo);
+    size_t *order = dl_calloc(n, sizeof *order);
+    const char **labels = dl_calloc(n, sizeof *labels);
+    double *all = d->ec_all ? dl_calloc(n * n, sizeof *all) : NULL,
+           *between = d->ec_between ? dl_calloc(n * n, sizeof *between) : NULL;
+    if (!order || !labels || (d->ec_all && !all) || (d->ec_between && !between))
+        goto done;
+    /* the decisions figure's order, so one model sits in one place */
+    model_order(d, order, NULL);
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = d->models[order[i]];
+        for (size_t j = 0; j < n; j++) {
+            if (all)
+                all[i * n + j] = d->ec_all[order[i] * n + order[j]];
+            if (between)
+                between[i * n + j] = d->ec_between[order[i] * n + order[j]];
+        }
+    }
+    kappa_range(all, between, n, &lo);
     rp_plot_viridis();
-    const char *const *labels = (const char *const *)d->models;
     label_margins(labels, n, &left, &bottom);
     left = fmax(left + 0.01, 0.05);
     bottom = fmax(bottom + 0.02, 0.06);
     /* the right panel has the same models: labels below only */
-    if (d->ec_all)
-        heat_panel(left, 0.49, bottom, d->ec_all, n, lo, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM,
+    if (all)
+        heat_panel(left, 0.49, bottom, all, n, lo, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM,
                    "all images");
-    if (d->ec_between)
-        heat_panel(0.5, 0.86, bottom, d->ec_between, n, lo, labels, RP_LABEL_BOTTOM,
-                   "in-between images");
+    if (between)
+        heat_panel(0.5, 0.86, bottom, between, n, lo, labels, RP_LABEL_BOTTOM, "in-between images");
     rp_plot_colorbar(0.89, 0.905, bottom, 0.86, lo, 1, "error consistency κ");
     rp_plot_title("Error consistency between models");
+done:
+    free(order);
+    free(labels);
+    free(all);
+    free(between);
 }
 
 /* ---- observers: error consistency ---- */
@@ -326,6 +389,45 @@ static void decision_labels(const dec_fig *f, size_t m)
     plschr(0, 1.0);
 }
 
+static void count_label(PLINT axis, PLFLT value, char *label, PLINT length, PLPointer data)
+{
+    (void)axis;
+    (void)data;
+    snprintf(label, (size_t)length, "%.0f", value);
+}
+
+/* ---- Figure 14: accuracy per model, in the raster's order ---- */
+
+static void draw_model_accuracy(const void *ctx)
+{
+    const dec_fig *f = ctx;
+    size_t m = f->d->nmodels;
+    double w_mm, h_mm;
+    rp_plot_page_mm(&w_mm, &h_mm);
+    double left = 0.04 + decision_labels_mm(f, m) / w_mm;
+    plvpor(fmin(left, 0.45), 0.9, 0.14, 0.86);
+    plwind(0, 100, 0, (double)m);
+    plschr(0, m > 16 ? 0.6 : 0.8);
+    for (size_t r = 0; r < m; r++) {
+        size_t k = f->order[r];
+        double y = (double)(m - 1 - r);
+        plcol0(RP_BLUE);
+        rp_plot_rect(0, y + 0.15, 100 * f->acc[k], y + 0.85);
+        char v[32];
+        snprintf(v, sizeof v, "%.1f%%", 100 * f->acc[k]);
+        plcol0(RP_BLACK);
+        plptex(100 * f->acc[k] + 1, y + 0.5, 1, 0, 0, v);
+        if (m <= 40)
+            plmtex("lv", 0.5, (y + 0.5) / (double)m, 1.0, f->d->models[k]);
+    }
+    plschr(0, 1.0);
+    plbox("bcnst", 20, 0, "bc", 0, 0);
+    pllab("accuracy (% of images)", "", "");
+    char tl[160];
+    snprintf(tl, sizeof tl, "Accuracy of %zu models on %zu images", m, f->d->ndec_images);
+    rp_plot_title(tl);
+}
+
 static void draw_decisions(const void *ctx)
 {
     const dec_fig *f = ctx;
@@ -346,25 +448,59 @@ static void draw_decisions(const void *ctx)
     }
     if (!z)
         return;
-    /* wrong = light yellow, right = dark purple: apart in hue and in grey */
-    double pos[2] = {0, 1}, rr[2] = {253 / 255.0, 68 / 255.0}, gg[2] = {231 / 255.0, 1 / 255.0},
-           bb[2] = {37 / 255.0, 84 / 255.0};
+    /* The paper's colouring: wrong dark (purple), right light (yellow). */
+    double pos[2] = {0, 1}, rr[2] = {68 / 255.0, 253 / 255.0}, gg[2] = {1 / 255.0, 231 / 255.0},
+           bb[2] = {84 / 255.0, 37 / 255.0};
     plscmap1n(256);
     plscmap1l(1, 2, pos, rr, gg, bb, NULL);
     double w_mm, h_mm;
     rp_plot_page_mm(&w_mm, &h_mm);
-    double left = 0.02 + decision_labels_mm(f, m) / w_mm;
-    plvpor(fmin(left, 0.45), 0.97, 0.14, 0.79);
+    double left = 0.04 + decision_labels_mm(f, m) / w_mm;
+    plvpor(fmin(left, 0.45), 0.95, 0.14, 0.76);
     plwind(0, (double)d->ndec_images, 0, (double)m);
     plimage((PLFLT_MATRIX)z, (PLINT)nc, (PLINT)m, 0, (double)d->ndec_images, 0, (double)m, 0, 1, 0,
             (double)d->ndec_images, 0, (double)m);
+    /* Where each group of images with k models correct begins. */
+    plschr(0, 0.7);
+    for (size_t i = 0, k0 = SIZE_MAX; i < d->ndec_images; i++) {
+        size_t k = 0;
+        for (size_t j = 0; j < m; j++)
+            k += d->decisions[i * m + j];
+        if (k == k0)
+            continue;
+        size_t end = i;
+        while (end < d->ndec_images) {
+            size_t kk = 0;
+            for (size_t j = 0; j < m; j++)
+                kk += d->decisions[end * m + j];
+            if (kk != k)
+                break;
+            end++;
+        }
+        k0 = k;
+        PLFLT lx[2] = {(double)i, (double)i}, ly[2] = {0, (double)m};
+        plcol0(RP_WHITE);
+        plwidth(1);
+        if (i > 0)
+            plline(2, lx, ly);
+        char kt[16];
+        snprintf(kt, sizeof kt, "%zu", k);
+        plcol0(RP_BLACK);
+        if ((double)(end - i) > 0.012 * (double)d->ndec_images)
+            plmtex("t", 0.5, ((double)i + (double)(end - i) / 2) / (double)d->ndec_images, 0.5, kt);
+    }
+    plschr(0, 1.0);
+    plwidth(1.5);
     plcol0(RP_BLACK);
-    plbox("bcnst", 0, 0, "bc", 0, 0);
+    /* Image counts as whole numbers: PLplot's "(x10^4)" exponent collides with the last label. */
+    plslabelfunc(count_label, NULL);
+    plbox("bcnsto", 0, 0, "bc", 0, 0);
+    plslabelfunc(NULL, NULL);
     decision_labels(f, m);
-    pllab("images, sorted by the number of models that classify them correctly", "", "");
+    pllab("images, sorted by the number of models correct (on top)", "", "");
     char tl[160];
     snprintf(tl, sizeof tl, "Decisions of %zu models on %zu images", m, d->ndec_images);
-    const char *text[2] = {"correct", "wrong"};
+    const char *text[2] = {"wrong", "correct"};
     const int col[2] = {RP_PURPLE, RP_YELLOW}, box[2] = {1, 1};
     /* the legend boxes use colour map 0, so borrow two slots for the ends */
     plscol0(RP_PURPLE, 68, 1, 84);
@@ -630,7 +766,7 @@ static void answer_panel(const dl_report_question *Q, int q, double x0, double x
     plmtex("t", 1.0, 0.5, 0.5, short_q[q]);
     plmtex("b", 3.4, 0.5, 0.5, q == 0 ? "answer (number of categories)" : "answer");
     if (q == 0)
-        plmtex("l", 4.3, 0.5, 0.5, "share of answers (%)");
+        plmtex("l", 4.3, 0.5, 0.5, "image classes among the answers (%)");
 }
 
 static void draw_answers(const void *ctx)
@@ -648,6 +784,48 @@ static void draw_answers(const void *ctx)
     rp_plot_title("Image classes per answer option (numbers above bars: answers)");
 }
 
+/* ---- classes by accuracy ---- */
+
+static void draw_class_accuracy(const void *ctx)
+{
+    const rp_ddd *d = ctx;
+    size_t n = d->nclasses;
+    plvpor(0.1, 0.96, 0.14, 0.79);
+    plwind(0.5, (double)n + 0.5, 0, 100);
+    for (size_t i = 0; i < n; i++) {
+        double total = d->class_split[0][i] + d->class_split[1][i] + d->class_split[2][i], y = 0;
+        for (int c = 0; c < 3 && total > 0; c++) {
+            double h = 100 * d->class_split[c][i] / total;
+            plcol0(class_colour[c]);
+            rp_plot_rect((double)i + 0.5, y, (double)i + 1.5, y + h);
+            y += h;
+        }
+    }
+    PLFLT *x = dl_calloc(n, sizeof *x), *y = dl_calloc(n, sizeof *y);
+    for (size_t i = 0; x && y && i < n; i++) {
+        x[i] = (double)i + 1;
+        y[i] = 100 * d->class_acc[i];
+    }
+    plcol0(RP_BLACK);
+    plwidth(3);
+    if (x && y)
+        plline((PLINT)n, x, y);
+    plwidth(1.5);
+    free(x);
+    free(y);
+    plslabelfunc(count_label, NULL);
+    plbox("bcnsto", 0, 0, "bcnstv", 0, 0);
+    plslabelfunc(NULL, NULL);
+    pllab("classes, ranked by the mean accuracy of the models", "images of the class (%)", "");
+    const char *text[4] = {"trivial", "in-between", "impossible", "accuracy (%)"};
+    const int col[4] = {class_colour[0], class_colour[1], class_colour[2], RP_BLACK},
+              box[4] = {1, 1, 1, 0}, sty[4] = {1, 1, 1, 1}, mk[4] = {-1, -1, -1, -1};
+    rp_plot_legend(4, text, col, box, sty, mk, 0.875);
+    char tl[160];
+    snprintf(tl, sizeof tl, "Classes by accuracy: %zu classes", n);
+    rp_plot_title(tl);
+}
+
 /* ---- agreement over epochs ---- */
 
 static void draw_agreement(const void *ctx)
@@ -662,7 +840,10 @@ static void draw_agreement(const void *ctx)
     if (e1 == e0)
         e1 = e0 + 1;
     plvpor(0.1, 0.96, 0.12, 0.79);
-    plwind(e0, e1, 0, 1.05);
+    /* a margin on every side, so markers at the first and last epoch and at
+     * 0 or 1 are drawn whole */
+    double mx = 0.03 * (e1 - e0);
+    plwind(e0 - mx, e1 + mx, -0.04, 1.05);
     const char *text[8];
     int col[8], box[8], sty[8], mk[8];
     PLFLT *x = dl_calloc(n, sizeof *x), *y = dl_calloc(n, sizeof *y);
@@ -680,7 +861,9 @@ static void draw_agreement(const void *ctx)
         mk[s] = n <= 60 ? (int)s : -1;
         plcol0(col[s]);
         pllsty(sty[s]);
-        plwidth(3);
+        /* earlier series wider: where series coincide (all at 0) each
+         * still shows as a rim around the next */
+        plwidth(2.5 + 2.0 * (double)(ns - 1 - s));
         plline((PLINT)k, x, y);
         pllsty(1);
         plwidth(1.5);
@@ -701,17 +884,26 @@ static void draw_agreement(const void *ctx)
 static const struct {
     const char *name, *caption;
 } captions[] = {
-    {"ddd_histogram", "Number of models that classify each image correctly (bars), with the "
-                      "expectation for independent models of the same mean accuracy (binomial) "
+    {"ddd_histogram", "Number of models that classify each image correctly (bars; red: images "
+                      "with a label error, when per_image.csv marks them; grey bands: the "
+                      "impossible and trivial bins of the split), with the expectation "
+                      "(markers) for independent models of the same mean accuracy (binomial) "
                       "and of their own accuracies (Poisson-binomial); after 'stimuli analyse "
                       "--bootstrap', whiskers show each expectation's pointwise band. "
                       "Dichotomous data "
                       "difficulty shows as mass at both ends (cf. Meding et al. 2022, Fig. 2)."},
     {"ec_models", "Error consistency κ between models on all images (left) and on the "
                   "in-between images only (right); grey: undefined (cf. Fig. 5)."},
-    {"decisions", "Each model's decision per image (dark: correct, light: wrong); images sorted "
-                  "by the number of models correct, models by accuracy (cf. Fig. 4). Columns "
-                  "average neighbouring images when there are more images than pixels."},
+    {"decisions", "Each model's decision per image (light: correct, dark: wrong, as in the "
+                  "paper); images sorted by the number of models correct, models by accuracy "
+                  "(cf. Fig. 4); white lines and the numbers on top mark where each number of "
+                  "models correct begins. Columns average neighbouring images when there are "
+                  "more images than pixels."},
+    {"class_accuracy", "Classes ranked by the mean accuracy of the models (black line); bars: "
+                       "the shares of the class's images that are trivial, in-between and "
+                       "impossible (class_accuracy.csv)."},
+    {"model_accuracy", "Accuracy of each model on all images, in the order of the decisions "
+                       "figure (cf. Fig. 14)."},
     {"agreement", "Agreement between models per training epoch (columns of agreement.csv)."},
     {"observer_accuracy", "Accuracy of each observer with its 95% Clopper–Pearson interval; the "
                           "orange line is chance, the dashed grey line the group mean."},
@@ -748,22 +940,13 @@ static int decisions_figure(const rp_ddd *d, const char *dir, dl_error *err)
         free(f.order);
         return dl_fail(err, DL_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < m; k++) {
-        size_t hits = 0;
-        for (size_t i = 0; i < d->ndec_images; i++)
-            hits += d->decisions[i * m + k];
-        f.acc[k] = (double)hits / (double)d->ndec_images;
-        f.order[k] = k;
-    }
-    for (size_t i = 1; i < m; i++) /* few models: insertion sort, most accurate first */
-        for (size_t j = i; j > 0 && f.acc[f.order[j]] > f.acc[f.order[j - 1]]; j--) {
-            size_t t = f.order[j];
-            f.order[j] = f.order[j - 1];
-            f.order[j - 1] = t;
-        }
+    model_order(d, f.order, f.acc);
     f.per_col = d->ndec_images ? (d->ndec_images + 1199) / 1200 : 1;
     f.cols = (d->ndec_images + f.per_col - 1) / f.per_col;
     int rc = rp_plot(dir, "decisions", 2000, m > 16 ? 1200 : 800, draw_decisions, &f, err);
+    if (!rc)
+        rc = rp_plot(dir, "model_accuracy", 1400, 300 + 60 * (double)(m < 40 ? m : 40),
+                     draw_model_accuracy, &f, err);
     free(f.acc);
     free(f.order);
     return rc;
@@ -784,8 +967,13 @@ static int ddd_figures(const rp_ddd *d, const char *dir, const char **names, siz
     if (!rc && (d->ec_all || d->ec_between) &&
         !(rc = rp_plot(dir, "ec_models", 2200, 1250, draw_ec_models, d, err)))
         add(names, n, "ec_models");
-    if (!rc && d->decisions && !(rc = decisions_figure(d, dir, err)))
+    if (!rc && d->decisions && !(rc = decisions_figure(d, dir, err))) {
         add(names, n, "decisions");
+        add(names, n, "model_accuracy");
+    }
+    if (!rc && d->nclasses >= 2 &&
+        !(rc = rp_plot(dir, "class_accuracy", 1600, 900, draw_class_accuracy, d, err)))
+        add(names, n, "class_accuracy");
     if (!rc && d->nepochs && d->nseries &&
         !(rc = rp_plot(dir, "agreement", 1600, 1000, draw_agreement, d, err)))
         add(names, n, "agreement");

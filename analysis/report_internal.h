@@ -73,16 +73,26 @@ typedef struct rp_ddd {
     double *series; /* nseries x nepochs */
     /* uncertainty.csv of `stimuli analyse --bootstrap` (has_unc 0 without) */
     int has_unc;
-    int split_has[2];                   /* [0] resampling models, [1] images */
-    double split_est[3];                /* trivial, in-between, impossible */
+    int split_has[2];    /* [0] resampling models, [1] images */
+    double split_est[3]; /* trivial, in-between, impossible */
     double split_lo[2][3], split_hi[2][3];
     double rho, rho_lo, rho_hi;
     double unc_replicates, unc_seed, unc_conf;
     double *band_lo[2], *band_hi[2]; /* nbins; fraction of images, [0] binomial,
                                         [1] Poisson-binomial; NULL when absent */
+    /* per_image.csv: the split as `stimuli analyse` made it */
+    int near;            /* its --near K; -1 unknown (no per_image.csv or no split) */
+    double nsplit[3];    /* images trivial, in-between, impossible */
+    double *label_error; /* nbins: images with label_error = 1; NULL without the column */
+    /* class_accuracy.csv: classes by rank (most accurate first); 0 when absent */
+    size_t nclasses;
+    double *class_acc;      /* mean fraction of models correct */
+    double *class_split[3]; /* images trivial, in-between, impossible */
 } rp_ddd;
 
 void rp_ddd_free(rp_ddd *d);
+/* The split stated in one sentence into buf; -1 when per_image.csv gave no split. */
+int rp_ddd_headline(const rp_ddd *d, char *buf, size_t cap);
 
 /* The results of the last dl_report_analyse (report_trials.c, report_ratings.c). */
 typedef struct rp_results {
@@ -166,6 +176,9 @@ void rp_json_summary(dl_json *j, const dl_summary *s);
 
 /* report_tables.c */
 int rp_write_tables(const dl_report *r, const char *dir, dl_error *err);
+/* report_codebook.c: codebook.csv (table, column, meaning, unit, labels)
+ * for the tables written; nothing for --ddd alone. */
+int rp_write_codebook(const dl_report *r, const char *dir, dl_error *err);
 /* report_figures.c: writes NAME.png and NAME.svg; *names gets the figure
  * base names written (static strings), *nnames how many. */
 int rp_write_figures(const dl_report *r, const char *dir, const char **names, size_t *nnames,
@@ -175,6 +188,5 @@ const char *rp_figure_caption(const char *name);
 /* report_page.c */
 int rp_write_pages(const dl_report *r, const char *dir, const char *command_line,
                    const char *const *figures, size_t nfigures, dl_error *err);
-
 
 #endif

@@ -3,15 +3,19 @@
  * renderer writes both formats through a small page abstraction. */
 #include "report_internal.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct page {
     FILE *fp;
     int html;
-    int figure; /* figures numbered so far */
+    int figure;      /* figures numbered so far */
+    const char *dir; /* where the figures are, to embed them in the HTML page */
 } page;
 
 /* Text from the data (observer codes, set names, file names) goes into both
@@ -81,8 +85,8 @@ static void code(page *p, const char *text)
             longest = run > longest ? run : longest;
         }
         int fence = longest < 3 ? 4 : (int)longest + 1;
-        fprintf(p->fp, "%.*s\n%s\n%.*s\n\n", fence, "````````````````````````````````", text,
-                fence, "````````````````````````````````");
+        fprintf(p->fp, "%.*s\n%s\n%.*s\n\n", fence, "````````````````````````````````", text, fence,
+                "````````````````````````````````");
     }
 }
 
@@ -125,21 +129,66 @@ static void table_end(page *p)
     fputs(p->html ? "</table>\n" : "\n", p->fp);
 }
 
+/* The PNG as a data: URI, so report.html is one file that can be mailed or
+ * filed in a lab notebook; 0, or -1 when the figure cannot be read. */
+static int embed_png(page *p, const char *name)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char file[300];
+    snprintf(file, sizeof file, "%s.png", name);
+    char *path = dl_path_join(p->dir, file), *data = NULL;
+    size_t len = 0;
+    dl_error err = {0};
+    int rc = path ? dl_read_file(path, &data, &len, &err) : -1;
+    free(path);
+    if (rc)
+        return -1;
+    fputs("data:image/png;base64,", p->fp);
+    const unsigned char *u = (const unsigned char *)data;
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned)u[i] << 16 | (i + 1 < len ? (unsigned)u[i + 1] << 8 : 0) |
+                     (i + 2 < len ? u[i + 2] : 0);
+        char q[4] = {b64[v >> 18 & 63], b64[v >> 12 & 63], i + 1 < len ? b64[v >> 6 & 63] : '=',
+                     i + 2 < len ? b64[v & 63] : '='};
+        fwrite(q, 1, 4, p->fp);
+    }
+    free(data);
+    return 0;
+}
+
+/* Raster figures (decisions) come without an SVG. */
+static int has_svg(const page *p, const char *name)
+{
+    char file[300];
+    snprintf(file, sizeof file, "%s.svg", name);
+    char *path = dl_path_join(p->dir, file);
+    int yes = path && access(path, F_OK) == 0;
+    free(path);
+    return yes;
+}
+
 static void figure(page *p, const char *name)
 {
     const char *caption = rp_figure_caption(name);
     p->figure++;
     if (p->html) {
-        fprintf(p->fp,
-                "<figure><img src=\"%s.png\" alt=\"Figure %d\">\n<figcaption><b>Figure "
-                "%d.</b> ",
-                name, p->figure, p->figure);
+        fputs("<figure><img src=\"", p->fp);
+        if (!p->dir || embed_png(p, name) != 0)
+            fprintf(p->fp, "%s.png", name);
+        fprintf(p->fp, "\" alt=\"Figure %d\">\n<figcaption><b>Figure %d.</b> ", p->figure,
+                p->figure);
         esc(p, caption);
-        fprintf(p->fp, " (<a href=\"%s.svg\">SVG</a>)</figcaption></figure>\n", name);
+        fprintf(p->fp, " (<a href=\"%s.pdf\">PDF</a>", name);
+        if (has_svg(p, name))
+            fprintf(p->fp, ", <a href=\"%s.svg\">SVG</a>", name);
+        fputs(" beside this page)</figcaption></figure>\n", p->fp);
     } else {
         fprintf(p->fp, "![Figure %d](%s.png)\n\n**Figure %d.** ", p->figure, name, p->figure);
         esc(p, caption);
-        fprintf(p->fp, " ([SVG](%s.svg))\n\n", name);
+        fprintf(p->fp, " ([PDF](%s.pdf)", name);
+        if (has_svg(p, name))
+            fprintf(p->fp, ", [SVG](%s.svg)", name);
+        fputs(")\n\n", p->fp);
     }
 }
 
@@ -372,6 +421,9 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
 {
     heading(p, 2, "Dichotomous data difficulty");
     para(p, "From %s: %.0f images, %zu models.", d->dir, d->nimages, d->nmodels);
+    char headline[512];
+    if (rp_ddd_headline(d, headline, sizeof headline) == 0)
+        para(p, "%s.", headline);
     const char *head[4] = {"models correct", "images (%)", "binomial (%)", "Poisson-binomial (%)"};
     table_begin(p, head, 4);
     for (size_t b = 0; b < d->nbins; b++) {
@@ -410,7 +462,8 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         }
         table_end(p);
     }
-    static const char *const names[] = {"ddd_histogram", "ec_models", "decisions", "agreement"};
+    static const char *const names[] = {"ddd_histogram", "decisions",      "model_accuracy",
+                                        "ec_models",     "class_accuracy", "agreement"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (has_figure(figs, nf, names[i]))
             figure(p, names[i]);
@@ -466,12 +519,74 @@ int rp_write_pages(const dl_report *r, const char *dir, const char *command_line
         free(path);
         if (rc)
             return rc;
-        page p = {.fp = a.fp, .html = k == 0};
+        page p = {.fp = a.fp, .html = k == 0, .dir = dir};
         render(&p, r, command_line ? command_line : "(not recorded)", figures, nfigures);
         if ((rc = dl_atomic_commit(&a, err)))
             return rc;
     }
     return 0;
+}
+
+/* A report is replaced as a whole: DIR/.dddlab-report lists the files the
+ * last report wrote, and those the new one does not write (a figure of an
+ * earlier analysis) go once the new report is in place. Files the report did
+ * not write — a lab's own notes, the demo's ratings/ folder — stay. */
+static const char manifest_name[] = ".dddlab-report";
+
+static int write_manifest(const char *tmp_dir, dl_error *err)
+{
+    DIR *dp = opendir(tmp_dir);
+    if (!dp)
+        return dl_fail(err, DL_EIO, "%s: cannot list: %s", tmp_dir, strerror(errno));
+    char *path = dl_path_join(tmp_dir, manifest_name);
+    FILE *f = path ? fopen(path, "w") : NULL;
+    free(path);
+    if (!f) {
+        closedir(dp);
+        return dl_fail(err, DL_EIO, "%s: cannot write %s", tmp_dir, manifest_name);
+    }
+    fputs("# files of the dddlab report in this folder; the next report removes those it does "
+          "not write\n",
+          f);
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL)
+        if (e->d_name[0] != '.')
+            fprintf(f, "%s\n", e->d_name);
+    closedir(dp);
+    return fclose(f) == 0 ? 0 : dl_fail(err, DL_EIO, "%s: cannot write %s", tmp_dir, manifest_name);
+}
+
+/* After the commit: remove what the old manifest (read before, may be NULL)
+ * lists and the new report did not write. */
+static void remove_stale(const char *dir, const char *old)
+{
+    char *path = dl_path_join(dir, manifest_name), *now = NULL;
+    size_t len = 0;
+    dl_error e = {0};
+    if (!old || !path || dl_read_file(path, &now, &len, &e) != 0) {
+        free(path);
+        return;
+    }
+    for (const char *line = old; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        char name[256];
+        if (n > 0 && n < sizeof name && line[0] != '#') {
+            memcpy(name, line, n);
+            name[n] = '\0';
+            char key[260];
+            snprintf(key, sizeof key, "\n%s\n", name);
+            if (!strchr(name, '/') && strcmp(name, "..") != 0 && !strstr(now, key)) {
+                char *stale = dl_path_join(dir, name);
+                if (stale)
+                    unlink(stale);
+                free(stale);
+            }
+        }
+        line = end ? end + 1 : line + n;
+    }
+    free(now);
+    free(path);
 }
 
 int dl_report_write_dir(const dl_report *r, const char *dir, const char *command_line,
@@ -492,9 +607,21 @@ int dl_report_write_dir(const dl_report *r, const char *dir, const char *command
         rc = rp_write_figures(r, st.tmp_dir, figs, &nf, err);
     if (!rc)
         rc = rp_write_pages(r, st.tmp_dir, command_line, figs, nf, err);
+    if (!rc)
+        rc = write_manifest(st.tmp_dir, err);
     if (rc) {
         dl_stage_abort(&st, err);
         return rc;
     }
-    return dl_stage_commit(&st, err);
+    char *old_path = dl_path_join(dir, manifest_name), *old = NULL;
+    size_t old_len = 0;
+    dl_error ignore = {0};
+    if (old_path && dl_read_file(old_path, &old, &old_len, &ignore) != 0)
+        old = NULL;
+    free(old_path);
+    rc = dl_stage_commit(&st, err);
+    if (!rc)
+        remove_stale(dir, old);
+    free(old);
+    return rc;
 }

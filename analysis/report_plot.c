@@ -80,8 +80,8 @@ static int make_tmp(const char *dir, const char *name, const char *ext, char *tm
 }
 
 /* PLplot does not report write errors (a full disk), so the figure is
- * checked for its last bytes: a PNG ends with its IEND chunk, an SVG with
- * </svg> and a newline. */
+ * checked for its last bytes: a PNG ends with its IEND chunk, a PDF with
+ * %%EOF, an SVG with </svg> and a newline. */
 static int complete(int fd, const char *ext)
 {
     static const unsigned char png_end[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
@@ -93,6 +93,8 @@ static int complete(int fd, const char *ext)
         return 0;
     if (strcmp(ext, "png") == 0)
         return memcmp(tail, png_end, sizeof png_end) == 0;
+    if (strcmp(ext, "pdf") == 0) /* cairo ends a PDF with "%%EOF" and a newline */
+        return memcmp(tail + 2, "%%EOF\n", 6) == 0;
     return memcmp(tail + 1, svg_end, sizeof svg_end) == 0;
 }
 
@@ -119,12 +121,49 @@ static int finish(const char *tmp, const char *dir, const char *name, const char
     return 0;
 }
 
+/* PLplot's svg device declares the page in points (1600 px = 56 cm); the
+ * figures are laid out for a two-column journal width, so the SVG says
+ * 17.8 cm wide and keeps its viewBox. */
+static int svg_print_size(const char *tmp, double w_px, double h_px, dl_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = dl_read_file(tmp, &data, &len, err);
+    if (rc)
+        return rc;
+    char want[64];
+    snprintf(want, sizeof want, "width=\"%.0fpt\"", w_px);
+    char *at = strstr(data, want), *h = at ? strstr(at, "height=\"") : NULL,
+         *h_end = h ? strchr(h + 8, '"') : NULL;
+    if (!at || !h_end) {
+        free(data);
+        return 0; /* another PLplot's layout: leave its size */
+    }
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(data);
+        return dl_fail(err, DL_EIO, "%s: cannot rewrite: %s", tmp, strerror(errno));
+    }
+    fwrite(data, 1, (size_t)(at - data), f);
+    fprintf(f, "width=\"17.8cm\"\n  height=\"%.2fcm\"", 17.8 * h_px / w_px);
+    fwrite(h_end + 1, 1, len - (size_t)(h_end + 1 - data), f);
+    rc = fclose(f) == 0 ? 0 : dl_fail(err, DL_EIO, "%s: cannot rewrite (is the disk full?)", tmp);
+    free(data);
+    return rc;
+}
+
 int rp_plot(const char *dir, const char *name, double w_px, double h_px, rp_draw_fn draw,
             const void *ctx, dl_error *err)
 {
-    static const char *const devs[2][2] = {{"pngcairo", "png"}, {"svgcairo", "svg"}};
-    for (int d = 0; d < 2; d++) {
+    /* PLplot's own svg device writes text as <text> (svgcairo outlines every
+     * glyph), so a journal's editor can still change a label; PDF comes from
+     * cairo, vector with embedded fonts. */
+    static const char *const devs[3][2] = {
+        {"pngcairo", "png"}, {"pdfcairo", "pdf"}, {"svg", "svg"}};
+    for (int d = 0; d < 3; d++) {
         char tmp[4096];
+        if (d == 2 && strcmp(name, "decisions") == 0)
+            continue; /* a raster: its SVG would be megabytes of cells; PNG and PDF hold it */
         int rc = make_tmp(dir, name, devs[d][1], tmp, sizeof tmp, err);
         if (rc)
             return rc;
@@ -137,6 +176,8 @@ int rp_plot(const char *dir, const char *name, double w_px, double h_px, rp_draw
         plwidth(1.5);
         draw(ctx);
         plend1();
+        if (d == 2 && (rc = svg_print_size(tmp, w_px, h_px, err)))
+            return rc;
         if ((rc = finish(tmp, dir, name, devs[d][1], err)))
             return rc;
     }
@@ -189,6 +230,25 @@ double rp_plot_labels_mm(const char *const *labels, size_t n)
 }
 
 /* Character scale at which "-0.00" fits a cell, or 0 when too small to read. */
+/* A cell's value in two decimals without the leading zero (".45", "-.12",
+ * "1"), so the digits can be larger; a value that rounds to zero is "0",
+ * never "-0.00". */
+static void cell_text(double v, char *text, size_t cap)
+{
+    if (isnan(v)) {
+        snprintf(text, cap, "–");
+        return;
+    }
+    double r = round(v * 100) / 100;
+    if (r == 0 || fabs(r) >= 1) {
+        snprintf(text, cap, "%s%.0f", r < 0 ? "-" : "", r == 0 ? 0.0 : fabs(r));
+        return;
+    }
+    char t[16];
+    snprintf(t, sizeof t, "%.2f", fabs(r));
+    snprintf(text, cap, "%s%s", r < 0 ? "-" : "", t + 1);
+}
+
 static double cell_text_scale(size_t n)
 {
     PLFLT x0, x1, y0, y1, def, ht;
@@ -197,8 +257,8 @@ static double cell_text_scale(size_t n)
     plgchr(&def, &ht);
     rp_plot_page_mm(&w_mm, &h_mm);
     double cell_mm = (x1 - x0) * w_mm / (double)n;
-    double scale = 0.85 * cell_mm / (3.3 * ht);
-    scale = scale > 0.9 ? 0.9 : scale;
+    double scale = 0.85 * cell_mm / (2.4 * ht); /* ".45": three glyphs, see cell_text */
+    scale = scale > 1.1 ? 1.1 : scale;
     return scale < 0.5 ? 0 : scale;
 }
 
@@ -218,7 +278,7 @@ void rp_plot_heatmap(const double *m, size_t n, double lo, double hi, const char
             if (ch == 0)
                 continue;
             char text[16];
-            snprintf(text, sizeof text, isnan(v) ? "–" : "%.2f", v);
+            cell_text(v, text, sizeof text);
             /* Light cells of viridis are yellow: black text reads there. */
             plcol0(!isnan(v) && unit(v, lo, hi) > 0.6 ? RP_BLACK : RP_WHITE);
             if (isnan(v))
@@ -300,10 +360,12 @@ static double legend_entry(double x, double y, double scale, const char *text, i
     } else {
         PLFLT lx[2] = {x, x + sample}, ly[2] = {y, y};
         plcol0(colour);
-        pllsty(style > 0 ? style : 1);
-        plwidth(3);
-        plline(2, lx, ly);
-        pllsty(1);
+        if (style > 0 || marker < 0) { /* style 0 with a marker: the marker alone */
+            pllsty(style > 0 ? style : 1);
+            plwidth(3);
+            plline(2, lx, ly);
+            pllsty(1);
+        }
         plwidth(1.5);
         if (marker >= 0) {
             PLFLT mx = x + sample / 2, my = y;
@@ -327,7 +389,8 @@ void rp_plot_legend(size_t n, const char *const *text, const int *colour, const 
     rp_plot_page_mm(&w_mm, &h_mm);
     n = n > 16 ? 16 : n;
     for (size_t i = 0; i < n; i++)
-        width[i] = sample + gap + rp_plot_text_mm(text[i], scale);
+        width[i] =
+            sample + gap + 1.1 * rp_plot_text_mm(text[i], scale); /* cairo's glyphs run wider */
     /* Laid out by hand in page millimetres, in centred rows that wrap before
      * the page edge: pllegend sizes every column by the longest text. */
     plvpor(0, 1, 0, 1);

@@ -42,8 +42,11 @@ static void tb_num(table *t, double v)
     sep(t);
     if (isnan(v) || isinf(v))
         fputs("NA", t->a.fp);
-    else
-        fprintf(t->a.fp, "%.10g", v);
+    else {
+        char b[40];
+        dl_fmt_shortest(b, sizeof b, v);
+        fputs(b, t->a.fp);
+    }
 }
 
 static void tb_int(table *t, long long v)
@@ -344,6 +347,8 @@ int rp_write_tables(const dl_report *r, const char *dir, dl_error *err)
         rc = trial_tables(r, tr, dir, err);
     if (!rc && g)
         rc = rating_tables(r, g, dir, err);
+    if (!rc)
+        rc = rp_write_codebook(r, dir, err);
     if (!rc)
         rc = summary_json(r, dir, err);
     return rc;

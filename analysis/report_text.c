@@ -240,6 +240,9 @@ static void ratings(FILE *out, const dl_report *r, const dl_report_ratings *g)
 static void ddd(FILE *out, const rp_ddd *d)
 {
     fprintf(out, "DDD tables from %s: %.0f images, %zu models\n", d->dir, d->nimages, d->nmodels);
+    char head[512];
+    if (rp_ddd_headline(d, head, sizeof head) == 0)
+        fprintf(out, "%s\n", head);
     fprintf(out, "%-15s %9s %9s %10s\n", "models correct", "images", "binomial", "Poisson-b.");
     for (size_t b = 0; b < d->nbins; b++) {
         fprintf(out, "%-15zu %8.1f%%", b, 100 * d->fraction[b]);

@@ -505,7 +505,7 @@ static double hayes_replicate(const hayes_cells *h, gsl_rng *rng)
     for (size_t i = 0; i + 1 < h->ncell && left > 0; i++) {
         /* Rounding can leave pleft a hair below p[i] (or at 0) near the end. */
         double p = pleft > 0 ? h->p[i] / pleft : 1;
-        unsigned int k = p >= 1    ? (unsigned)left
+        unsigned int k = p >= 1   ? (unsigned)left
                          : p <= 0 ? 0
                                   : gsl_ran_binomial(rng, p, (unsigned)left);
         sum += k * h->d2[i];

@@ -69,8 +69,7 @@ static double binom_quantile(double q, double p, unsigned n)
     return lo;
 }
 
-int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, double *lo,
-                      double *hi)
+int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, double *lo, double *hi)
 {
     if (!(conf > 0 && conf < 1) || n > UINT32_MAX)
         return DL_EINVAL;
@@ -115,8 +114,8 @@ static int classify_k(unsigned k, unsigned m, unsigned near)
  * count is the number of drawn models (with multiplicity) that got it right.
  * Images with the same pattern of right and wrong are counted once when there
  * are at most 20 models. */
-static void boot_models(const dl_bits *b, unsigned near, size_t nrep, uint64_t seed,
-                        double *rep, uint32_t *pattern_count, unsigned *w)
+static void boot_models(const dl_bits *b, unsigned near, size_t nrep, uint64_t seed, double *rep,
+                        uint32_t *pattern_count, unsigned *w)
 {
     size_t M = b->rows, n = b->n;
     int patterns = pattern_count != NULL;
@@ -180,14 +179,15 @@ static int boot_images(const size_t counts[3], size_t nrep, uint64_t seed, doubl
     return 0;
 }
 
-int dl_stats_ddd_split_boot(const dl_bits *correct, const uint32_t *n_correct, size_t n,
-                            unsigned m, unsigned near, dl_ddd_resample what, size_t nrep,
-                            uint64_t seed, double conf, dl_ddd_split_ci *out)
+int dl_stats_ddd_split_boot(const dl_bits *correct, const uint32_t *n_correct, size_t n, unsigned m,
+                            unsigned near, dl_ddd_resample what, size_t nrep, uint64_t seed,
+                            double conf, dl_ddd_split_ci *out)
 {
     for (int c = 0; c < 3; c++)
         out->low[c] = out->high[c] = NAN;
     if (nrep == 0 || !(conf > 0 && conf < 1) || n == 0 || n > UINT32_MAX ||
-        2 * (uint64_t)near >= m || (what == DL_DDD_RESAMPLE_MODELS && (!correct || correct->rows != m)))
+        2 * (uint64_t)near >= m ||
+        (what == DL_DDD_RESAMPLE_MODELS && (!correct || correct->rows != m)))
         return DL_EINVAL;
     double *rep = dl_calloc(4 * nrep, sizeof *rep);
     uint32_t *patt = NULL;

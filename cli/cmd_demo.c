@@ -20,40 +20,40 @@ extern char **environ;
 
 typedef struct demo_opts {
     const char *out_dir;
-    int windowed;      /* the person's sessions in a window, not fullscreen */
-    int simulate;      /* force simulated observers even with a display */
-    int observers;     /* simulated observers per task */
-    int pairs;         /* 2AFC main trials */
-    int per_class;     /* rating images per difficulty class */
+    int windowed;  /* the person's sessions in a window, not fullscreen */
+    int simulate;  /* force simulated observers even with a display */
+    int observers; /* simulated observers per task */
+    int pairs;     /* 2AFC main trials */
+    int per_class; /* rating images per difficulty class */
     unsigned long seed;
     int json;
 } demo_opts;
 
 void help_demo(FILE *out)
 {
-    fprintf(out,
-            "usage: dddlab demo [--out DIR] [--windowed] [--simulate] [--observers N]\n"
-            "                   [--pairs N] [--per-class N] [--seed S] [--json]\n\n"
-            "Run the whole dddlab job on the built-in synthetic Gaussian data set:\n"
-            "  1. generate the data set and its model zoo     (stimuli demo-data)\n"
-            "  2. measure DDD and print the split             (stimuli analyse)\n"
-            "  3. build a 2AFC and a rating set into DIR/demo.sqlite (stimuli build)\n"
-            "  4. run short 2AFC and rating sessions          (run)\n"
-            "  5. write the analysis report DIR/report/       (analyse)\n\n"
-            "With a display, you answer the first 2AFC and the first rating session\n"
-            "yourself (fullscreen, or in a window with --windowed); several simulated\n"
-            "observers answer the rest off screen, so inter-observer statistics exist.\n"
-            "Without a display, or with --simulate, every observer is simulated.\n\n"
-            "options:\n"
-            "  --out DIR        output folder (default dddlab-demo); must be new or empty\n"
-            "  --windowed       your sessions in a window instead of fullscreen\n"
-            "  --simulate       only simulated observers (the default without a display)\n"
-            "  --observers N    simulated observers per task (default 5)\n"
-            "  --pairs N        2AFC trials per session (default 40)\n"
-            "  --per-class N    rating images per class trivial/in-between/impossible\n"
-            "                   (default 5)\n"
-            "  --seed S         seed of data, sets and simulated observers (default 1)\n"
-            "  --json           print the report's JSON summary instead of the text\n");
+    fprintf(out, "usage: dddlab demo [--out DIR] [--windowed] [--simulate] [--observers N]\n"
+                 "                   [--pairs N] [--per-class N] [--seed S] [--json]\n\n"
+                 "Run the whole dddlab job on the built-in synthetic Gaussian data set:\n"
+                 "  1. generate the data set and its model zoo     (stimuli demo-data)\n"
+                 "  2. measure DDD and print the split             (stimuli analyse)\n"
+                 "  3. build a 2AFC and a rating set into DIR/demo.sqlite (stimuli build)\n"
+                 "  4. run short 2AFC and rating sessions          (run)\n"
+                 "  5. write the analysis report DIR/report/       (analyse)\n\n"
+                 "With a display, you answer the first 2AFC and the first rating session\n"
+                 "yourself (fullscreen, or in a window with --windowed); several simulated\n"
+                 "observers answer the rest off screen, so inter-observer statistics exist.\n"
+                 "Without a display, or with --simulate, every observer is simulated.\n\n"
+                 "options:\n"
+                 "  --out DIR        output folder (default dddlab-demo); must be new or empty\n"
+                 "  --windowed       your sessions in a window instead of fullscreen\n"
+                 "  --simulate       only simulated observers (the default without a display)\n"
+                 "  --observers N    simulated observers per task (default 5)\n"
+                 "  --pairs N        2AFC trials per session (default 40)\n"
+                 "  --per-class N    rating images per class trivial/in-between/impossible\n"
+                 "                   (default 5)\n"
+                 "  --seed S         seed of data, sets, simulated observers and every trial\n"
+                 "                   order: one seed, one database apart from times (default 1)\n"
+                 "  --json           print the report's JSON summary instead of the text\n");
 }
 
 /* Start this executable with args; the child's pid, or -1. */
@@ -132,7 +132,7 @@ static int folder_is_new_or_empty(const char *dir)
 
 /* The experiment files the demo runs; a lab writes its own (docs/examples/). */
 static int write_experiment(const char *path, const char *task, const char *set, const char *root,
-                            dl_error *err)
+                            unsigned long long seed, dl_error *err)
 {
     dl_atomic a;
     int rc = dl_atomic_open(&a, path, err);
@@ -142,37 +142,48 @@ static int write_experiment(const char *path, const char *task, const char *set,
     if (strcmp(task, "2afc") == 0)
         fprintf(a.fp,
                 "; dddlab demo: a short 2AFC session (see docs/examples/experiment1_2afc.ini)\n"
-                "[experiment]\ntask = 2afc\nset = %s\nimage_root = %s\n\n"
+                "[experiment]\ntask = 2afc\nset = %s\nimage_root = %s\nseed = %llu\n\n"
                 "[procedure]\npractice = yes\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
                 "[display]\nimage_width_px = 192\n",
-                set, root);
+                set, root, seed);
     else
         fprintf(a.fp,
                 "; dddlab demo: a short rating session (see docs/examples/experiment2_rating.ini)\n"
-                "[experiment]\ntask = rating\nset = %s\nimage_root = %s\n\n"
+                "[experiment]\ntask = rating\nset = %s\nimage_root = %s\nseed = %llu\n\n"
                 "[procedure]\npractice = no\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
                 "[display]\nimage_width_px = 224\n",
-                set, root);
+                set, root, seed);
     return dl_atomic_commit(&a, err);
 }
 
 static int parse_opts(int argc, char **argv, demo_opts *o)
 {
     enum { O_OUT = 1, O_WINDOWED, O_SIMULATE, O_OBSERVERS, O_PAIRS, O_PER_CLASS, O_SEED, O_JSON };
-    static const struct option opts[] = {
-        {"out", required_argument, 0, O_OUT},         {"windowed", no_argument, 0, O_WINDOWED},
-        {"simulate", no_argument, 0, O_SIMULATE},     {"observers", required_argument, 0, O_OBSERVERS},
-        {"pairs", required_argument, 0, O_PAIRS},     {"per-class", required_argument, 0, O_PER_CLASS},
-        {"seed", required_argument, 0, O_SEED},       {"json", no_argument, 0, O_JSON},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"out", required_argument, 0, O_OUT},
+                                         {"windowed", no_argument, 0, O_WINDOWED},
+                                         {"simulate", no_argument, 0, O_SIMULATE},
+                                         {"observers", required_argument, 0, O_OBSERVERS},
+                                         {"pairs", required_argument, 0, O_PAIRS},
+                                         {"per-class", required_argument, 0, O_PER_CLASS},
+                                         {"seed", required_argument, 0, O_SEED},
+                                         {"json", no_argument, 0, O_JSON},
+                                         {0, 0, 0, 0}};
     int c;
     long v;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {
-        case O_OUT: o->out_dir = optarg; break;
-        case O_WINDOWED: o->windowed = 1; break;
-        case O_SIMULATE: o->simulate = 1; break;
-        case O_JSON: o->json = 1; break;
+        case O_OUT:
+            o->out_dir = optarg;
+            break;
+        case O_WINDOWED:
+            o->windowed = 1;
+            break;
+        case O_SIMULATE:
+            o->simulate = 1;
+            break;
+        case O_JSON:
+            o->json = 1;
+            break;
         case O_OBSERVERS:
         case O_PAIRS:
         case O_PER_CLASS:
@@ -189,7 +200,8 @@ static int parse_opts(int argc, char **argv, demo_opts *o)
             else
                 o->seed = (unsigned long)v;
             break;
-        default: return cli_bad_option("demo", c, argv);
+        default:
+            return cli_bad_option("demo", c, argv);
         }
     }
     if (optind < argc)
@@ -200,13 +212,16 @@ static int parse_opts(int argc, char **argv, demo_opts *o)
 }
 
 /* One task's sessions: the person's first (alone, in a window), then every
- * simulated observer at once. Simulated observers answer in real time
+ * simulated observer at once. Each observer gets an experiment file of its
+ * own whose trial-order seed derives from --seed, so two demos with one seed
+ * show every observer the same order (run draws it from /dev/urandom when
+ * the file names none). Simulated observers answer in real time
  * through the real event queue, so running them side by side keeps the
  * demo short; the store's busy timeout lets them share the database. */
-static int run_sessions(const demo_opts *o, char *ini, char *db, int person)
+static int run_sessions(const demo_opts *o, int task, char *db, int person)
 {
     enum { MAX_OBS = 64 };
-    char code[MAX_OBS][32], spec[MAX_OBS][128];
+    char code[MAX_OBS][32], spec[MAX_OBS][128], ini[MAX_OBS][PATH_MAX];
     char *args[MAX_OBS][12];
     pid_t pid[MAX_OBS];
     int n = o->observers + person < MAX_OBS ? o->observers + person : MAX_OBS;
@@ -221,17 +236,33 @@ static int run_sessions(const demo_opts *o, char *ini, char *db, int person)
         /* Observers differ in skill and speed, so the report has something to show. */
         /* shared=0.75: like people, they err on the same items (kappa near
          * 0.56; the paper's observers: 0.59). */
-        snprintf(spec[i], sizeof spec[i],
-                 "accuracy=%.2f,shared=0.75,rt=lognormal:%d:0.3,seed=%lu",
+        snprintf(spec[i], sizeof spec[i], "accuracy=%.2f,shared=0.75,rt=lognormal:%d:0.3,seed=%lu",
                  0.60 + 0.05 * (double)(i % 5), 350 + 50 * (i % 4),
                  o->seed * 100 + (unsigned long)i + 1);
+        const char *tname = task == 0 ? "2afc" : "rating";
+        char name[64];
+        snprintf(name, sizeof name, "sessions/%s_%s.ini", code[i], tname);
+        dl_error err = {0};
+        /* dl_mix64 spreads neighbouring seeds apart; 53 bits stay exact in JSON. */
+        unsigned long long order_seed =
+            dl_mix64((uint64_t)o->seed * 1000003u + (uint64_t)task * 1000u + (uint64_t)i) &
+            ((1ULL << 53) - 1);
+        if (join(ini[i], sizeof ini[i], o->out_dir, name) ||
+            write_experiment(ini[i], tname, task == 0 ? "demo-2afc" : "demo-rating",
+                             "../data/images", order_seed, &err)) {
+            if (err.code)
+                cli_fail(&err);
+            failed = 1;
+            n = i;
+            break;
+        }
         char **a = args[i];
         int k = 0;
         a[k++] = "run";
         a[k++] = "--db";
         a[k++] = db;
         a[k++] = "--experiment";
-        a[k++] = ini;
+        a[k++] = ini[i];
         a[k++] = "--observer";
         a[k++] = code[i];
         if (is_person) {
@@ -265,13 +296,15 @@ static int run_sessions(const demo_opts *o, char *ini, char *db, int person)
 
 int cmd_demo(int argc, char **argv)
 {
-    demo_opts o = {.out_dir = "dddlab-demo", .observers = 5, .pairs = 40, .per_class = 5, .seed = 1};
+    demo_opts o = {
+        .out_dir = "dddlab-demo", .observers = 5, .pairs = 40, .per_class = 5, .seed = 1};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
         return rc;
     dl_error err = {0};
     if (!folder_is_new_or_empty(o.out_dir)) {
-        fprintf(stderr, "dddlab: %s: already holds a demo (demo.sqlite); choose a new --out folder\n",
+        fprintf(stderr,
+                "dddlab: %s: already holds a demo (demo.sqlite); choose a new --out folder\n",
                 o.out_dir);
         return DL_EXIT_FAIL;
     }
@@ -283,7 +316,8 @@ int cmd_demo(int argc, char **argv)
     char data[PATH_MAX], results[PATH_MAX], images_csv[PATH_MAX], ddd[PATH_MAX], db[PATH_MAX];
     char root[PATH_MAX], ini_2afc[PATH_MAX], ini_rating[PATH_MAX], report[PATH_MAX];
     char seed[32], pairs[32], per_class[32];
-    if (join(data, sizeof data, o.out_dir, "data") || join(results, sizeof results, data, "results.csv") ||
+    if (join(data, sizeof data, o.out_dir, "data") ||
+        join(results, sizeof results, data, "results.csv") ||
         join(images_csv, sizeof images_csv, data, "images.csv") ||
         join(root, sizeof root, data, "images") || join(ddd, sizeof ddd, o.out_dir, "ddd") ||
         join(db, sizeof db, o.out_dir, "demo.sqlite") ||
@@ -301,30 +335,38 @@ int cmd_demo(int argc, char **argv)
         return DL_EXIT_FAIL;
 
     step(2, "measure dichotomous data difficulty");
-    char *s2[] = {"stimuli", "analyse", results, "--near", "1", "--images-csv", images_csv,
-                  "--out", ddd, NULL};
+    char *s2[] = {"stimuli",      "analyse",  results, "--near", "1",
+                  "--images-csv", images_csv, "--out", ddd,      NULL};
     if (run_self(s2))
         return DL_EXIT_FAIL;
 
     step(3, "build a 2AFC set and a rating set");
-    char *s3a[] = {"stimuli", "build", results, "--task", "2afc", "--name", "demo-2afc",
-                   "--images-csv", images_csv, "--image-root", root, "--db", db,
-                   "--pairs", pairs, "--practice", "2", "--near", "1", "--seed", seed,
-                   "--demo-images", NULL};
-    char *s3b[] = {"stimuli", "build", results, "--task", "rating", "--name", "demo-rating",
-                   "--images-csv", images_csv, "--image-root", root, "--db", db,
-                   "--per-class", per_class, "--near", "1", "--seed", seed,
-                   "--demo-images", NULL};
+    char *s3a[] = {"stimuli",   "build",        results,    "--task",        "2afc", "--name",
+                   "demo-2afc", "--images-csv", images_csv, "--image-root",  root,   "--db",
+                   db,          "--pairs",      pairs,      "--practice",    "2",    "--near",
+                   "1",         "--seed",       seed,       "--demo-images", NULL};
+    char *s3b[] = {"stimuli",  "build",        results,       "--task",
+                   "rating",   "--name",       "demo-rating", "--images-csv",
+                   images_csv, "--image-root", root,          "--db",
+                   db,         "--per-class",  per_class,     "--near",
+                   "1",        "--seed",       seed,          "--demo-images",
+                   NULL};
     if (run_self(s3a) || run_self(s3b))
         return DL_EXIT_FAIL;
-    if (write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", &err) ||
-        write_experiment(ini_rating, "rating", "demo-rating", "data/images", &err))
+    char sessions_dir[PATH_MAX];
+    if (join(sessions_dir, sizeof sessions_dir, o.out_dir, "sessions"))
+        return cli_usage("demo", "the --out folder name is too long");
+    /* The files a lab would start from; each session runs its own copy under
+     * sessions/ with its own seed. */
+    if (write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", o.seed, &err) ||
+        write_experiment(ini_rating, "rating", "demo-rating", "data/images", o.seed, &err) ||
+        dl_mkdir_p(sessions_dir, &err))
         return cli_fail(&err);
 
     step(4, person ? "run the sessions (yours first, then simulated observers)"
                    : "run simulated sessions");
     for (int task = 0; task < 2; task++)
-        if (run_sessions(&o, task == 0 ? ini_2afc : ini_rating, db, person))
+        if (run_sessions(&o, task, db, person))
             return DL_EXIT_FAIL;
 
     step(5, "analyse the sessions and write the report");

@@ -645,9 +645,32 @@ static void draw_panel(const is_job *j, int s, double *buf)
             draw_box(c + 1.0, v[c], n[c]);
         }
     }
+    /* Titles for a reader, in the order of DL_IMGSTATS_*; units where there are. */
+    static const char *const titles[DL_IMGSTATS_NSTATS] = {
+        "Width (px)",           "Height (px)",
+        "Local entropy (bits)", "DCT coefficients for 99.98% (%)",
+        "Segments (count)",     "Edge strength (Sobel)",
+        "Luminance (0-255)",    "RMS contrast"};
     plcol0(1);
     plschr(0, 1.1);
-    plmtex("t", 1.2, 0.5, 0.5, dl_imgstats_name(s));
+    plmtex("t", 1.2, 0.5, 0.5, titles[s]);
+}
+
+/* A statistic the same for every image (the width and height of a set
+ * resized to one size) gets no panel: it would be one flat line. */
+static int stat_varies(const is_job *j, int s)
+{
+    double first = NAN;
+    for (size_t i = 0; i < j->im.n; i++) {
+        double x = j->rows[i].error ? NAN : dl_imgstats_value(&j->rows[i].stats, s);
+        if (isnan(x))
+            continue;
+        if (isnan(first))
+            first = x;
+        else if (x != first)
+            return 1;
+    }
+    return 0;
 }
 
 static int pngcairo_available(void)
@@ -701,10 +724,14 @@ static int write_figure(const is_job *j, dl_error *err)
         plscol0(1, 0, 0, 0);
         for (int c = 0; c < 3; c++)
             plscol0(2 + c, class_rgb[c][0], class_rgb[c][1], class_rgb[c][2]);
-        plssub(4, 2);
+        int shown = 0;
+        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
+            shown += stat_varies(j, s);
+        plssub(shown > 6 ? 4 : 3, 2);
         plinit();
         for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-            draw_panel(j, s, buf);
+            if (stat_varies(j, s) || shown == 0)
+                draw_panel(j, s, buf);
         plend1();
         if (!png_complete(a.tmp_path)) {
             dl_atomic_abort(&a);

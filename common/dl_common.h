@@ -167,6 +167,9 @@ int dl_is_missing(const char *s);
 
 /* Parse a whole string as a finite double / long; 0 on success. */
 int dl_parse_double(const char *s, double *out);
+/* v in the fewest of 15, 16 or 17 significant digits that strtod reads
+ * back as v ("0.1", not "0.10000000000000001"); -0 as "0". cap >= 32. */
+void dl_fmt_shortest(char *buf, size_t cap, double v);
 int dl_parse_long(const char *s, long *out);
 
 /* ---- atomic files ---------------------------------------------------------- */

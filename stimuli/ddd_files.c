@@ -10,11 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A number for a CSV cell: empty when undefined. */
+/* A number for a CSV cell: NA when undefined, else the fewest digits that round-trip. */
 static void num(FILE *f, double x)
 {
+    char b[40];
     if (isfinite(x))
-        fprintf(f, "%.10g", x);
+        dl_fmt_shortest(b, sizeof b, x);
+    fputs(isfinite(x) ? b : "NA", f);
 }
 
 static void write_per_image(const dl_stimuli_analysis *a, FILE *f)
@@ -32,8 +34,7 @@ static void write_per_image(const dl_stimuli_analysis *a, FILE *f)
         fputc(',', f);
         dl_csv_write_field(f, r->superclass[i]);
         fputc(',', f);
-        if (r->label_error[i] >= 0)
-            fprintf(f, "%d", r->label_error[i]);
+        fprintf(f, r->label_error[i] >= 0 ? "%d" : "NA", r->label_error[i]);
         fputc(',', f);
         dl_csv_write_field(f, r->image_path[i] ? r->image_path[i] : r->images[i]);
         fputc('\n', f);

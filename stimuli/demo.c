@@ -79,47 +79,46 @@ static int check_params(const dl_stimuli_demo *d, dl_error *err)
     return 0;
 }
 
-/* Class of the nearest centroid (ties: the lower class). */
-static unsigned nearest(const double *centroid, unsigned classes, double s)
+/* Training: the features of every training image, then every model fits. */
+static int train(const dl_stimuli_demo *d, gsl_rng *rng, uint8_t *rgb, demo_zoo **zoo)
 {
-    unsigned best = 0;
-    for (unsigned c = 1; c < classes; c++)
-        if (fabs(s - centroid[c]) < fabs(s - centroid[best]))
-            best = c;
-    return best + 1;
+    size_t base = n_test(d), ntrain = (size_t)d->classes * d->train_per_class;
+    double *tf = dl_calloc(ntrain * DEMO_NSETS * DEMO_NFEAT, sizeof *tf);
+    unsigned *tcls = dl_calloc(ntrain, sizeof *tcls);
+    int rc = DL_ENOMEM;
+    if (!tf || !tcls)
+        goto done;
+    for (size_t i = 0; i < ntrain; i++) {
+        tcls[i] = (unsigned)(i / d->train_per_class);
+        gen_image(d, rng, base + i, tcls[i] + 1, rgb);
+        demo_features(rgb, d->size_px, (double(*)[DEMO_NFEAT])(tf + i * DEMO_NSETS * DEMO_NFEAT));
+    }
+    rc = demo_zoo_fit(tf, tcls, ntrain, d->classes, zoo);
+done:
+    free(tf);
+    free(tcls);
+    return rc;
 }
 
-/* "Training": the mean statistic of every model on every class. */
-static void train(const dl_stimuli_demo *d, gsl_rng *rng, uint8_t *rgb, double *centroid)
-{
-    size_t base = n_test(d);
-    for (unsigned c = 1; c <= d->classes; c++)
-        for (unsigned t = 0; t < d->train_per_class; t++) {
-            gen_image(d, rng, base + (size_t)(c - 1) * d->train_per_class + t, c, rgb);
-            for (size_t m = 0; m < demo_nzoo; m++)
-                centroid[m * d->classes + c - 1] +=
-                    demo_zoo[m].stat(rgb, d->size_px) / d->train_per_class;
-        }
-}
-
-static void classify_all(const dl_stimuli_demo *d, gsl_rng *rng, uint8_t *rgb,
-                         const double *centroid, FILE *results, FILE *images)
+static void classify_all(const dl_stimuli_demo *d, gsl_rng *rng, uint8_t *rgb, const demo_zoo *zoo,
+                         FILE *results, FILE *images)
 {
     dl_progress pr;
+    size_t nm = dl_stimuli_demo_nmodels();
     dl_progress_begin(&pr, "demo data", n_test(d));
     fputs("model,image,label,prediction\n", results);
     fputs("image,path,class\n", images);
     for (size_t i = 0; i < n_test(d); i++) {
         unsigned cls = (unsigned)(i / d->images_per_class) + 1;
         char name[64];
+        double f[DEMO_NSETS][DEMO_NFEAT];
         dl_stimuli_demo_image_name(d, i, name);
         gen_image(d, rng, i, cls, rgb);
+        demo_features(rgb, d->size_px, f);
         fprintf(images, "%s,%s,%u\n", name, name, cls);
-        for (size_t m = 0; m < demo_nzoo; m++) {
-            double s = demo_zoo[m].stat(rgb, d->size_px);
-            fprintf(results, "%s,%s,%u,%u\n", demo_zoo[m].name, name, cls,
-                    nearest(centroid + m * d->classes, d->classes, s));
-        }
+        for (size_t m = 0; m < nm; m++)
+            fprintf(results, "%s,%s,%u,%u\n", demo_zoo_name(m), name, cls,
+                    demo_zoo_predict(zoo, m, f));
         if ((i & 255) == 0)
             dl_progress_update(&pr, i);
     }
@@ -145,14 +144,13 @@ int dl_stimuli_demo_generate(const dl_stimuli_demo *d, const char *dir, dl_error
     size_t opened = 0;
     gsl_rng *rng = NULL;
     uint8_t *rgb = NULL;
-    double *centroid = NULL;
+    demo_zoo *zoo = NULL;
     int rc = check_params(d, err);
     if (rc || (rc = dl_mkdir_p(dir, err)) != 0)
         return rc;
     rng = gsl_rng_alloc(gsl_rng_mt19937);
     rgb = dl_calloc((size_t)d->size_px * d->size_px * 3, 1);
-    centroid = dl_calloc(demo_nzoo * d->classes, sizeof *centroid);
-    if (!rng || !rgb || !centroid) {
+    if (!rng || !rgb) {
         rc = dl_fail(err, DL_ENOMEM, "demo data: out of memory");
         goto done;
     }
@@ -164,8 +162,11 @@ int dl_stimuli_demo_generate(const dl_stimuli_demo *d, const char *dir, dl_error
         if (rc)
             goto done;
     }
-    train(d, rng, rgb, centroid);
-    classify_all(d, rng, rgb, centroid, at[0].fp, at[1].fp);
+    if (train(d, rng, rgb, &zoo)) {
+        rc = dl_fail(err, DL_ENOMEM, "demo data: out of memory");
+        goto done;
+    }
+    classify_all(d, rng, rgb, zoo, at[0].fp, at[1].fp);
     write_ini(d, at[2].fp);
     /* All three reach the disk before the first rename, so a full disk
      * leaves none of them. A commit releases its file either way. */
@@ -183,7 +184,7 @@ done:
     if (rng)
         gsl_rng_free(rng);
     free(rgb);
-    free(centroid);
+    demo_zoo_free(zoo);
     return rc;
 }
 

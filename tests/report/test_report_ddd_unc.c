@@ -61,12 +61,31 @@ static void test_ddd_uncertainty_roundtrip(void **state)
     snprintf(want, sizeof want, "beta-binomial rho %.4f (%.4f to %.4f", u.betabin.rho, u.rho_low,
              u.rho_high);
     assert_non_null(strstr(text, want));
+    /* The headline: the split of per_image.csv with the --near K that made
+     * it (1 here), the intervals resampling images. */
+    char head[512];
+    snprintf(head, sizeof head,
+             "With --near 1 (trivial: at least %zu of %zu models correct; impossible: at most "
+             "1): trivial %.1f%% [%.1f, %.1f], in-between %.1f%% [%.1f, %.1f], impossible "
+             "%.1f%% [%.1f, %.1f] (90%% bootstrap intervals, resampling images)",
+             res->nmodels - 1, res->nmodels, 100 * share[0], 100 * u.by_images.low[0],
+             100 * u.by_images.high[0], 100 * share[1], 100 * u.by_images.low[1],
+             100 * u.by_images.high[1], 100 * share[2], 100 * u.by_images.low[2],
+             100 * u.by_images.high[2]);
+    assert_non_null(strstr(text, head));
     snprintf(rep, sizeof rep, "%s/report", dir);
     rt_check(dl_report_write_dir(r, rep, "dddlab analyse --ddd ddd", &err), &err);
     char *html_path = rt_path(rep, "report.html");
     char *html = rt_slurp(html_path, NULL);
     assert_non_null(strstr(html, "resampling models"));
     assert_non_null(strstr(html, "(seed 11)"));
+    assert_non_null(strstr(html, head));
+    char *acc_png = rt_path(rep, "model_accuracy.png");
+    size_t acc_len = 0;
+    char *acc = rt_slurp(acc_png, &acc_len);
+    assert_true(acc_len > 1000 && memcmp(acc, "\x89PNG", 4) == 0);
+    free(acc);
+    free(acc_png);
     free(html);
     free(html_path);
     free(json);

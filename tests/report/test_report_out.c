@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -58,12 +59,27 @@ static void assert_png(const char *dir, const char *name, unsigned w, unsigned h
     assert_true(len > 20000);
     free(d);
     free(path);
+    /* the PDF beside it, whole; the SVG too, except for the raster */
+    snprintf(file, sizeof file, "%s.pdf", name);
+    path = rt_path(dir, file);
+    char *pdf = rt_slurp(path, &len);
+    assert_non_null(pdf);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    assert_true(len > 2000 && memcmp(pdf + len - 6, "%%EOF\n", 6) == 0);
+    free(pdf);
+    free(path);
     snprintf(file, sizeof file, "%s.svg", name);
     path = rt_path(dir, file);
+    if (strcmp(name, "decisions") == 0) {
+        assert_int_not_equal(access(path, F_OK), 0);
+        free(path);
+        return;
+    }
     char *svg = rt_slurp(path, &len);
     assert_non_null(svg);
     assert_non_null(strstr(svg, "<svg"));
     assert_non_null(strstr(svg, "</svg>"));
+    assert_non_null(strstr(svg, "<text"));
     assert_true(len > 5000);
     free(svg);
     free(path);
@@ -75,6 +91,37 @@ static int exists(const char *dir, const char *name)
     int ok = access(p, F_OK) == 0;
     free(p);
     return ok;
+}
+
+/* codebook.csv names every column of every table in dir (read back with the
+ * CSV reader); the observer columns of error_consistency.csv by one entry. */
+static void assert_codebook(const char *dir, const char *const *tables, size_t n)
+{
+    char *path = rt_path(dir, "codebook.csv");
+    dl_csv *cb = NULL;
+    dl_error err = {0};
+    rt_check(dl_csv_read(path, &cb, &err), &err);
+    assert_int_equal(cb->ncols, 5);
+    assert_string_equal(cb->header[0], "table");
+    for (size_t t = 0; t < n; t++) {
+        char *tp = rt_path(dir, tables[t]);
+        dl_csv *csv = NULL;
+        rt_check(dl_csv_read(tp, &csv, &err), &err);
+        for (size_t c = 0; c < csv->ncols; c++) {
+            int found = 0;
+            int observer_col = strcmp(tables[t], "error_consistency.csv") == 0 && c > 0;
+            const char *want = observer_col ? "<observer code>" : csv->header[c];
+            for (size_t i = 0; i < cb->nrows && !found; i++)
+                found = strcmp(cb->rows[i][0], tables[t]) == 0 &&
+                        strcmp(cb->rows[i][1], want) == 0 && cb->rows[i][2][0] != '\0';
+            if (!found)
+                fail_msg("codebook.csv has no meaning for %s column '%s'", tables[t], want);
+        }
+        dl_csv_free(csv);
+        free(tp);
+    }
+    dl_csv_free(cb);
+    free(path);
 }
 
 static void test_trials_out(void **state)
@@ -97,6 +144,9 @@ static void test_trials_out(void **state)
     rt_check(dl_report_write_dir(r, out, "dddlab analyse --trials trials.csv", &err), &err);
     assert_png(out, "observer_accuracy", 1600, 1000);
     assert_png(out, "ec_observers", 1300, 1150);
+    static const char *const trial_tables[] = {"observers.csv", "error_consistency.csv",
+                                               "ec_pairs.csv"};
+    assert_codebook(out, trial_tables, 3);
     char *p = rt_path(out, "observers.csv");
     char *text = rt_slurp(p, NULL);
     assert_non_null(strstr(text, "observer,trials,correct,accuracy,ci_low,ci_high,p_greater,"
@@ -117,7 +167,8 @@ static void test_trials_out(void **state)
     assert_non_null(strstr(text, hash));
     assert_non_null(strstr(text, "dddlab analyse --trials trials.csv"));
     assert_non_null(strstr(text, dl_version()));
-    assert_non_null(strstr(text, "<img src=\"observer_accuracy.png\""));
+    assert_non_null(strstr(text, "<img src=\"data:image/png;base64,iVBORw0KGgo"));
+    assert_null(strstr(text, "<img src=\"observer_accuracy.png\""));
     free(text);
     free(p);
     p = rt_path(out, "report.md");
@@ -211,6 +262,7 @@ static void test_ratings_and_ddd_out(void **state)
                                          "items.csv", "observers.csv"};
     for (size_t i = 0; i < 5; i++)
         assert_true(exists(out, tables[i]));
+    assert_codebook(out, tables, 5);
     char *json = rt_json(r);
     assert_non_null(strstr(json, "\"ddd\":{"));
     assert_non_null(strstr(json, "\"models\":11"));
@@ -219,10 +271,51 @@ static void test_ratings_and_ddd_out(void **state)
     free(json);
     char *p = rt_path(out, "report.html");
     char *html = rt_slurp(p, NULL);
-    assert_non_null(strstr(html, "ec_models.png"));
+    /* One self-contained page: every figure embedded, none linked as a PNG;
+     * the vector files beside it. */
+    assert_null(strstr(html, "src=\"ec_models.png\""));
+    size_t embedded = 0;
+    for (const char *at = html; (at = strstr(at, "src=\"data:image/png;base64,iVBORw0KGgo")); at++)
+        embedded++;
+    /* answers, ddd_histogram, decisions, model_accuracy, ec_models, agreement */
+    assert_int_equal(embedded, 6);
+    assert_non_null(strstr(html, "href=\"ec_models.pdf\""));
+    assert_non_null(strstr(html, "href=\"ec_models.svg\""));
+    assert_null(strstr(html, "href=\"decisions.svg\""));
+    assert_true(exists(out, "ec_models.pdf") && exists(out, "ec_models.svg"));
     assert_non_null(strstr(html, "histogram.csv"));
     free(html);
     free(p);
+    /* The SVG keeps its text as text and states a print width. */
+    p = rt_path(out, "ddd_histogram.svg");
+    char *svg = rt_slurp(p, NULL);
+    assert_non_null(strstr(svg, "width=\"17.8cm\""));
+    /* PLplot's svg device writes each character as a reference */
+    char want[256] = "";
+    for (const char *c = "number of models correct (of 11)"; *c; c++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "&#x%x;", (unsigned)*c);
+    assert_non_null(strstr(svg, want));
+    free(svg);
+    free(p);
+    dl_report_free(r);
+
+    /* A second report into the same folder replaces the first as a whole:
+     * figures it does not draw go, a file the report did not write stays. */
+    char *note = rt_path(out, "notes.txt");
+    rt_write(note, "the lab's own notes\n");
+    char *counts = source_path("tests/report/data/ddd_counts");
+    r = dl_report_new();
+    rt_check(dl_report_load_ddd(r, counts, &err), &err);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    rt_check(dl_report_write_dir(r, out, "dddlab analyse --ddd counts", &err), &err);
+    assert_png(out, "ddd_histogram", 1600, 1000);
+    assert_false(exists(out, "decisions.png"));
+    assert_false(exists(out, "ec_models.svg"));
+    assert_false(exists(out, "answers.pdf"));
+    assert_false(exists(out, "questions.csv"));
+    assert_true(exists(out, "notes.txt"));
+    free(counts);
+    free(note);
     free(out);
     free(ddd);
     free(csv);
@@ -257,6 +350,30 @@ static void test_ddd_counts(void **state)
     free(out);
     free(ddd);
     dl_report_free(r);
+
+    /* class_accuracy.csv beside the histogram: the classes figure */
+    char *counts = source_path("tests/report/data/ddd_counts");
+    char *cls = rt_path(f->dir, "cls"), *src_hist = rt_path(counts, "histogram.csv");
+    assert_int_equal(mkdir(cls, 0755), 0);
+    char *hist_text = rt_slurp(src_hist, NULL), *dst_hist = rt_path(cls, "histogram.csv");
+    rt_write(dst_hist, hist_text);
+    char *cls_csv = rt_path(cls, "class_accuracy.csv");
+    rt_write(cls_csv, "rank,class,images,accuracy,trivial,in_between,impossible\n"
+                      "1,a,10,0.9,8,2,0\n2,b,10,0.5,3,4,3\n3,c,10,0.1,0,2,8\n");
+    r = dl_report_new();
+    rt_check(dl_report_load_ddd(r, cls, &err), &err);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    char *cls_out = rt_path(f->dir, "cls_out");
+    rt_check(dl_report_write_dir(r, cls_out, "cmd", &err), &err);
+    assert_png(cls_out, "class_accuracy", 1600, 900);
+    dl_report_free(r);
+    free(cls_out);
+    free(cls_csv);
+    free(dst_hist);
+    free(hist_text);
+    free(src_hist);
+    free(cls);
+    free(counts);
 
     char *bad = rt_path(f->dir, "empty");
     r = dl_report_new();
