@@ -501,9 +501,11 @@ static void test_anticipation_and_devices(void **state)
                                " button IN ('Left', 'Right') AND x_px IS NULL"),
                      NALL);
     /* clicks: the mouse, its button and where inside the chosen image */
-    assert_int_equal(run(&f, "A2", "accuracy=1,mouse=1,rt=fixed:200,screen_ms=60,seed=3",
-                         NULL, NULL, err, sizeof err),
-                     0);
+    int rc = run(&f, "A2", "accuracy=1,mouse=1,rt=fixed:200,screen_ms=60,seed=3", NULL, NULL,
+                 err, sizeof err);
+    if (rc != 0)
+        print_message("run A2 (mouse) failed: %s\n", err);
+    assert_int_equal(rc, 0);
     assert_int_equal(q_int(&f, "SELECT count(*) FROM answers a JOIN sessions s ON s.id ="
                                " a.session_id JOIN observers o ON o.id = s.observer_id WHERE"
                                " o.code = 'A2' AND a.device = 'mouse' AND a.button = 'left' AND"
@@ -608,8 +610,9 @@ static void test_missed_deadlines_told(void **state)
     assert_int_equal(run(&f, "D1", "rt=fixed:400,screen_ms=30,seed=1", NULL, NULL, err,
                          sizeof err),
                      0);
-    assert_string_equal(err, "dddlab: warning: 4 trials of this run missed the 150 ms deadline "
-                             "(logged as no response)\n");
+    /* one line of its own; a loaded machine may add a refresh warning */
+    assert_non_null(strstr(err, "dddlab: warning: 4 trials of this run missed the 150 ms deadline "
+                                "(logged as no response)\n"));
     assert_int_equal(q_int(&f, "SELECT count(*) FROM trials WHERE choice = -1"), 4);
     assert_int_equal(q_int(&f, "SELECT deadlines_missed FROM runs"), 4);
     assert_int_equal(q_int(&f, "SELECT count(*) FROM events WHERE kind = 'warning' AND detail"
