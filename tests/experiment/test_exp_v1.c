@@ -191,8 +191,8 @@ static int exec_fk(const fx *f, const char *sql)
     return rc;
 }
 
-#define SETS_DIGEST                                                                               \
-    "SELECT sum(id * 7919 + length(name) * 31 + length(task) + seed % 1000003"                   \
+#define SETS_DIGEST                                                                                \
+    "SELECT sum(id * 7919 + length(name) * 31 + length(task) + seed % 1000003"                     \
     " + length(content_sha256)) FROM stimulus_sets"
 
 static void test_migrated_reads_as_before(void **state)
