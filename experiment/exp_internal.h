@@ -564,6 +564,10 @@ typedef struct exp_task {
 extern const exp_task exp_task_2afc_def, exp_task_rating_def;
 /* The task the experiment file names (never NULL for a parsed file). */
 const exp_task *exp_task_of(const dl_exp_config *cfg);
+/* The task of that name (a stimulus set's task column), NULL if unknown;
+ * exp_task_names writes the known names, comma-separated, for a message. */
+const exp_task *exp_task_named(const char *name);
+void exp_task_names(char *buf, size_t size);
 /* Shared between the tasks (trials.c). */
 int exp_between_trials(exp_run *rc, size_t pos, dl_error *err);
 /* The rest of the inter-trial interval (from rc->iti_start) and the

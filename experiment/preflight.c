@@ -166,6 +166,16 @@ int exp_find_set(exp_run *rc, dl_error *err)
                        c->path, c->set_line, c->set_name, rc->opt->db_path);
     if (r)
         return dl_fail(err, r, "%s", e.msg);
+    /* The schema takes any task name (a new task needs no migration), so a
+     * set can name one this build cannot run. */
+    if (!exp_task_named(rc->set->task)) {
+        char known[128];
+        exp_task_names(known, sizeof known);
+        return dl_fail(err, DL_EINVAL,
+                       "%s:%zu: stimulus set '%s' in %s is for task '%s', which this dddlab "
+                       "cannot run (known tasks: %s)",
+                       c->path, c->set_line, c->set_name, rc->opt->db_path, rc->set->task, known);
+    }
     const char *want = dl_exp_config_task(c);
     if (strcmp(rc->set->task, want) != 0)
         return dl_fail(err, DL_EINVAL, "%s:%zu: task = %s, but stimulus set '%s' is a %s set",

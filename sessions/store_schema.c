@@ -123,7 +123,8 @@ static const char schema_v1[] =
  * COLUMN and new tables: rebuilding `sessions` would need foreign keys off,
  * which cannot be switched inside the migration's transaction. Every v1
  * session becomes one run carrying its old metadata, and every v1 trial and
- * rating its answer rows, so version-1 data reads exactly as before. */
+ * rating its answer rows, so version-1 data reads exactly as before. The one
+ * rebuilt table, stimulus_sets, loses its CHECK on the task name (below). */
 static const char schema_v2[] =
     "ALTER TABLE sessions ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE sessions ADD COLUMN superseded_by INTEGER REFERENCES sessions(id);"
@@ -194,7 +195,30 @@ static const char schema_v2[] =
     " SELECT session_id, idx, 'q2', q2, rt_q2_ms FROM ratings;"
     "INSERT INTO answers(session_id, idx, question, value, rt_ms)"
     " SELECT session_id, idx, 'q3', q3, rt_q3_ms FROM ratings;"
-    "CREATE INDEX runs_session ON runs(session_id);";
+    "CREATE INDEX runs_session ON runs(session_id);"
+    /* stimulus_sets without version 1's CHECK (task IN ('2afc', 'rating')):
+     * a new task must not need a schema change; `run` checks the name
+     * against the task table (experiment/tasks.c). SQLite cannot drop a
+     * CHECK, so the table is rebuilt (create, copy, drop, rename). st_migrate
+     * runs this with foreign keys off -- otherwise the DROP's implicit
+     * DELETE would break images, set_items and sessions -- and checks them
+     * with PRAGMA foreign_key_check before it commits. */
+    "CREATE TABLE stimulus_sets_v2("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " task TEXT NOT NULL,"
+    " created_utc TEXT NOT NULL,"
+    " seed INTEGER NOT NULL,"
+    " params_json TEXT,"
+    " results_sha256 TEXT,"
+    " image_root TEXT,"
+    " content_sha256 TEXT NOT NULL);"
+    "INSERT INTO stimulus_sets_v2(id, name, task, created_utc, seed, params_json,"
+    " results_sha256, image_root, content_sha256)"
+    " SELECT id, name, task, created_utc, seed, params_json, results_sha256, image_root,"
+    " content_sha256 FROM stimulus_sets ORDER BY id;"
+    "DROP TABLE stimulus_sets;"
+    "ALTER TABLE stimulus_sets_v2 RENAME TO stimulus_sets;";
 
 static const char *const migrations[DL_STORE_SCHEMA_VERSION] = {schema_v1, schema_v2};
 
@@ -253,6 +277,23 @@ static int refuse_newer(dl_store *st, int version, dl_error *err)
                    st->path, version, DL_STORE_SCHEMA_VERSION);
 }
 
+static int fk_check(dl_store *st, dl_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = st_prepare(st, "PRAGMA foreign_key_check", &s, "check foreign keys", err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rc = dl_fail(err, DL_EINVAL,
+                     "%s: migrate schema: table %s row %lld refers to a missing %s row", st->path,
+                     st_col_text(s, 0), (long long)sqlite3_column_int64(s, 1), st_col_text(s, 2));
+    else if (step != SQLITE_DONE)
+        rc = st_fail(st, step, "check foreign keys", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 /* Bring the file from `version` to the current schema, inside the caller's
  * transaction. A version-0 file must be empty: anything else is some other
  * program's database, and we do not write into it. */
@@ -276,6 +317,11 @@ static int migrate_locked(dl_store *st, int version, dl_error *err)
         if (rc)
             return rc;
     }
+    /* The rebuild of stimulus_sets ran with foreign keys off: every
+     * reference must still resolve before this commits. */
+    int rc = fk_check(st, err);
+    if (rc)
+        return rc;
     /* user_version is written in the same transaction as the tables. The
      * value is a compile-time constant, so no SQL is built from data. */
     return st_exec(st, "PRAGMA user_version = " DL_STR(DL_STORE_SCHEMA_VERSION),
@@ -329,9 +375,14 @@ int st_migrate(dl_store *st, dl_error *err)
         return not_yet_dddlab(st, err);
     if (st->readonly && (rc = copy_to_memory(st, err)))
         return rc;
+    /* Off for the rebuild of a table others refer to; only possible outside
+     * a transaction, and switched back on whatever happens. */
+    sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
     rc = st_begin(st, "migrate schema", err);
-    if (rc)
+    if (rc) {
+        sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
         return rc;
+    }
     /* Another process may have migrated between our read and our lock. */
     rc = st_schema_version(st->db, st->path, &version, err);
     if (!rc && version > DL_STORE_SCHEMA_VERSION)
@@ -342,5 +393,6 @@ int st_migrate(dl_store *st, dl_error *err)
         rc = st_commit(st, "migrate schema", err);
     if (rc)
         st_rollback(st);
+    sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 
@@ -72,6 +73,28 @@ static void test_task_mismatch(void **state)
     fx_ini(f, "rating", "set1", PROC);
     snprintf(want, sizeof want,
              "dddlab: %s:2: task = rating, but stimulus set 'set1' is a 2afc set\n", f->ini);
+    expect(f, NULL, 1, want);
+}
+
+/* The schema takes any task name (a third task needs no migration), so a
+ * set can name a task this build cannot run: refused before a window, with
+ * the set, its task and the tasks there are. */
+static void test_unknown_task(void **state)
+{
+    fx *f = *state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE stimulus_sets SET task = 'triad' WHERE name = 'set1'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+    char want[1024];
+    fx_ini(f, "2afc", "set1", PROC);
+    snprintf(want, sizeof want,
+             "dddlab: %s:3: stimulus set 'set1' in %s is for task 'triad', which this dddlab "
+             "cannot run (known tasks: 2afc, rating)\n",
+             f->ini, f->db);
     expect(f, NULL, 1, want);
 }
 
@@ -245,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_missing_db),
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_good_input_reaches_window),
+        cmocka_unit_test(test_unknown_task), /* last: it renames set1's task */
     };
     return cmocka_run_group_tests(tests, setup_2afc, teardown);
 }

@@ -179,16 +179,59 @@ static void test_read_only_reads_as_before(void **state)
     fx_teardown(&f);
 }
 
+/* Run one statement on a writable connection with foreign keys on, as the
+ * store opens it; the SQLite result code. */
+static int exec_fk(const fx *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+#define SETS_DIGEST                                                                                \
+    "SELECT sum(id * 7919 + length(name) * 31 + length(task) + seed % 1000003"                     \
+    " + length(content_sha256)) FROM stimulus_sets"
+
 static void test_migrated_reads_as_before(void **state)
 {
     (void)state;
     fx f;
     setup(&f);
+    long long nsets = q_int(&f, "SELECT count(*) FROM stimulus_sets");
+    long long digest = q_int(&f, SETS_DIGEST);
+    assert_true(nsets > 0);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM sqlite_schema WHERE name = 'stimulus_sets'"
+                               " AND sql LIKE '%CHECK (task IN%'"),
+                     1);
     dl_store *st = NULL;
     dl_error e = {0};
     assert_int_equal(dl_store_open(f.db, 0, &st, &e), 0);
     dl_store_close(st);
     assert_int_equal(user_version(&f), DL_STORE_SCHEMA_VERSION);
+    /* stimulus_sets rebuilt without the CHECK on the task: the same rows
+     * (ids too, which images, set_items and sessions refer to), every
+     * reference resolving, foreign keys still enforced, any task name
+     * storable. */
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM stimulus_sets"), nsets);
+    assert_int_equal(q_int(&f, SETS_DIGEST), digest);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM sqlite_schema WHERE name = 'stimulus_sets'"
+                               " AND sql LIKE '%CHECK%'"),
+                     0);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v2'"), 0);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(q_int(&f, "SELECT count(*) FROM sessions s JOIN stimulus_sets t"
+                               " ON t.id = s.set_id"),
+                     q_int(&f, "SELECT count(*) FROM sessions"));
+    assert_int_equal(exec_fk(&f, "INSERT INTO images(set_id, path, sha256, width_px, height_px)"
+                                 " VALUES (987654, 'x.png', 'x', 1, 1)"),
+                     SQLITE_CONSTRAINT);
+    assert_int_equal(exec_fk(&f, "INSERT INTO stimulus_sets(name, task, created_utc, seed,"
+                                 " content_sha256) VALUES ('third', 'triad', 'now', 1, 'x')"),
+                     SQLITE_OK);
+    assert_int_equal(exec_fk(&f, "DELETE FROM stimulus_sets WHERE name = 'third'"), SQLITE_OK);
     /* every session one run, every answer a row */
     assert_int_equal(q_int(&f, "SELECT count(*) FROM runs"), 6);
     assert_int_equal(q_int(&f, "SELECT count(*) FROM runs WHERE end_status IS NULL"), 1);

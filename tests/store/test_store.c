@@ -171,13 +171,24 @@ static void test_set_rating_and_bad(void **state)
     assert_true(got->items[1].a.frac_correct == 0.5);
     dl_stim_set_free(got);
     dl_stim_set_free(set);
-    /* A bad task, and the same path twice with different bytes: refused
-     * and rolled back. */
-    set = fx_set_rating("bad", 2);
+    /* A task the runner does not know is stored (a new task needs no schema
+     * or store change; `run` refuses what it cannot run, test_exp_preflight)
+     * and reads back as written. */
+    set = fx_set_rating("third", 2);
     free(set->task);
     set->task = strdup("3afc");
+    assert_int_equal(dl_store_add_set(f->st, set, &f->err), 0);
+    dl_stim_set_free(set);
+    assert_int_equal(dl_store_find_set(f->st, "third", &got, &f->err), 0);
+    assert_string_equal(got->task, "3afc");
+    dl_stim_set_free(got);
+    /* Not a task name, and the same path twice with different bytes:
+     * refused and rolled back. */
+    set = fx_set_rating("bad", 2);
+    free(set->task);
+    set->task = strdup("Two AFC");
     assert_int_equal(dl_store_add_set(f->st, set, &f->err), DL_EINVAL);
-    assert_non_null(strstr(f->err.msg, "3afc"));
+    assert_non_null(strstr(f->err.msg, "'Two AFC' is not a task name"));
     free(set->task);
     set->task = strdup("rating");
     free(set->items[1].a.path);
