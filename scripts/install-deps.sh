@@ -11,7 +11,7 @@ pkgs=(build-essential cmake pkg-config git
       libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev fonts-dejavu-core
       libsqlite3-dev libcsv-dev libgsl-dev libinih-dev
       libplplot-dev plplot-driver-cairo libfftw3-dev zlib1g-dev
-      libcmocka-dev xvfb xauth xdotool
+      libcmocka-dev xvfb xauth xdotool libx11-dev
       sqlite3 chromium)  # tests: demo_repro compares databases; report_browser opens the pages
 for arg in "$@"; do
   case "$arg" in
