@@ -109,6 +109,25 @@ typedef struct dl_ec_test {
  * (the p-value is defined whenever n > 0). Returns as dl_stats_ec_counts. */
 int dl_stats_ec_test(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
                      dl_ec_test *out);
+/* Error consistency over shared items, for observers who did not all see
+ * the same items: one answer per (row, item), rows 0..m-1, items
+ * 0..nitems-1. counts gets, for every pair a < b (index
+ * a m - a (a + 1) / 2 + b - a - 1, m (m - 1) / 2 entries), the items both
+ * answered and how many each and both got right; kappa then follows from
+ * dl_stats_ec_counts. Memory and time follow the answers, not m x nitems:
+ * an item answered by k observers costs k (k - 1) / 2 updates, so many
+ * observers on disjoint items cost one pass plus one entry per pair.
+ * Returns 0, DL_EINVAL (a row or item out of range, or one answered twice),
+ * DL_ENOMEM. */
+typedef struct dl_ec_answer {
+    uint32_t row, item;
+    uint8_t correct;
+} dl_ec_answer;
+typedef struct dl_ec_pair_counts {
+    size_t n, r1, r2, both_right;
+} dl_ec_pair_counts;
+int dl_stats_ec_pair_counts(const dl_ec_answer *answers, size_t n, size_t m, size_t nitems,
+                            dl_ec_pair_counts *counts);
 /* dl_stats_ec_test without Fisher's test (p_value NaN): O(1), where the test
  * costs O(sqrt(n)) or more. */
 int dl_stats_ec_bounds(size_t n, size_t r1, size_t r2, size_t both_right,

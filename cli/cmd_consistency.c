@@ -411,68 +411,8 @@ static void con_data_free(con_data *d)
 
 /* ---- analysis ----------------------------------------------------------------- */
 
-/* Memory and time follow the responses, not observers x items: the pair
- * counts come from each item's list of observers (an item seen by k
- * observers costs k(k-1)/2 updates), so 1,000 observers on disjoint items
- * cost one pass over the responses plus one entry per pair. */
-
-typedef struct con_seen {
-    uint32_t row;
-    uint8_t correct;
-} con_seen;
-
-typedef struct con_counts {
-    size_t n, r1, r2, both;
-} con_counts;
-
-static size_t pair_index(size_t m, size_t a, size_t b)
-{
-    return a * m - a * (a + 1) / 2 + (b - a - 1);
-}
-
-/* The group's responses bucketed by item: bucket i is
- * seen[start[i] .. start[i + 1]), rows ascending. row_of[k] is the row of
- * obs[k]. */
-static int bucket_items(const con_obs *obs, size_t n, const size_t *item_local, size_t nitems,
-                        const uint32_t *row_of, size_t **start_out, con_seen **seen_out)
-{
-    size_t *start = dl_calloc(nitems + 1, sizeof *start), *fill = dl_calloc(nitems, sizeof *fill);
-    con_seen *seen = dl_calloc(n ? n : 1, sizeof *seen);
-    if (!start || !fill || !seen) {
-        free(start);
-        free(fill);
-        free(seen);
-        return DL_ENOMEM;
-    }
-    for (size_t k = 0; k < n; k++)
-        start[item_local[obs[k].item] + 1]++;
-    for (size_t i = 0; i < nitems; i++)
-        start[i + 1] += start[i];
-    for (size_t k = 0; k < n; k++) {
-        size_t i = item_local[obs[k].item];
-        seen[start[i] + fill[i]++] = (con_seen){row_of[k], obs[k].correct};
-    }
-    free(fill);
-    *start_out = start;
-    *seen_out = seen;
-    return 0;
-}
-
-static void count_pairs(const size_t *start, const con_seen *seen, size_t nitems, size_t m,
-                        con_counts *cnt)
-{
-    for (size_t i = 0; i < nitems; i++)
-        for (size_t x = start[i]; x < start[i + 1]; x++)
-            for (size_t y = x + 1; y < start[i + 1]; y++) {
-                con_counts *c = &cnt[pair_index(m, seen[x].row, seen[y].row)];
-                c->n++;
-                c->r1 += seen[x].correct;
-                c->r2 += seen[y].correct;
-                c->both += seen[x].correct & seen[y].correct;
-            }
-}
-
-static void pair_stats(const con_opts *o, const con_counts *c, con_pair *p, con_group *g)
+static void pair_stats(const con_opts *o, const dl_ec_pair_counts *c, con_pair *p,
+                       con_group *g)
 {
     p->ci_low = p->ci_high = NAN;
     if (c->n == 0) {
@@ -481,28 +421,26 @@ static void pair_stats(const con_opts *o, const con_counts *c, con_pair *p, con_
         g->no_common++;
         return;
     }
-    dl_stats_ec_counts(c->n, c->r1, c->r2, c->both, o->boundary, &p->ec, NULL);
-    dl_stats_ec_test(c->n, c->r1, c->r2, c->both, o->boundary, &p->test);
+    dl_stats_ec_counts(c->n, c->r1, c->r2, c->both_right, o->boundary, &p->ec, NULL);
+    dl_stats_ec_test(c->n, c->r1, c->r2, c->both_right, o->boundary, &p->test);
     if (isnan(p->ec.kappa))
         g->boundary_undef++;
 }
 
 /* Bit-packed correctness and seen-ness of the group for the bootstrap. */
-static int group_bootstrap(const con_opts *o, const size_t *start, const con_seen *seen,
-                           con_group *g)
+static int group_bootstrap(const con_opts *o, const dl_ec_answer *ans, size_t nans, con_group *g)
 {
     size_t m = g->nobservers, n = g->nitems;
     dl_bits *correct = dl_stats_bits_new(m, n), *saw = dl_stats_bits_new(m, n);
-    int rc = DL_ENOMEM, full = 1;
+    int rc = DL_ENOMEM;
     if (!correct || !saw)
         goto done;
-    for (size_t i = 0; i < n; i++) {
-        full &= start[i + 1] - start[i] == m;
-        for (size_t x = start[i]; x < start[i + 1]; x++) {
-            dl_stats_bits_set(saw, seen[x].row, i);
-            if (seen[x].correct)
-                dl_stats_bits_set(correct, seen[x].row, i);
-        }
+    /* one answer per observer and item, so all saw everything iff m n */
+    int full = nans == m * n;
+    for (size_t k = 0; k < nans; k++) {
+        dl_stats_bits_set(saw, ans[k].row, ans[k].item);
+        if (ans[k].correct)
+            dl_stats_bits_set(correct, ans[k].row, ans[k].item);
     }
     dl_ec_boot b;
     if ((rc = dl_stats_ec_bootstrap(correct, full ? NULL : saw, &o->boot, &b)) != 0)
@@ -523,17 +461,20 @@ done:
     return rc;
 }
 
-static int group_pairs(const con_opts *o, const size_t *start, const con_seen *seen, con_group *g)
+/* Every pair over the items both answered (dl_stats_ec_pair_counts, whose
+ * cost follows the answers, not observers x items). */
+static int group_pairs(const con_opts *o, const dl_ec_answer *ans, size_t nans, con_group *g)
 {
     size_t m = g->nobservers;
     g->npairs = m * (m - 1) / 2;
     g->pairs = dl_calloc(g->npairs ? g->npairs : 1, sizeof *g->pairs);
-    con_counts *cnt = dl_calloc(g->npairs ? g->npairs : 1, sizeof *cnt);
+    dl_ec_pair_counts *cnt = dl_calloc(g->npairs ? g->npairs : 1, sizeof *cnt);
     double *kappas = dl_calloc(g->npairs ? g->npairs : 1, sizeof *kappas);
     int rc = g->pairs && cnt && kappas ? 0 : DL_ENOMEM;
     g->mean_ci_low = g->mean_ci_high = g->mean_se = NAN;
+    if (rc == 0)
+        rc = dl_stats_ec_pair_counts(ans, nans, m, g->nitems, cnt);
     if (rc == 0) {
-        count_pairs(start, seen, g->nitems, m, cnt);
         for (size_t a = 0, k = 0; a < m; a++)
             for (size_t b = a + 1; b < m; b++, k++) {
                 g->pairs[k].a = g->observers[a];
@@ -543,7 +484,7 @@ static int group_pairs(const con_opts *o, const size_t *start, const con_seen *s
             }
         dl_stats_summary(kappas, g->npairs, &g->kappa);
         if (o->boot.replicates && g->npairs)
-            rc = group_bootstrap(o, start, seen, g);
+            rc = group_bootstrap(o, ans, nans, g);
     }
     free(cnt);
     free(kappas);
@@ -555,30 +496,26 @@ static int group_pairs(const con_opts *o, const size_t *start, const con_seen *s
 static int analyse_group(const con_opts *o, const con_obs *obs, size_t n, size_t *item_local,
                          con_group *g)
 {
-    size_t nitems = 0, *start = NULL;
-    con_seen *seen = NULL;
-    uint32_t *row_of = dl_calloc(n ? n : 1, sizeof *row_of);
+    size_t nitems = 0;
+    dl_ec_answer *ans = dl_calloc(n ? n : 1, sizeof *ans);
     g->observers = dl_calloc(n ? n : 1, sizeof *g->observers);
-    if (!g->observers || !row_of) {
-        free(row_of);
+    if (!g->observers || !ans) {
+        free(ans);
         return DL_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || obs[i].observer != obs[i - 1].observer)
             g->observers[g->nobservers++] = obs[i].observer;
-        row_of[i] = (uint32_t)(g->nobservers - 1);
         if (item_local[obs[i].item] == SIZE_MAX)
             item_local[obs[i].item] = nitems++;
+        ans[i] = (dl_ec_answer){(uint32_t)(g->nobservers - 1),
+                                (uint32_t)item_local[obs[i].item], obs[i].correct};
     }
     g->nitems = nitems;
-    int rc = bucket_items(obs, n, item_local, nitems, row_of, &start, &seen);
     for (size_t i = 0; i < n; i++)
         item_local[obs[i].item] = SIZE_MAX;
-    if (rc == 0)
-        rc = group_pairs(o, start, seen, g);
-    free(row_of);
-    free(start);
-    free(seen);
+    int rc = group_pairs(o, ans, n, g);
+    free(ans);
     return rc;
 }
 
