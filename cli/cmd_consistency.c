@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "cmd_stats.h"
+#include "dl_report.h"
 #include "dl_stats.h"
 
 #define CMD "consistency"
@@ -253,11 +254,7 @@ static int parse_correct(const con_opts *o, const char *path, size_t line, char 
 {
     if (o->correct_col) {
         const char *s = f[c->correct];
-        if (dl_is_missing(s) || strcmp(s, "0") == 0 || strcasecmp(s, "false") == 0)
-            *correct = 0;
-        else if (strcmp(s, "1") == 0 || strcasecmp(s, "true") == 0)
-            *correct = 1;
-        else
+        if (dl_report_parse_correct(s, correct))
             return dl_fail(err, DL_EINVAL,
                            "%s:%zu: value '%s' in column '%s' is not 1, 0, true or false", path,
                            line, s, o->correct_col);
@@ -271,21 +268,14 @@ static int parse_correct(const con_opts *o, const char *path, size_t line, char 
     return 0;
 }
 
-/* The item key: the whole field, or the regex's first group. */
+/* The item key (dl_report_item_key): the whole field, or the regex's first
+ * group. */
 static int item_key(const con_opts *o, const char *path, size_t line, const char *s,
                     const char **key, size_t *len, dl_error *err)
 {
-    *key = s;
-    *len = strlen(s);
-    if (o->has_re) {
-        regmatch_t m[2];
-        size_t g = o->re.re_nsub > 0;
-        if (regexec(&o->re, s, 2, m, 0) != 0 || m[g].rm_so < 0)
-            return dl_fail(err, DL_EINVAL, "%s:%zu: item '%s' does not match --item-regex '%s'",
-                           path, line, s, o->item_regex);
-        *key = s + m[g].rm_so;
-        *len = (size_t)(m[g].rm_eo - m[g].rm_so);
-    }
+    if (dl_report_item_key(o->has_re ? &o->re : NULL, s, key, len))
+        return dl_fail(err, DL_EINVAL, "%s:%zu: item '%s' does not match --item-regex '%s'", path,
+                       line, s, o->item_regex);
     if (*len == 0)
         return dl_fail(err, DL_EINVAL, "%s:%zu: empty item in column '%s'", path, line,
                        o->item_col);

@@ -662,11 +662,98 @@ static void test_ratings_readback(void **state)
     dl_report_free(r);
 }
 
+
+/* ---- one convention for the fields of a trials CSV ---- */
+
+/* The report's loader and `consistency` read right/wrong and the item key
+ * through the same two functions (report_trialcsv.c). */
+static void test_trial_fields(void **state)
+{
+    (void)state;
+    uint8_t v = 9;
+    assert_int_equal(dl_report_parse_correct("tRuE", &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(dl_report_parse_correct("FALSE", &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(dl_report_parse_correct("1", &v), 0);
+    assert_int_equal(v, 1);
+    v = 9;
+    assert_int_equal(dl_report_parse_correct("NA", &v), 0); /* missing: wrong */
+    assert_int_equal(v, 0);
+    assert_int_equal(dl_report_parse_correct("yes", &v), DL_EINVAL);
+    assert_int_equal(dl_report_parse_correct("2", &v), DL_EINVAL);
+
+    regex_t re;
+    assert_int_equal(regcomp(&re, "^img([0-9]+)?_", REG_EXTENDED), 0);
+    const char *key;
+    size_t len;
+    assert_int_equal(dl_report_item_key(&re, "img12_a.png", &key, &len), 0);
+    assert_int_equal(len, 2);
+    assert_memory_equal(key, "12", 2);
+    /* the group takes no part in this match: an error, not the whole match */
+    assert_int_equal(dl_report_item_key(&re, "img_a.png", &key, &len), DL_EINVAL);
+    assert_int_equal(dl_report_item_key(&re, "other", &key, &len), DL_EINVAL);
+    regfree(&re);
+    assert_int_equal(dl_report_item_key(NULL, "whole", &key, &len), 0);
+    assert_int_equal(len, 5);
+}
+
+static void test_trial_csv_keys_and_case(void **state)
+{
+    fixture *f = *state;
+    /* two item keys of 600 bytes that differ only in the last one: two
+     * items (keys were cut at 511 bytes, which made them one) */
+    char a[601], b[601];
+    memset(a, 'k', 600);
+    memcpy(b, a, 600);
+    a[599] = 'a', b[599] = 'b';
+    a[600] = b[600] = '\0';
+    char *csv = rt_path(f->dir, "long.csv");
+    FILE *in = fopen(csv, "w");
+    assert_non_null(in);
+    fprintf(in, "observer,item,correct\nS1,%s,tRuE\nS1,%s,False\nS2,%s,1\nS2,%s,0\n", a, b, a, b);
+    assert_int_equal(fclose(in), 0);
+    dl_report *r = dl_report_new();
+    dl_error err = {0};
+    dl_report_columns cols;
+    dl_report_columns_default(&cols);
+    rt_check(dl_report_load_trials_csv(r, csv, &cols, &err), &err);
+    dl_report_options opt;
+    dl_report_options_default(&opt);
+    rt_check(dl_report_analyse(r, &opt, &err), &err);
+    char *json = rt_json(r);
+    jv *root = jv_parse(json);
+    free(json);
+    assert_non_null(root);
+    assert_key(root, "items", 2);
+    assert_key(root, "per_observer.0.correct", 1);
+    assert_key(root, "per_observer.1.correct", 1);
+    jv_free(root);
+    dl_report_free(r);
+
+    /* a regex whose group does not take part: FILE:LINE */
+    in = fopen(csv, "w");
+    assert_non_null(in);
+    fputs("observer,item,correct\nS1,img3_x,1\nS1,img_y,0\n", in);
+    assert_int_equal(fclose(in), 0);
+    r = dl_report_new();
+    cols.item_regex = "^img([0-9]+)?_";
+    assert_int_equal(dl_report_load_trials_csv(r, csv, &cols, &err), DL_EINVAL);
+    char want[512];
+    snprintf(want, sizeof want, "%s:3: item 'img_y' does not match --item-regex '^img([0-9]+)?_'",
+             csv);
+    assert_string_equal(err.msg, want);
+    dl_report_free(r);
+    free(csv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_trials_readback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ratings_readback, setup, teardown),
+        cmocka_unit_test(test_trial_fields),
+        cmocka_unit_test_setup_teardown(test_trial_csv_keys_and_case, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
