@@ -9,10 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <plplot/plplot.h>
-
 #include "cli.h"
 #include "cli_results.h"
+#include "dl_report.h"
 #include "dl_stimuli.h"
 
 static const char *const CMD = "stimuli imagestats";
@@ -546,176 +545,40 @@ static int write_file(const is_job *j, const char *name, writer_fn fn, dl_error 
 
 /* ---- the figure ------------------------------------------------------------------------- */
 
-/* Okabe-Ito colours per class (trivial, in-between, impossible). */
-static const int class_rgb[3][3] = {{0, 114, 178}, {230, 159, 0}, {213, 94, 0}};
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Linear-interpolation quantile (R's type 7) of sorted v[0..n). */
-static double quantile(const double *v, size_t n, double q)
-{
-    double h = (double)(n - 1) * q;
-    size_t lo = (size_t)floor(h);
-    return lo + 1 < n ? v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]) : v[lo];
-}
-
-static void draw_box(double x, const double *v, size_t n)
-{
-    double q1 = quantile(v, n, 0.25), md = quantile(v, n, 0.5), q3 = quantile(v, n, 0.75);
-    PLFLT bx[5] = {x - 0.3, x + 0.3, x + 0.3, x - 0.3, x - 0.3}, by[5] = {q1, q1, q3, q3, q1};
-    plcol0(1);
-    plwidth(1.5);
-    plline(5, bx, by);
-    pljoin(x - 0.3, md, x + 0.3, md);
-    pljoin(x, v[0], x, q1); /* whiskers to the extremes */
-    pljoin(x, q3, x, v[n - 1]);
-}
-
-/* Jittered points (deterministic: golden-ratio offsets), at most 2000 per class. */
-static void draw_strip(double x, const double *v, size_t n, int colour)
-{
-    size_t step = n > 2000 ? (n + 1999) / 2000 : 1, m = 0;
-    PLFLT *px = malloc(((n + step - 1) / step) * sizeof *px);
-    PLFLT *py = malloc(((n + step - 1) / step) * sizeof *py);
-    for (size_t i = 0; px && py && i < n; i += step, m++) {
-        double u = fmod((double)i * 0.6180339887498949, 1.0);
-        px[m] = x - 0.25 + 0.5 * u;
-        py[m] = v[i];
-    }
-    if (px && py) {
-        plcol0(colour);
-        plstring((PLINT)m, px, py, "•");
-    }
-    free(px);
-    free(py);
-}
-
-static void panel_range(const double *const v[3], const size_t n[3], double *lo, double *hi)
-{
-    *lo = INFINITY;
-    *hi = -INFINITY;
-    for (int c = 0; c < 3; c++)
-        if (n[c]) {
-            *lo = fmin(*lo, v[c][0]);
-            *hi = fmax(*hi, v[c][n[c] - 1]);
-        }
-    if (!isfinite(*lo)) {
-        *lo = 0;
-        *hi = 1;
-    }
-    double pad = *hi > *lo ? 0.05 * (*hi - *lo) : 0.5 + 0.05 * fabs(*lo);
-    *lo -= pad;
-    *hi += pad;
-}
-
-static void draw_panel(const is_job *j, int s, double *buf)
-{
-    double *v[3];
-    size_t n[3] = {0};
-    for (int c = 0; c < 3; c++) {
-        v[c] = buf + (size_t)c * j->im.n;
-        for (size_t i = 0; i < j->im.n; i++) {
-            double x = j->rows[i].error ? NAN : dl_imgstats_value(&j->rows[i].stats, s);
-            if (j->cls[i] == class_order[c] && !isnan(x))
-                v[c][n[c]++] = x;
-        }
-        qsort(v[c], n[c], sizeof *v[c], cmp_double);
-    }
-    double lo, hi;
-    panel_range((const double *const *)v, n, &lo, &hi);
-    pladv(0);
-    plvpor(0.16, 0.95, 0.2, 0.88);
-    plwind(0.5, 3.5, lo, hi);
-    plcol0(1);
-    plschr(0, 0.9);
-    plbox("bc", 0, 0, "bcnstv", 0, 0);
-    for (int c = 0; c < 3; c++) {
-        char count[32];
-        snprintf(count, sizeof count, "n = %zu", n[c]);
-        plcol0(1);
-        plschr(0, 0.8);
-        plmtex("b", 1.4, (c + 0.5) / 3.0, 0.5, class_name(class_order[c]));
-        plmtex("b", 2.7, (c + 0.5) / 3.0, 0.5, count);
-        if (n[c]) {
-            draw_strip(c + 1.0, v[c], n[c], 2 + c);
-            draw_box(c + 1.0, v[c], n[c]);
-        }
-    }
-    plcol0(1);
-    plschr(0, 1.1);
-    plmtex("t", 1.2, 0.5, 0.5, dl_imgstats_name(s));
-}
-
-static int pngcairo_available(void)
-{
-    const char *menu[128], *dev[128];
-    const char **m = menu, **d = dev;
-    int n = 128, ok = 0;
-    plgFileDevs(&m, &d, &n);
-    for (int i = 0; i < n; i++)
-        ok |= strcmp(d[i], "pngcairo") == 0;
-    return ok;
-}
-
-/* PLplot does not report write errors (a full disk), so the PNG is checked
- * for its last chunk, IEND, before it is committed. */
-static int png_complete(const char *path)
-{
-    static const unsigned char iend[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
-    unsigned char tail[8];
-    FILE *fp = fopen(path, "rb");
-    int ok = fp && fseek(fp, -8, SEEK_END) == 0 && fread(tail, 1, 8, fp) == 8 &&
-             memcmp(tail, iend, 8) == 0;
-    if (fp)
-        fclose(fp);
-    return ok;
-}
-
+/* Drawn by analysis/report_imgfig.c: here only the values per statistic and
+ * each image's panel (trivial, in-between, impossible). */
 static int write_figure(const is_job *j, dl_error *err)
 {
-    if (!pngcairo_available())
-        return dl_fail(err, DL_EIO,
-                       "PLplot has no pngcairo device: apt-get install "
-                       "plplot-driver-cairo");
-    double *buf = dl_calloc(3 * j->im.n, sizeof *buf);
-    char *path = dl_path_join(j->write_dir, "imagestats.png");
-    dl_atomic a;
-    if (!buf || !path) {
-        free(buf);
-        free(path);
-        return dl_fail(err, DL_ENOMEM, "out of memory");
+    size_t n = j->im.n;
+    double *values = dl_calloc(DL_IMGSTATS_NSTATS * n + 1, sizeof *values);
+    int8_t *panel = dl_calloc(n + 1, sizeof *panel);
+    const char *names[DL_IMGSTATS_NSTATS];
+    int rc = values && panel ? 0 : dl_fail(err, DL_ENOMEM, "out of memory");
+    for (int s = 0; !rc && s < DL_IMGSTATS_NSTATS; s++) {
+        names[s] = dl_imgstats_name(s);
+        for (size_t i = 0; i < n; i++)
+            values[(size_t)s * n + i] =
+                j->rows[i].error ? NAN : dl_imgstats_value(&j->rows[i].stats, s);
     }
-    /* PLplot exits the process when it cannot open its file, so the
-     * temporary file is made first; PLplot truncates and fills that same
-     * inode, which dl_atomic_commit then fsyncs and renames into place. */
-    int rc = dl_atomic_open(&a, path, err);
-    if (!rc) {
-        plsdev("pngcairo");
-        plsfnam(a.tmp_path);
-        plspage(0, 0, 1600, 800, 0, 0);
-        plscolbg(255, 255, 255);
-        plscol0(1, 0, 0, 0);
+    for (size_t i = 0; !rc && i < n; i++) {
+        panel[i] = -1;
         for (int c = 0; c < 3; c++)
-            plscol0(2 + c, class_rgb[c][0], class_rgb[c][1], class_rgb[c][2]);
-        plssub(4, 2);
-        plinit();
-        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-            draw_panel(j, s, buf);
-        plend1();
-        if (!png_complete(a.tmp_path)) {
-            dl_atomic_abort(&a);
-            rc = dl_fail(err, DL_EIO,
-                         "%s: PLplot could not write the whole figure (is the disk full?)", path);
-        } else {
-            rc = dl_atomic_commit(&a, err);
-        }
+            if (j->cls[i] == class_order[c])
+                panel[i] = (int8_t)c;
     }
-    free(buf);
-    free(path);
+    if (!rc) {
+        dl_report_imgfig f = {.n = n,
+                              .nstats = DL_IMGSTATS_NSTATS,
+                              .values = values,
+                              .cls = panel,
+                              .stat_names = names,
+                              .class_names = {class_name(class_order[0]),
+                                              class_name(class_order[1]),
+                                              class_name(class_order[2])}};
+        rc = dl_report_imagestats_figure(&f, j->write_dir, err);
+    }
+    free(values);
+    free(panel);
     return rc;
 }
 
