@@ -537,4 +537,31 @@ int dl_imgstats_epochs(const dl_stimuli_results *r, const dl_imgstats_row *rows,
                        const char *const *images, size_t n, dl_imgstats_epoch *epochs,
                        dl_corr corr[DL_IMGSTATS_NSTATS], dl_error *err);
 
+/* The --out folder of `stimuli imagestats` (imagestats_out.c). The run as
+ * the files report it; every pointer is borrowed. */
+typedef struct dl_imgstats_report {
+    size_t n;                     /* images listed */
+    const char *const *names;     /* their names */
+    const size_t *lines;          /* their lines in the image list */
+    const dl_imgstats_row *rows;  /* rows[i].error set for a skipped image */
+    size_t skipped;               /* images with an error */
+    const char *source;           /* where the difficulty came from; NULL: none */
+    const double *frac;           /* with a source: frac_correct per image */
+    const int8_t *cls;            /* with a source: DL_STIMULI_* class, -1 unknown */
+    const dl_imgstats_assoc *assoc; /* with a source: DL_IMGSTATS_NSTATS entries */
+    const dl_imgstats_epoch *epochs;
+    size_t nepochs;
+} dl_imgstats_report;
+
+/* Draws the figure into dir (a staging folder); the command line passes the
+ * report's figure so stimuli/ does not depend on the plotting code. */
+typedef int (*dl_imgstats_figure_fn)(void *ctx, const char *dir, dl_error *err);
+
+/* Write imagestats.csv, skipped.csv (when images were skipped) and, with a
+ * difficulty, correlations.csv, class_summary.csv, epochs.csv (with epochs)
+ * and the figure (figure may be NULL) into out_dir, staged: all files or
+ * none, out_dir left as it was on failure. */
+int dl_imgstats_write_out(const dl_imgstats_report *r, const char *out_dir,
+                          dl_imgstats_figure_fn figure, void *figure_ctx, dl_error *err);
+
 #endif
