@@ -3,7 +3,6 @@
  * size, luminance, contrast) for every image of a list, and their relation
  * to difficulty: tables, CSV files and a figure (PLplot). Definitions in
  * docs/imagestats.md. */
-#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,89 +197,11 @@ static int parse_options(int argc, char **argv, is_opts *o)
 
 /* ---- the image list ------------------------------------------------------------ */
 
-typedef struct is_images {
-    dl_csv *csv;
-    size_t n;
-    const char **names; /* borrowed from csv */
-    char **paths;
-    size_t *lines;
-} is_images;
-
-static void images_free(is_images *im)
-{
-    for (size_t i = 0; im->paths && i < im->n; i++)
-        free(im->paths[i]);
-    free(im->paths);
-    free(im->names);
-    free(im->lines);
-    dl_csv_free(im->csv);
-}
-
-static int by_name(const void *a, const void *b)
-{
-    const char *const *x = a, *const *y = b;
-    int c = strcmp(x[0], y[0]);
-    return c ? c : (x[1] > y[1]) - (x[1] < y[1]);
-}
-
-/* A repeated image name would make the join with difficulty ambiguous. */
-static int check_unique(const is_images *im, dl_error *err)
-{
-    const char *(*pairs)[2] = dl_calloc(im->n, sizeof *pairs);
-    if (!pairs)
-        return dl_fail(err, DL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < im->n; i++) {
-        pairs[i][0] = im->names[i];
-        pairs[i][1] = (const char *)&im->lines[i]; /* orders ties by input position */
-    }
-    qsort(pairs, im->n, sizeof *pairs, by_name);
-    int rc = 0;
-    for (size_t i = 1; i < im->n && !rc; i++)
-        if (strcmp(pairs[i][0], pairs[i - 1][0]) == 0)
-            rc = dl_fail(err, DL_EINVAL, "%s:%zu: duplicate image '%s' (first on line %zu)",
-                         im->csv->path, *(const size_t *)pairs[i][1], pairs[i][0],
-                         *(const size_t *)pairs[i - 1][1]);
-    free(pairs);
-    return rc;
-}
-
-static int read_images(const is_opts *o, is_images *im, dl_error *err)
-{
-    memset(im, 0, sizeof *im);
-    int rc = dl_csv_read(o->images_csv, &im->csv, err), ci;
-    if (rc || (rc = dl_csv_require_col(im->csv, "image", &ci, err)) != 0)
-        return rc;
-    int cp = dl_csv_col(im->csv, "path");
-    char *copy = dl_strdup(o->images_csv);
-    const char *root = o->image_root ? o->image_root : copy ? dirname(copy) : ".";
-    im->n = im->csv->nrows;
-    im->names = dl_calloc(im->n, sizeof *im->names);
-    im->paths = dl_calloc(im->n, sizeof *im->paths);
-    im->lines = dl_calloc(im->n, sizeof *im->lines);
-    rc = !copy || !im->names || !im->paths || !im->lines ? DL_ENOMEM : 0;
-    for (size_t i = 0; !rc && i < im->n; i++) {
-        char **f = im->csv->rows[i];
-        im->names[i] = f[ci];
-        im->lines[i] = im->csv->row_line[i];
-        const char *rel = cp >= 0 && !dl_is_missing(f[cp]) ? f[cp] : f[ci];
-        if (!f[ci][0])
-            rc = dl_fail(err, DL_EINVAL, "%s:%zu: empty image name", o->images_csv, im->lines[i]);
-        else if (!(im->paths[i] = dl_path_join(root, rel)))
-            rc = DL_ENOMEM;
-    }
-    free(copy);
-    if (rc == DL_ENOMEM)
-        return dl_fail(err, rc, "%s: out of memory", o->images_csv);
-    if (!rc && im->n == 0)
-        rc = dl_fail(err, DL_EINVAL, "%s: no images listed", o->images_csv);
-    return rc ? rc : check_unique(im, err);
-}
-
 /* ---- the run ------------------------------------------------------------------------ */
 
 typedef struct is_job {
     is_opts o;
-    is_images im;
+    dl_imgstats_list im;
     dl_imgstats_row *rows;
     size_t skipped;
     int threads;
@@ -307,7 +228,7 @@ static void job_free(is_job *j)
     free(j->cls);
     free(j->epochs);
     dl_stimuli_results_free(j->res);
-    images_free(&j->im);
+    dl_imgstats_list_free(&j->im);
 }
 
 static int has_difficulty_columns(const dl_csv *csv)
@@ -758,7 +679,7 @@ static void print_json(const is_job *j)
 
 static int prepare(is_job *j, dl_error *err)
 {
-    int rc = read_images(&j->o, &j->im, err);
+    int rc = dl_imgstats_list_read(j->o.images_csv, j->o.image_root, &j->im, err);
     if (rc)
         return rc;
     size_t n = j->im.n;

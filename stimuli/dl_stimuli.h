@@ -537,6 +537,21 @@ int dl_imgstats_epochs(const dl_stimuli_results *r, const dl_imgstats_row *rows,
                        const char *const *images, size_t n, dl_imgstats_epoch *epochs,
                        dl_corr corr[DL_IMGSTATS_NSTATS], dl_error *err);
 
+/* The image list of `stimuli imagestats` (imagestats_list.c): a CSV with an
+ * 'image' column and optionally 'path' (default: the name), paths relative
+ * to image_root (NULL: the list's folder). An empty name, no images or a
+ * repeated name (naming both lines) -> DL_EINVAL with FILE:LINE. */
+typedef struct dl_imgstats_list {
+    dl_csv *csv;
+    size_t n;
+    const char **names; /* borrowed from csv */
+    char **paths;
+    size_t *lines;
+} dl_imgstats_list;
+int dl_imgstats_list_read(const char *path, const char *image_root, dl_imgstats_list *list,
+                          dl_error *err);
+void dl_imgstats_list_free(dl_imgstats_list *list);
+
 /* The --out folder of `stimuli imagestats` (imagestats_out.c). The run as
  * the files report it; every pointer is borrowed. */
 typedef struct dl_imgstats_report {
