@@ -385,6 +385,30 @@ static int write_figure(const is_job *j, dl_error *err)
     return rc;
 }
 
+/* The run as stimuli/imagestats_out.c writes it. */
+static dl_imgstats_report report_of(const is_job *j)
+{
+    return (dl_imgstats_report){.n = j->im.n,
+                                .names = j->im.names,
+                                .lines = j->im.lines,
+                                .rows = j->rows,
+                                .skipped = j->skipped,
+                                .source = j->source,
+                                .frac = j->frac,
+                                .cls = j->cls,
+                                .assoc = j->assoc,
+                                .epochs = j->epochs,
+                                .nepochs = j->nepochs,
+                                .matched = j->matched,
+                                .overall = j->overall,
+                                .epoch_corr = j->epoch_corr,
+                                .size_px = j->o.size_px,
+                                .filter = j->o.filter,
+                                .gray = j->o.gray,
+                                .threads = j->threads,
+                                .out = j->o.out};
+}
+
 static int figure(void *ctx, const char *dir, dl_error *err)
 {
     is_job *j = ctx;
@@ -398,17 +422,7 @@ static int figure(void *ctx, const char *dir, dl_error *err)
  * plotting code. */
 static int write_outputs(is_job *j, dl_error *err)
 {
-    dl_imgstats_report r = {.n = j->im.n,
-                            .names = j->im.names,
-                            .lines = j->im.lines,
-                            .rows = j->rows,
-                            .skipped = j->skipped,
-                            .source = j->source,
-                            .frac = j->frac,
-                            .cls = j->cls,
-                            .assoc = j->assoc,
-                            .epochs = j->epochs,
-                            .nepochs = j->nepochs};
+    dl_imgstats_report r = report_of(j);
     return dl_imgstats_write_out(&r, j->o.out, figure, j, err);
 }
 
@@ -524,153 +538,14 @@ static void print_epochs(const is_job *j)
     printf("\n");
 }
 
-/* ---- JSON ---------------------------------------------------------------------------------- */
-
-static void json_summary(dl_json *js, const dl_summary *m)
-{
-    dl_json_key(js, "n");
-    dl_json_int(js, (long long)m->n);
-    const char *k[] = {"mean", "sd", "min", "median", "max"};
-    double v[] = {m->mean, m->sd, m->min, m->median, m->max};
-    for (int i = 0; i < 5; i++) {
-        dl_json_key(js, k[i]);
-        dl_json_number(js, v[i]);
-    }
-}
-
-static void json_skipped(dl_json *js, const is_job *j)
-{
-    dl_json_key(js, "skipped");
-    dl_json_array_begin(js);
-    for (size_t i = 0; i < j->im.n; i++)
-        if (j->rows[i].error) {
-            dl_json_object_begin(js);
-            dl_json_key(js, "image");
-            dl_json_string(js, j->im.names[i]);
-            dl_json_key(js, "line");
-            dl_json_int(js, (long long)j->im.lines[i]);
-            dl_json_key(js, "error");
-            dl_json_string(js, j->rows[i].error);
-            dl_json_object_end(js);
-        }
-    dl_json_array_end(js);
-}
-
-static void json_corr(dl_json *js, const char *kr, const char *kp, const dl_corr *c)
-{
-    dl_json_key(js, kr);
-    dl_json_number(js, c->r);
-    dl_json_key(js, kp);
-    dl_json_number(js, c->p_value);
-}
-
-static void json_difficulty(dl_json *js, const is_job *j)
-{
-    dl_json_key(js, "difficulty");
-    if (!j->source) {
-        dl_json_null(js);
-        return;
-    }
-    dl_json_object_begin(js);
-    dl_json_key(js, "source");
-    dl_json_string(js, j->source);
-    dl_json_key(js, "matched");
-    dl_json_int(js, (long long)j->matched);
-    dl_json_key(js, "statistics");
-    dl_json_array_begin(js);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-        const dl_imgstats_assoc *a = &j->assoc[s];
-        dl_json_object_begin(js);
-        dl_json_key(js, "name");
-        dl_json_string(js, dl_imgstats_name(s));
-        dl_json_key(js, "n");
-        dl_json_int(js, (long long)a->pearson.n);
-        json_corr(js, "pearson_r", "pearson_p", &a->pearson);
-        json_corr(js, "spearman_rho", "spearman_p", &a->spearman);
-        for (int c = 0; c < 3; c++) {
-            dl_json_key(js, class_name(class_order[c]));
-            dl_json_object_begin(js);
-            json_summary(js, &a->by_class[class_order[c]]);
-            dl_json_object_end(js);
-        }
-        dl_json_object_end(js);
-    }
-    dl_json_array_end(js);
-    dl_json_object_end(js);
-}
-
-static void json_epochs(dl_json *js, const is_job *j)
-{
-    dl_json_key(js, "epochs");
-    if (!j->nepochs) {
-        dl_json_null(js);
-        return;
-    }
-    dl_json_array_begin(js);
-    for (size_t e = 0; e < j->nepochs; e++) {
-        dl_json_object_begin(js);
-        dl_json_key(js, "epoch");
-        dl_json_int(js, j->epochs[e].epoch);
-        dl_json_key(js, "tpa");
-        dl_json_number(js, j->epochs[e].tpa);
-        dl_json_key(js, "all_right");
-        dl_json_int(js, (long long)j->epochs[e].all_right);
-        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-            dl_json_key(js, dl_imgstats_name(s));
-            dl_json_number(js, j->epochs[e].mean[s]);
-        }
-        dl_json_object_end(js);
-    }
-    dl_json_array_end(js);
-    dl_json_key(js, "epoch_pearson_with_tpa");
-    dl_json_object_begin(js);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-        dl_json_key(js, dl_imgstats_name(s));
-        dl_json_number(js, j->epoch_corr[s].r);
-    }
-    dl_json_object_end(js);
-}
+/* ---- JSON (stimuli/imagestats_out.c) ------------------------------------------------------ */
 
 static void print_json(const is_job *j)
 {
+    dl_imgstats_report r = report_of(j);
     dl_json js;
     dl_json_init(&js, stdout);
-    dl_json_object_begin(&js);
-    dl_json_key(&js, "images");
-    dl_json_int(&js, (long long)j->im.n);
-    json_skipped(&js, j);
-    dl_json_key(&js, "size_px");
-    if (j->o.size_px)
-        dl_json_int(&js, j->o.size_px);
-    else
-        dl_json_null(&js);
-    dl_json_key(&js, "resize_filter");
-    if (j->o.size_px)
-        dl_json_string(&js, dl_imgstats_filter_name(j->o.filter));
-    else
-        dl_json_null(&js);
-    dl_json_key(&js, "entropy_gray");
-    dl_json_string(&js, dl_imgstats_gray_name(j->o.gray));
-    dl_json_key(&js, "threads");
-    dl_json_int(&js, j->threads);
-    dl_json_key(&js, "statistics");
-    dl_json_array_begin(&js);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-        dl_json_object_begin(&js);
-        dl_json_key(&js, "name");
-        dl_json_string(&js, dl_imgstats_name(s));
-        json_summary(&js, &j->overall[s]);
-        dl_json_object_end(&js);
-    }
-    dl_json_array_end(&js);
-    json_difficulty(&js, j);
-    json_epochs(&js, j);
-    dl_json_key(&js, "out");
-    if (j->o.out)
-        dl_json_string(&js, j->o.out);
-    else
-        dl_json_null(&js);
-    dl_json_object_end(&js);
+    dl_imgstats_json(&r, &js);
     dl_json_end(&js);
 }
 

@@ -566,11 +566,20 @@ typedef struct dl_imgstats_report {
     const dl_imgstats_assoc *assoc; /* with a source: DL_IMGSTATS_NSTATS entries */
     const dl_imgstats_epoch *epochs;
     size_t nepochs;
+    /* for the JSON only */
+    size_t matched;                /* images with a difficulty */
+    const dl_summary *overall;     /* DL_IMGSTATS_NSTATS, over all images */
+    const dl_corr *epoch_corr;     /* DL_IMGSTATS_NSTATS, with epochs */
+    int size_px, filter, gray, threads; /* the run's dl_imgstats_opts */
+    const char *out;               /* --out folder or NULL */
 } dl_imgstats_report;
 
 /* Draws the figure into dir (a staging folder); the command line passes the
  * report's figure so stimuli/ does not depend on the plotting code. */
 typedef int (*dl_imgstats_figure_fn)(void *ctx, const char *dir, dl_error *err);
+
+/* The --json object of `stimuli imagestats` (keys in docs/imagestats.md). */
+void dl_imgstats_json(const dl_imgstats_report *r, dl_json *js);
 
 /* Write imagestats.csv, skipped.csv (when images were skipped) and, with a
  * difficulty, correlations.csv, class_summary.csv, epochs.csv (with epochs)

@@ -1,7 +1,7 @@
 /* imagestats_out.c — the --out folder of `stimuli imagestats`: the
  * per-image table, the skipped images, the correlations with difficulty,
  * the per-class summary and the per-epoch means, staged so a failure (a full
- * disk at the figure) leaves the folder as it was. Numbers with 10
+ * disk at the figure) leaves the folder as it was; and the --json object. Numbers with 10
  * significant digits, NA when undefined. */
 #include <math.h>
 #include <stdio.h>
@@ -135,6 +135,155 @@ static int write_file(const dl_imgstats_report *j, const char *dir, const char *
     free(path);
     return rc;
 }
+
+/* ---- --json ---- */
+
+static void json_summary(dl_json *js, const dl_summary *m)
+{
+    dl_json_key(js, "n");
+    dl_json_int(js, (long long)m->n);
+    const char *k[] = {"mean", "sd", "min", "median", "max"};
+    double v[] = {m->mean, m->sd, m->min, m->median, m->max};
+    for (int i = 0; i < 5; i++) {
+        dl_json_key(js, k[i]);
+        dl_json_number(js, v[i]);
+    }
+}
+
+static void json_skipped(dl_json *js, const dl_imgstats_report *j)
+{
+    dl_json_key(js, "skipped");
+    dl_json_array_begin(js);
+    for (size_t i = 0; i < j->n; i++)
+        if (j->rows[i].error) {
+            dl_json_object_begin(js);
+            dl_json_key(js, "image");
+            dl_json_string(js, j->names[i]);
+            dl_json_key(js, "line");
+            dl_json_int(js, (long long)j->lines[i]);
+            dl_json_key(js, "error");
+            dl_json_string(js, j->rows[i].error);
+            dl_json_object_end(js);
+        }
+    dl_json_array_end(js);
+}
+
+static void json_corr(dl_json *js, const char *kr, const char *kp, const dl_corr *c)
+{
+    dl_json_key(js, kr);
+    dl_json_number(js, c->r);
+    dl_json_key(js, kp);
+    dl_json_number(js, c->p_value);
+}
+
+static void json_difficulty(dl_json *js, const dl_imgstats_report *j)
+{
+    dl_json_key(js, "difficulty");
+    if (!j->source) {
+        dl_json_null(js);
+        return;
+    }
+    dl_json_object_begin(js);
+    dl_json_key(js, "source");
+    dl_json_string(js, j->source);
+    dl_json_key(js, "matched");
+    dl_json_int(js, (long long)j->matched);
+    dl_json_key(js, "statistics");
+    dl_json_array_begin(js);
+    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
+        const dl_imgstats_assoc *a = &j->assoc[s];
+        dl_json_object_begin(js);
+        dl_json_key(js, "name");
+        dl_json_string(js, dl_imgstats_name(s));
+        dl_json_key(js, "n");
+        dl_json_int(js, (long long)a->pearson.n);
+        json_corr(js, "pearson_r", "pearson_p", &a->pearson);
+        json_corr(js, "spearman_rho", "spearman_p", &a->spearman);
+        for (int c = 0; c < 3; c++) {
+            dl_json_key(js, class_name(class_order[c]));
+            dl_json_object_begin(js);
+            json_summary(js, &a->by_class[class_order[c]]);
+            dl_json_object_end(js);
+        }
+        dl_json_object_end(js);
+    }
+    dl_json_array_end(js);
+    dl_json_object_end(js);
+}
+
+static void json_epochs(dl_json *js, const dl_imgstats_report *j)
+{
+    dl_json_key(js, "epochs");
+    if (!j->nepochs) {
+        dl_json_null(js);
+        return;
+    }
+    dl_json_array_begin(js);
+    for (size_t e = 0; e < j->nepochs; e++) {
+        dl_json_object_begin(js);
+        dl_json_key(js, "epoch");
+        dl_json_int(js, j->epochs[e].epoch);
+        dl_json_key(js, "tpa");
+        dl_json_number(js, j->epochs[e].tpa);
+        dl_json_key(js, "all_right");
+        dl_json_int(js, (long long)j->epochs[e].all_right);
+        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
+            dl_json_key(js, dl_imgstats_name(s));
+            dl_json_number(js, j->epochs[e].mean[s]);
+        }
+        dl_json_object_end(js);
+    }
+    dl_json_array_end(js);
+    dl_json_key(js, "epoch_pearson_with_tpa");
+    dl_json_object_begin(js);
+    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
+        dl_json_key(js, dl_imgstats_name(s));
+        dl_json_number(js, j->epoch_corr[s].r);
+    }
+    dl_json_object_end(js);
+}
+
+void dl_imgstats_json(const dl_imgstats_report *j, dl_json *js)
+{
+    dl_json_object_begin(js);
+    dl_json_key(js, "images");
+    dl_json_int(js, (long long)j->n);
+    json_skipped(js, j);
+    dl_json_key(js, "size_px");
+    if (j->size_px)
+        dl_json_int(js, j->size_px);
+    else
+        dl_json_null(js);
+    dl_json_key(js, "resize_filter");
+    if (j->size_px)
+        dl_json_string(js, dl_imgstats_filter_name(j->filter));
+    else
+        dl_json_null(js);
+    dl_json_key(js, "entropy_gray");
+    dl_json_string(js, dl_imgstats_gray_name(j->gray));
+    dl_json_key(js, "threads");
+    dl_json_int(js, j->threads);
+    dl_json_key(js, "statistics");
+    dl_json_array_begin(js);
+    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
+        dl_json_object_begin(js);
+        dl_json_key(js, "name");
+        dl_json_string(js, dl_imgstats_name(s));
+        json_summary(js, &j->overall[s]);
+        dl_json_object_end(js);
+    }
+    dl_json_array_end(js);
+    json_difficulty(js, j);
+    json_epochs(js, j);
+    dl_json_key(js, "out");
+    if (j->out)
+        dl_json_string(js, j->out);
+    else
+        dl_json_null(js);
+    dl_json_object_end(js);
+}
+
+/* ---- --out ---- */
 
 /* Staged, so a failure (a full disk at the figure) leaves --out as it was. */
 int dl_imgstats_write_out(const dl_imgstats_report *r, const char *out_dir,
