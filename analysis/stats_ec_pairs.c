@@ -6,13 +6,13 @@
 
 #include "dl_stats.h"
 
-/* The answers bucketed by item: bucket i is at[start[i] .. start[i + 1]),
- * in the order given. */
+/* The answers bucketed by item: bucket i holds the indices
+ * at[start[i] .. start[i + 1]), in the order given. */
 static int bucket(const dl_ec_answer *a, size_t n, size_t nitems, size_t **start_out,
-                  const dl_ec_answer ***at_out)
+                  size_t **at_out)
 {
     size_t *start = calloc(nitems + 1, sizeof *start), *fill = calloc(nitems + 1, sizeof *fill);
-    const dl_ec_answer **at = calloc(n ? n : 1, sizeof *at);
+    size_t *at = calloc(n ? n : 1, sizeof *at);
     if (!start || !fill || !at) {
         free(start);
         free(fill);
@@ -24,7 +24,7 @@ static int bucket(const dl_ec_answer *a, size_t n, size_t nitems, size_t **start
     for (size_t i = 0; i < nitems; i++)
         start[i + 1] += start[i];
     for (size_t k = 0; k < n; k++)
-        at[start[a[k].item] + fill[a[k].item]++] = &a[k];
+        at[start[a[k].item] + fill[a[k].item]++] = k;
     free(fill);
     *start_out = start;
     *at_out = at;
@@ -38,7 +38,7 @@ int dl_stats_ec_pair_counts(const dl_ec_answer *answers, size_t n, size_t m, siz
         if (answers[k].row >= m || answers[k].item >= nitems)
             return DL_EINVAL;
     size_t *start = NULL;
-    const dl_ec_answer **at = NULL;
+    size_t *at = NULL;
     int rc = bucket(answers, n, nitems, &start, &at);
     if (rc)
         return rc;
@@ -47,7 +47,7 @@ int dl_stats_ec_pair_counts(const dl_ec_answer *answers, size_t n, size_t m, siz
     for (size_t i = 0; rc == 0 && i < nitems; i++)
         for (size_t x = start[i]; rc == 0 && x < start[i + 1]; x++)
             for (size_t y = x + 1; y < start[i + 1]; y++) {
-                const dl_ec_answer *u = at[x], *v = at[y];
+                const dl_ec_answer *u = &answers[at[x]], *v = &answers[at[y]];
                 if (u->row == v->row) {
                     rc = DL_EINVAL;
                     break;
