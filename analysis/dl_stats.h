@@ -535,4 +535,50 @@ typedef struct dl_tpa {
  * counts, lower_bound and expected_all are still filled when n > 0). */
 int dl_stats_tpa(const uint8_t *correct, size_t k, size_t n, dl_tpa *out, const char **why);
 
+/* `reliability` on a list of ratings (stats_reliability.c). Coders
+ * 0..ncoders-1, units 0..nunits-1; nominal values are category indices
+ * 0..ncats-1. pairwise: every pair's alpha and shared units; per_coder: each
+ * coder's leave-one-out and mean pairwise alpha. */
+typedef struct dl_reliability_in {
+    const dl_alpha_rating *ratings;
+    size_t n, ncoders, nunits, ncats;
+    dl_level level;
+    int pairwise, per_coder;
+    dl_alpha_boot_opts boot; /* boot.replicates == 0: no bootstrap */
+} dl_reliability_in;
+
+typedef struct dl_rel_pair {
+    size_t a, b;
+    size_t units; /* units both coders rated */
+    double alpha;
+} dl_rel_pair;
+
+/* A statistic that may be undefined, with the reason why. */
+typedef struct dl_rel_stat {
+    double value;
+    const char *why;
+} dl_rel_stat;
+
+typedef struct dl_reliability {
+    dl_alpha alpha;
+    const char *alpha_why;
+    size_t units_pairable;
+    int has_cohen;
+    dl_kappa_weights weights;
+    dl_rel_stat cohen;
+    dl_rel_stat fleiss;
+    dl_rel_pair *pairs;
+    size_t npairs;
+    int has_boot;
+    dl_alpha_boot boot;
+    double *loo;       /* per coder, with per_coder or pairwise */
+    double *mean_pair; /* per coder, with per_coder or pairwise */
+    size_t *rated;     /* units each coder rated (values given) */
+} dl_reliability;
+
+/* Fill out (zeroed by the caller); undefined statistics carry their reason.
+ * Returns 0, DL_ENOMEM, or DL_EINVAL (as dl_alpha_boot_run). */
+int dl_stats_reliability(const dl_reliability_in *in, dl_reliability *out);
+void dl_stats_reliability_free(dl_reliability *r); /* its arrays; accepts NULL */
+
 #endif
