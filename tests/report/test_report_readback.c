@@ -507,7 +507,7 @@ static void check_rating_tables(const char *out)
     assert_header(t, "item,class,model_accuracy,label_error,mean_q1,mean_q2,mean_q3");
     assert_int_equal(t->nrows, 4);
     for (int it = 1; it <= 4; it++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "%d", it);
         assert_string_equal(cell(t, it - 1, "item"), name);
         assert_string_equal(cell(t, it - 1, "class"), class_name[ratings[it - 1].cls]);

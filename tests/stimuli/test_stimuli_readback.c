@@ -174,7 +174,7 @@ static void check_tables(const ref *r, const char *out)
     assert_header(t, "model,epoch,images,correct,accuracy");
     assert_int_equal(t->nrows, NM);
     for (int m = 0; m < NM; m++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "m%d", m + 1);
         assert_string_equal(cell(t, m, "model"), name);
         assert_string_equal(cell(t, m, "epoch"), "");
@@ -206,7 +206,7 @@ static void check_tables(const ref *r, const char *out)
         assert_int_equal(t->nrows, NM);
         for (int a = 0; a < NM; a++)
             for (int b = 0; b < NM; b++) {
-                char col[8];
+                char col[16];
                 snprintf(col, sizeof col, "m%d", b + 1);
                 assert_cell(t, a, col, a == b ? 1 : ec_pair(r, a, b, s).kappa);
             }
@@ -221,7 +221,7 @@ static void check_tables(const ref *r, const char *out)
             for (int b = a + 1; b < NM; b++, row++) {
                 ec_ref e = ec_pair(r, a, b, s);
                 sum += e.kappa;
-                char name[8];
+                char name[16];
                 assert_string_equal(cell(t, row, "row"), "pair");
                 assert_string_equal(cell(t, row, "subset"), s ? "in_between" : "all");
                 snprintf(name, sizeof name, "m%d", a + 1);
@@ -268,7 +268,7 @@ static void check_tables(const ref *r, const char *out)
     for (int i = 0; i < NI; i++) {
         assert_string_equal(cell(t, i, "image"), r->image[i]);
         for (int m = 0; m < NM; m++) {
-            char col[8];
+            char col[16];
             snprintf(col, sizeof col, "m%d", m + 1);
             assert_cell(t, i, col, r->x[i][m]);
         }
@@ -286,7 +286,7 @@ static void check_json(const ref *r, const jv *root)
     assert_key(root, "mean_accuracy", r->mean_acc);
     char key[96];
     for (int m = 0; m < NM; m++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "m%d", m + 1);
         snprintf(key, sizeof key, "model_accuracy.%d.model", m);
         assert_key_str(root, key, name);
