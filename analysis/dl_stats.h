@@ -581,4 +581,29 @@ typedef struct dl_reliability {
 int dl_stats_reliability(const dl_reliability_in *in, dl_reliability *out);
 void dl_stats_reliability_free(dl_reliability *r); /* its arrays; accepts NULL */
 
+/* Error consistency of a group of m observers (rows) over nitems items,
+ * each pair over the items both answered (stats_ec_group.c, what
+ * `consistency` reports per group). boot NULL or boot->replicates 0: no
+ * bootstrap. Pairs a < b in the order of dl_stats_ec_pair_counts. */
+typedef struct dl_ec_pair_result {
+    size_t a, b;     /* rows */
+    dl_ec ec;        /* NaNs when undefined (no common item, or c_exp = 1) */
+    dl_ec_test test; /* bounds, corrected kappa, Fisher's p */
+    double ci_low, ci_high;
+    size_t boot_defined; /* replicates with a defined kappa */
+} dl_ec_pair_result;
+typedef struct dl_ec_group {
+    size_t nrows, nitems;
+    dl_ec_pair_result *pairs;
+    size_t npairs;
+    dl_summary kappa;      /* over the pairs with a kappa */
+    size_t no_common;      /* pairs without a common item */
+    size_t boundary_undef; /* pairs with c_exp = 1 (kappa missing) */
+    double mean_ci_low, mean_ci_high, mean_se;
+    size_t mean_defined; /* replicates with a defined mean */
+} dl_ec_group;
+int dl_stats_ec_group(const dl_ec_answer *answers, size_t n, size_t m, size_t nitems,
+                      dl_ec_boundary boundary, const dl_ec_boot_opts *boot, dl_ec_group *g);
+void dl_stats_ec_group_free(dl_ec_group *g); /* its pairs; accepts NULL */
+
 #endif

@@ -49,13 +49,7 @@ typedef struct con_data {
     size_t nobs, cap;
 } con_data;
 
-typedef struct con_pair {
-    size_t a, b;     /* observer indices */
-    dl_ec ec;        /* NaNs when undefined (no common item, or c_exp = 1) */
-    dl_ec_test test; /* bounds, corrected kappa, Fisher's p */
-    double ci_low, ci_high;
-    size_t boot_defined; /* replicates with a defined kappa */
-} con_pair;
+typedef dl_ec_pair_result con_pair;
 
 typedef struct con_group {
     size_t *observers; /* observer indices in first-seen order */
@@ -401,83 +395,25 @@ static void con_data_free(con_data *d)
 
 /* ---- analysis ----------------------------------------------------------------- */
 
-static void pair_stats(const con_opts *o, const dl_ec_pair_counts *c, con_pair *p,
-                       con_group *g)
+/* Error consistency of the group (dl_stats_ec_group); pairs name
+ * observers by their index in d->observers. */
+static int group_stats(const con_opts *o, const dl_ec_answer *ans, size_t nans, con_group *g)
 {
-    p->ci_low = p->ci_high = NAN;
-    if (c->n == 0) {
-        p->ec = (dl_ec){0, NAN, NAN, NAN, NAN, NAN};
-        p->test = (dl_ec_test){NAN, NAN, NAN, NAN};
-        g->no_common++;
-        return;
+    dl_ec_group s;
+    int rc = dl_stats_ec_group(ans, nans, g->nobservers, g->nitems, o->boundary, &o->boot, &s);
+    g->pairs = s.pairs;
+    g->npairs = s.npairs;
+    g->kappa = s.kappa;
+    g->no_common = s.no_common;
+    g->boundary_undef = s.boundary_undef;
+    g->mean_ci_low = s.mean_ci_low;
+    g->mean_ci_high = s.mean_ci_high;
+    g->mean_se = s.mean_se;
+    g->mean_defined = s.mean_defined;
+    for (size_t k = 0; rc == 0 && k < g->npairs; k++) {
+        g->pairs[k].a = g->observers[g->pairs[k].a];
+        g->pairs[k].b = g->observers[g->pairs[k].b];
     }
-    dl_stats_ec_counts(c->n, c->r1, c->r2, c->both_right, o->boundary, &p->ec, NULL);
-    dl_stats_ec_test(c->n, c->r1, c->r2, c->both_right, o->boundary, &p->test);
-    if (isnan(p->ec.kappa))
-        g->boundary_undef++;
-}
-
-/* Bit-packed correctness and seen-ness of the group for the bootstrap. */
-static int group_bootstrap(const con_opts *o, const dl_ec_answer *ans, size_t nans, con_group *g)
-{
-    size_t m = g->nobservers, n = g->nitems;
-    dl_bits *correct = dl_stats_bits_new(m, n), *saw = dl_stats_bits_new(m, n);
-    int rc = DL_ENOMEM;
-    if (!correct || !saw)
-        goto done;
-    /* one answer per observer and item, so all saw everything iff m n */
-    int full = nans == m * n;
-    for (size_t k = 0; k < nans; k++) {
-        dl_stats_bits_set(saw, ans[k].row, ans[k].item);
-        if (ans[k].correct)
-            dl_stats_bits_set(correct, ans[k].row, ans[k].item);
-    }
-    dl_ec_boot b;
-    if ((rc = dl_stats_ec_bootstrap(correct, full ? NULL : saw, &o->boot, &b)) != 0)
-        goto done;
-    for (size_t p = 0; p < g->npairs; p++) {
-        g->pairs[p].ci_low = b.ci_low[p];
-        g->pairs[p].ci_high = b.ci_high[p];
-        g->pairs[p].boot_defined = b.defined[p];
-    }
-    g->mean_ci_low = b.mean_ci_low;
-    g->mean_ci_high = b.mean_ci_high;
-    g->mean_se = b.mean_se;
-    g->mean_defined = b.mean_defined;
-    dl_stats_ec_boot_free(&b);
-done:
-    dl_stats_bits_free(correct);
-    dl_stats_bits_free(saw);
-    return rc;
-}
-
-/* Every pair over the items both answered (dl_stats_ec_pair_counts, whose
- * cost follows the answers, not observers x items). */
-static int group_pairs(const con_opts *o, const dl_ec_answer *ans, size_t nans, con_group *g)
-{
-    size_t m = g->nobservers;
-    g->npairs = m * (m - 1) / 2;
-    g->pairs = dl_calloc(g->npairs ? g->npairs : 1, sizeof *g->pairs);
-    dl_ec_pair_counts *cnt = dl_calloc(g->npairs ? g->npairs : 1, sizeof *cnt);
-    double *kappas = dl_calloc(g->npairs ? g->npairs : 1, sizeof *kappas);
-    int rc = g->pairs && cnt && kappas ? 0 : DL_ENOMEM;
-    g->mean_ci_low = g->mean_ci_high = g->mean_se = NAN;
-    if (rc == 0)
-        rc = dl_stats_ec_pair_counts(ans, nans, m, g->nitems, cnt);
-    if (rc == 0) {
-        for (size_t a = 0, k = 0; a < m; a++)
-            for (size_t b = a + 1; b < m; b++, k++) {
-                g->pairs[k].a = g->observers[a];
-                g->pairs[k].b = g->observers[b];
-                pair_stats(o, &cnt[k], &g->pairs[k], g);
-                kappas[k] = g->pairs[k].ec.kappa;
-            }
-        dl_stats_summary(kappas, g->npairs, &g->kappa);
-        if (o->boot.replicates && g->npairs)
-            rc = group_bootstrap(o, ans, nans, g);
-    }
-    free(cnt);
-    free(kappas);
     return rc;
 }
 
@@ -504,7 +440,7 @@ static int analyse_group(const con_opts *o, const con_obs *obs, size_t n, size_t
     g->nitems = nitems;
     for (size_t i = 0; i < n; i++)
         item_local[obs[i].item] = SIZE_MAX;
-    int rc = group_pairs(o, ans, n, g);
+    int rc = group_stats(o, ans, n, g);
     free(ans);
     return rc;
 }
