@@ -15,6 +15,7 @@
 #ifndef DL_REPORT_H
 #define DL_REPORT_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +83,32 @@ int dl_report_load_ratings_csv(dl_report *r, const char *path, const dl_report_c
                                dl_error *err);
 int dl_report_load_trials_csv(dl_report *r, const char *path, const dl_report_columns *cols,
                               dl_error *err);
+
+/* The figure of `stimuli imagestats --out` (report_imgfig.c), drawn here so
+ * the command line does not link PLplot: values is nstats x n (row s holds
+ * statistic s of every image, NaN when unknown), cls[i] the panel class of
+ * image i (0, 1, 2 in the order of class_names; -1 none). Writes
+ * DIR/imagestats.png (1600 x 800, one panel per statistic). */
+typedef struct dl_report_imgfig {
+    size_t n, nstats;
+    const double *values;
+    const int8_t *cls;
+    const char *const *stat_names;
+    const char *class_names[3];
+} dl_report_imgfig;
+int dl_report_imagestats_figure(const dl_report_imgfig *f, const char *dir, dl_error *err);
+
+/* One convention for the fields of a trials CSV, shared by the report's
+ * loader and `consistency` (report_trialcsv.c).
+ * Correctness: 1, 0, true or false, the words in any case; an empty or missing
+ * field (dl_is_missing) is wrong. Anything else -> DL_EINVAL. */
+int dl_report_parse_correct(const char *s, uint8_t *correct);
+/* The item key of a field: the whole field, or with re (REG_EXTENDED, may
+ * be NULL) the first group when it has one, else the whole match. A field
+ * the regex does not match, or whose first group takes no part in the
+ * match, -> DL_EINVAL (the caller names FILE:LINE). *key points into s;
+ * no length limit. */
+int dl_report_item_key(const regex_t *re, const char *s, const char **key, size_t *len);
 
 /* Read the tables of `dddlab stimuli analyse --out DIR`: histogram.csv,
  * ec_all.csv, ec_in_between.csv and, when present, per_image.csv and

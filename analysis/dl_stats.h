@@ -109,6 +109,25 @@ typedef struct dl_ec_test {
  * (the p-value is defined whenever n > 0). Returns as dl_stats_ec_counts. */
 int dl_stats_ec_test(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
                      dl_ec_test *out);
+/* Error consistency over shared items, for observers who did not all see
+ * the same items: one answer per (row, item), rows 0..m-1, items
+ * 0..nitems-1. counts gets, for every pair a < b (index
+ * a m - a (a + 1) / 2 + b - a - 1, m (m - 1) / 2 entries), the items both
+ * answered and how many each and both got right; kappa then follows from
+ * dl_stats_ec_counts. Memory and time follow the answers, not m x nitems:
+ * an item answered by k observers costs k (k - 1) / 2 updates, so many
+ * observers on disjoint items cost one pass plus one entry per pair.
+ * Returns 0, DL_EINVAL (a row or item out of range, or one answered twice),
+ * DL_ENOMEM. */
+typedef struct dl_ec_answer {
+    uint32_t row, item;
+    uint8_t correct;
+} dl_ec_answer;
+typedef struct dl_ec_pair_counts {
+    size_t n, r1, r2, both_right;
+} dl_ec_pair_counts;
+int dl_stats_ec_pair_counts(const dl_ec_answer *answers, size_t n, size_t m, size_t nitems,
+                            dl_ec_pair_counts *counts);
 /* dl_stats_ec_test without Fisher's test (p_value NaN): O(1), where the test
  * costs O(sqrt(n)) or more. */
 int dl_stats_ec_bounds(size_t n, size_t r1, size_t r2, size_t both_right,
@@ -515,5 +534,76 @@ typedef struct dl_tpa {
  * item right for any model -> DL_EUNDEF (tpa and expected_tpa NaN; the
  * counts, lower_bound and expected_all are still filled when n > 0). */
 int dl_stats_tpa(const uint8_t *correct, size_t k, size_t n, dl_tpa *out, const char **why);
+
+/* `reliability` on a list of ratings (stats_reliability.c). Coders
+ * 0..ncoders-1, units 0..nunits-1; nominal values are category indices
+ * 0..ncats-1. pairwise: every pair's alpha and shared units; per_coder: each
+ * coder's leave-one-out and mean pairwise alpha. */
+typedef struct dl_reliability_in {
+    const dl_alpha_rating *ratings;
+    size_t n, ncoders, nunits, ncats;
+    dl_level level;
+    int pairwise, per_coder;
+    dl_alpha_boot_opts boot; /* boot.replicates == 0: no bootstrap */
+} dl_reliability_in;
+
+typedef struct dl_rel_pair {
+    size_t a, b;
+    size_t units; /* units both coders rated */
+    double alpha;
+} dl_rel_pair;
+
+/* A statistic that may be undefined, with the reason why. */
+typedef struct dl_rel_stat {
+    double value;
+    const char *why;
+} dl_rel_stat;
+
+typedef struct dl_reliability {
+    dl_alpha alpha;
+    const char *alpha_why;
+    size_t units_pairable;
+    int has_cohen;
+    dl_kappa_weights weights;
+    dl_rel_stat cohen;
+    dl_rel_stat fleiss;
+    dl_rel_pair *pairs;
+    size_t npairs;
+    int has_boot;
+    dl_alpha_boot boot;
+    double *loo;       /* per coder, with per_coder or pairwise */
+    double *mean_pair; /* per coder, with per_coder or pairwise */
+    size_t *rated;     /* units each coder rated (values given) */
+} dl_reliability;
+
+/* Fill out (zeroed by the caller); undefined statistics carry their reason.
+ * Returns 0, DL_ENOMEM, or DL_EINVAL (as dl_alpha_boot_run). */
+int dl_stats_reliability(const dl_reliability_in *in, dl_reliability *out);
+void dl_stats_reliability_free(dl_reliability *r); /* its arrays; accepts NULL */
+
+/* Error consistency of a group of m observers (rows) over nitems items,
+ * each pair over the items both answered (stats_ec_group.c, what
+ * `consistency` reports per group). boot NULL or boot->replicates 0: no
+ * bootstrap. Pairs a < b in the order of dl_stats_ec_pair_counts. */
+typedef struct dl_ec_pair_result {
+    size_t a, b;     /* rows */
+    dl_ec ec;        /* NaNs when undefined (no common item, or c_exp = 1) */
+    dl_ec_test test; /* bounds, corrected kappa, Fisher's p */
+    double ci_low, ci_high;
+    size_t boot_defined; /* replicates with a defined kappa */
+} dl_ec_pair_result;
+typedef struct dl_ec_group {
+    size_t nrows, nitems;
+    dl_ec_pair_result *pairs;
+    size_t npairs;
+    dl_summary kappa;      /* over the pairs with a kappa */
+    size_t no_common;      /* pairs without a common item */
+    size_t boundary_undef; /* pairs with c_exp = 1 (kappa missing) */
+    double mean_ci_low, mean_ci_high, mean_se;
+    size_t mean_defined; /* replicates with a defined mean */
+} dl_ec_group;
+int dl_stats_ec_group(const dl_ec_answer *answers, size_t n, size_t m, size_t nitems,
+                      dl_ec_boundary boundary, const dl_ec_boot_opts *boot, dl_ec_group *g);
+void dl_stats_ec_group_free(dl_ec_group *g); /* its pairs; accepts NULL */
 
 #endif

@@ -95,36 +95,19 @@ static int on_header(csv_ctx *c, char **f, size_t n)
 
 /* ---- fields ---- */
 
-static int parse_bool(const char *s, int *v)
-{
-    if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "TRUE") || !strcmp(s, "True"))
-        *v = 1;
-    else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "FALSE") || !strcmp(s, "False"))
-        *v = 0;
-    else
-        return DL_EINVAL;
-    return 0;
-}
-
-static int item_key(csv_ctx *c, const char *field, size_t line, char *key, size_t cap)
+/* The item key (dl_report_item_key), as a string of its own: keys are not
+ * cut at any length. */
+static int item_key(csv_ctx *c, const char *field, size_t line, char **key)
 {
     if (dl_is_missing(field))
         return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s is empty", c->path, line, c->cols->item);
-    const char *s = field;
-    size_t len = strlen(field);
-    if (c->has_re) {
-        regmatch_t m[2];
-        if (regexec(&c->re, field, 2, m, 0) != 0)
-            return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s '%s' does not match --item-regex '%s'",
-                           c->path, line, c->cols->item, field, c->cols->item_regex);
-        int g = m[1].rm_so >= 0 ? 1 : 0;
-        s = field + m[g].rm_so;
-        len = (size_t)(m[g].rm_eo - m[g].rm_so);
-    }
-    if (len >= cap)
-        len = cap - 1;
-    memcpy(key, s, len);
-    key[len] = '\0';
+    const char *s;
+    size_t len;
+    if (dl_report_item_key(c->has_re ? &c->re : NULL, field, &s, &len))
+        return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s '%s' does not match --item-regex '%s'",
+                       c->path, line, c->cols->item, field, c->cols->item_regex);
+    if (!(*key = strndup(s, len)))
+        return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
     return 0;
 }
 
@@ -158,8 +141,8 @@ static int item_info(csv_ctx *c, char **f, size_t line, uint32_t item)
         it->model_acc = v;
     }
     if (c->c_lab >= 0 && !dl_is_missing(f[c->c_lab])) {
-        int v;
-        if (parse_bool(f[c->c_lab], &v))
+        uint8_t v;
+        if (dl_report_parse_correct(f[c->c_lab], &v))
             return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s '%s' is not 0 or 1", c->path, line,
                            c->cols->label_error, f[c->c_lab]);
         it->label_error = v;
@@ -189,12 +172,10 @@ static int trial_row(csv_ctx *c, char **f, size_t line, uint32_t obs, uint32_t i
 {
     rp_trial t = {.obs = obs, .item = item, .rt_ms = NAN};
     if (c->c_correct >= 0) {
-        int v = 0;
         const char *s = f[c->c_correct];
-        if (!dl_is_missing(s) && parse_bool(s, &v))
+        if (dl_report_parse_correct(s, &t.correct))
             return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s '%s' is not 0 or 1", c->path, line,
                            c->cols->correct ? c->cols->correct : "correct", s);
-        t.correct = (uint8_t)v;
     } else {
         const char *resp = f[c->c_resp], *truth = f[c->c_truth];
         if (dl_is_missing(truth))
@@ -234,12 +215,14 @@ static int on_row(void *ctx, char **f, size_t n, size_t line)
     const char *code = f[c->c_obs];
     if (dl_is_missing(code))
         return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s is empty", c->path, line, c->cols->observer);
-    char key[512];
+    char *key = NULL;
     uint32_t obs, item;
-    int rc = item_key(c, f[c->c_item], line, key, sizeof key);
+    int rc = item_key(c, f[c->c_item], line, &key);
     if (rc)
         return rc;
-    if (rp_names_intern(&c->r->obs, code, &obs) || rp_item_slot(c->r, key, &item))
+    rc = rp_names_intern(&c->r->obs, code, &obs) || rp_item_slot(c->r, key, &item);
+    free(key);
+    if (rc)
         return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
     if ((rc = item_info(c, f, line, item)))
         return rc;

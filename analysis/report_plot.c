@@ -184,6 +184,24 @@ int rp_plot(const char *dir, const char *name, double w_px, double h_px, rp_draw
     return 0;
 }
 
+int rp_plot_png(const char *dir, const char *name, double w_px, double h_px, int nx, int ny,
+                rp_draw_fn draw, const void *ctx, dl_error *err)
+{
+    char tmp[4096];
+    int rc = make_tmp(dir, name, "png", tmp, sizeof tmp, err);
+    if (rc)
+        return rc;
+    plsdev("pngcairo");
+    plsfnam(tmp);
+    plspage(0, 0, (PLINT)w_px, (PLINT)h_px, 0, 0);
+    set_palette();
+    plssub(nx, ny);
+    plinit();
+    draw(ctx);
+    plend1();
+    return finish(tmp, dir, name, "png", err);
+}
+
 void rp_plot_rect(double x0, double y0, double x1, double y1)
 {
     PLFLT x[4] = {x0, x1, x1, x0}, y[4] = {y0, y0, y1, y1};

@@ -35,6 +35,12 @@ typedef void (*rp_draw_fn)(const void *ctx);
 int rp_plot(const char *dir, const char *name, double w_px, double h_px, rp_draw_fn draw,
             const void *ctx, dl_error *err);
 
+/* Draw one figure of nx x ny subpages to DIR/NAME.png only, through a
+ * temporary file checked for its IEND chunk and renamed into place; draw
+ * advances to each subpage itself (pladv(0)). */
+int rp_plot_png(const char *dir, const char *name, double w_px, double h_px, int nx, int ny,
+                rp_draw_fn draw, const void *ctx, dl_error *err);
+
 /* Both cairo file devices exist (plplot-driver-cairo is installed). */
 int rp_plot_available(dl_error *err);
 

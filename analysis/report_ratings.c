@@ -90,41 +90,27 @@ static void summarise_finite(const double *m, size_t n, dl_summary *out)
     free(v);
 }
 
-/* Alpha and Pearson r of every pair of observers over the items both
- * answered. */
+/* Pearson r of every pair of observers over the items both answered, and
+ * the summaries of r and of the pairwise alphas (which alpha_uncertainty
+ * took from dl_alpha_per_coder, the one pairwise alpha of the library). */
 static int pairwise(rp_results *res, int q, const double *data)
 {
     size_t n = res->nobs, m = res->nitems;
-    double *pa = res->pair_alpha[q] = dl_calloc(n * n, sizeof *pa);
     double *pr = res->pair_r[q] = dl_calloc(n * n, sizeof *pr);
-    size_t *pu = res->pair_units[q] = dl_calloc(n * n, sizeof *pu);
-    double *two = dl_calloc(2 * m, sizeof *two);
-    if (!pa || !pr || !pu || !two) {
-        free(two);
+    if (!pr)
         return DL_ENOMEM;
-    }
     for (size_t i = 0; i < n; i++) {
-        pa[i * n + i] = pr[i * n + i] = NAN;
+        pr[i * n + i] = NAN;
         for (size_t j = i + 1; j < n; j++) {
-            memcpy(two, data + i * m, m * sizeof *two);
-            memcpy(two + m, data + j * m, m * sizeof *two);
-            size_t units = 0;
-            for (size_t k = 0; k < m; k++)
-                units += !isnan(two[k]) && !isnan(two[m + k]);
-            dl_alpha a;
             dl_corr c;
             const char *why;
-            dl_stats_kripp_alpha(two, 2, m, levels[q], &a, &why);
-            if (dl_stats_pearson(two, two + m, m, &c, &why) != 0)
+            if (dl_stats_pearson(data + i * m, data + j * m, m, &c, &why) != 0)
                 c.r = NAN;
-            pa[i * n + j] = pa[j * n + i] = a.alpha;
             pr[i * n + j] = pr[j * n + i] = c.r;
-            pu[i * n + j] = pu[j * n + i] = units;
         }
     }
-    free(two);
     dl_report_question *Q = &res->ratings.q[q];
-    summarise_finite(pa, n, &Q->pairwise_alpha);
+    summarise_finite(res->pair_alpha[q], n, &Q->pairwise_alpha);
     summarise_finite(pr, n, &Q->pairwise_r);
     return 0;
 }
@@ -250,8 +236,8 @@ static int per_observer(rp_results *res, double **data)
 }
 
 /* The question's alpha from a list of ratings: the bootstrap interval
- * (when asked for) and, per observer, the leave-one-out and mean pairwise
- * alphas. */
+ * (when asked for), per observer the leave-one-out and mean pairwise
+ * alphas, and the alpha and shared items of every pair. */
 static int alpha_uncertainty(dl_report *r, int q, const double *data)
 {
     rp_results *res = &r->res;
@@ -260,14 +246,19 @@ static int alpha_uncertainty(dl_report *r, int q, const double *data)
     dl_alpha_rating *list = dl_calloc(n * m + 1, sizeof *list);
     res->alpha_loo[q] = dl_calloc(n + 1, sizeof *res->alpha_loo[q]);
     res->alpha_mean_pair[q] = dl_calloc(n + 1, sizeof *res->alpha_mean_pair[q]);
-    int rc = list && res->alpha_loo[q] && res->alpha_mean_pair[q] ? 0 : DL_ENOMEM;
+    res->pair_alpha[q] = dl_calloc(n * n + 1, sizeof *res->pair_alpha[q]);
+    res->pair_units[q] = dl_calloc(n * n + 1, sizeof *res->pair_units[q]);
+    int rc = list && res->alpha_loo[q] && res->alpha_mean_pair[q] && res->pair_alpha[q] &&
+                     res->pair_units[q]
+                 ? 0
+                 : DL_ENOMEM;
     for (size_t o = 0; rc == 0 && o < n; o++)
         for (size_t i = 0; i < m; i++)
             if (!isnan(data[o * m + i]))
                 list[k++] = (dl_alpha_rating){(uint32_t)o, (uint32_t)i, data[o * m + i]};
     if (rc == 0)
         rc = dl_alpha_per_coder(list, k, n, Q->level, res->alpha_loo[q], res->alpha_mean_pair[q],
-                                NULL, NULL);
+                                res->pair_alpha[q], res->pair_units[q]);
     Q->alpha_without = res->alpha_loo[q];
     Q->alpha_mean_pair = res->alpha_mean_pair[q];
     dl_alpha_set *set = NULL;
@@ -302,8 +293,8 @@ static int question(dl_report *r, int q, double *data)
         Q->alpha_why = why ? why : "undefined";
     if (res->nobs < 2)
         Q->alpha_why = "needs at least two observers";
-    if (pairwise(res, q, data) || item_means(r, q, data) || answers(r, q, data) ||
-        alpha_uncertainty(r, q, data))
+    if (alpha_uncertainty(r, q, data) || pairwise(res, q, data) || item_means(r, q, data) ||
+        answers(r, q, data))
         return DL_ENOMEM;
     return 0;
 }

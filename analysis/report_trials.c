@@ -75,35 +75,6 @@ static size_t popcount_and(const uint64_t *a, const uint64_t *b, size_t words)
     return n;
 }
 
-/* Kappa of one pair over the items both saw, through the bit-packed path
- * with the pair's common items as the mask. */
-static int ec_pair(const dl_bits *correct, const dl_bits *seen, size_t i, size_t j, double *kappa,
-                   size_t *items)
-{
-    size_t words = correct->words_per_row;
-    const uint64_t *si = seen->words + i * words, *sj = seen->words + j * words;
-    *items = popcount_and(si, sj, words);
-    *kappa = NAN;
-    if (*items == 0)
-        return 0;
-    dl_bits *two = dl_stats_bits_new(2, correct->n), *mask = dl_stats_bits_new(1, correct->n);
-    if (!two || !mask) {
-        dl_stats_bits_free(two);
-        dl_stats_bits_free(mask);
-        return DL_ENOMEM;
-    }
-    memcpy(two->words, correct->words + i * words, words * sizeof *two->words);
-    memcpy(two->words + words, correct->words + j * words, words * sizeof *two->words);
-    for (size_t w = 0; w < words; w++)
-        mask->words[w] = si[w] & sj[w];
-    double k[4];
-    dl_stats_ec_matrix(two, mask, 1, k, NULL);
-    *kappa = k[1];
-    dl_stats_bits_free(two);
-    dl_stats_bits_free(mask);
-    return 0;
-}
-
 static int all_saw_everything(const dl_bits *seen)
 {
     for (size_t o = 0; o < seen->rows; o++)
@@ -113,25 +84,59 @@ static int all_saw_everything(const dl_bits *seen)
     return 1;
 }
 
+static int bit_get(const dl_bits *b, size_t row, size_t item)
+{
+    return (int)(b->words[row * b->words_per_row + item / 64] >> (item % 64) & 1);
+}
+
+/* Each pair over the items both saw (dl_stats_ec_pair_counts); the
+ * diagonal is an observer with itself over its own items. */
+static int ec_shared(rp_results *res, const dl_bits *correct, const dl_bits *seen)
+{
+    size_t n = res->nobs, m = seen->n, na = 0, np = n * (n - 1) / 2;
+    size_t *own = dl_calloc(n + 1, sizeof *own), *right = dl_calloc(n + 1, sizeof *right);
+    dl_ec_answer *a = dl_calloc(n * m + 1, sizeof *a);
+    dl_ec_pair_counts *c = dl_calloc(np + 1, sizeof *c);
+    int rc = own && right && a && c ? 0 : DL_ENOMEM;
+    for (size_t o = 0; rc == 0 && o < n; o++)
+        for (size_t i = 0; i < m; i++)
+            if (bit_get(seen, o, i)) {
+                uint8_t ok = (uint8_t)bit_get(correct, o, i);
+                a[na++] = (dl_ec_answer){(uint32_t)o, (uint32_t)i, ok};
+                own[o]++;
+                right[o] += ok;
+            }
+    if (rc == 0)
+        rc = dl_stats_ec_pair_counts(a, na, n, m, c);
+    for (size_t i = 0, p = 0; rc == 0 && i < n; i++) {
+        dl_ec e;
+        dl_stats_ec_counts(own[i], right[i], right[i], right[i], DL_EC_BOUNDARY_UNDEFINED, &e,
+                           NULL);
+        res->ec[i * n + i] = e.kappa;
+        res->ec_items[i * n + i] = own[i];
+        for (size_t j = i + 1; j < n; j++, p++) {
+            dl_stats_ec_counts(c[p].n, c[p].r1, c[p].r2, c[p].both_right,
+                               DL_EC_BOUNDARY_UNDEFINED, &e, NULL);
+            res->ec[i * n + j] = res->ec[j * n + i] = e.kappa;
+            res->ec_items[i * n + j] = res->ec_items[j * n + i] = c[p].n;
+        }
+    }
+    free(own);
+    free(right);
+    free(a);
+    free(c);
+    return rc;
+}
+
 static int ec_fill(rp_results *res, const dl_bits *correct, const dl_bits *seen)
 {
-    size_t n = res->nobs;
     if (all_saw_everything(seen)) {
         dl_stats_ec_matrix(correct, NULL, 0, res->ec, NULL);
-        for (size_t i = 0; i < n * n; i++)
+        for (size_t i = 0; i < res->nobs * res->nobs; i++)
             res->ec_items[i] = seen->n;
         return 0;
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i; j < n; j++) {
-            double k;
-            size_t items;
-            if (ec_pair(correct, seen, i, j, &k, &items))
-                return DL_ENOMEM;
-            res->ec[i * n + j] = res->ec[j * n + i] = k;
-            res->ec_items[i * n + j] = res->ec_items[j * n + i] = items;
-        }
-    return 0;
+    return ec_shared(res, correct, seen);
 }
 
 /* Under the older convention a pair with items but a missing kappa (only

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "cmd_stats.h"
+#include "dl_report.h"
 #include "dl_stats.h"
 
 #define CMD "consistency"
@@ -48,13 +49,7 @@ typedef struct con_data {
     size_t nobs, cap;
 } con_data;
 
-typedef struct con_pair {
-    size_t a, b;     /* observer indices */
-    dl_ec ec;        /* NaNs when undefined (no common item, or c_exp = 1) */
-    dl_ec_test test; /* bounds, corrected kappa, Fisher's p */
-    double ci_low, ci_high;
-    size_t boot_defined; /* replicates with a defined kappa */
-} con_pair;
+typedef dl_ec_pair_result con_pair;
 
 typedef struct con_group {
     size_t *observers; /* observer indices in first-seen order */
@@ -253,11 +248,7 @@ static int parse_correct(const con_opts *o, const char *path, size_t line, char 
 {
     if (o->correct_col) {
         const char *s = f[c->correct];
-        if (dl_is_missing(s) || strcmp(s, "0") == 0 || strcasecmp(s, "false") == 0)
-            *correct = 0;
-        else if (strcmp(s, "1") == 0 || strcasecmp(s, "true") == 0)
-            *correct = 1;
-        else
+        if (dl_report_parse_correct(s, correct))
             return dl_fail(err, DL_EINVAL,
                            "%s:%zu: value '%s' in column '%s' is not 1, 0, true or false", path,
                            line, s, o->correct_col);
@@ -271,21 +262,14 @@ static int parse_correct(const con_opts *o, const char *path, size_t line, char 
     return 0;
 }
 
-/* The item key: the whole field, or the regex's first group. */
+/* The item key (dl_report_item_key): the whole field, or the regex's first
+ * group. */
 static int item_key(const con_opts *o, const char *path, size_t line, const char *s,
                     const char **key, size_t *len, dl_error *err)
 {
-    *key = s;
-    *len = strlen(s);
-    if (o->has_re) {
-        regmatch_t m[2];
-        size_t g = o->re.re_nsub > 0;
-        if (regexec(&o->re, s, 2, m, 0) != 0 || m[g].rm_so < 0)
-            return dl_fail(err, DL_EINVAL, "%s:%zu: item '%s' does not match --item-regex '%s'",
-                           path, line, s, o->item_regex);
-        *key = s + m[g].rm_so;
-        *len = (size_t)(m[g].rm_eo - m[g].rm_so);
-    }
+    if (dl_report_item_key(o->has_re ? &o->re : NULL, s, key, len))
+        return dl_fail(err, DL_EINVAL, "%s:%zu: item '%s' does not match --item-regex '%s'", path,
+                       line, s, o->item_regex);
     if (*len == 0)
         return dl_fail(err, DL_EINVAL, "%s:%zu: empty item in column '%s'", path, line,
                        o->item_col);
@@ -411,142 +395,25 @@ static void con_data_free(con_data *d)
 
 /* ---- analysis ----------------------------------------------------------------- */
 
-/* Memory and time follow the responses, not observers x items: the pair
- * counts come from each item's list of observers (an item seen by k
- * observers costs k(k-1)/2 updates), so 1,000 observers on disjoint items
- * cost one pass over the responses plus one entry per pair. */
-
-typedef struct con_seen {
-    uint32_t row;
-    uint8_t correct;
-} con_seen;
-
-typedef struct con_counts {
-    size_t n, r1, r2, both;
-} con_counts;
-
-static size_t pair_index(size_t m, size_t a, size_t b)
+/* Error consistency of the group (dl_stats_ec_group); pairs name
+ * observers by their index in d->observers. */
+static int group_stats(const con_opts *o, const dl_ec_answer *ans, size_t nans, con_group *g)
 {
-    return a * m - a * (a + 1) / 2 + (b - a - 1);
-}
-
-/* The group's responses bucketed by item: bucket i is
- * seen[start[i] .. start[i + 1]), rows ascending. row_of[k] is the row of
- * obs[k]. */
-static int bucket_items(const con_obs *obs, size_t n, const size_t *item_local, size_t nitems,
-                        const uint32_t *row_of, size_t **start_out, con_seen **seen_out)
-{
-    size_t *start = dl_calloc(nitems + 1, sizeof *start), *fill = dl_calloc(nitems, sizeof *fill);
-    con_seen *seen = dl_calloc(n ? n : 1, sizeof *seen);
-    if (!start || !fill || !seen) {
-        free(start);
-        free(fill);
-        free(seen);
-        return DL_ENOMEM;
+    dl_ec_group s;
+    int rc = dl_stats_ec_group(ans, nans, g->nobservers, g->nitems, o->boundary, &o->boot, &s);
+    g->pairs = s.pairs;
+    g->npairs = s.npairs;
+    g->kappa = s.kappa;
+    g->no_common = s.no_common;
+    g->boundary_undef = s.boundary_undef;
+    g->mean_ci_low = s.mean_ci_low;
+    g->mean_ci_high = s.mean_ci_high;
+    g->mean_se = s.mean_se;
+    g->mean_defined = s.mean_defined;
+    for (size_t k = 0; rc == 0 && k < g->npairs; k++) {
+        g->pairs[k].a = g->observers[g->pairs[k].a];
+        g->pairs[k].b = g->observers[g->pairs[k].b];
     }
-    for (size_t k = 0; k < n; k++)
-        start[item_local[obs[k].item] + 1]++;
-    for (size_t i = 0; i < nitems; i++)
-        start[i + 1] += start[i];
-    for (size_t k = 0; k < n; k++) {
-        size_t i = item_local[obs[k].item];
-        seen[start[i] + fill[i]++] = (con_seen){row_of[k], obs[k].correct};
-    }
-    free(fill);
-    *start_out = start;
-    *seen_out = seen;
-    return 0;
-}
-
-static void count_pairs(const size_t *start, const con_seen *seen, size_t nitems, size_t m,
-                        con_counts *cnt)
-{
-    for (size_t i = 0; i < nitems; i++)
-        for (size_t x = start[i]; x < start[i + 1]; x++)
-            for (size_t y = x + 1; y < start[i + 1]; y++) {
-                con_counts *c = &cnt[pair_index(m, seen[x].row, seen[y].row)];
-                c->n++;
-                c->r1 += seen[x].correct;
-                c->r2 += seen[y].correct;
-                c->both += seen[x].correct & seen[y].correct;
-            }
-}
-
-static void pair_stats(const con_opts *o, const con_counts *c, con_pair *p, con_group *g)
-{
-    p->ci_low = p->ci_high = NAN;
-    if (c->n == 0) {
-        p->ec = (dl_ec){0, NAN, NAN, NAN, NAN, NAN};
-        p->test = (dl_ec_test){NAN, NAN, NAN, NAN};
-        g->no_common++;
-        return;
-    }
-    dl_stats_ec_counts(c->n, c->r1, c->r2, c->both, o->boundary, &p->ec, NULL);
-    dl_stats_ec_test(c->n, c->r1, c->r2, c->both, o->boundary, &p->test);
-    if (isnan(p->ec.kappa))
-        g->boundary_undef++;
-}
-
-/* Bit-packed correctness and seen-ness of the group for the bootstrap. */
-static int group_bootstrap(const con_opts *o, const size_t *start, const con_seen *seen,
-                           con_group *g)
-{
-    size_t m = g->nobservers, n = g->nitems;
-    dl_bits *correct = dl_stats_bits_new(m, n), *saw = dl_stats_bits_new(m, n);
-    int rc = DL_ENOMEM, full = 1;
-    if (!correct || !saw)
-        goto done;
-    for (size_t i = 0; i < n; i++) {
-        full &= start[i + 1] - start[i] == m;
-        for (size_t x = start[i]; x < start[i + 1]; x++) {
-            dl_stats_bits_set(saw, seen[x].row, i);
-            if (seen[x].correct)
-                dl_stats_bits_set(correct, seen[x].row, i);
-        }
-    }
-    dl_ec_boot b;
-    if ((rc = dl_stats_ec_bootstrap(correct, full ? NULL : saw, &o->boot, &b)) != 0)
-        goto done;
-    for (size_t p = 0; p < g->npairs; p++) {
-        g->pairs[p].ci_low = b.ci_low[p];
-        g->pairs[p].ci_high = b.ci_high[p];
-        g->pairs[p].boot_defined = b.defined[p];
-    }
-    g->mean_ci_low = b.mean_ci_low;
-    g->mean_ci_high = b.mean_ci_high;
-    g->mean_se = b.mean_se;
-    g->mean_defined = b.mean_defined;
-    dl_stats_ec_boot_free(&b);
-done:
-    dl_stats_bits_free(correct);
-    dl_stats_bits_free(saw);
-    return rc;
-}
-
-static int group_pairs(const con_opts *o, const size_t *start, const con_seen *seen, con_group *g)
-{
-    size_t m = g->nobservers;
-    g->npairs = m * (m - 1) / 2;
-    g->pairs = dl_calloc(g->npairs ? g->npairs : 1, sizeof *g->pairs);
-    con_counts *cnt = dl_calloc(g->npairs ? g->npairs : 1, sizeof *cnt);
-    double *kappas = dl_calloc(g->npairs ? g->npairs : 1, sizeof *kappas);
-    int rc = g->pairs && cnt && kappas ? 0 : DL_ENOMEM;
-    g->mean_ci_low = g->mean_ci_high = g->mean_se = NAN;
-    if (rc == 0) {
-        count_pairs(start, seen, g->nitems, m, cnt);
-        for (size_t a = 0, k = 0; a < m; a++)
-            for (size_t b = a + 1; b < m; b++, k++) {
-                g->pairs[k].a = g->observers[a];
-                g->pairs[k].b = g->observers[b];
-                pair_stats(o, &cnt[k], &g->pairs[k], g);
-                kappas[k] = g->pairs[k].ec.kappa;
-            }
-        dl_stats_summary(kappas, g->npairs, &g->kappa);
-        if (o->boot.replicates && g->npairs)
-            rc = group_bootstrap(o, start, seen, g);
-    }
-    free(cnt);
-    free(kappas);
     return rc;
 }
 
@@ -555,30 +422,26 @@ static int group_pairs(const con_opts *o, const size_t *start, const con_seen *s
 static int analyse_group(const con_opts *o, const con_obs *obs, size_t n, size_t *item_local,
                          con_group *g)
 {
-    size_t nitems = 0, *start = NULL;
-    con_seen *seen = NULL;
-    uint32_t *row_of = dl_calloc(n ? n : 1, sizeof *row_of);
+    size_t nitems = 0;
+    dl_ec_answer *ans = dl_calloc(n ? n : 1, sizeof *ans);
     g->observers = dl_calloc(n ? n : 1, sizeof *g->observers);
-    if (!g->observers || !row_of) {
-        free(row_of);
+    if (!g->observers || !ans) {
+        free(ans);
         return DL_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || obs[i].observer != obs[i - 1].observer)
             g->observers[g->nobservers++] = obs[i].observer;
-        row_of[i] = (uint32_t)(g->nobservers - 1);
         if (item_local[obs[i].item] == SIZE_MAX)
             item_local[obs[i].item] = nitems++;
+        ans[i] = (dl_ec_answer){(uint32_t)(g->nobservers - 1),
+                                (uint32_t)item_local[obs[i].item], obs[i].correct};
     }
     g->nitems = nitems;
-    int rc = bucket_items(obs, n, item_local, nitems, row_of, &start, &seen);
     for (size_t i = 0; i < n; i++)
         item_local[obs[i].item] = SIZE_MAX;
-    if (rc == 0)
-        rc = group_pairs(o, start, seen, g);
-    free(row_of);
-    free(start);
-    free(seen);
+    int rc = group_stats(o, ans, n, g);
+    free(ans);
     return rc;
 }
 

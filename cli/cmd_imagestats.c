@@ -3,16 +3,14 @@
  * size, luminance, contrast) for every image of a list, and their relation
  * to difficulty: tables, CSV files and a figure (PLplot). Definitions in
  * docs/imagestats.md. */
-#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <plplot/plplot.h>
-
 #include "cli.h"
 #include "cli_results.h"
+#include "dl_report.h"
 #include "dl_stimuli.h"
 
 static const char *const CMD = "stimuli imagestats";
@@ -199,89 +197,11 @@ static int parse_options(int argc, char **argv, is_opts *o)
 
 /* ---- the image list ------------------------------------------------------------ */
 
-typedef struct is_images {
-    dl_csv *csv;
-    size_t n;
-    const char **names; /* borrowed from csv */
-    char **paths;
-    size_t *lines;
-} is_images;
-
-static void images_free(is_images *im)
-{
-    for (size_t i = 0; im->paths && i < im->n; i++)
-        free(im->paths[i]);
-    free(im->paths);
-    free(im->names);
-    free(im->lines);
-    dl_csv_free(im->csv);
-}
-
-static int by_name(const void *a, const void *b)
-{
-    const char *const *x = a, *const *y = b;
-    int c = strcmp(x[0], y[0]);
-    return c ? c : (x[1] > y[1]) - (x[1] < y[1]);
-}
-
-/* A repeated image name would make the join with difficulty ambiguous. */
-static int check_unique(const is_images *im, dl_error *err)
-{
-    const char *(*pairs)[2] = dl_calloc(im->n, sizeof *pairs);
-    if (!pairs)
-        return dl_fail(err, DL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < im->n; i++) {
-        pairs[i][0] = im->names[i];
-        pairs[i][1] = (const char *)&im->lines[i]; /* orders ties by input position */
-    }
-    qsort(pairs, im->n, sizeof *pairs, by_name);
-    int rc = 0;
-    for (size_t i = 1; i < im->n && !rc; i++)
-        if (strcmp(pairs[i][0], pairs[i - 1][0]) == 0)
-            rc = dl_fail(err, DL_EINVAL, "%s:%zu: duplicate image '%s' (first on line %zu)",
-                         im->csv->path, *(const size_t *)pairs[i][1], pairs[i][0],
-                         *(const size_t *)pairs[i - 1][1]);
-    free(pairs);
-    return rc;
-}
-
-static int read_images(const is_opts *o, is_images *im, dl_error *err)
-{
-    memset(im, 0, sizeof *im);
-    int rc = dl_csv_read(o->images_csv, &im->csv, err), ci;
-    if (rc || (rc = dl_csv_require_col(im->csv, "image", &ci, err)) != 0)
-        return rc;
-    int cp = dl_csv_col(im->csv, "path");
-    char *copy = dl_strdup(o->images_csv);
-    const char *root = o->image_root ? o->image_root : copy ? dirname(copy) : ".";
-    im->n = im->csv->nrows;
-    im->names = dl_calloc(im->n, sizeof *im->names);
-    im->paths = dl_calloc(im->n, sizeof *im->paths);
-    im->lines = dl_calloc(im->n, sizeof *im->lines);
-    rc = !copy || !im->names || !im->paths || !im->lines ? DL_ENOMEM : 0;
-    for (size_t i = 0; !rc && i < im->n; i++) {
-        char **f = im->csv->rows[i];
-        im->names[i] = f[ci];
-        im->lines[i] = im->csv->row_line[i];
-        const char *rel = cp >= 0 && !dl_is_missing(f[cp]) ? f[cp] : f[ci];
-        if (!f[ci][0])
-            rc = dl_fail(err, DL_EINVAL, "%s:%zu: empty image name", o->images_csv, im->lines[i]);
-        else if (!(im->paths[i] = dl_path_join(root, rel)))
-            rc = DL_ENOMEM;
-    }
-    free(copy);
-    if (rc == DL_ENOMEM)
-        return dl_fail(err, rc, "%s: out of memory", o->images_csv);
-    if (!rc && im->n == 0)
-        rc = dl_fail(err, DL_EINVAL, "%s: no images listed", o->images_csv);
-    return rc ? rc : check_unique(im, err);
-}
-
 /* ---- the run ------------------------------------------------------------------------ */
 
 typedef struct is_job {
     is_opts o;
-    is_images im;
+    dl_imgstats_list im;
     dl_imgstats_row *rows;
     size_t skipped;
     int threads;
@@ -308,7 +228,7 @@ static void job_free(is_job *j)
     free(j->cls);
     free(j->epochs);
     dl_stimuli_results_free(j->res);
-    images_free(&j->im);
+    dl_imgstats_list_free(&j->im);
 }
 
 static int has_difficulty_columns(const dl_csv *csv)
@@ -418,360 +338,92 @@ static int analyse(is_job *j, dl_error *err)
 
 /* ---- CSV files ------------------------------------------------------------------------ */
 
-#define NUM_LEN 40
-
-static const char *num(char buf[NUM_LEN], double v)
-{
-    if (isnan(v))
-        return "NA";
-    snprintf(buf, NUM_LEN, "%.10g", v);
-    return buf;
-}
-
 static const char *class_name(int k)
 {
     return k < 0 ? "" : dl_stimuli_difficulty_name(k);
 }
 
-static void write_per_image(const is_job *j, FILE *fp)
-{
-    const char *head[DL_IMGSTATS_NSTATS + 3] = {"image"};
-    size_t nh = 1;
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-        head[nh++] = dl_imgstats_name(s);
-    if (j->source) {
-        head[nh++] = "frac_correct";
-        head[nh++] = "difficulty";
-    }
-    dl_csv_write_row(fp, head, nh);
-    char bufs[DL_IMGSTATS_NSTATS + 1][NUM_LEN];
-    for (size_t i = 0; i < j->im.n; i++) {
-        if (j->rows[i].error)
-            continue;
-        const char *f[DL_IMGSTATS_NSTATS + 3] = {j->im.names[i]};
-        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-            f[1 + s] = num(bufs[s], dl_imgstats_value(&j->rows[i].stats, s));
-        if (j->source) {
-            f[nh - 2] = num(bufs[DL_IMGSTATS_NSTATS], j->frac[i]);
-            f[nh - 1] = class_name(j->cls[i]);
-        }
-        dl_csv_write_row(fp, f, nh);
-    }
-}
-
-static void write_correlations(const is_job *j, FILE *fp)
-{
-    static const char *const head[] = {"statistic",    "n",         "pearson_r", "pearson_p",
-                                       "spearman_rho", "spearman_p"};
-    dl_csv_write_row(fp, head, 6);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-        const dl_imgstats_assoc *a = &j->assoc[s];
-        char b[5][NUM_LEN];
-        snprintf(b[0], NUM_LEN, "%zu", a->pearson.n);
-        const char *f[] = {dl_imgstats_name(s),      b[0],
-                           num(b[1], a->pearson.r),  num(b[2], a->pearson.p_value),
-                           num(b[3], a->spearman.r), num(b[4], a->spearman.p_value)};
-        dl_csv_write_row(fp, f, 6);
-    }
-}
-
 static const int class_order[3] = {DL_STIMULI_TRIVIAL, DL_STIMULI_IN_BETWEEN,
                                    DL_STIMULI_IMPOSSIBLE};
 
-static void write_class_summary(const is_job *j, FILE *fp)
-{
-    static const char *const head[] = {"statistic", "difficulty", "n", "mean", "sd"};
-    dl_csv_write_row(fp, head, 5);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-        for (int c = 0; c < 3; c++) {
-            const dl_summary *m = &j->assoc[s].by_class[class_order[c]];
-            char b[3][NUM_LEN];
-            snprintf(b[0], NUM_LEN, "%zu", m->n);
-            const char *f[] = {dl_imgstats_name(s), class_name(class_order[c]), b[0],
-                               num(b[1], m->mean), num(b[2], m->sd)};
-            dl_csv_write_row(fp, f, 5);
-        }
-}
-
-static void write_epochs(const is_job *j, FILE *fp)
-{
-    const char *head[DL_IMGSTATS_NSTATS + 3] = {"epoch", "tpa", "all_right"};
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-        head[3 + s] = dl_imgstats_name(s);
-    dl_csv_write_row(fp, head, DL_IMGSTATS_NSTATS + 3);
-    for (size_t e = 0; e < j->nepochs; e++) {
-        const dl_imgstats_epoch *ep = &j->epochs[e];
-        char b[DL_IMGSTATS_NSTATS + 3][NUM_LEN];
-        const char *f[DL_IMGSTATS_NSTATS + 3];
-        snprintf(b[0], NUM_LEN, "%ld", ep->epoch);
-        snprintf(b[2], NUM_LEN, "%zu", ep->all_right);
-        f[0] = b[0];
-        f[1] = num(b[1], ep->tpa);
-        f[2] = b[2];
-        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-            f[3 + s] = num(b[3 + s], ep->mean[s]);
-        dl_csv_write_row(fp, f, DL_IMGSTATS_NSTATS + 3);
-    }
-}
-
-static void write_skipped(const is_job *j, FILE *fp)
-{
-    static const char *const head[] = {"image", "line", "error"};
-    dl_csv_write_row(fp, head, 3);
-    for (size_t i = 0; i < j->im.n; i++)
-        if (j->rows[i].error) {
-            char line[NUM_LEN];
-            snprintf(line, sizeof line, "%zu", j->im.lines[i]);
-            const char *f[] = {j->im.names[i], line, j->rows[i].error};
-            dl_csv_write_row(fp, f, 3);
-        }
-}
-
-typedef void (*writer_fn)(const is_job *j, FILE *fp);
-
-static int write_file(const is_job *j, const char *name, writer_fn fn, dl_error *err)
-{
-    char *path = dl_path_join(j->write_dir, name);
-    if (!path)
-        return dl_fail(err, DL_ENOMEM, "out of memory");
-    dl_atomic a;
-    int rc = dl_atomic_open(&a, path, err);
-    if (!rc) {
-        fn(j, a.fp);
-        rc = dl_atomic_commit(&a, err);
-    }
-    free(path);
-    return rc;
-}
-
 /* ---- the figure ------------------------------------------------------------------------- */
 
-/* Okabe-Ito colours per class (trivial, in-between, impossible). */
-static const int class_rgb[3][3] = {{0, 114, 178}, {230, 159, 0}, {213, 94, 0}};
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Linear-interpolation quantile (R's type 7) of sorted v[0..n). */
-static double quantile(const double *v, size_t n, double q)
-{
-    double h = (double)(n - 1) * q;
-    size_t lo = (size_t)floor(h);
-    return lo + 1 < n ? v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]) : v[lo];
-}
-
-static void draw_box(double x, const double *v, size_t n)
-{
-    double q1 = quantile(v, n, 0.25), md = quantile(v, n, 0.5), q3 = quantile(v, n, 0.75);
-    PLFLT bx[5] = {x - 0.3, x + 0.3, x + 0.3, x - 0.3, x - 0.3}, by[5] = {q1, q1, q3, q3, q1};
-    plcol0(1);
-    plwidth(1.5);
-    plline(5, bx, by);
-    pljoin(x - 0.3, md, x + 0.3, md);
-    pljoin(x, v[0], x, q1); /* whiskers to the extremes */
-    pljoin(x, q3, x, v[n - 1]);
-}
-
-/* Jittered points (deterministic: golden-ratio offsets), at most 2000 per class. */
-static void draw_strip(double x, const double *v, size_t n, int colour)
-{
-    size_t step = n > 2000 ? (n + 1999) / 2000 : 1, m = 0;
-    PLFLT *px = malloc(((n + step - 1) / step) * sizeof *px);
-    PLFLT *py = malloc(((n + step - 1) / step) * sizeof *py);
-    for (size_t i = 0; px && py && i < n; i += step, m++) {
-        double u = fmod((double)i * 0.6180339887498949, 1.0);
-        px[m] = x - 0.25 + 0.5 * u;
-        py[m] = v[i];
-    }
-    if (px && py) {
-        plcol0(colour);
-        plstring((PLINT)m, px, py, "•");
-    }
-    free(px);
-    free(py);
-}
-
-static void panel_range(const double *const v[3], const size_t n[3], double *lo, double *hi)
-{
-    *lo = INFINITY;
-    *hi = -INFINITY;
-    for (int c = 0; c < 3; c++)
-        if (n[c]) {
-            *lo = fmin(*lo, v[c][0]);
-            *hi = fmax(*hi, v[c][n[c] - 1]);
-        }
-    if (!isfinite(*lo)) {
-        *lo = 0;
-        *hi = 1;
-    }
-    double pad = *hi > *lo ? 0.05 * (*hi - *lo) : 0.5 + 0.05 * fabs(*lo);
-    *lo -= pad;
-    *hi += pad;
-}
-
-static void draw_panel(const is_job *j, int s, double *buf)
-{
-    double *v[3];
-    size_t n[3] = {0};
-    for (int c = 0; c < 3; c++) {
-        v[c] = buf + (size_t)c * j->im.n;
-        for (size_t i = 0; i < j->im.n; i++) {
-            double x = j->rows[i].error ? NAN : dl_imgstats_value(&j->rows[i].stats, s);
-            if (j->cls[i] == class_order[c] && !isnan(x))
-                v[c][n[c]++] = x;
-        }
-        qsort(v[c], n[c], sizeof *v[c], cmp_double);
-    }
-    double lo, hi;
-    panel_range((const double *const *)v, n, &lo, &hi);
-    pladv(0);
-    plvpor(0.16, 0.95, 0.2, 0.88);
-    plwind(0.5, 3.5, lo, hi);
-    plcol0(1);
-    plschr(0, 0.9);
-    plbox("bc", 0, 0, "bcnstv", 0, 0);
-    for (int c = 0; c < 3; c++) {
-        char count[32];
-        snprintf(count, sizeof count, "n = %zu", n[c]);
-        plcol0(1);
-        plschr(0, 0.8);
-        plmtex("b", 1.4, (c + 0.5) / 3.0, 0.5, class_name(class_order[c]));
-        plmtex("b", 2.7, (c + 0.5) / 3.0, 0.5, count);
-        if (n[c]) {
-            draw_strip(c + 1.0, v[c], n[c], 2 + c);
-            draw_box(c + 1.0, v[c], n[c]);
-        }
-    }
-    /* Titles for a reader, in the order of DL_IMGSTATS_*; units where there are. */
-    static const char *const titles[DL_IMGSTATS_NSTATS] = {
-        "Width (px)",           "Height (px)",
-        "Local entropy (bits)", "DCT coefficients for 99.98% (%)",
-        "Segments (count)",     "Edge strength (Sobel)",
-        "Luminance (0-255)",    "RMS contrast"};
-    plcol0(1);
-    plschr(0, 1.1);
-    plmtex("t", 1.2, 0.5, 0.5, titles[s]);
-}
-
-/* A statistic the same for every image (the width and height of a set
- * resized to one size) gets no panel: it would be one flat line. */
-static int stat_varies(const is_job *j, int s)
-{
-    double first = NAN;
-    for (size_t i = 0; i < j->im.n; i++) {
-        double x = j->rows[i].error ? NAN : dl_imgstats_value(&j->rows[i].stats, s);
-        if (isnan(x))
-            continue;
-        if (isnan(first))
-            first = x;
-        else if (x != first)
-            return 1;
-    }
-    return 0;
-}
-
-static int pngcairo_available(void)
-{
-    const char *menu[128], *dev[128];
-    const char **m = menu, **d = dev;
-    int n = 128, ok = 0;
-    plgFileDevs(&m, &d, &n);
-    for (int i = 0; i < n; i++)
-        ok |= strcmp(d[i], "pngcairo") == 0;
-    return ok;
-}
-
-/* PLplot does not report write errors (a full disk), so the PNG is checked
- * for its last chunk, IEND, before it is committed. */
-static int png_complete(const char *path)
-{
-    static const unsigned char iend[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
-    unsigned char tail[8];
-    FILE *fp = fopen(path, "rb");
-    int ok = fp && fseek(fp, -8, SEEK_END) == 0 && fread(tail, 1, 8, fp) == 8 &&
-             memcmp(tail, iend, 8) == 0;
-    if (fp)
-        fclose(fp);
-    return ok;
-}
-
+/* Drawn by analysis/report_imgfig.c: here only the values per statistic and
+ * each image's panel (trivial, in-between, impossible). */
 static int write_figure(const is_job *j, dl_error *err)
 {
-    if (!pngcairo_available())
-        return dl_fail(err, DL_EIO,
-                       "PLplot has no pngcairo device: apt-get install "
-                       "plplot-driver-cairo");
-    double *buf = dl_calloc(3 * j->im.n, sizeof *buf);
-    char *path = dl_path_join(j->write_dir, "imagestats.png");
-    dl_atomic a;
-    if (!buf || !path) {
-        free(buf);
-        free(path);
-        return dl_fail(err, DL_ENOMEM, "out of memory");
+    size_t n = j->im.n;
+    double *values = dl_calloc(DL_IMGSTATS_NSTATS * n + 1, sizeof *values);
+    int8_t *panel = dl_calloc(n + 1, sizeof *panel);
+    const char *names[DL_IMGSTATS_NSTATS];
+    int rc = values && panel ? 0 : dl_fail(err, DL_ENOMEM, "out of memory");
+    for (int s = 0; !rc && s < DL_IMGSTATS_NSTATS; s++) {
+        names[s] = dl_imgstats_title(s);
+        for (size_t i = 0; i < n; i++)
+            values[(size_t)s * n + i] =
+                j->rows[i].error ? NAN : dl_imgstats_value(&j->rows[i].stats, s);
     }
-    /* PLplot exits the process when it cannot open its file, so the
-     * temporary file is made first; PLplot truncates and fills that same
-     * inode, which dl_atomic_commit then fsyncs and renames into place. */
-    int rc = dl_atomic_open(&a, path, err);
-    if (!rc) {
-        plsdev("pngcairo");
-        plsfnam(a.tmp_path);
-        plspage(0, 0, 1600, 800, 0, 0);
-        plscolbg(255, 255, 255);
-        plscol0(1, 0, 0, 0);
+    for (size_t i = 0; !rc && i < n; i++) {
+        panel[i] = -1;
         for (int c = 0; c < 3; c++)
-            plscol0(2 + c, class_rgb[c][0], class_rgb[c][1], class_rgb[c][2]);
-        int shown = 0;
-        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-            shown += stat_varies(j, s);
-        plssub(shown > 6 ? 4 : 3, 2);
-        plinit();
-        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
-            if (stat_varies(j, s) || shown == 0)
-                draw_panel(j, s, buf);
-        plend1();
-        if (!png_complete(a.tmp_path)) {
-            dl_atomic_abort(&a);
-            rc = dl_fail(err, DL_EIO,
-                         "%s: PLplot could not write the whole figure (is the disk full?)", path);
-        } else {
-            rc = dl_atomic_commit(&a, err);
-        }
+            if (j->cls[i] == class_order[c])
+                panel[i] = (int8_t)c;
     }
-    free(buf);
-    free(path);
+    if (!rc) {
+        dl_report_imgfig f = {.n = n,
+                              .nstats = DL_IMGSTATS_NSTATS,
+                              .values = values,
+                              .cls = panel,
+                              .stat_names = names,
+                              .class_names = {class_name(class_order[0]),
+                                              class_name(class_order[1]),
+                                              class_name(class_order[2])}};
+        rc = dl_report_imagestats_figure(&f, j->write_dir, err);
+    }
+    free(values);
+    free(panel);
     return rc;
 }
 
-/* Staged, so a failure (a full disk at the figure) leaves --out as it was. */
+/* The run as stimuli/imagestats_out.c writes it. */
+static dl_imgstats_report report_of(const is_job *j)
+{
+    return (dl_imgstats_report){.n = j->im.n,
+                                .names = j->im.names,
+                                .lines = j->im.lines,
+                                .rows = j->rows,
+                                .skipped = j->skipped,
+                                .source = j->source,
+                                .frac = j->frac,
+                                .cls = j->cls,
+                                .assoc = j->assoc,
+                                .epochs = j->epochs,
+                                .nepochs = j->nepochs,
+                                .matched = j->matched,
+                                .overall = j->overall,
+                                .epoch_corr = j->epoch_corr,
+                                .size_px = j->o.size_px,
+                                .filter = j->o.filter,
+                                .gray = j->o.gray,
+                                .threads = j->threads,
+                                .out = j->o.out};
+}
+
+static int figure(void *ctx, const char *dir, dl_error *err)
+{
+    is_job *j = ctx;
+    j->write_dir = dir;
+    int rc = write_figure(j, err);
+    j->write_dir = NULL;
+    return rc;
+}
+
+/* The files by stimuli/imagestats_out.c, the figure by the report's
+ * plotting code. */
 static int write_outputs(is_job *j, dl_error *err)
 {
-    dl_stage st;
-    int rc = dl_stage_open(&st, j->o.out, err);
-    if (rc)
-        return rc;
-    j->write_dir = st.tmp_dir;
-    rc = write_file(j, "imagestats.csv", write_per_image, err);
-    if (!rc && j->skipped)
-        rc = write_file(j, "skipped.csv", write_skipped, err);
-    if (!rc && j->source) {
-        rc = write_file(j, "correlations.csv", write_correlations, err);
-        if (!rc)
-            rc = write_file(j, "class_summary.csv", write_class_summary, err);
-        if (!rc && j->nepochs)
-            rc = write_file(j, "epochs.csv", write_epochs, err);
-        if (!rc)
-            rc = write_figure(j, err);
-    }
-    j->write_dir = NULL;
-    if (rc) {
-        dl_stage_abort(&st, err);
-        return rc;
-    }
-    return dl_stage_commit(&st, err);
+    dl_imgstats_report r = report_of(j);
+    return dl_imgstats_write_out(&r, j->o.out, figure, j, err);
 }
 
 /* ---- printing ---------------------------------------------------------------------------- */
@@ -886,153 +538,14 @@ static void print_epochs(const is_job *j)
     printf("\n");
 }
 
-/* ---- JSON ---------------------------------------------------------------------------------- */
-
-static void json_summary(dl_json *js, const dl_summary *m)
-{
-    dl_json_key(js, "n");
-    dl_json_int(js, (long long)m->n);
-    const char *k[] = {"mean", "sd", "min", "median", "max"};
-    double v[] = {m->mean, m->sd, m->min, m->median, m->max};
-    for (int i = 0; i < 5; i++) {
-        dl_json_key(js, k[i]);
-        dl_json_number(js, v[i]);
-    }
-}
-
-static void json_skipped(dl_json *js, const is_job *j)
-{
-    dl_json_key(js, "skipped");
-    dl_json_array_begin(js);
-    for (size_t i = 0; i < j->im.n; i++)
-        if (j->rows[i].error) {
-            dl_json_object_begin(js);
-            dl_json_key(js, "image");
-            dl_json_string(js, j->im.names[i]);
-            dl_json_key(js, "line");
-            dl_json_int(js, (long long)j->im.lines[i]);
-            dl_json_key(js, "error");
-            dl_json_string(js, j->rows[i].error);
-            dl_json_object_end(js);
-        }
-    dl_json_array_end(js);
-}
-
-static void json_corr(dl_json *js, const char *kr, const char *kp, const dl_corr *c)
-{
-    dl_json_key(js, kr);
-    dl_json_number(js, c->r);
-    dl_json_key(js, kp);
-    dl_json_number(js, c->p_value);
-}
-
-static void json_difficulty(dl_json *js, const is_job *j)
-{
-    dl_json_key(js, "difficulty");
-    if (!j->source) {
-        dl_json_null(js);
-        return;
-    }
-    dl_json_object_begin(js);
-    dl_json_key(js, "source");
-    dl_json_string(js, j->source);
-    dl_json_key(js, "matched");
-    dl_json_int(js, (long long)j->matched);
-    dl_json_key(js, "statistics");
-    dl_json_array_begin(js);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-        const dl_imgstats_assoc *a = &j->assoc[s];
-        dl_json_object_begin(js);
-        dl_json_key(js, "name");
-        dl_json_string(js, dl_imgstats_name(s));
-        dl_json_key(js, "n");
-        dl_json_int(js, (long long)a->pearson.n);
-        json_corr(js, "pearson_r", "pearson_p", &a->pearson);
-        json_corr(js, "spearman_rho", "spearman_p", &a->spearman);
-        for (int c = 0; c < 3; c++) {
-            dl_json_key(js, class_name(class_order[c]));
-            dl_json_object_begin(js);
-            json_summary(js, &a->by_class[class_order[c]]);
-            dl_json_object_end(js);
-        }
-        dl_json_object_end(js);
-    }
-    dl_json_array_end(js);
-    dl_json_object_end(js);
-}
-
-static void json_epochs(dl_json *js, const is_job *j)
-{
-    dl_json_key(js, "epochs");
-    if (!j->nepochs) {
-        dl_json_null(js);
-        return;
-    }
-    dl_json_array_begin(js);
-    for (size_t e = 0; e < j->nepochs; e++) {
-        dl_json_object_begin(js);
-        dl_json_key(js, "epoch");
-        dl_json_int(js, j->epochs[e].epoch);
-        dl_json_key(js, "tpa");
-        dl_json_number(js, j->epochs[e].tpa);
-        dl_json_key(js, "all_right");
-        dl_json_int(js, (long long)j->epochs[e].all_right);
-        for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-            dl_json_key(js, dl_imgstats_name(s));
-            dl_json_number(js, j->epochs[e].mean[s]);
-        }
-        dl_json_object_end(js);
-    }
-    dl_json_array_end(js);
-    dl_json_key(js, "epoch_pearson_with_tpa");
-    dl_json_object_begin(js);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-        dl_json_key(js, dl_imgstats_name(s));
-        dl_json_number(js, j->epoch_corr[s].r);
-    }
-    dl_json_object_end(js);
-}
+/* ---- JSON (stimuli/imagestats_out.c) ------------------------------------------------------ */
 
 static void print_json(const is_job *j)
 {
+    dl_imgstats_report r = report_of(j);
     dl_json js;
     dl_json_init(&js, stdout);
-    dl_json_object_begin(&js);
-    dl_json_key(&js, "images");
-    dl_json_int(&js, (long long)j->im.n);
-    json_skipped(&js, j);
-    dl_json_key(&js, "size_px");
-    if (j->o.size_px)
-        dl_json_int(&js, j->o.size_px);
-    else
-        dl_json_null(&js);
-    dl_json_key(&js, "resize_filter");
-    if (j->o.size_px)
-        dl_json_string(&js, dl_imgstats_filter_name(j->o.filter));
-    else
-        dl_json_null(&js);
-    dl_json_key(&js, "entropy_gray");
-    dl_json_string(&js, dl_imgstats_gray_name(j->o.gray));
-    dl_json_key(&js, "threads");
-    dl_json_int(&js, j->threads);
-    dl_json_key(&js, "statistics");
-    dl_json_array_begin(&js);
-    for (int s = 0; s < DL_IMGSTATS_NSTATS; s++) {
-        dl_json_object_begin(&js);
-        dl_json_key(&js, "name");
-        dl_json_string(&js, dl_imgstats_name(s));
-        json_summary(&js, &j->overall[s]);
-        dl_json_object_end(&js);
-    }
-    dl_json_array_end(&js);
-    json_difficulty(&js, j);
-    json_epochs(&js, j);
-    dl_json_key(&js, "out");
-    if (j->o.out)
-        dl_json_string(&js, j->o.out);
-    else
-        dl_json_null(&js);
-    dl_json_object_end(&js);
+    dl_imgstats_json(&r, &js);
     dl_json_end(&js);
 }
 
@@ -1041,7 +554,7 @@ static void print_json(const is_job *j)
 
 static int prepare(is_job *j, dl_error *err)
 {
-    int rc = read_images(&j->o, &j->im, err);
+    int rc = dl_imgstats_list_read(j->o.images_csv, j->o.image_root, &j->im, err);
     if (rc)
         return rc;
     size_t n = j->im.n;

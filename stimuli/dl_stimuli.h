@@ -423,6 +423,8 @@ typedef struct dl_imgstats {
 /* CSV column name of a statistic ("local_entropy_bits", ...); NULL if out
  * of range. */
 const char *dl_imgstats_name(int stat);
+/* The statistic's title for a reader, with its unit ("Local entropy (bits)"). */
+const char *dl_imgstats_title(int stat);
 /* The value of one statistic of s. */
 double dl_imgstats_value(const dl_imgstats *s, int stat);
 
@@ -536,5 +538,56 @@ typedef struct dl_imgstats_epoch {
 int dl_imgstats_epochs(const dl_stimuli_results *r, const dl_imgstats_row *rows,
                        const char *const *images, size_t n, dl_imgstats_epoch *epochs,
                        dl_corr corr[DL_IMGSTATS_NSTATS], dl_error *err);
+
+/* The image list of `stimuli imagestats` (imagestats_list.c): a CSV with an
+ * 'image' column and optionally 'path' (default: the name), paths relative
+ * to image_root (NULL: the list's folder). An empty name, no images or a
+ * repeated name (naming both lines) -> DL_EINVAL with FILE:LINE. */
+typedef struct dl_imgstats_list {
+    dl_csv *csv;
+    size_t n;
+    const char **names; /* borrowed from csv */
+    char **paths;
+    size_t *lines;
+} dl_imgstats_list;
+int dl_imgstats_list_read(const char *path, const char *image_root, dl_imgstats_list *list,
+                          dl_error *err);
+void dl_imgstats_list_free(dl_imgstats_list *list);
+
+/* The --out folder of `stimuli imagestats` (imagestats_out.c). The run as
+ * the files report it; every pointer is borrowed. */
+typedef struct dl_imgstats_report {
+    size_t n;                     /* images listed */
+    const char *const *names;     /* their names */
+    const size_t *lines;          /* their lines in the image list */
+    const dl_imgstats_row *rows;  /* rows[i].error set for a skipped image */
+    size_t skipped;               /* images with an error */
+    const char *source;           /* where the difficulty came from; NULL: none */
+    const double *frac;           /* with a source: frac_correct per image */
+    const int8_t *cls;            /* with a source: DL_STIMULI_* class, -1 unknown */
+    const dl_imgstats_assoc *assoc; /* with a source: DL_IMGSTATS_NSTATS entries */
+    const dl_imgstats_epoch *epochs;
+    size_t nepochs;
+    /* for the JSON only */
+    size_t matched;                /* images with a difficulty */
+    const dl_summary *overall;     /* DL_IMGSTATS_NSTATS, over all images */
+    const dl_corr *epoch_corr;     /* DL_IMGSTATS_NSTATS, with epochs */
+    int size_px, filter, gray, threads; /* the run's dl_imgstats_opts */
+    const char *out;               /* --out folder or NULL */
+} dl_imgstats_report;
+
+/* Draws the figure into dir (a staging folder); the command line passes the
+ * report's figure so stimuli/ does not depend on the plotting code. */
+typedef int (*dl_imgstats_figure_fn)(void *ctx, const char *dir, dl_error *err);
+
+/* The --json object of `stimuli imagestats` (keys in docs/imagestats.md). */
+void dl_imgstats_json(const dl_imgstats_report *r, dl_json *js);
+
+/* Write imagestats.csv, skipped.csv (when images were skipped) and, with a
+ * difficulty, correlations.csv, class_summary.csv, epochs.csv (with epochs)
+ * and the figure (figure may be NULL) into out_dir, staged: all files or
+ * none, out_dir left as it was on failure. */
+int dl_imgstats_write_out(const dl_imgstats_report *r, const char *out_dir,
+                          dl_imgstats_figure_fn figure, void *figure_ctx, dl_error *err);
 
 #endif
