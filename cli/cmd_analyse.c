@@ -320,7 +320,7 @@ static int parse(int argc, char **argv, args *a)
         case 'h':
         case O_HELP:
             help_analyse(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_bad_option("analyse", c, argv);
         }
@@ -446,7 +446,7 @@ int cmd_analyse(int argc, char **argv)
     dl_report_columns_default(&a.cols);
     int rc = parse(argc, argv, &a);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     if ((rc = check(&a)))
         return rc;
     dl_error err = {0};
@@ -472,13 +472,13 @@ int cmd_analyse(int argc, char **argv)
     char *cmd = command_line(argc, argv);
     if (!r || !cmd) {
         dl_fail(&err, DL_ENOMEM, "out of memory");
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
         dl_report_analyse(r, &opt, &err) ||
         (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if (a.json)

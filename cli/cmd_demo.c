@@ -276,7 +276,7 @@ int cmd_demo(int argc, char **argv)
         return DL_EXIT_FAIL;
     }
     if (dl_mkdir_p(o.out_dir, &err))
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     const char *display = getenv("DISPLAY");
     int person = !o.simulate && ((display && display[0]) || getenv("WAYLAND_DISPLAY"));
 
@@ -319,7 +319,7 @@ int cmd_demo(int argc, char **argv)
         return DL_EXIT_FAIL;
     if (write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", &err) ||
         write_experiment(ini_rating, "rating", "demo-rating", "data/images", &err))
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
 
     step(4, person ? "run the sessions (yours first, then simulated observers)"
                    : "run simulated sessions");

@@ -163,7 +163,7 @@ static int parse_2afc(int argc, char **argv, plan2_opts *o)
             break;
         case 'h':
             help_2afc(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_stats_bad_option(CMD, c, argv);
         }
@@ -182,7 +182,7 @@ static int plan_2afc(int argc, char **argv)
     plan2_opts o;
     int rc = parse_2afc(argc, argv, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_json j;
     if (o.json) {
         dl_json_init(&j, stdout);
@@ -328,7 +328,7 @@ static int parse_ec(int argc, char **argv, plane_opts *o)
             break;
         case 'h':
             help_ec(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_stats_bad_option(CMD, c, argv);
         }
@@ -388,7 +388,7 @@ static int plan_ec(int argc, char **argv)
     plane_opts o;
     int rc = parse_ec(argc, argv, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_json j;
     if (o.json) {
         ec_json_head(&j, &o);

@@ -117,7 +117,7 @@ static int parse(int argc, char **argv, plan_args *a)
             break;
         case 'h':
             help_plan_alpha(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_bad_option(CMD, c, argv);
         }
@@ -209,7 +209,7 @@ int cli_plan_alpha(int argc, char **argv)
     plan_args a = {0};
     int rc = parse(argc, argv, &a);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_alpha_plan_row rows[NGRID + 1];
     size_t n = 0, needed = 0;
     double noise_sd = NAN;
@@ -241,7 +241,7 @@ int cli_plan_alpha(int argc, char **argv)
     if (rc) {
         dl_fail(&err, rc, "%s: %s", CMD,
                 rc == DL_EUNDEF ? "the generator cannot reach that alpha" : dl_strerror(rc));
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     }
     print_rows(&a, rows, n, needed, noise_sd);
     return DL_EXIT_OK;

@@ -188,7 +188,7 @@ int cmd_run(int argc, char **argv)
         return cli_usage("run", "%s", err.msg);
     dl_exp_result res;
     if (dl_exp_run(&o, &res, &err) != 0)
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     if (json)
         print_json(&res);
     else

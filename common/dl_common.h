@@ -15,21 +15,27 @@
 
 /* ---- errors ------------------------------------------------------------ */
 
-enum {
-    DL_OK = 0,
-    DL_EINVAL = -1,   /* bad argument or bad data in an input file */
-    DL_ENOMEM = -2,   /* out of memory */
-    DL_EIO = -3,      /* read/write failed (includes a full disk) */
-    DL_ENOENT = -4,   /* file, set, observer or session not found */
-    DL_EEXIST = -5,   /* already exists and may not be overwritten */
-    DL_EBUSY = -6,    /* database is locked by another process */
-    DL_ECORRUPT = -7, /* database or image file is corrupt */
-    DL_ESCHEMA = -8,  /* database schema newer than this program knows */
-    DL_EFULL = -9,    /* disk full */
-    DL_EUNDEF = -10,  /* statistic undefined for this input (result is NaN) */
-    DL_EABORT = -11,  /* the observer quit */
-    DL_EDISPLAY = -12 /* no window or renderer could be made */
-};
+/* The one list of error codes: X(NAME, value, message). The enum, the
+ * messages (dl_strerror) and the names (dl_err_name) are all made from it, so
+ * a new code is one line here (after libuv's UV_ERRNO_MAP). */
+#define DL_ERRNO_MAP(X)                                                                \
+    X(OK, 0, "success")                                                                \
+    X(EINVAL, -1, "invalid data")            /* bad argument or bad data in a file */  \
+    X(ENOMEM, -2, "out of memory")                                                     \
+    X(EIO, -3, "input/output error")         /* read/write failed */                   \
+    X(ENOENT, -4, "not found")               /* file, set, observer or session */      \
+    X(EEXIST, -5, "already exists")          /* and may not be overwritten */          \
+    X(EBUSY, -6, "database is locked")       /* by another process */                  \
+    X(ECORRUPT, -7, "file is corrupt")       /* database or image file */              \
+    X(ESCHEMA, -8, "database schema is newer than this program")                       \
+    X(EFULL, -9, "disk is full")                                                       \
+    X(EUNDEF, -10, "undefined for this input") /* statistic is NaN */                  \
+    X(EABORT, -11, "aborted")                /* the observer quit */                   \
+    X(EDISPLAY, -12, "no display")           /* no window or renderer */
+
+#define DL_ERRNO_ENUM_(name, value, msg) DL_##name = (value),
+enum { DL_ERRNO_MAP(DL_ERRNO_ENUM_) };
+#undef DL_ERRNO_ENUM_
 
 #define DL_ERROR_MAX 1024
 
@@ -39,8 +45,11 @@ typedef struct dl_error {
     char msg[DL_ERROR_MAX];
 } dl_error;
 
-/* A short description of a DL_E* code ("invalid data", "database is locked"). */
+/* A short description of a DL_E* code ("invalid data", "database is locked");
+ * "unknown error" for a value not in DL_ERRNO_MAP. */
 const char *dl_strerror(int code);
+/* The code's name ("DL_EINVAL"); "DL_UNKNOWN" for a value not in the map. */
+const char *dl_err_name(int code);
 
 /* Set err (may be NULL) to code and a printf-style message; returns code, so
  * callers can write `return dl_fail(err, DL_EINVAL, "%s:%zu: ...", ...)`. */

@@ -1,5 +1,5 @@
 /* test_common.c — CSV reading (libcsv), JSON writing, SHA-256, atomic files,
- * staged output folders, UTF-8 table cells. */
+ * staged output folders, UTF-8 table cells, the error-code table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -338,6 +338,37 @@ static void test_path_join_and_mix(void **state)
     assert_true(dl_mix64(0) == 0xE220A8397B1DCDAFULL);
 }
 
+/* Every code in DL_ERRNO_MAP has its own name and a message; a value outside
+ * the map is reported as unknown rather than borrowing a neighbour's text. */
+static void test_error_map(void **state)
+{
+    (void)state;
+#define CODE_(name, value, msg) (value),
+    static const int codes[] = {DL_ERRNO_MAP(CODE_)};
+#undef CODE_
+    size_t n = sizeof codes / sizeof *codes;
+    assert_true(n >= 13);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = dl_err_name(codes[i]);
+        const char *msg = dl_strerror(codes[i]);
+        assert_non_null(msg);
+        assert_true(msg[0] != '\0');
+        assert_string_not_equal(msg, "unknown error");
+        assert_true(strncmp(name, "DL_", 3) == 0);
+        assert_string_not_equal(name, "DL_UNKNOWN");
+        for (size_t j = 0; j < i; j++) {
+            assert_true(codes[i] != codes[j]);
+            assert_string_not_equal(name, dl_err_name(codes[j]));
+            assert_string_not_equal(msg, dl_strerror(codes[j]));
+        }
+    }
+    assert_string_equal(dl_err_name(DL_ENOMEM), "DL_ENOMEM");
+    assert_string_equal(dl_strerror(DL_ENOMEM), "out of memory");
+    assert_int_equal(DL_EINVAL, -1);
+    assert_string_equal(dl_err_name(-9999), "DL_UNKNOWN");
+    assert_string_equal(dl_strerror(-9999), "unknown error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_json),         cmocka_unit_test(test_atomic),
         cmocka_unit_test(test_parse), cmocka_unit_test(test_path_join_and_mix),        cmocka_unit_test(test_folder_is_not_a_file),
         cmocka_unit_test(test_stage),        cmocka_unit_test(test_utf8_cells),
+        cmocka_unit_test(test_error_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
