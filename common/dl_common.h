@@ -73,6 +73,23 @@ void *dl_calloc(size_t n, size_t size);
 void *dl_realloc_array(void *p, size_t n, size_t size);
 char *dl_strdup(const char *s);
 
+/* Make room for need elements in the array *pp (pp is the address of a T *,
+ * elem is sizeof(T)); *cap doubles until it holds need. 0, or DL_ENOMEM with
+ * *pp and *cap unchanged. The one array-growth step of every module. */
+int dl_grow(void *pp, size_t *cap, size_t need, size_t elem);
+
+/* qsort/bsearch comparison of doubles in ascending order. */
+int dl_cmp_double(const void *a, const void *b);
+
+/* n bytes from the kernel's generator (/dev/urandom): 0 or DL_EIO (errno
+ * says why). Seeds and session UUIDs come from here. */
+int dl_random_bytes(void *buf, size_t n);
+
+/* A number in a table cell: "%*.*f", or "-" right-aligned in width when it
+ * is missing (NaN) or not finite -- tables never print "nan". Returns buf. */
+#define DL_NUM_CELL 64
+const char *dl_fmt_num(char buf[DL_NUM_CELL], double v, int width, int prec);
+
 /* ---- growable string buffer --------------------------------------------- */
 
 typedef struct dl_buf {
@@ -256,6 +273,23 @@ static inline uint64_t dl_mix64(uint64_t x)
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
     x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
     return x ^ (x >> 31);
+}
+
+/* 64-bit FNV-1a of len bytes / of a NUL-terminated string: the one hash of
+ * every string-interning table (cli_names, st_names, rp_names). */
+static inline uint64_t dl_hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV offset basis */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+static inline uint64_t dl_hash_str(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV offset basis */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
 /* ---- SHA-256 ---------------------------------------------------------------- */

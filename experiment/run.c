@@ -162,11 +162,8 @@ static int open_window(exp_run *rc, dl_error *err)
 static uint64_t fresh_seed(void)
 {
     uint64_t s = 0;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&s, sizeof s, 1, f) != 1)
+    if (dl_random_bytes(&s, sizeof s) != 0)
         s = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
-    if (f)
-        fclose(f);
     return s & ((1ULL << 53) - 1); /* exact in JSON and in a double */
 }
 

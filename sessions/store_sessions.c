@@ -23,12 +23,7 @@
 static int make_uuid(char out[37])
 {
     unsigned char b[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, b, sizeof b);
-    close(fd);
-    if (n != (ssize_t)sizeof b)
+    if (dl_random_bytes(b, sizeof b) != 0)
         return -1;
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
@@ -328,16 +323,8 @@ static int collect_sessions(dl_store *st, sqlite3_stmt *s, dl_session **out, siz
     size_t len = 0, cap = 0;
     int step, rc = 0;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 4;
-            dl_session *nv = dl_realloc_array(v, ncap, sizeof *v);
-            if (!nv) {
-                rc = DL_ENOMEM;
-                break;
-            }
-            v = nv;
-            cap = ncap;
-        }
+        if ((rc = dl_grow(&v, &cap, len + 1, sizeof *v)) != 0)
+            break;
         rc = read_session_row(s, &v[len]);
         len++;
         if (rc)

@@ -191,14 +191,8 @@ static int gt_row(void *ctx, char **f, size_t n, size_t line)
     if (!is_new)
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: image '%s' is listed twice", r->path, line,
                        name);
-    if (idx >= g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 1024;
-        char **p = dl_realloc_array(r->gt_label, cap, sizeof *p);
-        if (!p)
-            return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
-        r->gt_label = p;
-        g->cap = cap;
-    }
+    if (dl_grow(&r->gt_label, &g->cap, idx + 1, sizeof *r->gt_label) != 0)
+        return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     if (!(r->gt_label[idx] = dl_strdup(f[1])))
         return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     return 0;

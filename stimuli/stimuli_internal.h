@@ -26,8 +26,6 @@ int st_names_add(st_names *t, const char *s, char **owned, size_t *idx, int *is_
 char **st_names_take(st_names *t);
 void st_names_free(st_names *t);
 
-/* 64-bit FNV-1a of a string. */
-uint64_t st_hash(const char *s);
 
 /* Write a string (malloc'd) built by a callback writing to a FILE; used to
  * render JSON into memory with dl_json. NULL on failure. */

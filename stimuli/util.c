@@ -5,22 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t st_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 long st_names_find(const st_names *t, const char *s)
 {
     if (!t->nslots)
         return -1;
     size_t mask = t->nslots - 1;
-    for (size_t i = st_hash(s) & mask;; i = (i + 1) & mask) {
+    for (size_t i = dl_hash_str(s) & mask;; i = (i + 1) & mask) {
         uint32_t v = t->slots[i];
         if (!v)
             return -1;
@@ -36,7 +26,7 @@ static int rehash(st_names *t)
     if (!slots)
         return DL_ENOMEM;
     for (size_t k = 0; k < t->n; k++) {
-        size_t i = st_hash(t->names[k]) & (nslots - 1);
+        size_t i = dl_hash_str(t->names[k]) & (nslots - 1);
         while (slots[i])
             i = (i + 1) & (nslots - 1);
         slots[i] = (uint32_t)(k + 1);
@@ -76,7 +66,7 @@ int st_names_add(st_names *t, const char *s, char **owned, size_t *idx, int *is_
     } else if (!(copy = dl_strdup(s))) {
         return DL_ENOMEM;
     }
-    size_t i = st_hash(copy) & (t->nslots - 1);
+    size_t i = dl_hash_str(copy) & (t->nslots - 1);
     while (t->slots[i])
         i = (i + 1) & (t->nslots - 1);
     t->slots[i] = (uint32_t)(t->n + 1);

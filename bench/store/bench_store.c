@@ -13,12 +13,6 @@
 
 #include "store_internal.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Nearest-rank quantile of sorted v. */
 static double quantile(const double *v, size_t n, double q)
 {
@@ -35,7 +29,7 @@ static void summarise(double *lat, size_t n, double total_s, result *r)
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += lat[i];
-    qsort(lat, n, sizeof *lat, cmp_double);
+    qsort(lat, n, sizeof *lat, dl_cmp_double);
     r->median_ms = quantile(lat, n, 0.5);
     r->p99_ms = quantile(lat, n, 0.99);
     r->max_ms = lat[n - 1];
