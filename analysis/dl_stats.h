@@ -386,6 +386,23 @@ uint64_t dl_boot_stream(uint64_t seed, uint64_t replicate);
 double dl_stats_quantile_sorted(const double *x, size_t n, double q);
 /* ==== end of alpha uncertainty ==== */
 
+/* ---- difficulty classes ---------------------------------------------------------- */
+
+/* How hard an image is for a model zoo (Meding et al.'s DDD split): at most K
+ * of M models correct, in between, or at least M - K correct. The one
+ * definition: stimuli/ computes it, analysis/ reads it back from a set. */
+typedef enum dl_stats_difficulty {
+    DL_STATS_IMPOSSIBLE = 0,
+    DL_STATS_IN_BETWEEN = 1,
+    DL_STATS_TRIVIAL = 2
+} dl_stats_difficulty;
+
+/* "impossible", "in-between" (also written in_between or inbetween) or
+ * "trivial"; -1 for anything else. */
+int dl_stats_difficulty_parse(const char *s);
+/* "impossible" / "in-between" / "trivial"; "unknown" otherwise. */
+const char *dl_stats_difficulty_name(int difficulty);
+
 /* ---- binomial test and intervals ------------------------------------------------ */
 
 typedef enum { DL_ALT_TWO_SIDED = 0, DL_ALT_GREATER = 1, DL_ALT_LESS = 2 } dl_alternative;

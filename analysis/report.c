@@ -81,23 +81,20 @@ void rp_names_free(rp_names *t)
 
 /* ---- classes ---- */
 
+/* The report's columns run trivial, in-between, impossible: the reverse of
+ * dl_stats_difficulty's order, hence 2 - d both ways. */
 int rp_class_parse(const char *s)
 {
     if (dl_is_missing(s))
         return RP_CLASS_UNKNOWN;
-    if (strcmp(s, "trivial") == 0)
-        return RP_TRIVIAL;
-    if (strcmp(s, "in-between") == 0 || strcmp(s, "in_between") == 0 || strcmp(s, "inbetween") == 0)
-        return RP_IN_BETWEEN;
-    if (strcmp(s, "impossible") == 0)
-        return RP_IMPOSSIBLE;
-    return -2;
+    int d = dl_stats_difficulty_parse(s);
+    return d < 0 ? -2 : DL_STATS_TRIVIAL - d;
 }
 
 const char *rp_class_name(int cls)
 {
-    static const char *const names[] = {"trivial", "in-between", "impossible"};
-    return cls >= 0 && cls < DL_REPORT_NCLASS ? names[cls] : "unknown";
+    return cls >= 0 && cls < DL_REPORT_NCLASS ? dl_stats_difficulty_name(DL_STATS_TRIVIAL - cls)
+                                              : "unknown";
 }
 
 /* ---- the handle ---- */

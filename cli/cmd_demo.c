@@ -139,7 +139,7 @@ static int write_experiment(const char *path, const char *task, const char *set,
     if (rc)
         return rc;
     /* The demo images are small noise patches: show them enlarged. */
-    if (strcmp(task, "2afc") == 0)
+    if (dl_task_parse(task) == DL_TASK_2AFC)
         fprintf(a.fp,
                 "; dddlab demo: a short 2AFC session (see docs/examples/experiment1_2afc.ini)\n"
                 "[experiment]\ntask = 2afc\nset = %s\nimage_root = %s\n\n"

@@ -66,6 +66,19 @@ int dl_fail(dl_error *err, int code, const char *fmt, ...)
 /* Prefix an existing message with context ("merge A.sqlite: " + old msg). */
 int dl_fail_prefix(dl_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* ---- tasks ------------------------------------------------------------- */
+
+/* The two kinds of session: a two-alternative forced choice between two
+ * images, or a rating of one image. A set, a config and a session name their
+ * task as the text "2afc" / "rating"; the modules compare it through these. */
+typedef enum dl_task { DL_TASK_2AFC = 1, DL_TASK_RATING = 2 } dl_task;
+
+/* DL_TASK_2AFC for "2afc", DL_TASK_RATING for "rating", 0 for anything else
+ * (also NULL). */
+int dl_task_parse(const char *s);
+/* "2afc" / "rating"; "unknown" otherwise. */
+const char *dl_task_name(int task);
+
 /* ---- memory ------------------------------------------------------------ */
 
 /* Allocation helpers that never return NULL for n == 0 and check overflow. */

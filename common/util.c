@@ -1,6 +1,6 @@
 /* util.c — small pieces several modules need once each: a qsort comparison
- * for doubles, kernel random bytes, array growth and the "-" cell for a
- * missing number. Kept here so each exists once. */
+ * for doubles, kernel random bytes, array growth, the "-" cell for a
+ * missing number and the task names. Kept here so each exists once. */
 #include "dl_common.h"
 
 #include <errno.h>
@@ -65,4 +65,20 @@ const char *dl_fmt_num(char buf[DL_NUM_CELL], double v, int width, int prec)
     else
         snprintf(buf, DL_NUM_CELL, "%*s", width, "-");
     return buf;
+}
+
+int dl_task_parse(const char *s)
+{
+    if (!s)
+        return 0;
+    if (strcmp(s, "2afc") == 0)
+        return DL_TASK_2AFC;
+    if (strcmp(s, "rating") == 0)
+        return DL_TASK_RATING;
+    return 0;
+}
+
+const char *dl_task_name(int task)
+{
+    return task == DL_TASK_2AFC ? "2afc" : task == DL_TASK_RATING ? "rating" : "unknown";
 }

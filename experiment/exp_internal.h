@@ -14,7 +14,7 @@
 
 /* ---- experiment file (config.c) ------------------------------------------------------------- */
 
-enum { EXP_TASK_2AFC = 1, EXP_TASK_RATING = 2 };
+enum { EXP_TASK_2AFC = DL_TASK_2AFC, EXP_TASK_RATING = DL_TASK_RATING }; /* dl_task */
 
 #define EXP_MAX_KEYS 8
 typedef struct exp_keys {

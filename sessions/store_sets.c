@@ -207,7 +207,7 @@ static int check_set(dl_store *st, const dl_stim_set *set, const char *op, dl_er
 {
     if (!set->name || !set->name[0])
         return dl_fail(err, DL_EINVAL, "%s: %s: the set has no name", st->path, op);
-    if (!set->task || (strcmp(set->task, "2afc") != 0 && strcmp(set->task, "rating") != 0))
+    if (!dl_task_parse(set->task))
         return dl_fail(err, DL_EINVAL, "%s: %s: task '%s' is neither '2afc' nor 'rating'", st->path,
                        op, set->task ? set->task : "(none)");
     for (size_t i = 0; i < set->nitems; i++) {

@@ -12,16 +12,7 @@
 
 const char *dl_stimuli_difficulty_name(int difficulty)
 {
-    switch (difficulty) {
-    case DL_STIMULI_IMPOSSIBLE:
-        return "impossible";
-    case DL_STIMULI_IN_BETWEEN:
-        return "in-between";
-    case DL_STIMULI_TRIVIAL:
-        return "trivial";
-    default:
-        return "unknown";
-    }
+    return dl_stats_difficulty_name(difficulty);
 }
 
 int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *difficulty,

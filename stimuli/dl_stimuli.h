@@ -117,13 +117,14 @@ void dl_stimuli_results_free(dl_stimuli_results *r); /* accepts NULL */
 
 /* ---- DDD analysis -------------------------------------------------------- */
 
+/* The classes are dl_stats_difficulty (dl_stats.h), named here as well. */
 typedef enum dl_stimuli_difficulty {
-    DL_STIMULI_IMPOSSIBLE = 0, /* at most K models correct */
-    DL_STIMULI_IN_BETWEEN = 1,
-    DL_STIMULI_TRIVIAL = 2     /* at least M - K models correct */
+    DL_STIMULI_IMPOSSIBLE = DL_STATS_IMPOSSIBLE, /* at most K models correct */
+    DL_STIMULI_IN_BETWEEN = DL_STATS_IN_BETWEEN,
+    DL_STIMULI_TRIVIAL = DL_STATS_TRIVIAL        /* at least M - K models correct */
 } dl_stimuli_difficulty;
 
-/* "impossible" / "in-between" / "trivial". */
+/* "impossible" / "in-between" / "trivial" (dl_stats_difficulty_name). */
 const char *dl_stimuli_difficulty_name(int difficulty);
 
 /* The split of images by n_correct (K = near); DL_EINVAL when 2K >= M. */
