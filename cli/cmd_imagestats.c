@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <plplot/plplot.h>
+#include <plplot.h>
 
 #include "cli.h"
 #include "cli_results.h"

@@ -289,7 +289,7 @@ static inline uint64_t dl_mix64(uint64_t x)
 }
 
 /* 64-bit FNV-1a of len bytes / of a NUL-terminated string: the one hash of
- * every string-interning table (cli_names, st_names, rp_names). */
+ * every string-interning table (cli_names, stim_names, rp_names). */
 static inline uint64_t dl_hash_bytes(const char *s, size_t len)
 {
     uint64_t h = 14695981039346656037ULL; /* FNV offset basis */

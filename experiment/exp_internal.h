@@ -4,8 +4,8 @@
 #ifndef EXP_INTERNAL_H
 #define EXP_INTERNAL_H
 
-#include <SDL2/SDL.h>
-#include <SDL2/SDL_ttf.h>
+#include <SDL.h>
+#include <SDL_ttf.h>
 #include <signal.h>
 #include <stdint.h>
 

@@ -2,7 +2,7 @@
  * stimulus set, and every image of it (present, unchanged since the set was
  * built, decodable, of the stored size). The decoded images are kept as
  * surfaces and become textures behind the loading screen. */
-#include <SDL2/SDL_image.h>
+#include <SDL_image.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

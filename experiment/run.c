@@ -5,7 +5,7 @@
  * The session row is written after the instructions, when the refresh has
  * been measured, so it holds the real numbers; anything that happened before
  * is queued and logged with it. */
-#include <SDL2/SDL_image.h>
+#include <SDL_image.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <errno.h>

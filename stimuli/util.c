@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-long st_names_find(const st_names *t, const char *s)
+long stim_names_find(const stim_names *t, const char *s)
 {
     if (!t->nslots)
         return -1;
@@ -19,7 +19,7 @@ long st_names_find(const st_names *t, const char *s)
     }
 }
 
-static int rehash(st_names *t)
+static int rehash(stim_names *t)
 {
     size_t nslots = t->nslots ? t->nslots * 2 : 64;
     uint32_t *slots = dl_calloc(nslots, sizeof *slots);
@@ -37,9 +37,9 @@ static int rehash(st_names *t)
     return 0;
 }
 
-int st_names_add(st_names *t, const char *s, char **owned, size_t *idx, int *is_new)
+int stim_names_add(stim_names *t, const char *s, char **owned, size_t *idx, int *is_new)
 {
-    long found = st_names_find(t, s);
+    long found = stim_names_find(t, s);
     if (is_new)
         *is_new = found < 0;
     if (found >= 0) {
@@ -75,7 +75,7 @@ int st_names_add(st_names *t, const char *s, char **owned, size_t *idx, int *is_
     return 0;
 }
 
-char **st_names_take(st_names *t)
+char **stim_names_take(stim_names *t)
 {
     char **names = t->names;
     if (!names)
@@ -85,7 +85,7 @@ char **st_names_take(st_names *t)
     return names;
 }
 
-void st_names_free(st_names *t)
+void stim_names_free(stim_names *t)
 {
     for (size_t i = 0; i < t->n; i++)
         free(t->names[i]);
@@ -94,7 +94,7 @@ void st_names_free(st_names *t)
     memset(t, 0, sizeof *t);
 }
 
-char *st_render(st_render_fn fn, void *ctx)
+char *stim_render(stim_render_fn fn, void *ctx)
 {
     char *data = NULL;
     size_t len = 0;

@@ -1,8 +1,8 @@
 /* fixture.c — see fixture.h. */
 #include "fixture.h"
 
-#include <SDL2/SDL.h>
-#include <SDL2/SDL_image.h>
+#include <SDL.h>
+#include <SDL_image.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
