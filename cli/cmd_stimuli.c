@@ -13,6 +13,7 @@
 #include "cli_results.h"
 #include "cmd_stats.h"
 #include "dl_stimuli.h"
+#include "dl_store.h"
 
 typedef struct sub {
     const char *name;

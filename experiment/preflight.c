@@ -55,7 +55,7 @@ static const char *png_damage(const unsigned char *d, size_t len, char *buf, siz
 }
 
 /* Read, verify and decode one image into s. */
-static int load_one(exp_run *rc, const dl_image *im, int item, exp_stim *s, dl_error *err)
+static int load_one(exp_run *rc, const dl_set_image *im, int item, exp_stim *s, dl_error *err)
 {
     char *path = dl_path_join(rc->image_root, im->path);
     if (!path)

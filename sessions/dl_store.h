@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "dl_common.h"
+#include "dl_set.h"
 
 typedef struct dl_store dl_store;
 
@@ -53,47 +54,14 @@ void dl_store_set_busy_timeout(dl_store *st, int ms);
 
 /* ---- stimulus sets --------------------------------------------------------- */
 
-/* One image of a set. Paths are relative to the set's image root. */
-typedef struct dl_image {
-    char *path;      /* relative path, as shown to the observer */
-    char sha256[65]; /* of the file's bytes */
-    int width_px, height_px;
-    char *difficulty;    /* "trivial" | "in-between" | "impossible" */
-    double frac_correct; /* fraction of models correct; NaN if unknown */
-    char *class_label;   /* image class, or NULL */
-    int label_error;     /* 1, 0, or -1 when unknown */
-} dl_image;
-
-/* One item of a set: a 2AFC pair (a = trivial, b = impossible) or a rating
- * image (a only; b unused). */
-typedef struct dl_set_item {
-    int index;        /* 0-based position in the set (practice items first) */
-    int practice;     /* 1 for practice items, kept apart from the main items */
-    int trivial_left; /* 2AFC: 1 when the trivial image goes on the left */
-    dl_image a;
-    dl_image b;
-} dl_set_item;
-
-typedef struct dl_stim_set {
-    int64_t id;
-    char *name;
-    char *task; /* "2afc" | "rating" */
-    char *created_utc;
-    uint64_t seed;
-    char *params_json;    /* the parameters the set was built with */
-    char *results_sha256; /* of the model-results file */
-    char *image_root;     /* where the images were when the set was built */
-    char *content_sha256; /* hash over the items, for merge */
-    size_t nitems;
-    dl_set_item *items;
-} dl_stim_set;
+/* The set records (dl_set_image, dl_set_item, dl_stim_set) are in
+ * dl_set.h (common/), shared with stimuli/ which builds them. */
 
 /* Store a new set with its items in one transaction. DL_EEXIST when the name
  * is taken. Fills set->id, set->created_utc and set->content_sha256. */
 int dl_store_add_set(dl_store *st, dl_stim_set *set, dl_error *err);
 /* Find a set by name with all its items; DL_ENOENT if absent. */
 int dl_store_find_set(dl_store *st, const char *name, dl_stim_set **out, dl_error *err);
-void dl_stim_set_free(dl_stim_set *set); /* accepts NULL; frees items too */
 
 /* ---- observers ---------------------------------------------------------------- */
 
@@ -147,7 +115,7 @@ int dl_store_finish_session(dl_store *st, int64_t session_id, const char *status
 int dl_store_get_session(dl_store *st, int64_t session_id, dl_session *out, dl_error *err);
 /* Load a session by its UUID; DL_ENOENT if absent. (added) */
 int dl_store_get_session_uuid(dl_store *st, const char *uuid, dl_session *out, dl_error *err);
-void dl_session_clear(dl_session *sess);
+void dl_store_session_clear(dl_session *sess);
 
 /* Sessions of an observer (code) on a set (name) that can be resumed:
  * status running or crashed, newest first. *out is an array of *n. A

@@ -257,7 +257,7 @@ static int load_one(dl_store *st, const char *sql, int64_t id, const char *uuid,
     if (step == SQLITE_ROW) {
         rc = read_session_row(s, out);
         if (rc) {
-            dl_session_clear(out);
+            dl_store_session_clear(out);
             rc = dl_fail(err, rc, "%s: %s: %s", st->path, op,
                          rc == DL_ENOMEM ? "out of memory" : "the stored trial order is damaged");
         }
@@ -286,7 +286,7 @@ int dl_store_get_session_uuid(dl_store *st, const char *uuid, dl_session *out, d
                     out, op, err);
 }
 
-void dl_session_clear(dl_session *x)
+void dl_store_session_clear(dl_session *x)
 {
     if (!x)
         return;
@@ -310,7 +310,7 @@ void dl_sessions_free(dl_session *s, size_t n)
     if (!s)
         return;
     for (size_t i = 0; i < n; i++)
-        dl_session_clear(&s[i]);
+        dl_store_session_clear(&s[i]);
     free(s);
 }
 

@@ -8,7 +8,7 @@
 
 #include "dl_common.h"
 #include "dl_stats.h"
-#include "dl_store.h"
+#include "dl_set.h"
 
 /* ==== model results, DDD analysis, stimulus sets, demo data ==== */
 /* (section owned by stimuli/results*.c, ddd*.c, build*.c, demo*.c) */
@@ -339,7 +339,7 @@ int dl_image_check_path(const char *path, dl_image_info *info, dl_error *err);
 /* Check one image file: fills sha256, width_px and height_px of img.
  * DL_ENOENT when missing; otherwise dl_image_read's checks first, then
  * DL_ECORRUPT when SDL2_image cannot decode it. */
-int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_image *img,
+int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_set_image *img,
                            dl_error *err);
 
 typedef struct dl_stimuli_problem {

@@ -41,8 +41,8 @@ static int setup_session(dl_store *st, size_t n, int64_t *sid, dl_error *err)
 {
     dl_observer o = {.code = "bench", .age = -1, .vision_corrected = -1, .naive = -1};
     int rc = dl_store_ensure_observer(st, &o, err);
-    dl_image a = {.path = "t.png", .width_px = 224, .height_px = 224, .difficulty = "trivial"};
-    dl_image b = {.path = "x.png", .width_px = 224, .height_px = 224, .difficulty = "impossible"};
+    dl_set_image a = {.path = "t.png", .width_px = 224, .height_px = 224, .difficulty = "trivial"};
+    dl_set_image b = {.path = "x.png", .width_px = 224, .height_px = 224, .difficulty = "impossible"};
     dl_sha256_buf("t", 1, a.sha256);
     dl_sha256_buf("x", 1, b.sha256);
     dl_set_item item = {.index = 0, .a = a, .b = b};
@@ -56,7 +56,7 @@ static int setup_session(dl_store *st, size_t n, int64_t *sid, dl_error *err)
     if (!rc)
         rc = dl_store_start_session(st, &x, err);
     *sid = x.id;
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     return rc;
 }
 

@@ -46,7 +46,7 @@ static int write_png(const char *path, int k, int w, int h)
     return rc;
 }
 
-static int image(fx *f, dl_image *im, int k, const char *difficulty)
+static int image(fx *f, dl_set_image *im, int k, const char *difficulty)
 {
     char rel[64], path[512];
     snprintf(rel, sizeof rel, "img%03d.png", k);
