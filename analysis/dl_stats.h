@@ -1,7 +1,6 @@
 /* dl_stats.h — the statistics of dddlab: pure numerics, no I/O.
  *
- * Definitions and conventions are those of DESIGN.md ("Statistics: the
- * definitions"). Every function is deterministic and thread-safe. Where a
+ * Definitions and conventions are those of docs/statistics.md. Every function is deterministic and thread-safe. Where a
  * statistic is undefined for its input, the result is NaN and the function
  * returns DL_EUNDEF with a reason in `why` (a static string); it never crashes
  * and never prints. The formulas, conventions and references of every
