@@ -103,6 +103,26 @@ int dl_random_bytes(void *buf, size_t n);
 #define DL_NUM_CELL 64
 const char *dl_fmt_num(char buf[DL_NUM_CELL], double v, int width, int prec);
 
+/* ---- interned strings ------------------------------------------------------ */
+
+/* A list of distinct strings with a hash index: names[i] <-> i. */
+typedef struct dl_names {
+    char **names;
+    size_t n, cap;
+    uint32_t *slots; /* open addressing; slot value = index + 1, 0 = empty */
+    size_t nslots;
+} dl_names;
+
+/* Index of s, or -1. */
+long dl_names_find(const dl_names *t, const char *s);
+/* Find s or append it. When it is new and *owned is non-NULL, the table takes
+ * the string *owned (== s) and sets *owned to NULL; otherwise it copies s.
+ * *is_new (may be NULL) tells which happened. DL_ENOMEM on failure. */
+int dl_names_add(dl_names *t, const char *s, char **owned, size_t *idx, int *is_new);
+/* Hand the names array to the caller (the table keeps nothing). */
+char **dl_names_take(dl_names *t);
+void dl_names_free(dl_names *t);
+
 /* ---- growable string buffer --------------------------------------------- */
 
 typedef struct dl_buf {
@@ -289,7 +309,7 @@ static inline uint64_t dl_mix64(uint64_t x)
 }
 
 /* 64-bit FNV-1a of len bytes / of a NUL-terminated string: the one hash of
- * every string-interning table (cli_names, stim_names, rp_names). */
+ * every string-interning table (dl_names, cli_names, rp_names). */
 static inline uint64_t dl_hash_bytes(const char *s, size_t len)
 {
     uint64_t h = 14695981039346656037ULL; /* FNV offset basis */

@@ -89,7 +89,7 @@ static int ddd_classes(dl_stimuli_analysis *a)
     const dl_stimuli_results *r = a->res;
     if (!r->has_class)
         return 0;
-    stim_names names = {0};
+    dl_names names = {0};
     dl_stimuli_class_acc *cl = NULL;
     double *correct = NULL;
     size_t cap = 0;
@@ -98,7 +98,7 @@ static int ddd_classes(dl_stimuli_analysis *a)
         const char *name = r->class_label[i] ? r->class_label[i] : "(none)";
         size_t k;
         int is_new;
-        if (stim_names_add(&names, name, NULL, &k, &is_new) != 0)
+        if (dl_names_add(&names, name, NULL, &k, &is_new) != 0)
             goto done;
         if (k >= cap) {
             size_t ncap = cap ? cap * 2 : 64;
@@ -133,7 +133,7 @@ static int ddd_classes(dl_stimuli_analysis *a)
 done:
     free(cl);
     free(correct);
-    stim_names_free(&names);
+    dl_names_free(&names);
     return rc;
 }
 

@@ -146,7 +146,7 @@ static int explicit_cols(const dl_stimuli_columns *c)
     return c->model || c->image || c->label || c->prediction || c->correct || c->epoch;
 }
 
-static int setup(rd *r, const dl_stimuli_read_opts *opts, stim_names *exclude, dl_error *err)
+static int setup(rd *r, const dl_stimuli_read_opts *opts, dl_names *exclude, dl_error *err)
 {
     int rc;
     r->opts = opts;
@@ -217,7 +217,7 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
                                  dl_error *err)
 {
     dl_stimuli_read_opts none = {0};
-    stim_names exclude = {0};
+    dl_names exclude = {0};
     file_list files = {0};
     dl_stimuli_results *res = NULL;
     rd r = {0};
@@ -256,14 +256,14 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
     r.warnings = NULL;
     r.nwarnings = 0;
     rd_free(&r);
-    stim_names_free(&exclude);
+    dl_names_free(&exclude);
     list_free(&files);
     *out = res;
     return 0;
 fail:
     dl_stimuli_results_free(res);
     rd_free(&r);
-    stim_names_free(&exclude);
+    dl_names_free(&exclude);
     list_free(&files);
     return rc;
 }

@@ -33,7 +33,7 @@ static int is_sep(char c)
     return c == ',' || c == ' ' || c == '\t' || c == '\'' || c == '"';
 }
 
-int rd_pred_match(const char *s, const char *label, unsigned k, int *match, stim_names *seen)
+int rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_names *seen)
 {
     char tok[256], canon[300];
     size_t n = strlen(s);
@@ -49,7 +49,7 @@ int rd_pred_match(const char *s, const char *label, unsigned k, int *match, stim
         if (seen) {
             size_t idx;
             rd_canon(s, canon, sizeof canon);
-            if (stim_names_add(seen, canon, NULL, &idx, NULL) != 0)
+            if (dl_names_add(seen, canon, NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
         *match = rd_values_equal(s, label);
@@ -76,7 +76,7 @@ int rd_pred_match(const char *s, const char *label, unsigned k, int *match, stim
         if (seen) {
             size_t idx;
             rd_canon(tok, canon, sizeof canon);
-            if (stim_names_add(seen, canon, NULL, &idx, NULL) != 0)
+            if (dl_names_add(seen, canon, NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
         i = j;
@@ -186,7 +186,7 @@ static int gt_row(void *ctx, char **f, size_t n, size_t line)
         return rc;
     size_t idx;
     int is_new;
-    if (stim_names_add(&r->gt, name, NULL, &idx, &is_new) != 0)
+    if (dl_names_add(&r->gt, name, NULL, &idx, &is_new) != 0)
         return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     if (!is_new)
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: image '%s' is listed twice", r->path, line,
@@ -212,24 +212,24 @@ int rd_read_labels(rd *r, const char *path)
 
 const char *rd_gt_label(const rd *r, const char *image)
 {
-    long i = stim_names_find(&r->gt, image);
+    long i = dl_names_find(&r->gt, image);
     return i >= 0 ? r->gt_label[i] : NULL;
 }
 
 /* ---- warnings about models ------------------------------------------------- */
 
 /* First value both sets hold, or NULL. */
-static int overlaps(const stim_names *preds, const stim_names *labels)
+static int overlaps(const dl_names *preds, const dl_names *labels)
 {
     for (size_t i = 0; i < preds->n; i++)
-        if (stim_names_find(labels, preds->names[i]) >= 0)
+        if (dl_names_find(labels, preds->names[i]) >= 0)
             return 1;
     return 0;
 }
 
 int rd_model_warnings(rd *r, const dl_stimuli_results *res)
 {
-    stim_names labels = {0};
+    dl_names labels = {0};
     int rc = 0, label_pred = r->c_label >= 0 || r->gt.n > 0 || r->fmt == DL_STIMULI_TIMM;
     for (size_t m = 0; m < res->nmodels && rc == 0; m++) {
         const uint64_t *w = res->correct->words + m * res->correct->words_per_row;
@@ -246,7 +246,7 @@ int rd_model_warnings(rd *r, const dl_stimuli_results *res)
                 for (size_t i = 0; i < res->nimages; i++)
                     if (res->class_label[i]) {
                         rd_canon(res->class_label[i], canon, sizeof canon);
-                        if (stim_names_add(&labels, canon, NULL, &idx, NULL) != 0)
+                        if (dl_names_add(&labels, canon, NULL, &idx, NULL) != 0)
                             rc = DL_ENOMEM;
                     }
             }
@@ -262,6 +262,6 @@ int rd_model_warnings(rd *r, const dl_stimuli_results *res)
         }
         rc = rc ? rc : rd_warn(r, "model '%s': accuracy 0 (no image correct)", res->models[m]);
     }
-    stim_names_free(&labels);
+    dl_names_free(&labels);
     return rc;
 }

@@ -9,23 +9,6 @@
 #include "dl_common.h"
 #include "dl_stimuli.h"
 
-/* A list of distinct strings with a hash index: names[i] <-> i. */
-typedef struct stim_names {
-    char **names;
-    size_t n, cap;
-    uint32_t *slots; /* open addressing; slot value = index + 1, 0 = empty */
-    size_t nslots;
-} stim_names;
-
-/* Index of s, or -1. */
-long stim_names_find(const stim_names *t, const char *s);
-/* Find s or append it. When it is new and *owned is non-NULL, the table takes
- * the string *owned (== s) and sets *owned to NULL; otherwise it copies s.
- * *is_new (may be NULL) tells which happened. DL_ENOMEM on failure. */
-int stim_names_add(stim_names *t, const char *s, char **owned, size_t *idx, int *is_new);
-/* Hand the names array to the caller (the table keeps nothing). */
-char **stim_names_take(stim_names *t);
-void stim_names_free(stim_names *t);
 
 
 /* Write a string (malloc'd) built by a callback writing to a FILE; used to
