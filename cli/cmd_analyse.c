@@ -369,14 +369,9 @@ static int load_trials_dir(dl_report *r, const char *dir, const dl_report_column
         size_t len = strlen(e->d_name);
         if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **p = realloc(names, cap * sizeof *p);
-            if (!p) {
-                rc = dl_fail(err, DL_ENOMEM, "out of memory");
-                break;
-            }
-            names = p;
+        if (dl_grow(&names, &cap, n + 1, sizeof *names) != 0) {
+            rc = dl_fail(err, DL_ENOMEM, "out of memory");
+            break;
         }
         names[n] = malloc(strlen(dir) + len + 2);
         if (!names[n]) {

@@ -18,14 +18,8 @@ typedef struct file_list {
 
 static int list_add(file_list *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = dl_realloc_array(l->v, cap, sizeof *v);
-        if (!v)
-            return DL_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (dl_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+        return DL_ENOMEM;
     if (!(l->v[l->n] = dl_strdup(s)))
         return DL_ENOMEM;
     l->n++;
