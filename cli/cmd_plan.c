@@ -88,10 +88,9 @@ static int parse_list(const char *mode, const char *opt, const char *s, double l
 static int parse_whole(const char *mode, const char *opt, const char *s, long lo, long hi,
                        long *out)
 {
-    if (dl_parse_long(s, out) != 0 || *out < lo || *out > hi)
-        return cli_usage(CMD, "%s %s needs a whole number from %ld to %ld, not '%s'", mode, opt, lo,
-                         hi, s);
-    return 0;
+    char what[64];
+    snprintf(what, sizeof what, "%s %s", mode, opt);
+    return cli_whole(CMD, what, s, lo, hi, out);
 }
 
 /* ---- (a) 2AFC ------------------------------------------------------------------- */

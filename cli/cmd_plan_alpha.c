@@ -49,13 +49,6 @@ void help_plan_alpha(FILE *out)
                  "example: dddlab plan alpha --coders 8 --alpha 0.5 --width 0.1\n");
 }
 
-static int number(const char *opt, const char *s, double lo, double hi, double *out)
-{
-    if (dl_parse_double(s, out) != 0 || !(*out >= lo && *out <= hi))
-        return cli_usage(CMD, "%s needs a number from %g to %g, not '%s'", opt, lo, hi, s);
-    return 0;
-}
-
 static int parse(int argc, char **argv, plan_args *a)
 {
     static const struct option opts[] = {{"coders", required_argument, 0, 'c'},
@@ -77,16 +70,16 @@ static int parse(int argc, char **argv, plan_args *a)
     while (rc == 0 && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
-            rc = number("--coders", optarg, 2, 1000, &x);
+            rc = cli_number(CMD, "--coders", optarg, 2, 1000, &x);
             a->o.coders = (size_t)x;
             have |= 1;
             break;
         case 'a':
-            rc = number("--alpha", optarg, 0.001, 0.999, &a->o.alpha);
+            rc = cli_number(CMD, "--alpha", optarg, 0.001, 0.999, &a->o.alpha);
             have |= 2;
             break;
         case 'w':
-            rc = number("--width", optarg, 0.001, 2, &a->width);
+            rc = cli_number(CMD, "--width", optarg, 0.001, 2, &a->width);
             have |= 4;
             break;
         case 'l':
@@ -98,18 +91,18 @@ static int parse(int argc, char **argv, plan_args *a)
             a->o.level = (dl_level)lv;
             break;
         case 'k':
-            rc = number("--categories", optarg, 2, 64, &x);
+            rc = cli_number(CMD, "--categories", optarg, 2, 64, &x);
             a->o.categories = (int)x;
             break;
         case 'C':
-            rc = number("--conf", optarg, 0.5, 0.999, &a->o.conf);
+            rc = cli_number(CMD, "--conf", optarg, 0.5, 0.999, &a->o.conf);
             break;
         case 'n':
-            rc = number("--sims", optarg, 100, 1000000, &x);
+            rc = cli_number(CMD, "--sims", optarg, 100, 1000000, &x);
             a->o.sims = (size_t)x;
             break;
         case 's':
-            rc = number("--seed", optarg, 0, 4294967295.0, &x);
+            rc = cli_number(CMD, "--seed", optarg, 0, 4294967295.0, &x);
             a->o.seed = (uint64_t)x;
             break;
         case 'j':
