@@ -5,7 +5,7 @@
  * n-way classification task: a trial is right or wrong) — optionally together
  * with the tables `dddlab stimuli analyse --out` wrote. dl_report_analyse
  * applies the filters and computes everything with the statistics core
- * (definitions in DESIGN.md); the writers then produce the readable summary,
+ * (definitions in docs/statistics.md); the writers then produce the readable summary,
  * one JSON object, or a folder with CSV tables, figures (PLplot, PNG + SVG)
  * and report.html / report.md.
  *

@@ -1,7 +1,6 @@
 /* dl_stats.h — the statistics of dddlab: pure numerics, no I/O.
  *
- * Definitions and conventions are those of DESIGN.md ("Statistics: the
- * definitions"). Every function is deterministic and thread-safe. Where a
+ * Definitions and conventions are those of docs/statistics.md. Every function is deterministic and thread-safe. Where a
  * statistic is undefined for its input, the result is NaN and the function
  * returns DL_EUNDEF with a reason in `why` (a static string); it never crashes
  * and never prints. The formulas, conventions and references of every
@@ -404,6 +403,23 @@ uint64_t dl_boot_stream(uint64_t seed, uint64_t replicate);
  * statistics (numpy's default, R's type 7); NaN when n == 0. */
 double dl_stats_quantile_sorted(const double *x, size_t n, double q);
 /* ==== end of alpha uncertainty ==== */
+
+/* ---- difficulty classes ---------------------------------------------------------- */
+
+/* How hard an image is for a model zoo (Meding et al.'s DDD split): at most K
+ * of M models correct, in between, or at least M - K correct. The one
+ * definition: stimuli/ computes it, analysis/ reads it back from a set. */
+typedef enum dl_stats_difficulty {
+    DL_STATS_IMPOSSIBLE = 0,
+    DL_STATS_IN_BETWEEN = 1,
+    DL_STATS_TRIVIAL = 2
+} dl_stats_difficulty;
+
+/* "impossible", "in-between" (also written in_between or inbetween) or
+ * "trivial"; -1 for anything else. */
+int dl_stats_difficulty_parse(const char *s);
+/* "impossible" / "in-between" / "trivial"; "unknown" otherwise. */
+const char *dl_stats_difficulty_name(int difficulty);
 
 /* ---- binomial test and intervals ------------------------------------------------ */
 

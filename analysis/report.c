@@ -12,21 +12,13 @@
 
 /* ---- interned names ---- */
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 static int names_rehash(rp_names *t, size_t nslots)
 {
     uint32_t *slot = dl_calloc(nslots, sizeof *slot);
     if (!slot)
         return DL_ENOMEM;
     for (size_t i = 0; i < t->n; i++) {
-        size_t k = hash_str(t->name[i]) & (nslots - 1);
+        size_t k = dl_hash_str(t->name[i]) & (nslots - 1);
         while (slot[k])
             k = (k + 1) & (nslots - 1);
         slot[k] = (uint32_t)i + 1;
@@ -41,7 +33,7 @@ long rp_names_find(const rp_names *t, const char *s)
 {
     if (!t->nslots)
         return -1;
-    for (size_t k = hash_str(s) & (t->nslots - 1); t->slot[k]; k = (k + 1) & (t->nslots - 1))
+    for (size_t k = dl_hash_str(s) & (t->nslots - 1); t->slot[k]; k = (k + 1) & (t->nslots - 1))
         if (strcmp(t->name[t->slot[k] - 1], s) == 0)
             return (long)t->slot[k] - 1;
     return -1;
@@ -69,7 +61,7 @@ int rp_names_intern(rp_names *t, const char *s, uint32_t *idx)
     char *copy = dl_strdup(s);
     if (!copy)
         return DL_ENOMEM;
-    size_t k = hash_str(s) & (t->nslots - 1);
+    size_t k = dl_hash_str(s) & (t->nslots - 1);
     while (t->slot[k])
         k = (k + 1) & (t->nslots - 1);
     t->slot[k] = (uint32_t)t->n + 1;
@@ -89,23 +81,20 @@ void rp_names_free(rp_names *t)
 
 /* ---- classes ---- */
 
+/* The report's columns run trivial, in-between, impossible: the reverse of
+ * dl_stats_difficulty's order, hence 2 - d both ways. */
 int rp_class_parse(const char *s)
 {
     if (dl_is_missing(s))
         return RP_CLASS_UNKNOWN;
-    if (strcmp(s, "trivial") == 0)
-        return RP_TRIVIAL;
-    if (strcmp(s, "in-between") == 0 || strcmp(s, "in_between") == 0 || strcmp(s, "inbetween") == 0)
-        return RP_IN_BETWEEN;
-    if (strcmp(s, "impossible") == 0)
-        return RP_IMPOSSIBLE;
-    return -2;
+    int d = dl_stats_difficulty_parse(s);
+    return d < 0 ? -2 : DL_STATS_TRIVIAL - d;
 }
 
 const char *rp_class_name(int cls)
 {
-    static const char *const names[] = {"trivial", "in-between", "impossible"};
-    return cls >= 0 && cls < DL_REPORT_NCLASS ? names[cls] : "unknown";
+    return cls >= 0 && cls < DL_REPORT_NCLASS ? dl_stats_difficulty_name(DL_STATS_TRIVIAL - cls)
+                                              : "unknown";
 }
 
 /* ---- the handle ---- */
@@ -243,28 +232,16 @@ int rp_item_slot(dl_report *r, const char *key, uint32_t *idx)
 
 int rp_push_trial(dl_report *r, const rp_trial *t)
 {
-    if (r->ntrials == r->trials_cap) {
-        size_t cap = r->trials_cap ? r->trials_cap * 2 : 1024;
-        rp_trial *a = dl_realloc_array(r->trials, cap, sizeof *a);
-        if (!a)
-            return DL_ENOMEM;
-        r->trials = a;
-        r->trials_cap = cap;
-    }
+    if (dl_grow(&r->trials, &r->trials_cap, r->ntrials + 1, sizeof *r->trials) != 0)
+        return DL_ENOMEM;
     r->trials[r->ntrials++] = *t;
     return 0;
 }
 
 int rp_push_rating(dl_report *r, const rp_rating *x)
 {
-    if (r->nratings == r->ratings_cap) {
-        size_t cap = r->ratings_cap ? r->ratings_cap * 2 : 1024;
-        rp_rating *a = dl_realloc_array(r->ratings, cap, sizeof *a);
-        if (!a)
-            return DL_ENOMEM;
-        r->ratings = a;
-        r->ratings_cap = cap;
-    }
+    if (dl_grow(&r->ratings, &r->ratings_cap, r->nratings + 1, sizeof *r->ratings) != 0)
+        return DL_ENOMEM;
     r->ratings[r->nratings++] = *x;
     return 0;
 }

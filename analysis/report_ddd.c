@@ -245,14 +245,8 @@ static int dec_row(void *ctx, char **f, size_t n, size_t line)
                        c->path, line, c->ncols, n);
     if ((c->rows + 1) * m > MAX_DECISION_CELLS)
         return 2;
-    if (c->rows == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 1024;
-        uint8_t *p = dl_realloc_array(c->dec, cap, m);
-        if (!p)
-            return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
-        c->dec = p;
-        c->cap = cap;
-    }
+    if (dl_grow(&c->dec, &c->cap, c->rows + 1, m) != 0)
+        return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
     for (size_t k = 0; k < m; k++) {
         const char *s = f[c->col[k]];
         if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)

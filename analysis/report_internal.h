@@ -20,6 +20,9 @@ int rp_names_intern(rp_names *t, const char *s, uint32_t *idx);
 long rp_names_find(const rp_names *t, const char *s); /* -1 when absent */
 void rp_names_free(rp_names *t);
 
+/* Column order of the difficulty classes in the report's tables (easiest
+ * first). The classes themselves are dl_stats_difficulty; rp_class_parse maps
+ * one onto the other. */
 enum { RP_CLASS_UNKNOWN = -1, RP_TRIVIAL = 0, RP_IN_BETWEEN = 1, RP_IMPOSSIBLE = 2 };
 
 /* "trivial" / "in-between" / "impossible" (also in_between, inbetween);

@@ -10,10 +10,8 @@
 /* A number in a fixed-width cell; "-" for a missing one. */
 static void cell(FILE *out, int width, int prec, double v)
 {
-    if (isnan(v))
-        fprintf(out, " %*s", width, "-");
-    else
-        fprintf(out, " %*.*f", width, prec, v);
+    char buf[DL_NUM_CELL];
+    fprintf(out, " %s", dl_fmt_num(buf, v, width, prec));
 }
 
 static void pcell(FILE *out, int width, double p)

@@ -29,6 +29,23 @@ int dl_stats_alternative_parse(const char *s)
     return name_index(ALT_NAMES, 3, s);
 }
 
+int dl_stats_difficulty_parse(const char *s)
+{
+    if (strcmp(s, "impossible") == 0)
+        return DL_STATS_IMPOSSIBLE;
+    if (strcmp(s, "in-between") == 0 || strcmp(s, "in_between") == 0 || strcmp(s, "inbetween") == 0)
+        return DL_STATS_IN_BETWEEN;
+    if (strcmp(s, "trivial") == 0)
+        return DL_STATS_TRIVIAL;
+    return -1;
+}
+
+const char *dl_stats_difficulty_name(int difficulty)
+{
+    static const char *const names[] = {"impossible", "in-between", "trivial"};
+    return difficulty >= 0 && difficulty <= DL_STATS_TRIVIAL ? names[difficulty] : "unknown";
+}
+
 const char *dl_stats_alternative_name(dl_alternative alt)
 {
     return (unsigned)alt <= DL_ALT_LESS ? ALT_NAMES[alt] : "unknown";

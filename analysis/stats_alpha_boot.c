@@ -68,12 +68,6 @@ static int cmp_rating(const void *pa, const void *pb)
     return (a->value > b->value) - (a->value < b->value);
 }
 
-static int cmp_double(const void *pa, const void *pb)
-{
-    double x = *(const double *)pa, y = *(const double *)pb;
-    return (x > y) - (x < y);
-}
-
 static size_t find_value(const double *vals, size_t nv, double v)
 {
     size_t lo = 0, hi = nv;
@@ -171,7 +165,7 @@ static int collect_values(dl_alpha_set *s, const dl_alpha_rating *r, size_t n)
             for (size_t t = i; t < j; t++)
                 v[k++] = r[t].value;
     }
-    qsort(v, k, sizeof *v, cmp_double);
+    qsort(v, k, sizeof *v, dl_cmp_double);
     size_t nv = 0;
     for (size_t i = 0; i < k; i++)
         if (nv == 0 || v[i] != v[nv - 1])
@@ -716,7 +710,7 @@ int dl_alpha_boot_run(const dl_alpha_set *s, const dl_alpha_boot_opts *o, dl_alp
         if (!isnan(reps[r]))
             reps[k++] = reps[r];
     out->undefined = o->replicates - k;
-    qsort(reps, k, sizeof *reps, cmp_double);
+    qsort(reps, k, sizeof *reps, dl_cmp_double);
     out->ci_low = dl_stats_quantile_sorted(reps, k, (1 - o->conf) / 2);
     out->ci_high = dl_stats_quantile_sorted(reps, k, 1 - (1 - o->conf) / 2);
     for (size_t i = 0; i < o->nmin; i++) {

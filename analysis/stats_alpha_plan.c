@@ -97,12 +97,6 @@ static int calibrate(const dl_alpha_plan_opts *o, double *data, double *s_out)
     return 0;
 }
 
-static int cmp_double(const void *pa, const void *pb)
-{
-    double x = *(const double *)pa, y = *(const double *)pb;
-    return (x > y) - (x < y);
-}
-
 int dl_alpha_plan(const dl_alpha_plan_opts *o, const size_t *units, size_t nunits,
                   dl_alpha_plan_row *rows, double *noise_sd)
 {
@@ -131,7 +125,7 @@ int dl_alpha_plan(const dl_alpha_plan_opts *o, const size_t *units, size_t nunit
                 sum += a;
             }
         }
-        qsort(est, k, sizeof *est, cmp_double);
+        qsort(est, k, sizeof *est, dl_cmp_double);
         rows[i].units = n;
         rows[i].undefined = o->sims - k;
         rows[i].mean_alpha = k ? sum / (double)k : NAN;

@@ -161,12 +161,6 @@ int dl_stats_betabin_fit(const double *hist, unsigned m, dl_betabin *out)
     return bb_fit(hist, m, out);
 }
 
-static int cmp_double(const void *pa, const void *pb)
-{
-    double x = *(const double *)pa, y = *(const double *)pb;
-    return (x > y) - (x < y);
-}
-
 int dl_stats_betabin_boot(const double *hist, unsigned m, size_t replicates, uint64_t seed,
                           double conf, double *rho_low, double *rho_high)
 {
@@ -196,7 +190,7 @@ int dl_stats_betabin_boot(const double *hist, unsigned m, size_t replicates, uin
             rep[k++] = f.rho;
     }
     if (rc == 0 && k > 0) {
-        qsort(rep, k, sizeof *rep, cmp_double);
+        qsort(rep, k, sizeof *rep, dl_cmp_double);
         *rho_low = dl_stats_quantile_sorted(rep, k, (1 - conf) / 2);
         *rho_high = dl_stats_quantile_sorted(rep, k, 1 - (1 - conf) / 2);
     } else if (rc == 0) {

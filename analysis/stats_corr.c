@@ -130,12 +130,6 @@ int dl_stats_spearman(const double *x, const double *y, size_t n, dl_corr *out, 
     return rc;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 void dl_stats_summary(const double *x, size_t n, dl_summary *out)
 {
     *out = (dl_summary){0};
@@ -170,7 +164,7 @@ void dl_stats_summary(const double *x, size_t n, dl_summary *out)
     if (m > 1)
         out->sd = sqrt(ss / (double)(m - 1));
     if (s) { /* without memory the median stays NaN */
-        qsort(s, m, sizeof *s, cmp_double);
+        qsort(s, m, sizeof *s, dl_cmp_double);
         out->median = m % 2 ? s[m / 2] : (s[m / 2 - 1] + s[m / 2]) / 2;
         free(s);
     }

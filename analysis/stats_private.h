@@ -10,7 +10,7 @@
 
 /* Fill out from the counts of two correctness vectors over n items: r1, r2
  * items right for each, both_right items right for both. Applies the
- * conventions of DESIGN.md; kappa is NaN when n == 0 or c_exp == 1. The scalar and
+ * conventions of docs/statistics.md; kappa is NaN when n == 0 or c_exp == 1. The scalar and
  * the bit-packed path both end here, so they agree to the last bit. */
 void stats_ec_from_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec *out);
 

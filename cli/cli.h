@@ -20,11 +20,25 @@ typedef struct dl_cmd {
     void (*help)(FILE *out);
 } dl_cmd;
 
-/* Print "dddlab: MESSAGE" for err on stderr; return DL_EXIT_FAIL. */
-int cli_fail(const dl_error *err);
+/* What an option parser returns after it printed --help: the command then
+ * exits 0. Positive and above the exit codes, so it is neither a usage error
+ * nor mistaken for DL_EINVAL (-1). */
+enum { CLI_HELP_SHOWN = 100 };
+
+/* Print "dddlab: MESSAGE" on stderr and return DL_EXIT_FAIL. MESSAGE is the
+ * one the failing function left in err (may be NULL) or, for the many paths
+ * that return a bare code (`return DL_ENOMEM;`), dl_strerror(rc): so every
+ * failure gets a message from one place. */
+int cli_fail(int rc, const dl_error *err);
 /* Print "dddlab CMD: MESSAGE (see 'dddlab help CMD')" on stderr; return
  * DL_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A whole number / a number in [lo, hi] for option opt (cli_opts.c): 0, or
+ * the usage error "OPT needs a whole number from LO to HI, not 'S'" (or "a
+ * number from LO to HI"). */
+int cli_whole(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+int cli_number(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
 
 /* Reset getopt before a command parses its options. */
 void cli_getopt_reset(void);

@@ -326,7 +326,7 @@ static int parse(int argc, char **argv, args *a)
         case 'h':
         case O_HELP:
             help_analyse(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_bad_option("analyse", c, argv);
         }
@@ -376,14 +376,9 @@ static int load_trials_dir(dl_report *r, const char *dir, const dl_report_column
         size_t len = strlen(e->d_name);
         if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **p = realloc(names, cap * sizeof *p);
-            if (!p) {
-                rc = dl_fail(err, DL_ENOMEM, "out of memory");
-                break;
-            }
-            names = p;
+        if (dl_grow(&names, &cap, n + 1, sizeof *names) != 0) {
+            rc = dl_fail(err, DL_ENOMEM, "out of memory");
+            break;
         }
         names[n] = malloc(strlen(dir) + len + 2);
         if (!names[n]) {
@@ -456,7 +451,7 @@ int cmd_analyse(int argc, char **argv)
     dl_report_columns_default(&a.cols);
     int rc = parse(argc, argv, &a);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     if ((rc = check(&a)))
         return rc;
     dl_error err = {0};
@@ -482,13 +477,13 @@ int cmd_analyse(int argc, char **argv)
     char *cmd = command_line(argc, argv);
     if (!r || !cmd) {
         dl_fail(&err, DL_ENOMEM, "out of memory");
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
         dl_report_analyse(r, &opt, &err) ||
         (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if (a.json)

@@ -100,7 +100,7 @@ static int parse_args(int argc, char **argv, binom_opts *o)
             break;
         case 'h':
             help_binomial(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_stats_bad_option(CMD, c, argv);
         }
@@ -167,13 +167,13 @@ int cmd_binomial(int argc, char **argv)
     binom_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_binom b;
     rc = dl_stats_binom_test(o.k, o.n, o.p0, o.alt, o.conf, &b);
     if (rc != 0) {
         dl_error err;
         dl_fail(&err, rc, "binomial test of %u in %u failed: %s", o.k, o.n, dl_strerror(rc));
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     }
     if (o.json)
         print_json(&b, o.alt);

@@ -204,7 +204,7 @@ static int parse_args(int argc, char **argv, con_opts *o)
             break;
         case 'h':
             help_consistency(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_stats_bad_option(CMD, c, argv);
         }
@@ -794,7 +794,7 @@ int cmd_consistency(int argc, char **argv)
     if (rc) {
         if (o.has_re)
             regfree(&o.re);
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     }
     con_data d;
     con_group *groups = NULL;
@@ -814,5 +814,5 @@ int cmd_consistency(int argc, char **argv)
     con_data_free(&d);
     if (o.has_re)
         regfree(&o.re);
-    return rc ? cli_fail(&err) : DL_EXIT_OK;
+    return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }

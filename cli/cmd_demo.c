@@ -139,7 +139,7 @@ static int write_experiment(const char *path, const char *task, const char *set,
     if (rc)
         return rc;
     /* The demo images are small noise patches: show them enlarged. */
-    if (strcmp(task, "2afc") == 0)
+    if (dl_task_parse(task) == DL_TASK_2AFC)
         fprintf(a.fp,
                 "; dddlab demo: a short 2AFC session (see docs/examples/experiment1_2afc.ini)\n"
                 "[experiment]\ntask = 2afc\nset = %s\nimage_root = %s\nseed = %llu\n\n"
@@ -251,7 +251,7 @@ static int run_sessions(const demo_opts *o, int task, char *db, int person)
             write_experiment(ini[i], tname, task == 0 ? "demo-2afc" : "demo-rating",
                              "../data/images", order_seed, &err)) {
             if (err.code)
-                cli_fail(&err);
+                cli_fail(err.code, &err);
             failed = 1;
             n = i;
             break;
@@ -309,7 +309,7 @@ int cmd_demo(int argc, char **argv)
         return DL_EXIT_FAIL;
     }
     if (dl_mkdir_p(o.out_dir, &err))
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     const char *display = getenv("DISPLAY");
     int person = !o.simulate && ((display && display[0]) || getenv("WAYLAND_DISPLAY"));
 
@@ -361,7 +361,7 @@ int cmd_demo(int argc, char **argv)
     if (write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", o.seed, &err) ||
         write_experiment(ini_rating, "rating", "demo-rating", "data/images", o.seed, &err) ||
         dl_mkdir_p(sessions_dir, &err))
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
 
     step(4, person ? "run the sessions (yours first, then simulated observers)"
                    : "run simulated sessions");

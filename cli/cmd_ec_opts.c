@@ -10,13 +10,6 @@
  * take 80 MB. */
 #define MAX_REPLICATES 10000000L
 
-static int whole(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
-{
-    if (dl_parse_long(s, out) != 0 || *out < lo || *out > hi)
-        return cli_usage(cmd, "%s needs a whole number from %ld to %ld, not '%s'", opt, lo, hi, s);
-    return 0;
-}
-
 int cli_ec_option(const char *cmd, int c, const char *arg, dl_ec_boot_opts *boot,
                   dl_ec_boundary *boundary)
 {
@@ -25,11 +18,11 @@ int cli_ec_option(const char *cmd, int c, const char *arg, dl_ec_boot_opts *boot
     int rc = 0;
     switch (c) {
     case 'B':
-        if ((rc = whole(cmd, "--bootstrap", arg, 1, MAX_REPLICATES, &v)) == 0)
+        if ((rc = cli_whole(cmd, "--bootstrap", arg, 1, MAX_REPLICATES, &v)) == 0)
             boot->replicates = (size_t)v;
         return rc;
     case 'S':
-        if ((rc = whole(cmd, "--seed", arg, 0, LONG_MAX, &v)) == 0)
+        if ((rc = cli_whole(cmd, "--seed", arg, 0, LONG_MAX, &v)) == 0)
             boot->seed = (uint64_t)v;
         return rc;
     case 'C':
@@ -42,7 +35,7 @@ int cli_ec_option(const char *cmd, int c, const char *arg, dl_ec_boot_opts *boot
         boot->resample_observers = 1;
         return 0;
     case 'T':
-        if ((rc = whole(cmd, "--threads", arg, 1, 256, &v)) == 0)
+        if ((rc = cli_whole(cmd, "--threads", arg, 1, 256, &v)) == 0)
             boot->threads = (int)v;
         return rc;
     case 'E': {

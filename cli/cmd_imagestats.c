@@ -598,5 +598,5 @@ int cmd_stimuli_imagestats(int argc, char **argv)
             print_epochs(&j);
     }
     job_free(&j);
-    return rc ? cli_fail(&err) : DL_EXIT_OK;
+    return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }

@@ -88,10 +88,9 @@ static int parse_list(const char *mode, const char *opt, const char *s, double l
 static int parse_whole(const char *mode, const char *opt, const char *s, long lo, long hi,
                        long *out)
 {
-    if (dl_parse_long(s, out) != 0 || *out < lo || *out > hi)
-        return cli_usage(CMD, "%s %s needs a whole number from %ld to %ld, not '%s'", mode, opt, lo,
-                         hi, s);
-    return 0;
+    char what[64];
+    snprintf(what, sizeof what, "%s %s", mode, opt);
+    return cli_whole(CMD, what, s, lo, hi, out);
 }
 
 /* ---- (a) 2AFC ------------------------------------------------------------------- */
@@ -163,7 +162,7 @@ static int parse_2afc(int argc, char **argv, plan2_opts *o)
             break;
         case 'h':
             help_2afc(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_stats_bad_option(CMD, c, argv);
         }
@@ -182,7 +181,7 @@ static int plan_2afc(int argc, char **argv)
     plan2_opts o;
     int rc = parse_2afc(argc, argv, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_json j;
     if (o.json) {
         dl_json_init(&j, stdout);
@@ -328,7 +327,7 @@ static int parse_ec(int argc, char **argv, plane_opts *o)
             break;
         case 'h':
             help_ec(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_stats_bad_option(CMD, c, argv);
         }
@@ -388,7 +387,7 @@ static int plan_ec(int argc, char **argv)
     plane_opts o;
     int rc = parse_ec(argc, argv, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_json j;
     if (o.json) {
         ec_json_head(&j, &o);

@@ -49,13 +49,6 @@ void help_plan_alpha(FILE *out)
                  "example: dddlab plan alpha --coders 8 --alpha 0.5 --width 0.1\n");
 }
 
-static int number(const char *opt, const char *s, double lo, double hi, double *out)
-{
-    if (dl_parse_double(s, out) != 0 || !(*out >= lo && *out <= hi))
-        return cli_usage(CMD, "%s needs a number from %g to %g, not '%s'", opt, lo, hi, s);
-    return 0;
-}
-
 static int parse(int argc, char **argv, plan_args *a)
 {
     static const struct option opts[] = {{"coders", required_argument, 0, 'c'},
@@ -77,16 +70,16 @@ static int parse(int argc, char **argv, plan_args *a)
     while (rc == 0 && (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
-            rc = number("--coders", optarg, 2, 1000, &x);
+            rc = cli_number(CMD, "--coders", optarg, 2, 1000, &x);
             a->o.coders = (size_t)x;
             have |= 1;
             break;
         case 'a':
-            rc = number("--alpha", optarg, 0.001, 0.999, &a->o.alpha);
+            rc = cli_number(CMD, "--alpha", optarg, 0.001, 0.999, &a->o.alpha);
             have |= 2;
             break;
         case 'w':
-            rc = number("--width", optarg, 0.001, 2, &a->width);
+            rc = cli_number(CMD, "--width", optarg, 0.001, 2, &a->width);
             have |= 4;
             break;
         case 'l':
@@ -98,18 +91,18 @@ static int parse(int argc, char **argv, plan_args *a)
             a->o.level = (dl_level)lv;
             break;
         case 'k':
-            rc = number("--categories", optarg, 2, 64, &x);
+            rc = cli_number(CMD, "--categories", optarg, 2, 64, &x);
             a->o.categories = (int)x;
             break;
         case 'C':
-            rc = number("--conf", optarg, 0.5, 0.999, &a->o.conf);
+            rc = cli_number(CMD, "--conf", optarg, 0.5, 0.999, &a->o.conf);
             break;
         case 'n':
-            rc = number("--sims", optarg, 100, 1000000, &x);
+            rc = cli_number(CMD, "--sims", optarg, 100, 1000000, &x);
             a->o.sims = (size_t)x;
             break;
         case 's':
-            rc = number("--seed", optarg, 0, 4294967295.0, &x);
+            rc = cli_number(CMD, "--seed", optarg, 0, 4294967295.0, &x);
             a->o.seed = (uint64_t)x;
             break;
         case 'j':
@@ -117,7 +110,7 @@ static int parse(int argc, char **argv, plan_args *a)
             break;
         case 'h':
             help_plan_alpha(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_bad_option(CMD, c, argv);
         }
@@ -209,7 +202,7 @@ int cli_plan_alpha(int argc, char **argv)
     plan_args a = {0};
     int rc = parse(argc, argv, &a);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_alpha_plan_row rows[NGRID + 1];
     size_t n = 0, needed = 0;
     double noise_sd = NAN;
@@ -241,7 +234,7 @@ int cli_plan_alpha(int argc, char **argv)
     if (rc) {
         dl_fail(&err, rc, "%s: %s", CMD,
                 rc == DL_EUNDEF ? "the generator cannot reach that alpha" : dl_strerror(rc));
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     }
     print_rows(&a, rows, n, needed, noise_sd);
     return DL_EXIT_OK;

@@ -214,7 +214,7 @@ static int parse_args(int argc, char **argv, rel_opts *o)
             break;
         case 'h':
             help_reliability(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_stats_bad_option(CMD, c, argv);
         }
@@ -699,7 +699,7 @@ int cmd_reliability(int argc, char **argv)
     rel_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     rel_data d;
     rel_result res = {0};
     dl_error err = {0};
@@ -723,5 +723,5 @@ int cmd_reliability(int argc, char **argv)
     }
     dl_stats_reliability_free(&res);
     rel_data_free(&d);
-    return rc ? cli_fail(&err) : DL_EXIT_OK;
+    return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }

@@ -233,7 +233,7 @@ int cmd_run(int argc, char **argv)
     for (size_t i = 0; i < res.nwarnings; i++)
         fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
     if (rc != 0)
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     if (json)
         print_json(&res);
     else

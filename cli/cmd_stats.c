@@ -24,14 +24,6 @@ void cli_names_free(cli_names *t)
     cli_names_init(t);
 }
 
-static uint64_t hash(const char *s, size_t len)
-{
-    uint64_t h = 14695981039346656037u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
 static int same(const char *name, const char *s, size_t len)
 {
     return strncmp(name, s, len) == 0 && name[len] == '\0';
@@ -45,7 +37,7 @@ static int grow_slots(cli_names *t)
     if (!slots)
         return DL_ENOMEM;
     for (size_t i = 0; i < t->n; i++) {
-        size_t k = hash(t->names[i], strlen(t->names[i])) & (nslots - 1);
+        size_t k = dl_hash_str(t->names[i]) & (nslots - 1);
         while (slots[k])
             k = (k + 1) & (nslots - 1);
         slots[k] = i + 1;
@@ -60,21 +52,15 @@ int cli_names_add(cli_names *t, const char *s, size_t len, size_t *index)
 {
     if (2 * (t->n + 1) > t->nslots && grow_slots(t) != 0)
         return DL_ENOMEM;
-    size_t k = hash(s, len) & (t->nslots - 1);
+    size_t k = dl_hash_bytes(s, len) & (t->nslots - 1);
     for (; t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
         if (same(t->names[t->slots[k] - 1], s, len)) {
             *index = t->slots[k] - 1;
             return 0;
         }
     }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        char **names = dl_realloc_array(t->names, cap, sizeof *names);
-        if (!names)
-            return DL_ENOMEM;
-        t->names = names;
-        t->cap = cap;
-    }
+    if (dl_grow(&t->names, &t->cap, t->n + 1, sizeof *t->names) != 0)
+        return DL_ENOMEM;
     char *copy = malloc(len + 1);
     if (!copy)
         return DL_ENOMEM;
@@ -99,10 +85,8 @@ int cli_names_width(const cli_names *t, int min)
 
 void cli_print_stat(FILE *out, int width, double v)
 {
-    if (isnan(v))
-        fprintf(out, "%*s", width, "-");
-    else
-        fprintf(out, "%*.4f", width, v);
+    char buf[DL_NUM_CELL];
+    fputs(dl_fmt_num(buf, v, width, 4), out);
 }
 
 int cli_stats_bad_option(const char *cmd, int c, char **argv)

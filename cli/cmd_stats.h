@@ -27,7 +27,8 @@ int cli_names_add(cli_names *t, const char *s, size_t len, size_t *index);
 /* Width of the longest name (at least min), for aligned tables. */
 int cli_names_width(const cli_names *t, int min);
 
-/* Print v with "%.4f", or "-" when it is NaN, right-aligned in width. */
+/* Print v with "%.4f", or "-" when it is NaN, right-aligned in width
+ * (dl_fmt_num). */
 void cli_print_stat(FILE *out, int width, double v);
 
 /* cli_bad_option, but "--json=yes" (a value for an option that takes none)

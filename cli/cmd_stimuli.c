@@ -13,6 +13,7 @@
 #include "cli_results.h"
 #include "cmd_stats.h"
 #include "dl_stimuli.h"
+#include "dl_store.h"
 
 typedef struct sub {
     const char *name;
@@ -82,7 +83,7 @@ static int read_results(char *const *paths, size_t n, const dl_stimuli_read_opts
 {
     dl_error err = {0};
     if (dl_stimuli_results_read_many((const char *const *)paths, n, ro, res, &err) != 0)
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     cli_results_warnings(*res);
     return 0;
 }
@@ -323,14 +324,14 @@ static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_
         (boot->replicates && (dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed,
                                                          boot->conf, &unc, &err) != 0 ||
                               dl_stimuli_ec_uncertainty(a, &eb, &err) != 0))) {
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if (boot->replicates)
         a->unc = &unc; /* summary.json and the JSON carry it */
     if (out_dir && (dl_stimuli_analysis_write(a, out_dir, &err) != 0 ||
                     (boot->replicates && dl_stimuli_ddd_unc_write(a, &unc, out_dir, &err) != 0))) {
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if (json) {
@@ -683,7 +684,7 @@ static int build_parse(int argc, char **argv, build_args *b)
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (c == OPT_HELP) {
             help_build(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         }
         if (c == '?' || c == ':')
             return cli_bad_option(cmd, c, argv);
@@ -779,10 +780,10 @@ static int build_store(const build_args *b, dl_stim_set *set, const char *manife
     if (access(manifest, F_OK) == 0) {
         dl_fail(&err, DL_EEXIST,
                 "%s: manifest exists already; choose another --manifest or set name", manifest);
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     }
     if (dl_atomic_open(&at, manifest, &err) != 0)
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     dl_stimuli_manifest(set, at.fp);
     /* The manifest is on disk before the set is stored, so a full disk
      * cannot leave a stored set without its manifest. */
@@ -793,14 +794,14 @@ static int build_store(const build_args *b, dl_stim_set *set, const char *manife
         dl_store_add_set(st, set, &err) != 0) {
         dl_atomic_abort(&at);
         dl_store_close(st);
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     }
     if (dl_store_finish(st, &err) != 0) {
         dl_atomic_abort(&at);
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     }
     if (dl_atomic_commit(&at, &err) != 0)
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     return 0;
 }
 
@@ -815,7 +816,7 @@ static int sub_build(int argc, char **argv)
     b.bo.task = NULL;
     int rc = build_parse(argc, argv, &b);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     if (!b.seed_given)
         b.bo.seed = fresh_seed();
     b.bo.images_csv = b.ro.images_csv;
@@ -831,7 +832,7 @@ static int sub_build(int argc, char **argv)
         b.bo.demo_ini = demo_ini = beside(b.results, "demo.ini");
     if (!manifest || (b.demo_images && !demo_ini)) {
         dl_fail(&err, DL_ENOMEM, "out of memory");
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if ((rc = read_results((char *const *)&b.results, 1, &b.ro, &res)) != 0)
@@ -839,7 +840,7 @@ static int sub_build(int argc, char **argv)
     if (dl_stimuli_build(res, &b.bo, &set, &err) != 0) {
         size_t n = strlen(err.msg);
         snprintf(err.msg + n, sizeof err.msg - n, "; set '%s' not stored", b.bo.name);
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     if ((rc = build_store(&b, set, manifest)) == 0)
@@ -948,7 +949,7 @@ static int sub_check(int argc, char **argv)
     if (dl_store_open(db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, &err) != 0 ||
         dl_store_find_set(st, name, &set, &err) != 0 ||
         dl_stimuli_check(set, root, &p, &np, &nimages, &err) != 0) {
-        rc = cli_fail(&err);
+        rc = cli_fail(err.code, &err);
         goto done;
     }
     check_report(set, root ? root : set->image_root, p, np, nimages, json);
@@ -1085,7 +1086,7 @@ static int sub_demo_data(int argc, char **argv)
     dl_error err = {0};
     double t0 = dl_now_s();
     if (dl_stimuli_demo_generate(&d, dir, &err) != 0)
-        return cli_fail(&err);
+        return cli_fail(err.code, &err);
     demo_report(&d, dir, dl_now_s() - t0, json);
     return DL_EXIT_OK;
 }

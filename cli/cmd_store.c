@@ -70,7 +70,7 @@ static int parse_db_opts(const char *cmd, int argc, char **argv, int is_export,
             break;
         case 'h':
             help(stdout);
-            return -1;
+            return CLI_HELP_SHOWN;
         default:
             return cli_bad_option(cmd, c, argv);
         }
@@ -176,7 +176,7 @@ int cmd_sessions(int argc, char **argv)
     db_opts o;
     int rc = parse_db_opts(cmd, argc, argv, 0, help_sessions, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     dl_error err = {0};
@@ -188,7 +188,7 @@ int cmd_sessions(int argc, char **argv)
         rc = dl_store_list_sessions(st, &v, &n, &err);
     dl_store_close(st);
     if (rc)
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     if (o.json)
         print_sessions_json(o.db, v, n);
     else
@@ -256,7 +256,7 @@ int cmd_export(int argc, char **argv)
     db_opts o;
     int rc = parse_db_opts(cmd, argc, argv, 1, help_export, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     if (!o.table)
@@ -279,7 +279,7 @@ int cmd_export(int argc, char **argv)
         rc = dl_store_export_count(st, o.table, o.out ? o.out : "-", &rows, &err);
     dl_store_close(st);
     if (rc)
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     if (o.json) {
         dl_json j;
         dl_json_init(&j, stdout);
@@ -381,14 +381,14 @@ int cmd_merge(int argc, char **argv)
     dl_error err = {0};
     for (int i = optind; i < argc; i++)
         if (cli_warn_orphans_path(argv[i], "the merge", &err) != 0)
-            return cli_fail(&err);
+            return cli_fail(err.code, &err);
     int rc =
         dl_store_merge(out, (const char *const *)(argv + optind), (size_t)(argc - optind), &err);
     dl_store_report r;
     if (!rc)
         rc = dl_store_check(out, &r, &err);
     if (rc)
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     print_merge(json, out, argv + optind, argc - optind, &r);
     return DL_EXIT_OK;
 }
@@ -506,14 +506,14 @@ int cmd_db(int argc, char **argv)
     db_opts o;
     int rc = parse_db_opts(cmd, argc - 1, argv + 1, 0, help_db, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     if (optind < argc - 1)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind + 1]);
     dl_error err = {0};
     dl_store_report r;
     rc = dl_store_check(o.db, &r, &err);
     if (rc)
-        return cli_fail(&err);
+        return cli_fail(rc, &err);
     if (o.json)
         print_check_json(o.db, &r);
     else
@@ -537,5 +537,5 @@ int cmd_db(int argc, char **argv)
                 o.db, r.integrity_ok ? "" : r.integrity,
                 r.foreign_keys_ok ? "" : r.integrity_ok ? "foreign keys point at missing rows: " : "; foreign keys point at missing rows: ",
                 r.foreign_keys_ok ? "" : r.orphans > 0 ? r.orphan_text : "(could not be listed)");
-    return cli_fail(&err);
+    return cli_fail(err.code, &err);
 }

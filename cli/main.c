@@ -28,9 +28,12 @@ static const dl_cmd commands[] = {
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
-int cli_fail(const dl_error *err)
+int cli_fail(int rc, const dl_error *err)
 {
-    fprintf(stderr, "dddlab: %s\n", err->msg[0] ? err->msg : dl_strerror(err->code));
+    if (err && err->msg[0])
+        fprintf(stderr, "dddlab: %s\n", err->msg);
+    else
+        fprintf(stderr, "dddlab: %s\n", dl_strerror(rc));
     return DL_EXIT_FAIL;
 }
 

@@ -15,21 +15,27 @@
 
 /* ---- errors ------------------------------------------------------------ */
 
-enum {
-    DL_OK = 0,
-    DL_EINVAL = -1,   /* bad argument or bad data in an input file */
-    DL_ENOMEM = -2,   /* out of memory */
-    DL_EIO = -3,      /* read/write failed (includes a full disk) */
-    DL_ENOENT = -4,   /* file, set, observer or session not found */
-    DL_EEXIST = -5,   /* already exists and may not be overwritten */
-    DL_EBUSY = -6,    /* database is locked by another process */
-    DL_ECORRUPT = -7, /* database or image file is corrupt */
-    DL_ESCHEMA = -8,  /* database schema newer than this program knows */
-    DL_EFULL = -9,    /* disk full */
-    DL_EUNDEF = -10,  /* statistic undefined for this input (result is NaN) */
-    DL_EABORT = -11,  /* the observer quit */
-    DL_EDISPLAY = -12 /* no window or renderer could be made */
-};
+/* The one list of error codes: X(NAME, value, message). The enum, the
+ * messages (dl_strerror) and the names (dl_err_name) are all made from it, so
+ * a new code is one line here (after libuv's UV_ERRNO_MAP). */
+#define DL_ERRNO_MAP(X)                                                                \
+    X(OK, 0, "success")                                                                \
+    X(EINVAL, -1, "invalid data")            /* bad argument or bad data in a file */  \
+    X(ENOMEM, -2, "out of memory")                                                     \
+    X(EIO, -3, "input/output error")         /* read/write failed */                   \
+    X(ENOENT, -4, "not found")               /* file, set, observer or session */      \
+    X(EEXIST, -5, "already exists")          /* and may not be overwritten */          \
+    X(EBUSY, -6, "database is locked")       /* by another process */                  \
+    X(ECORRUPT, -7, "file is corrupt")       /* database or image file */              \
+    X(ESCHEMA, -8, "database schema is newer than this program")                       \
+    X(EFULL, -9, "disk is full")                                                       \
+    X(EUNDEF, -10, "undefined for this input") /* statistic is NaN */                  \
+    X(EABORT, -11, "aborted")                /* the observer quit */                   \
+    X(EDISPLAY, -12, "no display")           /* no window or renderer */
+
+#define DL_ERRNO_ENUM_(name, value, msg) DL_##name = (value),
+enum { DL_ERRNO_MAP(DL_ERRNO_ENUM_) };
+#undef DL_ERRNO_ENUM_
 
 #define DL_ERROR_MAX 1024
 
@@ -39,8 +45,11 @@ typedef struct dl_error {
     char msg[DL_ERROR_MAX];
 } dl_error;
 
-/* A short description of a DL_E* code ("invalid data", "database is locked"). */
+/* A short description of a DL_E* code ("invalid data", "database is locked");
+ * "unknown error" for a value not in DL_ERRNO_MAP. */
 const char *dl_strerror(int code);
+/* The code's name ("DL_EINVAL"); "DL_UNKNOWN" for a value not in the map. */
+const char *dl_err_name(int code);
 
 /* Set err (may be NULL) to code and a printf-style message; returns code, so
  * callers can write `return dl_fail(err, DL_EINVAL, "%s:%zu: ...", ...)`. */
@@ -57,12 +66,62 @@ int dl_fail(dl_error *err, int code, const char *fmt, ...)
 /* Prefix an existing message with context ("merge A.sqlite: " + old msg). */
 int dl_fail_prefix(dl_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* ---- tasks ------------------------------------------------------------- */
+
+/* The two kinds of session: a two-alternative forced choice between two
+ * images, or a rating of one image. A set, a config and a session name their
+ * task as the text "2afc" / "rating"; the modules compare it through these. */
+typedef enum dl_task { DL_TASK_2AFC = 1, DL_TASK_RATING = 2 } dl_task;
+
+/* DL_TASK_2AFC for "2afc", DL_TASK_RATING for "rating", 0 for anything else
+ * (also NULL). */
+int dl_task_parse(const char *s);
+/* "2afc" / "rating"; "unknown" otherwise. */
+const char *dl_task_name(int task);
+
 /* ---- memory ------------------------------------------------------------ */
 
 /* Allocation helpers that never return NULL for n == 0 and check overflow. */
 void *dl_calloc(size_t n, size_t size);
 void *dl_realloc_array(void *p, size_t n, size_t size);
 char *dl_strdup(const char *s);
+
+/* Make room for need elements in the array *pp (pp is the address of a T *,
+ * elem is sizeof(T)); *cap doubles until it holds need. 0, or DL_ENOMEM with
+ * *pp and *cap unchanged. The one array-growth step of every module. */
+int dl_grow(void *pp, size_t *cap, size_t need, size_t elem);
+
+/* qsort/bsearch comparison of doubles in ascending order. */
+int dl_cmp_double(const void *a, const void *b);
+
+/* n bytes from the kernel's generator (/dev/urandom): 0 or DL_EIO (errno
+ * says why). Seeds and session UUIDs come from here. */
+int dl_random_bytes(void *buf, size_t n);
+
+/* A number in a table cell: "%*.*f", or "-" right-aligned in width when it
+ * is missing (NaN) or not finite -- tables never print "nan". Returns buf. */
+#define DL_NUM_CELL 64
+const char *dl_fmt_num(char buf[DL_NUM_CELL], double v, int width, int prec);
+
+/* ---- interned strings ------------------------------------------------------ */
+
+/* A list of distinct strings with a hash index: names[i] <-> i. */
+typedef struct dl_names {
+    char **names;
+    size_t n, cap;
+    uint32_t *slots; /* open addressing; slot value = index + 1, 0 = empty */
+    size_t nslots;
+} dl_names;
+
+/* Index of s, or -1. */
+long dl_names_find(const dl_names *t, const char *s);
+/* Find s or append it. When it is new and *owned is non-NULL, the table takes
+ * the string *owned (== s) and sets *owned to NULL; otherwise it copies s.
+ * *is_new (may be NULL) tells which happened. DL_ENOMEM on failure. */
+int dl_names_add(dl_names *t, const char *s, char **owned, size_t *idx, int *is_new);
+/* Hand the names array to the caller (the table keeps nothing). */
+char **dl_names_take(dl_names *t);
+void dl_names_free(dl_names *t);
 
 /* ---- growable string buffer --------------------------------------------- */
 
@@ -250,6 +309,23 @@ static inline uint64_t dl_mix64(uint64_t x)
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
     x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
     return x ^ (x >> 31);
+}
+
+/* 64-bit FNV-1a of len bytes / of a NUL-terminated string: the one hash of
+ * every string-interning table (dl_names, cli_names, rp_names). */
+static inline uint64_t dl_hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV offset basis */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+static inline uint64_t dl_hash_str(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV offset basis */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
 /* ---- SHA-256 ---------------------------------------------------------------- */

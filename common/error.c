@@ -6,22 +6,24 @@
 
 const char *dl_strerror(int code)
 {
+#define DL_ERRNO_MSG_(name, value, msg)                                                \
+    case (value): return (msg);
     switch (code) {
-    case DL_OK: return "success";
-    case DL_EINVAL: return "invalid data";
-    case DL_ENOMEM: return "out of memory";
-    case DL_EIO: return "input/output error";
-    case DL_ENOENT: return "not found";
-    case DL_EEXIST: return "already exists";
-    case DL_EBUSY: return "database is locked";
-    case DL_ECORRUPT: return "file is corrupt";
-    case DL_ESCHEMA: return "database schema is newer than this program";
-    case DL_EFULL: return "disk is full";
-    case DL_EUNDEF: return "undefined for this input";
-    case DL_EABORT: return "aborted";
-    case DL_EDISPLAY: return "no display";
+        DL_ERRNO_MAP(DL_ERRNO_MSG_)
     default: return "unknown error";
     }
+#undef DL_ERRNO_MSG_
+}
+
+const char *dl_err_name(int code)
+{
+#define DL_ERRNO_NAME_(name, value, msg)                                               \
+    case (value): return "DL_" #name;
+    switch (code) {
+        DL_ERRNO_MAP(DL_ERRNO_NAME_)
+    default: return "DL_UNKNOWN";
+    }
+#undef DL_ERRNO_NAME_
 }
 
 /* The name in parentheses is not expanded by dl_common.h's analyzer macro. */

@@ -480,12 +480,9 @@ static int apply(dl_exp_config *cfg, const key_def *k, const char *v, char *why,
     int ok = 1;
     switch (k->type) {
     case K_TASK:
-        if (strcmp(v, "2afc") == 0 || strcasecmp(v, "2AFC") == 0)
-            cfg->task = EXP_TASK_2AFC;
-        else if (strcmp(v, "rating") == 0)
-            cfg->task = EXP_TASK_RATING;
-        else
-            ok = 0;
+        /* "2AFC" as written in papers is accepted too. */
+        cfg->task = strcasecmp(v, "2afc") == 0 ? DL_TASK_2AFC : dl_task_parse(v);
+        ok = cfg->task != 0;
         break;
     case K_PRIORITY:
         ok = strcmp(v, "realtime") == 0 || strcmp(v, "high") == 0 || strcmp(v, "normal") == 0;

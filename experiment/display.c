@@ -5,7 +5,7 @@
  * driver), there is no vblank to wait for, so frames are paced on a fixed
  * 60 Hz grid by our own sleep; the timing code runs the same either way and
  * the session records which it was. */
-#include <SDL2/SDL_image.h>
+#include <SDL_image.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>

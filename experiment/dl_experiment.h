@@ -5,8 +5,8 @@
  * Everything that can be wrong with the input (experiment file, stimulus set,
  * images, font) is checked before a window opens, so a lab member sees a
  * FILE:LINE message in the terminal rather than a broken screen. The timing
- * rules are those of DESIGN.md, "Timing"; docs/experiment.md documents every
- * key of the experiment file. */
+ * rules are in docs/experiment.md ("Timing"), which also documents every key
+ * of the experiment file. */
 #ifndef DL_EXPERIMENT_H
 #define DL_EXPERIMENT_H
 

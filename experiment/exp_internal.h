@@ -4,8 +4,8 @@
 #ifndef EXP_INTERNAL_H
 #define EXP_INTERNAL_H
 
-#include <SDL2/SDL.h>
-#include <SDL2/SDL_ttf.h>
+#include <SDL.h>
+#include <SDL_ttf.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -14,7 +14,7 @@
 
 /* ---- experiment file (config.c) ------------------------------------------------------------- */
 
-enum { EXP_TASK_2AFC = 1, EXP_TASK_RATING = 2 };
+enum { EXP_TASK_2AFC = DL_TASK_2AFC, EXP_TASK_RATING = DL_TASK_RATING }; /* dl_task */
 /* priority = normal | high (nice -10) | realtime (SCHED_FIFO + locked memory,
  * else nice -10) */
 enum { EXP_PRIO_NORMAL = 0, EXP_PRIO_HIGH = 1, EXP_PRIO_REALTIME = 2 };

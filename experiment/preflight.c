@@ -2,7 +2,7 @@
  * stimulus set, and every image of it (present, unchanged since the set was
  * built, decodable, of the stored size). The decoded images are kept as
  * surfaces and become textures behind the loading screen. */
-#include <SDL2/SDL_image.h>
+#include <SDL_image.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,7 +55,7 @@ static const char *png_damage(const unsigned char *d, size_t len, char *buf, siz
 }
 
 /* Read, verify and decode one image into s. */
-static int load_one(exp_run *rc, const dl_image *im, int item, exp_stim *s, dl_error *err)
+static int load_one(exp_run *rc, const dl_set_image *im, int item, exp_stim *s, dl_error *err)
 {
     char *path = dl_path_join(rc->image_root, im->path);
     if (!path)

@@ -5,7 +5,7 @@
  * The session row is written after the instructions, when the refresh has
  * been measured, so it holds the real numbers; anything that happened before
  * is queued and logged with it. */
-#include <SDL2/SDL_image.h>
+#include <SDL_image.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <errno.h>
@@ -224,11 +224,8 @@ static int open_window(exp_run *rc, dl_error *err)
 static uint64_t fresh_seed(void)
 {
     uint64_t s = 0;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&s, sizeof s, 1, f) != 1)
+    if (dl_random_bytes(&s, sizeof s) != 0)
         s = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
-    if (f)
-        fclose(f);
     return s & ((1ULL << 53) - 1); /* exact in JSON and in a double */
 }
 

@@ -441,21 +441,9 @@ void exp_sim_plan_rating(exp_sim *sim, uint64_t onset, const char *difficulty,
 
 void exp_sim_record(exp_sim *sim, double intended_ms, double recorded_ms)
 {
-    if (sim->nerr == sim->caperr) {
-        size_t cap = sim->caperr ? 2 * sim->caperr : 256;
-        double *v = dl_realloc_array(sim->err_ms, cap, sizeof *v);
-        if (!v)
-            return;
-        sim->err_ms = v;
-        sim->caperr = cap;
-    }
+    if (dl_grow(&sim->err_ms, &sim->caperr, sim->nerr + 1, sizeof *sim->err_ms) != 0)
+        return;
     sim->err_ms[sim->nerr++] = fabs(recorded_ms - intended_ms);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 void exp_sim_rt_stats(const exp_sim *sim, size_t *n, double *median, double *p99, double *max)
@@ -468,7 +456,7 @@ void exp_sim_rt_stats(const exp_sim *sim, size_t *n, double *median, double *p99
     if (!v)
         return;
     memcpy(v, sim->err_ms, sim->nerr * sizeof *v);
-    qsort(v, sim->nerr, sizeof *v, cmp_double);
+    qsort(v, sim->nerr, sizeof *v, dl_cmp_double);
     /* nearest-rank percentiles: an error that happened, not an interpolation */
     size_t k50 = (size_t)ceil(0.50 * (double)sim->nerr),
            k99 = (size_t)ceil(0.99 * (double)sim->nerr);

@@ -154,14 +154,8 @@ static int fits(TTF_Font *font, const char *s, size_t n, int wrap_px)
 
 static int push_line(size_t **starts, int *n, size_t *cap, size_t at)
 {
-    if ((size_t)*n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 32;
-        size_t *p = realloc(*starts, nc * sizeof *p);
-        if (!p)
-            return DL_ENOMEM;
-        *starts = p;
-        *cap = nc;
-    }
+    if (dl_grow(starts, cap, (size_t)*n + 1, sizeof **starts) != 0)
+        return DL_ENOMEM;
     (*starts)[(*n)++] = at;
     return 0;
 }

@@ -1,7 +1,7 @@
 /* dl_store.h — the SQLite store of dddlab: stimulus sets, observers, sessions,
  * trials, ratings and events, in one file per lab or station.
  *
- * Guarantees (DESIGN.md, "Data that must never be lost"): WAL journal,
+ * Guarantees (docs/store.md): WAL journal,
  * synchronous=FULL, foreign keys on, one transaction per logged trial or
  * rating, so a crash loses at most the trial on screen. The schema carries a
  * version in PRAGMA user_version; migrations run forward only; a file with a
@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "dl_common.h"
+#include "dl_set.h"
 
 typedef struct dl_store dl_store;
 
@@ -48,52 +49,19 @@ int dl_store_finish(dl_store *st, dl_error *err);
 void dl_store_close(dl_store *st); /* accepts NULL; a new store is discarded */
 const char *dl_store_path(const dl_store *st);
 /* How long a call waits for another process's write lock before failing with
- * DL_EBUSY (default 5000 ms). (added) */
+ * DL_EBUSY (default 5000 ms). */
 void dl_store_set_busy_timeout(dl_store *st, int ms);
 
 /* ---- stimulus sets --------------------------------------------------------- */
 
-/* One image of a set. Paths are relative to the set's image root. */
-typedef struct dl_image {
-    char *path;      /* relative path, as shown to the observer */
-    char sha256[65]; /* of the file's bytes */
-    int width_px, height_px;
-    char *difficulty;    /* "trivial" | "in-between" | "impossible" */
-    double frac_correct; /* fraction of models correct; NaN if unknown */
-    char *class_label;   /* image class, or NULL */
-    int label_error;     /* 1, 0, or -1 when unknown */
-} dl_image;
-
-/* One item of a set: a 2AFC pair (a = trivial, b = impossible) or a rating
- * image (a only; b unused). */
-typedef struct dl_set_item {
-    int index;        /* 0-based position in the set (practice items first) */
-    int practice;     /* 1 for practice items, kept apart from the main items */
-    int trivial_left; /* 2AFC: 1 when the trivial image goes on the left */
-    dl_image a;
-    dl_image b;
-} dl_set_item;
-
-typedef struct dl_stim_set {
-    int64_t id;
-    char *name;
-    char *task; /* "2afc" | "rating" */
-    char *created_utc;
-    uint64_t seed;
-    char *params_json;    /* the parameters the set was built with */
-    char *results_sha256; /* of the model-results file */
-    char *image_root;     /* where the images were when the set was built */
-    char *content_sha256; /* hash over the items, for merge */
-    size_t nitems;
-    dl_set_item *items;
-} dl_stim_set;
+/* The set records (dl_set_image, dl_set_item, dl_stim_set) are in
+ * dl_set.h (common/), shared with stimuli/ which builds them. */
 
 /* Store a new set with its items in one transaction. DL_EEXIST when the name
  * is taken. Fills set->id, set->created_utc and set->content_sha256. */
 int dl_store_add_set(dl_store *st, dl_stim_set *set, dl_error *err);
 /* Find a set by name with all its items; DL_ENOENT if absent. */
 int dl_store_find_set(dl_store *st, const char *name, dl_stim_set **out, dl_error *err);
-void dl_stim_set_free(dl_stim_set *set); /* accepts NULL; frees items too */
 
 /* ---- observers ---------------------------------------------------------------- */
 
@@ -152,11 +120,11 @@ typedef struct dl_session {
 int dl_store_start_session(dl_store *st, dl_session *sess, dl_error *err);
 /* Finish with status completed | aborted | crashed and ended_utc now. */
 int dl_store_finish_session(dl_store *st, int64_t session_id, const char *status, dl_error *err);
-/* Load a session by id or uuid. */
+/* Load a session by its id; DL_ENOENT if absent. */
 int dl_store_get_session(dl_store *st, int64_t session_id, dl_session *out, dl_error *err);
-/* Load a session by its UUID; DL_ENOENT if absent. (added) */
+/* Load a session by its UUID; DL_ENOENT if absent. */
 int dl_store_get_session_uuid(dl_store *st, const char *uuid, dl_session *out, dl_error *err);
-void dl_session_clear(dl_session *sess);
+void dl_store_session_clear(dl_session *sess);
 
 /* Sessions of an observer (code, compared without regard to case) on a set
  * (name) that can be resumed: status running, aborted or crashed and not
@@ -176,7 +144,7 @@ int dl_store_next_index(dl_store *st, int64_t session_id, size_t *next, dl_error
  * to `running` with this process's pid and host, in one transaction.
  * DL_EBUSY when a live dddlab process on this computer still runs it (two
  * runners must never log into one session); DL_EINVAL for a completed or
- * superseded session. (added) */
+ * superseded session. */
 int dl_store_reopen_session(dl_store *st, int64_t session_id, dl_error *err);
 
 /* Mark `running` sessions whose process is gone as `crashed`; *n gets how
@@ -335,7 +303,7 @@ int dl_store_each_rating(dl_store *st, const char *set_name, int include_incompl
 
 /* ---- maintenance (for the CLI commands) --------------------------------------------- */
 
-/* One line of `dddlab sessions list`. (added) */
+/* One line of `dddlab sessions list`. */
 typedef struct dl_session_summary {
     int64_t id;
     char uuid[37];
@@ -349,12 +317,12 @@ typedef struct dl_session_summary {
     int superseded; /* replaced by a newer session (--new-session) */
 } dl_session_summary;
 
-/* Every session, oldest first. *out is an array of *n. (added) */
+/* Every session, oldest first. *out is an array of *n. */
 int dl_store_list_sessions(dl_store *st, dl_session_summary **out, size_t *n, dl_error *err);
 void dl_session_summaries_free(dl_session_summary *v, size_t n); /* accepts NULL */
 
 /* What `dddlab db check` reports. Counts are -1 when the schema is newer than
- * this program knows (their tables may have changed). (added) */
+ * this program knows (their tables may have changed). */
 typedef struct dl_store_report {
     int schema_version;  /* PRAGMA user_version of the file */
     int integrity_ok;    /* PRAGMA integrity_check said "ok" */
@@ -370,7 +338,7 @@ typedef struct dl_store_report {
 /* Check the file at path without changing it: integrity, schema version,
  * counts. Returns 0 when the check could run (look at the report for the
  * verdict), DL_ENOENT for a missing file, DL_ECORRUPT when it is not a
- * database at all. (added) */
+ * database at all. */
 int dl_store_check(const char *path, dl_store_report *out, dl_error *err);
 
 /* Rows whose parent row is missing (a trial whose session row is gone, ...),
@@ -382,7 +350,7 @@ int dl_store_orphans(dl_store *st, int64_t *n, char *text, size_t size, dl_error
 /* Write table (trials | ratings | sessions | observers | stimuli) as tidy CSV
  * to path atomically ("-" = stdout). */
 int dl_store_export(dl_store *st, const char *table, const char *path, dl_error *err);
-/* The same, and *nrows gets the number of data rows written. (added) */
+/* The same, and *nrows gets the number of data rows written. */
 int dl_store_export_count(dl_store *st, const char *table, const char *path, size_t *nrows,
                           dl_error *err);
 /* Merge the files srcs into dst (created if missing); see `dddlab merge`. */

@@ -176,16 +176,8 @@ int dl_store_list_sessions(dl_store *st, dl_session_summary **out, size_t *n, dl
     size_t len = 0, cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 8;
-            dl_session_summary *nv = dl_realloc_array(v, ncap, sizeof *v);
-            if (!nv) {
-                rc = DL_ENOMEM;
-                break;
-            }
-            v = nv;
-            cap = ncap;
-        }
+        if ((rc = dl_grow(&v, &cap, len + 1, sizeof *v)) != 0)
+            break;
         rc = read_summary(s, &v[len++]);
         if (rc)
             break;

@@ -27,12 +27,7 @@
 static int make_uuid(char out[37])
 {
     unsigned char b[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, b, sizeof b);
-    close(fd);
-    if (n != (ssize_t)sizeof b)
+    if (dl_random_bytes(b, sizeof b) != 0)
         return -1;
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
@@ -274,7 +269,7 @@ static int load_one(dl_store *st, const char *sql, int64_t id, const char *uuid,
     if (step == SQLITE_ROW) {
         rc = read_session_row(s, out);
         if (rc) {
-            dl_session_clear(out);
+            dl_store_session_clear(out);
             rc = dl_fail(err, rc, "%s: %s: %s", st->path, op,
                          rc == DL_ENOMEM ? "out of memory" : "the stored trial order is damaged");
         }
@@ -303,7 +298,7 @@ int dl_store_get_session_uuid(dl_store *st, const char *uuid, dl_session *out, d
                     out, op, err);
 }
 
-void dl_session_clear(dl_session *x)
+void dl_store_session_clear(dl_session *x)
 {
     if (!x)
         return;
@@ -328,7 +323,7 @@ void dl_sessions_free(dl_session *s, size_t n)
     if (!s)
         return;
     for (size_t i = 0; i < n; i++)
-        dl_session_clear(&s[i]);
+        dl_store_session_clear(&s[i]);
     free(s);
 }
 
@@ -341,16 +336,8 @@ static int collect_sessions(dl_store *st, sqlite3_stmt *s, dl_session **out, siz
     size_t len = 0, cap = 0;
     int step, rc = 0;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 4;
-            dl_session *nv = dl_realloc_array(v, ncap, sizeof *v);
-            if (!nv) {
-                rc = DL_ENOMEM;
-                break;
-            }
-            v = nv;
-            cap = ncap;
-        }
+        if ((rc = dl_grow(&v, &cap, len + 1, sizeof *v)) != 0)
+            break;
         rc = read_session_row(s, &v[len]);
         len++;
         if (rc)

@@ -39,7 +39,7 @@ static void hash_double(dl_sha256 *h, double d)
     dl_sha256_update(h, buf, (size_t)k);
 }
 
-static void hash_image(dl_sha256 *h, const dl_image *im)
+static void hash_image(dl_sha256 *h, const dl_set_image *im)
 {
     if (!im->path) {
         dl_sha256_update(h, "no-image;", 9);
@@ -137,7 +137,7 @@ static int set_stmts_prepare(dl_store *st, set_stmts *ss, const char *op, dl_err
 
 /* The id of the set's image row for im, adding the row the first time the
  * path is seen. The same path with other bytes in one set is a broken set. */
-static int image_id(dl_store *st, set_stmts *ss, const dl_stim_set *set, const dl_image *im,
+static int image_id(dl_store *st, set_stmts *ss, const dl_stim_set *set, const dl_set_image *im,
                     int64_t *id, const char *op, dl_error *err)
 {
     sqlite3_stmt *s = ss->insert_image;
@@ -228,7 +228,7 @@ static int check_set(dl_store *st, const dl_stim_set *set, const char *op, dl_er
                        "'-' and '_', at most 32)",
                        st->path, op, set->task ? set->task : "(none)");
     for (size_t i = 0; i < set->nitems; i++) {
-        const dl_image *ims[2] = {&set->items[i].a, &set->items[i].b};
+        const dl_set_image *ims[2] = {&set->items[i].a, &set->items[i].b};
         for (int k = 0; k < 2; k++)
             if (ims[k]->path && strlen(ims[k]->sha256) != 64)
                 return dl_fail(err, DL_EINVAL, "%s: %s: image '%s' has no SHA-256", st->path, op,
@@ -310,7 +310,7 @@ static int read_set_row(dl_store *st, const char *name, dl_stim_set *set, const 
 }
 
 /* Image columns start at col: path, sha256, w, h, difficulty, frac, class, error. */
-static void read_image(sqlite3_stmt *s, int col, dl_image *im, int *oom)
+static void read_image(sqlite3_stmt *s, int col, dl_set_image *im, int *oom)
 {
     if (sqlite3_column_type(s, col) == SQLITE_NULL) {
         im->frac_correct = NAN;
@@ -391,30 +391,4 @@ int dl_store_find_set(dl_store *st, const char *name, dl_stim_set **out, dl_erro
     }
     *out = set;
     return 0;
-}
-
-static void image_clear(dl_image *im)
-{
-    free(im->path);
-    free(im->difficulty);
-    free(im->class_label);
-}
-
-void dl_stim_set_free(dl_stim_set *set)
-{
-    if (!set)
-        return;
-    for (size_t i = 0; i < set->nitems; i++) {
-        image_clear(&set->items[i].a);
-        image_clear(&set->items[i].b);
-    }
-    free(set->items);
-    free(set->name);
-    free(set->task);
-    free(set->created_utc);
-    free(set->params_json);
-    free(set->results_sha256);
-    free(set->image_root);
-    free(set->content_sha256);
-    free(set);
 }

@@ -69,7 +69,7 @@ static int candidates(const dl_stimuli_results *r, const dl_stimuli_build_opts *
     return 0;
 }
 
-static int fill_image(const dl_stimuli_results *r, size_t i, dl_image *im)
+static int fill_image(const dl_stimuli_results *r, size_t i, dl_set_image *im)
 {
     unsigned m = r->models_per_image;
     uint32_t k = r->n_correct[i];
@@ -82,7 +82,7 @@ static int fill_image(const dl_stimuli_results *r, size_t i, dl_image *im)
     return im->path && (!r->class_label[i] || im->class_label) ? 0 : DL_ENOMEM;
 }
 
-static int set_difficulty(dl_image *im, int d)
+static int set_difficulty(dl_set_image *im, int d)
 {
     im->difficulty = dl_strdup(dl_stimuli_difficulty_name(d));
     return im->difficulty ? 0 : DL_ENOMEM;

@@ -74,5 +74,5 @@ char *bs_params_json(const dl_stimuli_results *r, const dl_stimuli_build_opts *o
                      const char *results_sha256)
 {
     params_ctx p = {r, o, results_sha256};
-    return st_render(render, &p);
+    return stim_render(render, &p);
 }

@@ -65,7 +65,7 @@ int bs_pool(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c, size_t pool, 
  * random class order), then the second of every class, and so on. */
 int bs_balance(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c)
 {
-    st_names classes = {0};
+    dl_names classes = {0};
     size_t *cls = dl_calloc(c->n, sizeof *cls);
     double *key = dl_calloc(c->n, sizeof *key);
     size_t *order = NULL, *seen = NULL;
@@ -75,7 +75,7 @@ int bs_balance(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c)
     bs_shuffle(rng, c->idx, c->n);
     for (size_t i = 0; i < c->n; i++) {
         const char *name = r->class_label[c->idx[i]];
-        if (st_names_add(&classes, name ? name : "", NULL, &cls[i], NULL) != 0)
+        if (dl_names_add(&classes, name ? name : "", NULL, &cls[i], NULL) != 0)
             goto done;
     }
     order = dl_calloc(classes.n, sizeof *order);
@@ -100,7 +100,7 @@ done:
     free(key);
     free(order);
     free(seen);
-    st_names_free(&classes);
+    dl_names_free(&classes);
     return rc;
 }
 

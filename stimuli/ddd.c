@@ -12,16 +12,7 @@
 
 const char *dl_stimuli_difficulty_name(int difficulty)
 {
-    switch (difficulty) {
-    case DL_STIMULI_IMPOSSIBLE:
-        return "impossible";
-    case DL_STIMULI_IN_BETWEEN:
-        return "in-between";
-    case DL_STIMULI_TRIVIAL:
-        return "trivial";
-    default:
-        return "unknown";
-    }
+    return dl_stats_difficulty_name(difficulty);
 }
 
 int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *difficulty,
@@ -79,7 +70,7 @@ static int ddd_histogram(dl_stimuli_analysis *a)
         return DL_ENOMEM;
     for (size_t j = 0; j < r->nmodels; j++)
         a->model_accuracy[j] = (double)popcount_row(r->correct, j) / (double)n;
-    rc = st_pb_pmf(a->model_accuracy, m, a->poisson_binomial_expected);
+    rc = stim_pb_pmf(a->model_accuracy, m, a->poisson_binomial_expected);
     for (unsigned k = 0; k <= m; k++)
         a->poisson_binomial_expected[k] = rc ? NAN : a->poisson_binomial_expected[k] * (double)n;
     return 0;
@@ -98,7 +89,7 @@ static int ddd_classes(dl_stimuli_analysis *a)
     const dl_stimuli_results *r = a->res;
     if (!r->has_class)
         return 0;
-    st_names names = {0};
+    dl_names names = {0};
     dl_stimuli_class_acc *cl = NULL;
     double *correct = NULL;
     size_t cap = 0;
@@ -107,7 +98,7 @@ static int ddd_classes(dl_stimuli_analysis *a)
         const char *name = r->class_label[i] ? r->class_label[i] : "(none)";
         size_t k;
         int is_new;
-        if (st_names_add(&names, name, NULL, &k, &is_new) != 0)
+        if (dl_names_add(&names, name, NULL, &k, &is_new) != 0)
             goto done;
         if (k >= cap) {
             size_t ncap = cap ? cap * 2 : 64;
@@ -142,7 +133,7 @@ static int ddd_classes(dl_stimuli_analysis *a)
 done:
     free(cl);
     free(correct);
-    st_names_free(&names);
+    dl_names_free(&names);
     return rc;
 }
 
@@ -251,7 +242,7 @@ void dl_stimuli_analysis_free(dl_stimuli_analysis *a)
     free(a->difficulty);
     free(a->ec_all);
     free(a->ec_in_between);
-    st_ec_free(a);
+    stim_ec_free(a);
     free(a->classes);
     for (size_t e = 0; e < a->nepochs; e++)
         free(a->epochs[e].accuracy);
@@ -284,7 +275,7 @@ int dl_stimuli_analyse_with(const dl_stimuli_results *r, const dl_stimuli_analys
     a->ec_seed = o->ec_seed;
     a->ec_fisher_max_models =
         o->ec_fisher_max_models ? o->ec_fisher_max_models : DL_STIMULI_EC_FISHER_MAX_MODELS;
-    st_ec_init(a);
+    stim_ec_init(a);
     int rc = dl_stimuli_classify(r, near, a->difficulty, err);
     if (rc)
         goto fail;
@@ -293,7 +284,7 @@ int dl_stimuli_analyse_with(const dl_stimuli_results *r, const dl_stimuli_analys
         a->in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
         a->impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
     }
-    if ((rc = ddd_histogram(a)) || (rc = st_ddd_ec(a, o->threads)) || (rc = ddd_classes(a)) ||
+    if ((rc = ddd_histogram(a)) || (rc = stim_ddd_ec(a, o->threads)) || (rc = ddd_classes(a)) ||
         (rc = ddd_epochs(a)))
         goto fail_msg;
     if (r->correct)

@@ -172,7 +172,7 @@ static void side_init(dl_stimuli_ec_summary *s)
     s->mean_ci_low = s->mean_ci_high = s->mean_se = NAN;
 }
 
-void st_ec_init(dl_stimuli_analysis *a)
+void stim_ec_init(dl_stimuli_analysis *a)
 {
     side_init(&a->ec_all_summary);
     side_init(&a->ec_in_between_summary);
@@ -187,7 +187,7 @@ static void side_free(dl_stimuli_ec_summary *s)
     free(s->defined);
 }
 
-void st_ec_free(dl_stimuli_analysis *a)
+void stim_ec_free(dl_stimuli_analysis *a)
 {
     side_free(&a->ec_all_summary);
     side_free(&a->ec_in_between_summary);
@@ -195,7 +195,7 @@ void st_ec_free(dl_stimuli_analysis *a)
 
 /* Error consistency between every pair of models, on all images and on the
  * in-between ones (where, by the paper's Figure 5, model differences live). */
-int st_ddd_ec(dl_stimuli_analysis *a, int threads)
+int stim_ddd_ec(dl_stimuli_analysis *a, int threads)
 {
     const dl_stimuli_results *r = a->res;
     size_t nm = r->nmodels;
@@ -328,7 +328,7 @@ static void json_side(dl_json *j, const dl_stimuli_analysis *a, const char *key,
     dl_json_object_end(j);
 }
 
-void st_ec_json(const dl_stimuli_analysis *a, dl_json *j)
+void stim_ec_json(const dl_stimuli_analysis *a, dl_json *j)
 {
     dl_json_key(j, "error_consistency");
     if (!a->res->correct) {
@@ -444,7 +444,7 @@ static void csv_side(FILE *f, const dl_stimuli_analysis *a, const char *subset,
 /* ec_pairs.csv: one row per pair and subset (columns as `dddlab consistency
  * --out`, plus the subset and replicates_defined), then the mean of each
  * subset; with sampled pairs only the two mean rows. */
-void st_ec_pairs_csv(const dl_stimuli_analysis *a, FILE *f)
+void stim_ec_pairs_csv(const dl_stimuli_analysis *a, FILE *f)
 {
     fputs("row,subset,a,b,images,p1,p2,c_obs,c_exp,kappa,kappa_corrected,kappa_min,kappa_max,"
           "p_value,ci_low,ci_high,replicates_defined,ec_boundary,replicates,seed,conf_level\n",

@@ -192,7 +192,7 @@ static const struct {
 } files[] = {
     {"per_image.csv", write_per_image},      {"model_accuracy.csv", write_models},
     {"histogram.csv", write_histogram},      {"ec_all.csv", write_ec_all},
-    {"ec_in_between.csv", write_ec_between}, {"ec_pairs.csv", st_ec_pairs_csv},
+    {"ec_in_between.csv", write_ec_between}, {"ec_pairs.csv", stim_ec_pairs_csv},
     {"class_accuracy.csv", write_classes},   {"agreement.csv", write_agreement},
     {"decisions.csv", write_decisions},      {"summary.json", write_summary},
 };

@@ -161,7 +161,7 @@ void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j)
     json_split(j, "trivial", a->trivial, n);
     json_split(j, "in_between", a->in_between, n);
     json_split(j, "impossible", a->impossible, n);
-    st_ec_json(a, j);
+    stim_ec_json(a, j);
     json_classes(j, a);
     dl_json_key(j, "true_positive_agreement");
     json_tpa(j, &a->tpa);

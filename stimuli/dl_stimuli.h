@@ -8,7 +8,7 @@
 
 #include "dl_common.h"
 #include "dl_stats.h"
-#include "dl_store.h"
+#include "dl_set.h"
 
 /* ==== model results, DDD analysis, stimulus sets, demo data ==== */
 /* (section owned by stimuli/results*.c, ddd*.c, build*.c, demo*.c) */
@@ -117,13 +117,14 @@ void dl_stimuli_results_free(dl_stimuli_results *r); /* accepts NULL */
 
 /* ---- DDD analysis -------------------------------------------------------- */
 
+/* The classes are dl_stats_difficulty (dl_stats.h), named here as well. */
 typedef enum dl_stimuli_difficulty {
-    DL_STIMULI_IMPOSSIBLE = 0, /* at most K models correct */
-    DL_STIMULI_IN_BETWEEN = 1,
-    DL_STIMULI_TRIVIAL = 2     /* at least M - K models correct */
+    DL_STIMULI_IMPOSSIBLE = DL_STATS_IMPOSSIBLE, /* at most K models correct */
+    DL_STIMULI_IN_BETWEEN = DL_STATS_IN_BETWEEN,
+    DL_STIMULI_TRIVIAL = DL_STATS_TRIVIAL        /* at least M - K models correct */
 } dl_stimuli_difficulty;
 
-/* "impossible" / "in-between" / "trivial". */
+/* "impossible" / "in-between" / "trivial" (dl_stats_difficulty_name). */
 const char *dl_stimuli_difficulty_name(int difficulty);
 
 /* The split of images by n_correct (K = near); DL_EINVAL when 2K >= M. */
@@ -338,7 +339,7 @@ int dl_image_check_path(const char *path, dl_image_info *info, dl_error *err);
 /* Check one image file: fills sha256, width_px and height_px of img.
  * DL_ENOENT when missing; otherwise dl_image_read's checks first, then
  * DL_ECORRUPT when SDL2_image cannot decode it. */
-int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_image *img,
+int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_set_image *img,
                            dl_error *err);
 
 typedef struct dl_stimuli_problem {

@@ -24,7 +24,7 @@ static int safe_rel(const char *rel)
     return 1;
 }
 
-int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_image *img,
+int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_set_image *img,
                            dl_error *err)
 {
     if (!safe_rel(rel_path))
@@ -96,7 +96,7 @@ static int write_demo(const dl_stimuli_demo *demo, const char *root, const char 
     return rc;
 }
 
-static int probe_one(dl_image *im, const dl_stimuli_demo *demo, const char *root, dl_error *err)
+static int probe_one(dl_set_image *im, const dl_stimuli_demo *demo, const char *root, dl_error *err)
 {
     if (!im->path)
         return 0;
@@ -142,10 +142,10 @@ static int add_problem(dl_stimuli_problem **p, size_t *n, int item, const char *
     return q[*n - 1].path && q[*n - 1].what ? 0 : DL_ENOMEM;
 }
 
-static int check_image(const dl_image *im, int item, const char *root, dl_stimuli_problem **p,
+static int check_image(const dl_set_image *im, int item, const char *root, dl_stimuli_problem **p,
                        size_t *n)
 {
-    dl_image now = {0};
+    dl_set_image now = {0};
     dl_error e = {0};
     char what[DL_ERROR_MAX + 160];
     int rc = dl_stimuli_probe_image(root, im->path, &now, &e);
@@ -178,7 +178,7 @@ int dl_stimuli_check(const dl_stim_set *set, const char *image_root, dl_stimuli_
     *nproblems = *nimages = 0;
     int rc = 0;
     for (size_t i = 0; i < set->nitems && !rc; i++) {
-        const dl_image *ims[2] = {&set->items[i].a, &set->items[i].b};
+        const dl_set_image *ims[2] = {&set->items[i].a, &set->items[i].b};
         for (int k = 0; k < 2 && !rc; k++) {
             if (!ims[k]->path)
                 continue;
@@ -207,7 +207,7 @@ void dl_stimuli_problems_free(dl_stimuli_problem *p, size_t n)
 /* ---- manifest ------------------------------------------------------------------------ */
 
 static void manifest_row(FILE *out, const dl_stim_set *set, const dl_set_item *it,
-                         const dl_image *im, const char *side)
+                         const dl_set_image *im, const char *side)
 {
     char buf[64];
     dl_csv_write_field(out, set->name);

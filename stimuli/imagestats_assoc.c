@@ -40,17 +40,6 @@ long imgstats_index_find(const imgstats_named *ix, size_t n, const char *name)
     return lo < n && strcmp(ix[lo].name, name) == 0 ? (long)ix[lo].i : -1;
 }
 
-static int parse_class(const char *s)
-{
-    if (strcmp(s, "trivial") == 0)
-        return DL_STIMULI_TRIVIAL;
-    if (strcmp(s, "in-between") == 0)
-        return DL_STIMULI_IN_BETWEEN;
-    if (strcmp(s, "impossible") == 0)
-        return DL_STIMULI_IMPOSSIBLE;
-    return -1;
-}
-
 /* Column positions of a difficulty file. */
 typedef struct diff_cols {
     int image, frac, n_correct, n_models, cls;
@@ -128,7 +117,7 @@ static int read_rows(const dl_csv *csv, const diff_cols *c, const imgstats_named
         difficulty[i] = class_of_frac(frac[i]);
         const char *cls = c->cls >= 0 ? csv->rows[r][c->cls] : "";
         if (!dl_is_missing(cls)) {
-            int k = parse_class(cls);
+            int k = dl_stats_difficulty_parse(cls);
             if (k < 0)
                 return dl_fail(err, DL_EINVAL,
                                "%s:%zu: difficulty '%s' is not trivial, in-between or impossible",

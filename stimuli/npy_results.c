@@ -18,7 +18,7 @@
 typedef struct npy_ctx {
     rd *r;
     const char *path;
-    st_names order;   /* image names in array order */
+    dl_names order;   /* image names in array order */
     double *label;    /* per array row: the true class index, NaN unknown */
     npy_array labels; /* --labels FILE.npy */
     char *labels_data;
@@ -106,7 +106,7 @@ static int image_folder(npy_ctx *c, const char *root)
                 continue;
             char *name = dl_path_join(cls[k], files[i]);
             size_t idx;
-            if (!name || st_names_add(&c->order, name, NULL, &idx, NULL) != 0)
+            if (!name || dl_names_add(&c->order, name, NULL, &idx, NULL) != 0)
                 rc = DL_ENOMEM;
             free(name);
             if (rc == 0 && idx >= cap) {
@@ -155,7 +155,7 @@ static int image_order(npy_ctx *c, size_t nrows)
     } else if (r->gt.n) {
         for (size_t i = 0; i < r->gt.n; i++) {
             size_t idx;
-            if (st_names_add(&c->order, r->gt.names[i], NULL, &idx, NULL) != 0)
+            if (dl_names_add(&c->order, r->gt.names[i], NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
     } else {
@@ -163,7 +163,7 @@ static int image_order(npy_ctx *c, size_t nrows)
             char name[32];
             size_t idx;
             snprintf(name, sizeof name, "%zu", i);
-            if (st_names_add(&c->order, name, NULL, &idx, NULL) != 0)
+            if (dl_names_add(&c->order, name, NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
     }
@@ -370,7 +370,7 @@ void rd_npy_free(rd *r)
     npy_ctx *c = r->npy;
     if (!c)
         return;
-    st_names_free(&c->order);
+    dl_names_free(&c->order);
     free(c->label);
     free(c->img);
     free(c->labels_data);

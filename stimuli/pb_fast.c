@@ -80,7 +80,7 @@ static int convolve(const double *a, size_t la, const double *b, size_t lb, doub
     return 0;
 }
 
-int st_pb_pmf(const double *acc, unsigned m, double *pmf)
+int stim_pb_pmf(const double *acc, unsigned m, double *pmf)
 {
     if (m <= PB_EXACT_MAX)
         return dl_stats_poisson_binom_pmf(acc, m, pmf);

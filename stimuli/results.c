@@ -158,7 +158,7 @@ int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip)
 {
     *skip = 0;
     if (r->exclude) {
-        long x = st_names_find(r->exclude, name);
+        long x = dl_names_find(r->exclude, name);
         if (x >= 0) {
             r->excluded += !r->exclude_hit[x];
             r->exclude_hit[x] = 1;
@@ -167,7 +167,7 @@ int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip)
         }
     }
     int is_new;
-    if (st_names_add(&r->images, name, NULL, idx, &is_new) != 0 || images_fit(r, r->images.n) != 0)
+    if (dl_names_add(&r->images, name, NULL, idx, &is_new) != 0 || images_fit(r, r->images.n) != 0)
         return oom(r);
     if (is_new) {
         r->image_line[*idx] = line;
@@ -343,7 +343,7 @@ static int long_value(rd *r, char **f, size_t line, const char *label, rd_model 
             return bad01(r, line, r->cn_correct, f[r->c_correct]);
         return 0;
     }
-    st_names *seen = NULL;
+    dl_names *seen = NULL;
     if (!md->shares) {
         if (!md->pending && !(md->pending = dl_calloc(1, sizeof *md->pending)))
             return oom(r);
@@ -365,7 +365,7 @@ static int long_value(rd *r, char **f, size_t line, const char *label, rd_model 
     }
     if (*v && !md->shares) {
         md->shares = 1;
-        st_names_free(md->pending);
+        dl_names_free(md->pending);
         free(md->pending);
         md->pending = NULL;
     }
@@ -386,7 +386,7 @@ static int long_row(rd *r, char **f, size_t line)
         return rc;
     if (r->c_epoch >= 0 && (rc = epoch_slot(r, f[r->c_epoch], line, &e)) != 0)
         return rc;
-    if (st_names_add(&r->models, model, NULL, &m, &is_new) != 0)
+    if (dl_names_add(&r->models, model, NULL, &m, &is_new) != 0)
         return oom(r);
     if (is_new && !vec_get(r, m, e))
         return oom(r);
@@ -402,7 +402,7 @@ static int long_row(rd *r, char **f, size_t line)
 int rd_model_index(rd *r, const char *model, size_t line, size_t *m)
 {
     int is_new;
-    if (st_names_add(&r->models, model, NULL, m, &is_new) != 0 || !vec_get(r, *m, 0))
+    if (dl_names_add(&r->models, model, NULL, m, &is_new) != 0 || !vec_get(r, *m, 0))
         return oom(r);
     if (is_new) {
         r->mv[*m].first_line = line;
@@ -548,12 +548,12 @@ void rd_free(rd *r)
         }
         free(r->mv[m].ep);
         if (r->mv[m].pending)
-            st_names_free(r->mv[m].pending);
+            dl_names_free(r->mv[m].pending);
         free(r->mv[m].pending);
     }
     free(r->mv);
-    st_names_free(&r->images);
-    st_names_free(&r->models);
+    dl_names_free(&r->images);
+    dl_names_free(&r->models);
     for (size_t i = 0; i < r->img_cap; i++) {
         free(r->ipath ? r->ipath[i] : NULL);
         free(r->cls ? r->cls[i] : NULL);
@@ -569,7 +569,7 @@ void rd_free(rd *r)
     for (size_t i = 0; i < r->gt.n; i++)
         free(r->gt_label[i]);
     free(r->gt_label);
-    st_names_free(&r->gt);
+    dl_names_free(&r->gt);
     for (size_t i = 0; i < r->nwarnings; i++)
         free(r->warnings[i]);
     free(r->warnings);

@@ -18,14 +18,8 @@ typedef struct file_list {
 
 static int list_add(file_list *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = dl_realloc_array(l->v, cap, sizeof *v);
-        if (!v)
-            return DL_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (dl_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+        return DL_ENOMEM;
     if (!(l->v[l->n] = dl_strdup(s)))
         return DL_ENOMEM;
     l->n++;
@@ -146,7 +140,7 @@ static int explicit_cols(const dl_stimuli_columns *c)
     return c->model || c->image || c->label || c->prediction || c->correct || c->epoch;
 }
 
-static int setup(rd *r, const dl_stimuli_read_opts *opts, st_names *exclude, dl_error *err)
+static int setup(rd *r, const dl_stimuli_read_opts *opts, dl_names *exclude, dl_error *err)
 {
     int rc;
     r->opts = opts;
@@ -217,7 +211,7 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
                                  dl_error *err)
 {
     dl_stimuli_read_opts none = {0};
-    st_names exclude = {0};
+    dl_names exclude = {0};
     file_list files = {0};
     dl_stimuli_results *res = NULL;
     rd r = {0};
@@ -256,14 +250,14 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
     r.warnings = NULL;
     r.nwarnings = 0;
     rd_free(&r);
-    st_names_free(&exclude);
+    dl_names_free(&exclude);
     list_free(&files);
     *out = res;
     return 0;
 fail:
     dl_stimuli_results_free(res);
     rd_free(&r);
-    st_names_free(&exclude);
+    dl_names_free(&exclude);
     list_free(&files);
     return rc;
 }

@@ -120,7 +120,7 @@ static int take_images(rd *r, dl_stimuli_results *res)
 {
     size_t n = r->images.n;
     res->nimages = n;
-    res->images = st_names_take(&r->images);
+    res->images = dl_names_take(&r->images);
     res->image_path = dl_calloc(n, sizeof *res->image_path);
     res->class_label = dl_calloc(n, sizeof *res->class_label);
     res->superclass = dl_calloc(n, sizeof *res->superclass);
@@ -175,7 +175,7 @@ int rd_finish(rd *r, dl_stimuli_results **out)
             goto fail;
         res->nmodels = r->models.n;
         res->models_per_image = (unsigned)r->models.n;
-        res->models = st_names_take(&r->models);
+        res->models = dl_names_take(&r->models);
         if (!res->models)
             goto fail;
     }

@@ -202,7 +202,7 @@ static int wide_header(rd *r, char **f, size_t n, size_t line)
         if ((int)i == r->c_image || is_meta(f[i]))
             continue;
         size_t m;
-        if (st_names_add(&r->models, f[i], NULL, &m, NULL) != 0)
+        if (dl_names_add(&r->models, f[i], NULL, &m, NULL) != 0)
             return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
         r->wide_col[m] = i;
     }
@@ -249,26 +249,26 @@ int rd_header(rd *r, char **f, size_t n, size_t line)
     /* A hash set, not pairwise strcmp: wide files have tens of thousands of
      * model columns, and the pairwise check was quadratic (20,000 columns:
      * 2e8 comparisons). */
-    st_names seen = {0};
+    dl_names seen = {0};
     for (size_t i = 0; i < n; i++) {
         size_t idx;
         int is_new;
         if (f[i][0] == '\0') {
-            st_names_free(&seen);
+            dl_names_free(&seen);
             return dl_fail(r->err, DL_EINVAL, "%s:%zu: header column %zu has no name", r->path,
                            line, i + 1);
         }
-        if (st_names_add(&seen, f[i], NULL, &idx, &is_new) != 0) {
-            st_names_free(&seen);
+        if (dl_names_add(&seen, f[i], NULL, &idx, &is_new) != 0) {
+            dl_names_free(&seen);
             return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
         }
         if (!is_new) {
-            st_names_free(&seen);
+            dl_names_free(&seen);
             return dl_fail(r->err, DL_EINVAL, "%s:%zu: duplicate column name '%s'", r->path, line,
                            f[i]);
         }
     }
-    st_names_free(&seen);
+    dl_names_free(&seen);
     dl_stimuli_format want = r->fmt;
     r->ncols = n;
     r->c_model = r->c_correct = r->c_label = r->c_pred = r->c_epoch = r->c_ncorrect = -1;

@@ -24,7 +24,7 @@ typedef struct rd_model {
      * until then the distinct predictions (canonical form), so that the
      * finish can tell "no overlap" from "never right". */
     int shares;
-    st_names *pending;
+    dl_names *pending;
 } rd_model;
 
 typedef struct rd {
@@ -37,7 +37,7 @@ typedef struct rd {
     int has_re;
     int *c_preds; /* top-k prediction columns (timm index_0, index_1, ...) */
     size_t npreds;
-    st_names gt;        /* --labels: image names ... */
+    dl_names gt;        /* --labels: image names ... */
     char **gt_label;    /* ... and their labels */
     size_t *image_file; /* per image: index into files */
     const char *const *files;
@@ -55,7 +55,7 @@ typedef struct rd {
     size_t *wide_col; /* wide: column of model m */
     uint64_t *wblk;   /* wide: per model, the bits of the current 64 images */
     size_t wblk_word; /* ... which are word wblk_word of every row */
-    st_names images, models;
+    dl_names images, models;
     size_t img_cap; /* capacity of the per-image arrays below */
     size_t *image_line;
     size_t *label_line; /* long: line where an image's label was first seen */
@@ -69,7 +69,7 @@ typedef struct rd {
     size_t nepochs, last_epoch;
     rd_model *mv;
     size_t nmv;
-    st_names *exclude;
+    dl_names *exclude;
     unsigned char *exclude_hit;
     size_t excluded;
     dl_progress progress;
@@ -83,7 +83,7 @@ void rd_canon(const char *s, char *buf, size_t size);
 /* Whether label is among the first k entries of the prediction list s
  * (k == 0: s is one value unless bracketed, then its first entry). Adds the
  * entries looked at to seen (may be NULL) in canonical form. */
-int rd_pred_match(const char *s, const char *label, unsigned k, int *match, st_names *seen);
+int rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_names *seen);
 /* The image name of a raw value: --image-regex, else the format's default
  * (mvh: without the trial/subject prefix, timm: the base name). Writes into
  * buf; DL_EINVAL (message in r->err, naming FILE:LINE) when it does not fit. */
@@ -126,7 +126,7 @@ int rd_meta_row(rd *r, char **f, size_t img, size_t line, const char *path);
 /* Check completeness and move everything into a results object. */
 int rd_finish(rd *r, dl_stimuli_results **out);
 /* --exclude FILE: names one per line, or an 'image' column. */
-int rd_read_exclude(const char *path, st_names *names, dl_error *err);
+int rd_read_exclude(const char *path, dl_names *names, dl_error *err);
 /* --images-csv FILE: overrides metadata of the images it names. */
 int rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err);
 /* Set has_class / has_label_error. */

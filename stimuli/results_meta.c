@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rd_read_exclude(const char *path, st_names *names, dl_error *err)
+int rd_read_exclude(const char *path, dl_names *names, dl_error *err)
 {
     dl_csv *csv = NULL;
     int rc = dl_csv_read(path, &csv, err);
@@ -21,13 +21,13 @@ int rd_read_exclude(const char *path, st_names *names, dl_error *err)
     }
     size_t idx;
     /* Without an 'image' column the first line is a name, not a header. */
-    if (col < 0 && st_names_add(names, csv->header[0], NULL, &idx, NULL) != 0)
+    if (col < 0 && dl_names_add(names, csv->header[0], NULL, &idx, NULL) != 0)
         goto oom;
     if (col < 0)
         col = 0;
     for (size_t i = 0; i < csv->nrows; i++) {
         const char *s = csv->rows[i][col];
-        if (s[0] && st_names_add(names, s, NULL, &idx, NULL) != 0)
+        if (s[0] && dl_names_add(names, s, NULL, &idx, NULL) != 0)
             goto oom;
     }
     goto done;
@@ -102,16 +102,16 @@ static int apply_row(const dl_csv *csv, size_t row, size_t img, dl_stimuli_resul
 int rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err)
 {
     dl_csv *csv = NULL;
-    st_names seen = {0};
+    dl_names seen = {0};
     int rc = dl_csv_read(path, &csv, err);
     if (rc || (rc = check_columns(csv, err)) != 0)
         goto done;
     /* Rebuild an index of the result's images (the reader's is gone). */
-    st_names index = {0};
+    dl_names index = {0};
     for (size_t i = 0; i < res->nimages; i++) {
         size_t k;
-        if (st_names_add(&index, res->images[i], NULL, &k, NULL) != 0) {
-            st_names_free(&index);
+        if (dl_names_add(&index, res->images[i], NULL, &k, NULL) != 0) {
+            dl_names_free(&index);
             rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
             goto done;
         }
@@ -122,7 +122,7 @@ int rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err)
         const char *name = csv->rows[row][ci];
         size_t k;
         int is_new;
-        if (st_names_add(&seen, name, NULL, &k, &is_new) != 0) {
+        if (dl_names_add(&seen, name, NULL, &k, &is_new) != 0) {
             rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
             break;
         }
@@ -132,7 +132,7 @@ int rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err)
             break;
         }
         first[k] = csv->row_line[row];
-        long img = st_names_find(&index, name);
+        long img = dl_names_find(&index, name);
         /* Metadata may describe more images than the results have. */
         if (img >= 0 && (rc = apply_row(csv, row, (size_t)img, res, err)) == DL_ENOMEM)
             rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
@@ -140,9 +140,9 @@ int rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err)
     if (!first)
         rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
     free(first);
-    st_names_free(&index);
+    dl_names_free(&index);
 done:
-    st_names_free(&seen);
+    dl_names_free(&seen);
     dl_csv_free(csv);
     return rc;
 }

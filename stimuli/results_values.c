@@ -33,7 +33,7 @@ static int is_sep(char c)
     return c == ',' || c == ' ' || c == '\t' || c == '\'' || c == '"';
 }
 
-int rd_pred_match(const char *s, const char *label, unsigned k, int *match, st_names *seen)
+int rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_names *seen)
 {
     char tok[256], canon[300];
     size_t n = strlen(s);
@@ -49,7 +49,7 @@ int rd_pred_match(const char *s, const char *label, unsigned k, int *match, st_n
         if (seen) {
             size_t idx;
             rd_canon(s, canon, sizeof canon);
-            if (st_names_add(seen, canon, NULL, &idx, NULL) != 0)
+            if (dl_names_add(seen, canon, NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
         *match = rd_values_equal(s, label);
@@ -76,7 +76,7 @@ int rd_pred_match(const char *s, const char *label, unsigned k, int *match, st_n
         if (seen) {
             size_t idx;
             rd_canon(tok, canon, sizeof canon);
-            if (st_names_add(seen, canon, NULL, &idx, NULL) != 0)
+            if (dl_names_add(seen, canon, NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
         i = j;
@@ -186,19 +186,13 @@ static int gt_row(void *ctx, char **f, size_t n, size_t line)
         return rc;
     size_t idx;
     int is_new;
-    if (st_names_add(&r->gt, name, NULL, &idx, &is_new) != 0)
+    if (dl_names_add(&r->gt, name, NULL, &idx, &is_new) != 0)
         return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     if (!is_new)
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: image '%s' is listed twice", r->path, line,
                        name);
-    if (idx >= g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 1024;
-        char **p = dl_realloc_array(r->gt_label, cap, sizeof *p);
-        if (!p)
-            return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
-        r->gt_label = p;
-        g->cap = cap;
-    }
+    if (dl_grow(&r->gt_label, &g->cap, idx + 1, sizeof *r->gt_label) != 0)
+        return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     if (!(r->gt_label[idx] = dl_strdup(f[1])))
         return dl_fail(r->err, DL_ENOMEM, "%s: out of memory", r->path);
     return 0;
@@ -218,24 +212,24 @@ int rd_read_labels(rd *r, const char *path)
 
 const char *rd_gt_label(const rd *r, const char *image)
 {
-    long i = st_names_find(&r->gt, image);
+    long i = dl_names_find(&r->gt, image);
     return i >= 0 ? r->gt_label[i] : NULL;
 }
 
 /* ---- warnings about models ------------------------------------------------- */
 
 /* First value both sets hold, or NULL. */
-static int overlaps(const st_names *preds, const st_names *labels)
+static int overlaps(const dl_names *preds, const dl_names *labels)
 {
     for (size_t i = 0; i < preds->n; i++)
-        if (st_names_find(labels, preds->names[i]) >= 0)
+        if (dl_names_find(labels, preds->names[i]) >= 0)
             return 1;
     return 0;
 }
 
 int rd_model_warnings(rd *r, const dl_stimuli_results *res)
 {
-    st_names labels = {0};
+    dl_names labels = {0};
     int rc = 0, label_pred = r->c_label >= 0 || r->gt.n > 0 || r->fmt == DL_STIMULI_TIMM;
     for (size_t m = 0; m < res->nmodels && rc == 0; m++) {
         const uint64_t *w = res->correct->words + m * res->correct->words_per_row;
@@ -252,7 +246,7 @@ int rd_model_warnings(rd *r, const dl_stimuli_results *res)
                 for (size_t i = 0; i < res->nimages; i++)
                     if (res->class_label[i]) {
                         rd_canon(res->class_label[i], canon, sizeof canon);
-                        if (st_names_add(&labels, canon, NULL, &idx, NULL) != 0)
+                        if (dl_names_add(&labels, canon, NULL, &idx, NULL) != 0)
                             rc = DL_ENOMEM;
                     }
             }
@@ -268,6 +262,6 @@ int rd_model_warnings(rd *r, const dl_stimuli_results *res)
         }
         rc = rc ? rc : rd_warn(r, "model '%s': accuracy 0 (no image correct)", res->models[m]);
     }
-    st_names_free(&labels);
+    dl_names_free(&labels);
     return rc;
 }

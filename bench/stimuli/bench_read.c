@@ -14,7 +14,7 @@
 
 #include "dl_stats.h"
 #include "dl_stimuli.h"
-#include "stimuli_internal.h" /* st_pb_pmf, as stimuli analyse uses it */
+#include "stimuli_internal.h" /* stim_pb_pmf, as stimuli analyse uses it */
 
 static double now_s(void)
 {
@@ -49,7 +49,7 @@ int main(int argc, char **argv)
             right += (size_t)__builtin_popcountll(w[i]);
         acc[k] = (double)right / (double)n;
     }
-    if (dl_stimuli_classify(r, 0, diff, &err) != 0 || st_pb_pmf(acc, (unsigned)m, pmf) != 0) {
+    if (dl_stimuli_classify(r, 0, diff, &err) != 0 || stim_pb_pmf(acc, (unsigned)m, pmf) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }

@@ -13,12 +13,6 @@
 
 #include "store_internal.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Nearest-rank quantile of sorted v. */
 static double quantile(const double *v, size_t n, double q)
 {
@@ -35,7 +29,7 @@ static void summarise(double *lat, size_t n, double total_s, result *r)
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += lat[i];
-    qsort(lat, n, sizeof *lat, cmp_double);
+    qsort(lat, n, sizeof *lat, dl_cmp_double);
     r->median_ms = quantile(lat, n, 0.5);
     r->p99_ms = quantile(lat, n, 0.99);
     r->max_ms = lat[n - 1];
@@ -47,8 +41,8 @@ static int setup_session(dl_store *st, size_t n, int64_t *sid, dl_error *err)
 {
     dl_observer o = {.code = "bench", .age = -1, .vision_corrected = -1, .naive = -1};
     int rc = dl_store_ensure_observer(st, &o, err);
-    dl_image a = {.path = "t.png", .width_px = 224, .height_px = 224, .difficulty = "trivial"};
-    dl_image b = {.path = "x.png", .width_px = 224, .height_px = 224, .difficulty = "impossible"};
+    dl_set_image a = {.path = "t.png", .width_px = 224, .height_px = 224, .difficulty = "trivial"};
+    dl_set_image b = {.path = "x.png", .width_px = 224, .height_px = 224, .difficulty = "impossible"};
     dl_sha256_buf("t", 1, a.sha256);
     dl_sha256_buf("x", 1, b.sha256);
     dl_set_item item = {.index = 0, .a = a, .b = b};
@@ -62,7 +56,7 @@ static int setup_session(dl_store *st, size_t n, int64_t *sid, dl_error *err)
     if (!rc)
         rc = dl_store_start_session(st, &x, err);
     *sid = x.id;
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* test_common.c — CSV reading (libcsv), JSON writing, SHA-256, atomic files,
- * staged output folders, UTF-8 table cells. */
+ * staged output folders, UTF-8 table cells, the error-code table. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -338,6 +339,89 @@ static void test_path_join_and_mix(void **state)
     assert_true(dl_mix64(0) == 0xE220A8397B1DCDAFULL);
 }
 
+/* Every code in DL_ERRNO_MAP has its own name and a message; a value outside
+ * the map is reported as unknown rather than borrowing a neighbour's text. */
+static void test_error_map(void **state)
+{
+    (void)state;
+#define CODE_(name, value, msg) (value),
+    static const int codes[] = {DL_ERRNO_MAP(CODE_)};
+#undef CODE_
+    size_t n = sizeof codes / sizeof *codes;
+    assert_true(n >= 13);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = dl_err_name(codes[i]);
+        const char *msg = dl_strerror(codes[i]);
+        assert_non_null(msg);
+        assert_true(msg[0] != '\0');
+        assert_string_not_equal(msg, "unknown error");
+        assert_true(strncmp(name, "DL_", 3) == 0);
+        assert_string_not_equal(name, "DL_UNKNOWN");
+        for (size_t j = 0; j < i; j++) {
+            assert_true(codes[i] != codes[j]);
+            assert_string_not_equal(name, dl_err_name(codes[j]));
+            assert_string_not_equal(msg, dl_strerror(codes[j]));
+        }
+    }
+    assert_string_equal(dl_err_name(DL_ENOMEM), "DL_ENOMEM");
+    assert_string_equal(dl_strerror(DL_ENOMEM), "out of memory");
+    assert_int_equal(DL_EINVAL, -1);
+    assert_string_equal(dl_err_name(-9999), "DL_UNKNOWN");
+    assert_string_equal(dl_strerror(-9999), "unknown error");
+}
+
+/* The shared helpers: interning keeps first-seen order across rehashes,
+ * growth keeps the contents, the comparison sorts, the task names map both
+ * ways and a missing number prints as "-". */
+static void test_shared_helpers(void **state)
+{
+    (void)state;
+    dl_names t = {0};
+    char buf[32];
+    for (int i = 0; i < 200; i++) {
+        size_t idx;
+        int is_new;
+        snprintf(buf, sizeof buf, "n%d", i % 150);
+        assert_int_equal(dl_names_add(&t, buf, NULL, &idx, &is_new), 0);
+        assert_int_equal(idx, (size_t)(i % 150));
+        assert_int_equal(is_new, i < 150);
+    }
+    assert_int_equal(t.n, 150);
+    assert_int_equal(dl_names_find(&t, "n149"), 149);
+    assert_int_equal(dl_names_find(&t, "n150"), -1);
+    dl_names_free(&t);
+
+    int *v = NULL;
+    size_t cap = 0;
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(dl_grow(&v, &cap, (size_t)i + 1, sizeof *v), 0);
+        assert_true(cap >= (size_t)i + 1);
+        v[i] = i * 3;
+    }
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(v[i], i * 3);
+    free(v);
+
+    double d[] = {3, -1, 2.5, 0};
+    qsort(d, 4, sizeof *d, dl_cmp_double);
+    assert_true(d[0] == -1 && d[1] == 0 && d[2] == 2.5 && d[3] == 3);
+
+    assert_int_equal(dl_task_parse("2afc"), DL_TASK_2AFC);
+    assert_int_equal(dl_task_parse("rating"), DL_TASK_RATING);
+    assert_int_equal(dl_task_parse("2AFC"), 0);
+    assert_int_equal(dl_task_parse(NULL), 0);
+    assert_string_equal(dl_task_name(DL_TASK_RATING), "rating");
+
+    char cell[DL_NUM_CELL];
+    assert_string_equal(dl_fmt_num(cell, 0.5, 7, 3), "  0.500");
+    assert_string_equal(dl_fmt_num(cell, NAN, 7, 3), "      -");
+
+    unsigned char r1[16] = {0}, r2[16] = {0};
+    assert_int_equal(dl_random_bytes(r1, sizeof r1), 0);
+    assert_int_equal(dl_random_bytes(r2, sizeof r2), 0);
+    assert_memory_not_equal(r1, r2, sizeof r1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_json),         cmocka_unit_test(test_atomic),
         cmocka_unit_test(test_parse), cmocka_unit_test(test_path_join_and_mix),        cmocka_unit_test(test_folder_is_not_a_file),
         cmocka_unit_test(test_stage),        cmocka_unit_test(test_utf8_cells),
+        cmocka_unit_test(test_error_map),    cmocka_unit_test(test_shared_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,8 @@
 /* fixture.c — see fixture.h. */
 #include "fixture.h"
 
-#include <SDL2/SDL.h>
-#include <SDL2/SDL_image.h>
+#include <SDL.h>
+#include <SDL_image.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ static int write_png(const char *path, int k, int w, int h)
     return rc;
 }
 
-static int image(fx *f, dl_image *im, int k, const char *difficulty)
+static int image(fx *f, dl_set_image *im, int k, const char *difficulty)
 {
     char rel[64], path[512];
     snprintf(rel, sizeof rel, "img%03d.png", k);

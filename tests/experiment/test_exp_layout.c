@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <SDL2/SDL_image.h>
+#include <SDL_image.h>
 #include <cmocka.h>
 
 #include "exp_internal.h"

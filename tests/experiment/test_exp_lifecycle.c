@@ -146,7 +146,7 @@ static void expect_complete(const fx *f, int64_t id, int nruns)
              "SELECT count(*) FROM answers WHERE session_id = %lld AND question = 'choice'",
              (long long)id);
     assert_int_equal(q_int(f, sql), NALL);
-    dl_session_clear(&sess);
+    dl_store_session_clear(&sess);
 }
 
 /* ---- running ------------------------------------------------------------------------------ */

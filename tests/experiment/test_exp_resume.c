@@ -91,7 +91,7 @@ static void expect_complete(const fx *f, int64_t session_id)
         assert_string_equal(s.uuid[i], sess.uuid);
     }
     assert_string_equal(sess.status, "completed");
-    dl_session_clear(&sess);
+    dl_store_session_clear(&sess);
 }
 
 static void setup(fx *f, const char *set)

@@ -242,7 +242,7 @@ static void test_2afc(void **state)
     assert_int_equal(s.drawable_h, H);
     assert_int_equal(s.window_w, W);
     check_2afc_screens(&f, s.order[2]);
-    dl_session_clear(&s);
+    dl_store_session_clear(&s);
     fx_teardown(&f);
 }
 
@@ -278,7 +278,7 @@ static void check_rating_screen(const fx *f)
     load_session(f, 1, &s);
     int x, y;
     expect_image(&img, 2 * s.order[1], 224, 224, &x, &y);
-    dl_session_clear(&s);
+    dl_store_session_clear(&s);
     assert_true(abs(x + 112 - W / 2) <= 1);
     /* the trial number on the left of the image, the questions below it */
     assert_true(fx_count_not(&img, white, 60, x - 200, y, x, y + 224) > 50);
@@ -340,7 +340,7 @@ static void test_rating(void **state)
     assert_non_null(strstr(sess.questions_json, "\"key\":\"q1\""));
     assert_non_null(strstr(sess.questions_json, "\"type\":\"count\",\"level\":\"interval\""));
     assert_non_null(strstr(sess.questions_json, "\"key\":\"q3\""));
-    dl_session_clear(&sess);
+    dl_store_session_clear(&sess);
     check_rating_screen(&f);
     fx_teardown(&f);
 }
@@ -377,7 +377,7 @@ static void test_quit(void **state)
     load_session(&f, 1, &s);
     assert_string_equal(s.status, "aborted");
     assert_non_null(s.ended_utc);
-    dl_session_clear(&s);
+    dl_store_session_clear(&s);
     fx_image img;
     char p[400];
     snprintf(p, sizeof p, "%s/pause.png", f.shots);
@@ -421,7 +421,7 @@ static void test_deadline(void **state)
     assert_true(fabs(h - want_w * 48 / 64) <= 2.0);
     assert_true(isfinite(s.viewing_distance_cm) && s.viewing_distance_cm == 57.0);
     assert_true(s.screen_width_cm == 25.6);
-    dl_session_clear(&s);
+    dl_store_session_clear(&s);
     fx_image_free(&img);
     rows r;
     read_trials(&f, &r);

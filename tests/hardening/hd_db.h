@@ -25,7 +25,7 @@ static inline void add_sessions(const char *db)
             assert_int_equal(dl_store_log_trial(st, &t, &err), 0);
         }
         assert_int_equal(dl_store_finish_session(st, x.id, "completed", &err), 0);
-        dl_session_clear(&x);
+        dl_store_session_clear(&x);
     }
     dl_stim_set_free(set);
     dl_store_close(st);

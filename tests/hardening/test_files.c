@@ -185,7 +185,7 @@ static void test_merge_killed(void **state)
             dl_trial t = fx_trial(x.id, i);
             assert_int_equal(dl_store_log_trial(st, &t, &err), 0);
         }
-        dl_session_clear(&x);
+        dl_store_session_clear(&x);
     }
     dl_stim_set_free(set);
     dl_store_close(st);

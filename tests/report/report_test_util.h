@@ -129,7 +129,7 @@ static inline const char *rt_shared(void)
 
 /* ---- a store with simulated sessions ---- */
 
-static inline void rt_image(dl_image *im, const char *path, const char *difficulty, double frac,
+static inline void rt_image(dl_set_image *im, const char *path, const char *difficulty, double frac,
                             int label_error)
 {
     im->path = strdup(path);
@@ -180,7 +180,7 @@ static inline int64_t rt_session(dl_store *st, int64_t observer_id, int64_t set_
         abort();
     }
     int64_t id = x.id;
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     return id;
 }
 

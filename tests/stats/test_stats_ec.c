@@ -213,12 +213,6 @@ static uint64_t doc_draw(doc_stream *s, uint32_t n)
     }
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double sorted_percentile(const double *v, size_t n, double q)
 {
     double h = (double)(n - 1) * q;
@@ -271,12 +265,12 @@ static void test_boot_naive(void **state)
         }
         for (size_t p = 0; p < out.npairs; p++) {
             assert_int_equal(out.defined[p], nd[p]);
-            qsort(kap[p], nd[p], sizeof(double), cmp_double);
+            qsort(kap[p], nd[p], sizeof(double), dl_cmp_double);
             assert_true(fabs(out.ci_low[p] - sorted_percentile(kap[p], nd[p], ql)) < 1e-12);
             assert_true(fabs(out.ci_high[p] - sorted_percentile(kap[p], nd[p], qh)) < 1e-12);
             assert_true(out.ci_low[p] <= out.kappa[p] + 0.5 && out.ci_low[p] < out.ci_high[p]);
         }
-        qsort(means, nm, sizeof(double), cmp_double);
+        qsort(means, nm, sizeof(double), dl_cmp_double);
         assert_int_equal(out.mean_defined, nm);
         assert_true(fabs(out.mean_ci_low - sorted_percentile(means, nm, ql)) < 1e-12);
         assert_true(fabs(out.mean_ci_high - sorted_percentile(means, nm, qh)) < 1e-12);

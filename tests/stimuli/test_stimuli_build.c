@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "dl_stimuli.h"
+#include "dl_store.h"
 
 typedef struct fx {
     char *dir;
@@ -359,7 +360,7 @@ static void test_missing_and_corrupt_image(void **state)
     assert_null(set);
     free(p);
     /* paths must stay under the root */
-    dl_image im = {0};
+    dl_set_image im = {0};
     assert_int_equal(dl_stimuli_probe_image(f->root, "../results.csv", &im, &err), DL_EINVAL);
     assert_int_equal(dl_stimuli_probe_image(f->root, "/etc/passwd", &im, &err), DL_EINVAL);
 }
@@ -473,7 +474,7 @@ static void test_demo_data(void **state)
     assert_int_equal(dl_stimuli_demo_image_index(&d, "c061_0001.png", &index), DL_EINVAL);
     assert_int_equal(dl_stimuli_demo_write_image(&d, 37, p1, &err), 0);
     assert_int_equal(dl_stimuli_demo_write_image(&d, 37, p2, &err), 0);
-    dl_image i1 = {0}, i2 = {0};
+    dl_set_image i1 = {0}, i2 = {0};
     assert_int_equal(dl_stimuli_probe_image(f->dir, "x1.png", &i1, &err), 0);
     assert_int_equal(dl_stimuli_probe_image(f->dir, "x2.png", &i2, &err), 0);
     assert_string_equal(i1.sha256, i2.sha256);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "dl_stimuli.h"
+#include "dl_store.h"
 
 typedef struct run {
     int status;

@@ -433,7 +433,7 @@ static void test_pb_fast(void **state)
         }
         acc[0] = 0, acc[1] = 1; /* the ends of the range */
         assert_int_equal(dl_stats_poisson_binom_pmf(acc, m, exact), 0);
-        assert_int_equal(st_pb_pmf(acc, m, fast), 0);
+        assert_int_equal(stim_pb_pmf(acc, m, fast), 0);
         double worst = 0, sum = 0;
         for (unsigned k = 0; k <= m; k++) {
             worst = fmax(worst, fabs(exact[k] - fast[k]));

@@ -37,7 +37,7 @@ static inline char *fx_strdup(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static inline void fx_image(dl_image *im, const char *path, const char *difficulty, double frac)
+static inline void fx_image(dl_set_image *im, const char *path, const char *difficulty, double frac)
 {
     im->path = fx_strdup(path);
     dl_sha256_buf(path, strlen(path), im->sha256); /* stands in for the file's hash */

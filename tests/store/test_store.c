@@ -55,7 +55,7 @@ static int64_t start_2afc(fx *f, const char *code, const char *set_name, size_t 
     fx_session(&x, o.id, set->id, n);
     assert_int_equal(dl_store_start_session(f->st, &x, &f->err), 0);
     int64_t id = x.id;
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
     return id;
 }
@@ -268,15 +268,15 @@ static void test_session_round_trip(void **state)
     assert_int_equal(y.drawable_h, 1080);
     assert_string_equal(y.hostname, x.hostname);
     assert_int_equal(y.observer_id, o.id);
-    dl_session_clear(&y);
+    dl_store_session_clear(&y);
     assert_int_equal(dl_store_get_session_uuid(f->st, x.uuid, &y, &f->err), 0);
     assert_int_equal(y.id, x.id);
-    dl_session_clear(&y);
+    dl_store_session_clear(&y);
     assert_int_equal(dl_store_finish_session(f->st, x.id, "completed", &f->err), 0);
     assert_int_equal(dl_store_get_session(f->st, x.id, &y, &f->err), 0);
     assert_string_equal(y.status, "completed");
     assert_non_null(y.ended_utc);
-    dl_session_clear(&y);
+    dl_store_session_clear(&y);
     assert_int_equal(dl_store_finish_session(f->st, x.id, "running", &f->err), DL_EINVAL);
     assert_int_equal(dl_store_finish_session(f->st, 999, "aborted", &f->err), DL_ENOENT);
     assert_int_equal(dl_store_get_session(f->st, 999, &y, &f->err), DL_ENOENT);
@@ -285,8 +285,8 @@ static void test_session_round_trip(void **state)
     dl_session bad;
     fx_session(&bad, 12345, set->id, 1);
     assert_int_equal(dl_store_start_session(f->st, &bad, &f->err), DL_ENOENT);
-    dl_session_clear(&bad);
-    dl_session_clear(&x);
+    dl_store_session_clear(&bad);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
 }
 
@@ -358,7 +358,7 @@ static void test_log_ratings(void **state)
     size_t next;
     assert_int_equal(dl_store_next_index(f->st, x.id, &next, &f->err), 0);
     assert_int_equal(next, 1);
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
 }
 
@@ -411,12 +411,12 @@ static void test_resumable_and_stale(void **state)
     dl_session y;
     assert_int_equal(dl_store_get_session(f->st, dead.id, &y, &f->err), 0);
     assert_string_equal(y.status, "crashed");
-    dl_session_clear(&y);
+    dl_store_session_clear(&y);
     assert_int_equal(dl_store_get_session(f->st, other.id, &y, &f->err), 0);
     assert_string_equal(y.status, "running"); /* other hosts' pids mean nothing here */
-    dl_session_clear(&y);
-    dl_session_clear(&dead);
-    dl_session_clear(&other);
+    dl_store_session_clear(&y);
+    dl_store_session_clear(&dead);
+    dl_store_session_clear(&other);
     dl_observer_clear(&o);
     dl_stim_set_free(set);
 }
@@ -436,7 +436,7 @@ static void test_reopen_session(void **state)
     assert_string_equal(y.status, "running");
     assert_int_equal(y.pid, (int)getpid());
     assert_null(y.ended_utc);
-    dl_session_clear(&y);
+    dl_store_session_clear(&y);
     assert_int_equal(dl_store_reopen_session(f->st, done, &f->err), DL_EINVAL);
     assert_non_null(strstr(f->err.msg, "the session is completed"));
 
@@ -465,7 +465,7 @@ static void test_reopen_session(void **state)
     assert_non_null(strstr(f->err.msg, expected));
     /* Once that process is gone, the session can be taken over. */
     assert_int_equal(dl_store_reopen_session(f->st, live.id, &f->err), 0);
-    dl_session_clear(&live);
+    dl_store_session_clear(&live);
     dl_observer_clear(&o);
     dl_stim_set_free(set);
 }
@@ -592,7 +592,7 @@ static void test_each_rating_and_list(void **state)
     assert_int_equal(v[0].total, 3);
     assert_null(v[0].ended_utc);
     dl_session_summaries_free(v, n);
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
 }
 
@@ -678,7 +678,7 @@ static void test_export_round_trip(void **state)
     snprintf(out, sizeof out, "%s/missing/dir/x.csv", f->dir);
     assert_int_not_equal(dl_store_export(f->st, "trials", out, &f->err), 0);
     assert_non_null(strstr(f->err.msg, "x.csv"));
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
 }
 
@@ -747,7 +747,7 @@ static void make_station(const char *path, const char *code, int ntrials, char u
     assert_int_equal(dl_store_log_event(st, x.id, 0.5, "info", "start", &err), 0);
     assert_int_equal(dl_store_finish_session(st, x.id, "completed", &err), 0);
     memcpy(uuid, x.uuid, 37);
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
     dl_store_close(st);
 }
@@ -791,7 +791,7 @@ static void test_merge(void **state)
     assert_int_equal(dl_store_next_index(st, x.id, &next, &f->err), 0);
     assert_int_equal(next, 2);
     assert_string_equal(x.display_mode, "1920x1080@60");
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
     dl_stim_set_free(ref);
     dl_store_close(st);
@@ -818,7 +818,7 @@ static void test_merge_conflicts(void **state)
     assert_int_equal(dl_store_get_session_uuid(st, u1, &x, &f->err), 0);
     dl_trial t = fx_trial(x.id, 7);
     assert_int_equal(dl_store_log_trial(st, &t, &f->err), 0);
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_store_close(st);
     const char *srcs[] = {a, c};
     assert_int_equal(dl_store_merge(out, srcs, 2, &f->err), DL_EEXIST);

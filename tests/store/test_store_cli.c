@@ -70,7 +70,7 @@ static void make_db(fx *f, const char *name, const char *code)
             assert_int_equal(dl_store_finish_session(st, x.id, "completed", &f->err), 0);
             memcpy(f->uuid, x.uuid, sizeof f->uuid);
         }
-        dl_session_clear(&x);
+        dl_store_session_clear(&x);
     }
     dl_stim_set_free(set);
     dl_store_close(st);

@@ -68,7 +68,7 @@ static int64_t make_session(fx *f, const char *code)
     fx_session(&x, o.id, set->id, ORDER_LEN);
     assert_int_equal(dl_store_start_session(st, &x, &f->err), 0);
     int64_t id = x.id;
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
     dl_store_close(st);
     return id;

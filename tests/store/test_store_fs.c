@@ -81,7 +81,7 @@ static dl_store *store_with_session(fs_fx *f, const char *path, int64_t *sid)
         fprintf(stderr, "%s\n", f->err.msg);
     assert_int_equal(rc, 0);
     *sid = x.id;
-    dl_session_clear(&x);
+    dl_store_session_clear(&x);
     dl_stim_set_free(set);
     return st;
 }

@@ -168,7 +168,7 @@ static void test_identity(void **state)
     dl_session s;
     assert_int_equal(dl_store_get_session(f->st, id, &s, &f->err), 0);
     assert_string_equal(s.status, "crashed");
-    dl_session_clear(&s);
+    dl_store_session_clear(&s);
     assert_true(q_double(f, "SELECT end_status = 'crashed' FROM runs") == 1.0);
     /* another boot: stale although the pid is alive */
     assert_int_equal(dl_store_reopen_session(f->st, id, &f->err), 0);
