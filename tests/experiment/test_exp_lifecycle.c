@@ -234,9 +234,10 @@ static int run_and_close(const fx *f, const char *code, int after, int *status)
 static void resume_to_end(const fx *f, const char *code, int nruns)
 {
     char err[2048];
-    assert_int_equal(run(f, code, "rt=fixed:100,screen_ms=60,seed=5", "--resume", NULL, err,
-                         sizeof err),
-                     0);
+    int rc = run(f, code, "rt=fixed:100,screen_ms=60,seed=5", "--resume", NULL, err, sizeof err);
+    if (rc != 0)
+        print_message("resume of %s failed (%d): %s\n", code, rc, err);
+    assert_int_equal(rc, 0);
     expect_complete(f, 1, nruns);
 }
 
