@@ -492,6 +492,23 @@ static int start_run(exp_run *rc, dl_error *err)
  * CPU to others. What was obtained goes into the run row. */
 #define EXP_RT_PRIORITY 10
 
+/* A sanitizer build does not go real-time: mlockall would try to lock
+ * AddressSanitizer's shadow memory, and LeakSanitizer's exit-time tracer
+ * crashed ("Tracer caught signal 11") in such runs. */
+#if defined(__SANITIZE_ADDRESS__)
+#define EXP_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EXP_SANITIZED 1
+#endif
+#endif
+
+#ifdef EXP_SANITIZED
+static void realtime(exp_run *rc)
+{
+    exp_event(rc, "info", "no real-time scheduling (a sanitizer build); nice -10 instead");
+}
+#else
 static void realtime(exp_run *rc)
 {
     struct sched_param sp = {.sched_priority = EXP_RT_PRIORITY};
@@ -513,6 +530,7 @@ static void realtime(exp_run *rc)
     else
         exp_event(rc, "info", "memory not locked (%s)", strerror(errno));
 }
+#endif
 
 static void raise_priority(exp_run *rc)
 {
