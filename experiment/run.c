@@ -493,8 +493,7 @@ static int start_run(exp_run *rc, dl_error *err)
 #define EXP_RT_PRIORITY 10
 
 /* A sanitizer build does not go real-time: mlockall would try to lock
- * AddressSanitizer's shadow memory, and LeakSanitizer's exit-time tracer
- * crashed ("Tracer caught signal 11") in such runs. */
+ * AddressSanitizer's shadow memory. */
 #if defined(__SANITIZE_ADDRESS__)
 #define EXP_SANITIZED 1
 #elif defined(__has_feature)
