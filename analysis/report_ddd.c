@@ -33,6 +33,18 @@ void rp_ddd_free(rp_ddd *d)
     free(d->class_acc);
     for (int c = 0; c < 3; c++)
         free(d->class_split[c]);
+    for (size_t i = 0; d->class_names && i < d->nclasses; i++)
+        free(d->class_names[i]);
+    free(d->class_names);
+    free(d->class_min);
+    free(d->class_max);
+    free(d->class_images);
+    free(d->edec_epoch);
+    free(d->edec);
+    free(d->dec_row);
+    if (d->dec_names)
+        rp_names_free(d->dec_names);
+    free(d->dec_names);
     for (int e = 0; e < 2; e++) {
         free(d->band_lo[e]);
         free(d->band_hi[e]);
@@ -213,14 +225,20 @@ typedef struct dec_ctx {
     const char *path;
     dl_error *err;
     int *col; /* per model: column in per_image.csv */
+    int image_col;
     size_t ncols, rows, cap;
     uint8_t *dec;
     int missing; /* some model has no column */
+    rp_names *names; /* image names in row order; NULL once one repeats */
 } dec_ctx;
 
 static int dec_header(dec_ctx *c, char **f, size_t n)
 {
     c->ncols = n;
+    c->image_col = -1;
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(f[k], "image") == 0)
+            c->image_col = (int)k;
     for (size_t m = 0; m < c->d->nmodels; m++) {
         c->col[m] = -1;
         for (size_t k = 0; k < n; k++)
@@ -253,6 +271,19 @@ static int dec_row(void *ctx, char **f, size_t n, size_t line)
             return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s is '%s', expected 0 or 1", c->path, line,
                            c->d->models[k], s);
         c->dec[c->rows * m + k] = s[0] == '1';
+    }
+    /* The names let epoch_decisions.csv rows find their image; a repeated
+     * name makes that ambiguous, so the epoch figure is then left out. */
+    if (c->names && c->image_col >= 0) {
+        uint32_t idx;
+        size_t before = c->names->n;
+        if (rp_names_intern(c->names, f[c->image_col], &idx))
+            return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
+        if (c->names->n == before) {
+            rp_names_free(c->names);
+            free(c->names);
+            c->names = NULL;
+        }
     }
     c->rows++;
     return 0;
@@ -288,10 +319,19 @@ static int sort_decisions(rp_ddd *d, uint8_t *dec, size_t rows)
             s[i].ncorrect += dec[i * m + k];
     }
     qsort(s, rows, sizeof *s, cmp_dec);
-    for (size_t i = 0; i < rows; i++)
+    uint32_t *pos = dl_calloc(rows ? rows : 1, sizeof *pos);
+    if (!pos) {
+        free(s);
+        free(out);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < rows; i++) {
         memcpy(out + i * m, dec + (size_t)s[i].row * m, m);
+        pos[i] = s[i].row;
+    }
     free(s);
     d->decisions = out;
+    d->dec_row = pos;
     d->ndec_images = rows;
     return 0;
 }
@@ -302,10 +342,21 @@ static int load_decisions(dl_report *r, rp_ddd *d, const char *path, dl_error *e
     if (!d->models)
         return rp_note(r,
                        "decisions figure skipped: no model names (ec_all.csv is missing or empty)");
-    if (!(c.col = dl_calloc(d->nmodels, sizeof *c.col)))
+    if (!(c.col = dl_calloc(d->nmodels, sizeof *c.col)) ||
+        !(c.names = dl_calloc(1, sizeof *c.names))) {
+        free(c.col);
         return dl_fail(err, DL_ENOMEM, "out of memory");
+    }
     int rc = dl_csv_stream(path, dec_row, &c, err);
     free(c.col);
+    if (!rc && c.image_col >= 0 && c.names) {
+        d->dec_names = c.names;
+        c.names = NULL;
+    }
+    if (c.names) {
+        rp_names_free(c.names);
+        free(c.names);
+    }
     if (rc == 1 || c.missing) {
         free(c.dec);
         return rp_note(r, "decisions figure skipped: %s has no per-model 0/1 columns", path);
@@ -321,6 +372,177 @@ static int load_decisions(dl_report *r, rp_ddd *d, const char *path, dl_error *e
         rc = dl_fail(err, rc, "out of memory");
     free(c.dec);
     return rc ? rc : rp_add_input(r, path, err);
+}
+
+/* ---- decisions per epoch (the paper's Figure 8) ---- */
+
+typedef struct edec_ctx {
+    rp_ddd *d;
+    const char *path;
+    dl_error *err;
+    int *col; /* per model */
+    int epoch_col, image_col;
+    size_t ncols;
+    uint32_t *at;      /* row of decisions.csv -> position in the figure */
+    double *epochs;    /* in order of first appearance */
+    size_t nepochs, cap_epochs, cap_cells;
+    uint8_t *cells;    /* per epoch slot: ndec_images x nmodels */
+    int skip;          /* 1: a model has no column */
+} edec_ctx;
+
+static int edec_header(edec_ctx *c, char **f, size_t n)
+{
+    c->ncols = n;
+    c->epoch_col = c->image_col = -1;
+    for (size_t k = 0; k < n; k++) {
+        if (strcmp(f[k], "epoch") == 0)
+            c->epoch_col = (int)k;
+        if (strcmp(f[k], "image") == 0)
+            c->image_col = (int)k;
+    }
+    if (c->epoch_col < 0 || c->image_col < 0)
+        return dl_fail(c->err, DL_EINVAL, "%s:1: expected the columns epoch and image", c->path);
+    for (size_t m = 0; m < c->d->nmodels; m++) {
+        c->col[m] = -1;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(f[k], c->d->models[m]) == 0)
+                c->col[m] = (int)k;
+        if (c->col[m] < 0) {
+            c->skip = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The slot of epoch e, opened (every cell "no result") on first sight. */
+static int edec_slot(edec_ctx *c, double e, size_t line, size_t *slot)
+{
+    for (size_t k = 0; k < c->nepochs; k++)
+        if (c->epochs[k] == e) {
+            *slot = k;
+            return 0;
+        }
+    size_t per = c->d->ndec_images * c->d->nmodels;
+    if ((c->nepochs + 1) * per > MAX_DECISION_CELLS)
+        return 2;
+    if (dl_grow(&c->epochs, &c->cap_epochs, c->nepochs + 1, sizeof *c->epochs) != 0 ||
+        dl_grow(&c->cells, &c->cap_cells, (c->nepochs + 1) * per, 1) != 0)
+        return dl_fail(c->err, DL_ENOMEM, "%s:%zu: out of memory", c->path, line);
+    memset(c->cells + c->nepochs * per, 2, per);
+    c->epochs[c->nepochs] = e;
+    *slot = c->nepochs++;
+    return 0;
+}
+
+static int edec_row(void *ctx, char **f, size_t n, size_t line)
+{
+    edec_ctx *c = ctx;
+    const rp_ddd *d = c->d;
+    size_t m = d->nmodels;
+    if (line == 1)
+        return edec_header(c, f, n);
+    if (n != c->ncols)
+        return dl_fail(c->err, DL_EINVAL, "%s:%zu: expected %zu fields as in the header, found %zu",
+                       c->path, line, c->ncols, n);
+    double e;
+    if (dl_parse_double(f[c->epoch_col], &e))
+        return dl_fail(c->err, DL_EINVAL, "%s:%zu: epoch '%s' is not a number", c->path, line,
+                       f[c->epoch_col]);
+    long row = rp_names_find(d->dec_names, f[c->image_col]);
+    if (row < 0)
+        return dl_fail(c->err, DL_EINVAL, "%s:%zu: image '%s' is not in the decisions table",
+                       c->path, line, f[c->image_col]);
+    size_t slot = 0;
+    int rc = edec_slot(c, e, line, &slot);
+    if (rc)
+        return rc;
+    uint8_t *cell = c->cells + (slot * d->ndec_images + c->at[row]) * m;
+    if (cell[0] != 2)
+        return dl_fail(c->err, DL_EINVAL, "%s:%zu: image '%s' appears twice in epoch %s", c->path,
+                       line, f[c->image_col], f[c->epoch_col]);
+    for (size_t k = 0; k < m; k++) {
+        const char *v = f[c->col[k]];
+        if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+            return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s is '%s', expected 0 or 1", c->path, line,
+                           d->models[k], v);
+        cell[k] = v[0] == '1';
+    }
+    return 0;
+}
+
+/* Epoch slots into ascending order (few epochs: insertion sort of slots). */
+static int edec_finish(rp_ddd *d, edec_ctx *c)
+{
+    size_t ne = c->nepochs, per = d->ndec_images * d->nmodels;
+    size_t *ord = dl_calloc(ne, sizeof *ord);
+    d->edec = dl_calloc(ne * per, 1);
+    d->edec_epoch = dl_calloc(ne, sizeof *d->edec_epoch);
+    if (!ord || !d->edec || !d->edec_epoch) {
+        free(ord);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < ne; i++) {
+        ord[i] = i;
+        for (size_t j = i; j > 0 && c->epochs[ord[j]] < c->epochs[ord[j - 1]]; j--) {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
+    }
+    for (size_t i = 0; i < ne; i++) {
+        d->edec_epoch[i] = c->epochs[ord[i]];
+        memcpy(d->edec + i * per, c->cells + ord[i] * per, per);
+    }
+    d->nedec = ne;
+    free(ord);
+    return 0;
+}
+
+static int load_epoch_decisions(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
+{
+    char *path = dl_path_join(dir, "epoch_decisions.csv");
+    if (!path)
+        return dl_fail(err, DL_ENOMEM, "out of memory");
+    int rc = 0;
+    edec_ctx c = {.d = d, .path = path, .err = err};
+    if (!exists(path))
+        goto done;
+    if (!d->decisions || !d->dec_names) {
+        rc = rp_note(r, "per-epoch decisions figure skipped: %s",
+                     d->decisions ? "decisions.csv names an image twice or has no image column"
+                                  : "no decisions for the last epoch");
+        goto done;
+    }
+    c.col = dl_calloc(d->nmodels, sizeof *c.col);
+    c.at = dl_calloc(d->ndec_images, sizeof *c.at);
+    if (!c.col || !c.at) {
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < d->ndec_images; i++)
+        c.at[d->dec_row[i]] = (uint32_t)i;
+    rc = dl_csv_stream(path, edec_row, &c, err);
+    if (rc == 1 && c.skip)
+        rc = rp_note(r, "per-epoch decisions figure skipped: %s lacks a column of some model",
+                     path);
+    else if (rc == 2)
+        rc = rp_note(r, "per-epoch decisions figure skipped: more than %u epoch x image x model "
+                        "cells",
+                     MAX_DECISION_CELLS);
+    else if (!rc && c.nepochs) {
+        if ((rc = edec_finish(d, &c)) != 0)
+            rc = dl_fail(err, rc, "out of memory");
+        else
+            rc = rp_add_input(r, path, err);
+    }
+done:
+    free(c.col);
+    free(c.at);
+    free(c.epochs);
+    free(c.cells);
+    free(path);
+    return rc;
 }
 
 /* ---- agreement over epochs ---- */
@@ -518,19 +740,35 @@ static int load_classes(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
     d->class_acc = dl_calloc(csv->nrows, sizeof *d->class_acc);
     for (int c = 0; c < 3; c++)
         d->class_split[c] = dl_calloc(csv->nrows, sizeof *d->class_split[c]);
-    if (!d->class_acc || !d->class_split[0] || !d->class_split[1] || !d->class_split[2]) {
+    d->class_min = dl_calloc(csv->nrows, sizeof *d->class_min);
+    d->class_max = dl_calloc(csv->nrows, sizeof *d->class_max);
+    d->class_images = dl_calloc(csv->nrows, sizeof *d->class_images);
+    d->class_names = dl_calloc(csv->nrows, sizeof *d->class_names);
+    if (!d->class_acc || !d->class_split[0] || !d->class_split[1] || !d->class_split[2] ||
+        !d->class_min || !d->class_max || !d->class_images || !d->class_names) {
         rc = dl_fail(err, DL_ENOMEM, "out of memory");
         goto done;
     }
+    /* optional: names, images and the spread over models (class_bars) */
+    int more[4] = {dl_csv_col(csv, "class"), dl_csv_col(csv, "images"),
+                   dl_csv_col(csv, "min_model_accuracy"), dl_csv_col(csv, "max_model_accuracy")};
+    double *dst[3] = {d->class_images, d->class_min, d->class_max};
     for (size_t i = 0; i < csv->nrows && !rc; i++) {
         rc = cell(csv, i, col[0], &d->class_acc[i], err);
         for (int c = 0; c < 3 && !rc; c++)
             rc = cell(csv, i, col[1 + c], &d->class_split[c][i], err);
+        for (int c = 0; c < 3 && !rc; c++) {
+            dst[c][i] = NAN;
+            if (more[1 + c] >= 0)
+                rc = cell(csv, i, more[1 + c], &dst[c][i], err);
+        }
+        if (!rc && !(d->class_names[i] =
+                         dl_strdup(more[0] >= 0 ? csv->rows[i][more[0]] : "")))
+            rc = dl_fail(err, DL_ENOMEM, "out of memory");
     }
-    if (!rc) {
-        d->nclasses = csv->nrows;
+    d->nclasses = csv->nrows; /* also on failure: rp_ddd_free frees the names by it */
+    if (!rc)
         rc = rp_add_input(r, path, err);
-    }
 done:
     dl_csv_free(csv);
     free(path);
@@ -638,7 +876,9 @@ static int load_optional(dl_report *r, rp_ddd *d, const char *dir, dl_error *err
         rc = load_split(r, d, dir, err);
     if (!rc)
         rc = load_classes(r, d, dir, err);
-    return rc ? rc : load_decision_file(r, d, dir, err);
+    if (!rc)
+        rc = load_decision_file(r, d, dir, err);
+    return rc ? rc : load_epoch_decisions(r, d, dir, err);
 }
 
 int dl_report_load_ddd(dl_report *r, const char *dir, dl_error *err)

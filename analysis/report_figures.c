@@ -130,7 +130,7 @@ done:
 
 /* One model order for every figure: most accurate first by the decisions
  * when they are there, else the order of the tables. acc may be NULL. */
-static void model_order(const rp_ddd *d, size_t *order, double *acc)
+void rp_ddd_model_order(const rp_ddd *d, size_t *order, double *acc)
 {
     size_t m = d->nmodels;
     double *a = acc ? acc : dl_calloc(m ? m : 1, sizeof *a);
@@ -215,7 +215,7 @@ static void draw_ec_models(const void *ctx)
     if (!order || !labels || (d->ec_all && !all) || (d->ec_between && !between))
         goto done;
     /* the decisions figure's order, so one model sits in one place */
-    model_order(d, order, NULL);
+    rp_ddd_model_order(d, order, NULL);
     for (size_t i = 0; i < n; i++) {
         labels[i] = d->models[order[i]];
         for (size_t j = 0; j < n; j++) {
@@ -905,6 +905,19 @@ static const struct {
     {"model_accuracy", "Accuracy of each model on all images, in the order of the decisions "
                        "figure (cf. Fig. 14)."},
     {"agreement", "Agreement between models per training epoch (columns of agreement.csv)."},
+    {"epoch_decisions",
+     "Each model's decision per image at every training epoch (light: correct, dark: wrong, "
+     "white: no result; cf. the paper's Fig. 8): one panel per model, epochs from the top "
+     "down, images in the order of the decisions figure (sorted by the number of models "
+     "correct at the last epoch; white lines and the numbers on top mark where each number "
+     "begins), so a column that turns light shows when in training its images are learnt. "
+     "Columns average neighbouring images when there are more images than pixels "
+     "(epoch_decisions.csv)."},
+    {"class_bars",
+     "Accuracy per class: the mean over models (bar) and the range from the "
+     "least to the most accurate model (black whisker), classes sorted from the hardest; "
+     "with more than 40 classes only the 20 hardest (left) and the 20 easiest (right) are "
+     "shown, and the title says how many there are (all of them in class_accuracy.csv)."},
     {"observer_accuracy", "Accuracy of each observer with its 95% Clopper–Pearson interval; the "
                           "orange line is chance, the dashed grey line the group mean."},
     {"ec_observers", "Error consistency κ between every pair of observers over the items both "
@@ -940,7 +953,7 @@ static int decisions_figure(const rp_ddd *d, const char *dir, dl_error *err)
         free(f.order);
         return dl_fail(err, DL_ENOMEM, "out of memory");
     }
-    model_order(d, f.order, f.acc);
+    rp_ddd_model_order(d, f.order, f.acc);
     f.per_col = d->ndec_images ? (d->ndec_images + 1199) / 1200 : 1;
     f.cols = (d->ndec_images + f.per_col - 1) / f.per_col;
     int rc = rp_plot(dir, "decisions", 2000, m > 16 ? 1200 : 800, draw_decisions, &f, err);
@@ -977,6 +990,8 @@ static int ddd_figures(const rp_ddd *d, const char *dir, const char **names, siz
     if (!rc && d->nepochs && d->nseries &&
         !(rc = rp_plot(dir, "agreement", 1600, 1000, draw_agreement, d, err)))
         add(names, n, "agreement");
+    if (!rc)
+        rc = rp_epoch_figures(d, dir, names, n, err);
     return rc;
 }
 

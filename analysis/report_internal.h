@@ -91,6 +91,16 @@ typedef struct rp_ddd {
     size_t nclasses;
     double *class_acc;      /* mean fraction of models correct */
     double *class_split[3]; /* images trivial, in-between, impossible */
+    char **class_names;            /* NULL when the file has no class column */
+    double *class_min, *class_max; /* least / most accurate model; NaN unknown */
+    double *class_images;          /* images per class; NaN unknown */
+    /* epoch_decisions.csv, images in the decisions figure's order (dec_row
+     * below); 0 / NULL when absent */
+    size_t nedec;        /* epochs */
+    double *edec_epoch;  /* ascending */
+    uint8_t *edec;       /* nedec x ndec_images x nmodels: 0, 1, 2 = no result */
+    uint32_t *dec_row;   /* sorted position -> row of decisions.csv */
+    rp_names *dec_names; /* image names of decisions.csv, in its row order */
 } rp_ddd;
 
 void rp_ddd_free(rp_ddd *d);

@@ -462,8 +462,9 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         }
         table_end(p);
     }
-    static const char *const names[] = {"ddd_histogram", "decisions",      "model_accuracy",
-                                        "ec_models",     "class_accuracy", "agreement"};
+    static const char *const names[] = {"ddd_histogram",  "decisions",  "model_accuracy",
+                                        "ec_models",      "class_bars", "class_accuracy",
+                                        "epoch_decisions", "agreement"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (has_figure(figs, nf, names[i]))
             figure(p, names[i]);

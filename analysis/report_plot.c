@@ -162,7 +162,7 @@ int rp_plot(const char *dir, const char *name, double w_px, double h_px, rp_draw
         {"pngcairo", "png"}, {"pdfcairo", "pdf"}, {"svg", "svg"}};
     for (int d = 0; d < 3; d++) {
         char tmp[4096];
-        if (d == 2 && strcmp(name, "decisions") == 0)
+        if (d == 2 && (strcmp(name, "decisions") == 0 || strcmp(name, "epoch_decisions") == 0))
             continue; /* a raster: its SVG would be megabytes of cells; PNG and PDF hold it */
         int rc = make_tmp(dir, name, devs[d][1], tmp, sizeof tmp, err);
         if (rc)

@@ -86,4 +86,18 @@ void rp_plot_page_mm(double *w_mm, double *h_mm);
 /* A UTF-8 marker glyph for plstring: filled circle, square, triangle, ... */
 const char *rp_plot_marker(int i);
 
+/* ---- DDD figures shared between report_figures.c and report_epochfig.c ---- */
+struct rp_ddd;
+
+/* One model order for every DDD figure: most accurate first by the
+ * decisions when they are there, else the order of the tables; order gets
+ * d->nmodels indices, acc (may be NULL) each model's accuracy. */
+void rp_ddd_model_order(const struct rp_ddd *d, size_t *order, double *acc);
+
+/* report_epochfig.c: the per-epoch decisions (epoch_decisions, the paper's
+ * Figure 8) and the class accuracy bars (class_bars), when their data are
+ * there; the names written go to names[*n++]. */
+int rp_epoch_figures(const struct rp_ddd *d, const char *dir, const char **names, size_t *n,
+                     dl_error *err);
+
 #endif

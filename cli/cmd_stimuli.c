@@ -346,7 +346,7 @@ static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_
         if (out_dir)
             printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
                    "ec_in_between.csv, ec_pairs.csv, class_accuracy.csv, agreement.csv,\n"
-                   "decisions.csv, summary.json%s to %s\n",
+                   "decisions.csv, epoch_decisions.csv, codebook.csv, summary.json%s to %s\n",
                    boot->replicates ? ", uncertainty.csv" : "", out_dir);
     }
 done:

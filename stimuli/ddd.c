@@ -84,6 +84,50 @@ static int cmp_class(const void *pa, const void *pb)
     return strcmp(x->name, y->name);
 }
 
+/* Per class, the accuracy of its least and most accurate model: one pass
+ * over the bits per model, counting hits per class. */
+static int class_spread(const dl_stimuli_results *r, dl_names *names,
+                        dl_stimuli_class_acc *cl)
+{
+    size_t nc = names->n;
+    for (size_t k = 0; k < nc; k++)
+        cl[k].model_min = cl[k].model_max = NAN;
+    if (!r->correct || !nc || !r->nmodels)
+        return 0;
+    uint32_t *of = dl_calloc(r->nimages ? r->nimages : 1, sizeof *of);
+    size_t *hits = dl_calloc(nc, sizeof *hits);
+    int rc = DL_ENOMEM;
+    if (!of || !hits)
+        goto done;
+    for (size_t i = 0; i < r->nimages; i++) {
+        size_t k;
+        int is_new;
+        if (dl_names_add(names, r->class_label[i] ? r->class_label[i] : "(none)", NULL,
+                         &k, &is_new) != 0)
+            goto done;
+        of[i] = (uint32_t)k;
+    }
+    const dl_bits *b = r->correct;
+    for (size_t m = 0; m < r->nmodels; m++) {
+        memset(hits, 0, nc * sizeof *hits);
+        const uint64_t *w = b->words + m * b->words_per_row;
+        for (size_t i = 0; i < r->nimages; i++)
+            hits[of[i]] += (w[i / 64] >> (i % 64)) & 1;
+        for (size_t k = 0; k < nc; k++) {
+            double acc = (double)hits[k] / (double)cl[k].images;
+            if (m == 0 || acc < cl[k].model_min)
+                cl[k].model_min = acc;
+            if (m == 0 || acc > cl[k].model_max)
+                cl[k].model_max = acc;
+        }
+    }
+    rc = 0;
+done:
+    free(of);
+    free(hits);
+    return rc;
+}
+
 static int ddd_classes(dl_stimuli_analysis *a)
 {
     const dl_stimuli_results *r = a->res;
@@ -124,6 +168,9 @@ static int ddd_classes(dl_stimuli_analysis *a)
     }
     for (size_t k = 0; k < names.n; k++)
         cl[k].accuracy = correct[k] / ((double)cl[k].images * a->m);
+    /* the names are all there: a second look-up only finds them */
+    if (class_spread(r, &names, cl) != 0)
+        goto done;
     if (names.n) /* qsort must not get NULL, even for 0 items */
         qsort(cl, names.n, sizeof *cl, cmp_class);
     a->classes = cl;

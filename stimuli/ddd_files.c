@@ -66,6 +66,33 @@ static void write_decisions(const dl_stimuli_analysis *a, FILE *f)
     }
 }
 
+/* epoch_decisions.csv: per epoch and image, each model's 0/1 (the paper's
+ * Figure 8: when in training each image becomes learnable). Epochs
+ * ascending, images in the order of decisions.csv within each epoch. Results
+ * without an epoch column give the header only. */
+static void write_epoch_decisions(const dl_stimuli_analysis *a, FILE *f)
+{
+    const dl_stimuli_results *r = a->res;
+    const dl_bits *b = r->epoch_correct;
+    size_t nm = b ? r->nmodels : 0;
+    fputs("epoch,image", f);
+    for (size_t m = 0; m < nm; m++) {
+        fputc(',', f);
+        dl_csv_write_field(f, r->models[m]);
+    }
+    fputc('\n', f);
+    for (size_t e = 0; b && e < r->nepochs; e++)
+        for (size_t i = 0; i < r->nimages; i++) {
+            fprintf(f, "%ld,", r->epochs[e]);
+            dl_csv_write_field(f, r->images[i]);
+            for (size_t m = 0; m < nm; m++) {
+                uint64_t w = b->words[(e * nm + m) * b->words_per_row + i / 64];
+                fputs((w >> (i % 64)) & 1 ? ",1" : ",0", f);
+            }
+            fputc('\n', f);
+        }
+}
+
 static void write_models(const dl_stimuli_analysis *a, FILE *f)
 {
     const dl_stimuli_results *r = a->res;
@@ -136,14 +163,20 @@ static void write_ec_between(const dl_stimuli_analysis *a, FILE *f)
 
 static void write_classes(const dl_stimuli_analysis *a, FILE *f)
 {
-    fputs("rank,class,images,accuracy,trivial,in_between,impossible\n", f);
+    fputs("rank,class,images,accuracy,trivial,in_between,impossible,min_model_accuracy,"
+          "max_model_accuracy\n",
+          f);
     for (size_t k = 0; k < a->nclasses; k++) {
         const dl_stimuli_class_acc *c = &a->classes[k];
         fprintf(f, "%zu,", k + 1);
         dl_csv_write_field(f, c->name);
         fprintf(f, ",%zu,", c->images);
         num(f, c->accuracy);
-        fprintf(f, ",%zu,%zu,%zu\n", c->trivial, c->in_between, c->impossible);
+        fprintf(f, ",%zu,%zu,%zu,", c->trivial, c->in_between, c->impossible);
+        num(f, c->model_min);
+        fputc(',', f);
+        num(f, c->model_max);
+        fputc('\n', f);
     }
 }
 
@@ -194,7 +227,8 @@ static const struct {
     {"histogram.csv", write_histogram},      {"ec_all.csv", write_ec_all},
     {"ec_in_between.csv", write_ec_between}, {"ec_pairs.csv", stim_ec_pairs_csv},
     {"class_accuracy.csv", write_classes},   {"agreement.csv", write_agreement},
-    {"decisions.csv", write_decisions},      {"summary.json", write_summary},
+    {"decisions.csv", write_decisions},      {"epoch_decisions.csv", write_epoch_decisions},
+    {"codebook.csv", stim_write_codebook},   {"summary.json", write_summary},
 };
 #define NFILES (sizeof files / sizeof *files)
 

@@ -167,6 +167,9 @@ typedef struct dl_stimuli_class_acc {
     size_t images;
     double accuracy;      /* mean fraction of models correct */
     size_t trivial, in_between, impossible;
+    /* the least and the most accurate model on the class's images (the
+     * spread over models); NaN for counts input */
+    double model_min, model_max;
 } dl_stimuli_class_acc;
 
 typedef struct dl_stimuli_epoch {

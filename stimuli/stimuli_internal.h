@@ -28,4 +28,8 @@ int stim_ddd_ec(dl_stimuli_analysis *a, int threads);
 void stim_ec_json(const dl_stimuli_analysis *a, dl_json *j);
 void stim_ec_pairs_csv(const dl_stimuli_analysis *a, FILE *f);
 
+/* ddd_codebook.c: codebook.csv of `stimuli analyse --out` (table, column,
+ * meaning, unit, labels). */
+void stim_write_codebook(const dl_stimuli_analysis *a, FILE *f);
+
 #endif
