@@ -402,6 +402,8 @@ static int edec_header(edec_ctx *c, char **f, size_t n)
     }
     if (c->epoch_col < 0 || c->image_col < 0)
         return dl_fail(c->err, DL_EINVAL, "%s:1: expected the columns epoch and image", c->path);
+    if (n == 2)
+        return 1; /* the header `stimuli analyse` writes for results without epochs */
     for (size_t m = 0; m < c->d->nmodels; m++) {
         c->col[m] = -1;
         for (size_t k = 0; k < n; k++)
@@ -523,7 +525,9 @@ static int load_epoch_decisions(dl_report *r, rp_ddd *d, const char *dir, dl_err
     for (size_t i = 0; i < d->ndec_images; i++)
         c.at[d->dec_row[i]] = (uint32_t)i;
     rc = dl_csv_stream(path, edec_row, &c, err);
-    if (rc == 1 && c.skip)
+    if (rc == 1 && !c.skip)
+        rc = 0; /* no model columns: results without epochs */
+    else if (rc == 1)
         rc = rp_note(r, "per-epoch decisions figure skipped: %s lacks a column of some model",
                      path);
     else if (rc == 2)

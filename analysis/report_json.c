@@ -236,6 +236,10 @@ static void ddd(dl_json *j, const rp_ddd *d)
     dl_json_int(j, (long long)d->ndec_images);
     dl_json_key(j, "agreement_epochs");
     dl_json_int(j, (long long)d->nepochs);
+    dl_json_key(j, "decision_epochs"); /* epoch_decisions.csv: epochs read */
+    dl_json_int(j, (long long)d->nedec);
+    dl_json_key(j, "classes"); /* class_accuracy.csv: classes read */
+    dl_json_int(j, (long long)d->nclasses);
     if (d->has_unc) {
         static const char *const split[3] = {"trivial", "in_between", "impossible"};
         static const char *const how[2] = {"split_by_models", "split_by_images"};
