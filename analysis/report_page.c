@@ -417,6 +417,48 @@ static void ratings_section(page *p, const dl_report_ratings *g, const char *con
         figure(p, "answers");
 }
 
+/* Sections that appear only when class_accuracy.csv / the epoch tables are there. */
+static void ddd_classes(page *p, const rp_ddd *d, const char *const *figs, size_t nf)
+{
+    if (!has_figure(figs, nf, "class_bars") && !has_figure(figs, nf, "class_accuracy"))
+        return;
+    heading(p, 3, "Classes");
+    size_t e = 0, h = d->nclasses - 1; /* the file ranks the most accurate first */
+    if (d->class_names) {
+        char lo[2][32], hi[2][32];
+        size_t at[2] = {h, e};
+        for (int k = 0; k < 2; k++) {
+            num(lo[k], sizeof lo[k], 100 * d->class_min[at[k]], 1);
+            num(hi[k], sizeof hi[k], 100 * d->class_max[at[k]], 1);
+        }
+        para(p,
+             "%zu classes (class_accuracy.csv). Hardest: %s, %.1f%% mean accuracy (models %s "
+             "to %s%%); easiest: %s, %.1f%% (models %s to %s%%).",
+             d->nclasses, d->class_names[h], 100 * d->class_acc[h], lo[0], hi[0],
+             d->class_names[e], 100 * d->class_acc[e], lo[1], hi[1]);
+    }
+    if (has_figure(figs, nf, "class_bars"))
+        figure(p, "class_bars");
+    if (has_figure(figs, nf, "class_accuracy"))
+        figure(p, "class_accuracy");
+}
+
+static void ddd_training(page *p, const rp_ddd *d, const char *const *figs, size_t nf)
+{
+    if (!has_figure(figs, nf, "epoch_decisions") && !has_figure(figs, nf, "agreement"))
+        return;
+    heading(p, 3, "Over training");
+    if (d->nedec)
+        para(p,
+             "Decisions per image at %zu epochs (%g to %g; epoch_decisions.csv); the images "
+             "keep the order of the decisions figure.",
+             d->nedec, d->edec_epoch[0], d->edec_epoch[d->nedec - 1]);
+    if (has_figure(figs, nf, "epoch_decisions"))
+        figure(p, "epoch_decisions");
+    if (has_figure(figs, nf, "agreement"))
+        figure(p, "agreement");
+}
+
 static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_t nf)
 {
     heading(p, 2, "Dichotomous data difficulty");
@@ -462,12 +504,13 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         }
         table_end(p);
     }
-    static const char *const names[] = {"ddd_histogram",  "decisions",  "model_accuracy",
-                                        "ec_models",      "class_bars", "class_accuracy",
-                                        "epoch_decisions", "agreement"};
+    static const char *const names[] = {"ddd_histogram", "decisions", "model_accuracy",
+                                        "ec_models"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (has_figure(figs, nf, names[i]))
             figure(p, names[i]);
+    ddd_classes(p, d, figs, nf);
+    ddd_training(p, d, figs, nf);
 }
 
 static const char *css =

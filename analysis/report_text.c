@@ -235,6 +235,28 @@ static void ratings(FILE *out, const dl_report *r, const dl_report_ratings *g)
     answers(out, g);
 }
 
+/* The class extremes and the epochs of the per-epoch decisions, when there. */
+static void ddd_more(FILE *out, const rp_ddd *d)
+{
+    if (d->nclasses >= 1 && d->class_names) {
+        size_t at[2] = {d->nclasses - 1, 0}; /* ranked most accurate first */
+        static const char *const what[2] = {"hardest", "easiest"};
+        fprintf(out, "%zu classes:", d->nclasses);
+        for (int k = 0; k < 2; k++) {
+            size_t c = at[k];
+            fprintf(out, "%s %s %s %.1f%%", k ? ";" : "", what[k], d->class_names[c],
+                    100 * d->class_acc[c]);
+            if (!isnan(d->class_min[c]) && !isnan(d->class_max[c]))
+                fprintf(out, " (models %.1f%% to %.1f%%)", 100 * d->class_min[c],
+                        100 * d->class_max[c]);
+        }
+        fputc('\n', out);
+    }
+    if (d->nedec)
+        fprintf(out, "per-epoch decisions: %zu epochs (%g to %g), %zu images\n", d->nedec,
+                d->edec_epoch[0], d->edec_epoch[d->nedec - 1], d->ndec_images);
+}
+
 static void ddd(FILE *out, const rp_ddd *d)
 {
     fprintf(out, "DDD tables from %s: %.0f images, %zu models\n", d->dir, d->nimages, d->nmodels);
@@ -253,6 +275,7 @@ static void ddd(FILE *out, const rp_ddd *d)
         else
             fprintf(out, " %9.1f%%\n", 100 * d->poisson_binomial[b]);
     }
+    ddd_more(out, d);
     if (!d->has_unc)
         return;
     static const char *const names[3] = {"trivial", "in-between", "impossible"};

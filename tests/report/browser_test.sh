@@ -1,7 +1,8 @@
 #!/bin/sh
 # browser_test.sh DDDLAB_BINARY SOURCE_DIR [SCREENSHOT_DIR]
 #
-# Opens report.html of a 2AFC, a ratings and a DDD report in a real browser
+# Opens report.html of a 2AFC, a ratings and two DDD reports (one with epochs and
+# classes) in a real browser
 # (headless Chromium) and fails when an image does not load or the page logs
 # anything to the console; saves a screenshot of each page (into
 # SCREENSHOT_DIR, default the temporary folder, for a person to look at).
@@ -41,9 +42,15 @@ mkdir -p "$shots"
 "$bin" analyse --trials "$tmp/trials.csv" --out "$tmp/2afc" > /dev/null || fail "the 2AFC report failed"
 "$bin" analyse --ratings "$tmp/ratings.csv" --out "$tmp/ratings" > /dev/null || fail "the ratings report failed"
 "$bin" analyse --ddd "$src/tests/report/data/ddd" --out "$tmp/ddd" > /dev/null || fail "the DDD report failed"
+# A DDD report with epochs and classes (the per-epoch decisions and class bars sections).
+"$bin" stimuli analyse "$src/tests/report/data/epochs/results.csv" \
+  --images-csv "$src/tests/report/data/epochs/images.csv" --near 1 --out "$tmp/epoch_tables" \
+  > /dev/null || fail "stimuli analyse of the epoch results failed"
+"$bin" analyse --ddd "$tmp/epoch_tables" --out "$tmp/ddd_epochs" > /dev/null ||
+  fail "the DDD report with epochs failed"
 
 probe='<script>window.addEventListener("load",function(){var i=document.images,b=0;for(var k=0;k<i.length;k++)if(!i[k].complete||i[k].naturalWidth===0)b++;var d=document.createElement("div");d.id="dl-probe";d.textContent="images="+i.length+" broken="+b;document.body.appendChild(d);});</script>'
-for kind in 2afc ratings ddd; do
+for kind in 2afc ratings ddd ddd_epochs; do
   dir=$tmp/$kind
   [ -s "$dir/report.html" ] || fail "$kind: no report.html"
   # after </html> still ends up in the body: the HTML parser puts it there
@@ -58,6 +65,11 @@ for kind in 2afc ratings ddd; do
   broken=$(echo "$result" | sed 's/.*broken=//')
   [ "$images" -ge 1 ] || fail "$kind: the page shows no figure"
   [ "$broken" -eq 0 ] || fail "$kind: $broken of $images images do not load"
+  if [ "$kind" = ddd_epochs ]; then
+    for fig in epoch_decisions class_bars; do
+      grep -q "href=\"$fig.pdf\"" "$dir/dom.html" || fail "$kind: the page has no $fig figure"
+    done
+  fi
   if grep -q 'CONSOLE' "$dir/console.txt"; then
     grep 'CONSOLE' "$dir/console.txt" >&2
     fail "$kind: the page wrote to the browser console"

@@ -276,7 +276,36 @@ static void test_figures_and_pages(void **state)
     dl_report_options opt;
     dl_report_options_default(&opt);
     rt_check(dl_report_analyse(r, &opt, &err), &err);
-    char *json = rt_json(r);
+    char *json = rt_json(r), *text = rt_text(r);
+    /* the text names the hardest class with its models' range, computed here */
+    static truth t;
+    read_truth(&t);
+    double hits[NC][NM] = {{0}}, n[NC] = {0}, best = 2;
+    int hard = -1;
+    for (int i = 0; i < NI; i++) {
+        n[t.cls[i]]++;
+        for (int m = 0; m < NM; m++)
+            hits[t.cls[i]][m] += t.correct[NE - 1][i][m];
+    }
+    for (int k = 0; k < NC; k++) {
+        double sum = 0;
+        for (int m = 0; m < NM; m++)
+            sum += hits[k][m];
+        if (sum / (n[k] * NM) < best)
+            best = sum / (n[k] * NM), hard = k;
+    }
+    double lo = 1, hi = 0;
+    for (int m = 0; m < NM; m++) {
+        lo = fmin(lo, hits[hard][m] / n[hard]);
+        hi = fmax(hi, hits[hard][m] / n[hard]);
+    }
+    char want[160];
+    snprintf(want, sizeof want, "12 classes: hardest class%02d %.1f%% (models %.1f%% to %.1f%%)",
+             hard, 100 * best, 100 * lo, 100 * hi);
+    if (!strstr(text, want))
+        fail_msg("no '%s' in\n%s", want, text);
+    assert_non_null(strstr(text, "per-epoch decisions: 10 epochs (1 to 10), 240 images"));
+    free(text);
     assert_non_null(strstr(json, "\"decision_epochs\":10"));
     assert_non_null(strstr(json, "\"classes\":12"));
     rt_check(dl_report_write_dir(r, rep, "dddlab analyse --ddd ddd", &err), &err);
@@ -294,6 +323,8 @@ static void test_figures_and_pages(void **state)
     assert_non_null(strstr(html, "href=\"epoch_decisions.pdf\""));
     assert_non_null(strstr(html, "href=\"class_bars.svg\""));
     assert_non_null(strstr(html, "cf. the paper's Fig. 8"));
+    assert_non_null(strstr(html, "<h3>Over training</h3>"));
+    assert_non_null(strstr(html, "<h3>Classes</h3>"));
     p = rt_path(rep, "report.md");
     char *md = rt_slurp(p, NULL);
     free(p);
@@ -338,6 +369,7 @@ static void test_absent_without_data(void **state)
     text = rt_slurp(p, NULL);
     assert_null(strstr(text, "epoch_decisions")); /* no figure, and no note either */
     assert_null(strstr(text, "class_bars"));
+    assert_null(strstr(text, "Over training"));
     free(text);
     free(p);
     dl_report_free(rp);
