@@ -78,6 +78,7 @@ static void group_marks(const epoch_fig *f, double ytop, int top)
 {
     size_t n = f->d->ndec_images;
     plschr(0, 0.7);
+    double last = -1e300; /* centre of the last number drawn: numbers must not touch */
     for (size_t i = 0; i < n;) {
         size_t end = i;
         while (end < n && f->ncorrect[end] == f->ncorrect[i])
@@ -90,8 +91,11 @@ static void group_marks(const epoch_fig *f, double ytop, int top)
         char kt[16];
         snprintf(kt, sizeof kt, "%u", (unsigned)f->ncorrect[i]);
         plcol0(RP_BLACK);
-        if (top && (double)(end - i) > 0.02 * (double)n)
-            plmtex("t", 0.5, ((double)i + (double)(end - i) / 2) / (double)n, 0.5, kt);
+        double mid = (double)i + (double)(end - i) / 2;
+        if (top && (double)(end - i) > 0.012 * (double)n && mid - last > 0.02 * (double)n) {
+            plmtex("t", 0.5, mid / (double)n, 0.5, kt);
+            last = mid;
+        }
         i = end;
     }
     plwidth(1.5);
@@ -231,7 +235,7 @@ static void class_panel(const class_fig *f, size_t from, size_t to, double x0, d
             snprintf(text[r], sizeof text[r], "%.60s (n=%.0f)", name, d->class_images[c]);
         lab = fmax(lab, rp_plot_text_mm(text[r], ch));
     }
-    double left = x0 + lab / w_mm + 0.015;
+    double left = x0 + 1.15 * lab / w_mm + 0.02; /* cairo's glyphs run wider than estimated */
     plvpor(fmin(left, x1 - 0.15), x1, 0.1, 0.77);
     plwind(0, 108, 0, (double)rows);
     for (size_t r = 0; r < rows; r++) {
@@ -274,16 +278,20 @@ static void draw_class_bars(const void *ctx)
         snprintf(h1, sizeof h1, "the %zu hardest", half);
         snprintf(h2, sizeof h2, "the %zu easiest", half);
         class_panel(f, 0, half, 0.01, 0.48, h1);
-        class_panel(f, n - half, n, 0.51, 0.98, h2);
+        class_panel(f, n - half, n, 0.5, 0.97, h2);
         snprintf(tl, sizeof tl, "Accuracy per class: the %zu hardest and %zu easiest of %zu classes",
                  half, half, n);
     } else {
         class_panel(f, 0, n, 0.01, 0.95, "hardest at the top");
         snprintf(tl, sizeof tl, "Accuracy per class: %zu classes", n);
     }
+    /* counts input has no per-model results: no whiskers, no legend entry */
+    int spread = 0;
+    for (size_t i = 0; i < n; i++)
+        spread |= !isnan(f->d->class_min[f->rank[i]]);
     const char *leg[2] = {"mean over models", "least to most accurate model"};
     const int col[2] = {RP_SKY, RP_BLACK}, box[2] = {1, 0}, sty[2] = {1, 1}, mk[2] = {-1, -1};
-    rp_plot_legend(2, leg, col, box, sty, mk, 0.88);
+    rp_plot_legend(spread ? 2 : 1, leg, col, box, sty, mk, 0.88);
     rp_plot_title(tl);
 }
 

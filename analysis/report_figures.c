@@ -46,15 +46,17 @@ static void draw_ddd_histogram(const void *ctx)
     }
     top = nice_max(100 * top * 1.05);
     plvpor(0.1, 0.96, 0.12, 0.79);
-    plwind(-0.6, nb - 0.4, 0, top);
+    /* a little room below 0, so an expectation marker at ~0 shows whole */
+    double y0 = -0.025 * top;
+    plwind(-0.6, nb - 0.4, y0, top);
     PLFLT *x = dl_calloc(nb, sizeof *x), *y = dl_calloc(nb, sizeof *y);
     if (!x || !y)
         goto done;
     /* The trivial and impossible bins of the split (--near K), shaded. */
     if (d->near >= 0 && (size_t)d->near < nb) {
         plcol0(RP_LIGHTGREY);
-        rp_plot_rect(-0.6, 0, d->near + 0.5, top);
-        rp_plot_rect((double)(nb - 1 - (size_t)d->near) - 0.5, 0, nb - 0.4, top);
+        rp_plot_rect(-0.6, y0, d->near + 0.5, top);
+        rp_plot_rect((double)(nb - 1 - (size_t)d->near) - 0.5, y0, nb - 0.4, top);
         plcol0(RP_GREY);
         plschr(0, 0.8);
         /* from the plot's edges inwards, so a one-bin band does not cut them */
@@ -230,12 +232,15 @@ static void draw_ec_models(const void *ctx)
     label_margins(labels, n, &left, &bottom);
     left = fmax(left + 0.01, 0.05);
     bottom = fmax(bottom + 0.02, 0.06);
-    /* the right panel has the same models: labels below only */
+    /* the right panel has the same models: labels below only; both the same
+     * width, so the squares are the same size and sit level */
+    double w = (0.86 - left - 0.015) / 2;
     if (all)
-        heat_panel(left, 0.49, bottom, all, n, lo, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM,
+        heat_panel(left, left + w, bottom, all, n, lo, labels, RP_LABEL_LEFT | RP_LABEL_BOTTOM,
                    "all images");
     if (between)
-        heat_panel(0.5, 0.86, bottom, between, n, lo, labels, RP_LABEL_BOTTOM, "in-between images");
+        heat_panel(0.86 - w, 0.86, bottom, between, n, lo, labels, RP_LABEL_BOTTOM,
+                   "in-between images");
     rp_plot_colorbar(0.89, 0.905, bottom, 0.86, lo, 1, "error consistency κ");
     rp_plot_title("Error consistency between models");
 done:
@@ -462,6 +467,7 @@ static void draw_decisions(const void *ctx)
             (double)d->ndec_images, 0, (double)m);
     /* Where each group of images with k models correct begins. */
     plschr(0, 0.7);
+    double last = -1e300; /* centre of the last number drawn: numbers must not touch */
     for (size_t i = 0, k0 = SIZE_MAX; i < d->ndec_images; i++) {
         size_t k = 0;
         for (size_t j = 0; j < m; j++)
@@ -486,8 +492,11 @@ static void draw_decisions(const void *ctx)
         char kt[16];
         snprintf(kt, sizeof kt, "%zu", k);
         plcol0(RP_BLACK);
-        if ((double)(end - i) > 0.012 * (double)d->ndec_images)
-            plmtex("t", 0.5, ((double)i + (double)(end - i) / 2) / (double)d->ndec_images, 0.5, kt);
+        double mid = (double)i + (double)(end - i) / 2, n = (double)d->ndec_images;
+        if ((double)(end - i) > 0.012 * n && mid - last > 0.02 * n) {
+            plmtex("t", 0.5, mid / n, 0.5, kt);
+            last = mid;
+        }
     }
     plschr(0, 1.0);
     plwidth(1.5);
@@ -915,7 +924,8 @@ static const struct {
      "(epoch_decisions.csv)."},
     {"class_bars",
      "Accuracy per class: the mean over models (bar) and the range from the "
-     "least to the most accurate model (black whisker), classes sorted from the hardest; "
+     "least to the most accurate model (black whisker; none for aggregate counts, which hold "
+     "no per-model results), classes sorted from the hardest; "
      "with more than 40 classes only the 20 hardest (left) and the 20 easiest (right) are "
      "shown, and the title says how many there are (all of them in class_accuracy.csv)."},
     {"observer_accuracy", "Accuracy of each observer with its 95% Clopper–Pearson interval; the "
