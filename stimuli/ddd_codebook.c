@@ -1,7 +1,8 @@
 /* ddd_codebook.c — codebook.csv beside the tables of `stimuli analyse --out`:
  * for every column of every file, what it means, its unit and the labels of
  * coded values, so the folder can be read (or archived) without the program.
- * "NA" or an empty cell in a number column means missing or undefined. */
+ * "NA" in a number column means missing or undefined (ec_pairs.csv, which
+ * mirrors `consistency --out`, leaves such cells empty). */
 #include "dl_stimuli.h"
 #include "stimuli_internal.h"
 
@@ -23,7 +24,7 @@ static const cb_row rows[] = {
      "0 = no; 1 = yes; NA = unknown"},
     {"per_image.csv", "path", "image file relative to the image root", "", ""},
     {"model_accuracy.csv", "model", "model name", "", ""},
-    {"model_accuracy.csv", "epoch", "training epoch (empty without an epoch column)", "epoch",
+    {"model_accuracy.csv", "epoch", "training epoch (NA without an epoch column)", "epoch",
      ""},
     {"model_accuracy.csv", "images", "images judged", "count", ""},
     {"model_accuracy.csv", "correct", "images classified correctly", "count", ""},
@@ -84,7 +85,7 @@ static const cb_row rows[] = {
      "proportion 0-1", ""},
     {"class_accuracy.csv", "max_model_accuracy", "accuracy of the most accurate model on them",
      "proportion 0-1", ""},
-    {"agreement.csv", "epoch", "training epoch (empty: results without epochs)", "epoch", ""},
+    {"agreement.csv", "epoch", "training epoch (NA: results without epochs)", "epoch", ""},
     {"agreement.csv", "models", "models", "count", ""},
     {"agreement.csv", "mean_accuracy", "mean accuracy of the models", "proportion 0-1", ""},
     {"agreement.csv", "tpa", "true-positive agreement: all_right / any_right", "proportion 0-1",

@@ -110,7 +110,7 @@ static void write_models(const dl_stimuli_analysis *a, FILE *f)
         return;
     for (size_t m = 0; m < r->nmodels; m++) {
         dl_csv_write_field(f, r->models[m]);
-        fprintf(f, ",,%zu,%.0f,", n, a->model_accuracy[m] * (double)n);
+        fprintf(f, ",NA,%zu,%.0f,", n, a->model_accuracy[m] * (double)n);
         num(f, a->model_accuracy[m]);
         fputc('\n', f);
     }
@@ -126,8 +126,7 @@ static void write_histogram(const dl_stimuli_analysis *a, FILE *f)
         fputc(',', f);
         num(f, a->binomial_expected[k]);
         fputc(',', f);
-        if (a->poisson_binomial_expected)
-            num(f, a->poisson_binomial_expected[k]);
+        num(f, a->poisson_binomial_expected ? a->poisson_binomial_expected[k] : NAN);
         fputc('\n', f);
     }
 }
@@ -195,7 +194,7 @@ static void agreement_row(FILE *f, const dl_tpa *t, double mean_acc, unsigned m)
     fprintf(f, ",%zu,%zu\n", t->all_right, t->any_right);
 }
 
-/* One row per epoch, or one row (epoch empty) for results without epochs. */
+/* One row per epoch, or one row (epoch NA) for results without epochs. */
 static void write_agreement(const dl_stimuli_analysis *a, FILE *f)
 {
     fputs("epoch,models,mean_accuracy,tpa,lower_bound,expected_tpa,expected_all,all_right,"
@@ -205,8 +204,10 @@ static void write_agreement(const dl_stimuli_analysis *a, FILE *f)
         fprintf(f, "%ld", a->epochs[e].epoch);
         agreement_row(f, &a->epochs[e].tpa, a->epochs[e].mean_accuracy, a->m);
     }
-    if (!a->nepochs)
+    if (!a->nepochs) {
+        fputs("NA", f);
         agreement_row(f, &a->tpa, a->mean_accuracy, a->m);
+    }
 }
 
 static void write_summary(const dl_stimuli_analysis *a, FILE *f)

@@ -177,7 +177,7 @@ static void check_tables(const ref *r, const char *out)
         char name[16];
         snprintf(name, sizeof name, "m%d", m + 1);
         assert_string_equal(cell(t, m, "model"), name);
-        assert_string_equal(cell(t, m, "epoch"), "");
+        assert_string_equal(cell(t, m, "epoch"), "NA");
         assert_cell(t, m, "images", NI);
         assert_cell(t, m, "correct", r->p[m] * NI);
         assert_cell(t, m, "accuracy", r->p[m]);
