@@ -374,7 +374,7 @@ static void help_sub_analyse(FILE *out)
             "                    ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
             "                    kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
             "                    p_value up to 300 models, ci_low, ci_high),\n"
-            "                    class_accuracy.csv,\n"
+            "                    class_accuracy.csv, epoch_decisions.csv, codebook.csv,\n"
             "                    agreement.csv, decisions.csv and summary.json\n"
             "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
             "  --exclude F       images to leave out (one per line or an 'image' column)\n"
