@@ -1,7 +1,10 @@
 /* report_ddd.c — the tables `dddlab stimuli analyse --out DIR` writes:
  * histogram.csv (models correct per image with the independent-model
  * expectations), ec_all.csv / ec_in_between.csv (model x model error
- * consistency), per_image.csv (decisions) and agreement.csv (epochs). */
+ * consistency), decisions.csv or per_image.csv (decisions), agreement.csv
+ * (epochs), epoch_decisions.csv (decisions per epoch, in the decisions
+ * figure's image order), class_accuracy.csv (classes with the spread over
+ * models) and uncertainty.csv. */
 #include "report_internal.h"
 
 #include <limits.h>
