@@ -166,15 +166,19 @@ static int ddd_classes(dl_stimuli_analysis *a)
         cl[k].in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
         cl[k].impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
     }
-    for (size_t k = 0; k < names.n; k++)
+    size_t nc = names.n;
+    if (!nc) { /* no image: no class (and cl may be NULL) */
+        rc = 0;
+        goto done;
+    }
+    for (size_t k = 0; k < nc; k++)
         cl[k].accuracy = correct[k] / ((double)cl[k].images * a->m);
     /* the names are all there: a second look-up only finds them */
     if (class_spread(r, &names, cl) != 0)
         goto done;
-    if (names.n) /* qsort must not get NULL, even for 0 items */
-        qsort(cl, names.n, sizeof *cl, cmp_class);
+    qsort(cl, nc, sizeof *cl, cmp_class);
     a->classes = cl;
-    a->nclasses = names.n;
+    a->nclasses = nc;
     cl = NULL;
     rc = 0;
 done:
