@@ -47,7 +47,7 @@ static void draw_ddd_histogram(const void *ctx)
     top = nice_max(100 * top * 1.05);
     plvpor(0.1, 0.96, 0.12, 0.79);
     /* a little room below 0, so an expectation marker at ~0 shows whole */
-    double y0 = -0.025 * top;
+    double y0 = -0.045 * top;
     plwind(-0.6, nb - 0.4, y0, top);
     PLFLT *x = dl_calloc(nb, sizeof *x), *y = dl_calloc(nb, sizeof *y);
     if (!x || !y)
