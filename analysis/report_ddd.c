@@ -231,7 +231,7 @@ typedef struct dec_ctx {
     int image_col;
     size_t ncols, rows, cap;
     uint8_t *dec;
-    int missing; /* some model has no column */
+    int missing;     /* some model has no column */
     rp_names *names; /* image names in row order; NULL once one repeats */
 } dec_ctx;
 
@@ -386,11 +386,11 @@ typedef struct edec_ctx {
     int *col; /* per model */
     int epoch_col, image_col;
     size_t ncols;
-    uint32_t *at;      /* row of decisions.csv -> position in the figure */
-    double *epochs;    /* in order of first appearance */
+    uint32_t *at;   /* row of decisions.csv -> position in the figure */
+    double *epochs; /* in order of first appearance */
     size_t nepochs, cap_epochs, cap_cells;
-    uint8_t *cells;    /* per epoch slot: ndec_images x nmodels */
-    int skip;          /* 1: a model has no column */
+    uint8_t *cells; /* per epoch slot: ndec_images x nmodels */
+    int skip;       /* 1: a model has no column */
 } edec_ctx;
 
 static int edec_header(edec_ctx *c, char **f, size_t n)
@@ -531,11 +531,12 @@ static int load_epoch_decisions(dl_report *r, rp_ddd *d, const char *dir, dl_err
     if (rc == 1 && !c.skip)
         rc = 0; /* no model columns: results without epochs */
     else if (rc == 1)
-        rc = rp_note(r, "per-epoch decisions figure skipped: %s lacks a column of some model",
-                     path);
+        rc =
+            rp_note(r, "per-epoch decisions figure skipped: %s lacks a column of some model", path);
     else if (rc == 2)
-        rc = rp_note(r, "per-epoch decisions figure skipped: more than %u epoch x image x model "
-                        "cells",
+        rc = rp_note(r,
+                     "per-epoch decisions figure skipped: more than %u epoch x image x model "
+                     "cells",
                      MAX_DECISION_CELLS);
     else if (!rc && c.nepochs) {
         if ((rc = edec_finish(d, &c)) != 0)
@@ -769,8 +770,7 @@ static int load_classes(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
             if (more[1 + c] >= 0)
                 rc = cell(csv, i, more[1 + c], &dst[c][i], err);
         }
-        if (!rc && !(d->class_names[i] =
-                         dl_strdup(more[0] >= 0 ? csv->rows[i][more[0]] : "")))
+        if (!rc && !(d->class_names[i] = dl_strdup(more[0] >= 0 ? csv->rows[i][more[0]] : "")))
             rc = dl_fail(err, DL_ENOMEM, "out of memory");
     }
     d->nclasses = csv->nrows; /* also on failure: rp_ddd_free frees the names by it */

@@ -172,8 +172,8 @@ static void draw_epoch_decisions(const void *ctx)
         snprintf(tl, sizeof tl, "Decisions over %zu epochs: the %zu most accurate of %zu models",
                  ne, np, d->nmodels);
     else
-        snprintf(tl, sizeof tl, "Decisions of %zu models on %zu images over %zu epochs",
-                 d->nmodels, d->ndec_images, ne);
+        snprintf(tl, sizeof tl, "Decisions of %zu models on %zu images over %zu epochs", d->nmodels,
+                 d->ndec_images, ne);
     rp_plot_title(tl);
 done:
     for (size_t c = 0; z && c < f->cols; c++)
@@ -279,8 +279,9 @@ static void draw_class_bars(const void *ctx)
         snprintf(h2, sizeof h2, "the %zu easiest", half);
         class_panel(f, 0, half, 0.01, 0.48, h1);
         class_panel(f, n - half, n, 0.5, 0.97, h2);
-        snprintf(tl, sizeof tl, "Accuracy per class: the %zu hardest and %zu easiest of %zu classes",
-                 half, half, n);
+        snprintf(tl, sizeof tl,
+                 "Accuracy per class: the %zu hardest and %zu easiest of %zu classes", half, half,
+                 n);
     } else {
         class_panel(f, 0, n, 0.01, 0.95, "hardest at the top");
         snprintf(tl, sizeof tl, "Accuracy per class: %zu classes", n);
@@ -327,8 +328,7 @@ static int class_figure(const rp_ddd *d, const char *dir, dl_error *err)
     return rc;
 }
 
-int rp_epoch_figures(const rp_ddd *d, const char *dir, const char **names, size_t *n,
-                     dl_error *err)
+int rp_epoch_figures(const rp_ddd *d, const char *dir, const char **names, size_t *n, dl_error *err)
 {
     int rc = 0;
     if (d->nedec && d->decisions && d->models) {

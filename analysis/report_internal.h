@@ -89,8 +89,8 @@ typedef struct rp_ddd {
     double *label_error; /* nbins: images with label_error = 1; NULL without the column */
     /* class_accuracy.csv: classes by rank (most accurate first); 0 when absent */
     size_t nclasses;
-    double *class_acc;      /* mean fraction of models correct */
-    double *class_split[3]; /* images trivial, in-between, impossible */
+    double *class_acc;             /* mean fraction of models correct */
+    double *class_split[3];        /* images trivial, in-between, impossible */
     char **class_names;            /* NULL when the file has no class column */
     double *class_min, *class_max; /* least / most accurate model; NaN unknown */
     double *class_images;          /* images per class; NaN unknown */

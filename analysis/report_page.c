@@ -434,8 +434,8 @@ static void ddd_classes(page *p, const rp_ddd *d, const char *const *figs, size_
         para(p,
              "%zu classes (class_accuracy.csv). Hardest: %s, %.1f%% mean accuracy (models %s "
              "to %s%%); easiest: %s, %.1f%% (models %s to %s%%).",
-             d->nclasses, d->class_names[h], 100 * d->class_acc[h], lo[0], hi[0],
-             d->class_names[e], 100 * d->class_acc[e], lo[1], hi[1]);
+             d->nclasses, d->class_names[h], 100 * d->class_acc[h], lo[0], hi[0], d->class_names[e],
+             100 * d->class_acc[e], lo[1], hi[1]);
     }
     if (has_figure(figs, nf, "class_bars"))
         figure(p, "class_bars");

@@ -86,8 +86,7 @@ static int cmp_class(const void *pa, const void *pb)
 
 /* Per class, the accuracy of its least and most accurate model: one pass
  * over the bits per model, counting hits per class. */
-static int class_spread(const dl_stimuli_results *r, dl_names *names,
-                        dl_stimuli_class_acc *cl)
+static int class_spread(const dl_stimuli_results *r, dl_names *names, dl_stimuli_class_acc *cl)
 {
     size_t nc = names->n;
     for (size_t k = 0; k < nc; k++)
@@ -102,8 +101,8 @@ static int class_spread(const dl_stimuli_results *r, dl_names *names,
     for (size_t i = 0; i < r->nimages; i++) {
         size_t k;
         int is_new;
-        if (dl_names_add(names, r->class_label[i] ? r->class_label[i] : "(none)", NULL,
-                         &k, &is_new) != 0)
+        if (dl_names_add(names, r->class_label[i] ? r->class_label[i] : "(none)", NULL, &k,
+                         &is_new) != 0)
             goto done;
         of[i] = (uint32_t)k;
     }

@@ -220,9 +220,9 @@ static void test_codebook(void **state)
     write_analysis(out);
     dl_csv *cb = read_table(out, "codebook.csv");
     static const char *const tables[] = {
-        "per_image.csv",  "model_accuracy.csv", "histogram.csv", "ec_all.csv",
-        "ec_in_between.csv", "ec_pairs.csv",    "class_accuracy.csv", "agreement.csv",
-        "decisions.csv",  "epoch_decisions.csv"};
+        "per_image.csv",     "model_accuracy.csv", "histogram.csv",      "ec_all.csv",
+        "ec_in_between.csv", "ec_pairs.csv",       "class_accuracy.csv", "agreement.csv",
+        "decisions.csv",     "epoch_decisions.csv"};
     for (size_t k = 0; k < sizeof tables / sizeof *tables; k++) {
         dl_csv *csv = read_table(out, tables[k]);
         for (size_t c = 0; c < csv->ncols; c++) {
@@ -422,9 +422,12 @@ static void test_bad_epoch_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_epoch_decisions_csv), cmocka_unit_test(test_class_spread_csv),
-        cmocka_unit_test(test_codebook),            cmocka_unit_test(test_figures_and_pages),
-        cmocka_unit_test(test_absent_without_data), cmocka_unit_test(test_bad_epoch_file),
+        cmocka_unit_test(test_epoch_decisions_csv),
+        cmocka_unit_test(test_class_spread_csv),
+        cmocka_unit_test(test_codebook),
+        cmocka_unit_test(test_figures_and_pages),
+        cmocka_unit_test(test_absent_without_data),
+        cmocka_unit_test(test_bad_epoch_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
