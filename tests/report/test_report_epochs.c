@@ -419,6 +419,56 @@ static void test_bad_epoch_file(void **state)
     free(out);
 }
 
+/* The figure places each row of epoch_decisions.csv by its image name and
+ * epoch, not by its position: the same rows in another order (images
+ * reversed, epochs descending) draw the same PNG, pixel for pixel. */
+static void test_row_order_does_not_matter(void **state)
+{
+    (void)state;
+    char dir[256];
+    rt_tmpdir(dir);
+    char *out = rt_path(dir, "ddd"), *rep[2] = {rt_path(dir, "r0"), rt_path(dir, "r1")};
+    write_analysis(out);
+    char *p = rt_path(out, "epoch_decisions.csv");
+    dl_csv *csv = read_table(out, "epoch_decisions.csv");
+    for (int k = 0; k < 2; k++) {
+        if (k == 1) { /* rewrite the rows backwards */
+            FILE *f = fopen(p, "w");
+            assert_non_null(f);
+            dl_csv_write_row(f, (const char *const *)csv->header, csv->ncols);
+            for (size_t row = csv->nrows; row-- > 0;)
+                dl_csv_write_row(f, (const char *const *)csv->rows[row], csv->ncols);
+            assert_int_equal(fclose(f), 0);
+        }
+        dl_report *r = dl_report_new();
+        dl_error err = {0};
+        rt_check(dl_report_load_ddd(r, out, &err), &err);
+        dl_report_options opt;
+        dl_report_options_default(&opt);
+        rt_check(dl_report_analyse(r, &opt, &err), &err);
+        rt_check(dl_report_write_dir(r, rep[k], "t", &err), &err);
+        dl_report_free(r);
+    }
+    size_t n[2];
+    char *png[2];
+    for (int k = 0; k < 2; k++) {
+        char *q = rt_path(rep[k], "epoch_decisions.png");
+        png[k] = rt_slurp(q, &n[k]);
+        assert_non_null(png[k]);
+        free(q);
+    }
+    assert_int_equal(n[0], n[1]);
+    assert_memory_equal(png[0], png[1], n[0]);
+    for (int k = 0; k < 2; k++) {
+        free(png[k]);
+        free(rep[k]);
+    }
+    dl_csv_free(csv);
+    free(p);
+    rt_rmdir(dir);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_figures_and_pages),
         cmocka_unit_test(test_absent_without_data),
         cmocka_unit_test(test_bad_epoch_file),
+        cmocka_unit_test(test_row_order_does_not_matter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
