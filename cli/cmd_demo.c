@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dl_stimuli.h"
 
 extern char **environ;
 
@@ -130,32 +131,6 @@ static int folder_is_new_or_empty(const char *dir)
     return access(probe, F_OK) != 0;
 }
 
-/* The experiment files the demo runs; a lab writes its own (docs/examples/). */
-static int write_experiment(const char *path, const char *task, const char *set, const char *root,
-                            unsigned long long seed, dl_error *err)
-{
-    dl_atomic a;
-    int rc = dl_atomic_open(&a, path, err);
-    if (rc)
-        return rc;
-    /* The demo images are small noise patches: show them enlarged. */
-    if (dl_task_parse(task) == DL_TASK_2AFC)
-        fprintf(a.fp,
-                "; dddlab demo: a short 2AFC session (see docs/examples/experiment1_2afc.ini)\n"
-                "[experiment]\ntask = 2afc\nset = %s\nimage_root = %s\nseed = %llu\n\n"
-                "[procedure]\npractice = yes\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
-                "[display]\nimage_width_px = 192\n",
-                set, root, seed);
-    else
-        fprintf(a.fp,
-                "; dddlab demo: a short rating session (see docs/examples/experiment2_rating.ini)\n"
-                "[experiment]\ntask = rating\nset = %s\nimage_root = %s\nseed = %llu\n\n"
-                "[procedure]\npractice = no\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
-                "[display]\nimage_width_px = 224\n",
-                set, root, seed);
-    return dl_atomic_commit(&a, err);
-}
-
 static int parse_opts(int argc, char **argv, demo_opts *o)
 {
     enum { O_OUT = 1, O_WINDOWED, O_SIMULATE, O_OBSERVERS, O_PAIRS, O_PER_CLASS, O_SEED, O_JSON };
@@ -248,7 +223,7 @@ static int run_sessions(const demo_opts *o, int task, char *db, int person)
             dl_mix64((uint64_t)o->seed * 1000003u + (uint64_t)task * 1000u + (uint64_t)i) &
             ((1ULL << 53) - 1);
         if (join(ini[i], sizeof ini[i], o->out_dir, name) ||
-            write_experiment(ini[i], tname, task == 0 ? "demo-2afc" : "demo-rating",
+            dl_stimuli_demo_write_experiment(ini[i], tname, task == 0 ? "demo-2afc" : "demo-rating",
                              "../data/images", order_seed, &err)) {
             if (err.code)
                 cli_fail(err.code, &err);
@@ -358,8 +333,8 @@ int cmd_demo(int argc, char **argv)
         return cli_usage("demo", "the --out folder name is too long");
     /* The files a lab would start from; each session runs its own copy under
      * sessions/ with its own seed. */
-    if (write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", o.seed, &err) ||
-        write_experiment(ini_rating, "rating", "demo-rating", "data/images", o.seed, &err) ||
+    if (dl_stimuli_demo_write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", o.seed, &err) ||
+        dl_stimuli_demo_write_experiment(ini_rating, "rating", "demo-rating", "data/images", o.seed, &err) ||
         dl_mkdir_p(sessions_dir, &err))
         return cli_fail(err.code, &err);
 

@@ -1,17 +1,10 @@
 /* cmd_stimuli.c — `dddlab stimuli SUBCOMMAND`: model results -> DDD measures
  * (analyse), reproducible stimulus sets (build, check), the synthetic demo
  * data set (demo-data) and image statistics (imagestats, cmd_imagestats.c). */
-#include <inttypes.h>
-#include <limits.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_results.h"
-#include "cmd_stats.h"
 #include "dl_stimuli.h"
 #include "dl_store.h"
 
@@ -78,16 +71,6 @@ static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned 
     return parse_range(cmd, opt, s, 0, max, out);
 }
 
-static int read_results(char *const *paths, size_t n, const dl_stimuli_read_opts *ro,
-                        dl_stimuli_results **res)
-{
-    dl_error err = {0};
-    if (dl_stimuli_results_read_many((const char *const *)paths, n, ro, res, &err) != 0)
-        return cli_fail(err.code, &err);
-    cli_results_warnings(*res);
-    return 0;
-}
-
 static int check_no_extra(const char *cmd, int argc, char **argv, int want)
 {
     if (argc - optind < want)
@@ -97,172 +80,6 @@ static int check_no_extra(const char *cmd, int argc, char **argv, int want)
     return 0;
 }
 
-static double pct(size_t k, size_t n)
-{
-    return n ? 100.0 * (double)k / (double)n : NAN;
-}
-
-/* A number for a table cell, "-" when undefined. */
-static const char *cell(char buf[32], double x, int width, int decimals)
-{
-    if (isfinite(x))
-        snprintf(buf, 32, "%*.*f", width, decimals, x);
-    else
-        snprintf(buf, 32, "%*s", width, "-");
-    return buf;
-}
-
-/* ---- analyse ------------------------------------------------------------------ */
-
-static void print_split(const dl_stimuli_analysis *a)
-{
-    size_t n = a->res->nimages;
-    printf("\nsplit (--near %u: trivial >= %u correct, impossible <= %u)\n", a->near,
-           a->m - a->near, a->near);
-    printf("  %-12s %10s %9s\n", "", "images", "percent");
-    printf("  %-12s %10zu %8.1f%%\n", "trivial", a->trivial, pct(a->trivial, n));
-    printf("  %-12s %10zu %8.1f%%\n", "in-between", a->in_between, pct(a->in_between, n));
-    printf("  %-12s %10zu %8.1f%%\n", "impossible", a->impossible, pct(a->impossible, n));
-}
-
-/* The histogram is long for many models: show at most 41 rows. */
-static void print_histogram(const dl_stimuli_analysis *a)
-{
-    unsigned step = a->m <= 40 ? 1 : (a->m + 39) / 40;
-    printf("\nmodels correct    images  percent   binomial  poisson-binomial  (expected images)\n");
-    for (unsigned k = 0; k <= a->m; k += step) {
-        printf("  %12u %9zu %7.1f%% %10.1f", k, a->histogram[k],
-               pct(a->histogram[k], a->res->nimages), a->binomial_expected[k]);
-        if (a->poisson_binomial_expected)
-            printf(" %17.1f\n", a->poisson_binomial_expected[k]);
-        else
-            printf(" %17s\n", "-");
-        if (k + step > a->m && k != a->m)
-            k = a->m - step; /* always show the last row */
-    }
-}
-
-static void print_models(const dl_stimuli_analysis *a)
-{
-    const dl_stimuli_results *r = a->res;
-    if (!a->model_accuracy)
-        return;
-    if (r->nmodels > 30) {
-        dl_summary s;
-        dl_stats_summary(a->model_accuracy, r->nmodels, &s);
-        printf("\nmodel accuracy: mean %.4f, min %.4f, max %.4f over %zu models\n", s.mean, s.min,
-               s.max, r->nmodels);
-        return;
-    }
-    int w = 5;
-    for (size_t m = 0; m < r->nmodels; m++)
-        w = dl_utf8_width(r->models[m]) > w ? dl_utf8_width(r->models[m]) : w;
-    printf("\n  %-*s  accuracy\n", w, "model");
-    for (size_t m = 0; m < r->nmodels; m++) {
-        fputs("  ", stdout);
-        dl_put_cell(stdout, r->models[m], w);
-        printf("  %8.4f\n", a->model_accuracy[m]);
-    }
-}
-
-static void print_ec(const dl_stimuli_analysis *a)
-{
-    if (!a->res->correct) {
-        printf("\nerror consistency: needs per-model results (not counts)\n");
-        return;
-    }
-    const dl_stimuli_ec_summary *s[2] = {&a->ec_all_summary, &a->ec_in_between_summary};
-    const char *label[2] = {"all images", "in-between"};
-    int boot = a->ec_replicates > 0;
-    printf("\nerror consistency (kappa)   mean      min      max   pairs%s\n",
-           boot ? "    ci_low  ci_high" : "");
-    char b1[32], b2[32], b3[32], b4[32], b5[32];
-    for (int i = 0; i < 2; i++) {
-        printf("  %-22s %s %s %s %7zu", label[i], cell(b1, s[i]->mean, 8, 3),
-               cell(b2, s[i]->min, 8, 3), cell(b3, s[i]->max, 8, 3), s[i]->pairs);
-        if (boot)
-            printf("  %s %s", cell(b4, s[i]->mean_ci_low, 8, 3), cell(b5, s[i]->mean_ci_high, 8, 3));
-        putchar('\n');
-    }
-    if (a->ec_sampled)
-    {
-        if (isnan(a->ec_all_summary.sample_se))
-            printf("  %zu models (more than --ec-max-models %zu): no matrices, no per-pair\n"
-                   "  output and no bootstrap intervals\n",
-                   a->res->nmodels, a->ec_max_models);
-        else
-            printf("  %zu models (more than --ec-max-models %zu): no matrices; each mean is over\n"
-                   "  %zu pairs drawn at random (seed %llu), standard error %.2g and %.2g;\n"
-                   "  min, max and bootstrap intervals are not computed\n",
-                   a->res->nmodels, a->ec_max_models, a->ec_all_summary.sampled,
-                   (unsigned long long)a->ec_seed, a->ec_all_summary.sample_se,
-                   a->ec_in_between_summary.sample_se);
-    }
-    if (s[0]->undefined || s[1]->undefined)
-        printf("  left out: %zu and %zu pairs with kappa undefined (both always right or both\n"
-               "  always wrong)\n",
-               s[0]->undefined, s[1]->undefined);
-    printf("  kappa at c_exp = 1 (both always right or both always wrong):\n    %s\n",
-           cli_ec_boundary_text(a->ec_boundary));
-    if (boot)
-        printf("  intervals: %g%% percentile bootstrap of the mean, %zu replicates resampling\n"
-               "  images (the in-between ones among themselves), seed %llu\n",
-               100 * a->ec_conf, a->ec_replicates, (unsigned long long)a->ec_boot_seed);
-}
-
-static void print_classes(const dl_stimuli_analysis *a)
-{
-    if (!a->nclasses)
-        return;
-    size_t n = a->nclasses < 10 ? a->nclasses : 10;
-    printf("\n%zu classes; easiest and hardest by mean fraction of models correct\n", a->nclasses);
-    printf("  %-28s %8s   %-28s %8s\n", "easiest", "accuracy", "hardest", "accuracy");
-    for (size_t k = 0; k < n; k++) {
-        const dl_stimuli_class_acc *e = &a->classes[k], *h = &a->classes[a->nclasses - 1 - k];
-        fputs("  ", stdout);
-        dl_put_cell(stdout, e->name, 28);
-        printf(" %8.4f   ", e->accuracy);
-        dl_put_cell(stdout, h->name, 28);
-        printf(" %8.4f\n", h->accuracy);
-    }
-}
-
-static void agreement_row(const char *epoch, double mean_acc, const dl_tpa *t)
-{
-    char b1[32], b2[32], b3[32], b4[32];
-    printf("  %8s %s %s %s %s\n", epoch, cell(b1, mean_acc, 9, 4), cell(b2, t->tpa, 8, 4),
-           cell(b3, t->lower_bound, 12, 4), cell(b4, t->expected_tpa, 13, 4));
-}
-
-static void print_agreement(const dl_stimuli_analysis *a)
-{
-    char epoch[32];
-    printf("\ntrue-positive agreement (all models right / at least one right)\n");
-    printf("  %8s %9s %8s %12s %13s\n", "epoch", "mean acc", "TPa", "lower bound", "independent");
-    for (size_t e = 0; e < a->nepochs; e++) {
-        snprintf(epoch, sizeof epoch, "%ld", a->epochs[e].epoch);
-        agreement_row(epoch, a->epochs[e].mean_accuracy, &a->epochs[e].tpa);
-    }
-    if (!a->nepochs)
-        agreement_row("-", a->mean_accuracy, &a->tpa);
-}
-
-static void print_analysis(const dl_stimuli_analysis *a)
-{
-    const dl_stimuli_results *r = a->res;
-    printf("results        %s (%s)\n", r->path, dl_stimuli_format_name(r->format));
-    printf("images         %zu", r->nimages);
-    if (r->excluded)
-        printf(" (%zu excluded)", r->excluded);
-    printf("\nmodels         %u\nmean accuracy  %.4f\n", a->m, a->mean_accuracy);
-    print_split(a);
-    print_histogram(a);
-    print_models(a);
-    print_ec(a);
-    print_classes(a);
-    print_agreement(a);
-}
-
 /* --bootstrap N of `stimuli analyse`: replicates, seed and level. */
 typedef struct analyse_boot {
     unsigned long replicates;
@@ -270,89 +87,33 @@ typedef struct analyse_boot {
     double conf;
 } analyse_boot;
 
-static void print_uncertainty(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u)
-{
-    static const char *names[3] = {"trivial", "in-between", "impossible"};
-    printf("\nuncertainty (%g%% percentile intervals, %zu bootstrap replicates, seed %llu)\n",
-           100 * u->conf, u->replicates, (unsigned long long)u->seed);
-    printf("  %-12s %9s %19s %19s\n", "split", "percent", "resampling models", "resampling images");
-    for (int c = 0; c < 3; c++) {
-        size_t cnt = c == 0 ? a->trivial : c == 1 ? a->in_between : a->impossible;
-        printf("  %-12s %8.1f%%", names[c], pct(cnt, a->res->nimages));
-        if (u->has_models)
-            printf("    %6.1f%% - %5.1f%%", 100 * u->by_models.low[c], 100 * u->by_models.high[c]);
-        else
-            printf(" %19s", "-");
-        printf("    %6.1f%% - %5.1f%%\n", 100 * u->by_images.low[c], 100 * u->by_images.high[c]);
-    }
-    if (u->betabin_rc == 0)
-        printf("  beta-binomial rho %.4f (%.4f to %.4f, resampling images; a %.4g, b %.4g)\n",
-               u->betabin.rho, u->rho_low, u->rho_high, u->betabin.a, u->betabin.b);
-    else
-        printf("  beta-binomial rho undefined (every image in one end bin)\n");
-    printf("  %12s %9s %17s %17s  (pointwise band of images)\n", "models right", "images",
-           "binomial", "poisson-binomial");
-    unsigned step = a->m <= 40 ? 1 : (a->m + 39) / 40;
-    for (unsigned k = 0; k <= a->m; k += step) {
-        printf("  %12u %9zu %8.0f - %6.0f", k, a->histogram[k], u->binom_lo[k], u->binom_hi[k]);
-        if (u->pb_lo)
-            printf(" %8.0f - %6.0f\n", u->pb_lo[k], u->pb_hi[k]);
-        else
-            printf(" %17s\n", "-");
-        if (k + step > a->m && k != a->m)
-            k = a->m - step;
-    }
-}
-
 static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
                        const dl_stimuli_analyse_opts *ao, const char *out_dir, int json,
                        const analyse_boot *boot)
 {
-    dl_stimuli_ddd_unc unc = {0};
-    dl_stimuli_results *res = NULL;
-    dl_stimuli_analysis *a = NULL;
+    dl_stimuli_analyse_job j = {.paths = (const char *const *)paths,
+                                .npaths = npaths,
+                                .ro = *ro,
+                                .ao = *ao,
+                                .replicates = boot->replicates,
+                                .seed = boot->seed,
+                                .conf = boot->conf,
+                                .out_dir = out_dir};
+    dl_progress pr;
+    dl_progress_begin(&pr, paths[0], 0);
+    j.ro.progress = dl_progress_cb;
+    j.ro.progress_ctx = &pr;
     dl_error err = {0};
-    int rc = read_results(paths, npaths, ro, &res);
+    int rc = dl_stimuli_analyse_run(&j, &err);
+    dl_progress_end(&pr);
+    cli_results_warnings(j.res);
     if (rc)
-        return rc;
-    dl_ec_boot_opts eb = {.replicates = boot->replicates,
-                          .seed = boot->seed,
-                          .conf_level = boot->conf,
-                          .boundary = ao->ec_boundary,
-                          .threads = ao->threads};
-    if (dl_stimuli_analyse_with(res, ao, &a, &err) != 0 ||
-        (boot->replicates && (dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed,
-                                                         boot->conf, &unc, &err) != 0 ||
-                              dl_stimuli_ec_uncertainty(a, &eb, &err) != 0))) {
         rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if (boot->replicates)
-        a->unc = &unc; /* summary.json and the JSON carry it */
-    if (out_dir && (dl_stimuli_analysis_write(a, out_dir, &err) != 0 ||
-                    (boot->replicates && dl_stimuli_ddd_unc_write(a, &unc, out_dir, &err) != 0))) {
-        rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if (json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_stimuli_analysis_json(a, &j);
-        dl_json_end(&j);
-    } else {
-        print_analysis(a);
-        if (boot->replicates)
-            print_uncertainty(a, &unc);
-        if (out_dir)
-            printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
-                   "ec_in_between.csv, ec_pairs.csv, class_accuracy.csv, agreement.csv,\n"
-                   "decisions.csv, summary.json%s to %s\n",
-                   boot->replicates ? ", uncertainty.csv" : "", out_dir);
-    }
-done:
-    dl_stimuli_ddd_unc_free(&unc);
-    dl_stimuli_analysis_free(a);
-    dl_stimuli_results_free(res);
+    else if (json)
+        dl_stimuli_analysis_write_json(stdout, j.a);
+    else
+        dl_stimuli_analyse_job_write_text(stdout, &j);
+    dl_stimuli_analyse_job_free(&j);
     return rc;
 }
 
@@ -703,154 +464,54 @@ static int build_parse(int argc, char **argv, build_args *b)
     return 0;
 }
 
-/* A fresh seed when none is given; it is printed and stored with the set. */
-static uint32_t fresh_seed(void)
+/* The set goes into the database here, so stimuli/ does not depend on the
+ * store. A new database is made under a temporary name and appears only
+ * complete, so a full disk leaves no 4 KB schema-less file behind. */
+static int build_store(void *ctx, dl_stim_set *set, dl_error *err)
 {
-    uint32_t s = 0;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&s, sizeof s, 1, f) != 1) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        s = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ ((uint32_t)getpid() << 16);
-    }
-    if (f)
-        fclose(f);
-    return s;
-}
-
-/* path with its last component replaced by name; malloc'd. */
-static char *beside(const char *path, const char *name)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
-    char *out = malloc(dir + strlen(name) + 1);
-    if (out) {
-        memcpy(out, path, dir);
-        strcpy(out + dir, name);
-    }
-    return out;
-}
-
-static void build_report(const build_args *b, const dl_stim_set *set, const char *manifest)
-{
-    size_t practice = 0, left = 0;
-    for (size_t i = 0; i < set->nitems; i++) {
-        practice += set->items[i].practice != 0;
-        left += !set->items[i].practice && set->items[i].trivial_left;
-    }
-    if (b->json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "set"), dl_json_string(&j, set->name);
-        dl_json_key(&j, "id"), dl_json_int(&j, set->id);
-        dl_json_key(&j, "task"), dl_json_string(&j, set->task);
-        dl_json_key(&j, "items"), dl_json_int(&j, (long long)set->nitems);
-        dl_json_key(&j, "practice_items"), dl_json_int(&j, (long long)practice);
-        if (strcmp(set->task, "2afc") == 0)
-            dl_json_key(&j, "trivial_left"), dl_json_int(&j, (long long)left);
-        dl_json_key(&j, "seed"), dl_json_int(&j, (long long)set->seed);
-        dl_json_key(&j, "results_sha256"), dl_json_string(&j, set->results_sha256);
-        dl_json_key(&j, "content_sha256"), dl_json_string(&j, set->content_sha256);
-        dl_json_key(&j, "db"), dl_json_string(&j, b->db);
-        dl_json_key(&j, "image_root"), dl_json_string(&j, set->image_root);
-        dl_json_key(&j, "manifest"), dl_json_string(&j, manifest);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
-        return;
-    }
-    printf("stored set '%s' (%s) in %s\n", set->name, set->task, b->db);
-    printf("  items          %zu (%zu practice)\n", set->nitems, practice);
-    if (strcmp(set->task, "2afc") == 0)
-        printf("  trivial left   %zu of %zu main pairs\n", left, set->nitems - practice);
-    printf("  seed           %" PRIu64 "%s\n", set->seed,
-           b->seed_given ? "" : " (fresh; use --seed to repeat)");
-    printf("  results sha256 %s\n", set->results_sha256);
-    printf("  content sha256 %s\n", set->content_sha256);
-    printf("  manifest       %s\n", manifest);
-}
-
-/* Store the set, then put the manifest in place: a set is never stored
- * without its manifest written, and the manifest never names an unstored set. */
-static int build_store(const build_args *b, dl_stim_set *set, const char *manifest)
-{
-    dl_error err = {0};
-    dl_atomic at;
     dl_store *st = NULL;
-    if (access(manifest, F_OK) == 0) {
-        dl_fail(&err, DL_EEXIST,
-                "%s: manifest exists already; choose another --manifest or set name", manifest);
-        return cli_fail(err.code, &err);
-    }
-    if (dl_atomic_open(&at, manifest, &err) != 0)
-        return cli_fail(err.code, &err);
-    dl_stimuli_manifest(set, at.fp);
-    /* The manifest is on disk before the set is stored, so a full disk
-     * cannot leave a stored set without its manifest. */
-    /* A new database is made under a temporary name and appears only
-     * complete, so a full disk leaves no 4 KB schema-less file behind. */
-    if (dl_atomic_flush(&at, &err) != 0 ||
-        dl_store_open(b->db, DL_STORE_NEW_ATOMIC, &st, &err) != 0 ||
-        dl_store_add_set(st, set, &err) != 0) {
-        dl_atomic_abort(&at);
+    int rc = dl_store_open(ctx, DL_STORE_NEW_ATOMIC, &st, err);
+    if (!rc && (rc = dl_store_add_set(st, set, err)) != 0)
         dl_store_close(st);
-        return cli_fail(err.code, &err);
-    }
-    if (dl_store_finish(st, &err) != 0) {
-        dl_atomic_abort(&at);
-        return cli_fail(err.code, &err);
-    }
-    if (dl_atomic_commit(&at, &err) != 0)
-        return cli_fail(err.code, &err);
-    return 0;
+    return rc ? rc : dl_store_finish(st, err);
 }
 
 static int sub_build(int argc, char **argv)
 {
     build_args b = {0};
-    dl_stimuli_results *res = NULL;
-    dl_stim_set *set = NULL;
-    char *demo_ini = NULL, *manifest = NULL, *mname = NULL;
-    dl_error err = {0};
     dl_stimuli_build_defaults(&b.bo);
     b.bo.task = NULL;
     int rc = build_parse(argc, argv, &b);
     if (rc)
         return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (!b.seed_given)
-        b.bo.seed = fresh_seed();
-    b.bo.images_csv = b.ro.images_csv;
-    b.bo.exclude = b.ro.exclude;
-    b.bo.labels = b.ro.labels;
-    b.bo.image_list = b.ro.image_list;
-    size_t mlen = strlen(b.bo.name) + 16;
-    mname = malloc(mlen);
-    if (mname)
-        snprintf(mname, mlen, "%s.manifest.csv", b.bo.name);
-    manifest = b.manifest ? dl_strdup(b.manifest) : mname ? beside(b.db, mname) : NULL;
-    if (b.demo_images)
-        b.bo.demo_ini = demo_ini = beside(b.results, "demo.ini");
-    if (!manifest || (b.demo_images && !demo_ini)) {
-        dl_fail(&err, DL_ENOMEM, "out of memory");
+    dl_stimuli_build_job j = {.results = b.results,
+                              .db = b.db,
+                              .manifest = b.manifest,
+                              .demo_images = b.demo_images,
+                              .seed_given = b.seed_given,
+                              .ro = b.ro,
+                              .bo = b.bo,
+                              .store = build_store,
+                              .store_ctx = (void *)b.db};
+    dl_progress pr, pc;
+    dl_progress_begin(&pr, b.results, 0);
+    dl_progress_begin(&pc, "checking images", 0);
+    j.ro.progress = dl_progress_cb;
+    j.ro.progress_ctx = &pr;
+    j.bo.progress = dl_progress_cb;
+    j.bo.progress_ctx = &pc;
+    dl_error err = {0};
+    rc = dl_stimuli_build_run(&j, &err);
+    dl_progress_end(&pr);
+    dl_progress_end(&pc);
+    cli_results_warnings(j.res);
+    if (rc)
         rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if ((rc = read_results((char *const *)&b.results, 1, &b.ro, &res)) != 0)
-        goto done;
-    if (dl_stimuli_build(res, &b.bo, &set, &err) != 0) {
-        size_t n = strlen(err.msg);
-        snprintf(err.msg + n, sizeof err.msg - n, "; set '%s' not stored", b.bo.name);
-        rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if ((rc = build_store(&b, set, manifest)) == 0)
-        build_report(&b, set, manifest);
-done:
-    dl_stim_set_free(set);
-    dl_stimuli_results_free(res);
-    free(demo_ini);
-    free(manifest);
-    free(mname);
+    else if (b.json)
+        dl_stimuli_build_job_write_json(stdout, &j);
+    else
+        dl_stimuli_build_job_write_text(stdout, &j);
+    dl_stimuli_build_job_free(&j);
     return rc;
 }
 
@@ -869,39 +530,6 @@ static void help_check(FILE *out)
             "                    was built with)\n"
             "  --json            one JSON object: set, image_root, images, ok,\n"
             "                    problems [{item, path, problem}]\n");
-}
-
-static void check_report(const dl_stim_set *set, const char *root, const dl_stimuli_problem *p,
-                         size_t np, size_t nimages, int json)
-{
-    if (json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "set"), dl_json_string(&j, set->name);
-        dl_json_key(&j, "image_root"), dl_json_string(&j, root);
-        dl_json_key(&j, "images"), dl_json_int(&j, (long long)nimages);
-        dl_json_key(&j, "ok"), dl_json_bool(&j, np == 0);
-        dl_json_key(&j, "problems");
-        dl_json_array_begin(&j);
-        for (size_t i = 0; i < np; i++) {
-            dl_json_object_begin(&j);
-            dl_json_key(&j, "item"), dl_json_int(&j, p[i].item);
-            dl_json_key(&j, "path"), dl_json_string(&j, p[i].path);
-            dl_json_key(&j, "problem"), dl_json_string(&j, p[i].what);
-            dl_json_object_end(&j);
-        }
-        dl_json_array_end(&j);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
-        return;
-    }
-    printf("set '%s': %zu images under %s: %s\n", set->name, nimages, root,
-           np ? "PROBLEMS" : "all present and unchanged");
-    if (np)
-        printf("  %5s  %-40s %s\n", "item", "image", "problem");
-    for (size_t i = 0; i < np; i++)
-        printf("  %5d  %-40s %s\n", p[i].item, p[i].path, p[i].what);
 }
 
 static int sub_check(int argc, char **argv)
@@ -952,7 +580,8 @@ static int sub_check(int argc, char **argv)
         rc = cli_fail(err.code, &err);
         goto done;
     }
-    check_report(set, root ? root : set->image_root, p, np, nimages, json);
+    (json ? dl_stimuli_check_write_json : dl_stimuli_check_write_text)(
+        stdout, set, root ? root : set->image_root, p, np, nimages);
     rc = np ? DL_EXIT_FAIL : DL_EXIT_OK;
 done:
     dl_stimuli_problems_free(p, np);
@@ -1018,35 +647,6 @@ static int demo_opt(const char *cmd, int c, const char *arg, dl_stimuli_demo *d)
     return 0;
 }
 
-static void demo_report(const dl_stimuli_demo *d, const char *dir, double secs, int json)
-{
-    size_t nm = dl_stimuli_demo_nmodels();
-    if (json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "out"), dl_json_string(&j, dir);
-        dl_json_key(&j, "classes"), dl_json_int(&j, d->classes);
-        dl_json_key(&j, "images_per_class"), dl_json_int(&j, d->images_per_class);
-        dl_json_key(&j, "images"), dl_json_int(&j, (long long)d->classes * d->images_per_class);
-        dl_json_key(&j, "seed"), dl_json_int(&j, d->seed);
-        dl_json_key(&j, "models");
-        dl_json_array_begin(&j);
-        for (size_t m = 0; m < nm; m++)
-            dl_json_string(&j, dl_stimuli_demo_model(m));
-        dl_json_array_end(&j);
-        dl_json_key(&j, "seconds"), dl_json_number(&j, secs);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
-        return;
-    }
-    printf("demo data in %s (%.1f s)\n", dir, secs);
-    printf("  %u classes x %u images, %zu models:", d->classes, d->images_per_class, nm);
-    for (size_t m = 0; m < nm; m++)
-        printf(" %s", dl_stimuli_demo_model(m));
-    printf("\n  next: dddlab stimuli analyse %s/results.csv\n", dir);
-}
-
 static int sub_demo_data(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -1084,9 +684,16 @@ static int sub_demo_data(int argc, char **argv)
     if (!dir)
         return cli_usage(cmd, "--out DIR is required");
     dl_error err = {0};
+    dl_progress pr;
+    dl_progress_begin(&pr, "demo data", 0);
+    d.progress = dl_progress_cb;
+    d.progress_ctx = &pr;
     double t0 = dl_now_s();
-    if (dl_stimuli_demo_generate(&d, dir, &err) != 0)
+    rc = dl_stimuli_demo_generate(&d, dir, &err);
+    dl_progress_end(&pr);
+    if (rc)
         return cli_fail(err.code, &err);
-    demo_report(&d, dir, dl_now_s() - t0, json);
+    (json ? dl_stimuli_demo_write_json : dl_stimuli_demo_write_text)(stdout, &d, dir,
+                                                                     dl_now_s() - t0);
     return DL_EXIT_OK;
 }
