@@ -118,7 +118,8 @@ static int set_option(is_opts *o, int c, const char *arg)
         return parse_int("--near", arg, 0, 1000000, &v) ? DL_EXIT_USAGE
                                                         : (o->j.near = (unsigned)v, 0);
     case O_SIZE:
-        return parse_int("--size", arg, 1, 8192, &v) ? DL_EXIT_USAGE : (o->j.run.size_px = (int)v, 0);
+        return parse_int("--size", arg, 1, 8192, &v) ? DL_EXIT_USAGE
+                                                     : (o->j.run.size_px = (int)v, 0);
     case O_FILTER:
         o->filter_set = 1;
         for (o->j.run.filter = 0; dl_imgstats_filter_name(o->j.run.filter); o->j.run.filter++)
@@ -131,7 +132,8 @@ static int set_option(is_opts *o, int c, const char *arg)
                 return 0;
         return cli_usage(CMD, "--entropy-gray expects float or rounded, not '%s'", arg);
     case O_THREADS:
-        return parse_int("--threads", arg, 0, 256, &v) ? DL_EXIT_USAGE : (o->j.run.threads = (int)v, 0);
+        return parse_int("--threads", arg, 0, 256, &v) ? DL_EXIT_USAGE
+                                                       : (o->j.run.threads = (int)v, 0);
     default:
         return DL_EXIT_USAGE;
     }
@@ -198,8 +200,7 @@ static int figure(void *ctx, const dl_imgstats_figure *f, const char *dir, dl_er
                           .values = f->values,
                           .cls = f->cls,
                           .stat_names = f->stat_names,
-                          .class_names = {f->class_names[0], f->class_names[1],
-                                          f->class_names[2]}};
+                          .class_names = {f->class_names[0], f->class_names[1], f->class_names[2]}};
     return dl_report_imagestats_figure(&r, dir, err);
 }
 

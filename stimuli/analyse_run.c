@@ -16,16 +16,15 @@ int dl_stimuli_analyse_run(dl_stimuli_analyse_job *j, dl_error *err)
                           .threads = j->ao.threads};
     if ((rc = dl_stimuli_analyse_with(j->res, &j->ao, &j->a, err)) != 0)
         return rc;
-    if (j->replicates &&
-        ((rc = dl_stimuli_ddd_uncertainty(j->a, j->replicates, j->seed, j->conf, &j->unc, err)) !=
-             0 ||
-         (rc = dl_stimuli_ec_uncertainty(j->a, &eb, err)) != 0))
+    if (j->replicates && ((rc = dl_stimuli_ddd_uncertainty(j->a, j->replicates, j->seed, j->conf,
+                                                           &j->unc, err)) != 0 ||
+                          (rc = dl_stimuli_ec_uncertainty(j->a, &eb, err)) != 0))
         return rc;
     if (j->replicates)
         j->a->unc = &j->unc; /* summary.json and the JSON carry it */
-    if (j->out_dir && ((rc = dl_stimuli_analysis_write(j->a, j->out_dir, err)) != 0 ||
-                       (j->replicates &&
-                        (rc = dl_stimuli_ddd_unc_write(j->a, &j->unc, j->out_dir, err)) != 0)))
+    if (j->out_dir &&
+        ((rc = dl_stimuli_analysis_write(j->a, j->out_dir, err)) != 0 ||
+         (j->replicates && (rc = dl_stimuli_ddd_unc_write(j->a, &j->unc, j->out_dir, err)) != 0)))
         return rc;
     return 0;
 }
