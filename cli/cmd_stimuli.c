@@ -1,6 +1,7 @@
-/* cmd_stimuli.c — `dddlab stimuli SUBCOMMAND`: model results -> DDD measures
- * (analyse), reproducible stimulus sets (build, check), the synthetic demo
- * data set (demo-data) and image statistics (imagestats, cmd_imagestats.c). */
+/* cmd_stimuli.c — `dddlab stimuli SUBCOMMAND`: the options of analyse,
+ * build, check and demo-data (imagestats: cmd_imagestats.c), one library call
+ * each, and the printing of what it returns. The runs and their reports are
+ * in stimuli/ (analyse_run.c, build_run.c, *_text.c). */
 #include <string.h>
 
 #include "cli.h"
@@ -15,12 +16,8 @@ typedef struct sub {
     void (*help)(FILE *out);
 } sub;
 
-/* ---- shared option handling ------------------------------------------------ */
-
-/* Options every results-reading subcommand takes. */
 enum {
-    OPT_FORMAT = 1000,
-    OPT_IMAGES_CSV,
+    OPT_IMAGES_CSV = 1000,
     OPT_EXCLUDE,
     OPT_NEAR,
     OPT_OUT,
@@ -52,123 +49,118 @@ enum {
     OPT_HELP
 };
 
-/* An option's whole-number value in min..max; anything else is a usage
- * error (exit 2), like every other bad option value. */
-static int parse_range(const char *cmd, const char *opt, const char *s, unsigned long min,
-                       unsigned long max, unsigned long *out)
+/* The whole-number options of every subcommand and the values they accept
+ * (demo-data's: those dl_stimuli_demo_generate accepts). */
+static const struct whole_opt {
+    int id;
+    const char *name;
+    unsigned long lo, hi;
+} wholes[] = {{OPT_NEAR, "--near", 0, 100000},
+              {OPT_THREADS, "--threads", 0, 256},
+              {OPT_BOOTSTRAP, "--bootstrap", 1, 1000000},
+              {OPT_SEED, "--seed", 0, 4294967295UL},
+              {OPT_EC_MAX_MODELS, "--ec-max-models", 2, 1000000},
+              {OPT_PAIRS, "--pairs", 1, 1000000},
+              {OPT_POOL, "--pool", 0, 100000000},
+              {OPT_PRACTICE, "--practice", 0, 1000000},
+              {OPT_PER_CLASS, "--per-class", 1, 1000000},
+              {OPT_CLASSES, "--classes", 2, 255},
+              {OPT_PER_CLASS_IMAGES, "--images-per-class", 1, 9999},
+              {OPT_TRAIN, "--train-per-class", 1, 9999},
+              {OPT_SIZE, "--size", 8, 1024},
+              {OPT_PNG, "--png-px", 1, 4096}};
+
+/* -1 when c is no whole-number option; else 0 with *v, or the usage error
+ * (exit 2), like every other bad option value. */
+static int whole(const char *cmd, int c, const char *s, unsigned long *v)
 {
-    long v;
-    if (dl_parse_long(s, &v) != 0 || v < 0 || (unsigned long)v < min || (unsigned long)v > max)
-        return cli_usage(cmd, "%s expects a whole number from %lu to %lu, not '%s'", opt, min, max,
-                         s);
-    *out = (unsigned long)v;
-    return 0;
+    for (size_t i = 0; i < sizeof wholes / sizeof *wholes; i++) {
+        const struct whole_opt *w = &wholes[i];
+        long x;
+        if (w->id != c)
+            continue;
+        if (dl_parse_long(s, &x) != 0 || x < 0 || (unsigned long)x < w->lo ||
+            (unsigned long)x > w->hi)
+            return cli_usage(cmd, "%s expects a whole number from %lu to %lu, not '%s'", w->name,
+                             w->lo, w->hi, s);
+        *v = (unsigned long)x;
+        return 0;
+    }
+    return -1;
 }
 
-static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned long max,
-                      unsigned long *out)
+/* The results options, --images-csv and --exclude; -1 for any other c. */
+static int opt_read(const char *cmd, int c, const char *arg, dl_stimuli_read_opts *ro)
 {
-    return parse_range(cmd, opt, s, 0, max, out);
-}
-
-static int check_no_extra(const char *cmd, int argc, char **argv, int want)
-{
-    if (argc - optind < want)
-        return cli_usage(cmd, "missing the results file");
-    if (argc - optind > want)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind + want]);
-    return 0;
-}
-
-/* --bootstrap N of `stimuli analyse`: replicates, seed and level. */
-typedef struct analyse_boot {
-    unsigned long replicates;
-    unsigned long long seed;
-    double conf;
-} analyse_boot;
-
-static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
-                       const dl_stimuli_analyse_opts *ao, const char *out_dir, int json,
-                       const analyse_boot *boot)
-{
-    dl_stimuli_analyse_job j = {.paths = (const char *const *)paths,
-                                .npaths = npaths,
-                                .ro = *ro,
-                                .ao = *ao,
-                                .replicates = boot->replicates,
-                                .seed = boot->seed,
-                                .conf = boot->conf,
-                                .out_dir = out_dir};
-    dl_progress pr;
-    dl_progress_begin(&pr, paths[0], 0);
-    j.ro.progress = dl_progress_cb;
-    j.ro.progress_ctx = &pr;
-    dl_error err = {0};
-    int rc = dl_stimuli_analyse_run(&j, &err);
-    dl_progress_end(&pr);
-    cli_results_warnings(j.res);
-    if (rc)
-        rc = cli_fail(err.code, &err);
-    else if (json)
-        dl_stimuli_analysis_write_json(stdout, j.a);
+    if (c == OPT_IMAGES_CSV)
+        ro->images_csv = arg;
+    else if (c == OPT_EXCLUDE)
+        ro->exclude = arg;
     else
-        dl_stimuli_analyse_job_write_text(stdout, &j);
-    dl_stimuli_analyse_job_free(&j);
-    return rc;
+        return cli_results_opt(cmd, c, arg, ro);
+    return 0;
 }
+
+/* ---- analyse ------------------------------------------------------------------ */
 
 static void help_sub_analyse(FILE *out)
 {
-    fprintf(out,
-            "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
-            "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
-            "           [--bootstrap N [--seed S] [--conf C]] [--ec-boundary undefined|one]\n"
-            "           [--ec-max-models M] [results options]\n\n"
-            "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
-            "of models correct per image beside the Binomial and Poisson-binomial\n"
-            "expectations of independent models, the split into trivial (>= M-K models\n"
-            "correct), impossible (<= K) and in-between images, error consistency between\n"
-            "models on all and on in-between images, per-class accuracy, and per-epoch\n"
-            "true-positive agreement.\n\n"
-            "  --near K          count 'all but K' as all (default 0)\n"
-            "  --out DIR         write per_image.csv, model_accuracy.csv, histogram.csv,\n"
-            "                    ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
-            "                    kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
-            "                    p_value up to 300 models, ci_low, ci_high),\n"
-            "                    class_accuracy.csv,\n"
-            "                    agreement.csv, decisions.csv and summary.json\n"
-            "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
-            "  --exclude F       images to leave out (one per line or an 'image' column)\n"
-            "  --threads N       threads for the error-consistency matrices (default: cores)\n"
-            "  --bootstrap N     uncertainty from N replicates: the split's intervals by\n"
-            "                    resampling models and images, a pointwise band around\n"
-            "                    the expectations, the beta-binomial rho with an interval;\n"
-            "                    error consistency's intervals per pair and for the mean\n"
-            "                    (images resampled, all pairs sharing each draw)\n"
-            "  --seed S          seed of the replicates (default 1)\n"
-            "  --conf C          confidence level (default 0.95)\n"
-            "  --ec-boundary B   kappa when two models are both always right or both always\n"
-            "                    wrong: undefined (default; left out of the mean with a\n"
-            "                    count) or one (the older convention)\n"
-            "  --ec-max-models M above M models (default 2000) no M x M matrices: the mean\n"
-            "                    kappa comes from 100,000 random pairs (seed 1 or --seed)\n"
-            "                    with its standard error, and no per-pair output\n"
-            "  --json            one JSON object on stdout\n\n");
+    fprintf(out, "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
+                 "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
+                 "           [--bootstrap N [--seed S] [--conf C]] [--ec-boundary undefined|one]\n"
+                 "           [--ec-max-models M] [results options]\n\n"
+                 "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
+                 "of models correct per image beside the Binomial and Poisson-binomial\n"
+                 "expectations of independent models, the split into trivial (>= M-K models\n"
+                 "correct), impossible (<= K) and in-between images, error consistency between\n"
+                 "models on all and on in-between images, per-class accuracy, and per-epoch\n"
+                 "true-positive agreement.\n\n"
+                 "  --near K          count 'all but K' as all (default 0)\n"
+                 "  --out DIR         write per_image.csv, model_accuracy.csv, histogram.csv,\n"
+                 "                    ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
+                 "                    kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
+                 "                    p_value up to 300 models, ci_low, ci_high),\n"
+                 "                    class_accuracy.csv,\n"
+                 "                    agreement.csv, decisions.csv and summary.json\n"
+                 "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
+                 "  --exclude F       images to leave out (one per line or an 'image' column)\n"
+                 "  --threads N       threads for the error-consistency matrices (default: cores)\n"
+                 "  --bootstrap N     uncertainty from N replicates: the split's intervals by\n"
+                 "                    resampling models and images, a pointwise band around\n"
+                 "                    the expectations, the beta-binomial rho with an interval;\n"
+                 "                    error consistency's intervals per pair and for the mean\n"
+                 "                    (images resampled, all pairs sharing each draw)\n"
+                 "  --seed S          seed of the replicates (default 1)\n"
+                 "  --conf C          confidence level (default 0.95)\n"
+                 "  --ec-boundary B   kappa when two models are both always right or both always\n"
+                 "                    wrong: undefined (default; left out of the mean with a\n"
+                 "                    count) or one (the older convention)\n"
+                 "  --ec-max-models M above M models (default 2000) no M x M matrices: the mean\n"
+                 "                    kappa comes from 100,000 random pairs (seed 1 or --seed)\n"
+                 "                    with its standard error, and no per-pair output\n"
+                 "  --json            one JSON object on stdout\n\n");
     cli_results_help(out);
     fprintf(out, "\nFormats are described in docs/stimuli.md.\n");
 }
 
-static int opt_read(const char *cmd, int c, const char *arg, dl_stimuli_read_opts *ro)
+static int analyse_print(dl_stimuli_analyse_job *j, int json)
 {
-    int rc = cli_results_opt(cmd, c, arg, ro);
-    if (rc >= 0)
-        return rc;
-    if (c == OPT_IMAGES_CSV) {
-        ro->images_csv = arg;
-    } else {
-        ro->exclude = arg;
-    }
-    return 0;
+    dl_progress pr;
+    dl_progress_begin(&pr, j->paths[0], 0);
+    j->ro.progress = dl_progress_cb;
+    j->ro.progress_ctx = &pr;
+    dl_error err = {0};
+    int rc = dl_stimuli_analyse_run(j, &err);
+    dl_progress_end(&pr);
+    cli_results_warnings(j->res);
+    if (rc)
+        rc = cli_fail(err.code, &err);
+    else if (json)
+        dl_stimuli_analysis_write_json(stdout, j->a);
+    else
+        dl_stimuli_analyse_job_write_text(stdout, j);
+    dl_stimuli_analyse_job_free(j);
+    return rc;
 }
 
 static int sub_analyse(int argc, char **argv)
@@ -183,145 +175,74 @@ static int sub_analyse(int argc, char **argv)
                                          {"seed", required_argument, 0, OPT_SEED},
                                          {"conf", required_argument, 0, OPT_CONF},
                                          {"ec-boundary", required_argument, 0, OPT_EC_BOUNDARY},
-                                         {"ec-max-models", required_argument, 0,
-                                          OPT_EC_MAX_MODELS},
+                                         {"ec-max-models", required_argument, 0, OPT_EC_MAX_MODELS},
                                          CLI_RESULTS_OPTIONS,
                                          {"help", no_argument, 0, OPT_HELP},
                                          {0, 0, 0, 0}};
-    const char *cmd = "stimuli analyse", *out_dir = NULL;
-    analyse_boot boot = {0, 1, 0.95};
-    unsigned long seed = 1;
+    const char *cmd = "stimuli analyse";
+    dl_stimuli_analyse_job j = {
+        .seed = 1, .conf = 0.95, .ao = {.ec_max_models = DL_STIMULI_EC_MAX_MODELS, .ec_seed = 1}};
     int boot_given = 0; /* --seed or --conf, which need --bootstrap */
-    dl_stimuli_read_opts ro = {0};
-    unsigned long near = 0, threads = 0, max_models = DL_STIMULI_EC_MAX_MODELS;
-    dl_ec_boundary boundary = DL_EC_BOUNDARY_UNDEFINED;
-    int json = 0, c, rc;
+    int json = 0, c, rc, b;
+    unsigned long v = 0;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == OPT_HELP) {
+            help_sub_analyse(stdout);
+            return DL_EXIT_OK;
+        }
+        if (c == '?' || c == ':')
+            return cli_bad_option(cmd, c, argv);
+        if ((rc = whole(cmd, c, optarg, &v)) > 0)
+            return rc;
         switch (c) {
         case OPT_NEAR:
-            rc = parse_uint(cmd, "--near", optarg, 100000, &near);
+            j.ao.near = (unsigned)v;
             break;
         case OPT_THREADS:
-            rc = parse_uint(cmd, "--threads", optarg, 256, &threads);
+            j.ao.threads = (int)v;
             break;
         case OPT_BOOTSTRAP:
-            rc = parse_range(cmd, "--bootstrap", optarg, 1, 1000000, &boot.replicates);
+            j.replicates = v;
             break;
         case OPT_SEED:
-            rc = parse_uint(cmd, "--seed", optarg, 4294967295UL, &seed);
-            boot.seed = seed;
+            j.seed = j.ao.ec_seed = v;
             boot_given = 1;
+            break;
+        case OPT_EC_MAX_MODELS:
+            j.ao.ec_max_models = v;
             break;
         case OPT_CONF:
-            rc = dl_parse_double(optarg, &boot.conf) != 0 || !(boot.conf > 0 && boot.conf < 1)
-                     ? cli_usage(cmd, "--conf needs a number between 0 and 1, not '%s'", optarg)
-                     : 0;
+            if (dl_parse_double(optarg, &j.conf) != 0 || !(j.conf > 0 && j.conf < 1))
+                return cli_usage(cmd, "--conf needs a number between 0 and 1, not '%s'", optarg);
             boot_given = 1;
             break;
-        case OPT_EC_BOUNDARY: {
-            int b = dl_stats_ec_boundary_parse(optarg);
-            rc = b < 0 ? cli_usage(cmd, "--ec-boundary must be undefined or one, not '%s'", optarg)
-                       : 0;
-            boundary = b < 0 ? boundary : (dl_ec_boundary)b;
-            break;
-        }
-        case OPT_EC_MAX_MODELS:
-            rc = parse_range(cmd, "--ec-max-models", optarg, 2, 1000000, &max_models);
+        case OPT_EC_BOUNDARY:
+            if ((b = dl_stats_ec_boundary_parse(optarg)) < 0)
+                return cli_usage(cmd, "--ec-boundary must be undefined or one, not '%s'", optarg);
+            j.ao.ec_boundary = (dl_ec_boundary)b;
             break;
         case OPT_OUT:
-            out_dir = optarg;
-            rc = 0;
+            j.out_dir = optarg;
             break;
         case OPT_JSON:
             json = 1;
-            rc = 0;
             break;
-        case OPT_HELP:
-            help_sub_analyse(stdout);
-            return DL_EXIT_OK;
         default:
-            if (c == '?' || c == ':' || (rc = opt_read(cmd, c, optarg, &ro)) < 0)
-                return cli_bad_option(cmd, c, argv);
+            if ((rc = opt_read(cmd, c, optarg, &j.ro)) != 0)
+                return rc < 0 ? cli_bad_option(cmd, c, argv) : rc;
         }
-        if (rc)
-            return rc;
     }
     if (optind >= argc)
         return cli_usage(cmd, "missing the results file");
-    if (boot_given && !boot.replicates)
+    if (boot_given && !j.replicates)
         return cli_usage(cmd, "--seed and --conf go with --bootstrap");
-    dl_stimuli_analyse_opts ao = {.near = (unsigned)near,
-                                  .threads = (int)threads,
-                                  .ec_boundary = boundary,
-                                  .ec_max_models = max_models,
-                                  .ec_seed = boot.seed};
-    return analyse_run(argv + optind, (size_t)(argc - optind), &ro, &ao, out_dir, json, &boot);
-}
-
-/* ---- dispatch -------------------------------------------------------------------- */
-
-static int sub_build(int argc, char **argv);
-static void help_build(FILE *out);
-static int sub_check(int argc, char **argv);
-static void help_check(FILE *out);
-static int sub_demo_data(int argc, char **argv);
-static void help_demo_data(FILE *out);
-
-static const sub subs[] = {
-    {"analyse", "DDD measures of model results: split, histogram, error consistency", sub_analyse,
-     help_sub_analyse},
-    {"build", "draw a reproducible 2AFC or rating stimulus set into a database", sub_build,
-     help_build},
-    {"check", "re-verify the images of a stored set (present, same SHA-256)", sub_check,
-     help_check},
-    {"demo-data", "generate the synthetic Gaussian data set and its model zoo", sub_demo_data,
-     help_demo_data},
-    {"imagestats", "image statistics of a set of images", cmd_stimuli_imagestats,
-     help_stimuli_imagestats},
-};
-#define NSUBS (sizeof subs / sizeof *subs)
-
-void help_stimuli(FILE *out)
-{
-    fprintf(out, "usage: dddlab stimuli SUBCOMMAND [ARGS]\n\n"
-                 "From model results to DDD measures and reproducible stimulus sets.\n\n"
-                 "subcommands:\n");
-    for (size_t i = 0; i < NSUBS; i++)
-        fprintf(out, "  %-11s %s\n", subs[i].name, subs[i].summary);
-    fprintf(out, "\n'dddlab stimuli SUBCOMMAND --help' describes one subcommand.\n");
-}
-
-int cmd_stimuli(int argc, char **argv)
-{
-    if (argc < 2)
-        return cli_usage("stimuli", "missing subcommand (analyse, build, check, demo-data, "
-                                    "imagestats)");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        help_stimuli(stdout);
-        return DL_EXIT_OK;
-    }
-    for (size_t i = 0; i < NSUBS; i++) {
-        if (strcmp(argv[1], subs[i].name) != 0)
-            continue;
-        if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            subs[i].help(stdout);
-            return DL_EXIT_OK;
-        }
-        cli_getopt_reset();
-        return subs[i].run(argc - 1, argv + 1);
-    }
-    return cli_usage("stimuli", "unknown subcommand '%s'", argv[1]);
+    j.paths = (const char *const *)argv + optind;
+    j.npaths = (size_t)(argc - optind);
+    return analyse_print(&j, json);
 }
 
 /* ---- build --------------------------------------------------------------------------- */
-
-typedef struct build_args {
-    dl_stimuli_read_opts ro;
-    dl_stimuli_build_opts bo;
-    const char *results, *db, *manifest;
-    int demo_images, seed_given, json;
-} build_args;
 
 static void help_build(FILE *out)
 {
@@ -356,10 +277,12 @@ static void help_build(FILE *out)
     cli_results_help(out);
 }
 
-static int build_opt(const char *cmd, int c, const char *arg, build_args *b)
+static int build_opt(const char *cmd, int c, const char *arg, dl_stimuli_build_job *b, int *json)
 {
     unsigned long v = 0;
-    int rc = 0;
+    int rc = whole(cmd, c, arg, &v);
+    if (rc > 0)
+        return rc;
     switch (c) {
     case OPT_TASK:
         b->bo.task = arg;
@@ -386,36 +309,34 @@ static int build_opt(const char *cmd, int c, const char *arg, build_args *b)
         b->demo_images = 1;
         break;
     case OPT_JSON:
-        b->json = 1;
+        *json = 1;
         break;
     case OPT_PAIRS:
-        rc = parse_range(cmd, "--pairs", arg, 1, 1000000, &v), b->bo.pairs = v;
+        b->bo.pairs = v;
         break;
     case OPT_POOL:
-        rc = parse_uint(cmd, "--pool", arg, 100000000, &v), b->bo.pool = v;
+        b->bo.pool = v;
         break;
     case OPT_PRACTICE:
-        rc = parse_uint(cmd, "--practice", arg, 1000000, &v), b->bo.practice = v;
+        b->bo.practice = v;
         break;
     case OPT_PER_CLASS:
-        rc = parse_range(cmd, "--per-class", arg, 1, 1000000, &v), b->bo.per_class = v;
+        b->bo.per_class = v;
         break;
     case OPT_NEAR:
-        rc = parse_uint(cmd, "--near", arg, 100000, &v), b->bo.near = (unsigned)v;
+        b->bo.near = (unsigned)v;
         break;
     case OPT_SEED:
-        rc = parse_uint(cmd, "--seed", arg, 4294967295UL, &v);
         b->bo.seed = (uint32_t)v;
         b->seed_given = 1;
         break;
     default:
-        rc = opt_read(cmd, c, arg, &b->ro);
-        break;
+        return opt_read(cmd, c, arg, &b->ro);
     }
-    return rc;
+    return 0;
 }
 
-static int build_parse(int argc, char **argv, build_args *b)
+static int build_parse(int argc, char **argv, dl_stimuli_build_job *b, int *json)
 {
     static const struct option opts[] = {
         {"task", required_argument, 0, OPT_TASK},
@@ -449,11 +370,12 @@ static int build_parse(int argc, char **argv, build_args *b)
         }
         if (c == '?' || c == ':')
             return cli_bad_option(cmd, c, argv);
-        if ((rc = build_opt(cmd, c, optarg, b)) != 0)
-            return rc;
+        if ((rc = build_opt(cmd, c, optarg, b, json)) != 0)
+            return rc < 0 ? cli_bad_option(cmd, c, argv) : rc;
     }
-    if ((rc = check_no_extra(cmd, argc, argv, 1)) != 0)
-        return rc;
+    if (argc - optind != 1)
+        return optind >= argc ? cli_usage(cmd, "missing the results file")
+                              : cli_usage(cmd, "unexpected argument '%s'", argv[optind + 1]);
     b->results = argv[optind];
     if (!b->bo.task || !b->bo.name || !b->bo.image_root)
         return cli_usage(cmd, "--task, --name and --image-root are required");
@@ -478,27 +400,19 @@ static int build_store(void *ctx, dl_stim_set *set, dl_error *err)
 
 static int sub_build(int argc, char **argv)
 {
-    build_args b = {0};
-    dl_stimuli_build_defaults(&b.bo);
-    b.bo.task = NULL;
-    int rc = build_parse(argc, argv, &b);
+    dl_stimuli_build_job j = {.store = build_store};
+    int json = 0;
+    dl_stimuli_build_defaults(&j.bo);
+    j.bo.task = NULL;
+    int rc = build_parse(argc, argv, &j, &json);
     if (rc)
         return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    dl_stimuli_build_job j = {.results = b.results,
-                              .db = b.db,
-                              .manifest = b.manifest,
-                              .demo_images = b.demo_images,
-                              .seed_given = b.seed_given,
-                              .ro = b.ro,
-                              .bo = b.bo,
-                              .store = build_store,
-                              .store_ctx = (void *)b.db};
+    j.store_ctx = (void *)j.db;
     dl_progress pr, pc;
-    dl_progress_begin(&pr, b.results, 0);
+    dl_progress_begin(&pr, j.results, 0);
     dl_progress_begin(&pc, "checking images", 0);
-    j.ro.progress = dl_progress_cb;
+    j.ro.progress = j.bo.progress = dl_progress_cb;
     j.ro.progress_ctx = &pr;
-    j.bo.progress = dl_progress_cb;
     j.bo.progress_ctx = &pc;
     dl_error err = {0};
     rc = dl_stimuli_build_run(&j, &err);
@@ -507,10 +421,8 @@ static int sub_build(int argc, char **argv)
     cli_results_warnings(j.res);
     if (rc)
         rc = cli_fail(err.code, &err);
-    else if (b.json)
-        dl_stimuli_build_job_write_json(stdout, &j);
     else
-        dl_stimuli_build_job_write_text(stdout, &j);
+        (json ? dl_stimuli_build_job_write_json : dl_stimuli_build_job_write_text)(stdout, &j);
     dl_stimuli_build_job_free(&j);
     return rc;
 }
@@ -544,25 +456,20 @@ static int sub_check(int argc, char **argv)
     int json = 0, c;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DB:
-            db = optarg;
-            break;
-        case OPT_SET:
-            name = optarg;
-            break;
-        case OPT_ROOT:
-            root = optarg;
-            break;
-        case OPT_JSON:
-            json = 1;
-            break;
-        case OPT_HELP:
+        if (c == OPT_HELP) {
             help_check(stdout);
             return DL_EXIT_OK;
-        default:
-            return cli_bad_option(cmd, c, argv);
         }
+        if (c == OPT_DB)
+            db = optarg;
+        else if (c == OPT_SET)
+            name = optarg;
+        else if (c == OPT_ROOT)
+            root = optarg;
+        else if (c == OPT_JSON)
+            json = 1;
+        else
+            return cli_bad_option(cmd, c, argv);
     }
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
@@ -616,37 +523,6 @@ static void help_demo_data(FILE *out)
         dl_stimuli_demo_nmodels());
 }
 
-static int demo_opt(const char *cmd, int c, const char *arg, dl_stimuli_demo *d)
-{
-    unsigned long v = 0;
-    unsigned *slot = c == OPT_CLASSES            ? &d->classes
-                     : c == OPT_PER_CLASS_IMAGES ? &d->images_per_class
-                     : c == OPT_TRAIN            ? &d->train_per_class
-                     : c == OPT_SIZE             ? &d->size_px
-                                                 : &d->png_px;
-    const char *name = c == OPT_CLASSES            ? "--classes"
-                       : c == OPT_PER_CLASS_IMAGES ? "--images-per-class"
-                       : c == OPT_TRAIN            ? "--train-per-class"
-                       : c == OPT_SIZE             ? "--size"
-                       : c == OPT_SEED             ? "--seed"
-                                                   : "--png-px";
-    /* the ranges dl_stimuli_demo_generate accepts */
-    unsigned long lo = c == OPT_CLASSES ? 2 : c == OPT_SIZE ? 8 : c == OPT_SEED ? 0 : 1;
-    unsigned long hi = c == OPT_CLASSES ? 255
-                       : c == OPT_SIZE  ? 1024
-                       : c == OPT_PNG   ? 4096
-                       : c == OPT_SEED  ? 4294967295UL
-                                        : 9999;
-    int rc = parse_range(cmd, name, arg, lo, hi, &v);
-    if (rc)
-        return rc;
-    if (c == OPT_SEED)
-        d->seed = (uint32_t)v;
-    else
-        *slot = (unsigned)v;
-    return 0;
-}
-
 static int sub_demo_data(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -663,6 +539,7 @@ static int sub_demo_data(int argc, char **argv)
     const char *cmd = "stimuli demo-data", *dir = NULL;
     dl_stimuli_demo d;
     int json = 0, c, rc;
+    unsigned long v = 0;
     dl_stimuli_demo_defaults(&d);
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -672,12 +549,20 @@ static int sub_demo_data(int argc, char **argv)
         }
         if (c == '?' || c == ':')
             return cli_bad_option(cmd, c, argv);
+        if ((rc = whole(cmd, c, optarg, &v)) > 0)
+            return rc;
         if (c == OPT_OUT)
             dir = optarg;
         else if (c == OPT_JSON)
             json = 1;
-        else if ((rc = demo_opt(cmd, c, optarg, &d)) != 0)
-            return rc;
+        else if (c == OPT_SEED)
+            d.seed = (uint32_t)v;
+        else
+            *(c == OPT_CLASSES            ? &d.classes
+              : c == OPT_PER_CLASS_IMAGES ? &d.images_per_class
+              : c == OPT_TRAIN            ? &d.train_per_class
+              : c == OPT_SIZE             ? &d.size_px
+                                          : &d.png_px) = (unsigned)v;
     }
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
@@ -696,4 +581,52 @@ static int sub_demo_data(int argc, char **argv)
     (json ? dl_stimuli_demo_write_json : dl_stimuli_demo_write_text)(stdout, &d, dir,
                                                                      dl_now_s() - t0);
     return DL_EXIT_OK;
+}
+
+/* ---- dispatch -------------------------------------------------------------------- */
+
+static const sub subs[] = {
+    {"analyse", "DDD measures of model results: split, histogram, error consistency", sub_analyse,
+     help_sub_analyse},
+    {"build", "draw a reproducible 2AFC or rating stimulus set into a database", sub_build,
+     help_build},
+    {"check", "re-verify the images of a stored set (present, same SHA-256)", sub_check,
+     help_check},
+    {"demo-data", "generate the synthetic Gaussian data set and its model zoo", sub_demo_data,
+     help_demo_data},
+    {"imagestats", "image statistics of a set of images", cmd_stimuli_imagestats,
+     help_stimuli_imagestats},
+};
+#define NSUBS (sizeof subs / sizeof *subs)
+
+void help_stimuli(FILE *out)
+{
+    fprintf(out, "usage: dddlab stimuli SUBCOMMAND [ARGS]\n\n"
+                 "From model results to DDD measures and reproducible stimulus sets.\n\n"
+                 "subcommands:\n");
+    for (size_t i = 0; i < NSUBS; i++)
+        fprintf(out, "  %-11s %s\n", subs[i].name, subs[i].summary);
+    fprintf(out, "\n'dddlab stimuli SUBCOMMAND --help' describes one subcommand.\n");
+}
+
+int cmd_stimuli(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage("stimuli", "missing subcommand (analyse, build, check, demo-data, "
+                                    "imagestats)");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        help_stimuli(stdout);
+        return DL_EXIT_OK;
+    }
+    for (size_t i = 0; i < NSUBS; i++) {
+        if (strcmp(argv[1], subs[i].name) != 0)
+            continue;
+        if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            subs[i].help(stdout);
+            return DL_EXIT_OK;
+        }
+        cli_getopt_reset();
+        return subs[i].run(argc - 1, argv + 1);
+    }
+    return cli_usage("stimuli", "unknown subcommand '%s'", argv[1]);
 }
