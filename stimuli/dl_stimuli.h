@@ -487,6 +487,19 @@ void dl_stimuli_demo_write_json(FILE *out, const dl_stimuli_demo *d, const char 
 int dl_stimuli_demo_write_experiment(const char *path, const char *task, const char *set,
                                      const char *root, unsigned long long seed, dl_error *err);
 
+/* Observer i (0-based; with person, observer 0 is the person at the screen)
+ * of task (0 2afc, 1 rating) in `dddlab demo` with seed: its code ("you",
+ * "sim01", ...), the simulated observer's --simulate spec (skill and speed
+ * differ between observers) and the trial-order seed of its experiment file,
+ * so two demos with one seed show every observer the same order. */
+typedef struct dl_stimuli_demo_obs {
+    char code[32];
+    char spec[128];
+    unsigned long long order_seed;
+} dl_stimuli_demo_obs;
+void dl_stimuli_demo_observer(unsigned long seed, int task, int i, int person,
+                              dl_stimuli_demo_obs *o);
+
 /* ==== image statistics (section owned by stimuli/imagestats*.c) ==== */
 
 /* Image statistics after Pliushch et al. (2022), computed on the decoded
