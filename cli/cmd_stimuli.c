@@ -9,13 +9,6 @@
 #include "dl_stimuli.h"
 #include "dl_store.h"
 
-typedef struct sub {
-    const char *name;
-    const char *summary;
-    int (*run)(int argc, char **argv);
-    void (*help)(FILE *out);
-} sub;
-
 enum {
     OPT_IMAGES_CSV = 1000,
     OPT_EXCLUDE,
@@ -585,7 +578,7 @@ static int sub_demo_data(int argc, char **argv)
 
 /* ---- dispatch -------------------------------------------------------------------- */
 
-static const sub subs[] = {
+static const dl_cmd subs[] = {
     {"analyse", "DDD measures of model results: split, histogram, error consistency", sub_analyse,
      help_sub_analyse},
     {"build", "draw a reproducible 2AFC or rating stimulus set into a database", sub_build,
