@@ -87,6 +87,8 @@ typedef enum { DL_EC_BOUNDARY_UNDEFINED = 0, DL_EC_BOUNDARY_ONE = 1 } dl_ec_boun
 
 int dl_stats_ec_boundary_parse(const char *s); /* "undefined" / "one"; -1 if unknown */
 const char *dl_stats_ec_boundary_name(dl_ec_boundary b);
+/* What kappa is at c_exp = 1 under b, for a report's reader. */
+const char *dl_stats_ec_boundary_text(dl_ec_boundary b);
 
 /* Error consistency from the counts of a pair: n items, r1 and r2 right,
  * both_right right for both. Counts that no pair of vectors can have ->
@@ -470,11 +472,13 @@ int dl_stats_spearman(const double *x, const double *y, size_t n, dl_corr *out, 
 
 /* Mean, sample SD (n-1), min, max, median of n values, NaNs skipped; NaN
  * where there are too few values (sd needs two). */
-typedef struct dl_summary {
+typedef struct dl_stats_summary_t {
     size_t n;
     double mean, sd, min, max, median;
-} dl_summary;
-void dl_stats_summary(const double *x, size_t n, dl_summary *out);
+} dl_stats_summary_t;
+void dl_stats_summary(const double *x, size_t n, dl_stats_summary_t *out);
+/* The old unprefixed name, until every module says dl_stats_summary_t. */
+typedef dl_stats_summary_t dl_summary;
 
 /* ---- DDD expectations ----------------------------------------------------------- */
 
@@ -612,7 +616,7 @@ typedef struct dl_ec_group {
     size_t nrows, nitems;
     dl_ec_pair_result *pairs;
     size_t npairs;
-    dl_summary kappa;      /* over the pairs with a kappa */
+    dl_stats_summary_t kappa; /* over the pairs with a kappa */
     size_t no_common;      /* pairs without a common item */
     size_t boundary_undef; /* pairs with c_exp = 1 (kappa missing) */
     double mean_ci_low, mean_ci_high, mean_se;

@@ -32,6 +32,12 @@ const char *dl_stats_ec_boundary_name(dl_ec_boundary b)
     return b == DL_EC_BOUNDARY_ONE ? "one" : "undefined";
 }
 
+const char *dl_stats_ec_boundary_text(dl_ec_boundary b)
+{
+    return b == DL_EC_BOUNDARY_ONE ? "1 (--ec-boundary one, the older convention)"
+                                   : "missing, left out of the mean (--ec-boundary undefined)";
+}
+
 int dl_stats_ec_counts(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
                        dl_ec *out, const char **why)
 {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dl_stimuli.h"
 
 extern char **environ;
 
@@ -130,32 +131,6 @@ static int folder_is_new_or_empty(const char *dir)
     return access(probe, F_OK) != 0;
 }
 
-/* The experiment files the demo runs; a lab writes its own (docs/examples/). */
-static int write_experiment(const char *path, const char *task, const char *set, const char *root,
-                            unsigned long long seed, dl_error *err)
-{
-    dl_atomic a;
-    int rc = dl_atomic_open(&a, path, err);
-    if (rc)
-        return rc;
-    /* The demo images are small noise patches: show them enlarged. */
-    if (dl_task_parse(task) == DL_TASK_2AFC)
-        fprintf(a.fp,
-                "; dddlab demo: a short 2AFC session (see docs/examples/experiment1_2afc.ini)\n"
-                "[experiment]\ntask = 2afc\nset = %s\nimage_root = %s\nseed = %llu\n\n"
-                "[procedure]\npractice = yes\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
-                "[display]\nimage_width_px = 192\n",
-                set, root, seed);
-    else
-        fprintf(a.fp,
-                "; dddlab demo: a short rating session (see docs/examples/experiment2_rating.ini)\n"
-                "[experiment]\ntask = rating\nset = %s\nimage_root = %s\nseed = %llu\n\n"
-                "[procedure]\npractice = no\nbreak_every = 10\niti_ms = 300\ncountdown_s = 1\n\n"
-                "[display]\nimage_width_px = 224\n",
-                set, root, seed);
-    return dl_atomic_commit(&a, err);
-}
-
 static int parse_opts(int argc, char **argv, demo_opts *o)
 {
     enum { O_OUT = 1, O_WINDOWED, O_SIMULATE, O_OBSERVERS, O_PAIRS, O_PER_CLASS, O_SEED, O_JSON };
@@ -221,7 +196,8 @@ static int parse_opts(int argc, char **argv, demo_opts *o)
 static int run_sessions(const demo_opts *o, int task, char *db, int person)
 {
     enum { MAX_OBS = 64 };
-    char code[MAX_OBS][32], spec[MAX_OBS][128], ini[MAX_OBS][PATH_MAX];
+    dl_stimuli_demo_obs obs[MAX_OBS];
+    char ini[MAX_OBS][PATH_MAX];
     char *args[MAX_OBS][12];
     pid_t pid[MAX_OBS];
     int n = o->observers + person < MAX_OBS ? o->observers + person : MAX_OBS;
@@ -229,27 +205,14 @@ static int run_sessions(const demo_opts *o, int task, char *db, int person)
     int video_driver_set = getenv("SDL_VIDEODRIVER") != NULL;
     for (int i = 0; i < n; i++) {
         int is_person = person && i == 0;
-        if (is_person)
-            snprintf(code[i], sizeof code[i], "you");
-        else
-            snprintf(code[i], sizeof code[i], "sim%02d", i + 1 - person);
-        /* Observers differ in skill and speed, so the report has something to show. */
-        /* shared=0.75: like people, they err on the same items (kappa near
-         * 0.56; the paper's observers: 0.59). */
-        snprintf(spec[i], sizeof spec[i], "accuracy=%.2f,shared=0.75,rt=lognormal:%d:0.3,seed=%lu",
-                 0.60 + 0.05 * (double)(i % 5), 350 + 50 * (i % 4),
-                 o->seed * 100 + (unsigned long)i + 1);
         const char *tname = task == 0 ? "2afc" : "rating";
         char name[64];
-        snprintf(name, sizeof name, "sessions/%s_%s.ini", code[i], tname);
         dl_error err = {0};
-        /* dl_mix64 spreads neighbouring seeds apart; 53 bits stay exact in JSON. */
-        unsigned long long order_seed =
-            dl_mix64((uint64_t)o->seed * 1000003u + (uint64_t)task * 1000u + (uint64_t)i) &
-            ((1ULL << 53) - 1);
+        dl_stimuli_demo_observer(o->seed, task, i, person, &obs[i]);
+        snprintf(name, sizeof name, "sessions/%.31s_%s.ini", obs[i].code, tname);
         if (join(ini[i], sizeof ini[i], o->out_dir, name) ||
-            write_experiment(ini[i], tname, task == 0 ? "demo-2afc" : "demo-rating",
-                             "../data/images", order_seed, &err)) {
+            dl_stimuli_demo_write_experiment(ini[i], tname, task == 0 ? "demo-2afc" : "demo-rating",
+                                             "../data/images", obs[i].order_seed, &err)) {
             if (err.code)
                 cli_fail(err.code, &err);
             failed = 1;
@@ -264,13 +227,13 @@ static int run_sessions(const demo_opts *o, int task, char *db, int person)
         a[k++] = "--experiment";
         a[k++] = ini[i];
         a[k++] = "--observer";
-        a[k++] = code[i];
+        a[k++] = obs[i].code;
         if (is_person) {
             if (o->windowed)
                 a[k++] = "--windowed";
         } else {
             a[k++] = "--simulate";
-            a[k++] = spec[i];
+            a[k++] = obs[i].spec;
         }
         a[k] = NULL;
         /* Simulated observers run off screen even on a desktop: a person
@@ -358,8 +321,10 @@ int cmd_demo(int argc, char **argv)
         return cli_usage("demo", "the --out folder name is too long");
     /* The files a lab would start from; each session runs its own copy under
      * sessions/ with its own seed. */
-    if (write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", o.seed, &err) ||
-        write_experiment(ini_rating, "rating", "demo-rating", "data/images", o.seed, &err) ||
+    if (dl_stimuli_demo_write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", o.seed,
+                                         &err) ||
+        dl_stimuli_demo_write_experiment(ini_rating, "rating", "demo-rating", "data/images", o.seed,
+                                         &err) ||
         dl_mkdir_p(sessions_dir, &err))
         return cli_fail(err.code, &err);
 
@@ -375,9 +340,9 @@ int cmd_demo(int argc, char **argv)
         return cli_usage("demo", "the --out folder name is too long");
     char *json = o.json ? "--json" : NULL;
     /* The demo's observers are simulated: analyse them as observers. */
-    char *s5a[] = {"analyse", "--db", db,     "--set", "demo-2afc", "--include-simulated",
-                   "--ddd",   ddd,    "--out", report, json,        NULL};
-    char *s5b[] = {"analyse", "--db", db,           "--set", "demo-rating", "--include-simulated",
+    char *s5a[] = {"analyse", "--db", db,      "--set", "demo-2afc", "--include-simulated",
+                   "--ddd",   ddd,    "--out", report,  json,        NULL};
+    char *s5b[] = {"analyse", "--db",        db,   "--set", "demo-rating", "--include-simulated",
                    "--out",   rating_report, json, NULL};
     if (run_self(s5a) || run_self(s5b))
         return DL_EXIT_FAIL;

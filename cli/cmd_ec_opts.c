@@ -53,6 +53,5 @@ int cli_ec_option(const char *cmd, int c, const char *arg, dl_ec_boot_opts *boot
 
 const char *cli_ec_boundary_text(dl_ec_boundary b)
 {
-    return b == DL_EC_BOUNDARY_ONE ? "1 (--ec-boundary one, the older convention)"
-                                   : "missing, left out of the mean (--ec-boundary undefined)";
+    return dl_stats_ec_boundary_text(b);
 }

@@ -101,7 +101,12 @@ int cli_stats_bad_option(const char *cmd, int c, char **argv)
 
 int cli_csv_load(const char *path, dl_csv **out, dl_error *err)
 {
-    int rc = dl_csv_read(path, out, err);
+    /* Long tables (millions of ratings) take seconds: show how far reading
+     * got, on a terminal only. */
+    dl_progress pr;
+    dl_progress_begin(&pr, path, 0);
+    int rc = dl_csv_read_progress(path, dl_progress_cb, &pr, out, err);
+    dl_progress_end(&pr);
     if (rc == 0 && (*out)->nrows == 0) {
         dl_csv_free(*out);
         *out = NULL;

@@ -1,33 +1,16 @@
-/* cmd_stimuli.c — `dddlab stimuli SUBCOMMAND`: model results -> DDD measures
- * (analyse), reproducible stimulus sets (build, check), the synthetic demo
- * data set (demo-data) and image statistics (imagestats, cmd_imagestats.c). */
-#include <inttypes.h>
-#include <limits.h>
-#include <math.h>
-#include <stdlib.h>
+/* cmd_stimuli.c — `dddlab stimuli SUBCOMMAND`: the options of analyse,
+ * build, check and demo-data (imagestats: cmd_imagestats.c), one library call
+ * each, and the printing of what it returns. The runs and their reports are
+ * in stimuli/ (analyse_run.c, build_run.c, *_text.c). */
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_results.h"
-#include "cmd_stats.h"
 #include "dl_stimuli.h"
 #include "dl_store.h"
 
-typedef struct sub {
-    const char *name;
-    const char *summary;
-    int (*run)(int argc, char **argv);
-    void (*help)(FILE *out);
-} sub;
-
-/* ---- shared option handling ------------------------------------------------ */
-
-/* Options every results-reading subcommand takes. */
 enum {
-    OPT_FORMAT = 1000,
-    OPT_IMAGES_CSV,
+    OPT_IMAGES_CSV = 1000,
     OPT_EXCLUDE,
     OPT_NEAR,
     OPT_OUT,
@@ -59,355 +42,118 @@ enum {
     OPT_HELP
 };
 
-/* An option's whole-number value in min..max; anything else is a usage
- * error (exit 2), like every other bad option value. */
-static int parse_range(const char *cmd, const char *opt, const char *s, unsigned long min,
-                       unsigned long max, unsigned long *out)
+/* The whole-number options of every subcommand and the values they accept
+ * (demo-data's: those dl_stimuli_demo_generate accepts). */
+static const struct whole_opt {
+    int id;
+    const char *name;
+    unsigned long lo, hi;
+} wholes[] = {{OPT_NEAR, "--near", 0, 100000},
+              {OPT_THREADS, "--threads", 0, 256},
+              {OPT_BOOTSTRAP, "--bootstrap", 1, 1000000},
+              {OPT_SEED, "--seed", 0, 4294967295UL},
+              {OPT_EC_MAX_MODELS, "--ec-max-models", 2, 1000000},
+              {OPT_PAIRS, "--pairs", 1, 1000000},
+              {OPT_POOL, "--pool", 0, 100000000},
+              {OPT_PRACTICE, "--practice", 0, 1000000},
+              {OPT_PER_CLASS, "--per-class", 1, 1000000},
+              {OPT_CLASSES, "--classes", 2, 255},
+              {OPT_PER_CLASS_IMAGES, "--images-per-class", 1, 9999},
+              {OPT_TRAIN, "--train-per-class", 1, 9999},
+              {OPT_SIZE, "--size", 8, 1024},
+              {OPT_PNG, "--png-px", 1, 4096}};
+
+/* -1 when c is no whole-number option; else 0 with *v, or the usage error
+ * (exit 2), like every other bad option value. */
+static int whole(const char *cmd, int c, const char *s, unsigned long *v)
 {
-    long v;
-    if (dl_parse_long(s, &v) != 0 || v < 0 || (unsigned long)v < min || (unsigned long)v > max)
-        return cli_usage(cmd, "%s expects a whole number from %lu to %lu, not '%s'", opt, min, max,
-                         s);
-    *out = (unsigned long)v;
-    return 0;
+    for (size_t i = 0; i < sizeof wholes / sizeof *wholes; i++) {
+        const struct whole_opt *w = &wholes[i];
+        long x;
+        if (w->id != c)
+            continue;
+        if (dl_parse_long(s, &x) != 0 || x < 0 || (unsigned long)x < w->lo ||
+            (unsigned long)x > w->hi)
+            return cli_usage(cmd, "%s expects a whole number from %lu to %lu, not '%s'", w->name,
+                             w->lo, w->hi, s);
+        *v = (unsigned long)x;
+        return 0;
+    }
+    return -1;
 }
 
-static int parse_uint(const char *cmd, const char *opt, const char *s, unsigned long max,
-                      unsigned long *out)
+/* The results options, --images-csv and --exclude; -1 for any other c. */
+static int opt_read(const char *cmd, int c, const char *arg, dl_stimuli_read_opts *ro)
 {
-    return parse_range(cmd, opt, s, 0, max, out);
-}
-
-static int read_results(char *const *paths, size_t n, const dl_stimuli_read_opts *ro,
-                        dl_stimuli_results **res)
-{
-    dl_error err = {0};
-    if (dl_stimuli_results_read_many((const char *const *)paths, n, ro, res, &err) != 0)
-        return cli_fail(err.code, &err);
-    cli_results_warnings(*res);
-    return 0;
-}
-
-static int check_no_extra(const char *cmd, int argc, char **argv, int want)
-{
-    if (argc - optind < want)
-        return cli_usage(cmd, "missing the results file");
-    if (argc - optind > want)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind + want]);
-    return 0;
-}
-
-static double pct(size_t k, size_t n)
-{
-    return n ? 100.0 * (double)k / (double)n : NAN;
-}
-
-/* A number for a table cell, "-" when undefined. */
-static const char *cell(char buf[32], double x, int width, int decimals)
-{
-    if (isfinite(x))
-        snprintf(buf, 32, "%*.*f", width, decimals, x);
+    if (c == OPT_IMAGES_CSV)
+        ro->images_csv = arg;
+    else if (c == OPT_EXCLUDE)
+        ro->exclude = arg;
     else
-        snprintf(buf, 32, "%*s", width, "-");
-    return buf;
+        return cli_results_opt(cmd, c, arg, ro);
+    return 0;
 }
 
 /* ---- analyse ------------------------------------------------------------------ */
 
-static void print_split(const dl_stimuli_analysis *a)
-{
-    size_t n = a->res->nimages;
-    printf("\nsplit (--near %u: trivial >= %u correct, impossible <= %u)\n", a->near,
-           a->m - a->near, a->near);
-    printf("  %-12s %10s %9s\n", "", "images", "percent");
-    printf("  %-12s %10zu %8.1f%%\n", "trivial", a->trivial, pct(a->trivial, n));
-    printf("  %-12s %10zu %8.1f%%\n", "in-between", a->in_between, pct(a->in_between, n));
-    printf("  %-12s %10zu %8.1f%%\n", "impossible", a->impossible, pct(a->impossible, n));
-}
-
-/* The histogram is long for many models: show at most 41 rows. */
-static void print_histogram(const dl_stimuli_analysis *a)
-{
-    unsigned step = a->m <= 40 ? 1 : (a->m + 39) / 40;
-    printf("\nmodels correct    images  percent   binomial  poisson-binomial  (expected images)\n");
-    for (unsigned k = 0; k <= a->m; k += step) {
-        printf("  %12u %9zu %7.1f%% %10.1f", k, a->histogram[k],
-               pct(a->histogram[k], a->res->nimages), a->binomial_expected[k]);
-        if (a->poisson_binomial_expected)
-            printf(" %17.1f\n", a->poisson_binomial_expected[k]);
-        else
-            printf(" %17s\n", "-");
-        if (k + step > a->m && k != a->m)
-            k = a->m - step; /* always show the last row */
-    }
-}
-
-static void print_models(const dl_stimuli_analysis *a)
-{
-    const dl_stimuli_results *r = a->res;
-    if (!a->model_accuracy)
-        return;
-    if (r->nmodels > 30) {
-        dl_summary s;
-        dl_stats_summary(a->model_accuracy, r->nmodels, &s);
-        printf("\nmodel accuracy: mean %.4f, min %.4f, max %.4f over %zu models\n", s.mean, s.min,
-               s.max, r->nmodels);
-        return;
-    }
-    int w = 5;
-    for (size_t m = 0; m < r->nmodels; m++)
-        w = dl_utf8_width(r->models[m]) > w ? dl_utf8_width(r->models[m]) : w;
-    printf("\n  %-*s  accuracy\n", w, "model");
-    for (size_t m = 0; m < r->nmodels; m++) {
-        fputs("  ", stdout);
-        dl_put_cell(stdout, r->models[m], w);
-        printf("  %8.4f\n", a->model_accuracy[m]);
-    }
-}
-
-static void print_ec(const dl_stimuli_analysis *a)
-{
-    if (!a->res->correct) {
-        printf("\nerror consistency: needs per-model results (not counts)\n");
-        return;
-    }
-    const dl_stimuli_ec_summary *s[2] = {&a->ec_all_summary, &a->ec_in_between_summary};
-    const char *label[2] = {"all images", "in-between"};
-    int boot = a->ec_replicates > 0;
-    printf("\nerror consistency (kappa)   mean      min      max   pairs%s\n",
-           boot ? "    ci_low  ci_high" : "");
-    char b1[32], b2[32], b3[32], b4[32], b5[32];
-    for (int i = 0; i < 2; i++) {
-        printf("  %-22s %s %s %s %7zu", label[i], cell(b1, s[i]->mean, 8, 3),
-               cell(b2, s[i]->min, 8, 3), cell(b3, s[i]->max, 8, 3), s[i]->pairs);
-        if (boot)
-            printf("  %s %s", cell(b4, s[i]->mean_ci_low, 8, 3), cell(b5, s[i]->mean_ci_high, 8, 3));
-        putchar('\n');
-    }
-    if (a->ec_sampled)
-    {
-        if (isnan(a->ec_all_summary.sample_se))
-            printf("  %zu models (more than --ec-max-models %zu): no matrices, no per-pair\n"
-                   "  output and no bootstrap intervals\n",
-                   a->res->nmodels, a->ec_max_models);
-        else
-            printf("  %zu models (more than --ec-max-models %zu): no matrices; each mean is over\n"
-                   "  %zu pairs drawn at random (seed %llu), standard error %.2g and %.2g;\n"
-                   "  min, max and bootstrap intervals are not computed\n",
-                   a->res->nmodels, a->ec_max_models, a->ec_all_summary.sampled,
-                   (unsigned long long)a->ec_seed, a->ec_all_summary.sample_se,
-                   a->ec_in_between_summary.sample_se);
-    }
-    if (s[0]->undefined || s[1]->undefined)
-        printf("  left out: %zu and %zu pairs with kappa undefined (both always right or both\n"
-               "  always wrong)\n",
-               s[0]->undefined, s[1]->undefined);
-    printf("  kappa at c_exp = 1 (both always right or both always wrong):\n    %s\n",
-           cli_ec_boundary_text(a->ec_boundary));
-    if (boot)
-        printf("  intervals: %g%% percentile bootstrap of the mean, %zu replicates resampling\n"
-               "  images (the in-between ones among themselves), seed %llu\n",
-               100 * a->ec_conf, a->ec_replicates, (unsigned long long)a->ec_boot_seed);
-}
-
-static void print_classes(const dl_stimuli_analysis *a)
-{
-    if (!a->nclasses)
-        return;
-    size_t n = a->nclasses < 10 ? a->nclasses : 10;
-    printf("\n%zu classes; easiest and hardest by mean fraction of models correct\n", a->nclasses);
-    printf("  %-28s %8s   %-28s %8s\n", "easiest", "accuracy", "hardest", "accuracy");
-    for (size_t k = 0; k < n; k++) {
-        const dl_stimuli_class_acc *e = &a->classes[k], *h = &a->classes[a->nclasses - 1 - k];
-        fputs("  ", stdout);
-        dl_put_cell(stdout, e->name, 28);
-        printf(" %8.4f   ", e->accuracy);
-        dl_put_cell(stdout, h->name, 28);
-        printf(" %8.4f\n", h->accuracy);
-    }
-}
-
-static void agreement_row(const char *epoch, double mean_acc, const dl_tpa *t)
-{
-    char b1[32], b2[32], b3[32], b4[32];
-    printf("  %8s %s %s %s %s\n", epoch, cell(b1, mean_acc, 9, 4), cell(b2, t->tpa, 8, 4),
-           cell(b3, t->lower_bound, 12, 4), cell(b4, t->expected_tpa, 13, 4));
-}
-
-static void print_agreement(const dl_stimuli_analysis *a)
-{
-    char epoch[32];
-    printf("\ntrue-positive agreement (all models right / at least one right)\n");
-    printf("  %8s %9s %8s %12s %13s\n", "epoch", "mean acc", "TPa", "lower bound", "independent");
-    for (size_t e = 0; e < a->nepochs; e++) {
-        snprintf(epoch, sizeof epoch, "%ld", a->epochs[e].epoch);
-        agreement_row(epoch, a->epochs[e].mean_accuracy, &a->epochs[e].tpa);
-    }
-    if (!a->nepochs)
-        agreement_row("-", a->mean_accuracy, &a->tpa);
-}
-
-static void print_analysis(const dl_stimuli_analysis *a)
-{
-    const dl_stimuli_results *r = a->res;
-    printf("results        %s (%s)\n", r->path, dl_stimuli_format_name(r->format));
-    printf("images         %zu", r->nimages);
-    if (r->excluded)
-        printf(" (%zu excluded)", r->excluded);
-    printf("\nmodels         %u\nmean accuracy  %.4f\n", a->m, a->mean_accuracy);
-    print_split(a);
-    print_histogram(a);
-    print_models(a);
-    print_ec(a);
-    print_classes(a);
-    print_agreement(a);
-}
-
-/* --bootstrap N of `stimuli analyse`: replicates, seed and level. */
-typedef struct analyse_boot {
-    unsigned long replicates;
-    unsigned long long seed;
-    double conf;
-} analyse_boot;
-
-static void print_uncertainty(const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u)
-{
-    static const char *names[3] = {"trivial", "in-between", "impossible"};
-    printf("\nuncertainty (%g%% percentile intervals, %zu bootstrap replicates, seed %llu)\n",
-           100 * u->conf, u->replicates, (unsigned long long)u->seed);
-    printf("  %-12s %9s %19s %19s\n", "split", "percent", "resampling models", "resampling images");
-    for (int c = 0; c < 3; c++) {
-        size_t cnt = c == 0 ? a->trivial : c == 1 ? a->in_between : a->impossible;
-        printf("  %-12s %8.1f%%", names[c], pct(cnt, a->res->nimages));
-        if (u->has_models)
-            printf("    %6.1f%% - %5.1f%%", 100 * u->by_models.low[c], 100 * u->by_models.high[c]);
-        else
-            printf(" %19s", "-");
-        printf("    %6.1f%% - %5.1f%%\n", 100 * u->by_images.low[c], 100 * u->by_images.high[c]);
-    }
-    if (u->betabin_rc == 0)
-        printf("  beta-binomial rho %.4f (%.4f to %.4f, resampling images; a %.4g, b %.4g)\n",
-               u->betabin.rho, u->rho_low, u->rho_high, u->betabin.a, u->betabin.b);
-    else
-        printf("  beta-binomial rho undefined (every image in one end bin)\n");
-    printf("  %12s %9s %17s %17s  (pointwise band of images)\n", "models right", "images",
-           "binomial", "poisson-binomial");
-    unsigned step = a->m <= 40 ? 1 : (a->m + 39) / 40;
-    for (unsigned k = 0; k <= a->m; k += step) {
-        printf("  %12u %9zu %8.0f - %6.0f", k, a->histogram[k], u->binom_lo[k], u->binom_hi[k]);
-        if (u->pb_lo)
-            printf(" %8.0f - %6.0f\n", u->pb_lo[k], u->pb_hi[k]);
-        else
-            printf(" %17s\n", "-");
-        if (k + step > a->m && k != a->m)
-            k = a->m - step;
-    }
-}
-
-static int analyse_run(char *const *paths, size_t npaths, const dl_stimuli_read_opts *ro,
-                       const dl_stimuli_analyse_opts *ao, const char *out_dir, int json,
-                       const analyse_boot *boot)
-{
-    dl_stimuli_ddd_unc unc = {0};
-    dl_stimuli_results *res = NULL;
-    dl_stimuli_analysis *a = NULL;
-    dl_error err = {0};
-    int rc = read_results(paths, npaths, ro, &res);
-    if (rc)
-        return rc;
-    dl_ec_boot_opts eb = {.replicates = boot->replicates,
-                          .seed = boot->seed,
-                          .conf_level = boot->conf,
-                          .boundary = ao->ec_boundary,
-                          .threads = ao->threads};
-    if (dl_stimuli_analyse_with(res, ao, &a, &err) != 0 ||
-        (boot->replicates && (dl_stimuli_ddd_uncertainty(a, boot->replicates, boot->seed,
-                                                         boot->conf, &unc, &err) != 0 ||
-                              dl_stimuli_ec_uncertainty(a, &eb, &err) != 0))) {
-        rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if (boot->replicates)
-        a->unc = &unc; /* summary.json and the JSON carry it */
-    if (out_dir && (dl_stimuli_analysis_write(a, out_dir, &err) != 0 ||
-                    (boot->replicates && dl_stimuli_ddd_unc_write(a, &unc, out_dir, &err) != 0))) {
-        rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if (json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_stimuli_analysis_json(a, &j);
-        dl_json_end(&j);
-    } else {
-        print_analysis(a);
-        if (boot->replicates)
-            print_uncertainty(a, &unc);
-        if (out_dir)
-            printf("\nwrote per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,\n"
-                   "ec_in_between.csv, ec_pairs.csv, class_accuracy.csv, agreement.csv,\n"
-                   "decisions.csv, epoch_decisions.csv, codebook.csv, summary.json%s to %s\n",
-                   boot->replicates ? ", uncertainty.csv" : "", out_dir);
-    }
-done:
-    dl_stimuli_ddd_unc_free(&unc);
-    dl_stimuli_analysis_free(a);
-    dl_stimuli_results_free(res);
-    return rc;
-}
-
 static void help_sub_analyse(FILE *out)
 {
-    fprintf(out,
-            "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
-            "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
-            "           [--bootstrap N [--seed S] [--conf C]] [--ec-boundary undefined|one]\n"
-            "           [--ec-max-models M] [results options]\n\n"
-            "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
-            "of models correct per image beside the Binomial and Poisson-binomial\n"
-            "expectations of independent models, the split into trivial (>= M-K models\n"
-            "correct), impossible (<= K) and in-between images, error consistency between\n"
-            "models on all and on in-between images, per-class accuracy, and per-epoch\n"
-            "true-positive agreement.\n\n"
-            "  --near K          count 'all but K' as all (default 0)\n"
-            "  --out DIR         write per_image.csv, model_accuracy.csv, histogram.csv,\n"
-            "                    ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
-            "                    kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
-            "                    p_value up to 300 models, ci_low, ci_high),\n"
-            "                    class_accuracy.csv, epoch_decisions.csv, codebook.csv,\n"
-            "                    agreement.csv, decisions.csv and summary.json\n"
-            "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
-            "  --exclude F       images to leave out (one per line or an 'image' column)\n"
-            "  --threads N       threads for the error-consistency matrices (default: cores)\n"
-            "  --bootstrap N     uncertainty from N replicates: the split's intervals by\n"
-            "                    resampling models and images, a pointwise band around\n"
-            "                    the expectations, the beta-binomial rho with an interval;\n"
-            "                    error consistency's intervals per pair and for the mean\n"
-            "                    (images resampled, all pairs sharing each draw)\n"
-            "  --seed S          seed of the replicates (default 1)\n"
-            "  --conf C          confidence level (default 0.95)\n"
-            "  --ec-boundary B   kappa when two models are both always right or both always\n"
-            "                    wrong: undefined (default; left out of the mean with a\n"
-            "                    count) or one (the older convention)\n"
-            "  --ec-max-models M above M models (default 2000) no M x M matrices: the mean\n"
-            "                    kappa comes from 100,000 random pairs (seed 1 or --seed)\n"
-            "                    with its standard error, and no per-pair output\n"
-            "  --json            one JSON object on stdout\n\n");
+    fprintf(out, "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
+                 "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
+                 "           [--bootstrap N [--seed S] [--conf C]] [--ec-boundary undefined|one]\n"
+                 "           [--ec-max-models M] [results options]\n\n"
+                 "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
+                 "of models correct per image beside the Binomial and Poisson-binomial\n"
+                 "expectations of independent models, the split into trivial (>= M-K models\n"
+                 "correct), impossible (<= K) and in-between images, error consistency between\n"
+                 "models on all and on in-between images, per-class accuracy, and per-epoch\n"
+                 "true-positive agreement.\n\n"
+                 "  --near K          count 'all but K' as all (default 0)\n"
+                 "  --out DIR         write per_image.csv, model_accuracy.csv, histogram.csv,\n"
+                 "                    ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
+                 "                    kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
+                 "                    p_value up to 300 models, ci_low, ci_high),\n"
+                 "                    class_accuracy.csv, epoch_decisions.csv, codebook.csv,\n"
+                 "                    agreement.csv, decisions.csv and summary.json\n"
+                 "  --images-csv F    image metadata: image,path,class,superclass,label_error\n"
+                 "  --exclude F       images to leave out (one per line or an 'image' column)\n"
+                 "  --threads N       threads for the error-consistency matrices (default: cores)\n"
+                 "  --bootstrap N     uncertainty from N replicates: the split's intervals by\n"
+                 "                    resampling models and images, a pointwise band around\n"
+                 "                    the expectations, the beta-binomial rho with an interval;\n"
+                 "                    error consistency's intervals per pair and for the mean\n"
+                 "                    (images resampled, all pairs sharing each draw)\n"
+                 "  --seed S          seed of the replicates (default 1)\n"
+                 "  --conf C          confidence level (default 0.95)\n"
+                 "  --ec-boundary B   kappa when two models are both always right or both always\n"
+                 "                    wrong: undefined (default; left out of the mean with a\n"
+                 "                    count) or one (the older convention)\n"
+                 "  --ec-max-models M above M models (default 2000) no M x M matrices: the mean\n"
+                 "                    kappa comes from 100,000 random pairs (seed 1 or --seed)\n"
+                 "                    with its standard error, and no per-pair output\n"
+                 "  --json            one JSON object on stdout\n\n");
     cli_results_help(out);
     fprintf(out, "\nFormats are described in docs/stimuli.md.\n");
 }
 
-static int opt_read(const char *cmd, int c, const char *arg, dl_stimuli_read_opts *ro)
+static int analyse_print(dl_stimuli_analyse_job *j, int json)
 {
-    int rc = cli_results_opt(cmd, c, arg, ro);
-    if (rc >= 0)
-        return rc;
-    if (c == OPT_IMAGES_CSV) {
-        ro->images_csv = arg;
-    } else {
-        ro->exclude = arg;
-    }
-    return 0;
+    dl_progress pr;
+    dl_progress_begin(&pr, j->paths[0], 0);
+    j->ro.progress = dl_progress_cb;
+    j->ro.progress_ctx = &pr;
+    dl_error err = {0};
+    int rc = dl_stimuli_analyse_run(j, &err);
+    dl_progress_end(&pr);
+    cli_results_warnings(j->res);
+    if (rc)
+        rc = cli_fail(err.code, &err);
+    else if (json)
+        dl_stimuli_analysis_write_json(stdout, j->a);
+    else
+        dl_stimuli_analyse_job_write_text(stdout, j);
+    dl_stimuli_analyse_job_free(j);
+    return rc;
 }
 
 static int sub_analyse(int argc, char **argv)
@@ -422,92 +168,417 @@ static int sub_analyse(int argc, char **argv)
                                          {"seed", required_argument, 0, OPT_SEED},
                                          {"conf", required_argument, 0, OPT_CONF},
                                          {"ec-boundary", required_argument, 0, OPT_EC_BOUNDARY},
-                                         {"ec-max-models", required_argument, 0,
-                                          OPT_EC_MAX_MODELS},
+                                         {"ec-max-models", required_argument, 0, OPT_EC_MAX_MODELS},
                                          CLI_RESULTS_OPTIONS,
                                          {"help", no_argument, 0, OPT_HELP},
                                          {0, 0, 0, 0}};
-    const char *cmd = "stimuli analyse", *out_dir = NULL;
-    analyse_boot boot = {0, 1, 0.95};
-    unsigned long seed = 1;
+    const char *cmd = "stimuli analyse";
+    dl_stimuli_analyse_job j = {
+        .seed = 1, .conf = 0.95, .ao = {.ec_max_models = DL_STIMULI_EC_MAX_MODELS, .ec_seed = 1}};
     int boot_given = 0; /* --seed or --conf, which need --bootstrap */
-    dl_stimuli_read_opts ro = {0};
-    unsigned long near = 0, threads = 0, max_models = DL_STIMULI_EC_MAX_MODELS;
-    dl_ec_boundary boundary = DL_EC_BOUNDARY_UNDEFINED;
-    int json = 0, c, rc;
+    int json = 0, c, rc, b;
+    unsigned long v = 0;
     cli_getopt_reset();
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == OPT_HELP) {
+            help_sub_analyse(stdout);
+            return DL_EXIT_OK;
+        }
+        if (c == '?' || c == ':')
+            return cli_bad_option(cmd, c, argv);
+        if ((rc = whole(cmd, c, optarg, &v)) > 0)
+            return rc;
         switch (c) {
         case OPT_NEAR:
-            rc = parse_uint(cmd, "--near", optarg, 100000, &near);
+            j.ao.near = (unsigned)v;
             break;
         case OPT_THREADS:
-            rc = parse_uint(cmd, "--threads", optarg, 256, &threads);
+            j.ao.threads = (int)v;
             break;
         case OPT_BOOTSTRAP:
-            rc = parse_range(cmd, "--bootstrap", optarg, 1, 1000000, &boot.replicates);
+            j.replicates = v;
             break;
         case OPT_SEED:
-            rc = parse_uint(cmd, "--seed", optarg, 4294967295UL, &seed);
-            boot.seed = seed;
+            j.seed = j.ao.ec_seed = v;
             boot_given = 1;
+            break;
+        case OPT_EC_MAX_MODELS:
+            j.ao.ec_max_models = v;
             break;
         case OPT_CONF:
-            rc = dl_parse_double(optarg, &boot.conf) != 0 || !(boot.conf > 0 && boot.conf < 1)
-                     ? cli_usage(cmd, "--conf needs a number between 0 and 1, not '%s'", optarg)
-                     : 0;
+            if (dl_parse_double(optarg, &j.conf) != 0 || !(j.conf > 0 && j.conf < 1))
+                return cli_usage(cmd, "--conf needs a number between 0 and 1, not '%s'", optarg);
             boot_given = 1;
             break;
-        case OPT_EC_BOUNDARY: {
-            int b = dl_stats_ec_boundary_parse(optarg);
-            rc = b < 0 ? cli_usage(cmd, "--ec-boundary must be undefined or one, not '%s'", optarg)
-                       : 0;
-            boundary = b < 0 ? boundary : (dl_ec_boundary)b;
-            break;
-        }
-        case OPT_EC_MAX_MODELS:
-            rc = parse_range(cmd, "--ec-max-models", optarg, 2, 1000000, &max_models);
+        case OPT_EC_BOUNDARY:
+            if ((b = dl_stats_ec_boundary_parse(optarg)) < 0)
+                return cli_usage(cmd, "--ec-boundary must be undefined or one, not '%s'", optarg);
+            j.ao.ec_boundary = (dl_ec_boundary)b;
             break;
         case OPT_OUT:
-            out_dir = optarg;
-            rc = 0;
+            j.out_dir = optarg;
             break;
         case OPT_JSON:
             json = 1;
-            rc = 0;
             break;
-        case OPT_HELP:
-            help_sub_analyse(stdout);
-            return DL_EXIT_OK;
         default:
-            if (c == '?' || c == ':' || (rc = opt_read(cmd, c, optarg, &ro)) < 0)
-                return cli_bad_option(cmd, c, argv);
+            if ((rc = opt_read(cmd, c, optarg, &j.ro)) != 0)
+                return rc < 0 ? cli_bad_option(cmd, c, argv) : rc;
         }
-        if (rc)
-            return rc;
     }
     if (optind >= argc)
         return cli_usage(cmd, "missing the results file");
-    if (boot_given && !boot.replicates)
+    if (boot_given && !j.replicates)
         return cli_usage(cmd, "--seed and --conf go with --bootstrap");
-    dl_stimuli_analyse_opts ao = {.near = (unsigned)near,
-                                  .threads = (int)threads,
-                                  .ec_boundary = boundary,
-                                  .ec_max_models = max_models,
-                                  .ec_seed = boot.seed};
-    return analyse_run(argv + optind, (size_t)(argc - optind), &ro, &ao, out_dir, json, &boot);
+    j.paths = (const char *const *)argv + optind;
+    j.npaths = (size_t)(argc - optind);
+    return analyse_print(&j, json);
+}
+
+/* ---- build --------------------------------------------------------------------------- */
+
+static void help_build(FILE *out)
+{
+    fprintf(out,
+            "usage: dddlab stimuli build RESULTS --task 2afc|rating --name SET --image-root DIR\n"
+            "           [--db PATH] [--pairs N] [--pool K] [--practice N] [--per-class N]\n"
+            "           [--balance-classes] [--exclude-label-errors] [--near K] [--seed S]\n"
+            "           [--images-csv FILE] [--exclude FILE] [--manifest FILE]\n"
+            "           [--demo-images] [--json] [results options]\n\n"
+            "Draw a stimulus set from model results and store it in the database with its\n"
+            "parameters, seed and the results file's SHA-256. Every image is checked first\n"
+            "(exists under DIR, decodes, size and SHA-256 recorded); a missing or corrupt\n"
+            "image stops the build and nothing is stored.\n\n"
+            "  --name SET         the set's name (--set SET also works, as in 'stimuli check')\n"
+            "  --db PATH          the database (default dddlab.sqlite; made when missing)\n"
+            "  --task 2afc        pairs of one trivial and one impossible image\n"
+            "    --pairs N        main pairs (default 149)\n"
+            "    --pool K         draw from the K easiest and K hardest images (default all)\n"
+            "  --task rating      images from each of trivial, in-between, impossible\n"
+            "    --per-class N    images per difficulty (default 100)\n"
+            "    --balance-classes  spread the images over image classes\n"
+            "  --practice N       extra practice items, kept apart (default 0)\n"
+            "  --exclude-label-errors  leave out images with label_error = 1\n"
+            "  --near K           trivial >= M-K models correct, impossible <= K (default 0)\n"
+            "  --seed S           0..4294967295; the same seed gives the same set everywhere\n"
+            "                     (default: a fresh seed, printed and stored)\n"
+            "  --manifest FILE    manifest CSV (default: SET.manifest.csv beside the database)\n"
+            "  --images-csv FILE, --exclude FILE   as for 'stimuli analyse'\n"
+            "  --demo-images      write missing images of the demo data set (demo.ini beside\n"
+            "                     RESULTS) into DIR before checking them\n"
+            "  --json             one JSON object on stdout\n\n");
+    cli_results_help(out);
+}
+
+static int build_opt(const char *cmd, int c, const char *arg, dl_stimuli_build_job *b, int *json)
+{
+    unsigned long v = 0;
+    int rc = whole(cmd, c, arg, &v);
+    if (rc > 0)
+        return rc;
+    switch (c) {
+    case OPT_TASK:
+        b->bo.task = arg;
+        break;
+    case OPT_NAME:
+        b->bo.name = arg;
+        break;
+    case OPT_ROOT:
+        b->bo.image_root = arg;
+        break;
+    case OPT_DB:
+        b->db = arg;
+        break;
+    case OPT_MANIFEST:
+        b->manifest = arg;
+        break;
+    case OPT_BALANCE:
+        b->bo.balance_classes = 1;
+        break;
+    case OPT_NO_LABEL_ERRORS:
+        b->bo.exclude_label_errors = 1;
+        break;
+    case OPT_DEMO_IMAGES:
+        b->demo_images = 1;
+        break;
+    case OPT_JSON:
+        *json = 1;
+        break;
+    case OPT_PAIRS:
+        b->bo.pairs = v;
+        break;
+    case OPT_POOL:
+        b->bo.pool = v;
+        break;
+    case OPT_PRACTICE:
+        b->bo.practice = v;
+        break;
+    case OPT_PER_CLASS:
+        b->bo.per_class = v;
+        break;
+    case OPT_NEAR:
+        b->bo.near = (unsigned)v;
+        break;
+    case OPT_SEED:
+        b->bo.seed = (uint32_t)v;
+        b->seed_given = 1;
+        break;
+    default:
+        return opt_read(cmd, c, arg, &b->ro);
+    }
+    return 0;
+}
+
+static int build_parse(int argc, char **argv, dl_stimuli_build_job *b, int *json)
+{
+    static const struct option opts[] = {
+        {"task", required_argument, 0, OPT_TASK},
+        {"name", required_argument, 0, OPT_NAME},
+        {"set", required_argument, 0, OPT_NAME}, /* as in 'stimuli check' and 'analyse' */
+        {"image-root", required_argument, 0, OPT_ROOT},
+        {"db", required_argument, 0, OPT_DB},
+        {"pairs", required_argument, 0, OPT_PAIRS},
+        {"pool", required_argument, 0, OPT_POOL},
+        {"practice", required_argument, 0, OPT_PRACTICE},
+        {"per-class", required_argument, 0, OPT_PER_CLASS},
+        {"balance-classes", no_argument, 0, OPT_BALANCE},
+        {"exclude-label-errors", no_argument, 0, OPT_NO_LABEL_ERRORS},
+        {"near", required_argument, 0, OPT_NEAR},
+        {"seed", required_argument, 0, OPT_SEED},
+        {"manifest", required_argument, 0, OPT_MANIFEST},
+        {"demo-images", no_argument, 0, OPT_DEMO_IMAGES},
+        {"images-csv", required_argument, 0, OPT_IMAGES_CSV},
+        {"exclude", required_argument, 0, OPT_EXCLUDE},
+        CLI_RESULTS_OPTIONS,
+        {"json", no_argument, 0, OPT_JSON},
+        {"help", no_argument, 0, OPT_HELP},
+        {0, 0, 0, 0}};
+    const char *cmd = "stimuli build";
+    int c, rc;
+    cli_getopt_reset();
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == OPT_HELP) {
+            help_build(stdout);
+            return CLI_HELP_SHOWN;
+        }
+        if (c == '?' || c == ':')
+            return cli_bad_option(cmd, c, argv);
+        if ((rc = build_opt(cmd, c, optarg, b, json)) != 0)
+            return rc < 0 ? cli_bad_option(cmd, c, argv) : rc;
+    }
+    if (argc - optind != 1)
+        return optind >= argc ? cli_usage(cmd, "missing the results file")
+                              : cli_usage(cmd, "unexpected argument '%s'", argv[optind + 1]);
+    b->results = argv[optind];
+    if (!b->bo.task || !b->bo.name || !b->bo.image_root)
+        return cli_usage(cmd, "--task, --name and --image-root are required");
+    if (!b->db)
+        b->db = "dddlab.sqlite";
+    if (strcmp(b->bo.task, "2afc") != 0 && strcmp(b->bo.task, "rating") != 0)
+        return cli_usage(cmd, "--task must be 2afc or rating, not '%s'", b->bo.task);
+    return 0;
+}
+
+/* The set goes into the database here, so stimuli/ does not depend on the
+ * store. A new database is made under a temporary name and appears only
+ * complete, so a full disk leaves no 4 KB schema-less file behind. */
+static int build_store(void *ctx, dl_stim_set *set, dl_error *err)
+{
+    dl_store *st = NULL;
+    int rc = dl_store_open(ctx, DL_STORE_NEW_ATOMIC, &st, err);
+    if (!rc && (rc = dl_store_add_set(st, set, err)) != 0)
+        dl_store_close(st);
+    return rc ? rc : dl_store_finish(st, err);
+}
+
+static int sub_build(int argc, char **argv)
+{
+    dl_stimuli_build_job j = {.store = build_store};
+    int json = 0;
+    dl_stimuli_build_defaults(&j.bo);
+    j.bo.task = NULL;
+    int rc = build_parse(argc, argv, &j, &json);
+    if (rc)
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+    j.store_ctx = (void *)j.db;
+    dl_progress pr, pc;
+    dl_progress_begin(&pr, j.results, 0);
+    dl_progress_begin(&pc, "checking images", 0);
+    j.ro.progress = j.bo.progress = dl_progress_cb;
+    j.ro.progress_ctx = &pr;
+    j.bo.progress_ctx = &pc;
+    dl_error err = {0};
+    rc = dl_stimuli_build_run(&j, &err);
+    dl_progress_end(&pr);
+    dl_progress_end(&pc);
+    cli_results_warnings(j.res);
+    if (rc)
+        rc = cli_fail(err.code, &err);
+    else
+        (json ? dl_stimuli_build_job_write_json : dl_stimuli_build_job_write_text)(stdout, &j);
+    dl_stimuli_build_job_free(&j);
+    return rc;
+}
+
+/* ---- check --------------------------------------------------------------------------- */
+
+static void help_check(FILE *out)
+{
+    fprintf(out,
+            "usage: dddlab stimuli check --set NAME [--db PATH] [--image-root DIR] [--json]\n\n"
+            "Re-verify a stored stimulus set before a session day: every image is still\n"
+            "under the image root, decodes, and has the same SHA-256 and size.\n"
+            "Exit status 1 when anything is wrong.\n\n"
+            "  --set NAME        the stimulus set\n"
+            "  --db PATH         the database (default dddlab.sqlite)\n"
+            "  --image-root DIR  where the images are now (default: the root the set\n"
+            "                    was built with)\n"
+            "  --json            one JSON object: set, image_root, images, ok,\n"
+            "                    problems [{item, path, problem}]\n");
+}
+
+static int sub_check(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, OPT_DB},
+                                         {"set", required_argument, 0, OPT_SET},
+                                         {"image-root", required_argument, 0, OPT_ROOT},
+                                         {"json", no_argument, 0, OPT_JSON},
+                                         {"help", no_argument, 0, OPT_HELP},
+                                         {0, 0, 0, 0}};
+    const char *cmd = "stimuli check", *db = "dddlab.sqlite", *name = NULL, *root = NULL;
+    int json = 0, c;
+    cli_getopt_reset();
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == OPT_HELP) {
+            help_check(stdout);
+            return DL_EXIT_OK;
+        }
+        if (c == OPT_DB)
+            db = optarg;
+        else if (c == OPT_SET)
+            name = optarg;
+        else if (c == OPT_ROOT)
+            root = optarg;
+        else if (c == OPT_JSON)
+            json = 1;
+        else
+            return cli_bad_option(cmd, c, argv);
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!name)
+        return cli_usage(cmd, "--set is required");
+    dl_error err = {0};
+    dl_store *st = NULL;
+    dl_stim_set *set = NULL;
+    dl_stimuli_problem *p = NULL;
+    size_t np = 0, nimages = 0;
+    int rc = DL_EXIT_OK;
+    if (dl_store_open(db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, &err) != 0 ||
+        dl_store_find_set(st, name, &set, &err) != 0 ||
+        dl_stimuli_check(set, root, &p, &np, &nimages, &err) != 0) {
+        rc = cli_fail(err.code, &err);
+        goto done;
+    }
+    (json ? dl_stimuli_check_write_json : dl_stimuli_check_write_text)(
+        stdout, set, root ? root : set->image_root, p, np, nimages);
+    rc = np ? DL_EXIT_FAIL : DL_EXIT_OK;
+done:
+    dl_stimuli_problems_free(p, np);
+    dl_stim_set_free(set);
+    dl_store_close(st);
+    return rc;
+}
+
+/* ---- demo-data ------------------------------------------------------------------------- */
+
+static void help_demo_data(FILE *out)
+{
+    fprintf(
+        out,
+        "usage: dddlab stimuli demo-data --out DIR [--classes N] [--images-per-class N]\n"
+        "           [--train-per-class N] [--seed S] [--size PX] [--png-px PX] [--json]\n\n"
+        "Generate the synthetic Gaussian data set (Meding et al. 2022): class i = 1..N is\n"
+        "pixel-wise independent RGB Gaussian noise, mean 128, sigma i. A zoo of %zu simple\n"
+        "classifiers (noise-level estimators on different pixels, channels, robust and\n"
+        "quantised inputs) calibrates on training images and classifies the test images.\n"
+        "Writes DIR/results.csv (long: model,image,label,prediction), DIR/images.csv\n"
+        "(image,path,class) and DIR/demo.ini. PNGs are written only when a set needs\n"
+        "them: 'dddlab stimuli build DIR/results.csv --demo-images --image-root DIR/images'.\n\n"
+        "  --classes N           classes, sigma 1..N (default 100, at most 255)\n"
+        "  --images-per-class N  test images per class (default 100)\n"
+        "  --train-per-class N   calibration images per class (default 20)\n"
+        "  --seed S              default 1\n"
+        "  --size PX             image side the classifiers see (default 32)\n"
+        "  --png-px PX           side of the PNG shown to observers, nearest-neighbour\n"
+        "                        scaled (default 128)\n"
+        "  --json                one JSON object on stdout\n",
+        dl_stimuli_demo_nmodels());
+}
+
+static int sub_demo_data(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, 0, OPT_OUT},
+        {"classes", required_argument, 0, OPT_CLASSES},
+        {"images-per-class", required_argument, 0, OPT_PER_CLASS_IMAGES},
+        {"train-per-class", required_argument, 0, OPT_TRAIN},
+        {"seed", required_argument, 0, OPT_SEED},
+        {"size", required_argument, 0, OPT_SIZE},
+        {"png-px", required_argument, 0, OPT_PNG},
+        {"json", no_argument, 0, OPT_JSON},
+        {"help", no_argument, 0, OPT_HELP},
+        {0, 0, 0, 0}};
+    const char *cmd = "stimuli demo-data", *dir = NULL;
+    dl_stimuli_demo d;
+    int json = 0, c, rc;
+    unsigned long v = 0;
+    dl_stimuli_demo_defaults(&d);
+    cli_getopt_reset();
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == OPT_HELP) {
+            help_demo_data(stdout);
+            return DL_EXIT_OK;
+        }
+        if (c == '?' || c == ':')
+            return cli_bad_option(cmd, c, argv);
+        if ((rc = whole(cmd, c, optarg, &v)) > 0)
+            return rc;
+        if (c == OPT_OUT)
+            dir = optarg;
+        else if (c == OPT_JSON)
+            json = 1;
+        else if (c == OPT_SEED)
+            d.seed = (uint32_t)v;
+        else
+            *(c == OPT_CLASSES            ? &d.classes
+              : c == OPT_PER_CLASS_IMAGES ? &d.images_per_class
+              : c == OPT_TRAIN            ? &d.train_per_class
+              : c == OPT_SIZE             ? &d.size_px
+                                          : &d.png_px) = (unsigned)v;
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!dir)
+        return cli_usage(cmd, "--out DIR is required");
+    dl_error err = {0};
+    dl_progress pr;
+    dl_progress_begin(&pr, "demo data", 0);
+    d.progress = dl_progress_cb;
+    d.progress_ctx = &pr;
+    double t0 = dl_now_s();
+    rc = dl_stimuli_demo_generate(&d, dir, &err);
+    dl_progress_end(&pr);
+    if (rc)
+        return cli_fail(err.code, &err);
+    (json ? dl_stimuli_demo_write_json : dl_stimuli_demo_write_text)(stdout, &d, dir,
+                                                                     dl_now_s() - t0);
+    return DL_EXIT_OK;
 }
 
 /* ---- dispatch -------------------------------------------------------------------- */
 
-static int sub_build(int argc, char **argv);
-static void help_build(FILE *out);
-static int sub_check(int argc, char **argv);
-static void help_check(FILE *out);
-static int sub_demo_data(int argc, char **argv);
-static void help_demo_data(FILE *out);
-
-static const sub subs[] = {
+static const dl_cmd subs[] = {
     {"analyse", "DDD measures of model results: split, histogram, error consistency", sub_analyse,
      help_sub_analyse},
     {"build", "draw a reproducible 2AFC or rating stimulus set into a database", sub_build,
@@ -551,542 +622,4 @@ int cmd_stimuli(int argc, char **argv)
         return subs[i].run(argc - 1, argv + 1);
     }
     return cli_usage("stimuli", "unknown subcommand '%s'", argv[1]);
-}
-
-/* ---- build --------------------------------------------------------------------------- */
-
-typedef struct build_args {
-    dl_stimuli_read_opts ro;
-    dl_stimuli_build_opts bo;
-    const char *results, *db, *manifest;
-    int demo_images, seed_given, json;
-} build_args;
-
-static void help_build(FILE *out)
-{
-    fprintf(out,
-            "usage: dddlab stimuli build RESULTS --task 2afc|rating --name SET --image-root DIR\n"
-            "           [--db PATH] [--pairs N] [--pool K] [--practice N] [--per-class N]\n"
-            "           [--balance-classes] [--exclude-label-errors] [--near K] [--seed S]\n"
-            "           [--images-csv FILE] [--exclude FILE] [--manifest FILE]\n"
-            "           [--demo-images] [--json] [results options]\n\n"
-            "Draw a stimulus set from model results and store it in the database with its\n"
-            "parameters, seed and the results file's SHA-256. Every image is checked first\n"
-            "(exists under DIR, decodes, size and SHA-256 recorded); a missing or corrupt\n"
-            "image stops the build and nothing is stored.\n\n"
-            "  --name SET         the set's name (--set SET also works, as in 'stimuli check')\n"
-            "  --db PATH          the database (default dddlab.sqlite; made when missing)\n"
-            "  --task 2afc        pairs of one trivial and one impossible image\n"
-            "    --pairs N        main pairs (default 149)\n"
-            "    --pool K         draw from the K easiest and K hardest images (default all)\n"
-            "  --task rating      images from each of trivial, in-between, impossible\n"
-            "    --per-class N    images per difficulty (default 100)\n"
-            "    --balance-classes  spread the images over image classes\n"
-            "  --practice N       extra practice items, kept apart (default 0)\n"
-            "  --exclude-label-errors  leave out images with label_error = 1\n"
-            "  --near K           trivial >= M-K models correct, impossible <= K (default 0)\n"
-            "  --seed S           0..4294967295; the same seed gives the same set everywhere\n"
-            "                     (default: a fresh seed, printed and stored)\n"
-            "  --manifest FILE    manifest CSV (default: SET.manifest.csv beside the database)\n"
-            "  --images-csv FILE, --exclude FILE   as for 'stimuli analyse'\n"
-            "  --demo-images      write missing images of the demo data set (demo.ini beside\n"
-            "                     RESULTS) into DIR before checking them\n"
-            "  --json             one JSON object on stdout\n\n");
-    cli_results_help(out);
-}
-
-static int build_opt(const char *cmd, int c, const char *arg, build_args *b)
-{
-    unsigned long v = 0;
-    int rc = 0;
-    switch (c) {
-    case OPT_TASK:
-        b->bo.task = arg;
-        break;
-    case OPT_NAME:
-        b->bo.name = arg;
-        break;
-    case OPT_ROOT:
-        b->bo.image_root = arg;
-        break;
-    case OPT_DB:
-        b->db = arg;
-        break;
-    case OPT_MANIFEST:
-        b->manifest = arg;
-        break;
-    case OPT_BALANCE:
-        b->bo.balance_classes = 1;
-        break;
-    case OPT_NO_LABEL_ERRORS:
-        b->bo.exclude_label_errors = 1;
-        break;
-    case OPT_DEMO_IMAGES:
-        b->demo_images = 1;
-        break;
-    case OPT_JSON:
-        b->json = 1;
-        break;
-    case OPT_PAIRS:
-        rc = parse_range(cmd, "--pairs", arg, 1, 1000000, &v), b->bo.pairs = v;
-        break;
-    case OPT_POOL:
-        rc = parse_uint(cmd, "--pool", arg, 100000000, &v), b->bo.pool = v;
-        break;
-    case OPT_PRACTICE:
-        rc = parse_uint(cmd, "--practice", arg, 1000000, &v), b->bo.practice = v;
-        break;
-    case OPT_PER_CLASS:
-        rc = parse_range(cmd, "--per-class", arg, 1, 1000000, &v), b->bo.per_class = v;
-        break;
-    case OPT_NEAR:
-        rc = parse_uint(cmd, "--near", arg, 100000, &v), b->bo.near = (unsigned)v;
-        break;
-    case OPT_SEED:
-        rc = parse_uint(cmd, "--seed", arg, 4294967295UL, &v);
-        b->bo.seed = (uint32_t)v;
-        b->seed_given = 1;
-        break;
-    default:
-        rc = opt_read(cmd, c, arg, &b->ro);
-        break;
-    }
-    return rc;
-}
-
-static int build_parse(int argc, char **argv, build_args *b)
-{
-    static const struct option opts[] = {
-        {"task", required_argument, 0, OPT_TASK},
-        {"name", required_argument, 0, OPT_NAME},
-        {"set", required_argument, 0, OPT_NAME}, /* as in 'stimuli check' and 'analyse' */
-        {"image-root", required_argument, 0, OPT_ROOT},
-        {"db", required_argument, 0, OPT_DB},
-        {"pairs", required_argument, 0, OPT_PAIRS},
-        {"pool", required_argument, 0, OPT_POOL},
-        {"practice", required_argument, 0, OPT_PRACTICE},
-        {"per-class", required_argument, 0, OPT_PER_CLASS},
-        {"balance-classes", no_argument, 0, OPT_BALANCE},
-        {"exclude-label-errors", no_argument, 0, OPT_NO_LABEL_ERRORS},
-        {"near", required_argument, 0, OPT_NEAR},
-        {"seed", required_argument, 0, OPT_SEED},
-        {"manifest", required_argument, 0, OPT_MANIFEST},
-        {"demo-images", no_argument, 0, OPT_DEMO_IMAGES},
-        {"images-csv", required_argument, 0, OPT_IMAGES_CSV},
-        {"exclude", required_argument, 0, OPT_EXCLUDE},
-        CLI_RESULTS_OPTIONS,
-        {"json", no_argument, 0, OPT_JSON},
-        {"help", no_argument, 0, OPT_HELP},
-        {0, 0, 0, 0}};
-    const char *cmd = "stimuli build";
-    int c, rc;
-    cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        if (c == OPT_HELP) {
-            help_build(stdout);
-            return CLI_HELP_SHOWN;
-        }
-        if (c == '?' || c == ':')
-            return cli_bad_option(cmd, c, argv);
-        if ((rc = build_opt(cmd, c, optarg, b)) != 0)
-            return rc;
-    }
-    if ((rc = check_no_extra(cmd, argc, argv, 1)) != 0)
-        return rc;
-    b->results = argv[optind];
-    if (!b->bo.task || !b->bo.name || !b->bo.image_root)
-        return cli_usage(cmd, "--task, --name and --image-root are required");
-    if (!b->db)
-        b->db = "dddlab.sqlite";
-    if (strcmp(b->bo.task, "2afc") != 0 && strcmp(b->bo.task, "rating") != 0)
-        return cli_usage(cmd, "--task must be 2afc or rating, not '%s'", b->bo.task);
-    return 0;
-}
-
-/* A fresh seed when none is given; it is printed and stored with the set. */
-static uint32_t fresh_seed(void)
-{
-    uint32_t s = 0;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(&s, sizeof s, 1, f) != 1) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        s = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ ((uint32_t)getpid() << 16);
-    }
-    if (f)
-        fclose(f);
-    return s;
-}
-
-/* path with its last component replaced by name; malloc'd. */
-static char *beside(const char *path, const char *name)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
-    char *out = malloc(dir + strlen(name) + 1);
-    if (out) {
-        memcpy(out, path, dir);
-        strcpy(out + dir, name);
-    }
-    return out;
-}
-
-static void build_report(const build_args *b, const dl_stim_set *set, const char *manifest)
-{
-    size_t practice = 0, left = 0;
-    for (size_t i = 0; i < set->nitems; i++) {
-        practice += set->items[i].practice != 0;
-        left += !set->items[i].practice && set->items[i].trivial_left;
-    }
-    if (b->json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "set"), dl_json_string(&j, set->name);
-        dl_json_key(&j, "id"), dl_json_int(&j, set->id);
-        dl_json_key(&j, "task"), dl_json_string(&j, set->task);
-        dl_json_key(&j, "items"), dl_json_int(&j, (long long)set->nitems);
-        dl_json_key(&j, "practice_items"), dl_json_int(&j, (long long)practice);
-        if (strcmp(set->task, "2afc") == 0)
-            dl_json_key(&j, "trivial_left"), dl_json_int(&j, (long long)left);
-        dl_json_key(&j, "seed"), dl_json_int(&j, (long long)set->seed);
-        dl_json_key(&j, "results_sha256"), dl_json_string(&j, set->results_sha256);
-        dl_json_key(&j, "content_sha256"), dl_json_string(&j, set->content_sha256);
-        dl_json_key(&j, "db"), dl_json_string(&j, b->db);
-        dl_json_key(&j, "image_root"), dl_json_string(&j, set->image_root);
-        dl_json_key(&j, "manifest"), dl_json_string(&j, manifest);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
-        return;
-    }
-    printf("stored set '%s' (%s) in %s\n", set->name, set->task, b->db);
-    printf("  items          %zu (%zu practice)\n", set->nitems, practice);
-    if (strcmp(set->task, "2afc") == 0)
-        printf("  trivial left   %zu of %zu main pairs\n", left, set->nitems - practice);
-    printf("  seed           %" PRIu64 "%s\n", set->seed,
-           b->seed_given ? "" : " (fresh; use --seed to repeat)");
-    printf("  results sha256 %s\n", set->results_sha256);
-    printf("  content sha256 %s\n", set->content_sha256);
-    printf("  manifest       %s\n", manifest);
-}
-
-/* Store the set, then put the manifest in place: a set is never stored
- * without its manifest written, and the manifest never names an unstored set. */
-static int build_store(const build_args *b, dl_stim_set *set, const char *manifest)
-{
-    dl_error err = {0};
-    dl_atomic at;
-    dl_store *st = NULL;
-    if (access(manifest, F_OK) == 0) {
-        dl_fail(&err, DL_EEXIST,
-                "%s: manifest exists already; choose another --manifest or set name", manifest);
-        return cli_fail(err.code, &err);
-    }
-    if (dl_atomic_open(&at, manifest, &err) != 0)
-        return cli_fail(err.code, &err);
-    dl_stimuli_manifest(set, at.fp);
-    /* The manifest is on disk before the set is stored, so a full disk
-     * cannot leave a stored set without its manifest. */
-    /* A new database is made under a temporary name and appears only
-     * complete, so a full disk leaves no 4 KB schema-less file behind. */
-    if (dl_atomic_flush(&at, &err) != 0 ||
-        dl_store_open(b->db, DL_STORE_NEW_ATOMIC, &st, &err) != 0 ||
-        dl_store_add_set(st, set, &err) != 0) {
-        dl_atomic_abort(&at);
-        dl_store_close(st);
-        return cli_fail(err.code, &err);
-    }
-    if (dl_store_finish(st, &err) != 0) {
-        dl_atomic_abort(&at);
-        return cli_fail(err.code, &err);
-    }
-    if (dl_atomic_commit(&at, &err) != 0)
-        return cli_fail(err.code, &err);
-    return 0;
-}
-
-static int sub_build(int argc, char **argv)
-{
-    build_args b = {0};
-    dl_stimuli_results *res = NULL;
-    dl_stim_set *set = NULL;
-    char *demo_ini = NULL, *manifest = NULL, *mname = NULL;
-    dl_error err = {0};
-    dl_stimuli_build_defaults(&b.bo);
-    b.bo.task = NULL;
-    int rc = build_parse(argc, argv, &b);
-    if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (!b.seed_given)
-        b.bo.seed = fresh_seed();
-    b.bo.images_csv = b.ro.images_csv;
-    b.bo.exclude = b.ro.exclude;
-    b.bo.labels = b.ro.labels;
-    b.bo.image_list = b.ro.image_list;
-    size_t mlen = strlen(b.bo.name) + 16;
-    mname = malloc(mlen);
-    if (mname)
-        snprintf(mname, mlen, "%s.manifest.csv", b.bo.name);
-    manifest = b.manifest ? dl_strdup(b.manifest) : mname ? beside(b.db, mname) : NULL;
-    if (b.demo_images)
-        b.bo.demo_ini = demo_ini = beside(b.results, "demo.ini");
-    if (!manifest || (b.demo_images && !demo_ini)) {
-        dl_fail(&err, DL_ENOMEM, "out of memory");
-        rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if ((rc = read_results((char *const *)&b.results, 1, &b.ro, &res)) != 0)
-        goto done;
-    if (dl_stimuli_build(res, &b.bo, &set, &err) != 0) {
-        size_t n = strlen(err.msg);
-        snprintf(err.msg + n, sizeof err.msg - n, "; set '%s' not stored", b.bo.name);
-        rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    if ((rc = build_store(&b, set, manifest)) == 0)
-        build_report(&b, set, manifest);
-done:
-    dl_stim_set_free(set);
-    dl_stimuli_results_free(res);
-    free(demo_ini);
-    free(manifest);
-    free(mname);
-    return rc;
-}
-
-/* ---- check --------------------------------------------------------------------------- */
-
-static void help_check(FILE *out)
-{
-    fprintf(out,
-            "usage: dddlab stimuli check --set NAME [--db PATH] [--image-root DIR] [--json]\n\n"
-            "Re-verify a stored stimulus set before a session day: every image is still\n"
-            "under the image root, decodes, and has the same SHA-256 and size.\n"
-            "Exit status 1 when anything is wrong.\n\n"
-            "  --set NAME        the stimulus set\n"
-            "  --db PATH         the database (default dddlab.sqlite)\n"
-            "  --image-root DIR  where the images are now (default: the root the set\n"
-            "                    was built with)\n"
-            "  --json            one JSON object: set, image_root, images, ok,\n"
-            "                    problems [{item, path, problem}]\n");
-}
-
-static void check_report(const dl_stim_set *set, const char *root, const dl_stimuli_problem *p,
-                         size_t np, size_t nimages, int json)
-{
-    if (json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "set"), dl_json_string(&j, set->name);
-        dl_json_key(&j, "image_root"), dl_json_string(&j, root);
-        dl_json_key(&j, "images"), dl_json_int(&j, (long long)nimages);
-        dl_json_key(&j, "ok"), dl_json_bool(&j, np == 0);
-        dl_json_key(&j, "problems");
-        dl_json_array_begin(&j);
-        for (size_t i = 0; i < np; i++) {
-            dl_json_object_begin(&j);
-            dl_json_key(&j, "item"), dl_json_int(&j, p[i].item);
-            dl_json_key(&j, "path"), dl_json_string(&j, p[i].path);
-            dl_json_key(&j, "problem"), dl_json_string(&j, p[i].what);
-            dl_json_object_end(&j);
-        }
-        dl_json_array_end(&j);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
-        return;
-    }
-    printf("set '%s': %zu images under %s: %s\n", set->name, nimages, root,
-           np ? "PROBLEMS" : "all present and unchanged");
-    if (np)
-        printf("  %5s  %-40s %s\n", "item", "image", "problem");
-    for (size_t i = 0; i < np; i++)
-        printf("  %5d  %-40s %s\n", p[i].item, p[i].path, p[i].what);
-}
-
-static int sub_check(int argc, char **argv)
-{
-    static const struct option opts[] = {{"db", required_argument, 0, OPT_DB},
-                                         {"set", required_argument, 0, OPT_SET},
-                                         {"image-root", required_argument, 0, OPT_ROOT},
-                                         {"json", no_argument, 0, OPT_JSON},
-                                         {"help", no_argument, 0, OPT_HELP},
-                                         {0, 0, 0, 0}};
-    const char *cmd = "stimuli check", *db = "dddlab.sqlite", *name = NULL, *root = NULL;
-    int json = 0, c;
-    cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DB:
-            db = optarg;
-            break;
-        case OPT_SET:
-            name = optarg;
-            break;
-        case OPT_ROOT:
-            root = optarg;
-            break;
-        case OPT_JSON:
-            json = 1;
-            break;
-        case OPT_HELP:
-            help_check(stdout);
-            return DL_EXIT_OK;
-        default:
-            return cli_bad_option(cmd, c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-    if (!name)
-        return cli_usage(cmd, "--set is required");
-    dl_error err = {0};
-    dl_store *st = NULL;
-    dl_stim_set *set = NULL;
-    dl_stimuli_problem *p = NULL;
-    size_t np = 0, nimages = 0;
-    int rc = DL_EXIT_OK;
-    if (dl_store_open(db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, &err) != 0 ||
-        dl_store_find_set(st, name, &set, &err) != 0 ||
-        dl_stimuli_check(set, root, &p, &np, &nimages, &err) != 0) {
-        rc = cli_fail(err.code, &err);
-        goto done;
-    }
-    check_report(set, root ? root : set->image_root, p, np, nimages, json);
-    rc = np ? DL_EXIT_FAIL : DL_EXIT_OK;
-done:
-    dl_stimuli_problems_free(p, np);
-    dl_stim_set_free(set);
-    dl_store_close(st);
-    return rc;
-}
-
-/* ---- demo-data ------------------------------------------------------------------------- */
-
-static void help_demo_data(FILE *out)
-{
-    fprintf(
-        out,
-        "usage: dddlab stimuli demo-data --out DIR [--classes N] [--images-per-class N]\n"
-        "           [--train-per-class N] [--seed S] [--size PX] [--png-px PX] [--json]\n\n"
-        "Generate the synthetic Gaussian data set (Meding et al. 2022): class i = 1..N is\n"
-        "pixel-wise independent RGB Gaussian noise, mean 128, sigma i. A zoo of %zu simple\n"
-        "classifiers (noise-level estimators on different pixels, channels, robust and\n"
-        "quantised inputs) calibrates on training images and classifies the test images.\n"
-        "Writes DIR/results.csv (long: model,image,label,prediction), DIR/images.csv\n"
-        "(image,path,class) and DIR/demo.ini. PNGs are written only when a set needs\n"
-        "them: 'dddlab stimuli build DIR/results.csv --demo-images --image-root DIR/images'.\n\n"
-        "  --classes N           classes, sigma 1..N (default 100, at most 255)\n"
-        "  --images-per-class N  test images per class (default 100)\n"
-        "  --train-per-class N   calibration images per class (default 20)\n"
-        "  --seed S              default 1\n"
-        "  --size PX             image side the classifiers see (default 32)\n"
-        "  --png-px PX           side of the PNG shown to observers, nearest-neighbour\n"
-        "                        scaled (default 128)\n"
-        "  --json                one JSON object on stdout\n",
-        dl_stimuli_demo_nmodels());
-}
-
-static int demo_opt(const char *cmd, int c, const char *arg, dl_stimuli_demo *d)
-{
-    unsigned long v = 0;
-    unsigned *slot = c == OPT_CLASSES            ? &d->classes
-                     : c == OPT_PER_CLASS_IMAGES ? &d->images_per_class
-                     : c == OPT_TRAIN            ? &d->train_per_class
-                     : c == OPT_SIZE             ? &d->size_px
-                                                 : &d->png_px;
-    const char *name = c == OPT_CLASSES            ? "--classes"
-                       : c == OPT_PER_CLASS_IMAGES ? "--images-per-class"
-                       : c == OPT_TRAIN            ? "--train-per-class"
-                       : c == OPT_SIZE             ? "--size"
-                       : c == OPT_SEED             ? "--seed"
-                                                   : "--png-px";
-    /* the ranges dl_stimuli_demo_generate accepts */
-    unsigned long lo = c == OPT_CLASSES ? 2 : c == OPT_SIZE ? 8 : c == OPT_SEED ? 0 : 1;
-    unsigned long hi = c == OPT_CLASSES ? 255
-                       : c == OPT_SIZE  ? 1024
-                       : c == OPT_PNG   ? 4096
-                       : c == OPT_SEED  ? 4294967295UL
-                                        : 9999;
-    int rc = parse_range(cmd, name, arg, lo, hi, &v);
-    if (rc)
-        return rc;
-    if (c == OPT_SEED)
-        d->seed = (uint32_t)v;
-    else
-        *slot = (unsigned)v;
-    return 0;
-}
-
-static void demo_report(const dl_stimuli_demo *d, const char *dir, double secs, int json)
-{
-    size_t nm = dl_stimuli_demo_nmodels();
-    if (json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "out"), dl_json_string(&j, dir);
-        dl_json_key(&j, "classes"), dl_json_int(&j, d->classes);
-        dl_json_key(&j, "images_per_class"), dl_json_int(&j, d->images_per_class);
-        dl_json_key(&j, "images"), dl_json_int(&j, (long long)d->classes * d->images_per_class);
-        dl_json_key(&j, "seed"), dl_json_int(&j, d->seed);
-        dl_json_key(&j, "models");
-        dl_json_array_begin(&j);
-        for (size_t m = 0; m < nm; m++)
-            dl_json_string(&j, dl_stimuli_demo_model(m));
-        dl_json_array_end(&j);
-        dl_json_key(&j, "seconds"), dl_json_number(&j, secs);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
-        return;
-    }
-    printf("demo data in %s (%.1f s)\n", dir, secs);
-    printf("  %u classes x %u images, %zu models:", d->classes, d->images_per_class, nm);
-    for (size_t m = 0; m < nm; m++)
-        printf(" %s", dl_stimuli_demo_model(m));
-    printf("\n  next: dddlab stimuli analyse %s/results.csv\n", dir);
-}
-
-static int sub_demo_data(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"out", required_argument, 0, OPT_OUT},
-        {"classes", required_argument, 0, OPT_CLASSES},
-        {"images-per-class", required_argument, 0, OPT_PER_CLASS_IMAGES},
-        {"train-per-class", required_argument, 0, OPT_TRAIN},
-        {"seed", required_argument, 0, OPT_SEED},
-        {"size", required_argument, 0, OPT_SIZE},
-        {"png-px", required_argument, 0, OPT_PNG},
-        {"json", no_argument, 0, OPT_JSON},
-        {"help", no_argument, 0, OPT_HELP},
-        {0, 0, 0, 0}};
-    const char *cmd = "stimuli demo-data", *dir = NULL;
-    dl_stimuli_demo d;
-    int json = 0, c, rc;
-    dl_stimuli_demo_defaults(&d);
-    cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        if (c == OPT_HELP) {
-            help_demo_data(stdout);
-            return DL_EXIT_OK;
-        }
-        if (c == '?' || c == ':')
-            return cli_bad_option(cmd, c, argv);
-        if (c == OPT_OUT)
-            dir = optarg;
-        else if (c == OPT_JSON)
-            json = 1;
-        else if ((rc = demo_opt(cmd, c, optarg, &d)) != 0)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-    if (!dir)
-        return cli_usage(cmd, "--out DIR is required");
-    dl_error err = {0};
-    double t0 = dl_now_s();
-    if (dl_stimuli_demo_generate(&d, dir, &err) != 0)
-        return cli_fail(err.code, &err);
-    demo_report(&d, dir, dl_now_s() - t0, json);
-    return DL_EXIT_OK;
 }

@@ -102,7 +102,8 @@ static int is_bom(const char *s, size_t n)
 
 /* libcsv reports fields and record ends but not line numbers, so it is fed
  * one physical line at a time and the lines are counted here. */
-static int feed(reader *r, FILE *fp, struct csv_parser *p, dl_progress *progress)
+static int feed(reader *r, FILE *fp, struct csv_parser *p, dl_progress_fn progress,
+                void *progress_ctx, size_t total)
 {
     char *line = NULL;
     size_t line_cap = 0;
@@ -114,7 +115,7 @@ static int feed(reader *r, FILE *fp, struct csv_parser *p, dl_progress *progress
         r->line++;
         bytes += (uint64_t)n;
         if (progress && (r->line & 1023) == 0)
-            dl_progress_update(progress, bytes);
+            progress(progress_ctx, bytes, total && total < bytes ? bytes : total);
         if (r->line == 1 && is_bom(line, (size_t)n)) {
             s += 3;
             n -= 3;
@@ -137,20 +138,25 @@ static int feed(reader *r, FILE *fp, struct csv_parser *p, dl_progress *progress
     }
     if (!rc && ferror(fp))
         rc = dl_fail(r->err, DL_EIO, "%s: read error: %s", r->path, strerror(errno));
-    if (progress)
-        dl_progress_update(progress, bytes);
+    /* The end of a good read: everything there was (stdin's total was unknown). */
+    if (progress && !rc)
+        progress(progress_ctx, bytes, bytes);
     free(line);
     return rc;
 }
 
-int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_progress *progress,
-                           dl_error *err)
+int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_progress_fn progress,
+                           void *progress_ctx, dl_error *err)
 {
     FILE *fp = stdin;
+    size_t total = 0;
     if (strcmp(path, "-") != 0) {
         int orc = dl_open_read(path, &fp, err);
         if (orc)
             return orc;
+        struct stat st;
+        if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+            total = (size_t)st.st_size;
     }
     struct csv_parser p;
     reader r = {.path = path, .row_fn = row, .ctx = ctx, .err = err, .boundary = 1};
@@ -159,7 +165,7 @@ int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_pr
         rc = dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
         goto done;
     }
-    rc = feed(&r, fp, &p, progress);
+    rc = feed(&r, fp, &p, progress, progress_ctx, total);
     if (!rc && csv_fini(&p, on_field, on_record, &r) != 0)
         rc = dl_fail(err, DL_EINVAL, "%s:%zu: malformed CSV: unterminated quoted field", path,
                      r.start_line ? r.start_line : r.line);
@@ -179,7 +185,7 @@ done:
 
 int dl_csv_stream(const char *path, dl_csv_row_fn row, void *ctx, dl_error *err)
 {
-    return dl_csv_stream_progress(path, row, ctx, NULL, err);
+    return dl_csv_stream_progress(path, row, ctx, NULL, NULL, err);
 }
 
 /* ---- whole-table reading ---- */
@@ -279,6 +285,12 @@ static int table_row(void *ctx, char **fields, size_t n, size_t line)
 
 int dl_csv_read(const char *path, dl_csv **out, dl_error *err)
 {
+    return dl_csv_read_progress(path, NULL, NULL, out, err);
+}
+
+int dl_csv_read_progress(const char *path, dl_progress_fn progress, void *progress_ctx,
+                         dl_csv **out, dl_error *err)
+{
     *out = NULL;
     dl_csv *csv = dl_calloc(1, sizeof *csv);
     if (!csv || !(csv->path = dl_strdup(path))) {
@@ -286,13 +298,9 @@ int dl_csv_read(const char *path, dl_csv **out, dl_error *err)
         return dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
     }
     table_ctx t = {.csv = csv, .err = err};
-    /* Long tables (millions of ratings) take seconds: show how far reading
-     * got, on a terminal only. */
-    struct stat st;
-    dl_progress pr;
-    dl_progress_begin(&pr, path, stat(path, &st) == 0 ? (uint64_t)st.st_size : 0);
-    int rc = dl_csv_stream_progress(path, table_row, &t, &pr, err);
-    dl_progress_end(&pr);
+    /* Long tables (millions of ratings) take seconds: the caller may show
+     * how far reading got. */
+    int rc = dl_csv_stream_progress(path, table_row, &t, progress, progress_ctx, err);
     if (rc == 0 && !csv->header)
         rc = dl_fail(err, DL_EINVAL, "%s:1: the file is empty (expected a header row)", path);
     if (rc) {

@@ -176,7 +176,12 @@ void dl_json_end(dl_json *j);
 /* Write s as a JSON string literal (with quotes) to out. */
 void dl_json_write_string(FILE *out, const char *s);
 
-typedef struct dl_progress dl_progress;
+/* How a library reports long work to its caller, who may draw it (only the
+ * CLI does, with dl_progress_cb below): done counts up to total (0 when the
+ * total is unknown), never goes down, and a run that finishes ends with
+ * done == total. Called from the calling thread unless a function says
+ * otherwise. */
+typedef void (*dl_progress_fn)(void *ctx, size_t done, size_t total);
 
 /* ---- CSV tables (libcsv) -------------------------------------------------- */
 
@@ -196,6 +201,9 @@ typedef struct dl_csv {
  * a header with an empty or duplicate name, a ragged row (wrong field count),
  * or a quoting error. */
 int dl_csv_read(const char *path, dl_csv **out, dl_error *err);
+/* dl_csv_read reporting the bytes read to progress (may be NULL). */
+int dl_csv_read_progress(const char *path, dl_progress_fn progress, void *progress_ctx,
+                         dl_csv **out, dl_error *err);
 void dl_csv_free(dl_csv *csv);
 
 /* Column index of name, or -1. */
@@ -211,9 +219,10 @@ int dl_csv_require_col(const dl_csv *csv, const char *name, int *col, dl_error *
  * return from row stops the read and is returned. */
 typedef int (*dl_csv_row_fn)(void *ctx, char **fields, size_t nfields, size_t line);
 int dl_csv_stream(const char *path, dl_csv_row_fn row, void *ctx, dl_error *err);
-/* The same, updating progress (may be NULL) with the bytes read. */
-int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_progress *progress,
-                           dl_error *err);
+/* The same, reporting the bytes read of the file's size to progress (may
+ * be NULL) every 1024 lines and at the end. */
+int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_progress_fn progress,
+                           void *progress_ctx, dl_error *err);
 
 /* CSV writing: a field, quoted when needed, to out. */
 void dl_csv_write_field(FILE *out, const char *s);
@@ -344,11 +353,12 @@ void dl_sha256_hex(dl_sha256 *s, char hex[65]);
 void dl_sha256_buf(const void *data, size_t len, char hex[65]);
 int dl_sha256_file(const char *path, char hex[65], dl_error *err);
 
-/* ---- progress ------------------------------------------------------------------ */
-
-/* A one-line progress display on stderr, shown only when stderr is a terminal
- * (or DL_PROGRESS=1) and the work takes longer than half a second. */
-struct dl_progress {
+/* ---- progress display (for the CLI) ---------------------------------------------
+ * A one-line progress display on stderr, shown only when stderr is a terminal
+ * (or DL_PROGRESS=1) and the work takes longer than half a second. Libraries
+ * never draw it: they take a dl_progress_fn, and the command line passes
+ * dl_progress_cb with a dl_progress it began and ends. */
+typedef struct dl_progress {
     const char *label;
     uint64_t total;
     uint64_t done;
@@ -356,11 +366,17 @@ struct dl_progress {
     double last_s;
     int enabled;
     int shown;
-};
+    int started, ended; /* by dl_progress_cb */
+} dl_progress;
 
 void dl_progress_begin(dl_progress *p, const char *label, uint64_t total);
 void dl_progress_update(dl_progress *p, uint64_t done);
 void dl_progress_end(dl_progress *p);
+/* A dl_progress_fn whose ctx is a begun dl_progress: takes the library's
+ * total and draws done. The clock starts at the first report (so one call
+ * can report two pieces of work, each to its own dl_progress) and done ==
+ * total ends the display; dl_progress_end after it adds nothing. */
+void dl_progress_cb(void *ctx, size_t done, size_t total);
 
 /* Monotonic seconds (CLOCK_MONOTONIC). */
 double dl_now_s(void);

@@ -1,4 +1,6 @@
-/* progress.c — a one-line progress display on stderr for long work. */
+/* progress.c — clocks, and the one-line progress display on stderr that the
+ * command line draws for long work (libraries only report through a
+ * dl_progress_fn; they never call the display). */
 #include "dl_common.h"
 
 #include <stdlib.h>
@@ -33,6 +35,7 @@ void dl_progress_begin(dl_progress *p, const char *label, uint64_t total)
     p->start_s = p->last_s = dl_now_s();
     p->enabled = force ? strcmp(force, "1") == 0 : isatty(STDERR_FILENO);
     p->shown = 0;
+    p->started = p->ended = 0;
 }
 
 void dl_progress_update(dl_progress *p, uint64_t done)
@@ -56,6 +59,21 @@ void dl_progress_update(dl_progress *p, uint64_t done)
 
 void dl_progress_end(dl_progress *p)
 {
-    if (p->enabled && p->shown)
+    if (p->enabled && p->shown && !p->ended)
         fprintf(stderr, "\r%s: done in %.1f s%20s\n", p->label, dl_now_s() - p->start_s, "");
+    p->ended = 1;
+}
+
+void dl_progress_cb(void *ctx, size_t done, size_t total)
+{
+    dl_progress *p = ctx;
+    if (p->ended)
+        return;
+    if (!p->started)
+        p->start_s = p->last_s = dl_now_s();
+    p->started = 1;
+    p->total = total;
+    dl_progress_update(p, done);
+    if (total && done >= total)
+        dl_progress_end(p);
 }

@@ -26,6 +26,8 @@ void dl_stimuli_demo_defaults(dl_stimuli_demo *d)
     d->seed = 1;
     d->size_px = 32;
     d->png_px = 128;
+    d->progress = NULL;
+    d->progress_ctx = NULL;
 }
 
 static size_t n_test(const dl_stimuli_demo *d)
@@ -103,9 +105,7 @@ done:
 static void classify_all(const dl_stimuli_demo *d, gsl_rng *rng, uint8_t *rgb, const demo_zoo *zoo,
                          FILE *results, FILE *images)
 {
-    dl_progress pr;
     size_t nm = dl_stimuli_demo_nmodels();
-    dl_progress_begin(&pr, "demo data", n_test(d));
     fputs("model,image,label,prediction\n", results);
     fputs("image,path,class\n", images);
     for (size_t i = 0; i < n_test(d); i++) {
@@ -119,10 +119,11 @@ static void classify_all(const dl_stimuli_demo *d, gsl_rng *rng, uint8_t *rgb, c
         for (size_t m = 0; m < nm; m++)
             fprintf(results, "%s,%s,%u,%u\n", demo_zoo_name(m), name, cls,
                     demo_zoo_predict(zoo, m, f));
-        if ((i & 255) == 0)
-            dl_progress_update(&pr, i);
+        if (d->progress && ((i + 1) & 255) == 0)
+            d->progress(d->progress_ctx, i + 1, n_test(d));
     }
-    dl_progress_end(&pr);
+    if (d->progress)
+        d->progress(d->progress_ctx, n_test(d), n_test(d));
 }
 
 static void write_ini(const dl_stimuli_demo *d, FILE *f)

@@ -60,6 +60,9 @@ typedef struct dl_stimuli_read_opts {
      * column); without it, ImageFolder order of --image-root is not known,
      * so images are named by their index. */
     const char *image_list;
+    /* Bytes read of all files' sizes (may be NULL): the caller draws it. */
+    dl_progress_fn progress;
+    void *progress_ctx;
 } dl_stimuli_read_opts;
 
 /* Model results in memory. Correctness is bit-packed, one row per model, so
@@ -105,7 +108,7 @@ typedef struct dl_stimuli_results {
  * path may be a folder (every .csv / .npy / .npz file in it, sorted) or a
  * glob pattern; each file then holds one model or more. Label and prediction
  * compare as numbers when both are numbers (65 equals 65.0), else as text.
- * Shows progress on stderr for large files when stderr is a terminal. */
+ * Reports the bytes read to opts->progress. */
 int dl_stimuli_results_read(const char *path, const dl_stimuli_read_opts *opts,
                             dl_stimuli_results **out, dl_error *err);
 /* The same over several paths (each a file, a folder or a glob), read as one
@@ -274,6 +277,39 @@ int dl_stimuli_ddd_unc_write(const dl_stimuli_analysis *a, const dl_stimuli_ddd_
  * dir (created if missing), each atomically. */
 int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_error *err);
 
+/* ---- `stimuli analyse` as one call (analyse_run.c, analyse_text.c) ---------- */
+
+typedef struct dl_stimuli_analyse_job {
+    const char *const *paths; /* results: files, folders or globs, read as one */
+    size_t npaths;
+    dl_stimuli_read_opts ro;
+    dl_stimuli_analyse_opts ao;
+    size_t replicates;        /* > 0: dl_stimuli_ddd_uncertainty and _ec_uncertainty */
+    uint64_t seed;            /* of the replicates */
+    double conf;              /* of their intervals */
+    const char *out_dir;      /* the tables (dl_stimuli_analysis_write, and
+                               * uncertainty.csv with replicates), or NULL */
+    /* what the run found; res stays set after a later step failed (its warnings) */
+    dl_stimuli_results *res;
+    dl_stimuli_analysis *a;
+    dl_stimuli_ddd_unc unc;
+} dl_stimuli_analyse_job;
+
+/* Read, analyse, bootstrap and write as j asks (the outputs zeroed). Free
+ * with dl_stimuli_analyse_job_free in any case. */
+int dl_stimuli_analyse_run(dl_stimuli_analyse_job *j, dl_error *err);
+void dl_stimuli_analyse_job_free(dl_stimuli_analyse_job *j);
+
+/* The text report: the results, split, histogram, model accuracy, error
+ * consistency, classes and agreement; the bootstrap's intervals; both, and
+ * with out_dir the files written. */
+void dl_stimuli_analysis_write_text(FILE *out, const dl_stimuli_analysis *a);
+void dl_stimuli_ddd_unc_write_text(FILE *out, const dl_stimuli_analysis *a,
+                                   const dl_stimuli_ddd_unc *u);
+void dl_stimuli_analyse_job_write_text(FILE *out, const dl_stimuli_analyse_job *j);
+/* dl_stimuli_analysis_json as one document on out. */
+void dl_stimuli_analysis_write_json(FILE *out, const dl_stimuli_analysis *a);
+
 /* ---- stimulus sets --------------------------------------------------------- */
 
 typedef struct dl_stimuli_build_opts {
@@ -293,6 +329,8 @@ typedef struct dl_stimuli_build_opts {
     const char *exclude;     /* recorded in params_json only */
     const char *labels;      /* --labels and --image-list of the reading: regular files */
     const char *image_list;  /* among them enter results_sha256 (see dl_stimuli_build) */
+    dl_progress_fn progress; /* items whose images are checked (may be NULL) */
+    void *progress_ctx;
 } dl_stimuli_build_opts;
 
 /* Defaults: pairs 149, per_class 100, everything else 0/NULL. */
@@ -311,6 +349,44 @@ int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o
 
 /* Write the manifest CSV of a set to an open stream (one row per image). */
 void dl_stimuli_manifest(const dl_stim_set *set, FILE *out);
+
+/* ---- `stimuli build` as one call (build_run.c, build_text.c) ---------------- */
+
+/* Stores set (dl_store_add_set into the caller's database); set->id is then
+ * known. The command line passes it, so stimuli/ does not depend on the store. */
+typedef int (*dl_stimuli_store_fn)(void *ctx, dl_stim_set *set, dl_error *err);
+
+/* Write set's manifest (dl_stimuli_manifest) to manifest and store the set,
+ * so neither exists without the other: DL_EEXIST when manifest exists; the
+ * manifest reaches the disk before store is called and appears only when
+ * store succeeded. */
+int dl_stimuli_set_save(dl_stim_set *set, const char *manifest, dl_stimuli_store_fn store,
+                        void *store_ctx, dl_error *err);
+
+typedef struct dl_stimuli_build_job {
+    const char *results;  /* one results path (file, folder or glob) */
+    const char *db;       /* the database, named in the report and beside which
+                           * the manifest goes by default */
+    const char *manifest; /* NULL: NAME.manifest.csv beside db */
+    int demo_images;      /* write missing demo images (demo.ini beside results) */
+    int seed_given;       /* else bo.seed is drawn fresh (/dev/urandom) */
+    dl_stimuli_read_opts ro;
+    dl_stimuli_build_opts bo; /* images_csv, exclude, labels, image_list, demo_ini from ro */
+    dl_stimuli_store_fn store;
+    void *store_ctx;
+    /* what the run made; res stays set after a later step failed (its warnings) */
+    dl_stimuli_results *res;
+    dl_stim_set *set;
+    char *manifest_path, *demo_ini;
+} dl_stimuli_build_job;
+
+/* Read, build (a failure says "; set 'NAME' not stored") and save the set
+ * with its manifest. Free with dl_stimuli_build_job_free in any case. */
+int dl_stimuli_build_run(dl_stimuli_build_job *j, dl_error *err);
+void dl_stimuli_build_job_free(dl_stimuli_build_job *j);
+/* What was stored, as text or as one JSON object. */
+void dl_stimuli_build_job_write_text(FILE *out, const dl_stimuli_build_job *j);
+void dl_stimuli_build_job_write_json(FILE *out, const dl_stimuli_build_job *j);
 
 /* ---- image files (imghdr.c) ------------------------------------------------------
  * What dddlab accepts as an image, checked before anything decodes it: a
@@ -358,6 +434,12 @@ int dl_stimuli_check(const dl_stim_set *set, const char *image_root,
                      dl_stimuli_problem **problems, size_t *nproblems, size_t *nimages,
                      dl_error *err);
 void dl_stimuli_problems_free(dl_stimuli_problem *p, size_t n);
+/* The result of dl_stimuli_check under root, as text or as one JSON object
+ * (build_text.c). */
+void dl_stimuli_check_write_text(FILE *out, const dl_stim_set *set, const char *root,
+                                 const dl_stimuli_problem *p, size_t np, size_t nimages);
+void dl_stimuli_check_write_json(FILE *out, const dl_stim_set *set, const char *root,
+                                 const dl_stimuli_problem *p, size_t np, size_t nimages);
 
 /* ---- the synthetic Gaussian demo data set ------------------------------------ */
 
@@ -368,6 +450,8 @@ typedef struct dl_stimuli_demo {
     uint32_t seed;             /* default 1 */
     unsigned size_px;          /* image side the classifiers see (default 32) */
     unsigned png_px;           /* side of the PNGs shown to observers (default 128) */
+    dl_progress_fn progress;   /* test images classified by generate (may be NULL) */
+    void *progress_ctx;
 } dl_stimuli_demo;
 
 void dl_stimuli_demo_defaults(dl_stimuli_demo *d);
@@ -392,6 +476,32 @@ int dl_stimuli_demo_image_index(const dl_stimuli_demo *d, const char *name, size
  * (png_px square, nearest-neighbour scaled) to path, atomically. */
 int dl_stimuli_demo_write_image(const dl_stimuli_demo *d, size_t index, const char *path,
                                 dl_error *err);
+
+/* What dl_stimuli_demo_generate made in dir in secs seconds, as text (with
+ * the next command) or as one JSON object (demo_text.c). */
+void dl_stimuli_demo_write_text(FILE *out, const dl_stimuli_demo *d, const char *dir,
+                                double secs);
+void dl_stimuli_demo_write_json(FILE *out, const dl_stimuli_demo *d, const char *dir,
+                                double secs);
+
+/* The experiment file `dddlab demo` runs a task ("2afc" or "rating") of set
+ * with: images under root (relative to the file), trial order seed, short
+ * procedure, images enlarged; written atomically to path. */
+int dl_stimuli_demo_write_experiment(const char *path, const char *task, const char *set,
+                                     const char *root, unsigned long long seed, dl_error *err);
+
+/* Observer i (0-based; with person, observer 0 is the person at the screen)
+ * of task (0 2afc, 1 rating) in `dddlab demo` with seed: its code ("you",
+ * "sim01", ...), the simulated observer's --simulate spec (skill and speed
+ * differ between observers) and the trial-order seed of its experiment file,
+ * so two demos with one seed show every observer the same order. */
+typedef struct dl_stimuli_demo_obs {
+    char code[32];
+    char spec[128];
+    unsigned long long order_seed;
+} dl_stimuli_demo_obs;
+void dl_stimuli_demo_observer(unsigned long seed, int task, int i, int person,
+                              dl_stimuli_demo_obs *o);
 
 /* ==== image statistics (section owned by stimuli/imagestats*.c) ==== */
 
@@ -475,7 +585,7 @@ typedef struct dl_imgstats_opts {
     int skip_bad; /* 1: record a missing or corrupt image in its row and go on */
     /* Called after each image with the number done; under a lock, so never
      * concurrently, but from worker threads. May be NULL. */
-    void (*progress)(void *ctx, size_t done, size_t total);
+    dl_progress_fn progress;
     void *progress_ctx;
 } dl_imgstats_opts;
 
@@ -508,7 +618,7 @@ int dl_imgstats_difficulty_read(const char *path, int class_column, const char *
 typedef struct dl_imgstats_assoc {
     dl_corr pearson, spearman; /* with the fraction of models correct */
     const char *why;           /* why a correlation is undefined, or NULL */
-    dl_summary by_class[3];    /* indexed by dl_stimuli_difficulty */
+    dl_stats_summary_t by_class[3];    /* indexed by dl_stimuli_difficulty */
 } dl_imgstats_assoc;
 
 /* Correlate every statistic with frac_correct (Pearson and Spearman, pairs
@@ -574,15 +684,27 @@ typedef struct dl_imgstats_report {
     size_t nepochs;
     /* for the JSON only */
     size_t matched;                /* images with a difficulty */
-    const dl_summary *overall;     /* DL_IMGSTATS_NSTATS, over all images */
+    const dl_stats_summary_t *overall;     /* DL_IMGSTATS_NSTATS, over all images */
     const dl_corr *epoch_corr;     /* DL_IMGSTATS_NSTATS, with epochs */
     int size_px, filter, gray, threads; /* the run's dl_imgstats_opts */
     const char *out;               /* --out folder or NULL */
 } dl_imgstats_report;
 
-/* Draws the figure into dir (a staging folder); the command line passes the
- * report's figure so stimuli/ does not depend on the plotting code. */
-typedef int (*dl_imgstats_figure_fn)(void *ctx, const char *dir, dl_error *err);
+/* The figure's data: values is nstats x n (row s holds statistic s of every
+ * image, NaN for a skipped one), cls[i] the panel of image i (0 trivial,
+ * 1 in-between, 2 impossible, in the order of class_names; -1 none). */
+typedef struct dl_imgstats_figure {
+    size_t n, nstats;
+    const double *values;
+    const int8_t *cls;
+    const char *const *stat_names; /* titles with units */
+    const char *class_names[3];
+} dl_imgstats_figure;
+
+/* Draws the figure f into dir (a staging folder); the command line passes
+ * the report's plotting code, so stimuli/ does not depend on it. */
+typedef int (*dl_imgstats_figure_fn)(void *ctx, const dl_imgstats_figure *f, const char *dir,
+                                     dl_error *err);
 
 /* The --json object of `stimuli imagestats` (keys in docs/imagestats.md). */
 void dl_imgstats_json(const dl_imgstats_report *r, dl_json *js);
@@ -593,5 +715,58 @@ void dl_imgstats_json(const dl_imgstats_report *r, dl_json *js);
  * none, out_dir left as it was on failure. */
 int dl_imgstats_write_out(const dl_imgstats_report *r, const char *out_dir,
                           dl_imgstats_figure_fn figure, void *figure_ctx, dl_error *err);
+
+/* ---- `stimuli imagestats` as one call (imagestats_job.c, imagestats_text.c) ---- */
+
+typedef struct dl_imgstats_job_opts {
+    const char *images_csv; /* the image list (dl_imgstats_list_read) */
+    const char *image_root; /* NULL: the list's folder */
+    const char *results;    /* model results for the difficulty, or NULL */
+    unsigned near;          /* K of the split of results */
+    dl_stimuli_read_opts ro; /* how results are read */
+    const char *difficulty; /* image,frac_correct[,difficulty] file instead, or NULL;
+                             * without either, the list's own columns when it has them */
+    const char *out;        /* --out folder (dl_imgstats_write_out), or NULL */
+    dl_imgstats_opts run;   /* threads <= 0: one per online core (at most 256) */
+    dl_imgstats_figure_fn figure; /* with out and a difficulty; may be NULL */
+    void *figure_ctx;
+} dl_imgstats_job_opts;
+
+/* A run and everything it found; read-only after dl_imgstats_job_run. */
+typedef struct dl_imgstats_job {
+    dl_imgstats_job_opts o;
+    dl_imgstats_list im;
+    dl_imgstats_row *rows;
+    size_t skipped;       /* images with an error (skip_bad) */
+    size_t first_skipped; /* the first of them, when skipped */
+    int threads;          /* threads used */
+    double *frac;         /* per image; NaN unknown */
+    int8_t *cls;          /* per image; DL_STIMULI_* or -1 */
+    const char *source;   /* where the difficulty came from; NULL if none */
+    size_t matched;
+    dl_imgstats_assoc assoc[DL_IMGSTATS_NSTATS];
+    dl_stats_summary_t overall[DL_IMGSTATS_NSTATS];
+    dl_stimuli_results *res; /* with o.results, also after a failure (its warnings) */
+    dl_imgstats_epoch *epochs;
+    size_t nepochs;
+    dl_corr epoch_corr[DL_IMGSTATS_NSTATS];
+} dl_imgstats_job;
+
+/* Read the list and the difficulty (a bad difficulty file fails before the
+ * long part), compute every image's statistics, relate them to difficulty
+ * (and epochs) and, with o.out, write the --out folder. j is zeroed but for
+ * j->o. A bad image without skip_bad fails with "LIST:LINE: " before its
+ * message. Free with dl_imgstats_job_free in any case. */
+int dl_imgstats_job_run(dl_imgstats_job *j, dl_error *err);
+void dl_imgstats_job_free(dl_imgstats_job *j);
+/* The run as the --out files and the JSON report it (pointers borrowed). */
+dl_imgstats_report dl_imgstats_job_report(const dl_imgstats_job *j);
+/* The report of `stimuli imagestats` as text (without --out also the first
+ * 100 images) and as its --json object (dl_imgstats_json). */
+void dl_imgstats_job_write_text(FILE *out, const dl_imgstats_job *j);
+void dl_imgstats_job_write_json(FILE *out, const dl_imgstats_job *j);
+/* One line (with '\n') saying how many images were skipped and where they
+ * are listed (--out) or which was the first. */
+void dl_imgstats_job_write_skipped(FILE *out, const dl_imgstats_job *j);
 
 #endif

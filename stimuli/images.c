@@ -114,15 +114,13 @@ int bs_probe_set(dl_stim_set *set, const dl_stimuli_build_opts *o, dl_error *err
     int rc = 0;
     if (o->demo_ini && (rc = dl_stimuli_demo_read_ini(o->demo_ini, &demo, err)) != 0)
         return rc;
-    dl_progress pr;
-    dl_progress_begin(&pr, "checking images", set->nitems);
     for (size_t i = 0; i < set->nitems && !rc; i++) {
         rc = probe_one(&set->items[i].a, o->demo_ini ? &demo : NULL, o->image_root, err);
         if (!rc)
             rc = probe_one(&set->items[i].b, o->demo_ini ? &demo : NULL, o->image_root, err);
-        dl_progress_update(&pr, i + 1);
+        if (!rc && o->progress)
+            o->progress(o->progress_ctx, i + 1, set->nitems);
     }
-    dl_progress_end(&pr);
     return rc;
 }
 

@@ -75,7 +75,7 @@ static void write_class_summary(const dl_imgstats_report *j, FILE *fp)
     dl_csv_write_row(fp, head, 5);
     for (int s = 0; s < DL_IMGSTATS_NSTATS; s++)
         for (int c = 0; c < 3; c++) {
-            const dl_summary *m = &j->assoc[s].by_class[class_order[c]];
+            const dl_stats_summary_t *m = &j->assoc[s].by_class[class_order[c]];
             char b[3][NUM_LEN];
             snprintf(b[0], NUM_LEN, "%zu", m->n);
             const char *f[] = {dl_imgstats_name(s), class_name(class_order[c]), b[0],
@@ -138,7 +138,7 @@ static int write_file(const dl_imgstats_report *j, const char *dir, const char *
 
 /* ---- --json ---- */
 
-static void json_summary(dl_json *js, const dl_summary *m)
+static void json_summary(dl_json *js, const dl_stats_summary_t *m)
 {
     dl_json_key(js, "n");
     dl_json_int(js, (long long)m->n);
@@ -285,6 +285,44 @@ void dl_imgstats_json(const dl_imgstats_report *j, dl_json *js)
 
 /* ---- --out ---- */
 
+/* The figure's values per statistic and each image's panel, for the
+ * plotting code the caller passes. */
+static int draw_figure(const dl_imgstats_report *r, dl_imgstats_figure_fn figure, void *ctx,
+                       const char *dir, dl_error *err)
+{
+    size_t n = r->n;
+    double *values = dl_calloc(DL_IMGSTATS_NSTATS * n + 1, sizeof *values);
+    int8_t *panel = dl_calloc(n + 1, sizeof *panel);
+    const char *names[DL_IMGSTATS_NSTATS];
+    int rc = values && panel ? 0 : dl_fail(err, DL_ENOMEM, "out of memory");
+    for (int s = 0; !rc && s < DL_IMGSTATS_NSTATS; s++) {
+        names[s] = dl_imgstats_title(s);
+        for (size_t i = 0; i < n; i++)
+            values[(size_t)s * n + i] =
+                r->rows[i].error ? NAN : dl_imgstats_value(&r->rows[i].stats, s);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        panel[i] = -1;
+        for (int c = 0; c < 3; c++)
+            if (r->cls[i] == class_order[c])
+                panel[i] = (int8_t)c;
+    }
+    if (!rc) {
+        dl_imgstats_figure f = {.n = n,
+                                .nstats = DL_IMGSTATS_NSTATS,
+                                .values = values,
+                                .cls = panel,
+                                .stat_names = names,
+                                .class_names = {class_name(class_order[0]),
+                                                class_name(class_order[1]),
+                                                class_name(class_order[2])}};
+        rc = figure(ctx, &f, dir, err);
+    }
+    free(values);
+    free(panel);
+    return rc;
+}
+
 /* Staged, so a failure (a full disk at the figure) leaves --out as it was. */
 int dl_imgstats_write_out(const dl_imgstats_report *r, const char *out_dir,
                           dl_imgstats_figure_fn figure, void *figure_ctx, dl_error *err)
@@ -304,7 +342,7 @@ int dl_imgstats_write_out(const dl_imgstats_report *r, const char *out_dir,
         if (!rc && r->nepochs)
             rc = write_file(r, dir, "epochs.csv", write_epochs, err);
         if (!rc && figure)
-            rc = figure(figure_ctx, dir, err);
+            rc = draw_figure(r, figure, figure_ctx, dir, err);
     }
     if (rc) {
         dl_stage_abort(&st, err);

@@ -106,12 +106,12 @@ static char *stem(const char *path)
     return s;
 }
 
-static uint64_t file_size(const char *path)
+static size_t file_size(const char *path)
 {
     struct stat st;
     if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
         return 0;
-    return (uint64_t)st.st_size;
+    return (size_t)st.st_size;
 }
 
 /* One hash over many files: sha256sum's lines, hashed. */
@@ -170,6 +170,16 @@ static int setup(rd *r, const dl_stimuli_read_opts *opts, dl_names *exclude, dl_
     return 0;
 }
 
+/* A file's bytes read, as bytes of all files read. */
+static void file_progress(void *ctx, size_t done, size_t total)
+{
+    rd *r = ctx;
+    (void)total;
+    size_t all = r->bytes_before + done;
+    r->bytes_done = all;
+    r->opts->progress(r->opts->progress_ctx, all, all > r->bytes_total ? all : r->bytes_total);
+}
+
 /* Stream one CSV file into the reader. */
 static int read_csv_file(rd *r, const char *path)
 {
@@ -179,9 +189,8 @@ static int read_csv_file(rd *r, const char *path)
     r->path = path;
     r->file_model = model;
     r->header_done = 0;
-    dl_progress_begin(&r->progress, path, file_size(path));
-    int rc = dl_csv_stream_progress(path, rd_on_row, r, &r->progress, r->err);
-    dl_progress_end(&r->progress);
+    int rc = dl_csv_stream_progress(path, rd_on_row, r,
+                                    r->opts->progress ? file_progress : NULL, r, r->err);
     if (rc == 0 && !r->header_done)
         rc = dl_fail(r->err, DL_EINVAL, "%s:1: the file is empty (expected a header row)", path);
     r->file_model = NULL;
@@ -193,6 +202,8 @@ static int read_files(rd *r, const file_list *files)
 {
     int rc = 0;
     r->files = (const char *const *)files->v;
+    for (size_t i = 0; i < files->n; i++)
+        r->bytes_total += file_size(files->v[i]);
     for (size_t i = 0; i < files->n && rc == 0; i++) {
         r->file_idx = i;
         const char *p = files->v[i];
@@ -202,6 +213,14 @@ static int read_files(rd *r, const file_list *files)
             rc = rd_read_npy(r, p);
         else
             rc = read_csv_file(r, p);
+        /* Counted by size, so the last file ends the count at the total
+         * (stdin, of no size, by the bytes read). */
+        r->bytes_before += file_size(p);
+        if (r->bytes_done > r->bytes_before)
+            r->bytes_before = r->bytes_done;
+        if (!rc && r->opts->progress)
+            r->opts->progress(r->opts->progress_ctx, r->bytes_before,
+                              r->bytes_before > r->bytes_total ? r->bytes_before : r->bytes_total);
     }
     return rc;
 }

@@ -72,7 +72,8 @@ typedef struct rd {
     dl_names *exclude;
     unsigned char *exclude_hit;
     size_t excluded;
-    dl_progress progress;
+    /* bytes of the files before this one, and of all, for opts->progress */
+    size_t bytes_before, bytes_total, bytes_done;
 } rd;
 
 /* Equality of a label and a prediction: as numbers when both parse as
