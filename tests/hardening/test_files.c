@@ -52,7 +52,7 @@ static int setup(void **state)
     if (!getenv("DL_BINARY"))
         return -1;
     umask(022); /* the usual one, which used to give 0644 outputs */
-    fx_tmpdir(dir);
+    ts_tmpdir(dir, "dl_store_test");
     hd_make_db(dir, "lab.sqlite");
     return 0;
 }
@@ -60,7 +60,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    fx_rmdir(dir);
+    ts_rmtree(dir);
     return 0;
 }
 

@@ -98,7 +98,7 @@ static void jpeg_claiming(const char *name, unsigned w, unsigned h)
 static int setup(void **state)
 {
     (void)state;
-    fx_tmpdir(dir);
+    ts_tmpdir(dir, "dl_store_test");
     /* a 64x48 noise image as PNG and JPEG, written by SDL_image itself */
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 64, 48, 24, SDL_PIXELFORMAT_RGB24);
     if (!s)
@@ -130,7 +130,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    fx_rmdir(dir);
+    ts_rmtree(dir);
     return 0;
 }
 

@@ -60,7 +60,7 @@ static int setup(void **state)
     if (!getenv("DL_BINARY"))
         return -1;
     fx *f = calloc(1, sizeof *f);
-    fx_tmpdir(f->dir);
+    ts_tmpdir(f->dir, "dl_store_test");
     snprintf(f->clean, sizeof f->clean, "%s/clean.sqlite", f->dir);
     hd_make_db(f->dir, "clean.sqlite");
     FILE *ini = fopen(path_in(f, "e.ini"), "w");
@@ -74,7 +74,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     sh("chmod -R u+w '%s'", f->dir);
-    fx_rmdir(f->dir);
+    ts_rmtree(f->dir);
     free(f);
     return 0;
 }
