@@ -14,32 +14,6 @@
 
 #include "report_test_util.h"
 
-typedef struct fixture {
-    char dir[256];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    ts_tmpdir(f->dir, "dl_report_test");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    ts_rmtree(f->dir);
-    free(f);
-    return 0;
-}
-
-static char *source_path(const char *rel)
-{
-    const char *src = getenv("DL_SOURCE_DIR");
-    return ts_path(src ? src : "../..", rel);
-}
-
 /* A PNG: the 8-byte signature, an IHDR of the expected size, and enough
  * bytes that something was drawn. */
 static void assert_png(const char *dir, const char *name, unsigned w, unsigned h)
@@ -126,7 +100,7 @@ static void assert_codebook(const char *dir, const char *const *tables, size_t n
 
 static void test_trials_out(void **state)
 {
-    fixture *f = *state;
+    ts_dir_fixture *f = *state;
     char *csv = ts_path(f->dir, "trials.csv");
     ts_write(csv, "observer,item,correct,rt_ms\n"
                   "S1,1,1,500\nS1,2,1,510\nS1,3,0,520\nS1,4,1,530\n"
@@ -192,7 +166,7 @@ static void test_trials_out(void **state)
  * (observer_accuracy.png is about 68 kB). */
 static void test_out_cut_short(void **state)
 {
-    fixture *f = *state;
+    ts_dir_fixture *f = *state;
     char *csv = ts_path(f->dir, "trials.csv");
     ts_write(csv, "observer,item,correct\nS1,1,1\nS1,2,0\nS2,1,1\nS2,2,1\n");
     char *out = ts_path(f->dir, "out"), *msg_path = ts_path(f->dir, "msg.txt");
@@ -236,12 +210,12 @@ static void test_out_cut_short(void **state)
 
 static void test_ratings_and_ddd_out(void **state)
 {
-    fixture *f = *state;
+    ts_dir_fixture *f = *state;
     char *csv = ts_path(f->dir, "ratings.csv");
     ts_write(csv, "observer,item,q1,q2,q3,difficulty,frac_correct\n"
                   "A,1,1,2,0,trivial,1\nA,2,2,1,1,in-between,0.5\nA,3,3,0,2,impossible,0\n"
                   "B,1,1,2,0,trivial,1\nB,2,3,1,0,in-between,0.5\nB,3,3,0,1,impossible,0\n");
-    char *ddd = source_path("tests/report/data/ddd");
+    char *ddd = ts_source_path("tests/report/data/ddd", "../..");
     dl_report *r = dl_report_new();
     dl_error err = {0};
     dl_report_columns cols;
@@ -303,7 +277,7 @@ static void test_ratings_and_ddd_out(void **state)
      * figures it does not draw go, a file the report did not write stays. */
     char *note = ts_path(out, "notes.txt");
     ts_write(note, "the lab's own notes\n");
-    char *counts = source_path("tests/report/data/ddd_counts");
+    char *counts = ts_source_path("tests/report/data/ddd_counts", "../..");
     r = dl_report_new();
     rt_check(dl_report_load_ddd(r, counts, &err), &err);
     rt_check(dl_report_analyse(r, &opt, &err), &err);
@@ -324,8 +298,8 @@ static void test_ratings_and_ddd_out(void **state)
 
 static void test_ddd_counts(void **state)
 {
-    fixture *f = *state;
-    char *ddd = source_path("tests/report/data/ddd_counts");
+    ts_dir_fixture *f = *state;
+    char *ddd = ts_source_path("tests/report/data/ddd_counts", "../..");
     dl_report *r = dl_report_new();
     dl_error err = {0};
     rt_check(dl_report_load_ddd(r, ddd, &err), &err);
@@ -342,7 +316,7 @@ static void test_ddd_counts(void **state)
     assert_non_null(strstr(json, "\"task\":\"ddd\""));
     assert_non_null(strstr(json, "holds no models (aggregate results)"));
     assert_non_null(strstr(json, "decisions figure skipped: no model names"));
-    /* histogram.csv of the fixture: images 0 and 11 correct, from the script */
+    /* histogram.csv of the ts_dir_fixture: images 0 and 11 correct, from the script */
     char hist[64];
     snprintf(hist, sizeof hist, "\"fraction\":[%.17g,", rt_ref("ddd.hist0") / 400);
     assert_non_null(strstr(json, hist));
@@ -352,7 +326,7 @@ static void test_ddd_counts(void **state)
     dl_report_free(r);
 
     /* class_accuracy.csv beside the histogram: the classes figure */
-    char *counts = source_path("tests/report/data/ddd_counts");
+    char *counts = ts_source_path("tests/report/data/ddd_counts", "../..");
     char *cls = ts_path(f->dir, "cls"), *src_hist = ts_path(counts, "histogram.csv");
     assert_int_equal(mkdir(cls, 0755), 0);
     char *hist_text = ts_slurp(src_hist, NULL), *dst_hist = ts_path(cls, "histogram.csv");
@@ -409,7 +383,7 @@ static int run(const char *dir, const char *args, char **out, char **errtext)
 
 static void test_cli(void **state)
 {
-    fixture *f = *state;
+    ts_dir_fixture *f = *state;
     if (!binary())
         skip();
     char *o, *e;
@@ -470,11 +444,11 @@ static void test_cli(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_trials_out, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_out_cut_short, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ratings_and_ddd_out, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ddd_counts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trials_out, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_out_cut_short, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_ratings_and_ddd_out, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_ddd_counts, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_cli, ts_dir_setup, ts_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
