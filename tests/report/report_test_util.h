@@ -139,4 +139,24 @@ static inline void rt_check(int rc, const dl_error *err)
     }
 }
 
+/* A report of the ratings (else trials) CSV at path, read with cols (NULL:
+ * the default columns) and analysed with opt (NULL: the default options);
+ * aborts when either step fails. */
+static inline dl_report *rt_csv_report(const char *path, int ratings,
+                                       const dl_report_columns *cols,
+                                       const dl_report_options *opt)
+{
+    dl_report_columns def_cols;
+    dl_report_options def_opt;
+    dl_report_columns_default(&def_cols);
+    dl_report_options_default(&def_opt);
+    dl_report *r = dl_report_new();
+    dl_error err = {0};
+    rt_check(ratings ? dl_report_load_ratings_csv(r, path, cols ? cols : &def_cols, &err)
+                     : dl_report_load_trials_csv(r, path, cols ? cols : &def_cols, &err),
+             &err);
+    rt_check(dl_report_analyse(r, opt ? opt : &def_opt, &err), &err);
+    return r;
+}
+
 #endif

@@ -25,11 +25,7 @@ static dl_report *experiment2(const dl_report_options *opt)
     c.q[1] = "q2_main_category";
     c.q[2] = "q3_unusual_presentation";
     c.exclude = "excluded_item";
-    dl_report *r = dl_report_new();
-    dl_error err = {0};
-    rt_check(dl_report_load_ratings_csv(r, path, &c, &err), &err);
-    rt_check(dl_report_analyse(r, opt, &err), &err);
-    return r;
+    return rt_csv_report(path, 1, &c, opt);
 }
 
 static void test_alpha_bootstrap(void **state)

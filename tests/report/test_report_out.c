@@ -106,14 +106,8 @@ static void test_trials_out(void **state)
                   "S1,1,1,500\nS1,2,1,510\nS1,3,0,520\nS1,4,1,530\n"
                   "S2,1,1,600\nS2,2,0,610\nS2,3,0,620\nS2,4,1,630\n"
                   "S3,1,1,700\nS3,2,1,710\nS3,3,1,720\nS3,4,0,730\n");
-    dl_report *r = dl_report_new();
+    dl_report *r = rt_csv_report(csv, 0, NULL, NULL);
     dl_error err = {0};
-    dl_report_columns cols;
-    dl_report_columns_default(&cols);
-    rt_check(dl_report_load_trials_csv(r, csv, &cols, &err), &err);
-    dl_report_options opt;
-    dl_report_options_default(&opt);
-    rt_check(dl_report_analyse(r, &opt, &err), &err);
     char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "dddlab analyse --trials trials.csv", &err), &err);
     assert_png(out, "observer_accuracy", 1600, 1000);

@@ -173,14 +173,8 @@ static void test_trials_readback(void **state)
             fprintf(in, "%s,%d,%d,%g\n", obs_code[o], i + 1, correct[o][i], rt_ms[o][i]);
     assert_int_equal(fclose(in), 0);
 
-    dl_report *r = dl_report_new();
+    dl_report *r = rt_csv_report(csv, 0, NULL, NULL);
     dl_error err = {0};
-    dl_report_columns cols;
-    dl_report_columns_default(&cols);
-    rt_check(dl_report_load_trials_csv(r, csv, &cols, &err), &err);
-    dl_report_options opt;
-    dl_report_options_default(&opt);
-    rt_check(dl_report_analyse(r, &opt, &err), &err);
     char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "test", &err), &err);
 
@@ -527,14 +521,8 @@ static void test_ratings_readback(void **state)
                 ratings[i].frac_correct);
     assert_int_equal(fclose(in), 0);
 
-    dl_report *r = dl_report_new();
+    dl_report *r = rt_csv_report(csv, 1, NULL, NULL);
     dl_error err = {0};
-    dl_report_columns cols;
-    dl_report_columns_default(&cols);
-    rt_check(dl_report_load_ratings_csv(r, csv, &cols, &err), &err);
-    dl_report_options opt;
-    dl_report_options_default(&opt);
-    rt_check(dl_report_analyse(r, &opt, &err), &err);
     char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "test", &err), &err);
 

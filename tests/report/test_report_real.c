@@ -27,11 +27,7 @@ static dl_report *experiment2(const dl_report_options *opt)
     c.label_error = "label_error_mturk";
     c.exclude = "excluded_item";
     c.explicit_optional = DL_REPORT_COL_CLASS | DL_REPORT_COL_MODEL_ACC | DL_REPORT_COL_LABEL_ERROR;
-    dl_report *r = dl_report_new();
-    dl_error err = {0};
-    rt_check(dl_report_load_ratings_csv(r, path, &c, &err), &err);
-    rt_check(dl_report_analyse(r, opt, &err), &err);
-    return r;
+    return rt_csv_report(path, 1, &c, opt);
 }
 
 static void test_experiment2(void **state)
