@@ -75,22 +75,25 @@ def alpha_data(coders, units):
     return data
 
 
-def alpha_ordinal(data):
-    """Krippendorff's alpha, ordinal, from a coders x units array (NaN =
-    missing): value counts per unit, coincidence matrix, cumulative-count
-    ordinal distances (Krippendorff 2011)."""
+def unit_counts(data):
+    """Value counts per pairable unit (units x values) of a coders x units
+    array (NaN = missing); units with fewer than two values left out."""
     ok = ~np.isnan(data)
-    m_u = ok.sum(axis=0)
-    pair = m_u >= 2
-    d = data[:, pair]
-    ok = ok[:, pair]
-    m_u = m_u[pair]
+    pair = ok.sum(axis=0) >= 2
+    d, ok = data[:, pair], ok[:, pair]
     values, inv = np.unique(d[ok], return_inverse=True)
     v = len(values)
     unit = np.broadcast_to(np.arange(d.shape[1]), d.shape)[ok]
     counts = np.bincount(unit * v + inv, minlength=d.shape[1] * v).reshape(-1, v)
-    counts = counts.astype(np.float64)
-    w = 1.0 / (m_u - 1)
+    return counts.astype(np.float64)
+
+
+def alpha_ordinal(data):
+    """Krippendorff's alpha, ordinal, from a coders x units array (NaN =
+    missing): value counts per unit, coincidence matrix, cumulative-count
+    ordinal distances (Krippendorff 2011)."""
+    counts = unit_counts(data)
+    w = 1.0 / (counts.sum(axis=1) - 1)
     o = (counts * w[:, None]).T @ counts
     o -= np.diag((counts * w[:, None]).sum(axis=0))
     n_c = o.sum(axis=1)
