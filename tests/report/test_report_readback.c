@@ -84,15 +84,13 @@ static int cmp_d(const void *a, const void *b)
 
 static double ec_kappa(int a, int b)
 {
-    double pa = 0, pb = 0, same = 0;
+    int ra = 0, rb = 0, same = 0;
     for (int i = 0; i < NITEMS; i++) {
-        pa += correct[a][i];
-        pb += correct[b][i];
+        ra += correct[a][i];
+        rb += correct[b][i];
         same += correct[a][i] == correct[b][i];
     }
-    pa /= NITEMS, pb /= NITEMS, same /= NITEMS;
-    double expect = pa * pb + (1 - pa) * (1 - pb);
-    return (same - expect) / (1 - expect);
+    return ts_ec_of(NITEMS, ra, rb, same).kappa;
 }
 
 typedef struct obs_ref {

@@ -80,18 +80,17 @@ typedef struct ec_ref {
 /* Error consistency of models a and b on all images or the in-between ones. */
 static ec_ref ec_pair(const ref *r, int a, int b, int in_between)
 {
-    ec_ref e = {0};
+    int n = 0, ra = 0, rb = 0, same = 0;
     for (int i = 0; i < NI; i++) {
         if (in_between && (r->k[i] == 0 || r->k[i] == NM))
             continue;
-        e.images++;
-        e.p1 += r->x[i][a];
-        e.p2 += r->x[i][b];
-        e.c_obs += r->x[i][a] == r->x[i][b];
+        n++;
+        ra += r->x[i][a];
+        rb += r->x[i][b];
+        same += r->x[i][a] == r->x[i][b];
     }
-    e.p1 /= e.images, e.p2 /= e.images, e.c_obs /= e.images;
-    e.c_exp = e.p1 * e.p2 + (1 - e.p1) * (1 - e.p2);
-    e.kappa = (e.c_obs - e.c_exp) / (1 - e.c_exp);
+    ts_ec k = ts_ec_of(n, ra, rb, same);
+    ec_ref e = {n, k.p1, k.p2, k.c_obs, k.c_exp, k.kappa};
     return e;
 }
 

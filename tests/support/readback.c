@@ -13,6 +13,17 @@
 
 #include "test_support.h"
 
+ts_ec ts_ec_of(int n, int r1, int r2, int agree)
+{
+    ts_ec e;
+    e.p1 = (double)r1 / n;
+    e.p2 = (double)r2 / n;
+    e.c_obs = (double)agree / n;
+    e.c_exp = e.p1 * e.p2 + (1 - e.p1) * (1 - e.p2);
+    e.kappa = (e.c_obs - e.c_exp) / (1 - e.c_exp);
+    return e;
+}
+
 dl_csv *ts_read_table(const char *dir, const char *name)
 {
     char *p = ts_path(dir, name);

@@ -53,6 +53,17 @@ dl_csv *ts_ref_csv(const char *rel, size_t min_rows);
  * column ("reference file has no column ..."). */
 const char *ts_ref_field(const dl_csv *csv, size_t row, const char *col);
 
+/* ---- independent numbers ---- */
+
+/* Error consistency (Geirhos et al. 2020) of two observers on n items, r1
+ * and r2 of them right, `agree` answered alike (both right or both wrong),
+ * from its definition; the tests' own check of the writers' numbers. No
+ * boundary convention: callers keep away from c_exp = 1. */
+typedef struct ts_ec {
+    double p1, p2, c_obs, c_exp, kappa;
+} ts_ec;
+ts_ec ts_ec_of(int n, int r1, int r2, int agree);
+
 /* ---- reading back a written CSV table ---- */
 
 /* dir/name read with common's reader; fails the test ("NAME: why") when it
