@@ -131,8 +131,9 @@ static void test_stale_temporaries_removed(void **state)
     gone(p[1]);
     gone(p[2]);
     /* a staging folder inside a report folder */
-    hd_sh("mkdir -p '%s/rep2/.dddlab-tmp.%ld.Q1w2E3' && touch '%s/rep2/.dddlab-tmp.%ld.Q1w2E3/a.csv'",
-       dir, dead, dir, dead);
+    hd_sh(
+        "mkdir -p '%s/rep2/.dddlab-tmp.%ld.Q1w2E3' && touch '%s/rep2/.dddlab-tmp.%ld.Q1w2E3/a.csv'",
+        dir, dead, dir, dead);
     assert_int_equal(hd_dddlab(&r, dir, "analyse --db lab.sqlite --set pairs --out rep2"), 0);
     char stage[600];
     snprintf(stage, sizeof stage, "%s/rep2/.dddlab-tmp.%ld.Q1w2E3", dir, dead);
@@ -240,7 +241,8 @@ static int full_tmpfs(int room_kib)
 {
     char cmd[1024];
     mkdir(hd_in(dir, "mnt"), 0700);
-    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=256k tmpfs '%s' 2>/dev/null", hd_in(dir, "mnt"));
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=256k tmpfs '%s' 2>/dev/null",
+             hd_in(dir, "mnt"));
     if (geteuid() != 0 || system(cmd) != 0)
         return -1;
     snprintf(cmd, sizeof cmd, "dd if=/dev/zero of='%s/ballast' bs=4k count=%d 2>/dev/null",

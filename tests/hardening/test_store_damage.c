@@ -259,7 +259,8 @@ static void test_read_only_folder(void **state)
 {
     fx *f = *state;
     char *ro = hd_in(f->dir, "ro");
-    hd_sh("mkdir '%s' && cp '%s' '%s/lab.sqlite' && chmod 0644 '%s/lab.sqlite'", ro, f->clean, ro, ro);
+    hd_sh("mkdir '%s' && cp '%s' '%s/lab.sqlite' && chmod 0644 '%s/lab.sqlite'", ro, f->clean, ro,
+          ro);
     const char *prefix = NULL;
     if (geteuid() == 0) {
         prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups";

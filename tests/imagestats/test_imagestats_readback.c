@@ -33,7 +33,7 @@ static const char *const stat_name[NSTAT] = {
     "segments",   "sobel_mean",     "mean_luminance",     "rms_contrast"};
 static const char *const class_name[3] = {"trivial", "in-between", "impossible"};
 
-static char dir[256], out[300]; /* the temporary folder; out: what --out wrote */
+static char dir[256], out[300];   /* the temporary folder; out: what --out wrote */
 static double value[NIMG][NSTAT]; /* from ref_authors.csv, each at its own size */
 
 static int class_of(double f)

@@ -142,8 +142,7 @@ static inline void rt_check(int rc, const dl_error *err)
 /* A report of the ratings (else trials) CSV at path, read with cols (NULL:
  * the default columns) and analysed with opt (NULL: the default options);
  * aborts when either step fails. */
-static inline dl_report *rt_csv_report(const char *path, int ratings,
-                                       const dl_report_columns *cols,
+static inline dl_report *rt_csv_report(const char *path, int ratings, const dl_report_columns *cols,
                                        const dl_report_options *opt)
 {
     dl_report_columns def_cols;

@@ -178,7 +178,7 @@ static void test_trials_readback(void **state)
 
     dl_csv *t = ts_read_table(out, "observers.csv");
     ts_assert_header(t, "observer,trials,correct,accuracy,ci_low,ci_high,p_greater,p_two_sided,"
-                     "rt_median_ms,rt_mean_ms");
+                        "rt_median_ms,rt_mean_ms");
     assert_int_equal(t->nrows, NOBS);
     for (int o = 0; o < NOBS; o++) {
         obs_ref x = observer_ref(o);
@@ -349,7 +349,7 @@ static void check_answers_csv(const char *out)
 {
     dl_csv *t = ts_read_table(out, "answers.csv");
     ts_assert_header(t, "question,answer,label,ratings,mean_model_accuracy,n_trivial,n_in_between,"
-                     "n_impossible,frac_trivial,frac_in_between,frac_impossible");
+                        "n_impossible,frac_trivial,frac_in_between,frac_impossible");
     static const char *const ncol[3] = {"n_trivial", "n_in_between", "n_impossible"};
     static const char *const fcol[3] = {"frac_trivial", "frac_in_between", "frac_impossible"};
     size_t row = 0;
@@ -632,7 +632,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trials_readback, ts_dir_setup, ts_dir_teardown),
         cmocka_unit_test_setup_teardown(test_ratings_readback, ts_dir_setup, ts_dir_teardown),
         cmocka_unit_test(test_trial_fields),
-        cmocka_unit_test_setup_teardown(test_trial_csv_keys_and_case, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_trial_csv_keys_and_case, ts_dir_setup,
+                                        ts_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

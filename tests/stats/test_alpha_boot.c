@@ -159,7 +159,8 @@ static void test_loo_ref(void **state)
         dl_alpha a;
         assert_int_equal(dl_alpha_set_new(r, n, level, &s, NULL), 0);
         dl_alpha_set_alpha(s, &a, NULL);
-        assert_true(near_ok(a.alpha, num(ts_ref_field(csv, row, "alpha")), ABS_FLOOR, "alpha", line));
+        assert_true(
+            near_ok(a.alpha, num(ts_ref_field(csv, row, "alpha")), ABS_FLOOR, "alpha", line));
         dl_alpha_set_free(s);
         free(r);
         free(want_loo);

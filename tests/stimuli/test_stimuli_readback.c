@@ -98,7 +98,7 @@ static void check_tables(const ref *r, const char *out)
 {
     dl_csv *t = ts_read_table(out, "per_image.csv");
     ts_assert_header(t, "image,n_correct,n_models,fraction_correct,difficulty,class,superclass,"
-                     "label_error,path");
+                        "label_error,path");
     assert_int_equal(t->nrows, NI);
     for (int i = 0; i < NI; i++) {
         assert_string_equal(ts_cell(t, i, "image"), r->image[i]);

@@ -1,4 +1,5 @@
-/* store_fixture.h — shared by the store tests: small stimulus sets, observers and sessions to log into. */
+/* store_fixture.h — shared by the store tests: small stimulus sets,
+ * observers and sessions to log into. Folders come from tests/support. */
 #ifndef STORE_FIXTURE_H
 #define STORE_FIXTURE_H
 
