@@ -74,6 +74,21 @@ static inline const char *rt_shared(void)
     return d;
 }
 
+/* The path of the authors' experiment 2 ratings in the shared data (call
+ * only when rt_shared() is not NULL) and its columns: observer, item, the
+ * three questions, the excluded-item flag. */
+static inline void rt_experiment2(char path[1024], dl_report_columns *c)
+{
+    snprintf(path, 1024, "%s/trivial-or-impossible/experiment2_ratings.csv", rt_shared());
+    dl_report_columns_default(c);
+    c->observer = "subject";
+    c->item = "item";
+    c->q[0] = "q1_num_categories";
+    c->q[1] = "q2_main_category";
+    c->q[2] = "q3_unusual_presentation";
+    c->exclude = "excluded_item";
+}
+
 /* ---- a store with simulated sessions ---- */
 
 static inline void rt_image(dl_set_image *im, const char *path, const char *difficulty, double frac,

@@ -16,15 +16,8 @@
 static dl_report *experiment2(const dl_report_options *opt)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/trivial-or-impossible/experiment2_ratings.csv", rt_shared());
     dl_report_columns c;
-    dl_report_columns_default(&c);
-    c.observer = "subject";
-    c.item = "item";
-    c.q[0] = "q1_num_categories";
-    c.q[1] = "q2_main_category";
-    c.q[2] = "q3_unusual_presentation";
-    c.exclude = "excluded_item";
+    rt_experiment2(path, &c);
     return rt_csv_report(path, 1, &c, opt);
 }
 
