@@ -17,6 +17,26 @@ int64_t st_run_for(const dl_store *st, int64_t session_id, int64_t given)
     return st->run_session_id == session_id ? st->run_id : 0;
 }
 
+/* The columns a trial row and a rating row both start with: session, index,
+ * practice flag, item. */
+static void bind_row_head(sqlite3_stmt *s, int64_t session_id, int index, int practice,
+                          int item_index)
+{
+    sqlite3_bind_int64(s, 1, session_id);
+    sqlite3_bind_int(s, 2, index);
+    sqlite3_bind_int(s, 3, practice != 0);
+    sqlite3_bind_int(s, 4, item_index);
+}
+
+/* The run column of a logged row (st_run_for); left NULL without a run. */
+static void bind_run_of(const dl_store *st, sqlite3_stmt *s, int col, int64_t session_id,
+                        int64_t given)
+{
+    int64_t run = st_run_for(st, session_id, given);
+    if (run > 0)
+        sqlite3_bind_int64(s, col, run);
+}
+
 /* Step a bound INSERT inside the caller's transaction; rolls back on error. */
 static int step_insert(dl_store *st, sqlite3_stmt *s, const char *op, dl_error *err)
 {
@@ -93,10 +113,7 @@ int dl_store_log_trial(dl_store *st, const dl_trial *t, dl_error *err)
     if (rc)
         return rc;
     dl_utc_iso(now);
-    sqlite3_bind_int64(s, 1, t->session_id);
-    sqlite3_bind_int(s, 2, t->index);
-    sqlite3_bind_int(s, 3, t->practice != 0);
-    sqlite3_bind_int(s, 4, t->item_index);
+    bind_row_head(s, t->session_id, t->index, t->practice, t->item_index);
     st_bind_text(s, 5, t->left_image);
     st_bind_text(s, 6, t->right_image);
     sqlite3_bind_int(s, 7, t->choice);
@@ -106,9 +123,7 @@ int dl_store_log_trial(dl_store *st, const dl_trial *t, dl_error *err)
     st_bind_double(s, 11, t->response_s);
     sqlite3_bind_int(s, 12, t->frames_dropped);
     st_bind_text(s, 13, now);
-    int64_t run = st_run_for(st, t->session_id, t->run_id);
-    if (run > 0)
-        sqlite3_bind_int64(s, 14, run);
+    bind_run_of(st, s, 14, t->session_id, t->run_id);
     dl_answer a = {"choice", t->choice, t->rt_ms, t->device, t->button, t->x_px, t->y_px};
     return insert_with_answers(st, s, t->session_id, t->index, &a, 1, op, err);
 }
@@ -124,10 +139,7 @@ int dl_store_log_rating(dl_store *st, const dl_rating *r, dl_error *err)
     if (rc)
         return rc;
     dl_utc_iso(now);
-    sqlite3_bind_int64(s, 1, r->session_id);
-    sqlite3_bind_int(s, 2, r->index);
-    sqlite3_bind_int(s, 3, r->practice != 0);
-    sqlite3_bind_int(s, 4, r->item_index);
+    bind_row_head(s, r->session_id, r->index, r->practice, r->item_index);
     st_bind_text(s, 5, r->image);
     st_bind_int_unknown(s, 6, r->q1);
     st_bind_int_unknown(s, 7, r->q2);
@@ -138,9 +150,7 @@ int dl_store_log_rating(dl_store *st, const dl_rating *r, dl_error *err)
     st_bind_double(s, 12, r->onset_s);
     sqlite3_bind_int(s, 13, r->frames_dropped);
     st_bind_text(s, 14, now);
-    int64_t run = st_run_for(st, r->session_id, r->run_id);
-    if (run > 0)
-        sqlite3_bind_int64(s, 15, run);
+    bind_run_of(st, s, 15, r->session_id, r->run_id);
     dl_answer q[3] = {{"q1", r->q1, r->rt_q1_ms, NULL, NULL, -1, -1},
                       {"q2", r->q2, r->rt_q2_ms, NULL, NULL, -1, -1},
                       {"q3", r->q3, r->rt_q3_ms, NULL, NULL, -1, -1}};
@@ -179,8 +189,6 @@ int dl_store_log_event(dl_store *st, int64_t session_id, double t_s, const char 
     st_bind_text(s, 3, kind);
     st_bind_text(s, 4, detail);
     st_bind_text(s, 5, now);
-    int64_t run = st_run_for(st, session_id, 0);
-    if (run > 0)
-        sqlite3_bind_int64(s, 6, run);
+    bind_run_of(st, s, 6, session_id, 0);
     return insert_one(st, s, op, err);
 }

@@ -20,6 +20,38 @@
     " coalesce((SELECT r.experiment_sha256 FROM runs r WHERE r.session_id = s.id"                \
     "  AND r.experiment_sha256 IS NOT NULL ORDER BY r.seq DESC LIMIT 1), s.experiment_sha256)"
 
+/* ---- stepping ---------------------------------------------------------------------------- */
+
+/* Step s for the one row of a session: 0 with the row ready, DL_ENOENT "no
+ * such session" when there is none, else SQLite's error. */
+static int step_session_row(dl_store *st, sqlite3_stmt *s, const char *op, dl_error *err)
+{
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        return 0;
+    if (step == SQLITE_DONE)
+        return dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
+    return st_fail(st, step, op, err);
+}
+
+/* Step a bound statement that returns no rows (INSERT, UPDATE). */
+static int step_done(dl_store *st, sqlite3_stmt *s, const char *op, dl_error *err)
+{
+    int step = sqlite3_step(s);
+    return step == SQLITE_DONE ? 0 : st_fail(st, step, op, err);
+}
+
+/* End an operation's transaction: COMMIT when rc is 0; ROLLBACK when rc is
+ * not, or when the COMMIT fails. Returns the operation's final code. */
+static int end_transaction(dl_store *st, int rc, const char *op, dl_error *err)
+{
+    if (!rc)
+        rc = st_commit(st, op, err);
+    if (rc)
+        st_rollback(st);
+    return rc;
+}
+
 /* ---- UUID, host, order -------------------------------------------------------------- */
 
 /* A random (version 4) UUID from the kernel's generator, so two stations
@@ -203,10 +235,10 @@ int dl_store_finish_session(dl_store *st, int64_t session_id, const char *status
     st_bind_text(s, 1, status);
     st_bind_text(s, 2, now);
     sqlite3_bind_int64(s, 3, session_id);
-    int step = sqlite3_step(s);
+    rc = step_done(st, s, op, err);
     sqlite3_finalize(s);
-    if (step != SQLITE_DONE)
-        return st_fail(st, step, op, err);
+    if (rc)
+        return rc;
     if (sqlite3_changes(st->db) == 0)
         return dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
     return 0;
@@ -265,18 +297,14 @@ static int load_one(dl_store *st, const char *sql, int64_t id, const char *uuid,
         st_bind_text(s, 1, uuid);
     else
         sqlite3_bind_int64(s, 1, id);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    rc = step_session_row(st, s, op, err);
+    if (!rc) {
         rc = read_session_row(s, out);
         if (rc) {
             dl_store_session_clear(out);
             rc = dl_fail(err, rc, "%s: %s: %s", st->path, op,
                          rc == DL_ENOMEM ? "out of memory" : "the stored trial order is damaged");
         }
-    } else if (step == SQLITE_DONE) {
-        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
-    } else {
-        rc = st_fail(st, step, op, err);
     }
     sqlite3_finalize(s);
     return rc;
@@ -400,14 +428,10 @@ int dl_store_next_index(dl_store *st, int64_t session_id, size_t *next, dl_error
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, session_id);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    rc = step_session_row(st, s, op, err);
+    if (!rc) {
         int64_t norder = sqlite3_column_int64(s, 0), k = sqlite3_column_int64(s, 1);
         *next = (size_t)(k < norder ? k : norder);
-    } else if (step == SQLITE_DONE) {
-        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
-    } else {
-        rc = st_fail(st, step, op, err);
     }
     sqlite3_finalize(s);
     return rc;
@@ -508,18 +532,14 @@ static int read_owner(dl_store *st, int64_t id, owner *o, const char *op, dl_err
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    rc = step_session_row(st, s, op, err);
+    if (!rc) {
         snprintf(o->status, sizeof o->status, "%s", st_col_text(s, 0));
         o->pid = sqlite3_column_int(s, 1);
         snprintf(o->host, sizeof o->host, "%s", st_col_text(s, 2));
         o->ticks = sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 3);
         snprintf(o->boot, sizeof o->boot, "%s", st_col_text(s, 4));
         o->superseded_by = sqlite3_column_int64(s, 5);
-    } else if (step == SQLITE_DONE) {
-        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
-    } else {
-        rc = st_fail(st, step, op, err);
     }
     sqlite3_finalize(s);
     return rc;
@@ -598,12 +618,9 @@ int dl_store_mark_stale(dl_store *st, size_t *n, dl_error *err)
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
     sqlite3_finalize(run);
-    if (!rc)
-        rc = st_commit(st, op, err);
-    if (rc) {
-        st_rollback(st);
+    rc = end_transaction(st, rc, op, err);
+    if (rc)
         *n = 0;
-    }
     return rc;
 }
 
@@ -642,16 +659,10 @@ int dl_store_reopen_session(dl_store *st, int64_t session_id, dl_error *err)
         sqlite3_bind_int(s, 1, me);
         st_bind_text(s, 2, host);
         sqlite3_bind_int64(s, 3, session_id);
-        int step = sqlite3_step(s);
-        if (step != SQLITE_DONE)
-            rc = st_fail(st, step, op, err);
+        rc = step_done(st, s, op, err);
     }
     sqlite3_finalize(s);
-    if (!rc)
-        rc = st_commit(st, op, err);
-    if (rc)
-        st_rollback(st);
-    return rc;
+    return end_transaction(st, rc, op, err);
 }
 
 int dl_store_supersede(dl_store *st, int64_t old_id, int64_t new_id, dl_error *err)
@@ -671,9 +682,9 @@ int dl_store_supersede(dl_store *st, int64_t old_id, int64_t new_id, dl_error *e
     sqlite3_bind_int64(s, 1, old_id);
     sqlite3_bind_int64(s, 2, new_id);
     st_bind_text(s, 3, now);
-    int step = sqlite3_step(s);
+    rc = step_done(st, s, op, err);
     sqlite3_finalize(s);
-    return step == SQLITE_DONE ? 0 : st_fail(st, step, op, err);
+    return rc;
 }
 
 /* ---- runs ---------------------------------------------------------------------------------- */
@@ -699,8 +710,8 @@ static int run_time_offset(dl_store *st, dl_run *run, const char *op, dl_error *
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, run->session_id);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    rc = step_session_row(st, s, op, err);
+    if (!rc) {
         int nruns = sqlite3_column_int(s, 0);
         double last = sqlite3_column_double(s, 1), wall = st_col_double(s, 2);
         run->seq = nruns + 1;
@@ -709,10 +720,6 @@ static int run_time_offset(dl_store *st, dl_run *run, const char *op, dl_error *
             double began = isnan(wall) ? 0 : wall - run->run_clock_s;
             run->time_offset_s = began > last + 0.001 ? began : last + 0.001;
         }
-    } else if (step == SQLITE_DONE) {
-        rc = dl_fail(err, DL_ENOENT, "%s: %s: no such session", st->path, op);
-    } else {
-        rc = st_fail(st, step, op, err);
     }
     sqlite3_finalize(s);
     return rc;
@@ -782,10 +789,8 @@ int dl_store_start_run(dl_store *st, dl_run *run, dl_error *err)
                         &s, op, err);
     if (!rc) {
         bind_run(s, run, now, host, boot);
-        int step = sqlite3_step(s);
-        if (step != SQLITE_DONE)
-            rc = st_fail(st, step, op, err);
-        else
+        rc = step_done(st, s, op, err);
+        if (!rc)
             run->id = sqlite3_last_insert_rowid(st->db);
     }
     sqlite3_finalize(s);
@@ -794,18 +799,13 @@ int dl_store_start_run(dl_store *st, dl_run *run, dl_error *err)
         rc = st_prepare(st, "UPDATE sessions SET simulated = 1 WHERE id = ?1", &s, op, err);
         if (!rc) {
             sqlite3_bind_int64(s, 1, run->session_id);
-            int step = sqlite3_step(s);
-            if (step != SQLITE_DONE)
-                rc = st_fail(st, step, op, err);
+            rc = step_done(st, s, op, err);
         }
         sqlite3_finalize(s);
     }
-    if (!rc)
-        rc = st_commit(st, op, err);
-    if (rc) {
-        st_rollback(st);
+    rc = end_transaction(st, rc, op, err);
+    if (rc)
         return rc;
-    }
     st->run_id = run->id;
     st->run_session_id = run->session_id;
     return 0;
@@ -830,7 +830,7 @@ int dl_store_end_run(dl_store *st, int64_t run_id, const char *status, size_t fr
     sqlite3_bind_int64(s, 4, (int64_t)frames);
     sqlite3_bind_int64(s, 5, (int64_t)frames_dropped);
     sqlite3_bind_int64(s, 6, (int64_t)deadlines_missed);
-    int step = sqlite3_step(s);
+    rc = step_done(st, s, op, err);
     sqlite3_finalize(s);
-    return step == SQLITE_DONE ? 0 : st_fail(st, step, op, err);
+    return rc;
 }

@@ -85,6 +85,15 @@ int dl_stimuli_ddd_uncertainty(const dl_stimuli_analysis *a, size_t replicates, 
     return 0;
 }
 
+/* An interval as the JSON array [low, high]. */
+static void json_interval(dl_json *j, double low, double high)
+{
+    dl_json_array_begin(j);
+    dl_json_number(j, low);
+    dl_json_number(j, high);
+    dl_json_array_end(j);
+}
+
 static void json_split_ci(dl_json *j, const char *key, const dl_ddd_split_ci *ci)
 {
     static const char *names[3] = {"trivial", "in_between", "impossible"};
@@ -92,10 +101,7 @@ static void json_split_ci(dl_json *j, const char *key, const dl_ddd_split_ci *ci
     dl_json_object_begin(j);
     for (int c = 0; c < 3; c++) {
         dl_json_key(j, names[c]);
-        dl_json_array_begin(j);
-        dl_json_number(j, ci->low[c]);
-        dl_json_number(j, ci->high[c]);
-        dl_json_array_end(j);
+        json_interval(j, ci->low[c], ci->high[c]);
     }
     dl_json_object_end(j);
 }
@@ -108,12 +114,8 @@ static void json_band(dl_json *j, const char *key, const double *lo, const doubl
         return;
     }
     dl_json_array_begin(j);
-    for (unsigned k = 0; k <= m; k++) {
-        dl_json_array_begin(j);
-        dl_json_number(j, lo[k]);
-        dl_json_number(j, hi[k]);
-        dl_json_array_end(j);
-    }
+    for (unsigned k = 0; k <= m; k++)
+        json_interval(j, lo[k], hi[k]);
     dl_json_array_end(j);
 }
 

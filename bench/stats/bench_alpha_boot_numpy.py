@@ -13,20 +13,9 @@ import time
 
 import numpy as np
 
-from bench_numpy import alpha_data, splitmix64
+from bench_numpy import alpha_data, splitmix64, unit_counts
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
-def unit_counts(data):
-    ok = ~np.isnan(data)
-    pair = ok.sum(axis=0) >= 2
-    d, ok = data[:, pair], ok[:, pair]
-    values, inv = np.unique(d[ok], return_inverse=True)
-    v = len(values)
-    unit = np.broadcast_to(np.arange(d.shape[1]), d.shape)[ok]
-    counts = np.bincount(unit * v + inv, minlength=d.shape[1] * v).reshape(-1, v)
-    return counts.astype(np.float64)
 
 
 def draws(seed, nrep, nunits):

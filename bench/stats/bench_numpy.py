@@ -9,10 +9,17 @@ line like the C programs: seconds (best of 3; ec_boot once) and a checksum
 that must agree with theirs (ec_boot draws the same resamples as the C
 bootstrap, from the documented splitmix64 streams).
 Run with Debian's /usr/bin/python3 (numpy with OpenBLAS)."""
+import os
 import sys
 import time
 
 import numpy as np
+
+# dddlab's random stream, scalar, from the one Python reference; the arrays
+# below stay vectorised on purpose: they are the speed baseline
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests",
+                                "reference"))
+from dl_ref import mix64  # noqa: E402
 
 
 def splitmix64(x):
@@ -68,22 +75,25 @@ def alpha_data(coders, units):
     return data
 
 
-def alpha_ordinal(data):
-    """Krippendorff's alpha, ordinal, from a coders x units array (NaN =
-    missing): value counts per unit, coincidence matrix, cumulative-count
-    ordinal distances (Krippendorff 2011)."""
+def unit_counts(data):
+    """Value counts per pairable unit (units x values) of a coders x units
+    array (NaN = missing); units with fewer than two values left out."""
     ok = ~np.isnan(data)
-    m_u = ok.sum(axis=0)
-    pair = m_u >= 2
-    d = data[:, pair]
-    ok = ok[:, pair]
-    m_u = m_u[pair]
+    pair = ok.sum(axis=0) >= 2
+    d, ok = data[:, pair], ok[:, pair]
     values, inv = np.unique(d[ok], return_inverse=True)
     v = len(values)
     unit = np.broadcast_to(np.arange(d.shape[1]), d.shape)[ok]
     counts = np.bincount(unit * v + inv, minlength=d.shape[1] * v).reshape(-1, v)
-    counts = counts.astype(np.float64)
-    w = 1.0 / (m_u - 1)
+    return counts.astype(np.float64)
+
+
+def alpha_ordinal(data):
+    """Krippendorff's alpha, ordinal, from a coders x units array (NaN =
+    missing): value counts per unit, coincidence matrix, cumulative-count
+    ordinal distances (Krippendorff 2011)."""
+    counts = unit_counts(data)
+    w = 1.0 / (counts.sum(axis=1) - 1)
     o = (counts * w[:, None]).T @ counts
     o -= np.diag((counts * w[:, None]).sum(axis=0))
     n_c = o.sum(axis=1)
@@ -100,18 +110,11 @@ def alpha_ordinal(data):
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-def mix_scalar(x):
-    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-    return x ^ (x >> 31)
-
-
 def boot_indices(seed, r, n):
     """Replicate r's item draws (docs/statistics.md): splitmix64 from
     key = mix(mix(seed) ^ mix(2 r)), two 32-bit draws per output (upper
     first), Lemire's multiply-and-reject below n."""
-    key = mix_scalar(mix_scalar(seed) ^ mix_scalar(2 * r))
+    key = mix64(mix64(seed) ^ mix64(2 * r))
     threshold = ((1 << 32) - n) % n
     m = n // 2 + 64
     with np.errstate(over="ignore"):

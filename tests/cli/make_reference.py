@@ -3,9 +3,10 @@
 
 Run once with Debian's python3 (numpy, pandas, scipy, statsmodels, sklearn):
     /usr/bin/python3 tests/cli/make_reference.py [SHARED_DATA] > tests/cli/reference.h
-It computes every statistic independently of dddlab (its own Krippendorff
-alpha through the coincidence matrix; sklearn's Cohen's kappa; statsmodels'
-Fleiss' kappa; scipy's binomtest; error consistency with pandas) and writes
+It computes every statistic independently of dddlab (Krippendorff's alpha
+through the coincidence matrix and error consistency from the one Python
+reference, tests/reference/dl_ref.py; sklearn's Cohen's kappa; statsmodels'
+Fleiss' kappa; scipy's binomtest; pandas to read and pair the data) and writes
 a C header of test cases: the command line and the expected JSON values.
 SHARED_DATA defaults to ../shared/data beside the repository; the real-data
 cases are marked so the test skips them when the data are absent.
@@ -22,6 +23,9 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "reference"))
+import dl_ref  # noqa: E402  (the one Python reference: alpha, error consistency)
+
 SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "data")
 MISSING = {"", "NA", "NaN", "na", "nan", "null", "NULL", "N/A"}
 
@@ -38,38 +42,10 @@ def case(name, args, checks, real=False):
 # ---- Krippendorff's alpha (Krippendorff 2011, coincidence matrix) ----------
 
 def kripp_alpha(units, level):
-    """units: list of lists of the values of each unit (missing left out)."""
-    units = [u for u in units if len(u) >= 2]
-    if not units:
-        return None
-    vals = sorted({v for u in units for v in u})
-    idx = {v: i for i, v in enumerate(vals)}
-    k = len(vals)
-    o = np.zeros((k, k))
-    for u in units:
-        m = len(u)
-        for i, j in itertools.permutations(range(m), 2):
-            o[idx[u[i]], idx[u[j]]] += 1.0 / (m - 1)
-    n_c = o.sum(axis=1)
-    n = n_c.sum()
-
-    def delta(c, kk):
-        a, b = vals[c], vals[kk]
-        if level == "nominal":
-            return 0.0 if c == kk else 1.0
-        if level == "ordinal":
-            lo, hi = min(c, kk), max(c, kk)
-            return (n_c[lo:hi + 1].sum() - (n_c[c] + n_c[kk]) / 2.0) ** 2
-        if level == "interval":
-            return (a - b) ** 2
-        return ((a - b) / (a + b)) ** 2 if a + b != 0 else 0.0
-
-    d = np.array([[delta(c, kk) for kk in range(k)] for c in range(k)])
-    d_o = (o * d).sum() / n
-    d_e = (np.outer(n_c, n_c) * d).sum() / (n * (n - 1))
-    if d_e == 0:
-        return None
-    return 1.0 - d_o / d_e
+    """units: list of lists of the values of each unit (missing left out);
+    None where alpha is undefined (the JSON null)."""
+    alpha = dl_ref.kripp_alpha(units, level)["alpha"]
+    return None if math.isnan(alpha) else alpha
 
 
 def number_or_text(v):
@@ -155,17 +131,8 @@ def fleiss_of(path):
 # ---- error consistency -------------------------------------------------------
 
 def ec_pair(a, b):
-    n = len(a)
-    p1, p2 = a.mean(), b.mean()
-    c_obs = float((a == b).mean())
-    c_exp = p1 * p2 + (1 - p1) * (1 - p2)
-    if c_obs == 1.0:
-        kappa = 1.0
-    elif (p1 == 1.0) != (p2 == 1.0):
-        kappa = 0.0
-    else:
-        kappa = (c_obs - c_exp) / (1 - c_exp)
-    return n, p1, p2, c_obs, c_exp, kappa
+    # the older convention: c_obs = 1 gives kappa = 1 (no case here has c_exp = 1)
+    return dl_ref.error_consistency(a, b, boundary="one")
 
 
 def ec_checks(df, prefix=""):

@@ -189,8 +189,7 @@ int fx_wait(pid_t pid, int timeout_s)
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)
             return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        struct timespec ts = {0, 50000000L};
-        nanosleep(&ts, NULL);
+        fx_sleep_ms(50);
     }
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
@@ -236,26 +235,46 @@ static int count_rating(void *ctx, const dl_rating_view *r)
     return count_one(ctx, r);
 }
 
-int fx_count_trials(const fx *f)
+int fx_each_trial(const fx *f, int include_incomplete, dl_trial_fn fn, void *ctx)
 {
     dl_store *st = NULL;
     dl_error e = {0};
-    int n = 0;
-    if (dl_store_open(f->db, DL_STORE_READONLY, &st, &e) == 0)
-        dl_store_each_trial(st, NULL, 1, count_trial, &n, &e);
+    int rc = dl_store_open(f->db, DL_STORE_READONLY, &st, &e);
+    if (rc == 0)
+        rc = dl_store_each_trial(st, NULL, include_incomplete, fn, ctx, &e);
     dl_store_close(st);
+    return rc;
+}
+
+int fx_each_rating(const fx *f, int include_incomplete, dl_rating_fn fn, void *ctx)
+{
+    dl_store *st = NULL;
+    dl_error e = {0};
+    int rc = dl_store_open(f->db, DL_STORE_READONLY, &st, &e);
+    if (rc == 0)
+        rc = dl_store_each_rating(st, NULL, include_incomplete, fn, ctx, &e);
+    dl_store_close(st);
+    return rc;
+}
+
+int fx_count_trials(const fx *f)
+{
+    int n = 0;
+    fx_each_trial(f, 1, count_trial, &n);
     return n;
 }
 
 int fx_count_ratings(const fx *f)
 {
-    dl_store *st = NULL;
-    dl_error e = {0};
     int n = 0;
-    if (dl_store_open(f->db, DL_STORE_READONLY, &st, &e) == 0)
-        dl_store_each_rating(st, NULL, 1, count_rating, &n, &e);
-    dl_store_close(st);
+    fx_each_rating(f, 1, count_rating, &n);
     return n;
+}
+
+void fx_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
 }
 
 /* ---- screenshots --------------------------------------------------------------------------- */

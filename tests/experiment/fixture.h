@@ -52,6 +52,14 @@ int fx_slurp(const char *path, char *buf, size_t len);
 /* Trials / ratings logged so far in the db (any session status). */
 int fx_count_trials(const fx *f);
 int fx_count_ratings(const fx *f);
+/* Every trial / rating row of the db through fn (dl_store_each_trial /
+ * dl_store_each_rating with include_incomplete), the db opened read-only
+ * for the call; 0 or the store's error code. */
+int fx_each_trial(const fx *f, int include_incomplete, dl_trial_fn fn, void *ctx);
+int fx_each_rating(const fx *f, int include_incomplete, dl_rating_fn fn, void *ctx);
+
+/* Sleep ms milliseconds. */
+void fx_sleep_ms(int ms);
 
 /* A PNG loaded as RGB24 rows: pixel (x, y) at px + y * pitch + 3 * x. */
 typedef struct fx_image {

@@ -18,12 +18,6 @@
 
 #include "fixture.h"
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static void find_window(char *id, size_t len)
 {
     FILE *p = popen("timeout 30 xdotool search --sync --name '^dddlab$' 2>/dev/null", "r");
@@ -96,9 +90,9 @@ static void test_resize_while_running(void **state)
     assert_true(pid > 0);
     char id[64];
     find_window(id, sizeof id);
-    sleep_ms(700); /* the instructions are up */
+    fx_sleep_ms(700); /* the instructions are up */
     resize(id, 800, 600);
-    sleep_ms(2500);
+    fx_sleep_ms(2500);
     resize(id, 1000, 700);
     assert_int_equal(fx_wait(pid, 90), 0);
     assert_int_equal(fx_count_trials(&f), 7); /* practice + 6, each once */

@@ -42,18 +42,8 @@ static int collect(void *ctx, const dl_trial_view *v)
 
 static void read_seen(const fx *f, seen *s)
 {
-    dl_store *st = NULL;
-    dl_error e = {0};
     memset(s, 0, sizeof *s);
-    assert_int_equal(dl_store_open(f->db, DL_STORE_READONLY, &st, &e), 0);
-    assert_int_equal(dl_store_each_trial(st, NULL, 1, collect, s, &e), 0);
-    dl_store_close(st);
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
+    assert_int_equal(fx_each_trial(f, 1, collect, s), 0);
 }
 
 /* Start a run and SIGKILL it once at least `after` trials are stored. */
@@ -62,8 +52,8 @@ static int run_and_kill(const fx *f, const char *const *args, int after)
     pid_t pid = fx_spawn(f, args);
     int n = 0;
     for (int i = 0; i < 600 && (n = fx_count_trials(f)) < after; i++)
-        sleep_ms(50);
-    sleep_ms(130); /* somewhere inside the next trial */
+        fx_sleep_ms(50);
+    fx_sleep_ms(130); /* somewhere inside the next trial */
     kill(pid, SIGKILL);
     int status;
     waitpid(pid, &status, 0);

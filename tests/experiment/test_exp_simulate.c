@@ -53,12 +53,8 @@ static int collect(void *ctx, const dl_trial_view *v)
 
 static void read_trials(const fx *f, rows *r)
 {
-    dl_store *st = NULL;
-    dl_error e = {0};
     memset(r, 0, sizeof *r);
-    assert_int_equal(dl_store_open(f->db, DL_STORE_READONLY, &st, &e), 0);
-    assert_int_equal(dl_store_each_trial(st, NULL, 1, collect, r, &e), 0);
-    dl_store_close(st);
+    assert_int_equal(fx_each_trial(f, 1, collect, r), 0);
 }
 
 static void load_session(const fx *f, int64_t id, dl_session *s)
@@ -316,11 +312,7 @@ static void test_rating(void **state)
                           NULL};
     assert_int_equal(fx_run(&f, args, 90, NULL, 0), 0);
     rating_rows r = {0};
-    dl_store *st = NULL;
-    dl_error e = {0};
-    assert_int_equal(dl_store_open(f.db, DL_STORE_READONLY, &st, &e), 0);
-    assert_int_equal(dl_store_each_rating(st, NULL, 0, collect_rating, &r, &e), 0);
-    dl_store_close(st);
+    assert_int_equal(fx_each_rating(&f, 0, collect_rating, &r), 0);
     assert_int_equal(r.n, 5);
     for (int i = 0; i < r.n; i++) {
         assert_int_equal(r.index[i], i);

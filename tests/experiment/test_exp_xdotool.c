@@ -162,11 +162,7 @@ static void test_2afc_keys(void **state)
     assert_int_equal(fx_wait(pid, 30), 0);
 
     rowset s = {0};
-    dl_store *st = NULL;
-    dl_error e = {0};
-    assert_int_equal(dl_store_open(f.db, DL_STORE_READONLY, &st, &e), 0);
-    assert_int_equal(dl_store_each_trial(st, NULL, 1, collect, &s, &e), 0);
-    dl_store_close(st);
+    assert_int_equal(fx_each_trial(&f, 1, collect, &s), 0);
     assert_int_equal(s.n, 3);
     const int want_choice[3] = {0, 1, 0}; /* Left, Right, F */
     for (int i = 0; i < 3; i++) {
@@ -232,11 +228,7 @@ static void test_rating_keys(void **state)
     assert_int_equal(fx_wait(pid, 30), 0);
 
     rating_set s = {0};
-    dl_store *st = NULL;
-    dl_error e = {0};
-    assert_int_equal(dl_store_open(f.db, DL_STORE_READONLY, &st, &e), 0);
-    assert_int_equal(dl_store_each_rating(st, NULL, 0, collect_rating, &s, &e), 0);
-    dl_store_close(st);
+    assert_int_equal(fx_each_rating(&f, 0, collect_rating, &s), 0);
     assert_int_equal(s.n, 3); /* completed session only */
     const int want[3][3] = {{3, 1, 0}, {5, 0, 2}, {0, 2, 1}};
     for (int i = 0; i < 3; i++) {

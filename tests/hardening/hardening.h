@@ -14,6 +14,30 @@ typedef struct hd_run {
     char *out, *err; /* what the command printed */
 } hd_run;
 
+/* dir/name in one of four rotating buffers, so a call may take up to four
+ * such paths at once. */
+static inline char *hd_in(const char *dir, const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* Run a shell command made from fmt; fails the test unless it exits 0. */
+static inline void hd_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void hd_sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (system(cmd) != 0)
+        fail_msg("failed: %s", cmd);
+}
+
 static inline void hd_source_path(char *buf, size_t size, const char *rel)
 {
     const char *src = getenv("DL_SOURCE_DIR");

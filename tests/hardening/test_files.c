@@ -25,34 +25,13 @@
 
 static char dir[256];
 
-static char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    if (system(cmd) != 0)
-        fail_msg("failed: %s", cmd);
-}
-
 static int setup(void **state)
 {
     (void)state;
     if (!getenv("DL_BINARY"))
         return -1;
     umask(022); /* the usual one, which used to give 0644 outputs */
-    fx_tmpdir(dir);
+    ts_tmpdir(dir, "dl_store_test");
     hd_make_db(dir, "lab.sqlite");
     return 0;
 }
@@ -60,7 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    fx_rmdir(dir);
+    ts_rmtree(dir);
     return 0;
 }
 
@@ -94,14 +73,14 @@ static void test_outputs_are_private(void **state)
     (void)state;
     hd_run r = {0};
     assert_int_equal(hd_dddlab(&r, dir, "export --table trials --db lab.sqlite --out t.csv"), 0);
-    assert_int_equal(all_private(in_dir("t.csv")), 1);
+    assert_int_equal(all_private(hd_in(dir, "t.csv")), 1);
     assert_int_equal(hd_dddlab(&r, dir, "analyse --db lab.sqlite --set pairs --out rep"), 0);
-    size_t n = all_private(in_dir("rep"));
+    size_t n = all_private(hd_in(dir, "rep"));
     assert_true(n >= 5); /* tables, figures (PNG, SVG), report.html, report.md */
-    assert_int_equal(all_private(in_dir("rep/report.html")), 1);
-    assert_int_equal(all_private(in_dir("pairs.manifest.csv")), 1);
+    assert_int_equal(all_private(hd_in(dir, "rep/report.html")), 1);
+    assert_int_equal(all_private(hd_in(dir, "pairs.manifest.csv")), 1);
     assert_int_equal(hd_dddlab(&r, dir, "stimuli analyse dd/results.csv --out ddd"), 0);
-    assert_true(all_private(in_dir("ddd")) >= 5);
+    assert_true(all_private(hd_in(dir, "ddd")) >= 5);
     hd_run_free(&r);
 }
 
@@ -152,8 +131,9 @@ static void test_stale_temporaries_removed(void **state)
     gone(p[1]);
     gone(p[2]);
     /* a staging folder inside a report folder */
-    sh("mkdir -p '%s/rep2/.dddlab-tmp.%ld.Q1w2E3' && touch '%s/rep2/.dddlab-tmp.%ld.Q1w2E3/a.csv'",
-       dir, dead, dir, dead);
+    hd_sh(
+        "mkdir -p '%s/rep2/.dddlab-tmp.%ld.Q1w2E3' && touch '%s/rep2/.dddlab-tmp.%ld.Q1w2E3/a.csv'",
+        dir, dead, dir, dead);
     assert_int_equal(hd_dddlab(&r, dir, "analyse --db lab.sqlite --set pairs --out rep2"), 0);
     char stage[600];
     snprintf(stage, sizeof stage, "%s/rep2/.dddlab-tmp.%ld.Q1w2E3", dir, dead);
@@ -170,7 +150,7 @@ static void test_merge_killed(void **state)
     /* a bigger input, so the merge takes a while: 40 sessions of 200 trials */
     dl_error err = {0};
     dl_store *st;
-    assert_int_equal(dl_store_open(in_dir("big.sqlite"), 0, &st, &err), 0);
+    assert_int_equal(dl_store_open(hd_in(dir, "big.sqlite"), 0, &st, &err), 0);
     dl_stim_set *set = fx_set_2afc("big", 200, 0, "b");
     assert_int_equal(dl_store_add_set(st, set, &err), 0);
     for (int k = 0; k < 40; k++) {
@@ -205,18 +185,18 @@ static void test_merge_killed(void **state)
         int status;
         waitpid(p, &status, 0);
         hd_run r = {0};
-        if (access(in_dir("killed.sqlite"), F_OK) == 0) { /* it had finished: complete */
+        if (access(hd_in(dir, "killed.sqlite"), F_OK) == 0) { /* it had finished: complete */
             assert_int_equal(hd_dddlab(&r, dir, "db check --db killed.sqlite"), 0);
             hd_has(r.out, "trials           8000");
-            sh("rm -f '%s/killed.sqlite'*", dir);
+            hd_sh("rm -f '%s/killed.sqlite'*", dir);
         }
-        assert_int_equal(access(in_dir("killed.sqlite-wal"), F_OK), -1);
+        assert_int_equal(access(hd_in(dir, "killed.sqlite-wal"), F_OK), -1);
         /* the next merge completes and tidies up the killed one's file */
         assert_int_equal(hd_dddlab(&r, dir, "merge --out killed.sqlite big.sqlite"), 0);
         char left[600];
         snprintf(left, sizeof left, "%s/killed.sqlite.dddlab-new.%ld", dir, (long)p);
         gone(left);
-        sh("rm -f '%s/killed.sqlite'*", dir);
+        hd_sh("rm -f '%s/killed.sqlite'*", dir);
         hd_run_free(&r);
     }
     /* the same for an export: no half CSV under its name, and the next
@@ -237,8 +217,8 @@ static void test_merge_killed(void **state)
         kill(p, SIGKILL);
         int status;
         waitpid(p, &status, 0);
-        if (access(in_dir("killed.csv"), F_OK) == 0) { /* it had finished: complete */
-            char *csv = hd_slurp(in_dir("killed.csv"));
+        if (access(hd_in(dir, "killed.csv"), F_OK) == 0) { /* it had finished: complete */
+            char *csv = hd_slurp(hd_in(dir, "killed.csv"));
             size_t lines = 0;
             for (const char *c = csv; *c; c++)
                 lines += *c == '\n';
@@ -249,8 +229,8 @@ static void test_merge_killed(void **state)
         assert_int_equal(
             hd_dddlab(&r, dir, "export --table trials --db big.sqlite --out killed.csv"), 0);
         hd_run_free(&r);
-        sh("ls -a '%s' | grep -q 'killed.csv.dddlab-tmp' && exit 1 || exit 0", dir);
-        unlink(in_dir("killed.csv"));
+        hd_sh("ls -a '%s' | grep -q 'killed.csv.dddlab-tmp' && exit 1 || exit 0", dir);
+        unlink(hd_in(dir, "killed.csv"));
     }
 }
 
@@ -260,12 +240,13 @@ static void test_merge_killed(void **state)
 static int full_tmpfs(int room_kib)
 {
     char cmd[1024];
-    mkdir(in_dir("mnt"), 0700);
-    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=256k tmpfs '%s' 2>/dev/null", in_dir("mnt"));
+    mkdir(hd_in(dir, "mnt"), 0700);
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=256k tmpfs '%s' 2>/dev/null",
+             hd_in(dir, "mnt"));
     if (geteuid() != 0 || system(cmd) != 0)
         return -1;
     snprintf(cmd, sizeof cmd, "dd if=/dev/zero of='%s/ballast' bs=4k count=%d 2>/dev/null",
-             in_dir("mnt"), (256 - room_kib) / 4);
+             hd_in(dir, "mnt"), (256 - room_kib) / 4);
     if (system(cmd) != 0)
         return -1;
     return 0;
@@ -274,9 +255,9 @@ static int full_tmpfs(int room_kib)
 static void unmount(void)
 {
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "umount -l '%s'", in_dir("mnt"));
+    snprintf(cmd, sizeof cmd, "umount -l '%s'", hd_in(dir, "mnt"));
     if (system(cmd) != 0)
-        fprintf(stderr, "could not unmount %s\n", in_dir("mnt"));
+        fprintf(stderr, "could not unmount %s\n", hd_in(dir, "mnt"));
 }
 
 static void test_full_disk(void **state)
@@ -310,7 +291,7 @@ static void test_full_disk(void **state)
         int status = hd_dddlab(&r, dir, cmds[i].args);
         char what[1200];
         snprintf(what, sizeof what, "dddlab %s (%d KiB free)", cmds[i].args, cmds[i].room_kib);
-        DIR *d = opendir(in_dir("mnt"));
+        DIR *d = opendir(hd_in(dir, "mnt"));
         size_t left = 0;
         const struct dirent *e;
         while (d && (e = readdir(d)) != NULL)
@@ -325,7 +306,7 @@ static void test_full_disk(void **state)
             fail_msg("%s: no full-disk message:\n%s", what, r.err);
         if (left)
             fail_msg("%s left %zu entries on the full disk", what, left);
-        gone(in_dir("full.manifest.csv"));
+        gone(hd_in(dir, "full.manifest.csv"));
         hd_run_free(&r);
     }
 }
@@ -334,7 +315,7 @@ static void test_full_disk(void **state)
 static void test_report_md_escaped(void **state)
 {
     (void)state;
-    sh("cp '%s/lab.sqlite' '%s/evil.sqlite'", dir, dir);
+    hd_sh("cp '%s/lab.sqlite' '%s/evil.sqlite'", dir, dir);
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "sqlite3 '%s/evil.sqlite' \"UPDATE observers SET code = "
@@ -342,7 +323,7 @@ static void test_report_md_escaped(void **state)
              dir);
     if (system(cmd) != 0) { /* no sqlite3 shell: through the library */
         sqlite3 *h = NULL;
-        assert_int_equal(sqlite3_open(in_dir("evil.sqlite"), &h), SQLITE_OK);
+        assert_int_equal(sqlite3_open(hd_in(dir, "evil.sqlite"), &h), SQLITE_OK);
         assert_int_equal(sqlite3_exec(h,
                                       "UPDATE observers SET code = "
                                       "'<script>alert(1)</script>[x](javascript:y)|*b*'",
@@ -356,8 +337,8 @@ static void test_report_md_escaped(void **state)
                                "analyse --db evil.sqlite --set pairs --out 'evil````<b>'"),
                      0);
     hd_run_free(&r);
-    char *md = hd_slurp(in_dir("evil````<b>/report.md"));
-    char *html = hd_slurp(in_dir("evil````<b>/report.html"));
+    char *md = hd_slurp(hd_in(dir, "evil````<b>/report.md"));
+    char *html = hd_slurp(hd_in(dir, "evil````<b>/report.html"));
     assert_null(strstr(md, "<script>"));
     assert_null(strstr(html, "<script>"));
     hd_has(md, "&lt;script&gt;alert(1)&lt;/script&gt;\\[x\\](javascript:y)\\|\\*b\\*");

@@ -25,28 +25,19 @@ typedef struct blob {
 
 static char dir[256];
 
-static char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
-
 static blob slurp(const char *name)
 {
     blob b = {0};
     char *data = NULL;
     dl_error err = {0};
-    assert_int_equal(dl_read_file(in_dir(name), &data, &b.n, &err), 0);
+    assert_int_equal(dl_read_file(hd_in(dir, name), &data, &b.n, &err), 0);
     b.d = (unsigned char *)data;
     return b;
 }
 
 static void put(const char *name, const unsigned char *d, size_t n)
 {
-    FILE *f = fopen(in_dir(name), "wb");
+    FILE *f = fopen(hd_in(dir, name), "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(d, 1, n, f), n);
     fclose(f);
@@ -98,7 +89,7 @@ static void jpeg_claiming(const char *name, unsigned w, unsigned h)
 static int setup(void **state)
 {
     (void)state;
-    fx_tmpdir(dir);
+    ts_tmpdir(dir, "dl_store_test");
     /* a 64x48 noise image as PNG and JPEG, written by SDL_image itself */
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 64, 48, 24, SDL_PIXELFORMAT_RGB24);
     if (!s)
@@ -107,7 +98,7 @@ static int setup(void **state)
     for (int y = 0; y < s->h; y++)
         for (int i = 0; i < s->w * 3; i++)
             ((unsigned char *)s->pixels)[y * s->pitch + i] = (unsigned char)((x = dl_mix64(x)) >> 56);
-    if (IMG_SavePNG(s, in_dir("ok.png")) != 0 || IMG_SaveJPG(s, in_dir("ok.jpg"), 90) != 0)
+    if (IMG_SavePNG(s, hd_in(dir, "ok.png")) != 0 || IMG_SaveJPG(s, hd_in(dir, "ok.jpg"), 90) != 0)
         return -1;
     SDL_FreeSurface(s);
     png_claiming("bomb.png", 60000, 60000);
@@ -123,14 +114,14 @@ static int setup(void **state)
     put("zero.png", p.d, 0);
     put("text.png", (const unsigned char *)"hello, world\n", 13);
     free(p.d), free(j.d);
-    assert_int_equal(mkfifo(in_dir("t3.png"), 0600), 0);
+    assert_int_equal(mkfifo(hd_in(dir, "t3.png"), 0600), 0);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    fx_rmdir(dir);
+    ts_rmtree(dir);
     return 0;
 }
 
@@ -167,18 +158,18 @@ static void test_header_check(void **state)
     (void)state;
     dl_error err = {0};
     dl_image_info info;
-    assert_int_equal(dl_image_check_path(in_dir("ok.png"), &info, &err), 0);
+    assert_int_equal(dl_image_check_path(hd_in(dir, "ok.png"), &info, &err), 0);
     assert_string_equal(info.format, "PNG");
     assert_int_equal(info.width_px, 64);
     assert_int_equal(info.height_px, 48);
-    assert_int_equal(dl_image_check_path(in_dir("ok.jpg"), &info, &err), 0);
+    assert_int_equal(dl_image_check_path(hd_in(dir, "ok.jpg"), &info, &err), 0);
     assert_string_equal(info.format, "JPEG");
     assert_int_equal(info.width_px, 64);
     assert_int_equal(info.height_px, 48);
     for (size_t i = 0; i < NBAD; i++) {
-        int rc = dl_image_check_path(in_dir(BAD[i].file), &info, &err);
+        int rc = dl_image_check_path(hd_in(dir, BAD[i].file), &info, &err);
         if (rc != BAD[i].code || !strstr(err.msg, BAD[i].msg) ||
-            strncmp(err.msg, in_dir(BAD[i].file), strlen(in_dir(BAD[i].file))) != 0)
+            strncmp(err.msg, hd_in(dir, BAD[i].file), strlen(hd_in(dir, BAD[i].file))) != 0)
             fail_msg("%s: rc %d, message '%s'", BAD[i].file, rc, err.msg);
     }
     /* exactly at the limits is fine as far as the header goes */
@@ -193,7 +184,7 @@ static void test_header_check(void **state)
 static void one_line(const hd_run *r, const bad *b)
 {
     char want[1024];
-    snprintf(want, sizeof want, "%s: %s", in_dir(b->file), b->msg);
+    snprintf(want, sizeof want, "%s: %s", hd_in(dir, b->file), b->msg);
     if (!strstr(r->err, want) || strncmp(r->err, "dddlab: ", 8) != 0 || strchr(r->err, '\n') != r->err + strlen(r->err) - 1 ||
         strstr(r->err, "libpng") || strstr(r->err, "NULL"))
         fail_msg("%s: want one line with '%s', got:\n%s", b->file, want, r->err);
@@ -205,7 +196,7 @@ static void test_imagestats(void **state)
     hd_run r = {0};
     char args[1024];
     for (size_t i = 0; i < NBAD; i++) {
-        FILE *f = fopen(in_dir("list.csv"), "w");
+        FILE *f = fopen(hd_in(dir, "list.csv"), "w");
         fprintf(f, "image,path\nx,%s\n", BAD[i].file);
         fclose(f);
         snprintf(args, sizeof args, "timeout 30 '%s' stimuli imagestats --images-csv list.csv "
@@ -216,8 +207,8 @@ static void test_imagestats(void **state)
         int status = system(cmd);
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 1);
-        r.err = hd_slurp(in_dir("err.txt"));
-        r.out = hd_slurp(in_dir("out.txt"));
+        r.err = hd_slurp(hd_in(dir, "err.txt"));
+        r.out = hd_slurp(hd_in(dir, "out.txt"));
         one_line(&r, &BAD[i]);
         hd_run_free(&r);
     }
@@ -228,11 +219,11 @@ static void test_build_and_check(void **state)
     (void)state;
     hd_run r = {0};
     char cmd[2048];
-    FILE *f = fopen(in_dir("r.csv"), "w");
+    FILE *f = fopen(hd_in(dir, "r.csv"), "w");
     fputs("image,m1,m2\ngood,1,1\nbad,0,0\n", f);
     fclose(f);
     for (size_t i = 0; i < NBAD; i++) {
-        f = fopen(in_dir("ic.csv"), "w");
+        f = fopen(hd_in(dir, "ic.csv"), "w");
         fprintf(f, "image,path\ngood,%s\nbad,ok.jpg\n", BAD[i].file);
         fclose(f);
         snprintf(cmd, sizeof cmd,
@@ -243,18 +234,18 @@ static void test_build_and_check(void **state)
         int status = system(cmd);
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 1);
-        r.err = hd_slurp(in_dir("err.txt"));
-        r.out = hd_slurp(in_dir("out.txt"));
+        r.err = hd_slurp(hd_in(dir, "err.txt"));
+        r.out = hd_slurp(hd_in(dir, "out.txt"));
         one_line(&r, &BAD[i]);
         hd_has(r.err, "; set 's' not stored\n");
         hd_run_free(&r);
-        assert_int_equal(access(in_dir("lab.sqlite"), F_OK), -1);
+        assert_int_equal(access(hd_in(dir, "lab.sqlite"), F_OK), -1);
     }
     /* a good set, whose image then becomes a FIFO: check reports it, at once */
-    f = fopen(in_dir("ic.csv"), "w");
+    f = fopen(hd_in(dir, "ic.csv"), "w");
     fputs("image,path\ngood,sub/g.png\nbad,ok.jpg\n", f);
     fclose(f);
-    mkdir(in_dir("sub"), 0700);
+    mkdir(hd_in(dir, "sub"), 0700);
     blob p = slurp("ok.png");
     put("sub/g.png", p.d, p.n);
     free(p.d);
@@ -262,8 +253,8 @@ static void test_build_and_check(void **state)
                                "stimuli build r.csv --images-csv ic.csv --task 2afc --name s "
                                "--pairs 1 --image-root . --db lab.sqlite --seed 1"),
                      0);
-    unlink(in_dir("sub/g.png"));
-    assert_int_equal(mkfifo(in_dir("sub/g.png"), 0600), 0);
+    unlink(hd_in(dir, "sub/g.png"));
+    assert_int_equal(mkfifo(hd_in(dir, "sub/g.png"), 0600), 0);
     snprintf(cmd, sizeof cmd,
              "cd '%s' && timeout 30 '%s' stimuli check --db lab.sqlite --set s --json >out.txt "
              "2>err.txt",
@@ -272,11 +263,11 @@ static void test_build_and_check(void **state)
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 1);
     hd_run_free(&r);
-    r.out = hd_slurp(in_dir("out.txt"));
+    r.out = hd_slurp(hd_in(dir, "out.txt"));
     hd_has(r.out, "not a regular file (a FIFO)");
     free(r.out);
     /* and the runner's check before the window opens does not block on it */
-    f = fopen(in_dir("e.ini"), "w");
+    f = fopen(hd_in(dir, "e.ini"), "w");
     fprintf(f, "[experiment]\ntask = 2afc\nset = s\nimage_root = %s\n", dir);
     fclose(f);
     snprintf(cmd, sizeof cmd,
@@ -286,7 +277,7 @@ static void test_build_and_check(void **state)
     status = system(cmd);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 1);
-    r.err = hd_slurp(in_dir("err.txt"));
+    r.err = hd_slurp(hd_in(dir, "err.txt"));
     hd_has(r.err, "sub/g.png: image of stimulus set 's' (item 0) is not a regular file");
     free(r.err);
 }

@@ -24,27 +24,6 @@ typedef struct fx {
     char clean[320]; /* a good database: a built set with real images, sessions, trials */
 } fx;
 
-static char *path_in(const fx *f, const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", f->dir, name);
-    return buf[k];
-}
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    if (system(cmd) != 0)
-        fail_msg("failed: %s", cmd);
-}
-
 static void sql(const char *db, const char *text)
 {
     sqlite3 *h = NULL;
@@ -60,10 +39,10 @@ static int setup(void **state)
     if (!getenv("DL_BINARY"))
         return -1;
     fx *f = calloc(1, sizeof *f);
-    fx_tmpdir(f->dir);
+    ts_tmpdir(f->dir, "dl_store_test");
     snprintf(f->clean, sizeof f->clean, "%s/clean.sqlite", f->dir);
     hd_make_db(f->dir, "clean.sqlite");
-    FILE *ini = fopen(path_in(f, "e.ini"), "w");
+    FILE *ini = fopen(hd_in(f->dir, "e.ini"), "w");
     fputs("[experiment]\ntask = 2afc\nset = pairs\nimage_root = dd/images\n", ini);
     fclose(ini);
     *state = f;
@@ -73,8 +52,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    sh("chmod -R u+w '%s'", f->dir);
-    fx_rmdir(f->dir);
+    hd_sh("chmod -R u+w '%s'", f->dir);
+    ts_rmtree(f->dir);
     free(f);
     return 0;
 }
@@ -109,8 +88,8 @@ static long leaf_page(const char *db, const char *table, long *page_size)
  * with garbage (SQLite reports SQLITE_CORRUPT). */
 static char *damaged_copy(fx *f, const char *name, const char *table, int quiet)
 {
-    char *db = path_in(f, name);
-    sh("cp '%s' '%s'", f->clean, db);
+    char *db = hd_in(f->dir, name);
+    hd_sh("cp '%s' '%s'", f->clean, db);
     long psize = 0, page = leaf_page(db, table, &psize);
     FILE *fp = fopen(db, "r+b");
     assert_non_null(fp);
@@ -178,11 +157,11 @@ static void check_every_command(fx *f, const char *name)
     };
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         snprintf(a, sizeof a, "%s %s %s", cmds[i][0], name, cmds[i][1]);
-        expect_damaged(f, a, path_in(f, name));
+        expect_damaged(f, a, hd_in(f->dir, name));
     }
-    assert_int_equal(access(path_in(f, "s.csv"), F_OK), -1);
-    assert_int_equal(access(path_in(f, "t.csv"), F_OK), -1);
-    assert_int_equal(access(path_in(f, "merged.sqlite"), F_OK), -1);
+    assert_int_equal(access(hd_in(f->dir, "s.csv"), F_OK), -1);
+    assert_int_equal(access(hd_in(f->dir, "t.csv"), F_OK), -1);
+    assert_int_equal(access(hd_in(f->dir, "merged.sqlite"), F_OK), -1);
 }
 
 /* Item 2: a page whose cell count was lowered: no SQLite error at all, only
@@ -215,8 +194,8 @@ static void test_garbage_page(void **state)
 static void test_orphans(void **state)
 {
     fx *f = *state;
-    char *db = path_in(f, "orphans.sqlite");
-    sh("cp '%s' '%s'", f->clean, db);
+    char *db = hd_in(f->dir, "orphans.sqlite");
+    hd_sh("cp '%s' '%s'", f->clean, db);
     sql(db, "PRAGMA foreign_keys = OFF; DELETE FROM sessions WHERE id = (SELECT min(id) FROM "
             "sessions)");
     hd_run r = {0};
@@ -252,7 +231,7 @@ static void test_orphans(void **state)
 static void test_run_on_empty_file(void **state)
 {
     fx *f = *state;
-    char *db = path_in(f, "empty.sqlite");
+    char *db = hd_in(f->dir, "empty.sqlite");
     FILE *fp = fopen(db, "w");
     fclose(fp);
     chmod(db, 0644);
@@ -268,8 +247,8 @@ static void test_run_on_empty_file(void **state)
     assert_int_equal(stat(db, &sb), 0);
     assert_int_equal(sb.st_size, 0);
     assert_int_equal(sb.st_mode & 0777, 0644);
-    assert_int_equal(access(path_in(f, "empty.sqlite-wal"), F_OK), -1);
-    assert_int_equal(access(path_in(f, "empty.sqlite-journal"), F_OK), -1);
+    assert_int_equal(access(hd_in(f->dir, "empty.sqlite-wal"), F_OK), -1);
+    assert_int_equal(access(hd_in(f->dir, "empty.sqlite-journal"), F_OK), -1);
     hd_run_free(&r);
 }
 
@@ -279,8 +258,9 @@ static void test_run_on_empty_file(void **state)
 static void test_read_only_folder(void **state)
 {
     fx *f = *state;
-    char *ro = path_in(f, "ro");
-    sh("mkdir '%s' && cp '%s' '%s/lab.sqlite' && chmod 0644 '%s/lab.sqlite'", ro, f->clean, ro, ro);
+    char *ro = hd_in(f->dir, "ro");
+    hd_sh("mkdir '%s' && cp '%s' '%s/lab.sqlite' && chmod 0644 '%s/lab.sqlite'", ro, f->clean, ro,
+          ro);
     const char *prefix = NULL;
     if (geteuid() == 0) {
         prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups";
@@ -292,9 +272,9 @@ static void test_read_only_folder(void **state)
                           getenv("DL_BINARY"));
             skip();
         }
-        sh("chmod 0755 '%s'", f->dir);
+        hd_sh("chmod 0755 '%s'", f->dir);
     }
-    sh("chmod 0555 '%s'", ro);
+    hd_sh("chmod 0555 '%s'", ro);
     hd_run r = {0};
     /* the folder really is read-only for this user */
     assert_int_equal(hd_dddlab_as(&r, ro, prefix, "export --table trials --db lab.sqlite --out x.csv"),
@@ -309,7 +289,7 @@ static void test_read_only_folder(void **state)
             fail_msg("dddlab %s in a read-only folder: exit %d\n%s", cmds[i], status, r.err);
     }
     hd_has(r.out, "accuracy");
-    sh("chmod 0755 '%s'", ro);
+    hd_sh("chmod 0755 '%s'", ro);
     hd_run_free(&r);
 }
 

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "../cli/json_min.h"
 #include "dl_common.h"
+#include "test_support.h"
 
 #define NIMG 5
 #define NSTAT 8
@@ -33,7 +33,7 @@ static const char *const stat_name[NSTAT] = {
     "segments",   "sobel_mean",     "mean_luminance",     "rms_contrast"};
 static const char *const class_name[3] = {"trivial", "in-between", "impossible"};
 
-static char dir[64];
+static char dir[256], out[300];   /* the temporary folder; out: what --out wrote */
 static double value[NIMG][NSTAT]; /* from ref_authors.csv, each at its own size */
 
 static int class_of(double f)
@@ -44,9 +44,8 @@ static int class_of(double f)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/dl_imgstats_rb_XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
+    ts_tmpdir(dir, "dl_imgstats_rb");
+    snprintf(out, sizeof out, "%s/out", dir);
     dl_csv *csv = NULL;
     dl_error err = {0};
     if (dl_csv_read(IMGDIR "/ref_authors.csv", &csv, &err) != 0)
@@ -69,9 +68,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    ts_rmtree(dir);
+    return 0;
 }
 
 /* ---- independent numbers ---- */
@@ -125,66 +123,6 @@ static double p_of_r(double r)
     return 1 - 2 * (th + sin(th) * cos(th)) / (4 * atan(1.0));
 }
 
-/* ---- reading back ---- */
-
-static dl_csv *read_table(const char *name)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/out/%s", dir, name);
-    dl_csv *csv = NULL;
-    dl_error err = {0};
-    if (dl_csv_read(p, &csv, &err) != 0)
-        fail_msg("%s: %s", name, err.msg);
-    return csv;
-}
-
-static const char *cell(const dl_csv *csv, size_t row, const char *col)
-{
-    int c = dl_csv_col(csv, col);
-    if (c < 0)
-        fail_msg("%s: no column %s", csv->path, col);
-    assert_true(row < csv->nrows);
-    return csv->rows[row][c];
-}
-
-/* Ten significant digits in the tables. */
-static void assert_cell(const dl_csv *csv, size_t row, const char *col, double want)
-{
-    const char *s = cell(csv, row, col);
-    if (isnan(want)) {
-        if (strcmp(s, "NA") != 0)
-            fail_msg("%s row %zu %s: '%s', want NA", csv->path, row + 1, col, s);
-        return;
-    }
-    char *end;
-    double got = strtod(s, &end);
-    if (!s[0] || *end || fabs(got - want) > 1e-9 * fmax(1.0, fabs(want)))
-        fail_msg("%s row %zu %s: '%s', want %.12g", csv->path, row + 1, col, s, want);
-}
-
-static void assert_key(const jv *root, const char *path, double want, double tol)
-{
-    const jv *v = jv_get(root, path);
-    if (!v)
-        fail_msg("JSON: no key %s", path);
-    if (isnan(want)) {
-        if (v->type != JV_NULL)
-            fail_msg("JSON %s: want null", path);
-        return;
-    }
-    if (v->type != JV_NUMBER || fabs(v->num - want) > tol * fmax(1.0, fabs(want)))
-        fail_msg("JSON %s: %.17g, want %.17g", path, v->num, want);
-}
-
-static void assert_key_str(const jv *root, const char *path, const char *want)
-{
-    const jv *v = jv_get(root, path);
-    if (!v)
-        fail_msg("JSON: no key %s", path);
-    assert_int_equal(v->type, JV_STRING);
-    assert_string_equal(v->str, want);
-}
-
 /* The values of statistic s on the images of class c (-1: all). */
 static int values(int s, int c, double *x)
 {
@@ -208,18 +146,18 @@ static double median_of(double *x, int n)
 
 static void check_tables(void)
 {
-    dl_csv *t = read_table("imagestats.csv");
+    dl_csv *t = ts_read_table(out, "imagestats.csv");
     assert_int_equal(t->nrows, NIMG);
     for (int i = 0; i < NIMG; i++) {
-        assert_string_equal(cell(t, i, "image"), scene[i]);
+        assert_string_equal(ts_cell(t, i, "image"), scene[i]);
         for (int s = 0; s < NSTAT; s++)
-            assert_cell(t, i, stat_name[s], value[i][s]);
-        assert_cell(t, i, "frac_correct", frac[i]);
-        assert_string_equal(cell(t, i, "difficulty"), class_name[class_of(frac[i])]);
+            ts_assert_cell(t, i, stat_name[s], value[i][s]);
+        ts_assert_cell(t, i, "frac_correct", frac[i]);
+        assert_string_equal(ts_cell(t, i, "difficulty"), class_name[class_of(frac[i])]);
     }
     dl_csv_free(t);
 
-    t = read_table("correlations.csv");
+    t = ts_read_table(out, "correlations.csv");
     assert_int_equal(t->nrows, NSTAT);
     double rf[NIMG];
     ranks(frac, NIMG, rf);
@@ -228,27 +166,27 @@ static void check_tables(void)
         values(s, -1, x);
         ranks(x, NIMG, rx);
         double r = pearson(x, frac, NIMG), rho = pearson(rx, rf, NIMG);
-        assert_string_equal(cell(t, s, "statistic"), stat_name[s]);
-        assert_cell(t, s, "n", NIMG);
-        assert_cell(t, s, "pearson_r", r);
-        assert_cell(t, s, "pearson_p", p_of_r(r));
-        assert_cell(t, s, "spearman_rho", rho);
-        assert_cell(t, s, "spearman_p", p_of_r(rho));
+        assert_string_equal(ts_cell(t, s, "statistic"), stat_name[s]);
+        ts_assert_cell(t, s, "n", NIMG);
+        ts_assert_cell(t, s, "pearson_r", r);
+        ts_assert_cell(t, s, "pearson_p", p_of_r(r));
+        ts_assert_cell(t, s, "spearman_rho", rho);
+        ts_assert_cell(t, s, "spearman_p", p_of_r(rho));
     }
     dl_csv_free(t);
 
-    t = read_table("class_summary.csv");
+    t = ts_read_table(out, "class_summary.csv");
     assert_int_equal(t->nrows, NSTAT * 3);
     for (int s = 0; s < NSTAT; s++)
         for (int c = 0; c < 3; c++) {
             size_t row = (size_t)s * 3 + (size_t)c;
             double x[NIMG];
             int n = values(s, c, x);
-            assert_string_equal(cell(t, row, "statistic"), stat_name[s]);
-            assert_string_equal(cell(t, row, "difficulty"), class_name[c]);
-            assert_cell(t, row, "n", n);
-            assert_cell(t, row, "mean", mean_of(x, n));
-            assert_cell(t, row, "sd", n > 1 ? sd_of(x, n) : NAN);
+            assert_string_equal(ts_cell(t, row, "statistic"), stat_name[s]);
+            assert_string_equal(ts_cell(t, row, "difficulty"), class_name[c]);
+            ts_assert_cell(t, row, "n", n);
+            ts_assert_cell(t, row, "mean", mean_of(x, n));
+            ts_assert_cell(t, row, "sd", n > 1 ? sd_of(x, n) : NAN);
         }
     dl_csv_free(t);
 }
@@ -259,49 +197,49 @@ static void check_summary(const jv *root, const char *prefix, int s, int c)
     int n = values(s, c, x);
     char key[128];
     snprintf(key, sizeof key, "%s.n", prefix);
-    assert_key(root, key, n, 0);
+    ts_assert_key_tol(root, key, n, 0);
     snprintf(key, sizeof key, "%s.mean", prefix);
-    assert_key(root, key, mean_of(x, n), 1e-9);
+    ts_assert_key_tol(root, key, mean_of(x, n), 1e-9);
     snprintf(key, sizeof key, "%s.sd", prefix);
-    assert_key(root, key, n > 1 ? sd_of(x, n) : NAN, 1e-9);
+    ts_assert_key_tol(root, key, n > 1 ? sd_of(x, n) : NAN, 1e-9);
     double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < n; i++)
         lo = fmin(lo, x[i]), hi = fmax(hi, x[i]);
     snprintf(key, sizeof key, "%s.min", prefix);
-    assert_key(root, key, n ? lo : NAN, 1e-9);
+    ts_assert_key_tol(root, key, n ? lo : NAN, 1e-9);
     snprintf(key, sizeof key, "%s.max", prefix);
-    assert_key(root, key, n ? hi : NAN, 1e-9);
+    ts_assert_key_tol(root, key, n ? hi : NAN, 1e-9);
     snprintf(key, sizeof key, "%s.median", prefix);
-    assert_key(root, key, n ? median_of(x, n) : NAN, 1e-9);
+    ts_assert_key_tol(root, key, n ? median_of(x, n) : NAN, 1e-9);
 }
 
 static void check_json(const jv *root)
 {
-    assert_key(root, "images", NIMG, 0);
-    assert_key(root, "difficulty.matched", NIMG, 0);
-    assert_key_str(root, "entropy_gray", "float");
+    ts_assert_key_tol(root, "images", NIMG, 0);
+    ts_assert_key_tol(root, "difficulty.matched", NIMG, 0);
+    ts_assert_key_str(root, "entropy_gray", "float");
     char key[128], prefix[96];
     double rf[NIMG];
     ranks(frac, NIMG, rf);
     for (int s = 0; s < NSTAT; s++) {
         snprintf(key, sizeof key, "statistics.%d.name", s);
-        assert_key_str(root, key, stat_name[s]);
+        ts_assert_key_str(root, key, stat_name[s]);
         snprintf(prefix, sizeof prefix, "statistics.%d", s);
         check_summary(root, prefix, s, -1);
         snprintf(key, sizeof key, "difficulty.statistics.%d.name", s);
-        assert_key_str(root, key, stat_name[s]);
+        ts_assert_key_str(root, key, stat_name[s]);
         double x[NIMG], rx[NIMG];
         values(s, -1, x);
         ranks(x, NIMG, rx);
         double r = pearson(x, frac, NIMG), rho = pearson(rx, rf, NIMG);
         snprintf(key, sizeof key, "difficulty.statistics.%d.pearson_r", s);
-        assert_key(root, key, r, 1e-9);
+        ts_assert_key_tol(root, key, r, 1e-9);
         snprintf(key, sizeof key, "difficulty.statistics.%d.pearson_p", s);
-        assert_key(root, key, p_of_r(r), 1e-9);
+        ts_assert_key_tol(root, key, p_of_r(r), 1e-9);
         snprintf(key, sizeof key, "difficulty.statistics.%d.spearman_rho", s);
-        assert_key(root, key, rho, 1e-12);
+        ts_assert_key_tol(root, key, rho, 1e-12);
         snprintf(key, sizeof key, "difficulty.statistics.%d.spearman_p", s);
-        assert_key(root, key, p_of_r(rho), 1e-9);
+        ts_assert_key_tol(root, key, p_of_r(rho), 1e-9);
         for (int c = 0; c < 3; c++) {
             snprintf(prefix, sizeof prefix, "difficulty.statistics.%d.%s", s, class_name[c]);
             check_summary(root, prefix, s, c);
@@ -314,7 +252,7 @@ static void test_out_and_json_readback(void **state)
     (void)state;
     const char *binary = getenv("DL_BINARY");
     assert_non_null(binary);
-    char list[128], diff[128];
+    char list[512], diff[512];
     snprintf(list, sizeof list, "%s/images.csv", dir);
     snprintf(diff, sizeof diff, "%s/difficulty.csv", dir);
     FILE *fl = fopen(list, "w"), *fd = fopen(diff, "w");
@@ -329,12 +267,12 @@ static void test_out_and_json_readback(void **state)
     assert_int_equal(fclose(fl), 0);
     assert_int_equal(fclose(fd), 0);
 
-    char cmd[1024], json_path[128];
+    char cmd[2048], json_path[512];
     snprintf(json_path, sizeof json_path, "%s/stdout.json", dir);
     snprintf(cmd, sizeof cmd,
-             "'%s' stimuli imagestats --images-csv '%s' --difficulty '%s' --out '%s/out' --json "
+             "'%s' stimuli imagestats --images-csv '%s' --difficulty '%s' --out '%s' --json "
              ">'%s'",
-             binary, list, diff, dir, json_path);
+             binary, list, diff, out, json_path);
     assert_int_equal(system(cmd), 0);
     check_tables();
 

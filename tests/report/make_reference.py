@@ -9,8 +9,9 @@ Writes:
   data/ddd_counts/ the same folder as written for aggregate (counts) results
   reference.txt    every number test_report.c pins, with how it was made
 
-Krippendorff's alpha below follows Krippendorff (2011) and reproduces his
-4 coders x 12 units example (0.743 nominal, 0.815 ordinal, 0.849 interval).
+Krippendorff's alpha and error consistency come from tests/reference/dl_ref.py,
+the one Python reference (Krippendorff 2011; it reproduces his 4 coders x 12
+units example: 0.743 nominal, 0.815 ordinal, 0.849 interval, 0.797 ratio).
 """
 import itertools
 import os
@@ -21,6 +22,9 @@ import pandas as pd
 from scipy.stats import binomtest, pearsonr
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "reference"))
+import dl_ref  # noqa: E402  (the one Python reference: alpha, error consistency)
+
 SHARED = os.environ.get("DL_SHARED_DATA", os.path.join(HERE, "..", "..", "..", "shared", "data"))
 out = open(os.path.join(HERE, "reference.txt"), "w")
 
@@ -30,49 +34,13 @@ def emit(key, value):
 
 
 def kalpha(data, level):
-    data = np.asarray(data, float)
-    vals = np.unique(data[~np.isnan(data)])
-    idx = {v: i for i, v in enumerate(vals)}
-    k = len(vals)
-    o = np.zeros((k, k))
-    for u in range(data.shape[1]):
-        col = data[:, u]
-        col = col[~np.isnan(col)]
-        m = len(col)
-        if m < 2:
-            continue
-        for a in range(m):
-            for b in range(m):
-                if a != b:
-                    o[idx[col[a]], idx[col[b]]] += 1 / (m - 1)
-    nc = o.sum(1)
-    n = nc.sum()
-
-    def dist(i, j):
-        if level == "nominal":
-            return float(i != j)
-        if level == "interval":
-            return (vals[i] - vals[j]) ** 2
-        lo, hi = min(i, j), max(i, j)
-        s = nc[lo:hi + 1].sum() - (nc[lo] + nc[hi]) / 2
-        return s * s
-
-    d = np.array([[dist(i, j) for j in range(k)] for i in range(k)])
-    do = (o * d).sum()
-    de = (np.outer(nc, nc) * d).sum() / (n - 1)
-    return 1 - do / de
+    """Krippendorff's alpha of a coders x units array (NaN = missing)."""
+    return dl_ref.kripp_alpha(dl_ref.kripp_units(data), level)["alpha"]
 
 
 def ec(x, y):
-    x, y = np.asarray(x), np.asarray(y)
-    cobs = np.mean(x == y)
-    p1, p2 = x.mean(), y.mean()
-    cexp = p1 * p2 + (1 - p1) * (1 - p2)
-    if cobs == 1:
-        return 1.0
-    if (p1 == 1) != (p2 == 1):
-        return 0.0
-    return (cobs - cexp) / (1 - cexp)
+    """Error consistency with the older convention (c_obs = 1 gives 1)."""
+    return dl_ref.error_consistency(x, y, boundary="one")[5]
 
 
 # ---- 2AFC sessions in the store (test_store_2afc) ---------------------------

@@ -1,6 +1,7 @@
 /* report_test_util.h — shared by the report tests: temporary folders, the
  * committed reference numbers (reference.txt, made by make_reference.py),
- * small files, and a store filled with simulated sessions. */
+ * captured output, and a store filled with simulated sessions. Folders and
+ * files come from tests/support/test_support.h. */
 #ifndef REPORT_TEST_UTIL_H
 #define REPORT_TEST_UTIL_H
 
@@ -13,61 +14,7 @@
 
 #include "dl_report.h"
 #include "dl_store.h"
-
-/* ---- files and folders ---- */
-
-static inline void rt_tmpdir(char *buf)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(buf, 256, "%s/dl_report_test.XXXXXX", base && base[0] ? base : "/tmp");
-    if (!mkdtemp(buf)) {
-        perror("mkdtemp");
-        abort();
-    }
-}
-
-static inline void rt_rmdir(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static inline char *rt_path(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-static inline void rt_write(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-        perror(path);
-        abort();
-    }
-}
-
-/* Whole file as a string (NULL if absent); *len gets its size. */
-static inline char *rt_slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    fclose(f);
-    s[got] = '\0';
-    if (len)
-        *len = got;
-    return s;
-}
+#include "test_support.h" /* folders, files, reading back */
 
 /* What fn writes for r, as a string (a tmpfile rather than open_memstream,
  * whose pointer-to-local API GCC 12 flags as dangling). */
@@ -104,7 +51,7 @@ static inline double rt_ref(const char *key)
         const char *src = getenv("DL_SOURCE_DIR");
         char path[1024];
         snprintf(path, sizeof path, "%s/tests/report/reference.txt", src ? src : "../..");
-        text = rt_slurp(path, NULL);
+        text = ts_slurp(path, NULL);
         if (!text) {
             fprintf(stderr, "cannot read %s\n", path);
             abort();
@@ -125,6 +72,21 @@ static inline const char *rt_shared(void)
     if (!d || !d[0] || stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
         return NULL;
     return d;
+}
+
+/* The path of the authors' experiment 2 ratings in the shared data (call
+ * only when rt_shared() is not NULL) and its columns: observer, item, the
+ * three questions, the excluded-item flag. */
+static inline void rt_experiment2(char path[1024], dl_report_columns *c)
+{
+    snprintf(path, 1024, "%s/trivial-or-impossible/experiment2_ratings.csv", rt_shared());
+    dl_report_columns_default(c);
+    c->observer = "subject";
+    c->item = "item";
+    c->q[0] = "q1_num_categories";
+    c->q[1] = "q2_main_category";
+    c->q[2] = "q3_unusual_presentation";
+    c->exclude = "excluded_item";
 }
 
 /* ---- a store with simulated sessions ---- */
@@ -190,6 +152,25 @@ static inline void rt_check(int rc, const dl_error *err)
         fprintf(stderr, "unexpected failure: %s\n", err->msg);
         abort();
     }
+}
+
+/* A report of the ratings (else trials) CSV at path, read with cols (NULL:
+ * the default columns) and analysed with opt (NULL: the default options);
+ * aborts when either step fails. */
+static inline dl_report *rt_csv_report(const char *path, int ratings, const dl_report_columns *cols,
+                                       const dl_report_options *opt)
+{
+    dl_report_columns def_cols;
+    dl_report_options def_opt;
+    dl_report_columns_default(&def_cols);
+    dl_report_options_default(&def_opt);
+    dl_report *r = dl_report_new();
+    dl_error err = {0};
+    rt_check(ratings ? dl_report_load_ratings_csv(r, path, cols ? cols : &def_cols, &err)
+                     : dl_report_load_trials_csv(r, path, cols ? cols : &def_cols, &err),
+             &err);
+    rt_check(dl_report_analyse(r, opt ? opt : &def_opt, &err), &err);
+    return r;
 }
 
 #endif

@@ -157,8 +157,8 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rt_tmpdir(f->dir);
-    f->db = rt_path(f->dir, "lab.sqlite");
+    ts_tmpdir(f->dir, "dl_report_test");
+    f->db = ts_path(f->dir, "lab.sqlite");
     *state = f;
     return 0;
 }
@@ -166,7 +166,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    rt_rmdir(f->dir);
+    ts_rmtree(f->dir);
     free(f->db);
     free(f);
     return 0;
@@ -304,7 +304,7 @@ static void test_no_completed_sessions(void **state)
     assert_non_null(strstr(err.msg, "nope"));
     dl_report_free(r);
     r = dl_report_new();
-    char *missing = rt_path(f->dir, "missing.sqlite");
+    char *missing = ts_path(f->dir, "missing.sqlite");
     assert_int_not_equal(dl_report_load_store(r, missing, NULL, 0, &err), 0);
     assert_non_null(strstr(err.msg, "missing.sqlite"));
     free(missing);
@@ -444,8 +444,8 @@ static dl_report *csv_report(const char *path, int ratings, const dl_report_colu
 static void expect_csv_error(const char *dir, const char *content, int ratings,
                              const dl_report_columns *cols, const char *suffix)
 {
-    char *path = rt_path(dir, "bad.csv");
-    rt_write(path, content);
+    char *path = ts_path(dir, "bad.csv");
+    ts_write(path, content);
     dl_error err = {0};
     int rc;
     dl_report *r = csv_report(path, ratings, cols, &err, &rc);
@@ -483,7 +483,7 @@ static void test_bad_csv(void **state)
     expect_csv_error(f->dir, "observer,item,correct\nA,1,1,9\n", 0, NULL,
                      ":2: expected 3 fields as in the header, found 4");
     /* a rating given twice names both lines */
-    char *path = rt_path(f->dir, "bad.csv");
+    char *path = ts_path(f->dir, "bad.csv");
     char suffix[600];
     snprintf(suffix, sizeof suffix, ":4: observer 'A' rated item '1' a second time (first on %s:2)",
              path);
@@ -495,8 +495,8 @@ static void test_bad_csv(void **state)
 static void test_one_observer(void **state)
 {
     fixture *f = *state;
-    char *path = rt_path(f->dir, "one.csv");
-    rt_write(path, "observer,item,correct,rt_ms\nA,1,1,500\nA,2,0,600\nA,3,1,700\n");
+    char *path = ts_path(f->dir, "one.csv");
+    ts_write(path, "observer,item,correct,rt_ms\nA,1,1,500\nA,2,0,600\nA,3,1,700\n");
     dl_error err = {0};
     int rc;
     dl_report *r = csv_report(path, 0, NULL, &err, &rc);
@@ -518,7 +518,7 @@ static void test_one_observer(void **state)
     free(text);
     dl_report_free(r);
 
-    rt_write(path, "observer,item,q1,q2,q3\nA,1,1,0,0\nA,2,2,1,1\n");
+    ts_write(path, "observer,item,q1,q2,q3\nA,1,1,0,0\nA,2,2,1,1\n");
     r = csv_report(path, 1, NULL, &err, &rc);
     rt_check(rc, &err);
     json = rt_json(r);
@@ -533,9 +533,9 @@ static void test_one_observer(void **state)
 static void test_identical_answers(void **state)
 {
     fixture *f = *state;
-    char *path = rt_path(f->dir, "same.csv");
+    char *path = ts_path(f->dir, "same.csv");
     /* B answers 2 to everything in Q2 and 0 in Q3: no variance */
-    rt_write(path, "observer,item,q1,q2,q3\n"
+    ts_write(path, "observer,item,q1,q2,q3\n"
                    "A,1,1,2,0\nA,2,2,1,1\nA,3,3,0,2\nA,4,1,2,0\n"
                    "B,1,1,2,0\nB,2,3,2,0\nB,3,3,2,0\nB,4,2,2,0\n"
                    "C,1,1,2,0\nC,2,2,0,1\nC,3,4,0,2\nC,4,1,1,0\n");
@@ -550,7 +550,7 @@ static void test_identical_answers(void **state)
     assert_true(isnan(g->q[1].r_with_model_accuracy.r)); /* no model accuracy column */
     dl_report_free(r);
 
-    rt_write(path, "observer,item,correct\nA,1,1\nA,2,1\nA,3,1\nA,4,1\n"
+    ts_write(path, "observer,item,correct\nA,1,1\nA,2,1\nA,3,1\nA,4,1\n"
                    "B,1,1\nB,2,0\nB,3,1\nB,4,0\nC,1,0\nC,2,0\nC,3,1\nC,4,0\n");
     r = csv_report(path, 0, NULL, &err, &rc);
     rt_check(rc, &err);
@@ -566,9 +566,9 @@ static void test_identical_answers(void **state)
 static void test_response_truth_regex(void **state)
 {
     fixture *f = *state;
-    char *path = rt_path(f->dir, "mvh.csv");
+    char *path = ts_path(f->dir, "mvh.csv");
     /* the item key is the last '_' field; a missing response is wrong; rt in s */
-    rt_write(path, "subj,rt,object_response,category,imagename\n"
+    ts_write(path, "subj,rt,object_response,category,imagename\n"
                    "s1,0.5,dog,dog,0001_x_s1_dog_dog1.png\n"
                    "s1,NaN,na,cat,0002_x_s1_cat_cat2.png\n"
                    "s1,0.7,cat,cat,0003_x_s1_cat_cat3.png\n"
@@ -600,7 +600,7 @@ static void test_response_truth_regex(void **state)
     dl_report_free(r);
 
     cols.item_regex = "^([0-9]+)_";
-    rt_write(path, "subj,rt,object_response,category,imagename\ns1,1,a,a,oven.png\n");
+    ts_write(path, "subj,rt,object_response,category,imagename\ns1,1,a,a,oven.png\n");
     r = csv_report(path, 0, &cols, &err, &rc);
     assert_int_equal(rc, DL_EINVAL);
     assert_non_null(strstr(err.msg, ":2: imagename 'oven.png' does not match --item-regex"));
@@ -611,10 +611,10 @@ static void test_response_truth_regex(void **state)
 static void test_exclude_items(void **state)
 {
     fixture *f = *state;
-    char *path = rt_path(f->dir, "r.csv"), *list = rt_path(f->dir, "drop.txt");
-    rt_write(path, "observer,item,q1,q2,q3\nA,img1,1,0,0\nA,img2,2,1,1\nA,img3,3,2,2\n"
+    char *path = ts_path(f->dir, "r.csv"), *list = ts_path(f->dir, "drop.txt");
+    ts_write(path, "observer,item,q1,q2,q3\nA,img1,1,0,0\nA,img2,2,1,1\nA,img3,3,2,2\n"
                    "B,img1,1,0,1\nB,img2,2,2,1\nB,img3,4,2,2\n");
-    rt_write(list, "item\n# regenerated images\nimg2\n\nimg9\n");
+    ts_write(list, "item\n# regenerated images\nimg2\n\nimg9\n");
     dl_report *r = dl_report_new();
     dl_error err = {0};
     dl_report_columns cols;

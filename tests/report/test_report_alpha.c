@@ -16,20 +16,9 @@
 static dl_report *experiment2(const dl_report_options *opt)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/trivial-or-impossible/experiment2_ratings.csv", rt_shared());
     dl_report_columns c;
-    dl_report_columns_default(&c);
-    c.observer = "subject";
-    c.item = "item";
-    c.q[0] = "q1_num_categories";
-    c.q[1] = "q2_main_category";
-    c.q[2] = "q3_unusual_presentation";
-    c.exclude = "excluded_item";
-    dl_report *r = dl_report_new();
-    dl_error err = {0};
-    rt_check(dl_report_load_ratings_csv(r, path, &c, &err), &err);
-    rt_check(dl_report_analyse(r, opt, &err), &err);
-    return r;
+    rt_experiment2(path, &c);
+    return rt_csv_report(path, 1, &c, opt);
 }
 
 static void test_alpha_bootstrap(void **state)
@@ -78,12 +67,12 @@ static void test_alpha_bootstrap(void **state)
 
     /* The tables carry the same numbers. */
     char dir[256];
-    rt_tmpdir(dir);
+    ts_tmpdir(dir, "dl_report_test");
     char out[512];
     snprintf(out, sizeof out, "%s/out", dir);
     dl_error err = {0};
     rt_check(dl_report_write_dir(r, out, "dddlab analyse --bootstrap 400", &err), &err);
-    char *path = rt_path(out, "questions.csv");
+    char *path = ts_path(out, "questions.csv");
     dl_csv *csv = NULL;
     rt_check(dl_csv_read(path, &csv, &err), &err);
     for (int q = 0; q < 3; q++) {
@@ -94,20 +83,20 @@ static void test_alpha_bootstrap(void **state)
     }
     dl_csv_free(csv);
     free(path);
-    path = rt_path(out, "observers.csv");
+    path = ts_path(out, "observers.csv");
     rt_check(dl_csv_read(path, &csv, &err), &err);
     double loo = strtod(csv->rows[2][dl_csv_col(csv, "alpha_without_q2")], NULL);
     assert_float_equal(loo, g->q[1].alpha_without[2], 1e-9);
     dl_csv_free(csv);
     free(path);
-    path = rt_path(out, "alpha.svg");
+    path = ts_path(out, "alpha.svg");
     size_t len = 0;
-    char *svg = rt_slurp(path, &len);
+    char *svg = ts_slurp(path, &len);
     assert_non_null(svg);
     assert_true(len > 1000);
     free(svg);
     free(path);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     dl_report_free(r);
 }
 

@@ -35,7 +35,7 @@ static void test_ddd_uncertainty_roundtrip(void **state)
         assert_true(u.by_models.low[c] <= u.by_models.high[c]);
     }
     a->unc = &u;
-    rt_tmpdir(dir);
+    ts_tmpdir(dir, "dl_report_test");
     snprintf(out, sizeof out, "%s/ddd", dir);
     rt_check(dl_stimuli_analysis_write(a, out, &err), &err);
     rt_check(dl_stimuli_ddd_unc_write(a, &u, out, &err), &err);
@@ -75,14 +75,14 @@ static void test_ddd_uncertainty_roundtrip(void **state)
     assert_non_null(strstr(text, head));
     snprintf(rep, sizeof rep, "%s/report", dir);
     rt_check(dl_report_write_dir(r, rep, "dddlab analyse --ddd ddd", &err), &err);
-    char *html_path = rt_path(rep, "report.html");
-    char *html = rt_slurp(html_path, NULL);
+    char *html_path = ts_path(rep, "report.html");
+    char *html = ts_slurp(html_path, NULL);
     assert_non_null(strstr(html, "resampling models"));
     assert_non_null(strstr(html, "(seed 11)"));
     assert_non_null(strstr(html, head));
-    char *acc_png = rt_path(rep, "model_accuracy.png");
+    char *acc_png = ts_path(rep, "model_accuracy.png");
     size_t acc_len = 0;
-    char *acc = rt_slurp(acc_png, &acc_len);
+    char *acc = ts_slurp(acc_png, &acc_len);
     assert_true(acc_len > 1000 && memcmp(acc, "\x89PNG", 4) == 0);
     free(acc);
     free(acc_png);
@@ -91,7 +91,7 @@ static void test_ddd_uncertainty_roundtrip(void **state)
     free(json);
     free(text);
     dl_report_free(r);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     dl_stimuli_ddd_unc_free(&u);
     dl_stimuli_analysis_free(a);
     dl_stimuli_results_free(res);

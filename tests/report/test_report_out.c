@@ -14,41 +14,15 @@
 
 #include "report_test_util.h"
 
-typedef struct fixture {
-    char dir[256];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    rt_tmpdir(f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    rt_rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static char *source_path(const char *rel)
-{
-    const char *src = getenv("DL_SOURCE_DIR");
-    return rt_path(src ? src : "../..", rel);
-}
-
 /* A PNG: the 8-byte signature, an IHDR of the expected size, and enough
  * bytes that something was drawn. */
 static void assert_png(const char *dir, const char *name, unsigned w, unsigned h)
 {
     char file[128];
     snprintf(file, sizeof file, "%s.png", name);
-    char *path = rt_path(dir, file);
+    char *path = ts_path(dir, file);
     size_t len = 0;
-    unsigned char *d = (unsigned char *)rt_slurp(path, &len);
+    unsigned char *d = (unsigned char *)ts_slurp(path, &len);
     assert_non_null(d);
     assert_memory_equal(d, "\x89PNG\r\n\x1a\n", 8);
     assert_memory_equal(d + 12, "IHDR", 4);
@@ -61,21 +35,21 @@ static void assert_png(const char *dir, const char *name, unsigned w, unsigned h
     free(path);
     /* the PDF beside it, whole; the SVG too, except for the raster */
     snprintf(file, sizeof file, "%s.pdf", name);
-    path = rt_path(dir, file);
-    char *pdf = rt_slurp(path, &len);
+    path = ts_path(dir, file);
+    char *pdf = ts_slurp(path, &len);
     assert_non_null(pdf);
     assert_memory_equal(pdf, "%PDF-", 5);
     assert_true(len > 2000 && memcmp(pdf + len - 6, "%%EOF\n", 6) == 0);
     free(pdf);
     free(path);
     snprintf(file, sizeof file, "%s.svg", name);
-    path = rt_path(dir, file);
+    path = ts_path(dir, file);
     if (strcmp(name, "decisions") == 0) {
         assert_int_not_equal(access(path, F_OK), 0);
         free(path);
         return;
     }
-    char *svg = rt_slurp(path, &len);
+    char *svg = ts_slurp(path, &len);
     assert_non_null(svg);
     assert_non_null(strstr(svg, "<svg"));
     assert_non_null(strstr(svg, "</svg>"));
@@ -87,7 +61,7 @@ static void assert_png(const char *dir, const char *name, unsigned w, unsigned h
 
 static int exists(const char *dir, const char *name)
 {
-    char *p = rt_path(dir, name);
+    char *p = ts_path(dir, name);
     int ok = access(p, F_OK) == 0;
     free(p);
     return ok;
@@ -97,14 +71,14 @@ static int exists(const char *dir, const char *name)
  * CSV reader); the observer columns of error_consistency.csv by one entry. */
 static void assert_codebook(const char *dir, const char *const *tables, size_t n)
 {
-    char *path = rt_path(dir, "codebook.csv");
+    char *path = ts_path(dir, "codebook.csv");
     dl_csv *cb = NULL;
     dl_error err = {0};
     rt_check(dl_csv_read(path, &cb, &err), &err);
     assert_int_equal(cb->ncols, 5);
     assert_string_equal(cb->header[0], "table");
     for (size_t t = 0; t < n; t++) {
-        char *tp = rt_path(dir, tables[t]);
+        char *tp = ts_path(dir, tables[t]);
         dl_csv *csv = NULL;
         rt_check(dl_csv_read(tp, &csv, &err), &err);
         for (size_t c = 0; c < csv->ncols; c++) {
@@ -126,43 +100,37 @@ static void assert_codebook(const char *dir, const char *const *tables, size_t n
 
 static void test_trials_out(void **state)
 {
-    fixture *f = *state;
-    char *csv = rt_path(f->dir, "trials.csv");
-    rt_write(csv, "observer,item,correct,rt_ms\n"
+    ts_dir_fixture *f = *state;
+    char *csv = ts_path(f->dir, "trials.csv");
+    ts_write(csv, "observer,item,correct,rt_ms\n"
                   "S1,1,1,500\nS1,2,1,510\nS1,3,0,520\nS1,4,1,530\n"
                   "S2,1,1,600\nS2,2,0,610\nS2,3,0,620\nS2,4,1,630\n"
                   "S3,1,1,700\nS3,2,1,710\nS3,3,1,720\nS3,4,0,730\n");
-    dl_report *r = dl_report_new();
+    dl_report *r = rt_csv_report(csv, 0, NULL, NULL);
     dl_error err = {0};
-    dl_report_columns cols;
-    dl_report_columns_default(&cols);
-    rt_check(dl_report_load_trials_csv(r, csv, &cols, &err), &err);
-    dl_report_options opt;
-    dl_report_options_default(&opt);
-    rt_check(dl_report_analyse(r, &opt, &err), &err);
-    char *out = rt_path(f->dir, "out");
+    char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "dddlab analyse --trials trials.csv", &err), &err);
     assert_png(out, "observer_accuracy", 1600, 1000);
     assert_png(out, "ec_observers", 1300, 1150);
     static const char *const trial_tables[] = {"observers.csv", "error_consistency.csv",
                                                "ec_pairs.csv"};
     assert_codebook(out, trial_tables, 3);
-    char *p = rt_path(out, "observers.csv");
-    char *text = rt_slurp(p, NULL);
+    char *p = ts_path(out, "observers.csv");
+    char *text = ts_slurp(p, NULL);
     assert_non_null(strstr(text, "observer,trials,correct,accuracy,ci_low,ci_high,p_greater,"
                                  "p_two_sided,rt_median_ms,rt_mean_ms\nS1,4,3,0.75,"));
     free(text);
     free(p);
-    p = rt_path(out, "error_consistency.csv");
-    text = rt_slurp(p, NULL);
+    p = ts_path(out, "error_consistency.csv");
+    text = ts_slurp(p, NULL);
     assert_non_null(strstr(text, "observer,S1,S2,S3\nS1,1,"));
     free(text);
     free(p);
     /* the page names the command, the version and the input's hash */
     char hash[65];
     rt_check(dl_sha256_file(csv, hash, &err), &err);
-    p = rt_path(out, "report.html");
-    text = rt_slurp(p, NULL);
+    p = ts_path(out, "report.html");
+    text = ts_slurp(p, NULL);
     assert_non_null(strstr(text, "<!DOCTYPE html>"));
     assert_non_null(strstr(text, hash));
     assert_non_null(strstr(text, "dddlab analyse --trials trials.csv"));
@@ -171,8 +139,8 @@ static void test_trials_out(void **state)
     assert_null(strstr(text, "<img src=\"observer_accuracy.png\""));
     free(text);
     free(p);
-    p = rt_path(out, "report.md");
-    text = rt_slurp(p, NULL);
+    p = ts_path(out, "report.md");
+    text = ts_slurp(p, NULL);
     assert_non_null(strstr(text, "![Figure 1](observer_accuracy.png)"));
     assert_non_null(strstr(text, hash));
     free(text);
@@ -192,10 +160,10 @@ static void test_trials_out(void **state)
  * (observer_accuracy.png is about 68 kB). */
 static void test_out_cut_short(void **state)
 {
-    fixture *f = *state;
-    char *csv = rt_path(f->dir, "trials.csv");
-    rt_write(csv, "observer,item,correct\nS1,1,1\nS1,2,0\nS2,1,1\nS2,2,1\n");
-    char *out = rt_path(f->dir, "out"), *msg_path = rt_path(f->dir, "msg.txt");
+    ts_dir_fixture *f = *state;
+    char *csv = ts_path(f->dir, "trials.csv");
+    ts_write(csv, "observer,item,correct\nS1,1,1\nS1,2,0\nS2,1,1\nS2,2,1\n");
+    char *out = ts_path(f->dir, "out"), *msg_path = ts_path(f->dir, "msg.txt");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -222,7 +190,7 @@ static void test_out_cut_short(void **state)
     waitpid(pid, &st, 0);
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 1);
-    char *msg = rt_slurp(msg_path, NULL), want[512];
+    char *msg = ts_slurp(msg_path, NULL), want[512];
     snprintf(want, sizeof want,
              "%s/observer_accuracy.png: PLplot could not write the whole figure (is the disk "
              "full?)",
@@ -236,12 +204,12 @@ static void test_out_cut_short(void **state)
 
 static void test_ratings_and_ddd_out(void **state)
 {
-    fixture *f = *state;
-    char *csv = rt_path(f->dir, "ratings.csv");
-    rt_write(csv, "observer,item,q1,q2,q3,difficulty,frac_correct\n"
+    ts_dir_fixture *f = *state;
+    char *csv = ts_path(f->dir, "ratings.csv");
+    ts_write(csv, "observer,item,q1,q2,q3,difficulty,frac_correct\n"
                   "A,1,1,2,0,trivial,1\nA,2,2,1,1,in-between,0.5\nA,3,3,0,2,impossible,0\n"
                   "B,1,1,2,0,trivial,1\nB,2,3,1,0,in-between,0.5\nB,3,3,0,1,impossible,0\n");
-    char *ddd = source_path("tests/report/data/ddd");
+    char *ddd = ts_source_path("tests/report/data/ddd", "../..");
     dl_report *r = dl_report_new();
     dl_error err = {0};
     dl_report_columns cols;
@@ -251,7 +219,7 @@ static void test_ratings_and_ddd_out(void **state)
     dl_report_options opt;
     dl_report_options_default(&opt);
     rt_check(dl_report_analyse(r, &opt, &err), &err);
-    char *out = rt_path(f->dir, "out");
+    char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "dddlab analyse ...", &err), &err);
     assert_png(out, "answers", 2200, 950);
     assert_png(out, "ddd_histogram", 1600, 1000);
@@ -269,8 +237,8 @@ static void test_ratings_and_ddd_out(void **state)
     assert_non_null(strstr(json, "\"decisions_images\":400"));
     assert_non_null(strstr(json, "\"agreement_epochs\":20"));
     free(json);
-    char *p = rt_path(out, "report.html");
-    char *html = rt_slurp(p, NULL);
+    char *p = ts_path(out, "report.html");
+    char *html = ts_slurp(p, NULL);
     /* One self-contained page: every figure embedded, none linked as a PNG;
      * the vector files beside it. */
     assert_null(strstr(html, "src=\"ec_models.png\""));
@@ -287,8 +255,8 @@ static void test_ratings_and_ddd_out(void **state)
     free(html);
     free(p);
     /* The SVG keeps its text as text and states a print width. */
-    p = rt_path(out, "ddd_histogram.svg");
-    char *svg = rt_slurp(p, NULL);
+    p = ts_path(out, "ddd_histogram.svg");
+    char *svg = ts_slurp(p, NULL);
     assert_non_null(strstr(svg, "width=\"17.8cm\""));
     /* PLplot's svg device writes each character as a reference */
     char want[256] = "";
@@ -301,9 +269,9 @@ static void test_ratings_and_ddd_out(void **state)
 
     /* A second report into the same folder replaces the first as a whole:
      * figures it does not draw go, a file the report did not write stays. */
-    char *note = rt_path(out, "notes.txt");
-    rt_write(note, "the lab's own notes\n");
-    char *counts = source_path("tests/report/data/ddd_counts");
+    char *note = ts_path(out, "notes.txt");
+    ts_write(note, "the lab's own notes\n");
+    char *counts = ts_source_path("tests/report/data/ddd_counts", "../..");
     r = dl_report_new();
     rt_check(dl_report_load_ddd(r, counts, &err), &err);
     rt_check(dl_report_analyse(r, &opt, &err), &err);
@@ -324,15 +292,15 @@ static void test_ratings_and_ddd_out(void **state)
 
 static void test_ddd_counts(void **state)
 {
-    fixture *f = *state;
-    char *ddd = source_path("tests/report/data/ddd_counts");
+    ts_dir_fixture *f = *state;
+    char *ddd = ts_source_path("tests/report/data/ddd_counts", "../..");
     dl_report *r = dl_report_new();
     dl_error err = {0};
     rt_check(dl_report_load_ddd(r, ddd, &err), &err);
     dl_report_options opt;
     dl_report_options_default(&opt);
     rt_check(dl_report_analyse(r, &opt, &err), &err);
-    char *out = rt_path(f->dir, "out");
+    char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "cmd", &err), &err);
     assert_png(out, "ddd_histogram", 1600, 1000);
     assert_false(exists(out, "ec_models.png"));
@@ -342,7 +310,7 @@ static void test_ddd_counts(void **state)
     assert_non_null(strstr(json, "\"task\":\"ddd\""));
     assert_non_null(strstr(json, "holds no models (aggregate results)"));
     assert_non_null(strstr(json, "decisions figure skipped: no model names"));
-    /* histogram.csv of the fixture: images 0 and 11 correct, from the script */
+    /* histogram.csv of the ts_dir_fixture: images 0 and 11 correct, from the script */
     char hist[64];
     snprintf(hist, sizeof hist, "\"fraction\":[%.17g,", rt_ref("ddd.hist0") / 400);
     assert_non_null(strstr(json, hist));
@@ -352,18 +320,18 @@ static void test_ddd_counts(void **state)
     dl_report_free(r);
 
     /* class_accuracy.csv beside the histogram: the classes figure */
-    char *counts = source_path("tests/report/data/ddd_counts");
-    char *cls = rt_path(f->dir, "cls"), *src_hist = rt_path(counts, "histogram.csv");
+    char *counts = ts_source_path("tests/report/data/ddd_counts", "../..");
+    char *cls = ts_path(f->dir, "cls"), *src_hist = ts_path(counts, "histogram.csv");
     assert_int_equal(mkdir(cls, 0755), 0);
-    char *hist_text = rt_slurp(src_hist, NULL), *dst_hist = rt_path(cls, "histogram.csv");
-    rt_write(dst_hist, hist_text);
-    char *cls_csv = rt_path(cls, "class_accuracy.csv");
-    rt_write(cls_csv, "rank,class,images,accuracy,trivial,in_between,impossible\n"
+    char *hist_text = ts_slurp(src_hist, NULL), *dst_hist = ts_path(cls, "histogram.csv");
+    ts_write(dst_hist, hist_text);
+    char *cls_csv = ts_path(cls, "class_accuracy.csv");
+    ts_write(cls_csv, "rank,class,images,accuracy,trivial,in_between,impossible\n"
                       "1,a,10,0.9,8,2,0\n2,b,10,0.5,3,4,3\n3,c,10,0.1,0,2,8\n");
     r = dl_report_new();
     rt_check(dl_report_load_ddd(r, cls, &err), &err);
     rt_check(dl_report_analyse(r, &opt, &err), &err);
-    char *cls_out = rt_path(f->dir, "cls_out");
+    char *cls_out = ts_path(f->dir, "cls_out");
     rt_check(dl_report_write_dir(r, cls_out, "cmd", &err), &err);
     assert_png(cls_out, "class_accuracy", 1600, 900);
     dl_report_free(r);
@@ -375,7 +343,7 @@ static void test_ddd_counts(void **state)
     free(cls);
     free(counts);
 
-    char *bad = rt_path(f->dir, "empty");
+    char *bad = ts_path(f->dir, "empty");
     r = dl_report_new();
     assert_int_equal(dl_report_load_ddd(r, bad, &err), DL_ENOENT);
     assert_non_null(strstr(err.msg, "no histogram.csv"));
@@ -398,18 +366,18 @@ static int run(const char *dir, const char *args, char **out, char **errtext)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "'%s' %s >'%s/stdout' 2>'%s/stderr'", binary(), args, dir, dir);
     int st = system(cmd);
-    char *p = rt_path(dir, "stdout");
-    *out = rt_slurp(p, NULL);
+    char *p = ts_path(dir, "stdout");
+    *out = ts_slurp(p, NULL);
     free(p);
-    p = rt_path(dir, "stderr");
-    *errtext = rt_slurp(p, NULL);
+    p = ts_path(dir, "stderr");
+    *errtext = ts_slurp(p, NULL);
     free(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static void test_cli(void **state)
 {
-    fixture *f = *state;
+    ts_dir_fixture *f = *state;
     if (!binary())
         skip();
     char *o, *e;
@@ -425,8 +393,8 @@ static void test_cli(void **state)
     assert_non_null(strstr(o, "--exclude-label-errors"));
     free(o), free(e);
 
-    char *csv = rt_path(f->dir, "r.csv");
-    rt_write(csv, "subject,item,q1\ns1,1,2\n");
+    char *csv = ts_path(f->dir, "r.csv");
+    ts_write(csv, "subject,item,q1\ns1,1,2\n");
     char args[1024];
     snprintf(args, sizeof args, "analyse --ratings '%s' --observer-col subject", csv);
     assert_int_equal(run(f->dir, args, &o, &e), 1);
@@ -439,15 +407,15 @@ static void test_cli(void **state)
     assert_string_equal(o, "");
     free(o), free(e);
 
-    rt_write(csv, "subject,item,q1,q2,q3\ns1,1,2,0,1\ns1,2,1,2,0\ns2,1,2,1,1\ns2,2,1,2,0\n");
+    ts_write(csv, "subject,item,q1,q2,q3\ns1,1,2,0,1\ns1,2,1,2,0\ns2,1,2,1,1\ns2,2,1,2,0\n");
     snprintf(args, sizeof args, "analyse --ratings '%s' --observer-col subject --json --out '%s/o'",
              csv, f->dir);
     assert_int_equal(run(f->dir, args, &o, &e), 0);
     assert_true(o[0] == '{' && o[strlen(o) - 2] == '}' && o[strlen(o) - 1] == '\n');
     assert_non_null(strstr(o, "\"task\":\"rating\",\"observers\":2,\"items\":2"));
     free(o), free(e);
-    char *page = rt_path(f->dir, "o/report.md");
-    char *md = rt_slurp(page, NULL);
+    char *page = ts_path(f->dir, "o/report.md");
+    char *md = ts_slurp(page, NULL);
     assert_non_null(strstr(md, "--observer-col subject --json --out"));
     free(md);
     free(page);
@@ -455,7 +423,7 @@ static void test_cli(void **state)
     /* UTF-8 codes: columns counted in characters; the shared prefix cut from
      * the matrix header ("J\xc3" of "J\xc3\xb6" and "J\xc3\xbc") stops at a
      * character boundary, so the headers stay valid UTF-8 */
-    rt_write(csv, "observer,item,correct\nJ\xc3\xbc,1,1\nJ\xc3\xbc,2,0\nJ\xc3\xbc,3,1\n"
+    ts_write(csv, "observer,item,correct\nJ\xc3\xbc,1,1\nJ\xc3\xbc,2,0\nJ\xc3\xbc,3,1\n"
                   "J\xc3\xb6,1,1\nJ\xc3\xb6,2,1\nJ\xc3\xb6,3,0\n");
     snprintf(args, sizeof args, "analyse --trials '%s'", csv);
     assert_int_equal(run(f->dir, args, &o, &e), 0);
@@ -470,11 +438,11 @@ static void test_cli(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_trials_out, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_out_cut_short, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ratings_and_ddd_out, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ddd_counts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trials_out, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_out_cut_short, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_ratings_and_ddd_out, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_ddd_counts, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_cli, ts_dir_setup, ts_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,115 +13,8 @@
 
 #include <cmocka.h>
 
-#include "../cli/json_min.h"
 #include "report_test_util.h"
-
-typedef struct fixture {
-    char dir[256];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    rt_tmpdir(f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    rt_rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-/* ---- reading back ---- */
-
-static dl_csv *read_table(const char *dir, const char *name)
-{
-    char *p = rt_path(dir, name);
-    dl_csv *csv = NULL;
-    dl_error err = {0};
-    if (dl_csv_read(p, &csv, &err) != 0)
-        fail_msg("%s: %s", name, err.msg);
-    free(p);
-    return csv;
-}
-
-static const char *cell(const dl_csv *csv, size_t row, const char *col)
-{
-    int c = dl_csv_col(csv, col);
-    if (c < 0)
-        fail_msg("%s: no column %s", csv->path, col);
-    assert_true(row < csv->nrows);
-    return csv->rows[row][c];
-}
-
-/* The tables write 10 significant digits; NA is "undefined". */
-static void assert_cell(const dl_csv *csv, size_t row, const char *col, double want)
-{
-    const char *s = cell(csv, row, col);
-    if (isnan(want)) {
-        if (strcmp(s, "NA") != 0)
-            fail_msg("%s row %zu %s: '%s', want NA", csv->path, row + 1, col, s);
-        return;
-    }
-    char *end;
-    double got = strtod(s, &end);
-    if (!s[0] || *end || fabs(got - want) > 1e-9 * fmax(1.0, fabs(want)))
-        fail_msg("%s row %zu %s: '%s', want %.12g", csv->path, row + 1, col, s, want);
-}
-
-static void assert_header(const dl_csv *csv, const char *names)
-{
-    char buf[1024] = "";
-    for (size_t i = 0; i < csv->ncols; i++) {
-        if (i)
-            strcat(buf, ",");
-        strcat(buf, csv->header[i]);
-    }
-    assert_string_equal(buf, names);
-}
-
-static void assert_key(const jv *root, const char *path, double want)
-{
-    const jv *v = jv_get(root, path);
-    if (!v)
-        fail_msg("JSON: no key %s", path);
-    if (isnan(want)) {
-        if (v->type != JV_NULL)
-            fail_msg("JSON %s: want null", path);
-        return;
-    }
-    if (v->type != JV_NUMBER || fabs(v->num - want) > 1e-12 * fmax(1.0, fabs(want)))
-        fail_msg("JSON %s: %.17g, want %.17g", path, v->num, want);
-}
-
-static void assert_key_str(const jv *root, const char *path, const char *want)
-{
-    const jv *v = jv_get(root, path);
-    if (!v)
-        fail_msg("JSON: no key %s", path);
-    if (!want) {
-        assert_int_equal(v->type, JV_NULL);
-        return;
-    }
-    assert_int_equal(v->type, JV_STRING);
-    assert_string_equal(v->str, want);
-}
-
-static jv *parse_file(const char *dir, const char *name)
-{
-    char *p = rt_path(dir, name);
-    char *text = rt_slurp(p, NULL);
-    assert_non_null(text);
-    jv *root = jv_parse(text);
-    assert_non_null(root);
-    free(text);
-    free(p);
-    return root;
-}
+#include "test_support.h"
 
 /* ---- independent numbers ---- */
 
@@ -191,15 +84,13 @@ static int cmp_d(const void *a, const void *b)
 
 static double ec_kappa(int a, int b)
 {
-    double pa = 0, pb = 0, same = 0;
+    int ra = 0, rb = 0, same = 0;
     for (int i = 0; i < NITEMS; i++) {
-        pa += correct[a][i];
-        pb += correct[b][i];
+        ra += correct[a][i];
+        rb += correct[b][i];
         same += correct[a][i] == correct[b][i];
     }
-    pa /= NITEMS, pb /= NITEMS, same /= NITEMS;
-    double expect = pa * pb + (1 - pa) * (1 - pb);
-    return (same - expect) / (1 - expect);
+    return ts_ec_of(NITEMS, ra, rb, same).kappa;
 }
 
 typedef struct obs_ref {
@@ -228,25 +119,25 @@ static obs_ref observer_ref(int o)
 
 static void check_trials_json(const jv *root)
 {
-    assert_key_str(root, "task", "trials");
-    assert_key(root, "observers", NOBS);
-    assert_key(root, "items", NITEMS);
-    assert_key(root, "trials", NOBS * NITEMS);
-    assert_key(root, "chance", 0.5);
+    ts_assert_key_str(root, "task", "trials");
+    ts_assert_key(root, "observers", NOBS);
+    ts_assert_key(root, "items", NITEMS);
+    ts_assert_key(root, "trials", NOBS * NITEMS);
+    ts_assert_key(root, "chance", 0.5);
     char key[64];
     double acc_sum = 0;
     for (int o = 0; o < NOBS; o++) {
         obs_ref r = observer_ref(o);
         acc_sum += r.acc;
 #define K(name) (snprintf(key, sizeof key, "per_observer.%d.%s", o, name), key)
-        assert_key_str(root, K("code"), obs_code[o]);
-        assert_key(root, K("trials"), r.n);
-        assert_key(root, K("correct"), r.k);
-        assert_key(root, K("accuracy"), r.acc);
-        assert_key(root, K("p_greater"), r.p_greater);
-        assert_key(root, K("p_two_sided"), r.p_two);
-        assert_key(root, K("rt_median_ms"), r.median);
-        assert_key(root, K("rt_mean_ms"), r.mean);
+        ts_assert_key_str(root, K("code"), obs_code[o]);
+        ts_assert_key(root, K("trials"), r.n);
+        ts_assert_key(root, K("correct"), r.k);
+        ts_assert_key(root, K("accuracy"), r.acc);
+        ts_assert_key(root, K("p_greater"), r.p_greater);
+        ts_assert_key(root, K("p_two_sided"), r.p_two);
+        ts_assert_key(root, K("rt_median_ms"), r.median);
+        ts_assert_key(root, K("rt_mean_ms"), r.mean);
         /* the bisection is good to 1e-15, the library's beta quantile to
          * about 1e-12 */
         const jv *v = jv_get(root, K("ci_low"));
@@ -257,21 +148,21 @@ static void check_trials_json(const jv *root)
         assert_true(fabs(v->num - r.hi) < 1e-9);
 #undef K
         snprintf(key, sizeof key, "observer_codes.%d", o);
-        assert_key_str(root, key, obs_code[o]);
+        ts_assert_key_str(root, key, obs_code[o]);
         for (int b = 0; b < NOBS; b++) {
             snprintf(key, sizeof key, "error_consistency.matrix.%d.%d", o, b);
-            assert_key(root, key, o == b ? 1 : ec_kappa(o, b));
+            ts_assert_key(root, key, o == b ? 1 : ec_kappa(o, b));
         }
     }
-    assert_key(root, "group.n", NOBS);
-    assert_key(root, "group.mean", acc_sum / NOBS);
-    assert_key(root, "error_consistency.pairs", NOBS * (NOBS - 1) / 2);
+    ts_assert_key(root, "group.n", NOBS);
+    ts_assert_key(root, "group.mean", acc_sum / NOBS);
+    ts_assert_key(root, "error_consistency.pairs", NOBS * (NOBS - 1) / 2);
 }
 
 static void test_trials_readback(void **state)
 {
-    fixture *f = *state;
-    char *csv = rt_path(f->dir, "trials.csv");
+    ts_dir_fixture *f = *state;
+    char *csv = ts_path(f->dir, "trials.csv");
     FILE *in = fopen(csv, "w");
     assert_non_null(in);
     fputs("observer,item,correct,rt_ms\n", in);
@@ -280,65 +171,59 @@ static void test_trials_readback(void **state)
             fprintf(in, "%s,%d,%d,%g\n", obs_code[o], i + 1, correct[o][i], rt_ms[o][i]);
     assert_int_equal(fclose(in), 0);
 
-    dl_report *r = dl_report_new();
+    dl_report *r = rt_csv_report(csv, 0, NULL, NULL);
     dl_error err = {0};
-    dl_report_columns cols;
-    dl_report_columns_default(&cols);
-    rt_check(dl_report_load_trials_csv(r, csv, &cols, &err), &err);
-    dl_report_options opt;
-    dl_report_options_default(&opt);
-    rt_check(dl_report_analyse(r, &opt, &err), &err);
-    char *out = rt_path(f->dir, "out");
+    char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "test", &err), &err);
 
-    dl_csv *t = read_table(out, "observers.csv");
-    assert_header(t, "observer,trials,correct,accuracy,ci_low,ci_high,p_greater,p_two_sided,"
-                     "rt_median_ms,rt_mean_ms");
+    dl_csv *t = ts_read_table(out, "observers.csv");
+    ts_assert_header(t, "observer,trials,correct,accuracy,ci_low,ci_high,p_greater,p_two_sided,"
+                        "rt_median_ms,rt_mean_ms");
     assert_int_equal(t->nrows, NOBS);
     for (int o = 0; o < NOBS; o++) {
         obs_ref x = observer_ref(o);
-        assert_string_equal(cell(t, o, "observer"), obs_code[o]);
-        assert_cell(t, o, "trials", x.n);
-        assert_cell(t, o, "correct", x.k);
-        assert_cell(t, o, "accuracy", x.acc);
-        assert_cell(t, o, "ci_low", x.lo);
-        assert_cell(t, o, "ci_high", x.hi);
-        assert_cell(t, o, "p_greater", x.p_greater);
-        assert_cell(t, o, "p_two_sided", x.p_two);
-        assert_cell(t, o, "rt_median_ms", x.median);
-        assert_cell(t, o, "rt_mean_ms", x.mean);
+        assert_string_equal(ts_cell(t, o, "observer"), obs_code[o]);
+        ts_assert_cell(t, o, "trials", x.n);
+        ts_assert_cell(t, o, "correct", x.k);
+        ts_assert_cell(t, o, "accuracy", x.acc);
+        ts_assert_cell(t, o, "ci_low", x.lo);
+        ts_assert_cell(t, o, "ci_high", x.hi);
+        ts_assert_cell(t, o, "p_greater", x.p_greater);
+        ts_assert_cell(t, o, "p_two_sided", x.p_two);
+        ts_assert_cell(t, o, "rt_median_ms", x.median);
+        ts_assert_cell(t, o, "rt_mean_ms", x.mean);
     }
     dl_csv_free(t);
 
-    t = read_table(out, "error_consistency.csv");
-    assert_header(t, "observer,S1,S2,S3");
+    t = ts_read_table(out, "error_consistency.csv");
+    ts_assert_header(t, "observer,S1,S2,S3");
     assert_int_equal(t->nrows, NOBS);
     for (int a = 0; a < NOBS; a++) {
-        assert_string_equal(cell(t, a, "observer"), obs_code[a]);
+        assert_string_equal(ts_cell(t, a, "observer"), obs_code[a]);
         for (int b = 0; b < NOBS; b++)
-            assert_cell(t, a, obs_code[b], a == b ? 1 : ec_kappa(a, b));
+            ts_assert_cell(t, a, obs_code[b], a == b ? 1 : ec_kappa(a, b));
     }
     dl_csv_free(t);
 
-    t = read_table(out, "ec_pairs.csv");
-    assert_header(t, "a,b,items,kappa,ci_low,ci_high,ec_boundary,replicates,seed");
+    t = ts_read_table(out, "ec_pairs.csv");
+    ts_assert_header(t, "a,b,items,kappa,ci_low,ci_high,ec_boundary,replicates,seed");
     assert_int_equal(t->nrows, NOBS * (NOBS - 1) / 2);
     size_t row = 0;
     for (int a = 0; a < NOBS; a++)
         for (int b = a + 1; b < NOBS; b++, row++) {
-            assert_string_equal(cell(t, row, "a"), obs_code[a]);
-            assert_string_equal(cell(t, row, "b"), obs_code[b]);
-            assert_cell(t, row, "items", NITEMS);
-            assert_cell(t, row, "kappa", ec_kappa(a, b));
+            assert_string_equal(ts_cell(t, row, "a"), obs_code[a]);
+            assert_string_equal(ts_cell(t, row, "b"), obs_code[b]);
+            ts_assert_cell(t, row, "items", NITEMS);
+            ts_assert_cell(t, row, "kappa", ec_kappa(a, b));
             /* no bootstrap asked for */
-            assert_cell(t, row, "ci_low", NAN);
-            assert_cell(t, row, "ci_high", NAN);
-            assert_cell(t, row, "replicates", NAN);
+            ts_assert_cell(t, row, "ci_low", NAN);
+            ts_assert_cell(t, row, "ci_high", NAN);
+            ts_assert_cell(t, row, "replicates", NAN);
         }
     dl_csv_free(t);
 
     /* summary.json and what --json prints are the same document */
-    jv *root = parse_file(out, "summary.json");
+    jv *root = ts_parse_json_file(out, "summary.json");
     check_trials_json(root);
     jv_free(root);
     char *json = rt_json(r);
@@ -462,9 +347,9 @@ static const char *const qname[3] = {"q1", "q2", "q3"};
 
 static void check_answers_csv(const char *out)
 {
-    dl_csv *t = read_table(out, "answers.csv");
-    assert_header(t, "question,answer,label,ratings,mean_model_accuracy,n_trivial,n_in_between,"
-                     "n_impossible,frac_trivial,frac_in_between,frac_impossible");
+    dl_csv *t = ts_read_table(out, "answers.csv");
+    ts_assert_header(t, "question,answer,label,ratings,mean_model_accuracy,n_trivial,n_in_between,"
+                        "n_impossible,frac_trivial,frac_in_between,frac_impossible");
     static const char *const ncol[3] = {"n_trivial", "n_in_between", "n_impossible"};
     static const char *const fcol[3] = {"frac_trivial", "frac_in_between", "frac_impossible"};
     size_t row = 0;
@@ -472,15 +357,15 @@ static void check_answers_csv(const char *out)
         answer_ref a[4];
         int na = answers_ref(q, a);
         for (int k = 0; k < na; k++, row++) {
-            assert_string_equal(cell(t, row, "question"), qname[q]);
-            assert_cell(t, row, "answer", a[k].value);
+            assert_string_equal(ts_cell(t, row, "question"), qname[q]);
+            ts_assert_cell(t, row, "answer", a[k].value);
             const char *label = q_label[q][a[k].value < 3 ? a[k].value : 0];
-            assert_string_equal(cell(t, row, "label"), label ? label : "NA");
-            assert_cell(t, row, "ratings", a[k].n);
-            assert_cell(t, row, "mean_model_accuracy", a[k].mean_acc);
+            assert_string_equal(ts_cell(t, row, "label"), label ? label : "NA");
+            ts_assert_cell(t, row, "ratings", a[k].n);
+            ts_assert_cell(t, row, "mean_model_accuracy", a[k].mean_acc);
             for (int c = 0; c < 3; c++) {
-                assert_cell(t, row, ncol[c], a[k].nclass[c]);
-                assert_cell(t, row, fcol[c], a[k].frac[c]);
+                ts_assert_cell(t, row, ncol[c], a[k].nclass[c]);
+                ts_assert_cell(t, row, fcol[c], a[k].frac[c]);
             }
         }
     }
@@ -503,119 +388,119 @@ static double obs_mean(int o, int q)
 
 static void check_rating_tables(const char *out)
 {
-    dl_csv *t = read_table(out, "items.csv");
-    assert_header(t, "item,class,model_accuracy,label_error,mean_q1,mean_q2,mean_q3");
+    dl_csv *t = ts_read_table(out, "items.csv");
+    ts_assert_header(t, "item,class,model_accuracy,label_error,mean_q1,mean_q2,mean_q3");
     assert_int_equal(t->nrows, 4);
     for (int it = 1; it <= 4; it++) {
         char name[16];
         snprintf(name, sizeof name, "%d", it);
-        assert_string_equal(cell(t, it - 1, "item"), name);
-        assert_string_equal(cell(t, it - 1, "class"), class_name[ratings[it - 1].cls]);
-        assert_cell(t, it - 1, "model_accuracy", ratings[it - 1].frac_correct);
-        assert_cell(t, it - 1, "label_error", NAN);
+        assert_string_equal(ts_cell(t, it - 1, "item"), name);
+        assert_string_equal(ts_cell(t, it - 1, "class"), class_name[ratings[it - 1].cls]);
+        ts_assert_cell(t, it - 1, "model_accuracy", ratings[it - 1].frac_correct);
+        ts_assert_cell(t, it - 1, "label_error", NAN);
         for (int q = 0; q < 3; q++) {
             char col[16];
             snprintf(col, sizeof col, "mean_%s", qname[q]);
-            assert_cell(t, it - 1, col, item_mean(it, q));
+            ts_assert_cell(t, it - 1, col, item_mean(it, q));
         }
     }
     dl_csv_free(t);
 
-    t = read_table(out, "observers.csv");
+    t = ts_read_table(out, "observers.csv");
     assert_int_equal(t->nrows, 2);
     for (int o = 0; o < 2; o++) {
-        assert_string_equal(cell(t, o, "observer"), o ? "B" : "A");
-        assert_cell(t, o, "ratings", 4);
+        assert_string_equal(ts_cell(t, o, "observer"), o ? "B" : "A");
+        ts_assert_cell(t, o, "ratings", 4);
         for (int q = 0; q < 3; q++) {
             char col[32];
             snprintf(col, sizeof col, "mean_%s", qname[q]);
-            assert_cell(t, o, col, obs_mean(o, q));
+            ts_assert_cell(t, o, col, obs_mean(o, q));
             /* leaving one of two observers out leaves no pairs */
             snprintf(col, sizeof col, "alpha_without_%s", qname[q]);
-            assert_cell(t, o, col, NAN);
+            ts_assert_cell(t, o, col, NAN);
             snprintf(col, sizeof col, "mean_pairwise_alpha_%s", qname[q]);
-            assert_cell(t, o, col, kripp_two(q));
+            ts_assert_cell(t, o, col, kripp_two(q));
         }
     }
     dl_csv_free(t);
 
-    t = read_table(out, "rating_pairs.csv");
-    assert_header(t, "question,a,b,items,alpha,r");
+    t = ts_read_table(out, "rating_pairs.csv");
+    ts_assert_header(t, "question,a,b,items,alpha,r");
     assert_int_equal(t->nrows, 3);
     for (int q = 0; q < 3; q++) {
-        assert_string_equal(cell(t, q, "question"), qname[q]);
-        assert_string_equal(cell(t, q, "a"), "A");
-        assert_string_equal(cell(t, q, "b"), "B");
-        assert_cell(t, q, "items", 4);
-        assert_cell(t, q, "alpha", kripp_two(q));
-        assert_cell(t, q, "r", pearson_ab(q));
+        assert_string_equal(ts_cell(t, q, "question"), qname[q]);
+        assert_string_equal(ts_cell(t, q, "a"), "A");
+        assert_string_equal(ts_cell(t, q, "b"), "B");
+        ts_assert_cell(t, q, "items", 4);
+        ts_assert_cell(t, q, "alpha", kripp_two(q));
+        ts_assert_cell(t, q, "r", pearson_ab(q));
     }
     dl_csv_free(t);
 
-    t = read_table(out, "questions.csv");
+    t = ts_read_table(out, "questions.csv");
     assert_int_equal(t->nrows, 3);
     static const char *const level[3] = {"interval", "ordinal", "ordinal"};
     for (int q = 0; q < 3; q++) {
-        assert_string_equal(cell(t, q, "question"), qname[q]);
-        assert_string_equal(cell(t, q, "level"), level[q]);
-        assert_cell(t, q, "alpha", kripp_two(q));
-        assert_cell(t, q, "pairable_values", NR);
+        assert_string_equal(ts_cell(t, q, "question"), qname[q]);
+        assert_string_equal(ts_cell(t, q, "level"), level[q]);
+        ts_assert_cell(t, q, "alpha", kripp_two(q));
+        ts_assert_cell(t, q, "pairable_values", NR);
         /* one pair: its alpha and r are the mean, min and max; no sd */
-        assert_cell(t, q, "pairwise_alpha_mean", kripp_two(q));
-        assert_cell(t, q, "pairwise_alpha_min", kripp_two(q));
-        assert_cell(t, q, "pairwise_alpha_max", kripp_two(q));
-        assert_cell(t, q, "pairwise_alpha_sd", NAN);
-        assert_cell(t, q, "pairwise_r_mean", pearson_ab(q));
-        assert_cell(t, q, "pairwise_r_sd", NAN);
-        assert_cell(t, q, "r_items", 4);
-        assert_cell(t, q, "alpha_ci_low", NAN);
+        ts_assert_cell(t, q, "pairwise_alpha_mean", kripp_two(q));
+        ts_assert_cell(t, q, "pairwise_alpha_min", kripp_two(q));
+        ts_assert_cell(t, q, "pairwise_alpha_max", kripp_two(q));
+        ts_assert_cell(t, q, "pairwise_alpha_sd", NAN);
+        ts_assert_cell(t, q, "pairwise_r_mean", pearson_ab(q));
+        ts_assert_cell(t, q, "pairwise_r_sd", NAN);
+        ts_assert_cell(t, q, "r_items", 4);
+        ts_assert_cell(t, q, "alpha_ci_low", NAN);
     }
     dl_csv_free(t);
 }
 
 static void check_ratings_json(const jv *root)
 {
-    assert_key_str(root, "task", "rating");
-    assert_key(root, "observers", 2);
-    assert_key(root, "items", 4);
-    assert_key(root, "ratings", NR);
+    ts_assert_key_str(root, "task", "rating");
+    ts_assert_key(root, "observers", 2);
+    ts_assert_key(root, "items", 4);
+    ts_assert_key(root, "ratings", NR);
     char key[96];
     for (int o = 0; o < 2; o++) {
         snprintf(key, sizeof key, "per_observer.%d.code", o);
-        assert_key_str(root, key, o ? "B" : "A");
+        ts_assert_key_str(root, key, o ? "B" : "A");
         snprintf(key, sizeof key, "per_observer.%d.ratings", o);
-        assert_key(root, key, 4);
+        ts_assert_key(root, key, 4);
         for (int q = 0; q < 3; q++) {
             snprintf(key, sizeof key, "per_observer.%d.mean_%s", o, qname[q]);
-            assert_key(root, key, obs_mean(o, q));
+            ts_assert_key(root, key, obs_mean(o, q));
             snprintf(key, sizeof key, "per_observer.%d.mean_pairwise_alpha_%s", o, qname[q]);
-            assert_key(root, key, kripp_two(q));
+            ts_assert_key(root, key, kripp_two(q));
         }
     }
     static const char *const fkey[3] = {"trivial", "in_between", "impossible"};
     for (int q = 0; q < 3; q++) {
         snprintf(key, sizeof key, "%s.alpha", qname[q]);
-        assert_key(root, key, kripp_two(q));
+        ts_assert_key(root, key, kripp_two(q));
         snprintf(key, sizeof key, "%s.pairable_values", qname[q]);
-        assert_key(root, key, NR);
+        ts_assert_key(root, key, NR);
         snprintf(key, sizeof key, "%s.pairwise_r.mean", qname[q]);
-        assert_key(root, key, pearson_ab(q));
+        ts_assert_key(root, key, pearson_ab(q));
         answer_ref a[4];
         int na = answers_ref(q, a);
         snprintf(key, sizeof key, "%s.answers.%d", qname[q], na);
         assert_null(jv_get(root, key));
         for (int k = 0; k < na; k++) {
             snprintf(key, sizeof key, "%s.answers.%d.value", qname[q], k);
-            assert_key(root, key, a[k].value);
+            ts_assert_key(root, key, a[k].value);
             snprintf(key, sizeof key, "%s.answers.%d.label", qname[q], k);
-            assert_key_str(root, key, q_label[q][a[k].value < 3 ? a[k].value : 0]);
+            ts_assert_key_str(root, key, q_label[q][a[k].value < 3 ? a[k].value : 0]);
             snprintf(key, sizeof key, "%s.answers.%d.n", qname[q], k);
-            assert_key(root, key, a[k].n);
+            ts_assert_key(root, key, a[k].n);
             snprintf(key, sizeof key, "%s.answers.%d.mean_model_accuracy", qname[q], k);
-            assert_key(root, key, a[k].mean_acc);
+            ts_assert_key(root, key, a[k].mean_acc);
             for (int c = 0; c < 3; c++) {
                 snprintf(key, sizeof key, "%s.answers.%d.%s", qname[q], k, fkey[c]);
-                assert_key(root, key, a[k].frac[c]);
+                ts_assert_key(root, key, a[k].frac[c]);
             }
         }
     }
@@ -623,8 +508,8 @@ static void check_ratings_json(const jv *root)
 
 static void test_ratings_readback(void **state)
 {
-    fixture *f = *state;
-    char *csv = rt_path(f->dir, "ratings.csv");
+    ts_dir_fixture *f = *state;
+    char *csv = ts_path(f->dir, "ratings.csv");
     FILE *in = fopen(csv, "w");
     assert_non_null(in);
     fputs("observer,item,q1,q2,q3,difficulty,frac_correct\n", in);
@@ -634,20 +519,14 @@ static void test_ratings_readback(void **state)
                 ratings[i].frac_correct);
     assert_int_equal(fclose(in), 0);
 
-    dl_report *r = dl_report_new();
+    dl_report *r = rt_csv_report(csv, 1, NULL, NULL);
     dl_error err = {0};
-    dl_report_columns cols;
-    dl_report_columns_default(&cols);
-    rt_check(dl_report_load_ratings_csv(r, csv, &cols, &err), &err);
-    dl_report_options opt;
-    dl_report_options_default(&opt);
-    rt_check(dl_report_analyse(r, &opt, &err), &err);
-    char *out = rt_path(f->dir, "out");
+    char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "test", &err), &err);
 
     check_answers_csv(out);
     check_rating_tables(out);
-    jv *root = parse_file(out, "summary.json");
+    jv *root = ts_parse_json_file(out, "summary.json");
     check_ratings_json(root);
     jv_free(root);
     char *json = rt_json(r);
@@ -700,7 +579,7 @@ static void test_trial_fields(void **state)
 
 static void test_trial_csv_keys_and_case(void **state)
 {
-    fixture *f = *state;
+    ts_dir_fixture *f = *state;
     /* two item keys of 600 bytes that differ only in the last one: two
      * items (keys were cut at 511 bytes, which made them one) */
     char a[601], b[601];
@@ -708,7 +587,7 @@ static void test_trial_csv_keys_and_case(void **state)
     memcpy(b, a, 600);
     a[599] = 'a', b[599] = 'b';
     a[600] = b[600] = '\0';
-    char *csv = rt_path(f->dir, "long.csv");
+    char *csv = ts_path(f->dir, "long.csv");
     FILE *in = fopen(csv, "w");
     assert_non_null(in);
     fprintf(in, "observer,item,correct\nS1,%s,tRuE\nS1,%s,False\nS2,%s,1\nS2,%s,0\n", a, b, a, b);
@@ -725,9 +604,9 @@ static void test_trial_csv_keys_and_case(void **state)
     jv *root = jv_parse(json);
     free(json);
     assert_non_null(root);
-    assert_key(root, "items", 2);
-    assert_key(root, "per_observer.0.correct", 1);
-    assert_key(root, "per_observer.1.correct", 1);
+    ts_assert_key(root, "items", 2);
+    ts_assert_key(root, "per_observer.0.correct", 1);
+    ts_assert_key(root, "per_observer.1.correct", 1);
     jv_free(root);
     dl_report_free(r);
 
@@ -750,10 +629,11 @@ static void test_trial_csv_keys_and_case(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_trials_readback, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ratings_readback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trials_readback, ts_dir_setup, ts_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_ratings_readback, ts_dir_setup, ts_dir_teardown),
         cmocka_unit_test(test_trial_fields),
-        cmocka_unit_test_setup_teardown(test_trial_csv_keys_and_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trial_csv_keys_and_case, ts_dir_setup,
+                                        ts_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

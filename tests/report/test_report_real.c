@@ -14,24 +14,13 @@
 static dl_report *experiment2(const dl_report_options *opt)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/trivial-or-impossible/experiment2_ratings.csv", rt_shared());
     dl_report_columns c;
-    dl_report_columns_default(&c);
-    c.observer = "subject";
-    c.item = "item";
-    c.q[0] = "q1_num_categories";
-    c.q[1] = "q2_main_category";
-    c.q[2] = "q3_unusual_presentation";
+    rt_experiment2(path, &c);
     c.class_col = "stimulus_class";
     c.model_acc = "model_frac_correct_11";
     c.label_error = "label_error_mturk";
-    c.exclude = "excluded_item";
     c.explicit_optional = DL_REPORT_COL_CLASS | DL_REPORT_COL_MODEL_ACC | DL_REPORT_COL_LABEL_ERROR;
-    dl_report *r = dl_report_new();
-    dl_error err = {0};
-    rt_check(dl_report_load_ratings_csv(r, path, &c, &err), &err);
-    rt_check(dl_report_analyse(r, opt, &err), &err);
-    return r;
+    return rt_csv_report(path, 1, &c, opt);
 }
 
 static void test_experiment2(void **state)

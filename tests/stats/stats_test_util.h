@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../support/test_support.h"
+
 /* Tolerance of every comparison with a reference value: 1e-9 relative to
  * max(|expected|, floor). floor 1 makes it absolute for statistics on [-1, 1]
  * such as kappa or r; a tiny floor makes it relative for probabilities, where
@@ -28,6 +30,15 @@ static inline int near_ok(double got, double want, double floor, const char *wha
     fprintf(stderr, "line %zu: %s = %.17g, expected %.17g (diff %.3g)\n", line, what, got, want,
             got - want);
     return 0;
+}
+
+/* The committed reference table tests/stats/ref/NAME (made by the scripts
+ * there), read with common's reader; every table has at least 100 cases. */
+static inline dl_csv *stats_ref_open(const char *name)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "tests/stats/ref/%s", name);
+    return ts_ref_csv(rel, 100);
 }
 
 /* Parse a space-separated list of numbers ("NA" = NaN) into a new array. */

@@ -17,29 +17,6 @@
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-static dl_csv *ref_open(const char *name)
-{
-    const char *src = getenv("DL_SOURCE_DIR");
-    if (!src)
-        fail_msg("DL_SOURCE_DIR is not set (run the test through ctest)");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/stats/ref/%s", src, name);
-    dl_csv *csv = NULL;
-    dl_error err = {0};
-    if (dl_csv_read(path, &csv, &err) != 0)
-        fail_msg("%s", err.msg);
-    assert_true(csv->nrows >= 100);
-    return csv;
-}
-
-static const char *field(const dl_csv *csv, size_t row, const char *col)
-{
-    int c = dl_csv_col(csv, col);
-    if (c < 0)
-        fail_msg("reference file has no column %s", col);
-    return csv->rows[row][c];
-}
-
 /* "v v v;v v v;..." (units separated by ';', coders by ' ') to ratings. */
 static dl_alpha_rating *parse_data(const char *s, size_t ncoders, size_t nunits, size_t *n)
 {
@@ -161,16 +138,16 @@ static void test_sparse_moderate(void **state)
 static void test_loo_ref(void **state)
 {
     (void)state;
-    dl_csv *csv = ref_open("alpha_loo.csv");
+    dl_csv *csv = stats_ref_open("alpha_loo.csv");
     for (size_t row = 0; row < csv->nrows; row++) {
         size_t line = csv->row_line[row];
-        dl_level level = (dl_level)dl_stats_level_parse(field(csv, row, "level"));
-        size_t nc = (size_t)atoi(field(csv, row, "coders")),
-               nu = (size_t)atoi(field(csv, row, "units"));
+        dl_level level = (dl_level)dl_stats_level_parse(ts_ref_field(csv, row, "level"));
+        size_t nc = (size_t)atoi(ts_ref_field(csv, row, "coders")),
+               nu = (size_t)atoi(ts_ref_field(csv, row, "units"));
         size_t n, nloo, nmean;
-        dl_alpha_rating *r = parse_data(field(csv, row, "data"), nc, nu, &n);
-        double *want_loo = parse_list(field(csv, row, "loo"), &nloo);
-        double *want_mean = parse_list(field(csv, row, "mean_pairwise"), &nmean);
+        dl_alpha_rating *r = parse_data(ts_ref_field(csv, row, "data"), nc, nu, &n);
+        double *want_loo = parse_list(ts_ref_field(csv, row, "loo"), &nloo);
+        double *want_mean = parse_list(ts_ref_field(csv, row, "mean_pairwise"), &nmean);
         assert_int_equal(nloo, nc);
         double loo[16], mean[16];
         assert_int_equal(dl_alpha_per_coder(r, n, nc, level, loo, mean, NULL, NULL), 0);
@@ -182,7 +159,8 @@ static void test_loo_ref(void **state)
         dl_alpha a;
         assert_int_equal(dl_alpha_set_new(r, n, level, &s, NULL), 0);
         dl_alpha_set_alpha(s, &a, NULL);
-        assert_true(near_ok(a.alpha, num(field(csv, row, "alpha")), ABS_FLOOR, "alpha", line));
+        assert_true(
+            near_ok(a.alpha, num(ts_ref_field(csv, row, "alpha")), ABS_FLOOR, "alpha", line));
         dl_alpha_set_free(s);
         free(r);
         free(want_loo);
@@ -196,20 +174,20 @@ static void test_loo_ref(void **state)
 static void test_boot_ref(void **state)
 {
     (void)state;
-    dl_csv *csv = ref_open("alpha_boot.csv");
+    dl_csv *csv = stats_ref_open("alpha_boot.csv");
     for (size_t row = 0; row < csv->nrows; row++) {
         size_t line = csv->row_line[row];
-        dl_level level = (dl_level)dl_stats_level_parse(field(csv, row, "level"));
-        size_t nc = (size_t)atoi(field(csv, row, "coders")),
-               nu = (size_t)atoi(field(csv, row, "units"));
+        dl_level level = (dl_level)dl_stats_level_parse(ts_ref_field(csv, row, "level"));
+        size_t nc = (size_t)atoi(ts_ref_field(csv, row, "coders")),
+               nu = (size_t)atoi(ts_ref_field(csv, row, "units"));
         size_t n, nrep;
-        dl_alpha_rating *r = parse_data(field(csv, row, "data"), nc, nu, &n);
-        double *want = parse_list(field(csv, row, "replicates"), &nrep);
+        dl_alpha_rating *r = parse_data(ts_ref_field(csv, row, "data"), nc, nu, &n);
+        double *want = parse_list(ts_ref_field(csv, row, "replicates"), &nrep);
         dl_alpha_set *s = NULL;
         assert_int_equal(dl_alpha_set_new(r, n, level, &s, NULL), 0);
         dl_alpha_boot_opts o = {.method = DL_ALPHA_BOOT_UNITS,
                                 .replicates = nrep,
-                                .seed = strtoull(field(csv, row, "seed"), NULL, 10),
+                                .seed = strtoull(ts_ref_field(csv, row, "seed"), NULL, 10),
                                 .conf = 0.95,
                                 .threads = 2};
         dl_alpha_boot b;

@@ -14,24 +14,9 @@
 #include "dl_stats.h"
 #include "stats_test_util.h"
 
-static dl_csv *ref_open(const char *name)
-{
-    const char *src = getenv("DL_SOURCE_DIR");
-    if (!src)
-        fail_msg("DL_SOURCE_DIR is not set (run the test through ctest)");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/stats/ref/%s", src, name);
-    dl_csv *csv = NULL;
-    dl_error err = {0};
-    if (dl_csv_read(path, &csv, &err) != 0)
-        fail_msg("%s", err.msg);
-    assert_true(csv->nrows >= 100);
-    return csv;
-}
-
 static double col(const dl_csv *csv, size_t row, const char *name)
 {
-    return num(csv->rows[row][dl_csv_col(csv, name)]);
+    return num(ts_ref_field(csv, row, name));
 }
 
 /* The likelihood is flat along a ridge for some histograms, so a and b are
@@ -40,7 +25,7 @@ static double col(const dl_csv *csv, size_t row, const char *name)
 static void test_betabin_scipy(void **state)
 {
     (void)state;
-    dl_csv *csv = ref_open("betabin.csv");
+    dl_csv *csv = stats_ref_open("betabin.csv");
     double worst_rho = 0, best_gain = 0;
     for (size_t row = 0; row < csv->nrows; row++) {
         size_t m1;

@@ -17,33 +17,15 @@
 #include "stats_private.h"
 #include "stats_test_util.h"
 
-static dl_csv *ref_open(const char *name)
-{
-    const char *src = getenv("DL_SOURCE_DIR");
-    if (!src)
-        fail_msg("DL_SOURCE_DIR is not set (run the test through ctest)");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/stats/ref/%s", src, name);
-    dl_csv *csv = NULL;
-    dl_error err = {0};
-    if (dl_csv_read(path, &csv, &err) != 0)
-        fail_msg("%s", err.msg);
-    assert_true(csv->nrows >= 100);
-    return csv;
-}
-
 static double col(const dl_csv *csv, size_t row, const char *name)
 {
-    int c = dl_csv_col(csv, name);
-    if (c < 0)
-        fail_msg("reference file has no column %s", name);
-    return num(csv->rows[row][c]);
+    return num(ts_ref_field(csv, row, name));
 }
 
 static void test_ec_reference(void **state)
 {
     (void)state;
-    dl_csv *csv = ref_open("ec_test.csv");
+    dl_csv *csv = stats_ref_open("ec_test.csv");
     int bad = 0;
     for (size_t i = 0; i < csv->nrows; i++) {
         size_t ln = csv->row_line[i];
@@ -408,7 +390,7 @@ static void test_boot_coverage(void **state)
 static void test_plan_2afc_reference(void **state)
 {
     (void)state;
-    dl_csv *csv = ref_open("plan_2afc.csv");
+    dl_csv *csv = stats_ref_open("plan_2afc.csv");
     int bad = 0;
     int kind = dl_csv_col(csv, "kind");
     for (size_t i = 0; i < csv->nrows; i++) {

@@ -21,25 +21,13 @@ typedef struct ref {
 
 static ref ref_open(const char *name)
 {
-    const char *src = getenv("DL_SOURCE_DIR");
-    if (!src)
-        fail_msg("DL_SOURCE_DIR is not set (run the test through ctest)");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/stats/ref/%s", src, name);
-    ref r = {0};
-    dl_error err = {0};
-    if (dl_csv_read(path, &r.csv, &err) != 0)
-        fail_msg("%s", err.msg);
-    assert_true(r.csv->nrows >= 100);
+    ref r = {stats_ref_open(name)};
     return r;
 }
 
 static const char *field(const ref *r, size_t row, const char *col)
 {
-    int c = dl_csv_col(r->csv, col);
-    if (c < 0)
-        fail_msg("reference file has no column %s", col);
-    return r->csv->rows[row][c];
+    return ts_ref_field(r->csv, row, col);
 }
 
 static double fnum(const ref *r, size_t row, const char *col)

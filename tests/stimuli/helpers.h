@@ -1,61 +1,43 @@
 /* helpers.h — small helpers shared by the stimuli tests: temporary folders,
- * files written from strings, reference numbers from data/reference.txt. */
+ * files written from strings, reference numbers from data/reference.txt.
+ * Built on tests/support/test_support.h, which defines folders, files and
+ * reference lookups once for every module's tests. */
 #ifndef DL_TEST_STIMULI_HELPERS_H
 #define DL_TEST_STIMULI_HELPERS_H
 
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* A fresh folder under TMPDIR; removed by th_rmtree. */
+#include "test_support.h"
+
+/* A fresh folder under TMPDIR (malloc'd); removed by th_rmtree. */
 static inline char *th_tmpdir(void)
 {
-    const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char *p = malloc(strlen(base) + 32);
-    sprintf(p, "%s/dl_stim_XXXXXX", base);
-    if (!mkdtemp(p)) {
-        free(p);
-        return NULL;
-    }
+    char *p = malloc(256);
+    if (p)
+        ts_tmpdir(p, "dl_stim");
     return p;
 }
 
-static inline int th_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
+/* Remove the folder and free its name. */
 static inline void th_rmtree(char *dir)
 {
-    if (dir)
-        nftw(dir, th_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    ts_rmtree(dir);
     free(dir);
-}
-
-/* dir/name, malloc'd. */
-static inline char *th_path(const char *dir, const char *name)
-{
-    char *p = malloc(strlen(dir) + strlen(name) + 2);
-    sprintf(p, "%s/%s", dir, name);
-    return p;
 }
 
 /* Write text to dir/name; returns the path (malloc'd). */
 static inline char *th_write(const char *dir, const char *name, const char *text)
 {
-    char *p = th_path(dir, name);
-    FILE *f = fopen(p, "wb");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
+    char *p = ts_path(dir, name);
+    ts_write(p, text);
     return p;
 }
 
@@ -63,36 +45,15 @@ static inline char *th_write(const char *dir, const char *name, const char *text
  * returns how many (at most max). */
 static inline size_t th_ref(const char *name, double *out, size_t max)
 {
-    const char *src = getenv("DL_SOURCE_DIR");
-    char path[4096], line[65536];
-    snprintf(path, sizeof path, "%s/tests/stimuli/data/reference.txt", src ? src : ".");
-    FILE *f = fopen(path, "r");
-    size_t n = 0, len = strlen(name);
-    while (f && fgets(line, sizeof line, f)) {
-        if (strncmp(line, name, len) != 0 || line[len] != ' ')
-            continue;
-        char *s = line + len, *end;
-        while (n < max) {
-            double v = strtod(s, &end);
-            if (end == s)
-                break;
-            out[n++] = v;
-            s = end;
-        }
-        break;
-    }
-    if (f)
-        fclose(f);
-    return n;
+    return ts_ref_numbers("tests/stimuli/data/reference.txt", name, out, max);
 }
 
 /* Path of a committed test data file. */
 static inline char *th_data(const char *name)
 {
-    const char *src = getenv("DL_SOURCE_DIR");
-    char *p = malloc(4096);
-    snprintf(p, 4096, "%s/tests/stimuli/data/%s", src ? src : ".", name);
-    return p;
+    char rel[1024];
+    snprintf(rel, sizeof rel, "tests/stimuli/data/%s", name);
+    return ts_source_path(rel, ".");
 }
 
 #endif

@@ -53,7 +53,7 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     f->dir = th_tmpdir();
-    f->root = th_path(f->dir, "images");
+    f->root = ts_path(f->dir, "images");
     mkdir(f->root, 0755);
     write_results(f);
     int shade = 0;
@@ -61,7 +61,7 @@ static int setup(void **state)
         for (int i = 0; i < 12; i++) {
             char name[32];
             snprintf(name, sizeof name, "%c%02d.png", *k, i);
-            char *p = th_path(f->root, name);
+            char *p = ts_path(f->root, name);
             write_png(p, shade += 7);
             free(p);
         }
@@ -150,7 +150,7 @@ static void test_2afc_pairs(void **state)
         assert_true(it->a.frac_correct == 1.0 && it->b.frac_correct == 0.0);
         assert_int_equal(it->a.width_px, 8);
         assert_int_equal(it->a.height_px, 6);
-        char *p = th_path(f->root, it->a.path), sha[65];
+        char *p = ts_path(f->root, it->a.path), sha[65];
         assert_int_equal(dl_sha256_file(p, sha, NULL), 0);
         assert_string_equal(sha, it->a.sha256);
         free(p);
@@ -342,7 +342,7 @@ static void test_missing_and_corrupt_image(void **state)
     o.seed = 1;
     o.image_root = f->root;
     o.name = "broken";
-    char *p = th_path(f->root, "i07.png"), want[2048];
+    char *p = ts_path(f->root, "i07.png"), want[2048];
     remove(p);
     dl_stim_set *set = NULL;
     dl_error err = {0};
@@ -374,7 +374,7 @@ static void test_store_check_manifest(void **state)
     o.seed = 9;
     o.name = "day1";
     dl_stim_set *set = build(f, &o), *back = NULL;
-    char *db = th_path(f->dir, "lab.sqlite");
+    char *db = ts_path(f->dir, "lab.sqlite");
     dl_store *st = NULL;
     dl_error err = {0};
     assert_int_equal(dl_store_open(db, 0, &st, &err), 0);
@@ -387,8 +387,8 @@ static void test_store_check_manifest(void **state)
     assert_int_equal(np, 0);
     assert_int_equal(nimages, 8);
     /* change one image and remove another */
-    char *changed = th_path(f->root, back->items[1].a.path);
-    char *gone = th_path(f->root, back->items[2].b.path);
+    char *changed = ts_path(f->root, back->items[1].a.path);
+    char *gone = ts_path(f->root, back->items[2].b.path);
     write_png(changed, 1);
     remove(gone);
     assert_int_equal(dl_stimuli_check(back, NULL, &p, &np, &nimages, &err), 0);
@@ -435,8 +435,8 @@ static void test_demo_data(void **state)
     d.images_per_class = 8;
     d.train_per_class = 10;
     d.png_px = 64;
-    char *out = th_path(f->dir, "demo"), *results = th_path(out, "results.csv");
-    char *ini = th_path(out, "demo.ini");
+    char *out = ts_path(f->dir, "demo"), *results = ts_path(out, "results.csv");
+    char *ini = ts_path(out, "demo.ini");
     dl_error err = {0};
     assert_int_equal(dl_stimuli_demo_generate(&d, out, &err), 0);
     dl_stimuli_demo back;
@@ -465,7 +465,7 @@ static void test_demo_data(void **state)
     assert_true(a->ec_all_summary.min < 0.9);
     assert_true(a->model_accuracy[0] != a->model_accuracy[1]);
     /* images are a pure function of (seed, index) */
-    char name[64], *p1 = th_path(f->dir, "x1.png"), *p2 = th_path(f->dir, "x2.png");
+    char name[64], *p1 = ts_path(f->dir, "x1.png"), *p2 = ts_path(f->dir, "x2.png");
     size_t index;
     dl_stimuli_demo_image_name(&d, 37, name);
     assert_string_equal(name, "c005_0006.png");

@@ -53,7 +53,7 @@ static run dddlab(const char *dir, ...)
         argv[argc++] = a;
     va_end(ap);
     argv[argc] = NULL;
-    char *outp = th_path(dir, "stdout.txt"), *errp = th_path(dir, "stderr.txt");
+    char *outp = ts_path(dir, "stdout.txt"), *errp = ts_path(dir, "stderr.txt");
     pid_t pid = fork();
     if (pid == 0) {
         int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -178,7 +178,7 @@ static void test_help_and_usage(void **state)
 static void test_analyse_out_all_or_nothing(void **state)
 {
     char *dir = *state, want[512];
-    char *wide = th_path(dir, "wide.csv"), *out = th_path(dir, "out");
+    char *wide = ts_path(dir, "wide.csv"), *out = ts_path(dir, "out");
     FILE *f = fopen(wide, "w");
     fputs("image", f);
     for (int m = 0; m < 120; m++)
@@ -197,7 +197,7 @@ static void test_analyse_out_all_or_nothing(void **state)
     snprintf(want, sizeof want, "dddlab: %s/ec_all.csv: write failed: File too large\n", out);
     assert_string_equal(r.err, want);
     run_free(&r);
-    char *per_image = th_path(out, "per_image.csv");
+    char *per_image = ts_path(out, "per_image.csv");
     assert_int_equal(access(per_image, F_OK), -1);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", out);
@@ -221,7 +221,7 @@ static void test_analyse_cli(void **state)
     assert_string_equal(r.err, want);
     assert_string_equal(r.out, "");
     run_free(&r);
-    char *wide = th_data("wide_small.csv"), *out = th_path(dir, "out");
+    char *wide = th_data("wide_small.csv"), *out = ts_path(dir, "out");
     r = dddlab(dir, "stimuli", "analyse", wide, "--near", "1", "--json", "--out", out, NULL);
     assert_int_equal(r.status, 0);
     assert_memory_equal(r.out, "{\"results\":", 11);
@@ -229,7 +229,7 @@ static void test_analyse_cli(void **state)
     assert_non_null(strstr(r.out, "\"trivial\":{\"images\":27,"));
     assert_int_equal(strchr(r.out, '\n') - r.out, (long)strlen(r.out) - 1); /* one line */
     run_free(&r);
-    char *summary = th_path(out, "summary.json");
+    char *summary = ts_path(out, "summary.json");
     char *text = slurp(summary);
     assert_non_null(strstr(text, "\"in_between\":{\"images\":23,"));
     free(text);
@@ -244,8 +244,8 @@ static void test_analyse_cli(void **state)
 static void test_build_check_cli(void **state)
 {
     char *dir = *state;
-    char *demo = th_path(dir, "demo"), *results = th_path(demo, "results.csv");
-    char *root = th_path(demo, "images"), *db = th_path(dir, "lab.sqlite");
+    char *demo = ts_path(dir, "demo"), *results = ts_path(demo, "results.csv");
+    char *root = ts_path(demo, "images"), *db = ts_path(dir, "lab.sqlite");
     run r = dddlab(dir, "stimuli", "demo-data", "--out", demo, "--classes", "40",
                    "--images-per-class", "10", "--train-per-class", "8", "--png-px", "32", NULL);
     assert_int_equal(r.status, 0);
@@ -258,7 +258,7 @@ static void test_build_check_cli(void **state)
     assert_non_null(strstr(r.out, "\"trivial_left\":2,"));
     assert_non_null(strstr(r.out, "\"seed\":3,"));
     run_free(&r);
-    char *manifest = th_path(dir, "one.manifest.csv");
+    char *manifest = ts_path(dir, "one.manifest.csv");
     assert_int_equal(access(manifest, F_OK), 0);
     r = dddlab(dir, "stimuli", "check", "--db", db, "--set", "one", NULL);
     assert_int_equal(r.status, 0);
@@ -267,7 +267,7 @@ static void test_build_check_cli(void **state)
 
     /* the same name again (given as --set, the name 'check' uses): refused,
      * nothing written */
-    char *m2 = th_path(dir, "two.csv");
+    char *m2 = ts_path(dir, "two.csv");
     r = dddlab(dir, "stimuli", "build", results, "--task", "2afc", "--set", "one", "--pairs", "4",
                "--image-root", root, "--db", db, "--seed", "4", "--manifest", m2, "--near", "1",
                "--demo-images", NULL);
@@ -292,7 +292,7 @@ static void test_build_check_cli(void **state)
     assert_int_equal(dl_store_find_set(st, "rate", &set, &err), DL_ENOENT);
     assert_int_equal(dl_store_find_set(st, "one", &set, &err), 0);
     /* check notices a deleted image */
-    char *victim = th_path(root, set->items[0].b.path);
+    char *victim = ts_path(root, set->items[0].b.path);
     remove(victim);
     r = dddlab(dir, "stimuli", "check", "--db", db, "--set", "one", "--json", NULL);
     assert_int_equal(r.status, 1);
@@ -310,9 +310,9 @@ static void test_build_check_cli(void **state)
 static void test_build_manifest_full_disk(void **state)
 {
     char *dir = *state, cmd[1024];
-    char *demo = th_path(dir, "demo"), *results = th_path(demo, "results.csv");
-    char *root = th_path(demo, "images"), *db = th_path(dir, "lab.sqlite");
-    char *mnt = th_path(dir, "mnt"), *manifest = th_path(mnt, "full.manifest.csv");
+    char *demo = ts_path(dir, "demo"), *results = ts_path(demo, "results.csv");
+    char *root = ts_path(demo, "images"), *db = ts_path(dir, "lab.sqlite");
+    char *mnt = ts_path(dir, "mnt"), *manifest = ts_path(mnt, "full.manifest.csv");
     run r = dddlab(dir, "stimuli", "demo-data", "--out", demo, "--classes", "40",
                    "--images-per-class", "10", "--train-per-class", "8", "--png-px", "32", NULL);
     assert_int_equal(r.status, 0);
@@ -461,7 +461,7 @@ static void test_analyse_ec_matches_consistency(void **state)
     char *dir = *state;
     /* 6 models x 90 images; m1 and m2 always right, so their kappa is undefined
      * (or 1 under --ec-boundary one) on every subset. */
-    char *all = th_path(dir, "all.csv"), *mid = th_path(dir, "mid.csv");
+    char *all = ts_path(dir, "all.csv"), *mid = ts_path(dir, "mid.csv");
     FILE *fa = fopen(all, "w"), *fm = fopen(mid, "w");
     fputs("model,image,correct\n", fa);
     fputs("model,image,correct\n", fm);
@@ -485,8 +485,8 @@ static void test_analyse_ec_matches_consistency(void **state)
     fclose(fm);
     static const char *const bounds[] = {"undefined", "one"};
     for (int b = 0; b < 2; b++) {
-        char *out = th_path(dir, b ? "out1" : "out0"), *pairs = th_path(out, "ec_pairs.csv");
-        char *call = th_path(dir, "c_all.csv"), *cmid = th_path(dir, "c_mid.csv");
+        char *out = ts_path(dir, b ? "out1" : "out0"), *pairs = ts_path(out, "ec_pairs.csv");
+        char *call = ts_path(dir, "c_all.csv"), *cmid = ts_path(dir, "c_mid.csv");
         run s = dddlab(dir, "stimuli", "analyse", all, "--bootstrap", "300", "--seed", "7",
                        "--conf", "0.9", "--ec-boundary", bounds[b], "--json", "--out", out, NULL);
         assert_int_equal(s.status, 0);

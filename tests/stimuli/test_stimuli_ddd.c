@@ -263,7 +263,7 @@ static void test_out_files_and_json(void **state)
     dl_stimuli_results *r = read_ok(path);
     dl_stimuli_analysis *a = analyse_ok(r, 0);
     dl_error err = {0};
-    char *out = th_path(dir, "out");
+    char *out = ts_path(dir, "out");
     assert_int_equal(dl_stimuli_analysis_write(a, out, &err), 0);
     static const char *const files[] = {"per_image.csv", "model_accuracy.csv", "histogram.csv",
                                         "ec_all.csv",    "ec_in_between.csv",  "class_accuracy.csv",
@@ -271,11 +271,11 @@ static void test_out_files_and_json(void **state)
     /* ec_pairs.csv: a header, 28 pairs and a mean for each of the two subsets */
     static const size_t lines[] = {61, 9, 10, 9, 9, 1, 2, 1, 59};
     for (size_t i = 0; i < 9; i++) {
-        char *p = th_path(out, files[i]);
+        char *p = ts_path(out, files[i]);
         assert_int_equal(count_lines(p), lines[i]);
         free(p);
     }
-    char *hist = th_path(out, "histogram.csv"), *text = NULL;
+    char *hist = ts_path(out, "histogram.csv"), *text = NULL;
     assert_int_equal(dl_read_file(hist, &text, NULL, &err), 0);
     assert_non_null(strstr(
         text,
@@ -343,7 +343,7 @@ static void test_counts_json_nulls(void **state)
 static void test_ec_sampled_pairs(void **state)
 {
     (void)state;
-    char *dir = th_tmpdir(), *path = th_path(dir, "wide500.csv");
+    char *dir = th_tmpdir(), *path = ts_path(dir, "wide500.csv");
     FILE *f = fopen(path, "w");
     fputs("image", f);
     for (int m = 0; m < 500; m++)
@@ -416,7 +416,7 @@ static void test_ec_pairs_fisher_limit(void **state)
         dl_stimuli_analyse_opts o = {.ec_seed = 1, .ec_fisher_max_models = k ? 7 : 8};
         dl_stimuli_analysis *a = NULL;
         assert_int_equal(dl_stimuli_analyse_with(r, &o, &a, &err), 0);
-        char *out = th_path(dir, k ? "b" : "a"), *pairs = th_path(out, "ec_pairs.csv");
+        char *out = ts_path(dir, k ? "b" : "a"), *pairs = ts_path(out, "ec_pairs.csv");
         assert_int_equal(dl_stimuli_analysis_write(a, out, &err), 0);
         assert_int_equal(dl_csv_read(pairs, &csv[k], &err), 0);
         dl_stimuli_analysis_free(a);

@@ -18,27 +18,7 @@
 /* Numbers of "name v1 v2 ..." in data/formats/reference.txt. */
 static size_t ref(const char *name, double *out, size_t max)
 {
-    const char *src = getenv("DL_SOURCE_DIR");
-    char path[4096], line[65536];
-    snprintf(path, sizeof path, "%s/tests/stimuli/data/formats/reference.txt", src ? src : ".");
-    FILE *f = fopen(path, "r");
-    size_t n = 0, len = strlen(name);
-    while (f && fgets(line, sizeof line, f)) {
-        if (strncmp(line, name, len) != 0 || line[len] != ' ')
-            continue;
-        char *s = line + len, *end;
-        while (n < max) {
-            double v = strtod(s, &end);
-            if (end == s)
-                break;
-            out[n++] = v;
-            s = end;
-        }
-        break;
-    }
-    if (f)
-        fclose(f);
-    return n;
+    return ts_ref_numbers("tests/stimuli/data/formats/reference.txt", name, out, max);
 }
 
 static char *fx(const char *name)

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "../cli/json_min.h"
 #include "dl_stimuli.h"
+#include "test_support.h"
 
 #define NM 8
 #define NI 60
@@ -80,140 +80,81 @@ typedef struct ec_ref {
 /* Error consistency of models a and b on all images or the in-between ones. */
 static ec_ref ec_pair(const ref *r, int a, int b, int in_between)
 {
-    ec_ref e = {0};
+    int n = 0, ra = 0, rb = 0, same = 0;
     for (int i = 0; i < NI; i++) {
         if (in_between && (r->k[i] == 0 || r->k[i] == NM))
             continue;
-        e.images++;
-        e.p1 += r->x[i][a];
-        e.p2 += r->x[i][b];
-        e.c_obs += r->x[i][a] == r->x[i][b];
+        n++;
+        ra += r->x[i][a];
+        rb += r->x[i][b];
+        same += r->x[i][a] == r->x[i][b];
     }
-    e.p1 /= e.images, e.p2 /= e.images, e.c_obs /= e.images;
-    e.c_exp = e.p1 * e.p2 + (1 - e.p1) * (1 - e.p2);
-    e.kappa = (e.c_obs - e.c_exp) / (1 - e.c_exp);
+    ts_ec k = ts_ec_of(n, ra, rb, same);
+    ec_ref e = {n, k.p1, k.p2, k.c_obs, k.c_exp, k.kappa};
     return e;
-}
-
-static dl_csv *read_table(const char *dir, const char *name)
-{
-    char *p = th_path(dir, name);
-    dl_csv *csv = NULL;
-    dl_error err = {0};
-    if (dl_csv_read(p, &csv, &err) != 0)
-        fail_msg("%s: %s", name, err.msg);
-    free(p);
-    return csv;
-}
-
-static const char *cell(const dl_csv *csv, size_t row, const char *col)
-{
-    int c = dl_csv_col(csv, col);
-    if (c < 0)
-        fail_msg("%s: no column %s", csv->path, col);
-    assert_true(row < csv->nrows);
-    return csv->rows[row][c];
-}
-
-static void assert_cell(const dl_csv *csv, size_t row, const char *col, double want)
-{
-    const char *s = cell(csv, row, col);
-    char *end;
-    double got = strtod(s, &end);
-    if (!s[0] || *end || fabs(got - want) > 1e-9 * fmax(1.0, fabs(want)))
-        fail_msg("%s row %zu %s: '%s', want %.12g", csv->path, row + 1, col, s, want);
-}
-
-static void assert_header(const dl_csv *csv, const char *names)
-{
-    char buf[1024] = "";
-    for (size_t i = 0; i < csv->ncols; i++) {
-        if (i)
-            strcat(buf, ",");
-        strcat(buf, csv->header[i]);
-    }
-    assert_string_equal(buf, names);
-}
-
-static void assert_key(const jv *root, const char *path, double want)
-{
-    const jv *v = jv_get(root, path);
-    if (!v)
-        fail_msg("JSON: no key %s", path);
-    if (v->type != JV_NUMBER || fabs(v->num - want) > 1e-12 * fmax(1.0, fabs(want)))
-        fail_msg("JSON %s: %.17g, want %.17g", path, v->num, want);
-}
-
-static void assert_key_str(const jv *root, const char *path, const char *want)
-{
-    const jv *v = jv_get(root, path);
-    if (!v)
-        fail_msg("JSON: no key %s", path);
-    assert_int_equal(v->type, JV_STRING);
-    assert_string_equal(v->str, want);
 }
 
 static void check_tables(const ref *r, const char *out)
 {
-    dl_csv *t = read_table(out, "per_image.csv");
-    assert_header(t, "image,n_correct,n_models,fraction_correct,difficulty,class,superclass,"
-                     "label_error,path");
+    dl_csv *t = ts_read_table(out, "per_image.csv");
+    ts_assert_header(t, "image,n_correct,n_models,fraction_correct,difficulty,class,superclass,"
+                        "label_error,path");
     assert_int_equal(t->nrows, NI);
     for (int i = 0; i < NI; i++) {
-        assert_string_equal(cell(t, i, "image"), r->image[i]);
-        assert_cell(t, i, "n_correct", r->k[i]);
-        assert_cell(t, i, "n_models", NM);
-        assert_cell(t, i, "fraction_correct", (double)r->k[i] / NM);
-        assert_string_equal(cell(t, i, "difficulty"), difficulty(r->k[i]));
-        assert_string_equal(cell(t, i, "class"), "");
-        assert_string_equal(cell(t, i, "path"), r->image[i]);
+        assert_string_equal(ts_cell(t, i, "image"), r->image[i]);
+        ts_assert_cell(t, i, "n_correct", r->k[i]);
+        ts_assert_cell(t, i, "n_models", NM);
+        ts_assert_cell(t, i, "fraction_correct", (double)r->k[i] / NM);
+        assert_string_equal(ts_cell(t, i, "difficulty"), difficulty(r->k[i]));
+        assert_string_equal(ts_cell(t, i, "class"), "");
+        assert_string_equal(ts_cell(t, i, "path"), r->image[i]);
     }
     dl_csv_free(t);
 
-    t = read_table(out, "model_accuracy.csv");
-    assert_header(t, "model,epoch,images,correct,accuracy");
+    t = ts_read_table(out, "model_accuracy.csv");
+    ts_assert_header(t, "model,epoch,images,correct,accuracy");
     assert_int_equal(t->nrows, NM);
     for (int m = 0; m < NM; m++) {
         char name[16];
         snprintf(name, sizeof name, "m%d", m + 1);
-        assert_string_equal(cell(t, m, "model"), name);
-        assert_string_equal(cell(t, m, "epoch"), "NA");
-        assert_cell(t, m, "images", NI);
-        assert_cell(t, m, "correct", r->p[m] * NI);
-        assert_cell(t, m, "accuracy", r->p[m]);
+        assert_string_equal(ts_cell(t, m, "model"), name);
+        assert_string_equal(ts_cell(t, m, "epoch"), "NA");
+        ts_assert_cell(t, m, "images", NI);
+        ts_assert_cell(t, m, "correct", r->p[m] * NI);
+        ts_assert_cell(t, m, "accuracy", r->p[m]);
     }
     dl_csv_free(t);
 
-    t = read_table(out, "histogram.csv");
-    assert_header(t, "n_correct,images,fraction,binomial_expected,poisson_binomial_expected");
+    t = ts_read_table(out, "histogram.csv");
+    ts_assert_header(t, "n_correct,images,fraction,binomial_expected,poisson_binomial_expected");
     assert_int_equal(t->nrows, NM + 1);
     for (int k = 0; k <= NM; k++) {
-        assert_cell(t, k, "n_correct", k);
-        assert_cell(t, k, "images", r->hist[k]);
-        assert_cell(t, k, "fraction", (double)r->hist[k] / NI);
+        ts_assert_cell(t, k, "n_correct", k);
+        ts_assert_cell(t, k, "images", r->hist[k]);
+        ts_assert_cell(t, k, "fraction", (double)r->hist[k] / NI);
         /* ten significant digits */
-        assert_true(fabs(strtod(cell(t, k, "binomial_expected"), NULL) - r->binom[k]) <
+        assert_true(fabs(strtod(ts_cell(t, k, "binomial_expected"), NULL) - r->binom[k]) <
                     1e-9 * fmax(1, r->binom[k]));
-        assert_true(fabs(strtod(cell(t, k, "poisson_binomial_expected"), NULL) - r->pbinom[k]) <
+        assert_true(fabs(strtod(ts_cell(t, k, "poisson_binomial_expected"), NULL) - r->pbinom[k]) <
                     1e-9 * fmax(1, r->pbinom[k]));
     }
     dl_csv_free(t);
 
     static const char *const ec_file[2] = {"ec_all.csv", "ec_in_between.csv"};
     for (int s = 0; s < 2; s++) {
-        t = read_table(out, ec_file[s]);
-        assert_header(t, "model,m1,m2,m3,m4,m5,m6,m7,m8");
+        t = ts_read_table(out, ec_file[s]);
+        ts_assert_header(t, "model,m1,m2,m3,m4,m5,m6,m7,m8");
         assert_int_equal(t->nrows, NM);
         for (int a = 0; a < NM; a++)
             for (int b = 0; b < NM; b++) {
                 char col[16];
                 snprintf(col, sizeof col, "m%d", b + 1);
-                assert_cell(t, a, col, a == b ? 1 : ec_pair(r, a, b, s).kappa);
+                ts_assert_cell(t, a, col, a == b ? 1 : ec_pair(r, a, b, s).kappa);
             }
         dl_csv_free(t);
     }
 
-    t = read_table(out, "ec_pairs.csv");
+    t = ts_read_table(out, "ec_pairs.csv");
     size_t row = 0;
     for (int s = 0; s < 2; s++, row++) {
         double sum = 0;
@@ -222,29 +163,29 @@ static void check_tables(const ref *r, const char *out)
                 ec_ref e = ec_pair(r, a, b, s);
                 sum += e.kappa;
                 char name[16];
-                assert_string_equal(cell(t, row, "row"), "pair");
-                assert_string_equal(cell(t, row, "subset"), s ? "in_between" : "all");
+                assert_string_equal(ts_cell(t, row, "row"), "pair");
+                assert_string_equal(ts_cell(t, row, "subset"), s ? "in_between" : "all");
                 snprintf(name, sizeof name, "m%d", a + 1);
-                assert_string_equal(cell(t, row, "a"), name);
+                assert_string_equal(ts_cell(t, row, "a"), name);
                 snprintf(name, sizeof name, "m%d", b + 1);
-                assert_string_equal(cell(t, row, "b"), name);
-                assert_cell(t, row, "images", e.images);
-                assert_cell(t, row, "p1", e.p1);
-                assert_cell(t, row, "p2", e.p2);
-                assert_cell(t, row, "c_obs", e.c_obs);
-                assert_cell(t, row, "c_exp", e.c_exp);
-                assert_cell(t, row, "kappa", e.kappa);
-                assert_string_equal(cell(t, row, "ec_boundary"), "undefined");
+                assert_string_equal(ts_cell(t, row, "b"), name);
+                ts_assert_cell(t, row, "images", e.images);
+                ts_assert_cell(t, row, "p1", e.p1);
+                ts_assert_cell(t, row, "p2", e.p2);
+                ts_assert_cell(t, row, "c_obs", e.c_obs);
+                ts_assert_cell(t, row, "c_exp", e.c_exp);
+                ts_assert_cell(t, row, "kappa", e.kappa);
+                assert_string_equal(ts_cell(t, row, "ec_boundary"), "undefined");
             }
         /* each subset ends with the mean over its pairs */
-        assert_string_equal(cell(t, row, "row"), "mean");
-        assert_string_equal(cell(t, row, "subset"), s ? "in_between" : "all");
-        assert_cell(t, row, "kappa", sum / (NM * (NM - 1) / 2));
+        assert_string_equal(ts_cell(t, row, "row"), "mean");
+        assert_string_equal(ts_cell(t, row, "subset"), s ? "in_between" : "all");
+        ts_assert_cell(t, row, "kappa", sum / (NM * (NM - 1) / 2));
     }
     assert_int_equal(t->nrows, row);
     dl_csv_free(t);
 
-    t = read_table(out, "agreement.csv");
+    t = ts_read_table(out, "agreement.csv");
     assert_int_equal(t->nrows, 1);
     int all = 0, any = 0;
     double prod = 1;
@@ -254,23 +195,23 @@ static void check_tables(const ref *r, const char *out)
     }
     for (int m = 0; m < NM; m++)
         prod *= r->p[m];
-    assert_cell(t, 0, "models", NM);
-    assert_cell(t, 0, "mean_accuracy", r->mean_acc);
-    assert_cell(t, 0, "all_right", all);
-    assert_cell(t, 0, "any_right", any);
-    assert_cell(t, 0, "tpa", (double)all / any);
+    ts_assert_cell(t, 0, "models", NM);
+    ts_assert_cell(t, 0, "mean_accuracy", r->mean_acc);
+    ts_assert_cell(t, 0, "all_right", all);
+    ts_assert_cell(t, 0, "any_right", any);
+    ts_assert_cell(t, 0, "tpa", (double)all / any);
     /* independent models: all right on an image with probability prod p */
-    assert_cell(t, 0, "expected_all", prod);
+    ts_assert_cell(t, 0, "expected_all", prod);
     dl_csv_free(t);
 
-    t = read_table(out, "decisions.csv");
+    t = ts_read_table(out, "decisions.csv");
     assert_int_equal(t->nrows, NI);
     for (int i = 0; i < NI; i++) {
-        assert_string_equal(cell(t, i, "image"), r->image[i]);
+        assert_string_equal(ts_cell(t, i, "image"), r->image[i]);
         for (int m = 0; m < NM; m++) {
             char col[16];
             snprintf(col, sizeof col, "m%d", m + 1);
-            assert_cell(t, i, col, r->x[i][m]);
+            ts_assert_cell(t, i, col, r->x[i][m]);
         }
     }
     dl_csv_free(t);
@@ -278,37 +219,37 @@ static void check_tables(const ref *r, const char *out)
 
 static void check_json(const ref *r, const jv *root)
 {
-    assert_key_str(root, "format", "wide");
-    assert_key(root, "images", NI);
-    assert_key(root, "models", NM);
-    assert_key(root, "excluded", 0);
-    assert_key(root, "near", 0);
-    assert_key(root, "mean_accuracy", r->mean_acc);
+    ts_assert_key_str(root, "format", "wide");
+    ts_assert_key(root, "images", NI);
+    ts_assert_key(root, "models", NM);
+    ts_assert_key(root, "excluded", 0);
+    ts_assert_key(root, "near", 0);
+    ts_assert_key(root, "mean_accuracy", r->mean_acc);
     char key[96];
     for (int m = 0; m < NM; m++) {
         char name[16];
         snprintf(name, sizeof name, "m%d", m + 1);
         snprintf(key, sizeof key, "model_accuracy.%d.model", m);
-        assert_key_str(root, key, name);
+        ts_assert_key_str(root, key, name);
         snprintf(key, sizeof key, "model_accuracy.%d.accuracy", m);
-        assert_key(root, key, r->p[m]);
+        ts_assert_key(root, key, r->p[m]);
     }
     int split[3] = {0};
     for (int k = 0; k <= NM; k++) {
         snprintf(key, sizeof key, "histogram.%d", k);
-        assert_key(root, key, r->hist[k]);
+        ts_assert_key(root, key, r->hist[k]);
         snprintf(key, sizeof key, "binomial_expected.%d", k);
-        assert_key(root, key, r->binom[k]);
+        ts_assert_key(root, key, r->binom[k]);
         snprintf(key, sizeof key, "poisson_binomial_expected.%d", k);
-        assert_key(root, key, r->pbinom[k]);
+        ts_assert_key(root, key, r->pbinom[k]);
         split[k == NM ? 0 : k == 0 ? 2 : 1] += r->hist[k];
     }
     static const char *const part[3] = {"trivial", "in_between", "impossible"};
     for (int c = 0; c < 3; c++) {
         snprintf(key, sizeof key, "%s.images", part[c]);
-        assert_key(root, key, split[c]);
+        ts_assert_key(root, key, split[c]);
         snprintf(key, sizeof key, "%s.fraction", part[c]);
-        assert_key(root, key, (double)split[c] / NI);
+        ts_assert_key(root, key, (double)split[c] / NI);
     }
     static const char *const subset[2] = {"all", "in_between"};
     for (int s = 0; s < 2; s++) {
@@ -322,19 +263,19 @@ static void check_json(const ref *r, const jv *root)
                 hi = fmax(hi, k);
             }
         snprintf(key, sizeof key, "error_consistency.%s.images", subset[s]);
-        assert_key(root, key, s ? split[1] : NI);
+        ts_assert_key(root, key, s ? split[1] : NI);
         snprintf(key, sizeof key, "error_consistency.%s.pairs", subset[s]);
-        assert_key(root, key, n);
+        ts_assert_key(root, key, n);
         snprintf(key, sizeof key, "error_consistency.%s.mean", subset[s]);
-        assert_key(root, key, sum / n);
+        ts_assert_key(root, key, sum / n);
         snprintf(key, sizeof key, "error_consistency.%s.min", subset[s]);
-        assert_key(root, key, lo);
+        ts_assert_key(root, key, lo);
         snprintf(key, sizeof key, "error_consistency.%s.max", subset[s]);
-        assert_key(root, key, hi);
+        ts_assert_key(root, key, hi);
     }
-    assert_key(root, "true_positive_agreement.all_right", split[0]);
-    assert_key(root, "true_positive_agreement.any_right", NI - split[2]);
-    assert_key(root, "true_positive_agreement.tpa", (double)split[0] / (NI - split[2]));
+    ts_assert_key(root, "true_positive_agreement.all_right", split[0]);
+    ts_assert_key(root, "true_positive_agreement.any_right", NI - split[2]);
+    ts_assert_key(root, "true_positive_agreement.tpa", (double)split[0] / (NI - split[2]));
 }
 
 static void test_analyse_out_readback(void **state)
@@ -350,11 +291,11 @@ static void test_analyse_out_readback(void **state)
     dl_stimuli_analysis *a = NULL;
     if (dl_stimuli_analyse(res, 0, 2, &a, &err) != 0)
         fail_msg("%s", err.msg);
-    char *out = th_path(dir, "out");
+    char *out = ts_path(dir, "out");
     assert_int_equal(dl_stimuli_analysis_write(a, out, &err), 0);
     check_tables(r, out);
 
-    char *p = th_path(out, "summary.json"), *text = NULL;
+    char *p = ts_path(out, "summary.json"), *text = NULL;
     assert_int_equal(dl_read_file(p, &text, NULL, &err), 0);
     jv *root = jv_parse(text);
     assert_non_null(root);

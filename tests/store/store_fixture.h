@@ -1,5 +1,5 @@
-/* store_fixture.h — shared by the store tests: temporary folders and small
- * stimulus sets, observers and sessions to log into. */
+/* store_fixture.h — shared by the store tests: small stimulus sets,
+ * observers and sessions to log into. Folders come from tests/support. */
 #ifndef STORE_FIXTURE_H
 #define STORE_FIXTURE_H
 
@@ -10,27 +10,7 @@
 #include <unistd.h>
 
 #include "dl_store.h"
-
-/* A fresh folder under $TMPDIR (or /tmp); the caller removes it with
- * fx_rmdir. buf must hold 256 bytes. */
-static inline void fx_tmpdir(char *buf)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(buf, 256, "%s/dl_store_test.XXXXXX", base && base[0] ? base : "/tmp");
-    if (!mkdtemp(buf)) {
-        perror("mkdtemp");
-        abort();
-    }
-}
-
-/* Remove a folder and what is in it (one level deep is all the tests make). */
-static inline void fx_rmdir(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
-}
+#include "test_support.h" /* folders and files */
 
 static inline char *fx_strdup(const char *s)
 {

@@ -84,7 +84,7 @@ static int setup(void **state)
         return -1;
     }
     fx *f = calloc(1, sizeof *f);
-    fx_tmpdir(f->dir);
+    ts_tmpdir(f->dir, "dl_store_test");
     snprintf(f->db, sizeof f->db, "%s/lab.sqlite", f->dir);
     snprintf(f->out, sizeof f->out, "%s/stdout.txt", f->dir);
     snprintf(f->errf, sizeof f->errf, "%s/stderr.txt", f->dir);
@@ -98,7 +98,7 @@ static int teardown(void **state)
     fx *f = *state;
     free(f->stdout_text);
     free(f->stderr_text);
-    fx_rmdir(f->dir);
+    ts_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -31,7 +31,7 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    fx_tmpdir(f->dir);
+    ts_tmpdir(f->dir, "dl_store_test");
     snprintf(f->path, sizeof f->path, "%s/lab.sqlite", f->dir);
     *state = f;
     return 0;
@@ -40,7 +40,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    fx_rmdir(f->dir);
+    ts_rmtree(f->dir);
     free(f);
     return 0;
 }

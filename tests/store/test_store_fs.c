@@ -31,10 +31,10 @@ static int run_mount(const char *opts, const char *dir)
 static int setup(void **state)
 {
     fs_fx *f = calloc(1, sizeof *f);
-    fx_tmpdir(f->dir);
+    ts_tmpdir(f->dir, "dl_store_test");
     snprintf(f->mnt, sizeof f->mnt, "%s/mnt", f->dir);
     if (mkdir(f->mnt, 0700) != 0) {
-        fx_rmdir(f->dir);
+        ts_rmtree(f->dir);
         free(f);
         return -1;
     }
@@ -47,7 +47,7 @@ static int teardown(void **state)
     fs_fx *f = *state;
     if (f->mounted)
         run_mount("umount -l", f->mnt);
-    fx_rmdir(f->dir);
+    ts_rmtree(f->dir);
     free(f);
     return 0;
 }

@@ -25,7 +25,7 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    fx_tmpdir(f->dir);
+    ts_tmpdir(f->dir, "dl_store_test");
     snprintf(f->path, sizeof f->path, "%s/lab.sqlite", f->dir);
     if (dl_store_open(f->path, 0, &f->st, &f->err) != 0)
         return -1;
@@ -44,7 +44,7 @@ static int teardown(void **state)
 {
     fx *f = *state;
     dl_store_close(f->st);
-    fx_rmdir(f->dir);
+    ts_rmtree(f->dir);
     free(f);
     return 0;
 }

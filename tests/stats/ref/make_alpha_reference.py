@@ -18,84 +18,31 @@ Writes beside itself:
   betabin.csv        beta-binomial maximum-likelihood fits of histograms of
                      "models correct" (scipy.stats.betabinom + scipy.optimize)
 
-Alpha here is a plain implementation written from the definition
-(Krippendorff 2011): the coincidence matrix with explicit loops over the
+Alpha and the random stream come from tests/reference/dl_ref.py, the one
+Python reference: a plain implementation written from the definition
+(Krippendorff 2011), the coincidence matrix with explicit loops over the
 ordered pairs of values within each unit, then D_o and D_e with the
 level's squared distance. It shares no code with the C implementation.
 """
 import os
+import sys
 
 import numpy as np
 from scipy import optimize, stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-M64 = (1 << 64) - 1
-GOLDEN = 0x9E3779B97F4A7C15
-
-
-def mix64(x):
-    """splitmix64 as common/ dl_mix64: add the golden gamma, then mix."""
-    x = (x + GOLDEN) & M64
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M64
-    return x ^ (x >> 31)
-
-
-def boot_indices(seed, rep, nunits):
-    """The units replicate `rep` draws: word i of its stream, scaled."""
-    base = mix64(seed ^ mix64(rep))
-    out = []
-    for i in range(nunits):
-        x = mix64((base + i * GOLDEN) & M64)
-        out.append(((x >> 32) * nunits) >> 32)
-    return out
+sys.path.insert(0, os.path.join(HERE, "..", "..", "reference"))
+from dl_ref import boot_indices, kripp_alpha, kripp_units  # noqa: E402
 
 
 def alpha(units, level):
     """units: list of lists of values (missing already removed)."""
-    units = [u for u in units if len(u) >= 2]
-    if not units:
-        return float("nan")
-    values = sorted({v for u in units for v in u})
-    idx = {v: i for i, v in enumerate(values)}
-    V = len(values)
-    o = np.zeros((V, V))
-    for u in units:
-        m = len(u)
-        for i in range(m):
-            for j in range(m):
-                if i != j:
-                    o[idx[u[i]], idx[u[j]]] += 1.0 / (m - 1)
-    n_c = o.sum(axis=1)
-    n = n_c.sum()
-    d2 = np.zeros((V, V))
-    for c in range(V):
-        for k in range(V):
-            if level == "nominal":
-                d2[c, k] = 0.0 if c == k else 1.0
-            elif level == "ordinal":
-                lo, hi = min(c, k), max(c, k)
-                s = n_c[lo:hi + 1].sum() - (n_c[c] + n_c[k]) / 2.0
-                d2[c, k] = s * s
-            elif level == "interval":
-                d2[c, k] = (values[c] - values[k]) ** 2
-            else:
-                x, y = values[c], values[k]
-                d2[c, k] = 0.0 if x + y == 0 else ((x - y) / (x + y)) ** 2
-    d_o = (o * d2).sum() / n
-    d_e = (np.outer(n_c, n_c) * d2).sum() / (n * (n - 1))
-    if d_e == 0:
-        return float("nan")
-    return 1.0 - d_o / d_e
+    return kripp_alpha(units, level)["alpha"]
 
 
 def units_of(data, coders=None):
     """data: coders x units array with NaN; coders: rows to keep."""
-    rows = range(data.shape[0]) if coders is None else coders
-    out = []
-    for u in range(data.shape[1]):
-        out.append([float(data[c, u]) for c in rows if not np.isnan(data[c, u])])
-    return out
+    return kripp_units(data, coders)
 
 
 def random_data(rng, level):

@@ -10,7 +10,7 @@ with a fixed seed, so running it again gives the same files.
 
   ec_test.csv    per 2x2 right/wrong table (n, r1, r2, both right):
                  kappa under both boundary conventions, written from the
-                 definition; kappa_min / kappa_max from the closed forms of
+                 definition (tests/reference/dl_ref.py); kappa_min / kappa_max from the closed forms of
                  Klein, Meyen, Brendel, Wichmann & Meding (2025): with the
                  accuracies fixed, c_obs ranges over
                  [|p1 + p2 - 1|, 1 - |p1 - p2|]; the small-sample corrected
@@ -27,6 +27,7 @@ with a fixed seed, so running it again gives the same files.
                  every larger n (checked up to 4 times that n).
 """
 import os
+import sys
 from fractions import Fraction
 from math import comb
 
@@ -34,52 +35,26 @@ import numpy as np
 from scipy import stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "reference"))
+import dl_ref  # noqa: E402  (the one Python reference: error consistency)
+from dl_ref import fmt  # noqa: E402
+
 RNG = np.random.default_rng(20261129)
 
 
-def fmt(x):
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    x = float(x)
-    if np.isnan(x):
-        return "nan"
-    return repr(x)
-
-
 def write(name, header, rows):
-    with open(os.path.join(HERE, name), "w") as f:
-        f.write(",".join(header) + "\n")
-        for r in rows:
-            f.write(",".join(r) + "\n")
-    print("%-16s %4d cases" % (name, len(rows)))
+    dl_ref.write_csv(HERE, name, header, rows)
 
 
 # ---- error consistency ------------------------------------------------------
 
 def kappa_of(n, r1, r2, both, boundary):
-    p1, p2 = r1 / n, r2 / n
-    c_obs = (n - r1 - r2 + 2 * both) / n
-    c_exp = p1 * p2 + (1 - p1) * (1 - p2)
-    if (r1 == n and r2 == n) or (r1 == 0 and r2 == 0):
-        return 1.0 if boundary == "one" else float("nan")
-    if c_obs == 1:
-        return 1.0
-    if (r1 == n) != (r2 == n):
-        return 0.0
-    return (c_obs - c_exp) / (1 - c_exp)
+    return dl_ref.ec_counts(n, r1, r2, both, boundary)[5]
 
 
 def bound(n, r1, r2, c, boundary):
     """kappa at observed agreement c with the accuracies fixed."""
-    p1, p2 = r1 / n, r2 / n
-    c_exp = p1 * p2 + (1 - p1) * (1 - p2)
-    if (r1 == n and r2 == n) or (r1 == 0 and r2 == 0):
-        return 1.0 if boundary == "one" else float("nan")
-    if (r1 == n) != (r2 == n):
-        return 0.0
-    if c == 1:
-        return 1.0
-    return (c - c_exp) / (1 - c_exp)
+    return dl_ref.kappa_at(n, r1, r2, c, boundary)
 
 
 def fisher_r_rule(a, b, c, d):

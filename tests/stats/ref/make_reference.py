@@ -21,7 +21,8 @@ Where a library has the statistic, the library gives the number:
   Fleiss' kappa                       statsmodels fleiss_kappa
   binomial pmf                        scipy.stats.binom.pmf
 Where none is installed, a plain, independent implementation written from the
-definition gives it:
+definition gives it (alpha and error consistency from tests/reference/dl_ref.py,
+the one Python reference for them):
   Krippendorff's alpha   coincidence matrix with explicit loops over the
                          pairs of values in each unit (Krippendorff 2011)
   error consistency      Geirhos et al. 2020, from the two vectors
@@ -29,6 +30,7 @@ definition gives it:
   true-positive agreement, summary   numpy one-liners
 """
 import os
+import sys
 import warnings
 
 import mpmath
@@ -37,6 +39,10 @@ from scipy import stats
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reference"))
+import dl_ref  # noqa: E402  (the one Python reference: alpha, error consistency)
+from dl_ref import fmt  # noqa: E402
+
 # sklearn warns (and returns NaN) on the one case that is undefined on purpose
 warnings.simplefilter("ignore", RuntimeWarning)
 
@@ -44,45 +50,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RNG = np.random.default_rng(20240611)
 
 
-def fmt(x):
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
-    x = float(x)
-    if np.isnan(x):
-        return "nan"
-    return repr(x)
-
-
 def lst(xs):
     return " ".join("NA" if (isinstance(x, float) and np.isnan(x)) else fmt(x) for x in xs)
 
 
 def write(name, header, rows):
-    path = os.path.join(HERE, name)
-    with open(path, "w") as f:
-        f.write(",".join(header) + "\n")
-        for r in rows:
-            f.write(",".join(r) + "\n")
-    print("%-16s %4d cases" % (name, len(rows)))
+    dl_ref.write_csv(HERE, name, header, rows)
 
 
 # ---- error consistency --------------------------------------------------------
-
-def ec_ref(a, b):
-    n = len(a)
-    p1, p2 = a.mean(), b.mean()
-    c_obs = np.mean(a == b)
-    c_exp = p1 * p2 + (1 - p1) * (1 - p2)
-    if c_exp == 1:  # both always right or both always wrong: 0/0, missing
-        kappa = float("nan")
-    elif c_obs == 1:
-        kappa = 1.0
-    elif (p1 == 1) != (p2 == 1):
-        kappa = 0.0
-    else:
-        kappa = (c_obs - c_exp) / (1 - c_exp)
-    return n, p1, p2, c_obs, c_exp, kappa
-
 
 def make_ec():
     rows = []
@@ -104,7 +80,7 @@ def make_ec():
               (ones, zeros), (zeros, ones), (zeros, mixed), (mixed, 1 - mixed),
               (np.array([1]), np.array([0])), (np.array([1]), np.array([1]))]
     for a, b in cases:
-        ref = ec_ref(a, b)
+        ref = dl_ref.error_consistency(a, b)
         rows.append(["".join(map(str, a)), "".join(map(str, b))] + [fmt(v) for v in ref])
     write("ec.csv", ["a", "b", "n", "p1", "p2", "c_obs", "c_exp", "kappa"], rows)
 
@@ -154,48 +130,6 @@ def make_fleiss():
 
 # ---- Krippendorff's alpha ---------------------------------------------------
 
-def kripp_ref(data, level):
-    """Straight from Krippendorff (2011): coincidences o_ck summed over the
-    ordered pairs of values from different coders in each pairable unit."""
-    units = []
-    for col in data.T:
-        vals = col[~np.isnan(col)]
-        if len(vals) >= 2:
-            units.append(vals)
-    values = sorted({float(v) for u in units for v in u})
-    nv = len(values)
-    nunits_used = len(units)
-    if nv == 0:
-        return dict(alpha=np.nan, d_obs=np.nan, d_exp=np.nan, n=0, units=0, nv=0)
-    index = {v: i for i, v in enumerate(values)}
-    o = np.zeros((nv, nv))
-    for u in units:
-        m = len(u)
-        for i in range(m):
-            for j in range(m):
-                if i != j:
-                    o[index[float(u[i])], index[float(u[j])]] += 1.0 / (m - 1)
-    n_c = o.sum(axis=1)
-    n = n_c.sum()
-    d2 = np.zeros((nv, nv))
-    for c in range(nv):
-        for k in range(nv):
-            if c == k:
-                continue
-            if level == "nominal":
-                d2[c, k] = 1.0
-            elif level == "ordinal":
-                lo, hi = min(c, k), max(c, k)
-                d2[c, k] = (n_c[lo:hi + 1].sum() - (n_c[c] + n_c[k]) / 2.0) ** 2
-            elif level == "interval":
-                d2[c, k] = (values[c] - values[k]) ** 2
-            else:
-                d2[c, k] = ((values[c] - values[k]) / (values[c] + values[k])) ** 2
-    d_obs = (o * d2).sum() / n
-    d_exp = (np.outer(n_c, n_c) * d2).sum() / (n * (n - 1))
-    alpha = 1.0 - d_obs / d_exp if d_exp > 0 else np.nan
-    return dict(alpha=alpha, d_obs=d_obs, d_exp=d_exp, n=int(round(n)), units=nunits_used,
-                nv=nv)
 
 
 def kripp_data(kind, ncoders, nunits, miss):
@@ -237,10 +171,10 @@ def make_alpha():
                 ncoders, nunits = 3, 1800  # large: more than one block of units
             miss = RNG.choice([0.0, 0.1, 0.3, 0.6])
             data = kripp_data(kind, ncoders, nunits, miss)
-            r = kripp_ref(data, level)
+            r = dl_ref.kripp_alpha(dl_ref.kripp_units(data), level)
             rows.append([level, str(ncoders), str(nunits), lst(data.ravel()), fmt(r["alpha"]),
-                         fmt(r["d_obs"]), fmt(r["d_exp"]), str(r["n"]), str(r["units"]),
-                         str(r["nv"])])
+                         fmt(r["d_obs"]), fmt(r["d_exp"]), str(r["pairable"]),
+                         str(r["units"]), str(r["nvalues"])])
     write("alpha.csv", ["level", "ncoders", "nunits", "data", "alpha", "d_obs", "d_exp",
                         "pairable", "units", "nvalues"], rows)
 
