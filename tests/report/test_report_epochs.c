@@ -32,7 +32,7 @@ typedef struct truth {
 static char *source_path(const char *rel)
 {
     const char *src = getenv("DL_SOURCE_DIR");
-    return rt_path(src ? src : "../..", rel);
+    return ts_path(src ? src : "../..", rel);
 }
 
 static int index_of(char (*names)[32], int *n, int cap, const char *s)
@@ -111,7 +111,7 @@ static void write_analysis(const char *out)
 
 static dl_csv *read_table(const char *dir, const char *name)
 {
-    char *p = rt_path(dir, name);
+    char *p = ts_path(dir, name);
     dl_csv *csv = NULL;
     dl_error err = {0};
     rt_check(dl_csv_read(p, &csv, &err), &err);
@@ -129,8 +129,8 @@ static void test_epoch_decisions_csv(void **state)
     assert_int_equal(t.nm, NM);
     assert_int_equal(t.ni, NI);
     char dir[256];
-    rt_tmpdir(dir);
-    char *out = rt_path(dir, "ddd");
+    ts_tmpdir(dir, "dl_report_test");
+    char *out = ts_path(dir, "ddd");
     write_analysis(out);
     dl_csv *csv = read_table(out, "epoch_decisions.csv");
     assert_int_equal(csv->ncols, 2 + NM);
@@ -152,7 +152,7 @@ static void test_epoch_decisions_csv(void **state)
     }
     assert_true(ones > 1000 && ones < (size_t)NE * NI * NM - 1000); /* not constant */
     dl_csv_free(csv);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     free(out);
 }
 
@@ -170,8 +170,8 @@ static void test_class_spread_csv(void **state)
             hits[t.cls[i]][m] += t.correct[NE - 1][i][m];
     }
     char dir[256];
-    rt_tmpdir(dir);
-    char *out = rt_path(dir, "ddd");
+    ts_tmpdir(dir, "dl_report_test");
+    char *out = ts_path(dir, "ddd");
     write_analysis(out);
     dl_csv *csv = read_table(out, "class_accuracy.csv");
     assert_int_equal(csv->nrows, NC);
@@ -203,7 +203,7 @@ static void test_class_spread_csv(void **state)
     }
     assert_true(spread > NC / 2); /* the models differ on most classes */
     dl_csv_free(csv);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     free(out);
 }
 
@@ -215,8 +215,8 @@ static void test_codebook(void **state)
     static truth t;
     read_truth(&t);
     char dir[256];
-    rt_tmpdir(dir);
-    char *out = rt_path(dir, "ddd");
+    ts_tmpdir(dir, "dl_report_test");
+    char *out = ts_path(dir, "ddd");
     write_analysis(out);
     dl_csv *cb = read_table(out, "codebook.csv");
     static const char *const tables[] = {
@@ -240,15 +240,15 @@ static void test_codebook(void **state)
         dl_csv_free(csv);
     }
     dl_csv_free(cb);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     free(out);
 }
 
 static void assert_file(const char *dir, const char *name, const char *magic, size_t min)
 {
-    char *p = rt_path(dir, name);
+    char *p = ts_path(dir, name);
     size_t len = 0;
-    char *d = rt_slurp(p, &len);
+    char *d = ts_slurp(p, &len);
     if (!d)
         fail_msg("%s was not written", name);
     assert_true(len >= min);
@@ -267,8 +267,8 @@ static void test_figures_and_pages(void **state)
 {
     (void)state;
     char dir[256];
-    rt_tmpdir(dir);
-    char *out = rt_path(dir, "ddd"), *rep = rt_path(dir, "report");
+    ts_tmpdir(dir, "dl_report_test");
+    char *out = ts_path(dir, "ddd"), *rep = ts_path(dir, "report");
     write_analysis(out);
     dl_report *r = dl_report_new();
     dl_error err = {0};
@@ -314,19 +314,19 @@ static void test_figures_and_pages(void **state)
     assert_file(rep, "class_bars.png", "\x89PNG\r\n\x1a\n", 20000);
     assert_file(rep, "class_bars.pdf", "%PDF-", 2000);
     assert_file(rep, "class_bars.svg", "<?xml", 5000);
-    char *p = rt_path(rep, "epoch_decisions.svg");
+    char *p = ts_path(rep, "epoch_decisions.svg");
     assert_int_not_equal(access(p, F_OK), 0); /* a raster: PNG and PDF only */
     free(p);
-    p = rt_path(rep, "report.html");
-    char *html = rt_slurp(p, NULL);
+    p = ts_path(rep, "report.html");
+    char *html = ts_slurp(p, NULL);
     free(p);
     assert_non_null(strstr(html, "href=\"epoch_decisions.pdf\""));
     assert_non_null(strstr(html, "href=\"class_bars.svg\""));
     assert_non_null(strstr(html, "cf. the paper's Fig. 8"));
     assert_non_null(strstr(html, "<h3>Over training</h3>"));
     assert_non_null(strstr(html, "<h3>Classes</h3>"));
-    p = rt_path(rep, "report.md");
-    char *md = rt_slurp(p, NULL);
+    p = ts_path(rep, "report.md");
+    char *md = ts_slurp(p, NULL);
     free(p);
     assert_non_null(strstr(md, "](epoch_decisions.png)"));
     assert_non_null(strstr(md, "](class_bars.png)"));
@@ -334,7 +334,7 @@ static void test_figures_and_pages(void **state)
     free(md);
     free(json);
     dl_report_free(r);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     free(out);
     free(rep);
 }
@@ -344,9 +344,9 @@ static void test_absent_without_data(void **state)
 {
     (void)state;
     char dir[256];
-    rt_tmpdir(dir);
-    char *res = rt_path(dir, "r.csv"), *out = rt_path(dir, "ddd"), *rep = rt_path(dir, "rep");
-    rt_write(res, "image,a,b,c\nx,1,1,0\ny,0,1,0\nz,1,1,1\nw,0,0,0\n");
+    ts_tmpdir(dir, "dl_report_test");
+    char *res = ts_path(dir, "r.csv"), *out = ts_path(dir, "ddd"), *rep = ts_path(dir, "rep");
+    ts_write(res, "image,a,b,c\nx,1,1,0\ny,0,1,0\nz,1,1,1\nw,0,0,0\n");
     dl_stimuli_read_opts o = {0};
     dl_stimuli_results *r = NULL;
     dl_stimuli_analysis *a = NULL;
@@ -354,8 +354,8 @@ static void test_absent_without_data(void **state)
     rt_check(dl_stimuli_results_read(res, &o, &r, &err), &err);
     rt_check(dl_stimuli_analyse(r, 0, 1, &a, &err), &err);
     rt_check(dl_stimuli_analysis_write(a, out, &err), &err);
-    char *p = rt_path(out, "epoch_decisions.csv");
-    char *text = rt_slurp(p, NULL);
+    char *p = ts_path(out, "epoch_decisions.csv");
+    char *text = ts_slurp(p, NULL);
     assert_string_equal(text, "epoch,image\n"); /* header only */
     free(text);
     free(p);
@@ -365,8 +365,8 @@ static void test_absent_without_data(void **state)
     dl_report_options_default(&opt);
     rt_check(dl_report_analyse(rp, &opt, &err), &err);
     rt_check(dl_report_write_dir(rp, rep, "t", &err), &err);
-    p = rt_path(rep, "report.html");
-    text = rt_slurp(p, NULL);
+    p = ts_path(rep, "report.html");
+    text = ts_slurp(p, NULL);
     assert_null(strstr(text, "epoch_decisions")); /* no figure, and no note either */
     assert_null(strstr(text, "class_bars"));
     assert_null(strstr(text, "Over training"));
@@ -375,7 +375,7 @@ static void test_absent_without_data(void **state)
     dl_report_free(rp);
     dl_stimuli_analysis_free(a);
     dl_stimuli_results_free(r);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     free(res);
     free(out);
     free(rep);
@@ -387,10 +387,10 @@ static void test_bad_epoch_file(void **state)
 {
     (void)state;
     char dir[256];
-    rt_tmpdir(dir);
-    char *out = rt_path(dir, "ddd");
+    ts_tmpdir(dir, "dl_report_test");
+    char *out = ts_path(dir, "ddd");
     write_analysis(out);
-    char *p = rt_path(out, "epoch_decisions.csv");
+    char *p = ts_path(out, "epoch_decisions.csv");
     static const struct {
         const char *text, *want;
     } cases[] = {
@@ -406,7 +406,7 @@ static void test_bad_epoch_file(void **state)
          "epoch_decisions.csv:2: net-c is '2', expected 0 or 1"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        rt_write(p, cases[k].text);
+        ts_write(p, cases[k].text);
         dl_report *r = dl_report_new();
         dl_error err = {0};
         assert_int_not_equal(dl_report_load_ddd(r, out, &err), 0);
@@ -415,7 +415,7 @@ static void test_bad_epoch_file(void **state)
         dl_report_free(r);
     }
     free(p);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     free(out);
 }
 
@@ -426,10 +426,10 @@ static void test_row_order_does_not_matter(void **state)
 {
     (void)state;
     char dir[256];
-    rt_tmpdir(dir);
-    char *out = rt_path(dir, "ddd"), *rep[2] = {rt_path(dir, "r0"), rt_path(dir, "r1")};
+    ts_tmpdir(dir, "dl_report_test");
+    char *out = ts_path(dir, "ddd"), *rep[2] = {ts_path(dir, "r0"), ts_path(dir, "r1")};
     write_analysis(out);
-    char *p = rt_path(out, "epoch_decisions.csv");
+    char *p = ts_path(out, "epoch_decisions.csv");
     dl_csv *csv = read_table(out, "epoch_decisions.csv");
     for (int k = 0; k < 2; k++) {
         if (k == 1) { /* rewrite the rows backwards */
@@ -452,8 +452,8 @@ static void test_row_order_does_not_matter(void **state)
     size_t n[2];
     char *png[2];
     for (int k = 0; k < 2; k++) {
-        char *q = rt_path(rep[k], "epoch_decisions.png");
-        png[k] = rt_slurp(q, &n[k]);
+        char *q = ts_path(rep[k], "epoch_decisions.png");
+        png[k] = ts_slurp(q, &n[k]);
         assert_non_null(png[k]);
         free(q);
     }
@@ -465,7 +465,7 @@ static void test_row_order_does_not_matter(void **state)
     }
     dl_csv_free(csv);
     free(p);
-    rt_rmdir(dir);
+    ts_rmtree(dir);
     free(out);
 }
 

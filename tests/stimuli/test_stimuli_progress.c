@@ -62,7 +62,7 @@ typedef struct capture {
 
 static void capture_begin(capture *k, const char *dir)
 {
-    k->path = th_path(dir, "stderr.txt");
+    k->path = ts_path(dir, "stderr.txt");
     fflush(stderr);
     k->saved = dup(STDERR_FILENO);
     int fd = open(k->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -92,7 +92,7 @@ static void test_progress_reported_not_drawn(void **state)
     dl_error err = {0};
 
     /* A CSV of 5,000 lines: reports every 1,024 lines and at the end. */
-    char *csv = th_path(dir, "big.csv");
+    char *csv = ts_path(dir, "big.csv");
     FILE *f = fopen(csv, "w");
     assert_non_null(f);
     fputs("image,value\n", f);
@@ -106,8 +106,8 @@ static void test_progress_reported_not_drawn(void **state)
     d.images_per_class = 60;
     d.progress = count;
     d.progress_ctx = &demo_c;
-    char *demo = th_path(dir, "demo"), *results = th_path(demo, "results.csv");
-    char *ini = th_path(demo, "demo.ini"), *images = th_path(dir, "images");
+    char *demo = ts_path(dir, "demo"), *results = ts_path(demo, "results.csv");
+    char *ini = ts_path(demo, "demo.ini"), *images = ts_path(dir, "images");
 
     capture k;
     capture_begin(&k, dir);

@@ -53,7 +53,7 @@ static void render_begin(render *r, const char *dir)
     fflush(stdout);
     fflush(stderr);
     for (int k = 0; k < 2; k++) {
-        r->path[k] = th_path(dir, k ? "err.txt" : "out.txt");
+        r->path[k] = ts_path(dir, k ? "err.txt" : "out.txt");
         r->saved[k] = dup(k + 1);
         int fd = open(r->path[k], O_WRONLY | O_CREAT | O_TRUNC, 0600);
         assert_true(fd >= 0 && r->saved[k] >= 0);
@@ -90,7 +90,7 @@ static void test_analyse_text_and_json(void **state)
     char *cli_json = dddlab_stdout(dir, "stimuli analyse --near 1 --json "
                                         "\"$DL_SOURCE_DIR/tests/stimuli/data/wide_small.csv\"");
     /* The same runs through the library: the options the CLI's defaults give. */
-    char *out = th_path(dir, "ddd2");
+    char *out = ts_path(dir, "ddd2");
     const char *paths[1] = {data};
     dl_stimuli_analyse_job j = {
         .paths = paths,
@@ -139,7 +139,7 @@ static void test_imagestats_text_and_json(void **state)
     static const char *const names[] = {"scene_128x128", "scene_160x120", "scene_300x200",
                                         "scene_64x48", "scene_96x128"};
     static const char *const frac[] = {"1", "0", "0.5", "0.25", "0"};
-    char *list = th_path(dir, "list.csv");
+    char *list = ts_path(dir, "list.csv");
     FILE *f = fopen(list, "w");
     assert_non_null(f);
     fputs("image,path,frac_correct\n", f);
