@@ -116,7 +116,7 @@ static int item_key(csv_ctx *c, const char *field, size_t line, char **key)
 static int item_info(csv_ctx *c, char **f, size_t line, uint32_t item)
 {
     rp_item *it = &c->r->item[item];
-    const char *key = c->r->items.name[item];
+    const char *key = c->r->items.names[item];
     if (c->c_class >= 0) {
         int cls = rp_class_parse(f[c->c_class]);
         if (cls == -2)
@@ -220,7 +220,7 @@ static int on_row(void *ctx, char **f, size_t n, size_t line)
     int rc = item_key(c, f[c->c_item], line, &key);
     if (rc)
         return rc;
-    rc = rp_names_intern(&c->r->obs, code, &obs) || rp_item_slot(c->r, key, &item);
+    rc = dl_names_add32(&c->r->obs, code, &obs) || rp_item_slot(c->r, key, &item);
     free(key);
     if (rc)
         return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
