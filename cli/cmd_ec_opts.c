@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd_stats.h"
+#include "dl_report.h"
 
 /* Largest bootstrap a command accepts: 10^7 replicates of one pair already
  * take 80 MB. */
@@ -53,6 +54,5 @@ int cli_ec_option(const char *cmd, int c, const char *arg, dl_ec_boot_opts *boot
 
 const char *cli_ec_boundary_text(dl_ec_boundary b)
 {
-    return b == DL_EC_BOUNDARY_ONE ? "1 (--ec-boundary one, the older convention)"
-                                   : "missing, left out of the mean (--ec-boundary undefined)";
+    return dl_report_ec_boundary_text(b);
 }
