@@ -178,6 +178,30 @@ void dl_report_ec_free(dl_report_ec *e); /* accepts NULL */
 /* What kappa is under b, for the note under a table. */
 const char *dl_report_ec_boundary_text(dl_ec_boundary b);
 
+/* ---- reliability of a ratings CSV (`dddlab reliability`) ----------------------- */
+
+typedef struct dl_report_rel_opts {
+    const char *coder_col, *unit_col, *value_col; /* the long CSV's columns */
+    dl_level level;
+    int pairwise;            /* alpha of every pair of coders */
+    int per_coder;           /* leave-one-out and mean pairwise alpha per coder */
+    dl_alpha_boot_opts boot; /* boot.replicates == 0: no bootstrap */
+} dl_report_rel_opts;
+
+typedef struct dl_report_rel dl_report_rel;
+
+/* Read the long CSV at path (one row per coder, unit and value; an empty
+ * value, NA or NaN is missing; a second row for a coder and unit is an error
+ * naming both lines) and compute Krippendorff's alpha, Cohen's and Fleiss'
+ * kappa (dl_stats_reliability). */
+int dl_report_rel_run(const char *path, const dl_report_rel_opts *o, dl_report_rel **out,
+                      dl_error *err);
+/* The table, one JSON object, or the CSV of the alphas on out. */
+void dl_report_rel_write_text(const dl_report_rel *r, FILE *out);
+void dl_report_rel_write_json(const dl_report_rel *r, FILE *out);
+void dl_report_rel_write_csv(const dl_report_rel *r, FILE *out);
+void dl_report_rel_free(dl_report_rel *r); /* accepts NULL */
+
 /* Read the tables of `dddlab stimuli analyse --out DIR`: histogram.csv,
  * ec_all.csv, ec_in_between.csv and, when present, per_image.csv and
  * agreement.csv. */
