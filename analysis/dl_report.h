@@ -202,6 +202,30 @@ void dl_report_rel_write_json(const dl_report_rel *r, FILE *out);
 void dl_report_rel_write_csv(const dl_report_rel *r, FILE *out);
 void dl_report_rel_free(dl_report_rel *r); /* accepts NULL */
 
+/* ---- the tables of `dddlab plan` (report_plan.c) -------------------------------- */
+
+/* 2AFC: every accuracy x power target. */
+typedef struct dl_report_plan_2afc_in {
+    const double *acc, *power;
+    size_t nacc, npower;
+    double alpha, chance;
+    unsigned nmax; /* give up beyond this many trials */
+} dl_report_plan_2afc_in;
+void dl_report_plan_2afc(const dl_report_plan_2afc_in *p, int json, FILE *out);
+
+/* Error consistency: every kappa x half-width, the rest from base. */
+typedef struct dl_report_plan_ec_in {
+    const double *kappa, *half_width;
+    size_t nkappa, nhw;
+    dl_plan_ec_opts base;
+} dl_report_plan_ec_in;
+int dl_report_plan_ec(const dl_report_plan_ec_in *p, int json, FILE *out, dl_error *err);
+
+/* Krippendorff's alpha: a grid of study sizes until the interval is at most
+ * width wide, then bisection; the table is written only when it is done. */
+int dl_report_plan_alpha(const dl_alpha_plan_opts *o, double width, int json, FILE *out,
+                         dl_error *err);
+
 /* Read the tables of `dddlab stimuli analyse --out DIR`: histogram.csv,
  * ec_all.csv, ec_in_between.csv and, when present, per_image.csv and
  * agreement.csv. */
