@@ -83,6 +83,10 @@ int dl_report_load_ratings_csv(dl_report *r, const char *path, const dl_report_c
                                dl_error *err);
 int dl_report_load_trials_csv(dl_report *r, const char *path, const dl_report_columns *cols,
                               dl_error *err);
+/* dl_report_load_trials_csv of path, or of every *.csv in it (name order)
+ * when path is a folder; a folder without one is DL_ENOENT. */
+int dl_report_load_trials_path(dl_report *r, const char *path, const dl_report_columns *cols,
+                               dl_error *err);
 
 /* The figure of `stimuli imagestats --out` (report_imgfig.c), drawn here so
  * the command line does not link PLplot: values is nstats x n (row s holds

@@ -1,6 +1,5 @@
 /* cmd_analyse.c — `dddlab analyse`: collected responses -> the numbers,
  * tables and figures of a results section. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,7 +115,9 @@ void help_analyse(FILE *out)
             "  --include-simulated     add sessions a simulated observer answered\n"
             "  --ratings FILE.csv      long CSV, one row per observer and item (repeatable)\n"
             "  --trials FILE.csv|DIR   long CSV, one row per trial (repeatable; a folder\n"
-            "                          means every *.csv in it)\n"
+            "                          means every *.csv in it); an item answered twice by\n"
+            "                          an observer: accuracy counts both, error consistency\n"
+            "                          the first (as 'dddlab consistency')\n"
             "  --ddd DIR               the --out folder of 'dddlab stimuli analyse'\n"
             "\n"
             "columns of CSV sources (defaults in brackets):\n"
@@ -243,16 +244,15 @@ static int column_option(args *a, int c, const char *v)
 
 static int number_option(args *a, int c, const char *v)
 {
-    char *end;
+    long seed;
     if (c == O_SEED) {
-        a->seed = strtoull(v, &end, 10);
-        if (*v == '\0' || *v == '-' || *end != '\0')
+        if (dl_parse_long(v, &seed) != 0 || seed < 0)
             return cli_usage("analyse", "--seed needs a whole number >= 0, not '%s'", v);
+        a->seed = (unsigned long long)seed;
         a->seed_given = 1;
         return 0;
     }
-    a->chance = strtod(v, &end);
-    if (*v == '\0' || *end != '\0' || !(a->chance > 0 && a->chance < 1))
+    if (dl_parse_double(v, &a->chance) != 0 || !(a->chance > 0 && a->chance < 1))
         return cli_usage("analyse", "--chance needs a probability between 0 and 1, not '%s'", v);
     a->chance_given = 1;
     return 0;
@@ -355,51 +355,6 @@ static int check(const args *a)
     return 0;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-/* --trials DIR: every *.csv in it, in name order (one file per observer). */
-static int load_trials_dir(dl_report *r, const char *dir, const dl_report_columns *cols,
-                           dl_error *err, int *is_dir)
-{
-    DIR *d = opendir(dir);
-    *is_dir = d != NULL;
-    if (!d)
-        return 0;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
-            continue;
-        if (dl_grow(&names, &cap, n + 1, sizeof *names) != 0) {
-            rc = dl_fail(err, DL_ENOMEM, "out of memory");
-            break;
-        }
-        names[n] = malloc(strlen(dir) + len + 2);
-        if (!names[n]) {
-            rc = dl_fail(err, DL_ENOMEM, "out of memory");
-            break;
-        }
-        sprintf(names[n++], "%s/%s", dir, e->d_name);
-    }
-    closedir(d);
-    if (!rc && n == 0)
-        rc = dl_fail(err, DL_ENOENT, "%s: no .csv files in this folder", dir);
-    if (!rc && names)
-        qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = dl_report_load_trials_csv(r, names[i], cols, err);
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    return rc;
-}
-
 static int load(dl_report *r, const args *a, dl_error *err)
 {
     int rc = 0;
@@ -410,12 +365,8 @@ static int load(dl_report *r, const args *a, dl_error *err)
                                   err);
     for (size_t i = 0; !rc && i < a->nratings; i++)
         rc = dl_report_load_ratings_csv(r, a->ratings[i], &a->cols, err);
-    for (size_t i = 0; !rc && i < a->ntrials; i++) {
-        int is_dir;
-        rc = load_trials_dir(r, a->trials[i], &a->cols, err, &is_dir);
-        if (!rc && !is_dir)
-            rc = dl_report_load_trials_csv(r, a->trials[i], &a->cols, err);
-    }
+    for (size_t i = 0; !rc && i < a->ntrials; i++)
+        rc = dl_report_load_trials_path(r, a->trials[i], &a->cols, err);
     if (!rc && a->ddd)
         rc = dl_report_load_ddd(r, a->ddd, err);
     return rc;
