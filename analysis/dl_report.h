@@ -206,6 +206,13 @@ void dl_report_rel_write_json(const dl_report_rel *r, FILE *out);
 void dl_report_rel_write_csv(const dl_report_rel *r, FILE *out);
 void dl_report_rel_free(dl_report_rel *r); /* accepts NULL */
 
+/* ---- the exact binomial test (`dddlab binomial`, report_binom.c) ---------------- */
+
+/* b as a table (a p below 1e-300 as "< 1e-300" with its log10) or one JSON
+ * object {k, n, p0, alternative, conf_level, p_value, log10_p, estimate,
+ * ci_low, ci_high}. */
+void dl_report_binom_write(const dl_binom *b, dl_alternative alt, int json, FILE *out);
+
 /* ---- the tables of `dddlab plan` (report_plan.c) -------------------------------- */
 
 /* 2AFC: every accuracy x power target. */
