@@ -1,5 +1,6 @@
 /* cmd_analyse.c — `dddlab analyse`: collected responses -> the numbers,
  * tables and figures of a results section. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,67 +179,52 @@ static int push(const char **list, size_t *n, const char *v)
     return 0;
 }
 
-static int column_option(args *a, int c, const char *v)
+/* Where each option that takes a string or is a flag puts it (an offset
+ * into args), and the bit of an optional column it names explicitly. */
+#define COL(f) offsetof(args, cols.f)
+static const struct {
+    int code;
+    size_t off;
+    int bit;
+} STRINGS[] = {{O_DB, offsetof(args, db), 0},
+               {O_SET, offsetof(args, set), 0},
+               {O_DDD, offsetof(args, ddd), 0},
+               {O_OUT, offsetof(args, out), 0},
+               {O_EXCL_ITEMS, offsetof(args, exclude_items), 0},
+               {O_OBS_COL, COL(observer), 0},
+               {O_ITEM_COL, COL(item), 0},
+               {O_ITEM_RE, COL(item_regex), 0},
+               {O_Q1, COL(q[0]), 0},
+               {O_Q2, COL(q[1]), 0},
+               {O_Q3, COL(q[2]), 0},
+               {O_CLASS, COL(class_col), DL_REPORT_COL_CLASS},
+               {O_ACC, COL(model_acc), DL_REPORT_COL_MODEL_ACC},
+               {O_LABEL, COL(label_error), DL_REPORT_COL_LABEL_ERROR},
+               {O_EXCL_COL, COL(exclude), 0},
+               {O_CORRECT, COL(correct), 0},
+               {O_RESPONSE, COL(response), 0},
+               {O_TRUTH, COL(truth), 0},
+               {O_RT, COL(rt), DL_REPORT_COL_RT}},
+  FLAGS[] = {{O_INCOMPLETE, offsetof(args, include_incomplete), 0},
+             {O_SIMULATED, offsetof(args, include_simulated), 0},
+             {O_JSON, offsetof(args, json), 0},
+             {O_EXCL_LABEL, offsetof(args, exclude_label_errors), 0},
+             {O_BALANCE, offsetof(args, balance), 0}};
+
+/* A string or flag option: 1 when c is one, else 0. */
+static int simple_option(args *a, int c, const char *v)
 {
-    dl_report_columns *k = &a->cols;
-    switch (c) {
-    case O_OBS_COL:
-        k->observer = v;
-        break;
-    case O_ITEM_COL:
-        k->item = v;
-        break;
-    case O_ITEM_RE:
-        k->item_regex = v;
-        break;
-    case O_Q1:
-        k->q[0] = v;
-        break;
-    case O_Q2:
-        k->q[1] = v;
-        break;
-    case O_Q3:
-        k->q[2] = v;
-        break;
-    case O_CLASS:
-        k->class_col = v;
-        k->explicit_optional |= DL_REPORT_COL_CLASS;
-        break;
-    case O_ACC:
-        k->model_acc = v;
-        k->explicit_optional |= DL_REPORT_COL_MODEL_ACC;
-        break;
-    case O_LABEL:
-        k->label_error = v;
-        k->explicit_optional |= DL_REPORT_COL_LABEL_ERROR;
-        break;
-    case O_EXCL_COL:
-        k->exclude = v;
-        break;
-    case O_CORRECT:
-        k->correct = v;
-        break;
-    case O_RESPONSE:
-        k->response = v;
-        break;
-    case O_TRUTH:
-        k->truth = v;
-        break;
-    case O_RT:
-        k->rt = v;
-        k->explicit_optional |= DL_REPORT_COL_RT;
-        break;
-    case O_RT_UNIT:
-        if (strcmp(v, "s") == 0)
-            k->rt_to_ms = 1000;
-        else if (strcmp(v, "ms") == 0)
-            k->rt_to_ms = 1;
-        else
-            return cli_usage("analyse", "--rt-unit must be s or ms, not '%s'", v);
-        break;
-    default:
-        return -1;
-    }
+    for (size_t i = 0; i < sizeof STRINGS / sizeof *STRINGS; i++)
+        if (STRINGS[i].code == c) {
+            *(const char **)((char *)a + STRINGS[i].off) = v;
+            a->cols.explicit_optional |= STRINGS[i].bit;
+            return 1;
+        }
+    for (size_t i = 0; i < sizeof FLAGS / sizeof *FLAGS; i++)
+        if (FLAGS[i].code == c) {
+            *(int *)((char *)a + FLAGS[i].off) = 1;
+            return 1;
+        }
     return 0;
 }
 
@@ -262,52 +248,23 @@ static int parse(int argc, char **argv, args *a)
 {
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        int rc = column_option(a, c, optarg);
-        if (rc >= 0) {
-            if (rc)
-                return rc;
+        int rc = 0;
+        if (simple_option(a, c, optarg))
             continue;
-        }
-        rc = 0;
         switch (c) {
-        case O_DB:
-            a->db = optarg;
-            break;
-        case O_SET:
-            a->set = optarg;
-            break;
-        case O_INCOMPLETE:
-            a->include_incomplete = 1;
-            break;
-        case O_SIMULATED:
-            a->include_simulated = 1;
-            break;
         case O_RATINGS:
             rc = push(a->ratings, &a->nratings, optarg);
             break;
         case O_TRIALS:
             rc = push(a->trials, &a->ntrials, optarg);
             break;
-        case O_DDD:
-            a->ddd = optarg;
-            break;
-        case O_OUT:
-            a->out = optarg;
-            break;
-        case O_JSON:
-            a->json = 1;
+        case O_RT_UNIT:
+            if (strcmp(optarg, "s") != 0 && strcmp(optarg, "ms") != 0)
+                return cli_usage("analyse", "--rt-unit must be s or ms, not '%s'", optarg);
+            a->cols.rt_to_ms = optarg[1] ? 1 : 1000;
             break;
         case O_EXCL_OBS:
             rc = push(a->exclude_obs, &a->nexclude_obs, optarg);
-            break;
-        case O_EXCL_ITEMS:
-            a->exclude_items = optarg;
-            break;
-        case O_EXCL_LABEL:
-            a->exclude_label_errors = 1;
-            break;
-        case O_BALANCE:
-            a->balance = 1;
             break;
         case O_SEED:
         case O_CHANCE:
