@@ -46,7 +46,7 @@ static void write_text(const dl_binom *b, dl_alternative alt, FILE *out)
     else
         fprintf(out, "  %-13s %.4g\n", "p-value", b->p_value);
     fprintf(out, "  %-13s %.4f .. %.4f (Clopper-Pearson%s)\n", ci, b->ci_low, b->ci_high,
-           alt == DL_ALT_TWO_SIDED ? "" : ", one-sided");
+            alt == DL_ALT_TWO_SIDED ? "" : ", one-sided");
 }
 
 void dl_report_binom_write(const dl_binom *b, dl_alternative alt, int json, FILE *out)

@@ -144,8 +144,8 @@ static int analyse_group(const dl_report_ec_opts *o, const ec_obs *obs, size_t n
             g->observers[g->nobservers++] = obs[i].observer;
         if (item_local[obs[i].item] == SIZE_MAX)
             item_local[obs[i].item] = nitems++;
-        ans[i] = (dl_ec_answer){(uint32_t)(g->nobservers - 1),
-                                (uint32_t)item_local[obs[i].item], obs[i].correct};
+        ans[i] = (dl_ec_answer){(uint32_t)(g->nobservers - 1), (uint32_t)item_local[obs[i].item],
+                                obs[i].correct};
     }
     for (size_t i = 0; i < n; i++)
         item_local[obs[i].item] = SIZE_MAX;
@@ -470,8 +470,7 @@ void dl_report_ec_write_text(const dl_report_ec *e, FILE *out)
         fprintf(out,
                 "intervals: %g%% percentile bootstrap, %zu replicates resampling %s, seed %llu\n",
                 100 * o->boot.conf_level, o->boot.replicates,
-                o->boot.resample_observers ? "items (pairs) and items + observers (mean)"
-                                           : "items",
+                o->boot.resample_observers ? "items (pairs) and items + observers (mean)" : "items",
                 (unsigned long long)o->boot.seed);
     if (e->repeats)
         fprintf(out,

@@ -116,7 +116,7 @@ int rp_map_kept(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
                 dl_error *err);
 
 struct dl_report {
-    dl_names obs, items; /* observer codes, item keys -> dense indices */
+    dl_names obs, items;
     rp_item *item; /* parallel to items */
     size_t item_cap;
     rp_trial *trials;

@@ -63,8 +63,8 @@ void dl_report_plan_2afc(const dl_report_plan_2afc_in *p, int json, FILE *out)
             else if (rc)
                 fprintf(out, "  %8.4g  %6.4g  %s\n", acc, power, why ? why : "invalid input");
             else
-                fprintf(out, "  %8.4g  %6.4g  %8u  %8u  %8u  %8.4f\n", acc, power, r.n,
-                        r.first_n, r.critical, r.power);
+                fprintf(out, "  %8.4g  %6.4g  %8u  %8u  %8u  %8.4f\n", acc, power, r.n, r.first_n,
+                        r.critical, r.power);
         }
     if (json) {
         dl_json_array_end(&j);
@@ -277,8 +277,7 @@ int dl_report_plan_alpha(const dl_alpha_plan_opts *opts, double width, int json,
     }
     if (rc)
         return dl_fail(err, rc, "plan alpha: %s",
-                       rc == DL_EUNDEF ? "the generator cannot reach that alpha"
-                                       : dl_strerror(rc));
+                       rc == DL_EUNDEF ? "the generator cannot reach that alpha" : dl_strerror(rc));
     if (json)
         json_alpha(&o, width, rows, n, needed, noise_sd, out);
     else

@@ -184,7 +184,6 @@ done:
     return rc;
 }
 
-
 /* ---- output ---- */
 
 static void put_stat(FILE *out, int width, double v)
@@ -192,7 +191,6 @@ static void put_stat(FILE *out, int width, double v)
     char buf[DL_NUM_CELL];
     fputs(dl_fmt_num(buf, v, width, 4), out);
 }
-
 
 static const char *weights_name(dl_kappa_weights w)
 {
@@ -389,7 +387,7 @@ static void print_boot(FILE *out, const dl_alpha_boot *b)
     else
         fprintf(out, "  %-22s %.4f to %.4f\n", label, b->ci_low, b->ci_high);
     fprintf(out, "  %-22s %s, %zu replicates, seed %llu, %s", "", boot_method_text(b->method),
-           b->replicates, (unsigned long long)b->seed, INTERVAL);
+            b->replicates, (unsigned long long)b->seed, INTERVAL);
     if (b->undefined)
         fprintf(out, ", %zu undefined left out", b->undefined);
     fputc('\n', out);
@@ -405,7 +403,8 @@ static void print_per_coder(FILE *out, const rel_data *d, const rel_result *res)
 {
     int w = dl_names_width(&d->coders, 5, 60);
     fprintf(out, "\nper coder: alpha without the coder, and its mean pairwise alpha\n");
-    fprintf(out, "  %-*s  %7s  %13s  %13s\n", w, "coder", "units", "alpha without", "mean pairwise");
+    fprintf(out, "  %-*s  %7s  %13s  %13s\n", w, "coder", "units", "alpha without",
+            "mean pairwise");
     for (size_t c = 0; c < d->coders.n; c++) {
         fputs("  ", out);
         dl_put_cell(out, d->coders.names[c], w);
@@ -424,8 +423,8 @@ static void csv_num(FILE *out, double v)
         fprintf(out, "%.17g", v);
 }
 
-static void csv_row(FILE *out, const rel_opts *o, const rel_result *res, const char *scope, const char *coder,
-                    double alpha, int with_boot)
+static void csv_row(FILE *out, const rel_opts *o, const rel_result *res, const char *scope,
+                    const char *coder, double alpha, int with_boot)
 {
     const dl_alpha_boot *b = &res->boot;
     int boot = with_boot && res->has_boot;
@@ -439,7 +438,7 @@ static void csv_row(FILE *out, const rel_opts *o, const rel_result *res, const c
     csv_num(out, boot ? b->ci_high : NAN);
     if (boot)
         fprintf(out, ",%g,%s,%llu,%zu", b->conf, dl_alpha_boot_method_name(b->method),
-               (unsigned long long)b->seed, b->replicates);
+                (unsigned long long)b->seed, b->replicates);
     else
         fputs(",,,,", out);
     for (size_t i = 0; i < o->boot.nmin && res->has_boot; i++) {
@@ -466,7 +465,8 @@ static void print_table(FILE *out, const rel_opts *o, const rel_data *d, const r
 {
     fprintf(out, "reliability of %s (%s data)\n", d->path, dl_stats_level_name(o->level));
     fprintf(out, "  %-22s %zu\n", "coders", d->coders.n);
-    fprintf(out, "  %-22s %zu (%zu with two or more values)\n", "units", d->units.n, res->units_pairable);
+    fprintf(out, "  %-22s %zu (%zu with two or more values)\n", "units", d->units.n,
+            res->units_pairable);
     fprintf(out, "  %-22s %zu\n", "pairable values", res->alpha.pairable_values);
     print_stat_line(out, "Krippendorff's alpha", (rel_stat){res->alpha.alpha, res->alpha_why}, "");
     if (res->has_boot)
@@ -485,7 +485,6 @@ static void print_table(FILE *out, const rel_opts *o, const rel_data *d, const r
     if (o->per_coder)
         print_per_coder(out, d, res);
 }
-
 
 /* ---- the handle ---- */
 

@@ -98,16 +98,15 @@ int dl_trialcsv_header(dl_trialcsv *t, const char *path, char **fields, size_t n
 
 /* Right or wrong: the correct column, or response == truth (a missing
  * response is a time-out: wrong, as the original analyses count it). */
-static int row_correct(const dl_trialcsv *t, char **f, size_t line, uint8_t *correct,
-                       dl_error *err)
+static int row_correct(const dl_trialcsv *t, char **f, size_t line, uint8_t *correct, dl_error *err)
 {
     const dl_report_columns *k = t->cols;
     if (t->c_correct >= 0) {
         const char *s = f[t->c_correct];
         if (dl_report_parse_correct(s, correct))
             return dl_fail(err, DL_EINVAL,
-                           "%s:%zu: value '%s' in column '%s' is not 1, 0, true or false",
-                           t->path, line, s, k->correct ? k->correct : "correct");
+                           "%s:%zu: value '%s' in column '%s' is not 1, 0, true or false", t->path,
+                           line, s, k->correct ? k->correct : "correct");
         return 0;
     }
     const char *response = f[t->c_resp], *truth = f[t->c_truth];
@@ -133,7 +132,8 @@ int dl_trialcsv_read(const dl_trialcsv *t, char **f, size_t line, dl_trialcsv_ro
         return dl_fail(err, DL_EINVAL, "%s:%zu: item '%s' does not match --item-regex '%s'",
                        t->path, line, item, k->item_regex);
     if (row->key_len == 0)
-        return dl_fail(err, DL_EINVAL, "%s:%zu: item '%s' gives an empty key with --item-regex '%s'",
-                       t->path, line, item, k->item_regex);
+        return dl_fail(err, DL_EINVAL,
+                       "%s:%zu: item '%s' gives an empty key with --item-regex '%s'", t->path, line,
+                       item, k->item_regex);
     return row_correct(t, f, line, &row->correct, err);
 }

@@ -13,8 +13,8 @@ static int cmp_str(const void *x, const void *y)
 }
 
 /* Every *.csv in dir, in name order; *is_dir = 0 when dir is no folder. */
-static int load_dir(dl_report *r, const char *dir, const dl_report_columns *cols,
-                           dl_error *err, int *is_dir)
+static int load_dir(dl_report *r, const char *dir, const dl_report_columns *cols, dl_error *err,
+                    int *is_dir)
 {
     DIR *d = opendir(dir);
     *is_dir = d != NULL;

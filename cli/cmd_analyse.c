@@ -389,8 +389,7 @@ int cmd_analyse(int argc, char **argv)
         goto done;
     }
     if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
-        dl_report_analyse(r, &opt, &err) ||
-        (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
+        dl_report_analyse(r, &opt, &err) || (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
         rc = cli_fail(err.code, &err);
         goto done;
     }

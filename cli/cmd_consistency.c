@@ -115,9 +115,9 @@ static int parse_args(int argc, char **argv, con_opts *o)
     k->observer = "observer";
     k->item = "item";
     /* Where each option's value goes; NULL for the ones handled below. */
-    const char **dest[128] = {['o'] = &k->observer, ['i'] = &k->item,     ['c'] = &k->correct,
-                              ['r'] = &k->response, ['t'] = &k->truth,    ['x'] = &k->item_regex,
-                              ['b'] = &o->ec.by,    ['O'] = &o->out_path};
+    const char **dest[128] = {
+        ['o'] = &k->observer, ['i'] = &k->item,       ['c'] = &k->correct, ['r'] = &k->response,
+        ['t'] = &k->truth,    ['x'] = &k->item_regex, ['b'] = &o->ec.by,   ['O'] = &o->out_path};
     int c, rc;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         if (c > 0 && c < 128 && dest[c]) {

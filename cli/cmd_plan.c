@@ -22,7 +22,7 @@ typedef struct plan_opt {
     const char *name;
     plan_kind kind;
     double lo, hi;
-    size_t max;          /* P_LIST: most values; 1 = one number */
+    size_t max;           /* P_LIST: most values; 1 = one number */
     const char *too_many; /* P_LIST: the message past max */
 } plan_opt;
 
@@ -70,8 +70,8 @@ static int parse_list(const plan_mode *m, const plan_opt *p, const char *s, doub
     return 0;
 }
 
-static int parse_value(const plan_mode *m, const plan_opt *p, const char *s, double *v,
-                       size_t *n, long *w)
+static int parse_value(const plan_mode *m, const plan_opt *p, const char *s, double *v, size_t *n,
+                       long *w)
 {
     char what[64];
     int lv;
@@ -271,14 +271,10 @@ static void help_alpha(FILE *out)
 }
 
 static const plan_opt OPTS_ALPHA[] = {
-    {"--coders", P_NUMBER, 2, 1000, 0, NULL},
-    {"--alpha", P_NUMBER, 0.001, 0.999, 0, NULL},
-    {"--width", P_NUMBER, 0.001, 2, 0, NULL},
-    {"--level", P_LEVEL, 0, 0, 0, NULL},
-    {"--categories", P_NUMBER, 2, 64, 0, NULL},
-    {"--conf", P_NUMBER, 0.5, 0.999, 0, NULL},
-    {"--sims", P_NUMBER, 100, 1000000, 0, NULL},
-    {"--seed", P_NUMBER, 0, 4294967295.0, 0, NULL},
+    {"--coders", P_NUMBER, 2, 1000, 0, NULL},    {"--alpha", P_NUMBER, 0.001, 0.999, 0, NULL},
+    {"--width", P_NUMBER, 0.001, 2, 0, NULL},    {"--level", P_LEVEL, 0, 0, 0, NULL},
+    {"--categories", P_NUMBER, 2, 64, 0, NULL},  {"--conf", P_NUMBER, 0.5, 0.999, 0, NULL},
+    {"--sims", P_NUMBER, 100, 1000000, 0, NULL}, {"--seed", P_NUMBER, 0, 4294967295.0, 0, NULL},
     {"--json", P_FLAG, 0, 0, 0, NULL},
 };
 

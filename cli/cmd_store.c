@@ -9,8 +9,8 @@
 
 #define DEFAULT_DB "dddlab.sqlite"
 
-static const char *const export_tables[] = {"trials", "ratings", "answers", "sessions",
-                                             "runs", "observers", "stimuli"};
+static const char *const export_tables[] = {"trials", "ratings",   "answers", "sessions",
+                                            "runs",   "observers", "stimuli"};
 #define NEXPORT (sizeof export_tables / sizeof *export_tables)
 
 /* ---- sessions list ----------------------------------------------------------------- */
@@ -113,7 +113,8 @@ int cmd_sessions(int argc, char **argv)
     return DL_EXIT_OK;
 }
 
-/* ---- orphan rows ------------------------------------------------------------------------------ */
+/* ---- orphan rows ------------------------------------------------------------------------------
+ */
 
 void cli_warn_orphans(dl_store *st, const char *db, const char *what)
 {
@@ -125,8 +126,8 @@ void cli_warn_orphans(dl_store *st, const char *db, const char *what)
     fprintf(stderr,
             "dddlab: warning: %s: %lld row%s belong%s to no stored parent (%s); %s left out "
             "of %s. See 'dddlab db check --db %s'\n",
-            db, (long long)n, n == 1 ? "" : "s", n == 1 ? "s" : "", text, n == 1 ? "it is" : "they are",
-            what, db);
+            db, (long long)n, n == 1 ? "" : "s", n == 1 ? "s" : "", text,
+            n == 1 ? "it is" : "they are", what, db);
 }
 
 int cli_warn_orphans_path(const char *db, const char *what, dl_error *err)
@@ -143,19 +144,21 @@ int cli_warn_orphans_path(const char *db, const char *what, dl_error *err)
 
 void help_export(FILE *out)
 {
-    fprintf(out, "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
-                 "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
-                 "trial, rating, answer, session, run, observer or stimulus image, with\n"
-                 "observer code, session UUID, set name, image names and difficulty class\n"
-                 "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
-                 "status are exported; filter on session_status. The file is written to a\n"
-                 "temporary name and renamed, so a half-written FILE never exists.\n\n"
-                 "  --table TABLE   trials, ratings, answers, sessions, runs, observers or\n"
-                 "                  stimuli\n"
-                 "  --db PATH       the database (default " DEFAULT_DB ")\n"
-                 "  --out FILE      the CSV file (default: standard output)\n"
-                 "  --json          with --out: one JSON object: db, table, out, rows\n\n"
-                 "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n");
+    fprintf(
+        out,
+        "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
+        "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
+        "trial, rating, answer, session, run, observer or stimulus image, with\n"
+        "observer code, session UUID, set name, image names and difficulty class\n"
+        "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
+        "status are exported; filter on session_status. The file is written to a\n"
+        "temporary name and renamed, so a half-written FILE never exists.\n\n"
+        "  --table TABLE   trials, ratings, answers, sessions, runs, observers or\n"
+        "                  stimuli\n"
+        "  --db PATH       the database (default " DEFAULT_DB ")\n"
+        "  --out FILE      the CSV file (default: standard output)\n"
+        "  --json          with --out: one JSON object: db, table, out, rows\n\n"
+        "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n");
 }
 
 static int known_table(const char *t)
@@ -315,24 +318,7 @@ int cmd_db(int argc, char **argv)
         dl_store_write_check_json(stdout, o.db, &r);
     else
         dl_store_write_check_text(stdout, o.db, &r);
-    if (dl_store_report_ok(&r))
-        return DL_EXIT_OK;
-    if (r.schema_version > DL_STORE_SCHEMA_VERSION)
-        dl_fail(&err, DL_ESCHEMA,
-                "%s: schema version %d is newer than this dddlab knows (version %d); use a "
-                "newer dddlab",
-                o.db, r.schema_version, DL_STORE_SCHEMA_VERSION);
-    else if (r.integrity_ok && r.foreign_keys_ok && r.schema_version == 0)
-        dl_fail(&err, DL_EINVAL,
-                "%s: not a dddlab database (schema version 0: an empty file or another "
-                "program's database)",
-                o.db);
-    else
-        dl_fail(&err, DL_ECORRUPT,
-                "%s: the database is damaged: %s%s%s; restore it from its backup (sqlite3's "
-                "'.recover' can salvage what is left into a new file)",
-                o.db, r.integrity_ok ? "" : r.integrity,
-                r.foreign_keys_ok ? "" : r.integrity_ok ? "foreign keys point at missing rows: " : "; foreign keys point at missing rows: ",
-                r.foreign_keys_ok ? "" : r.orphans > 0 ? r.orphan_text : "(could not be listed)");
-    return cli_fail(err.code, &err);
+    if ((rc = dl_store_check_verdict(o.db, &r, &err)) != 0)
+        return cli_fail(rc, &err);
+    return DL_EXIT_OK;
 }

@@ -373,6 +373,9 @@ void dl_store_write_merge(FILE *fp, int json, const char *out, const char *const
 /* A check's verdict: intact, foreign keys whole, and a schema version this
  * program knows (0 is an empty file or another program's database). */
 int dl_store_report_ok(const dl_store_report *r);
+/* 0 when r is ok, else its error (DL_ESCHEMA: newer than this program;
+ * DL_EINVAL: not a dddlab database; DL_ECORRUPT: damaged) with the advice. */
+int dl_store_check_verdict(const char *db, const dl_store_report *r, dl_error *err);
 void dl_store_write_check_text(FILE *out, const char *db, const dl_store_report *r);
 void dl_store_write_check_json(FILE *out, const char *db, const dl_store_report *r);
 

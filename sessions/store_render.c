@@ -8,8 +8,7 @@
 
 /* ---- sessions list ---- */
 
-void dl_store_write_sessions_json(FILE *out, const char *db, const dl_session_summary *v,
-                                  size_t n)
+void dl_store_write_sessions_json(FILE *out, const char *db, const dl_session_summary *v, size_t n)
 {
     dl_json j;
     dl_json_init(&j, out);
@@ -70,16 +69,15 @@ static int width_of(const dl_session_summary *v, size_t n, size_t field, int min
     return w;
 }
 
-void dl_store_write_sessions_text(FILE *out, const char *db, const dl_session_summary *v,
-                                  size_t n)
+void dl_store_write_sessions_text(FILE *out, const char *db, const dl_session_summary *v, size_t n)
 {
     if (n == 0) {
         fprintf(out, "%s: no sessions\n", db);
         return;
     }
     int wo = width_of(v, n, 0, 8), ws = width_of(v, n, 1, 3);
-    fprintf(out, "%-8s  %-*s  %-*s  %-6s  %-9s  %11s  %s\n", "session", wo, "observer", ws, "set", "task",
-           "status", "done/total", "started (UTC)");
+    fprintf(out, "%-8s  %-*s  %-*s  %-6s  %-9s  %11s  %s\n", "session", wo, "observer", ws, "set",
+            "task", "status", "done/total", "started (UTC)");
     for (size_t i = 0; i < n; i++) {
         char done[32];
         snprintf(done, sizeof done, "%zu/%zu", v[i].done, v[i].total);
@@ -88,8 +86,8 @@ void dl_store_write_sessions_text(FILE *out, const char *db, const dl_session_su
         fputs("  ", out);
         dl_put_cell(out, v[i].set_name ? v[i].set_name : "", ws);
         fprintf(out, "  %-6s  %-9s  %11s  %.19s%s%s\n", v[i].task, v[i].status, done,
-               v[i].started_utc ? v[i].started_utc : "", v[i].simulated ? "  simulated" : "",
-               v[i].superseded ? "  replaced" : "");
+                v[i].started_utc ? v[i].started_utc : "", v[i].simulated ? "  simulated" : "",
+                v[i].superseded ? "  replaced" : "");
     }
     fprintf(out, "%zu session%s in %s\n", n, n == 1 ? "" : "s", db);
 }
@@ -120,10 +118,11 @@ void dl_store_write_merge(FILE *fp, int json, const char *out, const char *const
                           size_t ninputs, const dl_store_report *r)
 {
     if (!json) {
-        fprintf(fp, "merged %zu file%s into %s: %lld sets, %lld observers, %lld sessions, "
-               "%lld trials, %lld ratings\n",
-               ninputs, ninputs == 1 ? "" : "s", out, (long long)r->sets, (long long)r->observers,
-               (long long)r->sessions, (long long)r->trials, (long long)r->ratings);
+        fprintf(fp,
+                "merged %zu file%s into %s: %lld sets, %lld observers, %lld sessions, "
+                "%lld trials, %lld ratings\n",
+                ninputs, ninputs == 1 ? "" : "s", out, (long long)r->sets, (long long)r->observers,
+                (long long)r->sessions, (long long)r->trials, (long long)r->ratings);
         return;
     }
     dl_json j;
@@ -216,7 +215,7 @@ void dl_store_write_check_text(FILE *out, const char *db, const dl_store_report 
     if (r->orphans > 0)
         fprintf(out, "  %-16s %s\n", "orphan rows", r->orphan_text);
     fprintf(out, "  %-16s %d (this dddlab writes %d)\n", "schema version", r->schema_version,
-           DL_STORE_SCHEMA_VERSION);
+            DL_STORE_SCHEMA_VERSION);
     fprintf(out, "  %-16s %s\n", "journal mode", r->journal_mode);
     for (size_t i = 0; i < 11; i++) {
         if (v[i] < 0)
@@ -226,3 +225,28 @@ void dl_store_write_check_text(FILE *out, const char *db, const dl_store_report 
     }
 }
 
+int dl_store_check_verdict(const char *db, const dl_store_report *r, dl_error *err)
+{
+    if (dl_store_report_ok(r))
+        return 0;
+    if (r->schema_version > DL_STORE_SCHEMA_VERSION)
+        return dl_fail(err, DL_ESCHEMA,
+                       "%s: schema version %d is newer than this dddlab knows (version %d); use a "
+                       "newer dddlab",
+                       db, r->schema_version, DL_STORE_SCHEMA_VERSION);
+    if (r->integrity_ok && r->foreign_keys_ok && r->schema_version == 0)
+        return dl_fail(err, DL_EINVAL,
+                       "%s: not a dddlab database (schema version 0: an empty file or another "
+                       "program's database)",
+                       db);
+    return dl_fail(err, DL_ECORRUPT,
+                   "%s: the database is damaged: %s%s%s; restore it from its backup (sqlite3's "
+                   "'.recover' can salvage what is left into a new file)",
+                   db, r->integrity_ok ? "" : r->integrity,
+                   r->foreign_keys_ok ? ""
+                   : r->integrity_ok  ? "foreign keys point at missing rows: "
+                                      : "; foreign keys point at missing rows: ",
+                   r->foreign_keys_ok ? ""
+                   : r->orphans > 0   ? r->orphan_text
+                                      : "(could not be listed)");
+}

@@ -260,7 +260,8 @@ static void test_ec_readback(void **state)
 
     p = write_file(f->dir, "ec.txt", ec_text, e);
     char *txt = rt_slurp(p, NULL);
-    assert_non_null(strstr(txt, "cond = g2\nerror consistency of 2 observers over 4 items (1 pair)\n"));
+    assert_non_null(
+        strstr(txt, "cond = g2\nerror consistency of 2 observers over 4 items (1 pair)\n"));
     assert_non_null(strstr(txt, "\nrepeated trials: 1 answer to an item the observer had answered "
                                 "before left out (the first answer counts)\n"));
     free(txt);
@@ -357,7 +358,8 @@ static void test_rel_readback(void **state)
     static const char *const word[] = {"cat", "dog", "bird"};
     for (int c = 0; c < NCODER; c++)
         for (int u = 0; u < NUNIT; u++)
-            dl_buf_printf(&b, "r%d,u%d,%s\n", c + 1, u + 1, RATE[c][u] < 0 ? "NA" : word[RATE[c][u]]);
+            dl_buf_printf(&b, "r%d,u%d,%s\n", c + 1, u + 1,
+                          RATE[c][u] < 0 ? "NA" : word[RATE[c][u]]);
     char *in = rt_path(f->dir, "ratings.csv");
     rt_write(in, b.data);
     dl_buf_free(&b);
@@ -441,8 +443,8 @@ static void test_plan_readback(void **state)
             const char *why = NULL;
             assert_int_equal(dl_stats_plan_2afc(acc[a], 0.5, 0.05, power[w], 100000, &r, &why), 0);
             char key[64];
-            const char *names[] = {"accuracy", "power_target", "trials", "first_trials",
-                                   "critical", "power"};
+            const char *names[] = {"accuracy",     "power_target", "trials",
+                                   "first_trials", "critical",     "power"};
             const double want[] = {acc[a], power[w], r.n, r.first_n, r.critical, r.power};
             for (int i = 0; i < 6; i++) {
                 snprintf(key, sizeof key, "rows.%d.%s", k, names[i]);
@@ -544,8 +546,8 @@ static void test_store_render(void **state)
     dl_store_write_check_json(fp, "lab.sqlite", &rep);
     fclose(fp);
     root = read_json(p);
-    const char *names[] = {"sets",   "images", "observers", "sessions",  "trials", "ratings",
-                           "events", "running", "completed", "aborted"};
+    const char *names[] = {"sets",    "images", "observers", "sessions",  "trials",
+                           "ratings", "events", "running",   "completed", "aborted"};
     for (int i = 0; i < 10; i++) {
         char key[64];
         snprintf(key, sizeof key, "counts.%s", names[i]);
