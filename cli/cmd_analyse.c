@@ -183,33 +183,33 @@ static int push(const char **list, size_t *n, const char *v)
  * into args), and the bit of an optional column it names explicitly. */
 #define COL(f) offsetof(args, cols.f)
 static const struct {
-    int code;
     size_t off;
+    int code;
     int bit;
-} STRINGS[] = {{O_DB, offsetof(args, db), 0},
-               {O_SET, offsetof(args, set), 0},
-               {O_DDD, offsetof(args, ddd), 0},
-               {O_OUT, offsetof(args, out), 0},
-               {O_EXCL_ITEMS, offsetof(args, exclude_items), 0},
-               {O_OBS_COL, COL(observer), 0},
-               {O_ITEM_COL, COL(item), 0},
-               {O_ITEM_RE, COL(item_regex), 0},
-               {O_Q1, COL(q[0]), 0},
-               {O_Q2, COL(q[1]), 0},
-               {O_Q3, COL(q[2]), 0},
-               {O_CLASS, COL(class_col), DL_REPORT_COL_CLASS},
-               {O_ACC, COL(model_acc), DL_REPORT_COL_MODEL_ACC},
-               {O_LABEL, COL(label_error), DL_REPORT_COL_LABEL_ERROR},
-               {O_EXCL_COL, COL(exclude), 0},
-               {O_CORRECT, COL(correct), 0},
-               {O_RESPONSE, COL(response), 0},
-               {O_TRUTH, COL(truth), 0},
-               {O_RT, COL(rt), DL_REPORT_COL_RT}},
-  FLAGS[] = {{O_INCOMPLETE, offsetof(args, include_incomplete), 0},
-             {O_SIMULATED, offsetof(args, include_simulated), 0},
-             {O_JSON, offsetof(args, json), 0},
-             {O_EXCL_LABEL, offsetof(args, exclude_label_errors), 0},
-             {O_BALANCE, offsetof(args, balance), 0}};
+} STRINGS[] = {{offsetof(args, db), O_DB, 0},
+               {offsetof(args, set), O_SET, 0},
+               {offsetof(args, ddd), O_DDD, 0},
+               {offsetof(args, out), O_OUT, 0},
+               {offsetof(args, exclude_items), O_EXCL_ITEMS, 0},
+               {COL(observer), O_OBS_COL, 0},
+               {COL(item), O_ITEM_COL, 0},
+               {COL(item_regex), O_ITEM_RE, 0},
+               {COL(q[0]), O_Q1, 0},
+               {COL(q[1]), O_Q2, 0},
+               {COL(q[2]), O_Q3, 0},
+               {COL(class_col), O_CLASS, DL_REPORT_COL_CLASS},
+               {COL(model_acc), O_ACC, DL_REPORT_COL_MODEL_ACC},
+               {COL(label_error), O_LABEL, DL_REPORT_COL_LABEL_ERROR},
+               {COL(exclude), O_EXCL_COL, 0},
+               {COL(correct), O_CORRECT, 0},
+               {COL(response), O_RESPONSE, 0},
+               {COL(truth), O_TRUTH, 0},
+               {COL(rt), O_RT, DL_REPORT_COL_RT}},
+  FLAGS[] = {{offsetof(args, include_incomplete), O_INCOMPLETE, 0},
+             {offsetof(args, include_simulated), O_SIMULATED, 0},
+             {offsetof(args, json), O_JSON, 0},
+             {offsetof(args, exclude_label_errors), O_EXCL_LABEL, 0},
+             {offsetof(args, balance), O_BALANCE, 0}};
 
 /* A string or flag option: 1 when c is one, else 0. */
 static int simple_option(args *a, int c, const char *v)

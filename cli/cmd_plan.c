@@ -296,7 +296,7 @@ static int run_alpha(const plan_vals *v, int json)
 
 /* ---- the modes -------------------------------------------------------------------- */
 
-#define N(a) (sizeof a / sizeof *a)
+#define N(a) (sizeof(a) / sizeof *(a))
 
 static const plan_mode MODES[] = {
     {"2afc", "trials for the exact binomial test against chance to reach a power", CMD, "2afc ",

@@ -45,10 +45,11 @@ static int rehash(dl_names *t)
     return 0;
 }
 
-/* Append copy (owned) as a new name; the caller checked it is not there. */
-static int append(dl_names *t, char *copy, size_t *idx)
+/* Append copy (owned, len bytes) as a new name; the caller checked it is
+ * not there. */
+static int append(dl_names *t, char *copy, size_t len, size_t *idx)
 {
-    size_t i = probe(t, copy, strlen(copy));
+    size_t i = probe(t, copy, len);
     t->slots[i] = (uint32_t)(t->n + 1);
     t->names[t->n] = copy;
     *idx = t->n++;
@@ -84,7 +85,7 @@ int dl_names_add(dl_names *t, const char *s, char **owned, size_t *idx, int *is_
     } else if (!(copy = dl_strdup(s))) {
         return DL_ENOMEM;
     }
-    return append(t, copy, idx);
+    return append(t, copy, strlen(copy), idx);
 }
 
 int dl_names_add_len(dl_names *t, const char *s, size_t len, size_t *idx)
@@ -103,7 +104,7 @@ int dl_names_add_len(dl_names *t, const char *s, size_t len, size_t *idx)
         return DL_ENOMEM;
     memcpy(copy, s, len);
     copy[len] = '\0';
-    return append(t, copy, idx);
+    return append(t, copy, len, idx);
 }
 
 int dl_names_add32(dl_names *t, const char *s, uint32_t *idx)
