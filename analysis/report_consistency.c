@@ -20,6 +20,7 @@ typedef struct ec_obs {
 typedef struct ec_group {
     size_t *observers; /* observer indices in first-seen order */
     size_t nobservers;
+    size_t repeats; /* answers after an observer's first to an item */
     dl_ec_group s; /* pairs name observers by their index in observers */
 } ec_group;
 
@@ -28,7 +29,7 @@ struct dl_report_ec {
     dl_names groups, observers, items;
     ec_obs *obs;
     size_t nobs, cap;
-    size_t repeats; /* answers after an observer's first to an item (per group) */
+    size_t repeats; /* answers after an observer's first to an item, all groups */
     ec_group *g;    /* groups.n of them, at least one */
 };
 
@@ -118,6 +119,7 @@ static void keep_first(dl_report_ec *e)
         if (prev && prev->group == x->group && prev->observer == x->observer &&
             prev->item == x->item) {
             e->repeats++;
+            e->g[x->group].repeats++;
             continue;
         }
         e->obs[k++] = *x;
@@ -157,10 +159,8 @@ static int analyse_group(const dl_report_ec_opts *o, const ec_obs *obs, size_t n
 
 static int analyse(dl_report_ec *e)
 {
-    /* At least one group, so the output of an empty input is well formed. */
-    e->g = dl_calloc(e->groups.n ? e->groups.n : 1, sizeof *e->g);
     size_t *item_local = dl_calloc(e->items.n ? e->items.n : 1, sizeof *item_local);
-    int rc = e->g && item_local ? 0 : DL_ENOMEM;
+    int rc = item_local ? 0 : DL_ENOMEM;
     for (size_t i = 0; rc == 0 && i < e->items.n; i++)
         item_local[i] = SIZE_MAX;
     for (size_t lo = 0, hi; rc == 0 && lo < e->nobs; lo = hi) {
@@ -184,6 +184,9 @@ int dl_report_ec_run(const char *const *paths, size_t npaths, const dl_report_ec
         rc = read_file(e, paths[f], err);
     if (rc == 0 && e->nobs == 0)
         rc = dl_fail(err, DL_EINVAL, "no responses in the input");
+    /* At least one group, so the output of an empty input is well formed. */
+    if (rc == 0 && !(e->g = dl_calloc(e->groups.n ? e->groups.n : 1, sizeof *e->g)))
+        rc = dl_fail(err, DL_ENOMEM, "out of memory");
     if (rc == 0) {
         keep_first(e);
         if ((rc = analyse(e)) != 0)
@@ -335,9 +338,9 @@ static void json_group(dl_json *j, const dl_report_ec *e, const ec_group *g)
     dl_json_key(j, "expected_agreement_1");
     dl_json_int(j, (long long)s->boundary_undef);
     dl_json_object_end(j);
-    if (e->repeats) {
+    if (g->repeats) {
         dl_json_key(j, "repeated_trials");
-        dl_json_int(j, (long long)e->repeats);
+        dl_json_int(j, (long long)g->repeats);
     }
     dl_json_object_end(j);
 }

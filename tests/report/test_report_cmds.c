@@ -254,6 +254,7 @@ static void test_ec_readback(void **state)
     assert_key(root, "groups.g1.mean_kappa", (ab.kappa + ac.kappa + bc.kappa) / 3);
     assert_key(root, "groups.g1.pairs_used", 3);
     assert_key(root, "groups.g1.repeated_trials", 1);
+    assert_null(jv_get(root, "groups.g2.repeated_trials")); /* counted per group */
     assert_key_str(root, "groups.g2.observers.1", "E");
     jv_free(root);
     free(p);
