@@ -462,6 +462,17 @@ static void test_repeat_first(void **state)
     jv_free(r);
     free(con);
     free(ana);
+    /* across files: s1 saw cat1.png in both; the first file's answer counts */
+    char *two = run_ok("consistency data/ec_part1.csv data/ec_part2.csv --observer-col subj "
+                       "--item-col imagename --response-col object_response --truth-col category "
+                       "--item-regex '_([^_]+)$' --json");
+    jv *t = jv_parse(two);
+    assert_non_null(t);
+    near(num_at(t, "repeated_trials"), 1, 0);
+    near(num_at(t, "items"), 2, 0);
+    near(num_at(t, "pairs.0.items"), 1, 0);
+    jv_free(t);
+    free(two);
     char *txt = run_ok("consistency data/ec_repeat_first.csv --correct-col correct");
     assert_non_null(strstr(txt, "\nrepeated trials: 2 answers to an item the observer had "
                                 "answered before left out (the first answer counts)\n"));
