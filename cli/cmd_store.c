@@ -9,10 +9,6 @@
 
 #define DEFAULT_DB "dddlab.sqlite"
 
-static const char *const export_tables[] = {"trials", "ratings",   "answers", "sessions",
-                                            "runs",   "observers", "stimuli"};
-#define NEXPORT (sizeof export_tables / sizeof *export_tables)
-
 /* ---- sessions list ----------------------------------------------------------------- */
 
 void help_sessions(FILE *out)
@@ -161,14 +157,6 @@ void help_export(FILE *out)
         "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n");
 }
 
-static int known_table(const char *t)
-{
-    for (size_t i = 0; i < NEXPORT; i++)
-        if (strcmp(t, export_tables[i]) == 0)
-            return 1;
-    return 0;
-}
-
 int cmd_export(int argc, char **argv)
 {
     const char *cmd = "export";
@@ -181,7 +169,7 @@ int cmd_export(int argc, char **argv)
     if (!o.table)
         return cli_usage(cmd, "--table is required (trials, ratings, answers, sessions, runs, "
                               "observers, stimuli)");
-    if (!known_table(o.table))
+    if (!dl_store_export_known(o.table))
         return cli_usage(cmd,
                          "--table must be trials, ratings, answers, sessions, runs, observers "
                          "or stimuli, not '%s'",

@@ -350,6 +350,8 @@ int dl_store_orphans(dl_store *st, int64_t *n, char *text, size_t size, dl_error
 /* Write table (trials | ratings | sessions | observers | stimuli) as tidy CSV
  * to path atomically ("-" = stdout). */
 int dl_store_export(dl_store *st, const char *table, const char *path, dl_error *err);
+/* 1 when table is one dl_store_export writes, else 0. */
+int dl_store_export_known(const char *table);
 /* The same, and *nrows gets the number of data rows written. */
 int dl_store_export_count(dl_store *st, const char *table, const char *path, size_t *nrows,
                           dl_error *err);
