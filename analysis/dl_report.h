@@ -83,6 +83,10 @@ int dl_report_load_ratings_csv(dl_report *r, const char *path, const dl_report_c
                                dl_error *err);
 int dl_report_load_trials_csv(dl_report *r, const char *path, const dl_report_columns *cols,
                               dl_error *err);
+/* dl_report_load_trials_csv of path, or of every *.csv in it (name order)
+ * when path is a folder; a folder without one is DL_ENOENT. */
+int dl_report_load_trials_path(dl_report *r, const char *path, const dl_report_columns *cols,
+                               dl_error *err);
 
 /* The figure of `stimuli imagestats --out` (report_imgfig.c), drawn here so
  * the command line does not link PLplot: values is nstats x n (row s holds
@@ -109,6 +113,127 @@ int dl_report_parse_correct(const char *s, uint8_t *correct);
  * match, -> DL_EINVAL (the caller names FILE:LINE). *key points into s;
  * no length limit. */
 int dl_report_item_key(const regex_t *re, const char *s, const char **key, size_t *len);
+/* Compile pattern (POSIX ERE) for --item-regex into re; DL_EINVAL with
+ * "bad --item-regex 'P': WHY" when it is not a regex. */
+int dl_report_item_regex(regex_t *re, const char *pattern, dl_error *err);
+
+/* ---- the one reader of trial CSV rows ------------------------------------------- */
+
+/* The reader of a trials CSV (report_trialcsv.c), used by the report's
+ * loader and by dl_consistency: where the observer, the item and right or
+ * wrong are, and the same messages for the same faults. Columns come from
+ * cols (observer, item, item_regex, and correct or response + truth; with
+ * neither, "correct"). A repeated item is not the reader's business: the
+ * analyses let an observer's first answer to an item count
+ * (docs/analysis.md). */
+typedef struct dl_trialcsv {
+    const dl_report_columns *cols;
+    const char *path;
+    regex_t re;
+    int has_re;
+    int c_obs, c_item, c_correct, c_resp, c_truth;
+} dl_trialcsv;
+
+/* One row: observer and item key point into the fields (the key is
+ * key_len bytes, not NUL-terminated when a regex cut it). */
+typedef struct dl_trialcsv_row {
+    const char *observer;
+    const char *key;
+    size_t key_len;
+    uint8_t correct;
+} dl_trialcsv_row;
+
+/* Compile cols->item_regex (dl_report_item_regex). dl_trialcsv_close frees. */
+int dl_trialcsv_open(dl_trialcsv *t, const dl_report_columns *cols, dl_error *err);
+/* The header of path: the columns must exist ("FILE:1: no column ..."). */
+int dl_trialcsv_header(dl_trialcsv *t, const char *path, char **fields, size_t n, dl_error *err);
+/* Read one data row (as many fields as the header): "FILE:LINE: ..." when
+ * the observer or item is missing, the item does not match the regex,
+ * correct is not 1/0/true/false, or the right answer is missing. */
+int dl_trialcsv_read(const dl_trialcsv *t, char **f, size_t line, dl_trialcsv_row *row,
+                     dl_error *err);
+void dl_trialcsv_close(dl_trialcsv *t);
+
+/* ---- error consistency of trials CSVs (`dddlab consistency`) ------------------- */
+
+typedef struct dl_report_ec_opts {
+    dl_report_columns cols;  /* observer, item, item_regex, correct | response + truth */
+    const char *by;          /* one analysis per value of this column; NULL: one */
+    dl_ec_boundary boundary; /* kappa when c_exp = 1 */
+    dl_ec_boot_opts boot;    /* boot.replicates == 0: no bootstrap */
+} dl_report_ec_opts;
+
+typedef struct dl_report_ec dl_report_ec;
+
+/* Read the trials CSVs paths[0..npaths) as one (dl_trialcsv; a file with a
+ * header and no rows is an error) and compute error consistency between
+ * every pair of observers over the items both saw, per group of o->by. An
+ * observer's first answer to an item counts (within a group); later ones are
+ * counted (dl_report_ec_repeats) and left out, as in the report. */
+int dl_report_ec_run(const char *const *paths, size_t npaths, const dl_report_ec_opts *o,
+                     dl_report_ec **out, dl_error *err);
+size_t dl_report_ec_repeats(const dl_report_ec *e);
+/* The table, one JSON object, or the CSV (a row per pair and a "mean" row
+ * per group, NaN as an empty field) on out. */
+void dl_report_ec_write_text(const dl_report_ec *e, FILE *out);
+void dl_report_ec_write_json(const dl_report_ec *e, FILE *out);
+void dl_report_ec_write_csv(const dl_report_ec *e, FILE *out);
+void dl_report_ec_free(dl_report_ec *e); /* accepts NULL */
+
+/* ---- reliability of a ratings CSV (`dddlab reliability`) ----------------------- */
+
+typedef struct dl_report_rel_opts {
+    const char *coder_col, *unit_col, *value_col; /* the long CSV's columns */
+    dl_level level;
+    int pairwise;            /* alpha of every pair of coders */
+    int per_coder;           /* leave-one-out and mean pairwise alpha per coder */
+    dl_alpha_boot_opts boot; /* boot.replicates == 0: no bootstrap */
+} dl_report_rel_opts;
+
+typedef struct dl_report_rel dl_report_rel;
+
+/* Read the long CSV at path (one row per coder, unit and value; an empty
+ * value, NA or NaN is missing; a second row for a coder and unit is an error
+ * naming both lines) and compute Krippendorff's alpha, Cohen's and Fleiss'
+ * kappa (dl_stats_reliability). */
+int dl_report_rel_run(const char *path, const dl_report_rel_opts *o, dl_report_rel **out,
+                      dl_error *err);
+/* The table, one JSON object, or the CSV of the alphas on out. */
+void dl_report_rel_write_text(const dl_report_rel *r, FILE *out);
+void dl_report_rel_write_json(const dl_report_rel *r, FILE *out);
+void dl_report_rel_write_csv(const dl_report_rel *r, FILE *out);
+void dl_report_rel_free(dl_report_rel *r); /* accepts NULL */
+
+/* ---- the exact binomial test (`dddlab binomial`, report_binom.c) ---------------- */
+
+/* b as a table (a p below 1e-300 as "< 1e-300" with its log10) or one JSON
+ * object {k, n, p0, alternative, conf_level, p_value, log10_p, estimate,
+ * ci_low, ci_high}. */
+void dl_report_binom_write(const dl_binom *b, dl_alternative alt, int json, FILE *out);
+
+/* ---- the tables of `dddlab plan` (report_plan.c) -------------------------------- */
+
+/* 2AFC: every accuracy x power target. */
+typedef struct dl_report_plan_2afc_in {
+    const double *acc, *power;
+    size_t nacc, npower;
+    double alpha, chance;
+    unsigned nmax; /* give up beyond this many trials */
+} dl_report_plan_2afc_in;
+void dl_report_plan_2afc(const dl_report_plan_2afc_in *p, int json, FILE *out);
+
+/* Error consistency: every kappa x half-width, the rest from base. */
+typedef struct dl_report_plan_ec_in {
+    const double *kappa, *half_width;
+    size_t nkappa, nhw;
+    dl_plan_ec_opts base;
+} dl_report_plan_ec_in;
+int dl_report_plan_ec(const dl_report_plan_ec_in *p, int json, FILE *out, dl_error *err);
+
+/* Krippendorff's alpha: a grid of study sizes until the interval is at most
+ * width wide, then bisection; the table is written only when it is done. */
+int dl_report_plan_alpha(const dl_alpha_plan_opts *o, double width, int json, FILE *out,
+                         dl_error *err);
 
 /* Read the tables of `dddlab stimuli analyse --out DIR`: histogram.csv,
  * ec_all.csv, ec_in_between.csv and, when present, per_image.csv and

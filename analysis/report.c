@@ -1,4 +1,4 @@
-/* report.c — the report handle: interned names, loaded responses, notes,
+/* report.c — the report handle: loaded responses, notes,
  * inputs, and the filters that run before the analysis. */
 #include "report_internal.h"
 
@@ -9,75 +9,6 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-
-/* ---- interned names ---- */
-
-static int names_rehash(rp_names *t, size_t nslots)
-{
-    uint32_t *slot = dl_calloc(nslots, sizeof *slot);
-    if (!slot)
-        return DL_ENOMEM;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t k = dl_hash_str(t->name[i]) & (nslots - 1);
-        while (slot[k])
-            k = (k + 1) & (nslots - 1);
-        slot[k] = (uint32_t)i + 1;
-    }
-    free(t->slot);
-    t->slot = slot;
-    t->nslots = nslots;
-    return 0;
-}
-
-long rp_names_find(const rp_names *t, const char *s)
-{
-    if (!t->nslots)
-        return -1;
-    for (size_t k = dl_hash_str(s) & (t->nslots - 1); t->slot[k]; k = (k + 1) & (t->nslots - 1))
-        if (strcmp(t->name[t->slot[k] - 1], s) == 0)
-            return (long)t->slot[k] - 1;
-    return -1;
-}
-
-int rp_names_intern(rp_names *t, const char *s, uint32_t *idx)
-{
-    long found = rp_names_find(t, s);
-    if (found >= 0) {
-        *idx = (uint32_t)found;
-        return 0;
-    }
-    if (t->n >= UINT32_MAX - 1)
-        return DL_ENOMEM;
-    if ((t->n + 1) * 2 > t->nslots && names_rehash(t, t->nslots ? t->nslots * 2 : 64))
-        return DL_ENOMEM;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        char **name = dl_realloc_array(t->name, cap, sizeof *name);
-        if (!name)
-            return DL_ENOMEM;
-        t->name = name;
-        t->cap = cap;
-    }
-    char *copy = dl_strdup(s);
-    if (!copy)
-        return DL_ENOMEM;
-    size_t k = dl_hash_str(s) & (t->nslots - 1);
-    while (t->slot[k])
-        k = (k + 1) & (t->nslots - 1);
-    t->slot[k] = (uint32_t)t->n + 1;
-    t->name[t->n] = copy;
-    *idx = (uint32_t)t->n++;
-    return 0;
-}
-
-void rp_names_free(rp_names *t)
-{
-    for (size_t i = 0; i < t->n; i++)
-        free(t->name[i]);
-    free(t->name);
-    free(t->slot);
-    memset(t, 0, sizeof *t);
-}
 
 /* ---- classes ---- */
 
@@ -144,8 +75,8 @@ void dl_report_free(dl_report *r)
     if (!r)
         return;
     rp_results_free(&r->res);
-    rp_names_free(&r->obs);
-    rp_names_free(&r->items);
+    dl_names_free(&r->obs);
+    dl_names_free(&r->items);
     free(r->item);
     free(r->trials);
     free(r->ratings);
@@ -214,7 +145,7 @@ int rp_add_input(dl_report *r, const char *path, dl_error *err)
 int rp_item_slot(dl_report *r, const char *key, uint32_t *idx)
 {
     size_t before = r->items.n;
-    if (rp_names_intern(&r->items, key, idx))
+    if (dl_names_add32(&r->items, key, idx))
         return DL_ENOMEM;
     if (r->items.n == before)
         return 0;
@@ -275,12 +206,12 @@ static int keep_copy_options(dl_report *r, const dl_report_options *opt)
 static int exclude_observers(dl_report *r, uint8_t *keep_obs, dl_error *err)
 {
     for (size_t i = 0; i < r->nexcluded_obs; i++) {
-        long k = rp_names_find(&r->obs, r->excluded_obs[i]);
+        long k = dl_names_find(&r->obs, r->excluded_obs[i]);
         if (k < 0) {
             dl_buf b;
             dl_buf_init(&b);
             for (size_t o = 0; o < r->obs.n && o < 20; o++)
-                dl_buf_printf(&b, "%s%s", o ? ", " : "", r->obs.name[o]);
+                dl_buf_printf(&b, "%s%s", o ? ", " : "", r->obs.names[o]);
             if (r->obs.n > 20)
                 dl_buf_printf(&b, ", ...");
             dl_fail(err, DL_EINVAL, "--exclude-observer %s: no such observer (observers are: %s)",
@@ -320,7 +251,7 @@ static int exclude_items_file(dl_report *r, uint8_t *keep_item, dl_error *err)
             s++;
         if (*s == '\0' || *s == '#' || (lineno == 1 && strcmp(s, "item") == 0))
             continue;
-        long k = rp_names_find(&r->items, s);
+        long k = dl_names_find(&r->items, s);
         if (k < 0) {
             unknown++;
             continue;
@@ -398,7 +329,7 @@ static int balance_classes(dl_report *r, uint8_t *keep_item, const uint8_t *seen
             rc = dl_fail(err, DL_EINVAL,
                          "--balance-classes: item '%s' has no class "
                          "(trivial, in-between or impossible; see --class-col)",
-                         r->items.name[i]);
+                         r->items.names[i]);
             goto done;
         }
         by[c][n[c]++] = (uint32_t)i;
@@ -415,7 +346,7 @@ static int balance_classes(dl_report *r, uint8_t *keep_item, const uint8_t *seen
     }
     gsl_rng_set(rng, (unsigned long)r->opt.seed);
     for (int c = 0; c < DL_REPORT_NCLASS; c++) {
-        if (sort_by_key(by[c], n[c], r->items.name)) {
+        if (sort_by_key(by[c], n[c], r->items.names)) {
             rc = dl_fail(err, DL_ENOMEM, "--balance-classes: out of memory");
             break;
         }

@@ -7,19 +7,6 @@
 
 #include "dl_report.h"
 
-/* Interned strings (observer codes, item keys) -> dense indices, because a
- * benchmark-sized input has a million rows naming ten thousand items. */
-typedef struct rp_names {
-    char **name;
-    size_t n, cap;
-    uint32_t *slot; /* open addressing: index + 1, 0 = empty */
-    size_t nslots;
-} rp_names;
-
-int rp_names_intern(rp_names *t, const char *s, uint32_t *idx);
-long rp_names_find(const rp_names *t, const char *s); /* -1 when absent */
-void rp_names_free(rp_names *t);
-
 /* Column order of the difficulty classes in the report's tables (easiest
  * first). The classes themselves are dl_stats_difficulty; rp_class_parse maps
  * one onto the other. */
@@ -139,7 +126,7 @@ int rp_map_kept(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
                 dl_error *err);
 
 struct dl_report {
-    rp_names obs, items;
+    dl_names obs, items;
     rp_item *item; /* parallel to items */
     size_t item_cap;
     rp_trial *trials;

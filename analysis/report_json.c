@@ -48,7 +48,7 @@ static void codes(dl_json *j, const dl_report *r)
     dl_json_key(j, "observer_codes");
     dl_json_array_begin(j);
     for (size_t i = 0; i < r->res.nobs; i++)
-        dl_json_string(j, r->obs.name[r->res.obs_kept[i]]);
+        dl_json_string(j, r->obs.names[r->res.obs_kept[i]]);
     dl_json_array_end(j);
 }
 
@@ -197,7 +197,7 @@ static void ratings(dl_json *j, const dl_report *r, const dl_report_ratings *g)
     for (size_t o = 0; o < res->nobs; o++) {
         dl_json_object_begin(j);
         dl_json_key(j, "code");
-        dl_json_string(j, r->obs.name[res->obs_kept[o]]);
+        dl_json_string(j, r->obs.names[res->obs_kept[o]]);
         integer(j, "ratings", res->ratings_per_obs[o]);
         num(j, "mean_q1", res->obs_mean[0][o]);
         num(j, "mean_q2", res->obs_mean[1][o]);

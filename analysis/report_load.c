@@ -20,6 +20,7 @@ typedef struct csv_ctx {
     size_t ncols;
     regex_t re;
     int has_re;
+    dl_trialcsv tc; /* trials: the shared row reader (report_trialcsv.c) */
     size_t rows, dropped;
 } csv_ctx;
 
@@ -54,21 +55,10 @@ static int header_ratings(csv_ctx *c, char **f, size_t n)
     return 0;
 }
 
+/* Observer, item and right or wrong as the shared reader finds them. */
 static int header_trials(csv_ctx *c, char **f, size_t n)
 {
-    const dl_report_columns *k = c->cols;
-    int rc;
-    c->c_correct = c->c_resp = c->c_truth = -1;
-    if (k->response || k->truth) {
-        if (!k->response || !k->truth)
-            return dl_fail(c->err, DL_EINVAL, "%s: --response-col and --truth-col go together",
-                           c->path);
-        if ((rc = need_col(c, f, n, k->response, &c->c_resp)) ||
-            (rc = need_col(c, f, n, k->truth, &c->c_truth)))
-            return rc;
-        return 0;
-    }
-    return need_col(c, f, n, k->correct ? k->correct : "correct", &c->c_correct);
+    return dl_trialcsv_header(&c->tc, c->path, f, n, c->err);
 }
 
 static int on_header(csv_ctx *c, char **f, size_t n)
@@ -116,7 +106,7 @@ static int item_key(csv_ctx *c, const char *field, size_t line, char **key)
 static int item_info(csv_ctx *c, char **f, size_t line, uint32_t item)
 {
     rp_item *it = &c->r->item[item];
-    const char *key = c->r->items.name[item];
+    const char *key = c->r->items.names[item];
     if (c->c_class >= 0) {
         int cls = rp_class_parse(f[c->c_class]);
         if (cls == -2)
@@ -168,22 +158,23 @@ static int rating_row(csv_ctx *c, char **f, size_t line, uint32_t obs, uint32_t 
     return rp_push_rating(c->r, &x) ? dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path) : 0;
 }
 
-static int trial_row(csv_ctx *c, char **f, size_t line, uint32_t obs, uint32_t item)
+/* A trial row: observer, item and right or wrong from the shared reader,
+ * then what describes the item and the response time. */
+static int trial_row(csv_ctx *c, char **f, size_t line)
 {
-    rp_trial t = {.obs = obs, .item = item, .rt_ms = NAN};
-    if (c->c_correct >= 0) {
-        const char *s = f[c->c_correct];
-        if (dl_report_parse_correct(s, &t.correct))
-            return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s '%s' is not 0 or 1", c->path, line,
-                           c->cols->correct ? c->cols->correct : "correct", s);
-    } else {
-        const char *resp = f[c->c_resp], *truth = f[c->c_truth];
-        if (dl_is_missing(truth))
-            return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s is empty (the right answer is needed)",
-                           c->path, line, c->cols->truth);
-        /* A missing response is a time-out: wrong, as the original analyses count it. */
-        t.correct = !dl_is_missing(resp) && strcmp(resp, truth) == 0;
-    }
+    dl_trialcsv_row x;
+    rp_trial t = {.rt_ms = NAN};
+    int rc = dl_trialcsv_read(&c->tc, f, line, &x, c->err);
+    if (rc)
+        return rc;
+    char *key = strndup(x.key, x.key_len);
+    rc = !key || dl_names_add32(&c->r->obs, x.observer, &t.obs) || rp_item_slot(c->r, key, &t.item);
+    free(key);
+    if (rc)
+        return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
+    if ((rc = item_info(c, f, line, t.item)))
+        return rc;
+    t.correct = x.correct;
     if (c->c_rt >= 0 && !dl_is_missing(f[c->c_rt])) {
         if (dl_parse_double(f[c->c_rt], &t.rt_ms))
             return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s '%s' is not a number", c->path, line,
@@ -212,6 +203,8 @@ static int on_row(void *ctx, char **f, size_t n, size_t line)
             return 0;
         }
     }
+    if (c->kind == KIND_TRIALS)
+        return trial_row(c, f, line);
     const char *code = f[c->c_obs];
     if (dl_is_missing(code))
         return dl_fail(c->err, DL_EINVAL, "%s:%zu: %s is empty", c->path, line, c->cols->observer);
@@ -220,14 +213,13 @@ static int on_row(void *ctx, char **f, size_t n, size_t line)
     int rc = item_key(c, f[c->c_item], line, &key);
     if (rc)
         return rc;
-    rc = rp_names_intern(&c->r->obs, code, &obs) || rp_item_slot(c->r, key, &item);
+    rc = dl_names_add32(&c->r->obs, code, &obs) || rp_item_slot(c->r, key, &item);
     free(key);
     if (rc)
         return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
     if ((rc = item_info(c, f, line, item)))
         return rc;
-    return c->kind == KIND_RATINGS ? rating_row(c, f, line, obs, item)
-                                   : trial_row(c, f, line, obs, item);
+    return rating_row(c, f, line, obs, item);
 }
 
 static int load_csv(dl_report *r, const char *path, const dl_report_columns *cols, int kind,
@@ -237,13 +229,14 @@ static int load_csv(dl_report *r, const char *path, const dl_report_columns *col
         return dl_fail(err, DL_EINVAL, "%s: a report holds either trials or ratings, not both",
                        path);
     csv_ctx c = {.r = r, .cols = cols, .path = path, .err = err, .kind = kind};
-    if (cols->item_regex) {
-        int e = regcomp(&c.re, cols->item_regex, REG_EXTENDED);
-        if (e) {
-            char msg[256];
-            regerror(e, &c.re, msg, sizeof msg);
-            return dl_fail(err, DL_EINVAL, "--item-regex '%s': %s", cols->item_regex, msg);
-        }
+    if (kind == KIND_TRIALS) {
+        int trc = dl_trialcsv_open(&c.tc, cols, err);
+        if (trc)
+            return trc;
+    } else if (cols->item_regex) {
+        int e = dl_report_item_regex(&c.re, cols->item_regex, err);
+        if (e)
+            return e;
         c.has_re = 1;
     }
     int rc = rp_add_input(r, path, err);
@@ -260,6 +253,7 @@ static int load_csv(dl_report *r, const char *path, const dl_report_columns *col
         rc = rp_note(r, "%s: %zu row(s) dropped because %s = 1", path, c.dropped, cols->exclude);
     if (c.has_re)
         regfree(&c.re);
+    dl_trialcsv_close(&c.tc);
     return rc;
 }
 

@@ -59,8 +59,8 @@ static int build_matrix(dl_report *r, double **data, dl_error *err)
                 return dl_fail(err, DL_EINVAL,
                                "%s:%u: observer '%s' rated item '%s' a second "
                                "time (first on %s:%u)",
-                               r->inputs[x->src - 1].path, x->line, r->obs.name[x->obs],
-                               r->items.name[x->item], r->inputs[y->src - 1].path, y->line);
+                               r->inputs[x->src - 1].path, x->line, r->obs.names[x->obs],
+                               r->items.names[x->item], r->inputs[y->src - 1].path, y->line);
             }
             repeats++;
             continue;

@@ -79,7 +79,7 @@ static int cmp_named(const void *a, const void *b)
 
 /* kept[0..n) = report indices with used[i] set, sorted naturally by name;
  * map[report index] = position in kept or UINT32_MAX. */
-static int order(const rp_names *names, const uint8_t *used, uint32_t **kept, size_t *n,
+static int order(const dl_names *names, const uint8_t *used, uint32_t **kept, size_t *n,
                  uint32_t **map)
 {
     size_t k = 0;
@@ -96,7 +96,7 @@ static int order(const rp_names *names, const uint8_t *used, uint32_t **kept, si
     for (size_t i = 0; i < names->n; i++) {
         (*map)[i] = UINT32_MAX;
         if (used[i])
-            tmp[k++] = (named){names->name[i], (uint32_t)i};
+            tmp[k++] = (named){names->names[i], (uint32_t)i};
     }
     qsort(tmp, k, sizeof *tmp, cmp_named);
     for (size_t i = 0; i < k; i++) {

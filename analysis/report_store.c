@@ -56,7 +56,7 @@ static int on_trial(void *ctx, const dl_trial_view *t)
     else
         snprintf(key, sizeof key, "%s:%d", t->set_name, t->item_index);
     rp_trial x = {.correct = t->correct == 1, .rt_ms = t->choice < 0 ? NAN : t->rt_ms};
-    if (rp_names_intern(&c->r->obs, t->observer_code, &x.obs) || rp_item_slot(c->r, key, &x.item) ||
+    if (dl_names_add32(&c->r->obs, t->observer_code, &x.obs) || rp_item_slot(c->r, key, &x.item) ||
         rp_push_trial(c->r, &x))
         return DL_ENOMEM;
     return 0;
@@ -76,7 +76,7 @@ static int on_rating(void *ctx, const dl_rating_view *v)
     const int q[3] = {v->q1, v->q2, v->q3};
     for (int i = 0; i < 3; i++)
         x.q[i] = q[i] < 0 ? NAN : q[i];
-    if (rp_names_intern(&c->r->obs, v->observer_code, &x.obs) || rp_item_slot(c->r, key, &x.item) ||
+    if (dl_names_add32(&c->r->obs, v->observer_code, &x.obs) || rp_item_slot(c->r, key, &x.item) ||
         rp_push_rating(c->r, &x))
         return DL_ENOMEM;
     rp_item *it = &c->r->item[x.item];

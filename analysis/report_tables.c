@@ -255,8 +255,8 @@ static int pairs_csv(const dl_report *r, const char *dir, dl_error *err)
         for (size_t i = 0; i < n; i++)
             for (size_t j = i + 1; j < n; j++) {
                 tb_str(&t, res->ratings.q[q].name);
-                tb_str(&t, r->obs.name[res->obs_kept[i]]);
-                tb_str(&t, r->obs.name[res->obs_kept[j]]);
+                tb_str(&t, r->obs.names[res->obs_kept[i]]);
+                tb_str(&t, r->obs.names[res->obs_kept[j]]);
                 tb_int(&t, (long long)res->pair_units[q][i * n + j]);
                 tb_num(&t, res->pair_alpha[q][i * n + j]);
                 tb_num(&t, res->pair_r[q][i * n + j]);
@@ -275,7 +275,7 @@ static int items_csv(const dl_report *r, const char *dir, dl_error *err)
     tb_header(&t, "item,class,model_accuracy,label_error,mean_q1,mean_q2,mean_q3");
     for (size_t k = 0; k < res->nitems; k++) {
         const rp_item *it = &r->item[res->items_kept[k]];
-        tb_str(&t, r->items.name[res->items_kept[k]]);
+        tb_str(&t, r->items.names[res->items_kept[k]]);
         tb_str(&t, it->cls >= 0 ? rp_class_name(it->cls) : NULL);
         tb_num(&t, it->model_acc);
         if (it->label_error >= 0)
@@ -300,7 +300,7 @@ static int rating_observers_csv(const dl_report *r, const char *dir, dl_error *e
                   "alpha_without_q3,mean_pairwise_alpha_q1,mean_pairwise_alpha_q2,"
                   "mean_pairwise_alpha_q3");
     for (size_t o = 0; o < res->nobs; o++) {
-        tb_str(&t, r->obs.name[res->obs_kept[o]]);
+        tb_str(&t, r->obs.names[res->obs_kept[o]]);
         tb_int(&t, (long long)res->ratings_per_obs[o]);
         for (int q = 0; q < 3; q++)
             tb_num(&t, res->obs_mean[q][o]);

@@ -40,7 +40,7 @@ static int code_width(const dl_report *r, int min)
 {
     int w = min;
     for (size_t i = 0; i < r->res.nobs; i++) {
-        int n = dl_utf8_width(r->obs.name[r->res.obs_kept[i]]);
+        int n = dl_utf8_width(r->obs.names[r->res.obs_kept[i]]);
         w = n > w ? n : w;
     }
     return w > 24 ? 24 : w;
@@ -217,7 +217,7 @@ static void alpha_per_observer(FILE *out, const dl_report *r, const dl_report_ra
             "mean pairwise alpha");
     fprintf(out, "%-10s %9s %9s %9s %9s %9s %9s\n", "", "q1", "q2", "q3", "q1", "q2", "q3");
     for (size_t o = 0; o < res->nobs; o++) {
-        fprintf(out, "%-10s", r->obs.name[res->obs_kept[o]]);
+        fprintf(out, "%-10s", r->obs.names[res->obs_kept[o]]);
         for (int q = 0; q < 3; q++)
             cell(out, 9, 3, g->q[q].alpha_without[o]);
         for (int q = 0; q < 3; q++)

@@ -270,7 +270,7 @@ int rp_analyse_trials(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep
     if (!acc)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     for (size_t o = 0; o < n; o++) {
-        res->observers[o].code = r->obs.name[res->obs_kept[o]];
+        res->observers[o].code = r->obs.names[res->obs_kept[o]];
         observer_stats(&res->observers[o], r->opt.chance);
         acc[o] = res->observers[o].accuracy;
     }

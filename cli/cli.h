@@ -58,9 +58,6 @@ int cli_warn_orphans_path(const char *db, const char *what, dl_error *err);
 /* The commands (cmd_*.c). */
 int cmd_reliability(int argc, char **argv);
 void help_reliability(FILE *out);
-/* `dddlab plan alpha` (cmd_plan_alpha.c): argv[0] is "alpha". */
-int cli_plan_alpha(int argc, char **argv);
-void help_plan_alpha(FILE *out);
 int cmd_consistency(int argc, char **argv);
 void help_consistency(FILE *out);
 int cmd_binomial(int argc, char **argv);

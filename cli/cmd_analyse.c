@@ -1,6 +1,6 @@
 /* cmd_analyse.c — `dddlab analyse`: collected responses -> the numbers,
  * tables and figures of a results section. */
-#include <dirent.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,7 +116,9 @@ void help_analyse(FILE *out)
             "  --include-simulated     add sessions a simulated observer answered\n"
             "  --ratings FILE.csv      long CSV, one row per observer and item (repeatable)\n"
             "  --trials FILE.csv|DIR   long CSV, one row per trial (repeatable; a folder\n"
-            "                          means every *.csv in it)\n"
+            "                          means every *.csv in it); an item answered twice by\n"
+            "                          an observer: accuracy counts both, error consistency\n"
+            "                          the first (as 'dddlab consistency')\n"
             "  --ddd DIR               the --out folder of 'dddlab stimuli analyse'\n"
             "\n"
             "columns of CSV sources (defaults in brackets):\n"
@@ -177,82 +179,66 @@ static int push(const char **list, size_t *n, const char *v)
     return 0;
 }
 
-static int column_option(args *a, int c, const char *v)
+/* Where each option that takes a string or is a flag puts it (an offset
+ * into args), and the bit of an optional column it names explicitly. */
+#define COL(f) offsetof(args, cols.f)
+static const struct {
+    size_t off;
+    int code;
+    int bit;
+} STRINGS[] = {{offsetof(args, db), O_DB, 0},
+               {offsetof(args, set), O_SET, 0},
+               {offsetof(args, ddd), O_DDD, 0},
+               {offsetof(args, out), O_OUT, 0},
+               {offsetof(args, exclude_items), O_EXCL_ITEMS, 0},
+               {COL(observer), O_OBS_COL, 0},
+               {COL(item), O_ITEM_COL, 0},
+               {COL(item_regex), O_ITEM_RE, 0},
+               {COL(q[0]), O_Q1, 0},
+               {COL(q[1]), O_Q2, 0},
+               {COL(q[2]), O_Q3, 0},
+               {COL(class_col), O_CLASS, DL_REPORT_COL_CLASS},
+               {COL(model_acc), O_ACC, DL_REPORT_COL_MODEL_ACC},
+               {COL(label_error), O_LABEL, DL_REPORT_COL_LABEL_ERROR},
+               {COL(exclude), O_EXCL_COL, 0},
+               {COL(correct), O_CORRECT, 0},
+               {COL(response), O_RESPONSE, 0},
+               {COL(truth), O_TRUTH, 0},
+               {COL(rt), O_RT, DL_REPORT_COL_RT}},
+  FLAGS[] = {{offsetof(args, include_incomplete), O_INCOMPLETE, 0},
+             {offsetof(args, include_simulated), O_SIMULATED, 0},
+             {offsetof(args, json), O_JSON, 0},
+             {offsetof(args, exclude_label_errors), O_EXCL_LABEL, 0},
+             {offsetof(args, balance), O_BALANCE, 0}};
+
+/* A string or flag option: 1 when c is one, else 0. */
+static int simple_option(args *a, int c, const char *v)
 {
-    dl_report_columns *k = &a->cols;
-    switch (c) {
-    case O_OBS_COL:
-        k->observer = v;
-        break;
-    case O_ITEM_COL:
-        k->item = v;
-        break;
-    case O_ITEM_RE:
-        k->item_regex = v;
-        break;
-    case O_Q1:
-        k->q[0] = v;
-        break;
-    case O_Q2:
-        k->q[1] = v;
-        break;
-    case O_Q3:
-        k->q[2] = v;
-        break;
-    case O_CLASS:
-        k->class_col = v;
-        k->explicit_optional |= DL_REPORT_COL_CLASS;
-        break;
-    case O_ACC:
-        k->model_acc = v;
-        k->explicit_optional |= DL_REPORT_COL_MODEL_ACC;
-        break;
-    case O_LABEL:
-        k->label_error = v;
-        k->explicit_optional |= DL_REPORT_COL_LABEL_ERROR;
-        break;
-    case O_EXCL_COL:
-        k->exclude = v;
-        break;
-    case O_CORRECT:
-        k->correct = v;
-        break;
-    case O_RESPONSE:
-        k->response = v;
-        break;
-    case O_TRUTH:
-        k->truth = v;
-        break;
-    case O_RT:
-        k->rt = v;
-        k->explicit_optional |= DL_REPORT_COL_RT;
-        break;
-    case O_RT_UNIT:
-        if (strcmp(v, "s") == 0)
-            k->rt_to_ms = 1000;
-        else if (strcmp(v, "ms") == 0)
-            k->rt_to_ms = 1;
-        else
-            return cli_usage("analyse", "--rt-unit must be s or ms, not '%s'", v);
-        break;
-    default:
-        return -1;
-    }
+    for (size_t i = 0; i < sizeof STRINGS / sizeof *STRINGS; i++)
+        if (STRINGS[i].code == c) {
+            *(const char **)((char *)a + STRINGS[i].off) = v;
+            a->cols.explicit_optional |= STRINGS[i].bit;
+            return 1;
+        }
+    for (size_t i = 0; i < sizeof FLAGS / sizeof *FLAGS; i++)
+        if (FLAGS[i].code == c) {
+            *(int *)((char *)a + FLAGS[i].off) = 1;
+            return 1;
+        }
     return 0;
 }
 
 static int number_option(args *a, int c, const char *v)
 {
-    char *end;
+    long seed;
     if (c == O_SEED) {
-        a->seed = strtoull(v, &end, 10);
-        if (*v == '\0' || *v == '-' || *end != '\0')
+        if (dl_parse_long(v, &seed) != 0 || seed < 0)
             return cli_usage("analyse", "--seed needs a whole number >= 0, not '%s'", v);
+        a->seed = (unsigned long long)seed;
         a->seed_given = 1;
         return 0;
     }
-    a->chance = strtod(v, &end);
-    if (*v == '\0' || *end != '\0' || !(a->chance > 0 && a->chance < 1))
+    if (dl_parse_double(v, &a->chance) != 0 || !(a->chance > 0 && a->chance < 1))
         return cli_usage("analyse", "--chance needs a probability between 0 and 1, not '%s'", v);
     a->chance_given = 1;
     return 0;
@@ -262,52 +248,23 @@ static int parse(int argc, char **argv, args *a)
 {
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        int rc = column_option(a, c, optarg);
-        if (rc >= 0) {
-            if (rc)
-                return rc;
+        int rc = 0;
+        if (simple_option(a, c, optarg))
             continue;
-        }
-        rc = 0;
         switch (c) {
-        case O_DB:
-            a->db = optarg;
-            break;
-        case O_SET:
-            a->set = optarg;
-            break;
-        case O_INCOMPLETE:
-            a->include_incomplete = 1;
-            break;
-        case O_SIMULATED:
-            a->include_simulated = 1;
-            break;
         case O_RATINGS:
             rc = push(a->ratings, &a->nratings, optarg);
             break;
         case O_TRIALS:
             rc = push(a->trials, &a->ntrials, optarg);
             break;
-        case O_DDD:
-            a->ddd = optarg;
-            break;
-        case O_OUT:
-            a->out = optarg;
-            break;
-        case O_JSON:
-            a->json = 1;
+        case O_RT_UNIT:
+            if (strcmp(optarg, "s") != 0 && strcmp(optarg, "ms") != 0)
+                return cli_usage("analyse", "--rt-unit must be s or ms, not '%s'", optarg);
+            a->cols.rt_to_ms = optarg[1] ? 1 : 1000;
             break;
         case O_EXCL_OBS:
             rc = push(a->exclude_obs, &a->nexclude_obs, optarg);
-            break;
-        case O_EXCL_ITEMS:
-            a->exclude_items = optarg;
-            break;
-        case O_EXCL_LABEL:
-            a->exclude_label_errors = 1;
-            break;
-        case O_BALANCE:
-            a->balance = 1;
             break;
         case O_SEED:
         case O_CHANCE:
@@ -355,51 +312,6 @@ static int check(const args *a)
     return 0;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-/* --trials DIR: every *.csv in it, in name order (one file per observer). */
-static int load_trials_dir(dl_report *r, const char *dir, const dl_report_columns *cols,
-                           dl_error *err, int *is_dir)
-{
-    DIR *d = opendir(dir);
-    *is_dir = d != NULL;
-    if (!d)
-        return 0;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
-            continue;
-        if (dl_grow(&names, &cap, n + 1, sizeof *names) != 0) {
-            rc = dl_fail(err, DL_ENOMEM, "out of memory");
-            break;
-        }
-        names[n] = malloc(strlen(dir) + len + 2);
-        if (!names[n]) {
-            rc = dl_fail(err, DL_ENOMEM, "out of memory");
-            break;
-        }
-        sprintf(names[n++], "%s/%s", dir, e->d_name);
-    }
-    closedir(d);
-    if (!rc && n == 0)
-        rc = dl_fail(err, DL_ENOENT, "%s: no .csv files in this folder", dir);
-    if (!rc && names)
-        qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = dl_report_load_trials_csv(r, names[i], cols, err);
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    return rc;
-}
-
 static int load(dl_report *r, const args *a, dl_error *err)
 {
     int rc = 0;
@@ -410,12 +322,8 @@ static int load(dl_report *r, const args *a, dl_error *err)
                                   err);
     for (size_t i = 0; !rc && i < a->nratings; i++)
         rc = dl_report_load_ratings_csv(r, a->ratings[i], &a->cols, err);
-    for (size_t i = 0; !rc && i < a->ntrials; i++) {
-        int is_dir;
-        rc = load_trials_dir(r, a->trials[i], &a->cols, err, &is_dir);
-        if (!rc && !is_dir)
-            rc = dl_report_load_trials_csv(r, a->trials[i], &a->cols, err);
-    }
+    for (size_t i = 0; !rc && i < a->ntrials; i++)
+        rc = dl_report_load_trials_path(r, a->trials[i], &a->cols, err);
     if (!rc && a->ddd)
         rc = dl_report_load_ddd(r, a->ddd, err);
     return rc;
@@ -481,8 +389,7 @@ int cmd_analyse(int argc, char **argv)
         goto done;
     }
     if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
-        dl_report_analyse(r, &opt, &err) ||
-        (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
+        dl_report_analyse(r, &opt, &err) || (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
         rc = cli_fail(err.code, &err);
         goto done;
     }

@@ -1,13 +1,13 @@
 /* cmd_binomial.c — `dddlab binomial K N`: exact binomial test of K successes
- * in N trials with a Clopper-Pearson interval, as R's binom.test. */
+ * in N trials with a Clopper-Pearson interval, as R's binom.test
+ * (dl_stats_binom_test; written by analysis/report_binom.c). */
 #include <ctype.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd_stats.h"
-#include "dl_stats.h"
+#include "dl_report.h"
 
 #define CMD "binomial"
 
@@ -117,51 +117,6 @@ static int parse_args(int argc, char **argv, binom_opts *o)
     return 0;
 }
 
-static void print_json(const dl_binom *b, dl_alternative alt)
-{
-    dl_json j;
-    dl_json_init(&j, stdout);
-    dl_json_object_begin(&j);
-    dl_json_key(&j, "k");
-    dl_json_int(&j, b->k);
-    dl_json_key(&j, "n");
-    dl_json_int(&j, b->n);
-    dl_json_key(&j, "p0");
-    dl_json_number(&j, b->p0);
-    dl_json_key(&j, "alternative");
-    dl_json_string(&j, dl_stats_alternative_name(alt));
-    dl_json_key(&j, "conf_level");
-    dl_json_number(&j, b->conf_level);
-    dl_json_key(&j, "p_value");
-    dl_json_number(&j, b->p_value);
-    dl_json_key(&j, "log10_p"); /* null only when p is exactly 0 (p0 = 0 or 1) */
-    dl_json_number(&j, b->log10_p);
-    dl_json_key(&j, "estimate");
-    dl_json_number(&j, b->estimate);
-    dl_json_key(&j, "ci_low");
-    dl_json_number(&j, b->ci_low);
-    dl_json_key(&j, "ci_high");
-    dl_json_number(&j, b->ci_high);
-    dl_json_object_end(&j);
-    dl_json_end(&j);
-}
-
-static void print_table(const dl_binom *b, dl_alternative alt)
-{
-    char ci[32];
-    snprintf(ci, sizeof ci, "%g%% CI", 100 * b->conf_level);
-    printf("exact binomial test: %u successes in %u trials\n", b->k, b->n);
-    printf("  %-13s %g\n", "p0", b->p0);
-    printf("  %-13s %s\n", "alternative", dl_stats_alternative_name(alt));
-    printf("  %-13s %.4f\n", "estimate", b->estimate);
-    if (b->p_value < 1e-300 && isfinite(b->log10_p))
-        printf("  %-13s < 1e-300 (log10 p = %.3f)\n", "p-value", b->log10_p);
-    else
-        printf("  %-13s %.4g\n", "p-value", b->p_value);
-    printf("  %-13s %.4f .. %.4f (Clopper-Pearson%s)\n", ci, b->ci_low, b->ci_high,
-           alt == DL_ALT_TWO_SIDED ? "" : ", one-sided");
-}
-
 int cmd_binomial(int argc, char **argv)
 {
     binom_opts o;
@@ -175,9 +130,6 @@ int cmd_binomial(int argc, char **argv)
         dl_fail(&err, rc, "binomial test of %u in %u failed: %s", o.k, o.n, dl_strerror(rc));
         return cli_fail(rc, &err);
     }
-    if (o.json)
-        print_json(&b, o.alt);
-    else
-        print_table(&b, o.alt);
+    dl_report_binom_write(&b, o.alt, o.json, stdout);
     return DL_EXIT_OK;
 }

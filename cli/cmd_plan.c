@@ -1,96 +1,142 @@
-/* cmd_plan.c — `dddlab plan MODE ...`: how many trials or items before a lab
- * books observers. One table of modes; each mode parses its own options,
- * calls the statistics core and prints a text table or JSON. */
-#include <math.h>
-#include <stdlib.h>
+/* cmd_plan.c — `dddlab plan MODE ...`: how many trials, items or units
+ * before a lab books observers. One table of modes; each mode lists its
+ * options in a table that one loop parses; the tables themselves are
+ * computed and written by analysis/report_plan.c. */
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "cli.h"
 #include "cmd_stats.h"
-#include "dl_stats.h"
+#include "dl_report.h"
 
 #define CMD "plan"
+
+enum { MAX_LIST = 32 };
+
+/* What an option's value is: a comma list of numbers in the open (lo, hi)
+ * (at most max values), a whole number in [lo, hi], a number in [lo, hi],
+ * a measurement level, or no value (a flag). */
+typedef enum { P_LIST, P_WHOLE, P_NUMBER, P_LEVEL, P_FLAG } plan_kind;
+
+typedef struct plan_opt {
+    const char *name;
+    plan_kind kind;
+    double lo, hi;
+    size_t max;           /* P_LIST: most values; 1 = one number */
+    const char *too_many; /* P_LIST: the message past max */
+} plan_opt;
+
+/* The parsed values: v[i][0..n[i]) for option i (a flag or level as one
+ * number), given[i] set when it was on the command line. */
+typedef struct plan_vals {
+    double v[16][MAX_LIST];
+    long w[16]; /* P_WHOLE: the number, exactly */
+    size_t n[16];
+    int given[16];
+} plan_vals;
 
 typedef struct plan_mode {
     const char *name;
     const char *summary;
-    int (*run)(int argc, char **argv);
+    const char *cmd;    /* as usage errors name it */
+    const char *prefix; /* before an option's name in its errors */
+    const plan_opt *opts;
+    size_t nopts;
     void (*help)(FILE *out);
+    int (*run)(const plan_vals *v, int json);
 } plan_mode;
 
-static int plan_2afc(int argc, char **argv);
-static void help_2afc(FILE *out);
-static int plan_ec(int argc, char **argv);
-static void help_ec(FILE *out);
-
-static const plan_mode MODES[] = {
-    {"2afc", "trials for the exact binomial test against chance to reach a power", plan_2afc,
-     help_2afc},
-    {"ec", "items for an error-consistency interval of a given half-width", plan_ec, help_ec},
-    {"alpha", "units for a Krippendorff's alpha interval of a given width", cli_plan_alpha,
-     help_plan_alpha},
-};
-
-#define NMODES (sizeof MODES / sizeof *MODES)
-
-void help_plan(FILE *out)
-{
-    fprintf(out, "usage: dddlab plan MODE [options]   (dddlab plan MODE --help)\n\n"
-                 "How much data an experiment needs, before a lab books observers.\n\n");
-    for (size_t i = 0; i < NMODES; i++)
-        fprintf(out, "  %-6s %s\n", MODES[i].name, MODES[i].summary);
-    fprintf(out, "\nexample: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n");
-}
-
-int cmd_plan(int argc, char **argv)
-{
-    if (argc < 2)
-        return cli_usage(CMD, "expected a mode (2afc, ec or alpha)");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        help_plan(stdout);
-        return DL_EXIT_OK;
-    }
-    for (size_t i = 0; i < NMODES; i++)
-        if (strcmp(argv[1], MODES[i].name) == 0)
-            return MODES[i].run(argc - 1, argv + 1);
-    return cli_usage(CMD, "unknown mode '%s' (modes: 2afc, ec, alpha)", argv[1]);
-}
-
-/* ---- shared option parsing ------------------------------------------------------ */
-
-enum { MAX_LIST = 32 };
-
-/* A comma-separated list of numbers in (lo, hi) (open) into v. */
-static int parse_list(const char *mode, const char *opt, const char *s, double lo, double hi,
-                      double *v, size_t *n)
+/* A comma-separated list of numbers in (lo, hi) (open). */
+static int parse_list(const plan_mode *m, const plan_opt *p, const char *s, double *v, size_t *n)
 {
     char buf[1024];
     *n = 0;
     if (strlen(s) >= sizeof buf)
-        return cli_usage(CMD, "%s %s: list too long", mode, opt);
+        return cli_usage(m->cmd, "%s%s: list too long", m->prefix, p->name);
     strcpy(buf, s);
-    *n = 0;
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        double x;
         if (*n == MAX_LIST)
-            return cli_usage(CMD, "%s %s: at most %d values", mode, opt, MAX_LIST);
-        if (dl_parse_double(tok, &x) != 0 || !(x > lo && x < hi))
-            return cli_usage(CMD, "%s %s needs numbers between %g and %g (exclusive), not '%s'",
-                             mode, opt, lo, hi, tok);
-        v[(*n)++] = x;
+            return cli_usage(m->cmd, "%s%s: at most %d values", m->prefix, p->name, MAX_LIST);
+        if (dl_parse_double(tok, &v[*n]) != 0 || !(v[*n] > p->lo && v[*n] < p->hi))
+            return cli_usage(m->cmd, "%s%s needs numbers between %g and %g (exclusive), not '%s'",
+                             m->prefix, p->name, p->lo, p->hi, tok);
+        (*n)++;
     }
     if (*n == 0)
-        return cli_usage(CMD, "%s %s needs at least one number", mode, opt);
+        return cli_usage(m->cmd, "%s%s needs at least one number", m->prefix, p->name);
+    if (*n > p->max)
+        return cli_usage(m->cmd, "%s%s %s", m->prefix, p->name, p->too_many);
     return 0;
 }
 
-static int parse_whole(const char *mode, const char *opt, const char *s, long lo, long hi,
-                       long *out)
+static int parse_value(const plan_mode *m, const plan_opt *p, const char *s, double *v, size_t *n,
+                       long *w)
 {
     char what[64];
-    snprintf(what, sizeof what, "%s %s", mode, opt);
-    return cli_whole(CMD, what, s, lo, hi, out);
+    int lv;
+    snprintf(what, sizeof what, "%s%s", m->prefix, p->name);
+    *n = 1;
+    switch (p->kind) {
+    case P_LIST:
+        return parse_list(m, p, s, v, n);
+    case P_WHOLE: /* hi as a double rounds LONG_MAX up, out of a long's range */
+        return cli_whole(m->cmd, what, s, (long)p->lo,
+                         p->hi >= (double)LONG_MAX ? LONG_MAX : (long)p->hi, w);
+    case P_NUMBER:
+        return cli_number(m->cmd, what, s, p->lo, p->hi, v);
+    case P_LEVEL:
+        if ((lv = dl_stats_level_parse(s)) < 0)
+            return cli_usage(m->cmd, "%s must be nominal, ordinal, interval or ratio, not '%s'",
+                             what, s);
+        *v = lv;
+        return 0;
+    default:
+        *v = 1;
+        return 0;
+    }
+}
+
+/* The one option loop of every mode. */
+static int parse_mode(const plan_mode *m, int argc, char **argv, plan_vals *v)
+{
+    struct option longopts[18];
+    size_t i;
+    for (i = 0; i < m->nopts; i++)
+        longopts[i] = (struct option){m->opts[i].name + 2,
+                                      m->opts[i].kind == P_FLAG ? no_argument : required_argument,
+                                      NULL, (int)i + 1};
+    longopts[i++] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[i] = (struct option){NULL, 0, NULL, 0};
+    int c, rc;
+    cli_getopt_reset();
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            m->help(stdout);
+            return CLI_HELP_SHOWN;
+        }
+        if (c < 1 || (size_t)c > m->nopts)
+            return cli_stats_bad_option(m->cmd, c, argv);
+        if ((rc = parse_value(m, &m->opts[c - 1], optarg, v->v[c - 1], &v->n[c - 1], &v->w[c - 1])))
+            return rc;
+        v->given[c - 1] = 1;
+    }
+    if (optind < argc && *m->prefix)
+        return cli_usage(m->cmd, "%s: unexpected argument '%s'", m->name, argv[optind]);
+    if (optind < argc)
+        return cli_usage(m->cmd, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+/* A value: the given one, else the default. */
+static double val(const plan_vals *v, size_t i, double dflt)
+{
+    return v->given[i] ? v->v[i][0] : dflt;
+}
+
+static long whole(const plan_vals *v, size_t i, long dflt)
+{
+    return v->given[i] ? v->w[i] : dflt;
 }
 
 /* ---- (a) 2AFC ------------------------------------------------------------------- */
@@ -116,129 +162,28 @@ static void help_2afc(FILE *out)
                  "example: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n");
 }
 
-typedef struct plan2_opts {
-    double acc[MAX_LIST], power[MAX_LIST];
-    size_t nacc, npower;
-    double alpha, chance;
-    long nmax;
-    int json;
-} plan2_opts;
+static const plan_opt OPTS_2AFC[] = {
+    {"--accuracy", P_LIST, 0, 1, MAX_LIST, NULL},
+    {"--power", P_LIST, 0, 1, MAX_LIST, NULL},
+    {"--alpha", P_LIST, 0, 1, 1, "takes one number"},
+    {"--chance", P_LIST, 0, 1, 1, "takes one number"},
+    {"--max-trials", P_WHOLE, 1, 100000000L, 0, NULL},
+    {"--json", P_FLAG, 0, 0, 0, NULL},
+};
 
-static int parse_2afc(int argc, char **argv, plan2_opts *o)
+static int run_2afc(const plan_vals *v, int json)
 {
-    static const struct option longopts[] = {{"accuracy", required_argument, NULL, 'a'},
-                                             {"power", required_argument, NULL, 'p'},
-                                             {"alpha", required_argument, NULL, 'l'},
-                                             {"chance", required_argument, NULL, 'c'},
-                                             {"max-trials", required_argument, NULL, 'm'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    *o = (plan2_opts){.power = {0.8}, .npower = 1, .alpha = 0.05, .chance = 0.5, .nmax = 100000};
-    size_t one;
-    int c, rc = 0;
-    cli_getopt_reset();
-    while (rc == 0 && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            rc = parse_list("2afc", "--accuracy", optarg, 0, 1, o->acc, &o->nacc);
-            break;
-        case 'p':
-            rc = parse_list("2afc", "--power", optarg, 0, 1, o->power, &o->npower);
-            break;
-        case 'l':
-            rc = parse_list("2afc", "--alpha", optarg, 0, 1, &o->alpha, &one);
-            rc = rc ? rc : one > 1 ? cli_usage(CMD, "2afc --alpha takes one number") : 0;
-            break;
-        case 'c':
-            rc = parse_list("2afc", "--chance", optarg, 0, 1, &o->chance, &one);
-            rc = rc ? rc : one > 1 ? cli_usage(CMD, "2afc --chance takes one number") : 0;
-            break;
-        case 'm':
-            rc = parse_whole("2afc", "--max-trials", optarg, 1, 100000000L, &o->nmax);
-            break;
-        case 'j':
-            o->json = 1;
-            break;
-        case 'h':
-            help_2afc(stdout);
-            return CLI_HELP_SHOWN;
-        default:
-            return cli_stats_bad_option(CMD, c, argv);
-        }
-    }
-    if (rc)
-        return rc;
-    if (optind < argc)
-        return cli_usage(CMD, "2afc: unexpected argument '%s'", argv[optind]);
-    if (o->nacc == 0)
+    static const double power = 0.8;
+    if (!v->given[0])
         return cli_usage(CMD, "2afc needs --accuracy A (the observer's expected accuracy)");
-    return 0;
-}
-
-static int plan_2afc(int argc, char **argv)
-{
-    plan2_opts o;
-    int rc = parse_2afc(argc, argv, &o);
-    if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    dl_json j;
-    if (o.json) {
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "chance");
-        dl_json_number(&j, o.chance);
-        dl_json_key(&j, "alpha");
-        dl_json_number(&j, o.alpha);
-        dl_json_key(&j, "rows");
-        dl_json_array_begin(&j);
-    } else {
-        printf("2AFC: trials for the exact binomial test against chance %g (one-sided, alpha "
-               "%g)\n",
-               o.chance, o.alpha);
-        printf("  %8s  %6s  %8s  %8s  %8s  %8s\n", "accuracy", "power", "trials", "first",
-               "critical", "power@n");
-    }
-    for (size_t a = 0; a < o.nacc; a++)
-        for (size_t p = 0; p < o.npower; p++) {
-            dl_plan_2afc r;
-            const char *why = NULL;
-            int prc = dl_stats_plan_2afc(o.acc[a], o.chance, o.alpha, o.power[p], (unsigned)o.nmax,
-                                         &r, &why);
-            if (o.json) {
-                dl_json_object_begin(&j);
-                dl_json_key(&j, "accuracy");
-                dl_json_number(&j, o.acc[a]);
-                dl_json_key(&j, "power_target");
-                dl_json_number(&j, o.power[p]);
-                dl_json_key(&j, "trials");
-                prc ? dl_json_null(&j) : dl_json_int(&j, r.n);
-                dl_json_key(&j, "first_trials");
-                prc ? dl_json_null(&j) : dl_json_int(&j, r.first_n);
-                dl_json_key(&j, "critical");
-                prc ? dl_json_null(&j) : dl_json_int(&j, r.critical);
-                dl_json_key(&j, "power");
-                dl_json_number(&j, prc ? NAN : r.power);
-                if (prc) {
-                    dl_json_key(&j, "why");
-                    dl_json_string(&j, why ? why : "invalid input");
-                }
-                dl_json_object_end(&j);
-            } else if (prc) {
-                printf("  %8.4g  %6.4g  %s\n", o.acc[a], o.power[p], why ? why : "invalid input");
-            } else {
-                printf("  %8.4g  %6.4g  %8u  %8u  %8u  %8.4f\n", o.acc[a], o.power[p], r.n,
-                       r.first_n, r.critical, r.power);
-            }
-        }
-    if (o.json) {
-        dl_json_array_end(&j);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
-    } else {
-        printf("trials: smallest number from which the power stays >= the target; critical: "
-               "correct answers needed at that number\n");
-    }
+    dl_report_plan_2afc_in p = {.acc = v->v[0],
+                                .nacc = v->n[0],
+                                .power = v->given[1] ? v->v[1] : &power,
+                                .npower = v->given[1] ? v->n[1] : 1,
+                                .alpha = val(v, 2, 0.05),
+                                .chance = val(v, 3, 0.5),
+                                .nmax = (unsigned)whole(v, 4, 100000)};
+    dl_report_plan_2afc(&p, json, stdout);
     return DL_EXIT_OK;
 }
 
@@ -270,158 +215,127 @@ static void help_ec(FILE *out)
             "example: dddlab plan ec --accuracy 0.8 --kappa 0.3,0.5 --half-width 0.1\n");
 }
 
-typedef struct plane_opts {
-    double acc[MAX_LIST], kappa[MAX_LIST], hw[MAX_LIST];
-    size_t nacc, nkappa, nhw;
-    dl_plan_ec_opts base;
-    int json;
-} plane_opts;
+static const plan_opt OPTS_EC[] = {
+    {"--accuracy", P_LIST, 0, 1, 2, "takes P1 or P1,P2"},
+    {"--kappa", P_LIST, -1e-300, 1, MAX_LIST, NULL},
+    {"--half-width", P_LIST, 0, 1, MAX_LIST, NULL},
+    {"--conf", P_LIST, 0, 1, 1, "takes one number"},
+    {"--sims", P_WHOLE, 10, 10000000L, 0, NULL},
+    {"--seed", P_WHOLE, 0, (double)LONG_MAX, 0, NULL},
+    {"--max-items", P_WHOLE, 8, 100000000L, 0, NULL},
+    {"--json", P_FLAG, 0, 0, 0, NULL},
+};
 
-static int parse_ec(int argc, char **argv, plane_opts *o)
+static int run_ec(const plan_vals *v, int json)
 {
-    static const struct option longopts[] = {{"accuracy", required_argument, NULL, 'a'},
-                                             {"kappa", required_argument, NULL, 'k'},
-                                             {"half-width", required_argument, NULL, 'w'},
-                                             {"conf", required_argument, NULL, 'c'},
-                                             {"sims", required_argument, NULL, 's'},
-                                             {"seed", required_argument, NULL, 'S'},
-                                             {"max-items", required_argument, NULL, 'm'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    *o = (plane_opts){.base = {.conf_level = 0.95, .sims = 2000, .seed = 1, .nmax = 1000000}};
-    size_t one;
-    long v;
-    int c, rc = 0;
-    cli_getopt_reset();
-    while (rc == 0 && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            rc = parse_list("ec", "--accuracy", optarg, 0, 1, o->acc, &o->nacc);
-            rc = rc ? rc : o->nacc > 2 ? cli_usage(CMD, "ec --accuracy takes P1 or P1,P2") : 0;
-            break;
-        case 'k':
-            rc = parse_list("ec", "--kappa", optarg, -1e-300, 1, o->kappa, &o->nkappa);
-            break;
-        case 'w':
-            rc = parse_list("ec", "--half-width", optarg, 0, 1, o->hw, &o->nhw);
-            break;
-        case 'c':
-            rc = parse_list("ec", "--conf", optarg, 0, 1, &o->base.conf_level, &one);
-            rc = rc ? rc : one > 1 ? cli_usage(CMD, "ec --conf takes one number") : 0;
-            break;
-        case 's':
-            if ((rc = parse_whole("ec", "--sims", optarg, 10, 10000000L, &v)) == 0)
-                o->base.sims = (size_t)v;
-            break;
-        case 'S':
-            if ((rc = parse_whole("ec", "--seed", optarg, 0, 0x7fffffffffffffffL, &v)) == 0)
-                o->base.seed = (uint64_t)v;
-            break;
-        case 'm':
-            if ((rc = parse_whole("ec", "--max-items", optarg, 8, 100000000L, &v)) == 0)
-                o->base.nmax = (size_t)v;
-            break;
-        case 'j':
-            o->json = 1;
-            break;
-        case 'h':
-            help_ec(stdout);
-            return CLI_HELP_SHOWN;
-        default:
-            return cli_stats_bad_option(CMD, c, argv);
-        }
-    }
-    if (rc)
-        return rc;
-    if (optind < argc)
-        return cli_usage(CMD, "ec: unexpected argument '%s'", argv[optind]);
-    if (!o->nacc || !o->nkappa || !o->nhw)
+    if (!v->given[0] || !v->given[1] || !v->given[2])
         return cli_usage(CMD, "ec needs --accuracy, --kappa and --half-width");
-    o->base.p1 = o->acc[0];
-    o->base.p2 = o->nacc > 1 ? o->acc[1] : o->acc[0];
-    return 0;
+    dl_report_plan_ec_in p = {.kappa = v->v[1],
+                              .nkappa = v->n[1],
+                              .half_width = v->v[2],
+                              .nhw = v->n[2],
+                              .base = {.p1 = v->v[0][0],
+                                       .p2 = v->n[0] > 1 ? v->v[0][1] : v->v[0][0],
+                                       .conf_level = val(v, 3, 0.95),
+                                       .sims = (size_t)whole(v, 4, 2000),
+                                       .seed = (uint64_t)whole(v, 5, 1),
+                                       .nmax = (size_t)whole(v, 6, 1000000)}};
+    dl_error err = {0};
+    int rc = dl_report_plan_ec(&p, json, stdout, &err);
+    return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }
 
-static void ec_json_head(dl_json *j, const plane_opts *o)
+/* ---- (c) Krippendorff's alpha ----------------------------------------------------- */
+
+static void help_alpha(FILE *out)
 {
-    dl_json_init(j, stdout);
-    dl_json_object_begin(j);
-    const char *keys[] = {"p1", "p2", "conf_level"};
-    const double vals[] = {o->base.p1, o->base.p2, o->base.conf_level};
-    for (size_t i = 0; i < 3; i++) {
-        dl_json_key(j, keys[i]);
-        dl_json_number(j, vals[i]);
-    }
-    dl_json_key(j, "sims");
-    dl_json_int(j, (long long)o->base.sims);
-    dl_json_key(j, "seed");
-    dl_json_int(j, (long long)o->base.seed);
-    dl_json_key(j, "rows");
-    dl_json_array_begin(j);
+    fprintf(out, "usage: dddlab plan alpha --coders C --alpha A --width W [--level L]\n"
+                 "                         [--categories K] [--conf C] [--sims N] [--seed S]\n"
+                 "                         [--json]\n\n"
+                 "Units needed for Krippendorff's alpha to come with a confidence interval no\n"
+                 "wider than W, when C coders rate with population alpha A. Each study size is\n"
+                 "simulated N times (a latent value per unit plus coder noise, cut into K\n"
+                 "equally likely categories except at interval level); the width is the spread\n"
+                 "of the estimates between the (1-C)/2 and 1-(1-C)/2 quantiles.\n\n"
+                 "  --coders C       coders (observers) rating every unit, 2..1000\n"
+                 "  --alpha A        population alpha, between 0 and 1\n"
+                 "  --width W        wanted interval width, e.g. 0.1 (alpha +- 0.05)\n"
+                 "  --level L        ordinal (default), nominal, interval or ratio\n"
+                 "  --categories K   rating categories, 2..64 (default 3)\n"
+                 "  --conf C         confidence level (default 0.95)\n"
+                 "  --sims N         simulated studies per size (default 1000)\n"
+                 "  --seed S         seed (default 1); the same seed gives the same table\n"
+                 "  --json           one JSON object: the options, rows [{units, mean_alpha,\n"
+                 "                   ci_low, ci_high, width}], units_needed\n\n"
+                 "example: dddlab plan alpha --coders 8 --alpha 0.5 --width 0.1\n");
 }
 
-static void ec_json_row(dl_json *j, const dl_plan_ec_opts *b, int rc, const dl_plan_ec *r,
-                        const char *why)
+static const plan_opt OPTS_ALPHA[] = {
+    {"--coders", P_NUMBER, 2, 1000, 0, NULL},    {"--alpha", P_NUMBER, 0.001, 0.999, 0, NULL},
+    {"--width", P_NUMBER, 0.001, 2, 0, NULL},    {"--level", P_LEVEL, 0, 0, 0, NULL},
+    {"--categories", P_NUMBER, 2, 64, 0, NULL},  {"--conf", P_NUMBER, 0.5, 0.999, 0, NULL},
+    {"--sims", P_NUMBER, 100, 1000000, 0, NULL}, {"--seed", P_NUMBER, 0, 4294967295.0, 0, NULL},
+    {"--json", P_FLAG, 0, 0, 0, NULL},
+};
+
+static int run_alpha(const plan_vals *v, int json)
 {
-    dl_json_object_begin(j);
-    dl_json_key(j, "kappa");
-    dl_json_number(j, b->kappa);
-    dl_json_key(j, "half_width_target");
-    dl_json_number(j, b->half_width);
-    dl_json_key(j, "items");
-    rc ? dl_json_null(j) : dl_json_int(j, (long long)r->n);
-    dl_json_key(j, "half_width");
-    dl_json_number(j, rc ? NAN : r->half_width);
-    dl_json_key(j, "copy_prob");
-    dl_json_number(j, rc ? NAN : r->copy_prob);
-    if (rc) {
-        dl_json_key(j, "why");
-        dl_json_string(j, why ? why : "invalid input");
-    }
-    dl_json_object_end(j);
+    if (!v->given[0] || !v->given[1] || !v->given[2])
+        return cli_usage("plan alpha", "needs --coders, --alpha and --width");
+    dl_alpha_plan_opts o = {.coders = (size_t)v->v[0][0],
+                            .alpha = v->v[1][0],
+                            .level = (dl_level)val(v, 3, DL_LEVEL_ORDINAL),
+                            .categories = (int)val(v, 4, 3),
+                            .conf = val(v, 5, 0.95),
+                            .sims = (size_t)val(v, 6, 1000),
+                            .seed = (uint64_t)val(v, 7, 1)};
+    dl_error err = {0};
+    int rc = dl_report_plan_alpha(&o, v->v[2][0], json, stdout, &err);
+    return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }
 
-static int plan_ec(int argc, char **argv)
+/* ---- the modes -------------------------------------------------------------------- */
+
+#define N(a) (sizeof(a) / sizeof *(a))
+
+static const plan_mode MODES[] = {
+    {"2afc", "trials for the exact binomial test against chance to reach a power", CMD, "2afc ",
+     OPTS_2AFC, N(OPTS_2AFC), help_2afc, run_2afc},
+    {"ec", "items for an error-consistency interval of a given half-width", CMD, "ec ", OPTS_EC,
+     N(OPTS_EC), help_ec, run_ec},
+    {"alpha", "units for a Krippendorff's alpha interval of a given width", "plan alpha", "",
+     OPTS_ALPHA, N(OPTS_ALPHA), help_alpha, run_alpha},
+};
+
+#define NMODES N(MODES)
+
+void help_plan(FILE *out)
 {
-    plane_opts o;
-    int rc = parse_ec(argc, argv, &o);
-    if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    dl_json j;
-    if (o.json) {
-        ec_json_head(&j, &o);
-    } else {
-        printf("error consistency: items for a %g%% interval of half-width H (copy model, "
-               "accuracies %g and %g, %zu simulations, seed %llu)\n",
-               100 * o.base.conf_level, o.base.p1, o.base.p2, o.base.sims,
-               (unsigned long long)o.base.seed);
-        printf("  %6s  %6s  %8s  %10s  %9s\n", "kappa", "H", "items", "half-width", "copy prob");
+    fprintf(out, "usage: dddlab plan MODE [options]   (dddlab plan MODE --help)\n\n"
+                 "How much data an experiment needs, before a lab books observers.\n\n");
+    for (size_t i = 0; i < NMODES; i++)
+        fprintf(out, "  %-6s %s\n", MODES[i].name, MODES[i].summary);
+    fprintf(out, "\nexample: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n");
+}
+
+int cmd_plan(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage(CMD, "expected a mode (2afc, ec or alpha)");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        help_plan(stdout);
+        return DL_EXIT_OK;
     }
-    for (size_t k = 0; k < o.nkappa; k++)
-        for (size_t h = 0; h < o.nhw; h++) {
-            dl_plan_ec_opts b = o.base;
-            b.kappa = o.kappa[k];
-            b.half_width = o.hw[h];
-            dl_plan_ec r;
-            const char *why = NULL;
-            int prc = dl_stats_plan_ec(&b, &r, &why);
-            if (prc == DL_ENOMEM) {
-                fprintf(stderr, "dddlab: plan: out of memory\n");
-                return DL_EXIT_FAIL;
-            }
-            if (o.json)
-                ec_json_row(&j, &b, prc, &r, why);
-            else if (prc)
-                printf("  %6.4g  %6.4g  %s\n", b.kappa, b.half_width, why ? why : "invalid input");
-            else
-                printf("  %6.4g  %6.4g  %8zu  %10.4f  %9.4f\n", b.kappa, b.half_width, r.n,
-                       r.half_width, r.copy_prob);
-        }
-    if (o.json) {
-        dl_json_array_end(&j);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
+    for (size_t i = 0; i < NMODES; i++) {
+        if (strcmp(argv[1], MODES[i].name) != 0)
+            continue;
+        plan_vals v;
+        memset(&v, 0, sizeof v);
+        int rc = parse_mode(&MODES[i], argc - 1, argv + 1, &v);
+        if (rc)
+            return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        /* --json is every mode's last option */
+        return MODES[i].run(&v, v.given[MODES[i].nopts - 1]);
     }
-    return DL_EXIT_OK;
+    return cli_usage(CMD, "unknown mode '%s' (modes: 2afc, ec, alpha)", argv[1]);
 }

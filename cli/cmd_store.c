@@ -1,6 +1,6 @@
 /* cmd_store.c — the store's commands: `sessions list`, `export`, `merge` and
  * `db check`. They only read a database, except merge, which writes its
- * output in one transaction. */
+ * output in one transaction; what they show is sessions/store_render.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,10 +8,6 @@
 #include "dl_store.h"
 
 #define DEFAULT_DB "dddlab.sqlite"
-
-static const char *const export_tables[] = {"trials", "ratings", "answers", "sessions",
-                                             "runs", "observers", "stimuli"};
-#define NEXPORT (sizeof export_tables / sizeof *export_tables)
 
 /* ---- sessions list ----------------------------------------------------------------- */
 
@@ -78,90 +74,6 @@ static int parse_db_opts(const char *cmd, int argc, char **argv, int is_export,
     return 0;
 }
 
-static void print_sessions_json(const char *db, const dl_session_summary *v, size_t n)
-{
-    dl_json j;
-    dl_json_init(&j, stdout);
-    dl_json_object_begin(&j);
-    dl_json_key(&j, "db");
-    dl_json_string(&j, db);
-    dl_json_key(&j, "sessions");
-    dl_json_array_begin(&j);
-    for (size_t i = 0; i < n; i++) {
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "uuid");
-        dl_json_string(&j, v[i].uuid);
-        dl_json_key(&j, "observer");
-        dl_json_string(&j, v[i].observer_code);
-        dl_json_key(&j, "set");
-        dl_json_string(&j, v[i].set_name);
-        dl_json_key(&j, "task");
-        dl_json_string(&j, v[i].task);
-        dl_json_key(&j, "status");
-        dl_json_string(&j, v[i].status);
-        dl_json_key(&j, "done");
-        dl_json_int(&j, (long long)v[i].done);
-        dl_json_key(&j, "total");
-        dl_json_int(&j, (long long)v[i].total);
-        dl_json_key(&j, "started_utc");
-        dl_json_string(&j, v[i].started_utc);
-        dl_json_key(&j, "ended_utc");
-        if (v[i].ended_utc)
-            dl_json_string(&j, v[i].ended_utc);
-        else
-            dl_json_null(&j);
-        dl_json_key(&j, "hostname");
-        dl_json_string(&j, v[i].hostname ? v[i].hostname : "");
-        dl_json_key(&j, "simulated");
-        dl_json_bool(&j, v[i].simulated);
-        dl_json_key(&j, "runs");
-        dl_json_int(&j, (long long)v[i].runs);
-        dl_json_key(&j, "superseded");
-        dl_json_bool(&j, v[i].superseded);
-        dl_json_object_end(&j);
-    }
-    dl_json_array_end(&j);
-    dl_json_object_end(&j);
-    dl_json_end(&j);
-}
-
-/* Column width: the longest value (capped so one long name cannot push the
- * table off the screen), at least the header. */
-static int width_of(const dl_session_summary *v, size_t n, size_t field, int min)
-{
-    int w = min;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = field == 0 ? v[i].observer_code : v[i].set_name;
-        int len = dl_utf8_width(s ? s : "");
-        if (len > w)
-            w = len > 40 ? 40 : len;
-    }
-    return w;
-}
-
-static void print_sessions_table(const char *db, const dl_session_summary *v, size_t n)
-{
-    if (n == 0) {
-        printf("%s: no sessions\n", db);
-        return;
-    }
-    int wo = width_of(v, n, 0, 8), ws = width_of(v, n, 1, 3);
-    printf("%-8s  %-*s  %-*s  %-6s  %-9s  %11s  %s\n", "session", wo, "observer", ws, "set", "task",
-           "status", "done/total", "started (UTC)");
-    for (size_t i = 0; i < n; i++) {
-        char done[32];
-        snprintf(done, sizeof done, "%zu/%zu", v[i].done, v[i].total);
-        printf("%-8.8s  ", v[i].uuid);
-        dl_put_cell(stdout, v[i].observer_code ? v[i].observer_code : "", wo);
-        fputs("  ", stdout);
-        dl_put_cell(stdout, v[i].set_name ? v[i].set_name : "", ws);
-        printf("  %-6s  %-9s  %11s  %.19s%s%s\n", v[i].task, v[i].status, done,
-               v[i].started_utc ? v[i].started_utc : "", v[i].simulated ? "  simulated" : "",
-               v[i].superseded ? "  replaced" : "");
-    }
-    printf("%zu session%s in %s\n", n, n == 1 ? "" : "s", db);
-}
-
 int cmd_sessions(int argc, char **argv)
 {
     const char *cmd = "sessions";
@@ -190,14 +102,15 @@ int cmd_sessions(int argc, char **argv)
     if (rc)
         return cli_fail(rc, &err);
     if (o.json)
-        print_sessions_json(o.db, v, n);
+        dl_store_write_sessions_json(stdout, o.db, v, n);
     else
-        print_sessions_table(o.db, v, n);
+        dl_store_write_sessions_text(stdout, o.db, v, n);
     dl_session_summaries_free(v, n);
     return DL_EXIT_OK;
 }
 
-/* ---- orphan rows ------------------------------------------------------------------------------ */
+/* ---- orphan rows ------------------------------------------------------------------------------
+ */
 
 void cli_warn_orphans(dl_store *st, const char *db, const char *what)
 {
@@ -209,8 +122,8 @@ void cli_warn_orphans(dl_store *st, const char *db, const char *what)
     fprintf(stderr,
             "dddlab: warning: %s: %lld row%s belong%s to no stored parent (%s); %s left out "
             "of %s. See 'dddlab db check --db %s'\n",
-            db, (long long)n, n == 1 ? "" : "s", n == 1 ? "s" : "", text, n == 1 ? "it is" : "they are",
-            what, db);
+            db, (long long)n, n == 1 ? "" : "s", n == 1 ? "s" : "", text,
+            n == 1 ? "it is" : "they are", what, db);
 }
 
 int cli_warn_orphans_path(const char *db, const char *what, dl_error *err)
@@ -227,27 +140,21 @@ int cli_warn_orphans_path(const char *db, const char *what, dl_error *err)
 
 void help_export(FILE *out)
 {
-    fprintf(out, "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
-                 "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
-                 "trial, rating, answer, session, run, observer or stimulus image, with\n"
-                 "observer code, session UUID, set name, image names and difficulty class\n"
-                 "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
-                 "status are exported; filter on session_status. The file is written to a\n"
-                 "temporary name and renamed, so a half-written FILE never exists.\n\n"
-                 "  --table TABLE   trials, ratings, answers, sessions, runs, observers or\n"
-                 "                  stimuli\n"
-                 "  --db PATH       the database (default " DEFAULT_DB ")\n"
-                 "  --out FILE      the CSV file (default: standard output)\n"
-                 "  --json          with --out: one JSON object: db, table, out, rows\n\n"
-                 "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n");
-}
-
-static int known_table(const char *t)
-{
-    for (size_t i = 0; i < NEXPORT; i++)
-        if (strcmp(t, export_tables[i]) == 0)
-            return 1;
-    return 0;
+    fprintf(
+        out,
+        "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
+        "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
+        "trial, rating, answer, session, run, observer or stimulus image, with\n"
+        "observer code, session UUID, set name, image names and difficulty class\n"
+        "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
+        "status are exported; filter on session_status. The file is written to a\n"
+        "temporary name and renamed, so a half-written FILE never exists.\n\n"
+        "  --table TABLE   trials, ratings, answers, sessions, runs, observers or\n"
+        "                  stimuli\n"
+        "  --db PATH       the database (default " DEFAULT_DB ")\n"
+        "  --out FILE      the CSV file (default: standard output)\n"
+        "  --json          with --out: one JSON object: db, table, out, rows\n\n"
+        "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n");
 }
 
 int cmd_export(int argc, char **argv)
@@ -262,7 +169,7 @@ int cmd_export(int argc, char **argv)
     if (!o.table)
         return cli_usage(cmd, "--table is required (trials, ratings, answers, sessions, runs, "
                               "observers, stimuli)");
-    if (!known_table(o.table))
+    if (!dl_store_export_known(o.table))
         return cli_usage(cmd,
                          "--table must be trials, ratings, answers, sessions, runs, observers "
                          "or stimuli, not '%s'",
@@ -281,19 +188,7 @@ int cmd_export(int argc, char **argv)
     if (rc)
         return cli_fail(rc, &err);
     if (o.json) {
-        dl_json j;
-        dl_json_init(&j, stdout);
-        dl_json_object_begin(&j);
-        dl_json_key(&j, "db");
-        dl_json_string(&j, o.db);
-        dl_json_key(&j, "table");
-        dl_json_string(&j, o.table);
-        dl_json_key(&j, "out");
-        dl_json_string(&j, o.out);
-        dl_json_key(&j, "rows");
-        dl_json_int(&j, (long long)rows);
-        dl_json_object_end(&j);
-        dl_json_end(&j);
+        dl_store_write_export_json(stdout, o.db, o.table, o.out, rows);
     } else if (o.out) {
         fprintf(stderr, "dddlab: wrote %zu %s row%s to %s\n", rows, o.table, rows == 1 ? "" : "s",
                 o.out);
@@ -318,36 +213,6 @@ void help_merge(FILE *out)
                  "  --json       one JSON object: out, inputs, sets, observers, sessions,\n"
                  "               trials, ratings, events (totals in the output)\n\n"
                  "example: dddlab merge --out all.sqlite station1.sqlite station2.sqlite\n");
-}
-
-static void print_merge(int json, const char *out, char **inputs, int ninputs,
-                        const dl_store_report *r)
-{
-    if (!json) {
-        printf("merged %d file%s into %s: %lld sets, %lld observers, %lld sessions, "
-               "%lld trials, %lld ratings\n",
-               ninputs, ninputs == 1 ? "" : "s", out, (long long)r->sets, (long long)r->observers,
-               (long long)r->sessions, (long long)r->trials, (long long)r->ratings);
-        return;
-    }
-    dl_json j;
-    dl_json_init(&j, stdout);
-    dl_json_object_begin(&j);
-    dl_json_key(&j, "out");
-    dl_json_string(&j, out);
-    dl_json_key(&j, "inputs");
-    dl_json_array_begin(&j);
-    for (int i = 0; i < ninputs; i++)
-        dl_json_string(&j, inputs[i]);
-    dl_json_array_end(&j);
-    const char *keys[] = {"sets", "observers", "sessions", "trials", "ratings", "events"};
-    const int64_t vals[] = {r->sets, r->observers, r->sessions, r->trials, r->ratings, r->events};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        dl_json_key(&j, keys[i]);
-        dl_json_int(&j, (long long)vals[i]);
-    }
-    dl_json_object_end(&j);
-    dl_json_end(&j);
 }
 
 int cmd_merge(int argc, char **argv)
@@ -389,7 +254,8 @@ int cmd_merge(int argc, char **argv)
         rc = dl_store_check(out, &r, &err);
     if (rc)
         return cli_fail(rc, &err);
-    print_merge(json, out, argv + optind, argc - optind, &r);
+    dl_store_write_merge(stdout, json, out, (const char *const *)(argv + optind),
+                         (size_t)(argc - optind), &r);
     return DL_EXIT_OK;
 }
 
@@ -411,84 +277,6 @@ void help_db(FILE *out)
                  "              events, running, completed, aborted, crashed}, orphan_rows,\n"
                  "              orphans (rows whose parent row is missing)\n\n"
                  "example: dddlab db check --db lab.sqlite\n");
-}
-
-/* Schema version 0 is an empty file or another program's database: intact,
- * perhaps, but not a dddlab database. */
-static int report_ok(const dl_store_report *r)
-{
-    return r->integrity_ok && r->foreign_keys_ok && r->schema_version >= 1 &&
-           r->schema_version <= DL_STORE_SCHEMA_VERSION;
-}
-
-static const char *const count_names[] = {"sets",      "images",  "observers", "sessions",
-                                          "trials",    "ratings", "events",    "running",
-                                          "completed", "aborted", "crashed"};
-
-static void report_counts(const dl_store_report *r, int64_t v[11])
-{
-    const int64_t c[11] = {r->sets,   r->images,  r->observers, r->sessions, r->trials, r->ratings,
-                           r->events, r->running, r->completed, r->aborted,  r->crashed};
-    memcpy(v, c, sizeof c);
-}
-
-static void print_check_json(const char *db, const dl_store_report *r)
-{
-    int64_t v[11];
-    report_counts(r, v);
-    dl_json j;
-    dl_json_init(&j, stdout);
-    dl_json_object_begin(&j);
-    dl_json_key(&j, "db");
-    dl_json_string(&j, db);
-    dl_json_key(&j, "ok");
-    dl_json_bool(&j, report_ok(r));
-    dl_json_key(&j, "integrity");
-    dl_json_string(&j, r->integrity);
-    dl_json_key(&j, "foreign_keys_ok");
-    dl_json_bool(&j, r->foreign_keys_ok);
-    dl_json_key(&j, "schema_version");
-    dl_json_int(&j, r->schema_version);
-    dl_json_key(&j, "program_schema_version");
-    dl_json_int(&j, DL_STORE_SCHEMA_VERSION);
-    dl_json_key(&j, "journal_mode");
-    dl_json_string(&j, r->journal_mode);
-    dl_json_key(&j, "counts");
-    dl_json_object_begin(&j);
-    for (size_t i = 0; i < 11; i++) {
-        dl_json_key(&j, count_names[i]);
-        if (v[i] < 0)
-            dl_json_null(&j);
-        else
-            dl_json_int(&j, (long long)v[i]);
-    }
-    dl_json_object_end(&j);
-    dl_json_key(&j, "orphan_rows");
-    dl_json_int(&j, (long long)r->orphans);
-    dl_json_key(&j, "orphans");
-    dl_json_string(&j, r->orphan_text);
-    dl_json_object_end(&j);
-    dl_json_end(&j);
-}
-
-static void print_check_table(const char *db, const dl_store_report *r)
-{
-    int64_t v[11];
-    report_counts(r, v);
-    printf("%s\n", db);
-    printf("  %-16s %s\n", "integrity", r->integrity);
-    printf("  %-16s %s\n", "foreign keys", r->foreign_keys_ok ? "ok" : "broken references");
-    if (r->orphans > 0)
-        printf("  %-16s %s\n", "orphan rows", r->orphan_text);
-    printf("  %-16s %d (this dddlab writes %d)\n", "schema version", r->schema_version,
-           DL_STORE_SCHEMA_VERSION);
-    printf("  %-16s %s\n", "journal mode", r->journal_mode);
-    for (size_t i = 0; i < 11; i++) {
-        if (v[i] < 0)
-            printf("  %-16s -\n", count_names[i]);
-        else
-            printf("  %-16s %lld\n", count_names[i], (long long)v[i]);
-    }
 }
 
 int cmd_db(int argc, char **argv)
@@ -515,27 +303,10 @@ int cmd_db(int argc, char **argv)
     if (rc)
         return cli_fail(rc, &err);
     if (o.json)
-        print_check_json(o.db, &r);
+        dl_store_write_check_json(stdout, o.db, &r);
     else
-        print_check_table(o.db, &r);
-    if (report_ok(&r))
-        return DL_EXIT_OK;
-    if (r.schema_version > DL_STORE_SCHEMA_VERSION)
-        dl_fail(&err, DL_ESCHEMA,
-                "%s: schema version %d is newer than this dddlab knows (version %d); use a "
-                "newer dddlab",
-                o.db, r.schema_version, DL_STORE_SCHEMA_VERSION);
-    else if (r.integrity_ok && r.foreign_keys_ok && r.schema_version == 0)
-        dl_fail(&err, DL_EINVAL,
-                "%s: not a dddlab database (schema version 0: an empty file or another "
-                "program's database)",
-                o.db);
-    else
-        dl_fail(&err, DL_ECORRUPT,
-                "%s: the database is damaged: %s%s%s; restore it from its backup (sqlite3's "
-                "'.recover' can salvage what is left into a new file)",
-                o.db, r.integrity_ok ? "" : r.integrity,
-                r.foreign_keys_ok ? "" : r.integrity_ok ? "foreign keys point at missing rows: " : "; foreign keys point at missing rows: ",
-                r.foreign_keys_ok ? "" : r.orphans > 0 ? r.orphan_text : "(could not be listed)");
-    return cli_fail(err.code, &err);
+        dl_store_write_check_text(stdout, o.db, &r);
+    if ((rc = dl_store_check_verdict(o.db, &r, &err)) != 0)
+        return cli_fail(rc, &err);
+    return DL_EXIT_OK;
 }

@@ -119,6 +119,15 @@ long dl_names_find(const dl_names *t, const char *s);
  * the string *owned (== s) and sets *owned to NULL; otherwise it copies s.
  * *is_new (may be NULL) tells which happened. DL_ENOMEM on failure. */
 int dl_names_add(dl_names *t, const char *s, char **owned, size_t *idx, int *is_new);
+/* dl_names_add for the len bytes at s (a key cut out of a longer field; no
+ * NUL needed), always copying. 0 or DL_ENOMEM. */
+int dl_names_add_len(dl_names *t, const char *s, size_t len, size_t *idx);
+/* dl_names_add_len(s, strlen(s)) with the index as a uint32_t, the width the
+ * report's row records keep (a table never holds UINT32_MAX names). */
+int dl_names_add32(dl_names *t, const char *s, uint32_t *idx);
+/* Display width (dl_utf8_width) of the widest name, at least min and, for a
+ * wider one, at most max: the column width of an aligned table. */
+int dl_names_width(const dl_names *t, int min, int max);
 /* Hand the names array to the caller (the table keeps nothing). */
 char **dl_names_take(dl_names *t);
 void dl_names_free(dl_names *t);
@@ -320,8 +329,8 @@ static inline uint64_t dl_mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* 64-bit FNV-1a of len bytes / of a NUL-terminated string: the one hash of
- * every string-interning table (dl_names, cli_names, rp_names). */
+/* 64-bit FNV-1a of len bytes / of a NUL-terminated string: the hash of the
+ * string-interning table (dl_names). */
 static inline uint64_t dl_hash_bytes(const char *s, size_t len)
 {
     uint64_t h = 14695981039346656037ULL; /* FNV offset basis */

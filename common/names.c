@@ -5,18 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The slot holding the len bytes at s, or the empty slot where they would
+ * go (the table has slots). */
+static size_t probe(const dl_names *t, const char *s, size_t len)
+{
+    size_t mask = t->nslots - 1;
+    size_t i = dl_hash_bytes(s, len) & mask;
+    for (; t->slots[i]; i = (i + 1) & mask) {
+        const char *name = t->names[t->slots[i] - 1];
+        if (strncmp(name, s, len) == 0 && name[len] == '\0')
+            return i;
+    }
+    return i;
+}
+
 long dl_names_find(const dl_names *t, const char *s)
 {
     if (!t->nslots)
         return -1;
-    size_t mask = t->nslots - 1;
-    for (size_t i = dl_hash_str(s) & mask;; i = (i + 1) & mask) {
-        uint32_t v = t->slots[i];
-        if (!v)
-            return -1;
-        if (strcmp(t->names[v - 1], s) == 0)
-            return (long)(v - 1);
-    }
+    uint32_t v = t->slots[probe(t, s, strlen(s))];
+    return v ? (long)(v - 1) : -1;
 }
 
 static int rehash(dl_names *t)
@@ -37,6 +45,28 @@ static int rehash(dl_names *t)
     return 0;
 }
 
+/* Append copy (owned, len bytes) as a new name; the caller checked it is
+ * not there. */
+static int append(dl_names *t, char *copy, size_t len, size_t *idx)
+{
+    size_t i = probe(t, copy, len);
+    t->slots[i] = (uint32_t)(t->n + 1);
+    t->names[t->n] = copy;
+    *idx = t->n++;
+    return 0;
+}
+
+/* Room for one more name: a slot array at most half full, a names array
+ * with a free entry. */
+static int reserve(dl_names *t)
+{
+    if (t->n >= UINT32_MAX - 1)
+        return DL_ENOMEM;
+    if ((t->n + 1) * 2 > t->nslots && rehash(t) != 0)
+        return DL_ENOMEM;
+    return dl_grow(&t->names, &t->cap, t->n + 1, sizeof *t->names);
+}
+
 int dl_names_add(dl_names *t, const char *s, char **owned, size_t *idx, int *is_new)
 {
     long found = dl_names_find(t, s);
@@ -46,12 +76,7 @@ int dl_names_add(dl_names *t, const char *s, char **owned, size_t *idx, int *is_
         *idx = (size_t)found;
         return 0;
     }
-    if (t->n >= UINT32_MAX - 1)
-        return DL_ENOMEM;
-    /* Keep the load factor under one half. */
-    if ((t->n + 1) * 2 > t->nslots && rehash(t) != 0)
-        return DL_ENOMEM;
-    if (dl_grow(&t->names, &t->cap, t->n + 1, sizeof *t->names) != 0)
+    if (reserve(t) != 0)
         return DL_ENOMEM;
     char *copy;
     if (owned && *owned) {
@@ -60,13 +85,46 @@ int dl_names_add(dl_names *t, const char *s, char **owned, size_t *idx, int *is_
     } else if (!(copy = dl_strdup(s))) {
         return DL_ENOMEM;
     }
-    size_t i = dl_hash_str(copy) & (t->nslots - 1);
-    while (t->slots[i])
-        i = (i + 1) & (t->nslots - 1);
-    t->slots[i] = (uint32_t)(t->n + 1);
-    t->names[t->n] = copy;
-    *idx = t->n++;
-    return 0;
+    return append(t, copy, strlen(copy), idx);
+}
+
+int dl_names_add_len(dl_names *t, const char *s, size_t len, size_t *idx)
+{
+    if (t->nslots) {
+        uint32_t v = t->slots[probe(t, s, len)];
+        if (v) {
+            *idx = v - 1;
+            return 0;
+        }
+    }
+    if (reserve(t) != 0)
+        return DL_ENOMEM;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return DL_ENOMEM;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return append(t, copy, len, idx);
+}
+
+int dl_names_add32(dl_names *t, const char *s, uint32_t *idx)
+{
+    size_t i;
+    int rc = dl_names_add_len(t, s, strlen(s), &i);
+    if (rc == 0)
+        *idx = (uint32_t)i;
+    return rc;
+}
+
+int dl_names_width(const dl_names *t, int min, int max)
+{
+    int w = min;
+    for (size_t i = 0; i < t->n; i++) {
+        int len = dl_utf8_width(t->names[i]);
+        if (len > w)
+            w = len > max ? max : len;
+    }
+    return w;
 }
 
 char **dl_names_take(dl_names *t)

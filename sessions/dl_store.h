@@ -350,10 +350,35 @@ int dl_store_orphans(dl_store *st, int64_t *n, char *text, size_t size, dl_error
 /* Write table (trials | ratings | sessions | observers | stimuli) as tidy CSV
  * to path atomically ("-" = stdout). */
 int dl_store_export(dl_store *st, const char *table, const char *path, dl_error *err);
+/* 1 when table is one dl_store_export writes, else 0. */
+int dl_store_export_known(const char *table);
 /* The same, and *nrows gets the number of data rows written. */
 int dl_store_export_count(dl_store *st, const char *table, const char *path, size_t *nrows,
                           dl_error *err);
 /* Merge the files srcs into dst (created if missing); see `dddlab merge`. */
 int dl_store_merge(const char *dst, const char *const *srcs, size_t nsrcs, dl_error *err);
+
+/* ---- what the commands show (store_render.c) ---- */
+
+/* The session list: an aligned table ("DB: no sessions" when empty) or one
+ * JSON object {db, sessions [...]}. */
+void dl_store_write_sessions_text(FILE *out, const char *db, const dl_session_summary *v,
+                                  size_t n);
+void dl_store_write_sessions_json(FILE *out, const char *db, const dl_session_summary *v,
+                                  size_t n);
+/* An export's summary as one JSON object {db, table, out, rows}. */
+void dl_store_write_export_json(FILE *out, const char *db, const char *table, const char *path,
+                                size_t rows);
+/* A merge's totals (r: dl_store_check of the output) as a line or JSON on fp. */
+void dl_store_write_merge(FILE *fp, int json, const char *out, const char *const *inputs,
+                          size_t ninputs, const dl_store_report *r);
+/* A check's verdict: intact, foreign keys whole, and a schema version this
+ * program knows (0 is an empty file or another program's database). */
+int dl_store_report_ok(const dl_store_report *r);
+/* 0 when r is ok, else its error (DL_ESCHEMA: newer than this program;
+ * DL_EINVAL: not a dddlab database; DL_ECORRUPT: damaged) with the advice. */
+int dl_store_check_verdict(const char *db, const dl_store_report *r, dl_error *err);
+void dl_store_write_check_text(FILE *out, const char *db, const dl_store_report *r);
+void dl_store_write_check_json(FILE *out, const char *db, const dl_store_report *r);
 
 #endif

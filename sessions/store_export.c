@@ -153,6 +153,11 @@ static const export_table *find_table(const char *name)
     return NULL;
 }
 
+int dl_store_export_known(const char *table)
+{
+    return find_table(table) != NULL;
+}
+
 int dl_store_export(dl_store *st, const char *table, const char *path, dl_error *err)
 {
     return dl_store_export_count(st, table, path, NULL, err);

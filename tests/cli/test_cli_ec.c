@@ -400,6 +400,85 @@ static void test_plan(void **state)
     free(txt);
 }
 
+/* ---- a repeated item: the first answer counts, in both entry points ---------- */
+
+/* data/ec_repeat_first.csv: observers A, B, C on items x1..x6, then A answers
+ * x3 again (1 after 0) and B x1 again (0 after 1). */
+static const int REPEAT_FIRST[3][6] = {{1, 1, 0, 1, 0, 0}, {1, 1, 0, 0, 0, 1}, {0, 1, 1, 1, 0, 0}};
+static const int REPEAT_LAST[3][6] = {{1, 1, 1, 1, 0, 0}, {0, 1, 0, 0, 0, 1}, {0, 1, 1, 1, 0, 0}};
+
+static void near(double got, double want, double tol)
+{
+    if (!(fabs(got - want) <= tol))
+        fail_msg("got %.17g, want %.17g", got, want);
+}
+
+/* Error consistency from its definition (every item seen by both). */
+static double kappa_of(const int *a, const int *b, int n)
+{
+    double agree = 0, p1 = 0, p2 = 0;
+    for (int i = 0; i < n; i++) {
+        agree += a[i] == b[i];
+        p1 += a[i];
+        p2 += b[i];
+    }
+    agree /= n;
+    p1 /= n;
+    p2 /= n;
+    double c_exp = p1 * p2 + (1 - p1) * (1 - p2);
+    return (agree - c_exp) / (1 - c_exp);
+}
+
+static void test_repeat_first(void **state)
+{
+    (void)state;
+    char *con = run_ok("consistency data/ec_repeat_first.csv --correct-col correct --json");
+    char *ana = run_ok("analyse --trials data/ec_repeat_first.csv --json");
+    jv *c = jv_parse(con), *r = jv_parse(ana);
+    assert_non_null(c);
+    assert_non_null(r);
+    static const int pa[3] = {0, 0, 1}, pb[3] = {1, 2, 2};
+    for (int k = 0; k < 3; k++) {
+        double want = kappa_of(REPEAT_FIRST[pa[k]], REPEAT_FIRST[pb[k]], 6);
+        double last = kappa_of(REPEAT_LAST[pa[k]], REPEAT_LAST[pb[k]], 6);
+        char path[64];
+        snprintf(path, sizeof path, "pairs.%d.kappa", k);
+        near(num_at(c, path), want, 1e-12);
+        snprintf(path, sizeof path, "error_consistency.matrix.%d.%d", pa[k], pb[k]);
+        near(num_at(r, path), want, 1e-12);
+        if (k < 2) /* the pairs with A or B: the rule shows */
+            assert_true(fabs(want - last) > 0.1);
+    }
+    near(num_at(c, "repeated_trials"), 2, 0);
+    near(num_at(c, "items"), 6, 0);
+    near(num_at(c, "pairs.0.items"), 6, 0);
+    /* accuracy counts every row: A answered 7 trials, 4 right */
+    near(num_at(r, "per_observer.0.trials"), 7, 0);
+    near(num_at(r, "per_observer.0.correct"), 4, 0);
+    const jv *note = jv_get(r, "notes.0");
+    assert_non_null(note);
+    assert_non_null(strstr(note->str, "2 repeated trial(s)"));
+    jv_free(c);
+    jv_free(r);
+    free(con);
+    free(ana);
+    /* across files: s1 saw cat1.png in both; the first file's answer counts */
+    char *two = run_ok("consistency data/ec_part1.csv data/ec_part2.csv --observer-col subj "
+                       "--item-col imagename --response-col object_response --truth-col category "
+                       "--item-regex '_([^_]+)$' --json");
+    jv *t = jv_parse(two);
+    assert_non_null(t);
+    near(num_at(t, "repeated_trials"), 1, 0);
+    near(num_at(t, "items"), 2, 0);
+    near(num_at(t, "pairs.0.items"), 1, 0);
+    jv_free(t);
+    free(two);
+    char *txt = run_ok("consistency data/ec_repeat_first.csv --correct-col correct");
+    assert_non_null(strstr(txt, "\nrepeated trials: 2 answers to an item the observer had "
+                                "answered before left out (the first answer counts)\n"));
+    free(txt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_analyse),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_plan_alpha),
+        cmocka_unit_test(test_repeat_first),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -389,6 +389,21 @@ static void test_shared_helpers(void **state)
     assert_int_equal(t.n, 150);
     assert_int_equal(dl_names_find(&t, "n149"), 149);
     assert_int_equal(dl_names_find(&t, "n150"), -1);
+    /* by length: a key cut out of a longer field finds the whole name, and a
+     * cut that matches no name is added as one */
+    size_t idx;
+    uint32_t i32;
+    assert_int_equal(dl_names_add_len(&t, "n149.png", 4, &idx), 0);
+    assert_int_equal(idx, 149);
+    assert_int_equal(dl_names_add_len(&t, "n1999", 4, &idx), 0);
+    assert_int_equal(idx, 150);
+    assert_string_equal(t.names[150], "n199");
+    assert_int_equal(dl_names_add32(&t, "n199", &i32), 0);
+    assert_int_equal(i32, 150);
+    assert_int_equal(dl_names_add_len(&t, "wide name of eighteen", 18, &idx), 0);
+    assert_int_equal(dl_names_width(&t, 3, 60), 18);
+    assert_int_equal(dl_names_width(&t, 3, 10), 10);
+    assert_int_equal(dl_names_width(&t, 30, 60), 30);
     dl_names_free(&t);
 
     int *v = NULL;

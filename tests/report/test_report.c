@@ -477,7 +477,7 @@ static void test_bad_csv(void **state)
     expect_csv_error(f->dir, "observer,item,q1,q2,q3,difficulty\nA,1,1,0,0,easy\n", 1, NULL,
                      ":2: difficulty 'easy' is not trivial, in-between or impossible");
     expect_csv_error(f->dir, "observer,item,correct\nA,1,1\nA,2,yes\n", 0, NULL,
-                     ":3: correct 'yes' is not 0 or 1");
+                     ":3: value 'yes' in column 'correct' is not 1, 0, true or false");
     expect_csv_error(f->dir, "observer,item,correct\n", 0, NULL,
                      ":2: no data rows after the header");
     expect_csv_error(f->dir, "observer,item,correct\nA,1,1,9\n", 0, NULL,
@@ -603,7 +603,7 @@ static void test_response_truth_regex(void **state)
     ts_write(path, "subj,rt,object_response,category,imagename\ns1,1,a,a,oven.png\n");
     r = csv_report(path, 0, &cols, &err, &rc);
     assert_int_equal(rc, DL_EINVAL);
-    assert_non_null(strstr(err.msg, ":2: imagename 'oven.png' does not match --item-regex"));
+    assert_non_null(strstr(err.msg, ":2: item 'oven.png' does not match --item-regex"));
     dl_report_free(r);
     free(path);
 }
