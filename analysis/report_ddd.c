@@ -46,7 +46,7 @@ void rp_ddd_free(rp_ddd *d)
     free(d->edec);
     free(d->dec_row);
     if (d->dec_names)
-        rp_names_free(d->dec_names);
+        dl_names_free(d->dec_names);
     free(d->dec_names);
     for (int e = 0; e < 2; e++) {
         free(d->band_lo[e]);
@@ -232,7 +232,7 @@ typedef struct dec_ctx {
     size_t ncols, rows, cap;
     uint8_t *dec;
     int missing;     /* some model has no column */
-    rp_names *names; /* image names in row order; NULL once one repeats */
+    dl_names *names; /* image names in row order; NULL once one repeats */
 } dec_ctx;
 
 static int dec_header(dec_ctx *c, char **f, size_t n)
@@ -280,10 +280,10 @@ static int dec_row(void *ctx, char **f, size_t n, size_t line)
     if (c->names && c->image_col >= 0) {
         uint32_t idx;
         size_t before = c->names->n;
-        if (rp_names_intern(c->names, f[c->image_col], &idx))
+        if (dl_names_add32(c->names, f[c->image_col], &idx))
             return dl_fail(c->err, DL_ENOMEM, "%s: out of memory", c->path);
         if (c->names->n == before) {
-            rp_names_free(c->names);
+            dl_names_free(c->names);
             free(c->names);
             c->names = NULL;
         }
@@ -357,7 +357,7 @@ static int load_decisions(dl_report *r, rp_ddd *d, const char *path, dl_error *e
         c.names = NULL;
     }
     if (c.names) {
-        rp_names_free(c.names);
+        dl_names_free(c.names);
         free(c.names);
     }
     if (rc == 1 || c.missing) {
@@ -454,7 +454,7 @@ static int edec_row(void *ctx, char **f, size_t n, size_t line)
     if (dl_parse_double(f[c->epoch_col], &e))
         return dl_fail(c->err, DL_EINVAL, "%s:%zu: epoch '%s' is not a number", c->path, line,
                        f[c->epoch_col]);
-    long row = rp_names_find(d->dec_names, f[c->image_col]);
+    long row = dl_names_find(d->dec_names, f[c->image_col]);
     if (row < 0)
         return dl_fail(c->err, DL_EINVAL, "%s:%zu: image '%s' is not in the decisions table",
                        c->path, line, f[c->image_col]);

@@ -87,7 +87,7 @@ typedef struct rp_ddd {
     double *edec_epoch;  /* ascending */
     uint8_t *edec;       /* nedec x ndec_images x nmodels: 0, 1, 2 = no result */
     uint32_t *dec_row;   /* sorted position -> row of decisions.csv */
-    rp_names *dec_names; /* image names of decisions.csv, in its row order */
+    dl_names *dec_names; /* image names of decisions.csv, in its row order */
 } rp_ddd;
 
 void rp_ddd_free(rp_ddd *d);

@@ -22,7 +22,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    rt_tmpdir(f->dir);
+    ts_tmpdir(f->dir, "dl_report_test");
     *state = f;
     return 0;
 }
@@ -30,7 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    rt_rmdir(f->dir);
+    ts_rmtree(f->dir);
     free(f);
     return 0;
 }
@@ -43,7 +43,7 @@ typedef void (*writer_fn)(const void *obj, FILE *out);
 static char *write_file(const char *dir, const char *name, void (*fn)(const void *, FILE *),
                         const void *obj)
 {
-    char *p = rt_path(dir, name);
+    char *p = ts_path(dir, name);
     FILE *f = fopen(p, "w");
     assert_non_null(f);
     fn(obj, f);
@@ -62,7 +62,7 @@ static dl_csv *read_csv(const char *path)
 
 static jv *read_json(const char *path)
 {
-    char *s = rt_slurp(path, NULL);
+    char *s = ts_slurp(path, NULL);
     assert_non_null(s);
     jv *v = jv_parse(s);
     if (!v)
@@ -157,8 +157,8 @@ static char *ec_csv_input(const char *dir)
         for (int i = 0; i < 4; i++)
             dl_buf_printf(&b, "%c,g2,x%d,%d\n", 'D' + o, i + 1, G2[o][i]);
     dl_buf_printf(&b, "A,g1,x3,1\n");
-    char *path = rt_path(dir, "trials.csv");
-    rt_write(path, b.data);
+    char *path = ts_path(dir, "trials.csv");
+    ts_write(path, b.data);
     dl_buf_free(&b);
     return path;
 }
@@ -260,7 +260,7 @@ static void test_ec_readback(void **state)
     free(p);
 
     p = write_file(f->dir, "ec.txt", ec_text, e);
-    char *txt = rt_slurp(p, NULL);
+    char *txt = ts_slurp(p, NULL);
     assert_non_null(
         strstr(txt, "cond = g2\nerror consistency of 2 observers over 4 items (1 pair)\n"));
     assert_non_null(strstr(txt, "\nrepeated trials: 1 answer to an item the observer had answered "
@@ -290,7 +290,7 @@ static void test_ec_same_in_report(void **state)
     dl_error err = {0};
     if (dl_report_load_trials_path(r, in, &cols, &err) || dl_report_analyse(r, &opt, &err))
         fail_msg("%s", err.msg);
-    char *p = rt_path(f->dir, "report.json");
+    char *p = ts_path(f->dir, "report.json");
     FILE *fp = fopen(p, "w");
     dl_report_write_json(r, fp);
     fclose(fp);
@@ -361,8 +361,8 @@ static void test_rel_readback(void **state)
         for (int u = 0; u < NUNIT; u++)
             dl_buf_printf(&b, "r%d,u%d,%s\n", c + 1, u + 1,
                           RATE[c][u] < 0 ? "NA" : word[RATE[c][u]]);
-    char *in = rt_path(f->dir, "ratings.csv");
-    rt_write(in, b.data);
+    char *in = ts_path(f->dir, "ratings.csv");
+    ts_write(in, b.data);
     dl_buf_free(&b);
     dl_report_rel_opts o = {.coder_col = "rater",
                             .unit_col = "image",
@@ -431,7 +431,7 @@ static void test_plan_readback(void **state)
     fixture *f = *state;
     const double acc[] = {0.7, 0.85}, power[] = {0.8, 0.95};
     dl_report_plan_2afc_in in = {acc, power, 2, 2, 0.05, 0.5, 100000};
-    char *p = rt_path(f->dir, "plan.json");
+    char *p = ts_path(f->dir, "plan.json");
     FILE *fp = fopen(p, "w");
     dl_report_plan_2afc(&in, 1, fp);
     fclose(fp);
@@ -483,7 +483,7 @@ static void test_store_render(void **state)
                                 .simulated = 1,
                                 .runs = 1,
                                 .superseded = 1}};
-    char *p = rt_path(f->dir, "sessions.json");
+    char *p = ts_path(f->dir, "sessions.json");
     FILE *fp = fopen(p, "w");
     dl_store_write_sessions_json(fp, "lab.sqlite", v, 2);
     fclose(fp);
@@ -504,18 +504,18 @@ static void test_store_render(void **state)
     jv_free(root);
     free(p);
 
-    p = rt_path(f->dir, "sessions.txt");
+    p = ts_path(f->dir, "sessions.txt");
     fp = fopen(p, "w");
     dl_store_write_sessions_text(fp, "lab.sqlite", v, 2);
     fclose(fp);
-    char *txt = rt_slurp(p, NULL);
+    char *txt = ts_slurp(p, NULL);
     assert_non_null(strstr(txt, "\naaaaaaaa  obs2      exp1  rating  running          3/300  "
                                 "2026-01-03T03:04:05  simulated  replaced\n"));
     assert_non_null(strstr(txt, "\n2 sessions in lab.sqlite\n"));
     free(txt);
     free(p);
 
-    p = rt_path(f->dir, "export.json");
+    p = ts_path(f->dir, "export.json");
     fp = fopen(p, "w");
     dl_store_write_export_json(fp, "lab.sqlite", "trials", "t.csv", 1234);
     fclose(fp);
@@ -542,7 +542,7 @@ static void test_store_render(void **state)
                            .completed = 9,
                            .aborted = 10,
                            .crashed = -1};
-    p = rt_path(f->dir, "check.json");
+    p = ts_path(f->dir, "check.json");
     fp = fopen(p, "w");
     dl_store_write_check_json(fp, "lab.sqlite", &rep);
     fclose(fp);
