@@ -748,10 +748,32 @@ static void stacked_bar(double x, const bar *b)
     plschr(0, 1.0);
 }
 
+/* text cut at a character boundary (with "…") so it is at most max_mm wide
+ * at the current character height. */
+static void fit_text(char *buf, double max_mm)
+{
+    size_t len = strlen(buf);
+    if (rp_plot_text_mm(buf, 1.0) <= max_mm)
+        return;
+    while (len > 0) {
+        do
+            len--;
+        while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80);
+        buf[len] = '\0';
+        char tmp[256];
+        snprintf(tmp, sizeof tmp, "%s…", buf);
+        if (rp_plot_text_mm(tmp, 1.0) <= max_mm) {
+            snprintf(buf + len, 4, "…");
+            return;
+        }
+    }
+}
+
 /* The paper's short titles for its three questions (v1 wording or the
  * experiment file's default, which adds examples); others get "Qk: " and
- * the start of their own text. */
-static void panel_title(const dl_report_question *Q, size_t q, char *buf, size_t cap)
+ * their own text, cut to the panel's width. */
+static void panel_title(const dl_report_question *Q, size_t q, double max_mm, char *buf,
+                        size_t cap)
 {
     static const char *const paper[3] = {
         "How many objects belonging to different categories are in the image?",
@@ -763,19 +785,32 @@ static void panel_title(const dl_report_question *Q, size_t q, char *buf, size_t
         snprintf(buf, cap, "%s", short_q[q]);
         return;
     }
-    /* cut at a character boundary after about 34 characters */
-    const char *t = Q->text;
-    size_t len = strlen(t), cut = len, chars = 0;
-    for (size_t i = 0; i < len; i++)
-        if (((unsigned char)t[i] & 0xC0) != 0x80 && chars++ == 34) {
-            cut = i;
-            break;
-        }
-    snprintf(buf, cap, "Q%zu: %.*s%s", q + 1, (int)cut, t, cut < len ? "…" : "");
+    snprintf(buf, cap, "Q%zu: %s", q + 1, Q->text);
+    fit_text(buf, max_mm);
+}
+
+/* Answer labels under the bars: smaller when the widest would not fit its
+ * slot (never below 0.55), and every second one a line lower when they still
+ * would not. Returns the extra lines taken. */
+static double bar_labels(const bar *bars, size_t nb, double panel_mm)
+{
+    double widest = 0, slot = panel_mm / ((double)nb + 0.4);
+    for (size_t k = 0; k < nb; k++)
+        widest = fmax(widest, rp_plot_text_mm(bars[k].label, 1.0));
+    double scale = widest > 0.92 * slot ? fmax(0.55, 0.92 * slot / widest) : 1.0;
+    int stagger = widest * scale > 0.92 * slot;
+    if (scale < 1.0)
+        plschr(0, scale);
+    for (size_t k = 0; k < nb; k++)
+        plmtex("b", 1.3 + (stagger && k % 2 ? 1.1 : 0), (k + 1.0 - 0.3) / (nb + 0.4), 0.5,
+               bars[k].label);
+    if (scale < 1.0)
+        plschr(0, 1.0);
+    return stagger ? 1.1 * scale : 0;
 }
 
 static void answer_panel(const dl_report_question *Q, size_t q, double x0, double x1, double y0,
-                         double y1, int first_in_row)
+                         double y1, int first_in_row, int one_row)
 {
     bar bars[24];
     memset(bars, 0, sizeof bars);
@@ -786,18 +821,22 @@ static void answer_panel(const dl_report_question *Q, size_t q, double x0, doubl
         stacked_bar(k + 1.0, &bars[k]);
     plcol0(RP_BLACK);
     plbox("bc", 0, 0, first_in_row ? "bcnstv" : "bcstv", 20, 2);
-    for (size_t k = 0; k < nb; k++)
-        plmtex("b", 1.3, (k + 1.0 - 0.3) / (nb + 0.4), 0.5, bars[k].label);
-    char title[160];
-    panel_title(Q, q, title, sizeof title);
+    double page_w, page_h;
+    rp_plot_page_mm(&page_w, &page_h);
+    double panel_mm = (x1 - x0) * page_w;
+    double extra = bar_labels(bars, nb, panel_mm);
+    char title[512];
+    panel_title(Q, q, 0.98 * panel_mm, title, sizeof title);
     plmtex("t", 1.0, 0.5, 0.5, title);
-    plmtex("b", 3.4, 0.5, 0.5,
+    plmtex("b", 3.4 + extra, 0.5, 0.5,
            Q->type != DL_REPORT_Q_COUNT ? "answer"
            : q == 0 && strcmp(title, "Q1: how many categories?") == 0
                ? "answer (number of categories)"
                : "answer (count)");
+    /* the long label would run into the next row's */
     if (first_in_row)
-        plmtex("l", 4.3, 0.5, 0.5, "image classes among the answers (%)");
+        plmtex("l", 4.3, 0.5, 0.5,
+               one_row ? "image classes among the answers (%)" : "image classes (%)");
 }
 
 /* Up to three panels per row; one row is the paper's figure (2200 x 950 px),
@@ -817,6 +856,15 @@ static void draw_answers(const void *ctx)
     const dl_report_ratings *g = ctx;
     size_t nq = g->nquestions, ncol = nq < 3 ? nq : 3;
     double h = answers_height(g);
+    if (h != ANSWERS_H_PX) {
+        /* PLplot's default character height grows with the page's width +
+         * height: keep the one-row page's, so text and panels match it */
+        PLFLT def, ht;
+        double w_mm, h_mm;
+        plgchr(&def, &ht);
+        rp_plot_page_mm(&w_mm, &h_mm);
+        plschr(def * (w_mm + h_mm * ANSWERS_H_PX / h) / (w_mm + h_mm), 1.0);
+    }
     for (size_t q = 0; q < nq; q++) {
         size_t rowi = q / 3, coli = q % 3;
         double x0, x1;
@@ -833,7 +881,7 @@ static void draw_answers(const void *ctx)
         double top = 228 + (double)rowi * ANSWERS_ROW_PX, bottom = top + 560;
         double y1 = h == ANSWERS_H_PX ? 0.76 : 1 - top / h;
         double y0 = h == ANSWERS_H_PX ? 0.17 : 1 - bottom / h;
-        answer_panel(&g->q[q], q, x0, x1, y0, y1, coli == 0);
+        answer_panel(&g->q[q], q, x0, x1, y0, y1, coli == 0, h == ANSWERS_H_PX);
     }
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
