@@ -186,7 +186,17 @@ static void questions(FILE *out, const dl_report_ratings *g)
 
 static void answers(FILE *out, const dl_report_ratings *g)
 {
-    fprintf(out, "\n%-8s %-10s %7s %10s %9s %10s %10s\n", "question", "answer", "ratings",
+    /* the answer column as wide as its widest "value label" (at least 10) */
+    int width = 10;
+    for (size_t q = 0; q < g->nquestions; q++)
+        for (size_t k = 0; k < g->q[q].nanswers; k++) {
+            const dl_report_answer *a = &g->q[q].answers[k];
+            char label[256];
+            snprintf(label, sizeof label, "%d %s", a->value, a->label ? a->label : "");
+            if (a->label && dl_utf8_width(label) > width)
+                width = dl_utf8_width(label);
+        }
+    fprintf(out, "\n%-8s %-*s %7s %10s %9s %10s %10s\n", "question", width, "answer", "ratings",
             "model acc", "trivial", "in-between", "impossible");
     for (size_t q = 0; q < g->nquestions; q++) {
         const dl_report_question *Q = &g->q[q];
@@ -199,7 +209,7 @@ static void answers(FILE *out, const dl_report_ratings *g)
                 snprintf(label, sizeof label, "%d", a->value);
             /* padded by characters, not bytes: labels may be in any language */
             fprintf(out, "%-8s %s%*s %7zu", k == 0 ? Q->name : "", label,
-                    dl_utf8_width(label) < 10 ? 10 - dl_utf8_width(label) : 0, "", a->n);
+                    dl_utf8_width(label) < width ? width - dl_utf8_width(label) : 0, "", a->n);
             cell(out, 10, 3, a->mean_model_accuracy);
             cell(out, 9, 3, a->frac_class[RP_TRIVIAL]);
             cell(out, 10, 3, a->frac_class[RP_IN_BETWEEN]);
