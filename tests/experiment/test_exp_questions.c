@@ -408,6 +408,22 @@ static void test_four_questions(void **state)
     assert_non_null(strstr(err, "(observer S1)"));
     assert_non_null(strstr(err, "(observer S5)"));
     assert_non_null(strstr(err, "q3 count interval"));
+
+    /* damaged definitions: an error naming the session and the place */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f.db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE sessions SET questions_json = '[{\"key\":\"q1\",}]'"
+                                  " WHERE observer_id = (SELECT id FROM observers"
+                                  " WHERE code = 'S1')",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(run_out(&f, c, &json, err, sizeof err), 1);
+    free(json);
+    assert_non_null(strstr(err, "(observer S1): its question definitions "
+                                "(sessions.questions_json) are damaged: line 1, column 14: "
+                                "expected a value after ',' (no trailing commas), found '}'"));
     fx_teardown(&f);
 }
 
