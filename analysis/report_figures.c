@@ -785,7 +785,7 @@ static void panel_title(const dl_report_question *Q, size_t q, double max_mm, ch
         snprintf(buf, cap, "%s", short_q[q]);
         return;
     }
-    snprintf(buf, cap, "Q%zu: %s", q + 1, Q->text);
+    snprintf(buf, cap, "Q%s: %s", Q->name + 1, Q->text); /* "q4" -> "Q4: ..." */
     fit_text(buf, max_mm);
 }
 

@@ -75,16 +75,12 @@ static const char *str_member(const dl_jvalue *o, const char *name)
     return v && v->type == DL_JSTRING ? v->string : NULL;
 }
 
+/* q1 ... q9, as experiment/config.c names them: the keys become JSON keys
+ * and column names of analyse's output, where "items" or "ratings" would
+ * collide with its own. */
 static int key_ok(const char *k)
 {
-    size_t n = strlen(k);
-    if (n == 0 || n > 15)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
-              (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
-            return 0;
-    return 1;
+    return k[0] == 'q' && k[1] >= '1' && k[1] <= '9' && k[2] == '\0';
 }
 
 static int one_question(const dl_jvalue *o, size_t i, rp_qlist *out, dl_error *err)
@@ -94,8 +90,7 @@ static int one_question(const dl_jvalue *o, size_t i, rp_qlist *out, dl_error *e
     const char *key = str_member(o, "key"), *text = str_member(o, "text");
     const char *type = str_member(o, "type"), *level = str_member(o, "level");
     if (!key || !key_ok(key))
-        return dl_fail(err, DL_EINVAL,
-                       "question %zu: \"key\" must be a name of 1-15 letters, digits or '_'",
+        return dl_fail(err, DL_EINVAL, "question %zu: \"key\" must be one of q1 ... q9",
                        i + 1);
     if (rp_qlist_find(out, key) >= 0)
         return dl_fail(err, DL_EINVAL, "question %zu: key '%s' is used twice", i + 1, key);
