@@ -74,9 +74,19 @@ static void summarise_finite(const double *m, size_t n, dl_summary *out)
 /* Pearson r of every pair of observers over the items both answered, and
  * the summaries of r and of the pairwise alphas (which alpha_uncertainty
  * took from dl_alpha_per_coder, the one pairwise alpha of the library). */
+/* Codes of unordered labels have no order: a mean or a correlation of them
+ * would depend on the order the experiment file listed the labels in. Two
+ * labels are the exception: their codes are an indicator (0/1), whose r is
+ * the phi / point-biserial correlation. */
+static int no_correlation(const dl_report_question *Q)
+{
+    return Q->type == DL_REPORT_Q_UNORDERED && Q->nlabels > 2;
+}
+
 static int pairwise(rp_results *res, int q, const double *data)
 {
     size_t n = res->nobs, m = res->nitems;
+    int none = no_correlation(&res->ratings.q[q]);
     double *pr = res->pair_r[q] = dl_calloc(n * n, sizeof *pr);
     if (!pr)
         return DL_ENOMEM;
@@ -85,7 +95,7 @@ static int pairwise(rp_results *res, int q, const double *data)
         for (size_t j = i + 1; j < n; j++) {
             dl_corr c;
             const char *why;
-            if (dl_stats_pearson(data + i * m, data + j * m, m, &c, &why) != 0)
+            if (none || dl_stats_pearson(data + i * m, data + j * m, m, &c, &why) != 0)
                 c.r = NAN;
             pr[i * n + j] = pr[j * n + i] = c.r;
         }
@@ -121,8 +131,12 @@ static int item_means(dl_report *r, int q, const double *data)
     }
     dl_corr *c = &res->ratings.q[q].r_with_model_accuracy;
     const char *why;
-    if (dl_stats_pearson(mean, acc, m, c, &why) != 0)
+    if (no_correlation(&res->ratings.q[q])) {
+        memset(c, 0, sizeof *c);
         c->r = c->p_value = NAN;
+    } else if (dl_stats_pearson(mean, acc, m, c, &why) != 0) {
+        c->r = c->p_value = NAN;
+    }
     free(acc);
     return 0;
 }

@@ -205,6 +205,13 @@ static void check_json(const char *json, const truth *t)
                          0);
         assert_float_equal(jnum(Q, "alpha"), a.alpha, 1e-12);
         assert_int_equal((int)jnum(Q, "pairable_values"), (int)a.pairable_values);
+        /* no correlations of the codes of three unordered labels */
+        if (q == 2) {
+            assert_int_equal(dl_jget(Q, "r_with_model_accuracy")->type, DL_JNULL);
+            assert_int_equal((int)jnum(dl_jget(Q, "pairwise_r"), "n"), 0);
+        } else {
+            assert_int_equal(dl_jget(Q, "r_with_model_accuracy")->type, DL_JNUMBER);
+        }
         /* every value given, with its count and label */
         const dl_jvalue *ans = dl_jget(Q, "answers");
         assert_non_null(ans);
