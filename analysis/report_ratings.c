@@ -12,18 +12,16 @@
 /* The answer matrices, observers x items, NaN where not answered. A CSV
  * that rates an item twice for one observer is an error; the store may hold
  * a repeated session, whose first answer counts. */
-static int build_matrix(dl_report *r, double **data, dl_error *err)
+static int build_matrix(dl_report *r, size_t nq, double **data, dl_error *err)
 {
     rp_results *res = &r->res;
-    size_t cells = res->nobs * res->nitems, repeats = 0, nq = r->questions.n;
-    uint32_t *first = dl_calloc(cells, sizeof *first);
-    int oom = !first;
+    size_t cells = res->nobs * res->nitems, repeats = 0;
     for (size_t q = 0; q < nq; q++)
-        oom |= !(data[q] = dl_calloc(cells + 1, sizeof *data[q]));
-    if (oom) {
-        free(first);
+        if (!(data[q] = dl_calloc(cells + 1, sizeof *data[q])))
+            return dl_fail(err, DL_ENOMEM, "out of memory");
+    uint32_t *first = dl_calloc(cells + 1, sizeof *first);
+    if (!first)
         return dl_fail(err, DL_ENOMEM, "out of memory");
-    }
     for (size_t q = 0; q < nq; q++)
         for (size_t i = 0; i < cells; i++)
             data[q][i] = NAN;
@@ -216,11 +214,11 @@ static int answers(dl_report *r, int q, const double *data)
 static int per_observer(rp_results *res, size_t nq, double **data)
 {
     size_t n = res->nobs, m = res->nitems;
-    int oom = !(res->ratings_per_obs = dl_calloc(n + 1, sizeof *res->ratings_per_obs));
-    for (size_t q = 0; q < nq; q++)
-        oom |= !(res->obs_mean[q] = dl_calloc(n + 1, sizeof *res->obs_mean[q]));
-    if (oom)
+    if (!(res->ratings_per_obs = dl_calloc(n + 1, sizeof *res->ratings_per_obs)))
         return DL_ENOMEM;
+    for (size_t q = 0; q < nq; q++)
+        if (!(res->obs_mean[q] = dl_calloc(n + 1, sizeof *res->obs_mean[q])))
+            return DL_ENOMEM;
     for (size_t o = 0; o < n; o++) {
         for (size_t k = 0; k < m; k++) {
             int any = 0;
@@ -311,7 +309,7 @@ int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *kee
     size_t nq = r->questions.n;
     double *data[DL_REPORT_MAXQ] = {0};
     int rc = rp_map_kept(r, keep_obs, keep_item, 1, err);
-    if (rc || (rc = build_matrix(r, data, err)))
+    if (rc || (rc = build_matrix(r, nq, data, err)))
         goto done;
     size_t count = 0;
     for (size_t i = 0; i < res->nobs * res->nitems; i++) {

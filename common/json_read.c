@@ -198,7 +198,8 @@ static int string(jr *p, char **out)
     char *o = malloc(end - p->pos + 1);
     if (!o) {
         p->oom = 1;
-        return jr_fail(p, "");
+        jr_fail(p, "");
+        return DL_ENOMEM;
     }
     size_t k = 0;
     for (;;) {
@@ -334,8 +335,9 @@ static int container(jr *p, dl_jvalue *v, int depth)
             if (peek(p) != '"')
                 return jr_fail(p, "expected '\"' to begin a key");
             size_t at = p->pos;
-            if (string(p, &key))
-                return DL_EINVAL;
+            int rc = string(p, &key);
+            if (rc || !key)
+                return rc ? rc : DL_EINVAL;
             for (size_t i = 0; i < v->n; i++)
                 if (strcmp(v->keys[i], key) == 0) {
                     free(key);
