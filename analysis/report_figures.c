@@ -760,8 +760,8 @@ static void fit_text(char *buf, double max_mm)
             len--;
         while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80);
         buf[len] = '\0';
-        char tmp[256];
-        snprintf(tmp, sizeof tmp, "%s…", buf);
+        char tmp[600]; /* callers' buffers hold 512 bytes */
+        snprintf(tmp, sizeof tmp, "%.512s…", buf);
         if (rp_plot_text_mm(tmp, 1.0) <= max_mm) {
             snprintf(buf + len, 4, "…");
             return;
