@@ -203,9 +203,9 @@ typedef struct dl_report_question {
     const char *name; /* its key: "q1" */
     const char *text; /* the question as the sessions asked it (their language) */
     dl_report_qtype type;
-    size_t nlabels;            /* answer labels; 0 for a count */
-    const char *const *labels; /* value k is labels[k] */
-    dl_level level;            /* of its agreement (the experiment file's choice) */
+    size_t nlabels;                /* answer labels; 0 for a count */
+    const char *const *labels;     /* value k is labels[k] */
+    dl_level level;                /* of its agreement (the experiment file's choice) */
     dl_alpha alpha;                /* overall; alpha.alpha NaN when undefined */
     const char *alpha_why;         /* reason when undefined, else NULL */
     dl_summary pairwise_alpha;     /* over observer pairs with a defined alpha */

@@ -125,16 +125,15 @@ static const cb_entry entries[] = {
      "0 = no, 1 = yes"},
     {CB_PQ, "items.csv", "mean_q1", "mean answer to q1 over observers", "categories", ""},
     {CB_PQ, "items.csv", "mean_q2", "mean answer to q2", "0-2", "0 = No, 1 = Maybe, 2 = Yes"},
-    {CB_PQ, "items.csv", "mean_q3", "mean answer to q3", "0-2",
-     "0 = No, 1 = Slightly, 2 = Very"},
+    {CB_PQ, "items.csv", "mean_q3", "mean answer to q3", "0-2", "0 = No, 1 = Slightly, 2 = Very"},
     {CB_GQ, "items.csv", "mean_", NULL, NULL, NULL},
     {CB_RATINGS, "observers.csv", "observer", "observer code", "", ""},
     {CB_RATINGS, "observers.csv", "ratings", "items rated", "count", ""},
     {CB_PQ, "observers.csv", "mean_q1", "the observer's mean answer to q1", "categories", ""},
     {CB_PQ, "observers.csv", "mean_q2", "... to q2", "0-2", "0 = No, 1 = Maybe, 2 = Yes"},
     {CB_PQ, "observers.csv", "mean_q3", "... to q3", "0-2", "0 = No, 1 = Slightly, 2 = Very"},
-    {CB_PQ, "observers.csv", "alpha_without_q1", "alpha of q1 with this observer left out",
-     "alpha", ""},
+    {CB_PQ, "observers.csv", "alpha_without_q1", "alpha of q1 with this observer left out", "alpha",
+     ""},
     {CB_PQ, "observers.csv", "alpha_without_q2", "... of q2", "alpha", ""},
     {CB_PQ, "observers.csv", "alpha_without_q3", "... of q3", "alpha", ""},
     {CB_PQ, "observers.csv", "mean_pairwise_alpha_q1",
@@ -176,8 +175,8 @@ static void generated(FILE *fp, const cb_entry *e, const rp_qlist *ql)
     if (strcmp(c, "question") == 0) {
         int full = strcmp(t, "questions.csv") == 0, ans = strcmp(t, "answers.csv") == 0;
         for (size_t q = 0; q < ql->n && used < sizeof labels; q++) {
-            int n = full ? snprintf(labels + used, sizeof labels - used, "%s%s = %s",
-                                    q ? "; " : "", ql->q[q].key, ql->q[q].text)
+            int n = full ? snprintf(labels + used, sizeof labels - used, "%s%s = %s", q ? "; " : "",
+                                    ql->q[q].key, ql->q[q].text)
                          : snprintf(labels + used, sizeof labels - used, "%s%s", q ? "; " : "",
                                     ql->q[q].key);
             used += n > 0 ? (size_t)n : 0;
@@ -189,8 +188,8 @@ static void generated(FILE *fp, const cb_entry *e, const rp_qlist *ql)
         for (int lv = DL_LEVEL_NOMINAL; lv <= DL_LEVEL_RATIO; lv++)
             for (size_t q = 0; q < ql->n; q++)
                 if ((int)ql->q[q].level == lv) {
-                    int n = snprintf(labels + used, sizeof labels - used, "%s%s",
-                                     used ? "; " : "", dl_stats_level_name((dl_level)lv));
+                    int n = snprintf(labels + used, sizeof labels - used, "%s%s", used ? "; " : "",
+                                     dl_stats_level_name((dl_level)lv));
                     used += n > 0 ? (size_t)n : 0;
                     break;
                 }

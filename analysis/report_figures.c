@@ -772,8 +772,7 @@ static void fit_text(char *buf, double max_mm)
 /* The paper's short titles for its three questions (v1 wording or the
  * experiment file's default, which adds examples); others get "Qk: " and
  * their own text, cut to the panel's width. */
-static void panel_title(const dl_report_question *Q, size_t q, double max_mm, char *buf,
-                        size_t cap)
+static void panel_title(const dl_report_question *Q, size_t q, double max_mm, char *buf, size_t cap)
 {
     static const char *const paper[3] = {
         "How many objects belonging to different categories are in the image?",

@@ -45,7 +45,7 @@ typedef struct rp_trial {
 typedef struct rp_rating {
     uint32_t obs, item;
     double q[DL_REPORT_MAXQ]; /* per question of r->questions; NaN missing */
-    uint32_t src; /* input index + 1 for a CSV row, 0 for the store */
+    uint32_t src;             /* input index + 1 for a CSV row, 0 for the store */
     uint32_t line;
 } rp_rating;
 
@@ -171,8 +171,8 @@ struct dl_report {
     rp_rating *ratings;
     size_t nratings, ratings_cap;
     rp_qlist questions; /* of the ratings (n 0 before any are loaded) */
-    int task_2afc; /* trials came from a 2AFC set in the store */
-    char *source;  /* one line saying where the responses came from */
+    int task_2afc;      /* trials came from a 2AFC set in the store */
+    char *source;       /* one line saying where the responses came from */
     rp_input *inputs;
     size_t ninputs;
     size_t ncsv, csv_first; /* CSV inputs of responses: how many, the first */
@@ -204,7 +204,6 @@ int rp_analyse_trials(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep
                       dl_error *err);
 int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
                        dl_error *err);
-
 
 /* report_json.c, report_text.c helpers */
 void rp_json_summary(dl_json *j, const dl_summary *s);

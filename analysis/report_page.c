@@ -396,8 +396,8 @@ static void question_list(page *p, const dl_report_ratings *g)
         char answers[1024] = "0–9";
         size_t used = 0;
         for (size_t k = 0; k < Q->nlabels && used < sizeof answers; k++) {
-            int n = snprintf(answers + used, sizeof answers - used, "%s%zu = %s", k ? ", " : "",
-                             k, Q->labels[k]);
+            int n = snprintf(answers + used, sizeof answers - used, "%s%zu = %s", k ? ", " : "", k,
+                             Q->labels[k]);
             used += n > 0 ? (size_t)n : 0;
         }
         const char *cells[5] = {Q->name, Q->text, rp_qtype_name(Q->type), answers,
@@ -419,8 +419,8 @@ static void p_below_list(const dl_report_ratings *g, int which, char *buf, size_
     }
 }
 
-static void ratings_section(page *p, const dl_report_ratings *g, int paper,
-                            const char *const *figs, size_t nf)
+static void ratings_section(page *p, const dl_report_ratings *g, int paper, const char *const *figs,
+                            size_t nf)
 {
     heading(p, 2, "Rating results");
     if (paper) {

@@ -56,8 +56,8 @@ int rp_qlist_paper(rp_qlist *out)
                           "How many objects belonging to different categories are in the image?",
                           DL_REPORT_Q_COUNT, DL_LEVEL_INTERVAL, NULL, 0);
     if (!rc)
-        rc = add_question(out, "q2", "Is there a main category in the image?",
-                          DL_REPORT_Q_ORDERED, DL_LEVEL_ORDINAL, q2, 3);
+        rc = add_question(out, "q2", "Is there a main category in the image?", DL_REPORT_Q_ORDERED,
+                          DL_LEVEL_ORDINAL, q2, 3);
     if (!rc)
         rc = add_question(out, "q3",
                           "Is the presentation of the objects unusual in any manner "
@@ -90,8 +90,7 @@ static int one_question(const dl_jvalue *o, size_t i, rp_qlist *out, dl_error *e
     const char *key = str_member(o, "key"), *text = str_member(o, "text");
     const char *type = str_member(o, "type"), *level = str_member(o, "level");
     if (!key || !key_ok(key))
-        return dl_fail(err, DL_EINVAL, "question %zu: \"key\" must be one of q1 ... q9",
-                       i + 1);
+        return dl_fail(err, DL_EINVAL, "question %zu: \"key\" must be one of q1 ... q9", i + 1);
     if (rp_qlist_find(out, key) >= 0)
         return dl_fail(err, DL_EINVAL, "question %zu: key '%s' is used twice", i + 1, key);
     if (!text)
@@ -115,8 +114,7 @@ static int one_question(const dl_jvalue *o, size_t i, rp_qlist *out, dl_error *e
                        key);
     const dl_jvalue *opts = dl_jget(o, "options");
     if (opts && opts->type != DL_JARRAY)
-        return dl_fail(err, DL_EINVAL, "question %s: \"options\" must be an array of strings",
-                       key);
+        return dl_fail(err, DL_EINVAL, "question %s: \"options\" must be an array of strings", key);
     size_t nopt = opts ? opts->n : 0;
     const char *labels[10];
     if (t == DL_REPORT_Q_COUNT && nopt)

@@ -84,8 +84,9 @@ static int session_questions(store_ctx *c, const dl_rating_answers_view *v)
     if (rc == DL_ENOMEM)
         return rc;
     if (rc)
-        return dl_fail_prefix(c->err, "%s: session %s (observer %s): its question definitions "
-                                      "(sessions.questions_json) are damaged: ",
+        return dl_fail_prefix(c->err,
+                              "%s: session %s (observer %s): its question definitions "
+                              "(sessions.questions_json) are damaged: ",
                               c->db, v->rating.session_uuid, v->rating.observer_code);
     c->qsession = v->session_id;
     if (!r->questions.n) {

@@ -112,8 +112,7 @@ static void test_errors(void **state)
                  "line 1, column 8: expected \\u and a low surrogate after a high one, found 'x'");
     expect_error("\"\\ud800\\u0041\"", 14,
                  "line 1, column 8: expected a low surrogate after a high one, found '\\'");
-    expect_error("\"\xff\"", 3,
-                 "line 1, column 2: invalid UTF-8 inside a string, found byte 0xFF");
+    expect_error("\"\xff\"", 3, "line 1, column 2: invalid UTF-8 inside a string, found byte 0xFF");
     expect_error("\"\xc0\x80\"", 4, /* an overlong NUL */
                  "line 1, column 2: invalid UTF-8 inside a string, found byte 0xC0");
     expect_error("\"\xed\xa0\x80\"", 5, /* an encoded surrogate */

@@ -37,11 +37,10 @@ static const char *const keys[NQ] = {"q1", "q2", "q3", "q4"};
 static const dl_level levels[NQ] = {DL_LEVEL_INTERVAL, DL_LEVEL_ORDINAL, DL_LEVEL_NOMINAL,
                                     DL_LEVEL_NOMINAL};
 static const int nvalues[NQ] = {10, 5, 3, 2};
-static const char *const labels_en[NQ][5] = {
-    {0},
-    {"never", "rarely", "sometimes", "often", "always"},
-    {"animal", "object", "scene"},
-    {"yes", "no"}};
+static const char *const labels_en[NQ][5] = {{0},
+                                             {"never", "rarely", "sometimes", "often", "always"},
+                                             {"animal", "object", "scene"},
+                                             {"yes", "no"}};
 
 static const char ini_en[] = "[procedure]\ninstructions = instructions.txt\niti_ms = 100\n"
                              "countdown_s = 0\nscreen_min_ms = 100\n[display]\n"
@@ -97,8 +96,9 @@ static void simulate(fx *f, const char *observer, int seed)
     char spec[160], err[2048] = "";
     snprintf(spec, sizeof spec,
              "accuracy=0.6,rt=fixed:60,confirm_ms=30,screen_ms=60,seed=%d,mouse=0.3", seed);
-    const char *args[] = {"dddlab", "run",        "--db", f->db, "--experiment", f->ini,
-                          "--observer", observer, "--simulate", spec, NULL};
+    const char *args[] = {"dddlab",       "run",  "--db",       f->db,
+                          "--experiment", f->ini, "--observer", observer,
+                          "--simulate",   spec,   NULL};
     int rc = fx_run(f, args, 120, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "run %s: %s\n", observer, err);
@@ -174,7 +174,8 @@ static void read_truth(const fx *f, truth *t)
     assert_int_equal(nobs, NOBS);
 }
 
-/* ---- checks of analyse's output ---------------------------------------------------------------- */
+/* ---- checks of analyse's output ----------------------------------------------------------------
+ */
 
 static double jnum(const dl_jvalue *o, const char *key)
 {
@@ -376,8 +377,8 @@ static void test_four_questions(void **state)
 
     char out_dir[400], err[4096] = "";
     snprintf(out_dir, sizeof out_dir, "%s/report", f.dir);
-    const char *a[] = {"dddlab", "analyse",  "--db",  f.db, "--include-simulated",
-                       "--json", "--out", out_dir, NULL};
+    const char *a[] = {"dddlab", "analyse", "--db",  f.db, "--include-simulated",
+                       "--json", "--out",   out_dir, NULL};
     char *json = NULL;
     int rc = run_out(&f, a, &json, err, sizeof err);
     if (rc)
