@@ -72,7 +72,11 @@ enum {
  * observers only unless flags say otherwise (a note says how many were left
  * out); practice items are left out. Fails with a clear message when
  * nothing is left, and when the database holds both 2AFC and rating
- * sessions but no set was named. */
+ * sessions but no set was named. Ratings follow the questions the sessions
+ * asked (all answers rows, sessions.questions_json); sessions whose question
+ * lists differ in keys, types, levels or number of labels are an error
+ * naming two of them. Lists that differ only in wording (a translation) are
+ * analysed together with the first session's texts and labels, and a note. */
 int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name, int flags,
                          dl_error *err);
 
@@ -304,17 +308,29 @@ typedef struct dl_report_trials {
 
 typedef struct dl_report_answer {
     int value;
-    const char *label;          /* "No", "Maybe", ... or NULL for counts */
+    const char *label;          /* its label ("No", "Maybe", ...); NULL for counts */
     size_t n;                   /* ratings with this answer, all observers */
     double mean_model_accuracy; /* NaN when unknown */
     size_t nclass[DL_REPORT_NCLASS];
     double frac_class[DL_REPORT_NCLASS]; /* of the answers with a known class */
 } dl_report_answer;
 
+/* Answer types of a rating question (as the experiment file names them). */
+typedef enum dl_report_qtype {
+    DL_REPORT_Q_COUNT,    /* a number 0-9 */
+    DL_REPORT_Q_ORDERED,  /* one of ordered labels, coded 0, 1, ... */
+    DL_REPORT_Q_UNORDERED /* one of unordered labels, coded 0, 1, ... */
+} dl_report_qtype;
+
+#define DL_REPORT_MAXQ 9 /* questions of a rating task */
+
 typedef struct dl_report_question {
-    const char *name; /* "q1" */
-    const char *text; /* the question as the paper asked it */
-    dl_level level;
+    const char *name; /* its key: "q1" */
+    const char *text; /* the question as the sessions asked it (their language) */
+    dl_report_qtype type;
+    size_t nlabels;                /* answer labels; 0 for a count */
+    const char *const *labels;     /* value k is labels[k] */
+    dl_level level;                /* of its agreement (the experiment file's choice) */
     dl_alpha alpha;                /* overall; alpha.alpha NaN when undefined */
     const char *alpha_why;         /* reason when undefined, else NULL */
     dl_summary pairwise_alpha;     /* over observer pairs with a defined alpha */
@@ -328,9 +344,13 @@ typedef struct dl_report_question {
     const double *alpha_mean_pair;   /* per observer: mean pairwise alpha */
 } dl_report_question;
 
+/* The questions are those the sessions asked (sessions.questions_json; the
+ * paper's three for a version-1 file, sessions without definitions and CSV
+ * input): q[0 .. nquestions-1]. */
 typedef struct dl_report_ratings {
     size_t nobservers, nitems, nratings;
-    dl_report_question q[3];
+    size_t nquestions;
+    dl_report_question q[DL_REPORT_MAXQ];
 } dl_report_ratings;
 
 /* NULL when the report holds no trials / no ratings (or before analyse). */

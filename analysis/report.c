@@ -80,6 +80,7 @@ void dl_report_free(dl_report *r)
     free(r->item);
     free(r->trials);
     free(r->ratings);
+    rp_qlist_clear(&r->questions);
     free(r->source);
     for (size_t i = 0; i < r->ninputs; i++)
         free(r->inputs[i].path);

@@ -639,8 +639,8 @@ done:
 static void draw_alpha(const void *ctx)
 {
     const dl_report_ratings *g = ctx;
-    double lo = 0.6, hi = 0.85;
-    for (int q = 0; q < 3; q++) {
+    double lo = 0.6, hi = 0.85, nq = (double)g->nquestions;
+    for (size_t q = 0; q < g->nquestions; q++) {
         const dl_report_question *Q = &g->q[q];
         if (!isnan(Q->alpha_boot.ci_low))
             lo = fmin(lo, Q->alpha_boot.ci_low);
@@ -653,10 +653,10 @@ static void draw_alpha(const void *ctx)
     lo = floor(lo * 10 - 0.5) / 10;
     hi = fmin(1.0, ceil(hi * 10 + 0.5) / 10);
     plvpor(0.12, 0.96, 0.14, 0.79);
-    plwind(0.5, 3.5, lo, hi);
-    hline(0.5, 3.5, 0.667, RP_VERMILLION, 2);
-    hline(0.5, 3.5, 0.8, RP_GREEN, 3);
-    for (int q = 0; q < 3; q++) {
+    plwind(0.5, nq + 0.5, lo, hi);
+    hline(0.5, nq + 0.5, 0.667, RP_VERMILLION, 2);
+    hline(0.5, nq + 0.5, 0.8, RP_GREEN, 3);
+    for (size_t q = 0; q < g->nquestions; q++) {
         const dl_report_question *Q = &g->q[q];
         PLFLT x = q + 1.0, y = Q->alpha.alpha, a = Q->alpha_boot.ci_low, b = Q->alpha_boot.ci_high;
         plcol0(RP_GREY);
@@ -678,8 +678,8 @@ static void draw_alpha(const void *ctx)
     }
     plcol0(RP_BLACK);
     plbox("bc", 0, 0, "bcnstv", 0, 0);
-    for (int q = 0; q < 3; q++)
-        plmtex("b", 1.5, (q + 0.5) / 3.0, 0.5, g->q[q].name);
+    for (size_t q = 0; q < g->nquestions; q++)
+        plmtex("b", 1.5, ((double)q + 0.5) / nq, 0.5, g->q[q].name);
     plmtex("l", 4.0, 0.5, 0.5, "Krippendorff's alpha");
     char c0[64], title[128];
     snprintf(c0, sizeof c0, "alpha, %g%% interval", 100 * g->q[0].alpha_boot.conf);
@@ -757,40 +757,159 @@ static void stacked_bar(double x, const bar *b)
     plschr(0, 1.0);
 }
 
-static void answer_panel(const dl_report_question *Q, int q, double x0, double x1)
+/* text cut at a character boundary (with "…") so it is at most max_mm wide
+ * at the current character height. */
+static void fit_text(char *buf, double max_mm)
+{
+    size_t len = strlen(buf);
+    if (rp_plot_text_mm(buf, 1.0) <= max_mm)
+        return;
+    while (len > 0) {
+        do
+            len--;
+        while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80);
+        buf[len] = '\0';
+        char tmp[600]; /* callers' buffers hold 512 bytes */
+        snprintf(tmp, sizeof tmp, "%.512s…", buf);
+        if (rp_plot_text_mm(tmp, 1.0) <= max_mm) {
+            snprintf(buf + len, 4, "…");
+            return;
+        }
+    }
+}
+
+/* The paper's short titles for its three questions (v1 wording or the
+ * experiment file's default, which adds examples); others get "Qk: " and
+ * their own text, cut to the panel's width. */
+static void panel_title(const dl_report_question *Q, size_t q, double max_mm, char *buf, size_t cap)
+{
+    static const char *const paper[3] = {
+        "How many objects belonging to different categories are in the image?",
+        "Is there a main category in the image?",
+        "Is the presentation of the objects unusual in any manner"};
+    static const char *const short_q[3] = {"Q1: how many categories?", "Q2: a main category?",
+                                           "Q3: unusual presentation?"};
+    if (q < 3 && strncmp(Q->text, paper[q], strlen(paper[q])) == 0) {
+        snprintf(buf, cap, "%s", short_q[q]);
+        return;
+    }
+    snprintf(buf, cap, "Q%s: %s", Q->name + 1, Q->text); /* "q4" -> "Q4: ..." */
+    fit_text(buf, max_mm);
+}
+
+/* Answer labels under the bars: smaller when the widest would not fit its
+ * slot (never below 0.55), and every second one a line lower when they still
+ * would not. Returns the extra lines taken. */
+static double bar_labels(const bar *bars, size_t nb, double panel_mm)
+{
+    double widest = 0, slot = panel_mm / ((double)nb + 0.4);
+    for (size_t k = 0; k < nb; k++)
+        widest = fmax(widest, rp_plot_text_mm(bars[k].label, 1.0));
+    double scale = widest > 0.92 * slot ? fmax(0.55, 0.92 * slot / widest) : 1.0;
+    int stagger = widest * scale > 0.92 * slot;
+    if (scale < 1.0)
+        plschr(0, scale);
+    for (size_t k = 0; k < nb; k++)
+        plmtex("b", 1.3 + (stagger && k % 2 ? 1.1 : 0), (k + 1.0 - 0.3) / (nb + 0.4), 0.5,
+               bars[k].label);
+    if (scale < 1.0)
+        plschr(0, 1.0);
+    return stagger ? 1.1 * scale : 0;
+}
+
+static void answer_panel(const dl_report_question *Q, size_t q, double x0, double x1, double y0,
+                         double y1, int first_in_row, int one_row)
 {
     bar bars[24];
     memset(bars, 0, sizeof bars);
-    size_t nb = make_bars(Q, q == 0, bars, 24);
-    plvpor(x0, x1, 0.17, 0.76);
+    size_t nb = make_bars(Q, Q->type == DL_REPORT_Q_COUNT, bars, 24);
+    plvpor(x0, x1, y0, y1);
     plwind(0.3, nb + 0.7, 0, 110);
     for (size_t k = 0; k < nb; k++)
         stacked_bar(k + 1.0, &bars[k]);
     plcol0(RP_BLACK);
-    plbox("bc", 0, 0, q == 0 ? "bcnstv" : "bcstv", 20, 2);
-    for (size_t k = 0; k < nb; k++)
-        plmtex("b", 1.3, (k + 1.0 - 0.3) / (nb + 0.4), 0.5, bars[k].label);
-    static const char *const short_q[3] = {"Q1: how many categories?", "Q2: a main category?",
-                                           "Q3: unusual presentation?"};
-    plmtex("t", 1.0, 0.5, 0.5, short_q[q]);
-    plmtex("b", 3.4, 0.5, 0.5, q == 0 ? "answer (number of categories)" : "answer");
-    if (q == 0)
-        plmtex("l", 4.3, 0.5, 0.5, "image classes among the answers (%)");
+    plbox("bc", 0, 0, first_in_row ? "bcnstv" : "bcstv", 20, 2);
+    double page_w, page_h;
+    rp_plot_page_mm(&page_w, &page_h);
+    double panel_mm = (x1 - x0) * page_w;
+    double extra = bar_labels(bars, nb, panel_mm);
+    char title[512];
+    panel_title(Q, q, 0.98 * panel_mm, title, sizeof title);
+    plmtex("t", 1.0, 0.5, 0.5, title);
+    plmtex("b", 3.4 + extra, 0.5, 0.5,
+           Q->type != DL_REPORT_Q_COUNT ? "answer"
+           : q == 0 && strcmp(title, "Q1: how many categories?") == 0
+               ? "answer (number of categories)"
+               : "answer (count)");
+    /* the long label would run into the next row's */
+    if (first_in_row)
+        plmtex("l", 4.3, 0.5, 0.5,
+               one_row ? "image classes among the answers (%)" : "image classes (%)");
+}
+
+/* Up to three panels per row; one row is the paper's figure (2200 x 950 px),
+ * each further row adds ANSWERS_ROW_PX. */
+#define ANSWERS_W_PX 2200
+#define ANSWERS_H_PX 950
+#define ANSWERS_ROW_PX 780
+
+static int answers_height(const dl_report_ratings *g)
+{
+    size_t rows = (g->nquestions + 2) / 3;
+    return ANSWERS_H_PX + (int)(rows > 1 ? rows - 1 : 0) * ANSWERS_ROW_PX;
 }
 
 static void draw_answers(const void *ctx)
 {
     const dl_report_ratings *g = ctx;
-    const double x0[3] = {0.08, 0.4, 0.715}, x1[3] = {0.355, 0.675, 0.985};
-    for (int q = 0; q < 3; q++)
-        answer_panel(&g->q[q], q, x0[q], x1[q]);
+    size_t nq = g->nquestions, ncol = nq < 3 ? nq : 3;
+    double h = answers_height(g);
+    if (h != ANSWERS_H_PX) {
+        /* PLplot's default character height grows with the page's width +
+         * height: keep the one-row page's, so text and panels match it */
+        PLFLT def, ht;
+        double w_mm, h_mm;
+        plgchr(&def, &ht);
+        rp_plot_page_mm(&w_mm, &h_mm);
+        plschr(def * (w_mm + h_mm * ANSWERS_H_PX / h) / (w_mm + h_mm), 1.0);
+    }
+    for (size_t q = 0; q < nq; q++) {
+        size_t rowi = q / 3, coli = q % 3;
+        double x0, x1;
+        if (ncol == 3) {
+            static const double a[3] = {0.08, 0.4, 0.715}, b[3] = {0.355, 0.675, 0.985};
+            x0 = a[coli];
+            x1 = b[coli];
+        } else {
+            double w = (0.905 - 0.045 * (double)(ncol - 1)) / (double)ncol;
+            x0 = 0.08 + (double)coli * (w + 0.045);
+            x1 = x0 + w;
+        }
+        /* in pixels from the top: the first row's panel spans 228-788 */
+        double top = 228 + (double)rowi * ANSWERS_ROW_PX, bottom = top + 560;
+        double y1 = h == ANSWERS_H_PX ? 0.76 : 1 - top / h;
+        double y0 = h == ANSWERS_H_PX ? 0.17 : 1 - bottom / h;
+        answer_panel(&g->q[q], q, x0, x1, y0, y1, coli == 0, h == ANSWERS_H_PX);
+    }
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
     plcol0(RP_BLACK);
     const char *text[3] = {"trivial", "in-between", "impossible"};
     const int col[3] = {class_colour[0], class_colour[1], class_colour[2]}, box[3] = {1, 1, 1};
-    rp_plot_legend(3, text, col, box, NULL, NULL, 0.865);
-    rp_plot_title("Image classes per answer option (numbers above bars: answers)");
+    const char *title = "Image classes per answer option (numbers above bars: answers)";
+    if (h == ANSWERS_H_PX) {
+        rp_plot_legend(3, text, col, box, NULL, NULL, 0.865);
+        rp_plot_title(title);
+        return;
+    }
+    /* a taller page: legend and title as far from the top as on one row */
+    rp_plot_legend(3, text, col, box, NULL, NULL, 1 - (1 - 0.865) * ANSWERS_H_PX / h);
+    plvpor(0, 1, 0, 1);
+    plwind(0, 1, 0, 1);
+    plcol0(RP_BLACK);
+    plschr(0, 1.15);
+    plptex(0.5, 1 - (1 - 0.945) * ANSWERS_H_PX / h, 1, 0, 0.5, title);
+    plschr(0, 1.0);
 }
 
 /* ---- classes by accuracy ---- */
@@ -1022,7 +1141,8 @@ int rp_write_figures(const dl_report *r, const char *dir, const char **names, si
     if (!rc && t && t->nobservers >= 2 && t->ec_ci_low &&
         !(rc = rp_plot(dir, "ec_pairs", 1600, 1000, draw_ec_pairs, t, err)))
         add(names, nnames, "ec_pairs");
-    if (!rc && g && !(rc = rp_plot(dir, "answers", 2200, 950, draw_answers, g, err)))
+    if (!rc && g &&
+        !(rc = rp_plot(dir, "answers", ANSWERS_W_PX, answers_height(g), draw_answers, g, err)))
         add(names, nnames, "answers");
     if (!rc && g && g->q[0].has_alpha_boot &&
         !(rc = rp_plot(dir, "alpha", 1300, 1000, draw_alpha, g, err)))

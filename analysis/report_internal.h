@@ -31,10 +31,44 @@ typedef struct rp_trial {
 
 typedef struct rp_rating {
     uint32_t obs, item;
-    double q[3];  /* NaN missing */
-    uint32_t src; /* input index + 1 for a CSV row, 0 for the store */
+    double q[DL_REPORT_MAXQ]; /* per question of r->questions; NaN missing */
+    uint32_t src;             /* input index + 1 for a CSV row, 0 for the store */
     uint32_t line;
 } rp_rating;
+
+/* One rating question's definition (report_questions.c); owns its strings. */
+typedef struct rp_qdef {
+    char key[16]; /* "q1" */
+    char *text;
+    dl_report_qtype type;
+    dl_level level;
+    size_t nopt;
+    char **opt; /* labels; value k is opt[k] */
+} rp_qdef;
+
+typedef struct rp_qlist {
+    size_t n;
+    rp_qdef q[DL_REPORT_MAXQ];
+    int paper; /* the paper's three as analyse has always worded them */
+} rp_qlist;
+
+/* The paper's three questions (Experiment 2). 0 or DL_ENOMEM. */
+int rp_qlist_paper(rp_qlist *out);
+/* Parse a session's questions_json (experiment/config.c writes it): an array
+ * of 1-9 objects {"key", "text", "type", "level", "options"}. DL_EINVAL with
+ * the problem in err (no file name: the caller prefixes where it came from). */
+int rp_qlist_parse(const char *json, rp_qlist *out, dl_error *err);
+void rp_qlist_clear(rp_qlist *q);
+/* 1 when a and b ask the same questions: keys, types, levels and number of
+ * labels (wording may differ, e.g. a translation). */
+int rp_qlist_same(const rp_qlist *a, const rp_qlist *b);
+/* 1 when texts and labels are the same too. */
+int rp_qlist_same_words(const rp_qlist *a, const rp_qlist *b);
+/* "q1 count interval, q2 ordered ordinal (3 labels), ..." into buf. */
+void rp_qlist_describe(const rp_qlist *q, char *buf, size_t cap);
+/* Index of the question named key; -1 when absent. */
+int rp_qlist_find(const rp_qlist *q, const char *key);
+const char *rp_qtype_name(dl_report_qtype t);
 
 typedef struct rp_input {
     char *path;
@@ -108,15 +142,15 @@ typedef struct rp_results {
     double *ec_ci_low, *ec_ci_high; /* nobs x nobs with a bootstrap, else NULL */
     dl_report_ratings ratings;
     int has_ratings;
-    dl_report_answer *answers[3];
-    double *item_mean[3]; /* per result item: mean answer over observers */
-    uint32_t *items_kept; /* report item index of result item j */
+    dl_report_answer *answers[DL_REPORT_MAXQ];
+    double *item_mean[DL_REPORT_MAXQ]; /* per result item: mean answer over observers */
+    uint32_t *items_kept;              /* report item index of result item j */
     size_t nitems;
-    double *pair_alpha[3], *pair_r[3]; /* nobs x nobs, NaN on the diagonal */
-    size_t *pair_units[3];             /* items both answered */
+    double *pair_alpha[DL_REPORT_MAXQ], *pair_r[DL_REPORT_MAXQ]; /* nobs x nobs, NaN diagonal */
+    size_t *pair_units[DL_REPORT_MAXQ];                          /* items both answered */
     size_t *ratings_per_obs;
-    double *obs_mean[3];
-    double *alpha_loo[3], *alpha_mean_pair[3]; /* per observer */
+    double *obs_mean[DL_REPORT_MAXQ];
+    double *alpha_loo[DL_REPORT_MAXQ], *alpha_mean_pair[DL_REPORT_MAXQ]; /* per observer */
 } rp_results;
 
 void rp_results_free(rp_results *res);
@@ -133,8 +167,9 @@ struct dl_report {
     size_t ntrials, trials_cap;
     rp_rating *ratings;
     size_t nratings, ratings_cap;
-    int task_2afc; /* trials came from a 2AFC set in the store */
-    char *source;  /* one line saying where the responses came from */
+    rp_qlist questions; /* of the ratings (n 0 before any are loaded) */
+    int task_2afc;      /* trials came from a 2AFC set in the store */
+    char *source;       /* one line saying where the responses came from */
     rp_input *inputs;
     size_t ninputs;
     size_t ncsv, csv_first; /* CSV inputs of responses: how many, the first */
@@ -166,10 +201,6 @@ int rp_analyse_trials(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep
                       dl_error *err);
 int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *keep_item,
                        dl_error *err);
-
-/* Question texts, levels and answer labels of the paper's Experiment 2. */
-const char *rp_question_text(int q);
-const char *rp_answer_label(int q, int value);
 
 /* report_json.c, report_text.c helpers */
 void rp_json_summary(dl_json *j, const dl_summary *s);

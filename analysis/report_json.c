@@ -199,19 +199,20 @@ static void ratings(dl_json *j, const dl_report *r, const dl_report_ratings *g)
         dl_json_key(j, "code");
         dl_json_string(j, r->obs.names[res->obs_kept[o]]);
         integer(j, "ratings", res->ratings_per_obs[o]);
-        num(j, "mean_q1", res->obs_mean[0][o]);
-        num(j, "mean_q2", res->obs_mean[1][o]);
-        num(j, "mean_q3", res->obs_mean[2][o]);
-        num(j, "alpha_without_q1", res->alpha_loo[0][o]);
-        num(j, "alpha_without_q2", res->alpha_loo[1][o]);
-        num(j, "alpha_without_q3", res->alpha_loo[2][o]);
-        num(j, "mean_pairwise_alpha_q1", res->alpha_mean_pair[0][o]);
-        num(j, "mean_pairwise_alpha_q2", res->alpha_mean_pair[1][o]);
-        num(j, "mean_pairwise_alpha_q3", res->alpha_mean_pair[2][o]);
+        /* per question, keyed by its key: mean_q1 ... mean_qN, then the
+         * leave-one-out alphas, then the mean pairwise alphas */
+        static const char *const what[3] = {"mean_", "alpha_without_", "mean_pairwise_alpha_"};
+        double *const *vals[3] = {res->obs_mean, res->alpha_loo, res->alpha_mean_pair};
+        for (int w = 0; w < 3; w++)
+            for (size_t q = 0; q < g->nquestions; q++) {
+                char key[64];
+                snprintf(key, sizeof key, "%s%s", what[w], g->q[q].name);
+                num(j, key, vals[w][q][o]);
+            }
         dl_json_object_end(j);
     }
     dl_json_array_end(j);
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < g->nquestions; q++)
         question(j, &g->q[q]);
 }
 

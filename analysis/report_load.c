@@ -268,6 +268,10 @@ static int set_csv_source(dl_report *r, const char *what)
 int dl_report_load_ratings_csv(dl_report *r, const char *path, const dl_report_columns *cols,
                                dl_error *err)
 {
+    /* A CSV names no question definitions: its q1..q3 columns are the
+     * paper's three questions. */
+    if (!r->questions.n && rp_qlist_paper(&r->questions))
+        return dl_fail(err, DL_ENOMEM, "%s: out of memory", path);
     int rc = load_csv(r, path, cols, KIND_RATINGS, err);
     return rc ? rc : set_csv_source(r, "ratings");
 }

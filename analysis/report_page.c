@@ -338,7 +338,7 @@ static void question_table(page *p, const dl_report_ratings *g)
                            "pairwise r: mean [min, max]",
                            "r with model accuracy (p, items)"};
     table_begin(p, head, 6);
-    for (int q = 0; q < 3; q++) {
+    for (size_t q = 0; q < g->nquestions; q++) {
         const dl_report_question *Q = &g->q[q];
         char c[4][96];
         num(c[0], 96, Q->alpha.alpha, 3);
@@ -367,45 +367,88 @@ static void answer_table(page *p, const dl_report_ratings *g)
     const char *head[7] = {"question", "answer",     "answers",   "mean model accuracy",
                            "trivial",  "in-between", "impossible"};
     table_begin(p, head, 7);
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < g->nquestions; q++)
         for (size_t k = 0; k < g->q[q].nanswers; k++) {
             const dl_report_answer *a = &g->q[q].answers[k];
-            char c[6][48];
+            char c[6][300];
             if (a->label)
-                snprintf(c[0], 48, "%d (%s)", a->value, a->label);
+                snprintf(c[0], sizeof c[0], "%d (%s)", a->value, a->label);
             else
-                snprintf(c[0], 48, "%d", a->value);
-            snprintf(c[1], 48, "%zu", a->n);
-            num(c[2], 48, a->mean_model_accuracy, 3);
+                snprintf(c[0], sizeof c[0], "%d", a->value);
+            snprintf(c[1], sizeof c[1], "%zu", a->n);
+            num(c[2], sizeof c[2], a->mean_model_accuracy, 3);
             for (int k2 = 0; k2 < 3; k2++)
-                num(c[3 + k2], 48, a->frac_class[k2], 3);
+                num(c[3 + k2], sizeof c[3 + k2], a->frac_class[k2], 3);
             const char *cells[7] = {g->q[q].name, c[0], c[1], c[2], c[3], c[4], c[5]};
             row(p, cells, 7, 0);
         }
     table_end(p);
 }
 
-static void ratings_section(page *p, const dl_report_ratings *g, const char *const *figs, size_t nf)
+/* Questions other than the paper's three: key, text (the sessions'
+ * language), type, answers and level. */
+static void question_list(page *p, const dl_report_ratings *g)
+{
+    const char *head[5] = {"question", "text", "type", "answers", "level"};
+    table_begin(p, head, 5);
+    for (size_t q = 0; q < g->nquestions; q++) {
+        const dl_report_question *Q = &g->q[q];
+        char answers[1024] = "0–9";
+        size_t used = 0;
+        for (size_t k = 0; k < Q->nlabels && used < sizeof answers; k++) {
+            int n = snprintf(answers + used, sizeof answers - used, "%s%zu = %s", k ? ", " : "", k,
+                             Q->labels[k]);
+            used += n > 0 ? (size_t)n : 0;
+        }
+        const char *cells[5] = {Q->name, Q->text, rp_qtype_name(Q->type), answers,
+                                dl_stats_level_name(Q->level)};
+        row(p, cells, 5, 0);
+    }
+    table_end(p);
+}
+
+/* "q1 0.123, q2 0.456" for p_below[which] of every question. */
+static void p_below_list(const dl_report_ratings *g, int which, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t q = 0; q < g->nquestions && used < cap; q++) {
+        int n = snprintf(buf + used, cap - used, "%s%s %.3f", q ? ", " : "", g->q[q].name,
+                         g->q[q].alpha_boot.p_below[which]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static void ratings_section(page *p, const dl_report_ratings *g, int paper, const char *const *figs,
+                            size_t nf)
 {
     heading(p, 2, "Rating results");
-    para(p,
-         "%zu observers, %zu items, %zu ratings. Q1 \"%s\" is analysed as interval data, "
-         "Q2 \"%s\" and Q3 \"%s\" as ordinal data (Krippendorff's alpha; pairwise values over "
-         "every pair of observers).",
-         g->nobservers, g->nitems, g->nratings, g->q[0].text, g->q[1].text, g->q[2].text);
+    if (paper) {
+        para(p,
+             "%zu observers, %zu items, %zu ratings. Q1 \"%s\" is analysed as interval data, "
+             "Q2 \"%s\" and Q3 \"%s\" as ordinal data (Krippendorff's alpha; pairwise values "
+             "over every pair of observers).",
+             g->nobservers, g->nitems, g->nratings, g->q[0].text, g->q[1].text, g->q[2].text);
+    } else {
+        para(p,
+             "%zu observers, %zu items, %zu ratings, %zu question%s as the sessions asked them, "
+             "each analysed at its own level (Krippendorff's alpha; pairwise values over every "
+             "pair of observers).",
+             g->nobservers, g->nitems, g->nratings, g->nquestions, g->nquestions == 1 ? "" : "s");
+        question_list(p, g);
+    }
     question_table(p, g);
     if (g->q[0].has_alpha_boot) {
         const dl_alpha_boot *b = &g->q[0].alpha_boot;
+        char below[2][512];
+        p_below_list(g, 0, below[0], sizeof below[0]);
+        p_below_list(g, 1, below[1], sizeof below[1]);
         para(p,
              "Alpha in brackets: %g%% percentile interval from %zu bootstrap replicates over "
-             "items (seed %llu). Share of replicates below 0.667: q1 %.3f, q2 %.3f, q3 %.3f; "
-             "below 0.8: q1 %.3f, q2 %.3f, q3 %.3f.",
-             100 * b->conf, b->replicates, (unsigned long long)b->seed,
-             g->q[0].alpha_boot.p_below[0], g->q[1].alpha_boot.p_below[0],
-             g->q[2].alpha_boot.p_below[0], g->q[0].alpha_boot.p_below[1],
-             g->q[1].alpha_boot.p_below[1], g->q[2].alpha_boot.p_below[1]);
+             "items (seed %llu). Share of replicates below 0.667: %s; below 0.8: %s.",
+             100 * b->conf, b->replicates, (unsigned long long)b->seed, below[0], below[1]);
     }
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < g->nquestions; q++)
         if (g->q[q].alpha_why)
             para(p, "%s: alpha undefined (%s).", g->q[q].name, g->q[q].alpha_why);
     if (has_figure(figs, nf, "alpha"))
@@ -541,7 +584,7 @@ static void render(page *p, const dl_report *r, const char *command_line, const 
     if (t)
         trials_section(p, r, t, figs, nf);
     if (g)
-        ratings_section(p, g, figs, nf);
+        ratings_section(p, g, r->questions.paper, figs, nf);
     if (r->ddd)
         ddd_section(p, r->ddd, figs, nf);
     provenance(p, r, command_line);

@@ -1,6 +1,7 @@
-/* report_ratings.c — the three questions of the rating task: agreement
- * between observers (Krippendorff's alpha overall and pairwise, Pearson r
- * for the count question), and how the answers relate to model accuracy and
+/* report_ratings.c — the questions of the rating task, as many as the
+ * sessions asked (r->questions; the paper's three by default): agreement
+ * between observers (Krippendorff's alpha at each question's level, overall
+ * and pairwise; Pearson r), and how the answers relate to model accuracy and
  * to the trivial / in-between / impossible classes (the paper's Figure 6). */
 #include "report_internal.h"
 
@@ -8,42 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const dl_level levels[3] = {DL_LEVEL_INTERVAL, DL_LEVEL_ORDINAL, DL_LEVEL_ORDINAL};
-
-const char *rp_question_text(int q)
-{
-    static const char *const text[3] = {
-        "How many objects belonging to different categories are in the image?",
-        "Is there a main category in the image?",
-        "Is the presentation of the objects unusual in any manner (orientation, location, "
-        "size, viewpoint)?"};
-    return q >= 0 && q < 3 ? text[q] : "";
-}
-
-const char *rp_answer_label(int q, int value)
-{
-    static const char *const q2[] = {"No", "Maybe", "Yes"};
-    static const char *const q3[] = {"No", "Slightly", "Very"};
-    if (value < 0 || value > 2 || q == 0)
-        return NULL;
-    return q == 1 ? q2[value] : q3[value];
-}
-
 /* The answer matrices, observers x items, NaN where not answered. A CSV
  * that rates an item twice for one observer is an error; the store may hold
  * a repeated session, whose first answer counts. */
-static int build_matrix(dl_report *r, double **data, dl_error *err)
+static int build_matrix(dl_report *r, size_t nq, double **data, dl_error *err)
 {
     rp_results *res = &r->res;
     size_t cells = res->nobs * res->nitems, repeats = 0;
-    uint32_t *first = dl_calloc(cells, sizeof *first);
-    for (int q = 0; q < 3; q++)
-        data[q] = dl_calloc(cells, sizeof *data[q]);
-    if (!first || !data[0] || !data[1] || !data[2]) {
-        free(first);
+    for (size_t q = 0; q < nq; q++)
+        if (!(data[q] = dl_calloc(cells + 1, sizeof *data[q])))
+            return dl_fail(err, DL_ENOMEM, "out of memory");
+    uint32_t *first = dl_calloc(cells + 1, sizeof *first);
+    if (!first)
         return dl_fail(err, DL_ENOMEM, "out of memory");
-    }
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < nq; q++)
         for (size_t i = 0; i < cells; i++)
             data[q][i] = NAN;
     for (size_t i = 0; i < r->nratings; i++) {
@@ -66,7 +45,7 @@ static int build_matrix(dl_report *r, double **data, dl_error *err)
             continue;
         }
         first[cell] = (uint32_t)i + 1;
-        for (int q = 0; q < 3; q++)
+        for (size_t q = 0; q < nq; q++)
             data[q][cell] = x->q[q];
     }
     free(first);
@@ -93,9 +72,19 @@ static void summarise_finite(const double *m, size_t n, dl_summary *out)
 /* Pearson r of every pair of observers over the items both answered, and
  * the summaries of r and of the pairwise alphas (which alpha_uncertainty
  * took from dl_alpha_per_coder, the one pairwise alpha of the library). */
+/* Codes of unordered labels have no order: a mean or a correlation of them
+ * would depend on the order the experiment file listed the labels in. Two
+ * labels are the exception: their codes are an indicator (0/1), whose r is
+ * the phi / point-biserial correlation. */
+static int no_correlation(const dl_report_question *Q)
+{
+    return Q->type == DL_REPORT_Q_UNORDERED && Q->nlabels > 2;
+}
+
 static int pairwise(rp_results *res, int q, const double *data)
 {
     size_t n = res->nobs, m = res->nitems;
+    int none = no_correlation(&res->ratings.q[q]);
     double *pr = res->pair_r[q] = dl_calloc(n * n, sizeof *pr);
     if (!pr)
         return DL_ENOMEM;
@@ -104,7 +93,7 @@ static int pairwise(rp_results *res, int q, const double *data)
         for (size_t j = i + 1; j < n; j++) {
             dl_corr c;
             const char *why;
-            if (dl_stats_pearson(data + i * m, data + j * m, m, &c, &why) != 0)
+            if (none || dl_stats_pearson(data + i * m, data + j * m, m, &c, &why) != 0)
                 c.r = NAN;
             pr[i * n + j] = pr[j * n + i] = c.r;
         }
@@ -140,8 +129,12 @@ static int item_means(dl_report *r, int q, const double *data)
     }
     dl_corr *c = &res->ratings.q[q].r_with_model_accuracy;
     const char *why;
-    if (dl_stats_pearson(mean, acc, m, c, &why) != 0)
+    if (no_correlation(&res->ratings.q[q])) {
+        memset(c, 0, sizeof *c);
         c->r = c->p_value = NAN;
+    } else if (dl_stats_pearson(mean, acc, m, c, &why) != 0) {
+        c->r = c->p_value = NAN;
+    }
     free(acc);
     return 0;
 }
@@ -154,6 +147,13 @@ static int cmp_int(const void *a, const void *b)
 
 /* For each answer option: how often it was given, the mean model accuracy
  * of the images it was given to, and the classes of those images. */
+static const char *answer_label(const rp_qdef *d, int value)
+{
+    if (d->type == DL_REPORT_Q_COUNT || value < 0 || (size_t)value >= d->nopt)
+        return NULL;
+    return d->opt[value];
+}
+
 static int answers(dl_report *r, int q, const double *data)
 {
     rp_results *res = &r->res;
@@ -180,7 +180,7 @@ static int answers(dl_report *r, int q, const double *data)
     }
     for (size_t k = 0; k < nd; k++) {
         a[k].value = vals[k];
-        a[k].label = rp_answer_label(q, vals[k]);
+        a[k].label = answer_label(&r->questions.q[q], vals[k]);
     }
     for (size_t i = 0; i < cells; i++) {
         if (isnan(data[i]))
@@ -211,22 +211,22 @@ static int answers(dl_report *r, int q, const double *data)
     return 0;
 }
 
-static int per_observer(rp_results *res, double **data)
+static int per_observer(rp_results *res, size_t nq, double **data)
 {
     size_t n = res->nobs, m = res->nitems;
-    res->ratings_per_obs = dl_calloc(n, sizeof *res->ratings_per_obs);
-    for (int q = 0; q < 3; q++)
-        res->obs_mean[q] = dl_calloc(n, sizeof *res->obs_mean[q]);
-    if (!res->ratings_per_obs || !res->obs_mean[0] || !res->obs_mean[1] || !res->obs_mean[2])
+    if (!(res->ratings_per_obs = dl_calloc(n + 1, sizeof *res->ratings_per_obs)))
         return DL_ENOMEM;
+    for (size_t q = 0; q < nq; q++)
+        if (!(res->obs_mean[q] = dl_calloc(n + 1, sizeof *res->obs_mean[q])))
+            return DL_ENOMEM;
     for (size_t o = 0; o < n; o++) {
         for (size_t k = 0; k < m; k++) {
             int any = 0;
-            for (int q = 0; q < 3; q++)
+            for (size_t q = 0; q < nq; q++)
                 any |= !isnan(data[q][o * m + k]);
             res->ratings_per_obs[o] += any;
         }
-        for (int q = 0; q < 3; q++) {
+        for (size_t q = 0; q < nq; q++) {
             dl_summary s;
             dl_stats_summary(data[q] + o * m, m, &s);
             res->obs_mean[q][o] = s.mean;
@@ -284,10 +284,13 @@ static int question(dl_report *r, int q, double *data)
 {
     rp_results *res = &r->res;
     dl_report_question *Q = &res->ratings.q[q];
-    static const char *const names[3] = {"q1", "q2", "q3"};
-    Q->name = names[q];
-    Q->text = rp_question_text(q);
-    Q->level = levels[q];
+    const rp_qdef *d = &r->questions.q[q];
+    Q->name = d->key;
+    Q->text = d->text;
+    Q->type = d->type;
+    Q->nlabels = d->nopt;
+    Q->labels = (const char *const *)d->opt;
+    Q->level = d->level;
     const char *why = NULL;
     if (dl_stats_kripp_alpha(data, res->nobs, res->nitems, Q->level, &Q->alpha, &why) != 0)
         Q->alpha_why = why ? why : "undefined";
@@ -303,17 +306,22 @@ int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *kee
                        dl_error *err)
 {
     rp_results *res = &r->res;
-    double *data[3] = {0};
+    size_t nq = r->questions.n;
+    double *data[DL_REPORT_MAXQ] = {0};
     int rc = rp_map_kept(r, keep_obs, keep_item, 1, err);
-    if (rc || (rc = build_matrix(r, data, err)))
+    if (rc || (rc = build_matrix(r, nq, data, err)))
         goto done;
     size_t count = 0;
-    for (size_t i = 0; i < res->nobs * res->nitems; i++)
-        count += !isnan(data[0][i]) || !isnan(data[1][i]) || !isnan(data[2][i]);
-    for (int q = 0; q < 3 && !rc; q++)
-        rc = question(r, q, data[q]);
+    for (size_t i = 0; i < res->nobs * res->nitems; i++) {
+        int any = 0;
+        for (size_t q = 0; q < nq; q++)
+            any |= !isnan(data[q][i]);
+        count += any;
+    }
+    for (size_t q = 0; q < nq && !rc; q++)
+        rc = question(r, (int)q, data[q]);
     if (!rc)
-        rc = per_observer(res, data);
+        rc = per_observer(res, nq, data);
     if (rc) {
         rc = dl_fail(err, DL_ENOMEM, "out of memory");
         goto done;
@@ -321,9 +329,10 @@ int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *kee
     res->ratings.nobservers = res->nobs;
     res->ratings.nitems = res->nitems;
     res->ratings.nratings = count;
+    res->ratings.nquestions = nq;
     res->has_ratings = 1;
 done:
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < nq; q++)
         free(data[q]);
     return rc;
 }

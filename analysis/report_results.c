@@ -18,7 +18,7 @@ void rp_results_free(rp_results *res)
     free(res->ec_ci_low);
     free(res->ec_ci_high);
     free(res->ratings_per_obs);
-    for (int q = 0; q < 3; q++) {
+    for (int q = 0; q < DL_REPORT_MAXQ; q++) {
         free(res->answers[q]);
         free(res->item_mean[q]);
         free(res->pair_alpha[q]);

@@ -14,6 +14,15 @@ typedef struct store_ctx {
     size_t nsessions;
     size_t simulated_sessions; /* left out */
     char last_session[37], last_simulated[37];
+    /* ratings: the questions of the current session (qsession) unless it is
+     * the first kept one, whose list went to r->questions */
+    const char *db;
+    dl_error *err;
+    int64_t qsession;
+    rp_qlist qs;
+    int qfirst_is_current;
+    char qfirst_uuid[37], qfirst_obs[128];
+    size_t reworded; /* sessions worded differently from the first */
 } store_ctx;
 
 /* Whether a row counts; also keeps the tallies for the messages. */
@@ -62,20 +71,99 @@ static int on_trial(void *ctx, const dl_trial_view *t)
     return 0;
 }
 
-static int on_rating(void *ctx, const dl_rating_view *v)
+/* The questions of the session a row belongs to, parsed once per session,
+ * checked against those of the first session kept (r->questions). */
+static int session_questions(store_ctx *c, const dl_rating_answers_view *v)
+{
+    dl_report *r = c->r;
+    if (v->session_id == c->qsession)
+        return 0;
+    rp_qlist_clear(&c->qs);
+    int rc = v->questions_json ? rp_qlist_parse(v->questions_json, &c->qs, c->err)
+                               : rp_qlist_paper(&c->qs);
+    if (rc == DL_ENOMEM)
+        return rc;
+    if (rc)
+        return dl_fail_prefix(c->err,
+                              "%s: session %s (observer %s): its question definitions "
+                              "(sessions.questions_json) are damaged: ",
+                              c->db, v->rating.session_uuid, v->rating.observer_code);
+    c->qsession = v->session_id;
+    if (!r->questions.n) {
+        r->questions = c->qs;
+        memset(&c->qs, 0, sizeof c->qs);
+        /* the list now belongs to the report; compare later sessions with it */
+        c->qsession = v->session_id;
+        c->qfirst_is_current = 1;
+        snprintf(c->qfirst_uuid, sizeof c->qfirst_uuid, "%s", v->rating.session_uuid);
+        snprintf(c->qfirst_obs, sizeof c->qfirst_obs, "%s", v->rating.observer_code);
+        return 0;
+    }
+    c->qfirst_is_current = 0;
+    if (!rp_qlist_same(&r->questions, &c->qs)) {
+        char a[512], b[512];
+        rp_qlist_describe(&r->questions, a, sizeof a);
+        rp_qlist_describe(&c->qs, b, sizeof b);
+        return dl_fail(c->err, DL_EINVAL,
+                       "%s: sessions %s (observer %s) and %s (observer %s) asked different "
+                       "questions (%s; and %s); answers to different questions cannot be "
+                       "analysed together: choose one set with --set NAME, or analyse a copy "
+                       "of the database without one of the sessions",
+                       c->db, c->qfirst_uuid, c->qfirst_obs, v->rating.session_uuid,
+                       v->rating.observer_code, a, b);
+    }
+    if (!rp_qlist_same_words(&r->questions, &c->qs))
+        c->reworded++;
+    return 0;
+}
+
+static const rp_qlist *current_questions(const store_ctx *c)
+{
+    return c->qfirst_is_current ? &c->r->questions : &c->qs;
+}
+
+static int on_rating(void *ctx, const dl_rating_answers_view *a)
 {
     store_ctx *c = ctx;
+    const dl_rating_view *v = &a->rating;
     if (!take(c, v->practice, v->session_status, v->session_uuid, v->session_simulated))
         return 0;
+    int rc = session_questions(c, a);
+    if (rc)
+        return rc;
+    const rp_qlist *qs = current_questions(c);
     char key[1024];
     if (v->image)
         snprintf(key, sizeof key, "%s", v->image);
     else
         snprintf(key, sizeof key, "%s:%d", v->set_name, v->item_index);
     rp_rating x = {0};
-    const int q[3] = {v->q1, v->q2, v->q3};
-    for (int i = 0; i < 3; i++)
-        x.q[i] = q[i] < 0 ? NAN : q[i];
+    for (size_t i = 0; i < DL_REPORT_MAXQ; i++)
+        x.q[i] = NAN;
+    if (a->nanswers == 0) {
+        /* a trial logged without answer rows: the ratings table's three */
+        const int q[3] = {v->q1, v->q2, v->q3};
+        for (int i = 0; i < 3 && i < (int)qs->n; i++)
+            x.q[i] = q[i] < 0 ? NAN : q[i];
+    }
+    for (size_t i = 0; i < a->nanswers; i++) {
+        const dl_answer_view *an = &a->answers[i];
+        int k = rp_qlist_find(qs, an->question);
+        if (k < 0)
+            return dl_fail(c->err, DL_EINVAL,
+                           "%s: session %s (observer %s), trial %d: an answer to '%s', which "
+                           "is not one of the session's questions",
+                           c->db, v->session_uuid, v->observer_code, v->index, an->question);
+        const rp_qdef *d = &qs->q[k];
+        int max = d->type == DL_REPORT_Q_COUNT ? 9 : (int)d->nopt - 1;
+        if (an->value > max)
+            return dl_fail(c->err, DL_EINVAL,
+                           "%s: session %s (observer %s), trial %d: answer %d to %s is out of "
+                           "range (0-%d)",
+                           c->db, v->session_uuid, v->observer_code, v->index, an->value,
+                           an->question, max);
+        x.q[k] = an->value < 0 ? NAN : an->value;
+    }
     if (dl_names_add32(&c->r->obs, v->observer_code, &x.obs) || rp_item_slot(c->r, key, &x.item) ||
         rp_push_rating(c->r, &x))
         return DL_ENOMEM;
@@ -123,7 +211,10 @@ int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name
     dl_stim_set *set = NULL;
     store_ctx t = {.r = r,
                    .include_incomplete = include_incomplete,
-                   .include_simulated = (flags & DL_REPORT_INCLUDE_SIMULATED) != 0};
+                   .include_simulated = (flags & DL_REPORT_INCLUDE_SIMULATED) != 0,
+                   .db = db_path,
+                   .err = err,
+                   .qsession = -1};
     store_ctx g = t;
     int rc = dl_store_open(db_path, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, err);
     if (rc)
@@ -133,7 +224,7 @@ int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name
     /* Incomplete sessions are filtered here rather than by the store, so the
      * message can say how many responses they hold. */
     if ((rc = dl_store_each_trial(st, set_name, 1, on_trial, &t, err)) ||
-        (rc = dl_store_each_rating(st, set_name, 1, on_rating, &g, err)))
+        (rc = dl_store_each_rating_answers(st, set_name, 1, on_rating, &g, err)))
         goto done;
     if (t.kept && g.kept) {
         rc = dl_fail(err, DL_EINVAL,
@@ -164,7 +255,15 @@ int dl_report_load_store(dl_report *r, const char *db_path, const char *set_name
                      t.simulated_sessions + g.simulated_sessions == 1 ? "" : "s");
     if (!rc && (t.practice || g.practice))
         rc = rp_note(r, "%zu practice responses left out", t.practice + g.practice);
+    if (!rc && g.reworded)
+        rc = rp_note(r,
+                     "%zu session(s) worded the questions differently from session %s (e.g. in "
+                     "another language); the report uses that session's texts and labels",
+                     g.reworded, g.qfirst_uuid);
 done:
+    rp_qlist_clear(&g.qs);
+    if (rc)
+        rp_qlist_clear(&r->questions);
     if (rc == DL_ENOMEM && err && !err->msg[0])
         dl_fail(err, rc, "%s: out of memory", db_path);
     dl_stim_set_free(set);

@@ -186,7 +186,7 @@ static int questions_csv(const dl_report_ratings *g, const char *dir, dl_error *
                   "pairwise_r_min,pairwise_r_max,r_with_model_accuracy,r_p_value,r_items,"
                   "alpha_ci_low,alpha_ci_high,alpha_conf,alpha_boot_method,alpha_boot_seed,"
                   "alpha_boot_replicates,alpha_p_below_0.667,alpha_p_below_0.8");
-    for (int q = 0; q < 3; q++) {
+    for (size_t q = 0; q < g->nquestions; q++) {
         const dl_report_question *Q = &g->q[q];
         tb_str(&t, Q->name);
         tb_str(&t, dl_stats_level_name(Q->level));
@@ -225,7 +225,7 @@ static int answers_csv(const dl_report_ratings *g, const char *dir, dl_error *er
         return rc;
     tb_header(&t, "question,answer,label,ratings,mean_model_accuracy,n_trivial,n_in_between,"
                   "n_impossible,frac_trivial,frac_in_between,frac_impossible");
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < g->nquestions; q++)
         for (size_t k = 0; k < g->q[q].nanswers; k++) {
             const dl_report_answer *a = &g->q[q].answers[k];
             tb_str(&t, g->q[q].name);
@@ -251,7 +251,7 @@ static int pairs_csv(const dl_report *r, const char *dir, dl_error *err)
         return rc;
     tb_header(&t, "question,a,b,items,alpha,r");
     size_t n = res->nobs;
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < res->ratings.nquestions; q++)
         for (size_t i = 0; i < n; i++)
             for (size_t j = i + 1; j < n; j++) {
                 tb_str(&t, res->ratings.q[q].name);
@@ -265,6 +265,18 @@ static int pairs_csv(const dl_report *r, const char *dir, dl_error *err)
     return tb_close(&t, err);
 }
 
+/* first, then per question mean_KEY (and with groups 3 also alpha_without_KEY
+ * and mean_pairwise_alpha_KEY), in the order the rows write them. */
+static void per_question_header(char *buf, size_t cap, const char *first,
+                                const dl_report_ratings *g, int groups)
+{
+    static const char *const what[3] = {"mean_", "alpha_without_", "mean_pairwise_alpha_"};
+    size_t used = (size_t)snprintf(buf, cap, "%s", first);
+    for (int w = 0; w < groups; w++)
+        for (size_t q = 0; q < g->nquestions && used < cap; q++)
+            used += (size_t)snprintf(buf + used, cap - used, ",%s%s", what[w], g->q[q].name);
+}
+
 static int items_csv(const dl_report *r, const char *dir, dl_error *err)
 {
     const rp_results *res = &r->res;
@@ -272,7 +284,10 @@ static int items_csv(const dl_report *r, const char *dir, dl_error *err)
     int rc = tb_open(&t, dir, "items.csv", err);
     if (rc)
         return rc;
-    tb_header(&t, "item,class,model_accuracy,label_error,mean_q1,mean_q2,mean_q3");
+    char head[512];
+    per_question_header(head, sizeof head, "item,class,model_accuracy,label_error", &res->ratings,
+                        1);
+    tb_header(&t, head);
     for (size_t k = 0; k < res->nitems; k++) {
         const rp_item *it = &r->item[res->items_kept[k]];
         tb_str(&t, r->items.names[res->items_kept[k]]);
@@ -282,7 +297,7 @@ static int items_csv(const dl_report *r, const char *dir, dl_error *err)
             tb_int(&t, it->label_error);
         else
             tb_str(&t, NULL);
-        for (int q = 0; q < 3; q++)
+        for (size_t q = 0; q < res->ratings.nquestions; q++)
             tb_num(&t, res->item_mean[q][k]);
         tb_row(&t);
     }
@@ -296,17 +311,18 @@ static int rating_observers_csv(const dl_report *r, const char *dir, dl_error *e
     int rc = tb_open(&t, dir, "observers.csv", err);
     if (rc)
         return rc;
-    tb_header(&t, "observer,ratings,mean_q1,mean_q2,mean_q3,alpha_without_q1,alpha_without_q2,"
-                  "alpha_without_q3,mean_pairwise_alpha_q1,mean_pairwise_alpha_q2,"
-                  "mean_pairwise_alpha_q3");
+    char head[1024];
+    per_question_header(head, sizeof head, "observer,ratings", &res->ratings, 3);
+    tb_header(&t, head);
     for (size_t o = 0; o < res->nobs; o++) {
         tb_str(&t, r->obs.names[res->obs_kept[o]]);
         tb_int(&t, (long long)res->ratings_per_obs[o]);
-        for (int q = 0; q < 3; q++)
+        size_t nq = res->ratings.nquestions;
+        for (size_t q = 0; q < nq; q++)
             tb_num(&t, res->obs_mean[q][o]);
-        for (int q = 0; q < 3; q++)
+        for (size_t q = 0; q < nq; q++)
             tb_num(&t, res->alpha_loo[q][o]);
-        for (int q = 0; q < 3; q++)
+        for (size_t q = 0; q < nq; q++)
             tb_num(&t, res->alpha_mean_pair[q][o]);
         tb_row(&t);
     }

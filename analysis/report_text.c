@@ -146,7 +146,7 @@ static void questions(FILE *out, const dl_report_ratings *g)
             "pairwise r", "r with model accuracy");
     fprintf(out, "%-8s %-8s %7s %22s %22s %22s\n", "", "", "", "mean [min, max]", "mean [min, max]",
             "(p, items)");
-    for (int q = 0; q < 3; q++) {
+    for (size_t q = 0; q < g->nquestions; q++) {
         const dl_report_question *Q = &g->q[q];
         fprintf(out, "%-8s %-8s", Q->name, dl_stats_level_name(Q->level));
         cell(out, 7, 3, Q->alpha.alpha);
@@ -158,7 +158,7 @@ static void questions(FILE *out, const dl_report_ratings *g)
         else
             fprintf(out, "   %6.3f (%.2g, %zu)\n", c->r, c->p_value, c->n);
     }
-    for (int q = 0; q < 3; q++)
+    for (size_t q = 0; q < g->nquestions; q++)
         if (g->q[q].alpha_why)
             fprintf(out, "  %s alpha undefined: %s\n", g->q[q].name, g->q[q].alpha_why);
     const dl_alpha_boot *b = &g->q[0].alpha_boot;
@@ -168,7 +168,7 @@ static void questions(FILE *out, const dl_report_ratings *g)
             "\nalpha, %g%% interval (bootstrap over items, %zu replicates, seed %llu, "
             "percentile)\n",
             100 * b->conf, b->replicates, (unsigned long long)b->seed);
-    for (int q = 0; q < 3; q++) {
+    for (size_t q = 0; q < g->nquestions; q++) {
         b = &g->q[q].alpha_boot;
         fprintf(out, "  %-6s", g->q[q].name);
         cell(out, 7, 3, g->q[q].alpha.alpha);
@@ -186,18 +186,30 @@ static void questions(FILE *out, const dl_report_ratings *g)
 
 static void answers(FILE *out, const dl_report_ratings *g)
 {
-    fprintf(out, "\n%-8s %-10s %7s %10s %9s %10s %10s\n", "question", "answer", "ratings",
+    /* the answer column as wide as its widest "value label" (at least 10) */
+    int width = 10;
+    for (size_t q = 0; q < g->nquestions; q++)
+        for (size_t k = 0; k < g->q[q].nanswers; k++) {
+            const dl_report_answer *a = &g->q[q].answers[k];
+            char label[256];
+            snprintf(label, sizeof label, "%d %s", a->value, a->label ? a->label : "");
+            if (a->label && dl_utf8_width(label) > width)
+                width = dl_utf8_width(label);
+        }
+    fprintf(out, "\n%-8s %-*s %7s %10s %9s %10s %10s\n", "question", width, "answer", "ratings",
             "model acc", "trivial", "in-between", "impossible");
-    for (int q = 0; q < 3; q++) {
+    for (size_t q = 0; q < g->nquestions; q++) {
         const dl_report_question *Q = &g->q[q];
         for (size_t k = 0; k < Q->nanswers; k++) {
             const dl_report_answer *a = &Q->answers[k];
-            char label[32];
+            char label[256];
             if (a->label)
                 snprintf(label, sizeof label, "%d %s", a->value, a->label);
             else
                 snprintf(label, sizeof label, "%d", a->value);
-            fprintf(out, "%-8s %-10s %7zu", k == 0 ? Q->name : "", label, a->n);
+            /* padded by characters, not bytes: labels may be in any language */
+            fprintf(out, "%-8s %s%*s %7zu", k == 0 ? Q->name : "", label,
+                    dl_utf8_width(label) < width ? width - dl_utf8_width(label) : 0, "", a->n);
             cell(out, 10, 3, a->mean_model_accuracy);
             cell(out, 9, 3, a->frac_class[RP_TRIVIAL]);
             cell(out, 10, 3, a->frac_class[RP_IN_BETWEEN]);
@@ -213,23 +225,47 @@ static void alpha_per_observer(FILE *out, const dl_report *r, const dl_report_ra
     const rp_results *res = &r->res;
     if (!g->q[0].has_alpha_boot || !g->q[0].alpha_without)
         return;
-    fprintf(out, "\n%-10s %29s %29s\n", "observer", "alpha without the observer",
+    size_t nq = g->nquestions;
+    int group = (int)(10 * nq) - 1; /* nq cells of " %9s" less the first space */
+    fprintf(out, "\n%-10s %*s %*s\n", "observer", group, "alpha without the observer", group,
             "mean pairwise alpha");
-    fprintf(out, "%-10s %9s %9s %9s %9s %9s %9s\n", "", "q1", "q2", "q3", "q1", "q2", "q3");
+    fprintf(out, "%-10s", "");
+    for (int w = 0; w < 2; w++)
+        for (size_t q = 0; q < nq; q++)
+            fprintf(out, " %9s", g->q[q].name);
+    fputc('\n', out);
     for (size_t o = 0; o < res->nobs; o++) {
         fprintf(out, "%-10s", r->obs.names[res->obs_kept[o]]);
-        for (int q = 0; q < 3; q++)
+        for (size_t q = 0; q < nq; q++)
             cell(out, 9, 3, g->q[q].alpha_without[o]);
-        for (int q = 0; q < 3; q++)
+        for (size_t q = 0; q < nq; q++)
             cell(out, 9, 3, g->q[q].alpha_mean_pair[o]);
         fputc('\n', out);
     }
+}
+
+/* Questions other than the paper's three: what each asked, in the sessions'
+ * own language, its type and its answer labels. */
+static void question_texts(FILE *out, const dl_report_ratings *g)
+{
+    for (size_t q = 0; q < g->nquestions; q++) {
+        const dl_report_question *Q = &g->q[q];
+        fprintf(out, "%-8s %s\n%-8s %s", Q->name, Q->text, "", rp_qtype_name(Q->type));
+        if (Q->type == DL_REPORT_Q_COUNT)
+            fputs(" 0-9", out);
+        for (size_t k = 0; k < Q->nlabels; k++)
+            fprintf(out, "%s%zu %s", k ? ", " : ": ", k, Q->labels[k]);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
 }
 
 static void ratings(FILE *out, const dl_report *r, const dl_report_ratings *g)
 {
     fprintf(out, "%zu observers, %zu items, %zu ratings\n\n", g->nobservers, g->nitems,
             g->nratings);
+    if (!r->questions.paper)
+        question_texts(out, g);
     questions(out, g);
     alpha_per_observer(out, r, g);
     answers(out, g);

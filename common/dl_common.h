@@ -192,6 +192,40 @@ void dl_json_write_string(FILE *out, const char *s);
  * otherwise. */
 typedef void (*dl_progress_fn)(void *ctx, size_t done, size_t total);
 
+/* ---- JSON reader (json_read.c) ------------------------------------------- */
+
+/* A strict RFC 8259 reader for the small documents dddlab stores (e.g. a
+ * session's rating questions): one value, whitespace around it, nothing else.
+ * Rejected with DL_EINVAL and "line L, column C: what was expected": trailing
+ * commas, comments, single quotes, leading zeros, NaN, control characters and
+ * invalid UTF-8 inside strings, unpaired surrogates, \u0000 (a C string could
+ * not hold it), duplicate keys, nesting deeper than 64. */
+typedef enum dl_jtype {
+    DL_JNULL,
+    DL_JFALSE,
+    DL_JTRUE,
+    DL_JNUMBER,
+    DL_JSTRING,
+    DL_JARRAY,
+    DL_JOBJECT
+} dl_jtype;
+
+typedef struct dl_jvalue dl_jvalue;
+struct dl_jvalue {
+    dl_jtype type;
+    double number;    /* DL_JNUMBER */
+    char *string;     /* DL_JSTRING: UTF-8, NUL-terminated */
+    size_t n;         /* DL_JARRAY items / DL_JOBJECT members */
+    dl_jvalue *items; /* n values */
+    char **keys;      /* DL_JOBJECT: keys[i] names items[i] */
+};
+
+/* Parse text (len bytes; a NUL inside is an error) into *out. */
+int dl_jparse(const char *text, size_t len, dl_jvalue **out, dl_error *err);
+void dl_jfree(dl_jvalue *v); /* accepts NULL */
+/* The member of an object named key; NULL when absent or v is no object. */
+const dl_jvalue *dl_jget(const dl_jvalue *v, const char *key);
+
 /* ---- CSV tables (libcsv) -------------------------------------------------- */
 
 /* A whole CSV file in memory: a header row and data rows of strings.

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv results ini imghdr npy)
+[ ${#targets[@]} -eq 0 ] && targets=(csv results ini imghdr npy json)
 jobs=$(nproc)
 
 if ! command -v clang >/dev/null; then

@@ -301,6 +301,32 @@ int dl_store_each_trial(dl_store *st, const char *set_name, int include_incomple
 int dl_store_each_rating(dl_store *st, const char *set_name, int include_incomplete,
                          dl_rating_fn fn, void *ctx, dl_error *err);
 
+/* A rating trial with its rows of `answers` (store_answers.c): every
+ * question the session asked, whatever their number. */
+typedef struct dl_answer_view {
+    const char *question; /* key, e.g. "q4" */
+    int value;            /* -1 not answered */
+    double rt_ms;         /* NaN unknown */
+} dl_answer_view;
+
+typedef struct dl_rating_answers_view {
+    dl_rating_view rating; /* the trial, everything joined in (q1..q3 as in `ratings`) */
+    int64_t session_id;
+    /* The session's question definitions (sessions.questions_json), NULL when
+     * it has none (a version-1 file, or ratings logged without them): then
+     * the paper's three. */
+    const char *questions_json;
+    size_t nanswers;
+    const dl_answer_view *answers; /* ordered by question key */
+} dl_rating_answers_view;
+
+typedef int (*dl_rating_answers_fn)(void *ctx, const dl_rating_answers_view *v);
+
+/* As dl_store_each_rating, with each trial's answers and its session's
+ * questions. */
+int dl_store_each_rating_answers(dl_store *st, const char *set_name, int include_incomplete,
+                                 dl_rating_answers_fn fn, void *ctx, dl_error *err);
+
 /* ---- maintenance (for the CLI commands) --------------------------------------------- */
 
 /* One line of `dddlab sessions list`. */
