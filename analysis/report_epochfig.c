@@ -6,6 +6,7 @@
 #include "report_internal.h"
 #include "report_plot.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -334,14 +335,17 @@ int rp_epoch_figures(const rp_ddd *d, const char *dir, const char **names, size_
     if (d->nedec && d->decisions && d->models) {
         if ((rc = epoch_figure(d, dir, err)) != 0)
             return rc;
+        assert(*n < RP_MAX_FIGURES);
         names[(*n)++] = "epoch_decisions";
     }
     if (d->nclasses >= 2 && d->class_names) {
         rc = class_figure(d, dir, err);
         if (rc < 0)
             return rc;
-        if (rc == 0)
+        if (rc == 0) {
+            assert(*n < RP_MAX_FIGURES);
             names[(*n)++] = "class_bars";
+        }
     }
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "report_internal.h"
 #include "report_plot.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1096,6 +1097,7 @@ static int decisions_figure(const rp_ddd *d, const char *dir, dl_error *err)
 
 static int add(const char **names, size_t *n, const char *name)
 {
+    assert(*n < RP_MAX_FIGURES);
     names[(*n)++] = name;
     return 0;
 }

@@ -211,7 +211,9 @@ int rp_write_tables(const dl_report *r, const char *dir, dl_error *err);
  * for the tables written; nothing for --ddd alone. */
 int rp_write_codebook(const dl_report *r, const char *dir, dl_error *err);
 /* report_figures.c: writes NAME.png and NAME.svg; *names gets the figure
- * base names written (static strings), *nnames how many. */
+ * base names written (static strings), *nnames how many: at most
+ * RP_MAX_FIGURES (8 of a DDD folder and 3 of trials or 2 of ratings today). */
+#define RP_MAX_FIGURES 16
 int rp_write_figures(const dl_report *r, const char *dir, const char **names, size_t *nnames,
                      dl_error *err);
 /* The caption of a figure by base name ("" if unknown). */

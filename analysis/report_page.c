@@ -681,7 +681,7 @@ int dl_report_write_dir(const dl_report *r, const char *dir, const char *command
 {
     if (!r->analysed)
         return dl_fail(err, DL_EINVAL, "the report has not been analysed");
-    const char *figs[16];
+    const char *figs[RP_MAX_FIGURES];
     size_t nf = 0;
     /* Staged, so a failure (a full disk at the last figure) leaves dir as it
      * was instead of tables without their report page. */
