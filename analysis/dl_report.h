@@ -288,12 +288,12 @@ typedef struct dl_report_trials {
     size_t nobservers, nitems, ntrials;
     double chance;
     const dl_report_observer *observers;
-    dl_summary accuracy; /* over observers */
+    dl_stats_summary_t accuracy; /* over observers */
     /* Error consistency over the items both saw (first answer per item),
      * nobservers x nobservers row-major; NaN where undefined. */
     const double *ec;
     const size_t *ec_items;       /* items each pair both saw */
-    dl_summary ec_pairs;          /* over pairs i < j with a defined kappa */
+    dl_stats_summary_t ec_pairs;  /* over pairs i < j with a defined kappa */
     size_t ec_undefined;          /* pairs whose kappa is undefined */
     size_t ec_boundary_undefined; /* of those, pairs with c_exp = 1 */
     dl_ec_boundary ec_boundary;   /* the convention used */
@@ -328,14 +328,14 @@ typedef struct dl_report_question {
     const char *name; /* its key: "q1" */
     const char *text; /* the question as the sessions asked it (their language) */
     dl_report_qtype type;
-    size_t nlabels;                /* answer labels; 0 for a count */
-    const char *const *labels;     /* value k is labels[k] */
-    dl_level level;                /* of its agreement (the experiment file's choice) */
-    dl_alpha alpha;                /* overall; alpha.alpha NaN when undefined */
-    const char *alpha_why;         /* reason when undefined, else NULL */
-    dl_summary pairwise_alpha;     /* over observer pairs with a defined alpha */
-    dl_summary pairwise_r;         /* Pearson r over observer pairs */
-    dl_corr r_with_model_accuracy; /* mean answer per item vs fraction of models correct */
+    size_t nlabels;                    /* answer labels; 0 for a count */
+    const char *const *labels;         /* value k is labels[k] */
+    dl_level level;                    /* of its agreement (the experiment file's choice) */
+    dl_alpha alpha;                    /* overall; alpha.alpha NaN when undefined */
+    const char *alpha_why;             /* reason when undefined, else NULL */
+    dl_stats_summary_t pairwise_alpha; /* over observer pairs with a defined alpha */
+    dl_stats_summary_t pairwise_r;     /* Pearson r over observer pairs */
+    dl_corr r_with_model_accuracy;     /* mean answer per item vs fraction of models correct */
     size_t nanswers;
     const dl_report_answer *answers; /* ascending value */
     int has_alpha_boot;              /* options.alpha_bootstrap > 0 */

@@ -477,8 +477,6 @@ typedef struct dl_stats_summary_t {
     double mean, sd, min, max, median;
 } dl_stats_summary_t;
 void dl_stats_summary(const double *x, size_t n, dl_stats_summary_t *out);
-/* The old unprefixed name, until every module says dl_stats_summary_t. */
-typedef dl_stats_summary_t dl_summary;
 
 /* ---- DDD expectations ----------------------------------------------------------- */
 

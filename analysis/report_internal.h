@@ -203,7 +203,7 @@ int rp_analyse_ratings(dl_report *r, const uint8_t *keep_obs, const uint8_t *kee
                        dl_error *err);
 
 /* report_json.c, report_text.c helpers */
-void rp_json_summary(dl_json *j, const dl_summary *s);
+void rp_json_summary(dl_json *j, const dl_stats_summary_t *s);
 
 /* report_tables.c */
 int rp_write_tables(const dl_report *r, const char *dir, dl_error *err);

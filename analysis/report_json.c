@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-void rp_json_summary(dl_json *j, const dl_summary *s)
+void rp_json_summary(dl_json *j, const dl_stats_summary_t *s)
 {
     dl_json_object_begin(j);
     dl_json_key(j, "n");

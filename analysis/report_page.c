@@ -212,7 +212,7 @@ static const char *pval(char *buf, size_t cap, double v)
     return buf;
 }
 
-static const char *range(char *buf, size_t cap, const dl_summary *s)
+static const char *range(char *buf, size_t cap, const dl_stats_summary_t *s)
 {
     if (!s->n)
         snprintf(buf, cap, "undefined");
@@ -345,7 +345,7 @@ static void question_table(page *p, const dl_report_ratings *g)
         if (Q->has_alpha_boot && !isnan(Q->alpha.alpha) && !isnan(Q->alpha_boot.ci_low))
             snprintf(c[0], 96, "%.3f [%.3f, %.3f]", Q->alpha.alpha, Q->alpha_boot.ci_low,
                      Q->alpha_boot.ci_high);
-        const dl_summary *s[2] = {&Q->pairwise_alpha, &Q->pairwise_r};
+        const dl_stats_summary_t *s[2] = {&Q->pairwise_alpha, &Q->pairwise_r};
         for (int k = 0; k < 2; k++)
             if (s[k]->n)
                 snprintf(c[1 + k], 96, "%.3f [%.3f, %.3f]", s[k]->mean, s[k]->min, s[k]->max);

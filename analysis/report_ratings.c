@@ -57,7 +57,7 @@ static int build_matrix(dl_report *r, size_t nq, double **data, dl_error *err)
     return 0;
 }
 
-static void summarise_finite(const double *m, size_t n, dl_summary *out)
+static void summarise_finite(const double *m, size_t n, dl_stats_summary_t *out)
 {
     double *v = dl_calloc(n * n + 1, sizeof *v);
     size_t k = 0;
@@ -227,7 +227,7 @@ static int per_observer(rp_results *res, size_t nq, double **data)
             res->ratings_per_obs[o] += any;
         }
         for (size_t q = 0; q < nq; q++) {
-            dl_summary s;
+            dl_stats_summary_t s;
             dl_stats_summary(data[q] + o * m, m, &s);
             res->obs_mean[q][o] = s.mean;
         }

@@ -197,10 +197,10 @@ static const char *weights_name(dl_kappa_weights w)
     return w == DL_KAPPA_LINEAR ? "linear" : w == DL_KAPPA_QUADRATIC ? "quadratic" : "none";
 }
 
-static dl_summary pair_summary(const rel_result *res)
+static dl_stats_summary_t pair_summary(const rel_result *res)
 {
     double *x = dl_calloc(res->npairs, sizeof *x);
-    dl_summary s = {0, NAN, NAN, NAN, NAN, NAN};
+    dl_stats_summary_t s = {0, NAN, NAN, NAN, NAN, NAN};
     if (x) {
         for (size_t i = 0; i < res->npairs; i++)
             x[i] = res->pairs[i].alpha;
@@ -222,7 +222,7 @@ static void json_stat(dl_json *j, const char *key, const char *why_key, rel_stat
 
 static void json_pairwise(dl_json *j, const rel_data *d, const rel_result *res)
 {
-    dl_summary s = pair_summary(res);
+    dl_stats_summary_t s = pair_summary(res);
     dl_json_key(j, "pairwise");
     dl_json_object_begin(j);
     dl_json_key(j, "mean");
@@ -357,7 +357,7 @@ static void print_stat_line(FILE *out, const char *label, rel_stat s, const char
 
 static void print_pairs(FILE *out, const rel_data *d, const rel_result *res)
 {
-    dl_summary s = pair_summary(res);
+    dl_stats_summary_t s = pair_summary(res);
     int w = dl_names_width(&d->coders, 7, 60);
     fprintf(out, "\npairwise alpha (%zu pair%s): mean ", res->npairs, res->npairs == 1 ? "" : "s");
     put_stat(out, 0, s.n ? s.mean : NAN);

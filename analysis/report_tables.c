@@ -73,7 +73,7 @@ static int tb_close(table *t, dl_error *err)
     return dl_atomic_commit(&t->a, err);
 }
 
-static void tb_summary(table *t, const dl_summary *s)
+static void tb_summary(table *t, const dl_stats_summary_t *s)
 {
     tb_num(t, s->n ? s->mean : NAN);
     tb_num(t, s->n > 1 ? s->sd : NAN);

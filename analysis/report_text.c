@@ -24,7 +24,7 @@ static void pcell(FILE *out, int width, double p)
         fprintf(out, " %*.4f", width, p);
 }
 
-static void range(FILE *out, const char *what, const dl_summary *s)
+static void range(FILE *out, const char *what, const dl_stats_summary_t *s)
 {
     if (!s->n) {
         fprintf(out, "%s: undefined\n", what);
@@ -132,7 +132,7 @@ static void trials(FILE *out, const dl_report *r, const dl_report_trials *t)
                 t->nobservers, t->nobservers);
 }
 
-static void summary_cell(FILE *out, const dl_summary *s)
+static void summary_cell(FILE *out, const dl_stats_summary_t *s)
 {
     if (!s->n)
         fprintf(out, " %21s", "-");

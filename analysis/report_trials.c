@@ -53,7 +53,7 @@ static int rt_stats(dl_report *r, dl_report_observer *obs, size_t nobs)
             rt[start[o] + fill[o]++] = t->rt_ms;
     }
     for (size_t o = 0; o < nobs; o++) {
-        dl_summary s;
+        dl_stats_summary_t s;
         obs[o].rt_median_ms = obs[o].rt_mean_ms = NAN;
         if (start[o + 1] > start[o]) {
             dl_stats_summary(rt + start[o], start[o + 1] - start[o], &s);

@@ -130,9 +130,9 @@ int dl_stats_spearman(const double *x, const double *y, size_t n, dl_corr *out, 
     return rc;
 }
 
-void dl_stats_summary(const double *x, size_t n, dl_summary *out)
+void dl_stats_summary(const double *x, size_t n, dl_stats_summary_t *out)
 {
-    *out = (dl_summary){0};
+    *out = (dl_stats_summary_t){0};
     out->mean = out->sd = out->min = out->max = out->median = NAN;
     double *s = dl_calloc(n, sizeof *s);
     size_t m = 0;

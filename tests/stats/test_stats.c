@@ -543,7 +543,7 @@ static void test_corr_undefined(void **state)
 static void test_summary(void **state)
 {
     (void)state;
-    dl_summary s;
+    dl_stats_summary_t s;
     const double x[4] = {3, 1, NA, 2};
     dl_stats_summary(x, 4, &s);
     assert_int_equal(s.n, 3);

@@ -257,7 +257,7 @@ static void test_ref_summary(void **state)
     for (size_t i = 0; i < r.csv->nrows; i++) {
         size_t n, ln = line_of(&r, i);
         double *x = parse_list(field(&r, i, "x"), &n);
-        dl_summary s;
+        dl_stats_summary_t s;
         dl_stats_summary(x, n, &s);
         assert_int_equal(s.n, (size_t)fnum(&r, i, "n"));
         bad += !near_ok(s.mean, fnum(&r, i, "mean"), ABS_FLOOR, "mean", ln);
