@@ -165,6 +165,8 @@ typedef struct dl_report_ec_opts {
     const char *by;          /* one analysis per value of this column; NULL: one */
     dl_ec_boundary boundary; /* kappa when c_exp = 1 */
     dl_ec_boot_opts boot;    /* boot.replicates == 0: no bootstrap */
+    dl_progress_fn progress; /* bytes read of each file; may be NULL */
+    void *progress_ctx;
 } dl_report_ec_opts;
 
 typedef struct dl_report_ec dl_report_ec;
@@ -192,6 +194,8 @@ typedef struct dl_report_rel_opts {
     int pairwise;            /* alpha of every pair of coders */
     int per_coder;           /* leave-one-out and mean pairwise alpha per coder */
     dl_alpha_boot_opts boot; /* boot.replicates == 0: no bootstrap */
+    dl_progress_fn progress; /* bytes read of the file; may be NULL */
+    void *progress_ctx;
 } dl_report_rel_opts;
 
 typedef struct dl_report_rel dl_report_rel;

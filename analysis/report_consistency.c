@@ -88,7 +88,7 @@ static int read_file(dl_report_ec *e, const char *path, dl_error *err)
     int rc = dl_trialcsv_open(&x.tc, &e->o.cols, err);
     x.tc.path = path;
     if (!rc)
-        rc = dl_csv_stream(path, on_row, &x, err);
+        rc = dl_csv_stream_progress(path, on_row, &x, e->o.progress, e->o.progress_ctx, err);
     if (!rc && x.rows == 0)
         rc = dl_fail(err, DL_EINVAL, "%s:2: no data rows after the header", path);
     dl_trialcsv_close(&x.tc);

@@ -30,9 +30,9 @@ typedef dl_rel_pair rel_pair;
 
 /* dl_csv_read, and also fail with "FILE:1: no data rows after the header"
  * when the file holds only a header. */
-static int csv_load(const char *path, dl_csv **out, dl_error *err)
+static int csv_load(const char *path, const rel_opts *o, dl_csv **out, dl_error *err)
 {
-    int rc = dl_csv_read(path, out, err);
+    int rc = dl_csv_read_progress(path, o->progress, o->progress_ctx, out, err);
     if (rc == 0 && (*out)->nrows == 0) {
         dl_csv_free(*out);
         *out = NULL;
@@ -167,7 +167,7 @@ static int load(const rel_opts *o, rel_data *d, dl_error *err)
 {
     dl_csv *csv = NULL;
     rel_cell *cells = NULL;
-    int rc = csv_load(d->path, &csv, err);
+    int rc = csv_load(d->path, o, &csv, err);
     if (rc)
         return rc;
     cells = dl_calloc(csv->nrows, sizeof *cells);
