@@ -180,7 +180,7 @@ int dl_report_ec_run(const char *const *paths, size_t npaths, const dl_report_ec
                      dl_report_ec **out, dl_error *err);
 size_t dl_report_ec_repeats(const dl_report_ec *e);
 /* The table, one JSON object, or the CSV (a row per pair and a "mean" row
- * per group, NaN as an empty field) on out. */
+ * per group, NaN as NA) on out. */
 void dl_report_ec_write_text(const dl_report_ec *e, FILE *out);
 void dl_report_ec_write_json(const dl_report_ec *e, FILE *out);
 void dl_report_ec_write_csv(const dl_report_ec *e, FILE *out);

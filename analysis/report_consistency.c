@@ -486,25 +486,21 @@ void dl_report_ec_write_text(const dl_report_ec *e, FILE *out)
 
 static void csv_num(FILE *f, double v)
 {
-    char buf[32];
-    if (isnan(v))
-        buf[0] = '\0';
-    else
-        snprintf(buf, sizeof buf, "%.17g", v);
     fputc(',', f);
-    dl_csv_write_field(f, buf);
+    dl_csv_write_num(f, v);
 }
 
 static void csv_group(FILE *f, const dl_report_ec *e, const ec_group *g, const char *group)
 {
     const dl_report_ec_opts *o = &e->o;
     const dl_ec_group *s = &g->s;
-    char boot[96];
+    char boot[96], conf[40];
+    dl_fmt_shortest(conf, sizeof conf, o->boot.conf_level);
     if (o->boot.replicates)
-        snprintf(boot, sizeof boot, ",%zu,%llu,%.17g", o->boot.replicates,
-                 (unsigned long long)o->boot.seed, o->boot.conf_level);
+        snprintf(boot, sizeof boot, ",%zu,%llu,%s", o->boot.replicates,
+                 (unsigned long long)o->boot.seed, conf);
     else
-        snprintf(boot, sizeof boot, ",,,");
+        snprintf(boot, sizeof boot, ",NA,NA,NA");
     const char *bnd = dl_stats_ec_boundary_name(o->boundary);
     for (size_t k = 0; k < s->npairs; k++) {
         const dl_ec_pair_result *p = &s->pairs[k];

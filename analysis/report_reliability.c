@@ -416,11 +416,10 @@ static void print_per_coder(FILE *out, const rel_data *d, const rel_result *res)
     }
 }
 
-/* One CSV field: a number, empty when NaN. */
+/* One CSV field: a number, NA when missing. */
 static void csv_num(FILE *out, double v)
 {
-    if (!isnan(v))
-        fprintf(out, "%.17g", v);
+    dl_csv_write_num(out, v);
 }
 
 static void csv_row(FILE *out, const rel_opts *o, const rel_result *res, const char *scope,
@@ -440,7 +439,7 @@ static void csv_row(FILE *out, const rel_opts *o, const rel_result *res, const c
         fprintf(out, ",%g,%s,%llu,%zu", b->conf, dl_alpha_boot_method_name(b->method),
                 (unsigned long long)b->seed, b->replicates);
     else
-        fputs(",,,,", out);
+        fputs(",NA,NA,NA,NA", out);
     for (size_t i = 0; i < o->boot.nmin && res->has_boot; i++) {
         fputc(',', out);
         csv_num(out, boot ? b->p_below[i] : NAN);

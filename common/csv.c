@@ -374,6 +374,17 @@ void dl_csv_write_row(FILE *out, const char *const *fields, size_t n)
     fputc('\n', out);
 }
 
+void dl_csv_write_num(FILE *out, double v)
+{
+    char buf[40];
+    if (!isfinite(v)) {
+        fputs("NA", out);
+        return;
+    }
+    dl_fmt_shortest(buf, sizeof buf, v);
+    fputs(buf, out);
+}
+
 int dl_is_missing(const char *s)
 {
     static const char *const missing[] = {"", "NA", "NaN", "na", "nan", "null", "NULL", "N/A"};

@@ -271,6 +271,9 @@ int dl_csv_stream_progress(const char *path, dl_csv_row_fn row, void *ctx, dl_pr
 void dl_csv_write_field(FILE *out, const char *s);
 /* A row of n fields followed by "\n". */
 void dl_csv_write_row(FILE *out, const char *const *fields, size_t n);
+/* A number as every table writes it: the fewest digits that read back as v
+ * (dl_fmt_shortest), "NA" when it is missing (NaN) or not finite. */
+void dl_csv_write_num(FILE *out, double v);
 
 /* True for the strings that mean "missing": "", "NA", "NaN", "na", "nan",
  * "null", "NULL". */

@@ -373,18 +373,19 @@ void stim_ec_json(const dl_stimuli_analysis *a, dl_json *j)
 static void csv_num(FILE *f, double v)
 {
     fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
+    dl_csv_write_num(f, v);
 }
 
 static void csv_tail(FILE *f, const dl_stimuli_analysis *a)
 {
     fprintf(f, ",%s", dl_stats_ec_boundary_name(a->ec_boundary));
-    if (a->ec_replicates)
-        fprintf(f, ",%zu,%llu,%.17g\n", a->ec_replicates, (unsigned long long)a->ec_boot_seed,
-                a->ec_conf);
-    else
-        fputs(",,,\n", f);
+    if (a->ec_replicates) {
+        fprintf(f, ",%zu,%llu", a->ec_replicates, (unsigned long long)a->ec_boot_seed);
+        csv_num(f, a->ec_conf);
+        fputc('\n', f);
+    } else {
+        fputs(",NA,NA,NA\n", f);
+    }
 }
 
 static void csv_side(FILE *f, const dl_stimuli_analysis *a, const char *subset,
@@ -426,7 +427,7 @@ static void csv_side(FILE *f, const dl_stimuli_analysis *a, const char *subset,
             if (s->defined)
                 fprintf(f, ",%zu", s->defined[p]);
             else
-                fputc(',', f);
+                fputs(",NA", f);
             csv_tail(f, a);
         }
     fprintf(f, "mean,%s,,,%zu", subset, s->images);
@@ -437,7 +438,7 @@ static void csv_side(FILE *f, const dl_stimuli_analysis *a, const char *subset,
     if (a->ec_replicates)
         fprintf(f, ",%zu", s->mean_defined);
     else
-        fputc(',', f);
+        fputs(",NA", f);
     csv_tail(f, a);
 }
 

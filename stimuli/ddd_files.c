@@ -13,10 +13,7 @@
 /* A number for a CSV cell: NA when undefined, else the fewest digits that round-trip. */
 static void num(FILE *f, double x)
 {
-    char b[40];
-    if (isfinite(x))
-        dl_fmt_shortest(b, sizeof b, x);
-    fputs(isfinite(x) ? b : "NA", f);
+    dl_csv_write_num(f, x);
 }
 
 static void write_per_image(const dl_stimuli_analysis *a, FILE *f)

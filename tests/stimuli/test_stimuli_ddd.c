@@ -434,7 +434,7 @@ static void test_ec_pairs_fisher_limit(void **state)
         pairs++;
         assert_true(csv[0]->rows[i][p][0] != '\0');
         assert_true(strtod(csv[0]->rows[i][p], NULL) >= 0);
-        assert_string_equal(csv[1]->rows[i][p], "");
+        assert_string_equal(csv[1]->rows[i][p], "NA");
         assert_true(csv[1]->rows[i][lo][0] != '\0');
         assert_string_equal(csv[0]->rows[i][lo], csv[1]->rows[i][lo]);
     }
