@@ -151,8 +151,14 @@ static void test_cpu_not_here(void **state)
     snprintf(want, sizeof want,
              "cpu = 1000: the runner may not use that CPU here (%ld online); it runs on any",
              sysconf(_SC_NPROCESSORS_ONLN));
-    assert_int_equal(res.nwarnings, 1);
-    assert_string_equal(res.warnings[0], want);
+    /* among the warnings (a loaded machine adds "refresh interval unstable") */
+    int found = 0;
+    for (size_t i = 0; i < res.nwarnings; i++)
+        if (strncmp(res.warnings[i], "cpu = ", 6) == 0) {
+            assert_string_equal(res.warnings[i], want);
+            found++;
+        }
+    assert_int_equal(found, 1);
     assert_int_equal(q_int(f.db, "SELECT count(*) FROM events WHERE kind = 'warning' AND "
                                  "detail LIKE 'cpu = 1000: %'"),
                      1);
