@@ -377,15 +377,13 @@ static int open_regular(const char *path, FILE **fp, dl_error *err)
     if (fd < 0)
         return dl_fail(err, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0)
-        rc = dl_fail(err, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
-    else if (S_ISDIR(st.st_mode))
+    int rc = 0, known = fstat(fd, &st) == 0;
+    if (known && S_ISDIR(st.st_mode))
         rc = dl_fail(err, DL_EINVAL, "%s: is a folder, not a file", path);
-    else if (!S_ISREG(st.st_mode))
+    else if (known && !S_ISREG(st.st_mode))
         rc = dl_fail(err, DL_EINVAL, "%s: is %s, not a regular file", path,
                      file_kind(st.st_mode));
-    else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+    else if (!known || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
              !(*fp = fdopen(fd, "rb")))
         rc = dl_fail(err, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
     if (rc)

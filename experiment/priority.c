@@ -17,7 +17,6 @@
  * whatever else runs, and the present is as late as they are — under a CPU
  * hog that was most of the dropped frames. So every thread of the process is
  * changed; threads started later inherit from the thread that starts them. */
-#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include <dirent.h>
 #include <errno.h>
 #include <sched.h>

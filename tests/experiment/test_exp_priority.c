@@ -5,7 +5,6 @@
  * rest of the process (and SDL's threads that outlive the window) is not
  * left real-time or pinned. Runs in-process on SDL's offscreen driver (no
  * display), simulated observer, real SQLite file. */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_EQUAL */
 #include <dirent.h>
 #include <sched.h>
 #include <setjmp.h>
