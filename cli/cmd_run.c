@@ -139,6 +139,26 @@ static void print_table(const dl_exp_result *r)
         printf("%-11s %zu written\n", "screenshots", r->screenshots);
 }
 
+/* The runner checks and decodes every image before its window opens (a
+ * 300-image set takes a moment); the line is drawn here, the library only
+ * reports how far it got. */
+typedef struct run_progress {
+    dl_progress bar;
+    int begun, ended;
+} run_progress;
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    run_progress *p = ctx;
+    if (!p->begun)
+        dl_progress_begin(&p->bar, "checking images", total);
+    p->begun = 1;
+    dl_progress_update(&p->bar, done);
+    if (done == total && !p->ended)
+        dl_progress_end(&p->bar);
+    p->ended = done == total;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
@@ -229,7 +249,12 @@ int cmd_run(int argc, char **argv)
     if (o.simulate && dl_exp_sim_check(o.simulate, &err))
         return cli_usage("run", "%s", err.msg);
     dl_exp_result res;
+    run_progress prog = {0};
+    o.progress = on_progress;
+    o.progress_ctx = &prog;
     int rc = dl_exp_run(&o, &res, &err);
+    if (prog.begun && !prog.ended) /* the check stopped at a bad image */
+        dl_progress_end(&prog.bar);
     for (size_t i = 0; i < res.nwarnings; i++)
         fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
     if (rc != 0)

@@ -349,7 +349,10 @@ void dl_sweep_stale(const char *path, const char *tag);
  * and only the first read would fail, with a vaguer message). */
 int dl_open_read(const char *path, FILE **fp, dl_error *err);
 
-/* Read a whole file into a NUL-terminated buffer. */
+/* Read a whole file into a NUL-terminated buffer. Only a regular file: a
+ * folder, a named pipe (which would block the open until someone writes to
+ * it), a device or a socket fails with "PATH: is a named pipe (FIFO), not a
+ * regular file" and the like, without waiting. */
 int dl_read_file(const char *path, char **data, size_t *len, dl_error *err);
 
 /* ---- hashing ---- */
@@ -398,6 +401,33 @@ void dl_sha256_update(dl_sha256 *s, const void *data, size_t len);
 void dl_sha256_hex(dl_sha256 *s, char hex[65]);
 void dl_sha256_buf(const void *data, size_t len, char hex[65]);
 int dl_sha256_file(const char *path, char hex[65], dl_error *err);
+
+/* ---- image files (imghdr.c) ---------------------------------------------------
+ * What dddlab accepts as an image, checked before anything decodes it: a
+ * regular file of at most DL_IMAGE_MAX_FILE_BYTES, PNG or JPEG, at most
+ * DL_IMAGE_MAX_SIDE_PX per side and DL_IMAGE_MAX_PIXELS in all (read from
+ * the PNG IHDR / JPEG frame header), complete (PNG: every chunk's CRC and
+ * the IEND chunk; JPEG: the markers up to EOI). */
+#define DL_IMAGE_MAX_SIDE_PX 16384
+#define DL_IMAGE_MAX_PIXELS 25000000L /* 25 Mpx: 100 MB as RGBA */
+#define DL_IMAGE_MAX_FILE_BYTES (256LL * 1024 * 1024)
+
+typedef struct dl_image_info {
+    const char *format; /* "PNG" or "JPEG" (static) */
+    int width_px, height_px;
+} dl_image_info;
+
+/* Check the bytes of an image file (path names it in messages). info may be
+ * NULL. DL_ECORRUPT when damaged, truncated, empty or not PNG/JPEG;
+ * DL_EINVAL when too large. One message naming the file. */
+int dl_image_check_buf(const char *path, const void *data, size_t len, dl_image_info *info,
+                       dl_error *err);
+/* Read a regular file (never blocks on a FIFO) and check it as above;
+ * *data (malloc'd) and *len on success. DL_ENOENT when missing, DL_EINVAL
+ * for a FIFO, folder or device. */
+int dl_image_read(const char *path, char **data, size_t *len, dl_image_info *info, dl_error *err);
+/* dl_image_read without keeping the bytes. */
+int dl_image_check_path(const char *path, dl_image_info *info, dl_error *err);
 
 /* ---- progress display (for the CLI) ---------------------------------------------
  * A one-line progress display on stderr, shown only when stderr is a terminal

@@ -352,11 +352,50 @@ int dl_open_read(const char *path, FILE **fp, dl_error *err)
     return 0;
 }
 
+/* What a file that is not a regular file is, for the message. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "a named pipe (FIFO)";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "a device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "a special file";
+}
+
+/* Open path for reading only when it is a regular file. A named pipe would
+ * block the open until some other process writes to it (forever, for an
+ * experiment file someone replaced by a FIFO), so the open does not wait
+ * (O_NONBLOCK), the type is checked on the descriptor itself (no race with a
+ * rename between a stat and the open), and only then is the descriptor made
+ * blocking again for the reads. */
+static int open_regular(const char *path, FILE **fp, dl_error *err)
+{
+    *fp = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return dl_fail(err, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    int rc = 0, known = fstat(fd, &st) == 0;
+    if (known && S_ISDIR(st.st_mode))
+        rc = dl_fail(err, DL_EINVAL, "%s: is a folder, not a file", path);
+    else if (known && !S_ISREG(st.st_mode))
+        rc = dl_fail(err, DL_EINVAL, "%s: is %s, not a regular file", path,
+                     file_kind(st.st_mode));
+    else if (!known || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+             !(*fp = fdopen(fd, "rb")))
+        rc = dl_fail(err, io_code(errno), "%s: cannot open: %s", path, strerror(errno));
+    if (rc)
+        close(fd);
+    return rc;
+}
+
 int dl_read_file(const char *path, char **data, size_t *len, dl_error *err)
 {
     *data = NULL;
     FILE *fp;
-    int orc = dl_open_read(path, &fp, err);
+    int orc = open_regular(path, &fp, err);
     if (orc)
         return orc;
     dl_buf b;

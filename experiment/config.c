@@ -64,6 +64,7 @@ static const key_def keys[] = {
     {"procedure", "countdown_s", K_INT, OFF(countdown_s), 0, 10, "3", NULL},
     {"procedure", "screen_min_ms", K_INT, OFF(screen_min_ms), 0, 10000, "300", NULL},
     {"procedure", "priority", K_PRIORITY, OFF(high_priority), 0, 2, "realtime", NULL},
+    {"procedure", "cpu", K_INT, OFF(cpu), 0, 1023, "any", "any"},
 
     {"display", "refresh_frames", K_INT, OFF(refresh_frames), 10, 1000, "90", NULL},
     {"display", "background", K_COLOR, OFF(background), 0, 0, "auto", "auto"},
@@ -978,7 +979,7 @@ int dl_exp_config_load(const char *path, dl_exp_config **out, dl_error *err)
     *out = NULL;
     dl_error e = {0};
     if (dl_read_file(path, &text, &len, &e))
-        return dl_fail(err, e.code == DL_ENOENT ? DL_ENOENT : DL_EIO,
+        return dl_fail(err, e.code == DL_ENOENT || e.code == DL_EINVAL ? e.code : DL_EIO,
                        "cannot read the experiment file: %s", e.msg);
     if (strlen(text) != len) {
         free(text);

@@ -61,6 +61,11 @@ typedef struct dl_exp_options {
     /* observer details for the observers table: 0 / NULL when not given */
     int age;
     const char *gender, *handedness;
+    /* Called as the images of the set are checked and decoded, before the
+     * window opens (done of total items); the library prints nothing
+     * itself. NULL: not told. */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 } dl_exp_options;
 
 typedef struct dl_exp_result {
@@ -89,6 +94,12 @@ typedef struct dl_exp_result {
     char renderer[32];
     int drawable_w, drawable_h;
     size_t screenshots; /* PNG files written */
+    /* The scheduling the run obtained (the run's row has the same): policy
+     * ("SCHED_FIFO", "SCHED_OTHER"), its priority, the threads of the process
+     * it was given to, the nice value, whether memory was locked, and the CPU
+     * the runner was pinned to (-1: none). */
+    char sched_policy[16];
+    int sched_priority, sched_threads, nice, memory_locked, cpu;
     size_t deadlines_missed;
     /* What the experimenter must hear about (also logged as warning events):
      * a bad refresh measurement, missed deadlines, ... */

@@ -113,6 +113,7 @@ struct dl_exp_config {
     int min_rt_ms; /* a faster press is an anticipation, not an answer; 0 = off */
     int screen_min_ms;
     int high_priority;  /* EXP_PRIO_*: what to ask for during the session */
+    int cpu;            /* run on this CPU only (-1 = any the system chooses) */
     int refresh_frames; /* frame intervals measured at start-up */
 
     exp_color background, text_color, highlight;
@@ -413,6 +414,9 @@ typedef struct exp_run {
     const char *sched_policy;    /* what raise_priority obtained */
     int sched_priority, nice_now, memory_locked;
     int sched_raised; /* SCHED_FIFO obtained: back to SCHED_OTHER at the end */
+    int sched_threads; /* threads of the process given the policy or nice value */
+    int cpu;           /* pinned to this CPU (-1: not pinned) */
+    void *saved_cpus;  /* the affinity before the pin (a cpu_set_t), put back at the end */
     uint64_t start_counter;
     char observer[64];
     int resuming;
@@ -536,6 +540,12 @@ void exp_rating_default_form(const dl_exp_config *c, exp_rating_form *f);
  * (answers[q] = chosen option or -1; focus = nq: all answered). */
 int exp_view_rating(exp_run *rc, const exp_rating_form *f, size_t pos, int focus,
                     const int *answers, dl_error *err);
+
+/* While the window is open (priority.c): real-time scheduling, locked
+ * memory and the CPU pin for every thread of the process, as the experiment
+ * file asks and the system allows; what was obtained is in rc. */
+void exp_priority_raise(exp_run *rc);
+void exp_priority_restore(exp_run *rc);
 
 /* Before the window (preflight.c): find the set, decode every image. */
 int exp_find_set(exp_run *rc, dl_error *err);

@@ -1,58 +1,13 @@
 /* preflight.c — everything checked before a window opens: the store, the
  * stimulus set, and every image of it (present, unchanged since the set was
  * built, decodable, of the stored size). The decoded images are kept as
- * surfaces and become textures behind the loading screen. */
+ * surfaces and become textures behind the loading screen. The caller hears
+ * of the progress through dl_exp_options.progress; nothing is printed here. */
 #include <SDL_image.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "exp_internal.h"
-
-static uint32_t crc32_png(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-    }
-    return c ^ 0xFFFFFFFFu;
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* The chunk structure of a PNG (lengths, CRCs, IEND). libpng prints its own
- * complaints about a damaged file to stderr; checked here first, the
- * observer's terminal gets one clear line instead. NULL when fine. */
-static const char *png_damage(const unsigned char *d, size_t len, char *buf, size_t buflen)
-{
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    if (len < 8 || memcmp(d, sig, 8) != 0)
-        return NULL; /* not a PNG: SDL_image decides what it is */
-    size_t pos = 8;
-    while (pos + 12 <= len) {
-        uint32_t n = be32(d + pos);
-        char type[5] = {0};
-        memcpy(type, d + pos + 4, 4);
-        if (n > len - pos - 12) {
-            snprintf(buf, buflen, "damaged PNG: the file ends inside chunk %s (truncated?)", type);
-            return buf;
-        }
-        if (crc32_png(d + pos + 4, n + 4) != be32(d + pos + 8 + n)) {
-            snprintf(buf, buflen, "damaged PNG: bad checksum in chunk %s", type);
-            return buf;
-        }
-        if (strcmp(type, "IEND") == 0)
-            return NULL;
-        pos += 12 + n;
-    }
-    snprintf(buf, buflen, "damaged PNG: no IEND chunk (truncated?)");
-    return buf;
-}
 
 /* Read, verify and decode one image into s. */
 static int load_one(exp_run *rc, const dl_set_image *im, int item, exp_stim *s, dl_error *err)
@@ -64,19 +19,18 @@ static int load_one(exp_run *rc, const dl_set_image *im, int item, exp_stim *s, 
     size_t len = 0;
     dl_error e = {0};
     int r = 0;
-    struct stat sb;
-    /* a FIFO named like the image would block the read forever */
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        r = dl_fail(err, DL_EINVAL,
-                    "%s: image of stimulus set '%s' (item %d) is not a regular file; images "
-                    "must be plain files",
-                    path, rc->set->name, item);
-        goto done;
-    }
+    /* dl_read_file refuses a FIFO named like the image (it would block the
+     * read forever), a folder or a device without waiting */
     if (dl_read_file(path, &data, &len, &e)) {
-        r = dl_fail(err, e.code == DL_ENOENT ? DL_ENOENT : DL_EIO,
-                    "%s: missing image of stimulus set '%s' (item %d): %s", path, rc->set->name,
-                    item, e.code == DL_ENOENT ? "no such file" : e.msg);
+        if (e.code == DL_EINVAL)
+            r = dl_fail(err, DL_EINVAL,
+                        "%s: image of stimulus set '%s' (item %d) is not a regular file; images "
+                        "must be plain files",
+                        path, rc->set->name, item);
+        else
+            r = dl_fail(err, e.code == DL_ENOENT ? DL_ENOENT : DL_EIO,
+                        "%s: missing image of stimulus set '%s' (item %d): %s", path,
+                        rc->set->name, item, e.code == DL_ENOENT ? "no such file" : e.msg);
         goto done;
     }
     char hex[65];
@@ -88,11 +42,12 @@ static int load_one(exp_run *rc, const dl_set_image *im, int item, exp_stim *s, 
                     path, rc->set->name, hex, im->sha256);
         goto done;
     }
-    char why[128];
-    if (png_damage((const unsigned char *)data, len, why, sizeof why)) {
-        r = dl_fail(err, DL_ECORRUPT, "%s: cannot decode image: %s", path, why);
+    /* The structure check every reader of images shares (common/imghdr.c):
+     * libpng prints its own complaints about a damaged file to stderr, and
+     * a header claiming a huge size would make SDL_image allocate it; the
+     * observer's terminal gets one clear line instead. */
+    if ((r = dl_image_check_buf(path, data, len, NULL, err)) != 0)
         goto done;
-    }
     SDL_Surface *raw = IMG_Load_RW(SDL_RWFromConstMem(data, (int)len), 1);
     if (!raw) {
         r = dl_fail(err, DL_ECORRUPT, "%s: cannot decode image: %s", path, IMG_GetError());
@@ -124,19 +79,18 @@ int exp_preload(exp_run *rc, dl_error *err)
     if (!rc->stims)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     int per_item = rc->cfg->task == EXP_TASK_2AFC ? 2 : 1;
-    dl_progress prog;
-    dl_progress_begin(&prog, "checking images", n);
+    const dl_exp_options *o = rc->opt;
     int r = 0;
     for (size_t i = 0; i < n && !r; i++) {
         const dl_set_item *it = &rc->set->items[i];
-        if (it->practice && !rc->cfg->practice)
-            continue;
-        r = load_one(rc, &it->a, it->index, &rc->stims[2 * i], err);
-        if (!r && per_item == 2)
-            r = load_one(rc, &it->b, it->index, &rc->stims[2 * i + 1], err);
-        dl_progress_update(&prog, i + 1);
+        if (!it->practice || rc->cfg->practice) { /* unused practice items stay unloaded */
+            r = load_one(rc, &it->a, it->index, &rc->stims[2 * i], err);
+            if (!r && per_item == 2)
+                r = load_one(rc, &it->b, it->index, &rc->stims[2 * i + 1], err);
+        }
+        if (!r && o->progress)
+            o->progress(o->progress_ctx, i + 1, n);
     }
-    dl_progress_end(&prog);
     return r;
 }
 

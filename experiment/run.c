@@ -12,9 +12,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -483,76 +480,6 @@ static int start_run(exp_run *rc, dl_error *err)
     return 0;
 }
 
-/* A busy machine should not make the session late. Like Psychtoolbox's
- * Priority() and PsychoPy's rush(), ask for real-time scheduling (SCHED_FIFO
- * at a moderate priority: above every normal process, below the kernel's
- * own threads) and lock the memory already mapped (the textures are loaded
- * by now) so no page fault waits for the disk; where that is not allowed,
- * nice -10. The loop sleeps between polls, so a real-time runner leaves the
- * CPU to others. What was obtained goes into the run row. */
-#define EXP_RT_PRIORITY 10
-
-/* A sanitizer build does not go real-time: mlockall would try to lock
- * AddressSanitizer's shadow memory. */
-#if defined(__SANITIZE_ADDRESS__)
-#define EXP_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EXP_SANITIZED 1
-#endif
-#endif
-
-#ifdef EXP_SANITIZED
-static void realtime(exp_run *rc)
-{
-    exp_event(rc, "info", "no real-time scheduling (a sanitizer build); nice -10 instead");
-}
-#else
-static void realtime(exp_run *rc)
-{
-    struct sched_param sp = {.sched_priority = EXP_RT_PRIORITY};
-    int max = sched_get_priority_max(SCHED_FIFO);
-    if (max > 0 && sp.sched_priority > max)
-        sp.sched_priority = max;
-    if (sched_setscheduler(0, SCHED_FIFO, &sp) == 0) {
-        rc->sched_policy = "SCHED_FIFO";
-        rc->sched_priority = sp.sched_priority;
-        rc->sched_raised = 1;
-    } else {
-        exp_event(rc, "info",
-                  "no real-time scheduling (%s); see docs/experiment.md, Timing, on how a lab "
-                  "grants it",
-                  strerror(errno));
-    }
-    if (mlockall(MCL_CURRENT) == 0)
-        rc->memory_locked = 1;
-    else
-        exp_event(rc, "info", "memory not locked (%s)", strerror(errno));
-}
-#endif
-
-static void raise_priority(exp_run *rc)
-{
-    rc->sched_policy = "SCHED_OTHER";
-    errno = 0;
-    int old = getpriority(PRIO_PROCESS, 0);
-    rc->nice_now = old == -1 && errno ? 0 : old;
-    if (rc->cfg->high_priority == EXP_PRIO_REALTIME)
-        realtime(rc);
-    if (rc->sched_raised || !rc->cfg->high_priority || (old == -1 && errno) || old <= -10)
-        return;
-    if (setpriority(PRIO_PROCESS, 0, -10) != 0) {
-        exp_event(rc, "info",
-                  "could not raise the priority (%s); timing may suffer on a busy "
-                  "machine",
-                  strerror(errno));
-        return;
-    }
-    rc->priority_raised = 1;
-    rc->old_nice = old;
-    rc->nice_now = -10;
-}
-
 /* After the instructions: the refresh is known; log what the run saw. */
 static int begin(exp_run *rc, resume_info *ri, dl_error *err)
 {
@@ -593,7 +520,7 @@ static int run_session(exp_run *rc, resume_info *ri, dl_error *err)
 {
     int r = open_window(rc, err);
     if (!r)
-        raise_priority(rc);
+        exp_priority_raise(rc);
     if (!r)
         r = ask_observer(rc, ri, err);
     if (!r)
@@ -626,6 +553,13 @@ static void fill_result(exp_run *rc, dl_exp_result *res)
     res->drawable_w = d->draw_w;
     res->drawable_h = d->draw_h;
     res->deadlines_missed = rc->deadlines_missed;
+    snprintf(res->sched_policy, sizeof res->sched_policy, "%s",
+             rc->sched_policy ? rc->sched_policy : "");
+    res->sched_priority = rc->sched_priority;
+    res->sched_threads = rc->sched_threads;
+    res->nice = rc->nice_now;
+    res->memory_locked = rc->memory_locked;
+    res->cpu = rc->cpu;
     if (rc->sim)
         exp_sim_rt_stats(rc->sim, &res->rt_n, &res->rt_err_median_ms, &res->rt_err_p99_ms,
                          &res->rt_err_max_ms);
@@ -662,14 +596,7 @@ static int finish(exp_run *rc, int r, dl_error *err)
 
 static void cleanup(exp_run *rc, resume_info *ri)
 {
-    if (rc->sched_raised) { /* back to normal before the end screen's successors */
-        struct sched_param sp = {.sched_priority = 0};
-        sched_setscheduler(0, SCHED_OTHER, &sp);
-    }
-    if (rc->memory_locked)
-        munlockall();
-    if (rc->priority_raised && setpriority(PRIO_PROCESS, 0, rc->old_nice) != 0)
-        rc->priority_raised = 0; /* an unprivileged process cannot lower it back */
+    exp_priority_restore(rc);
     dl_sessions_free(ri->list, ri->n);
     exp_unload(rc);
     exp_fonts_close(&rc->fonts);
@@ -701,6 +628,7 @@ int dl_exp_run(const dl_exp_options *opt, dl_exp_result *res, dl_error *err)
     rc.opt = opt;
     rc.res = res;
     rc.start_counter = rc.t0 = exp_now();
+    rc.cpu = -1;
     int r = before_window(&rc, &ri, err);
     if (!r)
         r = run_session(&rc, &ri, err);

@@ -1,4 +1,4 @@
-/* fuzz_imghdr.c — stimuli/imghdr.c, the check every image passes before it
+/* fuzz_imghdr.c — common/imghdr.c, the check every image passes before it
  * is decoded. What it accepts must be within the limits it promises. */
 #include "dl_stimuli.h"
 #include "fuzz_util.h"

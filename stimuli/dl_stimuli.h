@@ -388,32 +388,9 @@ void dl_stimuli_build_job_free(dl_stimuli_build_job *j);
 void dl_stimuli_build_job_write_text(FILE *out, const dl_stimuli_build_job *j);
 void dl_stimuli_build_job_write_json(FILE *out, const dl_stimuli_build_job *j);
 
-/* ---- image files (imghdr.c) ------------------------------------------------------
- * What dddlab accepts as an image, checked before anything decodes it: a
- * regular file of at most DL_IMAGE_MAX_FILE_BYTES, PNG or JPEG, at most
- * DL_IMAGE_MAX_SIDE_PX per side and DL_IMAGE_MAX_PIXELS in all (read from
- * the PNG IHDR / JPEG frame header), complete (PNG: every chunk's CRC and
- * the IEND chunk; JPEG: the markers up to EOI). */
-#define DL_IMAGE_MAX_SIDE_PX 16384
-#define DL_IMAGE_MAX_PIXELS 25000000L /* 25 Mpx: 100 MB as RGBA */
-#define DL_IMAGE_MAX_FILE_BYTES (256LL * 1024 * 1024)
-
-typedef struct dl_image_info {
-    const char *format; /* "PNG" or "JPEG" (static) */
-    int width_px, height_px;
-} dl_image_info;
-
-/* Check the bytes of an image file (path names it in messages). info may be
- * NULL. DL_ECORRUPT when damaged, truncated, empty or not PNG/JPEG;
- * DL_EINVAL when too large. One message naming the file. */
-int dl_image_check_buf(const char *path, const void *data, size_t len, dl_image_info *info,
-                       dl_error *err);
-/* Read a regular file (never blocks on a FIFO) and check it as above;
- * *data (malloc'd) and *len on success. DL_ENOENT when missing, DL_EINVAL
- * for a FIFO, folder or device. */
-int dl_image_read(const char *path, char **data, size_t *len, dl_image_info *info, dl_error *err);
-/* dl_image_read without keeping the bytes. */
-int dl_image_check_path(const char *path, dl_image_info *info, dl_error *err);
+/* Image files are checked by dl_image_read and dl_image_check_buf
+ * (common/imghdr.c, declared in dl_common.h): the runner checks its
+ * stimuli with the same code before it decodes them. */
 
 /* Check one image file: fills sha256, width_px and height_px of img.
  * DL_ENOENT when missing; otherwise dl_image_read's checks first, then

@@ -7,9 +7,10 @@
  *   - |recorded rt_ms - intended rt| of the simulated observer (p99 < 1 ms).
  * Needs a display: run it through tests/experiment/with-xvfb.sh (see
  * bench/experiment/run.sh; under a CPU hog, load.sh).
- * Usage: bench_experiment [NTRIALS [PRIORITY [FIXATION_MS]]] with PRIORITY
- * realtime | high | normal (the experiment file's key) and a fixation cross
- * of FIXATION_MS before each onset (more frames per trial). */
+ * Usage: bench_experiment [NTRIALS [PRIORITY [FIXATION_MS [CPU]]]] with
+ * PRIORITY realtime | high | normal (the experiment file's key), a fixation
+ * cross of FIXATION_MS before each onset (more frames per trial), and CPU
+ * the experiment file's cpu key (a number, or any). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,6 +22,7 @@ int main(int argc, char **argv)
     int n = argc > 1 ? atoi(argv[1]) : 300;
     const char *priority = argc > 2 ? argv[2] : "realtime";
     int fixation_ms = argc > 3 ? atoi(argv[3]) : 0;
+    const char *cpu = argc > 4 ? argv[4] : "any";
     fx f;
     fx_opts o = {"rating", "bench", n, 0, 224, 224, 0};
     if (n < 1 || fx_setup(&f, &o) != 0) {
@@ -30,8 +32,8 @@ int main(int argc, char **argv)
     char body[512];
     snprintf(body, sizeof body,
              "[procedure]\ninstructions = instructions.txt\niti_ms = 200\ncountdown_s = 1\n"
-             "screen_min_ms = 100\npriority = %s\nfixation_ms = %d\n",
-             priority, fixation_ms);
+             "screen_min_ms = 100\npriority = %s\nfixation_ms = %d\ncpu = %s\n",
+             priority, fixation_ms, cpu);
     fx_ini(&f, "rating", "bench", body);
     dl_exp_options opt = {.db_path = f.db,
                           .experiment_path = f.ini,
@@ -55,7 +57,13 @@ int main(int argc, char **argv)
            "(target 0)\n",
            r.trial_frames_dropped, r.logged, r.frames_dropped, r.frames, r.frame_max_ms,
            r.refresh_mean_ms, r.refresh_sd_ms);
-    printf("priority = %s\n", priority);
+    printf("priority = %s: obtained %s (priority %d, nice %d) on %d thread%s, memory %s, ",
+           priority, r.sched_policy, r.sched_priority, r.nice, r.sched_threads,
+           r.sched_threads == 1 ? "" : "s", r.memory_locked ? "locked" : "not locked");
+    if (r.cpu >= 0)
+        printf("pinned to CPU %d\n", r.cpu);
+    else
+        printf("not pinned\n");
     printf("rt error |recorded - intended| over %zu answers: median %.3f ms, p99 %.3f ms, "
            "max %.3f ms  (target p99 < 1 ms)\n",
            r.rt_n, r.rt_err_median_ms, r.rt_err_p99_ms, r.rt_err_max_ms);

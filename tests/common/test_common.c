@@ -201,6 +201,44 @@ static void test_folder_is_not_a_file(void **state)
     rmdir(dir);
 }
 
+/* A named pipe or a device where a file is read whole: refused at once
+ * (opening a FIFO waits for a writer, forever if none comes). */
+static void test_special_file_is_not_a_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dl_fifo_XXXXXX", fifo[160], expected[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(20); /* a blocking open fails the test instead of hanging it */
+    dl_error err = {0};
+    char *data = NULL;
+    assert_int_equal(dl_read_file(fifo, &data, NULL, &err), DL_EINVAL);
+    snprintf(expected, sizeof expected, "%s: is a named pipe (FIFO), not a regular file", fifo);
+    assert_string_equal(err.msg, expected);
+    assert_null(data);
+    assert_int_equal(dl_read_file("/dev/null", &data, NULL, &err), DL_EINVAL);
+    assert_string_equal(err.msg, "/dev/null: is a device, not a regular file");
+    alarm(0);
+    /* a regular file behind a symbolic link is still a regular file */
+    char file[160], link[160];
+    snprintf(file, sizeof file, "%s/f", dir);
+    snprintf(link, sizeof link, "%s/l", dir);
+    FILE *fp = fopen(file, "w");
+    fputs("abc", fp);
+    fclose(fp);
+    assert_int_equal(symlink(file, link), 0);
+    size_t len = 0;
+    assert_int_equal(dl_read_file(link, &data, &len, &err), 0);
+    assert_int_equal(len, 3);
+    assert_string_equal(data, "abc");
+    free(data);
+    unlink(link);
+    unlink(file);
+    unlink(fifo);
+    rmdir(dir);
+}
+
 static size_t entries(const char *dir)
 {
     size_t n = 0;
@@ -444,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_csv_errors),   cmocka_unit_test(test_csv_require_col),
         cmocka_unit_test(test_json),         cmocka_unit_test(test_atomic),
         cmocka_unit_test(test_parse), cmocka_unit_test(test_path_join_and_mix),        cmocka_unit_test(test_folder_is_not_a_file),
+        cmocka_unit_test(test_special_file_is_not_a_file),
         cmocka_unit_test(test_stage),        cmocka_unit_test(test_utf8_cells),
         cmocka_unit_test(test_error_map),    cmocka_unit_test(test_shared_helpers),
     };

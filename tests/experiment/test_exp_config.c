@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -50,6 +51,8 @@ static void test_defaults(void **state)
     assert_int_equal(cfg->deadline_ms, 0); /* self-paced */
     assert_int_equal(cfg->practice, 1);
     assert_int_equal(cfg->image_width_px, -1); /* native */
+    assert_int_equal(cfg->cpu, -1);            /* not pinned */
+    assert_string_equal(dl_exp_config_value(cfg, "procedure", "cpu"), "any");
     /* 2AFC: neutral grey background */
     assert_int_equal(cfg->background.r, 128);
     assert_int_equal(cfg->background.g, 128);
@@ -137,6 +140,9 @@ static void test_errors(void **state)
     expect_error(HEAD "[procedure]\npriority = max\n",
                  "/lab/exp.ini:5: bad value 'max' for 'priority' (expected realtime, high or "
                  "normal)");
+    expect_error(HEAD "[procedure]\ncpu = first\n",
+                 "/lab/exp.ini:5: bad value 'first' for 'cpu' (expected a whole number from 0 to "
+                 "1023, or any)");
     expect_error(HEAD "[procedure]\npractice = maybe\n",
                  "/lab/exp.ini:5: bad value 'maybe' for 'practice' (expected yes or no)");
     expect_error("[experiment]\ntask = 3afc\nset = a\n",
@@ -324,6 +330,41 @@ static void test_instructions_file(void **state)
 }
 
 /* The shipped examples (docs/examples) parse and say what the paper did. */
+/* An experiment file or instruction text that is a named pipe would block
+ * the open until someone writes to it: refused at once, naming the file. */
+static void test_fifo_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/dl-exp-cfg-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char ini[128], fifo[128], want[512];
+    snprintf(ini, sizeof ini, "%s/exp.ini", dir);
+    snprintf(fifo, sizeof fifo, "%s/pipe.ini", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(20); /* a blocking open fails the test instead of hanging it */
+    dl_exp_config *cfg = NULL;
+    dl_error err = {0};
+    snprintf(want, sizeof want,
+             "cannot read the experiment file: %s: is a named pipe (FIFO), not a regular file",
+             fifo);
+    assert_int_equal(dl_exp_config_load(fifo, &cfg, &err), DL_EINVAL);
+    assert_string_equal(err.msg, want);
+    assert_null(cfg);
+
+    FILE *fp = fopen(ini, "w");
+    fputs(HEAD "[procedure]\ninstructions = pipe.ini\n", fp);
+    fclose(fp);
+    snprintf(want, sizeof want,
+             "%s:5: cannot read the instructions: %s: is a named pipe (FIFO), not a regular file",
+             ini, fifo);
+    assert_int_equal(dl_exp_config_load(ini, &cfg, &err), DL_EINVAL);
+    assert_string_equal(err.msg, want);
+    alarm(0);
+    unlink(ini);
+    unlink(fifo);
+    rmdir(dir);
+}
+
 static void test_examples(void **state)
 {
     (void)state;
@@ -408,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_key_clash),
         cmocka_unit_test(test_questions), cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_instructions_file), cmocka_unit_test(test_examples),
+        cmocka_unit_test(test_fifo_refused),
         cmocka_unit_test(test_sim_spec),          cmocka_unit_test(test_format_and_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,9 @@
 #!/bin/sh
 # with-xvfb.sh COMMAND [ARGS...] — run COMMAND against a private Xvfb server
 # (1280x1024, 24 bit; DL_XVFB_SCREEN=WxHxD changes it) and stop the server
-# afterwards, whatever happens. Xvfb picks a free display number itself
+# afterwards, whatever happens. DL_XVFB_CHRT="-f 5" starts the server under
+# chrt with those options (bench/experiment/load.sh: a display server with
+# real-time priority, as a lab may give its own). Xvfb picks a free display number itself
 # (-displayfd), so tests can run in parallel.
 set -u
 screen=${DL_XVFB_SCREEN:-1280x1024x24}
@@ -9,7 +11,12 @@ command -v Xvfb >/dev/null 2>&1 || { echo "with-xvfb.sh: Xvfb not found: apt-get
 tmp=$(mktemp -d /tmp/dl-xvfb-XXXXXX) || exit 1
 fifo="$tmp/displayfd"
 mkfifo "$fifo" || exit 1
-Xvfb -displayfd 3 -screen 0 "$screen" -nolisten tcp -noreset 3>"$fifo" >"$tmp/log" 2>&1 &
+chrt=""
+if [ -n "${DL_XVFB_CHRT:-}" ]; then
+    command -v chrt >/dev/null 2>&1 || { echo "with-xvfb.sh: chrt not found (util-linux)" >&2; exit 1; }
+    chrt="chrt $DL_XVFB_CHRT"
+fi
+$chrt Xvfb -displayfd 3 -screen 0 "$screen" -nolisten tcp -noreset 3>"$fifo" >"$tmp/log" 2>&1 &
 xvfb=$!
 cleanup() {
     kill "$xvfb" 2>/dev/null

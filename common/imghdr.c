@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "dl_stimuli.h"
+#include "dl_common.h"
 
 static uint32_t be32(const unsigned char *p)
 {
