@@ -98,24 +98,14 @@ static const export_table tables[] = {
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
-/* The shortest of %.15g / %.17g that reads back as the same double. */
-static void format_double(double v, char buf[40])
-{
-    snprintf(buf, 40, "%.15g", v);
-    if (strtod(buf, NULL) != v)
-        snprintf(buf, 40, "%.17g", v);
-}
-
 static void write_value(FILE *out, sqlite3_stmt *s, int i)
 {
-    char num[40];
     switch (sqlite3_column_type(s, i)) {
     case SQLITE_NULL:
         fputs("NA", out);
         break;
     case SQLITE_FLOAT:
-        format_double(sqlite3_column_double(s, i), num);
-        fputs(num, out);
+        dl_csv_write_num(out, sqlite3_column_double(s, i)); /* as every table */
         break;
     default:
         dl_csv_write_field(out, (const char *)sqlite3_column_text(s, i));
