@@ -1,0 +1,10 @@
+/* cli_specs.c — every command's option spec in one list, so a test can walk
+ * them all (each --help must name every option its parser accepts). */
+#include "cli_args.h"
+
+extern const cli_spec cli_spec_binomial;
+
+const cli_spec *const cli_all_specs[] = {
+    &cli_spec_binomial,
+};
+const size_t cli_nspecs = sizeof cli_all_specs / sizeof *cli_all_specs;
