@@ -2,10 +2,11 @@
  * them all (each --help must name every option its parser accepts). */
 #include "cli_args.h"
 
-extern const cli_spec cli_spec_binomial, cli_spec_consistency;
+extern const cli_spec cli_spec_binomial, cli_spec_consistency, cli_spec_reliability;
 
 const cli_spec *const cli_all_specs[] = {
     &cli_spec_binomial,
     &cli_spec_consistency,
+    &cli_spec_reliability,
 };
 const size_t cli_nspecs = sizeof cli_all_specs / sizeof *cli_all_specs;

@@ -287,7 +287,7 @@ static const char *const usage_cases[][2] = {
      "dddlab reliability: --bootstrap needs a whole number from 1 to 100000000, not '0' "
      "(see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --conf 1",
-     "dddlab reliability: --conf needs a number between 0 and 1, not '1' "
+     "dddlab reliability: --conf needs a number between 0 and 1 (exclusive), not '1' "
      "(see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --boot-method pairs",
      "dddlab reliability: --boot-method must be units or hayes, not 'pairs' "
