@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "dl_stimuli.h"
 
 /* Option ids, above every command's own ids. */
@@ -36,7 +37,9 @@ enum {
         {"image-regex", required_argument, 0, CLI_RO_IMAGE_REGEX},                                 \
         {"top-k", required_argument, 0, CLI_RO_TOP_K},                                             \
         {"labels", required_argument, 0, CLI_RO_LABELS},                                           \
-        {"image-list", required_argument, 0, CLI_RO_IMAGE_LIST}
+    {                                                                                              \
+        "image-list", required_argument, 0, CLI_RO_IMAGE_LIST                                      \
+    }
 
 /* Apply option c: 0 done, DL_EXIT_USAGE after printing a usage error, -1
  * when c is not a results option. */
@@ -44,6 +47,17 @@ int cli_results_opt(const char *cmd, int c, const char *arg, dl_stimuli_read_opt
 
 /* The options' lines for --help. */
 void cli_results_help(FILE *out);
+
+/* The same options as a cli_args table over dl_stimuli_read_opts, with the
+ * heading and notes its --help group prints. */
+enum { CLI_RESULTS_NOPTS = 11 };
+extern const cli_opt cli_results_table[CLI_RESULTS_NOPTS];
+extern const char cli_results_heading[], cli_results_notes[];
+#define CLI_RESULTS_GROUP(BASE)                                                                    \
+    {                                                                                              \
+        .heading = cli_results_heading, .opts = cli_results_table, .nopts = CLI_RESULTS_NOPTS,     \
+        .base = BASE, .notes = cli_results_notes                                                   \
+    }
 
 /* Print the reader's warnings ("dddlab: warning: ...") on stderr. */
 void cli_results_warnings(const dl_stimuli_results *r);

@@ -2,11 +2,13 @@
  * them all (each --help must name every option its parser accepts). */
 #include "cli_args.h"
 
-extern const cli_spec cli_spec_binomial, cli_spec_consistency, cli_spec_reliability;
+extern const cli_spec cli_spec_binomial, cli_spec_consistency, cli_spec_reliability,
+    cli_spec_stimuli_analyse, cli_spec_stimuli_build, cli_spec_stimuli_check,
+    cli_spec_stimuli_demo_data;
 
 const cli_spec *const cli_all_specs[] = {
-    &cli_spec_binomial,
-    &cli_spec_consistency,
-    &cli_spec_reliability,
+    &cli_spec_binomial,          &cli_spec_consistency,   &cli_spec_reliability,
+    &cli_spec_stimuli_analyse,   &cli_spec_stimuli_build, &cli_spec_stimuli_check,
+    &cli_spec_stimuli_demo_data,
 };
 const size_t cli_nspecs = sizeof cli_all_specs / sizeof *cli_all_specs;
