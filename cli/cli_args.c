@@ -248,7 +248,11 @@ static void help_line(FILE *out, const cli_opt *o)
                       : snprintf(left, sizeof left, "--%s", o->name);
     if (o->metavar)
         n += snprintf(left + n, sizeof left - (size_t)n, " %s", o->metavar);
-    fprintf(out, "  %-*s%s", HELP_COL - 2, left, n >= HELP_COL - 2 ? "  " : "");
+    /* at least two spaces before the help; a long name pushes it right */
+    if (n > HELP_COL - 4)
+        fprintf(out, "  %s  ", left);
+    else
+        fprintf(out, "  %-*s", HELP_COL - 2, left);
     for (const char *p = o->help; *p; p++) {
         fputc(*p, out);
         if (*p == '\n' && p[1])

@@ -4,11 +4,11 @@
 
 extern const cli_spec cli_spec_binomial, cli_spec_consistency, cli_spec_reliability,
     cli_spec_stimuli_analyse, cli_spec_stimuli_build, cli_spec_stimuli_check,
-    cli_spec_stimuli_demo_data;
+    cli_spec_stimuli_demo_data, cli_spec_stimuli_imagestats;
 
 const cli_spec *const cli_all_specs[] = {
-    &cli_spec_binomial,          &cli_spec_consistency,   &cli_spec_reliability,
-    &cli_spec_stimuli_analyse,   &cli_spec_stimuli_build, &cli_spec_stimuli_check,
-    &cli_spec_stimuli_demo_data,
+    &cli_spec_binomial,          &cli_spec_consistency,        &cli_spec_reliability,
+    &cli_spec_stimuli_analyse,   &cli_spec_stimuli_build,      &cli_spec_stimuli_check,
+    &cli_spec_stimuli_demo_data, &cli_spec_stimuli_imagestats,
 };
 const size_t cli_nspecs = sizeof cli_all_specs / sizeof *cli_all_specs;
