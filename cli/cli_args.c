@@ -151,6 +151,13 @@ static int set_value(const cli_spec *s, const found *f, const char *arg, void *o
                              words_text(o->words, buf, sizeof buf), arg);
         store_int(dest, o->size, w);
         return 0;
+    case CLI_LIST: {
+        cli_list *l = (cli_list *)(void *)dest;
+        if (l->n == CLI_LIST_MAX)
+            return cli_usage(s->cmd, "--%s takes at most %d values", o->name, CLI_LIST_MAX);
+        l->v[l->n++] = arg;
+        return 0;
+    }
     case CLI_HOOK:
         return o->hook(s->cmd, arg, dest);
     }
@@ -215,14 +222,16 @@ static int short_option(const cli_spec *s, char **argv, int argc, int *i, void *
 int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_args *a)
 {
     memset(a, 0, sizeof *a);
-    /* The positionals move to argv[1..]: every write is at or before the
-     * word being read. */
+    /* The positionals move to argv[1..], in order. */
     int npos = 0, rc = 0, only_pos = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
         char *w = argv[i];
-        if (only_pos || w[0] != '-' || w[1] == '\0' || is_number_word(w))
+        if (only_pos || w[0] != '-' || w[1] == '\0' || is_number_word(w)) {
+            /* rotate it in front of the options read so far: argv stays a
+             * permutation (a command may still quote its command line) */
+            memmove(argv + 2 + npos, argv + 1 + npos, (size_t)(i - 1 - npos) * sizeof *argv);
             argv[1 + npos++] = w;
-        else if (strcmp(w, "--") == 0)
+        } else if (strcmp(w, "--") == 0)
             only_pos = 1;
         else if (w[1] == '-')
             rc = long_option(s, argv, argc, &i, opts, a);

@@ -21,8 +21,16 @@ typedef enum cli_kind {
     CLI_WHOLE,  /* a whole number in [lo, hi], into an integer member */
     CLI_REAL,   /* a number in [rlo, rhi] (ends open as `open` says), into a double */
     CLI_CHOICE, /* one of the words, into an integer member: parse(word), or its index */
+    CLI_LIST,   /* repeatable: each value appended to a cli_list member */
     CLI_HOOK    /* the option's own parser (a comma list, ...) */
 } cli_kind;
+
+/* A CLI_LIST member: the values in the order given. */
+enum { CLI_LIST_MAX = 256 };
+typedef struct cli_list {
+    const char *v[CLI_LIST_MAX];
+    size_t n;
+} cli_list;
 
 /* CLI_REAL: which ends of the range are excluded. */
 enum { CLI_OPEN_LO = 1, CLI_OPEN_HI = 2, CLI_OPEN = 3 };
@@ -74,6 +82,10 @@ struct cli_opt {
         .name = N, .kind = CLI_CHOICE, CLI_MEMBER(T, F), .words = W, .parse = P, .metavar = M,     \
         .help = H                                                                                  \
     }
+#define CLI_LIST_OPT(T, N, F, M, H)                                                                \
+    {                                                                                              \
+        .name = N, .kind = CLI_LIST, CLI_MEMBER(T, F), .metavar = M, .help = H                     \
+    }
 #define CLI_HOOK_OPT(T, N, F, FN, M, H)                                                            \
     {                                                                                              \
         .name = N, .kind = CLI_HOOK, CLI_MEMBER(T, F), .hook = FN, .metavar = M, .help = H         \
@@ -115,9 +127,9 @@ typedef struct cli_args {
 /* Parse argv[1..argc-1] into opts (defaults set by the caller). Options and
  * positionals mix; "--" ends the options; "--name=value" and "--name value";
  * a unique prefix of a long name works; a repeated option: the last value
- * counts; a word that looks like a negative number is positional. Returns 0,
- * CLI_HELP_SHOWN after printing the help (--help, -h), or DL_EXIT_USAGE after
- * the usage error. */
+ * counts (a list: every value, in order); a word that looks like a negative number is positional.
+ * Returns 0, CLI_HELP_SHOWN after printing the help (--help, -h), or DL_EXIT_USAGE after the usage
+ * error. */
 int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_args *a);
 
 /* Whether the option --name was given. */
