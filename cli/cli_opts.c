@@ -1,6 +1,5 @@
 /* cli_opts.c — the usage and failure messages of every command, and the
- * number options of those still on getopt (cmd_run.c), parsed and
- * range-checked so that they fail with the same words as cli_args.c. */
+ * getopt helpers of the commands not yet on cli_args (run, demo). */
 #include <stdarg.h>
 #include <string.h>
 
@@ -46,18 +45,4 @@ int cli_bad_option(const char *cmd, int c, char **argv)
         return cli_usage(cmd, "unknown option '%.*s'", name_len, opt);
     }
     return cli_usage(cmd, "unknown option '-%c'", optopt ? optopt : '?');
-}
-
-int cli_whole(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
-{
-    if (dl_parse_long(s, out) != 0 || *out < lo || *out > hi)
-        return cli_usage(cmd, "%s needs a whole number from %ld to %ld, not '%s'", opt, lo, hi, s);
-    return 0;
-}
-
-int cli_number(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
-{
-    if (dl_parse_double(s, out) != 0 || !(*out >= lo && *out <= hi))
-        return cli_usage(cmd, "%s needs a number from %g to %g, not '%s'", opt, lo, hi, s);
-    return 0;
 }

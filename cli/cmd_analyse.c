@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "cli_args.h"
-#include "cmd_stats.h"
+#include "dl_stats.h"
 #include "dl_report.h"
 
 typedef struct args {

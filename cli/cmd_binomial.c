@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "cli_args.h"
-#include "cmd_stats.h"
+#include "cli.h"
+#include "dl_stats.h"
 #include "dl_report.h"
 
 #define CMD "binomial"
