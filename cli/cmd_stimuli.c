@@ -444,7 +444,6 @@ int cmd_stimuli(int argc, char **argv)
             subs[i].help(stdout);
             return DL_EXIT_OK;
         }
-        cli_getopt_reset();
         return subs[i].run(argc - 1, argv + 1);
     }
     return cli_usage("stimuli", "unknown subcommand '%s'", argv[1]);
