@@ -152,7 +152,7 @@ static int parse_opts(int argc, char **argv, demo_opts *o)
     cli_args a;
     int rc = cli_args_parse(&cli_spec_demo, argc, argv, o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? -1 : rc;
+        return rc;
     if (a.npos > 0)
         return cli_usage("demo", "unexpected argument '%s'", a.pos[0]);
     if (o->observers < 2)
@@ -237,7 +237,7 @@ int cmd_demo(int argc, char **argv)
         .out_dir = "dddlab-demo", .observers = 5, .pairs = 40, .per_class = 5, .seed = 1};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
-        return rc < 0 ? DL_EXIT_OK : rc; /* < 0: the help was shown */
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_error err = {0};
     if (!folder_is_new_or_empty(o.out_dir)) {
         fprintf(stderr,

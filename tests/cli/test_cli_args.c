@@ -28,6 +28,7 @@ typedef struct t_opts {
     double closed, open, half;
     int choice, parsed;
     int hooked;
+    cli_list many;
 } t_opts;
 
 static int parse_ab(const char *w)
@@ -57,6 +58,7 @@ static const cli_opt t_table[] = {
     CLI_CHOICE_OPT(t_opts, "choice", choice, "one|two|three", NULL, "W", "by index"),
     CLI_CHOICE_OPT(t_opts, "parsed", parsed, "alpha|beta", parse_ab, "W", "by a parser"),
     CLI_HOOK_OPT(t_opts, "hook", hooked, hook_len, "X", "its own parser"),
+    CLI_LIST_OPT(t_opts, "many", many, "V", "repeatable"),
     CLI_FLAG_OPT(t_opts, "a-very-long-option-name", 0, flag, "help after two spaces"),
 };
 static const cli_group t_groups[] = {CLI_GROUP(t_table, 0)};
@@ -199,6 +201,12 @@ static void test_forms_and_repeats(void **state)
     assert_int_equal(parse_line("--small 3 --small 4 --choice one --choice two"), 0);
     assert_int_equal(o.small, 4);
     assert_int_equal(o.choice, 1);
+    /* a list keeps every value, in order, up to CLI_LIST_MAX */
+    assert_int_equal(parse_line("--many a --many=b --many a"), 0);
+    assert_int_equal(o.many.n, 3);
+    assert_string_equal(o.many.v[0], "a");
+    assert_string_equal(o.many.v[1], "b");
+    assert_string_equal(o.many.v[2], "a");
     /* a unique prefix, a short letter */
     assert_int_equal(parse_line("--sm 7 --cho two -f"), 0);
     assert_int_equal(o.small, 7);
@@ -210,6 +218,38 @@ static void test_forms_and_repeats(void **state)
     for (int i = 0; i < 6; i++)
         assert_string_equal(a.pos[i], want[i]);
     assert_int_equal(o.small, 0);
+    /* argv is only reordered (positionals first), never overwritten */
+    const char *all[] = {"test", "a", "-1", "-", "b", "--small", "c", "--flag", "--"};
+    for (int i = 0; i < 9; i++)
+        assert_string_equal(words[i], all[i]);
+}
+
+static void test_list_limit(void **state)
+{
+    (void)state;
+    static char *argv[2 * CLI_LIST_MAX + 4];
+    int argc = 0;
+    argv[argc++] = "test";
+    for (int i = 0; i <= CLI_LIST_MAX; i++) {
+        argv[argc++] = "--many";
+        argv[argc++] = "x";
+    }
+    memset(&o, 0, sizeof o);
+    FILE *ef = tmpfile();
+    assert_non_null(ef);
+    fflush(stderr);
+    int save_err = dup(2);
+    dup2(fileno(ef), 2);
+    int rc = cli_args_parse(&t_spec, argc, argv, &o, &a);
+    fflush(stderr);
+    dup2(save_err, 2);
+    close(save_err);
+    slurp_fd(fileno(ef), caught_err, sizeof caught_err);
+    fclose(ef);
+    assert_int_equal(rc, DL_EXIT_USAGE);
+    assert_int_equal(o.many.n, CLI_LIST_MAX);
+    assert_string_equal(caught_err,
+                        "dddlab test: --many takes at most 256 values (see 'dddlab help test')\n");
 }
 
 static void test_help(void **state)
@@ -271,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_range_edges),
         cmocka_unit_test(test_option_errors),
         cmocka_unit_test(test_forms_and_repeats),
+        cmocka_unit_test(test_list_limit),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_every_command_documents_its_options),
     };
