@@ -171,6 +171,23 @@ static int is_number_word(const char *w)
     return w[0] == '-' && (isdigit((unsigned char)w[1]) || w[1] == '.');
 }
 
+/* Option f, named `shown` in messages, with the value given inline after
+ * '=' (or attached to a short letter), else the next word. */
+static int take(const cli_spec *s, const found *f, const char *shown, const char *arg, char **argv,
+                int argc, int *i, void *opts, cli_args *a)
+{
+    if (f->o->kind == CLI_FLAG && arg)
+        return cli_usage(s->cmd, "option '%s' takes no value", shown);
+    if (f->o->kind != CLI_FLAG && !arg) {
+        if (*i + 1 >= argc)
+            return cli_usage(s->cmd, "option '%s' needs a value", shown);
+        arg = argv[++*i];
+    }
+    if (f->index < CLI_MAX_OPTS) /* test_cli_args checks every table fits */
+        a->seen[f->index] = 1;
+    return set_value(s, f, arg, opts);
+}
+
 static int long_option(const cli_spec *s, char **argv, int argc, int *i, void *opts, cli_args *a)
 {
     const char *word = argv[*i] + 2, *eq = strchr(word, '=');
@@ -185,40 +202,22 @@ static int long_option(const cli_spec *s, char **argv, int argc, int *i, void *o
         return cli_usage(s->cmd, "unknown option '--%.*s'", (int)len, word);
     if (n > 1)
         return cli_usage(s->cmd, "option '--%.*s' is ambiguous", (int)len, word);
-    const char *arg = eq ? eq + 1 : NULL;
-    if (f.o->kind == CLI_FLAG && arg)
-        return cli_usage(s->cmd, "option '--%s' takes no value", f.o->name);
-    if (f.o->kind != CLI_FLAG && !arg) {
-        if (*i + 1 >= argc)
-            return cli_usage(s->cmd, "option '--%s' needs a value", f.o->name);
-        arg = argv[++*i];
-    }
-    if (f.index < CLI_MAX_OPTS) /* test_cli_args checks every table fits */
-        a->seen[f.index] = 1;
-    return set_value(s, &f, arg, opts);
+    char shown[128];
+    snprintf(shown, sizeof shown, "--%s", f.o->name);
+    return take(s, &f, shown, eq ? eq + 1 : NULL, argv, argc, i, opts, a);
 }
 
 static int short_option(const cli_spec *s, char **argv, int argc, int *i, void *opts, cli_args *a)
 {
-    char c = argv[*i][1];
+    char c = argv[*i][1], shown[3] = {'-', c, '\0'};
     found f;
     if (c == 'h' && argv[*i][2] == '\0') {
         cli_args_help(stdout, s);
         return CLI_HELP_SHOWN;
     }
     if (!by_letter(s, c, &f))
-        return cli_usage(s->cmd, "unknown option '-%c'", c);
-    const char *arg = argv[*i][2] ? argv[*i] + 2 : NULL;
-    if (f.o->kind == CLI_FLAG && arg)
-        return cli_usage(s->cmd, "option '-%c' takes no value", c);
-    if (f.o->kind != CLI_FLAG && !arg) {
-        if (*i + 1 >= argc)
-            return cli_usage(s->cmd, "option '-%c' needs a value", c);
-        arg = argv[++*i];
-    }
-    if (f.index < CLI_MAX_OPTS) /* test_cli_args checks every table fits */
-        a->seen[f.index] = 1;
-    return set_value(s, &f, arg, opts);
+        return cli_usage(s->cmd, "unknown option '%s'", shown);
+    return take(s, &f, shown, argv[*i][2] ? argv[*i] + 2 : NULL, argv, argc, i, opts, a);
 }
 
 int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_args *a)
