@@ -53,42 +53,44 @@ struct cli_opt {
     const char *help;    /* may hold '\n': continued under the help column */
 };
 
-/* Table entries: T is the options struct, F a member designator (a.b ok). */
-#define CLI_MEMBER(T, F) .offset = offsetof(T, F), .size = sizeof(((T *)0)->F)
+/* Table entries: T is the options struct, F a member designator (a.b ok);
+ * those two cannot take parentheses. */
+#define CLI_MEMBER(T, F) .offset = offsetof(T, F), .size = sizeof(((T *)0)->F) /* NOLINT */
 #define CLI_FLAG_OPT(T, N, L, F, H)                                                                \
     {                                                                                              \
-        .name = N, .letter = L, .kind = CLI_FLAG, CLI_MEMBER(T, F), .help = H                      \
+        .name = (N), .letter = (L), .kind = CLI_FLAG, CLI_MEMBER(T, F), .help = (H)                \
     }
 #define CLI_STR_OPT(T, N, F, M, H)                                                                 \
     {                                                                                              \
-        .name = N, .kind = CLI_STRING, CLI_MEMBER(T, F), .metavar = M, .help = H                   \
+        .name = (N), .kind = CLI_STRING, CLI_MEMBER(T, F), .metavar = (M), .help = (H)             \
     }
 #define CLI_COL_OPT(T, N, F, M, H)                                                                 \
     {                                                                                              \
-        .name = N, .kind = CLI_STRING, CLI_MEMBER(T, F), .nonempty = 1, .metavar = M, .help = H    \
+        .name = (N), .kind = CLI_STRING, CLI_MEMBER(T, F), .nonempty = 1, .metavar = (M),          \
+        .help = (H)                                                                                \
     }
 #define CLI_WHOLE_OPT(T, N, F, LO, HI, M, H)                                                       \
     {                                                                                              \
-        .name = N, .kind = CLI_WHOLE, CLI_MEMBER(T, F), .lo = LO, .hi = HI, .metavar = M,          \
-        .help = H                                                                                  \
+        .name = (N), .kind = CLI_WHOLE, CLI_MEMBER(T, F), .lo = (LO), .hi = (HI), .metavar = (M),  \
+        .help = (H)                                                                                \
     }
 #define CLI_REAL_OPT(T, N, F, LO, HI, OPEN, M, H)                                                  \
     {                                                                                              \
-        .name = N, .kind = CLI_REAL, CLI_MEMBER(T, F), .rlo = LO, .rhi = HI, .open = OPEN,         \
-        .metavar = M, .help = H                                                                    \
+        .name = (N), .kind = CLI_REAL, CLI_MEMBER(T, F), .rlo = (LO), .rhi = (HI), .open = (OPEN), \
+        .metavar = (M), .help = (H)                                                                \
     }
 #define CLI_CHOICE_OPT(T, N, F, W, P, M, H)                                                        \
     {                                                                                              \
-        .name = N, .kind = CLI_CHOICE, CLI_MEMBER(T, F), .words = W, .parse = P, .metavar = M,     \
-        .help = H                                                                                  \
+        .name = (N), .kind = CLI_CHOICE, CLI_MEMBER(T, F), .words = (W), .parse = (P),             \
+        .metavar = (M), .help = (H)                                                                \
     }
 #define CLI_LIST_OPT(T, N, F, M, H)                                                                \
     {                                                                                              \
-        .name = N, .kind = CLI_LIST, CLI_MEMBER(T, F), .metavar = M, .help = H                     \
+        .name = (N), .kind = CLI_LIST, CLI_MEMBER(T, F), .metavar = (M), .help = (H)               \
     }
 #define CLI_HOOK_OPT(T, N, F, FN, M, H)                                                            \
     {                                                                                              \
-        .name = N, .kind = CLI_HOOK, CLI_MEMBER(T, F), .hook = FN, .metavar = M, .help = H         \
+        .name = (N), .kind = CLI_HOOK, CLI_MEMBER(T, F), .hook = (FN), .metavar = (M), .help = (H) \
     }
 
 /* A table of options whose members sit at base in the command's struct
@@ -103,7 +105,7 @@ typedef struct cli_group {
 } cli_group;
 #define CLI_GROUP(TABLE, BASE)                                                                     \
     {                                                                                              \
-        .opts = TABLE, .nopts = sizeof TABLE / sizeof *TABLE, .base = BASE                         \
+        .opts = (TABLE), .nopts = sizeof(TABLE) / sizeof *(TABLE), .base = (BASE)                  \
     }
 
 typedef struct cli_spec {
@@ -139,8 +141,8 @@ int cli_args_seen(const cli_spec *s, const cli_args *a, const char *name);
 void cli_args_help(FILE *out, const cli_spec *s);
 void cli_args_help_options(FILE *out, const cli_spec *s);
 
-/* Every converted command's spec, for the test that walks them. */
+/* Every command's spec but run's (still on getopt), NULL-terminated, for
+ * the test that walks them (cli_specs.c). */
 extern const cli_spec *const cli_all_specs[];
-extern const size_t cli_nspecs;
 
 #endif

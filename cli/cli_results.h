@@ -18,7 +18,7 @@ extern const char cli_results_heading[], cli_results_notes[];
 #define CLI_RESULTS_GROUP(BASE)                                                                    \
     {                                                                                              \
         .heading = cli_results_heading, .opts = cli_results_table, .nopts = CLI_RESULTS_NOPTS,     \
-        .base = BASE, .notes = cli_results_notes                                                   \
+        .base = (BASE), .notes = cli_results_notes                                                 \
     }
 
 /* Print the reader's warnings ("dddlab: warning: ...") on stderr. */

@@ -302,7 +302,6 @@ static int sub_check(int argc, char **argv)
     dl_stim_set *set = NULL;
     dl_stimuli_problem *p = NULL;
     size_t np = 0, nimages = 0;
-    rc = DL_EXIT_OK;
     if (dl_store_open(db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, &err) != 0 ||
         dl_store_find_set(st, name, &set, &err) != 0 ||
         dl_stimuli_check(set, root, &p, &np, &nimages, &err) != 0) {
