@@ -308,6 +308,64 @@ static void test_every_command_documents_its_options(void **state)
     assert_int_equal(nspecs, 17);
 }
 
+/* A value the option accepts, for the end-to-end check below. */
+static const char *good_value(const cli_opt *op, char *buf, size_t cap)
+{
+    switch (op->kind) {
+    case CLI_WHOLE:
+        snprintf(buf, cap, "%lld", op->lo);
+        return buf;
+    case CLI_REAL:
+        snprintf(buf, cap, "%.17g", (op->rlo + op->rhi) / 2);
+        return buf;
+    case CLI_CHOICE:
+        snprintf(buf, cap, "%.*s", (int)strcspn(op->words, "|"), op->words);
+        return buf;
+    case CLI_HOOK: /* the comma lists of plan, --alpha-min; --rt-unit */
+        return strcmp(op->name, "rt-unit") == 0 ? "s" : "0.5";
+    default:
+        return "x";
+    }
+}
+
+/* Through the real binary: `dddlab CMD --opt VALUE --help` exits 0 with the
+ * help for every option of every table, so each command parses with the
+ * table its --help prints (and each value above is accepted). */
+static void test_binary_accepts_every_option(void **state)
+{
+    (void)state;
+    const char *bin = getenv("DL_BINARY");
+    if (!bin)
+        skip();
+    char out_path[] = "/tmp/dddlab-test-cli-args-XXXXXX";
+    int fd = mkstemp(out_path);
+    assert_true(fd >= 0);
+    close(fd);
+    for (size_t k = 0; cli_all_specs[k]; k++) {
+        const cli_spec *s = cli_all_specs[k];
+        /* `db` and `sessions` take their one subcommand first */
+        const char *sub = strcmp(s->cmd, "db") == 0 ? " check" : "";
+        for (size_t g = 0; g < s->ngroups; g++)
+            for (size_t i = 0; i < s->groups[g].nopts; i++) {
+                const cli_opt *op = &s->groups[g].opts[i];
+                char val[64], cmd[512];
+                snprintf(cmd, sizeof cmd, "'%s' %s%s --%s%s%s --help >'%s' 2>&1", bin, s->cmd, sub,
+                         op->name, op->kind == CLI_FLAG ? "" : " ",
+                         op->kind == CLI_FLAG ? "" : good_value(op, val, sizeof val), out_path);
+                int st = system(cmd);
+                FILE *f = fopen(out_path, "r");
+                assert_non_null(f);
+                char first[64] = "";
+                if (!fgets(first, sizeof first, f))
+                    first[0] = '\0';
+                fclose(f);
+                if (st != 0 || strncmp(first, "usage: dddlab ", 14) != 0)
+                    fail_msg("'%s' exits %d: %s", cmd, st, first);
+            }
+    }
+    unlink(out_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_list_limit),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_every_command_documents_its_options),
+        cmocka_unit_test(test_binary_accepts_every_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
