@@ -34,12 +34,6 @@ int cli_fail(int rc, const dl_error *err);
  * DL_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A whole number / a number in [lo, hi] for option opt (cli_opts.c): 0, or
- * the usage error "OPT needs a whole number from LO to HI, not 'S'" (or "a
- * number from LO to HI"). */
-int cli_whole(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
-int cli_number(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
-
 /* Reset getopt before a command parses its options. */
 void cli_getopt_reset(void);
 

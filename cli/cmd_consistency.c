@@ -2,9 +2,12 @@
  * (Geirhos et al. 2020) between every pair of observers over the items both
  * saw, optionally per group of a column. Reading, statistics and the three
  * outputs are dl_report_ec (analysis/report_consistency.c). */
+#include <limits.h>
 #include <string.h>
 
-#include "cmd_stats.h"
+#include "cli_args.h"
+#include "cli.h"
+#include "dl_stats.h"
 #include "dl_report.h"
 
 #define CMD "consistency"
@@ -17,56 +20,77 @@ typedef struct con_opts {
     dl_report_ec_opts ec;
 } con_opts;
 
+#define T con_opts
+static const cli_opt con_table[] = {
+    CLI_STR_OPT(T, "observer-col", ec.cols.observer, "O",
+                "column naming the observer (default observer)"),
+    CLI_STR_OPT(T, "item-col", ec.cols.item, "I", "column naming the item (default item)"),
+    CLI_STR_OPT(T, "correct-col", ec.cols.correct, "C", "column with 1/0 or true/false"),
+    CLI_STR_OPT(T, "response-col", ec.cols.response, "R",
+                "column with the observer's response ..."),
+    CLI_STR_OPT(T, "truth-col", ec.cols.truth, "T", "... and column with the right answer"),
+    CLI_STR_OPT(T, "item-regex", ec.cols.item_regex, "RE",
+                "POSIX extended regex; its first group (or the whole match\n"
+                "when it has none) is the item key, e.g. '_([^_]+)$' turns\n"
+                "0001_edg_s01_0_oven_00_oven10.png into oven10.png"),
+    CLI_STR_OPT(T, "by", ec.by, "COL", "one analysis per value of COL"),
+    CLI_WHOLE_OPT(T, "bootstrap", ec.boot.replicates, 1, 10000000, "N",
+                  "N replicates resampling items (all pairs share each draw):\n"
+                  "a percentile interval per pair and for the mean kappa"),
+    CLI_WHOLE_OPT(T, "seed", ec.boot.seed, 0, LONG_MAX, "S",
+                  "seed of the bootstrap (default 1); same seed, same\n"
+                  "intervals on any number of threads"),
+    CLI_REAL_OPT(T, "conf", ec.boot.conf_level, 0, 1, CLI_OPEN, "C",
+                 "confidence level of the intervals (default 0.95)"),
+    CLI_FLAG_OPT(T, "resample-observers", 0, ec.boot.resample_observers,
+                 "the mean's interval also resamples observers"),
+    CLI_WHOLE_OPT(T, "threads", ec.boot.threads, 1, 256, "T",
+                  "threads for the bootstrap (default: one per core)"),
+    CLI_CHOICE_OPT(T, "ec-boundary", ec.boot.boundary, "undefined|one", dl_stats_ec_boundary_parse,
+                   "B",
+                   "kappa when both are always right or both always wrong\n"
+                   "(c_exp = 1): undefined (default; missing, left out of the\n"
+                   "mean with a count) or one (the older convention)"),
+    CLI_STR_OPT(T, "out", out_path, "CSV", "also write the pairs (and the mean) to a CSV file"),
+    CLI_FLAG_OPT(T, "json", 0, json,
+                 "one JSON object: observers, items, ec_boundary, bootstrap,\n"
+                 "pairs [{a, b, items, p1, p2, c_obs, c_exp, kappa,\n"
+                 "kappa_corrected, kappa_min, kappa_max, p_value, ci_low,\n"
+                 "ci_high, why}], mean_kappa (+ ci), min_kappa, max_kappa,\n"
+                 "sd_kappa, pairs_used, undefined_pairs; with --by: by,\n"
+                 "groups {value: {...}}"),
+};
+#undef T
+static const cli_group con_groups[] = {CLI_GROUP(con_table, 0)};
+const cli_spec cli_spec_consistency = {
+    .cmd = CMD,
+    .usage = "usage: dddlab consistency FILE... [--observer-col O] [--item-col I]\n"
+             "                          (--correct-col C | --response-col R --truth-col T)\n"
+             "                          [--item-regex RE] [--by COL] [--json] [--out CSV]\n"
+             "                          [--bootstrap N [--seed S] [--conf C]\n"
+             "                          [--resample-observers] [--threads T]]\n"
+             "                          [--ec-boundary undefined|one]\n\n"
+             "Error consistency (Geirhos et al. 2020) between every pair of observers over\n"
+             "the items both saw: c_obs, the fraction of items both got right or both got\n"
+             "wrong; c_exp = p1 p2 + (1-p1)(1-p2) from their accuracies; kappa =\n"
+             "(c_obs - c_exp) / (1 - c_exp). FILE is a CSV with one row per response; several\n"
+             "files (e.g. one per observer) are read as one. Correctness comes from a 0/1 or\n"
+             "true/false column, or from comparing a response with the true answer; a\n"
+             "missing response (empty, na, NaN) counts as wrong. Per pair also: kappa_min and\n"
+             "kappa_max, the range the two accuracies allow (Klein et al. 2025); p, Fisher's\n"
+             "exact test (two-sided) of independence of right/wrong; the small-sample\n"
+             "corrected kappa n k / ((n-1) + k) (JSON and CSV). When an observer answered\n"
+             "an item more than once, the first answer counts (as in 'dddlab analyse\n"
+             "--trials'); the table and JSON say how many were left out.\n\n",
+    .groups = con_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab consistency edge/*.csv --observer-col subj --item-col imagename \\\n"
+              "             --response-col object_response --truth-col category \\\n"
+              "             --item-regex '_([^_]+)$'\n"};
+
 void help_consistency(FILE *out)
 {
-    fprintf(out,
-            "usage: dddlab consistency FILE... [--observer-col O] [--item-col I]\n"
-            "                          (--correct-col C | --response-col R --truth-col T)\n"
-            "                          [--item-regex RE] [--by COL] [--json] [--out CSV]\n"
-            "                          [--bootstrap N [--seed S] [--conf C]\n"
-            "                          [--resample-observers] [--threads T]]\n"
-            "                          [--ec-boundary undefined|one]\n\n"
-            "Error consistency (Geirhos et al. 2020) between every pair of observers over\n"
-            "the items both saw: c_obs, the fraction of items both got right or both got\n"
-            "wrong; c_exp = p1 p2 + (1-p1)(1-p2) from their accuracies; kappa =\n"
-            "(c_obs - c_exp) / (1 - c_exp). FILE is a CSV with one row per response; several\n"
-            "files (e.g. one per observer) are read as one. Correctness comes from a 0/1 or\n"
-            "true/false column, or from comparing a response with the true answer; a\n"
-            "missing response (empty, na, NaN) counts as wrong. Per pair also: kappa_min and\n"
-            "kappa_max, the range the two accuracies allow (Klein et al. 2025); p, Fisher's\n"
-            "exact test (two-sided) of independence of right/wrong; the small-sample\n"
-            "corrected kappa n k / ((n-1) + k) (JSON and CSV). When an observer answered\n"
-            "an item more than once, the first answer counts (as in 'dddlab analyse\n"
-            "--trials'); the table and JSON say how many were left out.\n\n"
-            "  --observer-col O   column naming the observer (default observer)\n"
-            "  --item-col I       column naming the item (default item)\n"
-            "  --correct-col C    column with 1/0 or true/false\n"
-            "  --response-col R   column with the observer's response ...\n"
-            "  --truth-col T      ... and column with the right answer\n"
-            "  --item-regex RE    POSIX extended regex; its first group (or the whole match\n"
-            "                     when it has none) is the item key, e.g. '_([^_]+)$' turns\n"
-            "                     0001_edg_s01_0_oven_00_oven10.png into oven10.png\n"
-            "  --by COL           one analysis per value of COL\n"
-            "  --bootstrap N      N replicates resampling items (all pairs share each draw):\n"
-            "                     a percentile interval per pair and for the mean kappa\n"
-            "  --seed S           seed of the bootstrap (default 1); same seed, same\n"
-            "                     intervals on any number of threads\n"
-            "  --conf C           confidence level of the intervals (default 0.95)\n"
-            "  --resample-observers  the mean's interval also resamples observers\n"
-            "  --threads T        threads for the bootstrap (default: one per core)\n"
-            "  --ec-boundary B    kappa when both are always right or both always wrong\n"
-            "                     (c_exp = 1): undefined (default; missing, left out of the\n"
-            "                     mean with a count) or one (the older convention)\n"
-            "  --out CSV          also write the pairs (and the mean) to a CSV file\n"
-            "  --json             one JSON object: observers, items, ec_boundary, bootstrap,\n"
-            "                     pairs [{a, b, items, p1, p2, c_obs, c_exp, kappa,\n"
-            "                     kappa_corrected, kappa_min, kappa_max, p_value, ci_low,\n"
-            "                     ci_high, why}], mean_kappa (+ ci), min_kappa, max_kappa,\n"
-            "                     sd_kappa, pairs_used, undefined_pairs; with --by: by,\n"
-            "                     groups {value: {...}}\n\n"
-            "example: dddlab consistency edge/*.csv --observer-col subj --item-col imagename \\\n"
-            "             --response-col object_response --truth-col category \\\n"
-            "             --item-regex '_([^_]+)$'\n");
+    cli_args_help(out, &cli_spec_consistency);
 }
 
 /* ---- options ------------------------------------------------------------------ */
@@ -93,63 +117,19 @@ static int check_columns(const dl_report_columns *k)
 
 static int parse_args(int argc, char **argv, con_opts *o)
 {
-    static const struct option longopts[] = {{"observer-col", required_argument, NULL, 'o'},
-                                             {"item-col", required_argument, NULL, 'i'},
-                                             {"correct-col", required_argument, NULL, 'c'},
-                                             {"response-col", required_argument, NULL, 'r'},
-                                             {"truth-col", required_argument, NULL, 't'},
-                                             {"item-regex", required_argument, NULL, 'x'},
-                                             {"by", required_argument, NULL, 'b'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"out", required_argument, NULL, 'O'},
-                                             {"bootstrap", required_argument, NULL, 'B'},
-                                             {"seed", required_argument, NULL, 'S'},
-                                             {"conf", required_argument, NULL, 'C'},
-                                             {"resample-observers", no_argument, NULL, 'R'},
-                                             {"threads", required_argument, NULL, 'T'},
-                                             {"ec-boundary", required_argument, NULL, 'E'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
     *o = (con_opts){.ec = {.boot = {.seed = 1, .conf_level = 0.95}}};
-    dl_report_columns *k = &o->ec.cols;
-    k->observer = "observer";
-    k->item = "item";
-    /* Where each option's value goes; NULL for the ones handled below. */
-    const char **dest[128] = {
-        ['o'] = &k->observer, ['i'] = &k->item,       ['c'] = &k->correct, ['r'] = &k->response,
-        ['t'] = &k->truth,    ['x'] = &k->item_regex, ['b'] = &o->ec.by,   ['O'] = &o->out_path};
-    int c, rc;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (c > 0 && c < 128 && dest[c]) {
-            *dest[c] = optarg;
-            continue;
-        }
-        switch (c) {
-        case 'B':
-        case 'S':
-        case 'C':
-        case 'R':
-        case 'T':
-        case 'E':
-            if ((rc = cli_ec_option(CMD, c, optarg, &o->ec.boot, &o->ec.boundary)))
-                return rc;
-            break;
-        case 'j':
-            o->json = 1;
-            break;
-        case 'h':
-            help_consistency(stdout);
-            return CLI_HELP_SHOWN;
-        default:
-            return cli_stats_bad_option(CMD, c, argv);
-        }
-    }
-    if (optind == argc)
+    o->ec.cols.observer = "observer";
+    o->ec.cols.item = "item";
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_consistency, argc, argv, o, &a);
+    if (rc)
+        return rc;
+    if (a.npos == 0)
         return cli_usage(CMD, "expected a FILE");
-    o->paths = argv + optind;
-    o->npaths = (size_t)(argc - optind);
-    o->ec.boot.boundary = o->ec.boundary;
-    return check_columns(k);
+    o->paths = a.pos;
+    o->npaths = (size_t)a.npos;
+    o->ec.boundary = o->ec.boot.boundary;
+    return check_columns(&o->ec.cols);
 }
 
 /* --out: the CSV, written to a temporary file and renamed, so a failure

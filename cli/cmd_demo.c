@@ -5,7 +5,6 @@
  * command-line paths (and their error handling) rather than a private
  * shortcut through the libraries. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "dl_stimuli.h"
 
 extern char **environ;
@@ -30,31 +30,47 @@ typedef struct demo_opts {
     int json;
 } demo_opts;
 
+#define T demo_opts
+static const cli_opt demo_table[] = {
+    CLI_STR_OPT(T, "out", out_dir, "DIR",
+                "output folder (default dddlab-demo); must be new or empty"),
+    CLI_FLAG_OPT(T, "windowed", 0, windowed, "your sessions in a window instead of fullscreen"),
+    CLI_FLAG_OPT(T, "simulate", 0, simulate,
+                 "only simulated observers (the default without a display)"),
+    CLI_WHOLE_OPT(T, "observers", observers, 1, 100000, "N",
+                  "simulated observers per task (default 5, at least 2)"),
+    CLI_WHOLE_OPT(T, "pairs", pairs, 1, 100000, "N", "2AFC trials per session (default 40)"),
+    CLI_WHOLE_OPT(T, "per-class", per_class, 1, 100000, "N",
+                  "rating images per class trivial/in-between/impossible\n"
+                  "(default 5)"),
+    CLI_WHOLE_OPT(T, "seed", seed, 0, 100000, "S",
+                  "seed of data, sets, simulated observers and every trial\n"
+                  "order: one seed, one database apart from times (default 1)"),
+    CLI_FLAG_OPT(T, "json", 0, json, "print the report's JSON summary instead of the text"),
+};
+#undef T
+static const cli_group demo_groups[] = {CLI_GROUP(demo_table, 0)};
+const cli_spec cli_spec_demo = {
+    .cmd = "demo",
+    .usage = "usage: dddlab demo [--out DIR] [--windowed] [--simulate] [--observers N]\n"
+             "                   [--pairs N] [--per-class N] [--seed S] [--json]\n\n"
+             "Run the whole dddlab job on the built-in synthetic Gaussian data set:\n"
+             "  1. generate the data set and its model zoo     (stimuli demo-data)\n"
+             "  2. measure DDD and print the split             (stimuli analyse)\n"
+             "  3. build a 2AFC and a rating set into DIR/demo.sqlite (stimuli build)\n"
+             "  4. run short 2AFC and rating sessions          (run)\n"
+             "  5. write the analysis report DIR/report/       (analyse)\n\n"
+             "With a display, you answer the first 2AFC and the first rating session\n"
+             "yourself (fullscreen, or in a window with --windowed); several simulated\n"
+             "observers answer the rest off screen, so inter-observer statistics exist.\n"
+             "Without a display, or with --simulate, every observer is simulated.\n\n"
+             "options:\n",
+    .groups = demo_groups,
+    .ngroups = 1};
+
 void help_demo(FILE *out)
 {
-    fprintf(out, "usage: dddlab demo [--out DIR] [--windowed] [--simulate] [--observers N]\n"
-                 "                   [--pairs N] [--per-class N] [--seed S] [--json]\n\n"
-                 "Run the whole dddlab job on the built-in synthetic Gaussian data set:\n"
-                 "  1. generate the data set and its model zoo     (stimuli demo-data)\n"
-                 "  2. measure DDD and print the split             (stimuli analyse)\n"
-                 "  3. build a 2AFC and a rating set into DIR/demo.sqlite (stimuli build)\n"
-                 "  4. run short 2AFC and rating sessions          (run)\n"
-                 "  5. write the analysis report DIR/report/       (analyse)\n\n"
-                 "With a display, you answer the first 2AFC and the first rating session\n"
-                 "yourself (fullscreen, or in a window with --windowed); several simulated\n"
-                 "observers answer the rest off screen, so inter-observer statistics exist.\n"
-                 "Without a display, or with --simulate, every observer is simulated.\n\n"
-                 "options:\n"
-                 "  --out DIR        output folder (default dddlab-demo); must be new or empty\n"
-                 "  --windowed       your sessions in a window instead of fullscreen\n"
-                 "  --simulate       only simulated observers (the default without a display)\n"
-                 "  --observers N    simulated observers per task (default 5)\n"
-                 "  --pairs N        2AFC trials per session (default 40)\n"
-                 "  --per-class N    rating images per class trivial/in-between/impossible\n"
-                 "                   (default 5)\n"
-                 "  --seed S         seed of data, sets, simulated observers and every trial\n"
-                 "                   order: one seed, one database apart from times (default 1)\n"
-                 "  --json           print the report's JSON summary instead of the text\n");
+    cli_args_help(out, &cli_spec_demo);
 }
 
 /* Start this executable with args; the child's pid, or -1. */
@@ -133,54 +149,12 @@ static int folder_is_new_or_empty(const char *dir)
 
 static int parse_opts(int argc, char **argv, demo_opts *o)
 {
-    enum { O_OUT = 1, O_WINDOWED, O_SIMULATE, O_OBSERVERS, O_PAIRS, O_PER_CLASS, O_SEED, O_JSON };
-    static const struct option opts[] = {{"out", required_argument, 0, O_OUT},
-                                         {"windowed", no_argument, 0, O_WINDOWED},
-                                         {"simulate", no_argument, 0, O_SIMULATE},
-                                         {"observers", required_argument, 0, O_OBSERVERS},
-                                         {"pairs", required_argument, 0, O_PAIRS},
-                                         {"per-class", required_argument, 0, O_PER_CLASS},
-                                         {"seed", required_argument, 0, O_SEED},
-                                         {"json", no_argument, 0, O_JSON},
-                                         {0, 0, 0, 0}};
-    int c;
-    long v;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        switch (c) {
-        case O_OUT:
-            o->out_dir = optarg;
-            break;
-        case O_WINDOWED:
-            o->windowed = 1;
-            break;
-        case O_SIMULATE:
-            o->simulate = 1;
-            break;
-        case O_JSON:
-            o->json = 1;
-            break;
-        case O_OBSERVERS:
-        case O_PAIRS:
-        case O_PER_CLASS:
-        case O_SEED:
-            if (dl_parse_long(optarg, &v) != 0 || v < (c == O_SEED ? 0 : 1) || v > 100000)
-                return cli_usage("demo", "'%s' needs a positive whole number, not '%s'",
-                                 argv[optind - 1], optarg);
-            if (c == O_OBSERVERS)
-                o->observers = (int)v;
-            else if (c == O_PAIRS)
-                o->pairs = (int)v;
-            else if (c == O_PER_CLASS)
-                o->per_class = (int)v;
-            else
-                o->seed = (unsigned long)v;
-            break;
-        default:
-            return cli_bad_option("demo", c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("demo", "unexpected argument '%s'", argv[optind]);
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_demo, argc, argv, o, &a);
+    if (rc)
+        return rc;
+    if (a.npos > 0)
+        return cli_usage("demo", "unexpected argument '%s'", a.pos[0]);
     if (o->observers < 2)
         return cli_usage("demo", "--observers must be at least 2 (consistency needs pairs)");
     return 0;
@@ -263,7 +237,7 @@ int cmd_demo(int argc, char **argv)
         .out_dir = "dddlab-demo", .observers = 5, .pairs = 40, .per_class = 5, .seed = 1};
     int rc = parse_opts(argc, argv, &o);
     if (rc)
-        return rc;
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_error err = {0};
     if (!folder_is_new_or_empty(o.out_dir)) {
         fprintf(stderr,

@@ -1,313 +1,300 @@
 /* cmd_plan.c — `dddlab plan MODE ...`: how many trials, items or units
- * before a lab books observers. One table of modes; each mode lists its
- * options in a table that one loop parses; the tables themselves are
- * computed and written by analysis/report_plan.c. */
+ * before a lab books observers. One table of modes, each with its cli_args
+ * option table; the tables themselves are computed and written by
+ * analysis/report_plan.c. */
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "cmd_stats.h"
+#include "cli_args.h"
+#include "cli.h"
+#include "dl_stats.h"
 #include "dl_report.h"
 
 #define CMD "plan"
 
 enum { MAX_LIST = 32 };
 
-/* What an option's value is: a comma list of numbers in the open (lo, hi)
- * (at most max values), a whole number in [lo, hi], a number in [lo, hi],
- * a measurement level, or no value (a flag). */
-typedef enum { P_LIST, P_WHOLE, P_NUMBER, P_LEVEL, P_FLAG } plan_kind;
+/* A comma-separated list of numbers, for the options that take several. */
+typedef struct num_list {
+    double v[MAX_LIST];
+    size_t n;
+} num_list;
 
-typedef struct plan_opt {
-    const char *name;
-    plan_kind kind;
-    double lo, hi;
-    size_t max;           /* P_LIST: most values; 1 = one number */
-    const char *too_many; /* P_LIST: the message past max */
-} plan_opt;
-
-/* The parsed values: v[i][0..n[i]) for option i (a flag or level as one
- * number), given[i] set when it was on the command line. */
-typedef struct plan_vals {
-    double v[16][MAX_LIST];
-    long w[16]; /* P_WHOLE: the number, exactly */
-    size_t n[16];
-    int given[16];
-} plan_vals;
-
-typedef struct plan_mode {
-    const char *name;
-    const char *summary;
-    const char *cmd;    /* as usage errors name it */
-    const char *prefix; /* before an option's name in its errors */
-    const plan_opt *opts;
-    size_t nopts;
-    void (*help)(FILE *out);
-    int (*run)(const plan_vals *v, int json);
-} plan_mode;
-
-/* A comma-separated list of numbers in (lo, hi) (open). */
-static int parse_list(const plan_mode *m, const plan_opt *p, const char *s, double *v, size_t *n)
+/* Parse s into l: numbers in (lo, hi) (open), at most max of them (past
+ * max: too_many). 0 or a usage error. */
+static int parse_list(const char *cmd, const char *name, const char *s, double lo, double hi,
+                      size_t max, const char *too_many, num_list *l)
 {
     char buf[1024];
-    *n = 0;
+    l->n = 0;
     if (strlen(s) >= sizeof buf)
-        return cli_usage(m->cmd, "%s%s: list too long", m->prefix, p->name);
+        return cli_usage(cmd, "%s: list too long", name);
     strcpy(buf, s);
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (*n == MAX_LIST)
-            return cli_usage(m->cmd, "%s%s: at most %d values", m->prefix, p->name, MAX_LIST);
-        if (dl_parse_double(tok, &v[*n]) != 0 || !(v[*n] > p->lo && v[*n] < p->hi))
-            return cli_usage(m->cmd, "%s%s needs numbers between %g and %g (exclusive), not '%s'",
-                             m->prefix, p->name, p->lo, p->hi, tok);
-        (*n)++;
+        if (l->n == MAX_LIST)
+            return cli_usage(cmd, "%s: at most %d values", name, MAX_LIST);
+        if (dl_parse_double(tok, &l->v[l->n]) != 0 || !(l->v[l->n] > lo && l->v[l->n] < hi))
+            return cli_usage(cmd, "%s needs numbers between %g and %g (exclusive), not '%s'", name,
+                             lo, hi, tok);
+        l->n++;
     }
-    if (*n == 0)
-        return cli_usage(m->cmd, "%s%s needs at least one number", m->prefix, p->name);
-    if (*n > p->max)
-        return cli_usage(m->cmd, "%s%s %s", m->prefix, p->name, p->too_many);
+    if (l->n == 0)
+        return cli_usage(cmd, "%s needs at least one number", name);
+    if (l->n > max)
+        return cli_usage(cmd, "%s %s", name, too_many);
     return 0;
 }
 
-static int parse_value(const plan_mode *m, const plan_opt *p, const char *s, double *v, size_t *n,
-                       long *w)
+static int hook_accuracy(const char *cmd, const char *s, void *dest)
 {
-    char what[64];
-    int lv;
-    snprintf(what, sizeof what, "%s%s", m->prefix, p->name);
-    *n = 1;
-    switch (p->kind) {
-    case P_LIST:
-        return parse_list(m, p, s, v, n);
-    case P_WHOLE: /* hi as a double rounds LONG_MAX up, out of a long's range */
-        return cli_whole(m->cmd, what, s, (long)p->lo,
-                         p->hi >= (double)LONG_MAX ? LONG_MAX : (long)p->hi, w);
-    case P_NUMBER:
-        return cli_number(m->cmd, what, s, p->lo, p->hi, v);
-    case P_LEVEL:
-        if ((lv = dl_stats_level_parse(s)) < 0)
-            return cli_usage(m->cmd, "%s must be nominal, ordinal, interval or ratio, not '%s'",
-                             what, s);
-        *v = lv;
-        return 0;
-    default:
-        *v = 1;
-        return 0;
-    }
+    return parse_list(cmd, "--accuracy", s, 0, 1, MAX_LIST, NULL, dest);
 }
 
-/* The one option loop of every mode. */
-static int parse_mode(const plan_mode *m, int argc, char **argv, plan_vals *v)
+static int hook_power(const char *cmd, const char *s, void *dest)
 {
-    struct option longopts[18];
-    size_t i;
-    for (i = 0; i < m->nopts; i++)
-        longopts[i] = (struct option){m->opts[i].name + 2,
-                                      m->opts[i].kind == P_FLAG ? no_argument : required_argument,
-                                      NULL, (int)i + 1};
-    longopts[i++] = (struct option){"help", no_argument, NULL, 'h'};
-    longopts[i] = (struct option){NULL, 0, NULL, 0};
-    int c, rc;
-    cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            m->help(stdout);
-            return CLI_HELP_SHOWN;
-        }
-        if (c < 1 || (size_t)c > m->nopts)
-            return cli_stats_bad_option(m->cmd, c, argv);
-        if ((rc = parse_value(m, &m->opts[c - 1], optarg, v->v[c - 1], &v->n[c - 1], &v->w[c - 1])))
-            return rc;
-        v->given[c - 1] = 1;
-    }
-    if (optind < argc && *m->prefix)
-        return cli_usage(m->cmd, "%s: unexpected argument '%s'", m->name, argv[optind]);
-    if (optind < argc)
-        return cli_usage(m->cmd, "unexpected argument '%s'", argv[optind]);
-    return 0;
+    return parse_list(cmd, "--power", s, 0, 1, MAX_LIST, NULL, dest);
 }
 
-/* A value: the given one, else the default. */
-static double val(const plan_vals *v, size_t i, double dflt)
+static int hook_pair(const char *cmd, const char *s, void *dest)
 {
-    return v->given[i] ? v->v[i][0] : dflt;
+    return parse_list(cmd, "--accuracy", s, 0, 1, 2, "takes P1 or P1,P2", dest);
 }
 
-static long whole(const plan_vals *v, size_t i, long dflt)
+/* kappa may be 0: the open lower end sits just below it */
+static int hook_kappa(const char *cmd, const char *s, void *dest)
 {
-    return v->given[i] ? v->w[i] : dflt;
+    return parse_list(cmd, "--kappa", s, -1e-300, 1, MAX_LIST, NULL, dest);
+}
+
+static int hook_half_width(const char *cmd, const char *s, void *dest)
+{
+    return parse_list(cmd, "--half-width", s, 0, 1, MAX_LIST, NULL, dest);
+}
+
+/* Parse a mode's options into o; positionals are an error. */
+static int parse_mode(const cli_spec *s, int argc, char **argv, void *o)
+{
+    cli_args a;
+    int rc = cli_args_parse(s, argc, argv, o, &a);
+    if (rc == 0 && a.npos > 0)
+        return cli_usage(s->cmd, "unexpected argument '%s'", a.pos[0]);
+    return rc;
 }
 
 /* ---- (a) 2AFC ------------------------------------------------------------------- */
 
-static void help_2afc(FILE *out)
-{
-    fprintf(out, "usage: dddlab plan 2afc --accuracy A[,A...] [--power P[,P...]] [--alpha L]\n"
-                 "                        [--chance C] [--max-trials N] [--json]\n\n"
-                 "Trials one observer needs so that the exact binomial test against chance\n"
-                 "(one-sided, 'greater', as `dddlab binomial --alternative greater`) rejects\n"
-                 "with the given power when the observer's true accuracy is A. Power is not\n"
-                 "monotone in the number of trials (the critical count moves in whole steps):\n"
-                 "'trials' is the smallest number from which the power stays at or above the\n"
-                 "target (checked up to 4 x the first such number + 50); 'first' is the first\n"
-                 "number that reaches it.\n\n"
-                 "  --accuracy A      the observer's expected accuracy (0 < A < 1), a list\n"
-                 "  --power P         wanted power (default 0.8), a list\n"
-                 "  --alpha L         level of the test (default 0.05)\n"
-                 "  --chance C        accuracy under the null (default 0.5, 2AFC)\n"
-                 "  --max-trials N    give up beyond N trials (default 100000)\n"
-                 "  --json            {chance, alpha, rows: [{accuracy, power_target, trials,\n"
-                 "                    first_trials, critical, power}]}\n\n"
-                 "example: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n");
-}
+typedef struct afc_opts {
+    num_list acc, power;
+    double alpha, chance;
+    long max_trials;
+    int json;
+} afc_opts;
 
-static const plan_opt OPTS_2AFC[] = {
-    {"--accuracy", P_LIST, 0, 1, MAX_LIST, NULL},
-    {"--power", P_LIST, 0, 1, MAX_LIST, NULL},
-    {"--alpha", P_LIST, 0, 1, 1, "takes one number"},
-    {"--chance", P_LIST, 0, 1, 1, "takes one number"},
-    {"--max-trials", P_WHOLE, 1, 100000000L, 0, NULL},
-    {"--json", P_FLAG, 0, 0, 0, NULL},
+#define T afc_opts
+static const cli_opt afc_table[] = {
+    CLI_HOOK_OPT(T, "accuracy", acc, hook_accuracy, "A",
+                 "the observer's expected accuracy (0 < A < 1), a list"),
+    CLI_HOOK_OPT(T, "power", power, hook_power, "P", "wanted power (default 0.8), a list"),
+    CLI_REAL_OPT(T, "alpha", alpha, 0, 1, CLI_OPEN, "L", "level of the test (default 0.05)"),
+    CLI_REAL_OPT(T, "chance", chance, 0, 1, CLI_OPEN, "C",
+                 "accuracy under the null (default 0.5, 2AFC)"),
+    CLI_WHOLE_OPT(T, "max-trials", max_trials, 1, 100000000, "N",
+                  "give up beyond N trials (default 100000)"),
+    CLI_FLAG_OPT(T, "json", 0, json,
+                 "{chance, alpha, rows: [{accuracy, power_target, trials,\n"
+                 "first_trials, critical, power}]}"),
 };
+#undef T
+static const cli_group afc_groups[] = {CLI_GROUP(afc_table, 0)};
+const cli_spec cli_spec_plan_2afc = {
+    .cmd = "plan 2afc",
+    .usage = "usage: dddlab plan 2afc --accuracy A[,A...] [--power P[,P...]] [--alpha L]\n"
+             "                        [--chance C] [--max-trials N] [--json]\n\n"
+             "Trials one observer needs so that the exact binomial test against chance\n"
+             "(one-sided, 'greater', as `dddlab binomial --alternative greater`) rejects\n"
+             "with the given power when the observer's true accuracy is A. Power is not\n"
+             "monotone in the number of trials (the critical count moves in whole steps):\n"
+             "'trials' is the smallest number from which the power stays at or above the\n"
+             "target (checked up to 4 x the first such number + 50); 'first' is the first\n"
+             "number that reaches it.\n\n",
+    .groups = afc_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n"};
 
-static int run_2afc(const plan_vals *v, int json)
+static int run_2afc(int argc, char **argv)
 {
-    static const double power = 0.8;
-    if (!v->given[0])
-        return cli_usage(CMD, "2afc needs --accuracy A (the observer's expected accuracy)");
-    dl_report_plan_2afc_in p = {.acc = v->v[0],
-                                .nacc = v->n[0],
-                                .power = v->given[1] ? v->v[1] : &power,
-                                .npower = v->given[1] ? v->n[1] : 1,
-                                .alpha = val(v, 2, 0.05),
-                                .chance = val(v, 3, 0.5),
-                                .nmax = (unsigned)whole(v, 4, 100000)};
-    dl_report_plan_2afc(&p, json, stdout);
+    afc_opts o = {
+        .power = {.v = {0.8}, .n = 1}, .alpha = 0.05, .chance = 0.5, .max_trials = 100000};
+    int rc = parse_mode(&cli_spec_plan_2afc, argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!o.acc.n)
+        return cli_usage(cli_spec_plan_2afc.cmd,
+                         "--accuracy A (the observer's expected accuracy) is required");
+    dl_report_plan_2afc_in p = {.acc = o.acc.v,
+                                .nacc = o.acc.n,
+                                .power = o.power.v,
+                                .npower = o.power.n,
+                                .alpha = o.alpha,
+                                .chance = o.chance,
+                                .nmax = (unsigned)o.max_trials};
+    dl_report_plan_2afc(&p, o.json, stdout);
     return DL_EXIT_OK;
 }
 
 /* ---- (b) error consistency ------------------------------------------------------- */
 
-static void help_ec(FILE *out)
-{
-    fprintf(out,
-            "usage: dddlab plan ec --accuracy P1[,P2] --kappa K[,K...] --half-width H[,H...]\n"
-            "                      [--conf C] [--sims S] [--seed S] [--max-items N] [--json]\n\n"
-            "Items two observers must both see for the interval of their error\n"
-            "consistency to have an expected half-width of at most H. Experiments are\n"
-            "simulated from the copy model of Klein et al. (2025): observer 1 is right\n"
-            "with P1; observer 2 copies observer 1's correctness with a probability that\n"
-            "makes the population kappa K, else answers on its own so that its accuracy\n"
-            "is P2. The half-width is half the distance between the (1-C)/2 and (1+C)/2\n"
-            "quantiles of kappa over S simulated experiments (what a percentile\n"
-            "bootstrap estimates); n is found by doubling and bisection to 1%%, with\n"
-            "the same simulated streams at every n.\n\n"
-            "  --accuracy P1[,P2] accuracies of the two observers (P2 defaults to P1)\n"
-            "  --kappa K          population error consistency, 0 <= K < 1, a list\n"
-            "  --half-width H     wanted half-width, a list\n"
-            "  --conf C           level of the interval (default 0.95)\n"
-            "  --sims S           simulated experiments per n (default 2000)\n"
-            "  --seed S           seed of the simulation (default 1)\n"
-            "  --max-items N      give up beyond N items (default 1000000)\n"
-            "  --json             {p1, p2, conf_level, sims, seed, rows: [{kappa,\n"
-            "                     half_width_target, items, half_width, copy_prob}]}\n\n"
-            "example: dddlab plan ec --accuracy 0.8 --kappa 0.3,0.5 --half-width 0.1\n");
-}
+typedef struct ec_opts {
+    num_list acc, kappa, half_width;
+    double conf;
+    long sims, seed, max_items;
+    int json;
+} ec_opts;
 
-static const plan_opt OPTS_EC[] = {
-    {"--accuracy", P_LIST, 0, 1, 2, "takes P1 or P1,P2"},
-    {"--kappa", P_LIST, -1e-300, 1, MAX_LIST, NULL},
-    {"--half-width", P_LIST, 0, 1, MAX_LIST, NULL},
-    {"--conf", P_LIST, 0, 1, 1, "takes one number"},
-    {"--sims", P_WHOLE, 10, 10000000L, 0, NULL},
-    {"--seed", P_WHOLE, 0, (double)LONG_MAX, 0, NULL},
-    {"--max-items", P_WHOLE, 8, 100000000L, 0, NULL},
-    {"--json", P_FLAG, 0, 0, 0, NULL},
+#define T ec_opts
+static const cli_opt ec_table[] = {
+    CLI_HOOK_OPT(T, "accuracy", acc, hook_pair, "P1[,P2]",
+                 "accuracies of the two observers (P2 defaults to P1)"),
+    CLI_HOOK_OPT(T, "kappa", kappa, hook_kappa, "K",
+                 "population error consistency, 0 <= K < 1, a list"),
+    CLI_HOOK_OPT(T, "half-width", half_width, hook_half_width, "H", "wanted half-width, a list"),
+    CLI_REAL_OPT(T, "conf", conf, 0, 1, CLI_OPEN, "C", "level of the interval (default 0.95)"),
+    CLI_WHOLE_OPT(T, "sims", sims, 10, 10000000, "S", "simulated experiments per n (default 2000)"),
+    CLI_WHOLE_OPT(T, "seed", seed, 0, LONG_MAX, "S", "seed of the simulation (default 1)"),
+    CLI_WHOLE_OPT(T, "max-items", max_items, 8, 100000000, "N",
+                  "give up beyond N items (default 1000000)"),
+    CLI_FLAG_OPT(T, "json", 0, json,
+                 "{p1, p2, conf_level, sims, seed, rows: [{kappa,\n"
+                 "half_width_target, items, half_width, copy_prob}]}"),
 };
+#undef T
+static const cli_group ec_groups[] = {CLI_GROUP(ec_table, 0)};
+const cli_spec cli_spec_plan_ec = {
+    .cmd = "plan ec",
+    .usage = "usage: dddlab plan ec --accuracy P1[,P2] --kappa K[,K...] --half-width H[,H...]\n"
+             "                      [--conf C] [--sims S] [--seed S] [--max-items N] [--json]\n\n"
+             "Items two observers must both see for the interval of their error\n"
+             "consistency to have an expected half-width of at most H. Experiments are\n"
+             "simulated from the copy model of Klein et al. (2025): observer 1 is right\n"
+             "with P1; observer 2 copies observer 1's correctness with a probability that\n"
+             "makes the population kappa K, else answers on its own so that its accuracy\n"
+             "is P2. The half-width is half the distance between the (1-C)/2 and (1+C)/2\n"
+             "quantiles of kappa over S simulated experiments (what a percentile\n"
+             "bootstrap estimates); n is found by doubling and bisection to 1%, with\n"
+             "the same simulated streams at every n.\n\n",
+    .groups = ec_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab plan ec --accuracy 0.8 --kappa 0.3,0.5 --half-width 0.1\n"};
 
-static int run_ec(const plan_vals *v, int json)
+static int run_ec(int argc, char **argv)
 {
-    if (!v->given[0] || !v->given[1] || !v->given[2])
-        return cli_usage(CMD, "ec needs --accuracy, --kappa and --half-width");
-    dl_report_plan_ec_in p = {.kappa = v->v[1],
-                              .nkappa = v->n[1],
-                              .half_width = v->v[2],
-                              .nhw = v->n[2],
-                              .base = {.p1 = v->v[0][0],
-                                       .p2 = v->n[0] > 1 ? v->v[0][1] : v->v[0][0],
-                                       .conf_level = val(v, 3, 0.95),
-                                       .sims = (size_t)whole(v, 4, 2000),
-                                       .seed = (uint64_t)whole(v, 5, 1),
-                                       .nmax = (size_t)whole(v, 6, 1000000)}};
+    ec_opts o = {.conf = 0.95, .sims = 2000, .seed = 1, .max_items = 1000000};
+    int rc = parse_mode(&cli_spec_plan_ec, argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!o.acc.n || !o.kappa.n || !o.half_width.n)
+        return cli_usage(cli_spec_plan_ec.cmd, "--accuracy, --kappa and --half-width are required");
+    dl_report_plan_ec_in p = {.kappa = o.kappa.v,
+                              .nkappa = o.kappa.n,
+                              .half_width = o.half_width.v,
+                              .nhw = o.half_width.n,
+                              .base = {.p1 = o.acc.v[0],
+                                       .p2 = o.acc.n > 1 ? o.acc.v[1] : o.acc.v[0],
+                                       .conf_level = o.conf,
+                                       .sims = (size_t)o.sims,
+                                       .seed = (uint64_t)o.seed,
+                                       .nmax = (size_t)o.max_items}};
     dl_error err = {0};
-    int rc = dl_report_plan_ec(&p, json, stdout, &err);
+    rc = dl_report_plan_ec(&p, o.json, stdout, &err);
     return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }
 
 /* ---- (c) Krippendorff's alpha ----------------------------------------------------- */
 
-static void help_alpha(FILE *out)
-{
-    fprintf(out, "usage: dddlab plan alpha --coders C --alpha A --width W [--level L]\n"
-                 "                         [--categories K] [--conf C] [--sims N] [--seed S]\n"
-                 "                         [--json]\n\n"
-                 "Units needed for Krippendorff's alpha to come with a confidence interval no\n"
-                 "wider than W, when C coders rate with population alpha A. Each study size is\n"
-                 "simulated N times (a latent value per unit plus coder noise, cut into K\n"
-                 "equally likely categories except at interval level); the width is the spread\n"
-                 "of the estimates between the (1-C)/2 and 1-(1-C)/2 quantiles.\n\n"
-                 "  --coders C       coders (observers) rating every unit, 2..1000\n"
-                 "  --alpha A        population alpha, between 0 and 1\n"
-                 "  --width W        wanted interval width, e.g. 0.1 (alpha +- 0.05)\n"
-                 "  --level L        ordinal (default), nominal, interval or ratio\n"
-                 "  --categories K   rating categories, 2..64 (default 3)\n"
-                 "  --conf C         confidence level (default 0.95)\n"
-                 "  --sims N         simulated studies per size (default 1000)\n"
-                 "  --seed S         seed (default 1); the same seed gives the same table\n"
-                 "  --json           one JSON object: the options, rows [{units, mean_alpha,\n"
-                 "                   ci_low, ci_high, width}], units_needed\n\n"
-                 "example: dddlab plan alpha --coders 8 --alpha 0.5 --width 0.1\n");
-}
+/* The counts are numbers, as they always were: 2.5 coders are 2. */
+typedef struct alpha_opts {
+    double coders, alpha, width, categories, conf, sims, seed;
+    int level, json;
+} alpha_opts;
 
-static const plan_opt OPTS_ALPHA[] = {
-    {"--coders", P_NUMBER, 2, 1000, 0, NULL},    {"--alpha", P_NUMBER, 0.001, 0.999, 0, NULL},
-    {"--width", P_NUMBER, 0.001, 2, 0, NULL},    {"--level", P_LEVEL, 0, 0, 0, NULL},
-    {"--categories", P_NUMBER, 2, 64, 0, NULL},  {"--conf", P_NUMBER, 0.5, 0.999, 0, NULL},
-    {"--sims", P_NUMBER, 100, 1000000, 0, NULL}, {"--seed", P_NUMBER, 0, 4294967295.0, 0, NULL},
-    {"--json", P_FLAG, 0, 0, 0, NULL},
+#define T alpha_opts
+static const cli_opt alpha_table[] = {
+    CLI_REAL_OPT(T, "coders", coders, 2, 1000, 0, "C",
+                 "coders (observers) rating every unit, 2..1000"),
+    CLI_REAL_OPT(T, "alpha", alpha, 0.001, 0.999, 0, "A", "population alpha, between 0 and 1"),
+    CLI_REAL_OPT(T, "width", width, 0.001, 2, 0, "W",
+                 "wanted interval width, e.g. 0.1 (alpha +- 0.05)"),
+    CLI_CHOICE_OPT(T, "level", level, "nominal|ordinal|interval|ratio", dl_stats_level_parse, "L",
+                   "ordinal (default), nominal, interval or ratio"),
+    CLI_REAL_OPT(T, "categories", categories, 2, 64, 0, "K",
+                 "rating categories, 2..64 (default 3)"),
+    CLI_REAL_OPT(T, "conf", conf, 0.5, 0.999, 0, "C", "confidence level (default 0.95)"),
+    CLI_REAL_OPT(T, "sims", sims, 100, 1000000, 0, "N",
+                 "simulated studies per size (default 1000)"),
+    CLI_REAL_OPT(T, "seed", seed, 0, 4294967295.0, 0, "S",
+                 "seed (default 1); the same seed gives the same table"),
+    CLI_FLAG_OPT(T, "json", 0, json,
+                 "one JSON object: the options, rows [{units, mean_alpha,\n"
+                 "ci_low, ci_high, width}], units_needed"),
 };
+#undef T
+static const cli_group alpha_groups[] = {CLI_GROUP(alpha_table, 0)};
+const cli_spec cli_spec_plan_alpha = {
+    .cmd = "plan alpha",
+    .usage = "usage: dddlab plan alpha --coders C --alpha A --width W [--level L]\n"
+             "                         [--categories K] [--conf C] [--sims N] [--seed S]\n"
+             "                         [--json]\n\n"
+             "Units needed for Krippendorff's alpha to come with a confidence interval no\n"
+             "wider than W, when C coders rate with population alpha A. Each study size is\n"
+             "simulated N times (a latent value per unit plus coder noise, cut into K\n"
+             "equally likely categories except at interval level); the width is the spread\n"
+             "of the estimates between the (1-C)/2 and 1-(1-C)/2 quantiles.\n\n",
+    .groups = alpha_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab plan alpha --coders 8 --alpha 0.5 --width 0.1\n"};
 
-static int run_alpha(const plan_vals *v, int json)
+static int run_alpha(int argc, char **argv)
 {
-    if (!v->given[0] || !v->given[1] || !v->given[2])
+    alpha_opts o = {
+        .level = DL_LEVEL_ORDINAL, .categories = 3, .conf = 0.95, .sims = 1000, .seed = 1};
+    int rc = parse_mode(&cli_spec_plan_alpha, argc, argv, &o);
+    if (rc)
+        return rc;
+    if (o.coders == 0 || o.alpha == 0 || o.width == 0) /* below their ranges: not given */
         return cli_usage("plan alpha", "needs --coders, --alpha and --width");
-    dl_alpha_plan_opts o = {.coders = (size_t)v->v[0][0],
-                            .alpha = v->v[1][0],
-                            .level = (dl_level)val(v, 3, DL_LEVEL_ORDINAL),
-                            .categories = (int)val(v, 4, 3),
-                            .conf = val(v, 5, 0.95),
-                            .sims = (size_t)val(v, 6, 1000),
-                            .seed = (uint64_t)val(v, 7, 1)};
+    dl_alpha_plan_opts p = {.coders = (size_t)o.coders,
+                            .alpha = o.alpha,
+                            .level = (dl_level)o.level,
+                            .categories = (int)o.categories,
+                            .conf = o.conf,
+                            .sims = (size_t)o.sims,
+                            .seed = (uint64_t)o.seed};
     dl_error err = {0};
-    int rc = dl_report_plan_alpha(&o, v->v[2][0], json, stdout, &err);
+    rc = dl_report_plan_alpha(&p, o.width, o.json, stdout, &err);
     return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }
 
 /* ---- the modes -------------------------------------------------------------------- */
 
-#define N(a) (sizeof(a) / sizeof *(a))
+typedef struct plan_mode {
+    const char *name;
+    const char *summary;
+    const cli_spec *spec;
+    int (*run)(int argc, char **argv);
+} plan_mode;
 
 static const plan_mode MODES[] = {
-    {"2afc", "trials for the exact binomial test against chance to reach a power", CMD, "2afc ",
-     OPTS_2AFC, N(OPTS_2AFC), help_2afc, run_2afc},
-    {"ec", "items for an error-consistency interval of a given half-width", CMD, "ec ", OPTS_EC,
-     N(OPTS_EC), help_ec, run_ec},
-    {"alpha", "units for a Krippendorff's alpha interval of a given width", "plan alpha", "",
-     OPTS_ALPHA, N(OPTS_ALPHA), help_alpha, run_alpha},
+    {"2afc", "trials for the exact binomial test against chance to reach a power",
+     &cli_spec_plan_2afc, run_2afc},
+    {"ec", "items for an error-consistency interval of a given half-width", &cli_spec_plan_ec,
+     run_ec},
+    {"alpha", "units for a Krippendorff's alpha interval of a given width", &cli_spec_plan_alpha,
+     run_alpha},
 };
 
-#define NMODES N(MODES)
+#define NMODES (sizeof MODES / sizeof *MODES)
 
 void help_plan(FILE *out)
 {
@@ -329,13 +316,8 @@ int cmd_plan(int argc, char **argv)
     for (size_t i = 0; i < NMODES; i++) {
         if (strcmp(argv[1], MODES[i].name) != 0)
             continue;
-        plan_vals v;
-        memset(&v, 0, sizeof v);
-        int rc = parse_mode(&MODES[i], argc - 1, argv + 1, &v);
-        if (rc)
-            return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-        /* --json is every mode's last option */
-        return MODES[i].run(&v, v.given[MODES[i].nopts - 1]);
+        int rc = MODES[i].run(argc - 1, argv + 1);
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     }
     return cli_usage(CMD, "unknown mode '%s' (modes: 2afc, ec, alpha)", argv[1]);
 }

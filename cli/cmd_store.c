@@ -5,28 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "dl_store.h"
 
 #define DEFAULT_DB "dddlab.sqlite"
 
 /* ---- sessions list ----------------------------------------------------------------- */
 
-void help_sessions(FILE *out)
-{
-    fprintf(out, "usage: dddlab sessions list [--db PATH] [--json]\n\n"
-                 "List the sessions stored in a database, oldest first: observer code,\n"
-                 "stimulus set, task, status (running, completed, aborted, crashed),\n"
-                 "trials done / total and start time (UTC); \"simulated\" marks sessions a\n"
-                 "simulated observer answered (--simulate), \"replaced\" unfinished ones an\n"
-                 "observer left for a new session (--new-session).\n\n"
-                 "  --db PATH   the database (default " DEFAULT_DB ")\n"
-                 "  --json      one JSON object: db, sessions [{uuid, observer, set, task,\n"
-                 "              status, done, total, started_utc, ended_utc, hostname,\n"
-                 "              simulated, runs, superseded}]\n\n"
-                 "example: dddlab sessions list --db lab1.sqlite\n");
-}
-
-/* Options shared by the commands that read one database. */
+/* Options of the commands that read one database (and merge's --out). */
 typedef struct db_opts {
     const char *db;
     const char *table;
@@ -34,44 +20,125 @@ typedef struct db_opts {
     int json;
 } db_opts;
 
-static const struct option db_longopts[] = {{"db", required_argument, NULL, 'd'},
-                                            {"json", no_argument, NULL, 'j'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-static const struct option export_longopts[] = {
-    {"db", required_argument, NULL, 'd'},  {"table", required_argument, NULL, 't'},
-    {"out", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
-    {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+#define T db_opts
+#define DB_OPT CLI_STR_OPT(T, "db", db, "PATH", "the database (default " DEFAULT_DB ")")
+static const cli_opt sessions_table[] = {
+    DB_OPT,
+    CLI_FLAG_OPT(T, "json", 0, json,
+                 "one JSON object: db, sessions [{uuid, observer, set, task,\n"
+                 "status, done, total, started_utc, ended_utc, hostname,\n"
+                 "simulated, runs, superseded}]"),
+};
+static const cli_opt export_table[] = {
+    CLI_STR_OPT(T, "table", table, "TABLE",
+                "trials, ratings, answers, sessions, runs, observers or\n"
+                "stimuli"),
+    DB_OPT,
+    CLI_STR_OPT(T, "out", out, "FILE", "the CSV file (default: standard output)"),
+    CLI_FLAG_OPT(T, "json", 0, json, "with --out: one JSON object: db, table, out, rows"),
+};
+static const cli_opt merge_table[] = {
+    CLI_STR_OPT(T, "out", out, "PATH", "the merged database"),
+    CLI_FLAG_OPT(T, "json", 0, json,
+                 "one JSON object: out, inputs, sets, observers, sessions,\n"
+                 "trials, ratings, events (totals in the output)"),
+};
+static const cli_opt db_table[] = {
+    DB_OPT,
+    CLI_FLAG_OPT(T, "json", 0, json,
+                 "one JSON object: db, ok, integrity, foreign_keys_ok,\n"
+                 "schema_version, program_schema_version, journal_mode,\n"
+                 "counts {sets, images, observers, sessions, trials, ratings,\n"
+                 "events, running, completed, aborted, crashed}, orphan_rows,\n"
+                 "orphans (rows whose parent row is missing)"),
+};
+#undef DB_OPT
+#undef T
+static const cli_group sessions_groups[] = {CLI_GROUP(sessions_table, 0)};
+static const cli_group export_groups[] = {CLI_GROUP(export_table, 0)};
+static const cli_group merge_groups[] = {CLI_GROUP(merge_table, 0)};
+static const cli_group db_groups[] = {CLI_GROUP(db_table, 0)};
 
-/* Parse --db/--json (and --table/--out for export); -1 after --help. */
-static int parse_db_opts(const char *cmd, int argc, char **argv, int is_export,
-                         void (*help)(FILE *), db_opts *o)
+const cli_spec cli_spec_sessions = {
+    .cmd = "sessions",
+    .usage = "usage: dddlab sessions list [--db PATH] [--json]\n\n"
+             "List the sessions stored in a database, oldest first: observer code,\n"
+             "stimulus set, task, status (running, completed, aborted, crashed),\n"
+             "trials done / total and start time (UTC); \"simulated\" marks sessions a\n"
+             "simulated observer answered (--simulate), \"replaced\" unfinished ones an\n"
+             "observer left for a new session (--new-session).\n\n",
+    .groups = sessions_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab sessions list --db lab1.sqlite\n"};
+
+const cli_spec cli_spec_export = {
+    .cmd = "export",
+    .usage =
+        "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
+        "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
+        "trial, rating, answer, session, run, observer or stimulus image, with\n"
+        "observer code, session UUID, set name, image names and difficulty class\n"
+        "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
+        "status are exported; filter on session_status. The file is written to a\n"
+        "temporary name and renamed, so a half-written FILE never exists.\n\n",
+    .groups = export_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n"};
+
+const cli_spec cli_spec_merge = {
+    .cmd = "merge",
+    .usage = "usage: dddlab merge --out ALL.sqlite A.sqlite B.sqlite ... [--json]\n\n"
+             "Combine the databases of several testing stations into one. Observers are\n"
+             "matched by code (the first file's record is kept), stimulus sets by name\n"
+             "and content hash, sessions by UUID: a session found twice is copied once.\n"
+             "It is an error, and nothing is written, when two files hold a set of the\n"
+             "same name with different items, or a session with the same UUID but\n"
+             "different trials. The output (created when missing) is written in one\n"
+             "transaction: a failed merge leaves it as it was.\n\n",
+    .groups = merge_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab merge --out all.sqlite station1.sqlite station2.sqlite\n"};
+
+const cli_spec cli_spec_db = {
+    .cmd = "db",
+    .usage = "usage: dddlab db check [--db PATH] [--json]\n\n"
+             "Check a database without changing it: SQLite's integrity check, foreign\n"
+             "keys, the schema version (against the one this dddlab writes) and how\n"
+             "many sets, observers, sessions, trials, ratings and events it holds.\n"
+             "Exit status 1 when the file is damaged or newer than this dddlab.\n\n",
+    .groups = db_groups,
+    .ngroups = 1,
+    .epilog = "example: dddlab db check --db lab.sqlite\n"};
+
+void help_sessions(FILE *out)
+{
+    cli_args_help(out, &cli_spec_sessions);
+}
+
+void help_export(FILE *out)
+{
+    cli_args_help(out, &cli_spec_export);
+}
+
+void help_merge(FILE *out)
+{
+    cli_args_help(out, &cli_spec_merge);
+}
+
+void help_db(FILE *out)
+{
+    cli_args_help(out, &cli_spec_db);
+}
+
+/* Parse s's options into o (defaults first); 0, CLI_HELP_SHOWN or a usage
+ * error; positionals are an error unless npos is given. */
+static int parse_db_opts(const cli_spec *s, int argc, char **argv, db_opts *o, cli_args *a)
 {
     *o = (db_opts){.db = DEFAULT_DB};
-    const struct option *longopts = is_export ? export_longopts : db_longopts;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            o->db = optarg;
-            break;
-        case 'j':
-            o->json = 1;
-            break;
-        case 't':
-            o->table = optarg;
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'h':
-            help(stdout);
-            return CLI_HELP_SHOWN;
-        default:
-            return cli_bad_option(cmd, c, argv);
-        }
-    }
-    return 0;
+    int rc = cli_args_parse(s, argc, argv, o, a);
+    if (rc == 0 && a->npos > 0 && s != &cli_spec_merge)
+        return cli_usage(s->cmd, "unexpected argument '%s'", a->pos[0]);
+    return rc;
 }
 
 int cmd_sessions(int argc, char **argv)
@@ -86,11 +153,10 @@ int cmd_sessions(int argc, char **argv)
         argv++;
     }
     db_opts o;
-    int rc = parse_db_opts(cmd, argc, argv, 0, help_sessions, &o);
+    cli_args a;
+    int rc = parse_db_opts(&cli_spec_sessions, argc, argv, &o, &a);
     if (rc)
         return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (optind < argc)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     dl_error err = {0};
     dl_store *st = NULL;
     dl_session_summary *v = NULL;
@@ -138,34 +204,14 @@ int cli_warn_orphans_path(const char *db, const char *what, dl_error *err)
 
 /* ---- export -------------------------------------------------------------------------------- */
 
-void help_export(FILE *out)
-{
-    fprintf(
-        out,
-        "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
-        "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
-        "trial, rating, answer, session, run, observer or stimulus image, with\n"
-        "observer code, session UUID, set name, image names and difficulty class\n"
-        "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
-        "status are exported; filter on session_status. The file is written to a\n"
-        "temporary name and renamed, so a half-written FILE never exists.\n\n"
-        "  --table TABLE   trials, ratings, answers, sessions, runs, observers or\n"
-        "                  stimuli\n"
-        "  --db PATH       the database (default " DEFAULT_DB ")\n"
-        "  --out FILE      the CSV file (default: standard output)\n"
-        "  --json          with --out: one JSON object: db, table, out, rows\n\n"
-        "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n");
-}
-
 int cmd_export(int argc, char **argv)
 {
     const char *cmd = "export";
     db_opts o;
-    int rc = parse_db_opts(cmd, argc, argv, 1, help_export, &o);
+    cli_args a;
+    int rc = parse_db_opts(&cli_spec_export, argc, argv, &o, &a);
     if (rc)
         return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (optind < argc)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     if (!o.table)
         return cli_usage(cmd, "--table is required (trials, ratings, answers, sessions, runs, "
                               "observers, stimuli)");
@@ -199,85 +245,37 @@ int cmd_export(int argc, char **argv)
 /* ---- merge ------------------------------------------------------------------------------------
  */
 
-void help_merge(FILE *out)
-{
-    fprintf(out, "usage: dddlab merge --out ALL.sqlite A.sqlite B.sqlite ... [--json]\n\n"
-                 "Combine the databases of several testing stations into one. Observers are\n"
-                 "matched by code (the first file's record is kept), stimulus sets by name\n"
-                 "and content hash, sessions by UUID: a session found twice is copied once.\n"
-                 "It is an error, and nothing is written, when two files hold a set of the\n"
-                 "same name with different items, or a session with the same UUID but\n"
-                 "different trials. The output (created when missing) is written in one\n"
-                 "transaction: a failed merge leaves it as it was.\n\n"
-                 "  --out PATH   the merged database\n"
-                 "  --json       one JSON object: out, inputs, sets, observers, sessions,\n"
-                 "               trials, ratings, events (totals in the output)\n\n"
-                 "example: dddlab merge --out all.sqlite station1.sqlite station2.sqlite\n");
-}
-
 int cmd_merge(int argc, char **argv)
 {
     const char *cmd = "merge";
-    static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *out = NULL;
-    int json = 0, c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            help_merge(stdout);
-            return DL_EXIT_OK;
-        default:
-            return cli_bad_option(cmd, c, argv);
-        }
-    }
+    db_opts o;
+    cli_args a;
+    int rc = parse_db_opts(&cli_spec_merge, argc, argv, &o, &a);
+    if (rc)
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+    const char *out = o.out;
     if (!out)
         return cli_usage(cmd, "--out is required");
-    if (optind >= argc)
+    if (a.npos == 0)
         return cli_usage(cmd, "expected at least one database to merge");
+    const char *const *in = (const char *const *)a.pos;
+    size_t nin = (size_t)a.npos;
     dl_error err = {0};
-    for (int i = optind; i < argc; i++)
-        if (cli_warn_orphans_path(argv[i], "the merge", &err) != 0)
+    for (size_t i = 0; i < nin; i++)
+        if (cli_warn_orphans_path(in[i], "the merge", &err) != 0)
             return cli_fail(err.code, &err);
-    int rc =
-        dl_store_merge(out, (const char *const *)(argv + optind), (size_t)(argc - optind), &err);
+    rc = dl_store_merge(out, in, nin, &err);
     dl_store_report r;
     if (!rc)
         rc = dl_store_check(out, &r, &err);
     if (rc)
         return cli_fail(rc, &err);
-    dl_store_write_merge(stdout, json, out, (const char *const *)(argv + optind),
-                         (size_t)(argc - optind), &r);
+    dl_store_write_merge(stdout, o.json, out, in, nin, &r);
     return DL_EXIT_OK;
 }
 
 /* ---- db check
  * ------------------------------------------------------------------------------------ */
-
-void help_db(FILE *out)
-{
-    fprintf(out, "usage: dddlab db check [--db PATH] [--json]\n\n"
-                 "Check a database without changing it: SQLite's integrity check, foreign\n"
-                 "keys, the schema version (against the one this dddlab writes) and how\n"
-                 "many sets, observers, sessions, trials, ratings and events it holds.\n"
-                 "Exit status 1 when the file is damaged or newer than this dddlab.\n\n"
-                 "  --db PATH   the database (default " DEFAULT_DB ")\n"
-                 "  --json      one JSON object: db, ok, integrity, foreign_keys_ok,\n"
-
-                 "              schema_version, program_schema_version, journal_mode,\n"
-                 "              counts {sets, images, observers, sessions, trials, ratings,\n"
-                 "              events, running, completed, aborted, crashed}, orphan_rows,\n"
-                 "              orphans (rows whose parent row is missing)\n\n"
-                 "example: dddlab db check --db lab.sqlite\n");
-}
 
 int cmd_db(int argc, char **argv)
 {
@@ -292,11 +290,10 @@ int cmd_db(int argc, char **argv)
     if (strcmp(argv[1], "check") != 0)
         return cli_usage(cmd, "unknown subcommand '%s' (the one subcommand is 'check')", argv[1]);
     db_opts o;
-    int rc = parse_db_opts(cmd, argc - 1, argv + 1, 0, help_db, &o);
+    cli_args a;
+    int rc = parse_db_opts(&cli_spec_db, argc - 1, argv + 1, &o, &a);
     if (rc)
         return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (optind < argc - 1)
-        return cli_usage(cmd, "unexpected argument '%s'", argv[optind + 1]);
     dl_error err = {0};
     dl_store_report r;
     rc = dl_store_check(o.db, &r, &err);

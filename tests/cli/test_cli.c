@@ -287,7 +287,7 @@ static const char *const usage_cases[][2] = {
      "dddlab reliability: --bootstrap needs a whole number from 1 to 100000000, not '0' "
      "(see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --conf 1",
-     "dddlab reliability: --conf needs a number between 0 and 1, not '1' "
+     "dddlab reliability: --conf needs a number between 0 and 1 (exclusive), not '1' "
      "(see 'dddlab help reliability')\n"},
     {"reliability data/kripp.csv --boot-method pairs",
      "dddlab reliability: --boot-method must be units or hayes, not 'pairs' "
@@ -328,16 +328,16 @@ static const char *const usage_cases[][2] = {
      "dddlab binomial: K (11) is larger than N (10) (see 'dddlab help binomial')\n"},
     {"binomial 0 0", "dddlab binomial: N must be at least 1 (see 'dddlab help binomial')\n"},
     {"binomial five 10",
-     "dddlab binomial: K must be a whole number >= 0, not 'five' (see 'dddlab help binomial')\n"},
+     "dddlab binomial: K needs a whole number from 0 to 4294967295, not 'five' (see 'dddlab help binomial')\n"},
     {"binomial 5 10.5",
-     "dddlab binomial: N must be a whole number >= 0, not '10.5' (see 'dddlab help binomial')\n"},
+     "dddlab binomial: N needs a whole number from 0 to 4294967295, not '10.5' (see 'dddlab help binomial')\n"},
     {"binomial 5 99999999999999999999",
-     "dddlab binomial: N must be a whole number >= 0, not '99999999999999999999' "
+     "dddlab binomial: N needs a whole number from 0 to 4294967295, not '99999999999999999999' "
      "(see 'dddlab help binomial')\n"},
-    {"binomial -1 10", "dddlab binomial: K and N must be ≥ 0, not '-1' (see 'dddlab help binomial')\n"},
-    {"binomial 5 10 --p0 1.5", "dddlab binomial: --p0 needs a number between 0 and 1 (inclusive), "
+    {"binomial -1 10", "dddlab binomial: K needs a whole number from 0 to 4294967295, not '-1' (see 'dddlab help binomial')\n"},
+    {"binomial 5 10 --p0 1.5", "dddlab binomial: --p0 needs a number from 0 to 1, "
                                "not '1.5' (see 'dddlab help binomial')\n"},
-    {"binomial 5 10 --p0 x", "dddlab binomial: --p0 needs a number between 0 and 1 (inclusive), "
+    {"binomial 5 10 --p0 x", "dddlab binomial: --p0 needs a number from 0 to 1, "
                              "not 'x' (see 'dddlab help binomial')\n"},
     {"binomial 5 10 --conf 0", "dddlab binomial: --conf needs a number between 0 and 1 "
                                "(exclusive), not '0' (see 'dddlab help binomial')\n"},

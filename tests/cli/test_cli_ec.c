@@ -282,14 +282,14 @@ static void test_usage_errors(void **state)
                  "dddlab plan: expected a mode (2afc, ec or alpha) (see 'dddlab help plan')\n");
     expect_error("plan 3afc", "dddlab plan: unknown mode '3afc' (modes: 2afc, ec, alpha) (see "
                               "'dddlab help plan')\n");
-    expect_error("plan 2afc", "dddlab plan: 2afc needs --accuracy A (the observer's expected "
-                              "accuracy) (see 'dddlab help plan')\n");
-    expect_error("plan 2afc --accuracy 1.2", "dddlab plan: 2afc --accuracy needs numbers between "
+    expect_error("plan 2afc", "dddlab plan 2afc: --accuracy A (the observer's expected "
+                              "accuracy) is required (see 'dddlab help plan 2afc')\n");
+    expect_error("plan 2afc --accuracy 1.2", "dddlab plan 2afc: --accuracy needs numbers between "
                                              "0 and 1 (exclusive), not '1.2' (see 'dddlab help "
-                                             "plan')\n");
+                                             "plan 2afc')\n");
     expect_error("plan ec --accuracy 0.8 --kappa 0.5",
-                 "dddlab plan: ec needs --accuracy, --kappa "
-                 "and --half-width (see 'dddlab help plan')\n");
+                 "dddlab plan ec: --accuracy, --kappa "
+                 "and --half-width are required (see 'dddlab help plan ec')\n");
 }
 
 /* `plan alpha` through the table of modes: the answer is the last row, whose

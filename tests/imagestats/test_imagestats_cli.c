@@ -428,7 +428,7 @@ static void test_usage_errors(void **state)
                         NULL};
     r = run(b2);
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "dddlab stimuli imagestats: --resize-filter expects bilinear-aa or "
+    assert_string_equal(r.err, "dddlab stimuli imagestats: --resize-filter must be bilinear-aa or "
                                "area, not 'bicubic' (see 'dddlab help stimuli imagestats')\n");
     run_free(&r);
     const char *b3[] = {

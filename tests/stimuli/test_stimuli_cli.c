@@ -154,7 +154,7 @@ static void test_help_and_usage(void **state)
     /* an option value out of range is a usage error (2), not bad data (1) */
     r = dddlab(dir, "stimuli", "demo-data", "--out", "d", "--classes", "0", NULL);
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "dddlab stimuli demo-data: --classes expects a whole number from 2 "
+    assert_string_equal(r.err, "dddlab stimuli demo-data: --classes needs a whole number from 2 "
                                "to 255, not '0' (see 'dddlab help stimuli demo-data')\n");
     run_free(&r);
     r = dddlab(dir, "stimuli", "build", "x.csv", "--task", "rating", "--name", "a", "--image-root",
@@ -379,7 +379,7 @@ static void test_results_options_cli(void **state)
     run_free(&r);
     r = dddlab(dir, "stimuli", "build", "r.csv", "--top-k", "0", NULL);
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "dddlab stimuli build: --top-k expects a whole number from 1 to "
+    assert_string_equal(r.err, "dddlab stimuli build: --top-k needs a whole number from 1 to "
                                "1000, not '0' (see 'dddlab help stimuli build')\n");
     run_free(&r);
     r = dddlab(dir, "stimuli", "analyse", "r.csv", "--model-col", "net", "--image-regex", "(",

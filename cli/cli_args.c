@@ -1,0 +1,296 @@
+/* cli_args.c — the option parser and --help generator of cli_args.h. Written
+ * here rather than on getopt_long so that one table drives parsing, the
+ * error messages and the help, and so that a value's range is checked where
+ * the option is declared. */
+#include "cli_args.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The column where help texts start: "  --name METAVAR" padded to it. */
+#define HELP_COL 20
+
+typedef struct found {
+    const cli_opt *o;
+    size_t base;
+    int index; /* over all groups, for seen[] */
+} found;
+
+static int by_long(const cli_spec *s, const char *name, size_t len, found *f)
+{
+    int n = 0, idx = 0, exact = 0;
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (size_t i = 0; i < s->groups[g].nopts; i++, idx++) {
+            const cli_opt *o = &s->groups[g].opts[i];
+            if (strncmp(o->name, name, len) != 0)
+                continue;
+            int is_exact = o->name[len] == '\0';
+            if (is_exact && !exact)
+                n = 0;
+            if (exact && !is_exact)
+                continue;
+            exact |= is_exact;
+            *f = (found){o, s->groups[g].base, idx};
+            n++;
+        }
+    return n; /* 0 unknown, 1 found, more: an ambiguous prefix */
+}
+
+static int by_letter(const cli_spec *s, char c, found *f)
+{
+    int idx = 0;
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (size_t i = 0; i < s->groups[g].nopts; i++, idx++)
+            if (c && s->groups[g].opts[i].letter == c) {
+                *f = (found){&s->groups[g].opts[i], s->groups[g].base, idx};
+                return 1;
+            }
+    return 0;
+}
+
+static void store_int(void *dest, size_t size, long long v)
+{
+    if (size == sizeof(int8_t)) {
+        int8_t x = (int8_t)v;
+        memcpy(dest, &x, size);
+    } else if (size == sizeof(int16_t)) {
+        int16_t x = (int16_t)v;
+        memcpy(dest, &x, size);
+    } else if (size == sizeof(uint32_t)) {
+        /* a seed up to 4294967295 goes into a uint32_t */
+        uint32_t x = (uint32_t)(unsigned long long)v;
+        memcpy(dest, &x, size);
+    } else {
+        uint64_t x = (uint64_t)v;
+        memcpy(dest, &x, sizeof x);
+    }
+}
+
+/* "a|b|c" -> "a, b or c" into buf. */
+static const char *words_text(const char *words, char *buf, size_t cap)
+{
+    size_t n = 0, k = 0, nbars = 0;
+    for (const char *p = words; *p; p++)
+        nbars += *p == '|';
+    for (const char *p = words; *p && n + 6 < cap; p++) {
+        if (*p != '|') {
+            buf[n++] = *p;
+            continue;
+        }
+        const char *sep = ++k == nbars ? " or " : ", ";
+        memcpy(buf + n, sep, strlen(sep));
+        n += strlen(sep);
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+static int word_index(const char *words, const char *w)
+{
+    size_t len = strlen(w);
+    int i = 0;
+    for (const char *p = words; p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == len && strncmp(p, w, n) == 0)
+            return i;
+        p = bar ? bar + 1 : NULL;
+    }
+    return -1;
+}
+
+/* "from 0 to 1", "between 0 and 1 (exclusive)", "> 0 and <= 1". */
+static const char *range_text(const cli_opt *o, char *buf, size_t cap)
+{
+    if (o->open == 0)
+        snprintf(buf, cap, "from %g to %g", o->rlo, o->rhi);
+    else if (o->open == CLI_OPEN)
+        snprintf(buf, cap, "between %g and %g (exclusive)", o->rlo, o->rhi);
+    else
+        snprintf(buf, cap, "%s %g and %s %g", o->open & CLI_OPEN_LO ? ">" : ">=", o->rlo,
+                 o->open & CLI_OPEN_HI ? "<" : "<=", o->rhi);
+    return buf;
+}
+
+static int set_value(const cli_spec *s, const found *f, const char *arg, void *opts)
+{
+    const cli_opt *o = f->o;
+    char *dest = (char *)opts + f->base + o->offset;
+    char buf[256];
+    long v;
+    double d;
+    int w;
+    switch (o->kind) {
+    case CLI_FLAG:
+        store_int(dest, o->size, 1);
+        return 0;
+    case CLI_STRING:
+        if (o->nonempty && arg[0] == '\0')
+            return cli_usage(s->cmd, "--%s must not be empty", o->name);
+        memcpy(dest, &arg, sizeof arg);
+        return 0;
+    case CLI_WHOLE:
+        if (dl_parse_long(arg, &v) != 0 || v < o->lo || v > o->hi)
+            return cli_usage(s->cmd, "--%s needs a whole number from %lld to %lld, not '%s'",
+                             o->name, o->lo, o->hi, arg);
+        store_int(dest, o->size, v);
+        return 0;
+    case CLI_REAL:
+        if (dl_parse_double(arg, &d) != 0 || !((o->open & CLI_OPEN_LO ? d > o->rlo : d >= o->rlo) &&
+                                               (o->open & CLI_OPEN_HI ? d < o->rhi : d <= o->rhi)))
+            return cli_usage(s->cmd, "--%s needs a number %s, not '%s'", o->name,
+                             range_text(o, buf, sizeof buf), arg);
+        memcpy(dest, &d, sizeof d);
+        return 0;
+    case CLI_CHOICE:
+        if ((w = o->parse ? o->parse(arg) : word_index(o->words, arg)) < 0)
+            return cli_usage(s->cmd, "--%s must be %s, not '%s'", o->name,
+                             words_text(o->words, buf, sizeof buf), arg);
+        store_int(dest, o->size, w);
+        return 0;
+    case CLI_LIST: {
+        cli_list *l = (cli_list *)(void *)dest;
+        if (l->n == CLI_LIST_MAX)
+            return cli_usage(s->cmd, "--%s takes at most %d values", o->name, CLI_LIST_MAX);
+        l->v[l->n++] = arg;
+        return 0;
+    }
+    case CLI_HOOK:
+        return o->hook(s->cmd, arg, dest);
+    }
+    return cli_usage(s->cmd, "internal: option --%s has no kind", o->name);
+}
+
+/* A word that is a negative number ("-1", "-.5") is an argument, not an
+ * option: no option of ours is a digit. */
+static int is_number_word(const char *w)
+{
+    return w[0] == '-' && (isdigit((unsigned char)w[1]) || w[1] == '.');
+}
+
+/* Option f, named `shown` in messages, with the value given inline after
+ * '=' (or attached to a short letter), else the next word. */
+static int take(const cli_spec *s, const found *f, const char *shown, const char *arg, char **argv,
+                int argc, int *i, void *opts, cli_args *a)
+{
+    if (f->o->kind == CLI_FLAG && arg)
+        return cli_usage(s->cmd, "option '%s' takes no value", shown);
+    if (f->o->kind != CLI_FLAG && !arg) {
+        if (*i + 1 >= argc)
+            return cli_usage(s->cmd, "option '%s' needs a value", shown);
+        arg = argv[++*i];
+    }
+    if (f->index < CLI_MAX_OPTS) /* test_cli_args checks every table fits */
+        a->seen[f->index] = 1;
+    return set_value(s, f, arg, opts);
+}
+
+static int long_option(const cli_spec *s, char **argv, int argc, int *i, void *opts, cli_args *a)
+{
+    const char *word = argv[*i] + 2, *eq = strchr(word, '=');
+    size_t len = eq ? (size_t)(eq - word) : strlen(word);
+    found f;
+    int n = by_long(s, word, len, &f);
+    if (n == 0 && len > 0 && strncmp("help", word, len) == 0 && !eq) {
+        cli_args_help(stdout, s);
+        return CLI_HELP_SHOWN;
+    }
+    if (n == 0)
+        return cli_usage(s->cmd, "unknown option '--%.*s'", (int)len, word);
+    if (n > 1)
+        return cli_usage(s->cmd, "option '--%.*s' is ambiguous", (int)len, word);
+    char shown[128];
+    snprintf(shown, sizeof shown, "--%s", f.o->name);
+    return take(s, &f, shown, eq ? eq + 1 : NULL, argv, argc, i, opts, a);
+}
+
+static int short_option(const cli_spec *s, char **argv, int argc, int *i, void *opts, cli_args *a)
+{
+    char c = argv[*i][1], shown[3] = {'-', c, '\0'};
+    found f;
+    if (c == 'h' && argv[*i][2] == '\0') {
+        cli_args_help(stdout, s);
+        return CLI_HELP_SHOWN;
+    }
+    if (!by_letter(s, c, &f))
+        return cli_usage(s->cmd, "unknown option '%s'", shown);
+    return take(s, &f, shown, argv[*i][2] ? argv[*i] + 2 : NULL, argv, argc, i, opts, a);
+}
+
+int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    /* The positionals move to argv[1..], in order. */
+    int npos = 0, rc = 0, only_pos = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        char *w = argv[i];
+        if (only_pos || w[0] != '-' || w[1] == '\0' || is_number_word(w)) {
+            /* rotate it in front of the options read so far: argv stays a
+             * permutation (a command may still quote its command line) */
+            memmove(argv + 2 + npos, argv + 1 + npos, (size_t)(i - 1 - npos) * sizeof *argv);
+            argv[1 + npos++] = w;
+        } else if (strcmp(w, "--") == 0)
+            only_pos = 1;
+        else if (w[1] == '-')
+            rc = long_option(s, argv, argc, &i, opts, a);
+        else
+            rc = short_option(s, argv, argc, &i, opts, a);
+    }
+    a->pos = argv + 1;
+    a->npos = npos;
+    return rc;
+}
+
+int cli_args_seen(const cli_spec *s, const cli_args *a, const char *name)
+{
+    found f;
+    return by_long(s, name, strlen(name), &f) == 1 && strcmp(f.o->name, name) == 0 &&
+           a->seen[f.index];
+}
+
+static void help_line(FILE *out, const cli_opt *o)
+{
+    char left[128];
+    int n = o->letter ? snprintf(left, sizeof left, "-%c, --%s", o->letter, o->name)
+                      : snprintf(left, sizeof left, "--%s", o->name);
+    if (o->metavar)
+        n += snprintf(left + n, sizeof left - (size_t)n, " %s", o->metavar);
+    /* at least two spaces before the help; a long name pushes it right */
+    if (n > HELP_COL - 4)
+        fprintf(out, "  %s  ", left);
+    else
+        fprintf(out, "  %-*s", HELP_COL - 2, left);
+    for (const char *p = o->help; *p; p++) {
+        fputc(*p, out);
+        if (*p == '\n' && p[1])
+            fprintf(out, "%*s", HELP_COL, "");
+    }
+    fputc('\n', out);
+}
+
+void cli_args_help_options(FILE *out, const cli_spec *s)
+{
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const cli_group *gr = &s->groups[g];
+        if (gr->heading)
+            fprintf(out, "\n%s:\n", gr->heading);
+        for (size_t i = 0; i < gr->nopts; i++)
+            help_line(out, &gr->opts[i]);
+        if (gr->notes)
+            fputs(gr->notes, out);
+    }
+}
+
+void cli_args_help(FILE *out, const cli_spec *s)
+{
+    if (s->intro)
+        s->intro(out);
+    else
+        fputs(s->usage, out);
+    cli_args_help_options(out, s);
+    if (s->epilog)
+        fprintf(out, "\n%s", s->epilog);
+}
