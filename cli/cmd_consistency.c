@@ -152,7 +152,12 @@ int cmd_consistency(int argc, char **argv)
         return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_report_ec *e = NULL;
     dl_error err = {0};
+    dl_progress bar; /* long files take seconds to read: say how far */
+    dl_progress_begin(&bar, "reading trials", 0);
+    o.ec.progress = dl_progress_cb;
+    o.ec.progress_ctx = &bar;
     rc = dl_report_ec_run((const char *const *)o.paths, o.npaths, &o.ec, &e, &err);
+    dl_progress_end(&bar);
     if (rc == 0 && o.out_path)
         rc = write_csv(o.out_path, e, &err);
     if (rc == 0 && o.json)

@@ -144,7 +144,13 @@ int cmd_reliability(int argc, char **argv)
         return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
     dl_report_rel *r = NULL;
     dl_error err = {0};
-    if ((rc = dl_report_rel_run(o.path, &o.r, &r, &err)) != 0)
+    dl_progress bar; /* long tables take seconds to read: say how far */
+    dl_progress_begin(&bar, o.path, 0);
+    o.r.progress = dl_progress_cb;
+    o.r.progress_ctx = &bar;
+    rc = dl_report_rel_run(o.path, &o.r, &r, &err);
+    dl_progress_end(&bar);
+    if (rc != 0)
         return cli_fail(rc, &err);
     if (o.json)
         dl_report_rel_write_json(r, stdout);
