@@ -5,6 +5,7 @@
 #include <SDL_image.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,33 @@ void fx_sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+}
+
+int fx_xdo(const char *fmt, ...)
+{
+    char args[512], cmd[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "timeout 20 xdotool %s >/dev/null 2>&1", args);
+    return system(cmd);
+}
+
+int fx_focus_window(char *id, size_t cap)
+{
+    FILE *p = popen("timeout 30 xdotool search --sync --name '^dddlab$' 2>/dev/null", "r");
+    if (!p)
+        return -1;
+    id[0] = 0;
+    if (!fgets(id, (int)cap, p))
+        id[0] = 0;
+    pclose(p);
+    id[strcspn(id, "\n")] = 0;
+    if (!id[0])
+        return -1;
+    fx_xdo("windowfocus --sync %s", id);
+    return 0;
 }
 
 /* ---- screenshots --------------------------------------------------------------------------- */

@@ -61,6 +61,14 @@ int fx_each_rating(const fx *f, int include_incomplete, dl_rating_fn fn, void *c
 /* Sleep ms milliseconds. */
 void fx_sleep_ms(int ms);
 
+/* xdotool under Xvfb (the tests that press keys): run `xdotool ARGS` for at
+ * most 20 s, output discarded; system()'s status. */
+int fx_xdo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Wait up to 30 s for the runner's window (titled "dddlab") and give it the
+ * keyboard (there is no window manager); its id into id. 0, or -1 when no
+ * window appeared. */
+int fx_focus_window(char *id, size_t cap);
+
 /* A PNG loaded as RGB24 rows: pixel (x, y) at px + y * pitch + 3 * x. */
 typedef struct fx_image {
     int w, h, pitch;

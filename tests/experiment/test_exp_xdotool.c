@@ -21,36 +21,10 @@
 
 static char window_id[64];
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int xdo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int xdo(const char *fmt, ...)
-{
-    char args[512], cmd[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "timeout 20 xdotool %s >/dev/null 2>&1", args);
-    return system(cmd);
-}
-
-/* Wait for our window and give it the keyboard (there is no window manager). */
+/* Wait for our window and give it the keyboard. */
 static void find_window(void)
 {
-    FILE *p = popen("timeout 30 xdotool search --sync --name '^dddlab$' 2>/dev/null", "r");
-    assert_non_null(p);
-    window_id[0] = 0;
-    assert_non_null(fgets(window_id, sizeof window_id, p));
-    pclose(p);
-    window_id[strcspn(window_id, "\n")] = 0;
-    assert_true(window_id[0] != 0);
-    xdo("windowfocus --sync %s", window_id);
+    assert_int_equal(fx_focus_window(window_id, sizeof window_id), 0);
 }
 
 static int shot_exists(const fx *f, const char *name)
@@ -63,8 +37,8 @@ static int shot_exists(const fx *f, const char *name)
 static int wait_shot(const fx *f, const char *name)
 {
     for (int i = 0; i < 300 && !shot_exists(f, name); i++)
-        sleep_ms(50);
-    sleep_ms(350); /* the screen's minimum time before a key counts */
+        fx_sleep_ms(50);
+    fx_sleep_ms(350); /* the screen's minimum time before a key counts */
     return shot_exists(f, name);
 }
 
@@ -92,11 +66,11 @@ static int cond_ratings(const fx *f, const void *arg)
 static void press_until(const fx *f, const char *keys, cond_fn cond, const void *arg)
 {
     for (int attempt = 0; attempt < 4; attempt++) {
-        xdo("key --delay 120 %s", keys);
+        fx_xdo("key --delay 120 %s", keys);
         for (int i = 0; i < 300; i++) {
             if (cond(f, arg))
                 return;
-            sleep_ms(50);
+            fx_sleep_ms(50);
         }
     }
     fail_msg("no progress after pressing '%s'", keys);
@@ -108,7 +82,7 @@ static void press_until(const fx *f, const char *keys, cond_fn cond, const void 
 static int quit_and_wait(pid_t pid)
 {
     for (int attempt = 0; attempt < 4; attempt++) {
-        xdo("key q");
+        fx_xdo("key q");
         for (int i = 0; i < 200; i++) {
             int status;
             pid_t w = waitpid(pid, &status, WNOHANG);
@@ -116,7 +90,7 @@ static int quit_and_wait(pid_t pid)
                 return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
             if (w < 0)
                 return -1;
-            sleep_ms(50);
+            fx_sleep_ms(50);
         }
     }
     kill(pid, SIGKILL);
@@ -126,7 +100,7 @@ static int quit_and_wait(pid_t pid)
 
 static void answer_trial(const fx *f, const char *key, int n_after)
 {
-    sleep_ms(600); /* past the inter-trial interval: the images are up */
+    fx_sleep_ms(600); /* past the inter-trial interval: the images are up */
     press_until(f, key, cond_trials, &n_after);
 }
 
@@ -170,7 +144,7 @@ static void test_2afc_keys(void **state)
     pid_t pid = fx_spawn(&f, args);
     find_window();
     assert_true(wait_shot(&f, "code-entry"));
-    xdo("type --delay 80 OBS7");
+    fx_xdo("type --delay 80 OBS7");
     press_until(&f, "Return", cond_shot, "instructions");
     assert_true(wait_shot(&f, "instructions"));
     press_until(&f, "space", cond_shot, "practice-intro");
@@ -182,7 +156,7 @@ static void test_2afc_keys(void **state)
     answer_trial(&f, "Right", 2);
     answer_trial(&f, "f", 3);
     /* Escape opens the pause screen, Q quits: both answers are kept */
-    sleep_ms(600);
+    fx_sleep_ms(600);
     press_until(&f, "Escape", cond_shot, "pause");
     assert_true(wait_shot(&f, "pause"));
     assert_int_equal(quit_and_wait(pid), 0);
@@ -239,18 +213,18 @@ static void test_rating_keys(void **state)
     assert_true(wait_shot(&f, "instructions"));
     press_until(&f, "space", cond_shot, "trial");
     int n = 1;
-    sleep_ms(600);
+    fx_sleep_ms(600);
     /* Q1 = 3, Q2 = Maybe (key 2), Q3 = No (key 1), each confirmed with Enter */
     press_until(&f, "3 Return 2 Return 1 Return", cond_ratings, &n);
     n = 2;
-    sleep_ms(600);
+    fx_sleep_ms(600);
     /* changed answers: 7 then 5 for Q1; arrows for Q2; Up back to Q2 to change it */
     press_until(&f, "7 5 Return Right Right Return 3 Up 1 Down Return", cond_ratings, &n);
     n = 3;
-    sleep_ms(600);
+    fx_sleep_ms(600);
     press_until(&f, "0 Return 3 Return 2 Return", cond_ratings, &n);
     assert_true(wait_shot(&f, "end"));
-    xdo("key space");
+    fx_xdo("key space");
     assert_int_equal(fx_wait(pid, 30), 0);
 
     rating_set s = {0};

@@ -20,57 +20,33 @@
 
 #include "fixture.h"
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int xdo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int xdo(const char *fmt, ...)
-{
-    char args[512], cmd[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "timeout 20 xdotool %s >/dev/null 2>&1", args);
-    return system(cmd);
-}
-
 static void focus_window(void)
 {
-    FILE *p = popen("timeout 30 xdotool search --sync --name '^dddlab$' 2>/dev/null", "r");
-    assert_non_null(p);
-    char id[64] = "";
-    assert_non_null(fgets(id, sizeof id, p));
-    pclose(p);
-    id[strcspn(id, "\n")] = 0;
-    assert_true(id[0] != 0);
-    xdo("windowfocus --sync %s", id);
+    char id[64];
+    assert_int_equal(fx_focus_window(id, sizeof id), 0);
 }
+
 
 static int wait_shot(const fx *f, const char *name)
 {
     char p[400];
     snprintf(p, sizeof p, "%s/%s.png", f->shots, name);
     for (int i = 0; i < 300 && access(p, F_OK) != 0; i++)
-        sleep_ms(50);
-    sleep_ms(350); /* the screen's minimum time before a key counts */
+        fx_sleep_ms(50);
+    fx_sleep_ms(350); /* the screen's minimum time before a key counts */
     return access(p, F_OK) == 0;
 }
 
 /* Press keys until the n-th rating is logged. */
 static void rate(const fx *f, const char *keys, int n)
 {
-    sleep_ms(600); /* past the inter-trial interval */
+    fx_sleep_ms(600); /* past the inter-trial interval */
     for (int attempt = 0; attempt < 5; attempt++) {
-        xdo("key --delay 120 %s", keys);
+        fx_xdo("key --delay 120 %s", keys);
         for (int i = 0; i < 60; i++) {
             if (fx_count_ratings(f) >= n)
                 return;
-            sleep_ms(50);
+            fx_sleep_ms(50);
         }
     }
     fail_msg("no rating logged after pressing '%s'", keys);
@@ -107,7 +83,7 @@ static void test_four_questions_by_keys(void **state)
     pid_t pid = fx_spawn(&f, args);
     focus_window();
     assert_true(wait_shot(&f, "instructions"));
-    xdo("key space");
+    fx_xdo("key space");
     assert_true(wait_shot(&f, "trial"));
     /* q1 = 2, q2 = 4th label (oft), q3 = 3rd (Szene), q4 = 1st (ja) */
     rate(&f, "2 Return 4 Return 3 Return 1 Return", 1);
@@ -116,7 +92,7 @@ static void test_four_questions_by_keys(void **state)
     /* changed before Enter: q1 7 -> 5, q2 1 -> 5 (immer), q3 = 2, q4 = 2 */
     rate(&f, "7 5 Return 1 5 Return 2 Return 2 Return", 3);
     assert_true(wait_shot(&f, "end"));
-    xdo("key space");
+    fx_xdo("key space");
     assert_int_equal(fx_wait(pid, 30), 0);
 
     sqlite3 *db = NULL;
