@@ -26,7 +26,6 @@ static void focus_window(void)
     assert_int_equal(fx_focus_window(id, sizeof id), 0);
 }
 
-
 static int wait_shot(const fx *f, const char *name)
 {
     char p[400];
