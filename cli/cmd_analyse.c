@@ -10,6 +10,7 @@
 #include "cli_args.h"
 #include "dl_stats.h"
 #include "dl_report.h"
+#include "dl_store.h"
 
 typedef struct args {
     const char *db, *set, *ddd, *out, *exclude_items;
@@ -267,7 +268,7 @@ int cmd_analyse(int argc, char **argv)
         rc = cli_fail(err.code, &err);
         goto done;
     }
-    if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
+    if (load(r, &a, &err) || (a.db && dl_store_write_orphans_path(stderr, a.db, "the analysis", &err)) ||
         dl_report_analyse(r, &opt, &err) || (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
         rc = cli_fail(err.code, &err);
         goto done;
