@@ -1,5 +1,4 @@
 /* cmd_run.c — `dddlab run`: a 2AFC or rating session with an observer. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,97 +76,6 @@ void help_run(FILE *out)
     cli_args_help(out, &cli_spec_run);
 }
 
-static void print_json(const dl_exp_result *r)
-{
-    dl_json j;
-    dl_json_init(&j, stdout);
-    dl_json_object_begin(&j);
-    dl_json_key(&j, "session_uuid");
-    dl_json_string(&j, r->session_uuid);
-    dl_json_key(&j, "status");
-    dl_json_string(&j, r->status);
-    dl_json_key(&j, "observer");
-    dl_json_string(&j, r->observer_code);
-    dl_json_key(&j, "resumed");
-    dl_json_bool(&j, r->resumed);
-    dl_json_key(&j, "trials_total");
-    dl_json_int(&j, (long long)r->norder);
-    dl_json_key(&j, "first_index");
-    dl_json_int(&j, (long long)r->first_index);
-    dl_json_key(&j, "logged");
-    dl_json_int(&j, (long long)r->logged);
-    dl_json_key(&j, "main_answered");
-    dl_json_int(&j, (long long)r->main_answered);
-    dl_json_key(&j, "main_correct");
-    dl_json_int(&j, (long long)r->main_correct);
-    dl_json_key(&j, "startup_s");
-    dl_json_number(&j, r->startup_s);
-    dl_json_key(&j, "refresh_mean_ms");
-    dl_json_number(&j, r->refresh_mean_ms);
-    dl_json_key(&j, "refresh_sd_ms");
-    dl_json_number(&j, r->refresh_sd_ms);
-    dl_json_key(&j, "vsync_emulated");
-    dl_json_bool(&j, r->vsync_emulated);
-    dl_json_key(&j, "frames");
-    dl_json_int(&j, (long long)r->frames);
-    dl_json_key(&j, "frames_dropped");
-    dl_json_int(&j, (long long)r->frames_dropped);
-    dl_json_key(&j, "trial_frames_dropped");
-    dl_json_int(&j, (long long)r->trial_frames_dropped);
-    dl_json_key(&j, "frame_max_ms");
-    dl_json_number(&j, r->frame_max_ms);
-    dl_json_key(&j, "rt_n");
-    dl_json_int(&j, (long long)r->rt_n);
-    dl_json_key(&j, "rt_err_median_ms");
-    dl_json_number(&j, r->rt_err_median_ms);
-    dl_json_key(&j, "rt_err_p99_ms");
-    dl_json_number(&j, r->rt_err_p99_ms);
-    dl_json_key(&j, "rt_err_max_ms");
-    dl_json_number(&j, r->rt_err_max_ms);
-    dl_json_key(&j, "video_driver");
-    dl_json_string(&j, r->video_driver);
-    dl_json_key(&j, "renderer");
-    dl_json_string(&j, r->renderer);
-    dl_json_key(&j, "drawable_w");
-    dl_json_int(&j, r->drawable_w);
-    dl_json_key(&j, "drawable_h");
-    dl_json_int(&j, r->drawable_h);
-    dl_json_key(&j, "screenshots");
-    dl_json_int(&j, (long long)r->screenshots);
-    dl_json_key(&j, "deadlines_missed");
-    dl_json_int(&j, (long long)r->deadlines_missed);
-    dl_json_key(&j, "warnings");
-    dl_json_array_begin(&j);
-    for (size_t i = 0; i < r->nwarnings; i++)
-        dl_json_string(&j, r->warnings[i]);
-    dl_json_array_end(&j);
-    dl_json_object_end(&j);
-    dl_json_end(&j);
-}
-
-static void print_table(const dl_exp_result *r)
-{
-    printf("%-11s %s (%s%s)\n", "session", r->session_uuid[0] ? r->session_uuid : "(none)",
-           r->status, r->resumed ? ", resumed" : "");
-    printf("%-11s %s\n", "observer", r->observer_code[0] ? r->observer_code : "(none)");
-    printf("%-11s %zu of %zu logged (%zu in this run)\n", "trials", r->first_index + r->logged,
-           r->norder, r->logged);
-    if (r->main_answered)
-        printf("%-11s %zu of %zu main trials correct (%.1f%%)\n", "accuracy", r->main_correct,
-               r->main_answered, 100.0 * (double)r->main_correct / (double)r->main_answered);
-    printf("%-11s refresh %.3f ms (SD %.3f)%s, %zu of %zu frames dropped, longest %.2f ms\n",
-           "timing", r->refresh_mean_ms, r->refresh_sd_ms,
-           r->vsync_emulated ? ", vsync emulated" : "", r->frames_dropped, r->frames,
-           r->frame_max_ms);
-    if (!isnan(r->startup_s))
-        printf("%-11s %.3f s to the first instruction frame\n", "startup", r->startup_s);
-    if (r->rt_n)
-        printf("%-11s rt error median %.3f ms, p99 %.3f ms, max %.3f ms (n = %zu)\n", "simulated",
-               r->rt_err_median_ms, r->rt_err_p99_ms, r->rt_err_max_ms, r->rt_n);
-    if (r->screenshots)
-        printf("%-11s %zu written\n", "screenshots", r->screenshots);
-}
-
 /* The runner checks and decodes every image before its window opens (a
  * 300-image set takes a moment); the line is drawn here, the library only
  * reports how far it got. */
@@ -219,9 +127,6 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
     if (rc != 0)
         return cli_fail(rc, &err);
-    if (json)
-        print_json(&res);
-    else
-        print_table(&res);
+    (json ? dl_exp_result_write_json : dl_exp_result_write_text)(stdout, &res);
     return DL_EXIT_OK;
 }
