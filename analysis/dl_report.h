@@ -372,5 +372,9 @@ void dl_report_write_json(const dl_report *r, FILE *out);
  * revision and the SHA-256 of every input. Each file is written atomically. */
 int dl_report_write_dir(const dl_report *r, const char *dir, const char *command_line,
                         dl_error *err);
+/* "dddlab ARGV..." with every argument a shell would split or expand in
+ * single quotes, for dl_report_write_dir (report_cmdline.c); NULL when out
+ * of memory, else free() it. */
+char *dl_report_command_line(int argc, const char *const *argv);
 
 #endif

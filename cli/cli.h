@@ -6,7 +6,6 @@
 #ifndef DL_CLI_H
 #define DL_CLI_H
 
-#include <getopt.h>
 #include <stdio.h>
 
 #include "dl_common.h"
@@ -33,21 +32,6 @@ int cli_fail(int rc, const dl_error *err);
 /* Print "dddlab CMD: MESSAGE (see 'dddlab help CMD')" on stderr; return
  * DL_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Reset getopt before a command parses its options. */
-void cli_getopt_reset(void);
-
-/* Turn getopt_long's '?' or ':' result into the one-line usage error for the
- * option that caused it; returns DL_EXIT_USAGE. */
-int cli_bad_option(const char *cmd, int c, char **argv);
-
-/* Warn on stderr when the store holds rows whose parent row is missing
- * (trials of a deleted session, ...): they are left out of `what`
- * ("this export"). The _path form opens db read-only for it and returns
- * that open's error. (cmd_store.c) */
-typedef struct dl_store dl_store;
-void cli_warn_orphans(dl_store *st, const char *db, const char *what);
-int cli_warn_orphans_path(const char *db, const char *what, dl_error *err);
 
 /* The commands (cmd_*.c). */
 int cmd_reliability(int argc, char **argv);

@@ -141,7 +141,7 @@ int cli_args_seen(const cli_spec *s, const cli_args *a, const char *name);
 void cli_args_help(FILE *out, const cli_spec *s);
 void cli_args_help_options(FILE *out, const cli_spec *s);
 
-/* Every command's spec but run's (still on getopt), NULL-terminated, for
+/* Every command's spec, NULL-terminated, for
  * the test that walks them (cli_specs.c). */
 extern const cli_spec *const cli_all_specs[];
 

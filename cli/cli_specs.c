@@ -6,7 +6,7 @@ extern const cli_spec cli_spec_binomial, cli_spec_consistency, cli_spec_reliabil
     cli_spec_stimuli_analyse, cli_spec_stimuli_build, cli_spec_stimuli_check,
     cli_spec_stimuli_demo_data, cli_spec_stimuli_imagestats, cli_spec_sessions, cli_spec_export,
     cli_spec_merge, cli_spec_db, cli_spec_analyse, cli_spec_plan_2afc, cli_spec_plan_ec,
-    cli_spec_plan_alpha, cli_spec_demo;
+    cli_spec_plan_alpha, cli_spec_demo, cli_spec_run;
 
 /* clang-format off */
 const cli_spec *const cli_all_specs[] = {
@@ -27,6 +27,7 @@ const cli_spec *const cli_all_specs[] = {
     &cli_spec_plan_ec,
     &cli_spec_plan_alpha,
     &cli_spec_demo,
+    &cli_spec_run,
     NULL,
 };
 /* clang-format on */

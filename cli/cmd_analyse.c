@@ -10,6 +10,7 @@
 #include "cli_args.h"
 #include "dl_stats.h"
 #include "dl_report.h"
+#include "dl_store.h"
 
 typedef struct args {
     const char *db, *set, *ddd, *out, *exclude_items;
@@ -208,30 +209,6 @@ static int load(dl_report *r, const args *a, dl_error *err)
     return rc;
 }
 
-/* The command line as a shell would need it, for the report page. */
-static char *command_line(int argc, char **argv)
-{
-    dl_buf b;
-    dl_buf_init(&b);
-    dl_buf_printf(&b, "dddlab");
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                            "-_./=:,+@%") == strlen(s)) {
-            dl_buf_printf(&b, " %s", s);
-            continue;
-        }
-        dl_buf_printf(&b, " '");
-        for (; *s; s++)
-            if (*s == '\'')
-                dl_buf_printf(&b, "'\\''");
-            else
-                dl_buf_append(&b, s, 1);
-        dl_buf_printf(&b, "'");
-    }
-    return b.data;
-}
-
 int cmd_analyse(int argc, char **argv)
 {
     args a = {.chance = 0.5, .ec_boot = {.seed = 1, .conf_level = 0.95}};
@@ -261,13 +238,14 @@ int cmd_analyse(int argc, char **argv)
     opt.alpha_seed = opt.ec_boot.seed;
     opt.alpha_conf = a.ec_boot.conf_level;
     dl_report *r = dl_report_new();
-    char *cmd = command_line(argc, argv);
+    char *cmd = dl_report_command_line(argc, (const char *const *)argv);
     if (!r || !cmd) {
         dl_fail(&err, DL_ENOMEM, "out of memory");
         rc = cli_fail(err.code, &err);
         goto done;
     }
-    if (load(r, &a, &err) || (a.db && cli_warn_orphans_path(a.db, "the analysis", &err)) ||
+    if (load(r, &a, &err) ||
+        (a.db && dl_store_write_orphans_path(stderr, a.db, "the analysis", &err)) ||
         dl_report_analyse(r, &opt, &err) || (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
         rc = cli_fail(err.code, &err);
         goto done;

@@ -1,142 +1,79 @@
 /* cmd_run.c — `dddlab run`: a 2AFC or rating session with an observer. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
 #include "cli.h"
 #include "dl_experiment.h"
 
+#define CMD "run"
+
+typedef struct run_opts {
+    dl_exp_options o;
+    int json;
+} run_opts;
+
+static const cli_opt run_table[] = {
+    CLI_STR_OPT(run_opts, "db", o.db_path, "FILE",
+                "the database holding the stimulus set (must exist)"),
+    CLI_STR_OPT(run_opts, "experiment", o.experiment_path, "FILE", "the experiment file"),
+    CLI_STR_OPT(run_opts, "observer", o.observer_code, "CODE",
+                "the observer's pseudonymous code; without it the first\n"
+                "screen asks for it (and offers to resume)"),
+    CLI_FLAG_OPT(run_opts, "resume", 0, o.resume,
+                 "continue the observer's unfinished session on this set\n"
+                 "at the next unanswered trial, in the same order"),
+    CLI_FLAG_OPT(run_opts, "new-session", 0, o.new_session,
+                 "start a new session although the observer has an\n"
+                 "unfinished one on this set (without it, that is an error)"),
+    CLI_FLAG_OPT(run_opts, "allow-changed-experiment", 0, o.allow_changed_experiment,
+                 "resume with an experiment file changed since the\n"
+                 "session ran; the new file is recorded with the run"),
+    CLI_WHOLE_OPT(run_opts, "age", o.age, 1, 150, "N",
+                  "the observer's age in years, stored with the observer code"),
+    CLI_STR_OPT(run_opts, "gender", o.gender, "TEXT",
+                "the observer's gender, stored with the observer code"),
+    CLI_STR_OPT(run_opts, "sex", o.gender, "TEXT", "the same as --gender"),
+    CLI_STR_OPT(run_opts, "handedness", o.handedness, "TEXT",
+                "the observer's handedness, stored with the observer code"),
+    CLI_FLAG_OPT(run_opts, "windowed", 0, o.windowed,
+                 "a 1024x768 window instead of fullscreen (testing)"),
+    CLI_WHOLE_OPT(run_opts, "display", o.display_index, 0, 63, "N",
+                  "the monitor to use, 0 = the first (default 0)"),
+    CLI_STR_OPT(run_opts, "simulate", o.simulate, "SPEC",
+                "a simulated observer answers every screen with real SDL\n"
+                "events, e.g. accuracy=0.8,rt=lognormal:600:0.3,seed=1\n"
+                "(keys: accuracy, rt=lognormal:MEDIAN:SIGMA|fixed:MS|\n"
+                "uniform:MIN:MAX, seed, screen_ms, confirm_ms, mouse, code,\n"
+                "resume=yes|no|back, quit_after=N). Without a DISPLAY it runs\n"
+                "headless on SDL's offscreen driver."),
+    CLI_STR_OPT(run_opts, "screenshots", o.screenshots_dir, "DIR",
+                "save one PNG of each kind of screen into DIR"),
+    CLI_FLAG_OPT(run_opts, "json", 0, json, "print the result as one JSON object"),
+};
+static const cli_group run_groups[] = {CLI_GROUP(run_table, 0)};
+const cli_spec cli_spec_run = {
+    .cmd = CMD,
+    .usage = "usage: dddlab run --db FILE --experiment FILE.ini [--observer CODE]\n"
+             "                  [--resume | --new-session] [--allow-changed-experiment]\n"
+             "                  [--age N] [--gender TEXT] [--handedness TEXT]\n"
+             "                  [--windowed] [--display N] [--simulate SPEC]\n"
+             "                  [--screenshots DIR] [--json]\n\n"
+             "Run a session of the 2AFC or the rating task, fullscreen, and log every answer\n"
+             "to the database as it is given. The experiment file (INI) names the task, the\n"
+             "stimulus set and every text the observer sees; see docs/experiment.md.\n"
+             "Everything is checked before the window opens.\n\n",
+    .groups = run_groups,
+    .ngroups = 1,
+    .epilog = "Keys: Escape pauses (continue or quit). Quitting, Ctrl-C, SIGTERM, closing the\n"
+              "window or a crash keep every answer; the session can be resumed.\n"
+              "Observer codes are compared without regard to case (p02 is P02).\n"
+              "Exit status: 0 completed or quit by the observer, 1 bad input or a failure,\n"
+              "2 usage error.\n"};
+
 void help_run(FILE *out)
 {
-    fprintf(out,
-            "usage: dddlab run --db FILE --experiment FILE.ini [--observer CODE]\n"
-            "                  [--resume | --new-session] [--allow-changed-experiment]\n"
-            "                  [--age N] [--gender TEXT] [--handedness TEXT]\n"
-            "                  [--windowed] [--display N] [--simulate SPEC]\n"
-            "                  [--screenshots DIR] [--json]\n\n"
-            "Run a session of the 2AFC or the rating task, fullscreen, and log every answer\n"
-            "to the database as it is given. The experiment file (INI) names the task, the\n"
-            "stimulus set and every text the observer sees; see docs/experiment.md.\n"
-            "Everything is checked before the window opens.\n\n"
-            "  --db FILE            the database holding the stimulus set (must exist)\n"
-            "  --experiment FILE    the experiment file\n"
-            "  --observer CODE      the observer's pseudonymous code; without it the first\n"
-            "                       screen asks for it (and offers to resume)\n"
-            "  --resume             continue the observer's unfinished session on this set\n"
-            "                       at the next unanswered trial, in the same order\n"
-            "  --new-session        start a new session although the observer has an\n"
-            "                       unfinished one on this set (without it, that is an error)\n"
-            "  --allow-changed-experiment\n"
-            "                       resume although the experiment file changed since the\n"
-            "                       session ran; the new file is recorded with the run\n"
-            "  --age N, --gender TEXT (or --sex), --handedness TEXT\n"
-            "                       the observer's details, stored with the observer code\n"
-            "  --windowed           a 1024x768 window instead of fullscreen (testing)\n"
-            "  --display N          the monitor to use, 0 = the first (default 0)\n"
-            "  --simulate SPEC      a simulated observer answers every screen with real SDL\n"
-            "                       events, e.g. accuracy=0.8,rt=lognormal:600:0.3,seed=1\n"
-            "                       (keys: accuracy, rt=lognormal:MEDIAN:SIGMA|fixed:MS|\n"
-            "                       uniform:MIN:MAX, seed, screen_ms, confirm_ms, mouse, code,\n"
-            "                       resume=yes|no|back, quit_after=N). Without a DISPLAY it runs\n"
-            "                       headless on SDL's offscreen driver.\n"
-            "  --screenshots DIR    save one PNG of each kind of screen into DIR\n"
-            "  --json               print the result as one JSON object\n\n"
-            "Keys: Escape pauses (continue or quit). Quitting, Ctrl-C, SIGTERM, closing the\n"
-            "window or a crash keep every answer; the session can be resumed.\n"
-            "Observer codes are compared without regard to case (p02 is P02).\n"
-            "Exit status: 0 completed or quit by the observer, 1 bad input or a failure,\n"
-            "2 usage error.\n");
-}
-
-static void print_json(const dl_exp_result *r)
-{
-    dl_json j;
-    dl_json_init(&j, stdout);
-    dl_json_object_begin(&j);
-    dl_json_key(&j, "session_uuid");
-    dl_json_string(&j, r->session_uuid);
-    dl_json_key(&j, "status");
-    dl_json_string(&j, r->status);
-    dl_json_key(&j, "observer");
-    dl_json_string(&j, r->observer_code);
-    dl_json_key(&j, "resumed");
-    dl_json_bool(&j, r->resumed);
-    dl_json_key(&j, "trials_total");
-    dl_json_int(&j, (long long)r->norder);
-    dl_json_key(&j, "first_index");
-    dl_json_int(&j, (long long)r->first_index);
-    dl_json_key(&j, "logged");
-    dl_json_int(&j, (long long)r->logged);
-    dl_json_key(&j, "main_answered");
-    dl_json_int(&j, (long long)r->main_answered);
-    dl_json_key(&j, "main_correct");
-    dl_json_int(&j, (long long)r->main_correct);
-    dl_json_key(&j, "startup_s");
-    dl_json_number(&j, r->startup_s);
-    dl_json_key(&j, "refresh_mean_ms");
-    dl_json_number(&j, r->refresh_mean_ms);
-    dl_json_key(&j, "refresh_sd_ms");
-    dl_json_number(&j, r->refresh_sd_ms);
-    dl_json_key(&j, "vsync_emulated");
-    dl_json_bool(&j, r->vsync_emulated);
-    dl_json_key(&j, "frames");
-    dl_json_int(&j, (long long)r->frames);
-    dl_json_key(&j, "frames_dropped");
-    dl_json_int(&j, (long long)r->frames_dropped);
-    dl_json_key(&j, "trial_frames_dropped");
-    dl_json_int(&j, (long long)r->trial_frames_dropped);
-    dl_json_key(&j, "frame_max_ms");
-    dl_json_number(&j, r->frame_max_ms);
-    dl_json_key(&j, "rt_n");
-    dl_json_int(&j, (long long)r->rt_n);
-    dl_json_key(&j, "rt_err_median_ms");
-    dl_json_number(&j, r->rt_err_median_ms);
-    dl_json_key(&j, "rt_err_p99_ms");
-    dl_json_number(&j, r->rt_err_p99_ms);
-    dl_json_key(&j, "rt_err_max_ms");
-    dl_json_number(&j, r->rt_err_max_ms);
-    dl_json_key(&j, "video_driver");
-    dl_json_string(&j, r->video_driver);
-    dl_json_key(&j, "renderer");
-    dl_json_string(&j, r->renderer);
-    dl_json_key(&j, "drawable_w");
-    dl_json_int(&j, r->drawable_w);
-    dl_json_key(&j, "drawable_h");
-    dl_json_int(&j, r->drawable_h);
-    dl_json_key(&j, "screenshots");
-    dl_json_int(&j, (long long)r->screenshots);
-    dl_json_key(&j, "deadlines_missed");
-    dl_json_int(&j, (long long)r->deadlines_missed);
-    dl_json_key(&j, "warnings");
-    dl_json_array_begin(&j);
-    for (size_t i = 0; i < r->nwarnings; i++)
-        dl_json_string(&j, r->warnings[i]);
-    dl_json_array_end(&j);
-    dl_json_object_end(&j);
-    dl_json_end(&j);
-}
-
-static void print_table(const dl_exp_result *r)
-{
-    printf("%-11s %s (%s%s)\n", "session", r->session_uuid[0] ? r->session_uuid : "(none)",
-           r->status, r->resumed ? ", resumed" : "");
-    printf("%-11s %s\n", "observer", r->observer_code[0] ? r->observer_code : "(none)");
-    printf("%-11s %zu of %zu logged (%zu in this run)\n", "trials", r->first_index + r->logged,
-           r->norder, r->logged);
-    if (r->main_answered)
-        printf("%-11s %zu of %zu main trials correct (%.1f%%)\n", "accuracy", r->main_correct,
-               r->main_answered, 100.0 * (double)r->main_correct / (double)r->main_answered);
-    printf("%-11s refresh %.3f ms (SD %.3f)%s, %zu of %zu frames dropped, longest %.2f ms\n",
-           "timing", r->refresh_mean_ms, r->refresh_sd_ms,
-           r->vsync_emulated ? ", vsync emulated" : "", r->frames_dropped, r->frames,
-           r->frame_max_ms);
-    if (!isnan(r->startup_s))
-        printf("%-11s %.3f s to the first instruction frame\n", "startup", r->startup_s);
-    if (r->rt_n)
-        printf("%-11s rt error median %.3f ms, p99 %.3f ms, max %.3f ms (n = %zu)\n", "simulated",
-               r->rt_err_median_ms, r->rt_err_p99_ms, r->rt_err_max_ms, r->rt_n);
-    if (r->screenshots)
-        printf("%-11s %zu written\n", "screenshots", r->screenshots);
+    cli_args_help(out, &cli_spec_run);
 }
 
 /* The runner checks and decodes every image before its window opens (a
@@ -161,107 +98,35 @@ static void on_progress(void *ctx, size_t done, size_t total)
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
-                                             {"experiment", required_argument, NULL, 'e'},
-                                             {"observer", required_argument, NULL, 'o'},
-                                             {"resume", no_argument, NULL, 'r'},
-                                             {"windowed", no_argument, NULL, 'w'},
-                                             {"display", required_argument, NULL, 'n'},
-                                             {"simulate", required_argument, NULL, 's'},
-                                             {"screenshots", required_argument, NULL, 'S'},
-                                             {"json", no_argument, NULL, 'j'},
-                                             {"new-session", no_argument, NULL, 'N'},
-                                             {"allow-changed-experiment", no_argument, NULL, 'A'},
-                                             {"age", required_argument, NULL, 'a'},
-                                             {"gender", required_argument, NULL, 'g'},
-                                             {"sex", required_argument, NULL, 'g'},
-                                             {"handedness", required_argument, NULL, 'H'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    dl_exp_options o = {0};
-    int json = 0, c;
-    long display, age;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            o.db_path = optarg;
-            break;
-        case 'e':
-            o.experiment_path = optarg;
-            break;
-        case 'o':
-            o.observer_code = optarg;
-            break;
-        case 'r':
-            o.resume = 1;
-            break;
-        case 'w':
-            o.windowed = 1;
-            break;
-        case 'n':
-            if (dl_parse_long(optarg, &display) || display < 0 || display > 63)
-                return cli_usage("run", "--display wants a monitor number 0, 1, ..., not '%s'",
-                                 optarg);
-            o.display_index = (int)display;
-            break;
-        case 's':
-            o.simulate = optarg;
-            break;
-        case 'S':
-            o.screenshots_dir = optarg;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'N':
-            o.new_session = 1;
-            break;
-        case 'A':
-            o.allow_changed_experiment = 1;
-            break;
-        case 'a':
-            if (dl_parse_long(optarg, &age) || age < 1 || age > 150)
-                return cli_usage("run", "--age wants years 1..150, not '%s'", optarg);
-            o.age = (int)age;
-            break;
-        case 'g':
-            o.gender = optarg;
-            break;
-        case 'H':
-            o.handedness = optarg;
-            break;
-        case 'h':
-            help_run(stdout);
-            return DL_EXIT_OK;
-        default:
-            return cli_bad_option("run", c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("run", "unexpected argument '%s'", argv[optind]);
+    run_opts ro = {0};
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_run, argc, argv, &ro, &a);
+    if (rc)
+        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+    dl_exp_options o = ro.o;
+    int json = ro.json;
+    if (a.npos > 0)
+        return cli_usage(CMD, "unexpected argument '%s'", a.pos[0]);
     if (!o.db_path)
-        return cli_usage("run", "--db FILE is required");
+        return cli_usage(CMD, "--db FILE is required");
     if (!o.experiment_path)
-        return cli_usage("run", "--experiment FILE.ini is required");
+        return cli_usage(CMD, "--experiment FILE.ini is required");
     if (o.resume && o.new_session)
-        return cli_usage("run", "--resume and --new-session exclude each other");
+        return cli_usage(CMD, "--resume and --new-session exclude each other");
     dl_error err = {0};
     if (o.simulate && dl_exp_sim_check(o.simulate, &err))
-        return cli_usage("run", "%s", err.msg);
+        return cli_usage(CMD, "%s", err.msg);
     dl_exp_result res;
     run_progress prog = {0};
     o.progress = on_progress;
     o.progress_ctx = &prog;
-    int rc = dl_exp_run(&o, &res, &err);
+    rc = dl_exp_run(&o, &res, &err);
     if (prog.begun && !prog.ended) /* the check stopped at a bad image */
         dl_progress_end(&prog.bar);
     for (size_t i = 0; i < res.nwarnings; i++)
         fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
     if (rc != 0)
         return cli_fail(rc, &err);
-    if (json)
-        print_json(&res);
-    else
-        print_table(&res);
+    (json ? dl_exp_result_write_json : dl_exp_result_write_text)(stdout, &res);
     return DL_EXIT_OK;
 }

@@ -175,33 +175,6 @@ int cmd_sessions(int argc, char **argv)
     return DL_EXIT_OK;
 }
 
-/* ---- orphan rows ------------------------------------------------------------------------------
- */
-
-void cli_warn_orphans(dl_store *st, const char *db, const char *what)
-{
-    int64_t n = 0;
-    char text[512];
-    dl_error err = {0};
-    if (dl_store_orphans(st, &n, text, sizeof text, &err) != 0 || n == 0)
-        return; /* the command's own reading reports a file it cannot read */
-    fprintf(stderr,
-            "dddlab: warning: %s: %lld row%s belong%s to no stored parent (%s); %s left out "
-            "of %s. See 'dddlab db check --db %s'\n",
-            db, (long long)n, n == 1 ? "" : "s", n == 1 ? "s" : "", text,
-            n == 1 ? "it is" : "they are", what, db);
-}
-
-int cli_warn_orphans_path(const char *db, const char *what, dl_error *err)
-{
-    dl_store *st = NULL;
-    int rc = dl_store_open(db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, err);
-    if (!rc)
-        cli_warn_orphans(st, db, what);
-    dl_store_close(st);
-    return rc;
-}
-
 /* ---- export -------------------------------------------------------------------------------- */
 
 int cmd_export(int argc, char **argv)
@@ -227,7 +200,7 @@ int cmd_export(int argc, char **argv)
     size_t rows = 0;
     rc = dl_store_open(o.db, DL_STORE_READONLY, &st, &err);
     if (!rc)
-        cli_warn_orphans(st, o.db, "this export");
+        dl_store_write_orphans(stderr, st, o.db, "this export");
     if (!rc)
         rc = dl_store_export_count(st, o.table, o.out ? o.out : "-", &rows, &err);
     dl_store_close(st);
@@ -262,7 +235,7 @@ int cmd_merge(int argc, char **argv)
     size_t nin = (size_t)a.npos;
     dl_error err = {0};
     for (size_t i = 0; i < nin; i++)
-        if (cli_warn_orphans_path(in[i], "the merge", &err) != 0)
+        if (dl_store_write_orphans_path(stderr, in[i], "the merge", &err) != 0)
             return cli_fail(err.code, &err);
     rc = dl_store_merge(out, in, nin, &err);
     dl_store_report r;

@@ -79,7 +79,6 @@ int main(int argc, char **argv)
         if (argc > 3) {
             /* `dddlab help stimuli build` == `dddlab stimuli build --help` */
             char *sub[] = {argv[2], argv[3], "--help", NULL};
-            cli_getopt_reset();
             return c->run(3, sub);
         }
         c->help(stdout);
@@ -96,7 +95,6 @@ int main(int argc, char **argv)
         c->help(stdout);
         return DL_EXIT_OK;
     }
-    cli_getopt_reset();
     int status = c->run(argc - 1, argv + 1);
     /* Output lost to a full disk or a closed pipe must not look like success. */
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -114,6 +114,12 @@ typedef struct dl_exp_result {
  * with a message in err. res may be NULL. */
 int dl_exp_run(const dl_exp_options *opt, dl_exp_result *res, dl_error *err);
 
+/* A run's result on out (exp_render.c): aligned lines (session, observer,
+ * trials, accuracy, timing, ...) or one JSON object with every field and the
+ * warnings. */
+void dl_exp_result_write_text(FILE *out, const dl_exp_result *r);
+void dl_exp_result_write_json(FILE *out, const dl_exp_result *r);
+
 /* Shut SDL down completely. dl_exp_run closes its window but leaves SDL's
  * video subsystem to the end of the process (closing the X display unloads
  * Mesa's GL driver, which makes its leaks unsuppressible in leak checks);

@@ -407,4 +407,14 @@ int dl_store_check_verdict(const char *db, const dl_store_report *r, dl_error *e
 void dl_store_write_check_text(FILE *out, const char *db, const dl_store_report *r);
 void dl_store_write_check_json(FILE *out, const char *db, const dl_store_report *r);
 
+/* ---- the orphan-row warning (store_warn.c) ---- */
+
+/* When the store holds rows whose parent row is missing (trials of a deleted
+ * session, ...), write one "dddlab: warning: DB: ..." line to out saying
+ * they are left out of `what` ("this export"); nothing otherwise, nor when
+ * the check itself fails (the caller's own reading reports that). The _path
+ * form opens db read-only for it and returns that open's error. */
+void dl_store_write_orphans(FILE *out, dl_store *st, const char *db, const char *what);
+int dl_store_write_orphans_path(FILE *out, const char *db, const char *what, dl_error *err);
+
 #endif
