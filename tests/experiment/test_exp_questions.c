@@ -28,6 +28,7 @@
 #include "dl_common.h"
 #include "dl_stats.h"
 #include "fixture.h"
+#include "test_support.h"
 
 #define NQ 4
 #define NITEMS 12
@@ -72,25 +73,6 @@ static const char ini_other[] = "[procedure]\ninstructions = instructions.txt\ni
                                 "[questions]\ncount = 3\nq3 = count interval\n"
                                 "[text]\nq3 = How many colours?\n";
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static void simulate(fx *f, const char *observer, int seed)
 {
     char spec[160], err[2048] = "";
@@ -111,7 +93,7 @@ static int run_out(fx *f, const char *const *args, char **out, char *err, size_t
     int rc = fx_run(f, args, 120, err, errlen);
     char p[400];
     snprintf(p, sizeof p, "%s/stdout.txt", f->dir);
-    *out = slurp(p);
+    *out = ts_slurp(p, NULL);
     assert_non_null(*out);
     return rc;
 }

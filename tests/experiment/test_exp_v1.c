@@ -22,31 +22,13 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "test_support.h"
 
 static char src_dir[1024];
 
 static void src_path(char *out, size_t len, const char *name)
 {
     snprintf(out, len, "%s/tests/store/v1/%s", src_dir, name);
-}
-
-static char *slurp_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 /* A copy of the v1 file in a fresh folder, named work.sqlite as when the
@@ -97,7 +79,7 @@ static int run_out(const fx *f, const char *const *args, char **out)
     int rc = fx_run(f, args, 90, NULL, 0);
     char p[400];
     snprintf(p, sizeof p, "%s/stdout.txt", f->dir);
-    char *text = slurp_all(p);
+    char *text = ts_slurp(p, NULL);
     assert_non_null(text);
     size_t dl = strlen(f->db);
     for (char *hit; (hit = strstr(text, f->db)) != NULL;) {
@@ -114,7 +96,7 @@ static void expect_export(const fx *f, const char *table, const char *ref)
     char *out = NULL, p[1200];
     assert_int_equal(run_out(f, a, &out), 0);
     src_path(p, sizeof p, ref);
-    char *want = slurp_all(p);
+    char *want = ts_slurp(p, NULL);
     assert_non_null(want);
     assert_string_equal(out, want);
     free(out);
@@ -145,7 +127,7 @@ static void expect_analyse(const fx *f, const char *set, int incomplete, const c
     char *out = NULL, p[1200];
     assert_int_equal(run_out(f, a, &out), 0);
     src_path(p, sizeof p, ref);
-    char *want = slurp_all(p);
+    char *want = ts_slurp(p, NULL);
     assert_non_null(want);
     blank_file_hash(out);
     blank_file_hash(want);
