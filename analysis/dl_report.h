@@ -92,6 +92,20 @@ int dl_report_load_trials_csv(dl_report *r, const char *path, const dl_report_co
 int dl_report_load_trials_path(dl_report *r, const char *path, const dl_report_columns *cols,
                                dl_error *err);
 
+/* Everything `dddlab analyse` reads, loaded in this order: the sessions of
+ * a store (db, set and DL_REPORT_INCLUDE_* flags as dl_report_load_store),
+ * CSV files of ratings and of trials (files or folders, read with cols), a
+ * `stimuli analyse --out` folder (ddd). Unused sources are NULL / 0. */
+typedef struct dl_report_sources {
+    const char *db, *set;
+    int include;
+    const char *const *ratings, *const *trials;
+    size_t nratings, ntrials;
+    dl_report_columns cols;
+    const char *ddd;
+} dl_report_sources;
+int dl_report_load_sources(dl_report *r, const dl_report_sources *s, dl_error *err);
+
 /* The figure of `stimuli imagestats --out` (report_imgfig.c), drawn here so
  * the command line does not link PLplot: values is nstats x n (row s holds
  * statistic s of every image, NaN when unknown), cls[i] the panel class of

@@ -1,6 +1,7 @@
-/* report_trialsdir.c — `analyse --trials PATH`: a trials CSV, or a folder
- * whose *.csv files (one per observer, as model-vs-human ships them) are
- * read in name order as one source. */
+/* report_trialsdir.c — what `analyse` reads: every source in one call, and
+ * for `--trials PATH` a trials CSV, or a folder whose *.csv files (one per
+ * observer, as model-vs-human ships them) are read in name order as one
+ * source. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,4 +59,18 @@ int dl_report_load_trials_path(dl_report *r, const char *path, const dl_report_c
     int is_dir;
     int rc = load_dir(r, path, cols, err, &is_dir);
     return rc || is_dir ? rc : dl_report_load_trials_csv(r, path, cols, err);
+}
+
+int dl_report_load_sources(dl_report *r, const dl_report_sources *s, dl_error *err)
+{
+    int rc = 0;
+    if (s->db)
+        rc = dl_report_load_store(r, s->db, s->set, s->include, err);
+    for (size_t i = 0; !rc && i < s->nratings; i++)
+        rc = dl_report_load_ratings_csv(r, s->ratings[i], &s->cols, err);
+    for (size_t i = 0; !rc && i < s->ntrials; i++)
+        rc = dl_report_load_trials_path(r, s->trials[i], &s->cols, err);
+    if (!rc && s->ddd)
+        rc = dl_report_load_ddd(r, s->ddd, err);
+    return rc;
 }

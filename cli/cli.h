@@ -1,28 +1,45 @@
 /* cli.h — private to the dddlab command-line front end.
  *
- * Each command is a function taking its own argv (argv[0] is the command
- * name) and returning the process exit status: 0 success, 1 bad data or a
- * failed operation, 2 a usage error. Only the CLI prints. */
+ * The commands form a tree (cli_cmds.c): a leaf parses its argv (argv[0] is
+ * its name) with its cli_spec and returns the process exit status: 0
+ * success, 1 bad data or a failed operation, 2 a usage error, or
+ * CLI_HELP_SHOWN after printing --help (main exits 0). A node only
+ * dispatches to its subcommands. Only the CLI prints. */
 #ifndef DL_CLI_H
 #define DL_CLI_H
 
 #include <stdio.h>
 
+#include "cli_args.h"
 #include "dl_common.h"
 
 enum { DL_EXIT_OK = 0, DL_EXIT_FAIL = 1, DL_EXIT_USAGE = 2 };
 
-typedef struct dl_cmd {
+/* What a command returns after it printed --help: main then exits 0.
+ * Positive and above the exit codes, so it is neither a usage error nor
+ * mistaken for DL_EINVAL (-1). */
+enum { CLI_HELP_SHOWN = 100 };
+
+typedef struct cli_cmd cli_cmd;
+struct cli_cmd {
     const char *name;
     const char *summary;
-    int (*run)(int argc, char **argv);
-    void (*help)(FILE *out);
-} dl_cmd;
+    int (*run)(int argc, char **argv); /* a leaf; NULL for a node */
+    const cli_spec *spec;              /* a leaf's options and --help */
+    const cli_cmd *const *subs;        /* a node's subcommands, NULL-terminated */
+    const char *about;                 /* a node's --help: what it is for */
+};
 
-/* What an option parser returns after it printed --help: the command then
- * exits 0. Positive and above the exit codes, so it is neither a usage error
- * nor mistaken for DL_EINVAL (-1). */
-enum { CLI_HELP_SHOWN = 100 };
+/* The root's commands, NULL-terminated (cli_cmds.c). */
+extern const cli_cmd *const cli_commands[];
+
+/* Run command c on argv (argv[0] its name): a leaf runs, a node runs the
+ * subcommand argv[1] (a missing or unknown one is a usage error). */
+int cli_dispatch(const cli_cmd *c, int argc, char **argv);
+/* c's --help: a leaf's from its spec, a node's list of subcommands. */
+void cli_help(FILE *out, const cli_cmd *c);
+/* The command called name among cmds (NULL-terminated), or NULL. */
+const cli_cmd *cli_find(const cli_cmd *const *cmds, const char *name);
 
 /* Print "dddlab: MESSAGE" on stderr and return DL_EXIT_FAIL. MESSAGE is the
  * one the failing function left in err (may be NULL) or, for the many paths
@@ -32,41 +49,5 @@ int cli_fail(int rc, const dl_error *err);
 /* Print "dddlab CMD: MESSAGE (see 'dddlab help CMD')" on stderr; return
  * DL_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* The commands (cmd_*.c). */
-int cmd_reliability(int argc, char **argv);
-void help_reliability(FILE *out);
-int cmd_consistency(int argc, char **argv);
-void help_consistency(FILE *out);
-int cmd_binomial(int argc, char **argv);
-void help_binomial(FILE *out);
-int cmd_plan(int argc, char **argv);
-void help_plan(FILE *out);
-
-int cmd_sessions(int argc, char **argv);
-void help_sessions(FILE *out);
-int cmd_export(int argc, char **argv);
-void help_export(FILE *out);
-int cmd_merge(int argc, char **argv);
-void help_merge(FILE *out);
-int cmd_db(int argc, char **argv);
-void help_db(FILE *out);
-
-int cmd_stimuli(int argc, char **argv);
-void help_stimuli(FILE *out);
-
-/* `dddlab stimuli imagestats ...` (cmd_imagestats.c); cmd_stimuli dispatches
- * to it with argv[0] == "imagestats". */
-int cmd_stimuli_imagestats(int argc, char **argv);
-void help_stimuli_imagestats(FILE *out);
-
-int cmd_run(int argc, char **argv);
-void help_run(FILE *out);
-
-int cmd_analyse(int argc, char **argv);
-void help_analyse(FILE *out);
-
-int cmd_demo(int argc, char **argv);
-void help_demo(FILE *out);
 
 #endif

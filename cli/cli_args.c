@@ -115,6 +115,34 @@ static const char *range_text(const cli_opt *o, char *buf, size_t cap)
     return buf;
 }
 
+/* A number within the option's range (CLI_REAL, CLI_NUMS). */
+static int real_in_range(const cli_opt *o, const char *arg, double *d)
+{
+    return dl_parse_double(arg, d) == 0 && (o->open & CLI_OPEN_LO ? *d > o->rlo : *d >= o->rlo) &&
+           (o->open & CLI_OPEN_HI ? *d < o->rhi : *d <= o->rhi);
+}
+
+/* CLI_NUMS: "0.7,0.8" (empty items skipped) replaces what an earlier use of
+ * the option gave. */
+static int set_nums(const cli_spec *s, const cli_opt *o, const char *arg, cli_nums *l)
+{
+    size_t max = o->hi > 0 && o->hi < CLI_NUMS_MAX ? (size_t)o->hi : CLI_NUMS_MAX;
+    char buf[1024], range[128];
+    if (strlen(arg) >= sizeof buf)
+        return cli_usage(s->cmd, "--%s: list too long", o->name);
+    strcpy(buf, arg);
+    l->n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (l->n == max)
+            return cli_usage(s->cmd, "--%s takes at most %zu values", o->name, max);
+        if (!real_in_range(o, t, &l->v[l->n]))
+            return cli_usage(s->cmd, "--%s needs numbers %s, not '%s'", o->name,
+                             range_text(o, range, sizeof range), t);
+        l->n++;
+    }
+    return l->n ? 0 : cli_usage(s->cmd, "--%s needs at least one number", o->name);
+}
+
 static int set_value(const cli_spec *s, const found *f, const char *arg, void *opts)
 {
     const cli_opt *o = f->o;
@@ -139,12 +167,13 @@ static int set_value(const cli_spec *s, const found *f, const char *arg, void *o
         store_int(dest, o->size, v);
         return 0;
     case CLI_REAL:
-        if (dl_parse_double(arg, &d) != 0 || !((o->open & CLI_OPEN_LO ? d > o->rlo : d >= o->rlo) &&
-                                               (o->open & CLI_OPEN_HI ? d < o->rhi : d <= o->rhi)))
+        if (!real_in_range(o, arg, &d))
             return cli_usage(s->cmd, "--%s needs a number %s, not '%s'", o->name,
                              range_text(o, buf, sizeof buf), arg);
         memcpy(dest, &d, sizeof d);
         return 0;
+    case CLI_NUMS:
+        return set_nums(s, o, arg, (cli_nums *)(void *)dest);
     case CLI_CHOICE:
         if ((w = o->parse ? o->parse(arg) : word_index(o->words, arg)) < 0)
             return cli_usage(s->cmd, "--%s must be %s, not '%s'", o->name,
@@ -220,6 +249,26 @@ static int short_option(const cli_spec *s, char **argv, int argc, int *i, void *
     return take(s, &f, shown, argv[*i][2] ? argv[*i] + 2 : NULL, argv, argc, i, opts, a);
 }
 
+/* After parsing: the number of positionals and the required options. */
+static int check_counts(const cli_spec *s, const cli_args *a)
+{
+    if (a->npos < s->npos_min)
+        return cli_usage(s->cmd, "%s", s->missing ? s->missing : "missing an argument");
+    if (s->npos_max != CLI_MANY && a->npos > s->npos_max)
+        return cli_usage(s->cmd, "unexpected argument '%s'", a->pos[s->npos_max]);
+    for (const char *p = s->required; p && *p; p += *p == '|') {
+        size_t len = strcspn(p, "|");
+        char name[64];
+        found f;
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        p += len;
+        if (by_long(s, name, strlen(name), &f) == 1 && !a->seen[f.index])
+            return cli_usage(s->cmd, "--%s%s%s is required", name, f.o->metavar ? " " : "",
+                             f.o->metavar ? f.o->metavar : "");
+    }
+    return 0;
+}
+
 int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -241,7 +290,7 @@ int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_arg
     }
     a->pos = argv + 1;
     a->npos = npos;
-    return rc;
+    return rc ? rc : check_counts(s, a);
 }
 
 int cli_args_seen(const cli_spec *s, const cli_args *a, const char *name)
@@ -275,8 +324,9 @@ void cli_args_help_options(FILE *out, const cli_spec *s)
 {
     for (size_t g = 0; g < s->ngroups; g++) {
         const cli_group *gr = &s->groups[g];
-        if (gr->heading)
-            fprintf(out, "\n%s:\n", gr->heading);
+        const char *heading = gr->heading ? gr->heading : g == 0 ? "options" : NULL;
+        if (heading)
+            fprintf(out, "\n%s:\n", heading);
         for (size_t i = 0; i < gr->nopts; i++)
             help_line(out, &gr->opts[i]);
         if (gr->notes)
@@ -286,10 +336,19 @@ void cli_args_help_options(FILE *out, const cli_spec *s)
 
 void cli_args_help(FILE *out, const cli_spec *s)
 {
+    fprintf(out, "usage: dddlab %s%s%s", s->cmd, s->args ? " " : "", s->args ? s->args : "");
+    for (const char *p = s->required; p && *p; p += *p == '|') {
+        size_t len = strcspn(p, "|");
+        found f;
+        if (by_long(s, p, len, &f) == 1)
+            fprintf(out, " --%s %s", f.o->name, f.o->metavar ? f.o->metavar : "");
+        p += len;
+    }
+    fputs(" [options]\n\n", out);
     if (s->intro)
         s->intro(out);
     else
-        fputs(s->usage, out);
+        fputs(s->about, out);
     cli_args_help_options(out, s);
     if (s->epilog)
         fprintf(out, "\n%s", s->epilog);

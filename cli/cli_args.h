@@ -22,7 +22,9 @@ typedef enum cli_kind {
     CLI_REAL,   /* a number in [rlo, rhi] (ends open as `open` says), into a double */
     CLI_CHOICE, /* one of the words, into an integer member: parse(word), or its index */
     CLI_LIST,   /* repeatable: each value appended to a cli_list member */
-    CLI_HOOK    /* the option's own parser (a comma list, ...) */
+    CLI_NUMS,   /* a comma list of numbers in [rlo, rhi] (as CLI_REAL), at most hi of them
+                   (0: CLI_NUMS_MAX), into a cli_nums member */
+    CLI_HOOK    /* the option's own parser */
 } cli_kind;
 
 /* A CLI_LIST member: the values in the order given. */
@@ -31,6 +33,13 @@ typedef struct cli_list {
     const char *v[CLI_LIST_MAX];
     size_t n;
 } cli_list;
+
+/* A CLI_NUMS member: the numbers in the order given. */
+enum { CLI_NUMS_MAX = 32 };
+typedef struct cli_nums {
+    double v[CLI_NUMS_MAX];
+    size_t n;
+} cli_nums;
 
 /* CLI_REAL: which ends of the range are excluded. */
 enum { CLI_OPEN_LO = 1, CLI_OPEN_HI = 2, CLI_OPEN = 3 };
@@ -41,9 +50,9 @@ struct cli_opt {
     char letter;      /* short option, 0 for none */
     cli_kind kind;
     size_t offset, size;            /* the member the value goes to */
-    long long lo, hi;               /* CLI_WHOLE */
-    double rlo, rhi;                /* CLI_REAL */
-    int open;                       /* CLI_REAL: CLI_OPEN_* */
+    long long lo, hi;               /* CLI_WHOLE; CLI_NUMS: hi is the most values */
+    double rlo, rhi;                /* CLI_REAL, CLI_NUMS */
+    int open;                       /* CLI_REAL, CLI_NUMS: CLI_OPEN_* */
     int nonempty;                   /* CLI_STRING */
     const char *words;              /* CLI_CHOICE: "a|b|c" */
     int (*parse)(const char *word); /* CLI_CHOICE: value of a word, < 0 unknown */
@@ -79,6 +88,11 @@ struct cli_opt {
         .name = (N), .kind = CLI_REAL, CLI_MEMBER(T, F), .rlo = (LO), .rhi = (HI), .open = (OPEN), \
         .metavar = (M), .help = (H)                                                                \
     }
+#define CLI_NUMS_OPT(T, N, F, LO, HI, OPEN, MAX, M, H)                                             \
+    {                                                                                              \
+        .name = (N), .kind = CLI_NUMS, CLI_MEMBER(T, F), .rlo = (LO), .rhi = (HI), .open = (OPEN), \
+        .hi = (MAX), .metavar = (M), .help = (H)                                                   \
+    }
 #define CLI_CHOICE_OPT(T, N, F, W, P, M, H)                                                        \
     {                                                                                              \
         .name = (N), .kind = CLI_CHOICE, CLI_MEMBER(T, F), .words = (W), .parse = (P),             \
@@ -103,18 +117,33 @@ typedef struct cli_group {
     size_t base;
     const char *notes;
 } cli_group;
-#define CLI_GROUP(TABLE, BASE)                                                                     \
+#define CLI_GROUP(TABLE, BASE) CLI_HEADED_GROUP(TABLE, NULL, BASE)
+#define CLI_HEADED_GROUP(TABLE, HEADING, BASE)                                                     \
     {                                                                                              \
-        .opts = (TABLE), .nopts = sizeof(TABLE) / sizeof *(TABLE), .base = (BASE)                  \
+        .heading = (HEADING), .opts = (TABLE), .nopts = sizeof(TABLE) / sizeof *(TABLE),           \
+        .base = (BASE)                                                                             \
     }
 
+/* npos_max: any number of positionals. */
+enum { CLI_MANY = -1 };
+
 typedef struct cli_spec {
-    const char *cmd;          /* "stimuli analyse": named in every message */
-    const char *usage;        /* usage line(s) and description, before the options */
-    void (*intro)(FILE *out); /* instead of usage, when it needs a value */
+    const char *cmd;  /* "stimuli analyse": named in every message */
+    const char *args; /* the positionals in the usage line ("RESULTS..."); may be NULL */
+    /* What the command does, after the usage line, which --help makes from
+     * cmd, args and the required options; intro instead when it needs a value. */
+    const char *about;
+    void (*intro)(FILE *out);
     const cli_group *groups;
     size_t ngroups;
     const char *epilog; /* after the options: examples; may be NULL */
+    /* Positionals: at least npos_min (else the message `missing`), at most
+     * npos_max (CLI_MANY: no limit; 0, the default: none). */
+    int npos_min, npos_max;
+    const char *missing;
+    /* Options that must be given, "a|b|c": the first missing one is named
+     * ("--a METAVAR is required"). */
+    const char *required;
 } cli_spec;
 
 enum { CLI_MAX_OPTS = 64 };
@@ -130,6 +159,7 @@ typedef struct cli_args {
  * positionals mix; "--" ends the options; "--name=value" and "--name value";
  * a unique prefix of a long name works; a repeated option: the last value
  * counts (a list: every value, in order); a word that looks like a negative number is positional.
+ * Then the number of positionals and the required options are checked.
  * Returns 0, CLI_HELP_SHOWN after printing the help (--help, -h), or DL_EXIT_USAGE after the usage
  * error. */
 int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_args *a);
@@ -137,7 +167,8 @@ int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_arg
 /* Whether the option --name was given. */
 int cli_args_seen(const cli_spec *s, const cli_args *a, const char *name);
 
-/* The whole --help, and the options part alone. */
+/* The whole --help ("usage: dddlab CMD ARGS --required X [options]", what
+ * the command does, the options, the epilog), and the options part alone. */
 void cli_args_help(FILE *out, const cli_spec *s);
 void cli_args_help_options(FILE *out, const cli_spec *s);
 

@@ -1,26 +1,22 @@
 /* cmd_analyse.c — `dddlab analyse`: collected responses -> the numbers,
- * tables and figures of a results section. */
+ * tables and figures of a results section. The options fill the library's
+ * dl_report_sources and dl_report_options directly. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <limits.h>
-
-#include "cli.h"
-#include "cli_args.h"
+#include "cli_groups.h"
 #include "dl_stats.h"
 #include "dl_report.h"
 #include "dl_store.h"
 
 typedef struct args {
-    const char *db, *set, *ddd, *out, *exclude_items;
+    dl_report_sources src;
+    dl_report_options opt;
     cli_list ratings, trials, exclude_obs;
-    int include_incomplete, include_simulated, json, exclude_label_errors, balance, seed_given;
-    unsigned long long seed;
-    double chance;
-    dl_report_columns cols;
-    dl_ec_boot_opts ec_boot; /* error consistency: --bootstrap etc. */
-    dl_ec_boundary ec_boundary;
+    int include_incomplete, include_simulated, json;
+    const char *out;
 } args;
 
 /* --rt-unit: the factor to milliseconds. */
@@ -34,8 +30,8 @@ static int rt_unit(const char *cmd, const char *arg, void *dest)
 
 #define T args
 static const cli_opt source_opts[] = {
-    CLI_STR_OPT(T, "db", db, "P", "sessions in the store (completed ones)"),
-    CLI_STR_OPT(T, "set", set, "NAME", "with --db: only the sessions of this set"),
+    CLI_STR_OPT(T, "db", src.db, "P", "sessions in the store (completed ones)"),
+    CLI_STR_OPT(T, "set", src.set, "NAME", "with --db: only the sessions of this set"),
     CLI_FLAG_OPT(T, "include-incomplete", 0, include_incomplete,
                  "add running, aborted and crashed sessions"),
     CLI_FLAG_OPT(T, "include-simulated", 0, include_simulated,
@@ -47,85 +43,62 @@ static const cli_opt source_opts[] = {
                  "means every *.csv in it); an item answered twice by\n"
                  "an observer: accuracy counts both, error consistency\n"
                  "the first (as 'dddlab consistency')"),
-    CLI_STR_OPT(T, "ddd", ddd, "DIR", "the --out folder of 'dddlab stimuli analyse'"),
+    CLI_STR_OPT(T, "ddd", src.ddd, "DIR", "the --out folder of 'dddlab stimuli analyse'"),
 };
 static const cli_opt column_opts[] = {
-    CLI_STR_OPT(T, "observer-col", cols.observer, "C", "[observer]"),
-    CLI_STR_OPT(T, "item-col", cols.item, "C", "[item]"),
-    CLI_STR_OPT(T, "item-regex", cols.item_regex, "RE",
-                "POSIX extended regex on the item; group 1 is the item key"),
-    CLI_STR_OPT(T, "q1-col", cols.q[0], "C", "[q1]"),
-    CLI_STR_OPT(T, "q2-col", cols.q[1], "C", "[q2]"),
-    CLI_STR_OPT(T, "q3-col", cols.q[2], "C", "[q3]"),
-    CLI_STR_OPT(T, "class-col", cols.class_col, "C",
+    CLI_STR_OPT(T, "q1-col", src.cols.q[0], "C", "[q1]"),
+    CLI_STR_OPT(T, "q2-col", src.cols.q[1], "C", "[q2]"),
+    CLI_STR_OPT(T, "q3-col", src.cols.q[2], "C", "[q3]"),
+    CLI_STR_OPT(T, "class-col", src.cols.class_col, "C",
                 "[difficulty] trivial | in-between | impossible"),
-    CLI_STR_OPT(T, "model-acc-col", cols.model_acc, "C", "[frac_correct]"),
-    CLI_STR_OPT(T, "label-error-col", cols.label_error, "C", "[label_error]"),
-    CLI_STR_OPT(T, "exclude-col", cols.exclude, "C", "drop rows where C is 1"),
-    CLI_STR_OPT(T, "correct-col", cols.correct, "C",
-                "[correct] or --response-col with --truth-col"),
-    CLI_STR_OPT(T, "response-col", cols.response, "C",
-                "right when equal to --truth-col; a missing response\n"
-                "counts as wrong"),
-    CLI_STR_OPT(T, "truth-col", cols.truth, "C", "the right answer"),
-    CLI_STR_OPT(T, "rt-col", cols.rt, "C", "[rt_ms]"),
-    CLI_HOOK_OPT(T, "rt-unit", cols.rt_to_ms, rt_unit, "s|ms", "[ms]"),
+    CLI_STR_OPT(T, "model-acc-col", src.cols.model_acc, "C", "[frac_correct]"),
+    CLI_STR_OPT(T, "label-error-col", src.cols.label_error, "C", "[label_error]"),
+    CLI_STR_OPT(T, "exclude-col", src.cols.exclude, "C", "drop rows where C is 1"),
+    CLI_STR_OPT(T, "rt-col", src.cols.rt, "C", "[rt_ms]"),
+    CLI_HOOK_OPT(T, "rt-unit", src.cols.rt_to_ms, rt_unit, "s|ms", "[ms]"),
 };
 static const cli_opt filters[] = {
     CLI_LIST_OPT(T, "exclude-observer", exclude_obs, "CODE", "leave an observer out (repeatable)"),
-    CLI_STR_OPT(T, "exclude-items", exclude_items, "FILE", "item keys to leave out, one per line"),
-    CLI_FLAG_OPT(T, "exclude-label-errors", 0, exclude_label_errors,
+    CLI_STR_OPT(T, "exclude-items", opt.exclude_items_path, "FILE",
+                "item keys to leave out, one per line"),
+    CLI_FLAG_OPT(T, "exclude-label-errors", 0, opt.exclude_label_errors,
                  "leave out items that are label errors"),
-    CLI_FLAG_OPT(T, "balance-classes", 0, balance,
+    CLI_FLAG_OPT(T, "balance-classes", 0, opt.balance_classes,
                  "subsample trivial / in-between / impossible to equal\n"
                  "numbers"),
-    CLI_WHOLE_OPT(T, "seed", seed, 0, LONG_MAX, "S",
+    CLI_WHOLE_OPT(T, "seed", opt.seed, 0, LONG_MAX, "S",
                   "seed of that subsample (GSL mt19937; default 1) and\n"
                   "of the bootstrap"),
-};
-static const cli_opt uncertainty[] = {
-    CLI_WHOLE_OPT(T, "bootstrap", ec_boot.replicates, 1, 10000000, "N",
+    CLI_WHOLE_OPT(T, "bootstrap", opt.ec_boot.replicates, 1, 10000000, "N",
                   "N bootstrap replicates resampling items: percentile\n"
                   "intervals of every pair's and the mean error consistency\n"
                   "(trials, as 'dddlab consistency'); Krippendorff's alpha\n"
                   "with an interval, p(alpha < 0.667 / 0.8), and each\n"
                   "observer's leave-one-out and mean pairwise alpha (ratings)"),
-    CLI_REAL_OPT(T, "conf", ec_boot.conf_level, 0, 1, CLI_OPEN, "C",
-                 "confidence level of the intervals [0.95]"),
-    CLI_FLAG_OPT(T, "resample-observers", 0, ec_boot.resample_observers,
-                 "the mean's interval also resamples observers"),
-    CLI_WHOLE_OPT(T, "threads", ec_boot.threads, 1, 256, "T",
-                  "threads of the bootstrap (same result on any number)"),
-    CLI_CHOICE_OPT(T, "ec-boundary", ec_boundary, "undefined|one", dl_stats_ec_boundary_parse, "B",
-                   "kappa when both are always right or both always\n"
-                   "wrong: undefined (missing; default) or one (1, the\n"
-                   "older convention)"),
 };
 static const cli_opt output[] = {
-    CLI_REAL_OPT(T, "chance", chance, 0, 1, CLI_OPEN, "P",
+    CLI_REAL_OPT(T, "chance", opt.chance, 0, 1, CLI_OPEN, "P",
                  "accuracy of guessing [0.5]; 1/16 for 16-way tasks"),
     CLI_FLAG_OPT(T, "json", 0, json, "one JSON object on stdout"),
     CLI_STR_OPT(T, "out", out, "DIR", "CSV tables, figures (PNG, SVG), report.html, report.md"),
 };
-#undef T
 static const cli_group groups[] = {
-    {.heading = "sources (one of --db, --ratings, --trials; --ddd alone or beside one)",
-     .opts = source_opts,
-     .nopts = sizeof source_opts / sizeof *source_opts},
-    {.heading = "columns of CSV sources (defaults in brackets)",
-     .opts = column_opts,
-     .nopts = sizeof column_opts / sizeof *column_opts},
-    {.heading = "filters", .opts = filters, .nopts = sizeof filters / sizeof *filters},
-    {.heading = "uncertainty",
-     .opts = uncertainty,
-     .nopts = sizeof uncertainty / sizeof *uncertainty},
-    {.heading = "output", .opts = output, .nopts = sizeof output / sizeof *output},
+    CLI_HEADED_GROUP(source_opts,
+                     "sources (one of --db, --ratings, --trials; --ddd alone or "
+                     "beside one)",
+                     0),
+    CLI_HEADED_GROUP(cli_columns_table, "columns of CSV sources (defaults in brackets)",
+                     offsetof(T, src.cols)),
+    CLI_GROUP(column_opts, 0),
+    CLI_HEADED_GROUP(filters, "filters and the bootstrap", 0),
+    CLI_HEADED_GROUP(cli_ec_table, NULL, offsetof(T, opt.ec_boot)),
+    CLI_HEADED_GROUP(output, "output", 0),
 };
-const cli_spec cli_spec_analyse = {
+#undef T
+static const cli_spec cli_spec_analyse = {
     .cmd = "analyse",
-    .usage = "usage: dddlab analyse SOURCE [FILTERS] [--chance P] [--json] [--out DIR]\n"
-             "\n"
-             "Turn collected responses into the numbers and figures of a results section:\n"
+    .args = "SOURCE [FILTERS]",
+    .about = "Turn collected responses into the numbers and figures of a results section:\n"
              "per-observer accuracy with exact binomial tests and Clopper-Pearson intervals,\n"
              "error consistency between observers, Krippendorff's alpha and correlations for\n"
              "ratings, and the DDD figures from 'dddlab stimuli analyse --out' tables.\n",
@@ -145,21 +118,22 @@ const cli_spec cli_spec_analyse = {
               "\n"
               "Exit status: 0 success, 1 bad data, 2 usage error.\n"};
 
-void help_analyse(FILE *out)
+/* What the options leave to be set, and the combinations that make no sense. */
+static int finish(args *a, const cli_args *ca)
 {
-    cli_args_help(out, &cli_spec_analyse);
-}
-
-static int parse(int argc, char **argv, args *a)
-{
-    const cli_spec *s = &cli_spec_analyse;
-    cli_args ca;
-    int rc = cli_args_parse(s, argc, argv, a, &ca);
-    if (rc)
-        return rc;
-    if (ca.npos > 0)
-        return cli_usage(s->cmd, "unexpected argument '%s'", ca.pos[0]);
-    a->seed_given = cli_args_seen(s, &ca, "seed");
+    const char *cmd = cli_spec_analyse.cmd;
+    int sources = (a->src.db != NULL) + (a->ratings.n > 0) + (a->trials.n > 0);
+    if (sources == 0 && !a->src.ddd)
+        return cli_usage(cmd, "no source: give --db, --ratings, --trials or --ddd");
+    if (sources > 1)
+        return cli_usage(cmd, "give only one of --db, --ratings and --trials");
+    if ((a->src.set || a->include_incomplete || a->include_simulated) && !a->src.db)
+        return cli_usage(cmd, "--set, --include-incomplete and --include-simulated go with --db");
+    int seed_given = cli_args_seen(&cli_spec_analyse, ca, "seed");
+    if (seed_given && !a->opt.balance_classes && !a->opt.ec_boot.replicates)
+        return cli_usage(cmd, "--seed goes with --balance-classes or --bootstrap");
+    if (a->src.db && (a->src.cols.item_regex || a->src.cols.exclude))
+        return cli_usage(cmd, "column options go with --ratings or --trials, not --db");
     /* the optional columns named explicitly (dl_report_columns) */
     static const struct {
         const char *opt;
@@ -169,74 +143,37 @@ static int parse(int argc, char **argv, args *a)
                  {"label-error-col", DL_REPORT_COL_LABEL_ERROR},
                  {"rt-col", DL_REPORT_COL_RT}};
     for (size_t i = 0; i < sizeof named / sizeof *named; i++)
-        if (cli_args_seen(s, &ca, named[i].opt))
-            a->cols.explicit_optional |= named[i].bit;
-    a->ec_boot.boundary = a->ec_boundary;
-    return 0;
-}
-
-static int check(const args *a)
-{
-    int sources = (a->db != NULL) + (a->ratings.n > 0) + (a->trials.n > 0);
-    if (sources == 0 && !a->ddd)
-        return cli_usage("analyse", "no source: give --db, --ratings, --trials or --ddd");
-    if (sources > 1)
-        return cli_usage("analyse", "give only one of --db, --ratings and --trials");
-    if ((a->set || a->include_incomplete || a->include_simulated) && !a->db)
-        return cli_usage("analyse", "--set, --include-incomplete and --include-simulated go "
-                                    "with --db");
-    if (a->seed_given && !a->balance && !a->ec_boot.replicates)
-        return cli_usage("analyse", "--seed goes with --balance-classes or --bootstrap");
-    if (a->db && (a->cols.item_regex || a->cols.exclude))
-        return cli_usage("analyse", "column options go with --ratings or --trials, not --db");
-    return 0;
-}
-
-static int load(dl_report *r, const args *a, dl_error *err)
-{
-    int rc = 0;
-    if (a->db)
-        rc = dl_report_load_store(r, a->db, a->set,
-                                  (a->include_incomplete ? DL_REPORT_INCLUDE_INCOMPLETE : 0) |
-                                      (a->include_simulated ? DL_REPORT_INCLUDE_SIMULATED : 0),
-                                  err);
-    for (size_t i = 0; !rc && i < a->ratings.n; i++)
-        rc = dl_report_load_ratings_csv(r, a->ratings.v[i], &a->cols, err);
-    for (size_t i = 0; !rc && i < a->trials.n; i++)
-        rc = dl_report_load_trials_path(r, a->trials.v[i], &a->cols, err);
-    if (!rc && a->ddd)
-        rc = dl_report_load_ddd(r, a->ddd, err);
-    return rc;
-}
-
-int cmd_analyse(int argc, char **argv)
-{
-    args a = {.chance = 0.5, .ec_boot = {.seed = 1, .conf_level = 0.95}};
-    dl_report_columns_default(&a.cols);
-    int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if ((rc = check(&a)))
-        return rc;
-    dl_error err = {0};
-    dl_report_options opt;
-    dl_report_options_default(&opt);
-    opt.exclude_observers = a.exclude_obs.v;
-    opt.nexclude_observers = a.exclude_obs.n;
-    opt.exclude_items_path = a.exclude_items;
-    opt.exclude_label_errors = a.exclude_label_errors;
-    opt.balance_classes = a.balance;
-    opt.seed = a.seed_given ? a.seed : 1;
-    opt.chance = a.chance;
-    opt.ec_boundary = a.ec_boundary;
-    opt.ec_boot = a.ec_boot;
-    opt.ec_boot.seed = a.seed_given ? a.seed : 1;
-    opt.ec_boot.boundary = a.ec_boundary;
+        if (cli_args_seen(&cli_spec_analyse, ca, named[i].opt))
+            a->src.cols.explicit_optional |= named[i].bit;
+    a->src.include = (a->include_incomplete ? DL_REPORT_INCLUDE_INCOMPLETE : 0) |
+                     (a->include_simulated ? DL_REPORT_INCLUDE_SIMULATED : 0);
+    a->src.ratings = a->ratings.v;
+    a->src.nratings = a->ratings.n;
+    a->src.trials = a->trials.v;
+    a->src.ntrials = a->trials.n;
+    dl_report_options *o = &a->opt;
+    o->exclude_observers = a->exclude_obs.v;
+    o->nexclude_observers = a->exclude_obs.n;
+    o->ec_boundary = o->ec_boot.boundary;
     /* one --bootstrap/--seed/--conf for both: the alpha of ratings, the
      * error consistency of trials */
-    opt.alpha_bootstrap = a.ec_boot.replicates;
-    opt.alpha_seed = opt.ec_boot.seed;
-    opt.alpha_conf = a.ec_boot.conf_level;
+    o->ec_boot.seed = o->alpha_seed = o->seed;
+    o->alpha_bootstrap = o->ec_boot.replicates;
+    o->alpha_conf = o->ec_boot.conf_level;
+    return 0;
+}
+
+static int cmd_analyse(int argc, char **argv)
+{
+    args a = {.out = NULL};
+    dl_report_columns_default(&a.src.cols);
+    dl_report_options_default(&a.opt);
+    a.opt.seed = 1;
+    cli_args ca;
+    int rc = cli_args_parse(&cli_spec_analyse, argc, argv, &a, &ca);
+    if (rc || (rc = finish(&a, &ca)) != 0)
+        return rc;
+    dl_error err = {0};
     dl_report *r = dl_report_new();
     char *cmd = dl_report_command_line(argc, (const char *const *)argv);
     if (!r || !cmd) {
@@ -244,9 +181,9 @@ int cmd_analyse(int argc, char **argv)
         rc = cli_fail(err.code, &err);
         goto done;
     }
-    if (load(r, &a, &err) ||
-        (a.db && dl_store_write_orphans_path(stderr, a.db, "the analysis", &err)) ||
-        dl_report_analyse(r, &opt, &err) || (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
+    if (dl_report_load_sources(r, &a.src, &err) ||
+        (a.src.db && dl_store_write_orphans_path(stderr, a.src.db, "the analysis", &err)) ||
+        dl_report_analyse(r, &a.opt, &err) || (a.out && dl_report_write_dir(r, a.out, cmd, &err))) {
         rc = cli_fail(err.code, &err);
         goto done;
     }
@@ -263,3 +200,9 @@ done:
     dl_report_free(r);
     return rc;
 }
+
+const cli_cmd cli_cmd_analyse = {
+    .name = "analyse",
+    .summary = "analyse collected responses: accuracy, consistency, alpha, figures",
+    .run = cmd_analyse,
+    .spec = &cli_spec_analyse};

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_args.h"
 #include "cli.h"
 #include "dl_stats.h"
 #include "dl_report.h"
@@ -31,24 +30,21 @@ static const cli_opt binom_table[] = {
                  "p_value, log10_p, estimate, ci_low, ci_high"),
 };
 static const cli_group binom_groups[] = {CLI_GROUP(binom_table, 0)};
-const cli_spec cli_spec_binomial = {
+static const cli_spec cli_spec_binomial = {
     .cmd = CMD,
-    .usage = "usage: dddlab binomial K N [--p0 P] [--alternative two-sided|greater|less]\n"
-             "                           [--conf L] [--json]\n\n"
-             "Exact binomial test of K successes in N trials against the success\n"
+    .args = "K N",
+    .about = "Exact binomial test of K successes in N trials against the success\n"
              "probability P (default 0.5), with the Clopper-Pearson confidence interval\n"
              "at level L (default 0.95), as R's binom.test. The two-sided p-value sums\n"
              "the probabilities of all outcomes no more likely than K; for 'greater' and\n"
              "'less' the interval is one-sided. Exact for 0 <= K <= N <= 4294967295;\n"
-             "a p-value below 1e-300 is printed as '< 1e-300' with its log10.\n\n",
+             "a p-value below 1e-300 is printed as '< 1e-300' with its log10.\n",
     .groups = binom_groups,
     .ngroups = 1,
-    .epilog = "example: dddlab binomial 107 149 --alternative greater\n"};
-
-void help_binomial(FILE *out)
-{
-    cli_args_help(out, &cli_spec_binomial);
-}
+    .epilog = "example: dddlab binomial 107 149 --alternative greater\n",
+    .npos_min = 2,
+    .npos_max = 2,
+    .missing = "expected K and N"};
 
 static int parse_count(const char *s, const char *what, unsigned *out)
 {
@@ -67,9 +63,6 @@ static int parse_args(int argc, char **argv, binom_opts *o)
     int rc = cli_args_parse(&cli_spec_binomial, argc, argv, o, &a);
     if (rc)
         return rc;
-    if (a.npos != 2)
-        return a.npos < 2 ? cli_usage(CMD, "expected K and N")
-                          : cli_usage(CMD, "unexpected argument '%s'", a.pos[2]);
     if (parse_count(a.pos[0], "K", &o->k) || parse_count(a.pos[1], "N", &o->n))
         return DL_EXIT_USAGE;
     if (o->n == 0)
@@ -79,12 +72,12 @@ static int parse_args(int argc, char **argv, binom_opts *o)
     return 0;
 }
 
-int cmd_binomial(int argc, char **argv)
+static int cmd_binomial(int argc, char **argv)
 {
     binom_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        return rc;
     dl_binom b;
     rc = dl_stats_binom_test(o.k, o.n, o.p0, o.alt, o.conf, &b);
     if (rc != 0) {
@@ -95,3 +88,8 @@ int cmd_binomial(int argc, char **argv)
     dl_report_binom_write(&b, o.alt, o.json, stdout);
     return DL_EXIT_OK;
 }
+
+const cli_cmd cli_cmd_binomial = {.name = "binomial",
+                                  .summary = "exact binomial test and Clopper-Pearson interval",
+                                  .run = cmd_binomial,
+                                  .spec = &cli_spec_binomial};

@@ -3,18 +3,15 @@
  * saw, optionally per group of a column. Reading, statistics and the three
  * outputs are dl_report_ec (analysis/report_consistency.c). */
 #include <limits.h>
-#include <string.h>
+#include <stddef.h>
 
-#include "cli_args.h"
-#include "cli.h"
+#include "cli_groups.h"
 #include "dl_stats.h"
 #include "dl_report.h"
 
 #define CMD "consistency"
 
 typedef struct con_opts {
-    char **paths;
-    size_t npaths;
     const char *out_path; /* --out: CSV of the pairs */
     int json;
     dl_report_ec_opts ec;
@@ -22,17 +19,6 @@ typedef struct con_opts {
 
 #define T con_opts
 static const cli_opt con_table[] = {
-    CLI_STR_OPT(T, "observer-col", ec.cols.observer, "O",
-                "column naming the observer (default observer)"),
-    CLI_STR_OPT(T, "item-col", ec.cols.item, "I", "column naming the item (default item)"),
-    CLI_STR_OPT(T, "correct-col", ec.cols.correct, "C", "column with 1/0 or true/false"),
-    CLI_STR_OPT(T, "response-col", ec.cols.response, "R",
-                "column with the observer's response ..."),
-    CLI_STR_OPT(T, "truth-col", ec.cols.truth, "T", "... and column with the right answer"),
-    CLI_STR_OPT(T, "item-regex", ec.cols.item_regex, "RE",
-                "POSIX extended regex; its first group (or the whole match\n"
-                "when it has none) is the item key, e.g. '_([^_]+)$' turns\n"
-                "0001_edg_s01_0_oven_00_oven10.png into oven10.png"),
     CLI_STR_OPT(T, "by", ec.by, "COL", "one analysis per value of COL"),
     CLI_WHOLE_OPT(T, "bootstrap", ec.boot.replicates, 1, 10000000, "N",
                   "N replicates resampling items (all pairs share each draw):\n"
@@ -40,17 +26,6 @@ static const cli_opt con_table[] = {
     CLI_WHOLE_OPT(T, "seed", ec.boot.seed, 0, LONG_MAX, "S",
                   "seed of the bootstrap (default 1); same seed, same\n"
                   "intervals on any number of threads"),
-    CLI_REAL_OPT(T, "conf", ec.boot.conf_level, 0, 1, CLI_OPEN, "C",
-                 "confidence level of the intervals (default 0.95)"),
-    CLI_FLAG_OPT(T, "resample-observers", 0, ec.boot.resample_observers,
-                 "the mean's interval also resamples observers"),
-    CLI_WHOLE_OPT(T, "threads", ec.boot.threads, 1, 256, "T",
-                  "threads for the bootstrap (default: one per core)"),
-    CLI_CHOICE_OPT(T, "ec-boundary", ec.boot.boundary, "undefined|one", dl_stats_ec_boundary_parse,
-                   "B",
-                   "kappa when both are always right or both always wrong\n"
-                   "(c_exp = 1): undefined (default; missing, left out of the\n"
-                   "mean with a count) or one (the older convention)"),
     CLI_STR_OPT(T, "out", out_path, "CSV", "also write the pairs (and the mean) to a CSV file"),
     CLI_FLAG_OPT(T, "json", 0, json,
                  "one JSON object: observers, items, ec_boundary, bootstrap,\n"
@@ -60,17 +35,15 @@ static const cli_opt con_table[] = {
                  "sd_kappa, pairs_used, undefined_pairs; with --by: by,\n"
                  "groups {value: {...}}"),
 };
+static const cli_group con_groups[] = {
+    CLI_GROUP(con_table, 0),
+    CLI_HEADED_GROUP(cli_columns_table, "columns (defaults in brackets)", offsetof(T, ec.cols)),
+    CLI_HEADED_GROUP(cli_ec_table, "the bootstrap and the boundary", offsetof(T, ec.boot))};
 #undef T
-static const cli_group con_groups[] = {CLI_GROUP(con_table, 0)};
-const cli_spec cli_spec_consistency = {
+static const cli_spec cli_spec_consistency = {
     .cmd = CMD,
-    .usage = "usage: dddlab consistency FILE... [--observer-col O] [--item-col I]\n"
-             "                          (--correct-col C | --response-col R --truth-col T)\n"
-             "                          [--item-regex RE] [--by COL] [--json] [--out CSV]\n"
-             "                          [--bootstrap N [--seed S] [--conf C]\n"
-             "                          [--resample-observers] [--threads T]]\n"
-             "                          [--ec-boundary undefined|one]\n\n"
-             "Error consistency (Geirhos et al. 2020) between every pair of observers over\n"
+    .args = "FILE...",
+    .about = "Error consistency (Geirhos et al. 2020) between every pair of observers over\n"
              "the items both saw: c_obs, the fraction of items both got right or both got\n"
              "wrong; c_exp = p1 p2 + (1-p1)(1-p2) from their accuracies; kappa =\n"
              "(c_obs - c_exp) / (1 - c_exp). FILE is a CSV with one row per response; several\n"
@@ -81,19 +54,15 @@ const cli_spec cli_spec_consistency = {
              "exact test (two-sided) of independence of right/wrong; the small-sample\n"
              "corrected kappa n k / ((n-1) + k) (JSON and CSV). When an observer answered\n"
              "an item more than once, the first answer counts (as in 'dddlab analyse\n"
-             "--trials'); the table and JSON say how many were left out.\n\n",
+             "--trials'); the table and JSON say how many were left out.\n",
     .groups = con_groups,
-    .ngroups = 1,
+    .ngroups = 3,
+    .npos_min = 1,
+    .npos_max = CLI_MANY,
+    .missing = "expected a FILE",
     .epilog = "example: dddlab consistency edge/*.csv --observer-col subj --item-col imagename \\\n"
               "             --response-col object_response --truth-col category \\\n"
               "             --item-regex '_([^_]+)$'\n"};
-
-void help_consistency(FILE *out)
-{
-    cli_args_help(out, &cli_spec_consistency);
-}
-
-/* ---- options ------------------------------------------------------------------ */
 
 static int check_columns(const dl_report_columns *k)
 {
@@ -115,23 +84,6 @@ static int check_columns(const dl_report_columns *k)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, con_opts *o)
-{
-    *o = (con_opts){.ec = {.boot = {.seed = 1, .conf_level = 0.95}}};
-    o->ec.cols.observer = "observer";
-    o->ec.cols.item = "item";
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_consistency, argc, argv, o, &a);
-    if (rc)
-        return rc;
-    if (a.npos == 0)
-        return cli_usage(CMD, "expected a FILE");
-    o->paths = a.pos;
-    o->npaths = (size_t)a.npos;
-    o->ec.boundary = o->ec.boot.boundary;
-    return check_columns(&o->ec.cols);
-}
-
 /* --out: the CSV, written to a temporary file and renamed, so a failure
  * leaves nothing. */
 static int write_csv(const char *path, const dl_report_ec *e, dl_error *err)
@@ -144,19 +96,22 @@ static int write_csv(const char *path, const dl_report_ec *e, dl_error *err)
     return dl_atomic_commit(&a, err);
 }
 
-int cmd_consistency(int argc, char **argv)
+static int cmd_consistency(int argc, char **argv)
 {
-    con_opts o;
-    int rc = parse_args(argc, argv, &o);
-    if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+    con_opts o = {.ec = {.cols = {.observer = "observer", .item = "item"},
+                         .boot = {.seed = 1, .conf_level = 0.95}}};
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_consistency, argc, argv, &o, &a);
+    if (rc || (rc = check_columns(&o.ec.cols)) != 0)
+        return rc;
+    o.ec.boundary = o.ec.boot.boundary;
     dl_report_ec *e = NULL;
     dl_error err = {0};
     dl_progress bar; /* long files take seconds to read: say how far */
     dl_progress_begin(&bar, "reading trials", 0);
     o.ec.progress = dl_progress_cb;
     o.ec.progress_ctx = &bar;
-    rc = dl_report_ec_run((const char *const *)o.paths, o.npaths, &o.ec, &e, &err);
+    rc = dl_report_ec_run((const char *const *)a.pos, (size_t)a.npos, &o.ec, &e, &err);
     dl_progress_end(&bar);
     if (rc == 0 && o.out_path)
         rc = write_csv(o.out_path, e, &err);
@@ -167,3 +122,8 @@ int cmd_consistency(int argc, char **argv)
     dl_report_ec_free(e);
     return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }
+
+const cli_cmd cli_cmd_consistency = {.name = CMD,
+                                     .summary = "error consistency between every pair of observers",
+                                     .run = cmd_consistency,
+                                     .spec = &cli_spec_consistency};

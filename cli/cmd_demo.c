@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cli_args.h"
 #include "dl_stimuli.h"
 
 extern char **environ;
@@ -37,8 +36,8 @@ static const cli_opt demo_table[] = {
     CLI_FLAG_OPT(T, "windowed", 0, windowed, "your sessions in a window instead of fullscreen"),
     CLI_FLAG_OPT(T, "simulate", 0, simulate,
                  "only simulated observers (the default without a display)"),
-    CLI_WHOLE_OPT(T, "observers", observers, 1, 100000, "N",
-                  "simulated observers per task (default 5, at least 2)"),
+    CLI_WHOLE_OPT(T, "observers", observers, 2, 60, "N",
+                  "simulated observers per task (default 5)"),
     CLI_WHOLE_OPT(T, "pairs", pairs, 1, 100000, "N", "2AFC trials per session (default 40)"),
     CLI_WHOLE_OPT(T, "per-class", per_class, 1, 100000, "N",
                   "rating images per class trivial/in-between/impossible\n"
@@ -50,11 +49,9 @@ static const cli_opt demo_table[] = {
 };
 #undef T
 static const cli_group demo_groups[] = {CLI_GROUP(demo_table, 0)};
-const cli_spec cli_spec_demo = {
+static const cli_spec cli_spec_demo = {
     .cmd = "demo",
-    .usage = "usage: dddlab demo [--out DIR] [--windowed] [--simulate] [--observers N]\n"
-             "                   [--pairs N] [--per-class N] [--seed S] [--json]\n\n"
-             "Run the whole dddlab job on the built-in synthetic Gaussian data set:\n"
+    .about = "Run the whole dddlab job on the built-in synthetic Gaussian data set:\n"
              "  1. generate the data set and its model zoo     (stimuli demo-data)\n"
              "  2. measure DDD and print the split             (stimuli analyse)\n"
              "  3. build a 2AFC and a rating set into DIR/demo.sqlite (stimuli build)\n"
@@ -63,40 +60,26 @@ const cli_spec cli_spec_demo = {
              "With a display, you answer the first 2AFC and the first rating session\n"
              "yourself (fullscreen, or in a window with --windowed); several simulated\n"
              "observers answer the rest off screen, so inter-observer statistics exist.\n"
-             "Without a display, or with --simulate, every observer is simulated.\n\n"
-             "options:\n",
+             "Without a display, or with --simulate, every observer is simulated.\n",
     .groups = demo_groups,
     .ngroups = 1};
 
-void help_demo(FILE *out)
-{
-    cli_args_help(out, &cli_spec_demo);
-}
-
-/* Start this executable with args; the child's pid, or -1. */
+/* Start this executable with args (NULL-terminated); the child's pid, or -1. */
 static pid_t spawn_self(char *const *args)
 {
-    char self[PATH_MAX];
+    char self[PATH_MAX], *argv[32] = {self};
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) {
         fprintf(stderr, "dddlab demo: cannot find the dddlab executable: %s\n", strerror(errno));
         return -1;
     }
     self[n] = '\0';
-    size_t argc = 0;
-    while (args[argc])
-        argc++;
-    char **argv = calloc(argc + 2, sizeof *argv);
-    if (!argv)
-        return -1;
-    argv[0] = self;
-    for (size_t i = 0; i < argc; i++)
+    for (size_t i = 0; args[i] && i + 2 < sizeof argv / sizeof *argv; i++)
         argv[i + 1] = args[i];
     fflush(stdout);
     fflush(stderr);
     pid_t pid;
     int rc = posix_spawn(&pid, self, NULL, NULL, argv, environ);
-    free(argv);
     if (rc != 0) {
         fprintf(stderr, "dddlab demo: cannot start %s: %s\n", self, strerror(rc));
         return -1;
@@ -117,47 +100,29 @@ static int wait_self(pid_t pid, char *const *args)
     return -1;
 }
 
-static int run_self(char *const *args)
+/* Step i (when what is given) of the demo: run `dddlab args...`. */
+static int step(int i, const char *what, char *const *args)
 {
+    if (what)
+        fprintf(stderr, "\n== dddlab demo, step %d: %s\n", i, what);
     pid_t pid = spawn_self(args);
     return pid < 0 ? -1 : wait_self(pid, args);
 }
 
-/* dir/name into dst; the demo refuses folder names too long for a path. */
-static int join(char *dst, size_t n, const char *dir, const char *name)
+/* dir/name into dst (PATH_MAX); the demo refuses folder names too long. */
+static int at(char *dst, const char *dir, const char *name)
 {
-    int w = snprintf(dst, n, "%s/%s", dir, name);
-    return w < 0 || (size_t)w >= n ? -1 : 0;
-}
-
-static void step(int i, const char *what)
-{
-    fprintf(stderr, "\n== dddlab demo, step %d: %s\n", i, what);
+    int w = snprintf(dst, PATH_MAX, "%s/%s", dir, name);
+    return w < 0 || w >= PATH_MAX ? -1 : 0;
 }
 
 static int folder_is_new_or_empty(const char *dir)
 {
     struct stat sb;
+    char probe[PATH_MAX];
     if (stat(dir, &sb) != 0)
         return errno == ENOENT;
-    if (!S_ISDIR(sb.st_mode))
-        return 0;
-    char probe[PATH_MAX];
-    snprintf(probe, sizeof probe, "%s/demo.sqlite", dir);
-    return access(probe, F_OK) != 0;
-}
-
-static int parse_opts(int argc, char **argv, demo_opts *o)
-{
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_demo, argc, argv, o, &a);
-    if (rc)
-        return rc;
-    if (a.npos > 0)
-        return cli_usage("demo", "unexpected argument '%s'", a.pos[0]);
-    if (o->observers < 2)
-        return cli_usage("demo", "--observers must be at least 2 (consistency needs pairs)");
-    return 0;
+    return S_ISDIR(sb.st_mode) && at(probe, dir, "demo.sqlite") == 0 && access(probe, F_OK) != 0;
 }
 
 /* One task's sessions: the person's first (alone, in a window), then every
@@ -166,78 +131,67 @@ static int parse_opts(int argc, char **argv, demo_opts *o)
  * show every observer the same order (run draws it from /dev/urandom when
  * the file names none). Simulated observers answer in real time
  * through the real event queue, so running them side by side keeps the
- * demo short; the store's busy timeout lets them share the database. */
+ * demo short; the store's busy timeout lets them share the database.
+ * They run off screen even on a desktop: a person should not see several
+ * windows at once. */
 static int run_sessions(const demo_opts *o, int task, char *db, int person)
 {
     enum { MAX_OBS = 64 };
+    const char *tname = task == 0 ? "2afc" : "rating";
     dl_stimuli_demo_obs obs[MAX_OBS];
-    char ini[MAX_OBS][PATH_MAX];
+    char ini[MAX_OBS][PATH_MAX], name[64];
     char *args[MAX_OBS][12];
     pid_t pid[MAX_OBS];
-    int n = o->observers + person < MAX_OBS ? o->observers + person : MAX_OBS;
-    int failed = 0;
-    int video_driver_set = getenv("SDL_VIDEODRIVER") != NULL;
-    for (int i = 0; i < n; i++) {
+    int n = 0, failed = 0, driver_set = getenv("SDL_VIDEODRIVER") != NULL;
+    dl_error err = {0};
+    for (int i = 0; i < o->observers + person && !failed; i++) {
         int is_person = person && i == 0;
-        const char *tname = task == 0 ? "2afc" : "rating";
-        char name[64];
-        dl_error err = {0};
         dl_stimuli_demo_observer(o->seed, task, i, person, &obs[i]);
         snprintf(name, sizeof name, "sessions/%.31s_%s.ini", obs[i].code, tname);
-        if (join(ini[i], sizeof ini[i], o->out_dir, name) ||
+        if (at(ini[i], o->out_dir, name) ||
             dl_stimuli_demo_write_experiment(ini[i], tname, task == 0 ? "demo-2afc" : "demo-rating",
                                              "../data/images", obs[i].order_seed, &err)) {
             if (err.code)
                 cli_fail(err.code, &err);
             failed = 1;
-            n = i;
             break;
         }
-        char **a = args[i];
-        int k = 0;
-        a[k++] = "run";
-        a[k++] = "--db";
-        a[k++] = db;
-        a[k++] = "--experiment";
-        a[k++] = ini[i];
-        a[k++] = "--observer";
-        a[k++] = obs[i].code;
-        if (is_person) {
-            if (o->windowed)
-                a[k++] = "--windowed";
-        } else {
+        char **a = args[i], *const base[] = {"run",  "--db",       db,         "--experiment",
+                                             ini[i], "--observer", obs[i].code};
+        int k = sizeof base / sizeof *base;
+        memcpy(a, base, sizeof base);
+        if (!is_person) {
             a[k++] = "--simulate";
             a[k++] = obs[i].spec;
-        }
+        } else if (o->windowed)
+            a[k++] = "--windowed";
         a[k] = NULL;
-        /* Simulated observers run off screen even on a desktop: a person
-         * should not see several windows at once. */
-        if (!is_person && !video_driver_set && setenv("SDL_VIDEODRIVER", "offscreen", 1) != 0)
+        if (!is_person && !driver_set && setenv("SDL_VIDEODRIVER", "offscreen", 1) != 0)
             failed = 1;
-        pid[i] = spawn_self(a);
-        if (pid[i] < 0 || (is_person && wait_self(pid[i], a) != 0)) {
-            n = i + (pid[i] >= 0 && !is_person);
+        pid[i] = failed ? -1 : spawn_self(a);
+        if (pid[i] < 0 || (is_person && wait_self(pid[i], a) != 0))
             failed = 1;
-            break;
-        }
+        else if (!is_person)
+            n = i + 1; /* wait for it below */
         if (is_person)
             pid[i] = 0;
     }
     for (int i = 0; i < n; i++)
         if (pid[i] > 0 && wait_self(pid[i], args[i]) != 0)
             failed = 1;
-    if (!video_driver_set)
+    if (!driver_set)
         unsetenv("SDL_VIDEODRIVER");
     return failed ? -1 : 0;
 }
 
-int cmd_demo(int argc, char **argv)
+static int cmd_demo(int argc, char **argv)
 {
     demo_opts o = {
         .out_dir = "dddlab-demo", .observers = 5, .pairs = 40, .per_class = 5, .seed = 1};
-    int rc = parse_opts(argc, argv, &o);
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_demo, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        return rc;
     dl_error err = {0};
     if (!folder_is_new_or_empty(o.out_dir)) {
         fprintf(stderr,
@@ -252,77 +206,71 @@ int cmd_demo(int argc, char **argv)
 
     char data[PATH_MAX], results[PATH_MAX], images_csv[PATH_MAX], ddd[PATH_MAX], db[PATH_MAX];
     char root[PATH_MAX], ini_2afc[PATH_MAX], ini_rating[PATH_MAX], report[PATH_MAX];
+    char sessions[PATH_MAX], rating_report[PATH_MAX];
     char seed[32], pairs[32], per_class[32];
-    if (join(data, sizeof data, o.out_dir, "data") ||
-        join(results, sizeof results, data, "results.csv") ||
-        join(images_csv, sizeof images_csv, data, "images.csv") ||
-        join(root, sizeof root, data, "images") || join(ddd, sizeof ddd, o.out_dir, "ddd") ||
-        join(db, sizeof db, o.out_dir, "demo.sqlite") ||
-        join(ini_2afc, sizeof ini_2afc, o.out_dir, "demo_2afc.ini") ||
-        join(ini_rating, sizeof ini_rating, o.out_dir, "demo_rating.ini") ||
-        join(report, sizeof report, o.out_dir, "report"))
+    if (at(data, o.out_dir, "data") || at(results, data, "results.csv") ||
+        at(images_csv, data, "images.csv") || at(root, data, "images") ||
+        at(ddd, o.out_dir, "ddd") || at(db, o.out_dir, "demo.sqlite") ||
+        at(ini_2afc, o.out_dir, "demo_2afc.ini") || at(ini_rating, o.out_dir, "demo_rating.ini") ||
+        at(report, o.out_dir, "report") || at(sessions, o.out_dir, "sessions") ||
+        at(rating_report, report, "ratings"))
         return cli_usage("demo", "the --out folder name is too long");
     snprintf(seed, sizeof seed, "%lu", o.seed);
     snprintf(pairs, sizeof pairs, "%d", o.pairs);
     snprintf(per_class, sizeof per_class, "%d", o.per_class);
+    char *json = o.json ? "--json" : NULL;
 
-    step(1, "generate the synthetic Gaussian data set and its model zoo");
-    char *s1[] = {"stimuli", "demo-data", "--out", data, "--seed", seed, NULL};
-    if (run_self(s1))
+    /* clang-format off */
+    if (step(1, "generate the synthetic Gaussian data set and its model zoo",
+             (char *[]){"stimuli", "demo-data", "--out", data, "--seed", seed, NULL}) ||
+        step(2, "measure dichotomous data difficulty",
+             (char *[]){"stimuli", "analyse", results, "--near", "1", "--images-csv", images_csv,
+                        "--out", ddd, NULL}) ||
+        step(3, "build a 2AFC set and a rating set",
+             (char *[]){"stimuli", "build", results, "--task", "2afc", "--name", "demo-2afc",
+                        "--images-csv", images_csv, "--image-root", root, "--db", db,
+                        "--pairs", pairs, "--practice", "2", "--near", "1", "--seed", seed,
+                        "--demo-images", NULL}) ||
+        step(3, NULL,
+             (char *[]){"stimuli", "build", results, "--task", "rating", "--name", "demo-rating",
+                        "--images-csv", images_csv, "--image-root", root, "--db", db,
+                        "--per-class", per_class, "--near", "1", "--seed", seed,
+                        "--demo-images", NULL}))
         return DL_EXIT_FAIL;
-
-    step(2, "measure dichotomous data difficulty");
-    char *s2[] = {"stimuli",      "analyse",  results, "--near", "1",
-                  "--images-csv", images_csv, "--out", ddd,      NULL};
-    if (run_self(s2))
-        return DL_EXIT_FAIL;
-
-    step(3, "build a 2AFC set and a rating set");
-    char *s3a[] = {"stimuli",   "build",        results,    "--task",        "2afc", "--name",
-                   "demo-2afc", "--images-csv", images_csv, "--image-root",  root,   "--db",
-                   db,          "--pairs",      pairs,      "--practice",    "2",    "--near",
-                   "1",         "--seed",       seed,       "--demo-images", NULL};
-    char *s3b[] = {"stimuli",  "build",        results,       "--task",
-                   "rating",   "--name",       "demo-rating", "--images-csv",
-                   images_csv, "--image-root", root,          "--db",
-                   db,         "--per-class",  per_class,     "--near",
-                   "1",        "--seed",       seed,          "--demo-images",
-                   NULL};
-    if (run_self(s3a) || run_self(s3b))
-        return DL_EXIT_FAIL;
-    char sessions_dir[PATH_MAX];
-    if (join(sessions_dir, sizeof sessions_dir, o.out_dir, "sessions"))
-        return cli_usage("demo", "the --out folder name is too long");
+    /* clang-format on */
     /* The files a lab would start from; each session runs its own copy under
      * sessions/ with its own seed. */
     if (dl_stimuli_demo_write_experiment(ini_2afc, "2afc", "demo-2afc", "data/images", o.seed,
                                          &err) ||
         dl_stimuli_demo_write_experiment(ini_rating, "rating", "demo-rating", "data/images", o.seed,
                                          &err) ||
-        dl_mkdir_p(sessions_dir, &err))
+        dl_mkdir_p(sessions, &err))
         return cli_fail(err.code, &err);
 
-    step(4, person ? "run the sessions (yours first, then simulated observers)"
+    fprintf(stderr, "\n== dddlab demo, step 4: %s\n",
+            person ? "run the sessions (yours first, then simulated observers)"
                    : "run simulated sessions");
-    for (int task = 0; task < 2; task++)
-        if (run_sessions(&o, task, db, person))
-            return DL_EXIT_FAIL;
-
-    step(5, "analyse the sessions and write the report");
-    char rating_report[PATH_MAX];
-    if (join(rating_report, sizeof rating_report, report, "ratings"))
-        return cli_usage("demo", "the --out folder name is too long");
-    char *json = o.json ? "--json" : NULL;
-    /* The demo's observers are simulated: analyse them as observers. */
-    char *s5a[] = {"analyse", "--db", db,      "--set", "demo-2afc", "--include-simulated",
-                   "--ddd",   ddd,    "--out", report,  json,        NULL};
-    char *s5b[] = {"analyse", "--db",        db,   "--set", "demo-rating", "--include-simulated",
-                   "--out",   rating_report, json, NULL};
-    if (run_self(s5a) || run_self(s5b))
+    if (run_sessions(&o, 0, db, person) || run_sessions(&o, 1, db, person))
         return DL_EXIT_FAIL;
+
+    /* The demo's observers are simulated: analyse them as observers. */
+    /* clang-format off */
+    if (step(5, "analyse the sessions and write the report",
+             (char *[]){"analyse", "--db", db, "--set", "demo-2afc", "--include-simulated",
+                        "--ddd", ddd, "--out", report, json, NULL}) ||
+        step(5, NULL,
+             (char *[]){"analyse", "--db", db, "--set", "demo-rating", "--include-simulated",
+                        "--out", rating_report, json, NULL}))
+        return DL_EXIT_FAIL;
+    /* clang-format on */
     fprintf(stderr,
             "\ndddlab demo: done.\n  2AFC and DDD report  %s/report.html\n"
             "  rating report        %s/report.html\n  database             %s\n",
             report, rating_report, db);
     return DL_EXIT_OK;
 }
+
+const cli_cmd cli_cmd_demo = {.name = "demo",
+                              .summary = "the whole job on built-in synthetic data",
+                              .run = cmd_demo,
+                              .spec = &cli_spec_demo};

@@ -5,16 +5,14 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_args.h"
-#include "cli_results.h"
+#include "cli_groups.h"
 #include "dl_report.h"
 #include "dl_stimuli.h"
 
 /* ---- options ------------------------------------------------------------------ */
 
 typedef struct is_opts {
-    dl_imgstats_job_opts j; /* ro: the shared results options (cli_results.h) */
+    dl_imgstats_job_opts j; /* ro: the shared results options (cli_groups.h) */
     int json;
 } is_opts;
 
@@ -68,13 +66,9 @@ static const cli_opt is_table[] = {
 #undef T
 static const cli_group is_groups[] = {CLI_GROUP(is_table, 0),
                                       CLI_RESULTS_GROUP(offsetof(is_opts, j.ro))};
-const cli_spec cli_spec_stimuli_imagestats = {
+static const cli_spec cli_spec_stimuli_imagestats = {
     .cmd = "stimuli imagestats",
-    .usage =
-        "usage: dddlab stimuli imagestats --images-csv FILE [--image-root DIR]\n"
-        "         [--results R [--near K] | --difficulty FILE] [--size PX]\n"
-        "         [--resize-filter bilinear-aa|area] [--entropy-gray float|rounded]\n"
-        "         [--threads N] [--skip-bad] [--out DIR] [--json]\n\n"
+    .about =
         "Image statistics of every image listed in FILE (column 'image', optional\n"
         "'path' relative to the image root), decoded with SDL2_image, as Pliushch et al.\n"
         "(2022) computed them (docs/imagestats.md):\n"
@@ -91,17 +85,11 @@ const cli_spec cli_spec_stimuli_imagestats = {
         "with the fraction of models correct, its mean and SD per class (trivial /\n"
         "in-between / impossible) and a figure; with per-epoch results also the mean\n"
         "statistic of the images all models got right, per epoch, against TPa.\n\n"
-        "Exit status: 0 success, 1 bad data (a bad image without --skip-bad), 2 usage.\n\n"
-        "options:\n",
+        "Exit status: 0 success, 1 bad data (a bad image without --skip-bad), 2 usage.\n",
     .groups = is_groups,
-    .ngroups = 2};
+    .ngroups = 2,
+    .required = "images-csv"};
 
-void help_stimuli_imagestats(FILE *out)
-{
-    cli_args_help(out, &cli_spec_stimuli_imagestats);
-}
-
-/* -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, is_opts *o)
 {
     const cli_spec *s = &cli_spec_stimuli_imagestats;
@@ -109,18 +97,14 @@ static int parse_options(int argc, char **argv, is_opts *o)
     cli_args a;
     int rc = cli_args_parse(s, argc, argv, o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (a.npos > 0)
-        return cli_usage(s->cmd, "unexpected argument '%s'", a.pos[0]);
-    if (!o->j.images_csv)
-        return cli_usage(s->cmd, "--images-csv FILE is required");
+        return rc;
     if (o->j.results && o->j.difficulty)
         return cli_usage(s->cmd, "give either --results or --difficulty, not both");
     if (cli_args_seen(s, &a, "near") && !o->j.results)
         return cli_usage(s->cmd, "--near needs --results");
     if (cli_args_seen(s, &a, "resize-filter") && !o->j.run.size_px)
         return cli_usage(s->cmd, "--resize-filter needs --size");
-    return -1;
+    return 0;
 }
 
 /* ---- the command ------------------------------------------------------------- */
@@ -138,11 +122,11 @@ static int figure(void *ctx, const dl_imgstats_figure *f, const char *dir, dl_er
     return dl_report_imagestats_figure(&r, dir, err);
 }
 
-int cmd_stimuli_imagestats(int argc, char **argv)
+static int cmd_stimuli_imagestats(int argc, char **argv)
 {
     is_opts o;
     int st = parse_options(argc, argv, &o);
-    if (st >= 0)
+    if (st)
         return st;
     dl_imgstats_job j;
     memset(&j, 0, sizeof j);
@@ -171,3 +155,8 @@ int cmd_stimuli_imagestats(int argc, char **argv)
     dl_imgstats_job_free(&j);
     return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }
+
+const cli_cmd cli_cmd_stimuli_imagestats = {.name = "imagestats",
+                                            .summary = "image statistics of a set of images",
+                                            .run = cmd_stimuli_imagestats,
+                                            .spec = &cli_spec_stimuli_imagestats};

@@ -1,92 +1,17 @@
-/* cmd_plan.c — `dddlab plan MODE ...`: how many trials, items or units
- * before a lab books observers. One table of modes, each with its cli_args
- * option table; the tables themselves are computed and written by
- * analysis/report_plan.c. */
+/* cmd_plan.c — `dddlab plan 2afc|ec|alpha ...`: how many trials, items or
+ * units before a lab books observers. The options of each; the tables are
+ * computed and written by analysis/report_plan.c. */
 #include <limits.h>
 #include <stdint.h>
-#include <string.h>
 
-#include "cli_args.h"
 #include "cli.h"
 #include "dl_stats.h"
 #include "dl_report.h"
 
-#define CMD "plan"
-
-enum { MAX_LIST = 32 };
-
-/* A comma-separated list of numbers, for the options that take several. */
-typedef struct num_list {
-    double v[MAX_LIST];
-    size_t n;
-} num_list;
-
-/* Parse s into l: numbers in (lo, hi) (open), at most max of them (past
- * max: too_many). 0 or a usage error. */
-static int parse_list(const char *cmd, const char *name, const char *s, double lo, double hi,
-                      size_t max, const char *too_many, num_list *l)
-{
-    char buf[1024];
-    l->n = 0;
-    if (strlen(s) >= sizeof buf)
-        return cli_usage(cmd, "%s: list too long", name);
-    strcpy(buf, s);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (l->n == MAX_LIST)
-            return cli_usage(cmd, "%s: at most %d values", name, MAX_LIST);
-        if (dl_parse_double(tok, &l->v[l->n]) != 0 || !(l->v[l->n] > lo && l->v[l->n] < hi))
-            return cli_usage(cmd, "%s needs numbers between %g and %g (exclusive), not '%s'", name,
-                             lo, hi, tok);
-        l->n++;
-    }
-    if (l->n == 0)
-        return cli_usage(cmd, "%s needs at least one number", name);
-    if (l->n > max)
-        return cli_usage(cmd, "%s %s", name, too_many);
-    return 0;
-}
-
-static int hook_accuracy(const char *cmd, const char *s, void *dest)
-{
-    return parse_list(cmd, "--accuracy", s, 0, 1, MAX_LIST, NULL, dest);
-}
-
-static int hook_power(const char *cmd, const char *s, void *dest)
-{
-    return parse_list(cmd, "--power", s, 0, 1, MAX_LIST, NULL, dest);
-}
-
-static int hook_pair(const char *cmd, const char *s, void *dest)
-{
-    return parse_list(cmd, "--accuracy", s, 0, 1, 2, "takes P1 or P1,P2", dest);
-}
-
-/* kappa may be 0: the open lower end sits just below it */
-static int hook_kappa(const char *cmd, const char *s, void *dest)
-{
-    return parse_list(cmd, "--kappa", s, -1e-300, 1, MAX_LIST, NULL, dest);
-}
-
-static int hook_half_width(const char *cmd, const char *s, void *dest)
-{
-    return parse_list(cmd, "--half-width", s, 0, 1, MAX_LIST, NULL, dest);
-}
-
-/* Parse a mode's options into o; positionals are an error. */
-static int parse_mode(const cli_spec *s, int argc, char **argv, void *o)
-{
-    cli_args a;
-    int rc = cli_args_parse(s, argc, argv, o, &a);
-    if (rc == 0 && a.npos > 0)
-        return cli_usage(s->cmd, "unexpected argument '%s'", a.pos[0]);
-    return rc;
-}
-
 /* ---- (a) 2AFC ------------------------------------------------------------------- */
 
 typedef struct afc_opts {
-    num_list acc, power;
+    cli_nums acc, power;
     double alpha, chance;
     long max_trials;
     int json;
@@ -94,9 +19,9 @@ typedef struct afc_opts {
 
 #define T afc_opts
 static const cli_opt afc_table[] = {
-    CLI_HOOK_OPT(T, "accuracy", acc, hook_accuracy, "A",
+    CLI_NUMS_OPT(T, "accuracy", acc, 0, 1, CLI_OPEN, 0, "A",
                  "the observer's expected accuracy (0 < A < 1), a list"),
-    CLI_HOOK_OPT(T, "power", power, hook_power, "P", "wanted power (default 0.8), a list"),
+    CLI_NUMS_OPT(T, "power", power, 0, 1, CLI_OPEN, 0, "P", "wanted power (default 0.8), a list"),
     CLI_REAL_OPT(T, "alpha", alpha, 0, 1, CLI_OPEN, "L", "level of the test (default 0.05)"),
     CLI_REAL_OPT(T, "chance", chance, 0, 1, CLI_OPEN, "C",
                  "accuracy under the null (default 0.5, 2AFC)"),
@@ -108,31 +33,28 @@ static const cli_opt afc_table[] = {
 };
 #undef T
 static const cli_group afc_groups[] = {CLI_GROUP(afc_table, 0)};
-const cli_spec cli_spec_plan_2afc = {
+static const cli_spec cli_spec_plan_2afc = {
     .cmd = "plan 2afc",
-    .usage = "usage: dddlab plan 2afc --accuracy A[,A...] [--power P[,P...]] [--alpha L]\n"
-             "                        [--chance C] [--max-trials N] [--json]\n\n"
-             "Trials one observer needs so that the exact binomial test against chance\n"
+    .about = "Trials one observer needs so that the exact binomial test against chance\n"
              "(one-sided, 'greater', as `dddlab binomial --alternative greater`) rejects\n"
              "with the given power when the observer's true accuracy is A. Power is not\n"
              "monotone in the number of trials (the critical count moves in whole steps):\n"
              "'trials' is the smallest number from which the power stays at or above the\n"
              "target (checked up to 4 x the first such number + 50); 'first' is the first\n"
-             "number that reaches it.\n\n",
+             "number that reaches it.\n",
     .groups = afc_groups,
     .ngroups = 1,
+    .required = "accuracy",
     .epilog = "example: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n"};
 
 static int run_2afc(int argc, char **argv)
 {
     afc_opts o = {
         .power = {.v = {0.8}, .n = 1}, .alpha = 0.05, .chance = 0.5, .max_trials = 100000};
-    int rc = parse_mode(&cli_spec_plan_2afc, argc, argv, &o);
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_plan_2afc, argc, argv, &o, &a);
     if (rc)
         return rc;
-    if (!o.acc.n)
-        return cli_usage(cli_spec_plan_2afc.cmd,
-                         "--accuracy A (the observer's expected accuracy) is required");
     dl_report_plan_2afc_in p = {.acc = o.acc.v,
                                 .nacc = o.acc.n,
                                 .power = o.power.v,
@@ -147,7 +69,7 @@ static int run_2afc(int argc, char **argv)
 /* ---- (b) error consistency ------------------------------------------------------- */
 
 typedef struct ec_opts {
-    num_list acc, kappa, half_width;
+    cli_nums acc, kappa, half_width;
     double conf;
     long sims, seed, max_items;
     int json;
@@ -155,11 +77,11 @@ typedef struct ec_opts {
 
 #define T ec_opts
 static const cli_opt ec_table[] = {
-    CLI_HOOK_OPT(T, "accuracy", acc, hook_pair, "P1[,P2]",
+    CLI_NUMS_OPT(T, "accuracy", acc, 0, 1, CLI_OPEN, 2, "P1[,P2]",
                  "accuracies of the two observers (P2 defaults to P1)"),
-    CLI_HOOK_OPT(T, "kappa", kappa, hook_kappa, "K",
+    CLI_NUMS_OPT(T, "kappa", kappa, 0, 1, CLI_OPEN_HI, 0, "K",
                  "population error consistency, 0 <= K < 1, a list"),
-    CLI_HOOK_OPT(T, "half-width", half_width, hook_half_width, "H", "wanted half-width, a list"),
+    CLI_NUMS_OPT(T, "half-width", half_width, 0, 1, CLI_OPEN, 0, "H", "wanted half-width, a list"),
     CLI_REAL_OPT(T, "conf", conf, 0, 1, CLI_OPEN, "C", "level of the interval (default 0.95)"),
     CLI_WHOLE_OPT(T, "sims", sims, 10, 10000000, "S", "simulated experiments per n (default 2000)"),
     CLI_WHOLE_OPT(T, "seed", seed, 0, LONG_MAX, "S", "seed of the simulation (default 1)"),
@@ -171,11 +93,9 @@ static const cli_opt ec_table[] = {
 };
 #undef T
 static const cli_group ec_groups[] = {CLI_GROUP(ec_table, 0)};
-const cli_spec cli_spec_plan_ec = {
+static const cli_spec cli_spec_plan_ec = {
     .cmd = "plan ec",
-    .usage = "usage: dddlab plan ec --accuracy P1[,P2] --kappa K[,K...] --half-width H[,H...]\n"
-             "                      [--conf C] [--sims S] [--seed S] [--max-items N] [--json]\n\n"
-             "Items two observers must both see for the interval of their error\n"
+    .about = "Items two observers must both see for the interval of their error\n"
              "consistency to have an expected half-width of at most H. Experiments are\n"
              "simulated from the copy model of Klein et al. (2025): observer 1 is right\n"
              "with P1; observer 2 copies observer 1's correctness with a probability that\n"
@@ -183,19 +103,19 @@ const cli_spec cli_spec_plan_ec = {
              "is P2. The half-width is half the distance between the (1-C)/2 and (1+C)/2\n"
              "quantiles of kappa over S simulated experiments (what a percentile\n"
              "bootstrap estimates); n is found by doubling and bisection to 1%, with\n"
-             "the same simulated streams at every n.\n\n",
+             "the same simulated streams at every n.\n",
     .groups = ec_groups,
     .ngroups = 1,
+    .required = "accuracy|kappa|half-width",
     .epilog = "example: dddlab plan ec --accuracy 0.8 --kappa 0.3,0.5 --half-width 0.1\n"};
 
 static int run_ec(int argc, char **argv)
 {
     ec_opts o = {.conf = 0.95, .sims = 2000, .seed = 1, .max_items = 1000000};
-    int rc = parse_mode(&cli_spec_plan_ec, argc, argv, &o);
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_plan_ec, argc, argv, &o, &a);
     if (rc)
         return rc;
-    if (!o.acc.n || !o.kappa.n || !o.half_width.n)
-        return cli_usage(cli_spec_plan_ec.cmd, "--accuracy, --kappa and --half-width are required");
     dl_report_plan_ec_in p = {.kappa = o.kappa.v,
                               .nkappa = o.kappa.n,
                               .half_width = o.half_width.v,
@@ -241,29 +161,26 @@ static const cli_opt alpha_table[] = {
 };
 #undef T
 static const cli_group alpha_groups[] = {CLI_GROUP(alpha_table, 0)};
-const cli_spec cli_spec_plan_alpha = {
+static const cli_spec cli_spec_plan_alpha = {
     .cmd = "plan alpha",
-    .usage = "usage: dddlab plan alpha --coders C --alpha A --width W [--level L]\n"
-             "                         [--categories K] [--conf C] [--sims N] [--seed S]\n"
-             "                         [--json]\n\n"
-             "Units needed for Krippendorff's alpha to come with a confidence interval no\n"
+    .about = "Units needed for Krippendorff's alpha to come with a confidence interval no\n"
              "wider than W, when C coders rate with population alpha A. Each study size is\n"
              "simulated N times (a latent value per unit plus coder noise, cut into K\n"
              "equally likely categories except at interval level); the width is the spread\n"
-             "of the estimates between the (1-C)/2 and 1-(1-C)/2 quantiles.\n\n",
+             "of the estimates between the (1-C)/2 and 1-(1-C)/2 quantiles.\n",
     .groups = alpha_groups,
     .ngroups = 1,
+    .required = "coders|alpha|width",
     .epilog = "example: dddlab plan alpha --coders 8 --alpha 0.5 --width 0.1\n"};
 
 static int run_alpha(int argc, char **argv)
 {
     alpha_opts o = {
         .level = DL_LEVEL_ORDINAL, .categories = 3, .conf = 0.95, .sims = 1000, .seed = 1};
-    int rc = parse_mode(&cli_spec_plan_alpha, argc, argv, &o);
+    cli_args a;
+    int rc = cli_args_parse(&cli_spec_plan_alpha, argc, argv, &o, &a);
     if (rc)
         return rc;
-    if (o.coders == 0 || o.alpha == 0 || o.width == 0) /* below their ranges: not given */
-        return cli_usage("plan alpha", "needs --coders, --alpha and --width");
     dl_alpha_plan_opts p = {.coders = (size_t)o.coders,
                             .alpha = o.alpha,
                             .level = (dl_level)o.level,
@@ -276,48 +193,18 @@ static int run_alpha(int argc, char **argv)
     return rc ? cli_fail(rc, &err) : DL_EXIT_OK;
 }
 
-/* ---- the modes -------------------------------------------------------------------- */
-
-typedef struct plan_mode {
-    const char *name;
-    const char *summary;
-    const cli_spec *spec;
-    int (*run)(int argc, char **argv);
-} plan_mode;
-
-static const plan_mode MODES[] = {
-    {"2afc", "trials for the exact binomial test against chance to reach a power",
-     &cli_spec_plan_2afc, run_2afc},
-    {"ec", "items for an error-consistency interval of a given half-width", &cli_spec_plan_ec,
-     run_ec},
-    {"alpha", "units for a Krippendorff's alpha interval of a given width", &cli_spec_plan_alpha,
-     run_alpha},
-};
-
-#define NMODES (sizeof MODES / sizeof *MODES)
-
-void help_plan(FILE *out)
-{
-    fprintf(out, "usage: dddlab plan MODE [options]   (dddlab plan MODE --help)\n\n"
-                 "How much data an experiment needs, before a lab books observers.\n\n");
-    for (size_t i = 0; i < NMODES; i++)
-        fprintf(out, "  %-6s %s\n", MODES[i].name, MODES[i].summary);
-    fprintf(out, "\nexample: dddlab plan 2afc --accuracy 0.7,0.8 --power 0.8,0.9\n");
-}
-
-int cmd_plan(int argc, char **argv)
-{
-    if (argc < 2)
-        return cli_usage(CMD, "expected a mode (2afc, ec or alpha)");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        help_plan(stdout);
-        return DL_EXIT_OK;
-    }
-    for (size_t i = 0; i < NMODES; i++) {
-        if (strcmp(argv[1], MODES[i].name) != 0)
-            continue;
-        int rc = MODES[i].run(argc - 1, argv + 1);
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    }
-    return cli_usage(CMD, "unknown mode '%s' (modes: 2afc, ec, alpha)", argv[1]);
-}
+const cli_cmd cli_cmd_plan_2afc = {
+    .name = "2afc",
+    .summary = "trials for the exact binomial test against chance to reach a power",
+    .run = run_2afc,
+    .spec = &cli_spec_plan_2afc};
+const cli_cmd cli_cmd_plan_ec = {
+    .name = "ec",
+    .summary = "items for an error-consistency interval of a given half-width",
+    .run = run_ec,
+    .spec = &cli_spec_plan_ec};
+const cli_cmd cli_cmd_plan_alpha = {
+    .name = "alpha",
+    .summary = "units for a Krippendorff's alpha interval of a given width",
+    .run = run_alpha,
+    .spec = &cli_spec_plan_alpha};

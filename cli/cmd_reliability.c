@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <string.h>
 
-#include "cli_args.h"
 #include "cli.h"
 #include "dl_stats.h"
 #include "dl_report.h"
@@ -14,31 +13,11 @@
 #define CMD "reliability"
 
 typedef struct rel_opts {
-    const char *path;
     int json;
     int csv;
+    cli_nums alpha_min;
     dl_report_rel_opts r;
 } rel_opts;
-
-/* --alpha-min: a comma-separated list of numbers in [-1, 1]. */
-static int parse_alpha_min(const char *cmd, const char *s, void *dest)
-{
-    dl_alpha_boot_opts *b = dest;
-    char buf[256];
-    if (strlen(s) >= sizeof buf)
-        return cli_usage(cmd, "--alpha-min is too long");
-    strcpy(buf, s);
-    b->nmin = 0;
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        double x;
-        if (dl_parse_double(t, &x) != 0 || !(x >= -1 && x <= 1))
-            return cli_usage(cmd, "--alpha-min needs numbers from -1 to 1, not '%s'", t);
-        if (b->nmin == DL_ALPHA_MIN_MAX)
-            return cli_usage(cmd, "--alpha-min takes at most %d values", DL_ALPHA_MIN_MAX);
-        b->alpha_min[b->nmin++] = x;
-    }
-    return b->nmin ? 0 : cli_usage(cmd, "--alpha-min needs at least one number");
-}
 
 #define T rel_opts
 static const cli_opt rel_table[] = {
@@ -63,7 +42,7 @@ static const cli_opt rel_table[] = {
     CLI_CHOICE_OPT(T, "boot-method", r.boot.method, "units|hayes", dl_alpha_boot_method_parse, "M",
                    "units: resample pairable units (default); hayes:\n"
                    "Krippendorff's bootstrap of pairs of values"),
-    CLI_HOOK_OPT(T, "alpha-min", r.boot, parse_alpha_min, "A,..",
+    CLI_NUMS_OPT(T, "alpha-min", alpha_min, -1, 1, 0, DL_ALPHA_MIN_MAX, "A,..",
                  "smallest acceptable alphas (default 0.667,0.8)"),
     CLI_WHOLE_OPT(T, "threads", r.boot.threads, 0, 64, "T",
                   "threads for the bootstrap (default: one per core)"),
@@ -83,47 +62,40 @@ static const cli_opt rel_table[] = {
 };
 #undef T
 static const cli_group rel_groups[] = {CLI_GROUP(rel_table, 0)};
-const cli_spec cli_spec_reliability = {
+static const cli_spec cli_spec_reliability = {
     .cmd = CMD,
-    .usage = "usage: dddlab reliability FILE [--level nominal|ordinal|interval|ratio]\n"
-             "                          [--coder-col C] [--unit-col U] [--value-col V]\n"
-             "                          [--pairwise] [--per-coder] [--json | --csv]\n"
-             "                          [--bootstrap N [--seed S] [--conf C]\n"
-             "                           [--boot-method units|hayes] [--alpha-min A,...]\n"
-             "                           [--threads T]]\n\n"
-             "Krippendorff's alpha of the ratings in FILE, a long CSV with one row per\n"
+    .args = "FILE",
+    .about = "Krippendorff's alpha of the ratings in FILE, a long CSV with one row per\n"
              "(coder, unit, value); the columns are coder, unit and value unless named.\n"
              "An empty value, NA or NaN is missing. Nominal values may be any labels;\n"
              "ordinal, interval and ratio values must be numbers. Units with fewer than\n"
              "two values do not count. With two coders Cohen's kappa is added (weights:\n"
              "none for nominal, linear for ordinal, quadratic for interval and ratio, by\n"
              "position in the sorted list of values); for nominal data where every rated\n"
-             "unit has the same number of ratings, Fleiss' kappa.\n\n",
+             "unit has the same number of ratings, Fleiss' kappa.\n",
     .groups = rel_groups,
     .ngroups = 1,
+    .npos_min = 1,
+    .npos_max = 1,
+    .missing = "expected a FILE",
     .epilog = "example: dddlab reliability ratings.csv --coder-col subject --unit-col item \\\n"
               "             --value-col q2_main_category --level ordinal --bootstrap 10000\n"};
 
-void help_reliability(FILE *out)
+static int parse_args(int argc, char **argv, rel_opts *o, const char **path)
 {
-    cli_args_help(out, &cli_spec_reliability);
-}
-
-static int parse_args(int argc, char **argv, rel_opts *o)
-{
-    *o = (rel_opts){.r = {.level = DL_LEVEL_NOMINAL,
+    *o = (rel_opts){.alpha_min = {.v = {0.667, 0.8}, .n = 2},
+                    .r = {.level = DL_LEVEL_NOMINAL,
                           .coder_col = "coder",
                           .unit_col = "unit",
                           .value_col = "value",
-                          .boot = {.seed = 1, .conf = 0.95, .alpha_min = {0.667, 0.8}, .nmin = 2}}};
+                          .boot = {.seed = 1, .conf = 0.95}}};
     cli_args a;
     int rc = cli_args_parse(&cli_spec_reliability, argc, argv, o, &a);
     if (rc)
         return rc;
-    if (a.npos != 1)
-        return a.npos == 0 ? cli_usage(CMD, "expected a FILE")
-                           : cli_usage(CMD, "unexpected argument '%s'", a.pos[1]);
-    o->path = a.pos[0];
+    *path = a.pos[0];
+    o->r.boot.nmin = o->alpha_min.n;
+    memcpy(o->r.boot.alpha_min, o->alpha_min.v, o->alpha_min.n * sizeof *o->alpha_min.v);
     if (o->json && o->csv)
         return cli_usage(CMD, "--json and --csv exclude each other");
     static const char *const boot_only[] = {"seed", "conf", "boot-method", "alpha-min", "threads"};
@@ -136,19 +108,20 @@ static int parse_args(int argc, char **argv, rel_opts *o)
     return 0;
 }
 
-int cmd_reliability(int argc, char **argv)
+static int cmd_reliability(int argc, char **argv)
 {
     rel_opts o;
-    int rc = parse_args(argc, argv, &o);
+    const char *path = NULL;
+    int rc = parse_args(argc, argv, &o, &path);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        return rc;
     dl_report_rel *r = NULL;
     dl_error err = {0};
     dl_progress bar; /* long tables take seconds to read: say how far */
-    dl_progress_begin(&bar, o.path, 0);
+    dl_progress_begin(&bar, path, 0);
     o.r.progress = dl_progress_cb;
     o.r.progress_ctx = &bar;
-    rc = dl_report_rel_run(o.path, &o.r, &r, &err);
+    rc = dl_report_rel_run(path, &o.r, &r, &err);
     dl_progress_end(&bar);
     if (rc != 0)
         return cli_fail(rc, &err);
@@ -161,3 +134,9 @@ int cmd_reliability(int argc, char **argv)
     dl_report_rel_free(r);
     return DL_EXIT_OK;
 }
+
+const cli_cmd cli_cmd_reliability = {
+    .name = CMD,
+    .summary = "Krippendorff's alpha (and kappas) of a long CSV of ratings",
+    .run = cmd_reliability,
+    .spec = &cli_spec_reliability};

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_args.h"
 #include "cli.h"
 #include "dl_experiment.h"
 
@@ -16,7 +15,7 @@ typedef struct run_opts {
 static const cli_opt run_table[] = {
     CLI_STR_OPT(run_opts, "db", o.db_path, "FILE",
                 "the database holding the stimulus set (must exist)"),
-    CLI_STR_OPT(run_opts, "experiment", o.experiment_path, "FILE", "the experiment file"),
+    CLI_STR_OPT(run_opts, "experiment", o.experiment_path, "FILE.ini", "the experiment file"),
     CLI_STR_OPT(run_opts, "observer", o.observer_code, "CODE",
                 "the observer's pseudonymous code; without it the first\n"
                 "screen asks for it (and offers to resume)"),
@@ -52,29 +51,20 @@ static const cli_opt run_table[] = {
     CLI_FLAG_OPT(run_opts, "json", 0, json, "print the result as one JSON object"),
 };
 static const cli_group run_groups[] = {CLI_GROUP(run_table, 0)};
-const cli_spec cli_spec_run = {
+static const cli_spec cli_spec_run = {
     .cmd = CMD,
-    .usage = "usage: dddlab run --db FILE --experiment FILE.ini [--observer CODE]\n"
-             "                  [--resume | --new-session] [--allow-changed-experiment]\n"
-             "                  [--age N] [--gender TEXT] [--handedness TEXT]\n"
-             "                  [--windowed] [--display N] [--simulate SPEC]\n"
-             "                  [--screenshots DIR] [--json]\n\n"
-             "Run a session of the 2AFC or the rating task, fullscreen, and log every answer\n"
+    .about = "Run a session of the 2AFC or the rating task, fullscreen, and log every answer\n"
              "to the database as it is given. The experiment file (INI) names the task, the\n"
              "stimulus set and every text the observer sees; see docs/experiment.md.\n"
-             "Everything is checked before the window opens.\n\n",
+             "Everything is checked before the window opens.\n",
     .groups = run_groups,
     .ngroups = 1,
+    .required = "db|experiment",
     .epilog = "Keys: Escape pauses (continue or quit). Quitting, Ctrl-C, SIGTERM, closing the\n"
               "window or a crash keep every answer; the session can be resumed.\n"
               "Observer codes are compared without regard to case (p02 is P02).\n"
               "Exit status: 0 completed or quit by the observer, 1 bad input or a failure,\n"
               "2 usage error.\n"};
-
-void help_run(FILE *out)
-{
-    cli_args_help(out, &cli_spec_run);
-}
 
 /* The runner checks and decodes every image before its window opens (a
  * 300-image set takes a moment); the line is drawn here, the library only
@@ -96,21 +86,14 @@ static void on_progress(void *ctx, size_t done, size_t total)
     p->ended = done == total;
 }
 
-int cmd_run(int argc, char **argv)
+static int cmd_run(int argc, char **argv)
 {
     run_opts ro = {0};
     cli_args a;
     int rc = cli_args_parse(&cli_spec_run, argc, argv, &ro, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        return rc;
     dl_exp_options o = ro.o;
-    int json = ro.json;
-    if (a.npos > 0)
-        return cli_usage(CMD, "unexpected argument '%s'", a.pos[0]);
-    if (!o.db_path)
-        return cli_usage(CMD, "--db FILE is required");
-    if (!o.experiment_path)
-        return cli_usage(CMD, "--experiment FILE.ini is required");
     if (o.resume && o.new_session)
         return cli_usage(CMD, "--resume and --new-session exclude each other");
     dl_error err = {0};
@@ -127,6 +110,12 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
     if (rc != 0)
         return cli_fail(rc, &err);
-    (json ? dl_exp_result_write_json : dl_exp_result_write_text)(stdout, &res);
+    (ro.json ? dl_exp_result_write_json : dl_exp_result_write_text)(stdout, &res);
     return DL_EXIT_OK;
 }
+
+const cli_cmd cli_cmd_run = {.name = CMD,
+                             .summary =
+                                 "run a 2AFC or rating session with an observer (fullscreen)",
+                             .run = cmd_run,
+                             .spec = &cli_spec_run};

@@ -6,9 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_args.h"
-#include "cli_results.h"
+#include "cli_groups.h"
 #include "dl_stimuli.h"
 #include "dl_store.h"
 
@@ -57,26 +55,21 @@ static const cli_opt an_table[] = {
 #undef T
 static const cli_group an_groups[] = {CLI_GROUP(an_table, 0),
                                       CLI_RESULTS_GROUP(offsetof(an_opts, j.ro))};
-const cli_spec cli_spec_stimuli_analyse = {
+static const cli_spec cli_spec_stimuli_analyse = {
     .cmd = "stimuli analyse",
-    .usage = "usage: dddlab stimuli analyse RESULTS... [--near K] [--out DIR] [--json]\n"
-             "           [--images-csv FILE] [--exclude FILE] [--threads N]\n"
-             "           [--bootstrap N [--seed S] [--conf C]] [--ec-boundary undefined|one]\n"
-             "           [--ec-max-models M] [results options]\n\n"
-             "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
+    .args = "RESULTS...",
+    .about = "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
              "of models correct per image beside the Binomial and Poisson-binomial\n"
              "expectations of independent models, the split into trivial (>= M-K models\n"
              "correct), impossible (<= K) and in-between images, error consistency between\n"
              "models on all and on in-between images, per-class accuracy, and per-epoch\n"
-             "true-positive agreement.\n\n",
+             "true-positive agreement.\n",
     .groups = an_groups,
     .ngroups = 2,
+    .npos_min = 1,
+    .npos_max = CLI_MANY,
+    .missing = "missing the results file",
     .epilog = "Formats are described in docs/stimuli.md.\n"};
-
-static void help_sub_analyse(FILE *out)
-{
-    cli_args_help(out, &cli_spec_stimuli_analyse);
-}
 
 static int analyse_print(dl_stimuli_analyse_job *j, int json)
 {
@@ -107,9 +100,7 @@ static int sub_analyse(int argc, char **argv)
     cli_args a;
     int rc = cli_args_parse(&cli_spec_stimuli_analyse, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (a.npos == 0)
-        return cli_usage(cmd, "missing the results file");
+        return rc;
     int seed_given = cli_args_seen(&cli_spec_stimuli_analyse, &a, "seed");
     if (seed_given)
         o.j.ao.ec_seed = o.j.seed;
@@ -165,24 +156,19 @@ static const cli_opt build_table[] = {
 #undef T
 static const cli_group build_groups[] = {CLI_GROUP(build_table, 0),
                                          CLI_RESULTS_GROUP(offsetof(build_opts, j.ro))};
-const cli_spec cli_spec_stimuli_build = {
+static const cli_spec cli_spec_stimuli_build = {
     .cmd = "stimuli build",
-    .usage = "usage: dddlab stimuli build RESULTS --task 2afc|rating --name SET --image-root DIR\n"
-             "           [--db PATH] [--pairs N] [--pool K] [--practice N] [--per-class N]\n"
-             "           [--balance-classes] [--exclude-label-errors] [--near K] [--seed S]\n"
-             "           [--images-csv FILE] [--exclude FILE] [--manifest FILE]\n"
-             "           [--demo-images] [--json] [results options]\n\n"
-             "Draw a stimulus set from model results and store it in the database with its\n"
+    .args = "RESULTS --name SET",
+    .about = "Draw a stimulus set from model results and store it in the database with its\n"
              "parameters, seed and the results file's SHA-256. Every image is checked first\n"
              "(exists under DIR, decodes, size and SHA-256 recorded); a missing or corrupt\n"
-             "image stops the build and nothing is stored.\n\n",
+             "image stops the build and nothing is stored.\n",
     .groups = build_groups,
-    .ngroups = 2};
-
-static void help_build(FILE *out)
-{
-    cli_args_help(out, &cli_spec_stimuli_build);
-}
+    .ngroups = 2,
+    .npos_min = 1,
+    .npos_max = 1,
+    .missing = "missing the results file",
+    .required = "task|image-root"};
 
 static int build_parse(int argc, char **argv, build_opts *o)
 {
@@ -192,15 +178,10 @@ static int build_parse(int argc, char **argv, build_opts *o)
     int rc = cli_args_parse(&cli_spec_stimuli_build, argc, argv, o, &a);
     if (rc)
         return rc;
-    if (a.npos != 1)
-        return a.npos == 0 ? cli_usage(cmd, "missing the results file")
-                           : cli_usage(cmd, "unexpected argument '%s'", a.pos[1]);
     b->results = a.pos[0];
     b->seed_given = cli_args_seen(&cli_spec_stimuli_build, &a, "seed");
-    if (!b->bo.task || !b->bo.name || !b->bo.image_root)
-        return cli_usage(cmd, "--task, --name and --image-root are required");
-    if (!b->db)
-        b->db = "dddlab.sqlite";
+    if (!b->bo.name) /* --name or --set */
+        return cli_usage(cmd, "--name SET is required");
     if (strcmp(b->bo.task, "2afc") != 0 && strcmp(b->bo.task, "rating") != 0)
         return cli_usage(cmd, "--task must be 2afc or rating, not '%s'", b->bo.task);
     return 0;
@@ -220,15 +201,13 @@ static int build_store(void *ctx, dl_stim_set *set, dl_error *err)
 
 static int sub_build(int argc, char **argv)
 {
-    build_opts o = {.j = {.store = build_store}};
-    dl_stimuli_build_job j;
+    build_opts o = {.j = {.store = build_store, .db = "dddlab.sqlite"}};
     dl_stimuli_build_defaults(&o.j.bo);
     o.j.bo.task = NULL;
     int rc = build_parse(argc, argv, &o);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    j = o.j;
-    int json = o.json;
+        return rc;
+    dl_stimuli_build_job j = o.j;
     j.store_ctx = (void *)j.db;
     dl_progress pr, pc;
     dl_progress_begin(&pr, j.results, 0);
@@ -244,7 +223,7 @@ static int sub_build(int argc, char **argv)
     if (rc)
         rc = cli_fail(err.code, &err);
     else
-        (json ? dl_stimuli_build_job_write_json : dl_stimuli_build_job_write_text)(stdout, &j);
+        (o.json ? dl_stimuli_build_job_write_json : dl_stimuli_build_job_write_text)(stdout, &j);
     dl_stimuli_build_job_free(&j);
     return rc;
 }
@@ -269,47 +248,35 @@ static const cli_opt check_table[] = {
 };
 #undef T
 static const cli_group check_groups[] = {CLI_GROUP(check_table, 0)};
-const cli_spec cli_spec_stimuli_check = {
+static const cli_spec cli_spec_stimuli_check = {
     .cmd = "stimuli check",
-    .usage = "usage: dddlab stimuli check --set NAME [--db PATH] [--image-root DIR] [--json]\n\n"
-             "Re-verify a stored stimulus set before a session day: every image is still\n"
+    .about = "Re-verify a stored stimulus set before a session day: every image is still\n"
              "under the image root, decodes, and has the same SHA-256 and size.\n"
-             "Exit status 1 when anything is wrong.\n\n",
+             "Exit status 1 when anything is wrong.\n",
     .groups = check_groups,
-    .ngroups = 1};
-
-static void help_check(FILE *out)
-{
-    cli_args_help(out, &cli_spec_stimuli_check);
-}
+    .ngroups = 1,
+    .required = "set"};
 
 static int sub_check(int argc, char **argv)
 {
-    const char *cmd = cli_spec_stimuli_check.cmd;
     check_opts o = {.db = "dddlab.sqlite"};
     cli_args a;
     int rc = cli_args_parse(&cli_spec_stimuli_check, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (a.npos > 0)
-        return cli_usage(cmd, "unexpected argument '%s'", a.pos[0]);
-    if (!o.name)
-        return cli_usage(cmd, "--set is required");
-    const char *db = o.db, *name = o.name, *root = o.root;
-    int json = o.json;
+        return rc;
     dl_error err = {0};
     dl_store *st = NULL;
     dl_stim_set *set = NULL;
     dl_stimuli_problem *p = NULL;
     size_t np = 0, nimages = 0;
-    if (dl_store_open(db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, &err) != 0 ||
-        dl_store_find_set(st, name, &set, &err) != 0 ||
-        dl_stimuli_check(set, root, &p, &np, &nimages, &err) != 0) {
+    if (dl_store_open(o.db, DL_STORE_READONLY | DL_STORE_NOCREATE, &st, &err) != 0 ||
+        dl_store_find_set(st, o.name, &set, &err) != 0 ||
+        dl_stimuli_check(set, o.root, &p, &np, &nimages, &err) != 0) {
         rc = cli_fail(err.code, &err);
         goto done;
     }
-    (json ? dl_stimuli_check_write_json : dl_stimuli_check_write_text)(
-        stdout, set, root ? root : set->image_root, p, np, nimages);
+    (o.json ? dl_stimuli_check_write_json : dl_stimuli_check_write_text)(
+        stdout, set, o.root ? o.root : set->image_root, p, np, nimages);
     rc = np ? DL_EXIT_FAIL : DL_EXIT_OK;
 done:
     dl_stimuli_problems_free(p, np);
@@ -348,102 +315,64 @@ static const cli_group demo_groups[] = {CLI_GROUP(demo_table, 0)};
 
 static void demo_data_intro(FILE *out)
 {
-    fprintf(
-        out,
-        "usage: dddlab stimuli demo-data --out DIR [--classes N] [--images-per-class N]\n"
-        "           [--train-per-class N] [--seed S] [--size PX] [--png-px PX] [--json]\n\n"
-        "Generate the synthetic Gaussian data set (Meding et al. 2022): class i = 1..N is\n"
-        "pixel-wise independent RGB Gaussian noise, mean 128, sigma i. A zoo of %zu simple\n"
-        "classifiers (noise-level estimators on different pixels, channels, robust and\n"
-        "quantised inputs) calibrates on training images and classifies the test images.\n"
-        "Writes DIR/results.csv (long: model,image,label,prediction), DIR/images.csv\n"
-        "(image,path,class) and DIR/demo.ini. PNGs are written only when a set needs\n"
-        "them: 'dddlab stimuli build DIR/results.csv --demo-images --image-root DIR/images'.\n\n",
-        dl_stimuli_demo_nmodels());
+    fprintf(out,
+            "Generate the synthetic Gaussian data set (Meding et al. 2022): class i = 1..N is\n"
+            "pixel-wise independent RGB Gaussian noise, mean 128, sigma i. A zoo of %zu simple\n"
+            "classifiers (noise-level estimators on different pixels, channels, robust and\n"
+            "quantised inputs) calibrates on training images and classifies the test images.\n"
+            "Writes DIR/results.csv (long: model,image,label,prediction), DIR/images.csv\n"
+            "(image,path,class) and DIR/demo.ini. PNGs are written only when a set needs\n"
+            "them: 'dddlab stimuli build DIR/results.csv --demo-images --image-root DIR/images'.\n",
+            dl_stimuli_demo_nmodels());
 }
 
-const cli_spec cli_spec_stimuli_demo_data = {
-    .cmd = "stimuli demo-data", .intro = demo_data_intro, .groups = demo_groups, .ngroups = 1};
-
-static void help_demo_data(FILE *out)
-{
-    cli_args_help(out, &cli_spec_stimuli_demo_data);
-}
+static const cli_spec cli_spec_stimuli_demo_data = {.cmd = "stimuli demo-data",
+                                                    .intro = demo_data_intro,
+                                                    .groups = demo_groups,
+                                                    .ngroups = 1,
+                                                    .required = "out"};
 
 static int sub_demo_data(int argc, char **argv)
 {
-    const char *cmd = cli_spec_stimuli_demo_data.cmd;
     demo_opts o = {.dir = NULL};
     dl_stimuli_demo_defaults(&o.d);
     cli_args a;
     int rc = cli_args_parse(&cli_spec_stimuli_demo_data, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (a.npos > 0)
-        return cli_usage(cmd, "unexpected argument '%s'", a.pos[0]);
-    if (!o.dir)
-        return cli_usage(cmd, "--out DIR is required");
+        return rc;
     dl_stimuli_demo d = o.d;
-    const char *dir = o.dir;
-    int json = o.json;
     dl_error err = {0};
     dl_progress pr;
     dl_progress_begin(&pr, "demo data", 0);
     d.progress = dl_progress_cb;
     d.progress_ctx = &pr;
     double t0 = dl_now_s();
-    rc = dl_stimuli_demo_generate(&d, dir, &err);
+    rc = dl_stimuli_demo_generate(&d, o.dir, &err);
     dl_progress_end(&pr);
     if (rc)
         return cli_fail(err.code, &err);
-    (json ? dl_stimuli_demo_write_json : dl_stimuli_demo_write_text)(stdout, &d, dir,
-                                                                     dl_now_s() - t0);
+    (o.json ? dl_stimuli_demo_write_json : dl_stimuli_demo_write_text)(stdout, &d, o.dir,
+                                                                       dl_now_s() - t0);
     return DL_EXIT_OK;
 }
 
-/* ---- dispatch -------------------------------------------------------------------- */
-
-static const dl_cmd subs[] = {
-    {"analyse", "DDD measures of model results: split, histogram, error consistency", sub_analyse,
-     help_sub_analyse},
-    {"build", "draw a reproducible 2AFC or rating stimulus set into a database", sub_build,
-     help_build},
-    {"check", "re-verify the images of a stored set (present, same SHA-256)", sub_check,
-     help_check},
-    {"demo-data", "generate the synthetic Gaussian data set and its model zoo", sub_demo_data,
-     help_demo_data},
-    {"imagestats", "image statistics of a set of images", cmd_stimuli_imagestats,
-     help_stimuli_imagestats},
-};
-#define NSUBS (sizeof subs / sizeof *subs)
-
-void help_stimuli(FILE *out)
-{
-    fprintf(out, "usage: dddlab stimuli SUBCOMMAND [ARGS]\n\n"
-                 "From model results to DDD measures and reproducible stimulus sets.\n\n"
-                 "subcommands:\n");
-    for (size_t i = 0; i < NSUBS; i++)
-        fprintf(out, "  %-11s %s\n", subs[i].name, subs[i].summary);
-    fprintf(out, "\n'dddlab stimuli SUBCOMMAND --help' describes one subcommand.\n");
-}
-
-int cmd_stimuli(int argc, char **argv)
-{
-    if (argc < 2)
-        return cli_usage("stimuli", "missing subcommand (analyse, build, check, demo-data, "
-                                    "imagestats)");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        help_stimuli(stdout);
-        return DL_EXIT_OK;
-    }
-    for (size_t i = 0; i < NSUBS; i++) {
-        if (strcmp(argv[1], subs[i].name) != 0)
-            continue;
-        if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            subs[i].help(stdout);
-            return DL_EXIT_OK;
-        }
-        return subs[i].run(argc - 1, argv + 1);
-    }
-    return cli_usage("stimuli", "unknown subcommand '%s'", argv[1]);
-}
+const cli_cmd cli_cmd_stimuli_analyse = {
+    .name = "analyse",
+    .summary = "DDD measures of model results: split, histogram, error consistency",
+    .run = sub_analyse,
+    .spec = &cli_spec_stimuli_analyse};
+const cli_cmd cli_cmd_stimuli_build = {
+    .name = "build",
+    .summary = "draw a reproducible 2AFC or rating stimulus set into a database",
+    .run = sub_build,
+    .spec = &cli_spec_stimuli_build};
+const cli_cmd cli_cmd_stimuli_check = {
+    .name = "check",
+    .summary = "re-verify the images of a stored set (present, same SHA-256)",
+    .run = sub_check,
+    .spec = &cli_spec_stimuli_check};
+const cli_cmd cli_cmd_stimuli_demo_data = {
+    .name = "demo-data",
+    .summary = "generate the synthetic Gaussian data set and its model zoo",
+    .run = sub_demo_data,
+    .spec = &cli_spec_stimuli_demo_data};

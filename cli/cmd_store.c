@@ -1,16 +1,12 @@
 /* cmd_store.c — the store's commands: `sessions list`, `export`, `merge` and
  * `db check`. They only read a database, except merge, which writes its
  * output in one transaction; what they show is sessions/store_render.c. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "cli_args.h"
 #include "dl_store.h"
 
 #define DEFAULT_DB "dddlab.sqlite"
-
-/* ---- sessions list ----------------------------------------------------------------- */
 
 /* Options of the commands that read one database (and merge's --out). */
 typedef struct db_opts {
@@ -59,104 +55,78 @@ static const cli_group export_groups[] = {CLI_GROUP(export_table, 0)};
 static const cli_group merge_groups[] = {CLI_GROUP(merge_table, 0)};
 static const cli_group db_groups[] = {CLI_GROUP(db_table, 0)};
 
-const cli_spec cli_spec_sessions = {
+static const cli_spec cli_spec_sessions = {
     .cmd = "sessions",
-    .usage = "usage: dddlab sessions list [--db PATH] [--json]\n\n"
-             "List the sessions stored in a database, oldest first: observer code,\n"
+    .args = "[list]",
+    .about = "List the sessions stored in a database, oldest first: observer code,\n"
              "stimulus set, task, status (running, completed, aborted, crashed),\n"
              "trials done / total and start time (UTC); \"simulated\" marks sessions a\n"
              "simulated observer answered (--simulate), \"replaced\" unfinished ones an\n"
-             "observer left for a new session (--new-session).\n\n",
+             "observer left for a new session (--new-session).\n",
     .groups = sessions_groups,
     .ngroups = 1,
+    .npos_max = 1, /* `list`, the one subcommand, which may be left out */
     .epilog = "example: dddlab sessions list --db lab1.sqlite\n"};
 
-const cli_spec cli_spec_export = {
+static const cli_spec cli_spec_export = {
     .cmd = "export",
-    .usage =
-        "usage: dddlab export --table TABLE [--db PATH] [--out FILE.csv] [--json]\n\n"
+    .about =
         "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
         "trial, rating, answer, session, run, observer or stimulus image, with\n"
         "observer code, session UUID, set name, image names and difficulty class\n"
         "joined in, so R and pandas load it directly. Missing values are NA. Sessions of every\n"
         "status are exported; filter on session_status. The file is written to a\n"
-        "temporary name and renamed, so a half-written FILE never exists.\n\n",
+        "temporary name and renamed, so a half-written FILE never exists.\n",
     .groups = export_groups,
     .ngroups = 1,
+    .required = "table",
     .epilog = "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n"};
 
-const cli_spec cli_spec_merge = {
+static const cli_spec cli_spec_merge = {
     .cmd = "merge",
-    .usage = "usage: dddlab merge --out ALL.sqlite A.sqlite B.sqlite ... [--json]\n\n"
-             "Combine the databases of several testing stations into one. Observers are\n"
+    .args = "A.sqlite B.sqlite ...",
+    .about = "Combine the databases of several testing stations into one. Observers are\n"
              "matched by code (the first file's record is kept), stimulus sets by name\n"
              "and content hash, sessions by UUID: a session found twice is copied once.\n"
              "It is an error, and nothing is written, when two files hold a set of the\n"
              "same name with different items, or a session with the same UUID but\n"
              "different trials. The output (created when missing) is written in one\n"
-             "transaction: a failed merge leaves it as it was.\n\n",
+             "transaction: a failed merge leaves it as it was.\n",
     .groups = merge_groups,
     .ngroups = 1,
+    .required = "out",
+    .npos_min = 1,
+    .npos_max = CLI_MANY,
+    .missing = "expected at least one database to merge",
     .epilog = "example: dddlab merge --out all.sqlite station1.sqlite station2.sqlite\n"};
 
-const cli_spec cli_spec_db = {
-    .cmd = "db",
-    .usage = "usage: dddlab db check [--db PATH] [--json]\n\n"
-             "Check a database without changing it: SQLite's integrity check, foreign\n"
+static const cli_spec cli_spec_db = {
+    .cmd = "db check",
+    .about = "Check a database without changing it: SQLite's integrity check, foreign\n"
              "keys, the schema version (against the one this dddlab writes) and how\n"
              "many sets, observers, sessions, trials, ratings and events it holds.\n"
-             "Exit status 1 when the file is damaged or newer than this dddlab.\n\n",
+             "Exit status 1 when the file is damaged or newer than this dddlab.\n",
     .groups = db_groups,
     .ngroups = 1,
     .epilog = "example: dddlab db check --db lab.sqlite\n"};
 
-void help_sessions(FILE *out)
-{
-    cli_args_help(out, &cli_spec_sessions);
-}
-
-void help_export(FILE *out)
-{
-    cli_args_help(out, &cli_spec_export);
-}
-
-void help_merge(FILE *out)
-{
-    cli_args_help(out, &cli_spec_merge);
-}
-
-void help_db(FILE *out)
-{
-    cli_args_help(out, &cli_spec_db);
-}
-
-/* Parse s's options into o (defaults first); 0, CLI_HELP_SHOWN or a usage
- * error; positionals are an error unless npos is given. */
-static int parse_db_opts(const cli_spec *s, int argc, char **argv, db_opts *o, cli_args *a)
+/* Parse s's options into o, the database's default first. */
+static int parse(const cli_spec *s, int argc, char **argv, db_opts *o, cli_args *a)
 {
     *o = (db_opts){.db = DEFAULT_DB};
-    int rc = cli_args_parse(s, argc, argv, o, a);
-    if (rc == 0 && a->npos > 0 && s != &cli_spec_merge)
-        return cli_usage(s->cmd, "unexpected argument '%s'", a->pos[0]);
-    return rc;
+    return cli_args_parse(s, argc, argv, o, a);
 }
 
-int cmd_sessions(int argc, char **argv)
+static int cmd_sessions(int argc, char **argv)
 {
-    const char *cmd = "sessions";
-    /* `dddlab sessions` alone lists too; `list` is the one subcommand. */
-    if (argc > 1 && argv[1][0] != '-') {
-        if (strcmp(argv[1], "list") != 0)
-            return cli_usage(cmd, "unknown subcommand '%s' (the one subcommand is 'list')",
-                             argv[1]);
-        argc--;
-        argv++;
-    }
     db_opts o;
     cli_args a;
-    int rc = parse_db_opts(&cli_spec_sessions, argc, argv, &o, &a);
+    int rc = parse(&cli_spec_sessions, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        return rc;
+    if (a.npos == 1 && strcmp(a.pos[0], "list") != 0)
+        return cli_usage("sessions", "unknown subcommand '%s' (the one subcommand is 'list')",
+                         a.pos[0]);
     dl_error err = {0};
     dl_store *st = NULL;
     dl_session_summary *v = NULL;
@@ -175,19 +145,14 @@ int cmd_sessions(int argc, char **argv)
     return DL_EXIT_OK;
 }
 
-/* ---- export -------------------------------------------------------------------------------- */
-
-int cmd_export(int argc, char **argv)
+static int cmd_export(int argc, char **argv)
 {
     const char *cmd = "export";
     db_opts o;
     cli_args a;
-    int rc = parse_db_opts(&cli_spec_export, argc, argv, &o, &a);
+    int rc = parse(&cli_spec_export, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
-    if (!o.table)
-        return cli_usage(cmd, "--table is required (trials, ratings, answers, sessions, runs, "
-                              "observers, stimuli)");
+        return rc;
     if (!dl_store_export_known(o.table))
         return cli_usage(cmd,
                          "--table must be trials, ratings, answers, sessions, runs, observers "
@@ -215,22 +180,14 @@ int cmd_export(int argc, char **argv)
     return DL_EXIT_OK;
 }
 
-/* ---- merge ------------------------------------------------------------------------------------
- */
-
-int cmd_merge(int argc, char **argv)
+static int cmd_merge(int argc, char **argv)
 {
-    const char *cmd = "merge";
     db_opts o;
     cli_args a;
-    int rc = parse_db_opts(&cli_spec_merge, argc, argv, &o, &a);
+    int rc = parse(&cli_spec_merge, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        return rc;
     const char *out = o.out;
-    if (!out)
-        return cli_usage(cmd, "--out is required");
-    if (a.npos == 0)
-        return cli_usage(cmd, "expected at least one database to merge");
     const char *const *in = (const char *const *)a.pos;
     size_t nin = (size_t)a.npos;
     dl_error err = {0};
@@ -247,26 +204,13 @@ int cmd_merge(int argc, char **argv)
     return DL_EXIT_OK;
 }
 
-/* ---- db check
- * ------------------------------------------------------------------------------------ */
-
-int cmd_db(int argc, char **argv)
+static int cmd_db_check(int argc, char **argv)
 {
-    const char *cmd = "db";
-    if (argc < 2 || argv[1][0] == '-') {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-            help_db(stdout);
-            return DL_EXIT_OK;
-        }
-        return cli_usage(cmd, "expected a subcommand: check");
-    }
-    if (strcmp(argv[1], "check") != 0)
-        return cli_usage(cmd, "unknown subcommand '%s' (the one subcommand is 'check')", argv[1]);
     db_opts o;
     cli_args a;
-    int rc = parse_db_opts(&cli_spec_db, argc - 1, argv + 1, &o, &a);
+    int rc = parse(&cli_spec_db, argc, argv, &o, &a);
     if (rc)
-        return rc == CLI_HELP_SHOWN ? DL_EXIT_OK : rc;
+        return rc;
     dl_error err = {0};
     dl_store_report r;
     rc = dl_store_check(o.db, &r, &err);
@@ -280,3 +224,20 @@ int cmd_db(int argc, char **argv)
         return cli_fail(rc, &err);
     return DL_EXIT_OK;
 }
+
+const cli_cmd cli_cmd_sessions = {.name = "sessions",
+                                  .summary = "list the sessions in a database",
+                                  .run = cmd_sessions,
+                                  .spec = &cli_spec_sessions};
+const cli_cmd cli_cmd_export = {.name = "export",
+                                .summary = "export a database table as tidy CSV",
+                                .run = cmd_export,
+                                .spec = &cli_spec_export};
+const cli_cmd cli_cmd_merge = {.name = "merge",
+                               .summary = "merge the databases of several stations",
+                               .run = cmd_merge,
+                               .spec = &cli_spec_merge};
+const cli_cmd cli_cmd_db_check = {.name = "check",
+                                  .summary = "integrity, foreign keys, schema version and counts",
+                                  .run = cmd_db_check,
+                                  .spec = &cli_spec_db};

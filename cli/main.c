@@ -1,31 +1,9 @@
 /* main.c — the dddlab command dispatcher (like git: dddlab COMMAND ...). */
-#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
-
-static const dl_cmd commands[] = {
-    {"stimuli", "model results -> DDD measures, stimulus sets, demo data, image statistics",
-     cmd_stimuli, help_stimuli},
-    {"run", "run a 2AFC or rating session with an observer (fullscreen)", cmd_run, help_run},
-    {"analyse", "analyse collected responses: accuracy, consistency, alpha, figures", cmd_analyse,
-     help_analyse},
-    {"sessions", "list the sessions in a database", cmd_sessions, help_sessions},
-    {"export", "export a database table as tidy CSV", cmd_export, help_export},
-    {"merge", "merge the databases of several stations", cmd_merge, help_merge},
-    {"db", "check a database's integrity and schema", cmd_db, help_db},
-    {"reliability", "Krippendorff's alpha (and kappas) of a long CSV of ratings", cmd_reliability,
-     help_reliability},
-    {"consistency", "error consistency between every pair of observers", cmd_consistency,
-     help_consistency},
-    {"binomial", "exact binomial test and Clopper-Pearson interval", cmd_binomial, help_binomial},
-    {"plan", "trials or items an experiment needs (2AFC power, error-consistency precision)",
-     cmd_plan, help_plan},
-    {"demo", "the whole job on built-in synthetic data", cmd_demo, help_demo},
-};
-#define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *out)
 {
@@ -33,19 +11,59 @@ static void usage(FILE *out)
                  "dddlab studies dichotomous data difficulty: it turns model results into\n"
                  "stimulus sets, runs 2AFC and rating experiments with observers, and\n"
                  "analyses the responses.\n\ncommands:\n");
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; cli_commands[i]; i++)
+        fprintf(out, "  %-12s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
     fprintf(out, "\n'dddlab help COMMAND' or 'dddlab COMMAND --help' describes one command.\n"
                  "Every command takes --json to print one JSON object on stdout.\n"
                  "Exit status: 0 success, 1 bad data or failed operation, 2 usage error.\n");
 }
 
-static const dl_cmd *find(const char *name)
+static int is_help(const char *w)
 {
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return &commands[i];
-    return NULL;
+    return strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0;
+}
+
+/* `dddlab help [COMMAND [SUBCOMMAND]]` */
+static int help(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage(stdout);
+        return DL_EXIT_OK;
+    }
+    const cli_cmd *c = cli_find(cli_commands, argv[2]);
+    if (!c) {
+        fprintf(stderr, "dddlab: unknown command '%s' (see 'dddlab --help')\n", argv[2]);
+        return DL_EXIT_USAGE;
+    }
+    if (argc == 3) {
+        cli_help(stdout, c);
+        return DL_EXIT_OK;
+    }
+    /* `dddlab help stimuli build` == `dddlab stimuli build --help` */
+    char *sub[] = {argv[2], argv[3], "--help", NULL};
+    return cli_dispatch(c, 3, sub);
+}
+
+static int run(int argc, char **argv)
+{
+    const char *name = argv[1];
+    if (is_help(name)) {
+        usage(stdout);
+        return DL_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("dddlab %s (git %s)\n", dl_version(), dl_git_revision());
+        return DL_EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0)
+        return help(argc, argv);
+    const cli_cmd *c = cli_find(cli_commands, name);
+    if (!c) {
+        fprintf(stderr, "dddlab: unknown %s '%s' (see 'dddlab --help')\n",
+                name[0] == '-' ? "option" : "command", name);
+        return DL_EXIT_USAGE;
+    }
+    return cli_dispatch(c, argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)
@@ -57,45 +75,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return DL_EXIT_USAGE;
     }
-    const char *name = argv[1];
-    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
-        usage(stdout);
-        return DL_EXIT_OK;
-    }
-    if (strcmp(name, "--version") == 0) {
-        printf("dddlab %s (git %s)\n", dl_version(), dl_git_revision());
-        return DL_EXIT_OK;
-    }
-    if (strcmp(name, "help") == 0) {
-        if (argc < 3) {
-            usage(stdout);
-            return DL_EXIT_OK;
-        }
-        const dl_cmd *c = find(argv[2]);
-        if (!c) {
-            fprintf(stderr, "dddlab: unknown command '%s' (see 'dddlab --help')\n", argv[2]);
-            return DL_EXIT_USAGE;
-        }
-        if (argc > 3) {
-            /* `dddlab help stimuli build` == `dddlab stimuli build --help` */
-            char *sub[] = {argv[2], argv[3], "--help", NULL};
-            return c->run(3, sub);
-        }
-        c->help(stdout);
-        return DL_EXIT_OK;
-    }
-    const dl_cmd *c = find(name);
-    if (!c) {
-        fprintf(stderr, "dddlab: unknown %s '%s' (see 'dddlab --help')\n",
-                name[0] == '-' ? "option" : "command", name);
-        return DL_EXIT_USAGE;
-    }
-    /* `dddlab CMD --help`; commands with subcommands handle deeper --help. */
-    if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        c->help(stdout);
-        return DL_EXIT_OK;
-    }
-    int status = c->run(argc - 1, argv + 1);
+    int status = run(argc, argv);
+    if (status == CLI_HELP_SHOWN)
+        status = DL_EXIT_OK;
     /* Output lost to a full disk or a closed pipe must not look like success. */
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "dddlab: standard output: write failed (is the disk full?)\n");

@@ -29,6 +29,7 @@ typedef struct t_opts {
     int choice, parsed;
     int hooked;
     cli_list many;
+    cli_nums nums;
 } t_opts;
 
 static int parse_ab(const char *w)
@@ -59,14 +60,28 @@ static const cli_opt t_table[] = {
     CLI_CHOICE_OPT(t_opts, "parsed", parsed, "alpha|beta", parse_ab, "W", "by a parser"),
     CLI_HOOK_OPT(t_opts, "hook", hooked, hook_len, "X", "its own parser"),
     CLI_LIST_OPT(t_opts, "many", many, "V", "repeatable"),
+    CLI_NUMS_OPT(t_opts, "nums", nums, -1, 1, CLI_OPEN_HI, 3, "X,..", "up to three in [-1, 1)"),
     CLI_FLAG_OPT(t_opts, "a-very-long-option-name", 0, flag, "help after two spaces"),
 };
 static const cli_group t_groups[] = {CLI_GROUP(t_table, 0)};
 static const cli_spec t_spec = {.cmd = "test",
-                                .usage = "usage: dddlab test [options] ARG...\n\n",
+                                .args = "ARG...",
+                                .about = "Test the engine.\n",
                                 .groups = t_groups,
                                 .ngroups = 1,
-                                .epilog = "example: dddlab test --flag\n"};
+                                .epilog = "example: dddlab test --flag\n",
+                                .npos_max = CLI_MANY};
+/* The same table with one or two positionals and two required options. */
+static const cli_spec t_strict = {.cmd = "test",
+                                  .args = "ARG [ARG]",
+                                  .about = "Test the counts.\n",
+                                  .groups = t_groups,
+                                  .ngroups = 1,
+                                  .npos_min = 1,
+                                  .npos_max = 2,
+                                  .missing = "expected an ARG",
+                                  .required = "str|small"};
+static const cli_spec *spec = &t_spec;
 
 /* Run the parser on a space-separated command line (after "test"), with
  * stderr and stdout caught; returns the parser's code. */
@@ -100,7 +115,7 @@ static int parse_line(const char *line)
     int save_err = dup(2), save_out = dup(1);
     dup2(fileno(ef), 2);
     dup2(fileno(of), 1);
-    int rc = cli_args_parse(&t_spec, argc, words, &o, &a);
+    int rc = cli_args_parse(spec, argc, words, &o, &a);
     fflush(stderr);
     fflush(stdout);
     dup2(save_err, 2);
@@ -224,6 +239,41 @@ static void test_forms_and_repeats(void **state)
         assert_string_equal(words[i], all[i]);
 }
 
+/* A comma list of numbers: each in the range, at most the table's count; a
+ * second use replaces the first. */
+static void test_number_lists(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_line("--nums 0.5,-1,,0.25"), 0);
+    assert_int_equal(o.nums.n, 3);
+    assert_true(o.nums.v[0] == 0.5 && o.nums.v[1] == -1 && o.nums.v[2] == 0.25);
+    assert_int_equal(parse_line("--nums 0.5 --nums=0.75"), 0);
+    assert_int_equal(o.nums.n, 1);
+    assert_true(o.nums.v[0] == 0.75);
+    expect_error("--nums 0.5,1", "--nums needs numbers >= -1 and < 1, not '1'");
+    expect_error("--nums 0.5,x", "--nums needs numbers >= -1 and < 1, not 'x'");
+    expect_error("--nums 0,0,0,0", "--nums takes at most 3 values");
+    expect_error("--nums ,", "--nums needs at least one number");
+}
+
+/* How many positionals, and the options that must be given. */
+static void test_counts_and_required(void **state)
+{
+    (void)state;
+    spec = &t_strict;
+    assert_int_equal(parse_line("x --str s --small 3 y"), 0);
+    assert_int_equal(a.npos, 2);
+    expect_error("--str s --small 3", "expected an ARG");
+    expect_error("x y z --str s --small 3", "unexpected argument 'z'");
+    expect_error("x --small 3", "--str S is required");
+    expect_error("x --str s", "--small N is required");
+    /* --help wins over every count; its usage line names the required */
+    assert_int_equal(parse_line("--help"), CLI_HELP_SHOWN);
+    assert_non_null(
+        strstr(caught_out, "usage: dddlab test ARG [ARG] --str S --small N [options]\n"));
+    spec = &t_spec;
+}
+
 static void test_list_limit(void **state)
 {
     (void)state;
@@ -257,7 +307,8 @@ static void test_help(void **state)
     (void)state;
     assert_int_equal(parse_line("--small 3 --help --bogus"), CLI_HELP_SHOWN);
     assert_string_equal(caught_err, "");
-    assert_non_null(strstr(caught_out, "usage: dddlab test [options] ARG...\n\n"));
+    assert_non_null(strstr(caught_out, "usage: dddlab test ARG... [options]\n\nTest the engine.\n"
+                                       "\noptions:\n"));
     assert_non_null(strstr(caught_out, "\n  -f, --flag        a flag\n"));
     assert_non_null(strstr(caught_out, "\n  --str S           a string\n"
                                        "                    over two lines\n"));
@@ -267,14 +318,31 @@ static void test_help(void **state)
     assert_non_null(strstr(caught_out, "  --hook X          its own parser\n"));
 }
 
+/* Every leaf command's spec, from the tree of cli/cli_cmds.c. */
+enum { MAX_SPECS = 64 };
+static const cli_spec *specs[MAX_SPECS];
+static size_t nspecs;
+
+static void collect(const cli_cmd *const *cmds)
+{
+    for (size_t i = 0; cmds[i]; i++) {
+        if (cmds[i]->subs)
+            collect(cmds[i]->subs);
+        else if (nspecs < MAX_SPECS)
+            specs[nspecs++] = cmds[i]->spec;
+    }
+}
+
 /* Every option of every command's table is named in that command's --help
  * (as "--name"), is accepted by its parser under that name, and has help. */
 static void test_every_command_documents_its_options(void **state)
 {
     (void)state;
-    size_t nspecs = 0;
-    for (size_t k = 0; cli_all_specs[k]; k++, nspecs++) {
-        const cli_spec *s = cli_all_specs[k];
+    nspecs = 0;
+    collect(cli_commands);
+    for (size_t k = 0; k < nspecs; k++) {
+        const cli_spec *s = specs[k];
+        assert_non_null(s);
         char *help = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&help, &len);
@@ -320,8 +388,10 @@ static const char *good_value(const cli_opt *op, char *buf, size_t cap)
     case CLI_CHOICE:
         snprintf(buf, cap, "%.*s", (int)strcspn(op->words, "|"), op->words);
         return buf;
-    case CLI_HOOK: /* the comma lists of plan, --alpha-min; --rt-unit */
-        return strcmp(op->name, "rt-unit") == 0 ? "s" : "0.5";
+    case CLI_NUMS: /* the comma lists of plan and --alpha-min */
+        return "0.5";
+    case CLI_HOOK: /* --rt-unit */
+        return "s";
     default:
         return "x";
     }
@@ -340,15 +410,15 @@ static void test_binary_accepts_every_option(void **state)
     int fd = mkstemp(out_path);
     assert_true(fd >= 0);
     close(fd);
-    for (size_t k = 0; cli_all_specs[k]; k++) {
-        const cli_spec *s = cli_all_specs[k];
-        /* `db` and `sessions` take their one subcommand first */
-        const char *sub = strcmp(s->cmd, "db") == 0 ? " check" : "";
+    nspecs = 0;
+    collect(cli_commands);
+    for (size_t k = 0; k < nspecs; k++) {
+        const cli_spec *s = specs[k];
         for (size_t g = 0; g < s->ngroups; g++)
             for (size_t i = 0; i < s->groups[g].nopts; i++) {
                 const cli_opt *op = &s->groups[g].opts[i];
                 char val[64], cmd[512];
-                snprintf(cmd, sizeof cmd, "'%s' %s%s --%s%s%s --help >'%s' 2>&1", bin, s->cmd, sub,
+                snprintf(cmd, sizeof cmd, "'%s' %s --%s%s%s --help >'%s' 2>&1", bin, s->cmd,
                          op->name, op->kind == CLI_FLAG ? "" : " ",
                          op->kind == CLI_FLAG ? "" : good_value(op, val, sizeof val), out_path);
                 int st = system(cmd);
@@ -373,6 +443,8 @@ int main(void)
         cmocka_unit_test(test_option_errors),
         cmocka_unit_test(test_forms_and_repeats),
         cmocka_unit_test(test_list_limit),
+        cmocka_unit_test(test_number_lists),
+        cmocka_unit_test(test_counts_and_required),
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_every_command_documents_its_options),
         cmocka_unit_test(test_binary_accepts_every_option),

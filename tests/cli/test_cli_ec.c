@@ -278,18 +278,25 @@ static void test_usage_errors(void **state)
     expect_error(EC " --seed -1",
                  "dddlab consistency: --seed needs a whole number from 0 to "
                  "9223372036854775807, not '-1' (see 'dddlab help consistency')\n");
-    expect_error("plan",
-                 "dddlab plan: expected a mode (2afc, ec or alpha) (see 'dddlab help plan')\n");
-    expect_error("plan 3afc", "dddlab plan: unknown mode '3afc' (modes: 2afc, ec, alpha) (see "
+    expect_error("plan", "dddlab plan: missing subcommand (2afc, ec or alpha) (see 'dddlab help "
+                         "plan')\n");
+    expect_error("plan 3afc", "dddlab plan: unknown subcommand '3afc' (2afc, ec or alpha) (see "
                               "'dddlab help plan')\n");
-    expect_error("plan 2afc", "dddlab plan 2afc: --accuracy A (the observer's expected "
-                              "accuracy) is required (see 'dddlab help plan 2afc')\n");
+    expect_error("plan 2afc", "dddlab plan 2afc: --accuracy A is required (see 'dddlab help plan "
+                              "2afc')\n");
     expect_error("plan 2afc --accuracy 1.2", "dddlab plan 2afc: --accuracy needs numbers between "
                                              "0 and 1 (exclusive), not '1.2' (see 'dddlab help "
                                              "plan 2afc')\n");
-    expect_error("plan ec --accuracy 0.8 --kappa 0.5",
-                 "dddlab plan ec: --accuracy, --kappa "
-                 "and --half-width are required (see 'dddlab help plan ec')\n");
+    expect_error("plan ec --accuracy 0.8 --kappa 0.5", "dddlab plan ec: --half-width H is required "
+                                                       "(see 'dddlab help plan ec')\n");
+    expect_error("plan ec --accuracy 0.8,0.7,0.6", "dddlab plan ec: --accuracy takes at most 2 "
+                                                   "values (see 'dddlab help plan ec')\n");
+    expect_error("plan ec --accuracy 0.8 --kappa -0.1",
+                 "dddlab plan ec: --kappa needs numbers >= 0 "
+                 "and < 1, not '-0.1' (see 'dddlab help "
+                 "plan ec')\n");
+    expect_error("plan alpha --coders 4 --alpha 0.6", "dddlab plan alpha: --width W is required "
+                                                      "(see 'dddlab help plan alpha')\n");
 }
 
 /* `plan alpha` through the table of modes: the answer is the last row, whose

@@ -134,8 +134,8 @@ static void test_help_and_usage(void **state)
     run_free(&r);
     r = dddlab(dir, "stimuli", "frobnicate", NULL);
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "dddlab stimuli: unknown subcommand 'frobnicate' (see 'dddlab help "
-                               "stimuli')\n");
+    assert_string_equal(r.err, "dddlab stimuli: unknown subcommand 'frobnicate' (analyse, build, "
+                               "check, demo-data or imagestats) (see 'dddlab help stimuli')\n");
     run_free(&r);
     r = dddlab(dir, "stimuli", "analyse", NULL);
     assert_int_equal(r.status, 2);
@@ -526,8 +526,8 @@ static void test_analyse_ec_matches_consistency(void **state)
         free(out), free(pairs), free(call), free(cmid);
     }
     /* the text names the convention and shows the mean's interval */
-    run t = dddlab(dir, "stimuli", "analyse", all, "--ec-boundary", "one", "--bootstrap", "50",
-                   NULL);
+    run t =
+        dddlab(dir, "stimuli", "analyse", all, "--ec-boundary", "one", "--bootstrap", "50", NULL);
     assert_int_equal(t.status, 0);
     assert_non_null(strstr(t.out, "    1 (--ec-boundary one, the older convention)\n"));
     assert_non_null(strstr(t.out, "pairs    ci_low  ci_high\n"));

@@ -150,7 +150,7 @@ static void test_export(void **state)
     assert_int_equal(dddlab(f, "export --db lab.sqlite --table stimuli --out s.csv"), 0);
     has(f->stderr_text, "wrote 6 stimuli rows to s.csv");
     assert_int_equal(dddlab(f, "export --db lab.sqlite"), 2);
-    has(f->stderr_text, "--table is required");
+    has(f->stderr_text, "--table TABLE is required");
     assert_int_equal(dddlab(f, "export --db lab.sqlite --table people"), 2);
     has(f->stderr_text, "not 'people'");
     assert_int_equal(dddlab(f, "export --db lab.sqlite --table trials --json"), 2);
@@ -188,7 +188,7 @@ static void test_merge(void **state)
     assert_int_equal(dddlab(f, "db check --db all.sqlite --json"), 0);
     has(f->stdout_text, "\"sessions\":4,\"trials\":8");
     assert_int_equal(dddlab(f, "merge lab.sqlite"), 2);
-    has(f->stderr_text, "--out is required");
+    has(f->stderr_text, "--out PATH is required");
     assert_int_equal(dddlab(f, "merge --out x.sqlite"), 2);
     has(f->stderr_text, "expected at least one database");
 }
@@ -204,7 +204,8 @@ static void test_db_check(void **state)
                         "\"foreign_keys_ok\":true,\"schema_version\":2,"
                         "\"program_schema_version\":2,\"journal_mode\":\"wal\",\"counts\":{"
                         "\"sets\":1,\"images\":6,\"observers\":1,\"sessions\":2,\"trials\":4,");
-    has(f->stdout_text, "\"running\":1,\"completed\":1,\"aborted\":0,\"crashed\":0},\"orphan_rows\":0,\"orphans\":\"\"}");
+    has(f->stdout_text, "\"running\":1,\"completed\":1,\"aborted\":0,\"crashed\":0},\"orphan_"
+                        "rows\":0,\"orphans\":\"\"}");
     /* A newer schema: reported, exit 1 with the versions named. */
     char path[400];
     snprintf(path, sizeof path, "%s/new.sqlite", f->dir);

@@ -1,7 +1,7 @@
-/* cli_results.c — the shared results options (cli_results.h). */
-#include "cli_results.h"
+/* cli_groups.c — the option groups several commands share (cli_groups.h). */
+#include "cli_groups.h"
 
-#include <string.h>
+#include "dl_report.h"
 
 #define T dl_stimuli_read_opts
 const cli_opt cli_results_table[CLI_RESULTS_NOPTS] = {
@@ -34,10 +34,43 @@ const cli_opt cli_results_table[CLI_RESULTS_NOPTS] = {
                 "labels from the folders)"),
 };
 #undef T
-_Static_assert(sizeof cli_results_table / sizeof *cli_results_table == CLI_RESULTS_NOPTS,
-               "CLI_RESULTS_NOPTS is the table's length");
-const char cli_results_heading[] =
-    "results options (the same for stimuli analyse, build and imagestats --results)";
+
+#define T dl_report_columns
+const cli_opt cli_columns_table[CLI_COLUMNS_NOPTS] = {
+    CLI_STR_OPT(T, "observer-col", observer, "C", "column naming the observer [observer]"),
+    CLI_STR_OPT(T, "item-col", item, "C", "column naming the item [item]"),
+    CLI_STR_OPT(T, "item-regex", item_regex, "RE",
+                "POSIX extended regex; its first group (or the whole match\n"
+                "when it has none) is the item key, e.g. '_([^_]+)$' turns\n"
+                "0001_edg_s01_0_oven_00_oven10.png into oven10.png"),
+    CLI_STR_OPT(T, "correct-col", correct, "C", "column with 1/0 or true/false [correct]"),
+    CLI_STR_OPT(T, "response-col", response, "C",
+                "column with the observer's response: right when equal to\n"
+                "--truth-col; a missing response counts as wrong"),
+    CLI_STR_OPT(T, "truth-col", truth, "C", "column with the right answer"),
+};
+#undef T
+
+#define T dl_ec_boot_opts
+const cli_opt cli_ec_table[CLI_EC_NOPTS] = {
+    CLI_REAL_OPT(T, "conf", conf_level, 0, 1, CLI_OPEN, "C",
+                 "confidence level of the intervals [0.95]"),
+    CLI_FLAG_OPT(T, "resample-observers", 0, resample_observers,
+                 "the mean's interval also resamples observers"),
+    CLI_WHOLE_OPT(T, "threads", threads, 1, 256, "T",
+                  "threads of the bootstrap (same result on any number;\n"
+                  "default: one per core)"),
+    CLI_CHOICE_OPT(T, "ec-boundary", boundary, "undefined|one", dl_stats_ec_boundary_parse, "B",
+                   "kappa when both are always right or both always wrong\n"
+                   "(c_exp = 1): undefined (default; missing, left out of the\n"
+                   "mean with a count) or one (the older convention)"),
+};
+#undef T
+
+_Static_assert(sizeof cli_results_table / sizeof *cli_results_table == CLI_RESULTS_NOPTS &&
+                   sizeof cli_columns_table / sizeof *cli_columns_table == CLI_COLUMNS_NOPTS &&
+                   sizeof cli_ec_table / sizeof *cli_ec_table == CLI_EC_NOPTS,
+               "the counts in cli_groups.h are the tables' lengths");
 const char cli_results_notes[] =
     "Label and prediction compare as numbers when both are numbers (65 = 65.0).\n"
     "RESULTS may be a folder or a glob: every file is read, one model per file when\n"
