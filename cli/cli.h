@@ -1,7 +1,7 @@
 /* cli.h — private to the dddlab command-line front end.
  *
  * The commands form a tree (cli_cmds.c): a leaf parses its argv (argv[0] is
- * its name) with its cli_spec and returns the process exit status: 0
+ * its name) with its dl_opt_spec and returns the process exit status: 0
  * success, 1 bad data or a failed operation, 2 a usage error, or
  * CLI_HELP_SHOWN after printing --help (main exits 0). A node only
  * dispatches to its subcommands. Only the CLI prints. */
@@ -10,8 +10,8 @@
 
 #include <stdio.h>
 
-#include "cli_args.h"
 #include "dl_common.h"
+#include "dl_opt.h"
 
 enum { DL_EXIT_OK = 0, DL_EXIT_FAIL = 1, DL_EXIT_USAGE = 2 };
 
@@ -25,7 +25,7 @@ struct cli_cmd {
     const char *name;
     const char *summary;
     int (*run)(int argc, char **argv); /* a leaf; NULL for a node */
-    const cli_spec *spec;              /* a leaf's options and --help */
+    const dl_opt_spec *spec;           /* a leaf's options and --help */
     const cli_cmd *const *subs;        /* a node's subcommands, NULL-terminated */
     const char *about;                 /* a node's --help: what it is for */
 };
@@ -40,6 +40,10 @@ int cli_dispatch(const cli_cmd *c, int argc, char **argv);
 void cli_help(FILE *out, const cli_cmd *c);
 /* The command called name among cmds (NULL-terminated), or NULL. */
 const cli_cmd *cli_find(const cli_cmd *const *cmds, const char *name);
+
+/* dl_opt_parse, printing for the command line: --help on stdout (then
+ * CLI_HELP_SHOWN), an option error as cli_usage does (then DL_EXIT_USAGE). */
+int cli_parse(const dl_opt_spec *s, int argc, char **argv, void *opts, dl_opt_args *a);
 
 /* Print "dddlab: MESSAGE" on stderr and return DL_EXIT_FAIL. MESSAGE is the
  * one the failing function left in err (may be NULL) or, for the many paths

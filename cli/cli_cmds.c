@@ -1,6 +1,6 @@
 /* cli_cmds.c — the tree of commands, the dispatch through it, and the
  * usage and failure messages of every command (option errors are worded in
- * cli_args.c). Each leaf's cli_cmd sits beside its code in a cmd_*.c. */
+ * dl_opt_args.c). Each leaf's cli_cmd sits beside its code in a cmd_*.c. */
 #include <stdarg.h>
 #include <string.h>
 
@@ -73,7 +73,7 @@ static const char *names(const cli_cmd *c, char *buf, size_t cap)
 void cli_help(FILE *out, const cli_cmd *c)
 {
     if (c->spec) {
-        cli_args_help(out, c->spec);
+        dl_opt_help(out, c->spec);
         return;
     }
     fprintf(out, "usage: dddlab %s SUBCOMMAND [ARGS]\n\n%s\n\nsubcommands:\n", c->name, c->about);
@@ -98,6 +98,17 @@ int cli_dispatch(const cli_cmd *c, int argc, char **argv)
         return cli_usage(c->name, "unknown subcommand '%s' (%s)", argv[1],
                          names(c, buf, sizeof buf));
     return cli_dispatch(sub, argc - 1, argv + 1);
+}
+
+int cli_parse(const dl_opt_spec *s, int argc, char **argv, void *opts, dl_opt_args *a)
+{
+    dl_error err = {0};
+    int rc = dl_opt_parse(s, argc, argv, opts, a, &err);
+    if (rc == DL_OPT_HELP) {
+        dl_opt_help(stdout, s);
+        return CLI_HELP_SHOWN;
+    }
+    return rc ? cli_usage(s->cmd, "%s", err.msg) : 0;
 }
 
 int cli_fail(int rc, const dl_error *err)

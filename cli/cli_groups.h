@@ -1,4 +1,4 @@
-/* cli_groups.h — option groups several commands share: one cli_args table
+/* cli_groups.h — option groups several commands share: one dl_opt_args table
  * each (one parser, one help text), so the commands never drift apart.
  *   results   how model results are read: stimuli analyse, build and
  *             imagestats --results (over dl_stimuli_read_opts)
@@ -14,7 +14,7 @@
 #include "dl_stimuli.h"
 
 enum { CLI_RESULTS_NOPTS = 11, CLI_COLUMNS_NOPTS = 6, CLI_EC_NOPTS = 4 };
-extern const cli_opt cli_results_table[CLI_RESULTS_NOPTS], cli_columns_table[CLI_COLUMNS_NOPTS],
+extern const dl_opt cli_results_table[CLI_RESULTS_NOPTS], cli_columns_table[CLI_COLUMNS_NOPTS],
     cli_ec_table[CLI_EC_NOPTS];
 extern const char cli_results_notes[];
 

@@ -14,88 +14,88 @@
 typedef struct args {
     dl_report_sources src;
     dl_report_options opt;
-    cli_list ratings, trials, exclude_obs;
+    dl_opt_list ratings, trials, exclude_obs;
     int include_incomplete, include_simulated, json;
     const char *out;
 } args;
 
 /* --rt-unit: the factor to milliseconds. */
-static int rt_unit(const char *cmd, const char *arg, void *dest)
+static int rt_unit(const char *arg, void *dest, dl_error *err)
 {
     if (strcmp(arg, "s") != 0 && strcmp(arg, "ms") != 0)
-        return cli_usage(cmd, "--rt-unit must be s or ms, not '%s'", arg);
+        return dl_fail(err, DL_EINVAL, "--rt-unit must be s or ms, not '%s'", arg);
     *(double *)dest = arg[1] ? 1 : 1000;
     return 0;
 }
 
 #define T args
-static const cli_opt source_opts[] = {
-    CLI_STR_OPT(T, "db", src.db, "P", "sessions in the store (completed ones)"),
-    CLI_STR_OPT(T, "set", src.set, "NAME", "with --db: only the sessions of this set"),
-    CLI_FLAG_OPT(T, "include-incomplete", 0, include_incomplete,
-                 "add running, aborted and crashed sessions"),
-    CLI_FLAG_OPT(T, "include-simulated", 0, include_simulated,
-                 "add sessions a simulated observer answered"),
-    CLI_LIST_OPT(T, "ratings", ratings, "FILE.csv",
-                 "long CSV, one row per observer and item (repeatable)"),
-    CLI_LIST_OPT(T, "trials", trials, "FILE.csv|DIR",
-                 "long CSV, one row per trial (repeatable; a folder\n"
-                 "means every *.csv in it); an item answered twice by\n"
-                 "an observer: accuracy counts both, error consistency\n"
-                 "the first (as 'dddlab consistency')"),
-    CLI_STR_OPT(T, "ddd", src.ddd, "DIR", "the --out folder of 'dddlab stimuli analyse'"),
+static const dl_opt source_opts[] = {
+    DL_OPT_STR(T, "db", src.db, "P", "sessions in the store (completed ones)"),
+    DL_OPT_STR(T, "set", src.set, "NAME", "with --db: only the sessions of this set"),
+    DL_OPT_FLAG(T, "include-incomplete", 0, include_incomplete,
+                "add running, aborted and crashed sessions"),
+    DL_OPT_FLAG(T, "include-simulated", 0, include_simulated,
+                "add sessions a simulated observer answered"),
+    DL_OPT_LIST(T, "ratings", ratings, "FILE.csv",
+                "long CSV, one row per observer and item (repeatable)"),
+    DL_OPT_LIST(T, "trials", trials, "FILE.csv|DIR",
+                "long CSV, one row per trial (repeatable; a folder\n"
+                "means every *.csv in it); an item answered twice by\n"
+                "an observer: accuracy counts both, error consistency\n"
+                "the first (as 'dddlab consistency')"),
+    DL_OPT_STR(T, "ddd", src.ddd, "DIR", "the --out folder of 'dddlab stimuli analyse'"),
 };
-static const cli_opt column_opts[] = {
-    CLI_STR_OPT(T, "q1-col", src.cols.q[0], "C", "[q1]"),
-    CLI_STR_OPT(T, "q2-col", src.cols.q[1], "C", "[q2]"),
-    CLI_STR_OPT(T, "q3-col", src.cols.q[2], "C", "[q3]"),
-    CLI_STR_OPT(T, "class-col", src.cols.class_col, "C",
-                "[difficulty] trivial | in-between | impossible"),
-    CLI_STR_OPT(T, "model-acc-col", src.cols.model_acc, "C", "[frac_correct]"),
-    CLI_STR_OPT(T, "label-error-col", src.cols.label_error, "C", "[label_error]"),
-    CLI_STR_OPT(T, "exclude-col", src.cols.exclude, "C", "drop rows where C is 1"),
-    CLI_STR_OPT(T, "rt-col", src.cols.rt, "C", "[rt_ms]"),
-    CLI_HOOK_OPT(T, "rt-unit", src.cols.rt_to_ms, rt_unit, "s|ms", "[ms]"),
+static const dl_opt column_opts[] = {
+    DL_OPT_STR(T, "q1-col", src.cols.q[0], "C", "[q1]"),
+    DL_OPT_STR(T, "q2-col", src.cols.q[1], "C", "[q2]"),
+    DL_OPT_STR(T, "q3-col", src.cols.q[2], "C", "[q3]"),
+    DL_OPT_STR(T, "class-col", src.cols.class_col, "C",
+               "[difficulty] trivial | in-between | impossible"),
+    DL_OPT_STR(T, "model-acc-col", src.cols.model_acc, "C", "[frac_correct]"),
+    DL_OPT_STR(T, "label-error-col", src.cols.label_error, "C", "[label_error]"),
+    DL_OPT_STR(T, "exclude-col", src.cols.exclude, "C", "drop rows where C is 1"),
+    DL_OPT_STR(T, "rt-col", src.cols.rt, "C", "[rt_ms]"),
+    DL_OPT_HOOK(T, "rt-unit", src.cols.rt_to_ms, rt_unit, "s|ms", "[ms]"),
 };
-static const cli_opt filters[] = {
-    CLI_LIST_OPT(T, "exclude-observer", exclude_obs, "CODE", "leave an observer out (repeatable)"),
-    CLI_STR_OPT(T, "exclude-items", opt.exclude_items_path, "FILE",
-                "item keys to leave out, one per line"),
-    CLI_FLAG_OPT(T, "exclude-label-errors", 0, opt.exclude_label_errors,
-                 "leave out items that are label errors"),
-    CLI_FLAG_OPT(T, "balance-classes", 0, opt.balance_classes,
-                 "subsample trivial / in-between / impossible to equal\n"
-                 "numbers"),
-    CLI_WHOLE_OPT(T, "seed", opt.seed, 0, LONG_MAX, "S",
-                  "seed of that subsample (GSL mt19937; default 1) and\n"
-                  "of the bootstrap"),
-    CLI_WHOLE_OPT(T, "bootstrap", opt.ec_boot.replicates, 1, 10000000, "N",
-                  "N bootstrap replicates resampling items: percentile\n"
-                  "intervals of every pair's and the mean error consistency\n"
-                  "(trials, as 'dddlab consistency'); Krippendorff's alpha\n"
-                  "with an interval, p(alpha < 0.667 / 0.8), and each\n"
-                  "observer's leave-one-out and mean pairwise alpha (ratings)"),
+static const dl_opt filters[] = {
+    DL_OPT_LIST(T, "exclude-observer", exclude_obs, "CODE", "leave an observer out (repeatable)"),
+    DL_OPT_STR(T, "exclude-items", opt.exclude_items_path, "FILE",
+               "item keys to leave out, one per line"),
+    DL_OPT_FLAG(T, "exclude-label-errors", 0, opt.exclude_label_errors,
+                "leave out items that are label errors"),
+    DL_OPT_FLAG(T, "balance-classes", 0, opt.balance_classes,
+                "subsample trivial / in-between / impossible to equal\n"
+                "numbers"),
+    DL_OPT_WHOLE(T, "seed", opt.seed, 0, LONG_MAX, "S",
+                 "seed of that subsample (GSL mt19937; default 1) and\n"
+                 "of the bootstrap"),
+    DL_OPT_WHOLE(T, "bootstrap", opt.ec_boot.replicates, 1, 10000000, "N",
+                 "N bootstrap replicates resampling items: percentile\n"
+                 "intervals of every pair's and the mean error consistency\n"
+                 "(trials, as 'dddlab consistency'); Krippendorff's alpha\n"
+                 "with an interval, p(alpha < 0.667 / 0.8), and each\n"
+                 "observer's leave-one-out and mean pairwise alpha (ratings)"),
 };
-static const cli_opt output[] = {
-    CLI_REAL_OPT(T, "chance", opt.chance, 0, 1, CLI_OPEN, "P",
-                 "accuracy of guessing [0.5]; 1/16 for 16-way tasks"),
-    CLI_FLAG_OPT(T, "json", 0, json, "one JSON object on stdout"),
-    CLI_STR_OPT(T, "out", out, "DIR", "CSV tables, figures (PNG, SVG), report.html, report.md"),
+static const dl_opt output[] = {
+    DL_OPT_REAL(T, "chance", opt.chance, 0, 1, DL_OPT_OPEN, "P",
+                "accuracy of guessing [0.5]; 1/16 for 16-way tasks"),
+    DL_OPT_FLAG(T, "json", 0, json, "one JSON object on stdout"),
+    DL_OPT_STR(T, "out", out, "DIR", "CSV tables, figures (PNG, SVG), report.html, report.md"),
 };
-static const cli_group groups[] = {
-    CLI_HEADED_GROUP(source_opts,
-                     "sources (one of --db, --ratings, --trials; --ddd alone or "
-                     "beside one)",
-                     0),
-    CLI_HEADED_GROUP(cli_columns_table, "columns of CSV sources (defaults in brackets)",
-                     offsetof(T, src.cols)),
-    CLI_GROUP(column_opts, 0),
-    CLI_HEADED_GROUP(filters, "filters and the bootstrap", 0),
-    CLI_HEADED_GROUP(cli_ec_table, NULL, offsetof(T, opt.ec_boot)),
-    CLI_HEADED_GROUP(output, "output", 0),
+static const dl_opt_group groups[] = {
+    DL_OPT_HEADED_GROUP(source_opts,
+                        "sources (one of --db, --ratings, --trials; --ddd alone or "
+                        "beside one)",
+                        0),
+    DL_OPT_HEADED_GROUP(cli_columns_table, "columns of CSV sources (defaults in brackets)",
+                        offsetof(T, src.cols)),
+    DL_OPT_GROUP(column_opts, 0),
+    DL_OPT_HEADED_GROUP(filters, "filters and the bootstrap", 0),
+    DL_OPT_HEADED_GROUP(cli_ec_table, NULL, offsetof(T, opt.ec_boot)),
+    DL_OPT_HEADED_GROUP(output, "output", 0),
 };
 #undef T
-static const cli_spec cli_spec_analyse = {
+static const dl_opt_spec cli_spec_analyse = {
     .cmd = "analyse",
     .args = "SOURCE [FILTERS]",
     .about = "Turn collected responses into the numbers and figures of a results section:\n"
@@ -119,7 +119,7 @@ static const cli_spec cli_spec_analyse = {
               "Exit status: 0 success, 1 bad data, 2 usage error.\n"};
 
 /* What the options leave to be set, and the combinations that make no sense. */
-static int finish(args *a, const cli_args *ca)
+static int finish(args *a, const dl_opt_args *ca)
 {
     const char *cmd = cli_spec_analyse.cmd;
     int sources = (a->src.db != NULL) + (a->ratings.n > 0) + (a->trials.n > 0);
@@ -129,7 +129,7 @@ static int finish(args *a, const cli_args *ca)
         return cli_usage(cmd, "give only one of --db, --ratings and --trials");
     if ((a->src.set || a->include_incomplete || a->include_simulated) && !a->src.db)
         return cli_usage(cmd, "--set, --include-incomplete and --include-simulated go with --db");
-    int seed_given = cli_args_seen(&cli_spec_analyse, ca, "seed");
+    int seed_given = dl_opt_seen(&cli_spec_analyse, ca, "seed");
     if (seed_given && !a->opt.balance_classes && !a->opt.ec_boot.replicates)
         return cli_usage(cmd, "--seed goes with --balance-classes or --bootstrap");
     if (a->src.db && (a->src.cols.item_regex || a->src.cols.exclude))
@@ -143,7 +143,7 @@ static int finish(args *a, const cli_args *ca)
                  {"label-error-col", DL_REPORT_COL_LABEL_ERROR},
                  {"rt-col", DL_REPORT_COL_RT}};
     for (size_t i = 0; i < sizeof named / sizeof *named; i++)
-        if (cli_args_seen(&cli_spec_analyse, ca, named[i].opt))
+        if (dl_opt_seen(&cli_spec_analyse, ca, named[i].opt))
             a->src.cols.explicit_optional |= named[i].bit;
     a->src.include = (a->include_incomplete ? DL_REPORT_INCLUDE_INCOMPLETE : 0) |
                      (a->include_simulated ? DL_REPORT_INCLUDE_SIMULATED : 0);
@@ -169,8 +169,8 @@ static int cmd_analyse(int argc, char **argv)
     dl_report_columns_default(&a.src.cols);
     dl_report_options_default(&a.opt);
     a.opt.seed = 1;
-    cli_args ca;
-    int rc = cli_args_parse(&cli_spec_analyse, argc, argv, &a, &ca);
+    dl_opt_args ca;
+    int rc = cli_parse(&cli_spec_analyse, argc, argv, &a, &ca);
     if (rc || (rc = finish(&a, &ca)) != 0)
         return rc;
     dl_error err = {0};

@@ -19,18 +19,18 @@ typedef struct binom_opts {
     int json;
 } binom_opts;
 
-static const cli_opt binom_table[] = {
-    CLI_REAL_OPT(binom_opts, "p0", p0, 0, 1, 0, "P",
-                 "success probability under the null, 0 <= P <= 1"),
-    CLI_CHOICE_OPT(binom_opts, "alternative", alt, "two-sided|greater|less",
-                   dl_stats_alternative_parse, "A", "two-sided (default), greater or less"),
-    CLI_REAL_OPT(binom_opts, "conf", conf, 0, 1, CLI_OPEN, "L", "confidence level, 0 < L < 1"),
-    CLI_FLAG_OPT(binom_opts, "json", 0, json,
-                 "one JSON object: k, n, p0, alternative, conf_level,\n"
-                 "p_value, log10_p, estimate, ci_low, ci_high"),
+static const dl_opt binom_table[] = {
+    DL_OPT_REAL(binom_opts, "p0", p0, 0, 1, 0, "P",
+                "success probability under the null, 0 <= P <= 1"),
+    DL_OPT_CHOICE(binom_opts, "alternative", alt, "two-sided|greater|less",
+                  dl_stats_alternative_parse, "A", "two-sided (default), greater or less"),
+    DL_OPT_REAL(binom_opts, "conf", conf, 0, 1, DL_OPT_OPEN, "L", "confidence level, 0 < L < 1"),
+    DL_OPT_FLAG(binom_opts, "json", 0, json,
+                "one JSON object: k, n, p0, alternative, conf_level,\n"
+                "p_value, log10_p, estimate, ci_low, ci_high"),
 };
-static const cli_group binom_groups[] = {CLI_GROUP(binom_table, 0)};
-static const cli_spec cli_spec_binomial = {
+static const dl_opt_group binom_groups[] = {DL_OPT_GROUP(binom_table, 0)};
+static const dl_opt_spec cli_spec_binomial = {
     .cmd = CMD,
     .args = "K N",
     .about = "Exact binomial test of K successes in N trials against the success\n"
@@ -59,8 +59,8 @@ static int parse_count(const char *s, const char *what, unsigned *out)
 static int parse_args(int argc, char **argv, binom_opts *o)
 {
     *o = (binom_opts){.p0 = 0.5, .conf = 0.95, .alt = DL_ALT_TWO_SIDED};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_binomial, argc, argv, o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_binomial, argc, argv, o, &a);
     if (rc)
         return rc;
     if (parse_count(a.pos[0], "K", &o->k) || parse_count(a.pos[1], "N", &o->n))

@@ -18,29 +18,29 @@ typedef struct con_opts {
 } con_opts;
 
 #define T con_opts
-static const cli_opt con_table[] = {
-    CLI_STR_OPT(T, "by", ec.by, "COL", "one analysis per value of COL"),
-    CLI_WHOLE_OPT(T, "bootstrap", ec.boot.replicates, 1, 10000000, "N",
-                  "N replicates resampling items (all pairs share each draw):\n"
-                  "a percentile interval per pair and for the mean kappa"),
-    CLI_WHOLE_OPT(T, "seed", ec.boot.seed, 0, LONG_MAX, "S",
-                  "seed of the bootstrap (default 1); same seed, same\n"
-                  "intervals on any number of threads"),
-    CLI_STR_OPT(T, "out", out_path, "CSV", "also write the pairs (and the mean) to a CSV file"),
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "one JSON object: observers, items, ec_boundary, bootstrap,\n"
-                 "pairs [{a, b, items, p1, p2, c_obs, c_exp, kappa,\n"
-                 "kappa_corrected, kappa_min, kappa_max, p_value, ci_low,\n"
-                 "ci_high, why}], mean_kappa (+ ci), min_kappa, max_kappa,\n"
-                 "sd_kappa, pairs_used, undefined_pairs; with --by: by,\n"
-                 "groups {value: {...}}"),
+static const dl_opt con_table[] = {
+    DL_OPT_STR(T, "by", ec.by, "COL", "one analysis per value of COL"),
+    DL_OPT_WHOLE(T, "bootstrap", ec.boot.replicates, 1, 10000000, "N",
+                 "N replicates resampling items (all pairs share each draw):\n"
+                 "a percentile interval per pair and for the mean kappa"),
+    DL_OPT_WHOLE(T, "seed", ec.boot.seed, 0, LONG_MAX, "S",
+                 "seed of the bootstrap (default 1); same seed, same\n"
+                 "intervals on any number of threads"),
+    DL_OPT_STR(T, "out", out_path, "CSV", "also write the pairs (and the mean) to a CSV file"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "one JSON object: observers, items, ec_boundary, bootstrap,\n"
+                "pairs [{a, b, items, p1, p2, c_obs, c_exp, kappa,\n"
+                "kappa_corrected, kappa_min, kappa_max, p_value, ci_low,\n"
+                "ci_high, why}], mean_kappa (+ ci), min_kappa, max_kappa,\n"
+                "sd_kappa, pairs_used, undefined_pairs; with --by: by,\n"
+                "groups {value: {...}}"),
 };
-static const cli_group con_groups[] = {
-    CLI_GROUP(con_table, 0),
-    CLI_HEADED_GROUP(cli_columns_table, "columns (defaults in brackets)", offsetof(T, ec.cols)),
-    CLI_HEADED_GROUP(cli_ec_table, "the bootstrap and the boundary", offsetof(T, ec.boot))};
+static const dl_opt_group con_groups[] = {
+    DL_OPT_GROUP(con_table, 0),
+    DL_OPT_HEADED_GROUP(cli_columns_table, "columns (defaults in brackets)", offsetof(T, ec.cols)),
+    DL_OPT_HEADED_GROUP(cli_ec_table, "the bootstrap and the boundary", offsetof(T, ec.boot))};
 #undef T
-static const cli_spec cli_spec_consistency = {
+static const dl_opt_spec cli_spec_consistency = {
     .cmd = CMD,
     .args = "FILE...",
     .about = "Error consistency (Geirhos et al. 2020) between every pair of observers over\n"
@@ -58,7 +58,7 @@ static const cli_spec cli_spec_consistency = {
     .groups = con_groups,
     .ngroups = 3,
     .npos_min = 1,
-    .npos_max = CLI_MANY,
+    .npos_max = DL_OPT_MANY,
     .missing = "expected a FILE",
     .epilog = "example: dddlab consistency edge/*.csv --observer-col subj --item-col imagename \\\n"
               "             --response-col object_response --truth-col category \\\n"
@@ -100,8 +100,8 @@ static int cmd_consistency(int argc, char **argv)
 {
     con_opts o = {.ec = {.cols = {.observer = "observer", .item = "item"},
                          .boot = {.seed = 1, .conf_level = 0.95}}};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_consistency, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_consistency, argc, argv, &o, &a);
     if (rc || (rc = check_columns(&o.ec.cols)) != 0)
         return rc;
     o.ec.boundary = o.ec.boot.boundary;

@@ -30,26 +30,25 @@ typedef struct demo_opts {
 } demo_opts;
 
 #define T demo_opts
-static const cli_opt demo_table[] = {
-    CLI_STR_OPT(T, "out", out_dir, "DIR",
-                "output folder (default dddlab-demo); must be new or empty"),
-    CLI_FLAG_OPT(T, "windowed", 0, windowed, "your sessions in a window instead of fullscreen"),
-    CLI_FLAG_OPT(T, "simulate", 0, simulate,
-                 "only simulated observers (the default without a display)"),
-    CLI_WHOLE_OPT(T, "observers", observers, 2, 60, "N",
-                  "simulated observers per task (default 5)"),
-    CLI_WHOLE_OPT(T, "pairs", pairs, 1, 100000, "N", "2AFC trials per session (default 40)"),
-    CLI_WHOLE_OPT(T, "per-class", per_class, 1, 100000, "N",
-                  "rating images per class trivial/in-between/impossible\n"
-                  "(default 5)"),
-    CLI_WHOLE_OPT(T, "seed", seed, 0, 100000, "S",
-                  "seed of data, sets, simulated observers and every trial\n"
-                  "order: one seed, one database apart from times (default 1)"),
-    CLI_FLAG_OPT(T, "json", 0, json, "print the report's JSON summary instead of the text"),
+static const dl_opt demo_table[] = {
+    DL_OPT_STR(T, "out", out_dir, "DIR",
+               "output folder (default dddlab-demo); must be new or empty"),
+    DL_OPT_FLAG(T, "windowed", 0, windowed, "your sessions in a window instead of fullscreen"),
+    DL_OPT_FLAG(T, "simulate", 0, simulate,
+                "only simulated observers (the default without a display)"),
+    DL_OPT_WHOLE(T, "observers", observers, 2, 60, "N", "simulated observers per task (default 5)"),
+    DL_OPT_WHOLE(T, "pairs", pairs, 1, 100000, "N", "2AFC trials per session (default 40)"),
+    DL_OPT_WHOLE(T, "per-class", per_class, 1, 100000, "N",
+                 "rating images per class trivial/in-between/impossible\n"
+                 "(default 5)"),
+    DL_OPT_WHOLE(T, "seed", seed, 0, 100000, "S",
+                 "seed of data, sets, simulated observers and every trial\n"
+                 "order: one seed, one database apart from times (default 1)"),
+    DL_OPT_FLAG(T, "json", 0, json, "print the report's JSON summary instead of the text"),
 };
 #undef T
-static const cli_group demo_groups[] = {CLI_GROUP(demo_table, 0)};
-static const cli_spec cli_spec_demo = {
+static const dl_opt_group demo_groups[] = {DL_OPT_GROUP(demo_table, 0)};
+static const dl_opt_spec cli_spec_demo = {
     .cmd = "demo",
     .about = "Run the whole dddlab job on the built-in synthetic Gaussian data set:\n"
              "  1. generate the data set and its model zoo     (stimuli demo-data)\n"
@@ -188,8 +187,8 @@ static int cmd_demo(int argc, char **argv)
 {
     demo_opts o = {
         .out_dir = "dddlab-demo", .observers = 5, .pairs = 40, .per_class = 5, .seed = 1};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_demo, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_demo, argc, argv, &o, &a);
     if (rc)
         return rc;
     dl_error err = {0};

@@ -34,39 +34,39 @@ static int gray_parse(const char *w)
 }
 
 #define T is_opts
-static const cli_opt is_table[] = {
-    CLI_STR_OPT(T, "images-csv", j.images_csv, "FILE", "the images to analyse"),
-    CLI_STR_OPT(T, "image-root", j.image_root, "DIR",
-                "folder the paths are relative to (default: FILE's folder)"),
-    CLI_STR_OPT(T, "results", j.results, "R",
-                "model results (long, wide or counts CSV), matched by image"),
-    CLI_WHOLE_OPT(T, "near", j.near, 0, 1000000, "K",
-                  "trivial: >= M-K models correct, impossible: <= K (default 0)"),
-    CLI_STR_OPT(T, "difficulty", j.difficulty, "FILE",
-                "image,frac_correct[,difficulty] instead of --results"),
-    CLI_WHOLE_OPT(T, "size", j.run.size_px, 1, 8192, "PX",
-                  "resize every image to PX x PX first; the paper used 128.\n"
-                  "Default: each image at its own size"),
-    CLI_CHOICE_OPT(T, "resize-filter", j.run.filter, "bilinear-aa|area", filter_parse, "F",
-                   "bilinear-aa (default: PIL's bilinear resize, as the paper's\n"
-                   "torchvision Resize) or area (area average)"),
-    CLI_CHOICE_OPT(T, "entropy-gray", j.run.gray, "float|rounded", gray_parse, "G",
-                   "float (default, the authors') or rounded (gray rounded to\n"
-                   "8 bits first: fewer distinct values, lower entropy)"),
-    CLI_WHOLE_OPT(T, "threads", j.run.threads, 0, 256, "N",
-                  "worker threads (default: one per core)"),
-    CLI_FLAG_OPT(T, "skip-bad", 0, j.run.skip_bad,
-                 "skip a missing or corrupt image (default: stop the run);\n"
-                 "one line counts them, --out DIR lists them in skipped.csv"),
-    CLI_STR_OPT(T, "out", j.out, "DIR",
-                "write imagestats.csv, and with a difficulty correlations.csv,\n"
-                "class_summary.csv, imagestats.png (and epochs.csv, skipped.csv)"),
-    CLI_FLAG_OPT(T, "json", 0, json, "print the summary as one JSON object"),
+static const dl_opt is_table[] = {
+    DL_OPT_STR(T, "images-csv", j.images_csv, "FILE", "the images to analyse"),
+    DL_OPT_STR(T, "image-root", j.image_root, "DIR",
+               "folder the paths are relative to (default: FILE's folder)"),
+    DL_OPT_STR(T, "results", j.results, "R",
+               "model results (long, wide or counts CSV), matched by image"),
+    DL_OPT_WHOLE(T, "near", j.near, 0, 1000000, "K",
+                 "trivial: >= M-K models correct, impossible: <= K (default 0)"),
+    DL_OPT_STR(T, "difficulty", j.difficulty, "FILE",
+               "image,frac_correct[,difficulty] instead of --results"),
+    DL_OPT_WHOLE(T, "size", j.run.size_px, 1, 8192, "PX",
+                 "resize every image to PX x PX first; the paper used 128.\n"
+                 "Default: each image at its own size"),
+    DL_OPT_CHOICE(T, "resize-filter", j.run.filter, "bilinear-aa|area", filter_parse, "F",
+                  "bilinear-aa (default: PIL's bilinear resize, as the paper's\n"
+                  "torchvision Resize) or area (area average)"),
+    DL_OPT_CHOICE(T, "entropy-gray", j.run.gray, "float|rounded", gray_parse, "G",
+                  "float (default, the authors') or rounded (gray rounded to\n"
+                  "8 bits first: fewer distinct values, lower entropy)"),
+    DL_OPT_WHOLE(T, "threads", j.run.threads, 0, 256, "N",
+                 "worker threads (default: one per core)"),
+    DL_OPT_FLAG(T, "skip-bad", 0, j.run.skip_bad,
+                "skip a missing or corrupt image (default: stop the run);\n"
+                "one line counts them, --out DIR lists them in skipped.csv"),
+    DL_OPT_STR(T, "out", j.out, "DIR",
+               "write imagestats.csv, and with a difficulty correlations.csv,\n"
+               "class_summary.csv, imagestats.png (and epochs.csv, skipped.csv)"),
+    DL_OPT_FLAG(T, "json", 0, json, "print the summary as one JSON object"),
 };
 #undef T
-static const cli_group is_groups[] = {CLI_GROUP(is_table, 0),
-                                      CLI_RESULTS_GROUP(offsetof(is_opts, j.ro))};
-static const cli_spec cli_spec_stimuli_imagestats = {
+static const dl_opt_group is_groups[] = {DL_OPT_GROUP(is_table, 0),
+                                         CLI_RESULTS_GROUP(offsetof(is_opts, j.ro))};
+static const dl_opt_spec cli_spec_stimuli_imagestats = {
     .cmd = "stimuli imagestats",
     .about =
         "Image statistics of every image listed in FILE (column 'image', optional\n"
@@ -92,17 +92,17 @@ static const cli_spec cli_spec_stimuli_imagestats = {
 
 static int parse_options(int argc, char **argv, is_opts *o)
 {
-    const cli_spec *s = &cli_spec_stimuli_imagestats;
+    const dl_opt_spec *s = &cli_spec_stimuli_imagestats;
     memset(o, 0, sizeof *o);
-    cli_args a;
-    int rc = cli_args_parse(s, argc, argv, o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(s, argc, argv, o, &a);
     if (rc)
         return rc;
     if (o->j.results && o->j.difficulty)
         return cli_usage(s->cmd, "give either --results or --difficulty, not both");
-    if (cli_args_seen(s, &a, "near") && !o->j.results)
+    if (dl_opt_seen(s, &a, "near") && !o->j.results)
         return cli_usage(s->cmd, "--near needs --results");
-    if (cli_args_seen(s, &a, "resize-filter") && !o->j.run.size_px)
+    if (dl_opt_seen(s, &a, "resize-filter") && !o->j.run.size_px)
         return cli_usage(s->cmd, "--resize-filter needs --size");
     return 0;
 }

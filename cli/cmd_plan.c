@@ -11,29 +11,29 @@
 /* ---- (a) 2AFC ------------------------------------------------------------------- */
 
 typedef struct afc_opts {
-    cli_nums acc, power;
+    dl_opt_nums acc, power;
     double alpha, chance;
     long max_trials;
     int json;
 } afc_opts;
 
 #define T afc_opts
-static const cli_opt afc_table[] = {
-    CLI_NUMS_OPT(T, "accuracy", acc, 0, 1, CLI_OPEN, 0, "A",
-                 "the observer's expected accuracy (0 < A < 1), a list"),
-    CLI_NUMS_OPT(T, "power", power, 0, 1, CLI_OPEN, 0, "P", "wanted power (default 0.8), a list"),
-    CLI_REAL_OPT(T, "alpha", alpha, 0, 1, CLI_OPEN, "L", "level of the test (default 0.05)"),
-    CLI_REAL_OPT(T, "chance", chance, 0, 1, CLI_OPEN, "C",
-                 "accuracy under the null (default 0.5, 2AFC)"),
-    CLI_WHOLE_OPT(T, "max-trials", max_trials, 1, 100000000, "N",
-                  "give up beyond N trials (default 100000)"),
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "{chance, alpha, rows: [{accuracy, power_target, trials,\n"
-                 "first_trials, critical, power}]}"),
+static const dl_opt afc_table[] = {
+    DL_OPT_NUMS(T, "accuracy", acc, 0, 1, DL_OPT_OPEN, 0, "A",
+                "the observer's expected accuracy (0 < A < 1), a list"),
+    DL_OPT_NUMS(T, "power", power, 0, 1, DL_OPT_OPEN, 0, "P", "wanted power (default 0.8), a list"),
+    DL_OPT_REAL(T, "alpha", alpha, 0, 1, DL_OPT_OPEN, "L", "level of the test (default 0.05)"),
+    DL_OPT_REAL(T, "chance", chance, 0, 1, DL_OPT_OPEN, "C",
+                "accuracy under the null (default 0.5, 2AFC)"),
+    DL_OPT_WHOLE(T, "max-trials", max_trials, 1, 100000000, "N",
+                 "give up beyond N trials (default 100000)"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "{chance, alpha, rows: [{accuracy, power_target, trials,\n"
+                "first_trials, critical, power}]}"),
 };
 #undef T
-static const cli_group afc_groups[] = {CLI_GROUP(afc_table, 0)};
-static const cli_spec cli_spec_plan_2afc = {
+static const dl_opt_group afc_groups[] = {DL_OPT_GROUP(afc_table, 0)};
+static const dl_opt_spec cli_spec_plan_2afc = {
     .cmd = "plan 2afc",
     .about = "Trials one observer needs so that the exact binomial test against chance\n"
              "(one-sided, 'greater', as `dddlab binomial --alternative greater`) rejects\n"
@@ -51,8 +51,8 @@ static int run_2afc(int argc, char **argv)
 {
     afc_opts o = {
         .power = {.v = {0.8}, .n = 1}, .alpha = 0.05, .chance = 0.5, .max_trials = 100000};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_plan_2afc, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_plan_2afc, argc, argv, &o, &a);
     if (rc)
         return rc;
     dl_report_plan_2afc_in p = {.acc = o.acc.v,
@@ -69,31 +69,32 @@ static int run_2afc(int argc, char **argv)
 /* ---- (b) error consistency ------------------------------------------------------- */
 
 typedef struct ec_opts {
-    cli_nums acc, kappa, half_width;
+    dl_opt_nums acc, kappa, half_width;
     double conf;
     long sims, seed, max_items;
     int json;
 } ec_opts;
 
 #define T ec_opts
-static const cli_opt ec_table[] = {
-    CLI_NUMS_OPT(T, "accuracy", acc, 0, 1, CLI_OPEN, 2, "P1[,P2]",
-                 "accuracies of the two observers (P2 defaults to P1)"),
-    CLI_NUMS_OPT(T, "kappa", kappa, 0, 1, CLI_OPEN_HI, 0, "K",
-                 "population error consistency, 0 <= K < 1, a list"),
-    CLI_NUMS_OPT(T, "half-width", half_width, 0, 1, CLI_OPEN, 0, "H", "wanted half-width, a list"),
-    CLI_REAL_OPT(T, "conf", conf, 0, 1, CLI_OPEN, "C", "level of the interval (default 0.95)"),
-    CLI_WHOLE_OPT(T, "sims", sims, 10, 10000000, "S", "simulated experiments per n (default 2000)"),
-    CLI_WHOLE_OPT(T, "seed", seed, 0, LONG_MAX, "S", "seed of the simulation (default 1)"),
-    CLI_WHOLE_OPT(T, "max-items", max_items, 8, 100000000, "N",
-                  "give up beyond N items (default 1000000)"),
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "{p1, p2, conf_level, sims, seed, rows: [{kappa,\n"
-                 "half_width_target, items, half_width, copy_prob}]}"),
+static const dl_opt ec_table[] = {
+    DL_OPT_NUMS(T, "accuracy", acc, 0, 1, DL_OPT_OPEN, 2, "P1[,P2]",
+                "accuracies of the two observers (P2 defaults to P1)"),
+    DL_OPT_NUMS(T, "kappa", kappa, 0, 1, DL_OPT_OPEN_HI, 0, "K",
+                "population error consistency, 0 <= K < 1, a list"),
+    DL_OPT_NUMS(T, "half-width", half_width, 0, 1, DL_OPT_OPEN, 0, "H",
+                "wanted half-width, a list"),
+    DL_OPT_REAL(T, "conf", conf, 0, 1, DL_OPT_OPEN, "C", "level of the interval (default 0.95)"),
+    DL_OPT_WHOLE(T, "sims", sims, 10, 10000000, "S", "simulated experiments per n (default 2000)"),
+    DL_OPT_WHOLE(T, "seed", seed, 0, LONG_MAX, "S", "seed of the simulation (default 1)"),
+    DL_OPT_WHOLE(T, "max-items", max_items, 8, 100000000, "N",
+                 "give up beyond N items (default 1000000)"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "{p1, p2, conf_level, sims, seed, rows: [{kappa,\n"
+                "half_width_target, items, half_width, copy_prob}]}"),
 };
 #undef T
-static const cli_group ec_groups[] = {CLI_GROUP(ec_table, 0)};
-static const cli_spec cli_spec_plan_ec = {
+static const dl_opt_group ec_groups[] = {DL_OPT_GROUP(ec_table, 0)};
+static const dl_opt_spec cli_spec_plan_ec = {
     .cmd = "plan ec",
     .about = "Items two observers must both see for the interval of their error\n"
              "consistency to have an expected half-width of at most H. Experiments are\n"
@@ -112,8 +113,8 @@ static const cli_spec cli_spec_plan_ec = {
 static int run_ec(int argc, char **argv)
 {
     ec_opts o = {.conf = 0.95, .sims = 2000, .seed = 1, .max_items = 1000000};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_plan_ec, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_plan_ec, argc, argv, &o, &a);
     if (rc)
         return rc;
     dl_report_plan_ec_in p = {.kappa = o.kappa.v,
@@ -140,28 +141,26 @@ typedef struct alpha_opts {
 } alpha_opts;
 
 #define T alpha_opts
-static const cli_opt alpha_table[] = {
-    CLI_REAL_OPT(T, "coders", coders, 2, 1000, 0, "C",
-                 "coders (observers) rating every unit, 2..1000"),
-    CLI_REAL_OPT(T, "alpha", alpha, 0.001, 0.999, 0, "A", "population alpha, between 0 and 1"),
-    CLI_REAL_OPT(T, "width", width, 0.001, 2, 0, "W",
-                 "wanted interval width, e.g. 0.1 (alpha +- 0.05)"),
-    CLI_CHOICE_OPT(T, "level", level, "nominal|ordinal|interval|ratio", dl_stats_level_parse, "L",
-                   "ordinal (default), nominal, interval or ratio"),
-    CLI_REAL_OPT(T, "categories", categories, 2, 64, 0, "K",
-                 "rating categories, 2..64 (default 3)"),
-    CLI_REAL_OPT(T, "conf", conf, 0.5, 0.999, 0, "C", "confidence level (default 0.95)"),
-    CLI_REAL_OPT(T, "sims", sims, 100, 1000000, 0, "N",
-                 "simulated studies per size (default 1000)"),
-    CLI_REAL_OPT(T, "seed", seed, 0, 4294967295.0, 0, "S",
-                 "seed (default 1); the same seed gives the same table"),
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "one JSON object: the options, rows [{units, mean_alpha,\n"
-                 "ci_low, ci_high, width}], units_needed"),
+static const dl_opt alpha_table[] = {
+    DL_OPT_REAL(T, "coders", coders, 2, 1000, 0, "C",
+                "coders (observers) rating every unit, 2..1000"),
+    DL_OPT_REAL(T, "alpha", alpha, 0.001, 0.999, 0, "A", "population alpha, between 0 and 1"),
+    DL_OPT_REAL(T, "width", width, 0.001, 2, 0, "W",
+                "wanted interval width, e.g. 0.1 (alpha +- 0.05)"),
+    DL_OPT_CHOICE(T, "level", level, "nominal|ordinal|interval|ratio", dl_stats_level_parse, "L",
+                  "ordinal (default), nominal, interval or ratio"),
+    DL_OPT_REAL(T, "categories", categories, 2, 64, 0, "K", "rating categories, 2..64 (default 3)"),
+    DL_OPT_REAL(T, "conf", conf, 0.5, 0.999, 0, "C", "confidence level (default 0.95)"),
+    DL_OPT_REAL(T, "sims", sims, 100, 1000000, 0, "N", "simulated studies per size (default 1000)"),
+    DL_OPT_REAL(T, "seed", seed, 0, 4294967295.0, 0, "S",
+                "seed (default 1); the same seed gives the same table"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "one JSON object: the options, rows [{units, mean_alpha,\n"
+                "ci_low, ci_high, width}], units_needed"),
 };
 #undef T
-static const cli_group alpha_groups[] = {CLI_GROUP(alpha_table, 0)};
-static const cli_spec cli_spec_plan_alpha = {
+static const dl_opt_group alpha_groups[] = {DL_OPT_GROUP(alpha_table, 0)};
+static const dl_opt_spec cli_spec_plan_alpha = {
     .cmd = "plan alpha",
     .about = "Units needed for Krippendorff's alpha to come with a confidence interval no\n"
              "wider than W, when C coders rate with population alpha A. Each study size is\n"
@@ -177,8 +176,8 @@ static int run_alpha(int argc, char **argv)
 {
     alpha_opts o = {
         .level = DL_LEVEL_ORDINAL, .categories = 3, .conf = 0.95, .sims = 1000, .seed = 1};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_plan_alpha, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_plan_alpha, argc, argv, &o, &a);
     if (rc)
         return rc;
     dl_alpha_plan_opts p = {.coders = (size_t)o.coders,

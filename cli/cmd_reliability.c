@@ -15,54 +15,54 @@
 typedef struct rel_opts {
     int json;
     int csv;
-    cli_nums alpha_min;
+    dl_opt_nums alpha_min;
     dl_report_rel_opts r;
 } rel_opts;
 
 #define T rel_opts
-static const cli_opt rel_table[] = {
-    CLI_CHOICE_OPT(T, "level", r.level, "nominal|ordinal|interval|ratio", dl_stats_level_parse, "L",
-                   "nominal (default), ordinal, interval or ratio"),
-    CLI_STR_OPT(T, "coder-col", r.coder_col, "C", "column naming the coder (default coder)"),
-    CLI_STR_OPT(T, "unit-col", r.unit_col, "U", "column naming the unit (default unit)"),
-    CLI_STR_OPT(T, "value-col", r.value_col, "V", "column holding the value (default value)"),
-    CLI_FLAG_OPT(T, "pairwise", 0, r.pairwise,
-                 "alpha of every pair of coders, with mean, min and max"),
-    CLI_FLAG_OPT(T, "per-coder", 0, r.per_coder,
-                 "per coder: alpha without that coder (leave-one-out) and\n"
-                 "its mean pairwise alpha, so a disagreeing coder shows"),
-    CLI_WHOLE_OPT(T, "bootstrap", r.boot.replicates, 1, 100000000, "N",
-                  "N bootstrap replicates of alpha: a percentile interval\n"
-                  "and the share of replicates below each --alpha-min"),
-    CLI_WHOLE_OPT(T, "seed", r.boot.seed, 0, LONG_MAX, "S",
-                  "seed of the replicates (default 1); the same seed gives\n"
-                  "the same numbers on any number of threads"),
-    CLI_REAL_OPT(T, "conf", r.boot.conf, 0, 1, CLI_OPEN, "C",
-                 "confidence level of the interval (default 0.95)"),
-    CLI_CHOICE_OPT(T, "boot-method", r.boot.method, "units|hayes", dl_alpha_boot_method_parse, "M",
-                   "units: resample pairable units (default); hayes:\n"
-                   "Krippendorff's bootstrap of pairs of values"),
-    CLI_NUMS_OPT(T, "alpha-min", alpha_min, -1, 1, 0, DL_ALPHA_MIN_MAX, "A,..",
-                 "smallest acceptable alphas (default 0.667,0.8)"),
-    CLI_WHOLE_OPT(T, "threads", r.boot.threads, 0, 64, "T",
-                  "threads for the bootstrap (default: one per core)"),
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "one JSON object: level, coders, units, units_pairable,\n"
-                 "pairable_values, alpha (null with alpha_undefined_reason),\n"
-                 "d_obs, d_exp, cohen_kappa, cohen_kappa_weights, fleiss_kappa,\n"
-                 "pairwise {mean, min, max, pairs [{a, b, alpha, units}]};\n"
-                 "with --bootstrap alpha_ci_low, alpha_ci_high and bootstrap\n"
-                 "{method, interval, replicates, undefined, seed, conf,\n"
-                 "p_below [{alpha_min, p}]}; with --per-coder per_coder\n"
-                 "[{coder, units, alpha_without, mean_pairwise_alpha}]"),
-    CLI_FLAG_OPT(T, "csv", 0, csv,
-                 "the alphas as a CSV table: scope (all, without, mean_pairwise),\n"
-                 "coder, alpha, ci_low, ci_high, conf, method, seed, replicates,\n"
-                 "p_below_A for each A"),
+static const dl_opt rel_table[] = {
+    DL_OPT_CHOICE(T, "level", r.level, "nominal|ordinal|interval|ratio", dl_stats_level_parse, "L",
+                  "nominal (default), ordinal, interval or ratio"),
+    DL_OPT_STR(T, "coder-col", r.coder_col, "C", "column naming the coder (default coder)"),
+    DL_OPT_STR(T, "unit-col", r.unit_col, "U", "column naming the unit (default unit)"),
+    DL_OPT_STR(T, "value-col", r.value_col, "V", "column holding the value (default value)"),
+    DL_OPT_FLAG(T, "pairwise", 0, r.pairwise,
+                "alpha of every pair of coders, with mean, min and max"),
+    DL_OPT_FLAG(T, "per-coder", 0, r.per_coder,
+                "per coder: alpha without that coder (leave-one-out) and\n"
+                "its mean pairwise alpha, so a disagreeing coder shows"),
+    DL_OPT_WHOLE(T, "bootstrap", r.boot.replicates, 1, 100000000, "N",
+                 "N bootstrap replicates of alpha: a percentile interval\n"
+                 "and the share of replicates below each --alpha-min"),
+    DL_OPT_WHOLE(T, "seed", r.boot.seed, 0, LONG_MAX, "S",
+                 "seed of the replicates (default 1); the same seed gives\n"
+                 "the same numbers on any number of threads"),
+    DL_OPT_REAL(T, "conf", r.boot.conf, 0, 1, DL_OPT_OPEN, "C",
+                "confidence level of the interval (default 0.95)"),
+    DL_OPT_CHOICE(T, "boot-method", r.boot.method, "units|hayes", dl_alpha_boot_method_parse, "M",
+                  "units: resample pairable units (default); hayes:\n"
+                  "Krippendorff's bootstrap of pairs of values"),
+    DL_OPT_NUMS(T, "alpha-min", alpha_min, -1, 1, 0, DL_ALPHA_MIN_MAX, "A,..",
+                "smallest acceptable alphas (default 0.667,0.8)"),
+    DL_OPT_WHOLE(T, "threads", r.boot.threads, 0, 64, "T",
+                 "threads for the bootstrap (default: one per core)"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "one JSON object: level, coders, units, units_pairable,\n"
+                "pairable_values, alpha (null with alpha_undefined_reason),\n"
+                "d_obs, d_exp, cohen_kappa, cohen_kappa_weights, fleiss_kappa,\n"
+                "pairwise {mean, min, max, pairs [{a, b, alpha, units}]};\n"
+                "with --bootstrap alpha_ci_low, alpha_ci_high and bootstrap\n"
+                "{method, interval, replicates, undefined, seed, conf,\n"
+                "p_below [{alpha_min, p}]}; with --per-coder per_coder\n"
+                "[{coder, units, alpha_without, mean_pairwise_alpha}]"),
+    DL_OPT_FLAG(T, "csv", 0, csv,
+                "the alphas as a CSV table: scope (all, without, mean_pairwise),\n"
+                "coder, alpha, ci_low, ci_high, conf, method, seed, replicates,\n"
+                "p_below_A for each A"),
 };
 #undef T
-static const cli_group rel_groups[] = {CLI_GROUP(rel_table, 0)};
-static const cli_spec cli_spec_reliability = {
+static const dl_opt_group rel_groups[] = {DL_OPT_GROUP(rel_table, 0)};
+static const dl_opt_spec cli_spec_reliability = {
     .cmd = CMD,
     .args = "FILE",
     .about = "Krippendorff's alpha of the ratings in FILE, a long CSV with one row per\n"
@@ -89,8 +89,8 @@ static int parse_args(int argc, char **argv, rel_opts *o, const char **path)
                           .unit_col = "unit",
                           .value_col = "value",
                           .boot = {.seed = 1, .conf = 0.95}}};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_reliability, argc, argv, o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_reliability, argc, argv, o, &a);
     if (rc)
         return rc;
     *path = a.pos[0];
@@ -101,7 +101,7 @@ static int parse_args(int argc, char **argv, rel_opts *o, const char **path)
     static const char *const boot_only[] = {"seed", "conf", "boot-method", "alpha-min", "threads"};
     int boot_opt = 0;
     for (size_t i = 0; i < sizeof boot_only / sizeof *boot_only; i++)
-        boot_opt |= cli_args_seen(&cli_spec_reliability, &a, boot_only[i]);
+        boot_opt |= dl_opt_seen(&cli_spec_reliability, &a, boot_only[i]);
     if (boot_opt && !o->r.boot.replicates)
         return cli_usage(CMD, "--seed, --conf, --boot-method, --alpha-min and --threads go with "
                               "--bootstrap");

@@ -12,46 +12,46 @@ typedef struct run_opts {
     int json;
 } run_opts;
 
-static const cli_opt run_table[] = {
-    CLI_STR_OPT(run_opts, "db", o.db_path, "FILE",
-                "the database holding the stimulus set (must exist)"),
-    CLI_STR_OPT(run_opts, "experiment", o.experiment_path, "FILE.ini", "the experiment file"),
-    CLI_STR_OPT(run_opts, "observer", o.observer_code, "CODE",
-                "the observer's pseudonymous code; without it the first\n"
-                "screen asks for it (and offers to resume)"),
-    CLI_FLAG_OPT(run_opts, "resume", 0, o.resume,
-                 "continue the observer's unfinished session on this set\n"
-                 "at the next unanswered trial, in the same order"),
-    CLI_FLAG_OPT(run_opts, "new-session", 0, o.new_session,
-                 "start a new session although the observer has an\n"
-                 "unfinished one on this set (without it, that is an error)"),
-    CLI_FLAG_OPT(run_opts, "allow-changed-experiment", 0, o.allow_changed_experiment,
-                 "resume with an experiment file changed since the\n"
-                 "session ran; the new file is recorded with the run"),
-    CLI_WHOLE_OPT(run_opts, "age", o.age, 1, 150, "N",
-                  "the observer's age in years, stored with the observer code"),
-    CLI_STR_OPT(run_opts, "gender", o.gender, "TEXT",
-                "the observer's gender, stored with the observer code"),
-    CLI_STR_OPT(run_opts, "sex", o.gender, "TEXT", "the same as --gender"),
-    CLI_STR_OPT(run_opts, "handedness", o.handedness, "TEXT",
-                "the observer's handedness, stored with the observer code"),
-    CLI_FLAG_OPT(run_opts, "windowed", 0, o.windowed,
-                 "a 1024x768 window instead of fullscreen (testing)"),
-    CLI_WHOLE_OPT(run_opts, "display", o.display_index, 0, 63, "N",
-                  "the monitor to use, 0 = the first (default 0)"),
-    CLI_STR_OPT(run_opts, "simulate", o.simulate, "SPEC",
-                "a simulated observer answers every screen with real SDL\n"
-                "events, e.g. accuracy=0.8,rt=lognormal:600:0.3,seed=1\n"
-                "(keys: accuracy, rt=lognormal:MEDIAN:SIGMA|fixed:MS|\n"
-                "uniform:MIN:MAX, seed, screen_ms, confirm_ms, mouse, code,\n"
-                "resume=yes|no|back, quit_after=N). Without a DISPLAY it runs\n"
-                "headless on SDL's offscreen driver."),
-    CLI_STR_OPT(run_opts, "screenshots", o.screenshots_dir, "DIR",
-                "save one PNG of each kind of screen into DIR"),
-    CLI_FLAG_OPT(run_opts, "json", 0, json, "print the result as one JSON object"),
+static const dl_opt run_table[] = {
+    DL_OPT_STR(run_opts, "db", o.db_path, "FILE",
+               "the database holding the stimulus set (must exist)"),
+    DL_OPT_STR(run_opts, "experiment", o.experiment_path, "FILE.ini", "the experiment file"),
+    DL_OPT_STR(run_opts, "observer", o.observer_code, "CODE",
+               "the observer's pseudonymous code; without it the first\n"
+               "screen asks for it (and offers to resume)"),
+    DL_OPT_FLAG(run_opts, "resume", 0, o.resume,
+                "continue the observer's unfinished session on this set\n"
+                "at the next unanswered trial, in the same order"),
+    DL_OPT_FLAG(run_opts, "new-session", 0, o.new_session,
+                "start a new session although the observer has an\n"
+                "unfinished one on this set (without it, that is an error)"),
+    DL_OPT_FLAG(run_opts, "allow-changed-experiment", 0, o.allow_changed_experiment,
+                "resume with an experiment file changed since the\n"
+                "session ran; the new file is recorded with the run"),
+    DL_OPT_WHOLE(run_opts, "age", o.age, 1, 150, "N",
+                 "the observer's age in years, stored with the observer code"),
+    DL_OPT_STR(run_opts, "gender", o.gender, "TEXT",
+               "the observer's gender, stored with the observer code"),
+    DL_OPT_STR(run_opts, "sex", o.gender, "TEXT", "the same as --gender"),
+    DL_OPT_STR(run_opts, "handedness", o.handedness, "TEXT",
+               "the observer's handedness, stored with the observer code"),
+    DL_OPT_FLAG(run_opts, "windowed", 0, o.windowed,
+                "a 1024x768 window instead of fullscreen (testing)"),
+    DL_OPT_WHOLE(run_opts, "display", o.display_index, 0, 63, "N",
+                 "the monitor to use, 0 = the first (default 0)"),
+    DL_OPT_STR(run_opts, "simulate", o.simulate, "SPEC",
+               "a simulated observer answers every screen with real SDL\n"
+               "events, e.g. accuracy=0.8,rt=lognormal:600:0.3,seed=1\n"
+               "(keys: accuracy, rt=lognormal:MEDIAN:SIGMA|fixed:MS|\n"
+               "uniform:MIN:MAX, seed, screen_ms, confirm_ms, mouse, code,\n"
+               "resume=yes|no|back, quit_after=N). Without a DISPLAY it runs\n"
+               "headless on SDL's offscreen driver."),
+    DL_OPT_STR(run_opts, "screenshots", o.screenshots_dir, "DIR",
+               "save one PNG of each kind of screen into DIR"),
+    DL_OPT_FLAG(run_opts, "json", 0, json, "print the result as one JSON object"),
 };
-static const cli_group run_groups[] = {CLI_GROUP(run_table, 0)};
-static const cli_spec cli_spec_run = {
+static const dl_opt_group run_groups[] = {DL_OPT_GROUP(run_table, 0)};
+static const dl_opt_spec cli_spec_run = {
     .cmd = CMD,
     .about = "Run a session of the 2AFC or the rating task, fullscreen, and log every answer\n"
              "to the database as it is given. The experiment file (INI) names the task, the\n"
@@ -89,8 +89,8 @@ static void on_progress(void *ctx, size_t done, size_t total)
 static int cmd_run(int argc, char **argv)
 {
     run_opts ro = {0};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_run, argc, argv, &ro, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_run, argc, argv, &ro, &a);
     if (rc)
         return rc;
     dl_exp_options o = ro.o;

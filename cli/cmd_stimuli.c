@@ -1,5 +1,5 @@
 /* cmd_stimuli.c — `dddlab stimuli SUBCOMMAND`: the options of analyse,
- * build, check and demo-data (imagestats: cmd_imagestats.c) as cli_args
+ * build, check and demo-data (imagestats: cmd_imagestats.c) as dl_opt_args
  * tables, one library call each, and the printing of what it returns. The
  * runs and their reports are in stimuli/ (analyse_run.c, build_run.c,
  * *_text.c). */
@@ -18,44 +18,44 @@ typedef struct an_opts {
 } an_opts;
 
 #define T an_opts
-static const cli_opt an_table[] = {
-    CLI_WHOLE_OPT(T, "near", j.ao.near, 0, 100000, "K", "count 'all but K' as all (default 0)"),
-    CLI_STR_OPT(T, "out", j.out_dir, "DIR",
-                "write per_image.csv, model_accuracy.csv, histogram.csv,\n"
-                "ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
-                "kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
-                "p_value up to 300 models, ci_low, ci_high),\n"
-                "class_accuracy.csv, epoch_decisions.csv, codebook.csv,\n"
-                "agreement.csv, decisions.csv and summary.json"),
-    CLI_STR_OPT(T, "images-csv", j.ro.images_csv, "F",
-                "image metadata: image,path,class,superclass,label_error"),
-    CLI_STR_OPT(T, "exclude", j.ro.exclude, "F",
-                "images to leave out (one per line or an 'image' column)"),
-    CLI_WHOLE_OPT(T, "threads", j.ao.threads, 0, 256, "N",
-                  "threads for the error-consistency matrices (default: cores)"),
-    CLI_WHOLE_OPT(T, "bootstrap", j.replicates, 1, 1000000, "N",
-                  "uncertainty from N replicates: the split's intervals by\n"
-                  "resampling models and images, a pointwise band around\n"
-                  "the expectations, the beta-binomial rho with an interval;\n"
-                  "error consistency's intervals per pair and for the mean\n"
-                  "(images resampled, all pairs sharing each draw)"),
-    CLI_WHOLE_OPT(T, "seed", j.seed, 0, 4294967295LL, "S", "seed of the replicates (default 1)"),
-    CLI_REAL_OPT(T, "conf", j.conf, 0, 1, CLI_OPEN, "C", "confidence level (default 0.95)"),
-    CLI_CHOICE_OPT(T, "ec-boundary", j.ao.ec_boundary, "undefined|one", dl_stats_ec_boundary_parse,
-                   "B",
-                   "kappa when two models are both always right or both always\n"
-                   "wrong: undefined (default; left out of the mean with a\n"
-                   "count) or one (the older convention)"),
-    CLI_WHOLE_OPT(T, "ec-max-models", j.ao.ec_max_models, 2, 1000000, "M",
-                  "above M models (default 2000) no M x M matrices: the mean\n"
-                  "kappa comes from 100,000 random pairs (seed 1 or --seed)\n"
-                  "with its standard error, and no per-pair output"),
-    CLI_FLAG_OPT(T, "json", 0, json, "one JSON object on stdout"),
+static const dl_opt an_table[] = {
+    DL_OPT_WHOLE(T, "near", j.ao.near, 0, 100000, "K", "count 'all but K' as all (default 0)"),
+    DL_OPT_STR(T, "out", j.out_dir, "DIR",
+               "write per_image.csv, model_accuracy.csv, histogram.csv,\n"
+               "ec_all.csv, ec_in_between.csv, ec_pairs.csv (per pair:\n"
+               "kappa, kappa_corrected, kappa_min, kappa_max, Fisher's\n"
+               "p_value up to 300 models, ci_low, ci_high),\n"
+               "class_accuracy.csv, epoch_decisions.csv, codebook.csv,\n"
+               "agreement.csv, decisions.csv and summary.json"),
+    DL_OPT_STR(T, "images-csv", j.ro.images_csv, "F",
+               "image metadata: image,path,class,superclass,label_error"),
+    DL_OPT_STR(T, "exclude", j.ro.exclude, "F",
+               "images to leave out (one per line or an 'image' column)"),
+    DL_OPT_WHOLE(T, "threads", j.ao.threads, 0, 256, "N",
+                 "threads for the error-consistency matrices (default: cores)"),
+    DL_OPT_WHOLE(T, "bootstrap", j.replicates, 1, 1000000, "N",
+                 "uncertainty from N replicates: the split's intervals by\n"
+                 "resampling models and images, a pointwise band around\n"
+                 "the expectations, the beta-binomial rho with an interval;\n"
+                 "error consistency's intervals per pair and for the mean\n"
+                 "(images resampled, all pairs sharing each draw)"),
+    DL_OPT_WHOLE(T, "seed", j.seed, 0, 4294967295LL, "S", "seed of the replicates (default 1)"),
+    DL_OPT_REAL(T, "conf", j.conf, 0, 1, DL_OPT_OPEN, "C", "confidence level (default 0.95)"),
+    DL_OPT_CHOICE(T, "ec-boundary", j.ao.ec_boundary, "undefined|one", dl_stats_ec_boundary_parse,
+                  "B",
+                  "kappa when two models are both always right or both always\n"
+                  "wrong: undefined (default; left out of the mean with a\n"
+                  "count) or one (the older convention)"),
+    DL_OPT_WHOLE(T, "ec-max-models", j.ao.ec_max_models, 2, 1000000, "M",
+                 "above M models (default 2000) no M x M matrices: the mean\n"
+                 "kappa comes from 100,000 random pairs (seed 1 or --seed)\n"
+                 "with its standard error, and no per-pair output"),
+    DL_OPT_FLAG(T, "json", 0, json, "one JSON object on stdout"),
 };
 #undef T
-static const cli_group an_groups[] = {CLI_GROUP(an_table, 0),
-                                      CLI_RESULTS_GROUP(offsetof(an_opts, j.ro))};
-static const cli_spec cli_spec_stimuli_analyse = {
+static const dl_opt_group an_groups[] = {DL_OPT_GROUP(an_table, 0),
+                                         CLI_RESULTS_GROUP(offsetof(an_opts, j.ro))};
+static const dl_opt_spec cli_spec_stimuli_analyse = {
     .cmd = "stimuli analyse",
     .args = "RESULTS...",
     .about = "Dichotomous data difficulty of model results: accuracy per model, the histogram\n"
@@ -67,7 +67,7 @@ static const cli_spec cli_spec_stimuli_analyse = {
     .groups = an_groups,
     .ngroups = 2,
     .npos_min = 1,
-    .npos_max = CLI_MANY,
+    .npos_max = DL_OPT_MANY,
     .missing = "missing the results file",
     .epilog = "Formats are described in docs/stimuli.md.\n"};
 
@@ -97,14 +97,14 @@ static int sub_analyse(int argc, char **argv)
     an_opts o = {.j = {.seed = 1,
                        .conf = 0.95,
                        .ao = {.ec_max_models = DL_STIMULI_EC_MAX_MODELS, .ec_seed = 1}}};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_stimuli_analyse, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_stimuli_analyse, argc, argv, &o, &a);
     if (rc)
         return rc;
-    int seed_given = cli_args_seen(&cli_spec_stimuli_analyse, &a, "seed");
+    int seed_given = dl_opt_seen(&cli_spec_stimuli_analyse, &a, "seed");
     if (seed_given)
         o.j.ao.ec_seed = o.j.seed;
-    if ((seed_given || cli_args_seen(&cli_spec_stimuli_analyse, &a, "conf")) && !o.j.replicates)
+    if ((seed_given || dl_opt_seen(&cli_spec_stimuli_analyse, &a, "conf")) && !o.j.replicates)
         return cli_usage(cmd, "--seed and --conf go with --bootstrap");
     o.j.paths = (const char *const *)a.pos;
     o.j.npaths = (size_t)a.npos;
@@ -119,44 +119,44 @@ typedef struct build_opts {
 } build_opts;
 
 #define T build_opts
-static const cli_opt build_table[] = {
-    CLI_STR_OPT(T, "task", j.bo.task, "2afc|rating",
-                "2afc: pairs of one trivial and one impossible image;\n"
-                "rating: images from each of trivial, in-between, impossible"),
-    CLI_STR_OPT(T, "name", j.bo.name, "SET", "the set's name"),
-    CLI_STR_OPT(T, "set", j.bo.name, "SET", "the same as --name (as in 'stimuli check')"),
-    CLI_STR_OPT(T, "image-root", j.bo.image_root, "DIR", "where the images are"),
-    CLI_STR_OPT(T, "db", j.db, "PATH", "the database (default dddlab.sqlite; made when missing)"),
-    CLI_WHOLE_OPT(T, "pairs", j.bo.pairs, 1, 1000000, "N", "2afc: main pairs (default 149)"),
-    CLI_WHOLE_OPT(T, "pool", j.bo.pool, 0, 100000000, "K",
-                  "2afc: draw from the K easiest and K hardest images\n"
-                  "(default all)"),
-    CLI_WHOLE_OPT(T, "per-class", j.bo.per_class, 1, 1000000, "N",
-                  "rating: images per difficulty (default 100)"),
-    CLI_FLAG_OPT(T, "balance-classes", 0, j.bo.balance_classes,
-                 "rating: spread the images over image classes"),
-    CLI_WHOLE_OPT(T, "practice", j.bo.practice, 0, 1000000, "N",
-                  "extra practice items, kept apart (default 0)"),
-    CLI_FLAG_OPT(T, "exclude-label-errors", 0, j.bo.exclude_label_errors,
-                 "leave out images with label_error = 1"),
-    CLI_WHOLE_OPT(T, "near", j.bo.near, 0, 100000, "K",
-                  "trivial >= M-K models correct, impossible <= K (default 0)"),
-    CLI_WHOLE_OPT(T, "seed", j.bo.seed, 0, 4294967295LL, "S",
-                  "0..4294967295; the same seed gives the same set everywhere\n"
-                  "(default: a fresh seed, printed and stored)"),
-    CLI_STR_OPT(T, "manifest", j.manifest, "FILE",
-                "manifest CSV (default: SET.manifest.csv beside the database)"),
-    CLI_STR_OPT(T, "images-csv", j.ro.images_csv, "FILE", "as for 'stimuli analyse'"),
-    CLI_STR_OPT(T, "exclude", j.ro.exclude, "FILE", "as for 'stimuli analyse'"),
-    CLI_FLAG_OPT(T, "demo-images", 0, j.demo_images,
-                 "write missing images of the demo data set (demo.ini beside\n"
-                 "RESULTS) into DIR before checking them"),
-    CLI_FLAG_OPT(T, "json", 0, json, "one JSON object on stdout"),
+static const dl_opt build_table[] = {
+    DL_OPT_STR(T, "task", j.bo.task, "2afc|rating",
+               "2afc: pairs of one trivial and one impossible image;\n"
+               "rating: images from each of trivial, in-between, impossible"),
+    DL_OPT_STR(T, "name", j.bo.name, "SET", "the set's name"),
+    DL_OPT_STR(T, "set", j.bo.name, "SET", "the same as --name (as in 'stimuli check')"),
+    DL_OPT_STR(T, "image-root", j.bo.image_root, "DIR", "where the images are"),
+    DL_OPT_STR(T, "db", j.db, "PATH", "the database (default dddlab.sqlite; made when missing)"),
+    DL_OPT_WHOLE(T, "pairs", j.bo.pairs, 1, 1000000, "N", "2afc: main pairs (default 149)"),
+    DL_OPT_WHOLE(T, "pool", j.bo.pool, 0, 100000000, "K",
+                 "2afc: draw from the K easiest and K hardest images\n"
+                 "(default all)"),
+    DL_OPT_WHOLE(T, "per-class", j.bo.per_class, 1, 1000000, "N",
+                 "rating: images per difficulty (default 100)"),
+    DL_OPT_FLAG(T, "balance-classes", 0, j.bo.balance_classes,
+                "rating: spread the images over image classes"),
+    DL_OPT_WHOLE(T, "practice", j.bo.practice, 0, 1000000, "N",
+                 "extra practice items, kept apart (default 0)"),
+    DL_OPT_FLAG(T, "exclude-label-errors", 0, j.bo.exclude_label_errors,
+                "leave out images with label_error = 1"),
+    DL_OPT_WHOLE(T, "near", j.bo.near, 0, 100000, "K",
+                 "trivial >= M-K models correct, impossible <= K (default 0)"),
+    DL_OPT_WHOLE(T, "seed", j.bo.seed, 0, 4294967295LL, "S",
+                 "0..4294967295; the same seed gives the same set everywhere\n"
+                 "(default: a fresh seed, printed and stored)"),
+    DL_OPT_STR(T, "manifest", j.manifest, "FILE",
+               "manifest CSV (default: SET.manifest.csv beside the database)"),
+    DL_OPT_STR(T, "images-csv", j.ro.images_csv, "FILE", "as for 'stimuli analyse'"),
+    DL_OPT_STR(T, "exclude", j.ro.exclude, "FILE", "as for 'stimuli analyse'"),
+    DL_OPT_FLAG(T, "demo-images", 0, j.demo_images,
+                "write missing images of the demo data set (demo.ini beside\n"
+                "RESULTS) into DIR before checking them"),
+    DL_OPT_FLAG(T, "json", 0, json, "one JSON object on stdout"),
 };
 #undef T
-static const cli_group build_groups[] = {CLI_GROUP(build_table, 0),
-                                         CLI_RESULTS_GROUP(offsetof(build_opts, j.ro))};
-static const cli_spec cli_spec_stimuli_build = {
+static const dl_opt_group build_groups[] = {DL_OPT_GROUP(build_table, 0),
+                                            CLI_RESULTS_GROUP(offsetof(build_opts, j.ro))};
+static const dl_opt_spec cli_spec_stimuli_build = {
     .cmd = "stimuli build",
     .args = "RESULTS --name SET",
     .about = "Draw a stimulus set from model results and store it in the database with its\n"
@@ -174,12 +174,12 @@ static int build_parse(int argc, char **argv, build_opts *o)
 {
     const char *cmd = cli_spec_stimuli_build.cmd;
     dl_stimuli_build_job *b = &o->j;
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_stimuli_build, argc, argv, o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_stimuli_build, argc, argv, o, &a);
     if (rc)
         return rc;
     b->results = a.pos[0];
-    b->seed_given = cli_args_seen(&cli_spec_stimuli_build, &a, "seed");
+    b->seed_given = dl_opt_seen(&cli_spec_stimuli_build, &a, "seed");
     if (!b->bo.name) /* --name or --set */
         return cli_usage(cmd, "--name SET is required");
     if (strcmp(b->bo.task, "2afc") != 0 && strcmp(b->bo.task, "rating") != 0)
@@ -236,19 +236,19 @@ typedef struct check_opts {
 } check_opts;
 
 #define T check_opts
-static const cli_opt check_table[] = {
-    CLI_STR_OPT(T, "set", name, "NAME", "the stimulus set"),
-    CLI_STR_OPT(T, "db", db, "PATH", "the database (default dddlab.sqlite)"),
-    CLI_STR_OPT(T, "image-root", root, "DIR",
-                "where the images are now (default: the root the set\n"
-                "was built with)"),
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "one JSON object: set, image_root, images, ok,\n"
-                 "problems [{item, path, problem}]"),
+static const dl_opt check_table[] = {
+    DL_OPT_STR(T, "set", name, "NAME", "the stimulus set"),
+    DL_OPT_STR(T, "db", db, "PATH", "the database (default dddlab.sqlite)"),
+    DL_OPT_STR(T, "image-root", root, "DIR",
+               "where the images are now (default: the root the set\n"
+               "was built with)"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "one JSON object: set, image_root, images, ok,\n"
+                "problems [{item, path, problem}]"),
 };
 #undef T
-static const cli_group check_groups[] = {CLI_GROUP(check_table, 0)};
-static const cli_spec cli_spec_stimuli_check = {
+static const dl_opt_group check_groups[] = {DL_OPT_GROUP(check_table, 0)};
+static const dl_opt_spec cli_spec_stimuli_check = {
     .cmd = "stimuli check",
     .about = "Re-verify a stored stimulus set before a session day: every image is still\n"
              "under the image root, decodes, and has the same SHA-256 and size.\n"
@@ -260,8 +260,8 @@ static const cli_spec cli_spec_stimuli_check = {
 static int sub_check(int argc, char **argv)
 {
     check_opts o = {.db = "dddlab.sqlite"};
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_stimuli_check, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_stimuli_check, argc, argv, &o, &a);
     if (rc)
         return rc;
     dl_error err = {0};
@@ -294,24 +294,24 @@ typedef struct demo_opts {
 } demo_opts;
 
 #define T demo_opts
-static const cli_opt demo_table[] = {
-    CLI_STR_OPT(T, "out", dir, "DIR", "where the data set goes (required)"),
-    CLI_WHOLE_OPT(T, "classes", d.classes, 2, 255, "N",
-                  "classes, sigma 1..N (default 100, at most 255)"),
-    CLI_WHOLE_OPT(T, "images-per-class", d.images_per_class, 1, 9999, "N",
-                  "test images per class (default 100)"),
-    CLI_WHOLE_OPT(T, "train-per-class", d.train_per_class, 1, 9999, "N",
-                  "calibration images per class (default 20)"),
-    CLI_WHOLE_OPT(T, "seed", d.seed, 0, 4294967295LL, "S", "default 1"),
-    CLI_WHOLE_OPT(T, "size", d.size_px, 8, 1024, "PX",
-                  "image side the classifiers see (default 32)"),
-    CLI_WHOLE_OPT(T, "png-px", d.png_px, 1, 4096, "PX",
-                  "side of the PNG shown to observers, nearest-neighbour\n"
-                  "scaled (default 128)"),
-    CLI_FLAG_OPT(T, "json", 0, json, "one JSON object on stdout"),
+static const dl_opt demo_table[] = {
+    DL_OPT_STR(T, "out", dir, "DIR", "where the data set goes (required)"),
+    DL_OPT_WHOLE(T, "classes", d.classes, 2, 255, "N",
+                 "classes, sigma 1..N (default 100, at most 255)"),
+    DL_OPT_WHOLE(T, "images-per-class", d.images_per_class, 1, 9999, "N",
+                 "test images per class (default 100)"),
+    DL_OPT_WHOLE(T, "train-per-class", d.train_per_class, 1, 9999, "N",
+                 "calibration images per class (default 20)"),
+    DL_OPT_WHOLE(T, "seed", d.seed, 0, 4294967295LL, "S", "default 1"),
+    DL_OPT_WHOLE(T, "size", d.size_px, 8, 1024, "PX",
+                 "image side the classifiers see (default 32)"),
+    DL_OPT_WHOLE(T, "png-px", d.png_px, 1, 4096, "PX",
+                 "side of the PNG shown to observers, nearest-neighbour\n"
+                 "scaled (default 128)"),
+    DL_OPT_FLAG(T, "json", 0, json, "one JSON object on stdout"),
 };
 #undef T
-static const cli_group demo_groups[] = {CLI_GROUP(demo_table, 0)};
+static const dl_opt_group demo_groups[] = {DL_OPT_GROUP(demo_table, 0)};
 
 static void demo_data_intro(FILE *out)
 {
@@ -326,18 +326,18 @@ static void demo_data_intro(FILE *out)
             dl_stimuli_demo_nmodels());
 }
 
-static const cli_spec cli_spec_stimuli_demo_data = {.cmd = "stimuli demo-data",
-                                                    .intro = demo_data_intro,
-                                                    .groups = demo_groups,
-                                                    .ngroups = 1,
-                                                    .required = "out"};
+static const dl_opt_spec cli_spec_stimuli_demo_data = {.cmd = "stimuli demo-data",
+                                                       .intro = demo_data_intro,
+                                                       .groups = demo_groups,
+                                                       .ngroups = 1,
+                                                       .required = "out"};
 
 static int sub_demo_data(int argc, char **argv)
 {
     demo_opts o = {.dir = NULL};
     dl_stimuli_demo_defaults(&o.d);
-    cli_args a;
-    int rc = cli_args_parse(&cli_spec_stimuli_demo_data, argc, argv, &o, &a);
+    dl_opt_args a;
+    int rc = cli_parse(&cli_spec_stimuli_demo_data, argc, argv, &o, &a);
     if (rc)
         return rc;
     dl_stimuli_demo d = o.d;

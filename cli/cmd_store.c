@@ -17,47 +17,47 @@ typedef struct db_opts {
 } db_opts;
 
 #define T db_opts
-#define DB_OPT CLI_STR_OPT(T, "db", db, "PATH", "the database (default " DEFAULT_DB ")")
-static const cli_opt sessions_table[] = {
+#define DB_OPT DL_OPT_STR(T, "db", db, "PATH", "the database (default " DEFAULT_DB ")")
+static const dl_opt sessions_table[] = {
     DB_OPT,
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "one JSON object: db, sessions [{uuid, observer, set, task,\n"
-                 "status, done, total, started_utc, ended_utc, hostname,\n"
-                 "simulated, runs, superseded}]"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "one JSON object: db, sessions [{uuid, observer, set, task,\n"
+                "status, done, total, started_utc, ended_utc, hostname,\n"
+                "simulated, runs, superseded}]"),
 };
-static const cli_opt export_table[] = {
-    CLI_STR_OPT(T, "table", table, "TABLE",
-                "trials, ratings, answers, sessions, runs, observers or\n"
-                "stimuli"),
+static const dl_opt export_table[] = {
+    DL_OPT_STR(T, "table", table, "TABLE",
+               "trials, ratings, answers, sessions, runs, observers or\n"
+               "stimuli"),
     DB_OPT,
-    CLI_STR_OPT(T, "out", out, "FILE", "the CSV file (default: standard output)"),
-    CLI_FLAG_OPT(T, "json", 0, json, "with --out: one JSON object: db, table, out, rows"),
+    DL_OPT_STR(T, "out", out, "FILE", "the CSV file (default: standard output)"),
+    DL_OPT_FLAG(T, "json", 0, json, "with --out: one JSON object: db, table, out, rows"),
 };
-static const cli_opt merge_table[] = {
-    CLI_STR_OPT(T, "out", out, "PATH", "the merged database"),
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "one JSON object: out, inputs, sets, observers, sessions,\n"
-                 "trials, ratings, events (totals in the output)"),
+static const dl_opt merge_table[] = {
+    DL_OPT_STR(T, "out", out, "PATH", "the merged database"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "one JSON object: out, inputs, sets, observers, sessions,\n"
+                "trials, ratings, events (totals in the output)"),
 };
-static const cli_opt db_table[] = {
+static const dl_opt db_table[] = {
     DB_OPT,
-    CLI_FLAG_OPT(T, "json", 0, json,
-                 "one JSON object: db, ok, integrity, foreign_keys_ok,\n"
-                 "schema_version, program_schema_version, journal_mode,\n"
-                 "counts {sets, images, observers, sessions, trials, ratings,\n"
-                 "events, running, completed, aborted, crashed}, orphan_rows,\n"
-                 "orphans (rows whose parent row is missing)"),
+    DL_OPT_FLAG(T, "json", 0, json,
+                "one JSON object: db, ok, integrity, foreign_keys_ok,\n"
+                "schema_version, program_schema_version, journal_mode,\n"
+                "counts {sets, images, observers, sessions, trials, ratings,\n"
+                "events, running, completed, aborted, crashed}, orphan_rows,\n"
+                "orphans (rows whose parent row is missing)"),
 };
 #undef DB_OPT
 #undef T
-static const cli_group sessions_groups[] = {CLI_GROUP(sessions_table, 0)};
-static const cli_group export_groups[] = {CLI_GROUP(export_table, 0)};
-static const cli_group merge_groups[] = {CLI_GROUP(merge_table, 0)};
-static const cli_group db_groups[] = {CLI_GROUP(db_table, 0)};
+static const dl_opt_group sessions_groups[] = {DL_OPT_GROUP(sessions_table, 0)};
+static const dl_opt_group export_groups[] = {DL_OPT_GROUP(export_table, 0)};
+static const dl_opt_group merge_groups[] = {DL_OPT_GROUP(merge_table, 0)};
+static const dl_opt_group db_groups[] = {DL_OPT_GROUP(db_table, 0)};
 
-static const cli_spec cli_spec_sessions = {
+static const dl_opt_spec cli_spec_sessions = {
     .cmd = "sessions",
-    .args = "[list]",
+    .args = "list",
     .about = "List the sessions stored in a database, oldest first: observer code,\n"
              "stimulus set, task, status (running, completed, aborted, crashed),\n"
              "trials done / total and start time (UTC); \"simulated\" marks sessions a\n"
@@ -68,7 +68,7 @@ static const cli_spec cli_spec_sessions = {
     .npos_max = 1, /* `list`, the one subcommand, which may be left out */
     .epilog = "example: dddlab sessions list --db lab1.sqlite\n"};
 
-static const cli_spec cli_spec_export = {
+static const dl_opt_spec cli_spec_export = {
     .cmd = "export",
     .about =
         "Write one table of a database as tidy long CSV (RFC 4180), one row per\n"
@@ -82,7 +82,7 @@ static const cli_spec cli_spec_export = {
     .required = "table",
     .epilog = "example: dddlab export --db lab.sqlite --table trials --out trials.csv\n"};
 
-static const cli_spec cli_spec_merge = {
+static const dl_opt_spec cli_spec_merge = {
     .cmd = "merge",
     .args = "A.sqlite B.sqlite ...",
     .about = "Combine the databases of several testing stations into one. Observers are\n"
@@ -96,11 +96,11 @@ static const cli_spec cli_spec_merge = {
     .ngroups = 1,
     .required = "out",
     .npos_min = 1,
-    .npos_max = CLI_MANY,
+    .npos_max = DL_OPT_MANY,
     .missing = "expected at least one database to merge",
     .epilog = "example: dddlab merge --out all.sqlite station1.sqlite station2.sqlite\n"};
 
-static const cli_spec cli_spec_db = {
+static const dl_opt_spec cli_spec_db = {
     .cmd = "db check",
     .about = "Check a database without changing it: SQLite's integrity check, foreign\n"
              "keys, the schema version (against the one this dddlab writes) and how\n"
@@ -111,16 +111,16 @@ static const cli_spec cli_spec_db = {
     .epilog = "example: dddlab db check --db lab.sqlite\n"};
 
 /* Parse s's options into o, the database's default first. */
-static int parse(const cli_spec *s, int argc, char **argv, db_opts *o, cli_args *a)
+static int parse(const dl_opt_spec *s, int argc, char **argv, db_opts *o, dl_opt_args *a)
 {
     *o = (db_opts){.db = DEFAULT_DB};
-    return cli_args_parse(s, argc, argv, o, a);
+    return cli_parse(s, argc, argv, o, a);
 }
 
 static int cmd_sessions(int argc, char **argv)
 {
     db_opts o;
-    cli_args a;
+    dl_opt_args a;
     int rc = parse(&cli_spec_sessions, argc, argv, &o, &a);
     if (rc)
         return rc;
@@ -149,7 +149,7 @@ static int cmd_export(int argc, char **argv)
 {
     const char *cmd = "export";
     db_opts o;
-    cli_args a;
+    dl_opt_args a;
     int rc = parse(&cli_spec_export, argc, argv, &o, &a);
     if (rc)
         return rc;
@@ -183,7 +183,7 @@ static int cmd_export(int argc, char **argv)
 static int cmd_merge(int argc, char **argv)
 {
     db_opts o;
-    cli_args a;
+    dl_opt_args a;
     int rc = parse(&cli_spec_merge, argc, argv, &o, &a);
     if (rc)
         return rc;
@@ -207,7 +207,7 @@ static int cmd_merge(int argc, char **argv)
 static int cmd_db_check(int argc, char **argv)
 {
     db_opts o;
-    cli_args a;
+    dl_opt_args a;
     int rc = parse(&cli_spec_db, argc, argv, &o, &a);
     if (rc)
         return rc;

@@ -1,30 +1,25 @@
-/* cli_args.c — the option parser and --help generator of cli_args.h. Written
- * here rather than on getopt_long so that one table drives parsing, the
- * error messages and the help, and so that a value's range is checked where
- * the option is declared. */
-#include "cli_args.h"
+/* opt.c — the option parser and --help writer of dl_opt.h. */
+#include "dl_opt.h"
 
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "cli.h"
-
 /* The column where help texts start: "  --name METAVAR" padded to it. */
 #define HELP_COL 20
 
 typedef struct found {
-    const cli_opt *o;
+    const dl_opt *o;
     size_t base;
     int index; /* over all groups, for seen[] */
 } found;
 
-static int by_long(const cli_spec *s, const char *name, size_t len, found *f)
+static int by_long(const dl_opt_spec *s, const char *name, size_t len, found *f)
 {
     int n = 0, idx = 0, exact = 0;
     for (size_t g = 0; g < s->ngroups; g++)
         for (size_t i = 0; i < s->groups[g].nopts; i++, idx++) {
-            const cli_opt *o = &s->groups[g].opts[i];
+            const dl_opt *o = &s->groups[g].opts[i];
             if (strncmp(o->name, name, len) != 0)
                 continue;
             int is_exact = o->name[len] == '\0';
@@ -39,7 +34,7 @@ static int by_long(const cli_spec *s, const char *name, size_t len, found *f)
     return n; /* 0 unknown, 1 found, more: an ambiguous prefix */
 }
 
-static int by_letter(const cli_spec *s, char c, found *f)
+static int by_letter(const dl_opt_spec *s, char c, found *f)
 {
     int idx = 0;
     for (size_t g = 0; g < s->ngroups; g++)
@@ -103,94 +98,96 @@ static int word_index(const char *words, const char *w)
 }
 
 /* "from 0 to 1", "between 0 and 1 (exclusive)", "> 0 and <= 1". */
-static const char *range_text(const cli_opt *o, char *buf, size_t cap)
+static const char *range_text(const dl_opt *o, char *buf, size_t cap)
 {
     if (o->open == 0)
         snprintf(buf, cap, "from %g to %g", o->rlo, o->rhi);
-    else if (o->open == CLI_OPEN)
+    else if (o->open == DL_OPT_OPEN)
         snprintf(buf, cap, "between %g and %g (exclusive)", o->rlo, o->rhi);
     else
-        snprintf(buf, cap, "%s %g and %s %g", o->open & CLI_OPEN_LO ? ">" : ">=", o->rlo,
-                 o->open & CLI_OPEN_HI ? "<" : "<=", o->rhi);
+        snprintf(buf, cap, "%s %g and %s %g", o->open & DL_OPT_OPEN_LO ? ">" : ">=", o->rlo,
+                 o->open & DL_OPT_OPEN_HI ? "<" : "<=", o->rhi);
     return buf;
 }
 
-/* A number within the option's range (CLI_REAL, CLI_NUMS). */
-static int real_in_range(const cli_opt *o, const char *arg, double *d)
+/* A number within the option's range (DL_ARG_REAL, DL_ARG_NUMS). */
+static int real_in_range(const dl_opt *o, const char *arg, double *d)
 {
-    return dl_parse_double(arg, d) == 0 && (o->open & CLI_OPEN_LO ? *d > o->rlo : *d >= o->rlo) &&
-           (o->open & CLI_OPEN_HI ? *d < o->rhi : *d <= o->rhi);
+    return dl_parse_double(arg, d) == 0 &&
+           (o->open & DL_OPT_OPEN_LO ? *d > o->rlo : *d >= o->rlo) &&
+           (o->open & DL_OPT_OPEN_HI ? *d < o->rhi : *d <= o->rhi);
 }
 
-/* CLI_NUMS: "0.7,0.8" (empty items skipped) replaces what an earlier use of
+/* DL_ARG_NUMS: "0.7,0.8" (empty items skipped) replaces what an earlier use of
  * the option gave. */
-static int set_nums(const cli_spec *s, const cli_opt *o, const char *arg, cli_nums *l)
+static int set_nums(const dl_opt *o, const char *arg, dl_opt_nums *l, dl_error *err)
 {
-    size_t max = o->hi > 0 && o->hi < CLI_NUMS_MAX ? (size_t)o->hi : CLI_NUMS_MAX;
+    size_t max = o->hi > 0 && o->hi < DL_OPT_NUMS_MAX ? (size_t)o->hi : DL_OPT_NUMS_MAX;
     char buf[1024], range[128];
     if (strlen(arg) >= sizeof buf)
-        return cli_usage(s->cmd, "--%s: list too long", o->name);
+        return dl_fail(err, DL_EINVAL, "--%s: list too long", o->name);
     strcpy(buf, arg);
     l->n = 0;
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (l->n == max)
-            return cli_usage(s->cmd, "--%s takes at most %zu values", o->name, max);
+            return dl_fail(err, DL_EINVAL, "--%s takes at most %zu values", o->name, max);
         if (!real_in_range(o, t, &l->v[l->n]))
-            return cli_usage(s->cmd, "--%s needs numbers %s, not '%s'", o->name,
-                             range_text(o, range, sizeof range), t);
+            return dl_fail(err, DL_EINVAL, "--%s needs numbers %s, not '%s'", o->name,
+                           range_text(o, range, sizeof range), t);
         l->n++;
     }
-    return l->n ? 0 : cli_usage(s->cmd, "--%s needs at least one number", o->name);
+    return l->n ? 0 : dl_fail(err, DL_EINVAL, "--%s needs at least one number", o->name);
 }
 
-static int set_value(const cli_spec *s, const found *f, const char *arg, void *opts)
+static int set_value(const found *f, const char *arg, void *opts, dl_error *err)
 {
-    const cli_opt *o = f->o;
+    const dl_opt *o = f->o;
     char *dest = (char *)opts + f->base + o->offset;
     char buf[256];
     long v;
     double d;
     int w;
     switch (o->kind) {
-    case CLI_FLAG:
+    case DL_ARG_FLAG:
         store_int(dest, o->size, 1);
         return 0;
-    case CLI_STRING:
+    case DL_ARG_STRING:
         if (o->nonempty && arg[0] == '\0')
-            return cli_usage(s->cmd, "--%s must not be empty", o->name);
+            return dl_fail(err, DL_EINVAL, "--%s must not be empty", o->name);
         memcpy(dest, &arg, sizeof arg);
         return 0;
-    case CLI_WHOLE:
+    case DL_ARG_WHOLE:
         if (dl_parse_long(arg, &v) != 0 || v < o->lo || v > o->hi)
-            return cli_usage(s->cmd, "--%s needs a whole number from %lld to %lld, not '%s'",
-                             o->name, o->lo, o->hi, arg);
+            return dl_fail(err, DL_EINVAL, "--%s needs a whole number from %lld to %lld, not '%s'",
+                           o->name, o->lo, o->hi, arg);
         store_int(dest, o->size, v);
         return 0;
-    case CLI_REAL:
+    case DL_ARG_REAL:
         if (!real_in_range(o, arg, &d))
-            return cli_usage(s->cmd, "--%s needs a number %s, not '%s'", o->name,
-                             range_text(o, buf, sizeof buf), arg);
+            return dl_fail(err, DL_EINVAL, "--%s needs a number %s, not '%s'", o->name,
+                           range_text(o, buf, sizeof buf), arg);
         memcpy(dest, &d, sizeof d);
         return 0;
-    case CLI_NUMS:
-        return set_nums(s, o, arg, (cli_nums *)(void *)dest);
-    case CLI_CHOICE:
+    case DL_ARG_NUMS:
+        return set_nums(o, arg, (dl_opt_nums *)(void *)dest, err);
+    case DL_ARG_CHOICE:
         if ((w = o->parse ? o->parse(arg) : word_index(o->words, arg)) < 0)
-            return cli_usage(s->cmd, "--%s must be %s, not '%s'", o->name,
-                             words_text(o->words, buf, sizeof buf), arg);
+            return dl_fail(err, DL_EINVAL, "--%s must be %s, not '%s'", o->name,
+                           words_text(o->words, buf, sizeof buf), arg);
         store_int(dest, o->size, w);
         return 0;
-    case CLI_LIST: {
-        cli_list *l = (cli_list *)(void *)dest;
-        if (l->n == CLI_LIST_MAX)
-            return cli_usage(s->cmd, "--%s takes at most %d values", o->name, CLI_LIST_MAX);
+    case DL_ARG_LIST: {
+        dl_opt_list *l = (dl_opt_list *)(void *)dest;
+        if (l->n == DL_OPT_LIST_MAX)
+            return dl_fail(err, DL_EINVAL, "--%s takes at most %d values", o->name,
+                           DL_OPT_LIST_MAX);
         l->v[l->n++] = arg;
         return 0;
     }
-    case CLI_HOOK:
-        return o->hook(s->cmd, arg, dest);
+    case DL_ARG_HOOK:
+        return o->hook(arg, dest, err);
     }
-    return cli_usage(s->cmd, "internal: option --%s has no kind", o->name);
+    return dl_fail(err, DL_EINVAL, "internal: option --%s has no kind", o->name);
 }
 
 /* A word that is a negative number ("-1", "-.5") is an argument, not an
@@ -202,60 +199,58 @@ static int is_number_word(const char *w)
 
 /* Option f, named `shown` in messages, with the value given inline after
  * '=' (or attached to a short letter), else the next word. */
-static int take(const cli_spec *s, const found *f, const char *shown, const char *arg, char **argv,
-                int argc, int *i, void *opts, cli_args *a)
+static int take(const found *f, const char *shown, const char *arg, char **argv, int argc, int *i,
+                void *opts, dl_opt_args *a, dl_error *err)
 {
-    if (f->o->kind == CLI_FLAG && arg)
-        return cli_usage(s->cmd, "option '%s' takes no value", shown);
-    if (f->o->kind != CLI_FLAG && !arg) {
+    if (f->o->kind == DL_ARG_FLAG && arg)
+        return dl_fail(err, DL_EINVAL, "option '%s' takes no value", shown);
+    if (f->o->kind != DL_ARG_FLAG && !arg) {
         if (*i + 1 >= argc)
-            return cli_usage(s->cmd, "option '%s' needs a value", shown);
+            return dl_fail(err, DL_EINVAL, "option '%s' needs a value", shown);
         arg = argv[++*i];
     }
-    if (f->index < CLI_MAX_OPTS) /* test_cli_args checks every table fits */
+    if (f->index < DL_OPT_MAX) /* tests/cli/test_cli_args.c checks every table fits */
         a->seen[f->index] = 1;
-    return set_value(s, f, arg, opts);
+    return set_value(f, arg, opts, err);
 }
 
-static int long_option(const cli_spec *s, char **argv, int argc, int *i, void *opts, cli_args *a)
+static int long_option(const dl_opt_spec *s, char **argv, int argc, int *i, void *opts,
+                       dl_opt_args *a, dl_error *err)
 {
     const char *word = argv[*i] + 2, *eq = strchr(word, '=');
     size_t len = eq ? (size_t)(eq - word) : strlen(word);
     found f;
     int n = by_long(s, word, len, &f);
-    if (n == 0 && len > 0 && strncmp("help", word, len) == 0 && !eq) {
-        cli_args_help(stdout, s);
-        return CLI_HELP_SHOWN;
-    }
+    if (n == 0 && len > 0 && strncmp("help", word, len) == 0 && !eq)
+        return DL_OPT_HELP;
     if (n == 0)
-        return cli_usage(s->cmd, "unknown option '--%.*s'", (int)len, word);
+        return dl_fail(err, DL_EINVAL, "unknown option '--%.*s'", (int)len, word);
     if (n > 1)
-        return cli_usage(s->cmd, "option '--%.*s' is ambiguous", (int)len, word);
+        return dl_fail(err, DL_EINVAL, "option '--%.*s' is ambiguous", (int)len, word);
     char shown[128];
     snprintf(shown, sizeof shown, "--%s", f.o->name);
-    return take(s, &f, shown, eq ? eq + 1 : NULL, argv, argc, i, opts, a);
+    return take(&f, shown, eq ? eq + 1 : NULL, argv, argc, i, opts, a, err);
 }
 
-static int short_option(const cli_spec *s, char **argv, int argc, int *i, void *opts, cli_args *a)
+static int short_option(const dl_opt_spec *s, char **argv, int argc, int *i, void *opts,
+                        dl_opt_args *a, dl_error *err)
 {
     char c = argv[*i][1], shown[3] = {'-', c, '\0'};
     found f;
-    if (c == 'h' && argv[*i][2] == '\0') {
-        cli_args_help(stdout, s);
-        return CLI_HELP_SHOWN;
-    }
+    if (c == 'h' && argv[*i][2] == '\0')
+        return DL_OPT_HELP;
     if (!by_letter(s, c, &f))
-        return cli_usage(s->cmd, "unknown option '%s'", shown);
-    return take(s, &f, shown, argv[*i][2] ? argv[*i] + 2 : NULL, argv, argc, i, opts, a);
+        return dl_fail(err, DL_EINVAL, "unknown option '%s'", shown);
+    return take(&f, shown, argv[*i][2] ? argv[*i] + 2 : NULL, argv, argc, i, opts, a, err);
 }
 
 /* After parsing: the number of positionals and the required options. */
-static int check_counts(const cli_spec *s, const cli_args *a)
+static int check_counts(const dl_opt_spec *s, const dl_opt_args *a, dl_error *err)
 {
     if (a->npos < s->npos_min)
-        return cli_usage(s->cmd, "%s", s->missing ? s->missing : "missing an argument");
-    if (s->npos_max != CLI_MANY && a->npos > s->npos_max)
-        return cli_usage(s->cmd, "unexpected argument '%s'", a->pos[s->npos_max]);
+        return dl_fail(err, DL_EINVAL, "%s", s->missing ? s->missing : "missing an argument");
+    if (s->npos_max != DL_OPT_MANY && a->npos > s->npos_max)
+        return dl_fail(err, DL_EINVAL, "unexpected argument '%s'", a->pos[s->npos_max]);
     for (const char *p = s->required; p && *p; p += *p == '|') {
         size_t len = strcspn(p, "|");
         char name[64];
@@ -263,13 +258,14 @@ static int check_counts(const cli_spec *s, const cli_args *a)
         snprintf(name, sizeof name, "%.*s", (int)len, p);
         p += len;
         if (by_long(s, name, strlen(name), &f) == 1 && !a->seen[f.index])
-            return cli_usage(s->cmd, "--%s%s%s is required", name, f.o->metavar ? " " : "",
-                             f.o->metavar ? f.o->metavar : "");
+            return dl_fail(err, DL_EINVAL, "--%s%s%s is required", name, f.o->metavar ? " " : "",
+                           f.o->metavar ? f.o->metavar : "");
     }
     return 0;
 }
 
-int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_args *a)
+int dl_opt_parse(const dl_opt_spec *s, int argc, char **argv, void *opts, dl_opt_args *a,
+                 dl_error *err)
 {
     memset(a, 0, sizeof *a);
     /* The positionals move to argv[1..], in order. */
@@ -284,23 +280,23 @@ int cli_args_parse(const cli_spec *s, int argc, char **argv, void *opts, cli_arg
         } else if (strcmp(w, "--") == 0)
             only_pos = 1;
         else if (w[1] == '-')
-            rc = long_option(s, argv, argc, &i, opts, a);
+            rc = long_option(s, argv, argc, &i, opts, a, err);
         else
-            rc = short_option(s, argv, argc, &i, opts, a);
+            rc = short_option(s, argv, argc, &i, opts, a, err);
     }
     a->pos = argv + 1;
     a->npos = npos;
-    return rc ? rc : check_counts(s, a);
+    return rc ? rc : check_counts(s, a, err);
 }
 
-int cli_args_seen(const cli_spec *s, const cli_args *a, const char *name)
+int dl_opt_seen(const dl_opt_spec *s, const dl_opt_args *a, const char *name)
 {
     found f;
     return by_long(s, name, strlen(name), &f) == 1 && strcmp(f.o->name, name) == 0 &&
            a->seen[f.index];
 }
 
-static void help_line(FILE *out, const cli_opt *o)
+static void help_line(FILE *out, const dl_opt *o)
 {
     char left[128];
     int n = o->letter ? snprintf(left, sizeof left, "-%c, --%s", o->letter, o->name)
@@ -320,10 +316,10 @@ static void help_line(FILE *out, const cli_opt *o)
     fputc('\n', out);
 }
 
-void cli_args_help_options(FILE *out, const cli_spec *s)
+void dl_opt_help_options(FILE *out, const dl_opt_spec *s)
 {
     for (size_t g = 0; g < s->ngroups; g++) {
-        const cli_group *gr = &s->groups[g];
+        const dl_opt_group *gr = &s->groups[g];
         const char *heading = gr->heading ? gr->heading : g == 0 ? "options" : NULL;
         if (heading)
             fprintf(out, "\n%s:\n", heading);
@@ -334,7 +330,7 @@ void cli_args_help_options(FILE *out, const cli_spec *s)
     }
 }
 
-void cli_args_help(FILE *out, const cli_spec *s)
+void dl_opt_help(FILE *out, const dl_opt_spec *s)
 {
     fprintf(out, "usage: dddlab %s%s%s", s->cmd, s->args ? " " : "", s->args ? s->args : "");
     for (const char *p = s->required; p && *p; p += *p == '|') {
@@ -349,7 +345,7 @@ void cli_args_help(FILE *out, const cli_spec *s)
         s->intro(out);
     else
         fputs(s->about, out);
-    cli_args_help_options(out, s);
+    dl_opt_help_options(out, s);
     if (s->epilog)
         fprintf(out, "\n%s", s->epilog);
 }
