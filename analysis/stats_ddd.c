@@ -85,12 +85,6 @@ int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, doub
     return 0;
 }
 
-static int cmp_dbl(const void *pa, const void *pb)
-{
-    double x = *(const double *)pa, y = *(const double *)pb;
-    return (x > y) - (x < y);
-}
-
 /* Percentile interval of each of the 3 fractions in rep (nrep x 3). */
 static void split_interval(double *rep, size_t nrep, double conf, dl_ddd_split_ci *out)
 {
@@ -98,7 +92,7 @@ static void split_interval(double *rep, size_t nrep, double conf, dl_ddd_split_c
     for (int c = 0; c < 3; c++) {
         for (size_t r = 0; r < nrep; r++)
             col[r] = rep[r * 3 + c];
-        qsort(col, nrep, sizeof *col, cmp_dbl);
+        qsort(col, nrep, sizeof *col, dl_cmp_double);
         out->low[c] = dl_stats_quantile_sorted(col, nrep, (1 - conf) / 2);
         out->high[c] = dl_stats_quantile_sorted(col, nrep, 1 - (1 - conf) / 2);
     }

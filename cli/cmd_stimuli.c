@@ -118,11 +118,18 @@ typedef struct build_opts {
     int json;
 } build_opts;
 
+/* dl_task_parse's 0 ("unknown") is the option engine's -1. */
+static int task_parse(const char *w)
+{
+    int t = dl_task_parse(w);
+    return t ? t : -1;
+}
+
 #define T build_opts
 static const dl_opt build_table[] = {
-    DL_OPT_STR(T, "task", j.bo.task, "2afc|rating",
-               "2afc: pairs of one trivial and one impossible image;\n"
-               "rating: images from each of trivial, in-between, impossible"),
+    DL_OPT_CHOICE(T, "task", j.bo.task, "2afc|rating", task_parse, "2afc|rating",
+                  "2afc: pairs of one trivial and one impossible image;\n"
+                  "rating: images from each of trivial, in-between, impossible"),
     DL_OPT_STR(T, "name", j.bo.name, "SET", "the set's name"),
     DL_OPT_STR(T, "set", j.bo.name, "SET", "the same as --name (as in 'stimuli check')"),
     DL_OPT_STR(T, "image-root", j.bo.image_root, "DIR", "where the images are"),
@@ -182,8 +189,6 @@ static int build_parse(int argc, char **argv, build_opts *o)
     b->seed_given = dl_opt_seen(&cli_spec_stimuli_build, &a, "seed");
     if (!b->bo.name) /* --name or --set */
         return cli_usage(cmd, "--name SET is required");
-    if (strcmp(b->bo.task, "2afc") != 0 && strcmp(b->bo.task, "rating") != 0)
-        return cli_usage(cmd, "--task must be 2afc or rating, not '%s'", b->bo.task);
     return 0;
 }
 
@@ -203,7 +208,6 @@ static int sub_build(int argc, char **argv)
 {
     build_opts o = {.j = {.store = build_store, .db = "dddlab.sqlite"}};
     dl_stimuli_build_defaults(&o.j.bo);
-    o.j.bo.task = NULL;
     int rc = build_parse(argc, argv, &o);
     if (rc)
         return rc;

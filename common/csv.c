@@ -212,30 +212,21 @@ static char **copy_fields(char **fields, size_t n)
 }
 
 /* The first column name that repeats an earlier one, or -1; -2 when out of
- * memory. A hash set of column indices (FNV-1a, open addressing), not
- * pairwise strcmp: a wide header of 20,000 names took 2e8 comparisons. */
+ * memory. Through the interning table, not pairwise strcmp: a wide header of
+ * 20,000 names took 2e8 comparisons. */
 static long duplicate_name(char **fields, size_t n)
 {
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
-    size_t *slot = calloc(cap, sizeof *slot); /* index + 1, 0 = empty */
-    if (!slot)
-        return -2;
+    dl_names seen = {0};
     long dup = -1;
-    for (size_t i = 0; i < n && dup < 0; i++) {
-        uint64_t h = 0xcbf29ce484222325ULL;
-        for (const unsigned char *c = (const unsigned char *)fields[i]; *c; c++)
-            h = (h ^ *c) * 0x100000001b3ULL;
-        size_t k = (size_t)h & (cap - 1);
-        while (slot[k] && strcmp(fields[slot[k] - 1], fields[i]) != 0)
-            k = (k + 1) & (cap - 1);
-        if (slot[k])
+    for (size_t i = 0; i < n && dup == -1; i++) {
+        size_t idx;
+        int is_new;
+        if (dl_names_add(&seen, fields[i], NULL, &idx, &is_new) != 0)
+            dup = -2;
+        else if (!is_new)
             dup = (long)i;
-        else
-            slot[k] = i + 1;
     }
-    free(slot);
+    dl_names_free(&seen);
     return dup;
 }
 

@@ -234,7 +234,10 @@ static int mirrored_for(const exp_run *rc)
 {
     if (!rc->cfg->counterbalance || !rc->task->has_sides)
         return 0;
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    /* FNV-1a's loop, but with its own start value (not dl_hash_bytes's basis):
+     * which observers see the set mirrored must not change for labs whose
+     * observers already ran a session. */
+    uint64_t h = 1469598103934665603ULL;
     for (const char *p = rc->observer; *p; p++) {
         h ^= (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
         h *= 1099511628211ULL;
@@ -361,8 +364,9 @@ static int ask_observer(exp_run *rc, resume_info *ri, dl_error *err)
                 return r;
             if (!resume) {
                 rc->new_session = 1;
-                exp_event(rc, "info", "the observer chose a new session over the unfinished "
-                                      "one (%zu of %zu done)",
+                exp_event(rc, "info",
+                          "the observer chose a new session over the unfinished "
+                          "one (%zu of %zu done)",
                           done, ri->list[0].norder);
             }
         }
@@ -570,8 +574,7 @@ static int finish(exp_run *rc, int r, dl_error *err)
     dl_exp_result *res = rc->res;
     if (rc->deadlines_missed)
         exp_warn(rc, "%zu trial%s of this run missed the %d ms deadline (logged as no response)",
-                 rc->deadlines_missed, rc->deadlines_missed == 1 ? "" : "s",
-                 rc->cfg->deadline_ms);
+                 rc->deadlines_missed, rc->deadlines_missed == 1 ? "" : "s", rc->cfg->deadline_ms);
     if (r == 0 || r == DL_EABORT) {
         const char *status = r == 0 ? "completed" : "aborted";
         snprintf(res->status, sizeof res->status, "%s", status);

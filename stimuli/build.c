@@ -12,7 +12,7 @@
 void dl_stimuli_build_defaults(dl_stimuli_build_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->task = "2afc";
+    o->task = DL_TASK_2AFC;
     o->pairs = 149;
     o->per_class = 100;
 }
@@ -34,9 +34,8 @@ static int check_opts(const dl_stimuli_results *r, const dl_stimuli_build_opts *
         return dl_fail(err, DL_EINVAL,
                        "set name '%s' may only use letters, digits, '.', '_' and '-'",
                        o->name ? o->name : "");
-    if (!o->task || (strcmp(o->task, "2afc") != 0 && strcmp(o->task, "rating") != 0))
-        return dl_fail(err, DL_EINVAL, "task must be 2afc or rating, not '%s'",
-                       o->task ? o->task : "");
+    if (o->task != DL_TASK_2AFC && o->task != DL_TASK_RATING)
+        return dl_fail(err, DL_EINVAL, "task must be 2afc or rating");
     if (!o->image_root)
         return dl_fail(err, DL_EINVAL, "no image root given");
     if (o->exclude_label_errors && !r->has_label_error)
@@ -48,9 +47,9 @@ static int check_opts(const dl_stimuli_results *r, const dl_stimuli_build_opts *
         return dl_fail(err, DL_EINVAL,
                        "%s: --balance-classes needs image classes (a class, wnid or label column)",
                        r->path);
-    if (strcmp(o->task, "2afc") == 0 && o->pairs == 0)
+    if (o->task == DL_TASK_2AFC && o->pairs == 0)
         return dl_fail(err, DL_EINVAL, "--pairs must be at least 1");
-    if (strcmp(o->task, "rating") == 0 && o->per_class == 0)
+    if (o->task == DL_TASK_RATING && o->per_class == 0)
         return dl_fail(err, DL_EINVAL, "--per-class must be at least 1");
     return 0;
 }
@@ -210,7 +209,7 @@ static int draw(const dl_stimuli_results *r, const dl_stimuli_build_opts *o, dl_
         goto done;
     if ((rc = candidates(r, o, diff, c)) != 0)
         goto done;
-    if (strcmp(o->task, "2afc") == 0)
+    if (o->task == DL_TASK_2AFC)
         rc = draw_pairs(rng, r, o, c, set, err);
     else
         rc = draw_rating(rng, r, o, c, set, err);
@@ -278,7 +277,7 @@ int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o
         return dl_fail(err, DL_ENOMEM, "out of memory");
     set->seed = o->seed;
     set->name = dl_strdup(o->name);
-    set->task = dl_strdup(o->task);
+    set->task = dl_strdup(dl_task_name(o->task));
     set->image_root = dl_strdup(o->image_root);
     set->results_sha256 = dl_strdup(sha);
     set->params_json = bs_params_json(r, o, sha);

@@ -38,11 +38,11 @@ static void render(void *ctx, FILE *out)
 {
     const params_ctx *p = ctx;
     const dl_stimuli_build_opts *o = p->o;
-    int afc = strcmp(o->task, "2afc") == 0;
+    int afc = o->task == DL_TASK_2AFC;
     dl_json j;
     dl_json_init(&j, out);
     dl_json_object_begin(&j);
-    key_str(&j, "task", o->task);
+    key_str(&j, "task", dl_task_name(o->task));
     key_str(&j, "name", o->name);
     key_int(&j, "seed", o->seed);
     key_str(&j, "rng", "gsl_rng_mt19937");

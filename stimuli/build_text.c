@@ -30,7 +30,7 @@ void dl_stimuli_build_job_write_json(FILE *out, const dl_stimuli_build_job *b)
     dl_json_key(&j, "task"), dl_json_string(&j, set->task);
     dl_json_key(&j, "items"), dl_json_int(&j, (long long)set->nitems);
     dl_json_key(&j, "practice_items"), dl_json_int(&j, (long long)practice);
-    if (strcmp(set->task, "2afc") == 0)
+    if (dl_task_parse(set->task) == DL_TASK_2AFC)
         dl_json_key(&j, "trivial_left"), dl_json_int(&j, (long long)left);
     dl_json_key(&j, "seed"), dl_json_int(&j, (long long)set->seed);
     dl_json_key(&j, "results_sha256"), dl_json_string(&j, set->results_sha256);
@@ -49,7 +49,7 @@ void dl_stimuli_build_job_write_text(FILE *out, const dl_stimuli_build_job *b)
     count_items(set, &practice, &left);
     fprintf(out, "stored set '%s' (%s) in %s\n", set->name, set->task, b->db);
     fprintf(out, "  items          %zu (%zu practice)\n", set->nitems, practice);
-    if (strcmp(set->task, "2afc") == 0)
+    if (dl_task_parse(set->task) == DL_TASK_2AFC)
         fprintf(out, "  trivial left   %zu of %zu main pairs\n", left, set->nitems - practice);
     fprintf(out, "  seed           %" PRIu64 "%s\n", set->seed,
             b->seed_given ? "" : " (fresh; use --seed to repeat)");

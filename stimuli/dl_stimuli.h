@@ -20,9 +20,10 @@ typedef enum dl_stimuli_format {
     DL_STIMULI_LONG = 1,   /* model,image,correct | model,image,label,prediction [,epoch] */
     DL_STIMULI_WIDE = 2,   /* image,<model 1>,<model 2>,... with 0/1 cells */
     DL_STIMULI_COUNTS = 3, /* image,n_correct,n_models (aggregate results only) */
-    DL_STIMULI_MVH = 4,    /* model-vs-human raw data: subj,...,object_response,category,...,imagename */
-    DL_STIMULI_TIMM = 5,   /* timm inference.py: filename,index (top-k) + a labels file */
-    DL_STIMULI_NPY = 6     /* NumPy .npy / .npz arrays (docs/stimuli.md) */
+    DL_STIMULI_MVH =
+        4, /* model-vs-human raw data: subj,...,object_response,category,...,imagename */
+    DL_STIMULI_TIMM = 5, /* timm inference.py: filename,index (top-k) + a labels file */
+    DL_STIMULI_NPY = 6   /* NumPy .npy / .npz arrays (docs/stimuli.md) */
 } dl_stimuli_format;
 
 /* Parse "auto" / "long" / "wide" / "counts" / "mvh" / "timm" / "npy"; -1 if
@@ -69,9 +70,9 @@ typedef struct dl_stimuli_read_opts {
  * 1,000 models x 50,000 images take about 6 MB. Images keep the order in
  * which the results file first names them. Read-only for users. */
 typedef struct dl_stimuli_results {
-    char *path;                /* results file, as given */
-    dl_stimuli_format format;  /* as read (never AUTO) */
-    size_t nfiles;             /* files read (a folder or glob gives many) */
+    char *path;               /* results file, as given */
+    dl_stimuli_format format; /* as read (never AUTO) */
+    size_t nfiles;            /* files read (a folder or glob gives many) */
     /* When path is not one plain file (a folder, a glob, several paths): the
      * SHA-256 of the lines "SHA256  BASENAME\n" of every file read, in order,
      * which dl_stimuli_build records; else "" (build hashes path itself). */
@@ -88,13 +89,13 @@ typedef struct dl_stimuli_results {
     uint32_t *n_correct;       /* per image: models correct (last epoch) */
     /* image metadata (--images-csv, or the results file itself); entries are
      * NULL / -1 where unknown */
-    char **image_path;         /* relative path of the image file; NULL -> the name */
+    char **image_path; /* relative path of the image file; NULL -> the name */
     char **class_label;
     char **superclass;
-    int8_t *label_error;       /* 1, 0, -1 unknown */
-    int has_class;             /* some image has a class */
-    int has_label_error;       /* some image has a known label_error */
-    size_t excluded;           /* images left out through --exclude */
+    int8_t *label_error; /* 1, 0, -1 unknown */
+    int has_class;       /* some image has a class */
+    int has_label_error; /* some image has a known label_error */
+    size_t excluded;     /* images left out through --exclude */
     /* Things that look wrong but are not errors, one sentence each naming the
      * model (accuracy 0; predictions that share no value with the labels).
      * The library never prints them: the caller shows them. */
@@ -124,7 +125,7 @@ void dl_stimuli_results_free(dl_stimuli_results *r); /* accepts NULL */
 typedef enum dl_stimuli_difficulty {
     DL_STIMULI_IMPOSSIBLE = DL_STATS_IMPOSSIBLE, /* at most K models correct */
     DL_STIMULI_IN_BETWEEN = DL_STATS_IN_BETWEEN,
-    DL_STIMULI_TRIVIAL = DL_STATS_TRIVIAL        /* at least M - K models correct */
+    DL_STIMULI_TRIVIAL = DL_STATS_TRIVIAL /* at least M - K models correct */
 } dl_stimuli_difficulty;
 
 /* "impossible" / "in-between" / "trivial" (dl_stats_difficulty_name). */
@@ -148,8 +149,8 @@ typedef struct dl_stimuli_ec_summary {
     size_t *right;         /* per model: images right among those; NULL when sampled */
     uint64_t *both_right;  /* per pair: images both right; NULL when sampled */
     /* dl_stimuli_ec_uncertainty: percentile intervals (NULL / NaN before) */
-    double *ci_low, *ci_high; /* per pair */
-    size_t *defined;          /* per pair: replicates with a defined kappa */
+    double *ci_low, *ci_high;                  /* per pair */
+    size_t *defined;                           /* per pair: replicates with a defined kappa */
     double mean_ci_low, mean_ci_high, mean_se; /* the mean's interval and bootstrap SD */
     size_t mean_defined;                       /* replicates with a defined mean */
 } dl_stimuli_ec_summary;
@@ -166,9 +167,9 @@ typedef struct dl_stimuli_ec_summary {
 #define DL_STIMULI_EC_FISHER_MAX_MODELS 300
 
 typedef struct dl_stimuli_class_acc {
-    const char *name;     /* borrowed from the results */
+    const char *name; /* borrowed from the results */
     size_t images;
-    double accuracy;      /* mean fraction of models correct */
+    double accuracy; /* mean fraction of models correct */
     size_t trivial, in_between, impossible;
     /* the least and the most accurate model on the class's images (the
      * spread over models); NaN for counts input */
@@ -177,38 +178,38 @@ typedef struct dl_stimuli_class_acc {
 
 typedef struct dl_stimuli_epoch {
     long epoch;
-    double *accuracy;     /* per model */
+    double *accuracy; /* per model */
     double mean_accuracy;
-    dl_tpa tpa;           /* true-positive agreement of all models */
+    dl_tpa tpa; /* true-positive agreement of all models */
 } dl_stimuli_epoch;
 
 typedef struct dl_stimuli_analysis {
     const dl_stimuli_results *res; /* borrowed */
     unsigned near;
-    unsigned m;                    /* models per image */
-    double *model_accuracy;        /* nmodels (none for counts) */
-    double mean_accuracy;          /* over all models and images */
-    size_t *histogram;             /* m + 1: images with k models correct */
-    double *binomial_expected;     /* m + 1: expected images, Binomial(m, mean) */
+    unsigned m;                        /* models per image */
+    double *model_accuracy;            /* nmodels (none for counts) */
+    double mean_accuracy;              /* over all models and images */
+    size_t *histogram;                 /* m + 1: images with k models correct */
+    double *binomial_expected;         /* m + 1: expected images, Binomial(m, mean) */
     double *poisson_binomial_expected; /* m + 1, each model its accuracy; NULL for counts */
-    uint8_t *difficulty;           /* per image, dl_stimuli_difficulty */
+    uint8_t *difficulty;               /* per image, dl_stimuli_difficulty */
     size_t trivial, in_between, impossible;
-    double *ec_all;                /* nmodels^2 kappas; NULL for counts */
-    double *ec_in_between;         /* the same over in-between images only */
+    double *ec_all;        /* nmodels^2 kappas; NULL for counts */
+    double *ec_in_between; /* the same over in-between images only */
     dl_stimuli_ec_summary ec_all_summary, ec_in_between_summary;
-    dl_ec_boundary ec_boundary;    /* kappa when the expected agreement is 1 */
-    size_t ec_max_models;          /* the limit in force */
-    size_t ec_fisher_max_models;   /* above it no Fisher p per pair */
-    int ec_sampled;                /* 1: models > ec_max_models, no matrices */
-    uint64_t ec_seed;              /* of the pair sample */
-    size_t ec_replicates;          /* dl_stimuli_ec_uncertainty's; 0 = none */
+    dl_ec_boundary ec_boundary;  /* kappa when the expected agreement is 1 */
+    size_t ec_max_models;        /* the limit in force */
+    size_t ec_fisher_max_models; /* above it no Fisher p per pair */
+    int ec_sampled;              /* 1: models > ec_max_models, no matrices */
+    uint64_t ec_seed;            /* of the pair sample */
+    size_t ec_replicates;        /* dl_stimuli_ec_uncertainty's; 0 = none */
     uint64_t ec_boot_seed;
     double ec_conf;
     size_t nclasses;               /* 0 when no class is known */
     dl_stimuli_class_acc *classes; /* easiest first */
     size_t nepochs;
     dl_stimuli_epoch *epochs;
-    dl_tpa tpa;                    /* of the (last-epoch) results */
+    dl_tpa tpa;                           /* of the (last-epoch) results */
     const struct dl_stimuli_ddd_unc *unc; /* borrowed; when set, JSON adds "uncertainty" */
 } dl_stimuli_analysis;
 
@@ -222,8 +223,8 @@ typedef struct dl_stimuli_analyse_opts {
     unsigned near;
     int threads;
     dl_ec_boundary ec_boundary;
-    size_t ec_max_models; /* 0: DL_STIMULI_EC_MAX_MODELS */
-    uint64_t ec_seed;     /* seeds the pair sample above ec_max_models */
+    size_t ec_max_models;        /* 0: DL_STIMULI_EC_MAX_MODELS */
+    uint64_t ec_seed;            /* seeds the pair sample above ec_max_models */
     size_t ec_fisher_max_models; /* 0: DL_STIMULI_EC_FISHER_MAX_MODELS */
 } dl_stimuli_analyse_opts;
 
@@ -248,14 +249,14 @@ typedef struct dl_stimuli_ddd_unc {
     size_t replicates;
     uint64_t seed;
     double conf;
-    int has_models;             /* per-model results: the split by models */
-    dl_ddd_split_ci by_models;  /* fractions' intervals, resampling models */
-    dl_ddd_split_ci by_images;  /* resampling images */
+    int has_models;              /* per-model results: the split by models */
+    dl_ddd_split_ci by_models;   /* fractions' intervals, resampling models */
+    dl_ddd_split_ci by_images;   /* resampling images */
     double *binom_lo, *binom_hi; /* m + 1: pointwise band of the binomial */
-    double *pb_lo, *pb_hi;      /* the same for the Poisson-binomial; NULL for counts */
-    dl_betabin betabin;         /* beta-binomial fit of the histogram */
-    int betabin_rc;             /* DL_EUNDEF when it cannot be fitted */
-    double rho_low, rho_high;   /* rho's interval, resampling images */
+    double *pb_lo, *pb_hi;       /* the same for the Poisson-binomial; NULL for counts */
+    dl_betabin betabin;          /* beta-binomial fit of the histogram */
+    int betabin_rc;              /* DL_EUNDEF when it cannot be fitted */
+    double rho_low, rho_high;    /* rho's interval, resampling images */
 } dl_stimuli_ddd_unc;
 
 /* Every interval of the analysis from `replicates` bootstrap replicates
@@ -273,8 +274,8 @@ int dl_stimuli_ddd_unc_write(const dl_stimuli_analysis *a, const dl_stimuli_ddd_
                              const char *dir, dl_error *err);
 
 /* Write per_image.csv, model_accuracy.csv, histogram.csv, ec_all.csv,
- * ec_in_between.csv, ec_pairs.csv, class_accuracy.csv, agreement.csv, decisions.csv and summary.json into
- * dir (created if missing), each atomically. */
+ * ec_in_between.csv, ec_pairs.csv, class_accuracy.csv, agreement.csv, decisions.csv and
+ * summary.json into dir (created if missing), each atomically. */
 int dl_stimuli_analysis_write(const dl_stimuli_analysis *a, const char *dir, dl_error *err);
 
 /* ---- `stimuli analyse` as one call (analyse_run.c, analyse_text.c) ---------- */
@@ -284,11 +285,11 @@ typedef struct dl_stimuli_analyse_job {
     size_t npaths;
     dl_stimuli_read_opts ro;
     dl_stimuli_analyse_opts ao;
-    size_t replicates;        /* > 0: dl_stimuli_ddd_uncertainty and _ec_uncertainty */
-    uint64_t seed;            /* of the replicates */
-    double conf;              /* of their intervals */
-    const char *out_dir;      /* the tables (dl_stimuli_analysis_write, and
-                               * uncertainty.csv with replicates), or NULL */
+    size_t replicates;   /* > 0: dl_stimuli_ddd_uncertainty and _ec_uncertainty */
+    uint64_t seed;       /* of the replicates */
+    double conf;         /* of their intervals */
+    const char *out_dir; /* the tables (dl_stimuli_analysis_write, and
+                          * uncertainty.csv with replicates), or NULL */
     /* what the run found; res stays set after a later step failed (its warnings) */
     dl_stimuli_results *res;
     dl_stimuli_analysis *a;
@@ -313,16 +314,16 @@ void dl_stimuli_analysis_write_json(FILE *out, const dl_stimuli_analysis *a);
 /* ---- stimulus sets --------------------------------------------------------- */
 
 typedef struct dl_stimuli_build_opts {
-    const char *name;        /* set name: letters, digits, '.', '_', '-' */
-    const char *task;        /* "2afc" | "rating" */
-    const char *image_root;  /* image files are image_root/path */
-    unsigned near;           /* K of the split */
-    uint32_t seed;           /* seeds gsl_rng_mt19937 */
-    size_t pairs;            /* 2AFC main pairs (default 149) */
-    size_t pool;             /* 2AFC: draw from the K easiest / hardest; 0 = all */
-    size_t practice;         /* extra practice items kept apart */
-    size_t per_class;        /* rating: images per difficulty (default 100) */
-    int balance_classes;     /* rating: spread over image classes */
+    const char *name;       /* set name: letters, digits, '.', '_', '-' */
+    dl_task task;           /* DL_TASK_2AFC | DL_TASK_RATING */
+    const char *image_root; /* image files are image_root/path */
+    unsigned near;          /* K of the split */
+    uint32_t seed;          /* seeds gsl_rng_mt19937 */
+    size_t pairs;           /* 2AFC main pairs (default 149) */
+    size_t pool;            /* 2AFC: draw from the K easiest / hardest; 0 = all */
+    size_t practice;        /* extra practice items kept apart */
+    size_t per_class;       /* rating: images per difficulty (default 100) */
+    int balance_classes;    /* rating: spread over image classes */
     int exclude_label_errors;
     const char *demo_ini;    /* non-NULL: write missing images of this demo data set */
     const char *images_csv;  /* recorded in params_json only */
@@ -344,8 +345,8 @@ void dl_stimuli_build_defaults(dl_stimuli_build_opts *o);
  * too, it is instead the SHA-256 of the sha256sum-style lines
  * "HASH  results\n", "HASH  labels\n", "HASH  image_list\n" of those given
  * (an --image-list folder is recorded by path only). */
-int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
-                     dl_stim_set **out, dl_error *err);
+int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o, dl_stim_set **out,
+                     dl_error *err);
 
 /* Write the manifest CSV of a set to an open stream (one row per image). */
 void dl_stimuli_manifest(const dl_stim_set *set, FILE *out);
@@ -399,17 +400,16 @@ int dl_stimuli_probe_image(const char *image_root, const char *rel_path, dl_set_
                            dl_error *err);
 
 typedef struct dl_stimuli_problem {
-    int item;      /* set item index */
-    char *path;    /* image path relative to the root */
-    char *what;    /* "missing", "changed (sha256 ...)", ... */
+    int item;   /* set item index */
+    char *path; /* image path relative to the root */
+    char *what; /* "missing", "changed (sha256 ...)", ... */
 } dl_stimuli_problem;
 
 /* Re-verify every image of a set under image_root (NULL = the set's root):
  * still there, same SHA-256, same size. *problems (length *nproblems) lists
  * what is wrong; free with dl_stimuli_problems_free. */
-int dl_stimuli_check(const dl_stim_set *set, const char *image_root,
-                     dl_stimuli_problem **problems, size_t *nproblems, size_t *nimages,
-                     dl_error *err);
+int dl_stimuli_check(const dl_stim_set *set, const char *image_root, dl_stimuli_problem **problems,
+                     size_t *nproblems, size_t *nimages, dl_error *err);
 void dl_stimuli_problems_free(dl_stimuli_problem *p, size_t n);
 /* The result of dl_stimuli_check under root, as text or as one JSON object
  * (build_text.c). */
@@ -456,10 +456,8 @@ int dl_stimuli_demo_write_image(const dl_stimuli_demo *d, size_t index, const ch
 
 /* What dl_stimuli_demo_generate made in dir in secs seconds, as text (with
  * the next command) or as one JSON object (demo_text.c). */
-void dl_stimuli_demo_write_text(FILE *out, const dl_stimuli_demo *d, const char *dir,
-                                double secs);
-void dl_stimuli_demo_write_json(FILE *out, const dl_stimuli_demo *d, const char *dir,
-                                double secs);
+void dl_stimuli_demo_write_text(FILE *out, const dl_stimuli_demo *d, const char *dir, double secs);
+void dl_stimuli_demo_write_json(FILE *out, const dl_stimuli_demo *d, const char *dir, double secs);
 
 /* The experiment file `dddlab demo` runs a task ("2afc" or "rating") of set
  * with: images under root (relative to the file), trial order seed, short
@@ -487,14 +485,14 @@ void dl_stimuli_demo_observer(unsigned long seed, int task, int i, int person,
  * in docs/imagestats.md. Every function is thread-safe. */
 
 typedef enum dl_imgstats_stat {
-    DL_IMGSTATS_WIDTH = 0,      /* width_px of the decoded file */
-    DL_IMGSTATS_HEIGHT,         /* height_px of the decoded file */
-    DL_IMGSTATS_ENTROPY,        /* mean local entropy (bits), 10 x 10 windows */
-    DL_IMGSTATS_DCT,            /* % of DCT coefficients for 99.98% of the L2 norm */
-    DL_IMGSTATS_SEGMENTS,       /* Felzenszwalb-Huttenlocher segment count */
-    DL_IMGSTATS_SOBEL,          /* mean Sobel gradient magnitude (gray 0..255) */
-    DL_IMGSTATS_LUMINANCE,      /* mean gray value, 0..255 */
-    DL_IMGSTATS_CONTRAST,       /* RMS contrast: population SD of gray / 255 */
+    DL_IMGSTATS_WIDTH = 0, /* width_px of the decoded file */
+    DL_IMGSTATS_HEIGHT,    /* height_px of the decoded file */
+    DL_IMGSTATS_ENTROPY,   /* mean local entropy (bits), 10 x 10 windows */
+    DL_IMGSTATS_DCT,       /* % of DCT coefficients for 99.98% of the L2 norm */
+    DL_IMGSTATS_SEGMENTS,  /* Felzenszwalb-Huttenlocher segment count */
+    DL_IMGSTATS_SOBEL,     /* mean Sobel gradient magnitude (gray 0..255) */
+    DL_IMGSTATS_LUMINANCE, /* mean gray value, 0..255 */
+    DL_IMGSTATS_CONTRAST,  /* RMS contrast: population SD of gray / 255 */
     DL_IMGSTATS_NSTATS
 } dl_imgstats_stat;
 
@@ -503,8 +501,8 @@ typedef enum dl_imgstats_stat {
 typedef struct dl_imgstats {
     int width_px, height_px;                   /* of the file, before any resize */
     int analysed_width_px, analysed_height_px; /* the statistics were computed at */
-    double entropy_bits;     /* NaN when the image is smaller than 10 x 10 */
-    double dct_pct;          /* 100 (k - 1) / (H W), as the authors; 0 for all black */
+    double entropy_bits;                       /* NaN when the image is smaller than 10 x 10 */
+    double dct_pct; /* 100 (k - 1) / (H W), as the authors; 0 for all black */
     double segments;
     double sobel_mean; /* stands in for the authors' crisp-boundary edge strength */
     double mean_luminance;
@@ -588,14 +586,14 @@ void dl_imgstats_rows_clear(dl_imgstats_row *rows, size_t n);
  * the class follows from frac_correct: 1 trivial, 0 impossible, else
  * in-between. Errors name FILE:LINE. */
 int dl_imgstats_difficulty_read(const char *path, int class_column, const char *const *images,
-                                size_t n, double *frac_correct, int8_t *difficulty,
-                                size_t *matched, dl_error *err);
+                                size_t n, double *frac_correct, int8_t *difficulty, size_t *matched,
+                                dl_error *err);
 
 /* One statistic's relation to difficulty. */
 typedef struct dl_imgstats_assoc {
-    dl_corr pearson, spearman; /* with the fraction of models correct */
-    const char *why;           /* why a correlation is undefined, or NULL */
-    dl_stats_summary_t by_class[3];    /* indexed by dl_stimuli_difficulty */
+    dl_corr pearson, spearman;      /* with the fraction of models correct */
+    const char *why;                /* why a correlation is undefined, or NULL */
+    dl_stats_summary_t by_class[3]; /* indexed by dl_stimuli_difficulty */
 } dl_imgstats_assoc;
 
 /* Correlate every statistic with frac_correct (Pearson and Spearman, pairs
@@ -617,8 +615,8 @@ int dl_imgstats_difficulty_results(const dl_stimuli_results *r, unsigned near,
  * agreement. */
 typedef struct dl_imgstats_epoch {
     long epoch;
-    double tpa;                       /* over all images of the results */
-    size_t all_right;                 /* of the analysed images */
+    double tpa;                      /* over all images of the results */
+    size_t all_right;                /* of the analysed images */
     double mean[DL_IMGSTATS_NSTATS]; /* over those; NaN when there are none */
 } dl_imgstats_epoch;
 
@@ -648,23 +646,23 @@ void dl_imgstats_list_free(dl_imgstats_list *list);
 /* The --out folder of `stimuli imagestats` (imagestats_out.c). The run as
  * the files report it; every pointer is borrowed. */
 typedef struct dl_imgstats_report {
-    size_t n;                     /* images listed */
-    const char *const *names;     /* their names */
-    const size_t *lines;          /* their lines in the image list */
-    const dl_imgstats_row *rows;  /* rows[i].error set for a skipped image */
-    size_t skipped;               /* images with an error */
-    const char *source;           /* where the difficulty came from; NULL: none */
-    const double *frac;           /* with a source: frac_correct per image */
-    const int8_t *cls;            /* with a source: DL_STIMULI_* class, -1 unknown */
+    size_t n;                       /* images listed */
+    const char *const *names;       /* their names */
+    const size_t *lines;            /* their lines in the image list */
+    const dl_imgstats_row *rows;    /* rows[i].error set for a skipped image */
+    size_t skipped;                 /* images with an error */
+    const char *source;             /* where the difficulty came from; NULL: none */
+    const double *frac;             /* with a source: frac_correct per image */
+    const int8_t *cls;              /* with a source: DL_STIMULI_* class, -1 unknown */
     const dl_imgstats_assoc *assoc; /* with a source: DL_IMGSTATS_NSTATS entries */
     const dl_imgstats_epoch *epochs;
     size_t nepochs;
     /* for the JSON only */
-    size_t matched;                /* images with a difficulty */
-    const dl_stats_summary_t *overall;     /* DL_IMGSTATS_NSTATS, over all images */
-    const dl_corr *epoch_corr;     /* DL_IMGSTATS_NSTATS, with epochs */
+    size_t matched;                     /* images with a difficulty */
+    const dl_stats_summary_t *overall;  /* DL_IMGSTATS_NSTATS, over all images */
+    const dl_corr *epoch_corr;          /* DL_IMGSTATS_NSTATS, with epochs */
     int size_px, filter, gray, threads; /* the run's dl_imgstats_opts */
-    const char *out;               /* --out folder or NULL */
+    const char *out;                    /* --out folder or NULL */
 } dl_imgstats_report;
 
 /* The figure's data: values is nstats x n (row s holds statistic s of every
@@ -696,15 +694,15 @@ int dl_imgstats_write_out(const dl_imgstats_report *r, const char *out_dir,
 /* ---- `stimuli imagestats` as one call (imagestats_job.c, imagestats_text.c) ---- */
 
 typedef struct dl_imgstats_job_opts {
-    const char *images_csv; /* the image list (dl_imgstats_list_read) */
-    const char *image_root; /* NULL: the list's folder */
-    const char *results;    /* model results for the difficulty, or NULL */
-    unsigned near;          /* K of the split of results */
-    dl_stimuli_read_opts ro; /* how results are read */
-    const char *difficulty; /* image,frac_correct[,difficulty] file instead, or NULL;
-                             * without either, the list's own columns when it has them */
-    const char *out;        /* --out folder (dl_imgstats_write_out), or NULL */
-    dl_imgstats_opts run;   /* threads <= 0: one per online core (at most 256) */
+    const char *images_csv;       /* the image list (dl_imgstats_list_read) */
+    const char *image_root;       /* NULL: the list's folder */
+    const char *results;          /* model results for the difficulty, or NULL */
+    unsigned near;                /* K of the split of results */
+    dl_stimuli_read_opts ro;      /* how results are read */
+    const char *difficulty;       /* image,frac_correct[,difficulty] file instead, or NULL;
+                                   * without either, the list's own columns when it has them */
+    const char *out;              /* --out folder (dl_imgstats_write_out), or NULL */
+    dl_imgstats_opts run;         /* threads <= 0: one per online core (at most 256) */
     dl_imgstats_figure_fn figure; /* with out and a difficulty; may be NULL */
     void *figure_ctx;
 } dl_imgstats_job_opts;

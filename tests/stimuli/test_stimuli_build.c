@@ -275,7 +275,7 @@ static void test_rating_balance(void **state)
     fx *f = *state;
     dl_stimuli_build_opts o;
     dl_stimuli_build_defaults(&o);
-    o.task = "rating";
+    o.task = DL_TASK_RATING;
     o.per_class = 3;
     o.practice = 2;
     o.balance_classes = 1;
