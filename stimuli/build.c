@@ -56,7 +56,7 @@ static int check_opts(const dl_stimuli_results *r, const dl_stimuli_build_opts *
 
 /* Candidates per difficulty, in results order. */
 static int candidates(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
-                      const uint8_t *diff, bs_list c[3])
+                      const uint8_t *diff, stim_bs_list c[3])
 {
     for (int d = 0; d < 3; d++) {
         if (!(c[d].idx = dl_calloc(r->nimages, sizeof *c[d].idx)))
@@ -97,26 +97,26 @@ static int too_few(const dl_stimuli_results *r, const char *what, size_t have, s
 }
 
 static int draw_pairs(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
-                      bs_list c[3], dl_stim_set *set, dl_error *err)
+                      stim_bs_list c[3], dl_stim_set *set, dl_error *err)
 {
-    bs_list *t = &c[DL_STIMULI_TRIVIAL], *im = &c[DL_STIMULI_IMPOSSIBLE];
+    stim_bs_list *t = &c[DL_STIMULI_TRIVIAL], *im = &c[DL_STIMULI_IMPOSSIBLE];
     size_t need = o->pairs + o->practice;
     int rc;
-    if ((rc = bs_pool(rng, r, t, o->pool, 1)) || (rc = bs_pool(rng, r, im, o->pool, 0)))
+    if ((rc = stim_bs_pool(rng, r, t, o->pool, 1)) || (rc = stim_bs_pool(rng, r, im, o->pool, 0)))
         return rc;
     if (t->n < need)
         return too_few(r, "trivial", t->n, need, o, err);
     if (im->n < need)
         return too_few(r, "impossible", im->n, need, o, err);
-    bs_shuffle(rng, t->idx, t->n);
-    bs_shuffle(rng, im->idx, im->n);
+    stim_bs_shuffle(rng, t->idx, t->n);
+    stim_bs_shuffle(rng, im->idx, im->n);
     int *sides = dl_calloc(need, sizeof *sides);
     if (!sides || !(set->items = dl_calloc(need, sizeof *set->items))) {
         free(sides);
         return DL_ENOMEM;
     }
-    bs_sides(rng, o->practice, sides);
-    bs_sides(rng, o->pairs, sides + o->practice);
+    stim_bs_sides(rng, o->practice, sides);
+    stim_bs_sides(rng, o->pairs, sides + o->practice);
     set->nitems = need;
     for (size_t i = 0; i < need && !rc; i++) {
         dl_set_item *it = &set->items[i];
@@ -136,15 +136,16 @@ static int draw_pairs(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimul
 /* Rating: per_class main images of each difficulty, then practice images
  * taken in turn from trivial, in-between and impossible. */
 static int draw_rating(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
-                       bs_list c[3], dl_stim_set *set, dl_error *err)
+                       stim_bs_list c[3], dl_stim_set *set, dl_error *err)
 {
     static const int order[3] = {DL_STIMULI_TRIVIAL, DL_STIMULI_IN_BETWEEN, DL_STIMULI_IMPOSSIBLE};
     size_t share[3], nmain = 3 * o->per_class, n = nmain + o->practice;
     int rc = 0;
     for (int k = 0; k < 3; k++) {
-        bs_list *l = &c[order[k]];
+        stim_bs_list *l = &c[order[k]];
         share[k] = o->practice / 3 + ((size_t)k < o->practice % 3);
-        if ((rc = o->balance_classes ? bs_balance(rng, r, l) : (bs_shuffle(rng, l->idx, l->n), 0)))
+        if ((rc = o->balance_classes ? stim_bs_balance(rng, r, l)
+                                     : (stim_bs_shuffle(rng, l->idx, l->n), 0)))
             return rc;
         if (l->n < o->per_class + share[k])
             return too_few(r, dl_stimuli_difficulty_name(order[k]), l->n, o->per_class + share[k],
@@ -174,8 +175,8 @@ static int draw_rating(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimu
     }
     for (size_t i = 0; i < n; i++)
         pos[i] = i;
-    bs_shuffle(rng, pos, nmain);
-    bs_shuffle(rng, pos + nmain, o->practice);
+    stim_bs_shuffle(rng, pos, nmain);
+    stim_bs_shuffle(rng, pos + nmain, o->practice);
     set->nitems = n;
     for (size_t i = 0; i < n && !rc; i++) {
         /* practice items take the first indices */
@@ -198,7 +199,7 @@ static int draw_rating(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimu
 static int draw(const dl_stimuli_results *r, const dl_stimuli_build_opts *o, dl_stim_set *set,
                 dl_error *err)
 {
-    bs_list c[3] = {{0}};
+    stim_bs_list c[3] = {{0}};
     uint8_t *diff = dl_calloc(r->nimages, 1);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int rc = DL_ENOMEM;
@@ -280,12 +281,12 @@ int dl_stimuli_build(const dl_stimuli_results *r, const dl_stimuli_build_opts *o
     set->task = dl_strdup(dl_task_name(o->task));
     set->image_root = dl_strdup(o->image_root);
     set->results_sha256 = dl_strdup(sha);
-    set->params_json = bs_params_json(r, o, sha);
+    set->params_json = stim_bs_params_json(r, o, sha);
     if (!set->name || !set->task || !set->image_root || !set->results_sha256 || !set->params_json) {
         rc = dl_fail(err, DL_ENOMEM, "out of memory");
         goto fail;
     }
-    if ((rc = draw(r, o, set, err)) != 0 || (rc = bs_probe_set(set, o, err)) != 0)
+    if ((rc = draw(r, o, set, err)) != 0 || (rc = stim_bs_probe_set(set, o, err)) != 0)
         goto fail;
     *out = set;
     return 0;

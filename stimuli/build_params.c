@@ -70,8 +70,8 @@ static void render(void *ctx, FILE *out)
     dl_json_object_end(&j);
 }
 
-char *bs_params_json(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
-                     const char *results_sha256)
+char *stim_bs_params_json(const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
+                          const char *results_sha256)
 {
     params_ctx p = {r, o, results_sha256};
     return stim_render(render, &p);

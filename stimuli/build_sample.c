@@ -37,7 +37,7 @@ static int sort_by(size_t *idx, const double *key, size_t n)
     return 0;
 }
 
-void bs_shuffle(gsl_rng *rng, size_t *idx, size_t n)
+void stim_bs_shuffle(gsl_rng *rng, size_t *idx, size_t n)
 {
     if (n > 1)
         gsl_ran_shuffle(rng, idx, n, sizeof *idx);
@@ -45,9 +45,10 @@ void bs_shuffle(gsl_rng *rng, size_t *idx, size_t n)
 
 /* Keep the pool easiest (trivial) or hardest (impossible) candidates; ties
  * at the border of the pool are broken by the shuffle before. */
-int bs_pool(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c, size_t pool, int easiest)
+int stim_bs_pool(gsl_rng *rng, const dl_stimuli_results *r, stim_bs_list *c, size_t pool,
+                 int easiest)
 {
-    bs_shuffle(rng, c->idx, c->n);
+    stim_bs_shuffle(rng, c->idx, c->n);
     if (!pool || pool >= c->n)
         return 0;
     double *key = dl_calloc(c->n, sizeof *key);
@@ -63,7 +64,7 @@ int bs_pool(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c, size_t pool, 
 
 /* Reorder c so that classes take turns: the first image of every class (in a
  * random class order), then the second of every class, and so on. */
-int bs_balance(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c)
+int stim_bs_balance(gsl_rng *rng, const dl_stimuli_results *r, stim_bs_list *c)
 {
     dl_names classes = {0};
     size_t *cls = dl_calloc(c->n, sizeof *cls);
@@ -72,7 +73,7 @@ int bs_balance(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c)
     int rc = DL_ENOMEM;
     if (!cls || !key)
         goto done;
-    bs_shuffle(rng, c->idx, c->n);
+    stim_bs_shuffle(rng, c->idx, c->n);
     for (size_t i = 0; i < c->n; i++) {
         const char *name = r->class_label[c->idx[i]];
         if (dl_names_add(&classes, name ? name : "", NULL, &cls[i], NULL) != 0)
@@ -84,7 +85,7 @@ int bs_balance(gsl_rng *rng, const dl_stimuli_results *r, bs_list *c)
         goto done;
     for (size_t k = 0; k < classes.n; k++)
         order[k] = k;
-    bs_shuffle(rng, order, classes.n);
+    stim_bs_shuffle(rng, order, classes.n);
     double *rank = dl_calloc(classes.n, sizeof *rank);
     if (!rank)
         goto done;
@@ -106,7 +107,7 @@ done:
 
 /* n sides with exactly n/2 ones (the trivial image left); for odd n the RNG
  * decides where the extra one goes. Then shuffled. */
-int bs_sides(gsl_rng *rng, size_t n, int *sides)
+int stim_bs_sides(gsl_rng *rng, size_t n, int *sides)
 {
     size_t left = n / 2;
     if (n % 2 && gsl_rng_uniform_int(rng, 2))

@@ -108,7 +108,7 @@ static int probe_one(dl_set_image *im, const dl_stimuli_demo *demo, const char *
     return dl_stimuli_probe_image(root, im->path, im, err);
 }
 
-int bs_probe_set(dl_stim_set *set, const dl_stimuli_build_opts *o, dl_error *err)
+int stim_bs_probe_set(dl_stim_set *set, const dl_stimuli_build_opts *o, dl_error *err)
 {
     dl_stimuli_demo demo;
     int rc = 0;

@@ -36,9 +36,10 @@ const char *dl_imgstats_name(int stat)
 
 /* Titles for a reader (figures), in the order of DL_IMGSTATS_*, with units. */
 static const char *const stat_titles[DL_IMGSTATS_NSTATS] = {
-    "Width (px)",       "Height (px)",           "Local entropy (bits)",
-    "DCT coefficients for 99.98% (%)",           "Segments (count)",
-    "Edge strength (Sobel)", "Luminance (0-255)", "RMS contrast"};
+    "Width (px)",           "Height (px)",
+    "Local entropy (bits)", "DCT coefficients for 99.98% (%)",
+    "Segments (count)",     "Edge strength (Sobel)",
+    "Luminance (0-255)",    "RMS contrast"};
 
 const char *dl_imgstats_title(int stat)
 {

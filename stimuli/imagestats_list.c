@@ -77,4 +77,3 @@ int dl_imgstats_list_read(const char *path, const char *image_root, dl_imgstats_
         rc = dl_fail(err, DL_EINVAL, "%s: no images listed", path);
     return rc ? rc : check_unique(im, err);
 }
-

@@ -120,8 +120,8 @@ static void write_skipped(const dl_imgstats_report *j, FILE *fp)
 
 typedef void (*writer_fn)(const dl_imgstats_report *j, FILE *fp);
 
-static int write_file(const dl_imgstats_report *j, const char *dir, const char *name,
-                      writer_fn fn, dl_error *err)
+static int write_file(const dl_imgstats_report *j, const char *dir, const char *name, writer_fn fn,
+                      dl_error *err)
 {
     char *path = dl_path_join(dir, name);
     if (!path)

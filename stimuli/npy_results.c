@@ -150,7 +150,7 @@ static int image_order(npy_ctx *c, size_t nrows)
         if ((rc = image_folder(c, o->image_list)) != 0)
             return rc;
     } else if (o->image_list) {
-        if ((rc = rd_read_exclude(o->image_list, &c->order, r->err)) != 0)
+        if ((rc = stim_rd_read_exclude(o->image_list, &c->order, r->err)) != 0)
             return rc;
     } else if (r->gt.n) {
         for (size_t i = 0; i < r->gt.n; i++) {
@@ -188,7 +188,7 @@ static int image_order(npy_ctx *c, size_t nrows)
         int skip;
         char text[64];
         const char *lab = NULL;
-        if ((rc = rd_add_image(r, name, i + 1, &c->img[i], &skip)) != 0)
+        if ((rc = stim_rd_add_image(r, name, i + 1, &c->img[i], &skip)) != 0)
             return rc;
         if (skip)
             c->img[i] = SIZE_MAX;
@@ -202,7 +202,7 @@ static int image_order(npy_ctx *c, size_t nrows)
             snprintf(text, sizeof text, "%.17g", c->label[i]);
             lab = text;
         } else if (r->gt.n) {
-            lab = rd_gt_label(r, name);
+            lab = stim_rd_gt_label(r, name);
             if (!lab)
                 return dl_fail(r->err, DL_EINVAL, "%s: image '%s' (row %zu) is not in %s", r->path,
                                name, i, o->labels);
@@ -212,7 +212,7 @@ static int image_order(npy_ctx *c, size_t nrows)
                                "predictions are indices)",
                                o->labels, lab, name);
         }
-        if (lab && !skip && (rc = rd_set_label(r, lab, c->img[i], i + 1)) != 0)
+        if (lab && !skip && (rc = stim_rd_set_label(r, lab, c->img[i], i + 1)) != 0)
             return rc;
     }
     return 0;
@@ -281,7 +281,7 @@ static int one_array(npy_ctx *c, const char *model, const npy_array *a)
             snprintf(name, sizeof name, "%s_%zu", model, mi);
         else
             snprintf(name, sizeof name, "%s", model);
-        if ((rc = rd_model_index(r, name, 1, &m)) != 0)
+        if ((rc = stim_rd_model_index(r, name, 1, &m)) != 0)
             return rc;
         for (size_t i = 0; i < nimg; i++) {
             int v = 0;
@@ -302,7 +302,8 @@ static int one_array(npy_ctx *c, const char *model, const npy_array *a)
             } else if ((rc = row_correct(c, a, model, i, &v)) != 0) {
                 return rc;
             }
-            if (c->img[i] != SIZE_MAX && (rc = rd_put(r, m, c->img[i], 0, v, i + 1, NULL)) != 0)
+            if (c->img[i] != SIZE_MAX &&
+                (rc = stim_rd_put(r, m, c->img[i], 0, v, i + 1, NULL)) != 0)
                 return rc;
         }
     }
@@ -319,7 +320,7 @@ static char *stem(const char *path)
     return s;
 }
 
-int rd_read_npy(rd *r, const char *path)
+int stim_rd_read_npy(rd *r, const char *path)
 {
     char *data = NULL, *model = NULL;
     size_t len = 0;
@@ -365,7 +366,7 @@ done:
     return rc;
 }
 
-void rd_npy_free(rd *r)
+void stim_rd_npy_free(rd *r)
 {
     npy_ctx *c = r->npy;
     if (!c)

@@ -43,7 +43,7 @@ const char *dl_stimuli_format_name(dl_stimuli_format format)
 
 /* ---- growable per-(model, epoch) bit vectors ---------------------------- */
 
-static int vec_fit(rd_vec *v, size_t item)
+static int vec_fit(stim_rd_vec *v, size_t item)
 {
     if (!v->seen && !v->corr) { /* a new long vector: both kinds of bits */
         v->seen = dl_calloc(16, sizeof *v->seen);
@@ -74,25 +74,25 @@ static int vec_fit(rd_vec *v, size_t item)
 }
 
 /* The vector of model m in epoch slot e, created on first use. */
-static rd_vec *vec_get(rd *r, size_t m, size_t e)
+static stim_rd_vec *vec_get(rd *r, size_t m, size_t e)
 {
     if (m >= r->nmv) {
         size_t cap = r->nmv ? r->nmv : 16;
         while (cap <= m)
             cap *= 2;
-        rd_model *mv = dl_realloc_array(r->mv, cap, sizeof *mv);
+        stim_rd_model *mv = dl_realloc_array(r->mv, cap, sizeof *mv);
         if (!mv)
             return NULL;
         memset(mv + r->nmv, 0, (cap - r->nmv) * sizeof *mv);
         r->mv = mv;
         r->nmv = cap;
     }
-    rd_model *md = &r->mv[m];
+    stim_rd_model *md = &r->mv[m];
     if (e >= md->nep) {
         size_t cap = md->nep ? md->nep : 1;
         while (cap <= e)
             cap *= 2;
-        rd_vec *ep = dl_realloc_array(md->ep, cap, sizeof *ep);
+        stim_rd_vec *ep = dl_realloc_array(md->ep, cap, sizeof *ep);
         if (!ep)
             return NULL;
         memset(ep + md->nep, 0, (cap - md->nep) * sizeof *ep);
@@ -103,7 +103,7 @@ static rd_vec *vec_get(rd *r, size_t m, size_t e)
 }
 
 /* Record one result; 1 when (model, image, epoch) was already there. */
-static int vec_put(rd_vec *v, size_t item, int correct)
+static int vec_put(stim_rd_vec *v, size_t item, int correct)
 {
     uint64_t bit = (uint64_t)1 << (item % 64);
     size_t w = item / 64;
@@ -154,7 +154,7 @@ static int oom(rd *r)
 
 /* Image index for a data row; *skip when the image is excluded. A repeated
  * image is an error for the one-row-per-image formats. */
-int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip)
+int stim_rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip)
 {
     *skip = 0;
     if (r->exclude) {
@@ -185,13 +185,13 @@ static int row_image(rd *r, char **f, size_t line, size_t *idx, int *skip)
 {
     char name[4096];
     *skip = 0;
-    int rc = rd_image_name(r, f[r->c_image], line, name, sizeof name);
+    int rc = stim_rd_image_name(r, f[r->c_image], line, name, sizeof name);
     if (rc)
         return rc;
-    return rd_add_image(r, name, line, idx, skip);
+    return stim_rd_add_image(r, name, line, idx, skip);
 }
 
-int rd_parse01(const char *s, int *v)
+int stim_rd_parse01(const char *s, int *v)
 {
     if ((s[0] == '0' || s[0] == '1') && s[1] == '\0') {
         *v = s[0] - '0';
@@ -238,7 +238,7 @@ static int meta_set(char **slot, const char *value)
 }
 
 /* Metadata columns allowed in wide and counts files (one row per image). */
-int rd_meta_row(rd *r, char **f, size_t img, size_t line, const char *path)
+int stim_rd_meta_row(rd *r, char **f, size_t img, size_t line, const char *path)
 {
     /* class from 'class', else 'wnid', else 'label' */
     const char *cls = r->c_class >= 0 && f[r->c_class][0] ? f[r->c_class]
@@ -254,7 +254,7 @@ int rd_meta_row(rd *r, char **f, size_t img, size_t line, const char *path)
         int v;
         if (dl_is_missing(s))
             r->lerr[img] = -1;
-        else if (rd_parse01(s, &v) == 0)
+        else if (stim_rd_parse01(s, &v) == 0)
             r->lerr[img] = (int8_t)v;
         else
             return dl_fail(r->err, DL_EINVAL,
@@ -293,7 +293,7 @@ static int epoch_slot(rd *r, const char *s, size_t line, size_t *slot)
 
 /* The label of an image must be the same on every row (it is its class);
  * 65 and 65.0 are the same label. */
-int rd_set_label(rd *r, const char *label, size_t img, size_t line)
+int stim_rd_set_label(rd *r, const char *label, size_t img, size_t line)
 {
     if (r->label_cap < r->img_cap) {
         size_t *ll = dl_realloc_array(r->label_line, r->img_cap, sizeof *ll);
@@ -306,7 +306,7 @@ int rd_set_label(rd *r, const char *label, size_t img, size_t line)
         r->label_line[img] = line;
         return meta_set(&r->cls[img], label) == 0 ? 0 : oom(r);
     }
-    if (!rd_values_equal(r->cls[img], label))
+    if (!stim_rd_values_equal(r->cls[img], label))
         return dl_fail(r->err, DL_EINVAL,
                        "%s:%zu: image '%s' has label '%s' here but '%s' on line %zu", r->path, line,
                        r->images.names[img], label, r->cls[img], r->label_line[img]);
@@ -322,24 +322,24 @@ static int row_label(rd *r, char **f, size_t img, size_t line, const char **labe
         if ((*label)[0] == '\0')
             return dl_fail(r->err, DL_EINVAL, "%s:%zu: empty label", r->path, line);
     } else if (r->gt.n) {
-        *label = rd_gt_label(r, r->images.names[img]);
+        *label = stim_rd_gt_label(r, r->images.names[img]);
         if (!*label)
             return dl_fail(r->err, DL_EINVAL, "%s:%zu: image '%s' is not in the labels file %s",
                            r->path, line, r->images.names[img], r->opts->labels);
     } else {
         return 0;
     }
-    return rd_set_label(r, *label, img, line);
+    return stim_rd_set_label(r, *label, img, line);
 }
 
 /* Correctness of a row from its 'correct' cell or its label and prediction(s).
  * Predictions of a model that has not yet been right once are remembered
  * (canonically), so the finish can warn when they share no value with the
  * labels. */
-static int long_value(rd *r, char **f, size_t line, const char *label, rd_model *md, int *v)
+static int long_value(rd *r, char **f, size_t line, const char *label, stim_rd_model *md, int *v)
 {
     if (r->c_correct >= 0) {
-        if (rd_parse01(f[r->c_correct], v) != 0)
+        if (stim_rd_parse01(f[r->c_correct], v) != 0)
             return bad01(r, line, r->cn_correct, f[r->c_correct]);
         return 0;
     }
@@ -352,13 +352,13 @@ static int long_value(rd *r, char **f, size_t line, const char *label, rd_model 
     }
     *v = 0;
     if (r->npreds == 1) {
-        if (rd_pred_match(f[r->c_preds[0]], label, r->opts->top_k, v, seen) != 0)
+        if (stim_rd_pred_match(f[r->c_preds[0]], label, r->opts->top_k, v, seen) != 0)
             return oom(r);
     } else {
         unsigned k = r->opts->top_k ? r->opts->top_k : 1;
         for (size_t i = 0; i < r->npreds && i < k; i++) {
             int hit;
-            if (rd_pred_match(f[r->c_preds[i]], label, 0, &hit, seen) != 0)
+            if (stim_rd_pred_match(f[r->c_preds[i]], label, 0, &hit, seen) != 0)
                 return oom(r);
             *v |= hit;
         }
@@ -396,10 +396,10 @@ static int long_row(rd *r, char **f, size_t line)
     }
     if ((rc = long_value(r, f, line, label, &r->mv[m], &v)) != 0)
         return rc;
-    return rd_put(r, m, img, e, v, line, r->c_epoch >= 0 ? f[r->c_epoch] : NULL);
+    return stim_rd_put(r, m, img, e, v, line, r->c_epoch >= 0 ? f[r->c_epoch] : NULL);
 }
 
-int rd_model_index(rd *r, const char *model, size_t line, size_t *m)
+int stim_rd_model_index(rd *r, const char *model, size_t line, size_t *m)
 {
     int is_new;
     if (dl_names_add(&r->models, model, NULL, m, &is_new) != 0 || !vec_get(r, *m, 0))
@@ -411,9 +411,9 @@ int rd_model_index(rd *r, const char *model, size_t line, size_t *m)
     return 0;
 }
 
-int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch)
+int stim_rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch)
 {
-    rd_vec *vec = vec_get(r, m, e);
+    stim_rd_vec *vec = vec_get(r, m, e);
     if (!vec || vec_fit(vec, img) != 0)
         return oom(r);
     if (!vec->count)
@@ -432,7 +432,7 @@ int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char
 /* Writing one bit per model per row into M separate bit rows touches M
  * cache lines per row; instead a row's bits go into one contiguous word per
  * model for the current 64 images, moved into the rows once per 64 rows. */
-void rd_wide_flush(rd *r)
+void stim_rd_wide_flush(rd *r)
 {
     if (!r->wblk)
         return;
@@ -454,7 +454,7 @@ static int wide_row(rd *r, char **f, size_t n, size_t line)
             if (vec_fit(&r->mv[m].ep[0], img) != 0)
                 return oom(r);
     if (img / 64 != r->wblk_word) {
-        rd_wide_flush(r);
+        stim_rd_wide_flush(r);
         r->wblk_word = img / 64;
     }
     for (size_t m = 0; m < r->models.n; m++) {
@@ -467,15 +467,15 @@ static int wide_row(rd *r, char **f, size_t n, size_t line)
             return dl_fail(r->err, DL_EINVAL,
                            "%s:%zu: model '%s' has no result for image '%s' (empty cell)", r->path,
                            line, r->models.names[m], r->images.names[img]);
-        else if (rd_parse01(s, &v) != 0)
+        else if (stim_rd_parse01(s, &v) != 0)
             return bad01(r, line, r->models.names[m], s);
         /* A wide row has a cell for every model (ragged rows and empty
          * cells are errors), so only the correct bits need setting; they
-         * go into the 64-image block first (see rd_wide_flush). */
+         * go into the 64-image block first (see stim_rd_wide_flush). */
         r->wblk[m] |= (uint64_t)v << (img % 64);
     }
     (void)n;
-    return rd_meta_row(r, f, img, line, r->path);
+    return stim_rd_meta_row(r, f, img, line, r->path);
 }
 
 static int parse_count(rd *r, char **f, int col, const char *name, size_t line, long *v)
@@ -512,15 +512,15 @@ static int counts_row(rd *r, char **f, size_t line)
     if ((rc = row_image(r, f, line, &img, &skip)) != 0 || skip)
         return rc;
     r->n_correct[img] = (uint32_t)nc;
-    return rd_meta_row(r, f, img, line, r->path);
+    return stim_rd_meta_row(r, f, img, line, r->path);
 }
 
-int rd_on_row(void *ctx, char **f, size_t n, size_t line)
+int stim_rd_on_row(void *ctx, char **f, size_t n, size_t line)
 {
     rd *r = ctx;
     if (!r->header_done) {
         r->header_done = 1;
-        return rd_header(r, f, n, line);
+        return stim_rd_header(r, f, n, line);
     }
     if (n != r->ncols)
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: expected %zu fields as in the header, found %zu",
@@ -539,7 +539,7 @@ int rd_on_row(void *ctx, char **f, size_t n, size_t line)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-void rd_free(rd *r)
+void stim_rd_free(rd *r)
 {
     for (size_t m = 0; m < r->nmv; m++) {
         for (size_t e = 0; e < r->mv[m].nep; e++) {
@@ -575,7 +575,7 @@ void rd_free(rd *r)
     free(r->warnings);
     if (r->has_re)
         regfree(&r->re);
-    rd_npy_free(r);
+    stim_rd_npy_free(r);
     free(r->label_line);
     free(r->n_correct);
     free(r->epochs);

@@ -157,10 +157,10 @@ static int setup(rd *r, const dl_stimuli_read_opts *opts, dl_names *exclude, dl_
         r->has_re = 1;
     }
     if (opts->labels && !has_ext(opts->labels, ".npy") &&
-        (rc = rd_read_labels(r, opts->labels)) != 0)
+        (rc = stim_rd_read_labels(r, opts->labels)) != 0)
         return rc;
     if (opts->exclude) {
-        if ((rc = rd_read_exclude(opts->exclude, exclude, err)) != 0)
+        if ((rc = stim_rd_read_exclude(opts->exclude, exclude, err)) != 0)
             return rc;
         r->exclude = exclude;
         r->exclude_hit = dl_calloc(exclude->n ? exclude->n : 1, 1);
@@ -189,7 +189,7 @@ static int read_csv_file(rd *r, const char *path)
     r->path = path;
     r->file_model = model;
     r->header_done = 0;
-    int rc = dl_csv_stream_progress(path, rd_on_row, r,
+    int rc = dl_csv_stream_progress(path, stim_rd_on_row, r,
                                     r->opts->progress ? file_progress : NULL, r, r->err);
     if (rc == 0 && !r->header_done)
         rc = dl_fail(r->err, DL_EINVAL, "%s:1: the file is empty (expected a header row)", path);
@@ -210,7 +210,7 @@ static int read_files(rd *r, const file_list *files)
         int npy = has_ext(p, ".npy") || has_ext(p, ".npz");
         if (r->fmt == DL_STIMULI_NPY || (r->fmt == DL_STIMULI_AUTO && npy) ||
             (npy && i > 0 && r->fmt != DL_STIMULI_NPY))
-            rc = rd_read_npy(r, p);
+            rc = stim_rd_read_npy(r, p);
         else
             rc = read_csv_file(r, p);
         /* Counted by size, so the last file ends the count at the total
@@ -246,7 +246,7 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
     if ((rc = setup(&r, opts, &exclude, err)) != 0 || (rc = read_files(&r, &files)) != 0)
         goto fail;
     r.path = files.v[0];
-    if ((rc = rd_finish(&r, &res)) != 0)
+    if ((rc = stim_rd_finish(&r, &res)) != 0)
         goto fail;
     free(res->path);
     if (!(res->path = dl_strdup(paths[0]))) {
@@ -257,10 +257,10 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
     if ((n > 1 || strcmp(files.v[0], paths[0]) != 0) &&
         (rc = files_sha256(&files, res->sha256, err)) != 0)
         goto fail;
-    if (opts->images_csv && (rc = rd_read_images_csv(opts->images_csv, res, err)) != 0)
+    if (opts->images_csv && (rc = stim_rd_read_images_csv(opts->images_csv, res, err)) != 0)
         goto fail;
-    rd_meta_flags(res);
-    if (res->nmodels && rd_model_warnings(&r, res) != 0) {
+    stim_rd_meta_flags(res);
+    if (res->nmodels && stim_rd_model_warnings(&r, res) != 0) {
         rc = dl_fail(err, DL_ENOMEM, "out of memory");
         goto fail;
     }
@@ -268,14 +268,14 @@ int dl_stimuli_results_read_many(const char *const *paths, size_t n,
     res->nwarnings = r.nwarnings;
     r.warnings = NULL;
     r.nwarnings = 0;
-    rd_free(&r);
+    stim_rd_free(&r);
     dl_names_free(&exclude);
     list_free(&files);
     *out = res;
     return 0;
 fail:
     dl_stimuli_results_free(res);
-    rd_free(&r);
+    stim_rd_free(&r);
     dl_names_free(&exclude);
     list_free(&files);
     return rc;

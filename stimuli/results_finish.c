@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* First image without a result in v. */
-static size_t first_missing(const rd_vec *v, size_t nimages)
+static size_t first_missing(const stim_rd_vec *v, size_t nimages)
 {
     for (size_t i = 0; i < nimages; i++)
         if (i / 64 >= v->words || !(v->seen[i / 64] & ((uint64_t)1 << (i % 64))))
@@ -20,9 +20,9 @@ static int check_complete(rd *r, const size_t *order, size_t nslots)
     for (size_t m = 0; m < r->models.n; m++) {
         for (size_t s = 0; s < nslots; s++) {
             size_t e = order[s];
-            rd_model *md = &r->mv[m];
-            static const rd_vec empty = {0};
-            const rd_vec *v = e < md->nep ? &md->ep[e] : &empty;
+            stim_rd_model *md = &r->mv[m];
+            static const stim_rd_vec empty = {0};
+            const stim_rd_vec *v = e < md->nep ? &md->ep[e] : &empty;
             if (v->count == n)
                 continue;
             size_t miss = first_missing(v, n);
@@ -72,7 +72,7 @@ static size_t *epoch_order(const rd *r, size_t nslots)
     return order;
 }
 
-static void copy_row(dl_bits *b, size_t row, const rd_vec *v)
+static void copy_row(dl_bits *b, size_t row, const stim_rd_vec *v)
 {
     size_t w = b->words_per_row < v->words ? b->words_per_row : v->words;
     memcpy(b->words + row * b->words_per_row, v->corr, w * sizeof *b->words);
@@ -141,7 +141,7 @@ static int take_images(rd *r, dl_stimuli_results *res)
     return 0;
 }
 
-int rd_finish(rd *r, dl_stimuli_results **out)
+int stim_rd_finish(rd *r, dl_stimuli_results **out)
 {
     *out = NULL;
     if (!r->header_done)
@@ -157,7 +157,7 @@ int rd_finish(rd *r, dl_stimuli_results **out)
     if (!order || !res || !(res->path = dl_strdup(r->path)))
         goto fail;
     if (r->fmt == DL_STIMULI_WIDE) /* complete by construction (see wide_row) */
-        rd_wide_flush(r);
+        stim_rd_wide_flush(r);
     if (r->fmt == DL_STIMULI_WIDE)
         for (size_t m = 0; m < r->models.n; m++)
             r->mv[m].ep[0].count = r->images.n;
@@ -188,7 +188,7 @@ fail:
     return rc == DL_ENOMEM ? dl_fail(r->err, rc, "%s: out of memory", r->path) : rc;
 }
 
-void rd_meta_flags(dl_stimuli_results *res)
+void stim_rd_meta_flags(dl_stimuli_results *res)
 {
     res->has_class = res->has_label_error = 0;
     for (size_t i = 0; i < res->nimages; i++) {

@@ -211,7 +211,7 @@ static int wide_header(rd *r, char **f, size_t n, size_t line)
                        "%s:%zu: no model columns besides 'image' in a wide results file", r->path,
                        line);
     for (size_t m = 0; m < r->models.n; m++) {
-        rd_vec *v;
+        stim_rd_vec *v;
         size_t words = 16;
         r->mv = r->mv ? r->mv : dl_calloc(r->models.n, sizeof *r->mv);
         if (!r->mv)
@@ -244,7 +244,7 @@ static int missing_named(rd *r, char **f, size_t n, size_t line)
     return 0;
 }
 
-int rd_header(rd *r, char **f, size_t n, size_t line)
+int stim_rd_header(rd *r, char **f, size_t n, size_t line)
 {
     /* A hash set, not pairwise strcmp: wide files have tens of thousands of
      * model columns, and the pairwise check was quadratic (20,000 columns:

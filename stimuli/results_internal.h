@@ -8,15 +8,15 @@
 #include "stimuli_internal.h"
 
 /* Results of one model in one epoch, growing with the image index. */
-typedef struct rd_vec {
+typedef struct stim_rd_vec {
     uint64_t *seen, *corr;
     size_t words;
     size_t count;      /* images with a result */
     size_t first_line; /* first row of this (model, epoch) */
-} rd_vec;
+} stim_rd_vec;
 
-typedef struct rd_model {
-    rd_vec *ep; /* one per epoch slot (slot 0 without epochs) */
+typedef struct stim_rd_model {
+    stim_rd_vec *ep; /* one per epoch slot (slot 0 without epochs) */
     size_t nep;
     size_t first_line; /* first row naming the model */
     const char *file;  /* the file of that row */
@@ -25,7 +25,7 @@ typedef struct rd_model {
      * finish can tell "no overlap" from "never right". */
     int shares;
     dl_names *pending;
-} rd_model;
+} stim_rd_model;
 
 typedef struct rd {
     const char *path; /* the file being read */
@@ -67,7 +67,7 @@ typedef struct rd {
     size_t counts_m_line;
     long *epochs; /* in order of appearance */
     size_t nepochs, last_epoch;
-    rd_model *mv;
+    stim_rd_model *mv;
     size_t nmv;
     dl_names *exclude;
     unsigned char *exclude_hit;
@@ -78,59 +78,59 @@ typedef struct rd {
 
 /* Equality of a label and a prediction: as numbers when both parse as
  * finite numbers (65 == 65.0), else as text. */
-int rd_values_equal(const char *a, const char *b);
+int stim_rd_values_equal(const char *a, const char *b);
 /* The canonical form of a value for sets: a number as %.17g, else the text. */
-void rd_canon(const char *s, char *buf, size_t size);
+void stim_rd_canon(const char *s, char *buf, size_t size);
 /* Whether label is among the first k entries of the prediction list s
  * (k == 0: s is one value unless bracketed, then its first entry). Adds the
  * entries looked at to seen (may be NULL) in canonical form. */
-int rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_names *seen);
+int stim_rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_names *seen);
 /* The image name of a raw value: --image-regex, else the format's default
  * (mvh: without the trial/subject prefix, timm: the base name). Writes into
  * buf; DL_EINVAL (message in r->err, naming FILE:LINE) when it does not fit. */
-int rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size);
+int stim_rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size);
 /* Append a warning (printf-style). */
-int rd_warn(rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int stim_rd_warn(rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* --labels FILE into r->gt / r->gt_label. */
-int rd_read_labels(rd *r, const char *path);
+int stim_rd_read_labels(rd *r, const char *path);
 /* The true label of an image from --labels, or NULL. */
-const char *rd_gt_label(const rd *r, const char *image);
+const char *stim_rd_gt_label(const rd *r, const char *image);
 /* Accuracy-0 warnings after the bits are built. */
-int rd_model_warnings(rd *r, const dl_stimuli_results *res);
+int stim_rd_model_warnings(rd *r, const dl_stimuli_results *res);
 
 /* The dl_csv_stream callback of the CSV formats. */
-int rd_on_row(void *ctx, char **f, size_t n, size_t line);
+int stim_rd_on_row(void *ctx, char **f, size_t n, size_t line);
 /* Read a .npy / .npz file into the reader (npy_results.c). */
-int rd_read_npy(rd *r, const char *path);
-void rd_npy_free(rd *r);
-void rd_free(rd *r);
+int stim_rd_read_npy(rd *r, const char *path);
+void stim_rd_npy_free(rd *r);
+void stim_rd_free(rd *r);
 /* Wide: move the current 64-image block of bits into the rows. */
-void rd_wide_flush(rd *r);
+void stim_rd_wide_flush(rd *r);
 
 /* Index of image name (added when new); *skip when --exclude names it. */
-int rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip);
+int stim_rd_add_image(rd *r, const char *name, size_t line, size_t *idx, int *skip);
 /* Record the label of an image; a different label than before is an error. */
-int rd_set_label(rd *r, const char *label, size_t img, size_t line);
+int stim_rd_set_label(rd *r, const char *label, size_t img, size_t line);
 /* Index of a model (added when new). */
-int rd_model_index(rd *r, const char *model, size_t line, size_t *m);
+int stim_rd_model_index(rd *r, const char *model, size_t line, size_t *m);
 /* Record one result of model m for image img in epoch slot e; a second
  * result is an error naming line (epoch: its text, or NULL). */
-int rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch);
+int stim_rd_put(rd *r, size_t m, size_t img, size_t e, int v, size_t line, const char *epoch);
 
 /* The header row: detect or check the format, find the columns. */
-int rd_header(rd *r, char **f, size_t n, size_t line);
+int stim_rd_header(rd *r, char **f, size_t n, size_t line);
 /* Parse 0/1/true/false (case-insensitive, surrounding blanks allowed). */
-int rd_parse01(const char *s, int *v);
+int stim_rd_parse01(const char *s, int *v);
 /* Metadata columns (path, class, wnid, label, superclass, label_error) of a
  * one-row-per-image file. */
-int rd_meta_row(rd *r, char **f, size_t img, size_t line, const char *path);
+int stim_rd_meta_row(rd *r, char **f, size_t img, size_t line, const char *path);
 /* Check completeness and move everything into a results object. */
-int rd_finish(rd *r, dl_stimuli_results **out);
+int stim_rd_finish(rd *r, dl_stimuli_results **out);
 /* --exclude FILE: names one per line, or an 'image' column. */
-int rd_read_exclude(const char *path, dl_names *names, dl_error *err);
+int stim_rd_read_exclude(const char *path, dl_names *names, dl_error *err);
 /* --images-csv FILE: overrides metadata of the images it names. */
-int rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err);
+int stim_rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err);
 /* Set has_class / has_label_error. */
-void rd_meta_flags(dl_stimuli_results *res);
+void stim_rd_meta_flags(dl_stimuli_results *res);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rd_read_exclude(const char *path, dl_names *names, dl_error *err)
+int stim_rd_read_exclude(const char *path, dl_names *names, dl_error *err)
 {
     dl_csv *csv = NULL;
     int rc = dl_csv_read(path, &csv, err);
@@ -90,7 +90,7 @@ static int apply_row(const dl_csv *csv, size_t row, size_t img, dl_stimuli_resul
         int v;
         if (dl_is_missing(f[c]))
             return 0;
-        if (rd_parse01(f[c], &v) != 0)
+        if (stim_rd_parse01(f[c], &v) != 0)
             return dl_fail(err, DL_EINVAL,
                            "%s:%zu: column 'label_error': expected 0, 1, true or false, found '%s'",
                            csv->path, csv->row_line[row], f[c]);
@@ -99,7 +99,7 @@ static int apply_row(const dl_csv *csv, size_t row, size_t img, dl_stimuli_resul
     return 0;
 }
 
-int rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err)
+int stim_rd_read_images_csv(const char *path, dl_stimuli_results *res, dl_error *err)
 {
     dl_csv *csv = NULL;
     dl_names seen = {0};

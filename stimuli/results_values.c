@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rd_values_equal(const char *a, const char *b)
+int stim_rd_values_equal(const char *a, const char *b)
 {
     if (strcmp(a, b) == 0)
         return 1;
@@ -18,7 +18,7 @@ int rd_values_equal(const char *a, const char *b)
     return dl_parse_double(a, &x) == 0 && dl_parse_double(b, &y) == 0 && x == y;
 }
 
-void rd_canon(const char *s, char *buf, size_t size)
+void stim_rd_canon(const char *s, char *buf, size_t size)
 {
     double x;
     if (dl_parse_double(s, &x) == 0)
@@ -33,7 +33,7 @@ static int is_sep(char c)
     return c == ',' || c == ' ' || c == '\t' || c == '\'' || c == '"';
 }
 
-int rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_names *seen)
+int stim_rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_names *seen)
 {
     char tok[256], canon[300];
     size_t n = strlen(s);
@@ -48,11 +48,11 @@ int rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_n
         /* One value, blanks and all (class names may have spaces). */
         if (seen) {
             size_t idx;
-            rd_canon(s, canon, sizeof canon);
+            stim_rd_canon(s, canon, sizeof canon);
             if (dl_names_add(seen, canon, NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
-        *match = rd_values_equal(s, label);
+        *match = stim_rd_values_equal(s, label);
         return 0;
     }
     if (bracketed)
@@ -71,11 +71,11 @@ int rd_pred_match(const char *s, const char *label, unsigned k, int *match, dl_n
         memcpy(tok, s + i, len);
         tok[len] = '\0';
         got++;
-        if (rd_values_equal(tok, label))
+        if (stim_rd_values_equal(tok, label))
             *match = 1;
         if (seen) {
             size_t idx;
-            rd_canon(tok, canon, sizeof canon);
+            stim_rd_canon(tok, canon, sizeof canon);
             if (dl_names_add(seen, canon, NULL, &idx, NULL) != 0)
                 return DL_ENOMEM;
         }
@@ -103,7 +103,7 @@ static const char *mvh_strip(const char *s)
     return d > q + 2 && *d == '_' ? d + 1 : s;
 }
 
-int rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size)
+int stim_rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size)
 {
     const char *s = raw;
     size_t len;
@@ -133,7 +133,7 @@ int rd_image_name(rd *r, const char *raw, size_t line, char *buf, size_t size)
     return 0;
 }
 
-int rd_warn(rd *r, const char *fmt, ...)
+int stim_rd_warn(rd *r, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -181,7 +181,7 @@ static int gt_row(void *ctx, char **f, size_t n, size_t line)
         return 0;
     if (f[1][0] == '\0')
         return dl_fail(r->err, DL_EINVAL, "%s:%zu: empty label", r->path, line);
-    int rc = rd_image_name(r, f[0], line, name, sizeof name);
+    int rc = stim_rd_image_name(r, f[0], line, name, sizeof name);
     if (rc)
         return rc;
     size_t idx;
@@ -198,7 +198,7 @@ static int gt_row(void *ctx, char **f, size_t n, size_t line)
     return 0;
 }
 
-int rd_read_labels(rd *r, const char *path)
+int stim_rd_read_labels(rd *r, const char *path)
 {
     gt_ctx g = {.r = r};
     const char *saved = r->path;
@@ -210,7 +210,7 @@ int rd_read_labels(rd *r, const char *path)
     return rc;
 }
 
-const char *rd_gt_label(const rd *r, const char *image)
+const char *stim_rd_gt_label(const rd *r, const char *image)
 {
     long i = dl_names_find(&r->gt, image);
     return i >= 0 ? r->gt_label[i] : NULL;
@@ -227,7 +227,7 @@ static int overlaps(const dl_names *preds, const dl_names *labels)
     return 0;
 }
 
-int rd_model_warnings(rd *r, const dl_stimuli_results *res)
+int stim_rd_model_warnings(rd *r, const dl_stimuli_results *res)
 {
     dl_names labels = {0};
     int rc = 0, label_pred = r->c_label >= 0 || r->gt.n > 0 || r->fmt == DL_STIMULI_TIMM;
@@ -238,29 +238,30 @@ int rd_model_warnings(rd *r, const dl_stimuli_results *res)
             right += (size_t)__builtin_popcountll(w[k]);
         if (right)
             continue;
-        const rd_model *md = &r->mv[m];
+        const stim_rd_model *md = &r->mv[m];
         if (label_pred && !md->shares && md->pending && md->pending->n) {
             if (!labels.n) {
                 char canon[300];
                 size_t idx;
                 for (size_t i = 0; i < res->nimages; i++)
                     if (res->class_label[i]) {
-                        rd_canon(res->class_label[i], canon, sizeof canon);
+                        stim_rd_canon(res->class_label[i], canon, sizeof canon);
                         if (dl_names_add(&labels, canon, NULL, &idx, NULL) != 0)
                             rc = DL_ENOMEM;
                     }
             }
             if (!overlaps(md->pending, &labels)) {
                 rc = rc ? rc
-                        : rd_warn(r,
-                                  "model '%s': accuracy 0; its predictions share no value with "
-                                  "the labels (prediction '%s', label '%s', ...): wrong column?",
-                                  res->models[m], md->pending->names[0],
-                                  res->class_label[0] ? res->class_label[0] : "?");
+                        : stim_rd_warn(
+                              r,
+                              "model '%s': accuracy 0; its predictions share no value with "
+                              "the labels (prediction '%s', label '%s', ...): wrong column?",
+                              res->models[m], md->pending->names[0],
+                              res->class_label[0] ? res->class_label[0] : "?");
                 continue;
             }
         }
-        rc = rc ? rc : rd_warn(r, "model '%s': accuracy 0 (no image correct)", res->models[m]);
+        rc = rc ? rc : stim_rd_warn(r, "model '%s': accuracy 0 (no image correct)", res->models[m]);
     }
     dl_names_free(&labels);
     return rc;

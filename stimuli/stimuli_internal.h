@@ -9,8 +9,6 @@
 #include "dl_common.h"
 #include "dl_stimuli.h"
 
-
-
 /* Write a string (malloc'd) built by a callback writing to a FILE; used to
  * render JSON into memory with dl_json. NULL on failure. */
 typedef void (*stim_render_fn)(void *ctx, FILE *out);
