@@ -43,7 +43,9 @@ const dl_opt cli_columns_table[CLI_COLUMNS_NOPTS] = {
                "POSIX extended regex; its first group (or the whole match\n"
                "when it has none) is the item key, e.g. '_([^_]+)$' turns\n"
                "0001_edg_s01_0_oven_00_oven10.png into oven10.png"),
-    DL_OPT_STR(T, "correct-col", correct, "C", "column with 1/0 or true/false [correct]"),
+    DL_OPT_STR(T, "correct-col", correct, "C",
+               "column with 1/0 or true/false (analyse: [correct] unless\n"
+               "--response-col and --truth-col are given)"),
     DL_OPT_STR(T, "response-col", response, "C",
                "column with the observer's response: right when equal to\n"
                "--truth-col; a missing response counts as wrong"),

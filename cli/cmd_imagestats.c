@@ -17,20 +17,20 @@ typedef struct is_opts {
 } is_opts;
 
 /* The words are the library's names, so a new filter needs no change here. */
-static int filter_parse(const char *w)
+static int name_index(const char *(*name)(int), const char *w)
 {
-    for (int i = 0; dl_imgstats_filter_name(i); i++)
-        if (strcmp(w, dl_imgstats_filter_name(i)) == 0)
+    for (int i = 0; name(i); i++)
+        if (strcmp(w, name(i)) == 0)
             return i;
     return -1;
 }
-
+static int filter_parse(const char *w)
+{
+    return name_index(dl_imgstats_filter_name, w);
+}
 static int gray_parse(const char *w)
 {
-    for (int i = 0; dl_imgstats_gray_name(i); i++)
-        if (strcmp(w, dl_imgstats_gray_name(i)) == 0)
-            return i;
-    return -1;
+    return name_index(dl_imgstats_gray_name, w);
 }
 
 #define T is_opts
