@@ -150,14 +150,8 @@ int rp_item_slot(dl_report *r, const char *key, uint32_t *idx)
         return DL_ENOMEM;
     if (r->items.n == before)
         return 0;
-    if (r->items.n > r->item_cap) {
-        size_t cap = r->item_cap ? r->item_cap * 2 : 256;
-        rp_item *it = dl_realloc_array(r->item, cap, sizeof *it);
-        if (!it)
-            return DL_ENOMEM;
-        r->item = it;
-        r->item_cap = cap;
-    }
+    if (dl_grow(&r->item, &r->item_cap, r->items.n, sizeof *r->item))
+        return DL_ENOMEM;
     r->item[*idx] = (rp_item){.cls = RP_CLASS_UNKNOWN, .model_acc = NAN, .label_error = -1};
     return 0;
 }

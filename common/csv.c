@@ -45,17 +45,7 @@ static int grow(reader *r, size_t need_bytes)
         r->ptr = ptr;
         r->fcap = cap;
     }
-    if (r->len + need_bytes > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + need_bytes)
-            cap *= 2;
-        char *buf = realloc(r->buf, cap);
-        if (!buf)
-            return DL_ENOMEM;
-        r->buf = buf;
-        r->cap = cap;
-    }
-    return 0;
+    return dl_grow(&r->buf, &r->cap, r->len + need_bytes, 1);
 }
 
 static void on_field(void *s, size_t len, void *data)

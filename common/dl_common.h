@@ -73,8 +73,8 @@ int dl_fail_prefix(dl_error *err, const char *fmt, ...) __attribute__((format(pr
  * task as the text "2afc" / "rating"; the modules compare it through these. */
 typedef enum dl_task { DL_TASK_2AFC = 1, DL_TASK_RATING = 2 } dl_task;
 
-/* DL_TASK_2AFC for "2afc", DL_TASK_RATING for "rating", 0 for anything else
- * (also NULL). */
+/* DL_TASK_2AFC for "2afc", DL_TASK_RATING for "rating" (either in any case),
+ * 0 for anything else (also NULL). */
 int dl_task_parse(const char *s);
 /* "2afc" / "rating"; "unknown" otherwise. */
 const char *dl_task_name(int task);

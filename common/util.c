@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 int dl_cmp_double(const void *a, const void *b)
@@ -71,9 +72,10 @@ int dl_task_parse(const char *s)
 {
     if (!s)
         return 0;
-    if (strcmp(s, "2afc") == 0)
+    /* "2AFC" as written in papers is accepted too. */
+    if (strcasecmp(s, "2afc") == 0)
         return DL_TASK_2AFC;
-    if (strcmp(s, "rating") == 0)
+    if (strcasecmp(s, "rating") == 0)
         return DL_TASK_RATING;
     return 0;
 }

@@ -168,7 +168,8 @@ static const key_def keys[] = {
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
-static const char *const sections[] = {"experiment", "procedure", "display", "keys", "text", "questions"};
+static const char *const sections[] = {"experiment", "procedure", "display",
+                                       "keys",       "text",      "questions"};
 #define NSECTIONS (sizeof sections / sizeof *sections)
 
 typedef struct parse_state {
@@ -481,8 +482,7 @@ static int apply(dl_exp_config *cfg, const key_def *k, const char *v, char *why,
     int ok = 1;
     switch (k->type) {
     case K_TASK:
-        /* "2AFC" as written in papers is accepted too. */
-        cfg->task = strcasecmp(v, "2afc") == 0 ? DL_TASK_2AFC : dl_task_parse(v);
+        cfg->task = dl_task_parse(v);
         ok = cfg->task != 0;
         break;
     case K_PRIORITY:
@@ -721,7 +721,7 @@ static int check_required(parse_state *ps)
         return dl_fail(ps->err, DL_EINVAL, "%s:%zu: give gap_px or gap_deg, not both", ps->path,
                        gdeg_line);
     if (cfg->background_auto) {
-        uint8_t g = cfg->task == EXP_TASK_RATING ? 255 : 128;
+        uint8_t g = cfg->task == DL_TASK_RATING ? 255 : 128;
         cfg->background = (exp_color){g, g, g};
     }
     return 0;
@@ -732,17 +732,17 @@ static int check_required(parse_state *ps)
 /* Keys that are active on the same screen must differ, or one press would
  * mean two things (left = right = Right logged every trial as "left"). */
 static const char *const key_groups[][4] = {
-    {"left", "right", "pause", NULL},     /* 2AFC trial */
-    {"continue", "quit", "pause", NULL},  /* pause screen; messages: continue, pause */
-    {"resume", "new", "pause", NULL},     /* the resume question */
+    {"left", "right", "pause", NULL},    /* 2AFC trial */
+    {"continue", "quit", "pause", NULL}, /* pause screen; messages: continue, pause */
+    {"resume", "new", "pause", NULL},    /* the resume question */
 };
 
 /* Keys the rating screen uses itself: digits, arrows, Tab, Enter. */
 static int rating_key(SDL_Keycode k)
 {
-    return (k >= SDLK_0 && k <= SDLK_9) || (k >= SDLK_KP_1 && k <= SDLK_KP_0) ||
-           k == SDLK_LEFT || k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN || k == SDLK_TAB ||
-           k == SDLK_RETURN || k == SDLK_KP_ENTER;
+    return (k >= SDLK_0 && k <= SDLK_9) || (k >= SDLK_KP_1 && k <= SDLK_KP_0) || k == SDLK_LEFT ||
+           k == SDLK_RIGHT || k == SDLK_UP || k == SDLK_DOWN || k == SDLK_TAB || k == SDLK_RETURN ||
+           k == SDLK_KP_ENTER;
 }
 
 static const exp_keys *keys_of(const dl_exp_config *cfg, int i)
@@ -774,7 +774,7 @@ static int check_key_clashes(parse_state *ps)
         for (int x = 0; key_groups[g][x]; x++)
             for (int y = x + 1; key_groups[g][y]; y++) {
                 int a = find_key("keys", key_groups[g][x]), b = find_key("keys", key_groups[g][y]);
-                if (g == 0 && cfg->task != EXP_TASK_2AFC)
+                if (g == 0 && cfg->task != DL_TASK_2AFC)
                     continue;
                 const exp_keys *ka = keys_of(cfg, a), *kb = keys_of(cfg, b);
                 for (int i = 0; i < ka->n; i++)
@@ -784,7 +784,7 @@ static int check_key_clashes(parse_state *ps)
             }
     int p = find_key("keys", "pause");
     const exp_keys *kp = keys_of(cfg, p);
-    for (int i = 0; cfg->task == EXP_TASK_RATING && i < kp->n; i++)
+    for (int i = 0; cfg->task == DL_TASK_RATING && i < kp->n; i++)
         if (rating_key(kp->key[i]))
             return dl_fail(ps->err, DL_EINVAL,
                            "%s:%zu: key '%s' of 'pause' is one the rating screen uses for its "
@@ -815,15 +815,17 @@ static int check_questions(parse_state *ps)
             return dl_fail(ps->err, DL_EINVAL,
                            "%s:%zu: question %d is asked (count = %d) but has no text: add "
                            "'%s = ...' to [text]",
-                           ps->path, count_line ? count_line : 1, i + 1, cfg->nquestions,
-                           q->key);
+                           ps->path, count_line ? count_line : 1, i + 1, cfg->nquestions, q->key);
         if (q->type != EXP_Q_COUNT && q->nopt < 2) {
             size_t line = ps->seen_line[find_key("questions", q->key)];
             return dl_fail(ps->err, DL_EINVAL,
                            "%s:%zu: question %d is %s but has no answer labels: add "
                            "'%s_options = A, B, ...' to [text]",
-                           ps->path, line ? line : count_line ? count_line : 1, i + 1,
-                           qtypes[q->type], q->key);
+                           ps->path,
+                           line         ? line
+                           : count_line ? count_line
+                                        : 1,
+                           i + 1, qtypes[q->type], q->key);
         }
     }
     return 0;
@@ -961,8 +963,7 @@ int dl_exp_config_parse(const char *path, const char *text, dl_exp_config **out,
     cfg->task_line = ps.seen_line[find_key("experiment", "task")];
     cfg->set_line = ps.seen_line[find_key("experiment", "set")];
     if ((rc = check_required(&ps)) || (rc = check_key_clashes(&ps)) ||
-        (rc = check_questions(&ps)) ||
-        (rc = read_instructions(&ps)) ||
+        (rc = check_questions(&ps)) || (rc = read_instructions(&ps)) ||
         (rc = resolve_paths(cfg, err)))
         goto fail;
     *out = cfg;
@@ -1019,7 +1020,7 @@ void dl_exp_config_free(dl_exp_config *cfg)
 
 const char *dl_exp_config_task(const dl_exp_config *cfg)
 {
-    return cfg->task == EXP_TASK_RATING ? "rating" : "2afc";
+    return dl_task_name(cfg->task);
 }
 
 const char *dl_exp_config_set(const dl_exp_config *cfg)

@@ -14,7 +14,6 @@
 
 /* ---- experiment file (config.c) ------------------------------------------------------------- */
 
-enum { EXP_TASK_2AFC = DL_TASK_2AFC, EXP_TASK_RATING = DL_TASK_RATING }; /* dl_task */
 /* priority = normal | high (nice -10) | realtime (SCHED_FIFO + locked memory,
  * else nice -10) */
 enum { EXP_PRIO_NORMAL = 0, EXP_PRIO_HIGH = 1, EXP_PRIO_REALTIME = 2 };
@@ -315,14 +314,13 @@ void exp_sim_plan_code(exp_sim *sim, uint64_t t0, const char *fallback_code);
 void exp_sim_plan_resume(exp_sim *sim, uint64_t t0, SDL_Keycode resume, SDL_Keycode fresh);
 /* 2AFC: choose the trivial side with the accuracy; the answer is a key or a
  * click at (x, y) drawable px inside the chosen image. Returns the intended rt. */
-double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_left,
-                         SDL_Keycode left, SDL_Keycode right, const SDL_Rect *lrect,
-                         const SDL_Rect *rrect);
+double exp_sim_plan_2afc(exp_sim *sim, uint64_t onset, int item, int trivial_left, SDL_Keycode left,
+                         SDL_Keycode right, const SDL_Rect *lrect, const SDL_Rect *rrect);
 /* Where the rating screen's buttons are (drawable px). */
 typedef struct exp_sim_buttons {
-    int nq;                              /* questions on the screen */
-    int nopt[EXP_MAX_QUESTIONS];         /* 10 for a count */
-    int key[EXP_MAX_QUESTIONS][10];      /* the digit that selects each option */
+    int nq;                         /* questions on the screen */
+    int nopt[EXP_MAX_QUESTIONS];    /* 10 for a count */
+    int key[EXP_MAX_QUESTIONS][10]; /* the digit that selects each option */
     SDL_Rect option[EXP_MAX_QUESTIONS][10];
     SDL_Rect confirm;
 } exp_sim_buttons;
@@ -403,17 +401,17 @@ typedef struct exp_run {
     uint64_t iti_start; /* when the current inter-trial interval began */
     int64_t session_id;
     uint64_t seed;
-    uint64_t t0; /* counter at the start of the run: the run clock's origin */
+    uint64_t t0;          /* counter at the start of the run: the run clock's origin */
     double time_offset_s; /* onset_s = offset + run clock (the session's time base) */
     int64_t run_id;       /* this run's row, once the session is known */
     int new_session;      /* confirmed on screen: supersede the unfinished ones */
     int sides_mirrored;   /* 2AFC: this session shows every pair mirrored */
     size_t deadlines_missed;
-    int experiment_changed;      /* resumed with another file (--allow-changed-experiment) */
+    int experiment_changed; /* resumed with another file (--allow-changed-experiment) */
     char old_sha256[65];
-    const char *sched_policy;    /* what raise_priority obtained */
+    const char *sched_policy; /* what raise_priority obtained */
     int sched_priority, nice_now, memory_locked;
-    int sched_raised; /* SCHED_FIFO obtained: back to SCHED_OTHER at the end */
+    int sched_raised;  /* SCHED_FIFO obtained: back to SCHED_OTHER at the end */
     int sched_threads; /* threads of the process given the policy or nice value */
     int cpu;           /* pinned to this CPU (-1: not pinned) */
     void *saved_cpus;  /* the affinity before the pin (a cpu_set_t), put back at the end */
@@ -473,8 +471,7 @@ void exp_input_describe(const exp_run *rc, const SDL_Event *ev, exp_input *in);
  * the onset frame was being presented, which is only taken from the queue
  * after it): logged as an anticipation event; returns 1, and the caller
  * goes on waiting for the answer. */
-int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t stamp,
-                     size_t pos);
+int exp_anticipation(exp_run *rc, const SDL_Event *ev, uint64_t onset, uint64_t stamp, size_t pos);
 /* Queue an event for the store (written in the next quiet moment). */
 void exp_event(exp_run *rc, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -557,7 +554,7 @@ void exp_unload(exp_run *rc);
  * line in tasks.c (and its name in the experiment file's `task` and in the
  * stimulus sets' `task` column). */
 typedef struct exp_task {
-    int id;           /* EXP_TASK_*, as the experiment file names it */
+    int id;           /* dl_task, as the experiment file names it */
     const char *name; /* "2afc" */
     int has_sides;    /* items are left/right pairs: counterbalance_sides applies */
     /* Before the window: refuse what the task cannot show (NULL: nothing). */

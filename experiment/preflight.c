@@ -78,7 +78,7 @@ int exp_preload(exp_run *rc, dl_error *err)
     rc->stims = dl_calloc(rc->nstims, sizeof *rc->stims);
     if (!rc->stims)
         return dl_fail(err, DL_ENOMEM, "out of memory");
-    int per_item = rc->cfg->task == EXP_TASK_2AFC ? 2 : 1;
+    int per_item = rc->cfg->task == DL_TASK_2AFC ? 2 : 1;
     const dl_exp_options *o = rc->opt;
     int r = 0;
     for (size_t i = 0; i < n && !r; i++) {

@@ -333,7 +333,7 @@ static void item_size(exp_run *rc, int item, int *w, int *h)
 }
 
 const exp_task exp_task_2afc_def = {
-    .id = EXP_TASK_2AFC,
+    .id = DL_TASK_2AFC,
     .name = "2afc",
     .has_sides = 1,
     .check = NULL,

@@ -702,7 +702,7 @@ static char *session_json(const dl_exp_config *cfg, int *oom)
 }
 
 const exp_task exp_task_rating_def = {
-    .id = EXP_TASK_RATING,
+    .id = DL_TASK_RATING,
     .name = "rating",
     .has_sides = 0,
     .check = NULL,

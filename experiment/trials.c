@@ -100,7 +100,7 @@ static int welcome_back(exp_run *rc, size_t pos, dl_error *err)
 char *exp_practice_text(const exp_run *rc, int which)
 {
     const dl_exp_config *c = rc->cfg;
-    int fb = c->task == EXP_TASK_2AFC && c->practice_feedback;
+    int fb = c->task == DL_TASK_2AFC && c->practice_feedback;
     const char *extra =
         c->text[which == TXT_PRACTICE_INTRO ? TXT_PRACTICE_FEEDBACK : TXT_FEEDBACK_ENDS];
     dl_buf b;

@@ -58,13 +58,8 @@ static char **sorted_entries(const char *dir, int dirs_only, size_t *n)
         free(p);
         if (is_dir != dirs_only)
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nv = dl_realloc_array(v, cap, sizeof *v);
-            if (!nv)
-                break;
-            v = nv;
-        }
+        if (dl_grow(&v, &cap, *n + 1, sizeof *v))
+            break;
         if (!(v[*n] = dl_strdup(e->d_name)))
             break;
         (*n)++;
@@ -109,14 +104,8 @@ static int image_folder(npy_ctx *c, const char *root)
             if (!name || dl_names_add(&c->order, name, NULL, &idx, NULL) != 0)
                 rc = DL_ENOMEM;
             free(name);
-            if (rc == 0 && idx >= cap) {
-                cap = cap ? cap * 2 : 1024;
-                double *nl = dl_realloc_array(c->folder_label, cap, sizeof *nl);
-                if (!nl)
-                    rc = DL_ENOMEM;
-                else
-                    c->folder_label = nl;
-            }
+            if (rc == 0)
+                rc = dl_grow(&c->folder_label, &cap, idx + 1, sizeof *c->folder_label);
             if (rc == 0)
                 c->folder_label[idx] = (double)k;
         }

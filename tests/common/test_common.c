@@ -461,7 +461,10 @@ static void test_shared_helpers(void **state)
 
     assert_int_equal(dl_task_parse("2afc"), DL_TASK_2AFC);
     assert_int_equal(dl_task_parse("rating"), DL_TASK_RATING);
-    assert_int_equal(dl_task_parse("2AFC"), 0);
+    assert_int_equal(dl_task_parse("2AFC"), DL_TASK_2AFC); /* as papers write it */
+    assert_int_equal(dl_task_parse("Rating"), DL_TASK_RATING);
+    assert_int_equal(dl_task_parse("2afc "), 0);
+    assert_int_equal(dl_task_parse("afc"), 0);
     assert_int_equal(dl_task_parse(NULL), 0);
     assert_string_equal(dl_task_name(DL_TASK_RATING), "rating");
 

@@ -378,7 +378,7 @@ static void test_examples(void **state)
     dl_error err = {0};
     snprintf(path, sizeof path, "%s/docs/examples/experiment1_2afc.ini", src);
     assert_int_equal(dl_exp_config_load(path, &cfg, &err), 0);
-    assert_int_equal(cfg->task, EXP_TASK_2AFC);
+    assert_int_equal(cfg->task, DL_TASK_2AFC);
     assert_string_equal(cfg->set_name, "exp1-2afc");
     assert_int_equal(cfg->deadline_ms, 0); /* self-paced */
     assert_int_equal(cfg->break_every, 50);
@@ -388,7 +388,7 @@ static void test_examples(void **state)
 
     snprintf(path, sizeof path, "%s/docs/examples/experiment2_rating.ini", src);
     assert_int_equal(dl_exp_config_load(path, &cfg, &err), 0);
-    assert_int_equal(cfg->task, EXP_TASK_RATING);
+    assert_int_equal(cfg->task, DL_TASK_RATING);
     assert_int_equal(cfg->background.g, 255);
     assert_string_equal(cfg->text[TXT_Q3], "Is the presentation of the objects unusual in any "
                                            "manner (e.g. orientation, location, size, viewpoint)?");
