@@ -322,13 +322,15 @@ typedef struct dl_report_trials {
     dl_ec_boot_opts ec_boot;
 } dl_report_trials;
 
-#define DL_REPORT_NCLASS 3 /* trivial, in-between, impossible */
+#define DL_REPORT_NCLASS 3 /* the dl_stats_difficulty classes */
 
 typedef struct dl_report_answer {
     int value;
     const char *label;          /* its label ("No", "Maybe", ...); NULL for counts */
     size_t n;                   /* ratings with this answer, all observers */
     double mean_model_accuracy; /* NaN when unknown */
+    /* indexed by dl_stats_difficulty (DL_STATS_TRIVIAL, ...), not in the
+     * trivial-first order the tables print */
     size_t nclass[DL_REPORT_NCLASS];
     double frac_class[DL_REPORT_NCLASS]; /* of the answers with a known class */
 } dl_report_answer;

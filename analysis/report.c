@@ -10,24 +10,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-/* ---- classes ---- */
-
-/* The report's columns run trivial, in-between, impossible: the reverse of
- * dl_stats_difficulty's order, hence 2 - d both ways. */
-int rp_class_parse(const char *s)
-{
-    if (dl_is_missing(s))
-        return RP_CLASS_UNKNOWN;
-    int d = dl_stats_difficulty_parse(s);
-    return d < 0 ? -2 : DL_STATS_TRIVIAL - d;
-}
-
-const char *rp_class_name(int cls)
-{
-    return cls >= 0 && cls < DL_REPORT_NCLASS ? dl_stats_difficulty_name(DL_STATS_TRIVIAL - cls)
-                                              : "unknown";
-}
-
 /* ---- the handle ---- */
 
 void dl_report_columns_default(dl_report_columns *c)
@@ -152,7 +134,7 @@ int rp_item_slot(dl_report *r, const char *key, uint32_t *idx)
         return 0;
     if (dl_grow(&r->item, &r->item_cap, r->items.n, sizeof *r->item))
         return DL_ENOMEM;
-    r->item[*idx] = (rp_item){.cls = RP_CLASS_UNKNOWN, .model_acc = NAN, .label_error = -1};
+    r->item[*idx] = (rp_item){.cls = -1, .model_acc = NAN, .label_error = -1};
     return 0;
 }
 
@@ -340,7 +322,9 @@ static int balance_classes(dl_report *r, uint8_t *keep_item, const uint8_t *seen
         goto done;
     }
     gsl_rng_set(rng, (unsigned long)r->opt.seed);
-    for (int c = 0; c < DL_REPORT_NCLASS; c++) {
+    /* Trivial, in-between, impossible: one generator draws for all three, so
+     * this order decides which items a seed keeps (as it always has). */
+    for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE; c--) {
         if (sort_by_key(by[c], n[c], r->items.names)) {
             rc = dl_fail(err, DL_ENOMEM, "--balance-classes: out of memory");
             break;

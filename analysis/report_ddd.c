@@ -34,7 +34,7 @@ void rp_ddd_free(rp_ddd *d)
     free(d->decisions);
     free(d->label_error);
     free(d->class_acc);
-    for (int c = 0; c < 3; c++)
+    for (int c = 0; c < DL_REPORT_NCLASS; c++)
         free(d->class_split[c]);
     for (size_t i = 0; d->class_names && i < d->nclasses; i++)
         free(d->class_names[i]);
@@ -676,15 +676,16 @@ static int split_row(void *ctx, char **f, size_t n, size_t line)
     if (dl_parse_long(f[c->col[0]], &k) || k < 0 || (size_t)k >= c->d->nbins)
         return dl_fail(c->err, DL_EINVAL, "%s:%zu: n_correct '%s' is not one of 0..%zu", c->path,
                        line, f[c->col[0]], c->d->nbins - 1);
-    const char *diff = f[c->col[1]];
-    if (strcmp(diff, "trivial") == 0) {
-        c->d->nsplit[0]++;
+    /* stimuli/ writes the three names; any other word counts as in-between */
+    int diff = dl_stats_difficulty_parse(f[c->col[1]]);
+    if (diff == DL_STATS_TRIVIAL) {
+        c->d->nsplit[DL_STATS_TRIVIAL]++;
         c->min_trivial = k < c->min_trivial ? (int)k : c->min_trivial;
-    } else if (strcmp(diff, "impossible") == 0) {
-        c->d->nsplit[2]++;
+    } else if (diff == DL_STATS_IMPOSSIBLE) {
+        c->d->nsplit[DL_STATS_IMPOSSIBLE]++;
         c->max_impossible = k > c->max_impossible ? (int)k : c->max_impossible;
     } else
-        c->d->nsplit[1]++;
+        c->d->nsplit[DL_STATS_IN_BETWEEN]++;
     if (c->col[2] >= 0 && !dl_is_missing(f[c->col[2]]) && strcmp(f[c->col[2]], "0") != 0) {
         c->d->label_error[k]++;
         c->any_label = 1;
@@ -732,21 +733,25 @@ static int load_classes(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
 {
     char *path = dl_path_join(dir, "class_accuracy.csv");
     dl_csv *csv = NULL;
-    int rc = 0, col[4];
+    int rc = 0, col_acc, col[DL_REPORT_NCLASS];
     if (!path)
         return dl_fail(err, DL_ENOMEM, "out of memory");
     if (!exists(path))
         goto done;
     if ((rc = dl_csv_read(path, &csv, err)))
         goto done;
-    static const char *const names[4] = {"accuracy", "trivial", "in_between", "impossible"};
-    for (int k = 0; k < 4; k++)
-        if ((col[k] = dl_csv_col(csv, names[k])) < 0)
-            goto done; /* another layout: no figure */
+    static const char *const split[DL_REPORT_NCLASS] = {[DL_STATS_TRIVIAL] = "trivial",
+                                                        [DL_STATS_IN_BETWEEN] = "in_between",
+                                                        [DL_STATS_IMPOSSIBLE] = "impossible"};
+    if ((col_acc = dl_csv_col(csv, "accuracy")) < 0)
+        goto done; /* another layout: no figure */
+    for (int c = 0; c < DL_REPORT_NCLASS; c++)
+        if ((col[c] = dl_csv_col(csv, split[c])) < 0)
+            goto done;
     if (csv->nrows == 0)
         goto done;
     d->class_acc = dl_calloc(csv->nrows, sizeof *d->class_acc);
-    for (int c = 0; c < 3; c++)
+    for (int c = 0; c < DL_REPORT_NCLASS; c++)
         d->class_split[c] = dl_calloc(csv->nrows, sizeof *d->class_split[c]);
     d->class_min = dl_calloc(csv->nrows, sizeof *d->class_min);
     d->class_max = dl_calloc(csv->nrows, sizeof *d->class_max);
@@ -762,9 +767,9 @@ static int load_classes(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
                    dl_csv_col(csv, "min_model_accuracy"), dl_csv_col(csv, "max_model_accuracy")};
     double *dst[3] = {d->class_images, d->class_min, d->class_max};
     for (size_t i = 0; i < csv->nrows && !rc; i++) {
-        rc = cell(csv, i, col[0], &d->class_acc[i], err);
-        for (int c = 0; c < 3 && !rc; c++)
-            rc = cell(csv, i, col[1 + c], &d->class_split[c][i], err);
+        rc = cell(csv, i, col_acc, &d->class_acc[i], err);
+        for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE && !rc; c--)
+            rc = cell(csv, i, col[c], &d->class_split[c][i], err);
         for (int c = 0; c < 3 && !rc; c++) {
             dst[c][i] = NAN;
             if (more[1 + c] >= 0)
@@ -785,7 +790,9 @@ done:
 /* uncertainty.csv (optional): the split's intervals and rho. */
 static int load_uncertainty(dl_report *r, rp_ddd *d, const char *dir, dl_error *err)
 {
-    static const char *const split[3] = {"split_trivial", "split_in_between", "split_impossible"};
+    static const char *const split[DL_REPORT_NCLASS] = {[DL_STATS_TRIVIAL] = "split_trivial",
+                                                        [DL_STATS_IN_BETWEEN] = "split_in_between",
+                                                        [DL_STATS_IMPOSSIBLE] = "split_impossible"};
     char *path = dl_path_join(dir, "uncertainty.csv");
     if (!path)
         return dl_fail(err, DL_ENOMEM, "out of memory");
@@ -812,7 +819,7 @@ static int load_uncertainty(dl_report *r, rp_ddd *d, const char *dir, dl_error *
         d->unc_seed = v[4];
         d->unc_conf = v[5];
         int how = strcmp(f[col[1]], "models") == 0 ? 0 : 1;
-        for (int c = 0; c < 3; c++)
+        for (int c = 0; c < DL_REPORT_NCLASS; c++)
             if (strcmp(f[col[0]], split[c]) == 0) {
                 d->split_has[how] = d->has_unc = 1;
                 d->split_est[c] = v[0];
@@ -931,10 +938,10 @@ done:
  * uncertainty.csv (resampling images, else models) when present. */
 int rp_ddd_headline(const rp_ddd *d, char *buf, size_t cap)
 {
-    static const char *const names[3] = {"trivial", "in-between", "impossible"};
     if (d->near < 0 || cap == 0)
         return -1;
-    double total = d->nsplit[0] + d->nsplit[1] + d->nsplit[2];
+    double total = d->nsplit[DL_STATS_TRIVIAL] + d->nsplit[DL_STATS_IN_BETWEEN] +
+                   d->nsplit[DL_STATS_IMPOSSIBLE];
     if (total <= 0)
         return -1;
     int how = d->split_has[1] ? 1 : d->split_has[0] ? 0 : -1;
@@ -943,16 +950,16 @@ int rp_ddd_headline(const rp_ddd *d, char *buf, size_t cap)
                      "With --near %d (trivial: at least %zu of %zu models correct; impossible: at "
                      "most %d): ",
                      d->near, d->nmodels - (size_t)d->near, d->nmodels, d->near);
-    for (int c = 0; c < 3; c++) {
+    for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE; c--) {
         if (w < 0 || (n += (size_t)w) >= cap)
             return -1;
+        const char *sep = c == DL_STATS_TRIVIAL ? "" : ", ", *name = dl_stats_difficulty_name(c);
         if (how >= 0)
-            w = snprintf(buf + n, cap - n, "%s%s %.1f%% [%.1f, %.1f]", c ? ", " : "", names[c],
+            w = snprintf(buf + n, cap - n, "%s%s %.1f%% [%.1f, %.1f]", sep, name,
                          100 * d->nsplit[c] / total, 100 * d->split_lo[how][c],
                          100 * d->split_hi[how][c]);
         else
-            w = snprintf(buf + n, cap - n, "%s%s %.1f%%", c ? ", " : "", names[c],
-                         100 * d->nsplit[c] / total);
+            w = snprintf(buf + n, cap - n, "%s%s %.1f%%", sep, name, 100 * d->nsplit[c] / total);
     }
     if (w < 0 || (n += (size_t)w) >= cap)
         return -1;

@@ -12,8 +12,11 @@
 
 #include <plplot.h>
 
-/* Class colours: distinct in hue and in grey (light, lightest, middle). */
-static const int class_colour[DL_REPORT_NCLASS] = {RP_SKY, RP_YELLOW, RP_VERMILLION};
+/* Class colours by dl_stats_difficulty: distinct in hue and in grey
+ * (trivial light, in-between lightest, impossible middle). */
+static const int class_colour[DL_REPORT_NCLASS] = {[DL_STATS_TRIVIAL] = RP_SKY,
+                                                   [DL_STATS_IN_BETWEEN] = RP_YELLOW,
+                                                   [DL_STATS_IMPOSSIBLE] = RP_VERMILLION};
 
 /* The smallest "round" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a
  * power of ten) at or above v: the top of an axis. */
@@ -740,8 +743,8 @@ static size_t make_bars(const dl_report_question *Q, int merge_tail, bar *bars, 
 static void stacked_bar(double x, const bar *b)
 {
     size_t known = b->nclass[0] + b->nclass[1] + b->nclass[2];
-    double y = 0;
-    for (int c = 0; c < DL_REPORT_NCLASS && known; c++) {
+    double y = 0; /* trivial at the bottom */
+    for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE && known; c--) {
         double h = 100.0 * (double)b->nclass[c] / (double)known;
         plcol0(class_colour[c]);
         rp_plot_rect(x - 0.35, y, x + 0.35, y + h);
@@ -896,7 +899,9 @@ static void draw_answers(const void *ctx)
     plwind(0, 1, 0, 1);
     plcol0(RP_BLACK);
     const char *text[3] = {"trivial", "in-between", "impossible"};
-    const int col[3] = {class_colour[0], class_colour[1], class_colour[2]}, box[3] = {1, 1, 1};
+    const int col[3] = {class_colour[DL_STATS_TRIVIAL], class_colour[DL_STATS_IN_BETWEEN],
+                        class_colour[DL_STATS_IMPOSSIBLE]},
+              box[3] = {1, 1, 1};
     const char *title = "Image classes per answer option (numbers above bars: answers)";
     if (h == ANSWERS_H_PX) {
         rp_plot_legend(3, text, col, box, NULL, NULL, 0.865);
@@ -922,8 +927,11 @@ static void draw_class_accuracy(const void *ctx)
     plvpor(0.1, 0.96, 0.14, 0.79);
     plwind(0.5, (double)n + 0.5, 0, 100);
     for (size_t i = 0; i < n; i++) {
-        double total = d->class_split[0][i] + d->class_split[1][i] + d->class_split[2][i], y = 0;
-        for (int c = 0; c < 3 && total > 0; c++) {
+        double total = d->class_split[DL_STATS_TRIVIAL][i] +
+                       d->class_split[DL_STATS_IN_BETWEEN][i] +
+                       d->class_split[DL_STATS_IMPOSSIBLE][i],
+               y = 0;
+        for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE && total > 0; c--) {
             double h = 100 * d->class_split[c][i] / total;
             plcol0(class_colour[c]);
             rp_plot_rect((double)i + 0.5, y, (double)i + 1.5, y + h);
@@ -947,7 +955,8 @@ static void draw_class_accuracy(const void *ctx)
     plslabelfunc(NULL, NULL);
     pllab("classes, ranked by the mean accuracy of the models", "images of the class (%)", "");
     const char *text[4] = {"trivial", "in-between", "impossible", "accuracy (%)"};
-    const int col[4] = {class_colour[0], class_colour[1], class_colour[2], RP_BLACK},
+    const int col[4] = {class_colour[DL_STATS_TRIVIAL], class_colour[DL_STATS_IN_BETWEEN],
+                        class_colour[DL_STATS_IMPOSSIBLE], RP_BLACK},
               box[4] = {1, 1, 1, 0}, sty[4] = {1, 1, 1, 1}, mk[4] = {-1, -1, -1, -1};
     rp_plot_legend(4, text, col, box, sty, mk, 0.875);
     char tl[160];

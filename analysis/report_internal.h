@@ -7,18 +7,13 @@
 
 #include "dl_report.h"
 
-/* Column order of the difficulty classes in the report's tables (easiest
- * first). The classes themselves are dl_stats_difficulty; rp_class_parse maps
- * one onto the other. */
-enum { RP_CLASS_UNKNOWN = -1, RP_TRIVIAL = 0, RP_IN_BETWEEN = 1, RP_IMPOSSIBLE = 2 };
-
-/* "trivial" / "in-between" / "impossible" (also in_between, inbetween);
- * RP_CLASS_UNKNOWN for an empty or missing field; -2 for anything else. */
-int rp_class_parse(const char *s);
-const char *rp_class_name(int cls);
+/* Difficulty classes are dl_stats_difficulty (analysis/dl_stats.h) everywhere
+ * in the report: items, and every per-class array is indexed by its values.
+ * Outputs list the classes easiest first, so they walk from DL_STATS_TRIVIAL
+ * down to DL_STATS_IMPOSSIBLE. */
 
 typedef struct rp_item {
-    int cls;          /* RP_* */
+    int cls;          /* dl_stats_difficulty; -1 unknown */
     double model_acc; /* NaN unknown */
     int label_error;  /* 1, 0, -1 unknown */
 } rp_item;
@@ -98,20 +93,20 @@ typedef struct rp_ddd {
     /* uncertainty.csv of `stimuli analyse --bootstrap` (has_unc 0 without) */
     int has_unc;
     int split_has[2];    /* [0] resampling models, [1] images */
-    double split_est[3]; /* trivial, in-between, impossible */
-    double split_lo[2][3], split_hi[2][3];
+    double split_est[DL_REPORT_NCLASS]; /* by dl_stats_difficulty, as the two below */
+    double split_lo[2][DL_REPORT_NCLASS], split_hi[2][DL_REPORT_NCLASS];
     double rho, rho_lo, rho_hi;
     double unc_replicates, unc_seed, unc_conf;
     double *band_lo[2], *band_hi[2]; /* nbins; fraction of images, [0] binomial,
                                         [1] Poisson-binomial; NULL when absent */
     /* per_image.csv: the split as `stimuli analyse` made it */
     int near;            /* its --near K; -1 unknown (no per_image.csv or no split) */
-    double nsplit[3];    /* images trivial, in-between, impossible */
+    double nsplit[DL_REPORT_NCLASS]; /* images by dl_stats_difficulty */
     double *label_error; /* nbins: images with label_error = 1; NULL without the column */
     /* class_accuracy.csv: classes by rank (most accurate first); 0 when absent */
     size_t nclasses;
     double *class_acc;             /* mean fraction of models correct */
-    double *class_split[3];        /* images trivial, in-between, impossible */
+    double *class_split[DL_REPORT_NCLASS]; /* images by dl_stats_difficulty */
     char **class_names;            /* NULL when the file has no class column */
     double *class_min, *class_max; /* least / most accurate model; NaN unknown */
     double *class_images;          /* images per class; NaN unknown */

@@ -135,9 +135,9 @@ static void answer(dl_json *j, const dl_report_answer *a)
     dl_json_string(j, a->label);
     integer(j, "n", a->n);
     num(j, "mean_model_accuracy", a->mean_model_accuracy);
-    num(j, "trivial", a->frac_class[RP_TRIVIAL]);
-    num(j, "in_between", a->frac_class[RP_IN_BETWEEN]);
-    num(j, "impossible", a->frac_class[RP_IMPOSSIBLE]);
+    num(j, "trivial", a->frac_class[DL_STATS_TRIVIAL]);
+    num(j, "in_between", a->frac_class[DL_STATS_IN_BETWEEN]);
+    num(j, "impossible", a->frac_class[DL_STATS_IMPOSSIBLE]);
     dl_json_object_end(j);
 }
 
@@ -242,7 +242,9 @@ static void ddd(dl_json *j, const rp_ddd *d)
     dl_json_key(j, "classes"); /* class_accuracy.csv: classes read */
     dl_json_int(j, (long long)d->nclasses);
     if (d->has_unc) {
-        static const char *const split[3] = {"trivial", "in_between", "impossible"};
+        static const char *const split[DL_REPORT_NCLASS] = {[DL_STATS_TRIVIAL] = "trivial",
+                                                            [DL_STATS_IN_BETWEEN] = "in_between",
+                                                            [DL_STATS_IMPOSSIBLE] = "impossible"};
         static const char *const how[2] = {"split_by_models", "split_by_images"};
         dl_json_key(j, "uncertainty");
         dl_json_object_begin(j);
@@ -258,7 +260,7 @@ static void ddd(dl_json *j, const rp_ddd *d)
                 continue;
             }
             dl_json_object_begin(j);
-            for (int c = 0; c < 3; c++) {
+            for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE; c--) {
                 dl_json_key(j, split[c]);
                 dl_json_array_begin(j);
                 dl_json_number(j, d->split_lo[h][c]);

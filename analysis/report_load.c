@@ -108,15 +108,17 @@ static int item_info(csv_ctx *c, char **f, size_t line, uint32_t item)
     rp_item *it = &c->r->item[item];
     const char *key = c->r->items.names[item];
     if (c->c_class >= 0) {
-        int cls = rp_class_parse(f[c->c_class]);
-        if (cls == -2)
+        const char *s = f[c->c_class];
+        /* empty or missing: unknown; any other word is a mistake */
+        int cls = dl_is_missing(s) ? -1 : dl_stats_difficulty_parse(s);
+        if (cls < 0 && !dl_is_missing(s))
             return dl_fail(c->err, DL_EINVAL,
                            "%s:%zu: %s '%s' is not trivial, in-between or impossible", c->path,
                            line, c->cols->class_col, f[c->c_class]);
         if (cls >= 0 && it->cls >= 0 && cls != it->cls)
             return dl_fail(c->err, DL_EINVAL,
                            "%s:%zu: item '%s' is %s here but %s on an earlier row", c->path, line,
-                           key, rp_class_name(cls), rp_class_name(it->cls));
+                           key, dl_stats_difficulty_name(cls), dl_stats_difficulty_name(it->cls));
         if (cls >= 0)
             it->cls = cls;
     }

@@ -377,8 +377,9 @@ static void answer_table(page *p, const dl_report_ratings *g)
                 snprintf(c[0], sizeof c[0], "%d", a->value);
             snprintf(c[1], sizeof c[1], "%zu", a->n);
             num(c[2], sizeof c[2], a->mean_model_accuracy, 3);
-            for (int k2 = 0; k2 < 3; k2++)
-                num(c[3 + k2], sizeof c[3 + k2], a->frac_class[k2], 3);
+            num(c[3], sizeof c[3], a->frac_class[DL_STATS_TRIVIAL], 3);
+            num(c[4], sizeof c[4], a->frac_class[DL_STATS_IN_BETWEEN], 3);
+            num(c[5], sizeof c[5], a->frac_class[DL_STATS_IMPOSSIBLE], 3);
             const char *cells[7] = {g->q[q].name, c[0], c[1], c[2], c[3], c[4], c[5]};
             row(p, cells, 7, 0);
         }
@@ -522,7 +523,6 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
     }
     table_end(p);
     if (d->has_unc) {
-        static const char *const split[3] = {"trivial", "in-between", "impossible"};
         para(p,
              "How sure the split is: %g%% percentile intervals from %.0f bootstrap replicates "
              "(seed %.0f), resampling the models (which models were chosen) and, separately, "
@@ -533,7 +533,7 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
         const char *uh[4] = {"images", "share (%)", "resampling models (%)",
                              "resampling images (%)"};
         table_begin(p, uh, 4);
-        for (int c = 0; c < 3; c++) {
+        for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE; c--) {
             char cell[3][48];
             num(cell[0], 48, 100 * d->split_est[c], 1);
             for (int how = 0; how < 2; how++)
@@ -542,7 +542,7 @@ static void ddd_section(page *p, const rp_ddd *d, const char *const *figs, size_
                              100 * d->split_hi[how][c]);
                 else
                     snprintf(cell[1 + how], 48, "–");
-            const char *cells[4] = {split[c], cell[0], cell[1], cell[2]};
+            const char *cells[4] = {dl_stats_difficulty_name(c), cell[0], cell[1], cell[2]};
             row(p, cells, 4, 0);
         }
         table_end(p);

@@ -168,7 +168,8 @@ static int on_rating(void *ctx, const dl_rating_answers_view *a)
         rp_push_rating(c->r, &x))
         return DL_ENOMEM;
     rp_item *it = &c->r->item[x.item];
-    int cls = v->difficulty ? rp_class_parse(v->difficulty) : RP_CLASS_UNKNOWN;
+    /* a set's difficulty is written by stimuli/; anything else stays unknown */
+    int cls = v->difficulty ? dl_stats_difficulty_parse(v->difficulty) : -1;
     if (cls >= 0)
         it->cls = cls;
     if (!isnan(v->frac_correct))

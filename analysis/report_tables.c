@@ -233,9 +233,9 @@ static int answers_csv(const dl_report_ratings *g, const char *dir, dl_error *er
             tb_str(&t, a->label);
             tb_int(&t, (long long)a->n);
             tb_num(&t, a->mean_model_accuracy);
-            for (int c = 0; c < DL_REPORT_NCLASS; c++)
+            for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE; c--)
                 tb_int(&t, (long long)a->nclass[c]);
-            for (int c = 0; c < DL_REPORT_NCLASS; c++)
+            for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE; c--)
                 tb_num(&t, a->frac_class[c]);
             tb_row(&t);
         }
@@ -291,7 +291,7 @@ static int items_csv(const dl_report *r, const char *dir, dl_error *err)
     for (size_t k = 0; k < res->nitems; k++) {
         const rp_item *it = &r->item[res->items_kept[k]];
         tb_str(&t, r->items.names[res->items_kept[k]]);
-        tb_str(&t, it->cls >= 0 ? rp_class_name(it->cls) : NULL);
+        tb_str(&t, it->cls >= 0 ? dl_stats_difficulty_name(it->cls) : NULL);
         tb_num(&t, it->model_acc);
         if (it->label_error >= 0)
             tb_int(&t, it->label_error);

@@ -211,9 +211,9 @@ static void answers(FILE *out, const dl_report_ratings *g)
             fprintf(out, "%-8s %s%*s %7zu", k == 0 ? Q->name : "", label,
                     dl_utf8_width(label) < width ? width - dl_utf8_width(label) : 0, "", a->n);
             cell(out, 10, 3, a->mean_model_accuracy);
-            cell(out, 9, 3, a->frac_class[RP_TRIVIAL]);
-            cell(out, 10, 3, a->frac_class[RP_IN_BETWEEN]);
-            cell(out, 10, 3, a->frac_class[RP_IMPOSSIBLE]);
+            cell(out, 9, 3, a->frac_class[DL_STATS_TRIVIAL]);
+            cell(out, 10, 3, a->frac_class[DL_STATS_IN_BETWEEN]);
+            cell(out, 10, 3, a->frac_class[DL_STATS_IMPOSSIBLE]);
             fputc('\n', out);
         }
     }
@@ -314,12 +314,11 @@ static void ddd(FILE *out, const rp_ddd *d)
     ddd_more(out, d);
     if (!d->has_unc)
         return;
-    static const char *const names[3] = {"trivial", "in-between", "impossible"};
     fprintf(out, "\nsplit, %g%% intervals (%.0f bootstrap replicates, seed %.0f, percentile)\n",
             100 * d->unc_conf, d->unc_replicates, d->unc_seed);
     fprintf(out, "%-12s %8s %19s %19s\n", "", "images", "resampling models", "resampling images");
-    for (int c = 0; c < 3; c++) {
-        fprintf(out, "%-12s %7.1f%%", names[c], 100 * d->split_est[c]);
+    for (int c = DL_STATS_TRIVIAL; c >= DL_STATS_IMPOSSIBLE; c--) {
+        fprintf(out, "%-12s %7.1f%%", dl_stats_difficulty_name(c), 100 * d->split_est[c]);
         for (int how = 0; how < 2; how++)
             if (d->split_has[how])
                 fprintf(out, "    %6.1f%% - %5.1f%%", 100 * d->split_lo[how][c],

@@ -335,8 +335,10 @@ static void check_question(const dl_report_question *Q, int q)
         snprintf(key, sizeof key, "rating.q%d.answer%d.mean_model_accuracy", q + 1, a->value);
         assert_float_equal(a->mean_model_accuracy, rt_ref(key), 1e-9);
         snprintf(key, sizeof key, "rating.q%d.answer%d.frac_trivial", q + 1, a->value);
-        assert_float_equal(a->frac_class[0], rt_ref(key), 1e-9);
-        assert_float_equal(a->frac_class[0] + a->frac_class[1] + a->frac_class[2], 1.0, 1e-12);
+        assert_float_equal(a->frac_class[DL_STATS_TRIVIAL], rt_ref(key), 1e-9);
+        assert_float_equal(a->frac_class[DL_STATS_TRIVIAL] + a->frac_class[DL_STATS_IN_BETWEEN] +
+                               a->frac_class[DL_STATS_IMPOSSIBLE],
+                           1.0, 1e-12);
     }
 }
 

@@ -373,6 +373,30 @@ static void check_answers_csv(const char *out)
     dl_csv_free(t);
 }
 
+/* The public dl_report_answer counts by dl_stats_difficulty, not in the
+ * trivial-first order of the tables: the classes here differ in number for
+ * most answers, so a swapped index fails. */
+static void check_answer_struct(const dl_report *r)
+{
+    static const int difficulty[3] = {DL_STATS_TRIVIAL, DL_STATS_IN_BETWEEN, DL_STATS_IMPOSSIBLE};
+    const dl_report_ratings *g = dl_report_get_ratings(r);
+    assert_non_null(g);
+    assert_int_equal(g->nquestions, 3);
+    for (int q = 0; q < 3; q++) {
+        answer_ref a[4];
+        int na = answers_ref(q, a);
+        assert_int_equal(g->q[q].nanswers, (size_t)na);
+        for (int k = 0; k < na; k++) {
+            const dl_report_answer *got = &g->q[q].answers[k];
+            assert_int_equal(got->value, a[k].value);
+            for (int c = 0; c < 3; c++) {
+                assert_int_equal(got->nclass[difficulty[c]], (size_t)a[k].nclass[c]);
+                assert_float_equal(got->frac_class[difficulty[c]], a[k].frac[c], 1e-15);
+            }
+        }
+    }
+}
+
 static double item_mean(int item, int q)
 {
     return (ratings[item - 1].q[q] + ratings[item + 3].q[q]) / 2.0;
@@ -524,6 +548,7 @@ static void test_ratings_readback(void **state)
     char *out = ts_path(f->dir, "out");
     rt_check(dl_report_write_dir(r, out, "test", &err), &err);
 
+    check_answer_struct(r);
     check_answers_csv(out);
     check_rating_tables(out);
     jv *root = ts_parse_json_file(out, "summary.json");

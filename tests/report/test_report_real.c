@@ -56,7 +56,8 @@ static void test_experiment2(void **state)
     assert_float_equal(g->q[1].alpha.alpha, 0.4670, 5e-5);
     assert_float_equal(g->q[2].alpha.alpha, 0.3750, 5e-5);
     /* Figure 6: answer "Yes" to Q2 goes with trivial images more than "No" */
-    assert_true(g->q[1].answers[2].frac_class[0] > g->q[1].answers[0].frac_class[0]);
+    assert_true(g->q[1].answers[2].frac_class[DL_STATS_TRIVIAL] >
+                g->q[1].answers[0].frac_class[DL_STATS_TRIVIAL]);
     dl_report_free(r);
 
     opt.exclude_label_errors = 1;
