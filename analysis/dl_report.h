@@ -108,8 +108,9 @@ int dl_report_load_sources(dl_report *r, const dl_report_sources *s, dl_error *e
 
 /* The figure of `stimuli imagestats --out` (report_imgfig.c), drawn here so
  * the command line does not link PLplot: values is nstats x n (row s holds
- * statistic s of every image, NaN when unknown), cls[i] the panel class of
- * image i (0, 1, 2 in the order of class_names; -1 none). Writes
+ * statistic s of every image, NaN when unknown), cls[i] the
+ * dl_stats_difficulty of image i (-1 none), class_names indexed by
+ * dl_stats_difficulty. Each panel shows the classes trivial first. Writes
  * DIR/imagestats.png (1600 x 800, one panel per statistic). */
 typedef struct dl_report_imgfig {
     size_t n, nstats;

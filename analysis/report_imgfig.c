@@ -12,8 +12,12 @@
 #include "dl_report.h"
 #include "report_plot.h"
 
-/* Okabe-Ito colours per class (trivial, in-between, impossible). */
-static const int class_colour[3] = {RP_BLUE, RP_ORANGE, RP_VERMILLION};
+/* The classes from left to right in a panel, and their Okabe-Ito colours. */
+static const dl_stats_difficulty panel_order[3] = {DL_STATS_TRIVIAL, DL_STATS_IN_BETWEEN,
+                                                   DL_STATS_IMPOSSIBLE};
+static const int class_colour[3] = {[DL_STATS_TRIVIAL] = RP_BLUE,
+                                    [DL_STATS_IN_BETWEEN] = RP_ORANGE,
+                                    [DL_STATS_IMPOSSIBLE] = RP_VERMILLION};
 
 typedef struct fig_ctx {
     const dl_report_imgfig *f;
@@ -83,6 +87,7 @@ static void panel_range(const double *const v[3], const size_t n[3], double *lo,
     *hi += pad;
 }
 
+/* v[c], n[c]: the values of the panel's c-th class (panel_order). */
 static void draw_panel(const dl_report_imgfig *f, size_t s, double *buf)
 {
     double *v[3];
@@ -91,7 +96,7 @@ static void draw_panel(const dl_report_imgfig *f, size_t s, double *buf)
         v[c] = buf + (size_t)c * f->n;
         for (size_t i = 0; i < f->n; i++) {
             double x = f->values[s * f->n + i];
-            if (f->cls[i] == c && !isnan(x))
+            if (f->cls[i] == (int)panel_order[c] && !isnan(x))
                 v[c][n[c]++] = x;
         }
         qsort(v[c], n[c], sizeof *v[c], cmp_value);
@@ -109,10 +114,10 @@ static void draw_panel(const dl_report_imgfig *f, size_t s, double *buf)
         snprintf(count, sizeof count, "n = %zu", n[c]);
         plcol0(RP_BLACK);
         plschr(0, 0.8);
-        plmtex("b", 1.4, (c + 0.5) / 3.0, 0.5, f->class_names[c]);
+        plmtex("b", 1.4, (c + 0.5) / 3.0, 0.5, f->class_names[panel_order[c]]);
         plmtex("b", 2.7, (c + 0.5) / 3.0, 0.5, count);
         if (n[c]) {
-            draw_strip(c + 1.0, v[c], n[c], class_colour[c]);
+            draw_strip(c + 1.0, v[c], n[c], class_colour[panel_order[c]]);
             draw_box(c + 1.0, v[c], n[c]);
         }
     }

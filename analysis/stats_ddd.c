@@ -85,7 +85,8 @@ int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, doub
     return 0;
 }
 
-/* Percentile interval of each of the 3 fractions in rep (nrep x 3). */
+/* Percentile interval of each of the 3 fractions in rep (nrep x 3, a row's
+ * columns indexed by dl_stats_difficulty). */
 static void split_interval(double *rep, size_t nrep, double conf, dl_ddd_split_ci *out)
 {
     double *col = rep + 3 * nrep; /* scratch after the replicates */
@@ -98,9 +99,11 @@ static void split_interval(double *rep, size_t nrep, double conf, dl_ddd_split_c
     }
 }
 
-static int classify_k(unsigned k, unsigned m, unsigned near)
+dl_stats_difficulty dl_stats_difficulty_of(unsigned k, unsigned m, unsigned near)
 {
-    return k + near >= m ? 0 : k <= near ? 2 : 1; /* trivial, in-between, impossible */
+    return (uint64_t)k + near >= m ? DL_STATS_TRIVIAL
+           : k <= near             ? DL_STATS_IMPOSSIBLE
+                                   : DL_STATS_IN_BETWEEN;
 }
 
 /* Resampling models: replicate b draws nmodels models with replacement
@@ -135,7 +138,7 @@ static void boot_models(const dl_bits *b, unsigned near, size_t nrep, uint64_t s
                 unsigned k = 0;
                 for (size_t j = 0; j < M; j++)
                     k += ((p >> j) & 1) * w[j];
-                cls[classify_k(k, (unsigned)M, near)] += pattern_count[p];
+                cls[dl_stats_difficulty_of(k, (unsigned)M, near)] += pattern_count[p];
             }
         } else {
             for (size_t i = 0; i < n; i++) {
@@ -143,7 +146,7 @@ static void boot_models(const dl_bits *b, unsigned near, size_t nrep, uint64_t s
                 for (size_t j = 0; j < M; j++)
                     k += (unsigned)((b->words[j * b->words_per_row + i / 64] >> (i % 64)) & 1) *
                          w[j];
-                cls[classify_k(k, (unsigned)M, near)]++;
+                cls[dl_stats_difficulty_of(k, (unsigned)M, near)]++;
             }
         }
         for (int c = 0; c < 3; c++)
@@ -153,21 +156,26 @@ static void boot_models(const dl_bits *b, unsigned near, size_t nrep, uint64_t s
 
 /* Resampling images: the replicate's class counts are Multinomial(n, observed
  * shares), which is what drawing n images with replacement gives; GSL
- * mt19937 seeded with dl_boot_stream(seed, b). */
+ * mt19937 seeded with dl_boot_stream(seed, b). The multinomial draws its
+ * categories one after the other, so their order is part of the result: it
+ * stays trivial, in-between, impossible, as it always was, so that a seed
+ * gives the intervals it gave before. */
 static int boot_images(const size_t counts[3], size_t nrep, uint64_t seed, double *rep)
 {
+    static const dl_stats_difficulty draw_order[3] = {DL_STATS_TRIVIAL, DL_STATS_IN_BETWEEN,
+                                                      DL_STATS_IMPOSSIBLE};
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rng)
         return DL_ENOMEM;
     double n = (double)(counts[0] + counts[1] + counts[2]), p[3];
     for (int c = 0; c < 3; c++)
-        p[c] = (double)counts[c];
+        p[c] = (double)counts[draw_order[c]];
     for (size_t r = 0; r < nrep; r++) {
         unsigned got[3];
         gsl_rng_set(rng, (unsigned long)dl_boot_stream(seed, r));
         gsl_ran_multinomial(rng, 3, (unsigned)n, p, got);
         for (int c = 0; c < 3; c++)
-            rep[r * 3 + c] = got[c] / n;
+            rep[r * 3 + draw_order[c]] = got[c] / n;
     }
     gsl_rng_free(rng);
     return 0;
@@ -195,7 +203,7 @@ int dl_stats_ddd_split_boot(const dl_bits *correct, const uint32_t *n_correct, s
     } else if (rc == 0) {
         size_t counts[3] = {0, 0, 0};
         for (size_t i = 0; i < n; i++)
-            counts[classify_k(n_correct[i], m, near)]++;
+            counts[dl_stats_difficulty_of(n_correct[i], m, near)]++;
         rc = boot_images(counts, nrep, seed, rep);
     }
     if (rc == 0)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "dl_stimuli.h"
+#include "stimuli_internal.h"
 
 static double pct(size_t k, size_t n)
 {
@@ -19,9 +20,12 @@ static void print_split(FILE *out, const dl_stimuli_analysis *a)
     fprintf(out, "\nsplit (--near %u: trivial >= %u correct, impossible <= %u)\n", a->near,
             a->m - a->near, a->near);
     fprintf(out, "  %-12s %10s %9s\n", "", "images", "percent");
-    fprintf(out, "  %-12s %10zu %8.1f%%\n", "trivial", a->trivial, pct(a->trivial, n));
-    fprintf(out, "  %-12s %10zu %8.1f%%\n", "in-between", a->in_between, pct(a->in_between, n));
-    fprintf(out, "  %-12s %10zu %8.1f%%\n", "impossible", a->impossible, pct(a->impossible, n));
+    static const dl_stats_difficulty order[3] = STIM_DISPLAY_ORDER;
+    for (int i = 0; i < 3; i++) {
+        size_t cnt = stim_split_count(a, order[i]);
+        fprintf(out, "  %-12s %10zu %8.1f%%\n", dl_stats_difficulty_name(order[i]), cnt,
+                pct(cnt, n));
+    }
 }
 
 /* The histogram is long for many models: show at most 41 rows. */
@@ -174,14 +178,15 @@ void dl_stimuli_analysis_write_text(FILE *out, const dl_stimuli_analysis *a)
 void dl_stimuli_ddd_unc_write_text(FILE *out, const dl_stimuli_analysis *a,
                                    const dl_stimuli_ddd_unc *u)
 {
-    static const char *names[3] = {"trivial", "in-between", "impossible"};
+    static const dl_stats_difficulty order[3] = STIM_DISPLAY_ORDER;
     fprintf(out, "\nuncertainty (%g%% percentile intervals, %zu bootstrap replicates, seed %llu)\n",
             100 * u->conf, u->replicates, (unsigned long long)u->seed);
     fprintf(out, "  %-12s %9s %19s %19s\n", "split", "percent", "resampling models",
             "resampling images");
-    for (int c = 0; c < 3; c++) {
-        size_t cnt = c == 0 ? a->trivial : c == 1 ? a->in_between : a->impossible;
-        fprintf(out, "  %-12s %8.1f%%", names[c], pct(cnt, a->res->nimages));
+    for (int i = 0; i < 3; i++) {
+        dl_stats_difficulty c = order[i];
+        fprintf(out, "  %-12s %8.1f%%", dl_stats_difficulty_name(c),
+                pct(stim_split_count(a, c), a->res->nimages));
         if (u->has_models)
             fprintf(out, "    %6.1f%% - %5.1f%%", 100 * u->by_models.low[c],
                     100 * u->by_models.high[c]);

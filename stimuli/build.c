@@ -83,7 +83,7 @@ static int fill_image(const dl_stimuli_results *r, size_t i, dl_set_image *im)
 
 static int set_difficulty(dl_set_image *im, int d)
 {
-    im->difficulty = dl_strdup(dl_stimuli_difficulty_name(d));
+    im->difficulty = dl_strdup(dl_stats_difficulty_name(d));
     return im->difficulty ? 0 : DL_ENOMEM;
 }
 
@@ -99,15 +99,15 @@ static int too_few(const dl_stimuli_results *r, const char *what, size_t have, s
 static int draw_pairs(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
                       stim_bs_list c[3], dl_stim_set *set, dl_error *err)
 {
-    stim_bs_list *t = &c[DL_STIMULI_TRIVIAL], *im = &c[DL_STIMULI_IMPOSSIBLE];
+    stim_bs_list *t = &c[DL_STATS_TRIVIAL], *im = &c[DL_STATS_IMPOSSIBLE];
     size_t need = o->pairs + o->practice;
     int rc;
     if ((rc = stim_bs_pool(rng, r, t, o->pool, 1)) || (rc = stim_bs_pool(rng, r, im, o->pool, 0)))
         return rc;
     if (t->n < need)
-        return too_few(r, "trivial", t->n, need, o, err);
+        return too_few(r, dl_stats_difficulty_name(DL_STATS_TRIVIAL), t->n, need, o, err);
     if (im->n < need)
-        return too_few(r, "impossible", im->n, need, o, err);
+        return too_few(r, dl_stats_difficulty_name(DL_STATS_IMPOSSIBLE), im->n, need, o, err);
     stim_bs_shuffle(rng, t->idx, t->n);
     stim_bs_shuffle(rng, im->idx, im->n);
     int *sides = dl_calloc(need, sizeof *sides);
@@ -126,8 +126,8 @@ static int draw_pairs(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimul
         rc = fill_image(r, t->idx[i], &it->a);
         if (!rc)
             rc = fill_image(r, im->idx[i], &it->b);
-        if (!rc && !(rc = set_difficulty(&it->a, DL_STIMULI_TRIVIAL)))
-            rc = set_difficulty(&it->b, DL_STIMULI_IMPOSSIBLE);
+        if (!rc && !(rc = set_difficulty(&it->a, DL_STATS_TRIVIAL)))
+            rc = set_difficulty(&it->b, DL_STATS_IMPOSSIBLE);
     }
     free(sides);
     return rc;
@@ -138,7 +138,7 @@ static int draw_pairs(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimul
 static int draw_rating(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimuli_build_opts *o,
                        stim_bs_list c[3], dl_stim_set *set, dl_error *err)
 {
-    static const int order[3] = {DL_STIMULI_TRIVIAL, DL_STIMULI_IN_BETWEEN, DL_STIMULI_IMPOSSIBLE};
+    static const int order[3] = {DL_STATS_TRIVIAL, DL_STATS_IN_BETWEEN, DL_STATS_IMPOSSIBLE};
     size_t share[3], nmain = 3 * o->per_class, n = nmain + o->practice;
     int rc = 0;
     for (int k = 0; k < 3; k++) {
@@ -148,8 +148,8 @@ static int draw_rating(gsl_rng *rng, const dl_stimuli_results *r, const dl_stimu
                                      : (stim_bs_shuffle(rng, l->idx, l->n), 0)))
             return rc;
         if (l->n < o->per_class + share[k])
-            return too_few(r, dl_stimuli_difficulty_name(order[k]), l->n, o->per_class + share[k],
-                           o, err);
+            return too_few(r, dl_stats_difficulty_name(order[k]), l->n, o->per_class + share[k], o,
+                           err);
     }
     /* (image, difficulty) of the main items, then of the practice items. */
     size_t *pick = dl_calloc(n, sizeof *pick), p = 0;

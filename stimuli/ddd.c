@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *dl_stimuli_difficulty_name(int difficulty)
-{
-    return dl_stats_difficulty_name(difficulty);
-}
-
 int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *difficulty,
                         dl_error *err)
 {
@@ -26,12 +21,26 @@ int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *dif
             "use at most %u)",
             near, m, m ? (m - 1) / 2 : 0);
     for (size_t i = 0; i < r->nimages; i++) {
-        uint32_t k = r->n_correct[i];
-        difficulty[i] = k + near >= m ? DL_STIMULI_TRIVIAL
-                        : k <= near   ? DL_STIMULI_IMPOSSIBLE
-                                      : DL_STIMULI_IN_BETWEEN;
+        difficulty[i] = (uint8_t)dl_stats_difficulty_of(r->n_correct[i], m, near);
     }
     return 0;
+}
+
+size_t stim_split_count(const dl_stimuli_analysis *a, dl_stats_difficulty d)
+{
+    return d == DL_STATS_TRIVIAL      ? a->trivial
+           : d == DL_STATS_IN_BETWEEN ? a->in_between
+                                      : a->impossible;
+}
+
+const char *stim_difficulty_key(dl_stats_difficulty d)
+{
+    static const char *const key[3] = {
+        [DL_STATS_IMPOSSIBLE] = "impossible",
+        [DL_STATS_IN_BETWEEN] = "in_between",
+        [DL_STATS_TRIVIAL] = "trivial",
+    };
+    return d >= DL_STATS_IMPOSSIBLE && d <= DL_STATS_TRIVIAL ? key[d] : "unknown";
 }
 
 static size_t popcount_row(const dl_bits *b, size_t row)
@@ -161,9 +170,9 @@ static int ddd_classes(dl_stimuli_analysis *a)
             cl[k].name = r->class_label[i] ? r->class_label[i] : "(none)";
         cl[k].images++;
         correct[k] += r->n_correct[i];
-        cl[k].trivial += a->difficulty[i] == DL_STIMULI_TRIVIAL;
-        cl[k].in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
-        cl[k].impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
+        cl[k].trivial += a->difficulty[i] == DL_STATS_TRIVIAL;
+        cl[k].in_between += a->difficulty[i] == DL_STATS_IN_BETWEEN;
+        cl[k].impossible += a->difficulty[i] == DL_STATS_IMPOSSIBLE;
     }
     size_t nc = names.n;
     if (!nc) { /* no image: no class (and cl may be NULL) */
@@ -330,9 +339,9 @@ int dl_stimuli_analyse_with(const dl_stimuli_results *r, const dl_stimuli_analys
     if (rc)
         goto fail;
     for (size_t i = 0; i < r->nimages; i++) {
-        a->trivial += a->difficulty[i] == DL_STIMULI_TRIVIAL;
-        a->in_between += a->difficulty[i] == DL_STIMULI_IN_BETWEEN;
-        a->impossible += a->difficulty[i] == DL_STIMULI_IMPOSSIBLE;
+        a->trivial += a->difficulty[i] == DL_STATS_TRIVIAL;
+        a->in_between += a->difficulty[i] == DL_STATS_IN_BETWEEN;
+        a->impossible += a->difficulty[i] == DL_STATS_IMPOSSIBLE;
     }
     if ((rc = ddd_histogram(a)) || (rc = stim_ddd_ec(a, o->threads)) || (rc = ddd_classes(a)) ||
         (rc = ddd_epochs(a)))

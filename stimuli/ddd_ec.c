@@ -205,7 +205,7 @@ int stim_ddd_ec(dl_stimuli_analysis *a, int threads)
     if (!mask)
         return DL_ENOMEM;
     for (size_t i = 0; i < r->nimages; i++)
-        if (a->difficulty[i] == DL_STIMULI_IN_BETWEEN)
+        if (a->difficulty[i] == DL_STATS_IN_BETWEEN)
             dl_stats_bits_set(mask, 0, i);
     int rc;
     if (nm > a->ec_max_models) {
@@ -238,7 +238,7 @@ static dl_bits *in_between_bits(const dl_stimuli_analysis *a)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i < b->n; i++) {
-        if (a->difficulty[i] != DL_STIMULI_IN_BETWEEN)
+        if (a->difficulty[i] != DL_STATS_IN_BETWEEN)
             continue;
         for (size_t m = 0; m < b->rows; m++)
             if ((b->words[m * b->words_per_row + i / 64] >> (i % 64)) & 1)

@@ -26,7 +26,7 @@ static void write_per_image(const dl_stimuli_analysis *a, FILE *f)
         dl_csv_write_field(f, r->images[i]);
         fprintf(f, ",%u,%u,", r->n_correct[i], a->m);
         num(f, (double)r->n_correct[i] / a->m);
-        fprintf(f, ",%s,", dl_stimuli_difficulty_name(a->difficulty[i]));
+        fprintf(f, ",%s,", dl_stats_difficulty_name(a->difficulty[i]));
         dl_csv_write_field(f, r->class_label[i]);
         fputc(',', f);
         dl_csv_write_field(f, r->superclass[i]);

@@ -158,9 +158,9 @@ void dl_stimuli_analysis_json(const dl_stimuli_analysis *a, dl_json *j)
     json_numbers(j, a->binomial_expected, a->m + 1);
     dl_json_key(j, "poisson_binomial_expected");
     json_numbers(j, a->poisson_binomial_expected, a->m + 1);
-    json_split(j, "trivial", a->trivial, n);
-    json_split(j, "in_between", a->in_between, n);
-    json_split(j, "impossible", a->impossible, n);
+    static const dl_stats_difficulty order[3] = STIM_DISPLAY_ORDER;
+    for (int i = 0; i < 3; i++)
+        json_split(j, stim_difficulty_key(order[i]), stim_split_count(a, order[i]), n);
     stim_ec_json(a, j);
     json_classes(j, a);
     dl_json_key(j, "true_positive_agreement");

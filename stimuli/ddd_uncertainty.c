@@ -6,6 +6,7 @@
  * resampling images. The numerics are the statistics core's (dl_stats.h);
  * docs/statistics.md defines each. */
 #include "dl_stimuli.h"
+#include "stimuli_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -96,12 +97,12 @@ static void json_interval(dl_json *j, double low, double high)
 
 static void json_split_ci(dl_json *j, const char *key, const dl_ddd_split_ci *ci)
 {
-    static const char *names[3] = {"trivial", "in_between", "impossible"};
+    static const dl_stats_difficulty order[3] = STIM_DISPLAY_ORDER;
     dl_json_key(j, key);
     dl_json_object_begin(j);
     for (int c = 0; c < 3; c++) {
-        dl_json_key(j, names[c]);
-        json_interval(j, ci->low[c], ci->high[c]);
+        dl_json_key(j, stim_difficulty_key(order[c]));
+        json_interval(j, ci->low[order[c]], ci->high[order[c]]);
     }
     dl_json_object_end(j);
 }
@@ -190,16 +191,19 @@ static void csv_row(FILE *f, const dl_stimuli_ddd_unc *u, const char *measure, l
 
 static void write_unc(FILE *f, const dl_stimuli_analysis *a, const dl_stimuli_ddd_unc *u)
 {
-    static const char *names[3] = {"split_trivial", "split_in_between", "split_impossible"};
+    static const dl_stats_difficulty order[3] = STIM_DISPLAY_ORDER;
     double n = (double)a->res->nimages;
-    size_t cnt[3] = {a->trivial, a->in_between, a->impossible};
     fputs("measure,models_correct,resampling,estimate,low,high,interval,replicates,seed,conf\n", f);
-    for (int c = 0; c < 3; c++) {
+    for (int i = 0; i < 3; i++) {
+        dl_stats_difficulty c = order[i];
+        char measure[32];
+        snprintf(measure, sizeof measure, "split_%s", stim_difficulty_key(c));
+        double est = (double)stim_split_count(a, c) / n;
         if (u->has_models)
-            csv_row(f, u, names[c], -1, "models", (double)cnt[c] / n, u->by_models.low[c],
-                    u->by_models.high[c], "percentile");
-        csv_row(f, u, names[c], -1, "images", (double)cnt[c] / n, u->by_images.low[c],
-                u->by_images.high[c], "percentile");
+            csv_row(f, u, measure, -1, "models", est, u->by_models.low[c], u->by_models.high[c],
+                    "percentile");
+        csv_row(f, u, measure, -1, "images", est, u->by_images.low[c], u->by_images.high[c],
+                "percentile");
     }
     csv_row(f, u, "beta_binomial_rho", -1, "images", u->betabin.rho, u->rho_low, u->rho_high,
             "percentile");

@@ -121,17 +121,8 @@ void dl_stimuli_results_free(dl_stimuli_results *r); /* accepts NULL */
 
 /* ---- DDD analysis -------------------------------------------------------- */
 
-/* The classes are dl_stats_difficulty (dl_stats.h), named here as well. */
-typedef enum dl_stimuli_difficulty {
-    DL_STIMULI_IMPOSSIBLE = DL_STATS_IMPOSSIBLE, /* at most K models correct */
-    DL_STIMULI_IN_BETWEEN = DL_STATS_IN_BETWEEN,
-    DL_STIMULI_TRIVIAL = DL_STATS_TRIVIAL /* at least M - K models correct */
-} dl_stimuli_difficulty;
-
-/* "impossible" / "in-between" / "trivial" (dl_stats_difficulty_name). */
-const char *dl_stimuli_difficulty_name(int difficulty);
-
-/* The split of images by n_correct (K = near); DL_EINVAL when 2K >= M. */
+/* The split of images by n_correct (K = near) into dl_stats_difficulty
+ * classes (dl_stats_difficulty_of, dl_stats.h); DL_EINVAL when 2K >= M. */
 int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *difficulty,
                         dl_error *err);
 
@@ -192,7 +183,7 @@ typedef struct dl_stimuli_analysis {
     size_t *histogram;                 /* m + 1: images with k models correct */
     double *binomial_expected;         /* m + 1: expected images, Binomial(m, mean) */
     double *poisson_binomial_expected; /* m + 1, each model its accuracy; NULL for counts */
-    uint8_t *difficulty;               /* per image, dl_stimuli_difficulty */
+    uint8_t *difficulty;               /* per image, dl_stats_difficulty */
     size_t trivial, in_between, impossible;
     double *ec_all;        /* nmodels^2 kappas; NULL for counts */
     double *ec_in_between; /* the same over in-between images only */
@@ -593,7 +584,7 @@ int dl_imgstats_difficulty_read(const char *path, int class_column, const char *
 typedef struct dl_imgstats_assoc {
     dl_corr pearson, spearman;      /* with the fraction of models correct */
     const char *why;                /* why a correlation is undefined, or NULL */
-    dl_stats_summary_t by_class[3]; /* indexed by dl_stimuli_difficulty */
+    dl_stats_summary_t by_class[3]; /* indexed by dl_stats_difficulty */
 } dl_imgstats_assoc;
 
 /* Correlate every statistic with frac_correct (Pearson and Spearman, pairs
@@ -653,7 +644,7 @@ typedef struct dl_imgstats_report {
     size_t skipped;                 /* images with an error */
     const char *source;             /* where the difficulty came from; NULL: none */
     const double *frac;             /* with a source: frac_correct per image */
-    const int8_t *cls;              /* with a source: DL_STIMULI_* class, -1 unknown */
+    const int8_t *cls;              /* with a source: dl_stats_difficulty, -1 unknown */
     const dl_imgstats_assoc *assoc; /* with a source: DL_IMGSTATS_NSTATS entries */
     const dl_imgstats_epoch *epochs;
     size_t nepochs;
@@ -666,8 +657,9 @@ typedef struct dl_imgstats_report {
 } dl_imgstats_report;
 
 /* The figure's data: values is nstats x n (row s holds statistic s of every
- * image, NaN for a skipped one), cls[i] the panel of image i (0 trivial,
- * 1 in-between, 2 impossible, in the order of class_names; -1 none). */
+ * image, NaN for a skipped one), cls[i] the dl_stats_difficulty of image i
+ * (-1 none), class_names indexed by dl_stats_difficulty. The drawing puts
+ * the panels' classes trivial first. */
 typedef struct dl_imgstats_figure {
     size_t n, nstats;
     const double *values;
@@ -716,7 +708,7 @@ typedef struct dl_imgstats_job {
     size_t first_skipped; /* the first of them, when skipped */
     int threads;          /* threads used */
     double *frac;         /* per image; NaN unknown */
-    int8_t *cls;          /* per image; DL_STIMULI_* or -1 */
+    int8_t *cls;          /* per image; dl_stats_difficulty or -1 */
     const char *source;   /* where the difficulty came from; NULL if none */
     size_t matched;
     dl_imgstats_assoc assoc[DL_IMGSTATS_NSTATS];

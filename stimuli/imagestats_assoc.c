@@ -94,9 +94,7 @@ static int8_t class_of_frac(double frac)
 {
     if (isnan(frac))
         return -1;
-    return frac >= 1   ? DL_STIMULI_TRIVIAL
-           : frac <= 0 ? DL_STIMULI_IMPOSSIBLE
-                       : DL_STIMULI_IN_BETWEEN;
+    return frac >= 1 ? DL_STATS_TRIVIAL : frac <= 0 ? DL_STATS_IMPOSSIBLE : DL_STATS_IN_BETWEEN;
 }
 
 static int read_rows(const dl_csv *csv, const diff_cols *c, const imgstats_named *ix, size_t n,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "dl_stimuli.h"
+#include "stimuli_internal.h"
 
 #define NUM_LEN 40
 
@@ -21,7 +22,7 @@ static const char *num(char buf[NUM_LEN], double v)
 
 static const char *class_name(int k)
 {
-    return k < 0 ? "" : dl_stimuli_difficulty_name(k);
+    return k < 0 ? "" : dl_stats_difficulty_name(k);
 }
 
 static void write_per_image(const dl_imgstats_report *j, FILE *fp)
@@ -66,8 +67,8 @@ static void write_correlations(const dl_imgstats_report *j, FILE *fp)
     }
 }
 
-static const int class_order[3] = {DL_STIMULI_TRIVIAL, DL_STIMULI_IN_BETWEEN,
-                                   DL_STIMULI_IMPOSSIBLE};
+/* The classes as the files list them, trivial first. */
+static const dl_stats_difficulty class_order[3] = STIM_DISPLAY_ORDER;
 
 static void write_class_summary(const dl_imgstats_report *j, FILE *fp)
 {
@@ -285,41 +286,34 @@ void dl_imgstats_json(const dl_imgstats_report *j, dl_json *js)
 
 /* ---- --out ---- */
 
-/* The figure's values per statistic and each image's panel, for the
- * plotting code the caller passes. */
+/* The figure's values per statistic, for the plotting code the caller
+ * passes; each image's class is its difficulty as it is. */
 static int draw_figure(const dl_imgstats_report *r, dl_imgstats_figure_fn figure, void *ctx,
                        const char *dir, dl_error *err)
 {
     size_t n = r->n;
     double *values = dl_calloc(DL_IMGSTATS_NSTATS * n + 1, sizeof *values);
-    int8_t *panel = dl_calloc(n + 1, sizeof *panel);
     const char *names[DL_IMGSTATS_NSTATS];
-    int rc = values && panel ? 0 : dl_fail(err, DL_ENOMEM, "out of memory");
+    int rc = values ? 0 : dl_fail(err, DL_ENOMEM, "out of memory");
     for (int s = 0; !rc && s < DL_IMGSTATS_NSTATS; s++) {
         names[s] = dl_imgstats_title(s);
         for (size_t i = 0; i < n; i++)
             values[(size_t)s * n + i] =
                 r->rows[i].error ? NAN : dl_imgstats_value(&r->rows[i].stats, s);
     }
-    for (size_t i = 0; !rc && i < n; i++) {
-        panel[i] = -1;
-        for (int c = 0; c < 3; c++)
-            if (r->cls[i] == class_order[c])
-                panel[i] = (int8_t)c;
-    }
     if (!rc) {
-        dl_imgstats_figure f = {.n = n,
-                                .nstats = DL_IMGSTATS_NSTATS,
-                                .values = values,
-                                .cls = panel,
-                                .stat_names = names,
-                                .class_names = {class_name(class_order[0]),
-                                                class_name(class_order[1]),
-                                                class_name(class_order[2])}};
+        dl_imgstats_figure f = {
+            .n = n,
+            .nstats = DL_IMGSTATS_NSTATS,
+            .values = values,
+            .cls = r->cls,
+            .stat_names = names,
+            .class_names = {[DL_STATS_IMPOSSIBLE] = class_name(DL_STATS_IMPOSSIBLE),
+                            [DL_STATS_IN_BETWEEN] = class_name(DL_STATS_IN_BETWEEN),
+                            [DL_STATS_TRIVIAL] = class_name(DL_STATS_TRIVIAL)}};
         rc = figure(ctx, &f, dir, err);
     }
     free(values);
-    free(panel);
     return rc;
 }
 

@@ -5,9 +5,10 @@
 #include <stdio.h>
 
 #include "dl_stimuli.h"
+#include "stimuli_internal.h"
 
-static const int class_order[3] = {DL_STIMULI_TRIVIAL, DL_STIMULI_IN_BETWEEN,
-                                   DL_STIMULI_IMPOSSIBLE};
+/* The classes as the files list them, trivial first. */
+static const dl_stats_difficulty class_order[3] = STIM_DISPLAY_ORDER;
 
 /* One right-aligned number after a space; "-" when it is undefined (a
  * correlation of a constant statistic, the SD of one image), never "nan". */
@@ -79,7 +80,7 @@ static void print_difficulty(FILE *out, const dl_imgstats_job *j)
     fprintf(out, "\nmean (SD) per class\n%-20s", "statistic");
     for (int c = 0; c < 3; c++) {
         char head[48];
-        snprintf(head, sizeof head, "%s (n=%zu)", dl_stimuli_difficulty_name(class_order[c]),
+        snprintf(head, sizeof head, "%s (n=%zu)", dl_stats_difficulty_name(class_order[c]),
                  j->assoc[0].by_class[class_order[c]].n);
         fprintf(out, " %24s", head);
     }

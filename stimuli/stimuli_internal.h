@@ -26,6 +26,18 @@ int stim_ddd_ec(dl_stimuli_analysis *a, int threads);
 void stim_ec_json(const dl_stimuli_analysis *a, dl_json *j);
 void stim_ec_pairs_csv(const dl_stimuli_analysis *a, FILE *f);
 
+/* ddd.c: the images of the analysis in difficulty class d, and the class's
+ * name as the JSON and CSV files spell it ("in_between": the names of
+ * dl_stats_difficulty_name with '-' written '_'). */
+size_t stim_split_count(const dl_stimuli_analysis *a, dl_stats_difficulty d);
+const char *stim_difficulty_key(dl_stats_difficulty d);
+
+/* The files list the classes trivial first: the classes in that order. */
+#define STIM_DISPLAY_ORDER                                                                         \
+    {                                                                                              \
+        DL_STATS_TRIVIAL, DL_STATS_IN_BETWEEN, DL_STATS_IMPOSSIBLE                                 \
+    }
+
 /* ddd_codebook.c: codebook.csv of `stimuli analyse --out` (table, column,
  * meaning, unit, labels). */
 void stim_write_codebook(const dl_stimuli_analysis *a, FILE *f);

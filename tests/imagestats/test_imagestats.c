@@ -512,14 +512,14 @@ static void test_difficulty_file(void **state)
     assert_int_equal(dl_imgstats_difficulty_read(path, 0, images, 4, frac, cls, &matched, &err), 0);
     assert_int_equal(matched, 3);
     assert_true(frac[0] == 0 && frac[1] == 0.5 && frac[2] == 1 && isnan(frac[3]));
-    assert_int_equal(cls[0], DL_STIMULI_TRIVIAL); /* the column wins over the fraction */
-    assert_int_equal(cls[1], DL_STIMULI_IN_BETWEEN);
-    assert_int_equal(cls[2], DL_STIMULI_TRIVIAL);
+    assert_int_equal(cls[0], DL_STATS_TRIVIAL); /* the column wins over the fraction */
+    assert_int_equal(cls[1], DL_STATS_IN_BETWEEN);
+    assert_int_equal(cls[2], DL_STATS_TRIVIAL);
     assert_int_equal(cls[3], -1);
     path = write_text("d2.csv", "n_models,image,n_correct\n11,d.png,0\n11,a.png,11\n");
     assert_int_equal(dl_imgstats_difficulty_read(path, 0, images, 4, frac, cls, &matched, &err), 0);
     assert_true(frac[3] == 0 && frac[0] == 1);
-    assert_int_equal(cls[3], DL_STIMULI_IMPOSSIBLE);
+    assert_int_equal(cls[3], DL_STATS_IMPOSSIBLE);
     /* Errors name the file and line. */
     char want[512];
     path = write_text("d3.csv", "image,frac_correct\na.png,0.5\nb.png,1.5\n");
@@ -563,15 +563,15 @@ static void test_associate(void **state)
         rows[i].stats = stats_of(px, 12, 12);
         rows[i].error = NULL;
         frac[i] = i / 8.0;
-        cls[i] = (int8_t)(i < 3   ? DL_STIMULI_IMPOSSIBLE
-                          : i < 6 ? DL_STIMULI_IN_BETWEEN
-                                  : DL_STIMULI_TRIVIAL);
+        cls[i] = (int8_t)(i < 3   ? DL_STATS_IMPOSSIBLE
+                          : i < 6 ? DL_STATS_IN_BETWEEN
+                                  : DL_STATS_TRIVIAL);
         free(px);
     }
     rows[N] = rows[0]; /* a skipped image counts nowhere */
     rows[N].error = "skipped";
     frac[N] = 1;
-    cls[N] = DL_STIMULI_TRIVIAL;
+    cls[N] = DL_STATS_TRIVIAL;
     dl_imgstats_assoc a[DL_IMGSTATS_NSTATS];
     dl_error err = {0};
     assert_int_equal(dl_imgstats_associate(rows, frac, cls, N + 1, a, &err), 0);
@@ -579,9 +579,9 @@ static void test_associate(void **state)
     assert_int_equal(lum->pearson.n, N);
     assert_double_equal(lum->pearson.r, 1.0, 1e-12);
     assert_double_equal(lum->spearman.r, 1.0, 1e-12);
-    assert_int_equal(lum->by_class[DL_STIMULI_TRIVIAL].n, 3);
-    assert_double_equal(lum->by_class[DL_STIMULI_TRIVIAL].mean, 0.9999 * 210, 1e-9);
-    assert_double_equal(lum->by_class[DL_STIMULI_TRIVIAL].sd, 0.9999 * 30, 1e-9);
+    assert_int_equal(lum->by_class[DL_STATS_TRIVIAL].n, 3);
+    assert_double_equal(lum->by_class[DL_STATS_TRIVIAL].mean, 0.9999 * 210, 1e-9);
+    assert_double_equal(lum->by_class[DL_STATS_TRIVIAL].sd, 0.9999 * 30, 1e-9);
     assert_true(isnan(a[DL_IMGSTATS_CONTRAST].pearson.r));
     assert_non_null(a[DL_IMGSTATS_CONTRAST].why);
 }

@@ -28,8 +28,10 @@ static void test_ddd_uncertainty_roundtrip(void **state)
     rt_check(dl_stimuli_ddd_uncertainty(a, 400, 11, 0.9, &u, &err), &err);
     assert_true(u.has_models);
     /* The intervals hold the observed shares (images) and are ordered. */
-    double n = (double)res->nimages,
-           share[3] = {a->trivial / n, a->in_between / n, a->impossible / n};
+    double n = (double)res->nimages, share[3]; /* by dl_stats_difficulty */
+    share[DL_STATS_TRIVIAL] = a->trivial / n;
+    share[DL_STATS_IN_BETWEEN] = a->in_between / n;
+    share[DL_STATS_IMPOSSIBLE] = a->impossible / n;
     for (int c = 0; c < 3; c++) {
         assert_true(u.by_images.low[c] <= share[c] && share[c] <= u.by_images.high[c]);
         assert_true(u.by_models.low[c] <= u.by_models.high[c]);
@@ -55,8 +57,8 @@ static void test_ddd_uncertainty_roundtrip(void **state)
     at = strstr(json, key);
     assert_non_null(at);
     char *end;
-    assert_float_equal(strtod(at + strlen(key), &end), u.by_models.low[0], 1e-9);
-    assert_float_equal(strtod(end + 1, NULL), u.by_models.high[0], 1e-9);
+    assert_float_equal(strtod(at + strlen(key), &end), u.by_models.low[DL_STATS_TRIVIAL], 1e-9);
+    assert_float_equal(strtod(end + 1, NULL), u.by_models.high[DL_STATS_TRIVIAL], 1e-9);
     assert_non_null(strstr(text, "90% intervals (400 bootstrap replicates, seed 11, percentile)"));
     snprintf(want, sizeof want, "beta-binomial rho %.4f (%.4f to %.4f", u.betabin.rho, u.rho_low,
              u.rho_high);
@@ -68,10 +70,12 @@ static void test_ddd_uncertainty_roundtrip(void **state)
              "With --near 1 (trivial: at least %zu of %zu models correct; impossible: at most "
              "1): trivial %.1f%% [%.1f, %.1f], in-between %.1f%% [%.1f, %.1f], impossible "
              "%.1f%% [%.1f, %.1f] (90%% bootstrap intervals, resampling images)",
-             res->nmodels - 1, res->nmodels, 100 * share[0], 100 * u.by_images.low[0],
-             100 * u.by_images.high[0], 100 * share[1], 100 * u.by_images.low[1],
-             100 * u.by_images.high[1], 100 * share[2], 100 * u.by_images.low[2],
-             100 * u.by_images.high[2]);
+             res->nmodels - 1, res->nmodels, 100 * share[DL_STATS_TRIVIAL],
+             100 * u.by_images.low[DL_STATS_TRIVIAL], 100 * u.by_images.high[DL_STATS_TRIVIAL],
+             100 * share[DL_STATS_IN_BETWEEN], 100 * u.by_images.low[DL_STATS_IN_BETWEEN],
+             100 * u.by_images.high[DL_STATS_IN_BETWEEN], 100 * share[DL_STATS_IMPOSSIBLE],
+             100 * u.by_images.low[DL_STATS_IMPOSSIBLE],
+             100 * u.by_images.high[DL_STATS_IMPOSSIBLE]);
     assert_non_null(strstr(text, head));
     snprintf(rep, sizeof rep, "%s/report", dir);
     rt_check(dl_report_write_dir(r, rep, "dddlab analyse --ddd ddd", &err), &err);

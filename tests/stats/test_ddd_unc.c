@@ -59,9 +59,13 @@ static void test_split_boot(void **state)
     enum { M = 9, N = 2000 };
     static uint32_t nc[N];
     dl_bits *b = make_models(M, N, 0, nc);
-    size_t cls[3] = {0, 0, 0};
+    size_t cls[3] = {0, 0, 0}; /* by dl_stats_difficulty, K = 1 */
     for (size_t i = 0; i < N; i++)
-        cls[nc[i] + 1 >= M ? 0 : nc[i] <= 1 ? 2 : 1]++;
+        cls[nc[i] + 1 >= M ? DL_STATS_TRIVIAL
+            : nc[i] <= 1   ? DL_STATS_IMPOSSIBLE
+                           : DL_STATS_IN_BETWEEN]++;
+    /* the three shares differ, so a class read at another's index fails below */
+    assert_true(cls[0] != cls[1] && cls[1] != cls[2] && cls[0] != cls[2]);
     for (int what = 0; what < 2; what++) {
         dl_ddd_split_ci ci, again;
         assert_int_equal(
@@ -79,8 +83,9 @@ static void test_split_boot(void **state)
     /* Images: the in-between fraction's interval is about +-2 SE wide. */
     dl_ddd_split_ci ci;
     dl_stats_ddd_split_boot(b, nc, N, M, 1, DL_DDD_RESAMPLE_IMAGES, 2000, 4, 0.95, &ci);
-    double p = (double)cls[1] / N, se = sqrt(p * (1 - p) / N);
-    assert_true(fabs((ci.high[1] - ci.low[1]) - 2 * 1.96 * se) < 0.3 * 2 * 1.96 * se);
+    double p = (double)cls[DL_STATS_IN_BETWEEN] / N, se = sqrt(p * (1 - p) / N);
+    assert_true(fabs((ci.high[DL_STATS_IN_BETWEEN] - ci.low[DL_STATS_IN_BETWEEN]) - 2 * 1.96 * se) <
+                0.3 * 2 * 1.96 * se);
     dl_stats_bits_free(b);
 
     /* Identical models: any draw of models gives the same split. */
@@ -91,8 +96,11 @@ static void test_split_boot(void **state)
     size_t all = 0;
     for (size_t i = 0; i < N; i++)
         all += nc[i] == M;
-    assert_true(ci.low[0] == (double)all / N && ci.high[0] == (double)all / N);
-    assert_true(ci.low[1] == 0 && ci.high[1] == 0);
+    assert_true(ci.low[DL_STATS_TRIVIAL] == (double)all / N &&
+                ci.high[DL_STATS_TRIVIAL] == (double)all / N);
+    assert_true(ci.low[DL_STATS_IN_BETWEEN] == 0 && ci.high[DL_STATS_IN_BETWEEN] == 0);
+    assert_true(ci.low[DL_STATS_IMPOSSIBLE] == (double)(N - all) / N &&
+                ci.high[DL_STATS_IMPOSSIBLE] == (double)(N - all) / N);
     /* Models need the per-model rows; --near too large is refused. */
     assert_int_equal(
         dl_stats_ddd_split_boot(NULL, nc, N, M, 1, DL_DDD_RESAMPLE_MODELS, 10, 1, 0.95, &ci),

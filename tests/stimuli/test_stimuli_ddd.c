@@ -217,7 +217,7 @@ static void test_ec_matches_scalar(void **state)
             /* in-between: the images with 2..M-2 models right */
             size_t n = 0;
             for (int k = 0; k < N; k++)
-                if (a->difficulty[k] == DL_STIMULI_IN_BETWEEN)
+                if (a->difficulty[k] == DL_STATS_IN_BETWEEN)
                     sa[n] = c[i][k], sb[n] = c[j][k], n++;
             dl_stats_ec(sa, sb, n, &ec, &why);
             assert_close(a->ec_in_between[i * M + j], ec.kappa, 1e-13);
