@@ -1,7 +1,7 @@
 /* dl_stats.h — the statistics of dddlab: pure numerics, no I/O.
  *
- * Definitions and conventions are those of docs/statistics.md. Every function is deterministic and
- * thread-safe. Where a statistic is undefined for its input, the result is NaN and the function
+ * Definitions and conventions are those of docs/statistics.md. Every function is deterministic and thread-safe. Where a
+ * statistic is undefined for its input, the result is NaN and the function
  * returns DL_EUNDEF with a reason in `why` (a static string); it never crashes
  * and never prints. The formulas, conventions and references of every
  * statistic are in docs/statistics.md.
@@ -131,8 +131,8 @@ int dl_stats_ec_pair_counts(const dl_ec_answer *answers, size_t n, size_t m, siz
                             dl_ec_pair_counts *counts);
 /* dl_stats_ec_test without Fisher's test (p_value NaN): O(1), where the test
  * costs O(sqrt(n)) or more. */
-int dl_stats_ec_bounds(size_t n, size_t r1, size_t r2, size_t both_right, dl_ec_boundary boundary,
-                       dl_ec_test *out);
+int dl_stats_ec_bounds(size_t n, size_t r1, size_t r2, size_t both_right,
+                       dl_ec_boundary boundary, dl_ec_test *out);
 
 /* Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided as R's
  * fisher.test: the sum of the hypergeometric probabilities (margins fixed)
@@ -439,11 +439,11 @@ const char *dl_stats_alternative_name(dl_alternative alt);
 typedef struct dl_binom {
     unsigned k, n;
     double p0;
-    double estimate;        /* k / n */
-    double p_value;         /* 0 when below the smallest double: see log10_p */
-    double log10_p;         /* log10 of the p-value, computed in log space, so it
-                               stays exact where p_value underflows (-inf when p is
-                               exactly 0, at p0 = 0 or 1) */
+    double estimate; /* k / n */
+    double p_value; /* 0 when below the smallest double: see log10_p */
+    double log10_p; /* log10 of the p-value, computed in log space, so it
+                       stays exact where p_value underflows (-inf when p is
+                       exactly 0, at p0 = 0 or 1) */
     double ci_low, ci_high; /* Clopper-Pearson at conf_level (one-sided for
                                greater/less, as R's binom.test) */
     double conf_level;
@@ -453,8 +453,8 @@ typedef struct dl_binom {
  * binom.test: two-sided p sums the probabilities of all outcomes no more
  * likely than the observed one (relative tolerance 1e-7). Exact in log
  * space for every n up to 2^32 - 1; time grows with sqrt(n), not n. p0 = 0
- * and 1 are allowed (p is then 0 or 1). k > n, p0 outside [0, 1] or conf_level outside (0, 1) ->
- * DL_EINVAL; n == 0 -> DL_EUNDEF (all NaN). */
+ * and 1 are allowed (p is then 0 or 1). k > n, p0 outside [0, 1] or conf_level outside (0, 1) -> DL_EINVAL; n == 0 -> DL_EUNDEF
+ * (all NaN). */
 int dl_stats_binom_test(unsigned k, unsigned n, double p0, dl_alternative alt, double conf_level,
                         dl_binom *out);
 
@@ -521,7 +521,8 @@ int dl_stats_betabin_boot(const double *hist, unsigned m, size_t replicates, uin
  * at k is Binomial(n, pmf[k]), so lo[k], hi[k] are its (1-conf)/2 and
  * 1-(1-conf)/2 quantiles (smallest count whose CDF reaches the level).
  * Pointwise, not simultaneous; the accuracies behind pmf are taken as known. */
-int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, double *lo, double *hi);
+int dl_stats_ddd_band(const double *pmf, unsigned m, size_t n, double conf, double *lo,
+                      double *hi);
 
 typedef enum { DL_DDD_RESAMPLE_MODELS = 0, DL_DDD_RESAMPLE_IMAGES = 1 } dl_ddd_resample;
 
@@ -537,9 +538,9 @@ typedef struct dl_ddd_split_ci {
  * bootstrap's. Images: draw n images with replacement (as a multinomial of
  * the class counts, GSL mt19937 seeded with dl_boot_stream(seed, b)); needs
  * only n_correct. Bad arguments (or models without correct) -> DL_EINVAL. */
-int dl_stats_ddd_split_boot(const dl_bits *correct, const uint32_t *n_correct, size_t n, unsigned m,
-                            unsigned near, dl_ddd_resample what, size_t nrep, uint64_t seed,
-                            double conf, dl_ddd_split_ci *out);
+int dl_stats_ddd_split_boot(const dl_bits *correct, const uint32_t *n_correct, size_t n,
+                            unsigned m, unsigned near, dl_ddd_resample what, size_t nrep,
+                            uint64_t seed, double conf, dl_ddd_split_ci *out);
 /* ==== end of DDD: how dichotomous ==== */
 
 /* ---- true-positive agreement (Pliushch et al. 2022) ------------------------------ */
@@ -620,8 +621,8 @@ typedef struct dl_ec_group {
     dl_ec_pair_result *pairs;
     size_t npairs;
     dl_stats_summary_t kappa; /* over the pairs with a kappa */
-    size_t no_common;         /* pairs without a common item */
-    size_t boundary_undef;    /* pairs with c_exp = 1 (kappa missing) */
+    size_t no_common;      /* pairs without a common item */
+    size_t boundary_undef; /* pairs with c_exp = 1 (kappa missing) */
     double mean_ci_low, mean_ci_high, mean_se;
     size_t mean_defined; /* replicates with a defined mean */
 } dl_ec_group;

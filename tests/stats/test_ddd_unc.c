@@ -1,7 +1,8 @@
 /* test_ddd_unc.c — uncertainty of the DDD split and histogram: the pointwise
  * band is the binomial quantile by its definition, the split's bootstrap is
  * seeded, holds the observed split, collapses when every model is the same,
- * and resamples models as documented (checked against a direct recount). */
+ * and resamples models as documented (checked against a direct recount);
+ * the classification rule by its definition. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,6 +52,54 @@ static dl_bits *make_models(size_t m, size_t n, int identical, uint32_t *nc)
         }
     }
     return b;
+}
+
+/* The split's rule by its definition (Meding et al.: trivial when at most K
+ * of the M models are wrong, impossible when at most K are right), over
+ * every k for small M and every K the split allows. */
+static void test_difficulty_of(void **state)
+{
+    (void)state;
+    for (unsigned m = 1; m <= 12; m++)
+        for (unsigned near = 0; 2 * near < m; near++)
+            for (unsigned k = 0; k <= m; k++) {
+                unsigned wrong = m - k;
+                dl_stats_difficulty want = wrong <= near ? DL_STATS_TRIVIAL
+                                           : k <= near   ? DL_STATS_IMPOSSIBLE
+                                                         : DL_STATS_IN_BETWEEN;
+                assert_int_equal(dl_stats_difficulty_of(k, m, near), want);
+            }
+    assert_int_equal(dl_stats_difficulty_of(11, 11, 0), DL_STATS_TRIVIAL);
+    assert_int_equal(dl_stats_difficulty_of(10, 11, 0), DL_STATS_IN_BETWEEN);
+    assert_int_equal(dl_stats_difficulty_of(10, 11, 1), DL_STATS_TRIVIAL);
+    assert_int_equal(dl_stats_difficulty_of(1, 11, 1), DL_STATS_IMPOSSIBLE);
+    assert_int_equal(dl_stats_difficulty_of(2, 11, 1), DL_STATS_IN_BETWEEN);
+    assert_int_equal(dl_stats_difficulty_of(0, 11, 0), DL_STATS_IMPOSSIBLE);
+}
+
+/* Resampling images draws the class counts as a multinomial, whose
+ * categories GSL draws one after the other, so their order is part of what
+ * a seed gives. The intervals below were written by dddlab before the
+ * classes were indexed by dl_stats_difficulty (`stimuli analyse
+ * tests/stimuli/data/wide_small.csv --near 1 --bootstrap 200 --seed 3`,
+ * uncertainty.csv: 27 trivial, 23 in-between, 10 impossible of 60 images);
+ * a seed must keep giving them. */
+static void test_split_images_seeded(void **state)
+{
+    (void)state;
+    enum { M = 8, N = 60 };
+    uint32_t nc[N];
+    for (size_t i = 0; i < N; i++)
+        nc[i] = i < 27 ? M : i < 50 ? 4 : 0;
+    dl_ddd_split_ci ci;
+    assert_int_equal(
+        dl_stats_ddd_split_boot(NULL, nc, N, M, 1, DL_DDD_RESAMPLE_IMAGES, 200, 3, 0.95, &ci), 0);
+    assert_float_equal(ci.low[DL_STATS_TRIVIAL], 0.3333333333, 1e-9);
+    assert_float_equal(ci.high[DL_STATS_TRIVIAL], 0.5666666667, 1e-9);
+    assert_float_equal(ci.low[DL_STATS_IN_BETWEEN], 0.2666666667, 1e-9);
+    assert_float_equal(ci.high[DL_STATS_IN_BETWEEN], 0.5, 1e-9);
+    assert_float_equal(ci.low[DL_STATS_IMPOSSIBLE], 0.06666666667, 1e-9);
+    assert_float_equal(ci.high[DL_STATS_IMPOSSIBLE], 0.2666666667, 1e-9);
 }
 
 static void test_split_boot(void **state)
@@ -115,6 +164,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_band_definition),
+        cmocka_unit_test(test_difficulty_of),
+        cmocka_unit_test(test_split_images_seeded),
         cmocka_unit_test(test_split_boot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
