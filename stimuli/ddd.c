@@ -20,9 +20,8 @@ int dl_stimuli_classify(const dl_stimuli_results *r, unsigned near, uint8_t *dif
             "--near %u is too large for %u models (trivial and impossible would overlap; "
             "use at most %u)",
             near, m, m ? (m - 1) / 2 : 0);
-    for (size_t i = 0; i < r->nimages; i++) {
+    for (size_t i = 0; i < r->nimages; i++)
         difficulty[i] = (uint8_t)dl_stats_difficulty_of(r->n_correct[i], m, near);
-    }
     return 0;
 }
 
