@@ -8,6 +8,7 @@
 #ifndef DL_CLI_H
 #define DL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "dl_common.h"
@@ -53,5 +54,30 @@ int cli_fail(int rc, const dl_error *err);
 /* Print "dddlab CMD: MESSAGE (see 'dddlab help CMD')" on stderr; return
  * DL_EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The one-line progress display on stderr (cli_progress.c), shown only when
+ * stderr is a terminal (or DL_PROGRESS=1) and the work takes longer than
+ * half a second. A command begins one with its label, passes
+ * cli_progress_cb and it as a library's dl_progress_fn and context, and ends
+ * it. */
+typedef struct cli_progress {
+    const char *label;
+    uint64_t total;
+    uint64_t done;
+    double start_s;
+    double last_s;
+    int enabled;
+    int shown;
+    int started, ended; /* by cli_progress_cb */
+} cli_progress;
+
+void cli_progress_begin(cli_progress *p, const char *label, uint64_t total);
+void cli_progress_update(cli_progress *p, uint64_t done);
+void cli_progress_end(cli_progress *p);
+/* A dl_progress_fn whose ctx is a begun cli_progress: takes the library's
+ * total and draws done. The clock starts at the first report (so one call
+ * can report two pieces of work, each to its own cli_progress) and done ==
+ * total ends the display; cli_progress_end after it adds nothing. */
+void cli_progress_cb(void *ctx, size_t done, size_t total);
 
 #endif

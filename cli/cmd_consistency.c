@@ -107,12 +107,12 @@ static int cmd_consistency(int argc, char **argv)
     o.ec.boundary = o.ec.boot.boundary;
     dl_report_ec *e = NULL;
     dl_error err = {0};
-    dl_progress bar; /* long files take seconds to read: say how far */
-    dl_progress_begin(&bar, "reading trials", 0);
-    o.ec.progress = dl_progress_cb;
+    cli_progress bar; /* long files take seconds to read: say how far */
+    cli_progress_begin(&bar, "reading trials", 0);
+    o.ec.progress = cli_progress_cb;
     o.ec.progress_ctx = &bar;
     rc = dl_report_ec_run((const char *const *)a.pos, (size_t)a.npos, &o.ec, &e, &err);
-    dl_progress_end(&bar);
+    cli_progress_end(&bar);
     if (rc == 0 && o.out_path)
         rc = write_csv(o.out_path, e, &err);
     if (rc == 0 && o.json)

@@ -132,17 +132,17 @@ static int cmd_stimuli_imagestats(int argc, char **argv)
     memset(&j, 0, sizeof j);
     j.o = o.j;
     j.o.figure = figure;
-    dl_progress pr, p;
-    dl_progress_begin(&pr, o.j.results, 0);
-    dl_progress_begin(&p, "image statistics", 0);
-    j.o.ro.progress = dl_progress_cb;
+    cli_progress pr, p;
+    cli_progress_begin(&pr, o.j.results, 0);
+    cli_progress_begin(&p, "image statistics", 0);
+    j.o.ro.progress = cli_progress_cb;
     j.o.ro.progress_ctx = &pr;
-    j.o.run.progress = dl_progress_cb;
+    j.o.run.progress = cli_progress_cb;
     j.o.run.progress_ctx = &p;
     dl_error err = {0};
     int rc = dl_imgstats_job_run(&j, &err);
-    dl_progress_end(&pr);
-    dl_progress_end(&p);
+    cli_progress_end(&pr);
+    cli_progress_end(&p);
     cli_results_warnings(j.res);
     if (j.skipped) {
         fputs("dddlab: ", stderr);

@@ -117,12 +117,12 @@ static int cmd_reliability(int argc, char **argv)
         return rc;
     dl_report_rel *r = NULL;
     dl_error err = {0};
-    dl_progress bar; /* long tables take seconds to read: say how far */
-    dl_progress_begin(&bar, path, 0);
-    o.r.progress = dl_progress_cb;
+    cli_progress bar; /* long tables take seconds to read: say how far */
+    cli_progress_begin(&bar, path, 0);
+    o.r.progress = cli_progress_cb;
     o.r.progress_ctx = &bar;
     rc = dl_report_rel_run(path, &o.r, &r, &err);
-    dl_progress_end(&bar);
+    cli_progress_end(&bar);
     if (rc != 0)
         return cli_fail(rc, &err);
     if (o.json)

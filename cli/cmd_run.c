@@ -70,7 +70,7 @@ static const dl_opt_spec cli_spec_run = {
  * 300-image set takes a moment); the line is drawn here, the library only
  * reports how far it got. */
 typedef struct run_progress {
-    dl_progress bar;
+    cli_progress bar;
     int begun, ended;
 } run_progress;
 
@@ -78,11 +78,11 @@ static void on_progress(void *ctx, size_t done, size_t total)
 {
     run_progress *p = ctx;
     if (!p->begun)
-        dl_progress_begin(&p->bar, "checking images", total);
+        cli_progress_begin(&p->bar, "checking images", total);
     p->begun = 1;
-    dl_progress_update(&p->bar, done);
+    cli_progress_update(&p->bar, done);
     if (done == total && !p->ended)
-        dl_progress_end(&p->bar);
+        cli_progress_end(&p->bar);
     p->ended = done == total;
 }
 
@@ -105,7 +105,7 @@ static int cmd_run(int argc, char **argv)
     o.progress_ctx = &prog;
     rc = dl_exp_run(&o, &res, &err);
     if (prog.begun && !prog.ended) /* the check stopped at a bad image */
-        dl_progress_end(&prog.bar);
+        cli_progress_end(&prog.bar);
     for (size_t i = 0; i < res.nwarnings; i++)
         fprintf(stderr, "dddlab: warning: %s\n", res.warnings[i]);
     if (rc != 0)

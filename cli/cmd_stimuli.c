@@ -73,13 +73,13 @@ static const dl_opt_spec cli_spec_stimuli_analyse = {
 
 static int analyse_print(dl_stimuli_analyse_job *j, int json)
 {
-    dl_progress pr;
-    dl_progress_begin(&pr, j->paths[0], 0);
-    j->ro.progress = dl_progress_cb;
+    cli_progress pr;
+    cli_progress_begin(&pr, j->paths[0], 0);
+    j->ro.progress = cli_progress_cb;
     j->ro.progress_ctx = &pr;
     dl_error err = {0};
     int rc = dl_stimuli_analyse_run(j, &err);
-    dl_progress_end(&pr);
+    cli_progress_end(&pr);
     cli_results_warnings(j->res);
     if (rc)
         rc = cli_fail(err.code, &err);
@@ -213,16 +213,16 @@ static int sub_build(int argc, char **argv)
         return rc;
     dl_stimuli_build_job j = o.j;
     j.store_ctx = (void *)j.db;
-    dl_progress pr, pc;
-    dl_progress_begin(&pr, j.results, 0);
-    dl_progress_begin(&pc, "checking images", 0);
-    j.ro.progress = j.bo.progress = dl_progress_cb;
+    cli_progress pr, pc;
+    cli_progress_begin(&pr, j.results, 0);
+    cli_progress_begin(&pc, "checking images", 0);
+    j.ro.progress = j.bo.progress = cli_progress_cb;
     j.ro.progress_ctx = &pr;
     j.bo.progress_ctx = &pc;
     dl_error err = {0};
     rc = dl_stimuli_build_run(&j, &err);
-    dl_progress_end(&pr);
-    dl_progress_end(&pc);
+    cli_progress_end(&pr);
+    cli_progress_end(&pc);
     cli_results_warnings(j.res);
     if (rc)
         rc = cli_fail(err.code, &err);
@@ -346,13 +346,13 @@ static int sub_demo_data(int argc, char **argv)
         return rc;
     dl_stimuli_demo d = o.d;
     dl_error err = {0};
-    dl_progress pr;
-    dl_progress_begin(&pr, "demo data", 0);
-    d.progress = dl_progress_cb;
+    cli_progress pr;
+    cli_progress_begin(&pr, "demo data", 0);
+    d.progress = cli_progress_cb;
     d.progress_ctx = &pr;
     double t0 = dl_now_s();
     rc = dl_stimuli_demo_generate(&d, o.dir, &err);
-    dl_progress_end(&pr);
+    cli_progress_end(&pr);
     if (rc)
         return cli_fail(err.code, &err);
     (o.json ? dl_stimuli_demo_write_json : dl_stimuli_demo_write_text)(stdout, &d, o.dir,

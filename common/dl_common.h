@@ -186,7 +186,7 @@ void dl_json_end(dl_json *j);
 void dl_json_write_string(FILE *out, const char *s);
 
 /* How a library reports long work to its caller, who may draw it (only the
- * CLI does, with dl_progress_cb below): done counts up to total (0 when the
+ * CLI does, cli/cli_progress.c): done counts up to total (0 when the
  * total is unknown), never goes down, and a run that finishes ends with
  * done == total. Called from the calling thread unless a function says
  * otherwise. */
@@ -429,30 +429,7 @@ int dl_image_read(const char *path, char **data, size_t *len, dl_image_info *inf
 /* dl_image_read without keeping the bytes. */
 int dl_image_check_path(const char *path, dl_image_info *info, dl_error *err);
 
-/* ---- progress display (for the CLI) ---------------------------------------------
- * A one-line progress display on stderr, shown only when stderr is a terminal
- * (or DL_PROGRESS=1) and the work takes longer than half a second. Libraries
- * never draw it: they take a dl_progress_fn, and the command line passes
- * dl_progress_cb with a dl_progress it began and ends. */
-typedef struct dl_progress {
-    const char *label;
-    uint64_t total;
-    uint64_t done;
-    double start_s;
-    double last_s;
-    int enabled;
-    int shown;
-    int started, ended; /* by dl_progress_cb */
-} dl_progress;
-
-void dl_progress_begin(dl_progress *p, const char *label, uint64_t total);
-void dl_progress_update(dl_progress *p, uint64_t done);
-void dl_progress_end(dl_progress *p);
-/* A dl_progress_fn whose ctx is a begun dl_progress: takes the library's
- * total and draws done. The clock starts at the first report (so one call
- * can report two pieces of work, each to its own dl_progress) and done ==
- * total ends the display; dl_progress_end after it adds nothing. */
-void dl_progress_cb(void *ctx, size_t done, size_t total);
+/* ---- clocks (clock.c) ------------------------------------------------------- */
 
 /* Monotonic seconds (CLOCK_MONOTONIC). */
 double dl_now_s(void);

@@ -1,32 +1,13 @@
-/* progress.c — clocks, and the one-line progress display on stderr that the
- * command line draws for long work (libraries only report through a
- * dl_progress_fn; they never call the display). */
-#include "dl_common.h"
-
+/* cli_progress.c — the one-line progress display on stderr that the command
+ * line draws for long work. Libraries only report through a dl_progress_fn;
+ * they never draw. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-double dl_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "cli.h"
 
-void dl_utc_iso(char buf[32])
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char base[20];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, 32, "%.19s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
-}
-
-void dl_progress_begin(dl_progress *p, const char *label, uint64_t total)
+void cli_progress_begin(cli_progress *p, const char *label, uint64_t total)
 {
     const char *force = getenv("DL_PROGRESS");
     p->label = label;
@@ -38,7 +19,7 @@ void dl_progress_begin(dl_progress *p, const char *label, uint64_t total)
     p->started = p->ended = 0;
 }
 
-void dl_progress_update(dl_progress *p, uint64_t done)
+void cli_progress_update(cli_progress *p, uint64_t done)
 {
     p->done = done;
     if (!p->enabled)
@@ -57,23 +38,23 @@ void dl_progress_update(dl_progress *p, uint64_t done)
     fflush(stderr);
 }
 
-void dl_progress_end(dl_progress *p)
+void cli_progress_end(cli_progress *p)
 {
     if (p->enabled && p->shown && !p->ended)
         fprintf(stderr, "\r%s: done in %.1f s%20s\n", p->label, dl_now_s() - p->start_s, "");
     p->ended = 1;
 }
 
-void dl_progress_cb(void *ctx, size_t done, size_t total)
+void cli_progress_cb(void *ctx, size_t done, size_t total)
 {
-    dl_progress *p = ctx;
+    cli_progress *p = ctx;
     if (p->ended)
         return;
     if (!p->started)
         p->start_s = p->last_s = dl_now_s();
     p->started = 1;
     p->total = total;
-    dl_progress_update(p, done);
+    cli_progress_update(p, done);
     if (total && done >= total)
-        dl_progress_end(p);
+        cli_progress_end(p);
 }
