@@ -1,6 +1,7 @@
 /* cli_cmds.c — the tree of commands, the dispatch through it, and the
- * usage and failure messages of every command (option errors are worded in
- * dl_opt_args.c). Each leaf's cli_cmd sits beside its code in a cmd_*.c. */
+ * printing of usage errors and failures for every command (option errors
+ * are worded by the option engine, common/opt.c). Each leaf's cli_cmd sits
+ * beside its code in a cmd_*.c. */
 #include <stdarg.h>
 #include <string.h>
 

@@ -45,7 +45,7 @@ typedef struct dl_opt_nums {
     size_t n;
 } dl_opt_nums;
 
-/* DL_ARG_REAL: which ends of the range are excluded. */
+/* DL_ARG_REAL, DL_ARG_NUMS: which ends of the range are excluded. */
 enum { DL_OPT_OPEN_LO = 1, DL_OPT_OPEN_HI = 2, DL_OPT_OPEN = 3 };
 
 typedef struct dl_opt dl_opt;
@@ -56,11 +56,11 @@ struct dl_opt {
     size_t offset, size;            /* the member the value goes to */
     long long lo, hi;               /* DL_ARG_WHOLE; DL_ARG_NUMS: hi is the most values */
     double rlo, rhi;                /* DL_ARG_REAL, DL_ARG_NUMS */
-    int open;                       /* DL_ARG_REAL, DL_ARG_NUMS: CLI_OPEN_* */
+    int open;                       /* DL_ARG_REAL, DL_ARG_NUMS: DL_OPT_OPEN_* */
     int nonempty;                   /* DL_ARG_STRING */
     const char *words;              /* DL_ARG_CHOICE: "a|b|c" */
     int (*parse)(const char *word); /* DL_ARG_CHOICE: value of a word, < 0 unknown */
-    /* DL_ARG_HOOK: store arg at dest; 0, or DL_EXIT_USAGE after cli_usage. */
+    /* DL_ARG_HOOK: store arg at dest; 0, or DL_EINVAL with the message in err. */
     int (*hook)(const char *arg, void *dest, dl_error *err);
     const char *metavar; /* NULL for a flag */
     const char *help;    /* may hold '\n': continued under the help column */
