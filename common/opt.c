@@ -244,6 +244,20 @@ static int short_option(const dl_opt_spec *s, char **argv, int argc, int *i, voi
     return take(&f, shown, argv[*i][2] ? argv[*i] + 2 : NULL, argv, argc, i, opts, a, err);
 }
 
+/* The next option that s->required ("a|b|c") names, from *p on; 0 at the
+ * end. */
+static int next_required(const dl_opt_spec *s, const char **p, found *f)
+{
+    while (*p && **p) {
+        size_t len = strcspn(*p, "|");
+        int n = by_long(s, *p, len, f);
+        *p += len + ((*p)[len] == '|');
+        if (n == 1)
+            return 1;
+    }
+    return 0;
+}
+
 /* After parsing: the number of positionals and the required options. */
 static int check_counts(const dl_opt_spec *s, const dl_opt_args *a, dl_error *err)
 {
@@ -251,16 +265,11 @@ static int check_counts(const dl_opt_spec *s, const dl_opt_args *a, dl_error *er
         return dl_fail(err, DL_EINVAL, "%s", s->missing ? s->missing : "missing an argument");
     if (s->npos_max != DL_OPT_MANY && a->npos > s->npos_max)
         return dl_fail(err, DL_EINVAL, "unexpected argument '%s'", a->pos[s->npos_max]);
-    for (const char *p = s->required; p && *p; p += *p == '|') {
-        size_t len = strcspn(p, "|");
-        char name[64];
-        found f;
-        snprintf(name, sizeof name, "%.*s", (int)len, p);
-        p += len;
-        if (by_long(s, name, strlen(name), &f) == 1 && !a->seen[f.index])
-            return dl_fail(err, DL_EINVAL, "--%s%s%s is required", name, f.o->metavar ? " " : "",
-                           f.o->metavar ? f.o->metavar : "");
-    }
+    found f;
+    for (const char *p = s->required; next_required(s, &p, &f);)
+        if (!a->seen[f.index])
+            return dl_fail(err, DL_EINVAL, "--%s%s%s is required", f.o->name,
+                           f.o->metavar ? " " : "", f.o->metavar ? f.o->metavar : "");
     return 0;
 }
 
@@ -333,13 +342,10 @@ void dl_opt_help_options(FILE *out, const dl_opt_spec *s)
 void dl_opt_help(FILE *out, const dl_opt_spec *s)
 {
     fprintf(out, "usage: dddlab %s%s%s", s->cmd, s->args ? " " : "", s->args ? s->args : "");
-    for (const char *p = s->required; p && *p; p += *p == '|') {
-        size_t len = strcspn(p, "|");
-        found f;
-        if (by_long(s, p, len, &f) == 1)
-            fprintf(out, " --%s %s", f.o->name, f.o->metavar ? f.o->metavar : "");
-        p += len;
-    }
+    found f;
+    for (const char *p = s->required; next_required(s, &p, &f);)
+        fprintf(out, " --%s%s%s", f.o->name, f.o->metavar ? " " : "",
+                f.o->metavar ? f.o->metavar : "");
     fputs(" [options]\n\n", out);
     if (s->intro)
         s->intro(out);

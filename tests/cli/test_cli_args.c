@@ -66,6 +66,14 @@ static void test_every_command_documents_its_options(void **state)
                             fail_msg("%s: --%s twice", s->cmd, op->name);
             }
         assert_true(total <= DL_OPT_MAX);
+        /* every required option is one of the table's, and the usage line names it */
+        for (const char *r = s->required; r && *r;
+             r += strcspn(r, "|") + (r[strcspn(r, "|")] == '|')) {
+            char needle[128];
+            snprintf(needle, sizeof needle, " --%.*s ", (int)strcspn(r, "|"), r);
+            if (!strstr(help, needle) || strstr(help, needle) > strchr(help, '\n'))
+                fail_msg("%s: required '%s' is not an option in the usage line", s->cmd, needle);
+        }
         free(help);
     }
     /* every command of main.c: binomial, consistency, reliability,
